@@ -1,0 +1,61 @@
+# Two commands set up a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# espeak-ng and sox synthesise and band-limit the simulated callers' speech;
+# libportaudio2 backs the framework's console mode (`python -m worker console`).
+APT_PACKAGES := espeak-ng sox libportaudio2
+STAMP := .venv/.synced
+
+.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean
+
+help:
+	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
+	@echo "make test   install everything, then run ruff, mypy and the whole pytest suite"
+	@echo "make bench  run the latency and PII benchmarks (tables + JSON under bench/results/)"
+
+setup: system-deps venv
+
+system-deps:
+	@missing=""; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v sox >/dev/null || missing="$$missing sox"; \
+	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+$(UV):
+	python3 -m pip install --quiet --user uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python 3.11
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: setup
+	$(UV) run --frozen python -m sim demo
+
+lint: venv
+	$(UV) run --frozen ruff check .
+
+typecheck: venv
+	$(UV) run --frozen mypy
+
+# pytest exits 5 when it collects nothing; that is a failure of the suite, not a pass.
+pytest: setup
+	$(UV) run --frozen pytest
+
+test: lint typecheck pytest
+
+bench: setup
+	$(UV) run --frozen python -m bench latency
+	$(UV) run --frozen python -m bench pii
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .cache

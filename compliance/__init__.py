@@ -1,0 +1,22 @@
+"""PII redaction before every LLM call: detectors, a per-call vault and the call redactor."""
+
+from compliance.policy import EntityType, RedactionPolicy, SpeechPolicy
+from compliance.redactor import CallRedactor, EarlierChunk, Redaction, TurnResult, redact_text
+from compliance.spoken import Normalised, normalise
+from compliance.vault import Vault, VaultEntry, redact_value_in_text
+
+__all__ = [
+    "CallRedactor",
+    "EarlierChunk",
+    "EntityType",
+    "Normalised",
+    "Redaction",
+    "RedactionPolicy",
+    "SpeechPolicy",
+    "TurnResult",
+    "Vault",
+    "VaultEntry",
+    "normalise",
+    "redact_text",
+    "redact_value_in_text",
+]

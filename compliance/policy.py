@@ -1,0 +1,100 @@
+"""What a tenant redacts and what the agent may say back: one `RedactionPolicy` per tenant."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["NEVER_SPOKEN_IN_FULL", "EntityType", "RedactionPolicy", "SpeechPolicy"]
+
+
+class EntityType(StrEnum):
+    """Kinds of personal data; the value is the placeholder tag (``[CARD_1]``)."""
+
+    CARD = "CARD"
+    PHONE = "PHONE"
+    SSN = "SSN"
+    EMAIL = "EMAIL"
+    DOB = "DOB"
+    ADDRESS = "ADDRESS"
+    ACCOUNT = "ACCOUNT"
+    ROUTING = "ROUTING"
+
+
+class SpeechPolicy(StrEnum):
+    """How much of a value the agent may speak back to the caller."""
+
+    NONE = "none"
+    LAST4 = "last4"
+    FULL = "full"
+
+
+NEVER_SPOKEN_IN_FULL: frozenset[EntityType] = frozenset(
+    {EntityType.CARD, EntityType.SSN, EntityType.ACCOUNT, EntityType.ROUTING}
+)
+"""Spoken audio is recorded and overheard; these are never read back whole (PCI DSS, GLBA)."""
+
+_DEFAULT_SPEECH: dict[EntityType, SpeechPolicy] = {
+    EntityType.CARD: SpeechPolicy.LAST4,
+    EntityType.PHONE: SpeechPolicy.LAST4,
+    EntityType.SSN: SpeechPolicy.NONE,
+    EntityType.EMAIL: SpeechPolicy.NONE,
+    EntityType.DOB: SpeechPolicy.NONE,
+    EntityType.ADDRESS: SpeechPolicy.NONE,
+    EntityType.ACCOUNT: SpeechPolicy.LAST4,
+    EntityType.ROUTING: SpeechPolicy.NONE,
+}
+
+
+class RedactionPolicy(BaseModel):
+    """A tenant's redaction rules; embedded in the app settings as ``compliance.redaction``.
+
+    Attributes:
+        enabled: Entity types to redact. A type left out passes through to the LLM.
+        speech: Per type, how much of a value `Vault.restore_for_speech` may reveal. Types not
+            listed use the safe default (last four for card/phone/account, nothing otherwise).
+        default_region: ISO 3166 region for phone numbers dictated without a country code.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: frozenset[EntityType] = Field(default_factory=lambda: frozenset(EntityType))
+    speech: dict[EntityType, SpeechPolicy] = Field(default_factory=dict)
+    default_region: str = "US"
+
+    @field_validator("default_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region {value!r}")
+        return region
+
+    @model_validator(mode="after")
+    def _refuse_full_readback(self) -> RedactionPolicy:
+        refused = sorted(
+            kind
+            for kind, rule in self.speech.items()
+            if rule is SpeechPolicy.FULL and kind in NEVER_SPOKEN_IN_FULL
+        )
+        if refused:
+            raise ValueError(f"speech policy 'full' is not allowed for {', '.join(refused)}")
+        return self
+
+    def speech_for(self, kind: EntityType) -> SpeechPolicy:
+        """The speech rule for one type, falling back to the safe default.
+
+        Args:
+            kind: The entity type.
+        """
+        return self.speech.get(kind, _DEFAULT_SPEECH[kind])
+
+    def is_enabled(self, kind: EntityType) -> bool:
+        """Whether values of this type are redacted.
+
+        Args:
+            kind: The entity type.
+        """
+        return kind in self.enabled

@@ -1,0 +1,31 @@
+"""``python -m config check``: print the settings (secrets masked) or name what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from config.loading import SettingsError, load_settings
+
+EXIT_INVALID = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m config")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate and print the effective settings, secrets masked")
+    parser.parse_args(argv)
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    # mode="json" renders SecretStr as "**********", so secrets never reach the terminal.
+    print(json.dumps(settings.model_dump(mode="json"), indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Build `Settings` once, turning validation errors into one readable message per field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from config.settings import Settings
+
+__all__ = ["SettingsError", "load_settings"]
+
+
+class SettingsError(Exception):
+    """Invalid configuration; ``problems`` holds one ``(field, message)`` per invalid field."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {field}: {message}" for field, message in problems)
+        super().__init__(f"invalid settings:\n{lines}")
+
+
+def _env_name(location: tuple[int | str, ...]) -> str:
+    path = "__".join(str(part) for part in location).upper()
+    return f"CALLCENTER_{path}" if path else "CALLCENTER_*"
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for item in error.errors(include_url=False, include_input=False):
+        location = tuple(item["loc"])
+        dotted = ".".join(str(part) for part in location) or "(settings)"
+        # Naming the variable as well as the field tells an operator what to edit.
+        problems.append((f"{dotted} ({_env_name(location)})", item["msg"]))
+    return problems
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment, ``.env`` and secrets; raise `SettingsError` naming bad fields."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_problems(error)) from None

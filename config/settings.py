@@ -1,0 +1,288 @@
+"""The one `Settings` object. Only this package reads the environment.
+
+App settings use the ``CALLCENTER_`` prefix with ``__`` between nested groups
+(``CALLCENTER_LATENCY__MIN_ENDPOINTING_DELAY=0.2``). Provider credentials also answer to the
+names the LiveKit plugins document (``DEEPGRAM_API_KEY``, ``OPENAI_API_KEY``,
+``ELEVEN_API_KEY``, ``LIVEKIT_URL``, ``LIVEKIT_API_KEY``, ``LIVEKIT_API_SECRET``), so an
+existing deployment's environment works unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from compliance.policy import RedactionPolicy
+from config._standard_env import StandardEnvSource
+
+__all__ = [
+    "CompliancePolicy",
+    "ContextSettings",
+    "LatencySettings",
+    "LiveKitSettings",
+    "ObservabilitySettings",
+    "ProviderSettings",
+    "Settings",
+    "TelephonySettings",
+    "TenantSettings",
+    "WorkerSettings",
+]
+
+Seconds = Annotated[float, Field(ge=0.0)]
+"""Delays and timeouts: never negative."""
+
+STTProvider = Literal["deepgram", "openai"]
+TTSProvider = Literal["elevenlabs", "openai"]
+_STT_ORDER: tuple[STTProvider, ...] = ("deepgram", "openai")
+_TTS_ORDER: tuple[TTSProvider, ...] = ("elevenlabs", "openai")
+
+
+class _Group(BaseModel):
+    # A typo in a nested key is an error, not a silently ignored setting.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class LiveKitSettings(_Group):
+    url: str = "ws://localhost:7880"
+    api_key: SecretStr | None = None
+    api_secret: SecretStr | None = None
+    agent_name: str = Field(
+        default="callcenter",
+        min_length=1,
+        description="Explicit dispatch name; dispatch rules name this agent.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url_scheme(cls, value: str) -> str:
+        if not value.startswith(("ws://", "wss://", "http://", "https://")):
+            raise ValueError("must be a ws://, wss://, http:// or https:// URL")
+        return value.rstrip("/")
+
+    @property
+    def http_url(self) -> str:
+        """The Twirp API lives on the same host over HTTP(S)."""
+        return self.url.replace("wss://", "https://", 1).replace("ws://", "http://", 1)
+
+
+class ProviderSettings(_Group):
+    """Provider credentials, endpoints and fallback order.
+
+    Every endpoint is a setting so the loopback simulators stand in without patching.
+    """
+
+    deepgram_api_key: SecretStr | None = None
+    openai_api_key: SecretStr | None = None
+    eleven_api_key: SecretStr | None = None
+
+    deepgram_base_url: str = "https://api.deepgram.com/v1/listen"
+    openai_base_url: str = "https://api.openai.com/v1"
+    elevenlabs_base_url: str = "https://api.elevenlabs.io/v1"
+
+    openai_model: str = "gpt-4.1-mini"
+    openai_fast_model: str = Field(
+        default="gpt-4.1-nano",
+        description="Answers small-talk/acknowledgement turns when model routing is on.",
+    )
+    openai_fallback_models: list[str] = Field(
+        default_factory=lambda: ["gpt-4.1-nano"],
+        description="Tried in order when the primary model fails.",
+    )
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    openai_tts_voice: str = "alloy"
+    openai_stt_model: str = "gpt-4o-mini-transcribe"
+
+    elevenlabs_voice_id: str = "EXAVITQu4vr4xnSDxMaL"
+    elevenlabs_model: str = Field(
+        default="eleven_flash_v2_5",
+        description="Flash: the lowest time-to-first-byte ElevenLabs model.",
+    )
+
+    stt_order: list[STTProvider] = Field(default_factory=lambda: list(_STT_ORDER))
+    tts_order: list[TTSProvider] = Field(default_factory=lambda: list(_TTS_ORDER))
+
+    request_timeout: Seconds = Field(
+        default=10.0, description="Per-attempt timeout before a provider counts as failed."
+    )
+    max_retries: int = Field(default=1, ge=0)
+    retry_interval: Seconds = 0.5
+
+    @field_validator("stt_order", "tts_order")
+    @classmethod
+    def _non_empty_unique(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("needs at least one provider")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a provider twice")
+        return value
+
+
+class TelephonySettings(_Group):
+    """Phone (SIP, narrowband) channel profile."""
+
+    stt_sample_rate: int = Field(
+        default=8000,
+        description="G.711 carries 8 kHz; sending more to Deepgram only adds bytes.",
+    )
+    deepgram_model: str = "nova-3"
+    tts_encoding: Literal["pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000"] = Field(
+        default="pcm_16000",
+        description="PCM avoids an MP3 decode; 16 kHz keeps G.722 (HD voice) trunks wideband.",
+    )
+    trunk_krisp: bool = Field(
+        default=True,
+        description="The inbound trunk applies Krisp; the agent must not add its own.",
+    )
+    keyterms: list[str] = Field(
+        default_factory=lambda: ["account number", "card number", "extension", "representative"]
+    )
+    default_region: str = Field(default="US", min_length=2, max_length=2)
+
+
+class AppSettings(_Group):
+    """App (WebRTC, wideband) channel profile."""
+
+    stt_sample_rate: int = 16000
+    deepgram_model: str = "nova-3"
+    tts_encoding: Literal["pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100"] = "pcm_24000"
+    noise_cancellation: bool = Field(
+        default=False,
+        description="Agent-side noise cancellation for app callers (needs a NC plugin).",
+    )
+
+
+class LatencySettings(_Group):
+    """Server-side time-to-first-audio knobs; defaults measured by `python -m bench latency`."""
+
+    min_endpointing_delay: Seconds = 0.15
+    max_endpointing_delay: Seconds = 1.2
+    vad_min_silence: Seconds = Field(
+        default=0.25, description="Silero silence before end of speech is reported."
+    )
+    vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    turn_detection: Literal["transcript", "audio", "vad"] = Field(
+        default="transcript",
+        description=(
+            "transcript: judge completeness from the words; audio: the offline "
+            "livekit-local-inference model; vad: silence only."
+        ),
+    )
+    turn_unlikely_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    preemptive_generation: bool = True
+    preemptive_tts: bool = False
+    stt_interim_results: bool = True
+    stt_endpointing_ms: int = Field(default=25, ge=0)
+    tts_prewarm: bool = True
+    model_routing: bool = Field(
+        default=False, description="Route acknowledgement turns to the fast model."
+    )
+    min_interruption_duration: Seconds = 0.5
+
+
+class ContextSettings(_Group):
+    """Bounded chat context for long calls."""
+
+    max_items: int = Field(
+        default=40, ge=4, description="Chat items kept verbatim; older ones get summarised."
+    )
+    summarize: bool = True
+
+
+class CompliancePolicy(_Group):
+    redaction: RedactionPolicy = Field(default_factory=RedactionPolicy)
+    record_calls: bool = False
+
+
+class ObservabilitySettings(_Group):
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+
+class WorkerSettings(_Group):
+    load_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
+    drain_timeout: int = Field(default=1800, ge=0, description="Seconds to finish calls on deploy.")
+    num_idle_processes: int = Field(default=2, ge=0)
+
+
+class TenantSettings(_Group):
+    """Per-tenant overrides; a tenant arrives in the dispatch metadata."""
+
+    display_name: str = "our company"
+    preemptive_generation: bool | None = Field(
+        default=None, description="None: the latency default. Off for high-accuracy domains."
+    )
+    redaction: RedactionPolicy | None = None
+
+
+class DispatchSettings(_Group):
+    config_path: Path = Path("dispatch.yaml")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CALLCENTER_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        # Only CALLCENTER_* lines of .env are ours; the standard provider names there are
+        # read by StandardEnvSource, anything else belongs to other tools.
+        dotenv_filtering="match_prefix",
+        secrets_dir=None,
+        extra="forbid",
+        validate_default=True,
+    )
+
+    livekit: LiveKitSettings = Field(default_factory=LiveKitSettings)
+    providers: ProviderSettings = Field(default_factory=ProviderSettings)
+    telephony: TelephonySettings = Field(default_factory=TelephonySettings)
+    app: AppSettings = Field(default_factory=AppSettings)
+    latency: LatencySettings = Field(default_factory=LatencySettings)
+    context: ContextSettings = Field(default_factory=ContextSettings)
+    compliance: CompliancePolicy = Field(default_factory=CompliancePolicy)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
+    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+    default_tenant: str = "default"
+    secrets_dir: Path | None = Field(
+        default=None,
+        description="Directory of secret files named like the variables (e.g. OPENAI_API_KEY).",
+    )
+
+    @model_validator(mode="after")
+    def _endpointing_order(self) -> Settings:
+        if self.latency.max_endpointing_delay < self.latency.min_endpointing_delay:
+            raise ValueError(
+                "latency.max_endpointing_delay must be >= latency.min_endpointing_delay"
+            )
+        return self
+
+    def tenant(self, name: str | None) -> TenantSettings:
+        """The tenant's overrides, or the defaults for an unknown/absent tenant."""
+        return self.tenants.get(name or self.default_tenant) or TenantSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Prefixed names beat the plugins' standard names, so one deployment can
+        # point a single field elsewhere without unsetting the shared variable.
+        return (
+            init_settings,
+            env_settings,
+            StandardEnvSource(settings_cls, dotenv_settings=dotenv_settings),
+            dotenv_settings,
+            file_secret_settings,
+        )

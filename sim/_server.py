@@ -1,0 +1,140 @@
+"""What every loopback simulator shares: an aiohttp server on a random loopback port,
+a fault plan, and a record of what it received.
+
+Each wire protocol lives in its own module (``deepgram_listen``, ``openai_chat``,
+``elevenlabs_multistream``, ``livekit_twirp``) and subclasses :class:`LoopbackServer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from aiohttp import web
+
+__all__ = ["Fault", "FaultKind", "FaultPlan", "LoopbackServer", "Received"]
+
+FaultKind = Literal["disconnect", "http_error", "stall", "malformed", "slow_start"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure.
+
+    Args:
+        kind: ``disconnect`` drops the connection after ``after_messages`` server
+            messages; ``http_error`` answers the request with ``status`` (429, 500...)
+            before any streaming; ``stall`` stops sending for ``seconds`` after
+            ``after_messages`` messages; ``malformed`` sends one unparsable message
+            after ``after_messages`` messages; ``slow_start`` delays the first byte
+            by ``seconds``.
+        request: 0-based index of the request or websocket connection this fault hits
+            (counted per simulator); ``None`` hits every request.
+        after_messages: how many server messages go out normally before the fault.
+        status: HTTP status for ``http_error``.
+        seconds: duration for ``stall`` and ``slow_start``.
+    """
+
+    kind: FaultKind
+    request: int | None = 0
+    after_messages: int = 0
+    status: int = 500
+    seconds: float = 0.0
+
+
+@dataclass
+class FaultPlan:
+    """Faults a simulator injects, looked up by request index."""
+
+    faults: list[Fault] = field(default_factory=list)
+
+    def for_request(self, index: int) -> list[Fault]:
+        return [f for f in self.faults if f.request is None or f.request == index]
+
+    def first(self, index: int, kind: FaultKind) -> Fault | None:
+        return next((f for f in self.for_request(index) if f.kind == kind), None)
+
+    @classmethod
+    def parse(cls, raw: list[dict[str, Any]] | None) -> FaultPlan:
+        """Build a plan from scenario YAML (a list of mappings of :class:`Fault` fields)."""
+        return cls([Fault(**item) for item in raw or []])
+
+
+@dataclass(frozen=True)
+class Received:
+    """One thing a simulator received: an HTTP body, a websocket message, a connection."""
+
+    request: int
+    kind: str
+    path: str
+    payload: Any
+    at: float
+
+
+class LoopbackServer:
+    """Base for the wire simulators: start/stop as an async context manager.
+
+    Subclasses add routes in :meth:`_routes`. Requests are numbered per simulator
+    (``next_request_index``) so a :class:`FaultPlan` can target one of them.
+    """
+
+    def __init__(self, *, faults: FaultPlan | None = None) -> None:
+        self.faults = faults or FaultPlan()
+        self.received: list[Received] = []
+        self._counter = itertools.count()
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+
+    def _routes(self, app: web.Application) -> None:
+        raise NotImplementedError
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        return self._port
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def next_request_index(self) -> int:
+        return next(self._counter)
+
+    def record(self, request: int, kind: str, path: str, payload: Any) -> None:
+        self.received.append(
+            Received(request, kind, path, payload, asyncio.get_running_loop().time())
+        )
+
+    async def start(self) -> None:
+        app = web.Application()
+        self._routes(app)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        # Port 0: the kernel picks a free port, so parallel tests never collide.
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        sockets = self._runner.addresses
+        if not sockets:
+            raise RuntimeError("aiohttp site started without a listening socket")
+        self._port = int(sockets[0][1])
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()

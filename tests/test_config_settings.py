@@ -1,0 +1,114 @@
+"""Settings: prefixed and standard variable names, validation naming the field, masking."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import SettingsError, load_settings
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_prefixed_nested_and_standard_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLCENTER_LATENCY__MIN_ENDPOINTING_DELAY", "0.2")
+    monkeypatch.setenv("LIVEKIT_URL", "wss://example.livekit.cloud")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-standard")
+    monkeypatch.setenv("ELEVEN_API_KEY", "el-standard")
+    settings = load_settings(_env_file=None)
+    assert settings.latency.min_endpointing_delay == 0.2
+    assert settings.livekit.url == "wss://example.livekit.cloud"
+    assert settings.livekit.http_url == "https://example.livekit.cloud"
+    assert settings.providers.openai_api_key is not None
+    assert settings.providers.openai_api_key.get_secret_value() == "sk-standard"
+
+
+def test_prefixed_name_beats_standard_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-standard")
+    monkeypatch.setenv("CALLCENTER_PROVIDERS__OPENAI_API_KEY", "sk-prefixed")
+    key = load_settings(_env_file=None).providers.openai_api_key
+    assert key is not None
+    assert key.get_secret_value() == "sk-prefixed"
+
+
+def test_dotenv_and_secrets_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("CALLCENTER_WORKER__LOAD_THRESHOLD=0.5\nDEEPGRAM_API_KEY=dg-dotenv\n")
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "LIVEKIT_API_SECRET").write_text("lk-secret\n")
+    monkeypatch.setenv("CALLCENTER_SECRETS_DIR", str(secrets))
+    settings = load_settings(_env_file=str(env_file))
+    assert settings.worker.load_threshold == 0.5
+    assert settings.providers.deepgram_api_key is not None
+    assert settings.providers.deepgram_api_key.get_secret_value() == "dg-dotenv"
+    assert settings.livekit.api_secret is not None
+    assert settings.livekit.api_secret.get_secret_value() == "lk-secret"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        ("LIVEKIT_URL", "ftp://nope", "livekit.url"),
+        ("CALLCENTER_LATENCY__MIN_ENDPOINTING_DELAY", "-1", "latency.min_endpointing_delay"),
+        ("CALLCENTER_PROVIDERS__REQUEST_TIMEOUT", "-0.5", "providers.request_timeout"),
+        ("CALLCENTER_PROVIDERS__STT_ORDER", '["deepgram","deepgram"]', "providers.stt_order"),
+    ],
+)
+def test_invalid_value_names_the_field(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, field: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    assert any(problem.startswith(field) for problem, _ in caught.value.problems)
+
+
+def _check(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CALLCENTER_", "LIVEKIT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "config", "check"],
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_check_cli_exits_2_naming_every_invalid_field(tmp_path: Path) -> None:
+    result = _check(
+        {
+            "LIVEKIT_URL": "localhost:7880",
+            "CALLCENTER_LATENCY__MAX_ENDPOINTING_DELAY": "-3",
+        },
+        tmp_path,
+    )
+    assert result.returncode == 2
+    assert "livekit.url" in result.stderr
+    assert "latency.max_endpointing_delay" in result.stderr
+    assert "CALLCENTER_LATENCY__MAX_ENDPOINTING_DELAY" in result.stderr
+
+
+def test_check_cli_masks_secrets(tmp_path: Path) -> None:
+    result = _check({"OPENAI_API_KEY": "sk-very-secret-value"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "sk-very-secret-value" not in result.stdout
+    shown = json.loads(result.stdout)
+    assert shown["providers"]["openai_api_key"] == "**********"
+
+
+def test_env_example_documents_every_field() -> None:
+    from config.env_example import render_env_example
+
+    assert (ROOT / ".env.example").read_text() == render_env_example(), (
+        "regenerate: uv run python -m config.env_example > .env.example"
+    )

@@ -1,0 +1,1 @@
+"""The agent server: sessions, tools, call context and metrics."""

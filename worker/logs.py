@@ -1,0 +1,138 @@
+"""Logging: structlog on top of stdlib, so LiveKit's handlers carry our fields.
+
+LiveKit owns the handlers: JSON on stdout in ``start``, coloured text in ``dev``, and in a
+job process a queue handler that pickles each ``LogRecord`` to the main process. So our
+structlog events are rendered into stdlib records (``render_to_log_kwargs``) with the
+fields as record attributes, which all of those handlers already serialise.
+
+A call's fields (``call_id``, ``room``, ``job_id``, ``caller_kind``) live in structlog's
+contextvars. `CallContextFilter` copies them onto *every* record passing a handler, the
+framework's own included, and `bind_call` also hands them to the job context, whose own
+filter stamps records logged from framework tasks started before the bind.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Protocol
+
+import structlog
+
+__all__ = [
+    "CALL_FIELDS",
+    "CallContextFilter",
+    "CallIdentity",
+    "bind_call",
+    "configure_logging",
+    "install_call_filter",
+]
+
+CallerKind = Literal["phone", "app"]
+CALL_FIELDS = ("call_id", "room", "job_id", "caller_kind")
+
+
+@dataclass(frozen=True)
+class CallIdentity:
+    """What every log line of a call carries."""
+
+    call_id: str
+    room: str
+    job_id: str
+    caller_kind: CallerKind
+
+
+class _HasLogFields(Protocol):
+    @property
+    def log_context_fields(self) -> dict[str, Any]: ...
+
+
+class CallContextFilter(logging.Filter):
+    """Adds the bound call fields to records that do not already have them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in structlog.contextvars.get_contextvars().items():
+            if key in CALL_FIELDS and not hasattr(record, key):
+                setattr(record, key, value)
+        return True
+
+
+_FILTER = CallContextFilter()
+
+
+def install_call_filter(logger: logging.Logger | None = None) -> None:
+    """Attach the call filter to every handler of ``logger`` (root by default); idempotent."""
+    for handler in (logger or logging.getLogger()).handlers:
+        if _FILTER not in handler.filters:
+            handler.addFilter(_FILTER)
+
+
+def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> None:
+    """Bind a call's fields for this task and every task it starts from now on."""
+    fields = asdict(identity)
+    structlog.contextvars.bind_contextvars(**fields)
+    install_call_filter()
+    if job_ctx is not None:
+        job_ctx.log_context_fields.update(fields)
+
+
+_SHARED_PROCESSORS: list[structlog.typing.Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.processors.StackInfoRenderer(),
+    structlog.processors.format_exc_info,
+]
+
+
+def configure_logging(
+    *,
+    level: str = "INFO",
+    fmt: Literal["json", "console"] = "json",
+    own_handler: bool = False,
+) -> None:
+    """Route structlog through stdlib.
+
+    Args:
+        level: level for our loggers (and the root handler when ``own_handler``).
+        fmt: rendering of the handler we add when ``own_handler``.
+        own_handler: add a stdout handler to the root logger. False under the LiveKit
+            CLI, which installs its own; True for our commands and simulated calls.
+    """
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *_SHARED_PROCESSORS,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            # The event dict becomes the record's `extra`: every stdlib handler sees it.
+            structlog.stdlib.render_to_log_kwargs,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    root = logging.getLogger()
+    if own_handler and not any(getattr(h, "_callcenter", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        renderer: structlog.typing.Processor = (
+            structlog.processors.JSONRenderer()
+            if fmt == "json"
+            else structlog.dev.ConsoleRenderer(colors=False)
+        )
+        handler.setFormatter(
+            structlog.stdlib.ProcessorFormatter(
+                processor=renderer,
+                foreign_pre_chain=[
+                    structlog.stdlib.add_log_level,
+                    structlog.stdlib.add_logger_name,
+                    structlog.stdlib.ExtraAdder(),
+                    structlog.processors.TimeStamper(fmt="iso"),
+                ],
+            )
+        )
+        handler._callcenter = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.setLevel(level)
+    for name in ("worker", "sip", "dispatch", "compliance", "sim", "bench"):
+        logging.getLogger(name).setLevel(level)
+    install_call_filter()
