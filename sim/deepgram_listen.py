@@ -1,0 +1,772 @@
+"""Deepgram's streaming ``/v1/listen`` websocket, as ``livekit.plugins.deepgram.STT`` uses it.
+
+The simulator cannot transcribe, so what it "hears" comes from a script of
+:class:`Segment` texts. What it does honestly is *when*: it finds speech in the linear16
+PCM from its energy, and each voiced segment consumes the next scripted text. Interim
+results reveal that text word by word while audio stays voiced, and the final result
+goes out only after the audio has been quiet for the endpointing gap, so a harness that
+measures time-to-first-audio cannot get a transcript before the caller stopped talking.
+
+All speech timing is in *audio time* (samples received / sample rate): a client that
+paces audio in real time sees real-time behaviour, and a test that pushes audio faster
+gets the same messages sooner. Only :attr:`DeepgramLatency.final_delay_s` and
+:attr:`DeepgramLatency.connect_delay_s` are wall-clock, as they model server work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import re
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import structlog
+from aiohttp import WSMsgType, web
+from multidict import MultiMapping
+
+from ._server import Fault, FaultPlan, LoopbackServer
+
+__all__ = [
+    "DeepgramLatency",
+    "DeepgramListenSim",
+    "ListenConnection",
+    "ListenQuery",
+    "Segment",
+    "UtteranceRecord",
+]
+
+log = structlog.get_logger(__name__)
+
+_PATH = "/v1/listen"
+_FRAME_S = 0.01
+_INT16_FULL_SCALE = 32768.0
+_TRUE_FALSE = {"true": True, "false": False}
+# Strip what a recogniser never puts in a bare ``word``: punctuation at either end.
+_EDGE_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One scripted thing the caller says.
+
+    Args:
+        text: the transcript the final result carries (punctuated as written).
+        duration_s: roughly how long the caller speaks it. When given, a quiet gap only
+            ends the segment once enough of it has been voiced (see
+            :attr:`DeepgramLatency.min_voiced_fraction`), and interim words are paced
+            over it.
+    """
+
+    text: str
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True)
+class DeepgramLatency:
+    """Timing and detection knobs of the simulated recogniser."""
+
+    final_delay_s: float = 0.0
+    """Wall-clock wait between the endpoint and the final: the real model's finalize work."""
+    interim_interval_s: float = 0.1
+    """Voiced audio between interim results, so partial text streams like the service's."""
+    min_gap_s: float = 0.15
+    """Floor on the quiet gap that ends a segment: a 10-25 ms endpointing setting must not
+    split speech at every stop consonant."""
+    max_gap_s: float = 1.5
+    """A quiet this long ends any segment, so a caller who says less than scripted still
+    gets a final."""
+    min_voiced_fraction: float = 0.6
+    """Share of a segment's ``duration_s`` that must be voiced before a gap may end it;
+    espeak-ng leaves short silences inside phrases."""
+    connect_delay_s: float = 0.0
+    """Wall-clock handshake latency (TLS and auth on the real service)."""
+    threshold_dbfs: float = -40.0
+    """A 10 ms frame at or above this RMS is voiced: espeak speech sits near -20 dBFS,
+    line noise below -50."""
+    onset_s: float = 0.05
+    """Voiced run needed to start speech, so a click or pop does not open a segment."""
+    word_s: float = 0.3
+    """Pace at which interim words appear when a segment has no ``duration_s``."""
+    idle_timeout_s: float = 10.0
+    """Deepgram closes a stream that gets neither audio nor a text message this long
+    (its NET-0001 error)."""
+
+
+@dataclass(frozen=True)
+class ListenQuery:
+    """The query string of one ``/v1/listen`` connection, parsed with Deepgram's defaults."""
+
+    model: str
+    language: str | None
+    encoding: str
+    sample_rate: int
+    channels: int
+    endpointing_ms: int | None
+    """``None`` when the client sent ``endpointing=false``."""
+    interim_results: bool
+    punctuate: bool
+    smart_format: bool
+    no_delay: bool
+    numerals: bool
+    vad_events: bool
+    filler_words: bool
+    profanity_filter: bool
+    mip_opt_out: bool
+    utterance_end_ms: int | None
+    keyterm: tuple[str, ...]
+    raw: Mapping[str, tuple[str, ...]]
+    """Every parameter as sent, multi-valued ones (``keyterm``) in order."""
+
+    @classmethod
+    def parse(cls, query: MultiMapping[str]) -> ListenQuery:
+        """Parse and validate a query.
+
+        Raises:
+            ValueError: with Deepgram-like wording when a parameter is unusable.
+        """
+        raw = {key: tuple(query.getall(key)) for key in dict.fromkeys(query.keys())}
+
+        def flag(name: str, default: bool) -> bool:
+            value = query.get(name)
+            if value is None:
+                return default
+            if value.lower() not in _TRUE_FALSE:
+                raise ValueError(f"Invalid value for '{name}': expected true or false")
+            return _TRUE_FALSE[value.lower()]
+
+        def integer(name: str) -> int | None:
+            value = query.get(name)
+            if value is None:
+                return None
+            try:
+                return int(value)
+            except ValueError:
+                raise ValueError(f"Invalid value for '{name}': expected an integer") from None
+
+        encoding = query.get("encoding", "")
+        if encoding != "linear16":
+            # Containerised audio would need decoding; the plugin always sends raw PCM.
+            raise ValueError(f"Unsupported encoding '{encoding}': this simulator takes linear16")
+        sample_rate = integer("sample_rate")
+        if sample_rate is None or sample_rate <= 0:
+            raise ValueError("sample_rate is required for raw linear16 audio")
+        channels = integer("channels") or 1
+        endpointing = query.get("endpointing", "true").lower()
+        endpointing_ms: int | None
+        if endpointing == "false":
+            endpointing_ms = None
+        elif endpointing == "true":
+            # Deepgram's default: endpoint after 10 ms of silence.
+            endpointing_ms = 10
+        else:
+            endpointing_ms = integer("endpointing")
+        return cls(
+            model=query.get("model", "base"),
+            language=query.get("language"),
+            encoding=encoding,
+            sample_rate=sample_rate,
+            channels=channels,
+            endpointing_ms=endpointing_ms,
+            interim_results=flag("interim_results", False),
+            punctuate=flag("punctuate", False),
+            smart_format=flag("smart_format", False),
+            no_delay=flag("no_delay", False),
+            numerals=flag("numerals", False),
+            vad_events=flag("vad_events", False),
+            filler_words=flag("filler_words", False),
+            profanity_filter=flag("profanity_filter", False),
+            mip_opt_out=flag("mip_opt_out", False),
+            utterance_end_ms=integer("utterance_end_ms"),
+            keyterm=raw.get("keyterm", ()),
+            raw=raw,
+        )
+
+
+@dataclass
+class ListenConnection:
+    """Record of one websocket attempt (accepted or refused)."""
+
+    index: int
+    request_id: str
+    status: int
+    """101 when upgraded, else the HTTP status the upgrade was refused with."""
+    raw_query: Mapping[str, tuple[str, ...]]
+    query: ListenQuery | None = None
+    audio_bytes: int = 0
+    keepalives: int = 0
+    finalizes: int = 0
+    close_stream: bool = False
+    sent: list[Message | str] = field(default_factory=list)
+    """Server messages in send order; a malformed frame is kept as its raw text."""
+    close_code: int | None = None
+    """The close code the server sent, if it closed the socket."""
+
+    @property
+    def audio_s(self) -> float:
+        if self.query is None:
+            return 0.0
+        return self.audio_bytes / (2 * self.query.channels * self.query.sample_rate)
+
+
+@dataclass
+class UtteranceRecord:
+    """One voiced segment the simulator detected, for measuring STT delay.
+
+    Audio times count from the start of the connection's audio; wall times are the event
+    loop clock (``loop.time()``).
+    """
+
+    connection: int
+    text: str
+    speech_start_s: float
+    speech_end_s: float | None = None
+    endpoint_s: float | None = None
+    """Audio time at which the segment was declared over (end plus the quiet gap)."""
+    endpoint_at: float | None = None
+    final_sent_at: float | None = None
+    """``None`` when the connection ended before the final went out."""
+    from_finalize: bool = False
+
+
+@dataclass(frozen=True)
+class _Out:
+    message: Message
+    not_before: float
+    on_sent: Callable[[float], None] | None = None
+
+
+class _Endpointer:
+    """Speech segmentation from per-frame voiced/quiet decisions, in audio time."""
+
+    def __init__(self, *, onset_s: float, gap_s: float, max_gap_s: float) -> None:
+        self.onset_s = onset_s
+        self.gap_s = gap_s
+        self.max_gap_s = max_gap_s
+        self.in_speech = False
+        self.start_s = 0.0
+        self.last_voiced_end_s = 0.0
+        self.voiced_s = 0.0
+        self.quiet_s = 0.0
+        self.min_voiced_s = 0.0
+        self._run_start_s: float | None = None
+        self._run_s = 0.0
+
+    def step(self, end_s: float, frame_s: float, voiced: bool) -> str | None:
+        """Advance one frame; returns ``"onset"``, ``"end"`` or ``None``."""
+        if not self.in_speech:
+            self.quiet_s = 0.0 if voiced else self.quiet_s + frame_s
+            if not voiced:
+                self._run_start_s = None
+                return None
+            if self._run_start_s is None:
+                self._run_start_s, self._run_s = end_s - frame_s, 0.0
+            self._run_s += frame_s
+            if self._run_s + 1e-9 < self.onset_s:
+                return None
+            self.in_speech = True
+            self.start_s, self.voiced_s = self._run_start_s, self._run_s
+            self.last_voiced_end_s, self.quiet_s, self.min_voiced_s = end_s, 0.0, 0.0
+            return "onset"
+        if voiced:
+            self.voiced_s += frame_s
+            self.quiet_s = 0.0
+            self.last_voiced_end_s = end_s
+            return None
+        self.quiet_s += frame_s
+        long_enough = self.voiced_s + 1e-9 >= self.min_voiced_s
+        if self.quiet_s + 1e-9 >= self.max_gap_s or (
+            self.quiet_s + 1e-9 >= self.gap_s and long_enough
+        ):
+            self.cut()
+            return "end"
+        return None
+
+    def cut(self) -> None:
+        """End the current segment now (Finalize, CloseStream)."""
+        self.in_speech = False
+        self._run_start_s = None
+
+
+def _bare_word(token: str) -> str:
+    return _EDGE_PUNCT.sub("", token).lower() or token.lower()
+
+
+def _words(tokens: list[str], start_s: float, end_s: float, *, punctuated: bool) -> list[Message]:
+    """Spread tokens over [start, end] by length, like aligned recogniser output."""
+    weights = [len(t) + 1 for t in tokens]
+    total = sum(weights) or 1
+    span = max(end_s - start_s, 0.0)
+    out: list[Message] = []
+    t = start_s
+    for token, weight in zip(tokens, weights, strict=True):
+        length = span * weight / total
+        word: Message = {
+            "word": _bare_word(token),
+            "start": round(t, 3),
+            "end": round(t + length * 0.9, 3),
+            "confidence": 0.98,
+        }
+        if punctuated:
+            word["punctuated_word"] = token
+        out.append(word)
+        t += length
+    return out
+
+
+class _ListenSession:
+    """One accepted websocket: audio in, Deepgram messages out."""
+
+    def __init__(
+        self,
+        sim: DeepgramListenSim,
+        ws: web.WebSocketResponse,
+        conn: ListenConnection,
+        query: ListenQuery,
+    ) -> None:
+        self._sim = sim
+        self._ws = ws
+        self._conn = conn
+        self._q = query
+        self._lat = sim.latency
+        self._loop = asyncio.get_running_loop()
+        gap_ms = query.endpointing_ms or 0
+        self._endpointer = _Endpointer(
+            onset_s=self._lat.onset_s,
+            gap_s=max(gap_ms / 1000.0, self._lat.min_gap_s),
+            max_gap_s=max(self._lat.max_gap_s, self._lat.min_gap_s),
+        )
+        self._frame_samples = max(1, round(query.sample_rate * _FRAME_S))
+        self._frame_bytes = self._frame_samples * 2 * query.channels
+        self._carry = b""
+        self._samples = 0
+        self._sha = hashlib.sha256()
+        self._threshold = _INT16_FULL_SCALE * 10 ** (self._lat.threshold_dbfs / 20)
+        self._outbox: asyncio.Queue[_Out | None] = asyncio.Queue()
+        self._sent = 0
+        self._fired: set[int] = set()
+        self._closed = False
+        self._sender_closing = False
+        self._cursor_s = 0.0
+        self._segment: Segment | None = None
+        self._utterance: UtteranceRecord | None = None
+        self._next_interim_s = 0.0
+        self._endpoint_pending = False
+        self._utterance_end_due: tuple[float, float] | None = None
+
+    @property
+    def _now_s(self) -> float:
+        return self._samples / self._q.sample_rate
+
+    async def run(self) -> None:
+        sender = asyncio.create_task(self._send_loop(), name=f"dg-sim-send-{self._conn.index}")
+        try:
+            await self._receive_loop(sender)
+        finally:
+            self._closed = True
+            if self._sender_closing and not sender.done():
+                # The sender is mid-close (a disconnect fault); let the close handshake
+                # finish rather than cut it short.
+                await asyncio.wait([sender], timeout=1.0)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+
+    async def _receive_loop(self, sender: asyncio.Task[None]) -> None:
+        while not self._ws.closed:
+            try:
+                msg = await self._ws.receive(timeout=self._lat.idle_timeout_s)
+            except TimeoutError:
+                log.info("deepgram_sim.idle_timeout", connection=self._conn.index)
+                await self._close(1011, "NET-0001: no audio or message within the timeout window")
+                return
+            if msg.type == WSMsgType.BINARY:
+                self._on_audio(msg.data)
+            elif msg.type == WSMsgType.TEXT:
+                if await self._on_control(msg.data, sender):
+                    return
+            else:
+                return  # close, closing, closed or error: the client went away
+
+    def _on_audio(self, data: bytes) -> None:
+        self._conn.audio_bytes += len(data)
+        self._sha.update(data)
+        buf = self._carry + data
+        usable = len(buf) - len(buf) % self._frame_bytes
+        self._carry = buf[usable:]
+        if not usable:
+            return
+        pcm = np.frombuffer(buf[:usable], dtype="<i2").astype(np.float64)
+        frames = pcm.reshape(-1, self._frame_samples, self._q.channels).mean(axis=2)
+        rms = np.sqrt(np.mean(frames * frames, axis=1))
+        frame_s = self._frame_samples / self._q.sample_rate
+        for level in rms:
+            self._samples += self._frame_samples
+            self._on_frame(frame_s, bool(level >= self._threshold))
+
+    def _on_frame(self, frame_s: float, voiced: bool) -> None:
+        ep = self._endpointer
+        event = ep.step(self._now_s, frame_s, voiced)
+        if event == "onset":
+            self._on_onset()
+        elif event == "end":
+            self._finish(from_finalize=False, speech_final=True)
+        elif ep.in_speech and voiced and ep.voiced_s + 1e-9 >= self._next_interim_s:
+            self._next_interim_s += self._lat.interim_interval_s
+            self._send_interim()
+        elif not ep.in_speech:
+            self._on_quiet_idle()
+
+    def _on_onset(self) -> None:
+        ep = self._endpointer
+        self._utterance_end_due = None
+        self._utterance = UtteranceRecord(self._conn.index, "", round(ep.start_s, 3))
+        self._sim.utterances.append(self._utterance)
+        self._bind()
+        self._next_interim_s = ep.voiced_s + self._lat.interim_interval_s
+        if self._q.vad_events:
+            self._queue(
+                {"type": "SpeechStarted", "channel": [0, 1], "timestamp": round(ep.start_s, 3)}
+            )
+
+    def _bind(self) -> None:
+        # Texts are bound lazily so that push() after onset still feeds this segment.
+        if self._segment is None and self._utterance is not None:
+            self._segment = self._sim._take()
+            if self._segment is not None:
+                self._utterance.text = self._segment.text
+                if self._segment.duration_s is not None:
+                    self._endpointer.min_voiced_s = (
+                        self._segment.duration_s * self._lat.min_voiced_fraction
+                    )
+
+    def _on_quiet_idle(self) -> None:
+        ep = self._endpointer
+        if self._endpoint_pending and ep.quiet_s + 1e-9 >= ep.gap_s:
+            # A Finalize mid-speech left the endpoint open; Deepgram closes it with an
+            # empty speech_final result once the caller actually stops.
+            self._endpoint_pending = False
+            self._queue(self._results([], is_final=True, speech_final=True))
+        if self._utterance_end_due is not None and self._now_s + 1e-9 >= self._utterance_end_due[0]:
+            last_word_end = self._utterance_end_due[1]
+            self._utterance_end_due = None
+            self._queue({"type": "UtteranceEnd", "channel": [0, 1], "last_word_end": last_word_end})
+
+    def _tokens(self) -> list[str]:
+        return self._segment.text.split() if self._segment is not None else []
+
+    def _send_interim(self) -> None:
+        if not self._q.interim_results:
+            return
+        self._bind()
+        tokens = self._tokens()
+        if not tokens or self._segment is None:
+            return
+        ep = self._endpointer
+        pace_s = self._segment.duration_s or self._lat.word_s * len(tokens)
+        shown = min(len(tokens), int(len(tokens) * ep.voiced_s / pace_s))
+        if shown == 0:
+            return
+        words = _words(tokens[:shown], ep.start_s, ep.last_voiced_end_s, punctuated=self._punct)
+        self._queue(self._results(words, is_final=False, speech_final=False))
+
+    @property
+    def _punct(self) -> bool:
+        return self._q.punctuate or self._q.smart_format
+
+    def _finish(self, *, from_finalize: bool, speech_final: bool) -> None:
+        """Emit the final for the segment that just ended."""
+        ep = self._endpointer
+        self._bind()
+        utterance = self._utterance
+        start_s, end_s = ep.start_s, ep.last_voiced_end_s
+        words = _words(self._tokens(), start_s, end_s, punctuated=self._punct)
+        message = self._results(words, is_final=True, speech_final=speech_final)
+        if from_finalize:
+            message["from_finalize"] = True
+        self._segment, self._utterance = None, None
+        self._endpoint_pending = not speech_final
+        if self._q.utterance_end_ms is not None and self._q.interim_results:
+            self._utterance_end_due = (end_s + self._q.utterance_end_ms / 1000, round(end_s, 3))
+        if utterance is None:
+            self._queue(message)
+            return
+        utterance.speech_end_s = round(end_s, 3)
+        utterance.endpoint_s = round(self._now_s, 3)
+        utterance.endpoint_at = self._loop.time()
+        utterance.from_finalize = from_finalize
+
+        def sent(at: float) -> None:
+            utterance.final_sent_at = at
+
+        self._queue(message, delay_s=self._lat.final_delay_s, on_sent=sent)
+
+    def _results(self, words: list[Message], *, is_final: bool, speech_final: bool) -> Message:
+        now_s = self._now_s
+        start_s = self._cursor_s
+        if is_final:
+            # Final windows tile the stream, as Deepgram's do.
+            self._cursor_s = now_s
+        key = "punctuated_word" if self._punct else "word"
+        return {
+            "type": "Results",
+            "channel_index": [0, 1],
+            "duration": round(now_s - start_s, 3),
+            "start": round(start_s, 3),
+            "is_final": is_final,
+            "speech_final": speech_final,
+            "channel": {
+                "alternatives": [
+                    {
+                        "transcript": " ".join(w[key] for w in words),
+                        "confidence": 0.98 if words else 0.0,
+                        "words": words,
+                    }
+                ]
+            },
+            "metadata": self._sim._metadata_block(self._conn, self._q),
+            "from_finalize": False,
+        }
+
+    async def _on_control(self, text: str, sender: asyncio.Task[None]) -> bool:
+        """Handle a text message; returns True when the stream is over."""
+        try:
+            payload = json.loads(text)
+            kind = payload.get("type") if isinstance(payload, dict) else None
+        except json.JSONDecodeError:
+            payload, kind = text, None
+        self._sim.record(self._conn.index, "control", _PATH, payload)
+        if kind == "KeepAlive":
+            self._conn.keepalives += 1
+        elif kind == "Finalize":
+            self._conn.finalizes += 1
+            if self._endpointer.in_speech:
+                self._endpointer.cut()
+                # The endpoint is only real if the caller had already gone quiet.
+                quiet = self._endpointer.quiet_s > 0
+                self._finish(from_finalize=True, speech_final=quiet)
+        elif kind == "CloseStream":
+            self._conn.close_stream = True
+            if self._endpointer.in_speech:
+                self._endpointer.cut()
+                self._finish(from_finalize=False, speech_final=True)
+            self._queue(self._closing_metadata())
+            self._outbox.put_nowait(None)
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            await self._close(1000, "")
+            return True
+        else:
+            log.warning("deepgram_sim.unknown_message", connection=self._conn.index)
+        return False
+
+    def _closing_metadata(self) -> Message:
+        model = self._q.model
+        model_uuid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"deepgram-sim/{model}"))
+        return {
+            "type": "Metadata",
+            "transaction_key": "deprecated",
+            "request_id": self._conn.request_id,
+            "sha256": self._sha.hexdigest(),
+            "created": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "duration": round(self._conn.audio_s, 3),
+            "channels": self._q.channels,
+            "models": [model_uuid],
+            "model_info": {
+                model_uuid: {"name": f"general-{model}", "version": "sim", "arch": model}
+            },
+        }
+
+    def _queue(
+        self,
+        message: Message,
+        *,
+        delay_s: float = 0.0,
+        on_sent: Callable[[float], None] | None = None,
+    ) -> None:
+        if not self._closed:
+            self._outbox.put_nowait(_Out(message, self._loop.time() + delay_s, on_sent))
+
+    async def _send_loop(self) -> None:
+        try:
+            while True:
+                if await self._apply_faults():
+                    return
+                item = await self._outbox.get()
+                if item is None:
+                    return
+                delay = item.not_before - self._loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                await self._ws.send_str(json.dumps(item.message))
+                self._sent += 1
+                self._conn.sent.append(item.message)
+                if item.on_sent is not None:
+                    item.on_sent(self._loop.time())
+        except ConnectionError:
+            log.info("deepgram_sim.send_failed", connection=self._conn.index)
+        finally:
+            self._closed = True
+
+    async def _apply_faults(self) -> bool:
+        """Inject the faults due after ``self._sent`` messages; True means stop sending."""
+        for number, fault in enumerate(self._sim.faults.for_request(self._conn.index)):
+            if number in self._fired or fault.after_messages != self._sent:
+                continue
+            if fault.kind not in ("stall", "malformed", "disconnect"):
+                continue
+            self._fired.add(number)
+            log.info("deepgram_sim.fault", connection=self._conn.index, kind=fault.kind)
+            if fault.kind == "stall":
+                await asyncio.sleep(fault.seconds)
+            elif fault.kind == "malformed":
+                raw = '{"type": "Results", "channel": '
+                await self._ws.send_str(raw)
+                self._conn.sent.append(raw)
+            else:
+                self._sender_closing = True
+                await self._close(1011, "simulated disconnect")
+                return True
+        return False
+
+    async def _close(self, code: int, reason: str) -> None:
+        self._closed = True
+        if self._conn.close_code is None:
+            self._conn.close_code = code
+        with contextlib.suppress(ConnectionError):
+            await self._ws.close(code=code, message=reason.encode())
+
+
+_ERROR_CODES = {
+    400: "Bad Request",
+    401: "INVALID_AUTH",
+    402: "ASR_PAYMENT_REQUIRED",
+    403: "INSUFFICIENT_PERMISSIONS",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+class DeepgramListenSim(LoopbackServer):
+    """Loopback stand-in for ``wss://api.deepgram.com/v1/listen``.
+
+    Args:
+        segments: what the caller will say, in order; a plain string is a
+            :class:`Segment` without a duration.
+        api_key: the key the ``Authorization: Token`` header must carry; ``None``
+            accepts any non-empty key.
+        latency: timing profile.
+        faults: failures to inject, targeted by websocket connection index.
+    """
+
+    def __init__(
+        self,
+        segments: Iterable[Segment | str] = (),
+        *,
+        api_key: str | None = None,
+        latency: DeepgramLatency | None = None,
+        faults: FaultPlan | None = None,
+    ) -> None:
+        super().__init__(faults=faults)
+        self.latency = latency or DeepgramLatency()
+        self.connections: list[ListenConnection] = []
+        self.utterances: list[UtteranceRecord] = []
+        self._api_key = api_key
+        self._script: deque[Segment] = deque()
+        self.push(*segments)
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as ``deepgram.STT(base_url=...)``; the plugin swaps http for ws."""
+        return f"{self.http_url}{_PATH}"
+
+    @property
+    def pending(self) -> tuple[Segment, ...]:
+        """Scripted segments not yet heard."""
+        return tuple(self._script)
+
+    def push(self, *segments: Segment | str) -> None:
+        """Append segments to the script."""
+        self._script.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
+
+    def _take(self) -> Segment | None:
+        return self._script.popleft() if self._script else None
+
+    def _routes(self, app: web.Application) -> None:
+        app.router.add_get(_PATH, self._handle)
+
+    def _metadata_block(self, conn: ListenConnection, query: ListenQuery) -> Message:
+        model_uuid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"deepgram-sim/{query.model}"))
+        return {
+            "request_id": conn.request_id,
+            "model_info": {"name": f"general-{query.model}", "version": "sim", "arch": query.model},
+            "model_uuid": model_uuid,
+        }
+
+    def _refuse(self, conn: ListenConnection, status: int, message: str) -> web.Response:
+        conn.status = status
+        log.info("deepgram_sim.refused", connection=conn.index, status=status)
+        body = {
+            "err_code": _ERROR_CODES.get(status, "ERROR"),
+            "err_msg": message,
+            "request_id": conn.request_id,
+        }
+        return web.json_response(
+            body,
+            status=status,
+            headers={"dg-request-id": conn.request_id, "dg-error": message},
+        )
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        index = self.next_request_index()
+        raw = {k: tuple(request.query.getall(k)) for k in dict.fromkeys(request.query.keys())}
+        conn = ListenConnection(index, str(uuid.uuid4()), 0, raw)
+        self.connections.append(conn)
+        self.record(index, "connect", _PATH, raw)
+
+        slow = self.faults.first(index, "slow_start")
+        delay = self.latency.connect_delay_s + (slow.seconds if slow else 0.0)
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+        error: Fault | None = self.faults.first(index, "http_error")
+        if error is not None:
+            return self._refuse(conn, error.status, f"Simulated failure ({error.status})")
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        if scheme != "Token" or not key or (self._api_key is not None and key != self._api_key):
+            return self._refuse(conn, 401, "Invalid credentials.")
+        try:
+            query = ListenQuery.parse(request.query)
+        except ValueError as exc:
+            return self._refuse(conn, 400, str(exc))
+        conn.query = query
+
+        ws = web.WebSocketResponse(autoping=True)
+        if not ws.can_prepare(request).ok:
+            return self._refuse(conn, 400, "Expected a websocket upgrade")
+        ws.headers["dg-request-id"] = conn.request_id
+        try:
+            await ws.prepare(request)
+        except (ConnectionError, RuntimeError):
+            # The client gave up during a slow handshake; nothing left to serve.
+            conn.status = 499
+            return ws
+        conn.status = 101
+        log.info(
+            "deepgram_sim.connected",
+            connection=index,
+            sample_rate=query.sample_rate,
+            endpointing_ms=query.endpointing_ms,
+        )
+        await _ListenSession(self, ws, conn, query).run()
+        return ws
