@@ -1,0 +1,706 @@
+"""OpenAI REST simulator: streamed chat completions, speech and transcriptions.
+
+Speaks the wire format the ``openai`` SDK (and so ``livekit.plugins.openai``) parses:
+
+* ``GET /v1/models``: the LLM plugin's prewarm; answered, recorded, not counted.
+* ``POST /v1/chat/completions``: ``text/event-stream`` of ``chat.completion.chunk``
+  objects ending in ``data: [DONE]`` (a plain ``chat.completion`` when ``stream`` is
+  false). What to say comes from a :data:`Responder` or a script of replies.
+* ``POST /v1/audio/speech``: 24 kHz PCM (``pcm`` or ``wav``), as raw audio or as the
+  ``speech.audio.delta`` SSE stream the TTS plugin asks for.
+* ``POST /v1/audio/transcriptions``: the next scripted transcript (non-streaming STT).
+
+Chat requests are numbered for the :class:`FaultPlan` (``faults``); speech and
+transcription requests have their own numbering and plan (``audio_faults``), so adding
+a TTS fallback to a scenario does not shift which chat request a fault hits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import itertools
+import json
+import re
+import time
+import wave
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from aiohttp import web
+
+from ._audio_synth import speech_like_pcm
+from ._server import Fault, FaultPlan, LoopbackServer
+
+__all__ = [
+    "ChatRequestTiming",
+    "OpenAIChatSim",
+    "OpenAILatency",
+    "Responder",
+    "ScriptedReply",
+    "ToolCallSpec",
+    "tokenize",
+]
+
+log = structlog.get_logger()
+
+DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o-mini-tts")
+EXHAUSTED_REPLY = "I'm sorry, could you say that again?"
+SPEECH_SAMPLE_RATE = 24000
+_SUPPORTED_SPEECH_FORMATS = ("pcm", "wav")
+# Word-ish pieces that keep their leading whitespace, as BPE tokenizers do:
+# "Hello, world." -> "Hello", ",", " world", ".".
+_TOKEN_RE = re.compile(r"\s*[\w']+|\s*[^\w\s]|\s+")
+_ARGUMENT_PIECE_CHARS = 7
+_SPEECH_CHUNK_MS = 100.0
+
+
+@dataclass(frozen=True)
+class ToolCallSpec:
+    """A function call the simulated model makes.
+
+    Args:
+        name: the tool's name.
+        arguments: JSON arguments (a dict is serialised; a string is sent verbatim, so
+            tests can send invalid JSON on purpose).
+        id: the call id; ``None`` derives a stable one from the request index.
+    """
+
+    name: str
+    arguments: dict[str, Any] | str
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class ScriptedReply:
+    """What the simulated model answers to one chat request."""
+
+    text: str = ""
+    tool_calls: tuple[ToolCallSpec, ...] = ()
+
+
+Responder = Callable[[dict[str, Any]], ScriptedReply]
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class OpenAILatency:
+    """Timing profile of the simulated API.
+
+    Args:
+        ttft_s: delay from the request to the first streamed token.
+        tokens_per_s: pace of the tokens after the first; 0 sends them back to back.
+        per_model: ``model -> (ttft_s, tokens_per_s)`` overrides, e.g. a fast small model
+            next to a slower strong one.
+        tts_ttfb_s: delay before the first audio bytes of ``/audio/speech``.
+        tts_realtime_factor: audio send pace as a fraction of its duration (0 = burst,
+            0.5 = twice real time).
+        ms_per_char: speaking time per input character of ``/audio/speech``.
+    """
+
+    ttft_s: float = 0.25
+    tokens_per_s: float = 100.0
+    per_model: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    tts_ttfb_s: float = 0.2
+    tts_realtime_factor: float = 0.25
+    ms_per_char: float = 65.0
+
+    @classmethod
+    def instant(cls) -> OpenAILatency:
+        """No delays at all: for wire tests that assert content, not timing."""
+        return cls(ttft_s=0.0, tokens_per_s=0.0, tts_ttfb_s=0.0, tts_realtime_factor=0.0)
+
+    def for_model(self, model: str) -> tuple[float, float]:
+        """``(ttft_s, tokens_per_s)`` for ``model``."""
+        return self.per_model.get(model, (self.ttft_s, self.tokens_per_s))
+
+
+@dataclass
+class ChatRequestTiming:
+    """When one chat request arrived and was answered (event-loop clock, seconds)."""
+
+    index: int
+    model: str
+    arrived_at: float
+    first_token_at: float | None = None
+    finished_at: float | None = None
+    status: int = 200
+    cancelled: bool = False
+
+    @property
+    def ttft_s(self) -> float | None:
+        """Server-side time to first token, or ``None`` if no token went out."""
+        if self.first_token_at is None:
+            return None
+        return self.first_token_at - self.arrived_at
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into word-ish tokens that keep their leading whitespace.
+
+    ``"".join(tokenize(text)) == text`` always holds.
+    """
+    return _TOKEN_RE.findall(text)
+
+
+class _ClientGone(Exception):
+    """The client closed the connection while we were streaming."""
+
+
+class OpenAIChatSim(LoopbackServer):
+    """Loopback OpenAI API: ``openai.LLM(base_url=sim.base_url, api_key=...)``.
+
+    Args:
+        responder: decides each chat reply from the parsed request body; wins over
+            ``replies``.
+        replies: consumed in order, one per chat request; strings are text replies.
+            Once exhausted, :data:`EXHAUSTED_REPLY` is answered.
+        latency: timing profile.
+        faults: faults by chat-request index.
+        audio_faults: faults by speech/transcription request index.
+        api_key: the only accepted bearer key; ``None`` accepts any non-empty key.
+        models: ids listed by ``GET /v1/models``.
+        transcripts: answers of ``/audio/transcriptions``, in order ("" once exhausted).
+    """
+
+    def __init__(
+        self,
+        *,
+        responder: Responder | None = None,
+        replies: Iterable[ScriptedReply | str] = (),
+        latency: OpenAILatency | None = None,
+        faults: FaultPlan | None = None,
+        audio_faults: FaultPlan | None = None,
+        api_key: str | None = None,
+        models: Sequence[str] = DEFAULT_MODELS,
+        transcripts: Iterable[str] = (),
+    ) -> None:
+        super().__init__(faults=faults)
+        self.latency = latency or OpenAILatency()
+        self.audio_faults = audio_faults or FaultPlan()
+        self._responder = responder
+        self._replies: Iterator[ScriptedReply | str] = iter(list(replies))
+        self._api_key = api_key
+        self._models = tuple(models)
+        self._transcripts: Iterator[str] = iter(list(transcripts))
+        self._audio_counter = itertools.count()
+        self.requests: list[dict[str, Any]] = []
+        self.timings: list[ChatRequestTiming] = []
+        self.speech_requests: list[dict[str, Any]] = []
+        self.transcription_requests: list[dict[str, Any]] = []
+        self.models_requests = 0
+        self._inflight: set[asyncio.Task[Any]] = set()
+
+    @property
+    def base_url(self) -> str:
+        """What the openai SDK takes as ``base_url``."""
+        return f"{self.http_url}/v1"
+
+    def messages(self, i: int) -> list[dict[str, Any]]:
+        """The ``messages`` of chat request ``i`` (negative indexes count from the end)."""
+        messages: list[dict[str, Any]] = self.requests[i]["messages"]
+        return messages
+
+    def user_messages(self, i: int) -> list[str]:
+        """Text of every user message of chat request ``i``."""
+        return [_content_text(m) for m in self.messages(i) if m.get("role") == "user"]
+
+    def last_user_text(self, i: int) -> str:
+        """Text of the last user message of chat request ``i`` ("" if there is none)."""
+        users = self.user_messages(i)
+        return users[-1] if users else ""
+
+    def tool_results(self, i: int) -> list[dict[str, Any]]:
+        """The ``role: tool`` messages of chat request ``i``."""
+        return [m for m in self.messages(i) if m.get("role") == "tool"]
+
+    def _routes(self, app: web.Application) -> None:
+        app.router.add_get("/v1/models", self._models_handler)
+        app.router.add_post("/v1/chat/completions", self._tracked(self._chat_handler))
+        app.router.add_post("/v1/audio/speech", self._tracked(self._speech_handler))
+        app.router.add_post("/v1/audio/transcriptions", self._transcription_handler)
+
+    def _tracked(self, handler: _Handler) -> _Handler:
+        """Wrap a streaming handler so :meth:`stop` can cut it short.
+
+        aiohttp's cleanup otherwise waits for every handler, and a stalled stream
+        would hold a test's teardown for the whole stall.
+        """
+
+        async def run(request: web.Request) -> web.StreamResponse:
+            task = asyncio.current_task()
+            if task is not None:
+                self._inflight.add(task)
+            try:
+                return await handler(request)
+            finally:
+                if task is not None:
+                    self._inflight.discard(task)
+
+        return run
+
+    async def stop(self) -> None:
+        for task in list(self._inflight):
+            task.cancel()
+        await super().stop()
+
+    def _unauthorized(self, request: web.Request) -> web.Response | None:
+        header = request.headers.get("Authorization", "")
+        key = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        if key and (self._api_key is None or key == self._api_key):
+            return None
+        # OpenAI echoes a masked key; never the key itself.
+        masked = f"{key[:3]}***{key[-4:]}" if len(key) > 8 else "***"
+        return _error_response(
+            401,
+            f"Incorrect API key provided: {masked}. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.",
+            "invalid_request_error",
+            "invalid_api_key",
+        )
+
+    async def _models_handler(self, request: web.Request) -> web.StreamResponse:
+        self.record(-1, "models", request.path, None)
+        self.models_requests += 1
+        if (denied := self._unauthorized(request)) is not None:
+            return denied
+        created = 1_700_000_000
+        return web.json_response(
+            {
+                "object": "list",
+                "data": [
+                    {"id": m, "object": "model", "created": created, "owned_by": "system"}
+                    for m in self._models
+                ],
+            }
+        )
+
+    def _next_reply(self, body: dict[str, Any]) -> ScriptedReply:
+        if self._responder is not None:
+            return self._responder(body)
+        reply = next(self._replies, None)
+        if reply is None:
+            return ScriptedReply(text=EXHAUSTED_REPLY)
+        return ScriptedReply(text=reply) if isinstance(reply, str) else reply
+
+    async def _chat_handler(self, request: web.Request) -> web.StreamResponse:
+        index = self.next_request_index()
+        loop = asyncio.get_running_loop()
+        raw = await request.read()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        self.record(index, "chat", request.path, body)
+        model = str(body.get("model", "")) if isinstance(body, dict) else ""
+        timing = ChatRequestTiming(index=index, model=model, arrived_at=loop.time())
+        self.timings.append(timing)
+        if not isinstance(body, dict):
+            timing.status = 400
+            return _error_response(
+                400, "We could not parse the JSON body of your request.", "invalid_request_error"
+            )
+        self.requests.append(body)
+
+        if (denied := self._unauthorized(request)) is not None:
+            timing.status = denied.status
+            return denied
+        if (fault := self.faults.first(index, "http_error")) is not None:
+            timing.status = fault.status
+            return _fault_response(fault, model)
+        if not body.get("messages") or not model:
+            timing.status = 400
+            return _error_response(
+                400, "Missing required parameter: 'messages'.", "invalid_request_error"
+            )
+
+        reply = self._next_reply(body)
+        if not body.get("stream"):
+            return await self._complete(request, index, body, reply, timing)
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        chunks = _completion_chunks(index, model, body, reply, include_usage=include_usage)
+        log.debug("openai_sim.chat", request=index, model=model, chunks=len(chunks))
+        return await self._stream_chunks(request, index, model, chunks, timing)
+
+    async def _complete(
+        self,
+        request: web.Request,
+        index: int,
+        body: dict[str, Any],
+        reply: ScriptedReply,
+        timing: ChatRequestTiming,
+    ) -> web.StreamResponse:
+        ttft_s, _ = self.latency.for_model(timing.model)
+        slow = self.faults.first(index, "slow_start")
+        await asyncio.sleep(ttft_s + (slow.seconds if slow else 0.0))
+        message: dict[str, Any] = {"role": "assistant", "content": reply.text or None}
+        if reply.tool_calls:
+            message["tool_calls"] = [
+                {
+                    "id": spec.id or _call_id(index, k),
+                    "type": "function",
+                    "function": {"name": spec.name, "arguments": _arguments_json(spec)},
+                }
+                for k, spec in enumerate(reply.tool_calls)
+            ]
+        timing.first_token_at = timing.finished_at = asyncio.get_running_loop().time()
+        return web.json_response(
+            {
+                "id": _completion_id(index),
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": timing.model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "logprobs": None,
+                        "finish_reason": "tool_calls" if reply.tool_calls else "stop",
+                    }
+                ],
+                "usage": _usage(body, reply),
+                "system_fingerprint": "fp_sim",
+            }
+        )
+
+    async def _stream_chunks(
+        self,
+        request: web.Request,
+        index: int,
+        model: str,
+        chunks: list[dict[str, Any]],
+        timing: ChatRequestTiming,
+    ) -> web.StreamResponse:
+        loop = asyncio.get_running_loop()
+        faults = self.faults.for_request(index)
+        slow = next((f for f in faults if f.kind == "slow_start"), None)
+        if slow is not None:
+            await asyncio.sleep(slow.seconds)
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-cache",
+            }
+        )
+        ttft_s, tokens_per_s = self.latency.for_model(model)
+        try:
+            await response.prepare(request)
+            await asyncio.sleep(ttft_s)
+            for n, chunk in enumerate(chunks):
+                if await _inject_fault(faults, n, response, request):
+                    timing.finished_at = loop.time()
+                    return response
+                if n > 0 and tokens_per_s > 0 and _carries_tokens(chunk):
+                    await asyncio.sleep(1.0 / tokens_per_s)
+                await _write(response, f"data: {json.dumps(chunk)}\n\n")
+                if timing.first_token_at is None:
+                    timing.first_token_at = loop.time()
+            await _write(response, "data: [DONE]\n\n")
+            await response.write_eof()
+        except _ClientGone:
+            # Preemptive generation abandons requests mid-stream; that is normal.
+            timing.cancelled = True
+            log.debug("openai_sim.chat_cancelled", request=index)
+        except asyncio.CancelledError:
+            timing.cancelled = True
+            raise
+        finally:
+            timing.finished_at = loop.time()
+        return response
+
+    async def _speech_handler(self, request: web.Request) -> web.StreamResponse:
+        index = next(self._audio_counter)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        self.record(index, "speech", request.path, body)
+        if (denied := self._unauthorized(request)) is not None:
+            return denied
+        if not isinstance(body, dict) or not isinstance(body.get("input"), str):
+            return _error_response(
+                400, "Missing required parameter: 'input'.", "invalid_request_error"
+            )
+        self.speech_requests.append(body)
+        if (fault := self.audio_faults.first(index, "http_error")) is not None:
+            return _fault_response(fault, str(body.get("model", "")))
+        fmt = str(body.get("response_format", "mp3"))
+        if fmt not in _SUPPORTED_SPEECH_FORMATS:
+            # A real server would encode; the simulator has no codecs, so say so loudly.
+            return _error_response(
+                400,
+                f"Simulator supports response_format {list(_SUPPORTED_SPEECH_FORMATS)}, "
+                f"got '{fmt}'.",
+                "invalid_request_error",
+                param="response_format",
+            )
+        speed = float(body.get("speed") or 1.0)
+        pcm = speech_like_pcm(body["input"], SPEECH_SAMPLE_RATE, self.latency.ms_per_char / speed)
+        audio = _wav_bytes(pcm, SPEECH_SAMPLE_RATE) if fmt == "wav" else pcm
+        sse = body.get("stream_format") == "sse"
+        content_type = "text/event-stream" if sse else f"audio/{fmt}"
+        faults = self.audio_faults.for_request(index)
+        slow = next((f for f in faults if f.kind == "slow_start"), None)
+        await asyncio.sleep(self.latency.tts_ttfb_s + (slow.seconds if slow else 0.0))
+        response = web.StreamResponse(headers={"Content-Type": content_type})
+        chunk_bytes = round(SPEECH_SAMPLE_RATE * _SPEECH_CHUNK_MS / 1000) * 2
+        pieces = [audio[i : i + chunk_bytes] for i in range(0, len(audio), chunk_bytes)]
+        try:
+            await response.prepare(request)
+            for n, piece in enumerate(pieces):
+                if await _inject_fault(faults, n, response, request):
+                    return response
+                if sse:
+                    event = {
+                        "type": "speech.audio.delta",
+                        "audio": base64.b64encode(piece).decode(),
+                    }
+                    await _write(response, f"data: {json.dumps(event)}\n\n")
+                else:
+                    await _write_bytes(response, piece)
+                pace = self.latency.tts_realtime_factor * len(piece) / (2 * SPEECH_SAMPLE_RATE)
+                await asyncio.sleep(pace)
+            if sse:
+                input_tokens = len(tokenize(body["input"]))
+                output_tokens = len(pcm) // 2 // 480
+                done = {
+                    "type": "speech.audio.done",
+                    "usage": {
+                        "input_tokens": input_tokens,
+                        "output_tokens": output_tokens,
+                        "total_tokens": input_tokens + output_tokens,
+                    },
+                }
+                await _write(response, f"data: {json.dumps(done)}\n\n")
+            await response.write_eof()
+        except _ClientGone:
+            log.debug("openai_sim.speech_cancelled", request=index)
+        return response
+
+    async def _transcription_handler(self, request: web.Request) -> web.StreamResponse:
+        index = next(self._audio_counter)
+        if (denied := self._unauthorized(request)) is not None:
+            self.record(index, "transcription", request.path, None)
+            return denied
+        form = await request.post()
+        fields: dict[str, Any] = {}
+        for name, value in form.items():
+            if isinstance(value, web.FileField):
+                audio = value.file.read()
+                fields["file_name"] = value.filename
+                fields["file_bytes"] = len(audio)
+                fields.update(_wav_info(audio))
+            else:
+                fields[name] = value
+        self.record(index, "transcription", request.path, fields)
+        self.transcription_requests.append(fields)
+        if (fault := self.audio_faults.first(index, "http_error")) is not None:
+            return _fault_response(fault, str(fields.get("model", "")))
+        slow = self.audio_faults.first(index, "slow_start")
+        await asyncio.sleep(self.latency.tts_ttfb_s + (slow.seconds if slow else 0.0))
+        text = next(self._transcripts, "")
+        fmt = fields.get("response_format", "json")
+        if fmt == "text":
+            return web.Response(text=text + "\n", content_type="text/plain")
+        payload: dict[str, Any] = {"text": text}
+        if fmt == "verbose_json":
+            payload = {
+                "task": "transcribe",
+                "language": "english",
+                "duration": fields.get("duration_s", 0.0),
+                "text": text,
+                "segments": [],
+            }
+        return web.json_response(payload)
+
+
+def _content_text(message: Mapping[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            str(part.get("text", ""))
+            for part in content
+            if isinstance(part, Mapping) and part.get("type") == "text"
+        )
+    return ""
+
+
+def _completion_id(index: int) -> str:
+    return f"chatcmpl-sim{index:06d}"
+
+
+def _call_id(index: int, k: int) -> str:
+    return f"call_sim{index:04d}x{k:02d}"
+
+
+def _arguments_json(spec: ToolCallSpec) -> str:
+    return spec.arguments if isinstance(spec.arguments, str) else json.dumps(spec.arguments)
+
+
+def _usage(body: Mapping[str, Any], reply: ScriptedReply) -> dict[str, Any]:
+    # ~4 tokens of framing per message, like OpenAI's accounting.
+    prompt = sum(4 + len(tokenize(_content_text(m))) for m in body.get("messages", []))
+    completion = len(tokenize(reply.text)) + sum(
+        len(tokenize(_arguments_json(s))) + 3 for s in reply.tool_calls
+    )
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
+
+
+def _completion_chunks(
+    index: int,
+    model: str,
+    body: Mapping[str, Any],
+    reply: ScriptedReply,
+    *,
+    include_usage: bool,
+) -> list[dict[str, Any]]:
+    """Every ``chat.completion.chunk`` of one streamed answer, in order."""
+    created = int(time.time())
+
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": _completion_id(index),
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "service_tier": "default",
+            "system_fingerprint": "fp_sim",
+            "choices": [
+                {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}
+            ],
+        }
+        if include_usage:
+            # OpenAI puts "usage": null on every chunk but the last when usage is asked for.
+            out["usage"] = None
+        return out
+
+    chunks = [chunk({"role": "assistant", "content": "", "refusal": None})]
+    chunks += [chunk({"content": token}) for token in tokenize(reply.text)]
+    for k, spec in enumerate(reply.tool_calls):
+        args = _arguments_json(spec)
+        head = {
+            "index": k,
+            "id": spec.id or _call_id(index, k),
+            "type": "function",
+            "function": {"name": spec.name, "arguments": ""},
+        }
+        chunks.append(chunk({"tool_calls": [head]}))
+        for i in range(0, len(args), _ARGUMENT_PIECE_CHARS):
+            piece = args[i : i + _ARGUMENT_PIECE_CHARS]
+            chunks.append(chunk({"tool_calls": [{"index": k, "function": {"arguments": piece}}]}))
+    chunks.append(chunk({}, "tool_calls" if reply.tool_calls else "stop"))
+    if include_usage:
+        last = chunk({})
+        last["choices"] = []
+        last["usage"] = _usage(body, reply)
+        chunks.append(last)
+    return chunks
+
+
+def _carries_tokens(chunk: Mapping[str, Any]) -> bool:
+    choices = chunk.get("choices") or []
+    return bool(choices) and bool(choices[0]["delta"])
+
+
+async def _write(response: web.StreamResponse, text: str) -> None:
+    await _write_bytes(response, text.encode())
+
+
+async def _write_bytes(response: web.StreamResponse, data: bytes) -> None:
+    try:
+        await response.write(data)
+    except (ConnectionResetError, ConnectionError) as e:
+        raise _ClientGone from e
+
+
+async def _inject_fault(
+    faults: list[Fault], sent: int, response: web.StreamResponse, request: web.Request
+) -> bool:
+    """Apply the faults due before message number ``sent``; True when the stream is over."""
+    for fault in faults:
+        if fault.after_messages != sent:
+            continue
+        if fault.kind == "stall":
+            await asyncio.sleep(fault.seconds)
+        elif fault.kind == "malformed":
+            await _write(response, 'data: {"id": "chatcmpl-broken", "choices": [{"delta": \n\n')
+        elif fault.kind == "disconnect":
+            # Drop the TCP connection mid-body: the client sees a truncated stream.
+            if request.transport is not None:
+                request.transport.close()
+            return True
+    return False
+
+
+def _error_response(
+    status: int,
+    message: str,
+    error_type: str,
+    code: str | None = None,
+    *,
+    param: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> web.Response:
+    return web.json_response(
+        {"error": {"message": message, "type": error_type, "param": param, "code": code}},
+        status=status,
+        headers=headers,
+    )
+
+
+def _fault_response(fault: Fault, model: str) -> web.Response:
+    if fault.status == 429:
+        return _error_response(
+            429,
+            f"Rate limit reached for {model or 'this model'} on requests per min (RPM): "
+            "Limit 500, Used 500, Requested 1. Please try again in 1s.",
+            "requests",
+            "rate_limit_exceeded",
+            headers={"retry-after": "1", "x-ratelimit-remaining-requests": "0"},
+        )
+    if fault.status >= 500:
+        return _error_response(
+            fault.status,
+            "The server had an error while processing your request. Sorry about that!",
+            "server_error",
+        )
+    return _error_response(fault.status, "Simulated request error.", "invalid_request_error")
+
+
+def _wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(pcm)
+    return buf.getvalue()
+
+
+def _wav_info(data: bytes) -> dict[str, Any]:
+    try:
+        with wave.open(io.BytesIO(data), "rb") as w:
+            rate, frames = w.getframerate(), w.getnframes()
+            return {
+                "sample_rate": rate,
+                "channels": w.getnchannels(),
+                "duration_s": frames / rate if rate else 0.0,
+            }
+    except (wave.Error, EOFError):
+        return {}

@@ -1,0 +1,305 @@
+"""The ElevenLabs simulator driven by the real livekit elevenlabs plugin."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import numpy as np
+import pytest
+from livekit import rtc
+from livekit.agents import APIConnectOptions, APIError, APIStatusError, tts, utils
+from livekit.agents.types import USERDATA_TIMED_TRANSCRIPT
+from livekit.plugins import elevenlabs
+
+from sim._server import Fault, FaultPlan
+from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
+
+pytestmark = pytest.mark.sim
+
+KEY = "xi-test-key"
+CONN = APIConnectOptions(max_retry=1, retry_interval=0.05, timeout=2)
+MS_PER_CHAR = 20.0
+INSTANT = ElevenLabsLatency.instant(ms_per_char=MS_PER_CHAR)
+TEXT = "Hello, thanks for calling. How can I help you today?"
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[None]:
+    async with utils.http_context.open():
+        yield
+
+
+def _tts(sim: ElevenLabsSim, encoding: str = "pcm_16000", **kwargs: Any) -> elevenlabs.TTS:
+    return elevenlabs.TTS(base_url=sim.base_url, api_key=KEY, encoding=encoding, **kwargs)  # type: ignore[arg-type]
+
+
+async def _speak(
+    engine: elevenlabs.TTS, text: str, conn_options: APIConnectOptions = CONN
+) -> list[tts.SynthesizedAudio]:
+    async with engine.stream(conn_options=conn_options) as stream:
+        stream.push_text(text)
+        stream.end_input()
+        return [ev async for ev in stream]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.usefixtures("http")
+@pytest.mark.parametrize(("encoding", "rate"), [("pcm_16000", 16000), ("pcm_8000", 8000)])
+async def test_stream_round_trip(encoding: str, rate: int) -> None:
+    async with ElevenLabsSim(latency=INSTANT, api_key=KEY) as sim:
+        engine = _tts(sim, encoding)
+        try:
+            events = await _speak(engine, TEXT)
+        finally:
+            await engine.aclose()
+
+    conn = sim.connections[0]
+    assert conn.voice_id == elevenlabs.tts.DEFAULT_VOICE_ID
+    assert conn.query["output_format"] == encoding
+    assert conn.query["model_id"] == "eleven_turbo_v2_5"
+    assert conn.query["sync_alignment"] == "true"
+    (context_id,) = conn.context_ids
+    assert sim.context_inits[context_id] == {
+        "text": " ",
+        "voice_settings": {},
+        "context_id": context_id,
+    }
+    sent = sim.context_text(context_id)
+    assert _normalise(sent) == TEXT
+    assert conn.messages[-1] == {"context_id": context_id, "close_context": True}
+
+    frames = [ev.frame for ev in events]
+    assert {f.sample_rate for f in frames} == {rate}
+    audio = rtc.combine_audio_frames(frames)
+    assert audio.duration == pytest.approx(len(sent) * MS_PER_CHAR / 1000, abs=0.02)
+    samples = np.frombuffer(audio.data, dtype=np.int16)
+    assert np.abs(samples).max() > 3000
+    assert events[-1].is_final
+
+    timed = [w for f in frames for w in f.userdata.get(USERDATA_TIMED_TRANSCRIPT, [])]
+    assert _normalise("".join(str(w) for w in timed)) == TEXT
+    assert timed[-1].end_time == pytest.approx(audio.duration, abs=0.05)
+    timing = sim.context_timings[context_id]
+    assert timing.final_at is not None
+    assert timing.closed_by_client
+
+
+async def test_raw_protocol_alignment_and_final() -> None:
+    async with (
+        ElevenLabsSim(latency=INSTANT, chunk_ms=50.0) as sim,
+        aiohttp.ClientSession() as http,
+        http.ws_connect(
+            f"{sim.base_url.replace('http', 'ws')}/text-to-speech/v1/multi-stream-input"
+            "?model_id=m&output_format=pcm_16000&sync_alignment=true",
+            headers={"xi-api-key": KEY},
+        ) as ws,
+    ):
+        await ws.send_json({"text": " ", "voice_settings": {}, "context_id": "c1"})
+        await ws.send_json({"text": "Hi there. ", "context_id": "c1", "flush": True})
+        await ws.send_json({"context_id": "c1", "close_context": True})
+        messages = []
+        while True:
+            msg = json.loads((await ws.receive()).data)
+            messages.append(msg)
+            if msg.get("isFinal"):
+                break
+        await ws.send_json({"close_socket": True})
+        closing = await ws.receive()
+
+    assert messages[-1] == {"isFinal": True, "contextId": "c1"}
+    audio_msgs = messages[:-1]
+    assert all(m["contextId"] == "c1" for m in audio_msgs)
+    pcm = b"".join(base64.b64decode(m["audio"]) for m in audio_msgs)
+    assert len(pcm) == round(len("Hi there. ") * MS_PER_CHAR * 16) * 2
+    assert all(len(base64.b64decode(m["audio"])) <= 50 * 16 * 2 for m in audio_msgs)
+    chars = [
+        c for m in audio_msgs if m["normalizedAlignment"] for c in m["normalizedAlignment"]["chars"]
+    ]
+    starts = [s for m in audio_msgs if m["alignment"] for s in m["alignment"]["charStartTimesMs"]]
+    assert "".join(chars) == "Hi there. "
+    assert starts == [round(i * MS_PER_CHAR) for i in range(len("Hi there. "))]
+    assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    assert sim.connections[0].close_reason == "close_socket"
+
+
+async def test_inactivity_timeout_closes_with_policy_violation() -> None:
+    async with (
+        ElevenLabsSim(latency=INSTANT) as sim,
+        aiohttp.ClientSession() as http,
+        http.ws_connect(
+            f"{sim.base_url.replace('http', 'ws')}/text-to-speech/v1/multi-stream-input"
+            "?model_id=m&output_format=pcm_8000&inactivity_timeout=0.2",
+            headers={"xi-api-key": KEY},
+        ) as ws,
+    ):
+        error = await ws.receive_json()
+        closing = await ws.receive()
+    assert error["error"] == "input_timeout_exceeded"
+    assert error["code"] == 1008
+    assert closing.type == aiohttp.WSMsgType.CLOSE
+    assert closing.data == aiohttp.WSCloseCode.POLICY_VIOLATION
+
+
+@pytest.mark.usefixtures("http")
+async def test_contexts_share_one_socket() -> None:
+    texts = ["First answer, short and sweet.", "Second answer comes right after."]
+    async with ElevenLabsSim(latency=INSTANT) as sim:
+        engine = _tts(sim)
+        try:
+            engine.prewarm()
+            for _ in range(100):
+                if sim.connections:
+                    break
+                await asyncio.sleep(0.01)
+            for text in texts:
+                await _speak(engine, text)
+        finally:
+            await engine.aclose()
+
+    assert len(sim.connections) == 1
+    ids = sim.connections[0].context_ids
+    assert len(ids) == 2
+    assert [_normalise(sim.context_text(c)) for c in ids] == texts
+    assert all(sim.context_timings[c].final_at is not None for c in ids)
+
+
+@pytest.mark.usefixtures("http")
+async def test_ttfb_and_pacing_honoured() -> None:
+    latency = ElevenLabsLatency(ttfb_s=0.3, realtime_factor=0.5, ms_per_char=MS_PER_CHAR)
+    async with ElevenLabsSim(latency=latency) as sim:
+        engine = _tts(sim)
+        loop = asyncio.get_running_loop()
+        try:
+            await engine._current_connection()  # connected up front, like prewarm
+            started = loop.time()
+            first: float | None = None
+            async with engine.stream(conn_options=CONN) as stream:
+                stream.push_text(TEXT)
+                stream.end_input()
+                async for _ in stream:
+                    if first is None:
+                        first = loop.time()
+            ended = loop.time()
+        finally:
+            await engine.aclose()
+
+    assert first is not None
+    assert first - started >= 0.3
+    audio_s = len(sim.context_text(sim.connections[0].context_ids[0])) * MS_PER_CHAR / 1000
+    assert ended - started >= 0.3 + 0.5 * audio_s * 0.9
+    timing = sim.context_timings[sim.connections[0].context_ids[0]]
+    assert timing.ttfb_s is not None
+    assert timing.ttfb_s >= 0.3
+
+
+@pytest.mark.usefixtures("http")
+async def test_unsupported_format_is_rejected() -> None:
+    async with ElevenLabsSim(latency=INSTANT) as sim:
+        engine = _tts(sim, "mp3_44100_128")
+        short = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=1)
+        try:
+            with pytest.raises(APIStatusError) as info:
+                await _speak(engine, TEXT, short)
+        finally:
+            await engine.aclose()
+    assert sim.connections[0].close_reason == "invalid_output_format"
+    assert info.value.status_code == 403
+
+
+@pytest.mark.usefixtures("http")
+async def test_wrong_key_fails_the_handshake() -> None:
+    async with ElevenLabsSim(latency=INSTANT, api_key="right") as sim:
+        engine = _tts(sim)
+        try:
+            with pytest.raises(APIError):
+                await _speak(engine, TEXT)
+        finally:
+            await engine.aclose()
+    assert sim.connections[0].close_reason == "unauthorized"
+    assert not sim.contexts
+
+
+@pytest.mark.usefixtures("http")
+async def test_http_error_on_upgrade_then_retry_succeeds() -> None:
+    faults = FaultPlan([Fault("http_error", request=0, status=503)])
+    async with ElevenLabsSim(latency=INSTANT, faults=faults) as sim:
+        engine = _tts(sim)
+        try:
+            events = await _speak(engine, TEXT)
+        finally:
+            await engine.aclose()
+    assert sim.connections[0].close_reason == "http_error 503"
+    assert len(sim.connections) == 2
+    assert events
+    assert _normalise(sim.context_text(sim.connections[1].context_ids[0])) == TEXT
+
+
+@pytest.mark.usefixtures("http")
+@pytest.mark.parametrize("kind", ["disconnect", "malformed"])
+async def test_broken_socket_raises(kind: str) -> None:
+    faults = FaultPlan([Fault(kind, request=None, after_messages=2)])  # type: ignore[arg-type]
+    short = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=1)
+    async with ElevenLabsSim(latency=INSTANT, faults=faults) as sim:
+        engine = _tts(sim)
+        try:
+            with pytest.raises(APIError):
+                await _speak(engine, TEXT * 3, short)
+        finally:
+            await engine.aclose()
+    assert sim.connections[0].context_ids
+    expected = "disconnect fault" if kind == "disconnect" else "client closed"
+    assert sim.connections[0].close_reason == expected
+
+
+@pytest.mark.usefixtures("http")
+async def test_stall_trips_the_context_timeout() -> None:
+    faults = FaultPlan([Fault("stall", request=None, after_messages=1, seconds=3.0)])
+    short = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=0.4)
+    async with ElevenLabsSim(latency=INSTANT, faults=faults) as sim:
+        engine = _tts(sim)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            with pytest.raises(APIError):
+                await _speak(engine, TEXT, short)
+        finally:
+            await engine.aclose()
+        assert loop.time() - started < 2.0
+
+
+@pytest.mark.usefixtures("http")
+async def test_context_error_message_fails_that_stream_only() -> None:
+    no_retry = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=2)
+    async with ElevenLabsSim(latency=INSTANT, context_errors={0: "quota_exceeded"}) as sim:
+        engine = _tts(sim)
+        try:
+            with pytest.raises(APIError):
+                await _speak(engine, TEXT, no_retry)
+            events = await _speak(engine, "This one works.")
+        finally:
+            await engine.aclose()
+    assert events
+    assert len(sim.connections) == 1
+
+
+@pytest.mark.usefixtures("http")
+async def test_chunked_http_synthesize() -> None:
+    async with ElevenLabsSim(latency=INSTANT) as sim:
+        engine = _tts(sim, "pcm_24000")
+        try:
+            frames = [ev.frame async for ev in engine.synthesize("Goodbye.", conn_options=CONN)]
+        finally:
+            await engine.aclose()
+    audio = rtc.combine_audio_frames(frames)
+    assert audio.sample_rate == 24000
+    # The emitter pads the last 10 ms frame.
+    assert audio.duration == pytest.approx(len("Goodbye.") * MS_PER_CHAR / 1000, abs=0.015)
+    assert sim.http_requests[0]["text"] == "Goodbye."
