@@ -1,0 +1,426 @@
+"""The LiveKit Twirp simulator, driven by the real ``livekit-api`` client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from google.protobuf.message import DecodeError
+from livekit import api
+from livekit.protocol import models, room, sip
+
+from sim._server import Fault, FaultPlan
+from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
+
+pytestmark = pytest.mark.sim
+
+KEY = "test-key"
+SECRET = "test-secret-test-secret-test-secret"
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[LiveKitTwirpSim]:
+    async with LiveKitTwirpSim(api_key=KEY, api_secret=SECRET) as server:
+        yield server
+
+
+@pytest.fixture
+async def lkapi(sim: LiveKitTwirpSim) -> AsyncIterator[api.LiveKitAPI]:
+    client = api.LiveKitAPI(
+        url=sim.http_url, api_key=KEY, api_secret=SECRET, timeout=aiohttp.ClientTimeout(total=2)
+    )
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _inbound(name: str, numbers: list[str], **kwargs: object) -> api.CreateSIPInboundTrunkRequest:
+    return api.CreateSIPInboundTrunkRequest(
+        trunk=api.SIPInboundTrunkInfo(name=name, numbers=numbers, **kwargs)  # type: ignore[arg-type]
+    )
+
+
+def _individual_rule(name: str, trunk_ids: list[str], pin: str = "") -> sip.SIPDispatchRuleInfo:
+    return sip.SIPDispatchRuleInfo(
+        name=name,
+        trunk_ids=trunk_ids,
+        rule=sip.SIPDispatchRule(
+            dispatch_rule_individual=sip.SIPDispatchRuleIndividual(room_prefix="call-", pin=pin)
+        ),
+    )
+
+
+async def test_inbound_trunk_round_trip(sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI) -> None:
+    created = await lkapi.sip.create_inbound_trunk(
+        _inbound("main", ["+14155550100"], krisp_enabled=True, auth_username="u", auth_password="p")
+    )
+    assert created.sip_trunk_id.startswith("ST_")
+    assert created.krisp_enabled
+    assert created.HasField("created_at")
+
+    listed = await lkapi.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())
+    assert [t.sip_trunk_id for t in listed.items] == [created.sip_trunk_id]
+    by_number = await lkapi.sip.list_inbound_trunk(
+        api.ListSIPInboundTrunkRequest(numbers=["+14155550199"])
+    )
+    assert list(by_number.items) == []
+
+    replaced = api.SIPInboundTrunkInfo(name="main", numbers=["+14155550101"])
+    after = await lkapi.sip.update_inbound_trunk(created.sip_trunk_id, replaced)
+    assert list(after.numbers) == ["+14155550101"]
+    assert not after.krisp_enabled  # replace means replace
+
+    patched = await lkapi.sip.update_inbound_trunk_fields(
+        created.sip_trunk_id,
+        numbers=models.ListUpdate(add=["+14155550102"]),
+        allowed_addresses=["10.0.0.0/8"],
+        metadata="m",
+    )
+    assert list(patched.numbers) == ["+14155550101", "+14155550102"]
+    assert list(patched.allowed_addresses) == ["10.0.0.0/8"]
+    assert patched.metadata == "m"
+    assert patched.name == "main"  # untouched by a field update
+
+    removed = await lkapi.sip.update_inbound_trunk_fields(
+        created.sip_trunk_id, numbers=models.ListUpdate(remove=["+14155550101"])
+    )
+    assert list(removed.numbers) == ["+14155550102"]
+    assert sim.inbound_trunks[created.sip_trunk_id].numbers == ["+14155550102"]
+
+    deleted = await lkapi.sip.delete_trunk(
+        api.DeleteSIPTrunkRequest(sip_trunk_id=created.sip_trunk_id)
+    )
+    assert deleted.kind == sip.SIPTrunkInfo.TrunkKind.TRUNK_INBOUND
+    assert sim.inbound_trunks == {}
+    assert [c.method for c in sim.calls] == [
+        "CreateSIPInboundTrunk",
+        "ListSIPInboundTrunk",
+        "ListSIPInboundTrunk",
+        "UpdateSIPInboundTrunk",
+        "UpdateSIPInboundTrunk",
+        "UpdateSIPInboundTrunk",
+        "DeleteSIPTrunk",
+    ]
+    service, method, request = sim.calls[0]
+    assert (service, method) == ("SIP", "CreateSIPInboundTrunk")
+    assert isinstance(request, api.CreateSIPInboundTrunkRequest)
+    assert request.trunk.auth_password == "p"
+
+
+async def test_outbound_trunk_round_trip(sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI) -> None:
+    created = await lkapi.sip.create_outbound_trunk(
+        api.CreateSIPOutboundTrunkRequest(
+            trunk=api.SIPOutboundTrunkInfo(
+                name="out", address="sip.example.com", numbers=["+14155550100"]
+            )
+        )
+    )
+    updated = await lkapi.sip.update_outbound_trunk_fields(
+        created.sip_trunk_id, transport=sip.SIPTransport.SIP_TRANSPORT_TLS, numbers=["+14155550111"]
+    )
+    assert updated.transport == sip.SIPTransport.SIP_TRANSPORT_TLS
+    assert list(updated.numbers) == ["+14155550111"]
+    assert updated.address == "sip.example.com"
+
+    replaced = await lkapi.sip.update_outbound_trunk(
+        created.sip_trunk_id,
+        api.SIPOutboundTrunkInfo(name="out2", address="sip2.example.com", numbers=["+14155550112"]),
+    )
+    assert replaced.name == "out2"
+    listed = await lkapi.sip.list_outbound_trunk(api.ListSIPOutboundTrunkRequest())
+    assert [t.name for t in listed.items] == ["out2"]
+
+    with pytest.raises(api.TwirpError) as missing_address:
+        await lkapi.sip.create_outbound_trunk(
+            api.CreateSIPOutboundTrunkRequest(trunk=api.SIPOutboundTrunkInfo(numbers=["+1415"]))
+        )
+    assert missing_address.value.code == "invalid_argument"
+    assert missing_address.value.status == 400
+
+    await lkapi.sip.delete_trunk(api.DeleteSIPTrunkRequest(sip_trunk_id=created.sip_trunk_id))
+    assert sim.outbound_trunks == {}
+
+
+async def test_inbound_trunks_sharing_a_number_conflict(lkapi: api.LiveKitAPI) -> None:
+    await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    with pytest.raises(api.TwirpError) as conflict:
+        await lkapi.sip.create_inbound_trunk(
+            _inbound("b", ["+1 (415) 555-0100"], allowed_addresses=["192.0.2.1"])
+        )
+    assert conflict.value.code == "invalid_argument"
+    assert "Conflicting inbound SIP Trunks" in conflict.value.message
+
+    # Disjoint caller filters make the same dialed number legal.
+    await lkapi.sip.create_inbound_trunk(
+        _inbound("c", ["+14155550101"], allowed_numbers=["+12025550143"])
+    )
+    await lkapi.sip.create_inbound_trunk(
+        _inbound("d", ["+14155550101"], allowed_numbers=["+12025550144"])
+    )
+
+
+async def test_dispatch_rule_round_trip_and_conflict(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    trunk = await lkapi.sip.create_inbound_trunk(_inbound("main", ["+14155550100"]))
+    rule = _individual_rule("r1", [trunk.sip_trunk_id])
+    rule.room_config.agents.add(agent_name="callcenter", metadata='{"tenant":"acme"}')
+    created = await lkapi.sip.create_dispatch_rule(
+        api.CreateSIPDispatchRuleRequest(dispatch_rule=rule)
+    )
+    assert created.sip_dispatch_rule_id.startswith("SDR_")
+    assert created.room_config.agents[0].agent_name == "callcenter"
+
+    with pytest.raises(api.TwirpError) as conflict:
+        await lkapi.sip.create_dispatch_rule(
+            api.CreateSIPDispatchRuleRequest(
+                dispatch_rule=_individual_rule("r2", [trunk.sip_trunk_id])
+            )
+        )
+    assert conflict.value.code == "invalid_argument"
+    assert "Trunk+Number+PIN" in conflict.value.message
+
+    # A PIN makes a different key.
+    pinned = await lkapi.sip.create_dispatch_rule(
+        api.CreateSIPDispatchRuleRequest(
+            dispatch_rule=_individual_rule("r3", [trunk.sip_trunk_id], pin="1234")
+        )
+    )
+    updated = await lkapi.sip.update_dispatch_rule_fields(
+        pinned.sip_dispatch_rule_id, name="r3b", attributes={"team": "billing"}
+    )
+    assert updated.name == "r3b"
+    assert dict(updated.attributes) == {"team": "billing"}
+    replaced = await lkapi.sip.update_dispatch_rule(
+        pinned.sip_dispatch_rule_id, _individual_rule("r3c", [], pin="1234")
+    )
+    assert list(replaced.trunk_ids) == []
+
+    listed = await lkapi.sip.list_dispatch_rule(api.ListSIPDispatchRuleRequest())
+    assert {r.name for r in listed.items} == {"r1", "r3c"}
+    await lkapi.sip.delete_dispatch_rule(
+        api.DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=created.sip_dispatch_rule_id)
+    )
+    assert set(sim.dispatch_rules) == {pinned.sip_dispatch_rule_id}
+    with pytest.raises(api.TwirpError) as missing:
+        await lkapi.sip.delete_dispatch_rule(
+            api.DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=created.sip_dispatch_rule_id)
+        )
+    assert missing.value.code == "not_found"
+    assert missing.value.status == 404
+
+
+async def test_outbound_call_and_transfer(sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI) -> None:
+    trunk = await lkapi.sip.create_outbound_trunk(
+        api.CreateSIPOutboundTrunkRequest(
+            trunk=api.SIPOutboundTrunkInfo(
+                name="out", address="sip.example.com", numbers=["+14155550100"]
+            )
+        )
+    )
+    info = await lkapi.sip.create_sip_participant(
+        api.CreateSIPParticipantRequest(
+            sip_trunk_id=trunk.sip_trunk_id,
+            sip_call_to="+12025550143",
+            room_name="call-1",
+            participant_identity="callee",
+        )
+    )
+    assert info.sip_call_id.startswith("SCL_")
+    participant = sim.participants["call-1"]["callee"]
+    assert participant.kind == models.ParticipantInfo.Kind.SIP
+    assert participant.attributes["sip.phoneNumber"] == "+12025550143"
+    assert participant.attributes["sip.trunkPhoneNumber"] == "+14155550100"
+    assert "sip.ruleID" not in participant.attributes
+
+    result = await lkapi.sip.transfer_sip_participant(
+        api.TransferSIPParticipantRequest(
+            room_name="call-1", participant_identity="callee", transfer_to="tel:+12025550199"
+        )
+    )
+    assert result.status == sip.SIPTransferStatus.STS_TRANSFER_SUCCESSFUL
+    assert [t.transfer_to for t in sim.transfers] == ["tel:+12025550199"]
+    assert "callee" not in sim.participants["call-1"]
+
+    sim.dial_failures["+12025550150"] = DialFailure(486, "Busy Here")
+    with pytest.raises(api.SipCallError) as busy:
+        await lkapi.sip.create_sip_participant(
+            api.CreateSIPParticipantRequest(
+                sip_trunk_id=trunk.sip_trunk_id, sip_call_to="+12025550150", room_name="call-2"
+            )
+        )
+    assert busy.value.sip_status_code == 486
+
+
+async def test_transfer_failure_surfaces_sip_status(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    sim.add_participant("call-1", "caller", attributes={"sip.callID": "SCL_1"})
+    sim.transfer_failures["tel:+12025550199"] = DialFailure(603, "Decline", "permission_denied")
+    with pytest.raises(api.SipCallError) as failed:
+        await lkapi.sip.transfer_sip_participant(
+            api.TransferSIPParticipantRequest(
+                room_name="call-1", participant_identity="caller", transfer_to="tel:+12025550199"
+            )
+        )
+    assert failed.value.sip_status_code == 603
+    assert failed.value.sip_transfer_reason == "STR_SIP_ERROR"
+    assert "caller" in sim.participants["call-1"]
+
+    with pytest.raises(api.TwirpError) as unknown:
+        await lkapi.sip.transfer_sip_participant(
+            api.TransferSIPParticipantRequest(
+                room_name="call-1", participant_identity="nobody", transfer_to="tel:+1"
+            )
+        )
+    assert unknown.value.code == "not_found"
+
+
+async def test_room_service_round_trip(sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI) -> None:
+    created = await lkapi.room.create_room(room.CreateRoomRequest(name="r1", metadata="m"))
+    assert created.sid.startswith("RM_")
+    sim.add_participant("r1", "caller", attributes={"sip.phoneNumber": "+14155550100"})
+    sim.add_participant("r1", "agent", kind=models.ParticipantInfo.Kind.AGENT)
+
+    rooms = await lkapi.room.list_rooms(room.ListRoomsRequest(names=["r1"]))
+    assert [r.name for r in rooms.rooms] == ["r1"]
+    assert rooms.rooms[0].num_participants == 2
+
+    listed = await lkapi.room.list_participants(room.ListParticipantsRequest(room="r1"))
+    assert {p.identity for p in listed.participants} == {"caller", "agent"}
+    caller = await lkapi.room.get_participant(
+        room.RoomParticipantIdentity(room="r1", identity="caller")
+    )
+    assert caller.attributes["sip.phoneNumber"] == "+14155550100"
+
+    updated = await lkapi.room.update_participant(
+        room.UpdateParticipantRequest(
+            room="r1", identity="caller", attributes={"sip.phoneNumber": "", "tier": "gold"}
+        )
+    )
+    assert dict(updated.attributes) == {"tier": "gold"}
+
+    await lkapi.room.remove_participant(room.RoomParticipantIdentity(room="r1", identity="agent"))
+    assert sim.removed_participants == [("r1", "agent")]
+    await lkapi.room.delete_room(room.DeleteRoomRequest(room="r1"))
+    assert sim.deleted_rooms == ["r1"]
+    assert sim.rooms == {}
+
+    with pytest.raises(api.TwirpError) as gone:
+        await lkapi.room.get_participant(room.RoomParticipantIdentity(room="r1", identity="caller"))
+    assert gone.value.code == "not_found"
+
+
+async def test_wrong_secret_is_unauthenticated(sim: LiveKitTwirpSim) -> None:
+    async with api.LiveKitAPI(
+        url=sim.http_url, api_key=KEY, api_secret="wrong-secret-wrong-secret-wrong-secret"
+    ) as client:
+        with pytest.raises(api.TwirpError) as denied:
+            await client.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())
+    assert denied.value.code == "unauthenticated"
+    assert denied.value.status == 401
+    assert sim.calls == []
+
+
+async def test_missing_grant_is_permission_denied(sim: LiveKitTwirpSim) -> None:
+    token = api.AccessToken(KEY, SECRET).with_grants(api.VideoGrants(room_list=True)).to_jwt()
+    async with api.LiveKitAPI.with_token(token, url=sim.http_url) as client:
+        rooms = await client.room.list_rooms(room.ListRoomsRequest())
+        assert list(rooms.rooms) == []
+        with pytest.raises(api.TwirpError) as denied:
+            await client.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())
+    assert denied.value.code == "permission_denied"
+    assert denied.value.status == 403
+
+
+async def test_json_body_is_accepted(sim: LiveKitTwirpSim) -> None:
+    token = api.AccessToken(KEY, SECRET).with_sip_grants(api.SIPGrants(admin=True)).to_jwt()
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{sim.http_url}/twirp/livekit.SIP/CreateSIPInboundTrunk",
+            json={"trunk": {"name": "j", "numbers": ["+14155550100"]}},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response:
+            assert response.status == 200
+            body = json.loads(await response.text())
+        async with session.post(
+            f"{sim.http_url}/twirp/livekit.SIP/NoSuchMethod",
+            json={},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as missing:
+            assert missing.status == 404
+            assert (await missing.json())["code"] == "bad_route"
+    assert body["sipTrunkId"].startswith("ST_")
+    assert [t.name for t in sim.inbound_trunks.values()] == ["j"]
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [(500, "internal"), (503, "unavailable"), (429, "resource_exhausted")]
+)
+async def test_http_error_fault(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI, status: int, code: str
+) -> None:
+    sim.faults = FaultPlan([Fault("http_error", request=0, status=status)])
+    with pytest.raises(api.TwirpError) as failed:
+        await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    assert (failed.value.status, failed.value.code) == (status, code)
+    assert sim.inbound_trunks == {}
+    # The next request is not faulted.
+    await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    assert len(sim.inbound_trunks) == 1
+
+
+async def test_disconnect_fault(sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI) -> None:
+    sim.faults = FaultPlan([Fault("disconnect", request=0)])
+    with pytest.raises(aiohttp.ClientError):
+        await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    assert sim.inbound_trunks == {}
+    assert sim.request_count == 1
+
+
+async def test_malformed_fault_applies_but_garbles_the_answer(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    sim.faults = FaultPlan([Fault("malformed", request=0)])
+    with pytest.raises(DecodeError):
+        await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    assert [t.name for t in sim.inbound_trunks.values()] == ["a"]
+
+
+async def test_stall_fault_applies_then_answers_late(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    sim.faults = FaultPlan([Fault("stall", request=0, seconds=1.0)])
+    # The caller's own deadline is what bounds the call (see the next test).
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.2):
+            await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    # The server did it; only the answer was late.
+    assert [t.name for t in sim.inbound_trunks.values()] == ["a"]
+
+
+async def test_client_session_timeout_is_not_applied_per_call(sim: LiveKitTwirpSim) -> None:
+    """Pins a livekit-api 1.2.2 fact: ``TwirpClient`` posts with ``timeout=None``, which
+    aiohttp reads as "no timeout", so ``LiveKitAPI(timeout=...)`` bounds nothing. Callers
+    must wrap calls in ``asyncio.timeout``. If this starts failing, the client got fixed."""
+    sim.faults = FaultPlan([Fault("stall", request=0, seconds=0.5)])
+    timeout = aiohttp.ClientTimeout(total=0.1)
+    async with api.LiveKitAPI(
+        url=sim.http_url, api_key=KEY, api_secret=SECRET, timeout=timeout
+    ) as client:
+        listed = await client.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())
+    assert list(listed.items) == []
+
+
+async def test_slow_start_fault_delays_but_succeeds(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    sim.faults = FaultPlan([Fault("slow_start", request=0, seconds=0.2)])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await lkapi.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())
+    assert loop.time() - started >= 0.2
