@@ -1,0 +1,409 @@
+"""One comparable form for what the file declares and what the server holds.
+
+Each object becomes a flat mapping of field -> JSON-able value in which list order,
+number formatting and empty-vs-unset no longer matter, so a diff is a dict comparison.
+The same form converts back into the protobuf message the API takes, and into a file
+entry for ``export``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from google.protobuf.duration_pb2 import Duration
+from livekit.protocol import agent_dispatch, room, sip
+
+from dispatch.model import (
+    RESERVED_METADATA_KEYS,
+    InboundTrunkSpec,
+    OutboundTrunkSpec,
+    RuleSpec,
+)
+from dispatch.numbers import normalize_all
+
+__all__ = [
+    "MANAGED_BY",
+    "SECRET_FIELDS",
+    "Fields",
+    "Kind",
+    "ServerMetadata",
+    "from_inbound",
+    "from_outbound",
+    "from_rule",
+    "inbound_fields",
+    "outbound_fields",
+    "parse_metadata",
+    "rule_fields",
+    "to_inbound",
+    "to_outbound",
+    "to_rule",
+]
+
+Kind = Literal["inbound_trunk", "outbound_trunk", "dispatch_rule"]
+Fields = dict[str, Any]
+
+MANAGED_BY = "callcenter-dispatch"
+"""The ``managed_by`` value in metadata that marks an object as ours."""
+
+SECRET_FIELDS = frozenset({"auth_password"})
+"""Compared by keyed hash; shown only as ``(changed)``."""
+
+_ENCRYPTION = {0: "disable", 1: "allow", 2: "require"}
+_TRANSPORT = {0: "auto", 1: "udp", 2: "tcp", 3: "tls"}
+_HEADERS = {0: "none", 1: "x_headers", 2: "all"}
+
+
+def _reverse(table: Mapping[int, str], value: str) -> int:
+    return next(k for k, v in table.items() if v == value)
+
+
+def _seconds(duration: Duration, present: bool) -> float | None:
+    if not present:
+        return None
+    value = duration.seconds + duration.nanos / 1e9
+    return value or None
+
+
+def _duration(seconds: float | None) -> Duration | None:
+    if seconds is None:
+        return None
+    result = Duration()
+    result.FromNanoseconds(round(seconds * 1e9))
+    return result
+
+
+def _json_value(value: dict[str, Any] | str) -> dict[str, Any] | str:
+    """A JSON object string becomes a dict, so formatting does not cause diffs."""
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return parsed if isinstance(parsed, dict) else value
+    return value
+
+
+def _dump(value: dict[str, Any] | str) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":")) if value else ""
+
+
+@dataclass(frozen=True)
+class ServerMetadata:
+    """An object's metadata as the tool reads it.
+
+    Args:
+        user: the metadata the file declares (reserved keys removed).
+        managed: whether ``managed_by`` marks the object as this tool's.
+        bookkeeping: what the tool stored for itself (password env name and hash).
+    """
+
+    user: dict[str, Any]
+    managed: bool
+    bookkeeping: dict[str, Any]
+
+
+def parse_metadata(raw: str) -> ServerMetadata:
+    if not raw:
+        return ServerMetadata({}, False, {})
+    value = _json_value(raw)
+    if not isinstance(value, dict):
+        # Not ours (we always write a JSON object); keep the text for export.
+        return ServerMetadata({"text": raw}, False, {})
+    managed = value.get("managed_by") == MANAGED_BY
+    book = value.get("dispatch") if managed else None
+    user = {k: v for k, v in value.items() if not (managed and k in RESERVED_METADATA_KEYS)}
+    return ServerMetadata(user, managed, book if isinstance(book, dict) else {})
+
+
+def managed_metadata(user: Mapping[str, Any], bookkeeping: Mapping[str, Any]) -> str:
+    body: dict[str, Any] = {**user, "managed_by": MANAGED_BY}
+    if bookkeeping:
+        body["dispatch"] = dict(bookkeeping)
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+# -- file -> comparable -------------------------------------------------------------
+
+
+def inbound_fields(spec: InboundTrunkSpec, region: str, password_hash: str | None) -> Fields:
+    return {
+        "numbers": normalize_all(spec.numbers, region),
+        "allowed_addresses": sorted(set(spec.allowed_addresses)),
+        "allowed_numbers": normalize_all(spec.allowed_numbers, region),
+        "auth_username": spec.auth_username,
+        "auth_password_env": spec.auth_password_env,
+        "auth_password": password_hash,
+        "krisp_enabled": spec.krisp_enabled,
+        "media_encryption": spec.media_encryption,
+        "ringing_timeout": spec.ringing_timeout,
+        "max_call_duration": spec.max_call_duration,
+        "headers": dict(spec.headers),
+        "headers_to_attributes": dict(spec.headers_to_attributes),
+        "attributes_to_headers": dict(spec.attributes_to_headers),
+        "include_headers": spec.include_headers,
+        "metadata": dict(spec.metadata),
+    }
+
+
+def outbound_fields(spec: OutboundTrunkSpec, region: str, password_hash: str | None) -> Fields:
+    return {
+        "address": spec.address,
+        "transport": spec.transport,
+        "numbers": normalize_all(spec.numbers, region),
+        "destination_country": spec.destination_country,
+        "auth_username": spec.auth_username,
+        "auth_password_env": spec.auth_password_env,
+        "auth_password": password_hash,
+        "media_encryption": spec.media_encryption,
+        "headers": dict(spec.headers),
+        "headers_to_attributes": dict(spec.headers_to_attributes),
+        "attributes_to_headers": dict(spec.attributes_to_headers),
+        "include_headers": spec.include_headers,
+        "metadata": dict(spec.metadata),
+    }
+
+
+def _randomize(rule_type: str, value: bool | None) -> bool | None:
+    if rule_type == "direct":
+        return None
+    return value if value is not None else rule_type == "individual"
+
+
+def _agents(agents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(
+        agents, key=lambda a: (a["agent_name"], json.dumps(a["metadata"], sort_keys=True))
+    )
+
+
+def rule_fields(spec: RuleSpec, region: str) -> Fields:
+    return {
+        "type": spec.type,
+        "room_prefix": spec.room_prefix,
+        "room_name": spec.room_name,
+        "pin": spec.pin,
+        "randomize": _randomize(spec.type, spec.randomize),
+        "trunks": sorted(set(spec.trunks)),
+        "numbers": normalize_all(spec.numbers, region),
+        "inbound_numbers": normalize_all(spec.inbound_numbers, region),
+        "hide_phone_number": spec.hide_phone_number,
+        "attributes": dict(spec.attributes),
+        "metadata": dict(spec.metadata),
+        "room_config": {
+            "agents": _agents(
+                [
+                    {"agent_name": a.agent_name, "metadata": _json_value(a.metadata) or {}}
+                    for a in spec.room_config.agents
+                ]
+            ),
+            "empty_timeout": spec.room_config.empty_timeout,
+            "departure_timeout": spec.room_config.departure_timeout,
+            "max_participants": spec.room_config.max_participants,
+        },
+    }
+
+
+# -- server -> comparable -----------------------------------------------------------
+
+
+def _password_hash(has_password: bool, meta: ServerMetadata) -> str | None:
+    recorded = meta.bookkeeping.get("password_hmac")
+    if isinstance(recorded, str):
+        return recorded
+    # A password we did not record can only be compared as "unknown".
+    return "unknown" if has_password else None
+
+
+def from_inbound(info: sip.SIPInboundTrunkInfo, region: str) -> tuple[Fields, ServerMetadata]:
+    meta = parse_metadata(info.metadata)
+    env = meta.bookkeeping.get("password_env")
+    fields: Fields = {
+        "numbers": normalize_all(info.numbers, region),
+        "allowed_addresses": sorted(set(info.allowed_addresses)),
+        "allowed_numbers": normalize_all(info.allowed_numbers, region),
+        "auth_username": info.auth_username,
+        "auth_password_env": env if isinstance(env, str) else None,
+        "auth_password": _password_hash(bool(info.auth_password), meta),
+        "krisp_enabled": info.krisp_enabled,
+        "media_encryption": _ENCRYPTION.get(info.media_encryption, "disable"),
+        "ringing_timeout": _seconds(info.ringing_timeout, info.HasField("ringing_timeout")),
+        "max_call_duration": _seconds(info.max_call_duration, info.HasField("max_call_duration")),
+        "headers": dict(info.headers),
+        "headers_to_attributes": dict(info.headers_to_attributes),
+        "attributes_to_headers": dict(info.attributes_to_headers),
+        "include_headers": _HEADERS.get(info.include_headers, "none"),
+        "metadata": meta.user,
+    }
+    return fields, meta
+
+
+def from_outbound(info: sip.SIPOutboundTrunkInfo, region: str) -> tuple[Fields, ServerMetadata]:
+    meta = parse_metadata(info.metadata)
+    env = meta.bookkeeping.get("password_env")
+    fields: Fields = {
+        "address": info.address,
+        "transport": _TRANSPORT.get(info.transport, "auto"),
+        "numbers": normalize_all(info.numbers, region),
+        "destination_country": info.destination_country,
+        "auth_username": info.auth_username,
+        "auth_password_env": env if isinstance(env, str) else None,
+        "auth_password": _password_hash(bool(info.auth_password), meta),
+        "media_encryption": _ENCRYPTION.get(info.media_encryption, "disable"),
+        "headers": dict(info.headers),
+        "headers_to_attributes": dict(info.headers_to_attributes),
+        "attributes_to_headers": dict(info.attributes_to_headers),
+        "include_headers": _HEADERS.get(info.include_headers, "none"),
+        "metadata": meta.user,
+    }
+    return fields, meta
+
+
+def from_rule(
+    info: sip.SIPDispatchRuleInfo, region: str, trunk_names: Mapping[str, str]
+) -> tuple[Fields, ServerMetadata]:
+    """``trunk_names`` maps trunk ids to names; an unknown id is kept as the id."""
+    meta = parse_metadata(info.metadata)
+    kind = info.rule.WhichOneof("rule")
+    room_prefix = room_name = pin = ""
+    randomize: bool | None = None
+    rule_type = "individual"
+    if kind == "dispatch_rule_direct":
+        rule_type = "direct"
+        room_name = info.rule.dispatch_rule_direct.room_name
+        pin = info.rule.dispatch_rule_direct.pin
+    elif kind == "dispatch_rule_callee":
+        rule_type = "callee"
+        room_prefix = info.rule.dispatch_rule_callee.room_prefix
+        pin = info.rule.dispatch_rule_callee.pin
+        randomize = info.rule.dispatch_rule_callee.randomize
+    else:
+        room_prefix = info.rule.dispatch_rule_individual.room_prefix
+        pin = info.rule.dispatch_rule_individual.pin
+        randomize = not info.rule.dispatch_rule_individual.no_randomness
+    config = info.room_config
+    fields: Fields = {
+        "type": rule_type,
+        "room_prefix": room_prefix,
+        "room_name": room_name,
+        "pin": pin,
+        "randomize": randomize,
+        "trunks": sorted({trunk_names.get(t, t) for t in info.trunk_ids}),
+        "numbers": normalize_all(info.numbers, region),
+        "inbound_numbers": normalize_all(info.inbound_numbers, region),
+        "hide_phone_number": info.hide_phone_number,
+        "attributes": dict(info.attributes),
+        "metadata": meta.user,
+        "room_config": {
+            "agents": _agents(
+                [
+                    {"agent_name": a.agent_name, "metadata": _json_value(a.metadata) or {}}
+                    for a in config.agents
+                ]
+            ),
+            "empty_timeout": config.empty_timeout,
+            "departure_timeout": config.departure_timeout,
+            "max_participants": config.max_participants,
+        },
+    }
+    return fields, meta
+
+
+# -- comparable -> API --------------------------------------------------------------
+
+
+def _bookkeeping(fields: Fields) -> dict[str, Any]:
+    if fields.get("auth_password") is None:
+        return {}
+    return {"password_env": fields["auth_password_env"], "password_hmac": fields["auth_password"]}
+
+
+def to_inbound(name: str, fields: Fields, password: str | None) -> sip.SIPInboundTrunkInfo:
+    return sip.SIPInboundTrunkInfo(
+        name=name,
+        metadata=managed_metadata(fields["metadata"], _bookkeeping(fields)),
+        numbers=fields["numbers"],
+        allowed_addresses=fields["allowed_addresses"],
+        allowed_numbers=fields["allowed_numbers"],
+        auth_username=fields["auth_username"],
+        auth_password=password or "",
+        krisp_enabled=fields["krisp_enabled"],
+        media_encryption=_reverse(_ENCRYPTION, fields["media_encryption"]),  # type: ignore[arg-type]
+        ringing_timeout=_duration(fields["ringing_timeout"]),
+        max_call_duration=_duration(fields["max_call_duration"]),
+        headers=fields["headers"],
+        headers_to_attributes=fields["headers_to_attributes"],
+        attributes_to_headers=fields["attributes_to_headers"],
+        include_headers=_reverse(_HEADERS, fields["include_headers"]),  # type: ignore[arg-type]
+    )
+
+
+def to_outbound(name: str, fields: Fields, password: str | None) -> sip.SIPOutboundTrunkInfo:
+    return sip.SIPOutboundTrunkInfo(
+        name=name,
+        metadata=managed_metadata(fields["metadata"], _bookkeeping(fields)),
+        address=fields["address"],
+        transport=_reverse(_TRANSPORT, fields["transport"]),  # type: ignore[arg-type]
+        numbers=fields["numbers"],
+        destination_country=fields["destination_country"],
+        auth_username=fields["auth_username"],
+        auth_password=password or "",
+        media_encryption=_reverse(_ENCRYPTION, fields["media_encryption"]),  # type: ignore[arg-type]
+        headers=fields["headers"],
+        headers_to_attributes=fields["headers_to_attributes"],
+        attributes_to_headers=fields["attributes_to_headers"],
+        include_headers=_reverse(_HEADERS, fields["include_headers"]),  # type: ignore[arg-type]
+    )
+
+
+def _rule_body(fields: Fields) -> sip.SIPDispatchRule:
+    if fields["type"] == "direct":
+        return sip.SIPDispatchRule(
+            dispatch_rule_direct=sip.SIPDispatchRuleDirect(
+                room_name=fields["room_name"], pin=fields["pin"]
+            )
+        )
+    if fields["type"] == "callee":
+        return sip.SIPDispatchRule(
+            dispatch_rule_callee=sip.SIPDispatchRuleCallee(
+                room_prefix=fields["room_prefix"],
+                pin=fields["pin"],
+                randomize=bool(fields["randomize"]),
+            )
+        )
+    return sip.SIPDispatchRule(
+        dispatch_rule_individual=sip.SIPDispatchRuleIndividual(
+            room_prefix=fields["room_prefix"],
+            pin=fields["pin"],
+            no_randomness=not fields["randomize"],
+        )
+    )
+
+
+def to_rule(name: str, fields: Fields, trunk_ids: Mapping[str, str]) -> sip.SIPDispatchRuleInfo:
+    """``trunk_ids`` maps trunk names to ids; a name without one is sent as given."""
+    config = fields["room_config"]
+    return sip.SIPDispatchRuleInfo(
+        name=name,
+        metadata=managed_metadata(fields["metadata"], {}),
+        rule=_rule_body(fields),
+        trunk_ids=sorted(trunk_ids.get(t, t) for t in fields["trunks"]),
+        numbers=fields["numbers"],
+        inbound_numbers=fields["inbound_numbers"],
+        hide_phone_number=fields["hide_phone_number"],
+        attributes=fields["attributes"],
+        room_config=room.RoomConfiguration(
+            agents=[
+                agent_dispatch.RoomAgentDispatch(
+                    agent_name=a["agent_name"], metadata=_dump(a["metadata"])
+                )
+                for a in config["agents"]
+            ],
+            empty_timeout=config["empty_timeout"],
+            departure_timeout=config["departure_timeout"],
+            max_participants=config["max_participants"],
+        ),
+    )

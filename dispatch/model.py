@@ -1,0 +1,249 @@
+"""The dispatch file: SIP trunks and dispatch rules as code.
+
+One YAML file with three lists, each entry identified by a unique ``name``::
+
+    inbound_trunks: [...]
+    outbound_trunks: [...]
+    dispatch_rules: [...]
+
+Field names follow the LiveKit protobuf messages (``SIPInboundTrunkInfo``...) so the file
+reads like the API it drives; durations are seconds. Passwords never appear in the
+file: ``auth_password_env`` names the environment variable that holds one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "RESERVED_METADATA_KEYS",
+    "AgentSpec",
+    "DispatchFile",
+    "FileProblem",
+    "InboundTrunkSpec",
+    "InvalidFile",
+    "OutboundTrunkSpec",
+    "RoomConfigSpec",
+    "RuleSpec",
+    "load_file",
+    "parse_file",
+]
+
+MediaEncryption = Literal["disable", "allow", "require"]
+Transport = Literal["auto", "udp", "tcp", "tls"]
+IncludeHeaders = Literal["none", "x_headers", "all"]
+RuleType = Literal["individual", "direct", "callee"]
+Seconds = Annotated[float, Field(gt=0)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+
+RESERVED_METADATA_KEYS = frozenset({"managed_by", "dispatch"})
+"""Keys the tool writes into an object's metadata; user metadata may not use them."""
+
+
+class _Spec(BaseModel):
+    # A typo in a key is an error: a silently ignored field would be a silent outage.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InboundTrunkSpec(_Spec):
+    """An inbound trunk: which dialed numbers and which carriers LiveKit accepts."""
+
+    name: Name
+    numbers: list[str] = Field(default_factory=list, description="Dialed numbers (E.164).")
+    allowed_addresses: list[str] = Field(default_factory=list, description="Carrier IPs/CIDRs.")
+    allowed_numbers: list[str] = Field(default_factory=list, description="Caller numbers.")
+    auth_username: str = ""
+    auth_password_env: str | None = None
+    krisp_enabled: bool = False
+    media_encryption: MediaEncryption = "disable"
+    ringing_timeout: Seconds | None = None
+    max_call_duration: Seconds | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    headers_to_attributes: dict[str, str] = Field(default_factory=dict)
+    attributes_to_headers: dict[str, str] = Field(default_factory=dict)
+    include_headers: IncludeHeaders = "none"
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class OutboundTrunkSpec(_Spec):
+    """An outbound trunk: where LiveKit sends INVITEs and which numbers it calls from."""
+
+    name: Name
+    address: str
+    transport: Transport = "auto"
+    numbers: list[str] = Field(default_factory=list, description="Caller-ID numbers (E.164).")
+    destination_country: str = ""
+    auth_username: str = ""
+    auth_password_env: str | None = None
+    media_encryption: MediaEncryption = "disable"
+    headers: dict[str, str] = Field(default_factory=dict)
+    headers_to_attributes: dict[str, str] = Field(default_factory=dict)
+    attributes_to_headers: dict[str, str] = Field(default_factory=dict)
+    include_headers: IncludeHeaders = "none"
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class AgentSpec(_Spec):
+    """An agent the room dispatches by name when the call creates the room."""
+
+    agent_name: Name
+    metadata: dict[str, Any] | str = Field(default_factory=dict)
+
+
+class RoomConfigSpec(_Spec):
+    agents: list[AgentSpec] = Field(default_factory=list)
+    empty_timeout: int = Field(default=0, ge=0)
+    departure_timeout: int = Field(default=0, ge=0)
+    max_participants: int = Field(default=0, ge=0)
+
+
+class RuleSpec(_Spec):
+    """A dispatch rule: which calls go to which room, and which agent joins it.
+
+    ``numbers`` filters on the *dialed* number and ``inbound_numbers`` on the *caller's*
+    number, as in ``SIPDispatchRuleInfo``; the server's conflict check keys rules by
+    (trunk, caller number, PIN).
+    """
+
+    name: Name
+    type: RuleType
+    room_prefix: str = ""
+    room_name: str = ""
+    pin: str = ""
+    randomize: bool | None = Field(
+        default=None, description="Random room suffix; default: individual yes, callee no."
+    )
+    trunks: list[str] = Field(default_factory=list, description="Inbound trunk names.")
+    numbers: list[str] = Field(default_factory=list, description="Dialed-number filter.")
+    inbound_numbers: list[str] = Field(default_factory=list, description="Caller filter.")
+    hide_phone_number: bool = False
+    attributes: dict[str, str] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    room_config: RoomConfigSpec = Field(default_factory=RoomConfigSpec)
+
+
+class DispatchFile(_Spec):
+    inbound_trunks: list[InboundTrunkSpec] = Field(default_factory=list)
+    outbound_trunks: list[OutboundTrunkSpec] = Field(default_factory=list)
+    dispatch_rules: list[RuleSpec] = Field(default_factory=list)
+
+
+class FileProblem(BaseModel):
+    """One thing wrong with the file, located as precisely as we can."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    section: str = ""
+    entry: str = ""
+    field: str = ""
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.section:
+            where += f": {self.section}"
+            if self.entry:
+                where += f"[{self.entry}]"
+        if self.field:
+            where += f".{self.field}"
+        return f"{where}: {self.message}"
+
+
+class InvalidFile(Exception):
+    """The file cannot be used; ``problems`` lists every reason."""
+
+    def __init__(
+        self,
+        problems: list[FileProblem],
+        partial: DispatchFile | None = None,
+        broken_names: set[str] | None = None,
+    ) -> None:
+        self.problems = problems
+        self.partial = partial
+        self.broken_names = broken_names or set()
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _entry_name(raw: Any, section: str, index: int) -> str:
+    try:
+        name = raw[section][index]["name"]
+    except (KeyError, IndexError, TypeError):
+        return f"#{index}"
+    return str(name) if isinstance(name, str) and name else f"#{index}"
+
+
+def _problems(path: str, raw: Any, error: ValidationError) -> list[FileProblem]:
+    problems: list[FileProblem] = []
+    for item in error.errors(include_url=False, include_input=False):
+        loc = list(item["loc"])
+        section = entry = ""
+        if loc and isinstance(loc[0], str) and len(loc) >= 2 and isinstance(loc[1], int):
+            section = loc[0]
+            entry = _entry_name(raw, section, loc[1])
+            loc = loc[2:]
+        elif loc and isinstance(loc[0], str):
+            section, loc = loc[0], loc[1:]
+        dotted = ".".join(str(part) for part in loc)
+        problems.append(
+            FileProblem(path=path, section=section, entry=entry, field=dotted, message=item["msg"])
+        )
+    return problems
+
+
+_SECTIONS: dict[str, type[_Spec]] = {
+    "inbound_trunks": InboundTrunkSpec,
+    "outbound_trunks": OutboundTrunkSpec,
+    "dispatch_rules": RuleSpec,
+}
+
+
+def _salvage(raw: dict[str, Any]) -> tuple[DispatchFile, set[str]]:
+    """The entries that do validate, and the names of those that do not, so the
+    cross-entry checks can still run (and not report a broken trunk as missing)."""
+    kept: dict[str, list[Any]] = {}
+    broken: set[str] = set()
+    for section, spec in _SECTIONS.items():
+        entries = raw.get(section)
+        kept[section] = []
+        for entry in entries if isinstance(entries, list) else []:
+            try:
+                kept[section].append(spec.model_validate(entry))
+            except ValidationError:
+                if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                    broken.add(entry["name"])
+    return DispatchFile.model_validate(kept), broken
+
+
+def parse_file(text: str, path: str) -> DispatchFile:
+    """Parse YAML text into a `DispatchFile`; raise `InvalidFile` listing every problem.
+
+    On schema errors, `InvalidFile.partial` holds the entries that did parse and
+    `InvalidFile.broken_names` the names of those that did not.
+    """
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise InvalidFile([FileProblem(path=path, message=f"not valid YAML: {error}")]) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InvalidFile([FileProblem(path=path, message="top level must be a mapping")])
+    try:
+        return DispatchFile.model_validate(raw)
+    except ValidationError as error:
+        partial, broken = _salvage(raw)
+        raise InvalidFile(_problems(path, raw, error), partial, broken) from None
+
+
+def load_file(path: Path) -> DispatchFile:
+    """Read and parse the dispatch file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidFile([FileProblem(path=str(path), message=f"cannot read: {error}")]) from None
+    return parse_file(text, str(path))

@@ -1,0 +1,245 @@
+"""Everything that can be checked without the server, checked before any API call.
+
+The conflict checks mirror the server's (``livekit/protocol`` ``sip/sip.go``) so that a
+file passing here is not refused half-way through a sync:
+
+* inbound trunks: two trunks may not share a dialed number (or both have none) unless
+  both set ``allowed_numbers`` and those are disjoint. ``allowed_addresses`` does not
+  separate them: the server ignores addresses in this check, so we do too.
+* dispatch rules: no two rules may share a (trunk, caller number, PIN) key, where a
+  rule with no trunks or no ``inbound_numbers`` counts as the wildcard.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dispatch.model import RESERVED_METADATA_KEYS, DispatchFile, FileProblem
+from dispatch.numbers import InvalidNumber, normalize
+from dispatch.passwords import read_passwords
+
+__all__ = ["ValidationContext", "ValidationResult", "validate"]
+
+_HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9\-.]*[A-Za-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What the checks need from the settings and the command line.
+
+    Args:
+        path: the file, for messages.
+        region: default region for numbers written without a country code.
+        agent_name: the one agent name this deployment registers.
+        agent_noise_cancellation: the agent applies its own noise cancellation.
+        trunk_krisp_expected: settings say the trunk, not the agent, applies Krisp.
+        unparsed_names: entries that failed the schema (already reported); references
+            to them are not reported again as missing.
+    """
+
+    path: str
+    region: str
+    agent_name: str
+    agent_noise_cancellation: bool
+    trunk_krisp_expected: bool
+    unparsed_names: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    problems: list[FileProblem]
+    warnings: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Collector:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[FileProblem] = []
+        self.warnings: list[str] = []
+
+    def add(self, section: str, entry: str, field: str, message: str) -> None:
+        self.problems.append(
+            FileProblem(path=self.path, section=section, entry=entry, field=field, message=message)
+        )
+
+    def numbers(
+        self, section: str, entry: str, field: str, values: Iterable[str], region: str
+    ) -> list[str]:
+        out: list[str] = []
+        for value in values:
+            try:
+                out.append(normalize(value, region))
+            except InvalidNumber as error:
+                self.add(section, entry, field, str(error))
+        return sorted(set(out))
+
+    def metadata(self, section: str, entry: str, keys: Iterable[str]) -> None:
+        reserved = sorted(RESERVED_METADATA_KEYS.intersection(keys))
+        if reserved:
+            self.add(section, entry, "metadata", f"reserved key(s) {reserved} are set by the tool")
+
+
+def _unique_names(c: _Collector, section: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            c.add(section, name, "name", "name is used by more than one entry")
+        seen.add(name)
+
+
+def _valid_address(mask: str) -> bool:
+    if any(ch in mask for ch in "()+*;, \t\n\r") or "://" in mask:
+        return False
+    try:
+        ipaddress.ip_network(mask, strict=False)
+    except ValueError:
+        return bool(_HOST_RE.match(mask))
+    return True
+
+
+def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> None:
+    section = "inbound_trunks"
+    # dialed number ("" = any) -> caller number ("" = any) -> trunk name
+    owners: dict[str, dict[str, str]] = {}
+    for trunk in file.inbound_trunks:
+        dialed = c.numbers(section, trunk.name, "numbers", trunk.numbers, ctx.region)
+        callers = c.numbers(
+            section, trunk.name, "allowed_numbers", trunk.allowed_numbers, ctx.region
+        )
+        for address in trunk.allowed_addresses:
+            if not _valid_address(address):
+                c.add(
+                    section,
+                    trunk.name,
+                    "allowed_addresses",
+                    f"{address!r} is not an IP, CIDR or host",
+                )
+        if trunk.auth_password_env and not trunk.auth_username:
+            c.add(section, trunk.name, "auth_username", "a password needs a username")
+        if trunk.krisp_enabled and ctx.agent_noise_cancellation:
+            c.add(
+                section,
+                trunk.name,
+                "krisp_enabled",
+                "the trunk applies Krisp and the agent applies noise cancellation too; "
+                "denoising twice degrades speech (turn one off)",
+            )
+        c.metadata(section, trunk.name, trunk.metadata)
+        for number in dialed or [""]:
+            by_caller = owners.setdefault(number, {})
+            for caller in callers or [""]:
+                other = by_caller.get(caller)
+                if other is not None and other != trunk.name:
+                    c.add(
+                        section,
+                        trunk.name,
+                        "numbers",
+                        f"conflicts with inbound trunk {other!r}: both take calls to "
+                        f"{number or 'any number'} from {caller or 'any caller'} "
+                        "(give them disjoint allowed_numbers or different numbers)",
+                    )
+                by_caller[caller] = trunk.name
+    if (
+        ctx.trunk_krisp_expected
+        and file.inbound_trunks
+        and not any(t.krisp_enabled for t in file.inbound_trunks)
+    ):
+        c.warnings.append(
+            "settings.telephony.trunk_krisp is on but no inbound trunk enables krisp_enabled"
+        )
+
+
+def _check_outbound(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> None:
+    section = "outbound_trunks"
+    for trunk in file.outbound_trunks:
+        c.numbers(section, trunk.name, "numbers", trunk.numbers, ctx.region)
+        if not trunk.numbers:
+            c.add(section, trunk.name, "numbers", "an outbound trunk needs at least one number")
+        address = trunk.address.strip()
+        if not address:
+            c.add(section, trunk.name, "address", "is required")
+        elif address.startswith(("sip:", "sips:")) or "://" in address:
+            c.add(section, trunk.name, "address", "must be a host[:port], not a SIP URI")
+        if trunk.auth_password_env and not trunk.auth_username:
+            c.add(section, trunk.name, "auth_username", "a password needs a username")
+        c.metadata(section, trunk.name, trunk.metadata)
+
+
+def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> None:
+    section = "dispatch_rules"
+    inbound = {t.name for t in file.inbound_trunks}
+    outbound = {t.name for t in file.outbound_trunks}
+    keys: dict[tuple[str, str, str], str] = {}
+    for rule in file.dispatch_rules:
+        if rule.type == "direct":
+            if not rule.room_name:
+                c.add(section, rule.name, "room_name", "a direct rule needs room_name")
+            if rule.room_prefix:
+                c.add(
+                    section, rule.name, "room_prefix", "a direct rule has room_name, not a prefix"
+                )
+            if rule.randomize is not None:
+                c.add(section, rule.name, "randomize", "does not apply to a direct rule")
+        elif rule.room_name:
+            c.add(section, rule.name, "room_name", f"a {rule.type} rule takes room_prefix")
+        for trunk in rule.trunks:
+            if trunk not in inbound and trunk not in ctx.unparsed_names:
+                hint = " (that is an outbound trunk)" if trunk in outbound else ""
+                c.add(section, rule.name, "trunks", f"no inbound trunk named {trunk!r}{hint}")
+        c.numbers(section, rule.name, "numbers", rule.numbers, ctx.region)
+        callers = c.numbers(section, rule.name, "inbound_numbers", rule.inbound_numbers, ctx.region)
+        if not rule.room_config.agents:
+            c.warnings.append(f"dispatch rule {rule.name!r} dispatches no agent")
+        for index, agent in enumerate(rule.room_config.agents):
+            if agent.agent_name != ctx.agent_name:
+                c.add(
+                    section,
+                    rule.name,
+                    f"room_config.agents.{index}.agent_name",
+                    f"{agent.agent_name!r} is not the deployed agent "
+                    f"(settings.livekit.agent_name = {ctx.agent_name!r})",
+                )
+        c.metadata(section, rule.name, rule.metadata)
+        for trunk in sorted(set(rule.trunks)) or [""]:
+            for caller in callers or [""]:
+                key = (rule.pin, trunk, caller)
+                other = keys.get(key)
+                if other is not None and other != rule.name:
+                    c.add(
+                        section,
+                        rule.name,
+                        "trunks",
+                        f"conflicts with dispatch rule {other!r}: same trunk "
+                        f"({trunk or 'any'}), caller number ({caller or 'any'}) and PIN",
+                    )
+                keys[key] = rule.name
+
+
+def validate(
+    file: DispatchFile, ctx: ValidationContext, env: Mapping[str, str]
+) -> ValidationResult:
+    """Check the whole file and return every problem, not just the first.
+
+    Args:
+        file: the parsed dispatch file.
+        ctx: settings and flags the checks depend on.
+        env: the environment the password variables are looked up in.
+    """
+    c = _Collector(ctx.path)
+    _unique_names(c, "inbound_trunks", [t.name for t in file.inbound_trunks])
+    _unique_names(c, "outbound_trunks", [t.name for t in file.outbound_trunks])
+    _unique_names(c, "dispatch_rules", [r.name for r in file.dispatch_rules])
+    _check_inbound(c, file, ctx)
+    _check_outbound(c, file, ctx)
+    _check_rules(c, file, ctx)
+    _, missing = read_passwords(file, env)
+    for (kind, name), variable in missing:
+        c.add(f"{kind}s", name, "auth_password_env", f"environment variable {variable} is not set")
+    return ValidationResult(problems=c.problems, warnings=c.warnings)

@@ -1,0 +1,468 @@
+"""``python -m dispatch`` against the LiveKit Twirp simulator, through the real client."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from livekit import api
+from livekit.protocol import sip
+
+from config import Settings
+from config.settings import AppSettings, LiveKitSettings
+from dispatch.cli import main
+from sim._server import Fault, FaultPlan
+from sim.livekit_twirp import LiveKitTwirpSim
+
+pytestmark = pytest.mark.sim
+
+KEY = "dispatch-key"
+SECRET = "dispatch-secret-dispatch-secret-00"
+ENV = {"MAIN_PW": "hunter2-main", "OUT_PW": "hunter2-out"}
+REPO = Path(__file__).resolve().parent.parent
+
+BASE: dict[str, Any] = {
+    "inbound_trunks": [
+        {
+            "name": "main",
+            "numbers": ["(415) 555-0100"],
+            "allowed_addresses": ["192.0.2.0/24"],
+            "auth_username": "cc",
+            "auth_password_env": "MAIN_PW",
+            "krisp_enabled": True,
+            "ringing_timeout": 30,
+            "metadata": {"tenant": "acme"},
+        },
+        {"name": "support", "numbers": ["+14155550101"]},
+    ],
+    "outbound_trunks": [
+        {
+            "name": "out",
+            "address": "sip.example.com",
+            "transport": "tls",
+            "numbers": ["+14155550100"],
+            "auth_username": "cc-out",
+            "auth_password_env": "OUT_PW",
+        }
+    ],
+    "dispatch_rules": [
+        {
+            "name": "main-callers",
+            "type": "individual",
+            "room_prefix": "call-",
+            "trunks": ["main"],
+            "room_config": {
+                "agents": [{"agent_name": "callcenter", "metadata": {"tenant": "acme"}}]
+            },
+        },
+        {
+            "name": "support-callers",
+            "type": "callee",
+            "room_prefix": "support",
+            "trunks": ["support"],
+            "attributes": {"queue": "support"},
+            "room_config": {"agents": [{"agent_name": "callcenter"}]},
+        },
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[LiveKitTwirpSim]:
+    async with LiveKitTwirpSim(api_key=KEY, api_secret=SECRET) as server:
+        yield server
+
+
+def _settings(sim: LiveKitTwirpSim, **app: Any) -> Settings:
+    # No .env: a developer's file must not change what the test sees.
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        livekit=LiveKitSettings(url=sim.http_url, api_key=KEY, api_secret=SECRET),
+        app=AppSettings(**app),
+    )
+
+
+def _write(tmp_path: Path, document: Mapping[str, Any], name: str = "dispatch.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(dict(document)), encoding="utf-8")
+    return path
+
+
+async def _cli(
+    argv: list[str],
+    settings: Settings,
+    env: Mapping[str, str] = ENV,
+) -> Outcome:
+    out, err = io.StringIO(), io.StringIO()
+    # main() runs its own event loop; a worker thread keeps the simulator's loop serving.
+    code = await asyncio.to_thread(main, argv, env=env, settings=settings, stdout=out, stderr=err)
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+async def _sync(
+    sim: LiveKitTwirpSim, path: Path, *extra: str, env: Mapping[str, str] = ENV
+) -> Outcome:
+    return await _cli(["--config", str(path), "sync", *extra], _settings(sim), env)
+
+
+def _inbound(sim: LiveKitTwirpSim) -> dict[str, sip.SIPInboundTrunkInfo]:
+    return {t.name: t for t in sim.inbound_trunks.values()}
+
+
+def _rules(sim: LiveKitTwirpSim) -> dict[str, sip.SIPDispatchRuleInfo]:
+    return {r.name: r for r in sim.dispatch_rules.values()}
+
+
+async def test_sync_creates_everything_then_second_run_is_a_no_op(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, BASE)
+    first = await _sync(sim, path)
+    assert first.code == 0, first.err
+    assert "Plan: 5 to create, 0 to update, 0 to delete, 0 unchanged." in first.out
+    assert "+ create inbound_trunk 'main'" in first.out
+
+    inbound = _inbound(sim)
+    main_trunk = inbound["main"]
+    assert list(main_trunk.numbers) == ["+14155550100"]  # normalised to E.164
+    assert main_trunk.krisp_enabled
+    assert main_trunk.auth_password == "hunter2-main"
+    assert main_trunk.ringing_timeout.seconds == 30
+    metadata = json.loads(main_trunk.metadata)
+    assert metadata["managed_by"] == "callcenter-dispatch"
+    assert metadata["tenant"] == "acme"
+    assert "hunter2" not in main_trunk.metadata
+    out_trunk = next(iter(sim.outbound_trunks.values()))
+    assert out_trunk.transport == sip.SIPTransport.SIP_TRANSPORT_TLS
+
+    rules = _rules(sim)
+    assert list(rules["main-callers"].trunk_ids) == [main_trunk.sip_trunk_id]
+    agent = rules["main-callers"].room_config.agents[0]
+    assert (agent.agent_name, json.loads(agent.metadata)) == ("callcenter", {"tenant": "acme"})
+    assert rules["support-callers"].rule.dispatch_rule_callee.room_prefix == "support"
+
+    # Trunks are written before the rules that name them.
+    writes = [c.method for c in sim.write_calls]
+    assert writes.index("CreateSIPDispatchRule") > max(
+        i for i, m in enumerate(writes) if m.startswith("CreateSIP") and "Trunk" in m
+    )
+    assert "hunter2" not in first.out + first.err
+
+    written = len(sim.write_calls)
+    second = await _sync(sim, path)
+    assert second.code == 0, second.err
+    assert "0 to create, 0 to update, 0 to delete, 5 unchanged; no changes." in second.out
+    assert len(sim.write_calls) == written
+
+
+async def test_update_shows_field_diffs_and_replaces_in_place(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    assert (await _sync(sim, _write(tmp_path, BASE))).code == 0
+    ids_before = {t.name: t.sip_trunk_id for t in sim.inbound_trunks.values()}
+
+    changed = json.loads(json.dumps(BASE))
+    changed["inbound_trunks"][0]["numbers"] = ["+14155550100", "+14155550102"]
+    changed["inbound_trunks"][0]["krisp_enabled"] = False
+    changed["dispatch_rules"][0]["room_prefix"] = "acme-"
+    # Reordering and reformatting alone must not cause a diff.
+    changed["inbound_trunks"][1]["numbers"] = ["+1 415-555-0101"]
+    changed["dispatch_rules"].reverse()
+    path = _write(tmp_path, changed)
+
+    plan = await _cli(["--config", str(path), "plan"], _settings(sim))
+    assert plan.code == 0, plan.err
+    assert "~ update inbound_trunk 'main'" in plan.out
+    assert 'numbers: ["+14155550100"] -> ["+14155550100", "+14155550102"]' in plan.out
+    assert "krisp_enabled: true -> false" in plan.out
+    assert 'room_prefix: "call-" -> "acme-"' in plan.out
+    assert "Plan: 0 to create, 2 to update, 0 to delete, 3 unchanged." in plan.out
+    assert "support" not in plan.out.split("Plan:")[0]
+
+    synced = await _sync(sim, path)
+    assert synced.code == 0, synced.err
+    inbound = _inbound(sim)
+    assert {t.name: t.sip_trunk_id for t in sim.inbound_trunks.values()} == ids_before
+    assert sorted(inbound["main"].numbers) == ["+14155550100", "+14155550102"]
+    assert not inbound["main"].krisp_enabled
+    assert _rules(sim)["main-callers"].rule.dispatch_rule_individual.room_prefix == "acme-"
+    assert (await _sync(sim, path)).out.endswith("no changes.\n")
+
+
+async def test_password_change_is_detected_but_never_printed(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, BASE)
+    assert (await _sync(sim, path)).code == 0
+    rotated = {**ENV, "MAIN_PW": "correct-horse-battery"}
+
+    plan = await _cli(["--config", str(path), "plan", "--json"], _settings(sim), rotated)
+    assert plan.code == 0, plan.err
+    body = plan.json()
+    [change] = body["changes"]
+    assert (change["action"], change["name"]) == ("update", "main")
+    assert change["fields"] == [{"field": "auth_password", "change": "(changed)"}]
+
+    synced = await _sync(sim, path, env=rotated)
+    assert synced.code == 0
+    assert "auth_password: (changed)" in synced.out
+    for secret in ("correct-horse-battery", "hunter2-main"):
+        assert secret not in synced.out + synced.err + plan.out
+    assert _inbound(sim)["main"].auth_password == "correct-horse-battery"
+    assert "correct-horse" not in _inbound(sim)["main"].metadata
+
+
+async def test_prune_deletes_undeclared_managed_but_never_unmanaged(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    async with api.LiveKitAPI(url=sim.http_url, api_key=KEY, api_secret=SECRET) as lk:
+        stranger = await lk.sip.create_inbound_trunk(
+            api.CreateSIPInboundTrunkRequest(
+                trunk=api.SIPInboundTrunkInfo(name="someone-else", numbers=["+12025550143"])
+            )
+        )
+        stranger_rule = await lk.sip.create_dispatch_rule(
+            api.CreateSIPDispatchRuleRequest(
+                dispatch_rule=sip.SIPDispatchRuleInfo(
+                    name="their-rule",
+                    trunk_ids=[stranger.sip_trunk_id],
+                    rule=sip.SIPDispatchRule(
+                        dispatch_rule_direct=sip.SIPDispatchRuleDirect(room_name="lobby")
+                    ),
+                )
+            )
+        )
+    assert (await _sync(sim, _write(tmp_path, BASE))).code == 0
+
+    smaller = json.loads(json.dumps(BASE))
+    smaller["inbound_trunks"] = smaller["inbound_trunks"][:1]
+    smaller["dispatch_rules"] = smaller["dispatch_rules"][:1]
+    path = _write(tmp_path, smaller)
+
+    kept = await _sync(sim, path)
+    assert kept.code == 0
+    assert "(kept) inbound_trunk 'support'" in kept.out
+    assert "support" in _inbound(sim)
+
+    pruned = await _sync(sim, path, "--prune")
+    assert pruned.code == 0, pruned.err
+    assert "- delete dispatch_rule 'support-callers'" in pruned.out
+    assert "- delete inbound_trunk 'support'" in pruned.out
+    assert set(_inbound(sim)) == {"main", "someone-else"}
+    assert set(_rules(sim)) == {"main-callers", "their-rule"}
+    assert stranger.sip_trunk_id in sim.inbound_trunks
+    assert stranger_rule.sip_dispatch_rule_id in sim.dispatch_rules
+    deletes = [c.method for c in sim.write_calls if c.method.startswith("Delete")]
+    assert deletes == ["DeleteSIPDispatchRule", "DeleteSIPTrunk"]  # rules before trunks
+
+
+async def test_declared_name_held_by_unmanaged_object_is_a_conflict(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    async with api.LiveKitAPI(url=sim.http_url, api_key=KEY, api_secret=SECRET) as lk:
+        await lk.sip.create_inbound_trunk(
+            api.CreateSIPInboundTrunkRequest(
+                trunk=api.SIPInboundTrunkInfo(name="support", numbers=["+14155550199"])
+            )
+        )
+    writes = len(sim.write_calls)
+    result = await _sync(sim, _write(tmp_path, BASE))
+    assert result.code == 1
+    assert "! conflict inbound_trunk 'support': an unmanaged inbound trunk" in result.out
+    assert "nothing will be applied" in result.out
+    assert len(sim.write_calls) == writes
+    [stranger] = sim.inbound_trunks.values()
+    assert list(stranger.numbers) == ["+14155550199"]
+
+
+async def test_invalid_file_lists_every_problem_and_touches_nothing(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    bad = json.loads(json.dumps(BASE))
+    bad["inbound_trunks"].append({"name": "main", "numbers": ["+14155550100"]})
+    bad["inbound_trunks"].append({"name": "dup-number", "numbers": ["+14155550101"]})
+    bad["inbound_trunks"][1]["numbers"].append("not-a-number")
+    bad["dispatch_rules"][0]["trunks"] = ["main", "nowhere"]
+    bad["dispatch_rules"][1]["room_config"]["agents"][0]["agent_name"] = "other-agent"
+    bad["dispatch_rules"].append(
+        {"name": "clash", "type": "individual", "trunks": ["main"], "room_prefix": "x"}
+    )
+    # A schema error does not hide the cross-entry problems elsewhere in the file.
+    bad["dispatch_rules"].append({"name": "typo", "type": "individual", "room_prefx": "x"})
+    path = _write(tmp_path, bad)
+
+    result = await _cli(
+        ["--config", str(path), "--agent-noise-cancellation", "sync"],
+        _settings(sim),
+        env={"MAIN_PW": "x"},
+    )
+    assert result.code == 2
+    expected = [
+        f"{path}: dispatch_rules[typo].room_prefx: Extra inputs are not permitted",
+        f"{path}: inbound_trunks[main].name: name is used by more than one entry",
+        f"{path}: inbound_trunks[support].numbers: 'not-a-number' is not a phone number",
+        f"{path}: inbound_trunks[dup-number].numbers: conflicts with inbound trunk 'support'",
+        f"{path}: inbound_trunks[main].krisp_enabled: the trunk applies Krisp",
+        f"{path}: dispatch_rules[main-callers].trunks: no inbound trunk named 'nowhere'",
+        f"{path}: dispatch_rules[support-callers].room_config.agents.0.agent_name: "
+        "'other-agent' is not the deployed agent",
+        f"{path}: dispatch_rules[clash].trunks: conflicts with dispatch rule 'main-callers'",
+        f"{path}: outbound_trunks[out].auth_password_env: environment variable OUT_PW is not set",
+    ]
+    for line in expected:
+        assert line in result.err, line
+    assert sim.calls == []
+    assert sim.request_count == 0
+
+
+def test_validate_subprocess_exits_2_on_schema_errors(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        {
+            "inbound_trunks": [{"name": "a", "numbers": ["+14155550100"], "krisp": True}],
+            "dispatch_rules": [{"name": "r", "type": "broadcast"}],
+        },
+    )
+    completed = subprocess.run(  # noqa: S603 - fixed argv, our own module
+        [sys.executable, "-m", "dispatch", "--config", str(path), "validate"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert "inbound_trunks[a].krisp: Extra inputs are not permitted" in completed.stderr
+    assert "dispatch_rules[r].type: Input should be 'individual', 'direct' or 'callee'" in (
+        completed.stderr
+    )
+
+
+async def test_failure_mid_sync_reports_and_rerun_converges(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, BASE)
+    # Three list calls, then writes: fail the third write (the outbound trunk create).
+    sim.faults = FaultPlan([Fault("http_error", request=3 + 2, status=503)])
+    failed = await _sync(sim, path)
+    assert failed.code == 1
+    assert (
+        "Sync stopped: + create outbound_trunk 'out' failed: unavailable: injected failure"
+        in failed.out
+    )
+    assert "Applied (2):" in failed.out
+    assert "Not applied (3):" in failed.out
+    assert set(_inbound(sim)) == {"main", "support"}
+    assert sim.outbound_trunks == {}
+    assert sim.dispatch_rules == {}
+
+    sim.faults = FaultPlan()
+    rerun = await _sync(sim, path)
+    assert rerun.code == 0, rerun.err
+    assert "Plan: 3 to create, 0 to update, 0 to delete, 2 unchanged." in rerun.out
+    assert len(sim.inbound_trunks) == 2
+    assert len(sim.outbound_trunks) == 1
+    assert len(sim.dispatch_rules) == 2
+    assert (await _sync(sim, path)).out.endswith("no changes.\n")
+
+
+async def test_lost_answer_mid_sync_converges_without_duplicates(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, BASE)
+    # The server applies the first write but the answer is garbage.
+    sim.faults = FaultPlan([Fault("malformed", request=3)])
+    failed = await _sync(sim, path, "--json")
+    assert failed.code == 1
+    body = failed.json()
+    assert body["status"] == "failed"
+    assert body["failed"]["name"] == "main"
+    assert "could not be decoded" in body["failed"]["error"]
+    assert len(body["not_applied"]) == 4
+
+    sim.faults = FaultPlan()
+    assert (await _sync(sim, path)).code == 0
+    assert sorted(t.name for t in sim.inbound_trunks.values()) == ["main", "support"]
+
+
+async def test_export_then_sync_round_trips(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
+    assert (await _sync(sim, _write(tmp_path, BASE))).code == 0
+    exported = tmp_path / "exported.yaml"
+    result = await _cli(["export", "--output", str(exported)], _settings(sim))
+    assert result.code == 0, result.err
+    text = exported.read_text()
+    assert "hunter2" not in text
+    document = yaml.safe_load(text)
+    assert [t["name"] for t in document["inbound_trunks"]] == ["main", "support"]
+    assert document["inbound_trunks"][0]["auth_password_env"] == "MAIN_PW"
+
+    writes = len(sim.write_calls)
+    again = await _sync(sim, exported)
+    assert again.code == 0, again.err
+    assert again.out.endswith("5 unchanged; no changes.\n")
+    assert len(sim.write_calls) == writes
+
+
+async def test_export_lk_json_has_no_passwords(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
+    assert (await _sync(sim, _write(tmp_path, BASE))).code == 0
+    result = await _cli(["export", "--format", "lk-json"], _settings(sim))
+    assert result.code == 0, result.err
+    body = result.json()
+    assert "hunter2" not in result.out
+    [main_trunk, _] = body["inbound_trunks"]
+    assert main_trunk["trunk"]["name"] == "main"
+    assert main_trunk["trunk"]["krispEnabled"] is True
+    assert "authPassword" not in main_trunk["trunk"]
+    rule = body["dispatch_rules"][0]["dispatchRule"]
+    assert rule["roomConfig"]["agents"][0]["agentName"] == "callcenter"
+
+
+async def test_missing_api_key_names_the_variable(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, livekit=LiveKitSettings(url=sim.http_url))  # type: ignore[call-arg]
+    result = await _cli(["--config", str(_write(tmp_path, BASE)), "plan"], settings)
+    assert result.code == 2
+    assert "LIVEKIT_API_KEY" in result.err
+    assert sim.request_count == 0
+
+
+async def test_agent_noise_cancellation_setting_conflicts_with_trunk_krisp(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    result = await _cli(
+        ["--config", str(_write(tmp_path, BASE)), "validate"],
+        _settings(sim, noise_cancellation=True),
+    )
+    assert result.code == 2
+    assert "inbound_trunks[main].krisp_enabled" in result.err
+
+
+def test_example_file_validates(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["--config", str(REPO / "deploy" / "dispatch.example.yaml"), "validate"],
+        env={"MAIN_LINE_SIP_PASSWORD": "x"},
+        settings=Settings(_env_file=None),  # type: ignore[call-arg]
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 0, err.getvalue()
+    assert out.getvalue().endswith(": valid\n")
