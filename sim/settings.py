@@ -1,0 +1,36 @@
+"""Settings for a simulated call: every provider endpoint points at a loopback simulator."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from config import Settings
+
+__all__ = ["simulator_settings"]
+
+
+def simulator_settings(
+    base: Settings | None,
+    *,
+    deepgram_url: str,
+    openai_url: str,
+    elevenlabs_url: str,
+    api_key: str,
+) -> Settings:
+    """``base`` (or defaults, ignoring the environment) with endpoints and keys replaced."""
+    # No .env and no secrets: a developer's real keys must never reach a simulator run.
+    settings = base or Settings(_env_file=None)  # type: ignore[call-arg]
+    key = SecretStr(api_key)
+    providers = settings.providers.model_copy(
+        update={
+            "deepgram_base_url": deepgram_url,
+            "openai_base_url": openai_url,
+            "elevenlabs_base_url": elevenlabs_url,
+            "deepgram_api_key": key,
+            "openai_api_key": key,
+            "eleven_api_key": key,
+            # Simulated calls are short; a stuck provider should fail over in seconds.
+            "request_timeout": min(settings.providers.request_timeout, 5.0),
+        }
+    )
+    return settings.model_copy(update={"providers": providers})

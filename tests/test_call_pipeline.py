@@ -1,0 +1,168 @@
+"""End to end: real AgentSession + real plugins against the wire simulators, caller audio
+from espeak-ng, through the worker's own session factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from livekit.agents import vad
+
+from config import Settings
+from sim.call import CallResult, run_call
+from sim.profiles import PROFILES
+from sim.scenario import Scenario, load_scenario
+from worker.agent import APOLOGY
+from worker.server import load_vad
+
+pytestmark = pytest.mark.sim
+
+CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
+
+
+@pytest.fixture(scope="module")
+def vad_model() -> vad.VAD:
+    return load_vad(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def _scenario(**fields: Any) -> Scenario:
+    base: dict[str, Any] = {"name": "inline", "caller": "app", "latency": "zero"}
+    return Scenario.model_validate({**base, **fields})
+
+
+async def _run(scenario: Scenario, vad_model: vad.VAD, **kwargs: Any) -> CallResult:
+    return await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, **kwargs)
+
+
+def _ask_order(reply: str = "It shipped and arrives Thursday.") -> list[dict[str, Any]]:
+    return [
+        {
+            "caller": [{"say": "My order number is one two three four five.",
+                        "transcript": "My order number is 12345."}],
+            "agent": {
+                "tool_calls": [{"name": "lookup_order", "arguments": {"order_number": "12345"}}],
+                "reply": reply,
+            },
+        }
+    ]
+
+
+async def test_phone_call_multi_turn_with_tool_and_ttfa(vad_model: vad.VAD) -> None:
+    scenario = load_scenario("phone-order-status").model_copy(update={"latency": "zero"})
+    result = await _run(scenario, vad_model)
+
+    assert [t.caller_text for t in result.turns] == [t.caller_text for t in scenario.turns]
+    assert [t.agent_text for t in result.turns] == [t.agent.reply for t in scenario.turns]
+    # The tool got the order number and its answer went back to the LLM.
+    assert result.turns[1].tool_calls == [
+        {"name": "lookup_order", "arguments": '{"order_number": "12345"}'}
+    ]
+    assert [(i.name, i.arguments) for i in result.tool_invocations] == [
+        ("lookup_order", {"order_number": "12345"})
+    ]
+    tool_outputs = [
+        m["content"] for r in result.llm_requests for m in r["messages"] if m["role"] == "tool"
+    ]
+    assert any("shipped" in out for out in tool_outputs)
+    # The caller's phone number is redacted before the LLM; the order number is kept.
+    assert result.turns[1].llm_saw == "The order number is 12345."
+    assert result.turns[2].llm_saw is not None
+    assert "[PHONE_1]" in result.turns[2].llm_saw
+    assert all("2671" not in str(r) for r in result.llm_requests)
+    # Measured at the audio boundary, and no answer during the mid-sentence pause.
+    for turn in result.turns:
+        assert turn.ttfa_ms is not None
+        assert 0 < turn.ttfa_ms < 3000
+        assert not turn.premature
+    assert result.turns[0].e2e_latency_ms is not None
+    # The narrowband channel profile, as it reached the providers' wire.
+    stt = result.stt_queries[0]
+    assert stt.sample_rate == 8000
+    assert stt.smart_format
+    assert stt.numerals
+    assert stt.interim_results
+    assert "account number" in stt.keyterm
+    assert result.tts_queries[0]["output_format"] == "pcm_16000"
+
+
+async def test_app_call_card_reaches_tool_never_llm(vad_model: vad.VAD) -> None:
+    scenario = load_scenario("app-card-update").model_copy(update={"latency": "zero"})
+    result = await _run(scenario, vad_model)
+
+    assert result.turns[2].tool_calls[0]["name"] == "update_payment_card"
+    (invocation,) = result.tool_invocations
+    digits = "".join(ch for ch in invocation.arguments["card_number"] if ch.isdigit())
+    assert digits == "4111111111111111"
+    wire = str(result.llm_requests)
+    assert "4111" not in wire
+    assert "1111 1111" not in wire
+    assert result.turns[2].agent_text == scenario.turns[2].agent.reply
+    # The wideband channel profile, as it reached the providers' wire.
+    stt = result.stt_queries[0]
+    assert stt.sample_rate == 16000
+    assert stt.smart_format
+    assert not stt.numerals
+    assert stt.keyterm == ()
+    assert result.tts_queries[0]["output_format"] == "pcm_24000"
+
+
+async def test_preemptive_generation_starts_llm_before_end_of_turn(vad_model: vad.VAD) -> None:
+    # A long endpointing delay makes the difference unmistakable: with preemptive
+    # generation the request goes out on the final transcript, well before the turn ends.
+    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    latency = base.latency.model_copy(
+        update={"min_endpointing_delay": 1.0, "max_endpointing_delay": 1.5}
+    )
+    turns = [{"caller": "What are your opening hours?", "agent": {"reply": "Nine to five."}}]
+
+    results = {}
+    for preemptive in (True, False):
+        settings = base.model_copy(
+            update={"latency": latency.model_copy(update={"preemptive_generation": preemptive})}
+        )
+        results[preemptive] = await _run(_scenario(turns=turns), vad_model, base_settings=settings)
+
+    early, late = results[True].turns[0], results[False].turns[0]
+    assert early.llm_request_ms is not None
+    assert late.llm_request_ms is not None
+    assert early.llm_request_ms < 700
+    assert late.llm_request_ms >= 950
+    assert early.agent_text == late.agent_text == "Nine to five."
+
+
+async def test_llm_fallback_model_answers_when_primary_fails(vad_model: vad.VAD) -> None:
+    scenario = _scenario(
+        turns=[{"caller": "Hello there, is anyone there?", "agent": {"reply": "Yes, I'm here."}}],
+        faults={"openai": [{"kind": "http_error", "status": 500, "request": 0}]},
+    )
+    result = await _run(scenario, vad_model)
+
+    models = [r["model"] for r in result.llm_requests]
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    providers = settings.providers
+    primary, fallback = providers.openai_model, providers.openai_fallback_models[0]
+    assert models[:2] == [primary, fallback]
+    assert result.turns[0].agent_text == "Yes, I'm here."
+
+
+async def test_every_llm_failing_gives_a_spoken_apology(vad_model: vad.VAD) -> None:
+    scenario = _scenario(
+        turns=[{"caller": "Hello there, is anyone there?", "agent": {"reply": "unused"}}],
+        faults={"openai": [{"kind": "http_error", "status": 500, "request": None}]},
+    )
+    result = await _run(scenario, vad_model)
+
+    assert result.turns[0].agent_text == APOLOGY
+    assert result.turns[0].ttfa_ms is not None
+
+
+async def test_tts_fallback_speaks_when_elevenlabs_is_down(vad_model: vad.VAD) -> None:
+    scenario = _scenario(
+        turns=[{"caller": "Hello there, is anyone there?", "agent": {"reply": "Yes, I'm here."}}],
+        faults={"elevenlabs": [{"kind": "http_error", "status": 503, "request": None}]},
+    )
+    result = await _run(scenario, vad_model, latency=PROFILES["zero"])
+
+    assert result.turns[0].agent_text == "Yes, I'm here."
+    assert result.turns[0].ttfa_ms is not None

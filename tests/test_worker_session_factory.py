@@ -1,0 +1,118 @@
+"""The session each caller kind gets: channel profile and turn handling, from Settings."""
+
+from __future__ import annotations
+
+import pytest
+from livekit import rtc
+from livekit.agents import utils, vad
+
+from config import Settings, TenantSettings
+from worker.caller import describe_caller, tenant_from_metadata
+from worker.profiles import channel_profile
+from worker.server import load_vad
+from worker.session_factory import build_call
+from worker.turn_judge import TranscriptTurnJudge
+
+pytestmark = pytest.mark.unit
+
+KEYS = {"openai_api_key": "k", "deepgram_api_key": "k", "eleven_api_key": "k"}
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings(_env_file=None, providers=KEYS, **overrides)  # type: ignore[call-arg, arg-type]
+
+
+@pytest.fixture(scope="module")
+def vad_model() -> vad.VAD:
+    return load_vad(_settings())
+
+
+def test_sip_participant_is_a_phone_caller() -> None:
+    caller = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP,
+        identity="sip_+15550100",
+        attributes={
+            "sip.callID": "SCL_1",
+            "sip.phoneNumber": "+15550100",
+            "sip.trunkPhoneNumber": "+15550199",
+            "sip.ruleID": "SDR_1",
+            "sip.h.x-customer": "gold",
+        },
+        tenant="acme",
+    )
+    assert caller.kind == "phone"
+    assert caller.call_id == "SCL_1"
+    assert caller.sip is not None
+    assert caller.sip.inbound
+    assert caller.sip.dialed_number == "+15550199"
+    assert caller.sip.headers == {"x-customer": "gold"}
+    app = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+        identity="user-1",
+        attributes={},
+    )
+    assert (app.kind, app.call_id) == ("app", None)
+
+
+def test_tenant_comes_from_dispatch_metadata() -> None:
+    assert tenant_from_metadata('{"tenant": "acme"}') == "acme"
+    assert tenant_from_metadata("not json") is None
+    assert tenant_from_metadata("") is None
+
+
+def test_channel_profiles() -> None:
+    settings = _settings()
+    phone, app = channel_profile(settings, "phone"), channel_profile(settings, "app")
+    assert (phone.stt_sample_rate, phone.tts_encoding, phone.numerals) == (8000, "pcm_16000", True)
+    assert (app.stt_sample_rate, app.tts_encoding, app.numerals) == (16000, "pcm_24000", False)
+    # Krisp on the trunk: the agent must not clean the audio a second time.
+    noisy = _settings(app={"noise_cancellation": True})
+    assert not channel_profile(noisy, "phone").noise_cancellation
+    assert channel_profile(noisy, "app").noise_cancellation
+    no_krisp = _settings(app={"noise_cancellation": True}, telephony={"trunk_krisp": False})
+    assert channel_profile(no_krisp, "phone").noise_cancellation
+
+
+async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> None:
+    settings = _settings(
+        latency={"min_endpointing_delay": 0.2, "max_endpointing_delay": 1.1},
+        tenants={"bank": TenantSettings(preemptive_generation=False)},
+    )
+    caller = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, identity="u", attributes={}
+    )
+    async with utils.http_context.open():
+        default = build_call(settings, caller, vad_model=vad_model)
+        bank = build_call(
+            settings,
+            describe_caller(
+                participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+                identity="u",
+                attributes={},
+                tenant="bank",
+            ),
+            vad_model=vad_model,
+        )
+    handling = default.session.options.turn_handling
+    assert handling["endpointing"]["min_delay"] == 0.2
+    assert handling["endpointing"]["max_delay"] == 1.1
+    assert isinstance(handling["turn_detection"], TranscriptTurnJudge)
+    assert handling["preemptive_generation"]["enabled"] is True
+    assert bank.session.options.turn_handling["preemptive_generation"]["enabled"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "finished"),
+    [
+        ("My order number is 12345.", True),
+        ("Thanks!", True),
+        ("I'd like to check the status of", False),
+        ("my card is", False),
+        ("Sure, it's 4111 1111", False),
+        ("Sure, it's [CARD_1]", False),
+        ("And could you also send a text to", False),
+    ],
+)
+def test_turn_judge(text: str, finished: bool) -> None:
+    judge = TranscriptTurnJudge(unlikely_threshold=0.2)
+    assert (judge.score(text) >= 0.2) is finished

@@ -1,0 +1,122 @@
+"""The call-center agent: redaction at the STT and LLM nodes, a bounded context, model
+routing, and a spoken apology instead of silence when every LLM fails."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from typing import Any
+
+import structlog
+from livekit import rtc
+from livekit.agents import Agent, APIError, llm, stt
+from livekit.agents.voice import ModelSettings
+
+from worker.context_window import ContextWindow
+from worker.redaction import redact_chat_ctx, redact_speech_event
+from worker.routing import classify_intent
+from worker.state import CallState
+from worker.tools import ALL_TOOLS
+
+__all__ = ["APOLOGY", "CallAgent"]
+
+log = structlog.get_logger(__name__)
+
+APOLOGY = "Sorry, I'm having trouble on my end right now. Could you say that again in a moment?"
+
+
+def _last_user_text(chat_ctx: llm.ChatContext) -> str:
+    for item in reversed(chat_ctx.items):
+        if item.type == "message" and item.role == "user":
+            return item.text_content or ""
+    return ""
+
+
+class CallAgent(Agent):
+    def __init__(
+        self,
+        *,
+        instructions: str,
+        fast_llm: llm.LLM[Any] | None,
+        max_context_items: int,
+        summarize: bool,
+    ) -> None:
+        super().__init__(instructions=instructions, tools=[*ALL_TOOLS])
+        self._fast_llm = fast_llm
+        self._window = ContextWindow(
+            max_items=max_context_items,
+            summarizer=self._summarize if summarize else None,
+        )
+
+    @property
+    def state(self) -> CallState:
+        state: CallState = self.session.userdata
+        return state
+
+    async def stt_node(
+        self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
+    ) -> AsyncIterator[stt.SpeechEvent]:
+        redactor = self.state.redactor
+        async for event in Agent.default.stt_node(self, audio, model_settings):
+            yield redact_speech_event(event, redactor)
+
+    def _choose_llm(self, chat_ctx: llm.ChatContext) -> llm.LLM[Any] | None:
+        if self._fast_llm is not None and classify_intent(_last_user_text(chat_ctx)) == "glue":
+            return self._fast_llm
+        return None
+
+    async def llm_node(
+        self,
+        chat_ctx: llm.ChatContext,
+        tools: list[llm.Tool],
+        model_settings: ModelSettings,
+    ) -> AsyncIterator[llm.ChatChunk | str]:
+        chat_ctx = self._window.view(redact_chat_ctx(chat_ctx, self.state.redactor))
+        engine = self._choose_llm(chat_ctx)
+        produced = False
+        try:
+            if engine is None:
+                async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+                    produced = True
+                    yield chunk  # type: ignore[misc]
+            else:
+                async with engine.chat(
+                    chat_ctx=chat_ctx,
+                    tools=tools,
+                    tool_choice=model_settings.tool_choice,
+                    conn_options=self.session.conn_options.llm_conn_options,
+                ) as stream:
+                    async for chunk in stream:
+                        produced = True
+                        yield chunk
+        except APIError as error:
+            # Every provider in the fallback chain failed. Half an answer is already
+            # spoken if anything was produced; otherwise the caller must not hear silence.
+            log.error("llm_unavailable", error=type(error).__name__, produced=produced)
+            if not produced:
+                yield APOLOGY
+
+    async def _summarize(self, older: Sequence[llm.ChatItem]) -> str:
+        engine = self._fast_llm or self.session.llm
+        if not isinstance(engine, llm.LLM):
+            return ""
+        transcript = "\n".join(
+            f"{item.role}: {item.text_content}"
+            for item in older
+            if item.type == "message" and item.text_content
+        )
+        ctx = llm.ChatContext.empty()
+        ctx.add_message(
+            role="system",
+            content="Summarise this call so far in at most five short factual sentences. "
+            "Keep placeholders like [CARD_1] exactly as written.",
+        )
+        ctx.add_message(role="user", content=transcript)
+        parts: list[str] = []
+        async with engine.chat(chat_ctx=ctx) as stream:
+            async for chunk in stream:
+                if chunk.delta and chunk.delta.content:
+                    parts.append(chunk.delta.content)
+        return "".join(parts).strip()
+
+    async def on_exit(self) -> None:
+        await self._window.aclose()

@@ -1,0 +1,162 @@
+"""STT, LLM and TTS for a call, each behind a FallbackAdapter built from the ordered lists
+in Settings. Every endpoint comes from Settings, so the simulators stand in unpatched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import openai as openai_sdk
+from livekit.agents import llm, stt, tts, vad
+from livekit.plugins import deepgram, elevenlabs, openai
+from pydantic import SecretStr
+
+from config import ProviderSettings, Settings
+from worker.profiles import ChannelProfile
+
+__all__ = [
+    "MissingCredentialError",
+    "Providers",
+    "build_llm",
+    "build_providers",
+    "build_stt",
+    "build_tts",
+]
+
+STT = stt.STT[Any]
+LLM = llm.LLM[Any]
+TTS = tts.TTS[Any]
+
+
+class MissingCredentialError(RuntimeError):
+    """A provider in the configured order has no key; names the field and variable."""
+
+    def __init__(self, field: str, variable: str) -> None:
+        super().__init__(f"providers.{field} is not set (export {variable})")
+        self.field = field
+
+
+def _key(secret: SecretStr | None, field: str, variable: str) -> str:
+    if secret is None or not secret.get_secret_value():
+        raise MissingCredentialError(field, variable)
+    return secret.get_secret_value()
+
+
+def _openai_client(providers: ProviderSettings) -> openai_sdk.AsyncClient:
+    # The SDK retries on its own by default; the FallbackAdapter owns retry policy,
+    # so a failing model hands over to the next one instead of retrying behind its back.
+    return openai_sdk.AsyncClient(
+        api_key=_key(providers.openai_api_key, "openai_api_key", "OPENAI_API_KEY"),
+        base_url=providers.openai_base_url,
+        max_retries=0,
+        timeout=providers.request_timeout,
+    )
+
+
+@dataclass(frozen=True)
+class Providers:
+    stt: STT
+    llm: LLM
+    fast_llm: LLM | None
+    tts: TTS
+
+
+def build_stt(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -> STT:
+    providers = settings.providers
+    engines: list[STT] = []
+    for name in providers.stt_order:
+        if name == "deepgram":
+            engines.append(
+                deepgram.STT(
+                    model=profile.deepgram_model,
+                    sample_rate=profile.stt_sample_rate,
+                    interim_results=settings.latency.stt_interim_results,
+                    smart_format=profile.smart_format,
+                    numerals=profile.numerals,
+                    endpointing_ms=profile.endpointing_ms,
+                    keyterm=list(profile.keyterms) if profile.keyterms else [],
+                    api_key=_key(
+                        providers.deepgram_api_key, "deepgram_api_key", "DEEPGRAM_API_KEY"
+                    ),
+                    base_url=providers.deepgram_base_url,
+                )
+            )
+        else:
+            engines.append(
+                openai.STT(
+                    model=providers.openai_stt_model,
+                    client=_openai_client(providers),
+                    use_realtime=False,
+                )
+            )
+    if len(engines) == 1:
+        return engines[0]
+    # The non-streaming OpenAI STT needs the VAD to cut utterances when it takes over.
+    return stt.FallbackAdapter(
+        engines,
+        vad=vad_model,
+        attempt_timeout=providers.request_timeout,
+        max_retry_per_stt=providers.max_retries,
+        retry_interval=providers.retry_interval,
+    )
+
+
+def build_llm(settings: Settings, *, model: str | None = None) -> LLM:
+    providers = settings.providers
+    primary = model or providers.openai_model
+    client = _openai_client(providers)
+    models = [primary, *[m for m in providers.openai_fallback_models if m != primary]]
+    engines: list[LLM] = [openai.LLM(model=m, client=client) for m in models]
+    if len(engines) == 1:
+        return engines[0]
+    return llm.FallbackAdapter(
+        engines,
+        attempt_timeout=providers.request_timeout,
+        max_retry_per_llm=0,
+        retry_interval=providers.retry_interval,
+    )
+
+
+def build_tts(settings: Settings, profile: ChannelProfile) -> TTS:
+    providers = settings.providers
+    engines: list[TTS] = []
+    for name in providers.tts_order:
+        if name == "elevenlabs":
+            engines.append(
+                elevenlabs.TTS(
+                    voice_id=providers.elevenlabs_voice_id,
+                    model=providers.elevenlabs_model,
+                    # PCM: no MP3 decode on the hot path.
+                    encoding=profile.tts_encoding,  # type: ignore[arg-type]
+                    api_key=_key(providers.eleven_api_key, "eleven_api_key", "ELEVEN_API_KEY"),
+                    base_url=providers.elevenlabs_base_url,
+                )
+            )
+        else:
+            engines.append(
+                openai.TTS(
+                    model=providers.openai_tts_model,
+                    voice=providers.openai_tts_voice,
+                    client=_openai_client(providers),
+                    response_format="pcm",
+                )
+            )
+    if len(engines) == 1:
+        return engines[0]
+    return tts.FallbackAdapter(
+        engines, max_retry_per_tts=providers.max_retries, sample_rate=profile.tts_sample_rate
+    )
+
+
+def build_providers(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -> Providers:
+    fast = (
+        build_llm(settings, model=settings.providers.openai_fast_model)
+        if settings.latency.model_routing
+        else None
+    )
+    return Providers(
+        stt=build_stt(settings, profile, vad_model),
+        llm=build_llm(settings),
+        fast_llm=fast,
+        tts=build_tts(settings, profile),
+    )

@@ -1,0 +1,96 @@
+"""The agent server: one fleet answers phone (SIP) and app (WebRTC) callers.
+
+``python -m worker start|dev|console`` runs the framework's CLI on `server`.
+"""
+
+from __future__ import annotations
+
+import structlog
+from livekit.agents import AgentServer, JobContext, JobProcess, room_io, vad
+from livekit.plugins import silero
+
+from config import Settings, load_settings
+from worker.caller import caller_from_participant, tenant_from_metadata
+from worker.logs import CallIdentity, bind_call, configure_logging
+from worker.session_factory import build_call
+
+__all__ = ["build_server", "entrypoint", "prewarm", "server", "settings"]
+
+log = structlog.get_logger(__name__)
+
+settings: Settings = load_settings()
+
+
+def load_vad(settings: Settings) -> vad.VAD:
+    """Silero with our silence window; its ONNX model ships inside the plugin wheel."""
+    return silero.VAD.load(
+        min_silence_duration=settings.latency.vad_min_silence,
+        activation_threshold=settings.latency.vad_activation_threshold,
+    )
+
+
+def prewarm(proc: JobProcess) -> None:
+    """Runs once per job process, before any call: load models off the call's clock."""
+    configure_logging(level=settings.observability.log_level)
+    proc.userdata["vad"] = load_vad(settings)
+    if settings.latency.turn_detection == "audio":
+        # Weights live inside the livekit-local-inference wheel: nothing is downloaded.
+        from livekit.agents import inference
+        from livekit.local_inference import init_eot
+
+        init_eot()
+        proc.userdata["eot"] = inference.TurnDetector(version="v1-mini")
+
+
+async def entrypoint(ctx: JobContext) -> None:
+    bind_call(
+        CallIdentity(call_id=ctx.job.id, room=ctx.room.name, job_id=ctx.job.id, caller_kind="app"),
+        ctx,
+    )
+    await ctx.connect()
+    participant = await ctx.wait_for_participant()
+    caller = caller_from_participant(participant, tenant=tenant_from_metadata(ctx.job.metadata))
+    # The SIP call id is what the carrier and LiveKit's SIP logs know the call by.
+    bind_call(
+        CallIdentity(
+            call_id=caller.call_id or ctx.room.name or ctx.job.id,
+            room=ctx.room.name,
+            job_id=ctx.job.id,
+            caller_kind=caller.kind,
+        ),
+        ctx,
+    )
+    call = build_call(
+        settings,
+        caller,
+        vad_model=ctx.proc.userdata["vad"],
+        audio_turn_detector=ctx.proc.userdata.get("eot"),
+    )
+    call.prewarm(settings)
+    log.info("call_started", tenant=call.state.tenant_name, tts_encoding=call.profile.tts_encoding)
+    await call.session.start(
+        agent=call.agent,
+        room=ctx.room,
+        room_options=room_io.RoomOptions(participant_identity=participant.identity),
+        record=settings.compliance.record_calls,
+    )
+
+
+def build_server(settings: Settings) -> AgentServer:
+    agent_server = AgentServer(
+        setup_fnc=prewarm,
+        load_threshold=settings.worker.load_threshold,
+        drain_timeout=settings.worker.drain_timeout,
+        num_idle_processes=settings.worker.num_idle_processes,
+        ws_url=settings.livekit.url,
+        api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
+        api_secret=(
+            settings.livekit.api_secret.get_secret_value() if settings.livekit.api_secret else None
+        ),
+    )
+    # Explicit dispatch: only rooms whose dispatch rule names this agent get it.
+    agent_server.rtc_session(entrypoint, agent_name=settings.livekit.agent_name)
+    return agent_server
+
+
+server = build_server(settings)

@@ -1,0 +1,143 @@
+"""The one session factory: every call's `AgentSession`, real or simulated, comes from here.
+
+`build_call` is a pure function of (settings, caller, tenant) plus the process's prewarmed
+models; the entrypoint and the simulated-call harness only do I/O around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from livekit.agents import AgentSession, APIConnectOptions, vad
+from livekit.agents.voice.agent_session import SessionConnectOptions
+from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
+
+from compliance import CallRedactor
+from config import Settings, TenantSettings
+from worker.agent import CallAgent
+from worker.caller import Caller
+from worker.instructions import call_instructions
+from worker.profiles import ChannelProfile, channel_profile
+from worker.providers import Providers, build_providers
+from worker.state import CallState
+from worker.turn_judge import TranscriptTurnJudge
+
+__all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
+
+SessionFlavor = Literal["tuned", "vanilla"]
+"""``tuned``: our latency profile. ``vanilla``: `AgentSession` defaults, for the benchmark."""
+
+
+@dataclass(frozen=True)
+class CallSession:
+    session: AgentSession[CallState]
+    agent: CallAgent
+    profile: ChannelProfile
+    providers: Providers
+    state: CallState
+
+    def prewarm(self, settings: Settings) -> None:
+        """Open provider connections before the caller speaks (the TTS socket handshake
+        otherwise lands on the first answer's time-to-first-audio)."""
+        if settings.latency.tts_prewarm:
+            self.providers.tts.prewarm()
+        self.providers.llm.prewarm()
+
+
+def turn_handling(
+    settings: Settings, tenant: TenantSettings, detector: TurnDetectionMode | None
+) -> TurnHandlingOptions:
+    latency = settings.latency
+    preemptive = (
+        tenant.preemptive_generation
+        if tenant.preemptive_generation is not None
+        else latency.preemptive_generation
+    )
+    options: TurnHandlingOptions = {
+        "endpointing": {
+            "mode": "fixed",
+            "min_delay": latency.min_endpointing_delay,
+            "max_delay": latency.max_endpointing_delay,
+        },
+        "interruption": {"min_duration": latency.min_interruption_duration},
+        "preemptive_generation": {
+            "enabled": preemptive,
+            "preemptive_tts": latency.preemptive_tts,
+        },
+    }
+    options["turn_detection"] = detector if detector is not None else "vad"
+    return options
+
+
+def _detector(
+    settings: Settings, audio_detector: TurnDetectionMode | None
+) -> TurnDetectionMode | None:
+    mode = settings.latency.turn_detection
+    if mode == "transcript":
+        return TranscriptTurnJudge(unlikely_threshold=settings.latency.turn_unlikely_threshold)
+    if mode == "audio":
+        return audio_detector
+    return None
+
+
+def build_call(
+    settings: Settings,
+    caller: Caller,
+    *,
+    vad_model: vad.VAD,
+    audio_turn_detector: TurnDetectionMode | None = None,
+    flavor: SessionFlavor = "tuned",
+) -> CallSession:
+    """Build the session and agent for one call.
+
+    Args:
+        settings: the process's settings.
+        caller: who is calling (phone or app) and for which tenant.
+        vad_model: the process's prewarmed Silero VAD.
+        audio_turn_detector: the prewarmed offline end-of-turn model, when configured.
+        flavor: ``vanilla`` leaves turn handling at the framework defaults (benchmark only).
+    """
+    tenant = settings.tenant(caller.tenant)
+    profile = channel_profile(settings, caller.kind)
+    providers = build_providers(settings, profile, vad_model)
+    policy = tenant.redaction or settings.compliance.redaction
+    state = CallState(
+        caller=caller,
+        tenant_name=caller.tenant or settings.default_tenant,
+        tenant=tenant,
+        redactor=CallRedactor(policy),
+    )
+    api = APIConnectOptions(
+        max_retry=settings.providers.max_retries,
+        retry_interval=settings.providers.retry_interval,
+        timeout=settings.providers.request_timeout,
+    )
+    common = {
+        "stt": providers.stt,
+        "llm": providers.llm,
+        "tts": providers.tts,
+        "vad": vad_model,
+        "userdata": state,
+        "conn_options": SessionConnectOptions(
+            stt_conn_options=api, llm_conn_options=api, tts_conn_options=api
+        ),
+    }
+    if flavor == "tuned":
+        session: AgentSession[CallState] = AgentSession(
+            turn_handling=turn_handling(
+                settings, tenant, _detector(settings, audio_turn_detector)
+            ),
+            **common,  # type: ignore[arg-type]
+        )
+    else:
+        session = AgentSession(**common)  # type: ignore[arg-type]
+    agent = CallAgent(
+        instructions=call_instructions(caller, company=tenant.display_name),
+        fast_llm=providers.fast_llm,
+        max_context_items=settings.context.max_items,
+        summarize=settings.context.summarize,
+    )
+    return CallSession(
+        session=session, agent=agent, profile=profile, providers=providers, state=state
+    )

@@ -1,0 +1,29 @@
+"""Per-call state, reached from tools through ``RunContext.userdata``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance import CallRedactor
+from config import TenantSettings
+from worker.caller import Caller
+
+__all__ = ["CallState", "ToolInvocation"]
+
+
+@dataclass(frozen=True)
+class ToolInvocation:
+    """A tool call as the tool received it (real values): kept in memory, never logged."""
+
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class CallState:
+    caller: Caller
+    tenant_name: str
+    tenant: TenantSettings
+    redactor: CallRedactor
+    tool_invocations: list[ToolInvocation] = field(default_factory=list)
