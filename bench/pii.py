@@ -1,0 +1,295 @@
+"""PII redaction benchmark: recall of secrets, keep rate of ordinary numbers, per-turn latency.
+
+Runs every case of the corpus (``compliance/corpus/pii_corpus.yaml``) through a fresh
+`CallRedactor`, turn by turn, and checks the joined output:
+
+* a *secret* leaks if its digits survive as a run (spaces, dashes, commas, dots, slashes and
+  brackets ignored) in the output or in the output's spoken-form normalisation, or, for
+  text secrets, if the text survives (case and spacing ignored);
+* a *keep* string must survive verbatim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+import compliance
+from compliance import CallRedactor, normalise
+from compliance.vault import PLACEHOLDER
+
+__all__ = [
+    "DEFAULT_CORPUS",
+    "TARGETS",
+    "Case",
+    "PiiReport",
+    "evaluate",
+    "leaked",
+    "load_corpus",
+    "run",
+]
+
+DEFAULT_CORPUS: Final = Path(compliance.__file__).parent / "corpus" / "pii_corpus.yaml"
+TARGETS: Final = {"recall": 0.99, "keep": 0.98, "p99_us": 1000.0}
+
+_DIGIT_RUN: Final = re.compile(r"\d(?:[\s\-,./()]*\d)*")
+_DIGIT_WORDS: Final = {
+    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine".split())
+} | {"oh": "0", "o": "0"}
+_DIGIT_WORD: Final = re.compile(r"\b(?:" + "|".join(_DIGIT_WORDS) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One corpus case: a call's user turns, what must go and what must stay.
+
+    Attributes:
+        id: Stable name.
+        kind: Main entity type, or "none" for ordinary numbers.
+        turns: User turns of one call, in order.
+        secrets: Values that must not survive.
+        keep: Strings that must survive verbatim.
+    """
+
+    id: str
+    kind: str
+    turns: tuple[str, ...]
+    secrets: tuple[str, ...]
+    keep: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class TypeStats:
+    """Counts for one entity type."""
+
+    cases: int = 0
+    secrets: int = 0
+    leaked: int = 0
+    keep: int = 0
+    kept: int = 0
+
+    @property
+    def recall(self) -> float:
+        """Fraction of secrets that did not survive (1.0 when there were none)."""
+        return 1.0 if not self.secrets else 1 - self.leaked / self.secrets
+
+    @property
+    def keep_rate(self) -> float:
+        """Fraction of keep strings that survived (1.0 when there were none)."""
+        return 1.0 if not self.keep else self.kept / self.keep
+
+
+@dataclass(slots=True)
+class PiiReport:
+    """The benchmark's figures."""
+
+    corpus: str
+    cases: int
+    turns: int
+    timed_turns: int
+    p50_us: float
+    p99_us: float
+    max_us: float
+    per_type: dict[str, TypeStats] = field(default_factory=dict)
+    leaked_cases: list[str] = field(default_factory=list)
+    dropped_cases: list[str] = field(default_factory=list)
+    unredacted_earlier_chunks: int = 0
+
+    @property
+    def recall(self) -> float:
+        """Secrets that did not survive, over all types."""
+        total = sum(s.secrets for s in self.per_type.values())
+        leaked = sum(s.leaked for s in self.per_type.values())
+        return 1.0 if not total else 1 - leaked / total
+
+    @property
+    def keep_rate(self) -> float:
+        """Keep strings that survived, over all cases."""
+        total = sum(s.keep for s in self.per_type.values())
+        kept = sum(s.kept for s in self.per_type.values())
+        return 1.0 if not total else kept / total
+
+    def meets_targets(self) -> bool:
+        """Whether recall, keep rate and p99 latency all meet `TARGETS`."""
+        return (
+            self.recall >= TARGETS["recall"]
+            and self.keep_rate >= TARGETS["keep"]
+            and self.p99_us <= TARGETS["p99_us"]
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain JSON data."""
+        return {
+            "corpus": self.corpus,
+            "cases": self.cases,
+            "turns": self.turns,
+            "timed_turns": self.timed_turns,
+            "latency_us": {"p50": self.p50_us, "p99": self.p99_us, "max": self.max_us},
+            "recall": self.recall,
+            "keep": self.keep_rate,
+            "per_type": {
+                kind: {**asdict(s), "recall": s.recall, "keep_rate": s.keep_rate}
+                for kind, s in self.per_type.items()
+            },
+            "leaked_cases": self.leaked_cases,
+            "dropped_cases": self.dropped_cases,
+            "unredacted_earlier_chunks": self.unredacted_earlier_chunks,
+            "targets": TARGETS,
+            "meets_targets": self.meets_targets(),
+        }
+
+
+def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Case]:
+    """Read the corpus YAML.
+
+    Args:
+        path: Corpus file.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Case(
+            id=str(raw["id"]),
+            kind=str(raw["kind"]),
+            turns=tuple(str(t) for t in raw["turns"]),
+            secrets=tuple(str(s) for s in raw.get("secrets") or ()),
+            keep=tuple(str(k) for k in raw.get("keep") or ()),
+        )
+        for raw in data["cases"]
+    ]
+
+
+def _digit_runs(text: str) -> list[str]:
+    text = PLACEHOLDER.sub(" | ", text)
+    return [re.sub(r"\D", "", m.group()) for m in _DIGIT_RUN.finditer(text)]
+
+
+def leaked(secret: str, output: str) -> bool:
+    """Whether a secret survives in redacted output.
+
+    Args:
+        secret: The value that must not survive.
+        output: Redacted text.
+    """
+    forms = (output, normalise(output).text, _naive_digits(output))
+    digits = re.sub(r"\D", "", secret)
+    if len(digits) >= 4:
+        return any(digits in run for form in forms for run in _digit_runs(form))
+    needle = " ".join(secret.lower().split())
+    return any(needle in " ".join(form.lower().split()) for form in forms)
+
+
+def _naive_digits(text: str) -> str:
+    """Each digit word as its digit, with no number grammar: a second opinion on leaks."""
+    return _DIGIT_WORD.sub(lambda m: _DIGIT_WORDS[m.group().lower()], text)
+
+
+def evaluate(path: Path = DEFAULT_CORPUS, repeat: int = 5) -> PiiReport:
+    """Run the corpus and measure recall, keep rate and per-turn latency.
+
+    Args:
+        path: Corpus file.
+        repeat: Timed passes over the corpus (the first, untimed pass also scores).
+    """
+    cases = load_corpus(path)
+    report = PiiReport(str(path), len(cases), 0, 0, 0.0, 0.0, 0.0)
+    for case in cases:
+        redactor = CallRedactor()
+        outputs: list[str] = []
+        for turn in case.turns:
+            result = redactor.redact_turn(turn)
+            outputs.append(result.text)
+            report.unredacted_earlier_chunks += sum(
+                not chunk.redacted for chunk in result.earlier_chunks
+            )
+        report.turns += len(case.turns)
+        joined = " ".join(outputs)
+        stats = report.per_type.setdefault(case.kind, TypeStats())
+        stats.cases += 1
+        leaks = sum(leaked(secret, joined) for secret in case.secrets)
+        kept = sum(keep in joined for keep in case.keep)
+        stats.secrets += len(case.secrets)
+        stats.leaked += leaks
+        stats.keep += len(case.keep)
+        stats.kept += kept
+        if leaks:
+            report.leaked_cases.append(case.id)
+        if kept < len(case.keep):
+            report.dropped_cases.append(case.id)
+
+    timings: list[float] = []
+    for _ in range(repeat):
+        for case in cases:
+            redactor = CallRedactor()
+            for turn in case.turns:
+                started = time.perf_counter_ns()
+                redactor.redact(turn)
+                timings.append((time.perf_counter_ns() - started) / 1000)
+    if timings:
+        timings.sort()
+        report.timed_turns = len(timings)
+        report.p50_us = statistics.median(timings)
+        report.p99_us = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+        report.max_us = timings[-1]
+    return report
+
+
+def _table(report: PiiReport) -> str:
+    lines = [
+        f"corpus: {report.corpus}",
+        f"cases: {report.cases}  turns: {report.turns}  timed turns: {report.timed_turns}",
+        f"latency per turn: p50 {report.p50_us:.0f} µs  p99 {report.p99_us:.0f} µs  "
+        f"max {report.max_us:.0f} µs",
+        "",
+        f"{'type':<10}{'cases':>6}{'secrets':>9}{'leaked':>8}{'recall':>8}{'keep':>6}{'kept':>6}"
+        f"{'keep%':>8}",
+    ]
+    for kind in sorted(report.per_type):
+        s = report.per_type[kind]
+        lines.append(
+            f"{kind:<10}{s.cases:>6}{s.secrets:>9}{s.leaked:>8}{s.recall:>8.3f}"
+            f"{s.keep:>6}{s.kept:>6}{s.keep_rate:>8.3f}"
+        )
+    verdict = "meets targets" if report.meets_targets() else "MISSES targets"
+    lines += [
+        "",
+        f"recall {report.recall:.4f} (target ≥ {TARGETS['recall']})  "
+        f"keep {report.keep_rate:.4f} (target ≥ {TARGETS['keep']})  "
+        f"p99 {report.p99_us:.0f} µs (target ≤ {TARGETS['p99_us']:.0f}): {verdict}",
+        f"earlier chunks that reached the LLM unredacted: {report.unredacted_earlier_chunks}",
+    ]
+    if report.leaked_cases:
+        lines.append(f"leaked: {', '.join(report.leaked_cases)}")
+    if report.dropped_cases:
+        lines.append(f"dropped keep strings: {', '.join(report.dropped_cases)}")
+    return "\n".join(lines)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench pii``: print the table and optionally write JSON.
+
+    Args:
+        argv: Arguments after ``pii``.
+
+    Returns:
+        0, or 1 with ``--strict`` when a target is missed.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bench pii", description=__doc__)
+    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus YAML")
+    parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    report = evaluate(args.corpus, max(1, args.repeat))
+    print(_table(report))
+    if args.json is not None:
+        args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    return 1 if args.strict and not report.meets_targets() else 0

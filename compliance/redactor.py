@@ -1,0 +1,347 @@
+"""`CallRedactor`: redacts each user turn before it reaches the LLM, with state for the call.
+
+Numbers dictated in chunks across turns
+---------------------------------------
+Earlier chat history is never rewritten mid-call (the provider's prefix cache would be lost,
+and the earlier text has already been sent). So chunks are caught two ways:
+
+* **Proactively.** A run of 4+ digits said in a sensitive context -- a card, SSN, account,
+  routing or phone keyword, or a generic "the number is" -- becomes a *partial* placeholder
+  at once ("my card is 4111 1111" -> "my card is [CARD_1]"). The context may also be a
+  keyword left hanging at the end of the previous turn ("my card number is" / "4111 ...").
+* **Retroactively.** The trailing digit run of each turn is kept (last 3 turns, 24 digits at
+  most). When the next turn *starts* with digits and the concatenation validates (Luhn card,
+  SSN, valid phone, or fits the context of the earlier chunk), the new chunk is redacted
+  with the whole value's placeholder, the partial vault entry grows to the whole value, and
+  `TurnResult.earlier_chunks` names the earlier turn chunks that belong to it --
+  with ``redacted=False`` for a chunk that had no context and reached the LLM in the clear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from compliance.detectors import Context, Detection, DigitRun, classify_digits, scan
+from compliance.policy import EntityType, RedactionPolicy
+from compliance.spoken import Normalised, normalise
+from compliance.vault import Vault
+
+__all__ = ["CallRedactor", "EarlierChunk", "Redaction", "TurnResult", "redact_text"]
+
+_FILLERS: Final = re.compile(
+    r"(?:[\W_]|\b(?:uh|um+|er|erm|ah|hmm|oh|and|then|okay|ok|so|yes|yeah|yep|sure|right|alright"
+    r"|sorry|also|plus|the|rest|is|are|it's|its|it|next|continuing|continued|more|part|last|after"
+    r"|that|followed|by|digits|numbers|remaining|still|thanks|thank|you|please)\b)*",
+    re.IGNORECASE,
+)
+_KIND_CONTEXT: Final = {
+    EntityType.CARD: Context.CARD,
+    EntityType.SSN: Context.SSN,
+    EntityType.PHONE: Context.PHONE,
+    EntityType.ACCOUNT: Context.ACCOUNT,
+    EntityType.ROUTING: Context.ROUTING,
+}
+
+# Account numbers have no checksum: a "complete" one may still be continued next turn.
+_EXTENDABLE: Final = frozenset({EntityType.ACCOUNT})
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    """One value replaced in a turn.
+
+    Attributes:
+        kind: Entity type.
+        placeholder: What replaced it.
+        start: Start offset in the original turn text.
+        end: End offset in the original turn text (exclusive).
+        complete: False for a proactive partial (the number may continue next turn).
+    """
+
+    kind: EntityType
+    placeholder: str
+    start: int
+    end: int
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierChunk:
+    """A chunk of an earlier turn that turned out to be part of a value completed now.
+
+    Attributes:
+        turn: Index of the earlier turn within the call (0-based).
+        start: Start offset in that turn's original text.
+        end: End offset in that turn's original text.
+        placeholder: Placeholder of the completed value.
+        redacted: Whether that chunk was already redacted proactively; False means it
+            reached the LLM in the clear (no context announced it).
+    """
+
+    turn: int
+    start: int
+    end: int
+    placeholder: str
+    redacted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    """The outcome of redacting one turn.
+
+    Attributes:
+        turn: Index of this turn within the call (0-based).
+        text: The redacted text, safe for the LLM, logs and telemetry.
+        redactions: Values replaced in this turn, in text order.
+        earlier_chunks: Earlier turns' chunks completed by this turn.
+    """
+
+    turn: int
+    text: str
+    redactions: tuple[Redaction, ...]
+    earlier_chunks: tuple[EarlierChunk, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    """The digit run a turn ended with, kept in case the next turn continues it."""
+
+    turn: int
+    digits: str
+    start: int
+    end: int
+    whole_turn: bool
+    placeholder: str | None
+    context: str | None
+    complete: bool = False
+
+
+def _fillers_only(text: str) -> bool:
+    return _FILLERS.fullmatch(text) is not None
+
+
+def _resolve(detections: list[Detection]) -> list[Detection]:
+    """Drop overlaps: at the same start the longer wins, then first come first served."""
+    kept: list[Detection] = []
+    end = -1
+    for det in sorted(detections, key=lambda d: (d.start, d.start - d.end)):
+        if det.start >= end:
+            kept.append(det)
+            end = det.end
+    return kept
+
+
+class CallRedactor:
+    """Redacts a call's user turns, one at a time, sharing one vault across the call.
+
+    Args:
+        policy: The tenant's redaction policy; the default redacts every type.
+        max_chain_turns: How many earlier turns a dictated number may span.
+        max_chain_digits: The most digits kept from earlier turns.
+    """
+
+    def __init__(
+        self,
+        policy: RedactionPolicy | None = None,
+        *,
+        max_chain_turns: int = 3,
+        max_chain_digits: int = 24,
+    ) -> None:
+        self.policy = policy if policy is not None else RedactionPolicy()
+        self._vault = Vault()
+        self._max_turns = max_chain_turns
+        self._max_digits = max_chain_digits
+        self._turn = 0
+        self._tails: list[_Tail] = []
+        self._pending_context: str | None = None
+
+    @property
+    def vault(self) -> Vault:
+        """The call's vault of real values behind placeholders."""
+        return self._vault
+
+    def redact(self, text: str) -> str:
+        """Redact one user turn; see `redact_turn`.
+
+        Args:
+            text: The turn as transcribed.
+        """
+        return self.redact_turn(text).text
+
+    def redact_turn(self, text: str) -> TurnResult:
+        """Redact one user turn and report what was replaced.
+
+        Args:
+            text: The turn as transcribed (spoken or written forms).
+
+        Returns:
+            The redacted text, its redactions and any earlier chunks this turn completed.
+        """
+        turn = self._turn
+        self._turn += 1
+        norm = normalise(text)
+        found = scan(norm, self.policy.default_region, self._pending_context)
+        enabled = self.policy.enabled
+        detections = [d for d in found.detections if d.kind in enabled]
+
+        lead = next(iter(found.runs), None)
+        if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
+            lead = None
+        chained = None
+        if lead is not None:
+            whole = lead is found.runs[-1] and _fillers_only(norm.text[lead.end :])
+            chained = self._continue_chain(lead, whole, detections)
+        placeholders: dict[tuple[int, int], str] = {}
+        earlier: tuple[EarlierChunk, ...] = ()
+        used_tails: list[_Tail] = []
+        if chained is not None:
+            det, placeholder, used_tails = chained
+            detections = [d for d in detections if d.end <= det.start or d.start >= det.end]
+            detections.append(det)
+            placeholders[(det.start, det.end)] = placeholder
+            earlier = tuple(
+                EarlierChunk(t.turn, t.start, t.end, placeholder, t.placeholder is not None)
+                for t in used_tails
+            )
+
+        kept = _resolve(detections)
+        redactions: list[Redaction] = []
+        pieces: list[str] = []
+        cursor = 0
+        for det in kept:
+            placeholder = placeholders.get((det.start, det.end)) or self._vault.add(
+                det.kind, det.value, complete=det.complete
+            )
+            start, end = norm.to_original(det.start, det.end)
+            pieces.append(text[cursor:start])
+            pieces.append(placeholder)
+            cursor = end
+            redactions.append(Redaction(det.kind, placeholder, start, end, det.complete))
+        pieces.append(text[cursor:])
+
+        self._remember_tail(turn, norm, found.runs, kept, redactions, lead, used_tails)
+        pending = found.trailing_context
+        self._pending_context = None if pending == Context.NEGATIVE else pending
+        return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
+
+    def _continue_chain(
+        self, lead: DigitRun, whole: bool, detections: list[Detection]
+    ) -> tuple[Detection, str, list[_Tail]] | None:
+        """Join the leading run with earlier turns' trailing runs if together they validate."""
+        tails = self._tails
+        if not tails or tails[-1].turn != self._turn - 2:
+            return None
+        own = next(
+            (d for d in detections if d.start <= lead.start and d.end >= lead.end and d.complete),
+            None,
+        )
+        region = self.policy.default_region
+        best: tuple[Detection, list[_Tail]] | None = None
+        for k in range(len(tails), 0, -1):
+            pieces = tails[-k:]
+            # A chunk that was only guessed at (no proactive partial) does not override a
+            # value that validates on its own in this turn.
+            if own is not None and all(t.placeholder is None for t in pieces):
+                continue
+            # An account number already complete grows only by a turn that is just digits
+            # ("12345678" / "9012"), never by "2 tickets please".
+            if not whole and any(t.complete for t in pieces):
+                continue
+            combined = "".join(t.digits for t in pieces) + lead.digits
+            context = next((t.context for t in pieces if t.context is not None), None)
+            det = classify_digits(combined, context, region)
+            if det is None or det.kind not in self.policy.enabled:
+                continue
+            if det.complete:
+                best = (det, pieces)
+                break
+            if best is None:
+                best = (det, pieces)
+        if best is None:
+            return None
+        det, pieces = best
+        placed = Detection(det.kind, lead.start, lead.end, det.value, det.complete)
+        partial = next((t.placeholder for t in pieces if t.placeholder is not None), None)
+        if partial is not None:
+            placeholder = self._vault.extend(partial, det.value, complete=det.complete)
+        else:
+            placeholder = self._vault.add(det.kind, det.value, complete=det.complete)
+        return placed, placeholder, list(pieces)
+
+    def _remember_tail(
+        self,
+        turn: int,
+        norm: Normalised,
+        runs: list[DigitRun],
+        kept: list[Detection],
+        redactions: list[Redaction],
+        lead: DigitRun | None,
+        used_tails: list[_Tail],
+    ) -> None:
+        last = runs[-1] if runs else None
+        if (
+            last is None
+            or last.money
+            or last.context == Context.NEGATIVE
+            or not _fillers_only(norm.text[last.end :])
+        ):
+            self._tails = []
+            return
+        cover = next((i for i, d in enumerate(kept) if d.start <= last.start < d.end), None)
+        extendable = cover is not None and kept[cover].kind in _EXTENDABLE
+        if cover is not None and kept[cover].complete and not extendable:
+            self._tails = []
+            return
+        placeholder = redactions[cover].placeholder if cover is not None else None
+        context = last.context
+        if cover is not None and context is None:
+            context = _KIND_CONTEXT.get(kept[cover].kind)
+        whole = lead is last
+        start, end = norm.to_original(last.start, last.end)
+        complete = cover is not None and kept[cover].complete
+        tail = _Tail(turn, last.digits, start, end, whole, placeholder, context, complete)
+        if whole and self._tails and self._tails[-1].turn == turn - 1:
+            chain = [*(used_tails or self._tails), tail]
+        else:
+            chain = [tail]
+        chain = chain[-self._max_turns :]
+        while sum(len(t.digits) for t in chain) > self._max_digits and len(chain) > 1:
+            chain.pop(0)
+        # Only the newest chunk may start a chain unless every later chunk is a whole turn.
+        while len(chain) > 1 and not all(t.whole_turn for t in chain[1:]):
+            chain.pop(0)
+        self._tails = chain
+
+    def redact_for_log(self, text: str) -> str:
+        """Redact text bound for logs or telemetry without touching the call's state.
+
+        Values this call already holds are replaced by their placeholders; anything else
+        that looks like personal data gets a bare type tag such as ``[CARD]``.
+
+        Args:
+            text: Any text, e.g. a tool result or an error message.
+        """
+        return redact_text(self._vault.redact_known_values(text), self.policy)
+
+
+def redact_text(text: str, policy: RedactionPolicy | None = None) -> str:
+    """Redact one piece of text with no call state, using bare tags such as ``[CARD]``.
+
+    Args:
+        text: Text bound for a log line or telemetry attribute.
+        policy: Which types to redact; defaults to all.
+    """
+    norm = normalise(text)
+    policy = policy if policy is not None else RedactionPolicy()
+    found = scan(norm, policy.default_region)
+    pieces: list[str] = []
+    cursor = 0
+    for det in _resolve([d for d in found.detections if d.kind in policy.enabled]):
+        start, end = norm.to_original(det.start, det.end)
+        pieces.append(text[cursor:start])
+        pieces.append(f"[{det.kind.value}]")
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

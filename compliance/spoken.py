@@ -1,0 +1,316 @@
+"""Spoken-form normaliser: "four one five" -> "4 1 5", "j dot smith at gmail" -> "j.smith@gmail".
+
+Detectors run on the written form; redaction must replace the caller's *original* words, so
+every character of the normalised text carries the span of the original text it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["Normalised", "normalise"]
+
+_TOKEN: Final = re.compile(r"(?P<w>[A-Za-z]+(?:'[A-Za-z]+)?)|(?P<n>\d+)|(?P<s>\s+)|(?P<o>.)", re.S)
+
+_UNITS: Final = {
+    "zero": 0, "nought": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "niner": 9,
+}  # fmt: skip
+_TEENS: Final = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS: Final = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_ORD_UNITS: Final = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+}  # fmt: skip
+_ORD_TEENS: Final = {
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_REPEAT: Final = {"double": 2, "triple": 3}
+_SYMBOLS: Final = {"dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-"}
+
+# Token categories.
+_UNIT, _TEEN, _TENS_C, _ORD_UNIT, _ORD_TEEN = "unit", "teen", "tens", "ord_unit", "ord_teen"
+_HUNDRED, _THOUSAND, _AND, _NUM, _OH, _REP = "hundred", "thousand", "and", "num", "oh", "rep"
+_SYM, _SPACE, _WORD, _OTHER = "sym", "space", "word", "other"
+_NUMERIC: Final = frozenset(
+    {_UNIT, _TEEN, _TENS_C, _ORD_UNIT, _ORD_TEEN, _HUNDRED, _THOUSAND, _NUM}
+)
+_SMALL: Final = frozenset({_UNIT, _TEEN, _TENS_C, _ORD_UNIT, _ORD_TEEN})
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """Written form of one utterance with a per-character map back to the original.
+
+    Attributes:
+        original: The text as transcribed.
+        text: The written form ("4 1 5", "john.smith@gmail.com").
+        starts: For each character of ``text``, the start offset of its source in ``original``.
+        ends: For each character of ``text``, the end offset of its source in ``original``.
+    """
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` to the span of ``original`` it came from.
+
+        Args:
+            start: Start offset in ``text``.
+            end: End offset in ``text`` (exclusive, greater than ``start``).
+        """
+        return self.starts[start], self.ends[end - 1]
+
+
+@dataclass(slots=True)
+class _Tok:
+    cat: str
+    text: str
+    start: int
+    end: int
+    value: int = 0
+
+
+def _classify(match: re.Match[str]) -> _Tok:
+    kind = match.lastgroup
+    text = match.group()
+    start, end = match.span()
+    if kind == "s":
+        return _Tok(_SPACE, text, start, end)
+    if kind == "n":
+        return _Tok(_NUM, text, start, end)
+    if kind == "o":
+        return _Tok(_SYM if text == "@" else _OTHER, text, start, end)
+    low = text.lower()
+    for table, cat in (
+        (_UNITS, _UNIT), (_TEENS, _TEEN), (_TENS, _TENS_C),
+        (_ORD_UNITS, _ORD_UNIT), (_ORD_TEENS, _ORD_TEEN), (_REPEAT, _REP),
+    ):  # fmt: skip
+        if low in table:
+            return _Tok(cat, text, start, end, table[low])
+    if low in ("oh", "o"):
+        return _Tok(_OH, text, start, end)
+    if low == "hundred":
+        return _Tok(_HUNDRED, text, start, end, 100)
+    if low == "thousand":
+        return _Tok(_THOUSAND, text, start, end, 1000)
+    if low == "and":
+        return _Tok(_AND, text, start, end)
+    if low in _SYMBOLS:
+        return _Tok(_SYM, _SYMBOLS[low], start, end)
+    return _Tok(_WORD, text, start, end)
+
+
+def _neighbour(toks: list[_Tok], i: int, step: int) -> _Tok | None:
+    """Nearest token in one direction, skipping whitespace, hyphens and commas."""
+    j = i + step
+    while 0 <= j < len(toks):
+        tok = toks[j]
+        if tok.cat != _SPACE and not (tok.cat == _OTHER and tok.text in "-,"):
+            return tok
+        j += step
+    return None
+
+
+def _resolve_context(toks: list[_Tok]) -> None:
+    """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero."""
+    for i, tok in enumerate(toks):
+        if tok.cat == _REP:
+            nxt = _neighbour(toks, i, 1)
+            digit_next = nxt is not None and (
+                nxt.cat in (_UNIT, _OH) or (nxt.cat == _NUM and len(nxt.text) == 1)
+            )
+            if not digit_next:
+                tok.cat = _WORD
+    # Sweep both ways until stable so runs such as "oh oh oh seven" resolve from either end.
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(toks)):
+            tok = toks[i]
+            if tok.cat != _OH:
+                continue
+            for step in (-1, 1):
+                near = _neighbour(toks, i, step)
+                if near is not None and (near.cat in _NUMERIC or near.cat in (_REP, "zero")):
+                    tok.cat, tok.value = "zero", 0
+                    changed = True
+                    break
+    for i, tok in enumerate(toks):
+        if tok.cat == "zero":
+            tok.cat = _UNIT
+        elif tok.cat == _OH:
+            tok.cat = _WORD
+        elif tok.cat == _AND:
+            before, after = _neighbour(toks, i, -1), _neighbour(toks, i, 1)
+            joins = (
+                before is not None
+                and before.cat in (_HUNDRED, _THOUSAND)
+                and after is not None
+                and after.cat in _SMALL
+            )
+            tok.cat = _AND if joins else _WORD
+
+
+def _parse_below_hundred(items: list[_Tok], i: int) -> tuple[int, int] | None:
+    if i >= len(items) or items[i].cat not in _SMALL:
+        return None
+    first = items[i]
+    if (
+        first.cat == _TENS_C
+        and i + 1 < len(items)
+        and items[i + 1].cat in (_UNIT, _ORD_UNIT)
+        and items[i + 1].value > 0
+    ):
+        return first.value + items[i + 1].value, i + 2
+    return first.value, i + 1
+
+
+def _parse_cardinal(items: list[_Tok], i: int) -> tuple[int, int]:
+    """Parse one cardinal starting at ``i``; returns (value, next index)."""
+    if items[i].cat == _HUNDRED:
+        value, j = 100, i + 1
+    else:
+        small = _parse_below_hundred(items, i)
+        if small is None:
+            return items[i].value, i + 1
+        value, j = small
+    if j < len(items) and items[j].cat == _HUNDRED and 0 < value < 100 and items[i].cat != _HUNDRED:
+        value *= 100
+        j += 1
+    if value >= 100 and value % 100 == 0 and j < len(items):
+        # "eight hundred five five five" is dictation (800 5 5 5); a bare unit joins the
+        # hundreds only after "and" ("one hundred and five").
+        joined = items[j].cat == _AND
+        k = j + 1 if joined else j
+        rest = _parse_below_hundred(items, k)
+        if rest is not None and (joined or items[k].cat != _UNIT):
+            value, j = value + rest[0], rest[1]
+    if j < len(items) and items[j].cat == _THOUSAND and 0 < value < 1000:
+        value *= 1000
+        j += 1
+        k = j + 1 if j < len(items) and items[j].cat == _AND else j
+        if k < len(items) and items[k].cat in _SMALL:
+            sub, after = _parse_cardinal(items, k)
+            if sub < 1000:
+                value, j = value + sub, after
+    return value, j
+
+
+def _atoms(items: list[_Tok]) -> list[tuple[str, int, int]]:
+    """Turn one phrase of number words into digit strings with their original spans."""
+    atoms: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(items):
+        tok = items[i]
+        if tok.cat == _AND:
+            i += 1
+            continue
+        if tok.cat == _REP and i + 1 < len(items):
+            digit = items[i + 1]
+            text = str(digit.value) if digit.cat == _UNIT else digit.text
+            atoms.append((text * tok.value, tok.start, digit.end))
+            i += 2
+            continue
+        if tok.cat == _NUM:
+            atoms.append((tok.text, tok.start, tok.end))
+            i += 1
+            continue
+        value, j = _parse_cardinal(items, i)
+        atoms.append((str(value), tok.start, items[j - 1].end))
+        i = j
+    return atoms
+
+
+class _Builder:
+    __slots__ = ("chars", "ends", "starts")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, text: str, start: int, end: int) -> None:
+        self.chars.append(text)
+        self.starts.extend([start] * len(text))
+        self.ends.extend([end] * len(text))
+
+
+def normalise(text: str) -> Normalised:
+    """Rewrite spoken numbers and e-mail words in written form, keeping a span map.
+
+    Digit words become digits ("oh" only next to other digits), "double five" becomes "55",
+    cardinals are parsed ("four hundred twelve" -> "412", "twenty one" -> "21"), while
+    separate words stay separate atoms ("nineteen eighty five" -> "19 85") so dictated digit
+    strings concatenate. "dot", "at", "underscore", "dash" become symbols glued to their
+    neighbours so a spoken e-mail reads as a written one.
+
+    Args:
+        text: One utterance as transcribed.
+
+    Returns:
+        The written form and its map back to ``text``.
+    """
+    toks = [_classify(m) for m in _TOKEN.finditer(text)]
+    _resolve_context(toks)
+    out = _Builder()
+    i, n = 0, len(toks)
+    prev_glue = False
+    while i < n:
+        tok = toks[i]
+        if tok.cat == _SPACE:
+            nxt = toks[i + 1] if i + 1 < n else None
+            if not prev_glue and not (nxt is not None and nxt.cat == _SYM) and out.chars:
+                out.add(" ", tok.start, tok.end)
+            i += 1
+            continue
+        if tok.cat in _NUMERIC or tok.cat == _REP:
+            j = i + 1
+            last = i
+            phrase = [tok]
+            # A phrase continues across single spaces and hyphens ("forty-two").
+            while j + 1 < n and (
+                toks[j].cat == _SPACE or (toks[j].cat == _OTHER and toks[j].text == "-")
+            ):
+                after = toks[j + 1]
+                if after.cat in _NUMERIC or after.cat in (_REP, _AND):
+                    if tok.cat == _NUM and after.cat == _NUM:
+                        break
+                    phrase.append(after)
+                    last = j + 1
+                    j += 2
+                else:
+                    break
+            while phrase[-1].cat == _AND:
+                phrase.pop()
+                last -= 2
+            if len(phrase) == 1 and tok.cat == _NUM:
+                out.add(tok.text, tok.start, tok.end)
+                i += 1
+            else:
+                atoms = _atoms(phrase)
+                for k, (digits, start, end) in enumerate(atoms):
+                    if k:
+                        out.add(" ", atoms[k - 1][2], start)
+                    out.add(digits, start, end)
+                i = last + 1
+            prev_glue = False
+            continue
+        out.add(tok.text, tok.start, tok.end)
+        prev_glue = tok.cat == _SYM
+        i += 1
+    return Normalised(
+        original=text, text="".join(out.chars), starts=tuple(out.starts), ends=tuple(out.ends)
+    )

@@ -1,0 +1,91 @@
+"""``python -m compliance redact`` as a subprocess: one line out per line in, calls reset."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+
+def _run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(  # noqa: S603 - fixed interpreter and module, no shell
+        [sys.executable, "-m", "compliance", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_redact_keeps_state_within_a_call_and_resets_between_calls() -> None:
+    transcript = (
+        "my card number is 4111 1111\n"
+        "1111 1111\n"
+        "call me at four one five five five five one two one two\n"
+        "\n"
+        "1111 1111\n"
+        "my card is 5555 5555 5555 4444 and 2 tickets please\n"
+        "\n"
+        "\n"
+        "order number 48213 at 3:30\n"
+    )
+
+    done = _run("redact", stdin=transcript.encode())
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().split("\n") == [
+        "my card number is [CARD_1]",
+        "[CARD_1]",
+        "call me at [PHONE_1]",
+        "",
+        # A new call: the chunk has nothing to continue, and numbering starts again.
+        "1111 1111",
+        "my card is [CARD_1] and 2 tickets please",
+        "",
+        "",
+        "order number 48213 at 3:30",
+        "",
+    ]
+
+
+def test_exactly_one_output_line_per_input_line() -> None:
+    lines = ["my social is 123-45-6789", "", "   ", "hello", "ssn 219 09 9999", ""]
+
+    done = _run("redact", stdin=("\n".join(lines) + "\n").encode())
+
+    out = done.stdout.decode().split("\n")[:-1]
+    assert len(out) == len(lines)
+    assert out == ["my social is [SSN_1]", "", "   ", "hello", "ssn [SSN_1]", ""]
+
+
+def test_non_utf8_input_does_not_crash() -> None:
+    done = _run("redact", stdin=b"caf\xe9 \xff card 4111111111111111\n")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode() == "caf\ufffd \ufffd card [CARD_1]\n"
+
+
+def test_help_and_unknown_subcommand() -> None:
+    helped = _run("--help")
+    redact_help = _run("redact", "--help")
+    unknown = _run("scrub")
+    missing = _run()
+
+    assert helped.returncode == 0
+    assert b"redact" in helped.stdout
+    assert redact_help.returncode == 0
+    assert b"blank line" in redact_help.stdout
+    assert unknown.returncode == 2
+    assert b"invalid choice: 'scrub'" in unknown.stderr
+    assert missing.returncode == 2
+
+
+def test_region_option() -> None:
+    done = _run("redact", "--region", "GB", stdin=b"ring me on 020 7946 0958\n")
+    bad = _run("redact", "--region", "XX", stdin=b"")
+
+    assert done.stdout.decode() == "ring me on [PHONE_1]\n"
+    assert bad.returncode == 2
