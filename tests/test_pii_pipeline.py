@@ -1,0 +1,137 @@
+"""Planted secrets never reach the LLM provider, the TTS provider or any log line, with
+preemptive generation on, through the real pipeline and the wire simulators."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from livekit.agents import vad
+
+from config import Settings
+from sim.call import run_call
+from sim.scenario import Scenario
+from worker.server import load_vad
+
+pytestmark = pytest.mark.sim
+
+CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
+
+SCENARIO = Scenario.model_validate(
+    {
+        "name": "pii-planted",
+        "caller": "app",
+        "latency": "zero",
+        "turns": [
+            {
+                "caller": [
+                    {
+                        "say": "My social is one two three, four five, six seven eight nine.",
+                        "transcript": "My social is 123-45-6789.",
+                    }
+                ],
+                "agent": {"reply": "Thank you, I have that."},
+            },
+            {
+                "caller": [
+                    {
+                        "say": "My email is jane dot doe at example dot com.",
+                        "transcript": "My email is jane dot doe at example dot com.",
+                    }
+                ],
+                "agent": {"reply": "Got it."},
+            },
+            {
+                "caller": [
+                    {
+                        "say": "My card number is four one one one, one one one one",
+                        "transcript": "My card number is 4111 1111",
+                    },
+                    {"pause": 0.8},
+                    {
+                        "say": "one one one one, one one one one.",
+                        "transcript": "1111 1111.",
+                    },
+                ],
+                "agent": {"reply": "Thanks, the card is noted."},
+            },
+        ],
+    }
+)
+
+DIGIT_SECRETS = ("123456789", "41111111", "11111111")
+TEXT_SECRETS = ("jane dot doe", "jane.doe", "doe@example")
+
+
+# A dictated number, however it is grouped: digits joined by spaces, dashes, dots, commas.
+_NUMBER = re.compile(r"\d(?:[\s,.\-]*\d)*")
+
+
+def _leaks(text: str) -> list[str]:
+    numbers = [re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text)]
+    lowered = text.lower()
+    return [s for s in DIGIT_SECRETS if any(s in n for n in numbers)] + [
+        s for s in TEXT_SECRETS if s in lowered
+    ]
+
+
+class _Everything(logging.Handler):
+    """Keeps every record, rendered with all of its extra fields."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fields = {k: repr(v) for k, v in record.__dict__.items() if k not in ("msg", "args")}
+        self.lines.append(f"{record.name} {record.getMessage()} {json.dumps(fields)}")
+
+
+@pytest.fixture
+def all_logs() -> Iterator[_Everything]:
+    root = logging.getLogger()
+    handler = _Everything()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    quiet = {name: logging.getLogger(name).level for name in ("livekit", "livekit.agents")}
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        for name, level in quiet.items():
+            logging.getLogger(name).setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def vad_model() -> vad.VAD:
+    return load_vad(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+async def test_planted_secrets_never_leave_the_call(
+    vad_model: vad.VAD, all_logs: _Everything
+) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.latency.preemptive_generation
+    result = await run_call(SCENARIO, vad_model=vad_model, cache_dir=CACHE)
+
+    # The test only means something if the secrets were really spoken and transcribed.
+    assert "123-45-6789" in result.turns[0].caller_text
+    assert len(result.llm_requests) >= 3
+
+    assert _leaks(json.dumps(result.llm_requests)) == []
+    assert _leaks(" ".join(result.tts_texts)) == []
+    saw = [t.llm_saw or "" for t in result.turns]
+    assert "[SSN_1]" in saw[0]
+    assert "[EMAIL_1]" in saw[1]
+    assert "[CARD_1]" in saw[2]
+    assert all_logs.lines, "no log lines captured"
+    leaking = [line for line in all_logs.lines if _leaks(line)]
+    assert leaking == []
