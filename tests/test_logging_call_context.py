@@ -91,3 +91,11 @@ async def test_structlog_fields_reach_the_stdlib_record(captured: _Collect) -> N
     assert record.getMessage() == "tool_called"
     assert record.tool == "lookup_order"  # type: ignore[attr-defined]
     assert record.levelno == logging.INFO
+
+
+async def test_reserved_record_names_do_not_break_logging(captured: _Collect) -> None:
+    structlog.get_logger("worker.test").warning("twirp_error", msg="not found", name="x")
+    record = captured.records[-1]
+    assert record.getMessage() == "twirp_error"
+    assert record.msg_ == "not found"  # type: ignore[attr-defined]
+    assert record.name_ == "x"  # type: ignore[attr-defined]

@@ -77,6 +77,19 @@ def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> N
         job_ctx.log_context_fields.update(fields)
 
 
+# Attributes every LogRecord has; as `extra` keys they make stdlib raise KeyError.
+_RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+def _rename_reserved(
+    _logger: Any, _method: str, event_dict: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """``log.info("x", msg=...)`` must not crash the call: rename clashing keys."""
+    for key in [k for k in event_dict if k in _RESERVED and k != "event"]:
+        event_dict[f"{key}_"] = event_dict.pop(key)
+    return event_dict
+
+
 _SHARED_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
@@ -104,6 +117,7 @@ def configure_logging(
             structlog.stdlib.filter_by_level,
             *_SHARED_PROCESSORS,
             structlog.stdlib.PositionalArgumentsFormatter(),
+            _rename_reserved,
             # The event dict becomes the record's `extra`: every stdlib handler sees it.
             structlog.stdlib.render_to_log_kwargs,
         ],
