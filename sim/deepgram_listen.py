@@ -85,9 +85,10 @@ class DeepgramLatency:
     max_gap_s: float = 1.5
     """A quiet this long ends any segment, so a caller who says less than scripted still
     gets a final."""
-    min_voiced_fraction: float = 0.6
-    """Share of a segment's ``duration_s`` that must be voiced before a gap may end it;
-    espeak-ng leaves short silences inside phrases."""
+    min_voiced_fraction: float = 0.9
+    """Share of a segment's ``duration_s`` that must have been spoken (onset to the last
+    voiced frame) before a gap may end it; espeak-ng leaves short silences inside
+    phrases, and they all fall before the end of the scripted span."""
     connect_delay_s: float = 0.0
     """Wall-clock handshake latency (TLS and auth on the real service)."""
     threshold_dbfs: float = -40.0
@@ -283,7 +284,9 @@ class _Endpointer:
             self.last_voiced_end_s = end_s
             return None
         self.quiet_s += frame_s
-        long_enough = self.voiced_s + 1e-9 >= self.min_voiced_s
+        # Span from onset to the last voiced frame, not voiced time: inner pauses do not
+        # count against the caller, so the rule is exact for scripted audio.
+        long_enough = self.last_voiced_end_s - self.start_s + 1e-9 >= self.min_voiced_s
         if self.quiet_s + 1e-9 >= self.max_gap_s or (
             self.quiet_s + 1e-9 >= self.gap_s and long_enough
         ):

@@ -23,7 +23,10 @@ class ProviderLatency:
 def _profile(name: LatencyName, stt_s: float, ttft_s: float, ttfb_s: float) -> ProviderLatency:
     return ProviderLatency(
         name=name,
-        deepgram=DeepgramLatency(final_delay_s=stt_s),
+        # Deepgram endpoints after 25 ms of silence (the plugin's endpointing); 60 ms is
+        # the shortest gap the 10 ms energy detector tells from a stop consonant near the
+        # end of a phrase, and the scripted span keeps inner pauses from cutting it.
+        deepgram=DeepgramLatency(final_delay_s=stt_s, min_gap_s=0.06),
         # 100 tokens/s is a fast hosted model's streaming rate; TTS starts on the
         # first sentence, so this mostly shapes how long the answer takes, not TTFA.
         openai=OpenAILatency(ttft_s=ttft_s, tokens_per_s=100.0),
