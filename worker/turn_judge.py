@@ -78,5 +78,6 @@ class TranscriptTurnJudge:
             return 0.05
         if text.endswith(("?", ".", "!")):
             return 0.9
-        # Unpunctuated: Deepgram punctuates what it believes complete; be cautious.
-        return 0.3
+        # Unpunctuated: Deepgram (punctuate=true) ends what it hears as a complete
+        # sentence with a mark, so a bare fragment ("I would like to change") is a pause.
+        return 0.1
