@@ -12,7 +12,7 @@ from livekit.agents import Agent, APIError, llm, stt
 from livekit.agents.voice import ModelSettings
 
 from worker.context_window import ContextWindow
-from worker.redaction import redact_chat_ctx, redact_speech_event
+from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
 from worker.routing import classify_intent
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
@@ -58,6 +58,14 @@ class CallAgent(Agent):
         redactor = self.state.redactor
         async for event in Agent.default.stt_node(self, audio, model_settings):
             yield redact_speech_event(event, redactor)
+
+    async def tts_node(
+        self, text: AsyncIterable[str], model_settings: ModelSettings
+    ) -> AsyncIterator[rtc.AudioFrame]:
+        state = self.state
+        spoken = speak_placeholders(text, state.redactor, state.redactor.policy)
+        async for frame in Agent.default.tts_node(self, spoken, model_settings):
+            yield frame
 
     def _choose_llm(self, chat_ctx: llm.ChatContext) -> llm.LLM[Any] | None:
         if self._fast_llm is not None and classify_intent(_last_user_text(chat_ctx)) == "glue":

@@ -11,13 +11,17 @@ Two choke points, so no path reaches the LLM, the chat history, transcripts or l
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import replace
 
 from livekit.agents import llm, stt
 
-from compliance import CallRedactor
+from compliance import CallRedactor, RedactionPolicy
 
-__all__ = ["redact_chat_ctx", "redact_speech_event"]
+__all__ = ["redact_chat_ctx", "redact_speech_event", "speak_placeholders"]
+
+# Longest placeholder is like "[ADDRESS_12]"; text held back waiting for a "]" is bounded.
+_MAX_PLACEHOLDER = 16
 
 _TRANSCRIPTS = (
     stt.SpeechEventType.INTERIM_TRANSCRIPT,
@@ -45,7 +49,12 @@ def redact_speech_event(event: stt.SpeechEvent, redactor: CallRedactor) -> stt.S
 
 
 def redact_chat_ctx(chat_ctx: llm.ChatContext, redactor: CallRedactor) -> llm.ChatContext:
-    """A copy of ``chat_ctx`` whose user messages are redacted (stateless, idempotent)."""
+    """A copy of ``chat_ctx`` with user messages and tool results redacted.
+
+    Stateless and idempotent: placeholders stay as they are, values the call already
+    holds become their placeholders (a tool echoing a card number), anything else that
+    looks like personal data becomes a bare tag.
+    """
     items: list[llm.ChatItem] = []
     changed = False
     for item in chat_ctx.items:
@@ -56,5 +65,30 @@ def redact_chat_ctx(chat_ctx: llm.ChatContext, redactor: CallRedactor) -> llm.Ch
             if content != item.content:
                 item = item.model_copy(update={"content": content})
                 changed = True
+        elif item.type == "function_call_output":
+            output = redactor.redact_for_log(item.output)
+            if output != item.output:
+                item = item.model_copy(update={"output": output})
+                changed = True
         items.append(item)
     return llm.ChatContext(items) if changed else chat_ctx
+
+
+async def speak_placeholders(
+    text: AsyncIterable[str], redactor: CallRedactor, policy: RedactionPolicy
+) -> AsyncIterator[str]:
+    """The LLM's reply with placeholders turned into what the policy lets the agent say
+    ("the card ending in 1111"), streamed: only text that might still be the start of a
+    placeholder is held back, so time-to-first-audio does not change."""
+    pending = ""
+    async for chunk in text:
+        pending += chunk
+        cut = pending.rfind("[")
+        if cut == -1 or "]" in pending[cut:] or len(pending) - cut > _MAX_PLACEHOLDER:
+            ready, pending = pending, ""
+        else:
+            ready, pending = pending[:cut], pending[cut:]
+        if ready:
+            yield redactor.vault.restore_for_speech(ready, policy)
+    if pending:
+        yield redactor.vault.restore_for_speech(pending, policy)
