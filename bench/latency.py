@@ -1,0 +1,191 @@
+"""``python -m bench latency``: time-to-first-audio, ours vs vanilla, under three provider
+latency profiles, through the real pipeline and the wire simulators.
+
+TTFA is measured at the audio boundary (end of the caller's last voiced sample to the first
+agent frame played). Premature end-of-turn: the agent starts speaking inside a
+mid-sentence pause. Figures are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from livekit.agents import vad
+from livekit.plugins import silero
+
+from config import Settings
+from sim.call import TurnRecord, run_call
+from sim.profiles import PROFILES
+from sim.scenario import LatencyName, load_scenario
+from worker.logs import configure_logging
+from worker.server import load_vad
+from worker.session_factory import SessionFlavor
+
+__all__ = ["FlavorStats", "percentile", "run", "summarize"]
+
+SCENARIOS = ("bench-app", "bench-phone")
+FLAVORS = ("ours", "vanilla")
+_SESSION_FLAVOR: dict[str, SessionFlavor] = {"ours": "tuned", "vanilla": "vanilla"}
+DEFAULT_JSON = Path("bench/results/latency.json")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100.0 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class FlavorStats:
+    ttfa_ms: list[float] = field(default_factory=list)
+    paused_turns: int = 0
+    premature: int = 0
+    missing: int = 0
+
+    def add(self, turns: Sequence[TurnRecord]) -> None:
+        for turn in turns:
+            if turn.paused:
+                self.paused_turns += 1
+                self.premature += int(turn.premature)
+            if turn.ttfa_ms is None:
+                self.missing += 1
+            else:
+                self.ttfa_ms.append(turn.ttfa_ms)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "p50_ms": percentile(self.ttfa_ms, 50),
+            "p95_ms": percentile(self.ttfa_ms, 95),
+            "max_ms": max(self.ttfa_ms) if self.ttfa_ms else math.nan,
+            "premature_rate": self.premature / self.paused_turns if self.paused_turns else 0.0,
+            "turns": len(self.ttfa_ms) + self.missing,
+            "unanswered": self.missing,
+            "ttfa_samples_ms": self.ttfa_ms,
+        }
+
+
+def summarize(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
+    profiles: dict[str, Any] = {}
+    for profile, flavors in stats.items():
+        entry = {name: s.as_dict() for name, s in flavors.items()}
+        ours, vanilla = entry["ours"], entry["vanilla"]
+        entry["ratio"] = {
+            key: ours[key] / vanilla[key] if vanilla[key] else math.nan
+            for key in ("p50_ms", "p95_ms")
+        }
+        profiles[profile] = entry
+    return {"profiles": profiles}
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    header = (
+        f"{'profile':<8} {'agent':<8} {'p50_ms':>7} {'p95_ms':>7} {'max_ms':>7} "
+        f"{'premature':>9} {'turns':>5}"
+    )
+    lines = [header, "-" * len(header)]
+    for profile, entry in summary["profiles"].items():
+        for name in FLAVORS:
+            s = entry[name]
+            lines.append(
+                f"{profile:<8} {name:<8} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f} "
+                f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} {s['turns']:>5}"
+            )
+        ratio = entry["ratio"]
+        lines.append(
+            f"{profile:<8} {'ours/van':<8} {ratio['p50_ms']:>7.2f} {ratio['p95_ms']:>7.2f}"
+        )
+    return "\n".join(lines)
+
+
+def plot_cdf(summary: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    profiles = list(summary["profiles"])
+    fig, axes = plt.subplots(1, len(profiles), figsize=(5 * len(profiles), 4), sharey=True)
+    for ax, profile in zip(axes, profiles, strict=True):
+        for name in FLAVORS:
+            samples = sorted(summary["profiles"][profile][name]["ttfa_samples_ms"])
+            if samples:
+                ys = [(i + 1) / len(samples) for i in range(len(samples))]
+                ax.step(samples, ys, where="post", label=name)
+        ax.set_title(f"provider latency: {profile}")
+        ax.set_xlabel("time to first audio (ms)")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    axes[0].set_ylabel("fraction of turns")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+async def _measure(
+    calls: int, profiles: Sequence[LatencyName]
+) -> dict[str, dict[str, FlavorStats]]:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    vads: dict[str, vad.VAD] = {
+        "ours": load_vad(settings),
+        # Vanilla: the framework's defaults, Silero included.
+        "vanilla": silero.VAD.load(),
+    }
+    stats: dict[str, dict[str, FlavorStats]] = {
+        p: {f: FlavorStats() for f in FLAVORS} for p in profiles
+    }
+    for profile in profiles:
+        for index in range(calls):
+            scenario = load_scenario(SCENARIOS[index % len(SCENARIOS)])
+            for name in FLAVORS:
+                started = time.monotonic()
+                result = await run_call(
+                    scenario,
+                    vad_model=vads[name],
+                    flavor=_SESSION_FLAVOR[name],
+                    latency=PROFILES[profile],
+                    base_settings=settings,
+                )
+                stats[profile][name].add(result.turns)
+                print(
+                    f"  {profile:<8} {name:<8} {scenario.name:<12} "
+                    f"{time.monotonic() - started:5.1f}s",
+                    flush=True,
+                )
+    return stats
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench latency")
+    parser.add_argument("--calls", type=int, default=2, help="calls per profile and agent")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument("--plot", type=Path, default=None, help="write a CDF plot (PNG)")
+    parser.add_argument(
+        "--profiles", nargs="+", choices=tuple(PROFILES), default=list(PROFILES)
+    )
+    args = parser.parse_args(argv)
+    if args.calls < 1:
+        parser.error("--calls must be at least 1")
+
+    configure_logging(level="ERROR", fmt="console", own_handler=True)
+    stats = asyncio.run(_measure(args.calls, args.profiles))
+    summary = summarize(stats)
+    print(render_table(summary))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=2))
+    print(f"wrote {args.json}")
+    if args.plot:
+        plot_cdf(summary, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
