@@ -180,6 +180,10 @@ class LatencySettings(_Group):
     stt_interim_results: bool = True
     stt_endpointing_ms: int = Field(default=25, ge=0)
     tts_prewarm: bool = True
+    tts_first_clause: bool = Field(
+        default=True,
+        description="Send the reply's first clause to TTS as soon as it ends.",
+    )
     model_routing: bool = Field(
         default=False, description="Route acknowledgement turns to the fast model."
     )

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai as openai_sdk
-from livekit.agents import llm, stt, tts, vad
+from livekit.agents import NOT_GIVEN, llm, stt, tts, vad
 from livekit.plugins import deepgram, elevenlabs, openai
 from pydantic import SecretStr
 
 from config import ProviderSettings, Settings
 from worker.profiles import ChannelProfile
+from worker.speech_chunks import FirstClauseTokenizer
 
 __all__ = [
     "MissingCredentialError",
@@ -130,6 +131,9 @@ def build_tts(settings: Settings, profile: ChannelProfile) -> TTS:
                     encoding=profile.tts_encoding,  # type: ignore[arg-type]
                     api_key=_key(providers.eleven_api_key, "eleven_api_key", "ELEVEN_API_KEY"),
                     base_url=providers.elevenlabs_base_url,
+                    word_tokenizer=(
+                        FirstClauseTokenizer() if settings.latency.tts_first_clause else NOT_GIVEN
+                    ),
                 )
             )
         else:
