@@ -486,13 +486,32 @@ class _ListenSession:
     def _punct(self) -> bool:
         return self._q.punctuate or self._q.smart_format
 
+    def _spoken_part(self) -> list[str]:
+        """On a Finalize mid-phrase, the words spoken so far; the rest goes back to the
+        head of the script, so the caller's next breath continues the same phrase, as a
+        real recogniser would transcribe it."""
+        tokens = self._tokens()
+        segment = self._segment
+        if segment is None or segment.duration_s is None or not tokens:
+            return tokens
+        spoken_s = self._endpointer.last_voiced_end_s - self._endpointer.start_s
+        if spoken_s + 1e-9 >= segment.duration_s * self._lat.min_voiced_fraction:
+            return tokens
+        shown = max(1, min(len(tokens) - 1, round(len(tokens) * spoken_s / segment.duration_s)))
+        rest = Segment(" ".join(tokens[shown:]), max(segment.duration_s - spoken_s, 0.1))
+        self._sim._script.appendleft(rest)
+        return tokens[:shown]
+
     def _finish(self, *, from_finalize: bool, speech_final: bool) -> None:
         """Emit the final for the segment that just ended."""
         ep = self._endpointer
         self._bind()
         utterance = self._utterance
         start_s, end_s = ep.start_s, ep.last_voiced_end_s
-        words = _words(self._tokens(), start_s, end_s, punctuated=self._punct)
+        tokens = self._spoken_part() if from_finalize else self._tokens()
+        if utterance is not None and tokens != self._tokens():
+            utterance.text = " ".join(tokens)
+        words = _words(tokens, start_s, end_s, punctuated=self._punct)
         message = self._results(words, is_final=True, speech_final=speech_final)
         if from_finalize:
             message["from_finalize"] = True

@@ -356,6 +356,25 @@ async def test_finalize_mid_speech_then_close_stream() -> None:
     ]
 
 
+async def test_finalize_mid_phrase_finals_only_what_was_said() -> None:
+    # A scripted 2 s phrase, finalized after 1 s (the agent's VAD heard a breath):
+    # the final carries the first half; the rest arrives with the rest of the audio.
+    script = [Segment("one two three four five six seven eight", duration_s=2.0)]
+    async with DeepgramListenSim(script) as sim, streaming(sim) as run:
+        run.push(quiet(0.2, 8000), voiced(1.0, 8000))
+        await until(lambda: run.of(EV.INTERIM_TRANSCRIPT))
+        run.stream.flush()
+        await until(lambda: run.of(EV.FINAL_TRANSCRIPT))
+        run.push(quiet(0.3, 8000), voiced(1.0, 8000, seed=1), quiet(0.6, 8000))
+        await until(lambda: len(run.of(EV.FINAL_TRANSCRIPT)) == 2)
+
+    assert run.texts(EV.FINAL_TRANSCRIPT) == [
+        "one two three four",
+        "five six seven eight",
+    ]
+    assert [u.text for u in sim.utterances] == ["one two three four", "five six seven eight"]
+
+
 async def test_end_input_after_quiet_is_a_finalized_endpoint() -> None:
     async with DeepgramListenSim(["That is all"]) as sim, streaming(sim, endpointing_ms=500) as run:
         run.push(voiced(0.6, 8000), quiet(0.1, 8000))
