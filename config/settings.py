@@ -164,7 +164,11 @@ class LatencySettings(_Group):
     min_endpointing_delay: Seconds = 0.15
     max_endpointing_delay: Seconds = 1.2
     vad_min_silence: Seconds = Field(
-        default=0.25, description="Silero silence before end of speech is reported."
+        default=0.2,
+        description=(
+            "Silero silence before end of speech. 0.15 measured ~60 ms faster, but a real "
+            "STT punctuates fragments finalized that early; the turn judge needs margin."
+        ),
     )
     vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
     turn_detection: Literal["transcript", "audio", "vad"] = Field(
