@@ -11,7 +11,7 @@ pytestmark = pytest.mark.unit
 
 
 def _run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(  # noqa: S603 - fixed interpreter and module, no shell
+    return subprocess.run(
         [sys.executable, "-m", "compliance", *args],
         input=stdin,
         capture_output=True,

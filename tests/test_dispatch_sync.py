@@ -342,7 +342,7 @@ def test_validate_subprocess_exits_2_on_schema_errors(tmp_path: Path) -> None:
             "dispatch_rules": [{"name": "r", "type": "broadcast"}],
         },
     )
-    completed = subprocess.run(  # noqa: S603 - fixed argv, our own module
+    completed = subprocess.run(
         [sys.executable, "-m", "dispatch", "--config", str(path), "validate"],
         cwd=REPO,
         capture_output=True,

@@ -1,8 +1,17 @@
 """``python -m worker start|dev|console``: the LiveKit Agents CLI on our server."""
 
-from livekit.agents import cli
+import sys
 
-from worker.server import server
+from config import SettingsError
 
 if __name__ == "__main__":
+    try:
+        from worker.server import server
+    except SettingsError as error:
+        # A bad setting stops the worker before it takes calls, naming the field.
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+    from livekit.agents import cli
+
     cli.run_app(server)
