@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Literal, Self
 
 from aiohttp import web
 
-__all__ = ["Fault", "FaultKind", "FaultPlan", "LoopbackServer", "Received"]
+__all__ = ["Fault", "FaultKind", "FaultPlan", "Handler", "LoopbackServer", "Received"]
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 FaultKind = Literal["disconnect", "http_error", "stall", "malformed", "slow_start"]
 
@@ -87,6 +90,7 @@ class LoopbackServer:
         self._counter = itertools.count()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        self._inflight: set[asyncio.Task[Any]] = set()
 
     def _routes(self, app: web.Application) -> None:
         raise NotImplementedError
@@ -100,6 +104,25 @@ class LoopbackServer:
     @property
     def http_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def tracked(self, handler: Handler) -> Handler:
+        """Wrap a streaming handler so `stop` can cancel it.
+
+        aiohttp's cleanup waits for every live handler: an open websocket or a stalled
+        stream would otherwise hold a test's teardown for the whole stall.
+        """
+
+        async def run(request: web.Request) -> web.StreamResponse:
+            task = asyncio.current_task()
+            if task is not None:
+                self._inflight.add(task)
+            try:
+                return await handler(request)
+            finally:
+                if task is not None:
+                    self._inflight.discard(task)
+
+        return run
 
     def next_request_index(self) -> int:
         return next(self._counter)
@@ -123,6 +146,8 @@ class LoopbackServer:
         self._port = int(sockets[0][1])
 
     async def stop(self) -> None:
+        for task in list(self._inflight):
+            task.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -23,7 +23,7 @@ import asyncio
 import base64
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -145,7 +145,6 @@ class ElevenLabsSim(LoopbackServer):
         self.context_inits: dict[str, dict[str, Any]] = {}
         self.context_timings: dict[str, ContextTiming] = {}
         self.http_requests: list[dict[str, Any]] = []
-        self._inflight: set[asyncio.Task[Any]] = set()
 
     @property
     def base_url(self) -> str:
@@ -157,27 +156,10 @@ class ElevenLabsSim(LoopbackServer):
         return "".join(self.contexts.get(context_id, []))
 
     def _routes(self, app: web.Application) -> None:
-        app.router.add_get(_WS_PATH, self._tracked(self._ws_handler))
-        app.router.add_post(_HTTP_PATH, self._tracked(self._http_handler))
+        app.router.add_get(_WS_PATH, self.tracked(self._ws_handler))
+        app.router.add_post(_HTTP_PATH, self.tracked(self._http_handler))
 
-    def _tracked(self, handler: _Handler) -> _Handler:
-        # aiohttp's cleanup waits for live handlers; an open websocket would hold stop().
-        async def run(request: web.Request) -> web.StreamResponse:
-            task = asyncio.current_task()
-            if task is not None:
-                self._inflight.add(task)
-            try:
-                return await handler(request)
-            finally:
-                if task is not None:
-                    self._inflight.discard(task)
 
-        return run
-
-    async def stop(self) -> None:
-        for task in list(self._inflight):
-            task.cancel()
-        await super().stop()
 
     def _auth_error(self, request: web.Request) -> web.Response | None:
         key = request.headers.get("xi-api-key", "")
@@ -260,7 +242,6 @@ class ElevenLabsSim(LoopbackServer):
         return response
 
 
-_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class _Disconnected(Exception):

@@ -25,7 +25,7 @@ import json
 import re
 import time
 import wave
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +83,6 @@ class ScriptedReply:
 
 
 Responder = Callable[[dict[str, Any]], ScriptedReply]
-_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,6 @@ class OpenAIChatSim(LoopbackServer):
         self.speech_requests: list[dict[str, Any]] = []
         self.transcription_requests: list[dict[str, Any]] = []
         self.models_requests = 0
-        self._inflight: set[asyncio.Task[Any]] = set()
 
     @property
     def base_url(self) -> str:
@@ -219,33 +217,11 @@ class OpenAIChatSim(LoopbackServer):
 
     def _routes(self, app: web.Application) -> None:
         app.router.add_get("/v1/models", self._models_handler)
-        app.router.add_post("/v1/chat/completions", self._tracked(self._chat_handler))
-        app.router.add_post("/v1/audio/speech", self._tracked(self._speech_handler))
+        app.router.add_post("/v1/chat/completions", self.tracked(self._chat_handler))
+        app.router.add_post("/v1/audio/speech", self.tracked(self._speech_handler))
         app.router.add_post("/v1/audio/transcriptions", self._transcription_handler)
 
-    def _tracked(self, handler: _Handler) -> _Handler:
-        """Wrap a streaming handler so :meth:`stop` can cut it short.
 
-        aiohttp's cleanup otherwise waits for every handler, and a stalled stream
-        would hold a test's teardown for the whole stall.
-        """
-
-        async def run(request: web.Request) -> web.StreamResponse:
-            task = asyncio.current_task()
-            if task is not None:
-                self._inflight.add(task)
-            try:
-                return await handler(request)
-            finally:
-                if task is not None:
-                    self._inflight.discard(task)
-
-        return run
-
-    async def stop(self) -> None:
-        for task in list(self._inflight):
-            task.cancel()
-        await super().stop()
 
     def _unauthorized(self, request: web.Request) -> web.Response | None:
         header = request.headers.get("Authorization", "")
