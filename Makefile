@@ -43,6 +43,7 @@ demo: setup
 
 lint: venv
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 
 typecheck: venv
 	$(UV) run --frozen mypy

@@ -159,8 +159,6 @@ class ElevenLabsSim(LoopbackServer):
         app.router.add_get(_WS_PATH, self.tracked(self._ws_handler))
         app.router.add_post(_HTTP_PATH, self.tracked(self._http_handler))
 
-
-
     def _auth_error(self, request: web.Request) -> web.Response | None:
         key = request.headers.get("xi-api-key", "")
         if key and (self._api_key is None or key == self._api_key):
@@ -240,8 +238,6 @@ class ElevenLabsSim(LoopbackServer):
                 await asyncio.sleep(self.latency.realtime_factor * self.chunk_ms / 1000)
             await response.write_eof()
         return response
-
-
 
 
 class _Disconnected(Exception):

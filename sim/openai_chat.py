@@ -221,8 +221,6 @@ class OpenAIChatSim(LoopbackServer):
         app.router.add_post("/v1/audio/speech", self.tracked(self._speech_handler))
         app.router.add_post("/v1/audio/transcriptions", self._transcription_handler)
 
-
-
     def _unauthorized(self, request: web.Request) -> web.Response | None:
         header = request.headers.get("Authorization", "")
         key = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""

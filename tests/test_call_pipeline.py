@@ -38,8 +38,12 @@ async def _run(scenario: Scenario, vad_model: vad.VAD, **kwargs: Any) -> CallRes
 def _ask_order(reply: str = "It shipped and arrives Thursday.") -> list[dict[str, Any]]:
     return [
         {
-            "caller": [{"say": "My order number is one two three four five.",
-                        "transcript": "My order number is 12345."}],
+            "caller": [
+                {
+                    "say": "My order number is one two three four five.",
+                    "transcript": "My order number is 12345.",
+                }
+            ],
             "agent": {
                 "tool_calls": [{"name": "lookup_order", "arguments": {"order_number": "12345"}}],
                 "reply": reply,

@@ -18,9 +18,7 @@ pytestmark = pytest.mark.unit
 
 
 def _event(kind: stt.SpeechEventType, text: str) -> stt.SpeechEvent:
-    return stt.SpeechEvent(
-        type=kind, alternatives=[stt.SpeechData(language="en", text=text)]
-    )
+    return stt.SpeechEvent(type=kind, alternatives=[stt.SpeechData(language="en", text=text)])
 
 
 def test_finals_advance_state_interims_do_not() -> None:

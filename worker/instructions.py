@@ -45,7 +45,5 @@ def call_instructions(caller: Caller, *, company: str) -> str:
         else "the mobile or web app"
     )
     return (
-        f"{STABLE_PREFIX}\nThis call:\n"
-        f"- You answer for {company}.\n"
-        f"- The caller is on {channel}.\n"
+        f"{STABLE_PREFIX}\nThis call:\n- You answer for {company}.\n- The caller is on {channel}.\n"
     )

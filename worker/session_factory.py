@@ -125,9 +125,7 @@ def build_call(
     }
     if flavor == "tuned":
         session: AgentSession[CallState] = AgentSession(
-            turn_handling=turn_handling(
-                settings, tenant, _detector(settings, audio_turn_detector)
-            ),
+            turn_handling=turn_handling(settings, tenant, _detector(settings, audio_turn_detector)),
             **common,  # type: ignore[arg-type]
         )
     else:

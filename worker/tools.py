@@ -51,9 +51,7 @@ async def lookup_order(context: RunContext[CallState], order_number: str) -> str
 
 
 @function_tool
-async def update_payment_card(
-    context: RunContext[CallState], card_number: str, expiry: str
-) -> str:
+async def update_payment_card(context: RunContext[CallState], card_number: str, expiry: str) -> str:
     """Replace the payment card on the caller's account.
 
     Args:
