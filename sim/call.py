@@ -168,6 +168,8 @@ async def _simulators(
             latency=latency.openai,
             faults=scenario.faults.plan("openai"),
             api_key=_SIM_KEY,
+            # What the OpenAI STT fallback transcribes, should Deepgram be down.
+            transcripts=[part.heard for turn in scenario.turns for part in turn.spoken_parts],
         ) as openai,
         ElevenLabsSim(
             latency=latency.elevenlabs,

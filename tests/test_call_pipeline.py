@@ -170,3 +170,15 @@ async def test_tts_fallback_speaks_when_elevenlabs_is_down(vad_model: vad.VAD) -
 
     assert result.turns[0].agent_text == "Yes, I'm here."
     assert result.turns[0].ttfa_ms is not None
+
+
+async def test_stt_fallback_transcribes_when_deepgram_is_down(vad_model: vad.VAD) -> None:
+    scenario = _scenario(
+        turns=[{"caller": "Hello is anyone there", "agent": {"reply": "Yes, I'm here."}}],
+        faults={"deepgram": [{"kind": "http_error", "status": 503, "request": None}]},
+    )
+    result = await _run(scenario, vad_model)
+
+    assert result.stt_queries == []  # every Deepgram connection was refused
+    assert result.turns[0].llm_saw == "Hello is anyone there"
+    assert result.turns[0].agent_text == "Yes, I'm here."
