@@ -52,6 +52,9 @@ def test_llm_pass_redacts_user_text_and_tool_echoes() -> None:
     texts = [str(getattr(i, "output", "")) + str(getattr(i, "content", "")) for i in safe.items]
     assert not any("2671" in t or "4111" in t for t in texts)
     assert "[CARD_1]" in safe.items[1].output  # type: ignore[union-attr]
+    chunked = llm.ChatContext.empty()
+    chunked.add_message(role="user", content="Sure, it's [CARD_1] [CARD_1].")
+    assert redact_chat_ctx(chunked, redactor).items[0].text_content == "Sure, it's [CARD_1]."  # type: ignore[union-attr]
     # The session's own context is never rewritten.
     assert ctx.items[0].text_content == "call me on 415 555 2671"  # type: ignore[union-attr]
 

@@ -11,6 +11,7 @@ Two choke points, so no path reaches the LLM, the chat history, transcripts or l
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import replace
 
@@ -22,6 +23,13 @@ __all__ = ["redact_chat_ctx", "redact_speech_event", "speak_placeholders"]
 
 # Longest placeholder is like "[ADDRESS_12]"; text held back waiting for a "]" is bounded.
 _MAX_PLACEHOLDER = 16
+# A number read in two breaths comes back as two finals of the same value.
+_REPEATED_PLACEHOLDER = re.compile(r"(\[[A-Z]+_\d+\])(?:[\s,.]+\1)+")
+
+
+def _for_llm(text: str, redactor: CallRedactor) -> str:
+    return _REPEATED_PLACEHOLDER.sub(r"\1", redactor.redact_for_log(text))
+
 
 _TRANSCRIPTS = (
     stt.SpeechEventType.INTERIM_TRANSCRIPT,
@@ -53,15 +61,14 @@ def redact_chat_ctx(chat_ctx: llm.ChatContext, redactor: CallRedactor) -> llm.Ch
 
     Stateless and idempotent: placeholders stay as they are, values the call already
     holds become their placeholders (a tool echoing a card number), anything else that
-    looks like personal data becomes a bare tag.
+    looks like personal data becomes a bare tag, and a placeholder repeated because the
+    caller read one number in two breaths ("[CARD_1] [CARD_1]") is said once.
     """
     items: list[llm.ChatItem] = []
     changed = False
     for item in chat_ctx.items:
         if item.type == "message" and item.role == "user":
-            content = [
-                redactor.redact_for_log(c) if isinstance(c, str) else c for c in item.content
-            ]
+            content = [_for_llm(c, redactor) if isinstance(c, str) else c for c in item.content]
             if content != item.content:
                 item = item.model_copy(update={"content": content})
                 changed = True
