@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from google.protobuf import json_format
@@ -86,30 +86,18 @@ def export_yaml(state: ServerState, *, region: str, include_unmanaged: bool = Fa
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
 
-def _scrub_inbound(info: sip.SIPInboundTrunkInfo) -> sip.SIPInboundTrunkInfo:
-    clean = sip.SIPInboundTrunkInfo()
+_Scrubbable = TypeVar(
+    "_Scrubbable", sip.SIPInboundTrunkInfo, sip.SIPOutboundTrunkInfo, sip.SIPDispatchRuleInfo
+)
+
+
+def _scrub(info: _Scrubbable) -> _Scrubbable:
+    """A copy without server-assigned ids, timestamps or a password: what lk would create."""
+    clean = type(info)()
     clean.CopyFrom(info)
-    clean.auth_password = ""
-    clean.sip_trunk_id = ""
-    clean.ClearField("created_at")
-    clean.ClearField("updated_at")
-    return clean
-
-
-def _scrub_outbound(info: sip.SIPOutboundTrunkInfo) -> sip.SIPOutboundTrunkInfo:
-    clean = sip.SIPOutboundTrunkInfo()
-    clean.CopyFrom(info)
-    clean.auth_password = ""
-    clean.sip_trunk_id = ""
-    clean.ClearField("created_at")
-    clean.ClearField("updated_at")
-    return clean
-
-
-def _scrub_rule(info: sip.SIPDispatchRuleInfo) -> sip.SIPDispatchRuleInfo:
-    clean = sip.SIPDispatchRuleInfo()
-    clean.CopyFrom(info)
-    clean.sip_dispatch_rule_id = ""
+    for name in ("sip_trunk_id", "sip_dispatch_rule_id", "auth_password"):
+        if name in type(info).DESCRIPTOR.fields_by_name:
+            setattr(clean, name, "")
     clean.ClearField("created_at")
     clean.ClearField("updated_at")
     return clean
@@ -127,17 +115,17 @@ def export_lk_json(state: ServerState, *, include_unmanaged: bool = False) -> st
 
     document = {
         "inbound_trunks": [
-            as_dict(api.CreateSIPInboundTrunkRequest(trunk=_scrub_inbound(t)))
+            as_dict(api.CreateSIPInboundTrunkRequest(trunk=_scrub(t)))
             for t in state.inbound
             if keep(t.metadata)
         ],
         "outbound_trunks": [
-            as_dict(api.CreateSIPOutboundTrunkRequest(trunk=_scrub_outbound(t)))
+            as_dict(api.CreateSIPOutboundTrunkRequest(trunk=_scrub(t)))
             for t in state.outbound
             if keep(t.metadata)
         ],
         "dispatch_rules": [
-            as_dict(api.CreateSIPDispatchRuleRequest(dispatch_rule=_scrub_rule(r)))
+            as_dict(api.CreateSIPDispatchRuleRequest(dispatch_rule=_scrub(r)))
             for r in state.rules
             if keep(r.metadata)
         ],
