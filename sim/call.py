@@ -33,6 +33,7 @@ from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
 from worker.caller import describe_caller
 from worker.logs import CallIdentity, bind_call
+from worker.metrics import CallMetrics
 from worker.session_factory import SessionFlavor, build_call
 from worker.state import CallState, ToolInvocation
 
@@ -85,6 +86,8 @@ class CallResult:
     """Each Deepgram connection's parameters, as the simulator received them."""
     tts_queries: list[dict[str, str]]
     """Each ElevenLabs connection's query (output_format, model_id...), as received."""
+    usage: dict[str, float]
+    """What the framework billed (session_usage_updated), summed over models."""
 
 
 class _Responder:
@@ -242,7 +245,7 @@ async def run_call(
             )
         )
         async with utils.http_context.open():
-            turns, windows, state = await _converse(
+            turns, windows, state, usage = await _converse(
                 scenario, settings, caller, voiced, responder, vad_model, flavor
             )
         _fill_llm_saw(turns, windows, openai)
@@ -257,6 +260,7 @@ async def run_call(
             tool_invocations=list(state.tool_invocations),
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
             tts_queries=[c.query for c in elevenlabs.connections],
+            usage=usage,
         )
 
 
@@ -286,7 +290,7 @@ async def _converse(
     responder: _Responder,
     vad_model: vad.VAD,
     flavor: SessionFlavor,
-) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState]:
+) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, dict[str, float]]:
     from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 
     call = build_call(settings, caller, vad_model=vad_model, flavor=flavor)
@@ -297,6 +301,7 @@ async def _converse(
     session.input.audio = mic
     session.output.audio = speaker
     watch = _AgentWatch(session)
+    metrics = CallMetrics(session)
     records: list[TurnRecord] = []
     windows: list[tuple[float, float]] = []
     loop_windows: list[tuple[float, float, float]] = []
@@ -335,7 +340,7 @@ async def _converse(
             await session.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    return records, loop_windows, call.state
+    return records, loop_windows, call.state, metrics.totals()
 
 
 def _fill_from_history(

@@ -88,6 +88,10 @@ async def test_phone_call_multi_turn_with_tool_and_ttfa(vad_model: vad.VAD) -> N
     assert stt.interim_results
     assert "account number" in stt.keyterm
     assert result.tts_queries[0]["output_format"] == "pcm_16000"
+    # Usage reported by the framework from the providers' own usage data.
+    assert result.usage["llm_output_tokens"] > 0
+    assert result.usage["llm_input_tokens"] > 0
+    assert result.usage["tts_characters"] > 0
 
 
 async def test_app_call_card_reaches_tool_never_llm(vad_model: vad.VAD) -> None:

@@ -12,6 +12,7 @@ from livekit.plugins import silero
 from config import Settings, load_settings
 from worker.caller import caller_from_participant, tenant_from_metadata
 from worker.logs import CallIdentity, bind_call, configure_logging
+from worker.metrics import CallMetrics
 from worker.session_factory import build_call
 
 __all__ = ["build_server", "entrypoint", "prewarm", "server", "settings"]
@@ -67,6 +68,12 @@ async def entrypoint(ctx: JobContext) -> None:
         audio_turn_detector=ctx.proc.userdata.get("eot"),
     )
     call.prewarm(settings)
+    metrics = CallMetrics(call.session)
+
+    async def _report() -> None:
+        metrics.log_summary()
+
+    ctx.add_shutdown_callback(_report)
     log.info("call_started", tenant=call.state.tenant_name, tts_encoding=call.profile.tts_encoding)
     await call.session.start(
         agent=call.agent,

@@ -1,0 +1,83 @@
+"""Per-call latency and usage from the framework's current APIs: `ChatMessage.metrics`
+on each conversation item and the `session_usage_updated` event.
+
+Log lines carry numbers only, never the text of a turn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from livekit.agents import AgentSession
+from livekit.agents.llm import ChatMessage
+from livekit.agents.metrics.usage import (
+    AgentSessionUsage,
+    LLMModelUsage,
+    STTModelUsage,
+    TTSModelUsage,
+)
+from livekit.agents.voice.events import ConversationItemAddedEvent, SessionUsageUpdatedEvent
+
+__all__ = ["CallMetrics"]
+
+log = structlog.get_logger(__name__)
+
+_USER_FIELDS = ("transcription_delay", "end_of_turn_delay", "on_user_turn_completed_delay")
+_AGENT_FIELDS = ("e2e_latency", "llm_node_ttft", "tts_node_ttfb")
+
+
+def _ms(metrics: Any, fields: tuple[str, ...]) -> dict[str, float]:
+    return {
+        f"{name}_ms": round(float(metrics[name]) * 1000.0, 1)
+        for name in fields
+        if metrics.get(name) is not None
+    }
+
+
+class CallMetrics:
+    """Subscribes to one session; logs each turn's latencies and keeps the latest usage."""
+
+    def __init__(self, session: AgentSession[Any]) -> None:
+        self.usage: AgentSessionUsage | None = None
+        self.turns: list[dict[str, float]] = []
+        session.on("conversation_item_added", self._on_item)
+        session.on("session_usage_updated", self._on_usage)
+
+    def _on_item(self, event: ConversationItemAddedEvent) -> None:
+        item = event.item
+        if not isinstance(item, ChatMessage):
+            return
+        if item.role == "user":
+            fields = _ms(item.metrics, _USER_FIELDS)
+            log.info("user_turn", **fields)
+        elif item.role == "assistant":
+            fields = _ms(item.metrics, _AGENT_FIELDS)
+            self.turns.append(fields)
+            log.info("agent_turn", interrupted=item.interrupted, **fields)
+
+    def _on_usage(self, event: SessionUsageUpdatedEvent) -> None:
+        self.usage = event.usage
+
+    def totals(self) -> dict[str, float]:
+        """Tokens, characters and seconds billed so far, summed over models."""
+        totals: dict[str, float] = {
+            "llm_input_tokens": 0,
+            "llm_cached_input_tokens": 0,
+            "llm_output_tokens": 0,
+            "tts_characters": 0,
+            "stt_audio_seconds": 0.0,
+        }
+        for usage in self.usage.model_usage if self.usage else []:
+            if isinstance(usage, LLMModelUsage):
+                totals["llm_input_tokens"] += usage.input_tokens
+                totals["llm_cached_input_tokens"] += usage.input_cached_tokens
+                totals["llm_output_tokens"] += usage.output_tokens
+            elif isinstance(usage, TTSModelUsage):
+                totals["tts_characters"] += usage.characters_count
+            elif isinstance(usage, STTModelUsage):
+                totals["stt_audio_seconds"] += usage.audio_duration
+        return totals
+
+    def log_summary(self) -> None:
+        log.info("call_usage", turns=len(self.turns), **self.totals())
