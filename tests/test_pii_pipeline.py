@@ -128,10 +128,11 @@ async def test_planted_secrets_never_leave_the_call(
 
     assert _leaks(json.dumps(result.llm_requests)) == []
     assert _leaks(" ".join(result.tts_texts)) == []
+    assert all_logs.lines, "no log lines captured"
+    leaking = [line for line in all_logs.lines if _leaks(line)]
+    assert leaking == []
+    # Typed, call-scoped placeholders (so tools can get the real values back).
     saw = [t.llm_saw or "" for t in result.turns]
     assert "[SSN_1]" in saw[0]
     assert "[EMAIL_1]" in saw[1]
     assert "[CARD_1]" in saw[2]
-    assert all_logs.lines, "no log lines captured"
-    leaking = [line for line in all_logs.lines if _leaks(line)]
-    assert leaking == []
