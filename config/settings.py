@@ -270,6 +270,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "latency.max_endpointing_delay must be >= latency.min_endpointing_delay"
             )
+        # livekit-agents refuses the audio turn detector with a shorter VAD silence, at
+        # session start; say so at configuration time instead, naming the field.
+        if self.latency.turn_detection == "audio" and self.latency.vad_min_silence < 0.25:
+            raise ValueError(
+                "latency.vad_min_silence must be >= 0.25 when latency.turn_detection is 'audio'"
+            )
         return self
 
     def tenant(self, name: str | None) -> TenantSettings:

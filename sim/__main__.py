@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sim.call import CallResult, run_call
 from sim.profiles import PROFILES
@@ -18,17 +19,20 @@ DEMO_SCENARIOS = ("phone-order-status", "app-card-update")
 
 async def _run(names: Sequence[str], flavor: str, latency: str | None) -> list[CallResult]:
     from config import Settings
-    from worker.server import load_vad
+    from worker.server import prewarm_models
 
-    # Defaults, not the environment: the demo needs no keys and must not use real ones.
-    vad_model = load_vad(Settings(_env_file=None))  # type: ignore[call-arg]
+    # No .env: the demo needs no keys and must not use real ones. CALLCENTER_* variables
+    # still apply, so a setting can be tried on a simulated call first.
+    models: dict[str, Any] = {}
+    prewarm_models(Settings(_env_file=None), models)  # type: ignore[call-arg]
     results = []
     for name in names:
         scenario = load_scenario(name)
         results.append(
             await run_call(
                 scenario,
-                vad_model=vad_model,
+                vad_model=models["vad"],
+                audio_turn_detector=models.get("eot"),
                 flavor="vanilla" if flavor == "vanilla" else "tuned",
                 latency=PROFILES[latency] if latency else None,  # type: ignore[index]
             )

@@ -22,6 +22,7 @@ from livekit import rtc
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
 from livekit.agents.voice.events import AgentStateChangedEvent
+from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import Settings
 from sim.caller_voice import Utterance, synthesize
@@ -191,6 +192,7 @@ async def run_call(
     latency: ProviderLatency | None = None,
     base_settings: Settings | None = None,
     cache_dir: Path = DEFAULT_CACHE,
+    audio_turn_detector: TurnDetectionMode | None = None,
 ) -> CallResult:
     """Run one simulated call end to end and measure every turn.
 
@@ -202,6 +204,8 @@ async def run_call(
         base_settings: settings to start from; provider endpoints are pointed at the
             simulators and keys set to the simulators' key.
         cache_dir: where synthesised caller speech is cached.
+        audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
+            passes it when ``latency.turn_detection`` is ``audio``.
     """
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
@@ -246,7 +250,14 @@ async def run_call(
         )
         async with utils.http_context.open():
             turns, windows, state, usage = await _converse(
-                scenario, settings, caller, voiced, responder, vad_model, flavor
+                scenario,
+                settings,
+                caller,
+                voiced,
+                responder,
+                vad_model,
+                flavor,
+                audio_turn_detector,
             )
         _fill_llm_saw(turns, windows, openai)
         return CallResult(
@@ -290,10 +301,17 @@ async def _converse(
     responder: _Responder,
     vad_model: vad.VAD,
     flavor: SessionFlavor,
+    audio_turn_detector: TurnDetectionMode | None,
 ) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, dict[str, float]]:
     from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 
-    call = build_call(settings, caller, vad_model=vad_model, flavor=flavor)
+    call = build_call(
+        settings,
+        caller,
+        vad_model=vad_model,
+        audio_turn_detector=audio_turn_detector,
+        flavor=flavor,
+    )
     first = next(p for parts in voiced for p in parts if isinstance(p, Utterance))
     mic = ScriptedAudioInput(sample_rate=first.sample_rate)
     speaker = CapturingAudioOutput(sample_rate=call.profile.tts_sample_rate)

@@ -112,3 +112,12 @@ def test_env_example_documents_every_field() -> None:
     assert (ROOT / ".env.example").read_text() == render_env_example(), (
         "regenerate: uv run python -m config.env_example > .env.example"
     )
+
+
+def test_audio_turn_detector_needs_a_longer_vad_silence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLCENTER_LATENCY__TURN_DETECTION", "audio")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    assert "latency.vad_min_silence" in str(caught.value)
+    monkeypatch.setenv("CALLCENTER_LATENCY__VAD_MIN_SILENCE", "0.3")
+    assert load_settings(_env_file=None).latency.turn_detection == "audio"

@@ -116,3 +116,18 @@ async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> Non
 def test_turn_judge(text: str, finished: bool) -> None:
     judge = TranscriptTurnJudge(unlikely_threshold=0.2)
     assert (judge.score(text) >= 0.2) is finished
+
+
+def test_prewarm_loads_vad_and_the_offline_turn_detector_when_used() -> None:
+    from livekit.agents import inference
+
+    from worker.server import prewarm_models
+
+    transcript: dict[str, object] = {}
+    prewarm_models(_settings(), transcript)
+    assert set(transcript) == {"vad"}
+
+    audio: dict[str, object] = {}
+    prewarm_models(_settings(latency={"turn_detection": "audio", "vad_min_silence": 0.3}), audio)
+    assert isinstance(audio["eot"], inference.TurnDetector)
+    assert audio["eot"].model == "turn-detector-v1-mini"  # the local, in-wheel model

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from livekit.agents import AgentServer, JobContext, JobProcess, room_io, vad
 from livekit.plugins import silero
@@ -15,7 +17,7 @@ from worker.logs import CallIdentity, bind_call, configure_logging
 from worker.metrics import CallMetrics
 from worker.session_factory import build_call
 
-__all__ = ["build_server", "entrypoint", "prewarm", "server", "settings"]
+__all__ = ["build_server", "entrypoint", "prewarm", "prewarm_models", "server", "settings"]
 
 log = structlog.get_logger(__name__)
 
@@ -30,17 +32,25 @@ def load_vad(settings: Settings) -> vad.VAD:
     )
 
 
-def prewarm(proc: JobProcess) -> None:
-    """Runs once per job process, before any call: load models off the call's clock."""
-    configure_logging(level=settings.observability.log_level)
-    proc.userdata["vad"] = load_vad(settings)
+def prewarm_models(settings: Settings, userdata: dict[str, Any]) -> None:
+    """Load the process's models off any call's clock.
+
+    The offline end-of-turn model (~100 MB) is loaded only when turn detection uses it;
+    its weights live inside the livekit-local-inference wheel, nothing is downloaded.
+    """
+    userdata["vad"] = load_vad(settings)
     if settings.latency.turn_detection == "audio":
-        # Weights live inside the livekit-local-inference wheel: nothing is downloaded.
         from livekit.agents import inference
         from livekit.local_inference import init_eot
 
         init_eot()
-        proc.userdata["eot"] = inference.TurnDetector(version="v1-mini")
+        userdata["eot"] = inference.TurnDetector(version="v1-mini")
+
+
+def prewarm(proc: JobProcess) -> None:
+    """Runs once per job process, before any call."""
+    configure_logging(level=settings.observability.log_level)
+    prewarm_models(settings, proc.userdata)
 
 
 async def entrypoint(ctx: JobContext) -> None:
