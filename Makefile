@@ -48,9 +48,11 @@ lint: venv
 typecheck: venv
 	$(UV) run --frozen mypy
 
-# pytest exits 5 when it collects nothing; that is a failure of the suite, not a pass.
+# pytest exits 5 when it collects nothing: a broken suite, not a pass; say so plainly.
 pytest: setup
-	$(UV) run --frozen pytest
+	@$(UV) run --frozen pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
+	exit $$status
 
 test: lint typecheck pytest
 
