@@ -1,6 +1,6 @@
 """Configuration: one `Settings` object, built once from the environment and handed down."""
 
-from config.loading import SettingsError, load_settings
+from config.loading import SettingsError, load_settings, secret_variables
 from config.settings import (
     CompliancePolicy,
     ContextSettings,
@@ -27,4 +27,5 @@ __all__ = [
     "TenantSettings",
     "WorkerSettings",
     "load_settings",
+    "secret_variables",
 ]

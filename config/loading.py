@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from config.settings import Settings
 
-__all__ = ["SettingsError", "load_settings"]
+__all__ = ["SettingsError", "load_settings", "secret_variables"]
 
 
 class SettingsError(Exception):
@@ -41,3 +43,9 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         raise SettingsError(_problems(error)) from None
+
+
+def secret_variables() -> Mapping[str, str]:
+    """The process environment, for secrets a config *file* names by variable (the
+    dispatch file's ``auth_password_env``); only this package reads the environment."""
+    return os.environ
