@@ -25,6 +25,7 @@ from livekit.agents.voice.events import AgentStateChangedEvent
 from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import Settings
+from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.caller_voice import Utterance, synthesize
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
@@ -32,7 +33,7 @@ from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
-from worker.caller import describe_caller
+from worker.caller import Caller, describe_caller
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
 from worker.session_factory import SessionFlavor, build_call
@@ -296,15 +297,13 @@ def _fill_llm_saw(
 async def _converse(
     scenario: Scenario,
     settings: Settings,
-    caller: Any,
+    caller: Caller,
     voiced: list[list[Utterance | float]],
     responder: _Responder,
     vad_model: vad.VAD,
     flavor: SessionFlavor,
     audio_turn_detector: TurnDetectionMode | None,
 ) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, dict[str, float]]:
-    from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
-
     call = build_call(
         settings,
         caller,
