@@ -16,19 +16,13 @@ from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeho
 from worker.routing import classify_intent
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
+from worker.turn_judge import last_user_text
 
 __all__ = ["APOLOGY", "CallAgent"]
 
 log = structlog.get_logger(__name__)
 
 APOLOGY = "Sorry, I'm having trouble on my end right now. Could you say that again in a moment?"
-
-
-def _last_user_text(chat_ctx: llm.ChatContext) -> str:
-    for item in reversed(chat_ctx.items):
-        if item.type == "message" and item.role == "user":
-            return item.text_content or ""
-    return ""
 
 
 class CallAgent(Agent):
@@ -68,7 +62,7 @@ class CallAgent(Agent):
             yield frame
 
     def _choose_llm(self, chat_ctx: llm.ChatContext) -> llm.LLM[Any] | None:
-        if self._fast_llm is not None and classify_intent(_last_user_text(chat_ctx)) == "glue":
+        if self._fast_llm is not None and classify_intent(last_user_text(chat_ctx)) == "glue":
             return self._fast_llm
         return None
 

@@ -16,7 +16,7 @@ import re
 from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
-__all__ = ["TranscriptTurnJudge"]
+__all__ = ["TranscriptTurnJudge", "last_user_text"]
 
 _DANGLING = frozenset(
     """
@@ -29,7 +29,8 @@ _DANGLING = frozenset(
 _WORD = re.compile(r"[\w'\-\[\]]+")
 
 
-def _last_user_text(chat_ctx: llm.ChatContext) -> str:
+def last_user_text(chat_ctx: llm.ChatContext) -> str:
+    """The caller's latest message, or "" before the caller has said anything."""
     for item in reversed(chat_ctx.items):
         if item.type == "message" and item.role == "user":
             return (item.text_content or "").strip()
@@ -62,7 +63,7 @@ class TranscriptTurnJudge:
         *,
         timeout: float | None = None,  # noqa: ASYNC109 - the framework's protocol signature
     ) -> float:
-        return self.score(_last_user_text(chat_ctx))
+        return self.score(last_user_text(chat_ctx))
 
     @staticmethod
     def score(text: str) -> float:
