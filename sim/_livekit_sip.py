@@ -57,6 +57,32 @@ class DialFailure:
     twirp_code: str = "unavailable"
 
 
+_Trunk = TypeVar("_Trunk", sip.SIPInboundTrunkInfo, sip.SIPOutboundTrunkInfo)
+
+
+def _updated_trunk(
+    current: _Trunk,
+    action: str | None,
+    replacement: _Trunk,
+    changes: Any,
+    apply_update: Callable[[_Trunk, Any], None],
+) -> _Trunk:
+    """The trunk after an Update request: ``replace`` swaps it whole (keeping its id and
+    creation time), ``update`` applies the field changes."""
+    updated = type(current)()
+    if action == "replace":
+        updated.CopyFrom(replacement)
+        updated.created_at.CopyFrom(current.created_at)
+    elif action == "update":
+        updated.CopyFrom(current)
+        apply_update(updated, changes)
+    else:
+        raise TwirpFailure("invalid_argument", "no update action (replace or update)")
+    updated.sip_trunk_id = current.sip_trunk_id
+    _stamp(updated)
+    return updated
+
+
 @dataclass
 class SipState:
     """Trunks, dispatch rules and SIP calls, keyed by id."""
@@ -106,19 +132,13 @@ class SipState:
     def update_inbound_trunk(
         self, req: sip.UpdateSIPInboundTrunkRequest
     ) -> sip.SIPInboundTrunkInfo:
-        current = self._inbound(req.sip_trunk_id)
-        updated = sip.SIPInboundTrunkInfo()
-        action = req.WhichOneof("action")
-        if action == "replace":
-            updated.CopyFrom(req.replace)
-            updated.created_at.CopyFrom(current.created_at)
-        elif action == "update":
-            updated.CopyFrom(current)
-            _apply_inbound_update(updated, req.update)
-        else:
-            raise TwirpFailure("invalid_argument", "no update action (replace or update)")
-        updated.sip_trunk_id = current.sip_trunk_id
-        _stamp(updated)
+        updated = _updated_trunk(
+            self._inbound(req.sip_trunk_id),
+            req.WhichOneof("action"),
+            req.replace,
+            req.update,
+            _apply_inbound_update,
+        )
         self._check_inbound(updated)
         self.inbound_trunks[updated.sip_trunk_id] = updated
         return updated
@@ -168,19 +188,13 @@ class SipState:
     def update_outbound_trunk(
         self, req: sip.UpdateSIPOutboundTrunkRequest
     ) -> sip.SIPOutboundTrunkInfo:
-        current = self._outbound(req.sip_trunk_id)
-        updated = sip.SIPOutboundTrunkInfo()
-        action = req.WhichOneof("action")
-        if action == "replace":
-            updated.CopyFrom(req.replace)
-            updated.created_at.CopyFrom(current.created_at)
-        elif action == "update":
-            updated.CopyFrom(current)
-            _apply_outbound_update(updated, req.update)
-        else:
-            raise TwirpFailure("invalid_argument", "no update action (replace or update)")
-        updated.sip_trunk_id = current.sip_trunk_id
-        _stamp(updated)
+        updated = _updated_trunk(
+            self._outbound(req.sip_trunk_id),
+            req.WhichOneof("action"),
+            req.replace,
+            req.update,
+            _apply_outbound_update,
+        )
         _check_outbound(updated)
         self.outbound_trunks[updated.sip_trunk_id] = updated
         return updated
