@@ -14,16 +14,10 @@ from sim.call import CallResult, run_call
 from sim.profiles import PROFILES
 from sim.scenario import Scenario, load_scenario
 from worker.agent import APOLOGY
-from worker.server import load_vad
 
 pytestmark = pytest.mark.sim
 
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
-
-
-@pytest.fixture(scope="module")
-def vad_model() -> vad.VAD:
-    return load_vad(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 def _scenario(**fields: Any) -> Scenario:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import RunModule
 
 from config import SettingsError, load_settings
 
@@ -71,26 +69,14 @@ def test_invalid_value_names_the_field(
     assert any(problem.startswith(field) for problem, _ in caught.value.problems)
 
 
-def _check(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CALLCENTER_", "LIVEKIT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "config", "check"],
-        env={**clean, "PYTHONPATH": str(ROOT), **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
-
-def test_check_cli_exits_2_naming_every_invalid_field(tmp_path: Path) -> None:
-    result = _check(
-        {
+def test_check_cli_exits_2_naming_every_invalid_field(run_module: RunModule) -> None:
+    result = run_module(
+        "config",
+        "check",
+        env={
             "LIVEKIT_URL": "localhost:7880",
             "CALLCENTER_LATENCY__MAX_ENDPOINTING_DELAY": "-3",
         },
-        tmp_path,
     )
     assert result.returncode == 2
     assert "livekit.url" in result.stderr
@@ -98,8 +84,8 @@ def test_check_cli_exits_2_naming_every_invalid_field(tmp_path: Path) -> None:
     assert "CALLCENTER_LATENCY__MAX_ENDPOINTING_DELAY" in result.stderr
 
 
-def test_check_cli_masks_secrets(tmp_path: Path) -> None:
-    result = _check({"OPENAI_API_KEY": "sk-very-secret-value"}, tmp_path)
+def test_check_cli_masks_secrets(run_module: RunModule) -> None:
+    result = run_module("config", "check", env={"OPENAI_API_KEY": "sk-very-secret-value"})
     assert result.returncode == 0, result.stderr
     assert "sk-very-secret-value" not in result.stdout
     shown = json.loads(result.stdout)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import RunModule
 from livekit import api
 from livekit.protocol import sip
 
@@ -334,7 +333,9 @@ async def test_invalid_file_lists_every_problem_and_touches_nothing(
     assert sim.request_count == 0
 
 
-def test_validate_subprocess_exits_2_on_schema_errors(tmp_path: Path) -> None:
+def test_validate_subprocess_exits_2_on_schema_errors(
+    tmp_path: Path, run_module: RunModule
+) -> None:
     path = _write(
         tmp_path,
         {
@@ -342,14 +343,7 @@ def test_validate_subprocess_exits_2_on_schema_errors(tmp_path: Path) -> None:
             "dispatch_rules": [{"name": "r", "type": "broadcast"}],
         },
     )
-    completed = subprocess.run(
-        [sys.executable, "-m", "dispatch", "--config", str(path), "validate"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    completed = run_module("dispatch", "--config", str(path), "validate", timeout=60)
     assert completed.returncode == 2, completed.stderr
     assert "inbound_trunks[a].krisp: Extra inputs are not permitted" in completed.stderr
     assert "dispatch_rules[r].type: Input should be 'individual', 'direct' or 'callee'" in (

@@ -15,7 +15,6 @@ from livekit.agents import vad
 from config import Settings
 from sim.call import run_call
 from sim.scenario import Scenario
-from worker.server import load_vad
 
 pytestmark = pytest.mark.sim
 
@@ -108,11 +107,6 @@ def all_logs() -> Iterator[_Everything]:
         root.setLevel(previous)
         for name, level in quiet.items():
             logging.getLogger(name).setLevel(level)
-
-
-@pytest.fixture(scope="module")
-def vad_model() -> vad.VAD:
-    return load_vad(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 async def test_planted_secrets_never_leave_the_call(

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, RunModule
 
 pytestmark = pytest.mark.sim
-
-ROOT = Path(__file__).resolve().parents[1]
 
 SCENARIO = """\
 name: cli-one-turn
@@ -28,19 +24,13 @@ turns:
 """
 
 
-def test_call_json_lists_turns_with_the_documented_fields(tmp_path: Path) -> None:
+def test_call_json_lists_turns_with_the_documented_fields(
+    tmp_path: Path, run_module: RunModule
+) -> None:
     path = tmp_path / "one.yaml"
     path.write_text(SCENARIO)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CALLCENTER_", "OPENAI_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "sim", "call", str(path), "--json"],
-        env={**clean, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-    )
+    # The checkout as working directory: the caller-voice cache is shared with the suite.
+    result = run_module("sim", "call", str(path), "--json", cwd=ROOT, timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     (turn,) = json.loads(result.stdout)
     assert turn["caller_text"] == "My order number is 12345."

@@ -9,7 +9,6 @@ from livekit.agents import utils, vad
 from config import Settings, TenantSettings
 from worker.caller import describe_caller, tenant_from_metadata
 from worker.profiles import channel_profile
-from worker.server import load_vad
 from worker.session_factory import build_call
 from worker.turn_judge import TranscriptTurnJudge
 
@@ -20,11 +19,6 @@ KEYS = {"openai_api_key": "k", "deepgram_api_key": "k", "eleven_api_key": "k"}
 
 def _settings(**overrides: object) -> Settings:
     return Settings(_env_file=None, providers=KEYS, **overrides)  # type: ignore[call-arg, arg-type]
-
-
-@pytest.fixture(scope="module")
-def vad_model() -> vad.VAD:
-    return load_vad(_settings())
 
 
 def test_sip_participant_is_a_phone_caller() -> None:
