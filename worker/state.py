@@ -8,6 +8,7 @@ from typing import Any
 from compliance import CallRedactor
 from config import TenantSettings
 from worker.caller import Caller
+from worker.outcome import CallOutcome
 
 __all__ = ["CallState", "ToolInvocation"]
 
@@ -27,3 +28,11 @@ class CallState:
     tenant: TenantSettings
     redactor: CallRedactor
     tool_invocations: list[ToolInvocation] = field(default_factory=list)
+    outcome: CallOutcome | None = None
+    """Set by the first thing that ends the call; the summary reports `error` if unset."""
+
+    def end_with(self, outcome: CallOutcome) -> None:
+        """Record how the call ended; the first cause wins (a hangup after a transfer
+        is still a transfer)."""
+        if self.outcome is None:
+            self.outcome = outcome
