@@ -1,14 +1,14 @@
 """In-memory state of the LiveKit SIP service: trunks, dispatch rules, calls, transfers.
 
-Validation mirrors what the server does cheaply and documents (``livekit/protocol``
-``sip/sip.go``): two inbound trunks may not share a dialed number unless their
-``allowed_numbers`` (caller filters) are both set and disjoint; two dispatch rules may
-not share a (trunk, caller number, PIN) key. Both fail with ``invalid_argument``.
+Trunk and dispatch-rule handling follows the server (``livekit/livekit``
+``pkg/service/sip.go``): each request is validated as ``livekit/protocol``
+``livekit/sip.go`` does, updates apply field by field as there, and every write is
+checked for conflicts with ``sip/sip.go``'s rules (`sim._sip_rules`). Failures are
+``invalid_argument``.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 import string
 import time
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 from livekit.protocol import models, sip
 
+from . import _sip_rules as rules
 from ._livekit_rooms import RoomState
 from ._twirp import TwirpFailure
 
@@ -26,7 +27,6 @@ __all__ = ["DialFailure", "SipState", "new_id"]
 
 _M = TypeVar("_M", bound=Message)
 _ALPHABET = string.ascii_letters + string.digits
-_NUMBER_RE = re.compile(r"^\+?[\d\- ()]+$")
 
 
 def new_id(prefix: str) -> str:
@@ -34,12 +34,7 @@ def new_id(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(12))
 
 
-def normalize_number(number: str) -> str:
-    """The server's own normalisation: strip separators and add a leading ``+``."""
-    if not number or not _NUMBER_RE.match(number):
-        return number
-    number = re.sub(r"[\s\-()]", "", number)
-    return number if number.startswith("+") else "+" + number
+normalize_number = rules.normalize_number
 
 
 @dataclass(frozen=True)
@@ -62,22 +57,31 @@ _Trunk = TypeVar("_Trunk", sip.SIPInboundTrunkInfo, sip.SIPOutboundTrunkInfo)
 
 def _updated_trunk(
     current: _Trunk,
+    request_id: str,
     action: str | None,
     replacement: _Trunk,
     changes: Any,
+    validate: Callable[[_Trunk], None],
     apply_update: Callable[[_Trunk, Any], None],
 ) -> _Trunk:
-    """The trunk after an Update request: ``replace`` swaps it whole (keeping its id and
-    creation time), ``update`` applies the field changes."""
+    """livekit/sip.go ``UpdateSIP*TrunkRequest_{Replace,Update}.ApplyResult``: a
+    replacement keeps only the id (the server stores it as sent, timestamps included);
+    an update applies the field changes to a copy."""
     updated = type(current)()
     if action == "replace":
+        if replacement.sip_trunk_id and replacement.sip_trunk_id != request_id:
+            raise TwirpFailure(
+                "invalid_argument",
+                "trunk id in the info must be empty or match the id in the update",
+            )
+        validate(replacement)
         updated.CopyFrom(replacement)
         updated.created_at.CopyFrom(current.created_at)
     elif action == "update":
         updated.CopyFrom(current)
         apply_update(updated, changes)
     else:
-        raise TwirpFailure("invalid_argument", "no update action (replace or update)")
+        raise TwirpFailure("invalid_argument", "missing or unsupported update action")
     updated.sip_trunk_id = current.sip_trunk_id
     _stamp(updated)
     return updated
@@ -121,25 +125,36 @@ class SipState:
     def create_inbound_trunk(
         self, req: sip.CreateSIPInboundTrunkRequest
     ) -> sip.SIPInboundTrunkInfo:
-        trunk = sip.SIPInboundTrunkInfo()
-        trunk.CopyFrom(req.trunk)
+        # pkg/service/sip.go CreateSIPInboundTrunk: validate the request, check conflicts
+        # with the id still empty (printed "<new>"), then assign the id.
+        if not req.HasField("trunk"):
+            raise TwirpFailure("invalid_argument", "missing trunk")
+        if req.trunk.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk id must not be set")
+        trunk = _copy(req.trunk)
+        rules.validate_inbound_trunk(trunk)
+        rules.validate_inbound_trunks([*self.inbound_trunks.values(), trunk])
         trunk.sip_trunk_id = new_id("ST_")
         _stamp(trunk, created=True)
-        self._check_inbound(trunk)
         self.inbound_trunks[trunk.sip_trunk_id] = trunk
         return trunk
 
     def update_inbound_trunk(
         self, req: sip.UpdateSIPInboundTrunkRequest
     ) -> sip.SIPInboundTrunkInfo:
+        if not req.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk id must be set")
         updated = _updated_trunk(
             self._inbound(req.sip_trunk_id),
+            req.sip_trunk_id,
             req.WhichOneof("action"),
             req.replace,
             req.update,
-            _apply_inbound_update,
+            rules.validate_inbound_trunk,
+            rules.apply_inbound_update,
         )
-        self._check_inbound(updated)
+        others = [t for i, t in self.inbound_trunks.items() if i != updated.sip_trunk_id]
+        rules.validate_inbound_trunks([*others, updated])
         self.inbound_trunks[updated.sip_trunk_id] = updated
         return updated
 
@@ -167,35 +182,37 @@ class SipState:
             raise TwirpFailure("not_found", f"inbound SIP trunk {trunk_id!r} not found")
         return trunk
 
-    def _check_inbound(self, trunk: sip.SIPInboundTrunkInfo) -> None:
-        _check_addresses(trunk.allowed_addresses)
-        others = [t for i, t in self.inbound_trunks.items() if i != trunk.sip_trunk_id]
-        _validate_inbound_trunks([*others, trunk])
-
     # -- outbound trunks ------------------------------------------------------------
 
     def create_outbound_trunk(
         self, req: sip.CreateSIPOutboundTrunkRequest
     ) -> sip.SIPOutboundTrunkInfo:
-        trunk = sip.SIPOutboundTrunkInfo()
-        trunk.CopyFrom(req.trunk)
+        # pkg/service/sip.go CreateSIPOutboundTrunk: no conflict check for outbound.
+        if not req.HasField("trunk"):
+            raise TwirpFailure("invalid_argument", "missing trunk")
+        if req.trunk.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk id must not be set")
+        trunk = _copy(req.trunk)
+        rules.validate_outbound_trunk(trunk)
         trunk.sip_trunk_id = new_id("ST_")
         _stamp(trunk, created=True)
-        _check_outbound(trunk)
         self.outbound_trunks[trunk.sip_trunk_id] = trunk
         return trunk
 
     def update_outbound_trunk(
         self, req: sip.UpdateSIPOutboundTrunkRequest
     ) -> sip.SIPOutboundTrunkInfo:
+        if not req.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk id must be set")
         updated = _updated_trunk(
             self._outbound(req.sip_trunk_id),
+            req.sip_trunk_id,
             req.WhichOneof("action"),
             req.replace,
             req.update,
-            _apply_outbound_update,
+            rules.validate_outbound_trunk,
+            rules.apply_outbound_update,
         )
-        _check_outbound(updated)
         self.outbound_trunks[updated.sip_trunk_id] = updated
         return updated
 
@@ -209,8 +226,10 @@ class SipState:
     ) -> sip.ListSIPOutboundTrunkResponse:
         items = _select(self.outbound_trunks, req.trunk_ids, sip.SIPOutboundTrunkInfo)
         if req.numbers:
-            wanted = {normalize_number(n) for n in req.numbers}
-            items = [t for t in items if wanted & {normalize_number(n) for n in t.numbers}]
+            # livekit/sip.go ListSIPOutboundTrunkRequest.Filter: exact strings, and a
+            # trunk without numbers always passes.
+            wanted = set(req.numbers)
+            items = [t for t in items if not t.numbers or wanted & set(t.numbers)]
         return sip.ListSIPOutboundTrunkResponse(items=items)
 
     def _outbound(self, trunk_id: str) -> sip.SIPOutboundTrunkInfo:
@@ -220,15 +239,13 @@ class SipState:
         return trunk
 
     def delete_trunk(self, req: sip.DeleteSIPTrunkRequest) -> sip.SIPTrunkInfo:
-        kind = sip.SIPTrunkInfo.TrunkKind
-        if (inbound := self.inbound_trunks.pop(req.sip_trunk_id, None)) is not None:
-            return sip.SIPTrunkInfo(
-                sip_trunk_id=inbound.sip_trunk_id, kind=kind.TRUNK_INBOUND, name=inbound.name
-            )
-        if (outbound := self.outbound_trunks.pop(req.sip_trunk_id, None)) is not None:
-            return sip.SIPTrunkInfo(
-                sip_trunk_id=outbound.sip_trunk_id, kind=kind.TRUNK_OUTBOUND, name=outbound.name
-            )
+        # pkg/service/sip.go DeleteSIPTrunk answers with the id alone.
+        if not req.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk ID is required")
+        if self.inbound_trunks.pop(req.sip_trunk_id, None) is not None:
+            return sip.SIPTrunkInfo(sip_trunk_id=req.sip_trunk_id)
+        if self.outbound_trunks.pop(req.sip_trunk_id, None) is not None:
+            return sip.SIPTrunkInfo(sip_trunk_id=req.sip_trunk_id)
         raise TwirpFailure("not_found", f"SIP trunk {req.sip_trunk_id!r} not found")
 
     # -- dispatch rules -------------------------------------------------------------
@@ -236,9 +253,14 @@ class SipState:
     def create_dispatch_rule(
         self, req: sip.CreateSIPDispatchRuleRequest
     ) -> sip.SIPDispatchRuleInfo:
+        # pkg/service/sip.go CreateSIPDispatchRule: upgrade media, validate, check
+        # conflicts with the id empty, then assign it.
         rule = sip.SIPDispatchRuleInfo()
         if req.HasField("dispatch_rule"):
+            if req.dispatch_rule.sip_dispatch_rule_id:
+                raise TwirpFailure("invalid_argument", "rule id must not be set")
             rule.CopyFrom(req.dispatch_rule)
+            rules.upgrade_media(rule)
         else:
             # The deprecated flat fields, still accepted by the server.
             rule.rule.CopyFrom(req.rule)
@@ -251,15 +273,18 @@ class SipState:
             rule.room_preset = req.room_preset
             if req.HasField("room_config"):
                 rule.room_config.CopyFrom(req.room_config)
+        rules.validate_dispatch_rule(rule)
+        rules.validate_dispatch_rules([*self.dispatch_rules.values(), rule])
         rule.sip_dispatch_rule_id = new_id("SDR_")
         _stamp(rule, created=True)
-        self._check_rule(rule)
         self.dispatch_rules[rule.sip_dispatch_rule_id] = rule
         return rule
 
     def update_dispatch_rule(
         self, req: sip.UpdateSIPDispatchRuleRequest
     ) -> sip.SIPDispatchRuleInfo:
+        if not req.sip_dispatch_rule_id:
+            raise TwirpFailure("invalid_argument", "rule id must be set")
         current = self.dispatch_rules.get(req.sip_dispatch_rule_id)
         if current is None:
             raise TwirpFailure(
@@ -267,17 +292,25 @@ class SipState:
             )
         updated = sip.SIPDispatchRuleInfo()
         action = req.WhichOneof("action")
+        # livekit/sip.go UpdateSIPDispatchRuleRequest_{Replace,Update}.Apply
         if action == "replace":
+            if req.replace.sip_dispatch_rule_id not in ("", req.sip_dispatch_rule_id):
+                raise TwirpFailure(
+                    "invalid_argument",
+                    "rule id in the info must be empty or match the id in the update",
+                )
+            rules.validate_dispatch_rule(req.replace)
             updated.CopyFrom(req.replace)
             updated.created_at.CopyFrom(current.created_at)
         elif action == "update":
             updated.CopyFrom(current)
-            _apply_rule_update(updated, req.update)
+            rules.apply_dispatch_rule_update(updated, req.update)
         else:
-            raise TwirpFailure("invalid_argument", "no update action (replace or update)")
+            raise TwirpFailure("invalid_argument", "missing or unsupported update action")
         updated.sip_dispatch_rule_id = current.sip_dispatch_rule_id
         _stamp(updated)
-        self._check_rule(updated)
+        others = [r for i, r in self.dispatch_rules.items() if i != updated.sip_dispatch_rule_id]
+        rules.validate_dispatch_rules([*others, updated])
         self.dispatch_rules[updated.sip_dispatch_rule_id] = updated
         return updated
 
@@ -299,12 +332,6 @@ class SipState:
                 "not_found", f"SIP dispatch rule {req.sip_dispatch_rule_id!r} not found"
             )
         return rule
-
-    def _check_rule(self, rule: sip.SIPDispatchRuleInfo) -> None:
-        if rule.rule.WhichOneof("rule") is None:
-            raise TwirpFailure("invalid_argument", "dispatch rule has no rule type")
-        others = [r for i, r in self.dispatch_rules.items() if i != rule.sip_dispatch_rule_id]
-        _validate_dispatch_rules([*others, rule])
 
     # -- calls ----------------------------------------------------------------------
 
@@ -416,142 +443,3 @@ def _select(items: Mapping[str, _M], ids: Iterable[str], empty: Callable[[], _M]
         return list(items.values())
     # The server keeps the requested order; a missing id yields an empty item there.
     return [items[i] if i in items else empty() for i in wanted]
-
-
-def _apply_list(target: list[str], update: models.ListUpdate) -> list[str]:
-    result = [] if update.clear else list(target)
-    if update.set:
-        result = list(update.set)
-    for item in update.add:
-        if item not in result:
-            result.append(item)
-    return [item for item in result if item not in set(update.remove)]
-
-
-def _replace_list(container: object, values: list[str]) -> None:
-    del container[:]  # type: ignore[attr-defined]
-    container.extend(values)  # type: ignore[attr-defined]
-
-
-def _apply_inbound_update(
-    trunk: sip.SIPInboundTrunkInfo, update: sip.SIPInboundTrunkUpdate
-) -> None:
-    for name in ("numbers", "allowed_addresses", "allowed_numbers"):
-        if update.HasField(name):
-            container = getattr(trunk, name)
-            _replace_list(container, _apply_list(list(container), getattr(update, name)))
-    for name in ("auth_username", "auth_password", "auth_realm", "name", "metadata"):
-        if update.HasField(name):
-            setattr(trunk, name, getattr(update, name))
-    if update.HasField("media_encryption"):
-        trunk.media_encryption = update.media_encryption
-    if update.HasField("media"):
-        trunk.media.CopyFrom(update.media)
-
-
-def _apply_outbound_update(
-    trunk: sip.SIPOutboundTrunkInfo, update: sip.SIPOutboundTrunkUpdate
-) -> None:
-    if update.HasField("numbers"):
-        _replace_list(trunk.numbers, _apply_list(list(trunk.numbers), update.numbers))
-    for name in (
-        "address",
-        "destination_country",
-        "auth_username",
-        "auth_password",
-        "name",
-        "metadata",
-        "from_host",
-    ):
-        if update.HasField(name):
-            setattr(trunk, name, getattr(update, name))
-    if update.HasField("transport"):
-        trunk.transport = update.transport
-    if update.HasField("media_encryption"):
-        trunk.media_encryption = update.media_encryption
-    if update.HasField("media"):
-        trunk.media.CopyFrom(update.media)
-
-
-def _apply_rule_update(rule: sip.SIPDispatchRuleInfo, update: sip.SIPDispatchRuleUpdate) -> None:
-    if update.HasField("trunk_ids"):
-        _replace_list(rule.trunk_ids, _apply_list(list(rule.trunk_ids), update.trunk_ids))
-    if update.HasField("rule"):
-        rule.rule.CopyFrom(update.rule)
-    if update.HasField("name"):
-        rule.name = update.name
-    if update.HasField("metadata"):
-        rule.metadata = update.metadata
-    if update.attributes:
-        rule.attributes.clear()
-        rule.attributes.update(update.attributes)
-    if update.HasField("media_encryption"):
-        rule.media_encryption = update.media_encryption
-    if update.HasField("media"):
-        rule.media.CopyFrom(update.media)
-
-
-def _check_addresses(addresses: Iterable[str]) -> None:
-    for address in addresses:
-        if any(c in address for c in "()+*;, \t\n\r") or "://" in address:
-            raise TwirpFailure("invalid_argument", f"invalid allowed address {address!r}")
-
-
-def _check_outbound(trunk: sip.SIPOutboundTrunkInfo) -> None:
-    if not trunk.address:
-        raise TwirpFailure("invalid_argument", "no outbound address specified")
-    if trunk.address.startswith(("sip:", "sips:")) or "://" in trunk.address:
-        raise TwirpFailure("invalid_argument", "address must be a host, not a SIP URI")
-    if not trunk.numbers:
-        raise TwirpFailure("invalid_argument", "no trunk numbers specified")
-
-
-def _print_id(item_id: str) -> str:
-    return item_id or "<new>"
-
-
-def _validate_inbound_trunks(trunks: Iterable[sip.SIPInboundTrunkInfo]) -> None:
-    # Keyed by dialed number, then by allowed caller number ("" = any), as the server does.
-    seen: dict[str, dict[str, sip.SIPInboundTrunkInfo]] = {}
-    for trunk in trunks:
-        for number in [normalize_number(n) for n in trunk.numbers] or [""]:
-            by_caller = seen.setdefault(number, {})
-            for caller in [normalize_number(n) for n in trunk.allowed_numbers] or [""]:
-                other = by_caller.get(caller)
-                if other is not None:
-                    raise TwirpFailure(
-                        "invalid_argument",
-                        f"Conflicting inbound SIP Trunks: {_print_id(trunk.sip_trunk_id)!r} and "
-                        f"{_print_id(other.sip_trunk_id)!r}, using the same number "
-                        f"{number or '<any>'!r} and allowed number {caller or '<any>'!r}",
-                    )
-                by_caller[caller] = trunk
-
-
-def _rule_pin(rule: sip.SIPDispatchRuleInfo) -> str:
-    kind = rule.rule.WhichOneof("rule")
-    if kind == "dispatch_rule_direct":
-        return rule.rule.dispatch_rule_direct.pin
-    if kind == "dispatch_rule_individual":
-        return rule.rule.dispatch_rule_individual.pin
-    if kind == "dispatch_rule_callee":
-        return rule.rule.dispatch_rule_callee.pin
-    return ""
-
-
-def _validate_dispatch_rules(rules: Iterable[sip.SIPDispatchRuleInfo]) -> None:
-    seen: dict[tuple[str, str, str], sip.SIPDispatchRuleInfo] = {}
-    for rule in rules:
-        pin = _rule_pin(rule)
-        for trunk in list(rule.trunk_ids) or [""]:
-            for number in [normalize_number(n) for n in rule.inbound_numbers] or [""]:
-                key = (pin, trunk, number)
-                other = seen.get(key)
-                if other is not None:
-                    raise TwirpFailure(
-                        "invalid_argument",
-                        "Conflicting SIP Dispatch Rules: same Trunk+Number+PIN combination for "
-                        f"{_print_id(rule.sip_dispatch_rule_id)!r} and "
-                        f"{_print_id(other.sip_dispatch_rule_id)!r}",
-                    )
-                seen[key] = rule

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -94,7 +95,8 @@ async def test_inbound_trunk_round_trip(sim: LiveKitTwirpSim, lkapi: api.LiveKit
     deleted = await lkapi.sip.delete_trunk(
         api.DeleteSIPTrunkRequest(sip_trunk_id=created.sip_trunk_id)
     )
-    assert deleted.kind == sip.SIPTrunkInfo.TrunkKind.TRUNK_INBOUND
+    # pkg/service/sip.go DeleteSIPTrunk answers with the id alone.
+    assert deleted == sip.SIPTrunkInfo(sip_trunk_id=created.sip_trunk_id)
     assert sim.inbound_trunks == {}
     assert [c.method for c in sim.calls] == [
         "CreateSIPInboundTrunk",
@@ -182,7 +184,7 @@ async def test_dispatch_rule_round_trip_and_conflict(
             )
         )
     assert conflict.value.code == "invalid_argument"
-    assert "Trunk+Number+PIN" in conflict.value.message
+    assert "same trunk, inbound number, number, and PIN" in conflict.value.message
 
     # A PIN makes a different key.
     pinned = await lkapi.sip.create_dispatch_rule(
@@ -424,3 +426,249 @@ async def test_slow_start_fault_delays_but_succeeds(
     started = loop.time()
     await lkapi.sip.list_inbound_trunk(api.ListSIPInboundTrunkRequest())
     assert loop.time() - started >= 0.2
+
+
+# -- the protocol's own rules ----------------------------------------------------------
+# Cases from livekit/protocol sip/sip_test.go (TestSIPValidateDispatchRules,
+# TestSIPValidateTrunks*, TestNormalizeNumber) and livekit/sip.go, driven through the
+# wire: the simulator must accept what LiveKit accepts and refuse what it refuses.
+
+N1, N2 = "1111 1111", "2222 2222"
+
+
+def _direct(room_name: str, pin: str = "", **fields: Any) -> sip.SIPDispatchRuleInfo:
+    return sip.SIPDispatchRuleInfo(
+        rule=sip.SIPDispatchRule(
+            dispatch_rule_direct=sip.SIPDispatchRuleDirect(room_name=room_name, pin=pin)
+        ),
+        **fields,
+    )
+
+
+def _individual(prefix: str, pin: str = "", **fields: Any) -> sip.SIPDispatchRuleInfo:
+    return sip.SIPDispatchRuleInfo(
+        rule=sip.SIPDispatchRule(
+            dispatch_rule_individual=sip.SIPDispatchRuleIndividual(room_prefix=prefix, pin=pin)
+        ),
+        **fields,
+    )
+
+
+RULE_CASES: list[tuple[str, list[sip.SIPDispatchRuleInfo], bool]] = [
+    (
+        "direct pin/conflict",
+        [
+            _direct("sip1", "123", trunk_ids=["aaa"]),
+            _direct("sip2", "123", trunk_ids=["aaa", "bbb"]),
+        ],
+        False,
+    ),
+    (
+        "direct pin/no conflict on different trunk",
+        [_direct("sip1", "123", trunk_ids=["aaa"]), _direct("sip2", "123", trunk_ids=["bbb"])],
+        True,
+    ),
+    (
+        "direct pin/default and specific",
+        [_direct("sip1", "123"), _direct("sip2", "123", trunk_ids=["aaa"])],
+        True,
+    ),
+    ("direct/multiple defaults", [_direct("sip1"), _direct("sip2")], False),
+    (
+        "direct/inbound number specific",
+        [_direct("sip1"), _direct("sip2", inbound_numbers=[N1])],
+        True,
+    ),
+    (
+        "direct/inbound number specific conflict",
+        [_direct("sip1", inbound_numbers=[N1]), _direct("sip2", inbound_numbers=[N1, N2])],
+        False,
+    ),
+    ("direct vs individual/open", [_individual("pref_"), _direct("sip")], False),
+    ("direct vs individual/priority", [_individual("pref_", "123"), _direct("sip", "456")], True),
+    ("direct/number specific", [_direct("sip_1"), _direct("sip_2", numbers=[N2])], True),
+    (
+        "direct/number specific conflict",
+        [_direct("sip_1", numbers=[N1]), _direct("sip_2", numbers=[N1, N2])],
+        False,
+    ),
+    (
+        "direct/number + inbound number specific conflict",
+        [
+            _direct("sip_1", numbers=[N1], inbound_numbers=[N1]),
+            _direct("sip_2", numbers=[N1, N2], inbound_numbers=[N1]),
+        ],
+        False,
+    ),
+    # The case: one trunk, one rule per dialed number.
+    (
+        "one trunk, one rule per dialed number",
+        [
+            _direct("sales", trunk_ids=["aaa"], numbers=[N1]),
+            _direct("support", trunk_ids=["aaa"], numbers=[N2]),
+        ],
+        True,
+    ),
+    (
+        "dialed numbers compare normalised",
+        [_direct("a", numbers=["+" + N1]), _direct("b", numbers=[N1])],
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rules", "valid"), [(r, v) for _, r, v in RULE_CASES], ids=[n for n, _, _ in RULE_CASES]
+)
+async def test_dispatch_rule_conflicts_follow_the_protocol(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI, rules: list[sip.SIPDispatchRuleInfo], valid: bool
+) -> None:
+    first, second = rules
+    await lkapi.sip.create_dispatch_rule(api.CreateSIPDispatchRuleRequest(dispatch_rule=first))
+    if valid:
+        await lkapi.sip.create_dispatch_rule(api.CreateSIPDispatchRuleRequest(dispatch_rule=second))
+        assert len(sim.dispatch_rules) == 2
+        return
+    with pytest.raises(api.TwirpError) as refused:
+        await lkapi.sip.create_dispatch_rule(api.CreateSIPDispatchRuleRequest(dispatch_rule=second))
+    assert refused.value.code == "invalid_argument"
+    assert len(sim.dispatch_rules) == 1
+
+
+TRUNK_CASES: list[tuple[str, list[dict[str, Any]], bool]] = [
+    ("many matches", [{"numbers": [N2]}, {"numbers": [N2]}], False),
+    ("multiple defaults", [{"auth_username": "a"}, {"auth_username": "b"}], False),
+    ("different Numbers forms", [{"numbers": ["+" + N2]}, {"numbers": [N2]}], False),
+    (
+        "different AllowedNumbers forms",
+        [
+            {"numbers": [N2], "allowed_numbers": ["+" + N1]},
+            {"numbers": [N2], "allowed_numbers": [N1]},
+        ],
+        False,
+    ),
+    (
+        "a caller filter never collides with no filter",
+        [{"numbers": [N2]}, {"numbers": [N2], "allowed_numbers": [N1]}],
+        True,
+    ),
+    (
+        "addresses do not separate",
+        [
+            {"numbers": [N2], "allowed_addresses": ["10.0.0.1"]},
+            {"numbers": [N2], "allowed_addresses": ["10.0.0.2"]},
+        ],
+        False,
+    ),
+    ("a SIP user name is a number", [{"numbers": ["sales"]}, {"numbers": ["support"]}], True),
+]
+
+
+@pytest.mark.parametrize(
+    ("trunks", "valid"), [(t, v) for _, t, v in TRUNK_CASES], ids=[n for n, _, _ in TRUNK_CASES]
+)
+async def test_inbound_trunk_conflicts_follow_the_protocol(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI, trunks: list[dict[str, Any]], valid: bool
+) -> None:
+    first, second = (api.SIPInboundTrunkInfo(**t) for t in trunks)
+    await lkapi.sip.create_inbound_trunk(api.CreateSIPInboundTrunkRequest(trunk=first))
+    if valid:
+        await lkapi.sip.create_inbound_trunk(api.CreateSIPInboundTrunkRequest(trunk=second))
+        return
+    with pytest.raises(api.TwirpError) as refused:
+        await lkapi.sip.create_inbound_trunk(api.CreateSIPInboundTrunkRequest(trunk=second))
+    assert refused.value.code == "invalid_argument"
+    assert "Conflicting inbound SIP Trunks" in refused.value.message
+    assert len(sim.inbound_trunks) == 1
+
+
+INVALID_TRUNKS: list[tuple[str, sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo, str]] = [
+    ("open inbound trunk", sip.SIPInboundTrunkInfo(name="open"), "for security"),
+    (
+        "forbidden header",
+        sip.SIPInboundTrunkInfo(numbers=[N1], headers={"Contact": "x"}),
+        "not supported",
+    ),
+    (
+        "header name with a space",
+        sip.SIPInboundTrunkInfo(numbers=[N1], headers_to_attributes={"X Bad": "a"}),
+        "invalid characters",
+    ),
+    (
+        "transport in the address",
+        sip.SIPOutboundTrunkInfo(address="sip.example.com;transport=tcp", numbers=[N1]),
+        "transport parameter",
+    ),
+    (
+        "SIP URI as address",
+        sip.SIPOutboundTrunkInfo(address="sip:carrier.example.com", numbers=[N1]),
+        "not SIP URI",
+    ),
+    (
+        "outbound without numbers",
+        sip.SIPOutboundTrunkInfo(address="carrier.example.com"),
+        "no trunk numbers",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("trunk", "message"),
+    [(t, m) for _, t, m in INVALID_TRUNKS],
+    ids=[n for n, _, _ in INVALID_TRUNKS],
+)
+async def test_trunk_validation_follows_the_protocol(
+    sim: LiveKitTwirpSim,
+    lkapi: api.LiveKitAPI,
+    trunk: sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo,
+    message: str,
+) -> None:
+    create = (
+        lkapi.sip.create_inbound_trunk(api.CreateSIPInboundTrunkRequest(trunk=trunk))
+        if isinstance(trunk, sip.SIPInboundTrunkInfo)
+        else lkapi.sip.create_outbound_trunk(api.CreateSIPOutboundTrunkRequest(trunk=trunk))
+    )
+    with pytest.raises(api.TwirpError) as refused:
+        await create
+    assert refused.value.code == "invalid_argument"
+    assert message in refused.value.message
+    assert sim.inbound_trunks == {} and sim.outbound_trunks == {}
+
+
+async def test_field_updates_follow_the_protocol(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    # livekit/sip.go SIPDispatchRuleUpdate.Apply touches only the fields it carries;
+    # attributes are a diff where "" deletes (livekit/types.go applyMapDiff).
+    rule = _individual(
+        "call-",
+        trunk_ids=["aaa"],
+        room_preset="cloud-preset",
+        krisp_enabled=True,
+        attributes={"keep": "1", "drop": "2"},
+    )
+    rule.room_config.metadata = "room-meta"
+    created = await lkapi.sip.create_dispatch_rule(
+        api.CreateSIPDispatchRuleRequest(dispatch_rule=rule)
+    )
+    updated = await lkapi.sip.update_dispatch_rule_fields(
+        created.sip_dispatch_rule_id,
+        attributes={"drop": "", "new": "3"},
+        trunk_ids=models.ListUpdate(add=["bbb"], remove=["aaa"]),
+    )
+    assert dict(updated.attributes) == {"keep": "1", "new": "3"}
+    assert list(updated.trunk_ids) == ["bbb"]
+    assert (updated.room_preset, updated.krisp_enabled) == ("cloud-preset", True)
+    assert updated.room_config.metadata == "room-meta"
+
+    # livekit/types.go ListUpdate.Validate: an empty update is refused.
+    trunk = await lkapi.sip.create_inbound_trunk(_inbound("t", [N1], krisp_enabled=True))
+    with pytest.raises(api.TwirpError) as empty:
+        await lkapi.sip.update_inbound_trunk_fields(trunk.sip_trunk_id, numbers=[])
+    assert "unsupported list update operation" in empty.value.message
+    # A replacement is validated whole: one without numbers, auth or addresses is open.
+    with pytest.raises(api.TwirpError) as opened:
+        await lkapi.sip.update_inbound_trunk(trunk.sip_trunk_id, api.SIPInboundTrunkInfo(name="t"))
+    assert "for security" in opened.value.message
+    kept = sim.inbound_trunks[trunk.sip_trunk_id]
+    assert kept.krisp_enabled and list(kept.numbers) == [N1]
