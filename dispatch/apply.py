@@ -1,5 +1,9 @@
 """Apply a plan, one write at a time, stopping at the first failure.
 
+Every kind goes through the same path (`dispatch.kinds.KINDS`): a create sends the
+built object, an update sends either the field-level update or a replacement built
+from the server's object as the plan read it, a delete sends the id.
+
 A stopped sync leaves the server in a state the next ``plan`` reads correctly: every
 object is found again by name and marker, so re-running converges. Nothing is rolled
 back; undoing half a change is its own risk, and the report says exactly what landed.
@@ -15,11 +19,11 @@ import structlog
 from google.protobuf.message import DecodeError
 from livekit import api
 
-from dispatch import canonical
 from dispatch.diff import Change, Plan
+from dispatch.kinds import KINDS, field_level_update, object_id
 from dispatch.state import bounded
 
-__all__ = ["SyncResult", "apply_plan"]
+__all__ = ["SyncResult", "apply_plan", "describe_error"]
 
 log = structlog.get_logger()
 
@@ -51,63 +55,38 @@ def describe_error(error: BaseException) -> str:
 async def _write(
     lkapi: api.LiveKitAPI,
     change: Change,
+    stack: str,
     trunk_ids: dict[str, str],
     passwords: Mapping[tuple[str, str], str],
     call_timeout: float,
 ) -> str:
-    sip = lkapi.sip
-    desired = change.desired or {}
-    password = passwords.get((change.kind, change.name))
+    spec = KINDS[change.kind]
     if change.action == "delete":
         assert change.object_id is not None
-        if change.kind == "dispatch_rule":
-            await bounded(
-                sip.delete_dispatch_rule(
-                    api.DeleteSIPDispatchRuleRequest(sip_dispatch_rule_id=change.object_id)
-                ),
-                call_timeout,
-            )
-        else:
-            await bounded(
-                sip.delete_trunk(api.DeleteSIPTrunkRequest(sip_trunk_id=change.object_id)),
-                call_timeout,
-            )
+        await bounded(spec.delete(lkapi.sip, change.object_id), call_timeout)
         return change.object_id
-    if change.kind == "inbound_trunk":
-        inbound = canonical.to_inbound(change.name, desired, password)
-        if change.action == "create":
-            created = await bounded(
-                sip.create_inbound_trunk(api.CreateSIPInboundTrunkRequest(trunk=inbound)),
-                call_timeout,
-            )
-        else:
-            assert change.object_id is not None
-            created = await bounded(
-                sip.update_inbound_trunk(change.object_id, inbound), call_timeout
-            )
-        trunk_ids[change.name] = created.sip_trunk_id
-        return created.sip_trunk_id
-    if change.kind == "outbound_trunk":
-        outbound = canonical.to_outbound(change.name, desired, password)
-        if change.action == "create":
-            out = await bounded(
-                sip.create_outbound_trunk(api.CreateSIPOutboundTrunkRequest(trunk=outbound)),
-                call_timeout,
-            )
-        else:
-            assert change.object_id is not None
-            out = await bounded(sip.update_outbound_trunk(change.object_id, outbound), call_timeout)
-        return out.sip_trunk_id
-    rule = canonical.to_rule(change.name, desired, trunk_ids)
+    assert change.desired is not None
+    message = spec.build(change.name, change.desired, trunk_ids, stack, change.base)
+    if change.kind != "dispatch_rule":
+        message.auth_password = passwords.get((change.kind, change.name), "")
     if change.action == "create":
-        written = await bounded(
-            sip.create_dispatch_rule(api.CreateSIPDispatchRuleRequest(dispatch_rule=rule)),
-            call_timeout,
-        )
+        written = await bounded(spec.create(lkapi.sip, message), call_timeout)
     else:
         assert change.object_id is not None
-        written = await bounded(sip.update_dispatch_rule(change.object_id, rule), call_timeout)
-    return written.sip_dispatch_rule_id
+        assert change.base is not None
+        arguments = None
+        if change.method == "fields":
+            changed = {f.field.split(".")[0] for f in change.fields}
+            arguments = field_level_update(spec, changed, message, change.base)
+        if arguments is not None:
+            call = spec.update_fields(lkapi.sip, change.object_id, arguments)
+        else:
+            call = spec.replace(lkapi.sip, change.object_id, message)
+        written = await bounded(call, call_timeout)
+    written_id = object_id(written)
+    if change.kind == "inbound_trunk":
+        trunk_ids[change.name] = written_id
+    return written_id
 
 
 async def apply_plan(
@@ -129,7 +108,7 @@ async def apply_plan(
     trunk_ids = dict(plan.trunk_ids)
     for position, change in enumerate(plan.changes):
         try:
-            object_id = await _write(lkapi, change, trunk_ids, passwords, call_timeout)
+            written_id = await _write(lkapi, change, plan.stack, trunk_ids, passwords, call_timeout)
         except (api.TwirpError, aiohttp.ClientError, TimeoutError, DecodeError) as error:
             result.failed = change
             result.error = describe_error(error)
@@ -142,12 +121,12 @@ async def apply_plan(
                 error=result.error,
             )
             return result
-        result.applied.append((change, object_id))
+        result.applied.append((change, written_id))
         log.info(
             "dispatch.sync.applied",
             action=change.action,
             kind=change.kind,
             name=change.name,
-            object_id=object_id,
+            object_id=written_id,
         )
     return result

@@ -3,7 +3,10 @@
 Each object becomes a flat mapping of field -> JSON-able value in which list order,
 number formatting and empty-vs-unset no longer matter, so a diff is a dict comparison.
 The same form converts back into the protobuf message the API takes, and into a file
-entry for ``export``.
+entry for ``export``. Converting back starts from the server's current message when
+there is one, so every field the file does not model (``room_preset``, the rest of
+``room_config``, a rule's ``krisp_enabled``, ``media``...) is carried through an update
+unchanged.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from google.protobuf.duration_pb2 import Duration
 from livekit.protocol import agent_dispatch, room, sip
@@ -25,6 +28,7 @@ from dispatch.model import (
 from dispatch.numbers import normalize_all
 
 __all__ = [
+    "HIDDEN_FIELDS",
     "MANAGED_BY",
     "SECRET_FIELDS",
     "Fields",
@@ -36,6 +40,7 @@ __all__ = [
     "inbound_fields",
     "outbound_fields",
     "parse_metadata",
+    "rule_body",
     "rule_fields",
     "to_inbound",
     "to_outbound",
@@ -44,12 +49,16 @@ __all__ = [
 
 Kind = Literal["inbound_trunk", "outbound_trunk", "dispatch_rule"]
 Fields = dict[str, Any]
+_Info = TypeVar("_Info", sip.SIPInboundTrunkInfo, sip.SIPOutboundTrunkInfo, sip.SIPDispatchRuleInfo)
 
 MANAGED_BY = "callcenter-dispatch"
 """The ``managed_by`` value in metadata that marks an object as ours."""
 
 SECRET_FIELDS = frozenset({"auth_password"})
 """Compared by keyed hash; shown only as ``(changed)``."""
+
+HIDDEN_FIELDS = SECRET_FIELDS | {"pin"}
+"""Never printed in a plan: only ``(set)``, ``(changed)`` or ``(removed)``."""
 
 _ENCRYPTION = {0: "disable", 1: "allow", 2: "require"}
 _TRANSPORT = {0: "auto", 1: "udp", 2: "tcp", 3: "tls"}
@@ -100,11 +109,18 @@ class ServerMetadata:
         user: the metadata the file declares (reserved keys removed).
         managed: whether ``managed_by`` marks the object as this tool's.
         bookkeeping: what the tool stored for itself (password env name and hash).
+        stack: the stack that owns it ("" for an object marked before stacks existed).
+        raw: the metadata string as the server holds it.
     """
 
     user: dict[str, Any]
     managed: bool
     bookkeeping: dict[str, Any]
+    stack: str = ""
+    raw: str = ""
+
+    def owned_by(self, stack: str) -> bool:
+        return self.managed and self.stack == stack
 
 
 def parse_metadata(raw: str) -> ServerMetadata:
@@ -112,16 +128,23 @@ def parse_metadata(raw: str) -> ServerMetadata:
         return ServerMetadata({}, False, {})
     value = _json_value(raw)
     if not isinstance(value, dict):
-        # Not ours (we always write a JSON object); keep the text for export.
-        return ServerMetadata({"text": raw}, False, {})
+        # Not ours (we always write a JSON object).
+        return ServerMetadata({}, False, {}, raw=raw)
     managed = value.get("managed_by") == MANAGED_BY
     book = value.get("dispatch") if managed else None
+    stack = value.get("stack") if managed else None
     user = {k: v for k, v in value.items() if not (managed and k in RESERVED_METADATA_KEYS)}
-    return ServerMetadata(user, managed, book if isinstance(book, dict) else {})
+    return ServerMetadata(
+        user,
+        managed,
+        book if isinstance(book, dict) else {},
+        stack if isinstance(stack, str) else "",
+        raw,
+    )
 
 
-def managed_metadata(user: Mapping[str, Any], bookkeeping: Mapping[str, Any]) -> str:
-    body: dict[str, Any] = {**user, "managed_by": MANAGED_BY}
+def managed_metadata(user: Mapping[str, Any], stack: str, bookkeeping: Mapping[str, Any]) -> str:
+    body: dict[str, Any] = {**user, "managed_by": MANAGED_BY, "stack": stack}
     if bookkeeping:
         body["dispatch"] = dict(bookkeeping)
     return json.dumps(body, sort_keys=True, separators=(",", ":"))
@@ -175,9 +198,7 @@ def _randomize(rule_type: str, value: bool | None) -> bool | None:
 
 
 def _agents(agents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(
-        agents, key=lambda a: (a["agent_name"], json.dumps(a["metadata"], sort_keys=True))
-    )
+    return sorted(agents, key=lambda a: json.dumps(a, sort_keys=True))
 
 
 def rule_fields(spec: RuleSpec, region: str) -> Fields:
@@ -196,7 +217,11 @@ def rule_fields(spec: RuleSpec, region: str) -> Fields:
         "room_config": {
             "agents": _agents(
                 [
-                    {"agent_name": a.agent_name, "metadata": _json_value(a.metadata) or {}}
+                    {
+                        "agent_name": a.agent_name,
+                        "metadata": _json_value(a.metadata) or {},
+                        "attributes": dict(a.attributes),
+                    }
                     for a in spec.room_config.agents
                 ]
             ),
@@ -218,6 +243,13 @@ def _password_hash(has_password: bool, meta: ServerMetadata) -> str | None:
     return "unknown" if has_password else None
 
 
+def _encryption(info: sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo) -> str:
+    """The effective setting: ``media.encryption`` wins over the deprecated field once
+    set (livekit/protocol livekit/sip.go ``updateMediaConfig``)."""
+    value = info.media.encryption if info.media.HasField("encryption") else info.media_encryption
+    return _ENCRYPTION.get(value, "disable")
+
+
 def from_inbound(info: sip.SIPInboundTrunkInfo, region: str) -> tuple[Fields, ServerMetadata]:
     meta = parse_metadata(info.metadata)
     env = meta.bookkeeping.get("password_env")
@@ -229,7 +261,7 @@ def from_inbound(info: sip.SIPInboundTrunkInfo, region: str) -> tuple[Fields, Se
         "auth_password_env": env if isinstance(env, str) else None,
         "auth_password": _password_hash(bool(info.auth_password), meta),
         "krisp_enabled": info.krisp_enabled,
-        "media_encryption": _ENCRYPTION.get(info.media_encryption, "disable"),
+        "media_encryption": _encryption(info),
         "ringing_timeout": _seconds(info.ringing_timeout, info.HasField("ringing_timeout")),
         "max_call_duration": _seconds(info.max_call_duration, info.HasField("max_call_duration")),
         "headers": dict(info.headers),
@@ -252,7 +284,7 @@ def from_outbound(info: sip.SIPOutboundTrunkInfo, region: str) -> tuple[Fields, 
         "auth_username": info.auth_username,
         "auth_password_env": env if isinstance(env, str) else None,
         "auth_password": _password_hash(bool(info.auth_password), meta),
-        "media_encryption": _ENCRYPTION.get(info.media_encryption, "disable"),
+        "media_encryption": _encryption(info),
         "headers": dict(info.headers),
         "headers_to_attributes": dict(info.headers_to_attributes),
         "attributes_to_headers": dict(info.attributes_to_headers),
@@ -300,7 +332,11 @@ def from_rule(
         "room_config": {
             "agents": _agents(
                 [
-                    {"agent_name": a.agent_name, "metadata": _json_value(a.metadata) or {}}
+                    {
+                        "agent_name": a.agent_name,
+                        "metadata": _json_value(a.metadata) or {},
+                        "attributes": dict(a.attributes),
+                    }
                     for a in config.agents
                 ]
             ),
@@ -321,45 +357,97 @@ def _bookkeeping(fields: Fields) -> dict[str, Any]:
     return {"password_env": fields["auth_password_env"], "password_hmac": fields["auth_password"]}
 
 
-def to_inbound(name: str, fields: Fields, password: str | None) -> sip.SIPInboundTrunkInfo:
-    return sip.SIPInboundTrunkInfo(
-        name=name,
-        metadata=managed_metadata(fields["metadata"], _bookkeeping(fields)),
-        numbers=fields["numbers"],
-        allowed_addresses=fields["allowed_addresses"],
-        allowed_numbers=fields["allowed_numbers"],
-        auth_username=fields["auth_username"],
-        auth_password=password or "",
-        krisp_enabled=fields["krisp_enabled"],
-        media_encryption=_reverse(_ENCRYPTION, fields["media_encryption"]),  # type: ignore[arg-type]
-        ringing_timeout=_duration(fields["ringing_timeout"]),
-        max_call_duration=_duration(fields["max_call_duration"]),
-        headers=fields["headers"],
-        headers_to_attributes=fields["headers_to_attributes"],
-        attributes_to_headers=fields["attributes_to_headers"],
-        include_headers=_reverse(_HEADERS, fields["include_headers"]),  # type: ignore[arg-type]
-    )
+def _copy(message: _Info | None, empty: type[_Info]) -> _Info:
+    """The server's message to start from (server-assigned fields cleared), or a new one."""
+    info = empty()
+    if message is not None:
+        info.CopyFrom(message)
+    for name in ("sip_trunk_id", "sip_dispatch_rule_id"):
+        if name in empty.DESCRIPTOR.fields_by_name:
+            info.ClearField(name)
+    info.ClearField("created_at")
+    info.ClearField("updated_at")
+    return info
 
 
-def to_outbound(name: str, fields: Fields, password: str | None) -> sip.SIPOutboundTrunkInfo:
-    return sip.SIPOutboundTrunkInfo(
-        name=name,
-        metadata=managed_metadata(fields["metadata"], _bookkeeping(fields)),
-        address=fields["address"],
-        transport=_reverse(_TRANSPORT, fields["transport"]),  # type: ignore[arg-type]
-        numbers=fields["numbers"],
-        destination_country=fields["destination_country"],
-        auth_username=fields["auth_username"],
-        auth_password=password or "",
-        media_encryption=_reverse(_ENCRYPTION, fields["media_encryption"]),  # type: ignore[arg-type]
-        headers=fields["headers"],
-        headers_to_attributes=fields["headers_to_attributes"],
-        attributes_to_headers=fields["attributes_to_headers"],
-        include_headers=_reverse(_HEADERS, fields["include_headers"]),  # type: ignore[arg-type]
-    )
+def _set_list(container: Any, values: list[str]) -> None:
+    del container[:]
+    container.extend(values)
 
 
-def _rule_body(fields: Fields) -> sip.SIPDispatchRule:
+def _set_map(container: Any, values: Mapping[str, str]) -> None:
+    container.clear()
+    container.update(values)
+
+
+def _set_encryption(info: sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo, value: str) -> None:
+    info.media_encryption = _reverse(_ENCRYPTION, value)  # type: ignore[assignment]
+    if info.media.HasField("encryption"):
+        info.media.encryption = info.media_encryption
+
+
+def _set_duration(info: sip.SIPInboundTrunkInfo, name: str, seconds: float | None) -> None:
+    duration = _duration(seconds)
+    if duration is None:
+        info.ClearField(name)
+    else:
+        getattr(info, name).CopyFrom(duration)
+
+
+def to_inbound(
+    name: str,
+    fields: Fields,
+    password: str | None,
+    stack: str,
+    base: sip.SIPInboundTrunkInfo | None = None,
+) -> sip.SIPInboundTrunkInfo:
+    """The trunk to send: ``base`` (the server's copy) with the modeled fields replaced."""
+    info = _copy(base, sip.SIPInboundTrunkInfo)
+    info.name = name
+    info.metadata = managed_metadata(fields["metadata"], stack, _bookkeeping(fields))
+    _set_list(info.numbers, fields["numbers"])
+    _set_list(info.allowed_addresses, fields["allowed_addresses"])
+    _set_list(info.allowed_numbers, fields["allowed_numbers"])
+    info.auth_username = fields["auth_username"]
+    info.auth_password = password or ""
+    info.krisp_enabled = fields["krisp_enabled"]
+    _set_encryption(info, fields["media_encryption"])
+    _set_duration(info, "ringing_timeout", fields["ringing_timeout"])
+    _set_duration(info, "max_call_duration", fields["max_call_duration"])
+    _set_map(info.headers, fields["headers"])
+    _set_map(info.headers_to_attributes, fields["headers_to_attributes"])
+    _set_map(info.attributes_to_headers, fields["attributes_to_headers"])
+    info.include_headers = _reverse(_HEADERS, fields["include_headers"])  # type: ignore[assignment]
+    return info
+
+
+def to_outbound(
+    name: str,
+    fields: Fields,
+    password: str | None,
+    stack: str,
+    base: sip.SIPOutboundTrunkInfo | None = None,
+) -> sip.SIPOutboundTrunkInfo:
+    """The trunk to send: ``base`` (the server's copy) with the modeled fields replaced."""
+    info = _copy(base, sip.SIPOutboundTrunkInfo)
+    info.name = name
+    info.metadata = managed_metadata(fields["metadata"], stack, _bookkeeping(fields))
+    info.address = fields["address"]
+    info.transport = _reverse(_TRANSPORT, fields["transport"])  # type: ignore[assignment]
+    _set_list(info.numbers, fields["numbers"])
+    info.destination_country = fields["destination_country"]
+    info.auth_username = fields["auth_username"]
+    info.auth_password = password or ""
+    _set_encryption(info, fields["media_encryption"])
+    _set_map(info.headers, fields["headers"])
+    _set_map(info.headers_to_attributes, fields["headers_to_attributes"])
+    _set_map(info.attributes_to_headers, fields["attributes_to_headers"])
+    info.include_headers = _reverse(_HEADERS, fields["include_headers"])  # type: ignore[assignment]
+    return info
+
+
+def rule_body(fields: Fields) -> sip.SIPDispatchRule:
+    """The ``rule`` oneof: every field of it is modeled, so it is always sent whole."""
     if fields["type"] == "direct":
         return sip.SIPDispatchRule(
             dispatch_rule_direct=sip.SIPDispatchRuleDirect(
@@ -383,27 +471,46 @@ def _rule_body(fields: Fields) -> sip.SIPDispatchRule:
     )
 
 
-def to_rule(name: str, fields: Fields, trunk_ids: Mapping[str, str]) -> sip.SIPDispatchRuleInfo:
+def _room_config(config: Fields, base: room.RoomConfiguration) -> room.RoomConfiguration:
+    """``base`` with the modeled fields replaced; an agent keeps the fields we do not
+    model (``restart_policy``, ``deployment``) from the server's agent of the same name."""
+    result = room.RoomConfiguration()
+    result.CopyFrom(base)
+    previous: dict[str, list[agent_dispatch.RoomAgentDispatch]] = {}
+    for agent in base.agents:
+        previous.setdefault(agent.agent_name, []).append(agent)
+    del result.agents[:]
+    for wanted in config["agents"]:
+        agent = result.agents.add()
+        candidates = previous.get(wanted["agent_name"])
+        if candidates:
+            agent.CopyFrom(candidates.pop(0))
+        agent.agent_name = wanted["agent_name"]
+        agent.metadata = _dump(wanted["metadata"])
+        _set_map(agent.attributes, wanted["attributes"])
+    result.empty_timeout = config["empty_timeout"]
+    result.departure_timeout = config["departure_timeout"]
+    result.max_participants = config["max_participants"]
+    return result
+
+
+def to_rule(
+    name: str,
+    fields: Fields,
+    trunk_ids: Mapping[str, str],
+    stack: str,
+    base: sip.SIPDispatchRuleInfo | None = None,
+) -> sip.SIPDispatchRuleInfo:
     """``trunk_ids`` maps trunk names to ids; a name without one is sent as given."""
-    config = fields["room_config"]
-    return sip.SIPDispatchRuleInfo(
-        name=name,
-        metadata=managed_metadata(fields["metadata"], {}),
-        rule=_rule_body(fields),
-        trunk_ids=sorted(trunk_ids.get(t, t) for t in fields["trunks"]),
-        numbers=fields["numbers"],
-        inbound_numbers=fields["inbound_numbers"],
-        hide_phone_number=fields["hide_phone_number"],
-        attributes=fields["attributes"],
-        room_config=room.RoomConfiguration(
-            agents=[
-                agent_dispatch.RoomAgentDispatch(
-                    agent_name=a["agent_name"], metadata=_dump(a["metadata"])
-                )
-                for a in config["agents"]
-            ],
-            empty_timeout=config["empty_timeout"],
-            departure_timeout=config["departure_timeout"],
-            max_participants=config["max_participants"],
-        ),
-    )
+    info = _copy(base, sip.SIPDispatchRuleInfo)
+    info.name = name
+    info.metadata = managed_metadata(fields["metadata"], stack, {})
+    info.rule.CopyFrom(rule_body(fields))
+    _set_list(info.trunk_ids, sorted(trunk_ids.get(t, t) for t in fields["trunks"]))
+    _set_list(info.numbers, fields["numbers"])
+    _set_list(info.inbound_numbers, fields["inbound_numbers"])
+    info.hide_phone_number = fields["hide_phone_number"]
+    _set_map(info.attributes, fields["attributes"])
+    config = _room_config(fields["room_config"], info.room_config)
+    info.room_config.CopyFrom(config)
+    return info

@@ -2,7 +2,8 @@
 
 Exit codes: 0 done (or nothing to do); 1 the server refused, a conflict blocks the plan,
 or a sync stopped part-way; 2 the file or the configuration is invalid (and the server
-was not contacted).
+was not contacted). ``plan --detailed-exitcode`` answers as Terraform's does: 0 no
+changes, 2 changes, 1 any error (an invalid file included).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from config import Settings, SettingsError, load_settings
 from dispatch import render
 from dispatch.apply import SyncResult, apply_plan, describe_error
 from dispatch.diff import make_plan
-from dispatch.export import export_lk_json, export_yaml
-from dispatch.model import DispatchFile, FileProblem, InvalidFile, load_file
+from dispatch.export import ExportError, export_lk_json, export_yaml
+from dispatch.model import DispatchFile, FileProblem, InvalidFile, default_stack, load_file
 from dispatch.passwords import fingerprint, read_passwords
 from dispatch.state import fetch_state
 from dispatch.validate import ValidationContext, validate
@@ -35,6 +36,8 @@ __all__ = ["build_parser", "main", "run"]
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+EXIT_CHANGES = 2
+"""``plan --detailed-exitcode`` only: the plan has changes."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,14 +61,29 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("plan", "show what sync would change"), ("sync", "apply the file")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument(
-            "--prune", action="store_true", help="delete managed objects no longer declared"
+            "--prune", action="store_true", help="delete this stack's objects no longer declared"
+        )
+        sub.add_argument(
+            "--allow-empty",
+            action="store_true",
+            help="let --prune run with a file that declares nothing (deletes the whole stack)",
         )
         sub.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "sync":
             sub.add_argument("--dry-run", action="store_true", help="plan only")
+        else:
+            sub.add_argument(
+                "--detailed-exitcode",
+                action="store_true",
+                help="exit 0 with no changes, 2 with changes, 1 on any error",
+            )
     export = commands.add_parser("export", help="write the server state as a dispatch file")
     export.add_argument("--format", choices=("yaml", "lk-json"), default="yaml")
-    export.add_argument("--output", type=Path, help="file to write (default: stdout)")
+    export.add_argument("--output", type=Path, help="yaml: file to write (default: stdout)")
+    export.add_argument(
+        "--out", type=Path, help="lk-json: directory to write one request file per object into"
+    )
+    export.add_argument("--stack", help="only this stack's objects")
     export.add_argument(
         "--include-unmanaged",
         action="store_true",
@@ -136,12 +154,24 @@ def _load_and_validate(
     return None
 
 
+def _declares_nothing(file: DispatchFile) -> bool:
+    return not (file.inbound_trunks or file.outbound_trunks or file.dispatch_rules)
+
+
 async def _plan_or_sync(
     args: argparse.Namespace, settings: Settings, env: Mapping[str, str], io: _Io
 ) -> int:
     file = _load_and_validate(args, settings, env, io)
     if file is None:
         return EXIT_INVALID
+    path: Path = args.config or settings.dispatch.config_path
+    stack = file.stack or default_stack(str(path))
+    if args.prune and _declares_nothing(file) and not args.allow_empty:
+        # An emptied (or truncated) file would otherwise delete the whole stack.
+        raise _ConfigError(
+            f"{path} declares no trunks or rules, so --prune would delete every object of "
+            f"stack {stack!r}; pass --allow-empty if that is what you want"
+        )
     key, secret = _credentials(settings)
     passwords, _ = read_passwords(file, env)
     hashes = {k: fingerprint(secret, k[0], k[1], v) for k, v in passwords.items()}
@@ -151,6 +181,7 @@ async def _plan_or_sync(
         plan = make_plan(
             file,
             state,
+            stack=stack,
             region=settings.telephony.default_region,
             password_hashes=hashes,
             prune=args.prune,
@@ -160,7 +191,11 @@ async def _plan_or_sync(
                 io.json(render.plan_json(plan))
             else:
                 io.out.write(render.plan_text(plan))
-            return EXIT_FAILED if plan.conflicts else EXIT_OK
+            if plan.conflicts:
+                return EXIT_FAILED
+            if getattr(args, "detailed_exitcode", False) and plan.changes:
+                return EXIT_CHANGES
+            return EXIT_OK
         result: SyncResult = await apply_plan(
             plan, lk, passwords=passwords, call_timeout=args.timeout
         )
@@ -172,17 +207,26 @@ async def _plan_or_sync(
 
 
 async def _export(args: argparse.Namespace, settings: Settings, io: _Io) -> int:
+    if args.format == "lk-json" and args.out is None:
+        raise _ConfigError("--format lk-json writes one file per object: pass --out DIR")
     key, secret = _credentials(settings)
     async with api.LiveKitAPI(url=settings.livekit.http_url, api_key=key, api_secret=secret) as lk:
         state = await fetch_state(lk, call_timeout=args.timeout)
     if args.format == "lk-json":
-        text = export_lk_json(state, include_unmanaged=args.include_unmanaged)
-    else:
+        written = export_lk_json(
+            state, args.out, include_unmanaged=args.include_unmanaged, stack=args.stack
+        )
+        io.out.write(written.summary())
+        return EXIT_OK
+    try:
         text = export_yaml(
             state,
             region=settings.telephony.default_region,
             include_unmanaged=args.include_unmanaged,
+            stack=args.stack,
         )
+    except ExportError as error:
+        raise _ConfigError(str(error)) from None
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
     else:
@@ -205,7 +249,16 @@ async def run(
         settings = settings or load_settings()
     except SettingsError as error:
         io.err.write(f"error: {error}\n")
-        return EXIT_INVALID
+        return EXIT_FAILED if getattr(args, "detailed_exitcode", False) else EXIT_INVALID
+    code = await _dispatch(args, settings, env, io)
+    if getattr(args, "detailed_exitcode", False) and code == EXIT_INVALID:
+        return EXIT_FAILED
+    return code
+
+
+async def _dispatch(
+    args: argparse.Namespace, settings: Settings, env: Mapping[str, str], io: _Io
+) -> int:
     try:
         if args.command == "validate":
             file = _load_and_validate(args, settings, env, io)

@@ -1,10 +1,15 @@
 """The dispatch file: SIP trunks and dispatch rules as code.
 
-One YAML file with three lists, each entry identified by a unique ``name``::
+One YAML file with a stack name and three lists, each entry identified by a unique
+``name``::
 
+    stack: tenant-a          # default: the file name without extension
     inbound_trunks: [...]
     outbound_trunks: [...]
     dispatch_rules: [...]
+
+The stack scopes ownership: the tool only ever updates or deletes objects it marked with
+the same stack, so two teams' files never touch each other's objects.
 
 Field names follow the LiveKit protobuf messages (``SIPInboundTrunkInfo``...) so the file
 reads like the API it drives; durations are seconds. Passwords never appear in the
@@ -13,11 +18,14 @@ file: ``auth_password_env`` names the environment variable that holds one.
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dispatch.yaml_source import MAX_BYTES, Located, YamlProblem, decode, load_yaml
 
 __all__ = [
     "RESERVED_METADATA_KEYS",
@@ -29,6 +37,7 @@ __all__ = [
     "OutboundTrunkSpec",
     "RoomConfigSpec",
     "RuleSpec",
+    "default_stack",
     "load_file",
     "parse_file",
 ]
@@ -40,7 +49,11 @@ RuleType = Literal["individual", "direct", "callee"]
 Seconds = Annotated[float, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
 
-RESERVED_METADATA_KEYS = frozenset({"managed_by", "dispatch"})
+StackName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")]
+# A PIN is typed on a keypad (DTMF digits).
+Pin = Annotated[str, Field(pattern=r"^[0-9*#]*$", max_length=32)]
+
+RESERVED_METADATA_KEYS = frozenset({"managed_by", "stack", "dispatch"})
 """Keys the tool writes into an object's metadata; user metadata may not use them."""
 
 
@@ -92,6 +105,9 @@ class AgentSpec(_Spec):
 
     agent_name: Name
     metadata: dict[str, Any] | str = Field(default_factory=dict)
+    attributes: dict[str, str] = Field(
+        default_factory=dict, description="Attributes of the agent's participant."
+    )
 
 
 class RoomConfigSpec(_Spec):
@@ -106,14 +122,14 @@ class RuleSpec(_Spec):
 
     ``numbers`` filters on the *dialed* number and ``inbound_numbers`` on the *caller's*
     number, as in ``SIPDispatchRuleInfo``; the server's conflict check keys rules by
-    (trunk, caller number, PIN).
+    (trunk, caller number, dialed number, PIN) (livekit/protocol ``sip/sip.go``).
     """
 
     name: Name
     type: RuleType
     room_prefix: str = ""
     room_name: str = ""
-    pin: str = ""
+    pin: Pin = ""
     randomize: bool | None = Field(
         default=None, description="Random room suffix; default: individual yes, callee no."
     )
@@ -127,6 +143,9 @@ class RuleSpec(_Spec):
 
 
 class DispatchFile(_Spec):
+    stack: StackName | None = Field(
+        default=None, description="Owner of the objects; default: the file's name."
+    )
     inbound_trunks: list[InboundTrunkSpec] = Field(default_factory=list)
     outbound_trunks: list[OutboundTrunkSpec] = Field(default_factory=list)
     dispatch_rules: list[RuleSpec] = Field(default_factory=list)
@@ -142,9 +161,10 @@ class FileProblem(BaseModel):
     entry: str = ""
     field: str = ""
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        where = self.path
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
         if self.section:
             where += f": {self.section}"
             if self.entry:
@@ -177,10 +197,42 @@ def _entry_name(raw: Any, section: str, index: int) -> str:
     return str(name) if isinstance(name, str) and name else f"#{index}"
 
 
-def _problems(path: str, raw: Any, error: ValidationError) -> list[FileProblem]:
+def _known_keys(loc: list[Any]) -> list[str]:
+    """The keys allowed where ``loc`` points (for "did you mean")."""
+    model: type[BaseModel] = DispatchFile
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = (
+            model.model_fields[str(part)].annotation if part in model.model_fields else None
+        )
+        inner = getattr(annotation, "__args__", (annotation,))
+        nested = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
+def _message(item: Any, loc: list[Any]) -> str:
+    message = str(item["msg"])
+    if item["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
+        close = difflib.get_close_matches(loc[-1], _known_keys(loc), n=1)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+    elif item["type"] == "string_type" and isinstance(item.get("input"), int | float):
+        # YAML reads 0123 as octal and 1e3 as a float: numbers, PINs and extensions
+        # must be quoted strings.
+        message += f" (write it quoted: '{item['input']}')"
+    return message
+
+
+def _problems(path: str, located: Located, error: ValidationError) -> list[FileProblem]:
+    raw = located.data
     problems: list[FileProblem] = []
-    for item in error.errors(include_url=False, include_input=False):
-        loc = list(item["loc"])
+    for item in error.errors(include_url=False):
+        full = list(item["loc"])
+        loc = list(full)
         section = entry = ""
         if loc and isinstance(loc[0], str) and len(loc) >= 2 and isinstance(loc[1], int):
             section = loc[0]
@@ -190,7 +242,14 @@ def _problems(path: str, raw: Any, error: ValidationError) -> list[FileProblem]:
             section, loc = loc[0], loc[1:]
         dotted = ".".join(str(part) for part in loc)
         problems.append(
-            FileProblem(path=path, section=section, entry=entry, field=dotted, message=item["msg"])
+            FileProblem(
+                path=path,
+                section=section,
+                entry=entry,
+                field=dotted,
+                message=_message(item, full),
+                line=located.line_of(tuple(full)),
+            )
         )
     return problems
 
@@ -216,7 +275,16 @@ def _salvage(raw: dict[str, Any]) -> tuple[DispatchFile, set[str]]:
             except ValidationError:
                 if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                     broken.add(entry["name"])
-    return DispatchFile.model_validate(kept), broken
+    try:
+        return DispatchFile.model_validate({**kept, "stack": raw.get("stack")}), broken
+    except ValidationError:
+        return DispatchFile.model_validate(kept), broken
+
+
+def default_stack(path: str) -> str:
+    """The stack a file without ``stack:`` belongs to: its name, made a valid stack name."""
+    stem = Path(path).stem.lower()
+    return re.sub(r"[^a-z0-9_.-]+", "-", stem).strip("-.")[:63] or "default"
 
 
 def parse_file(text: str, path: str) -> DispatchFile:
@@ -226,24 +294,37 @@ def parse_file(text: str, path: str) -> DispatchFile:
     `InvalidFile.broken_names` the names of those that did not.
     """
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise InvalidFile([FileProblem(path=path, message=f"not valid YAML: {error}")]) from None
+        located = load_yaml(text)
+    except YamlProblem as problem:
+        raise InvalidFile(
+            [FileProblem(path=path, message=str(problem), line=problem.line)]
+        ) from None
+    raw = located.data
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InvalidFile([FileProblem(path=path, message="top level must be a mapping")])
+        raise InvalidFile([FileProblem(path=path, message="top level must be a mapping", line=1)])
     try:
         return DispatchFile.model_validate(raw)
     except ValidationError as error:
         partial, broken = _salvage(raw)
-        raise InvalidFile(_problems(path, raw, error), partial, broken) from None
+        raise InvalidFile(_problems(path, located, error), partial, broken) from None
 
 
 def load_file(path: Path) -> DispatchFile:
-    """Read and parse the dispatch file at ``path``."""
+    """Read and parse the dispatch file at ``path`` (at most `MAX_BYTES`, UTF-8)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlProblem(f"file is {size} bytes; the limit is {MAX_BYTES}")
+        with path.open("rb") as handle:
+            # Read one byte past the limit: the file may have grown since stat().
+            raw = handle.read(MAX_BYTES + 1)
+        text = decode(raw)
     except OSError as error:
         raise InvalidFile([FileProblem(path=str(path), message=f"cannot read: {error}")]) from None
+    except YamlProblem as problem:
+        raise InvalidFile(
+            [FileProblem(path=str(path), message=str(problem), line=problem.line)]
+        ) from None
     return parse_file(text, str(path))

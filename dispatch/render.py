@@ -1,7 +1,7 @@
 """Plans and sync results for people (a diff-like listing) and for machines (JSON).
 
-Secret fields never show a value, not even the hash: only ``(set)``, ``(changed)`` or
-``(removed)``.
+Secret fields (passwords) and PINs never show a value, not even a hash: only ``(set)``,
+``(changed)`` or ``(removed)``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from dispatch.apply import SyncResult
+from dispatch.canonical import HIDDEN_FIELDS
 from dispatch.diff import Change, FieldChange, Plan
 from dispatch.model import FileProblem
 
@@ -45,7 +46,7 @@ def _created_fields(change: Change) -> list[str]:
     for key, value in (change.desired or {}).items():
         if (value in (None, "", [], {}, False) and key != "randomize") or _QUIET.get(key) == value:
             continue
-        if key == "auth_password":
+        if key in HIDDEN_FIELDS:
             lines.append(f"{key}: (set)")
         elif key == "room_config":
             lines.extend(f"{key}.{k}: {_value(v)}" for k, v in value.items() if v)
@@ -59,6 +60,20 @@ def _header(change: Change) -> str:
     return f"{_SYMBOL[change.action]} {change.action} {change.kind} {change.name!r}{where}"
 
 
+def _how(change: Change) -> list[str]:
+    """How an update goes out, and what it keeps that the file does not model."""
+    if change.action != "update":
+        return []
+    lines = [
+        "(field-level update: only these fields are sent)"
+        if change.method == "fields"
+        else "(replaced from the server's copy: fields the file does not model are kept)"
+    ]
+    if change.kept:
+        lines.append(f"(kept as on the server: {', '.join(change.kept)})")
+    return lines
+
+
 def plan_text(plan: Plan) -> str:
     lines: list[str] = []
     for conflict in plan.conflicts:
@@ -68,7 +83,7 @@ def plan_text(plan: Plan) -> str:
         details = (
             _created_fields(change)
             if change.action == "create"
-            else [_field_line(f) for f in change.fields]
+            else [_field_line(f) for f in change.fields] + _how(change)
         )
         lines.extend(f"    {line}" for line in details)
     for kind, name, object_id in plan.undeclared:
@@ -101,7 +116,7 @@ def _change_json(change: Change) -> dict[str, Any]:
     }
     if change.action == "create":
         body["fields"] = {
-            k: ("(set)" if k == "auth_password" and v is not None else v)
+            k: ("(set)" if k in HIDDEN_FIELDS and v else v)
             for k, v in (change.desired or {}).items()
         }
     elif change.action == "update":
@@ -111,6 +126,8 @@ def _change_json(change: Change) -> dict[str, Any]:
             else {"field": f.field, "old": f.old, "new": f.new}
             for f in change.fields
         ]
+        body["method"] = change.method
+        body["kept"] = list(change.kept)
     return body
 
 
@@ -121,6 +138,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
             {"kind": c.kind, "name": c.name, "message": c.message} for c in plan.conflicts
         ],
         "unchanged": [{"kind": k, "name": n} for k, n in plan.unchanged],
+        "stack": plan.stack,
         "undeclared": [{"kind": k, "name": n, "id": i} for k, n, i in plan.undeclared],
         "summary": {
             action: sum(1 for c in plan.changes if c.action == action) for action in _SYMBOL

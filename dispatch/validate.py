@@ -1,13 +1,8 @@
 """Everything that can be checked without the server, checked before any API call.
 
-The conflict checks mirror the server's (``livekit/protocol`` ``sip/sip.go``) so that a
-file passing here is not refused half-way through a sync:
-
-* inbound trunks: two trunks may not share a dialed number (or both have none) unless
-  both set ``allowed_numbers`` and those are disjoint. ``allowed_addresses`` does not
-  separate them: the server ignores addresses in this check, so we do too.
-* dispatch rules: no two rules may share a (trunk, caller number, PIN) key, where a
-  rule with no trunks or no ``inbound_numbers`` counts as the wildcard.
+Each entry is turned into the exact message ``sync`` would send and judged by
+`dispatch.server_rules` (LiveKit's own validation and conflict rules), plus the checks
+only the file can answer: references between entries, rule shapes, passwords present.
 """
 
 from __future__ import annotations
@@ -17,7 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from dispatch.model import RESERVED_METADATA_KEYS, DispatchFile, FileProblem
+from livekit.protocol import sip
+
+from dispatch import canonical, server_rules
+from dispatch.model import RESERVED_METADATA_KEYS, DispatchFile, FileProblem, default_stack
 from dispatch.numbers import InvalidNumber, normalize
 from dispatch.passwords import read_passwords
 
@@ -33,7 +31,7 @@ class ValidationContext:
     Args:
         path: the file, for messages.
         region: default region for numbers written without a country code.
-        agent_name: the one agent name this deployment registers.
+        agent_name: the agent name this deployment registers (others only warn).
         agent_noise_cancellation: the agent applies its own noise cancellation.
         trunk_krisp_expected: settings say the trunk, not the agent, applies Krisp.
         unparsed_names: entries that failed the schema (already reported); references
@@ -71,14 +69,12 @@ class _Collector:
 
     def numbers(
         self, section: str, entry: str, field: str, values: Iterable[str], region: str
-    ) -> list[str]:
-        out: list[str] = []
+    ) -> None:
         for value in values:
             try:
-                out.append(normalize(value, region))
+                normalize(value, region)
             except InvalidNumber as error:
                 self.add(section, entry, field, str(error))
-        return sorted(set(out))
 
     def metadata(self, section: str, entry: str, keys: Iterable[str]) -> None:
         reserved = sorted(RESERVED_METADATA_KEYS.intersection(keys))
@@ -95,6 +91,7 @@ def _unique_names(c: _Collector, section: str, names: list[str]) -> None:
 
 
 def _valid_address(mask: str) -> bool:
+    # livekit/protocol sip/sip.go isValidMask drops anything with these characters.
     if any(ch in mask for ch in "()+*;, \t\n\r") or "://" in mask:
         return False
     try:
@@ -104,15 +101,12 @@ def _valid_address(mask: str) -> bool:
     return True
 
 
-def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> None:
+def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext, stack: str) -> None:
     section = "inbound_trunks"
-    # dialed number ("" = any) -> caller number ("" = any) -> trunk name
-    owners: dict[str, dict[str, str]] = {}
+    messages: list[sip.SIPInboundTrunkInfo] = []
     for trunk in file.inbound_trunks:
-        dialed = c.numbers(section, trunk.name, "numbers", trunk.numbers, ctx.region)
-        callers = c.numbers(
-            section, trunk.name, "allowed_numbers", trunk.allowed_numbers, ctx.region
-        )
+        c.numbers(section, trunk.name, "numbers", trunk.numbers, ctx.region)
+        c.numbers(section, trunk.name, "allowed_numbers", trunk.allowed_numbers, ctx.region)
         for address in trunk.allowed_addresses:
             if not _valid_address(address):
                 c.add(
@@ -132,20 +126,22 @@ def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext) ->
                 "denoising twice degrades speech (turn one off)",
             )
         c.metadata(section, trunk.name, trunk.metadata)
-        for number in dialed or [""]:
-            by_caller = owners.setdefault(number, {})
-            for caller in callers or [""]:
-                other = by_caller.get(caller)
-                if other is not None and other != trunk.name:
-                    c.add(
-                        section,
-                        trunk.name,
-                        "numbers",
-                        f"conflicts with inbound trunk {other!r}: both take calls to "
-                        f"{number or 'any number'} from {caller or 'any caller'} "
-                        "(give them disjoint allowed_numbers or different numbers)",
-                    )
-                by_caller[caller] = trunk.name
+        fields = canonical.inbound_fields(trunk, ctx.region, None)
+        # A stand-in password: only its presence matters to the server's checks.
+        message = canonical.to_inbound(
+            trunk.name, fields, "set" if trunk.auth_password_env else None, stack
+        )
+        for field, text in server_rules.check_inbound(message):
+            c.add(section, trunk.name, field, text)
+        messages.append(message)
+    for clash in server_rules.inbound_clashes(messages):
+        c.add(
+            section,
+            clash.item.name,
+            "numbers",
+            f"conflicts with inbound trunk {clash.other.name!r}: {clash.detail} "
+            "(give them different numbers or disjoint allowed_numbers)",
+        )
     if (
         ctx.trunk_krisp_expected
         and file.inbound_trunks
@@ -156,27 +152,25 @@ def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext) ->
         )
 
 
-def _check_outbound(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> None:
+def _check_outbound(c: _Collector, file: DispatchFile, ctx: ValidationContext, stack: str) -> None:
     section = "outbound_trunks"
     for trunk in file.outbound_trunks:
         c.numbers(section, trunk.name, "numbers", trunk.numbers, ctx.region)
-        if not trunk.numbers:
-            c.add(section, trunk.name, "numbers", "an outbound trunk needs at least one number")
-        address = trunk.address.strip()
-        if not address:
-            c.add(section, trunk.name, "address", "is required")
-        elif address.startswith(("sip:", "sips:")) or "://" in address:
-            c.add(section, trunk.name, "address", "must be a host[:port], not a SIP URI")
         if trunk.auth_password_env and not trunk.auth_username:
             c.add(section, trunk.name, "auth_username", "a password needs a username")
         c.metadata(section, trunk.name, trunk.metadata)
+        fields = canonical.outbound_fields(trunk, ctx.region, None)
+        message = canonical.to_outbound(trunk.name, fields, None, stack)
+        message.address = message.address.strip()
+        for field, text in server_rules.check_outbound(message):
+            c.add(section, trunk.name, field, text)
 
 
-def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> None:
+def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext, stack: str) -> None:
     section = "dispatch_rules"
     inbound = {t.name for t in file.inbound_trunks}
     outbound = {t.name for t in file.outbound_trunks}
-    keys: dict[tuple[str, str, str], str] = {}
+    messages: list[sip.SIPDispatchRuleInfo] = []
     for rule in file.dispatch_rules:
         if rule.type == "direct":
             if not rule.room_name:
@@ -194,32 +188,36 @@ def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext) -> N
                 hint = " (that is an outbound trunk)" if trunk in outbound else ""
                 c.add(section, rule.name, "trunks", f"no inbound trunk named {trunk!r}{hint}")
         c.numbers(section, rule.name, "numbers", rule.numbers, ctx.region)
-        callers = c.numbers(section, rule.name, "inbound_numbers", rule.inbound_numbers, ctx.region)
-        if not rule.room_config.agents:
+        c.numbers(section, rule.name, "inbound_numbers", rule.inbound_numbers, ctx.region)
+        agents = [a.agent_name for a in rule.room_config.agents]
+        if not agents:
             c.warnings.append(f"dispatch rule {rule.name!r} dispatches no agent")
-        for index, agent in enumerate(rule.room_config.agents):
-            if agent.agent_name != ctx.agent_name:
+        for index, name in enumerate(agents):
+            if name in agents[:index]:
                 c.add(
                     section,
                     rule.name,
                     f"room_config.agents.{index}.agent_name",
-                    f"{agent.agent_name!r} is not the deployed agent "
-                    f"(settings.livekit.agent_name = {ctx.agent_name!r})",
+                    f"{name!r} is listed twice (it would join the room twice)",
+                )
+            elif name != ctx.agent_name:
+                c.warnings.append(
+                    f"dispatch rule {rule.name!r} dispatches agent {name!r}, which is not "
+                    f"this deployment's (settings.livekit.agent_name = {ctx.agent_name!r}); "
+                    "make sure a worker registers it"
                 )
         c.metadata(section, rule.name, rule.metadata)
-        for trunk in sorted(set(rule.trunks)) or [""]:
-            for caller in callers or [""]:
-                key = (rule.pin, trunk, caller)
-                other = keys.get(key)
-                if other is not None and other != rule.name:
-                    c.add(
-                        section,
-                        rule.name,
-                        "trunks",
-                        f"conflicts with dispatch rule {other!r}: same trunk "
-                        f"({trunk or 'any'}), caller number ({caller or 'any'}) and PIN",
-                    )
-                keys[key] = rule.name
+        # Trunk names stand in for ids: within one file they are just as unique.
+        messages.append(
+            canonical.to_rule(rule.name, canonical.rule_fields(rule, ctx.region), {}, stack)
+        )
+    for clash in server_rules.rule_clashes(messages):
+        c.add(
+            section,
+            clash.item.name,
+            "trunks",
+            f"conflicts with dispatch rule {clash.other.name!r}: {clash.detail}",
+        )
 
 
 def validate(
@@ -233,12 +231,13 @@ def validate(
         env: the environment the password variables are looked up in.
     """
     c = _Collector(ctx.path)
+    stack = file.stack or default_stack(ctx.path)
     _unique_names(c, "inbound_trunks", [t.name for t in file.inbound_trunks])
     _unique_names(c, "outbound_trunks", [t.name for t in file.outbound_trunks])
     _unique_names(c, "dispatch_rules", [r.name for r in file.dispatch_rules])
-    _check_inbound(c, file, ctx)
-    _check_outbound(c, file, ctx)
-    _check_rules(c, file, ctx)
+    _check_inbound(c, file, ctx, stack)
+    _check_outbound(c, file, ctx, stack)
+    _check_rules(c, file, ctx, stack)
     _, missing = read_passwords(file, env)
     for (kind, name), variable in missing:
         c.add(f"{kind}s", name, "auth_password_env", f"environment variable {variable} is not set")

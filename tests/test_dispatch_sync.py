@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import RunModule
+from google.protobuf import json_format
 from livekit import api
 from livekit.protocol import sip
 
@@ -286,7 +288,10 @@ async def test_declared_name_held_by_unmanaged_object_is_a_conflict(
     writes = len(sim.write_calls)
     result = await _sync(sim, _write(tmp_path, BASE))
     assert result.code == 1
-    assert "! conflict inbound_trunk 'support': an unmanaged inbound trunk" in result.out
+    assert (
+        "! conflict inbound_trunk 'support': the name is taken by inbound trunk ST_" in result.out
+    )
+    assert "(unmanaged), which stack 'dispatch' does not own" in result.out
     assert "nothing will be applied" in result.out
     assert len(sim.write_calls) == writes
     [stranger] = sim.inbound_trunks.values()
@@ -299,7 +304,7 @@ async def test_invalid_file_lists_every_problem_and_touches_nothing(
     bad = json.loads(json.dumps(BASE))
     bad["inbound_trunks"].append({"name": "main", "numbers": ["+14155550100"]})
     bad["inbound_trunks"].append({"name": "dup-number", "numbers": ["+14155550101"]})
-    bad["inbound_trunks"][1]["numbers"].append("not-a-number")
+    bad["inbound_trunks"][1]["numbers"].append("not a number")
     bad["dispatch_rules"][0]["trunks"] = ["main", "nowhere"]
     bad["dispatch_rules"][1]["room_config"]["agents"][0]["agent_name"] = "other-agent"
     bad["dispatch_rules"].append(
@@ -315,20 +320,26 @@ async def test_invalid_file_lists_every_problem_and_touches_nothing(
         env={"MAIN_PW": "x"},
     )
     assert result.code == 2
+    # Schema errors carry the line, and a near-miss key gets a suggestion.
+    assert re.search(
+        re.escape(str(path)) + r":\d+: dispatch_rules\[typo\]\.room_prefx: Extra inputs are "
+        r"not permitted; did you mean 'room_prefix'\?",
+        result.err,
+    )
     expected = [
-        f"{path}: dispatch_rules[typo].room_prefx: Extra inputs are not permitted",
         f"{path}: inbound_trunks[main].name: name is used by more than one entry",
-        f"{path}: inbound_trunks[support].numbers: 'not-a-number' is not a phone number",
+        f"{path}: inbound_trunks[support].numbers: 'not a number' is not a phone number, a PBX "
+        "extension or a SIP user name",
         f"{path}: inbound_trunks[dup-number].numbers: conflicts with inbound trunk 'support'",
         f"{path}: inbound_trunks[main].krisp_enabled: the trunk applies Krisp",
         f"{path}: dispatch_rules[main-callers].trunks: no inbound trunk named 'nowhere'",
-        f"{path}: dispatch_rules[support-callers].room_config.agents.0.agent_name: "
-        "'other-agent' is not the deployed agent",
         f"{path}: dispatch_rules[clash].trunks: conflicts with dispatch rule 'main-callers'",
         f"{path}: outbound_trunks[out].auth_password_env: environment variable OUT_PW is not set",
     ]
     for line in expected:
         assert line in result.err, line
+    # Another agent (a second language line) is allowed, with a warning.
+    assert "warning: dispatch rule 'support-callers' dispatches agent 'other-agent'" in result.err
     assert sim.calls == []
     assert sim.request_count == 0
 
@@ -416,18 +427,49 @@ async def test_export_then_sync_round_trips(sim: LiveKitTwirpSim, tmp_path: Path
     assert len(sim.write_calls) == writes
 
 
-async def test_export_lk_json_has_no_passwords(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
+LK_REQUESTS = {
+    "inbound": api.CreateSIPInboundTrunkRequest,
+    "outbound": api.CreateSIPOutboundTrunkRequest,
+    "dispatch": api.CreateSIPDispatchRuleRequest,
+}
+
+
+async def test_export_lk_json_writes_requests_lk_accepts(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
     assert (await _sync(sim, _write(tmp_path, BASE))).code == 0
-    result = await _cli(["export", "--format", "lk-json"], _settings(sim))
+    out_dir = tmp_path / "lk"
+    result = await _cli(["export", "--format", "lk-json", "--out", str(out_dir)], _settings(sim))
     assert result.code == 0, result.err
-    body = result.json()
-    assert "hunter2" not in result.out
-    [main_trunk, _] = body["inbound_trunks"]
-    assert main_trunk["trunk"]["name"] == "main"
-    assert main_trunk["trunk"]["krispEnabled"] is True
-    assert "authPassword" not in main_trunk["trunk"]
-    rule = body["dispatch_rules"][0]["dispatchRule"]
-    assert rule["roomConfig"]["agents"][0]["agentName"] == "callcenter"
+
+    files = sorted(p.name for p in out_dir.glob("*.json"))
+    assert [f.split("-")[1] for f in files] == ["inbound"] * 2 + ["outbound"] + ["dispatch"] * 2
+    parsed: dict[str, Any] = {}
+    for name in files:
+        text = (out_dir / name).read_text()
+        assert "hunter2" not in text
+        assert "managed_by" not in text and "password_hmac" not in text
+        # livekit-cli cmd/lk/proto.go reads these with protojson, unknown fields rejected.
+        parsed[name] = json_format.Parse(
+            text, LK_REQUESTS[name.split("-")[1]](), ignore_unknown_fields=False
+        )
+    main_file = next(f for f in files if f.endswith("-main.json"))
+    main_req = parsed[main_file]
+    assert main_req.trunk.name == "main" and main_req.trunk.krisp_enabled
+    assert not main_req.trunk.auth_password and not main_req.trunk.sip_trunk_id
+    assert json.loads(main_req.trunk.metadata) == {"tenant": "acme"}  # user metadata only
+    # The output names the files whose trunk needs a password, and the variable.
+    assert f"{main_file}: set MAIN_PW" in result.out
+    assert "-out.json: set OUT_PW" in result.out
+
+    # A rule names its trunk by a placeholder that create.sh fills with the new id.
+    rule_file = next(f for f in files if f.endswith("-main-callers.json"))
+    assert list(parsed[rule_file].dispatch_rule.trunk_ids) == ["${TRUNK_ID_MAIN}"]
+    script = (out_dir / "create.sh").read_text()
+    assert script.index("TRUNK_ID_MAIN=$(lk sip inbound create") < script.index(
+        f'lk sip dispatch create --trunks "$TRUNK_ID_MAIN" {rule_file}'
+    )
+    assert '--auth-pass "${MAIN_PW:?set MAIN_PW}"' in script
 
 
 async def test_missing_api_key_names_the_variable(sim: LiveKitTwirpSim, tmp_path: Path) -> None:

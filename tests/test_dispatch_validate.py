@@ -1,13 +1,16 @@
-"""Local checks of the dispatch file: the server's conflict rules, mirrored."""
+"""Local checks of the dispatch file: the server's rules (livekit/protocol sip/sip.go,
+livekit/sip.go) and the defences against careless or hostile YAML."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dispatch.model import DispatchFile
+from dispatch.model import DispatchFile, InvalidFile, load_file, parse_file
 from dispatch.validate import ValidationContext, validate
+from dispatch.yaml_source import MAX_BYTES
 
 pytestmark = pytest.mark.unit
 
@@ -60,7 +63,7 @@ def test_rule_keys_differ_by_pin_or_caller() -> None:
     document["dispatch_rules"].append({"name": "again", **base})
     assert _messages(document) == [
         "d.yaml: dispatch_rules[again].trunks: conflicts with dispatch rule 'open': same trunk "
-        "(t), caller number (any) and PIN"
+        "(t), caller number (any), dialed number (any) and PIN (none)"
     ]
 
 
@@ -83,5 +86,139 @@ def test_outbound_trunk_needs_host_and_numbers() -> None:
     document = {"outbound_trunks": [{"name": "o", "address": "sip:carrier.example.com"}]}
     assert _messages(document) == [
         "d.yaml: outbound_trunks[o].numbers: an outbound trunk needs at least one number",
-        "d.yaml: outbound_trunks[o].address: must be a host[:port], not a SIP URI",
+        "d.yaml: outbound_trunks[o].address: must be a host[:port] or IP, not a SIP URI",
     ]
+
+
+def test_one_trunk_with_one_rule_per_dialed_number_is_valid() -> None:
+    # sip/sip.go DispatchRuleValidator keys rules by dialed number too.
+    rule = {"type": "callee", "trunks": ["carrier"], "room_prefix": "x"}
+    document = {
+        "inbound_trunks": [{"name": "carrier", "numbers": ["+14155550100", "+14155550101"]}],
+        "dispatch_rules": [
+            {"name": "sales", **rule, "numbers": ["+14155550100"]},
+            {"name": "support", **rule, "numbers": ["(415) 555-0101"]},
+        ],
+    }
+    assert _messages(document) == []
+    document["dispatch_rules"].append({"name": "also-sales", **rule, "numbers": ["4155550100"]})
+    [message] = _messages(document)
+    assert "dispatch_rules[also-sales].trunks: conflicts with dispatch rule 'sales'" in message
+    assert "dialed number (+14155550100)" in message
+
+
+def test_extensions_and_sip_user_names_are_numbers() -> None:
+    document = {
+        "inbound_trunks": [
+            {"name": "pbx", "numbers": ["1001", "sales-desk"], "allowed_addresses": ["10.0.0.5"]},
+            {"name": "typo", "numbers": ["415555010"], "auth_username": "u"},
+        ]
+    }
+    [message] = _messages(document)
+    assert message.startswith("d.yaml: inbound_trunks[typo].numbers: '415555010' is not a valid")
+    assert "an extension has at most 6 digits" in message
+
+
+def test_server_validation_runs_locally() -> None:
+    document = {
+        "inbound_trunks": [
+            {"name": "open"},
+            {"name": "hdr", "numbers": ["+14155550100"], "headers": {"Contact": "x"}},
+            {"name": "map", "numbers": ["+14155550101"], "headers_to_attributes": {"X Id": "id"}},
+        ],
+        "outbound_trunks": [
+            {"name": "o", "address": "carrier.example.com;transport=tcp", "numbers": ["1001"]}
+        ],
+    }
+    messages = _messages(document)
+    assert messages[0].startswith("d.yaml: inbound_trunks[open].numbers: an inbound trunk")
+    assert "LiveKit refuses an open trunk" in messages[0]
+    assert "inbound_trunks[hdr].headers: header 'Contact' is set by LiveKit itself" in messages[1]
+    assert "inbound_trunks[map].headers_to_attributes: header name 'X Id'" in messages[2]
+    assert "outbound_trunks[o].address: must not carry ;transport=" in messages[3]
+    assert len(messages) == 4
+
+
+def test_several_agents_with_attributes() -> None:
+    document = {
+        "dispatch_rules": [
+            {
+                "name": "bilingual",
+                "type": "individual",
+                "room_config": {
+                    "agents": [
+                        {"agent_name": "callcenter", "attributes": {"lang": "en"}},
+                        {"agent_name": "callcenter-es", "attributes": {"lang": "es"}},
+                    ]
+                },
+            },
+            {
+                "name": "twice",
+                "type": "individual",
+                "pin": "1234",
+                "room_config": {
+                    "agents": [{"agent_name": "callcenter"}, {"agent_name": "callcenter"}]
+                },
+            },
+        ]
+    }
+    result = validate(DispatchFile.model_validate(document), CTX, {})
+    assert [str(p) for p in result.problems] == [
+        "d.yaml: dispatch_rules[twice].room_config.agents.1.agent_name: 'callcenter' is listed "
+        "twice (it would join the room twice)"
+    ]
+    assert any("agent 'callcenter-es'" in w for w in result.warnings)
+
+
+HOSTILE: list[tuple[str, str, str]] = [
+    (
+        "duplicate key",
+        "inbound_trunks:\n  - name: a\n    numbers: ['+14155550100']\ninbound_trunks: []\n",
+        "d.yaml:4: duplicate key 'inbound_trunks' (first on line 1)",
+    ),
+    (
+        "alias bomb",
+        "x: &a [1, 1]\ny: &b [*a, *a]\ninbound_trunks: []\n",
+        "d.yaml:2: YAML aliases (*a) are not allowed",
+    ),
+    ("not a mapping", "- a\n- b\n", "d.yaml:1: top level must be a mapping"),
+    ("deep nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "d.yaml: nested too deeply"),
+    (
+        "unquoted PIN",
+        "dispatch_rules:\n  - name: r\n    type: direct\n    room_name: r\n    pin: 1234\n",
+        "d.yaml:5: dispatch_rules[r].pin: Input should be a valid string (write it quoted: '1234')",
+    ),
+    (
+        "wrong type",
+        "inbound_trunks:\n  - name: a\n    numbers: +14155550100\n",
+        "d.yaml:3: inbound_trunks[a].numbers: Input should be a valid list",
+    ),
+    (
+        "misspelt section",
+        "inbound_trunk: []\n",
+        "d.yaml:1: inbound_trunk: Extra inputs are not permitted; did you mean 'inbound_trunks'?",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [(t, m) for _, t, m in HOSTILE], ids=[n for n, _, _ in HOSTILE]
+)
+def test_hostile_and_careless_yaml_is_refused(text: str, message: str) -> None:
+    with pytest.raises(InvalidFile) as refused:
+        parse_file(text, "d.yaml")
+    assert any(str(p).startswith(message) for p in refused.value.problems), refused.value
+
+
+def test_undecodable_and_huge_files_are_refused(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b"inbound_trunks: []\n# caf\xe9\n")
+    with pytest.raises(InvalidFile) as undecodable:
+        load_file(latin1)
+    [problem] = undecodable.value.problems
+    assert str(problem).startswith(f"{latin1}:2: not UTF-8 (byte 0xe9")
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"#" * (MAX_BYTES + 1))
+    with pytest.raises(InvalidFile) as too_big:
+        load_file(huge)
+    assert f"the limit is {MAX_BYTES}" in str(too_big.value)
