@@ -38,6 +38,8 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_CHANGES = 2
 """``plan --detailed-exitcode`` only: the plan has changes."""
+_PLANNED_CHANGES = -1
+"""Internal: a plan with changes, before the exit code convention is chosen."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,9 +195,7 @@ async def _plan_or_sync(
                 io.out.write(render.plan_text(plan))
             if plan.conflicts:
                 return EXIT_FAILED
-            if getattr(args, "detailed_exitcode", False) and plan.changes:
-                return EXIT_CHANGES
-            return EXIT_OK
+            return _PLANNED_CHANGES if plan.changes else EXIT_OK
         result: SyncResult = await apply_plan(
             plan, lk, passwords=passwords, call_timeout=args.timeout
         )
@@ -251,9 +251,9 @@ async def run(
         io.err.write(f"error: {error}\n")
         return EXIT_FAILED if getattr(args, "detailed_exitcode", False) else EXIT_INVALID
     code = await _dispatch(args, settings, env, io)
-    if getattr(args, "detailed_exitcode", False) and code == EXIT_INVALID:
-        return EXIT_FAILED
-    return code
+    if getattr(args, "detailed_exitcode", False):
+        return {_PLANNED_CHANGES: EXIT_CHANGES, EXIT_INVALID: EXIT_FAILED}.get(code, code)
+    return EXIT_OK if code == _PLANNED_CHANGES else code
 
 
 async def _dispatch(

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import re
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import RunModule
+from dispatch_harness import (
+    ENV,
+    Outcome,
+    KEY,
+    SECRET,
+    by_name,
+    rules_of,
+    run_cli,
+    settings_for,
+    write_file,
+)
 from google.protobuf import json_format
 from livekit import api
 from livekit.protocol import sip
 
 from config import Settings
-from config.settings import AppSettings, LiveKitSettings
+from config.settings import LiveKitSettings
 from dispatch.cli import main
 from sim._server import Fault, FaultPlan
 from sim.livekit_twirp import LiveKitTwirpSim
 
 pytestmark = pytest.mark.sim
 
-KEY = "dispatch-key"
-SECRET = "dispatch-secret-dispatch-secret-00"
-ENV = {"MAIN_PW": "hunter2-main", "OUT_PW": "hunter2-out"}
 REPO = Path(__file__).resolve().parent.parent
 
 BASE: dict[str, Any] = {
@@ -77,46 +83,15 @@ BASE: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
 @pytest.fixture
 async def sim() -> AsyncIterator[LiveKitTwirpSim]:
     async with LiveKitTwirpSim(api_key=KEY, api_secret=SECRET) as server:
         yield server
 
 
-def _settings(sim: LiveKitTwirpSim, **app: Any) -> Settings:
-    # No .env: a developer's file must not change what the test sees.
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        livekit=LiveKitSettings(url=sim.http_url, api_key=KEY, api_secret=SECRET),
-        app=AppSettings(**app),
-    )
-
-
-def _write(tmp_path: Path, document: Mapping[str, Any], name: str = "dispatch.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(dict(document)), encoding="utf-8")
-    return path
-
-
-async def _cli(
-    argv: list[str],
-    settings: Settings,
-    env: Mapping[str, str] = ENV,
-) -> Outcome:
-    out, err = io.StringIO(), io.StringIO()
-    # main() runs its own event loop; a worker thread keeps the simulator's loop serving.
-    code = await asyncio.to_thread(main, argv, env=env, settings=settings, stdout=out, stderr=err)
-    return Outcome(code, out.getvalue(), err.getvalue())
+_settings = settings_for
+_write = write_file
+_cli = run_cli
 
 
 async def _sync(
@@ -126,11 +101,10 @@ async def _sync(
 
 
 def _inbound(sim: LiveKitTwirpSim) -> dict[str, sip.SIPInboundTrunkInfo]:
-    return {t.name: t for t in sim.inbound_trunks.values()}
+    return by_name(sim.inbound_trunks)
 
 
-def _rules(sim: LiveKitTwirpSim) -> dict[str, sip.SIPDispatchRuleInfo]:
-    return {r.name: r for r in sim.dispatch_rules.values()}
+_rules = rules_of
 
 
 async def test_sync_creates_everything_then_second_run_is_a_no_op(
