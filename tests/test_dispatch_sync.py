@@ -14,9 +14,9 @@ import yaml
 from conftest import RunModule
 from dispatch_harness import (
     ENV,
-    Outcome,
     KEY,
     SECRET,
+    Outcome,
     by_name,
     rules_of,
     run_cli,
