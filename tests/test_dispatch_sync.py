@@ -465,14 +465,52 @@ async def test_agent_noise_cancellation_setting_conflicts_with_trunk_krisp(
     assert "inbound_trunks[main].krisp_enabled" in result.err
 
 
-def test_example_file_validates(tmp_path: Path) -> None:
+EXAMPLES = {
+    "dispatch.example.yaml": {"MAIN_LINE_SIP_PASSWORD": "x"},
+    "dispatch.operator-example.yaml": {
+        "CARRIER_SIP_PASSWORD": "carrier-in-secret",
+        "CARRIER_OUT_SIP_PASSWORD": "carrier-out-secret",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_example_file_validates(name: str) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = main(
-        ["--config", str(REPO / "deploy" / "dispatch.example.yaml"), "validate"],
-        env={"MAIN_LINE_SIP_PASSWORD": "x"},
+        ["--config", str(REPO / "deploy" / name), "validate"],
+        env=EXAMPLES[name],
         settings=Settings(_env_file=None),  # type: ignore[call-arg]
         stdout=out,
         stderr=err,
     )
     assert code == 0, err.getvalue()
     assert out.getvalue().endswith(": valid\n")
+
+
+async def test_operator_example_syncs_and_converges(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
+    path = REPO / "deploy" / "dispatch.operator-example.yaml"
+    env = EXAMPLES["dispatch.operator-example.yaml"]
+    synced = await _sync(sim, path, env=env)
+    assert synced.code == 0, synced.out + synced.err
+    assert "Plan: 8 to create" in synced.out
+    rules = _rules(sim)
+    assert [a.agent_name for a in rules["globex-main"].room_config.agents] == [
+        "callcenter",
+        "callcenter-es",
+    ]
+    assert dict(rules["globex-main"].room_config.agents[1].attributes) == {"language": "es"}
+    assert rules["acme-partners"].rule.dispatch_rule_direct.pin == "4096"
+    assert list(_inbound(sim)["office-pbx"].numbers) == ["2001"]
+    again = await _cli(["--config", str(path), "plan", "--detailed-exitcode"], _settings(sim), env)
+    assert again.code == 0, again.out
+
+    # A PIN change is planned without printing either PIN.
+    # (`stack:` in the file keeps the copy in the same stack.)
+    moved = tmp_path / "edited.yaml"
+    moved.write_text(path.read_text().replace('pin: "4096"', 'pin: "8192"'), encoding="utf-8")
+    plan = await _cli(["--config", str(moved), "plan", "--json"], _settings(sim), env)
+    assert plan.code == 0, plan.err
+    [change] = plan.json()["changes"]
+    assert change["fields"] == [{"field": "pin", "change": "(changed)"}]
+    assert "4096" not in plan.out and "8192" not in plan.out
