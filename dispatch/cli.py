@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="let --prune run with a file that declares nothing (deletes the whole stack)",
         )
+        sub.add_argument(
+            "--adopt",
+            action="store_true",
+            help="claim the objects this file names that were marked before stacks existed",
+        )
         sub.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "sync":
             sub.add_argument("--dry-run", action="store_true", help="plan only")
@@ -187,6 +192,7 @@ async def _plan_or_sync(
             region=settings.telephony.default_region,
             password_hashes=hashes,
             prune=args.prune,
+            adopt=args.adopt,
         )
         if not apply or plan.conflicts or not plan.changes:
             if args.json:

@@ -133,7 +133,9 @@ def _field_changes(old: Fields, new: Fields) -> tuple[FieldChange, ...]:
 def _owner(meta: ServerMetadata) -> str:
     if not meta.managed:
         return "unmanaged"
-    return f"stack {meta.stack!r}" if meta.stack else "managed before stacks existed"
+    if meta.stack:
+        return f"stack {meta.stack!r}"
+    return "marked before stacks existed; sync --adopt claims it"
 
 
 def _kept(spec: KindSpec, name: str, fields: Fields, base: Info, stack: str) -> tuple[str, ...]:
@@ -165,13 +167,20 @@ def _match(
     plan: Plan,
     *,
     prune: bool,
+    adopt: bool,
 ) -> dict[str, _Existing]:
     """Plan one kind of object; return declared name -> the server object it maps to."""
     matched: dict[str, _Existing] = {}
     for name, fields in desired.items():
         same_name = [e for e in existing if e.name == name]
-        foreign = [e for e in same_name if not e.meta.owned_by(plan.stack)]
-        mine = [e for e in same_name if e.meta.owned_by(plan.stack)]
+
+        def claimed(e: _Existing) -> bool:
+            # Objects marked before stacks existed carry no stack; `adopt` claims the
+            # ones this file names (and only those: prune never touches the rest).
+            return e.meta.owned_by(plan.stack) or (adopt and e.meta.managed and not e.meta.stack)
+
+        foreign = [e for e in same_name if not claimed(e)]
+        mine = [e for e in same_name if claimed(e)]
         if foreign:
             owners = ", ".join(f"{e.object_id} ({_owner(e.meta)})" for e in foreign)
             plan.conflicts.append(
@@ -197,6 +206,8 @@ def _match(
         current = mine[0]
         matched[name] = current
         diff = _field_changes(current.fields, fields)
+        if current.meta.stack != plan.stack:
+            diff += (FieldChange("stack", current.meta.stack or None, plan.stack),)
         if not diff:
             plan.unchanged.append((spec.kind, name))
             continue
@@ -301,6 +312,7 @@ def make_plan(
     region: str,
     password_hashes: Mapping[tuple[str, str], str],
     prune: bool,
+    adopt: bool = False,
 ) -> Plan:
     """Compare the (validated) file with the server state.
 
@@ -311,6 +323,7 @@ def make_plan(
         region: default region for numbers without a country code.
         password_hashes: ``(kind, name)`` -> keyed hash of that trunk's password.
         prune: plan deletion of this stack's objects the file no longer declares.
+        adopt: claim objects marked before stacks existed that the file names.
     """
     plan = Plan(stack=stack)
     listed: dict[Kind, list[Any]] = {
@@ -324,7 +337,7 @@ def make_plan(
         names = {object_id: name for name, object_id in plan.trunk_ids.items()}
         existing = [_Existing(i, *spec.read(i, region, names)) for i in listed[kind]]
         desired = spec.declared(file, region, password_hashes)
-        matched = _match(spec, desired, existing, plan, prune=prune)
+        matched = _match(spec, desired, existing, plan, prune=prune, adopt=adopt)
         if kind == "inbound_trunk":
             plan.trunk_ids = {name: e.object_id for name, e in matched.items()}
     plan.changes.sort(key=lambda c: _ORDER.index((c.action, c.kind)))

@@ -77,6 +77,7 @@ _TRUNK_FIELDS = {
     "auth_password": ("auth_password", "metadata"),
     "auth_password_env": ("metadata",),
     "metadata": ("metadata",),
+    "stack": ("metadata",),
 }
 
 KINDS: dict[Kind, KindSpec] = {
@@ -133,6 +134,7 @@ KINDS: dict[Kind, KindSpec] = {
             "trunks": ("trunk_ids",),
             "attributes": ("attributes",),
             "metadata": ("metadata",),
+            "stack": ("metadata",),
         },
         create=lambda s, info: s.create_dispatch_rule(
             api.CreateSIPDispatchRuleRequest(dispatch_rule=info)

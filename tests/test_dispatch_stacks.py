@@ -250,3 +250,34 @@ async def test_out_of_band_fields_survive_an_unrelated_update(
     assert list(carrier.allowed_addresses) == ["192.0.2.0/24", "198.51.100.7"]
     assert isinstance(sales.room_config, room.RoomConfiguration)
     assert (await _plan(sim, path)).out.endswith("no changes.\n")
+
+
+async def test_objects_from_before_stacks_are_adopted_only_when_asked(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    legacy = '{"managed_by":"callcenter-dispatch"}'
+    async with api.LiveKitAPI(url=sim.http_url, api_key=KEY, api_secret=SECRET) as lk:
+        for name, number in (("carrier", "+14155550100"), ("old-line", "+14155550177")):
+            await lk.sip.create_inbound_trunk(
+                api.CreateSIPInboundTrunkRequest(
+                    trunk=api.SIPInboundTrunkInfo(
+                        name=name,
+                        numbers=[number],
+                        allowed_addresses=["192.0.2.0/24"],
+                        metadata=legacy,
+                    )
+                )
+            )
+    document = {"inbound_trunks": [{**CARRIER, "numbers": ["+14155550100"]}]}
+    path = write_file(tmp_path, document, "team-a.yaml")
+    refused = await _sync(sim, path, "--prune")
+    assert refused.code == 1
+    assert "marked before stacks existed; sync --adopt claims it" in refused.out
+
+    adopted = await _sync(sim, path, "--prune", "--adopt")
+    assert adopted.code == 0, adopted.out + adopted.err
+    assert 'stack: (unset) -> "team-a"' in adopted.out
+    trunks = by_name(sim.inbound_trunks)
+    assert json.loads(trunks["carrier"].metadata)["stack"] == "team-a"
+    # The one the file does not name is neither adopted nor pruned.
+    assert trunks["old-line"].metadata == legacy
