@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import os
 import re
+import sys
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -444,6 +447,47 @@ async def test_export_lk_json_writes_requests_lk_accepts(
         f'lk sip dispatch create --trunks "$TRUNK_ID_MAIN" {rule_file}'
     )
     assert '--auth-pass "${MAIN_PW:?set MAIN_PW}"' in script
+
+
+async def test_create_script_recreates_the_stack_in_another_project(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    assert (await _sync(sim, _write(tmp_path, BASE))).code == 0
+    out_dir = tmp_path / "lk"
+    exported = await _cli(["export", "--format", "lk-json", "--out", str(out_dir)], _settings(sim))
+    assert exported.code == 0, exported.err
+    # `lk` on PATH is a stand-in that reads each file as livekit-cli does (strict
+    # protobuf JSON, flags override the file) and creates it in the target project.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lk = bin_dir / "lk"
+    lk.write_text(f'#!/bin/sh\nexec {sys.executable} {REPO / "tests" / "lk_stand_in.py"} "$@"\n')
+    lk.chmod(0o755)
+    async with LiveKitTwirpSim(api_key=KEY, api_secret=SECRET) as target:
+        process = await asyncio.create_subprocess_exec(
+            "sh",
+            str(out_dir / "create.sh"),
+            env={
+                "PATH": f"{bin_dir}:{os.environ['PATH']}",
+                "LIVEKIT_URL": target.http_url,
+                "LIVEKIT_API_KEY": KEY,
+                "LIVEKIT_API_SECRET": SECRET,
+                **ENV,
+            },
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+        assert process.returncode == 0, stderr.decode()
+        trunks = by_name(target.inbound_trunks)
+        rules = rules_of(target)
+        assert set(trunks) == {"main", "support"} and set(rules) == set(_rules(sim))
+        # Trunk references resolve to the target project's new ids.
+        assert list(rules["main-callers"].trunk_ids) == [trunks["main"].sip_trunk_id]
+        assert list(rules["support-callers"].trunk_ids) == [trunks["support"].sip_trunk_id]
+        assert trunks["main"].auth_password == ENV["MAIN_PW"]
+        assert next(iter(target.outbound_trunks.values())).auth_password == ENV["OUT_PW"]
+        assert "managed_by" not in trunks["main"].metadata
 
 
 async def test_missing_api_key_names_the_variable(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
