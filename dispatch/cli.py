@@ -26,10 +26,18 @@ from dispatch import render
 from dispatch.apply import SyncResult, apply_plan, describe_error
 from dispatch.diff import make_plan
 from dispatch.export import ExportError, export_lk_json, export_yaml
-from dispatch.model import DispatchFile, FileProblem, InvalidFile, default_stack, load_file
+from dispatch.model import (
+    DispatchFile,
+    FileProblem,
+    InvalidFile,
+    default_stack,
+    load_located,
+    with_lines,
+)
 from dispatch.passwords import fingerprint, read_passwords
 from dispatch.state import fetch_state
 from dispatch.validate import ValidationContext, validate
+from dispatch.yaml_source import Located
 
 __all__ = ["build_parser", "main", "run"]
 
@@ -134,10 +142,13 @@ def _load_and_validate(
     path: Path = args.config or settings.dispatch.config_path
     problems: list[FileProblem] = []
     unparsed: set[str] = set()
+    located: Located | None = None
     try:
-        file: DispatchFile | None = load_file(path)
+        file: DispatchFile | None
+        file, located = load_located(path)
     except InvalidFile as invalid:
         problems, file, unparsed = list(invalid.problems), invalid.partial, invalid.broken_names
+        located = invalid.located
     if file is not None:
         ctx = ValidationContext(
             path=str(path),
@@ -151,7 +162,9 @@ def _load_and_validate(
         result = validate(file, ctx, env)
         for warning in result.warnings:
             io.err.write(f"warning: {warning}\n")
-        problems.extend(result.problems)
+        problems.extend(
+            with_lines(result.problems, located) if located is not None else result.problems
+        )
     if not problems:
         return file
     if getattr(args, "json", False):

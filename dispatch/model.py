@@ -39,7 +39,10 @@ __all__ = [
     "RuleSpec",
     "default_stack",
     "load_file",
+    "load_located",
     "parse_file",
+    "parse_located",
+    "with_lines",
 ]
 
 MediaEncryption = Literal["disable", "allow", "require"]
@@ -182,10 +185,12 @@ class InvalidFile(Exception):
         problems: list[FileProblem],
         partial: DispatchFile | None = None,
         broken_names: set[str] | None = None,
+        located: Located | None = None,
     ) -> None:
         self.problems = problems
         self.partial = partial
         self.broken_names = broken_names or set()
+        self.located = located
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -293,6 +298,35 @@ def parse_file(text: str, path: str) -> DispatchFile:
     On schema errors, `InvalidFile.partial` holds the entries that did parse and
     `InvalidFile.broken_names` the names of those that did not.
     """
+    return parse_located(text, path)[0]
+
+
+def with_lines(problems: list[FileProblem], located: Located) -> list[FileProblem]:
+    """``problems`` with the line of the entry and field each one names, where known."""
+    raw = located.data if isinstance(located.data, dict) else {}
+    out: list[FileProblem] = []
+    for problem in problems:
+        if problem.line is not None or not problem.section:
+            out.append(problem)
+            continue
+        entries = raw.get(problem.section)
+        index = next(
+            (
+                i
+                for i, e in enumerate(entries if isinstance(entries, list) else [])
+                if isinstance(e, dict) and e.get("name") == problem.entry
+            ),
+            None,
+        )
+        path: list[str | int] = [problem.section] if index is None else [problem.section, index]
+        if index is not None and problem.field:
+            path += [int(p) if p.isdigit() else p for p in problem.field.split(".")]
+        out.append(problem.model_copy(update={"line": located.line_of(tuple(path))}))
+    return out
+
+
+def parse_located(text: str, path: str) -> tuple[DispatchFile, Located]:
+    """`parse_file`, also returning where each key is (for `with_lines`)."""
     try:
         located = load_yaml(text)
     except YamlProblem as problem:
@@ -305,14 +339,19 @@ def parse_file(text: str, path: str) -> DispatchFile:
     if not isinstance(raw, dict):
         raise InvalidFile([FileProblem(path=path, message="top level must be a mapping", line=1)])
     try:
-        return DispatchFile.model_validate(raw)
+        return DispatchFile.model_validate(raw), located
     except ValidationError as error:
         partial, broken = _salvage(raw)
-        raise InvalidFile(_problems(path, located, error), partial, broken) from None
+        raise InvalidFile(_problems(path, located, error), partial, broken, located) from None
 
 
 def load_file(path: Path) -> DispatchFile:
     """Read and parse the dispatch file at ``path`` (at most `MAX_BYTES`, UTF-8)."""
+    return load_located(path)[0]
+
+
+def load_located(path: Path) -> tuple[DispatchFile, Located]:
+    """`load_file`, also returning where each key is (for `with_lines`)."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -327,4 +366,4 @@ def load_file(path: Path) -> DispatchFile:
         raise InvalidFile(
             [FileProblem(path=str(path), message=str(problem), line=problem.line)]
         ) from None
-    return parse_file(text, str(path))
+    return parse_located(text, str(path))
