@@ -113,7 +113,8 @@ def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext, st
                     section,
                     trunk.name,
                     "allowed_addresses",
-                    f"{address!r} is not an IP, CIDR or host",
+                    f"{address!r} is not an IP, CIDR or host (LiveKit would ignore it, and "
+                    "a trunk whose every address is ignored accepts any address)",
                 )
         if trunk.auth_password_env and not trunk.auth_username:
             c.add(section, trunk.name, "auth_username", "a password needs a username")

@@ -65,8 +65,8 @@ def _updated_trunk(
     apply_update: Callable[[_Trunk, Any], None],
 ) -> _Trunk:
     """livekit/sip.go ``UpdateSIP*TrunkRequest_{Replace,Update}.ApplyResult``: a
-    replacement keeps only the id (the server stores it as sent, timestamps included);
-    an update applies the field changes to a copy."""
+    replacement is stored as sent with only the id forced (so it loses ``created_at``
+    unless it carries one); an update applies the field changes to a copy."""
     updated = type(current)()
     if action == "replace":
         if replacement.sip_trunk_id and replacement.sip_trunk_id != request_id:
@@ -76,7 +76,6 @@ def _updated_trunk(
             )
         validate(replacement)
         updated.CopyFrom(replacement)
-        updated.created_at.CopyFrom(current.created_at)
     elif action == "update":
         updated.CopyFrom(current)
         apply_update(updated, changes)
@@ -301,7 +300,6 @@ class SipState:
                 )
             rules.validate_dispatch_rule(req.replace)
             updated.CopyFrom(req.replace)
-            updated.created_at.CopyFrom(current.created_at)
         elif action == "update":
             updated.CopyFrom(current)
             rules.apply_dispatch_rule_update(updated, req.update)
