@@ -33,6 +33,7 @@ from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
+from sim.word_timing import word_ends
 from worker.caller import Caller, describe_caller
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
@@ -162,11 +163,14 @@ async def _voice(scenario: Scenario, cache_dir: Path) -> list[list[Utterance | f
 
 @contextlib.asynccontextmanager
 async def _simulators(
-    scenario: Scenario, latency: ProviderLatency, responder: _Responder
+    scenario: Scenario, latency: ProviderLatency, responder: _Responder, seed: int = 0
 ) -> AsyncIterator[tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim]]:
     async with (
         DeepgramListenSim(
-            latency=latency.deepgram, faults=scenario.faults.plan("deepgram"), api_key=_SIM_KEY
+            latency=latency.deepgram,
+            faults=scenario.faults.plan("deepgram"),
+            api_key=_SIM_KEY,
+            seed=seed,
         ) as deepgram,
         OpenAIChatSim(
             responder=responder,
@@ -194,6 +198,7 @@ async def run_call(
     base_settings: Settings | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     audio_turn_detector: TurnDetectionMode | None = None,
+    seed: int = 0,
 ) -> CallResult:
     """Run one simulated call end to end and measure every turn.
 
@@ -207,16 +212,20 @@ async def run_call(
         cache_dir: where synthesised caller speech is cached.
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
+        seed: seeds the simulators' draws (Deepgram's punctuation and final delays).
     """
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
     responder = _Responder(scenario.turns)
-    async with _simulators(scenario, latency, responder) as (deepgram, openai, elevenlabs):
+    async with _simulators(scenario, latency, responder, seed) as (deepgram, openai, elevenlabs):
         for turn, parts in zip(scenario.turns, voiced, strict=True):
             utterances = [p for p in parts if isinstance(p, Utterance)]
             deepgram.push(
                 *(
-                    Segment(part.heard, duration_s=u.voiced_duration_s)
+                    Segment(
+                        part.heard,
+                        word_ends_s=word_ends(part.say or "", part.heard, u.samples, u.sample_rate),
+                    )
                     for part, u in zip(turn.spoken_parts, utterances, strict=True)
                 )
             )
