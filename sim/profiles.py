@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.deepgram_listen import DeepgramLatency
-from sim.latency import Delay
 from sim.elevenlabs_multistream import ElevenLabsLatency
+from sim.latency import Delay
 from sim.openai_chat import OpenAILatency
 from sim.scenario import LatencyName
 
