@@ -399,6 +399,27 @@ async def test_finalize_mid_phrase_finals_only_what_was_said() -> None:
     assert [u.text for u in sim.utterances] == finals
 
 
+async def test_without_endpointing_finals_are_never_speech_final() -> None:
+    # endpointing=false: no endpoint, so no speech_final (docs/endpointing); a long quiet
+    # still finalizes what was heard, with is_final only (docs/interim-results).
+    latency = DeepgramLatency(max_gap_s=0.5)
+    async with (
+        DeepgramListenSim(["Is anyone there"], latency=latency) as sim,
+        streaming(sim, endpointing_ms=0) as run,
+    ):
+        run.push(voiced(0.5, 8000), quiet(0.7, 8000))
+        await until(lambda: run.of(EV.FINAL_TRANSCRIPT))
+        await asyncio.sleep(0.1)
+
+    (conn,) = sim.connections
+    assert conn.raw_query["endpointing"] == ("false",)
+    assert [(f["is_final"], f["speech_final"]) for f in results(conn, final=True)] == [
+        (True, False)
+    ]
+    assert run.texts(EV.FINAL_TRANSCRIPT) == ["Is anyone there?"]
+    assert run.of(EV.END_OF_SPEECH) == []  # the plugin ends speech only at an endpoint
+
+
 async def test_end_input_after_quiet_is_a_finalized_endpoint() -> None:
     async with DeepgramListenSim(["That is all"]) as sim, streaming(sim, endpointing_ms=500) as run:
         run.push(voiced(0.6, 8000), quiet(0.1, 8000))
