@@ -2,8 +2,11 @@
 latency profiles, through the real pipeline and the wire simulators.
 
 TTFA is measured at the audio boundary (end of the caller's last voiced sample to the first
-agent frame played). Premature end-of-turn: the agent starts speaking inside a
-mid-sentence pause. Figures are reported, never asserted.
+agent frame played). Premature: the agent committed to a reply (end of turn declared, the
+LLM answering part of the sentence) or spoke before the caller finished
+(:func:`sim.premature.premature_turn`). ``premature`` is the rate over turns with a
+scripted mid-sentence pause; ``prem_all`` over every turn, since the synthesized callers
+also pause at commas, where Deepgram finalizes too. Figures are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -51,10 +54,13 @@ class FlavorStats:
     ttfa_ms: list[float] = field(default_factory=list)
     paused_turns: int = 0
     premature: int = 0
+    premature_any: int = 0
+    """Premature turns among all turns, paused or not."""
     missing: int = 0
 
     def add(self, turns: Sequence[TurnRecord]) -> None:
         for turn in turns:
+            self.premature_any += int(turn.premature)
             if turn.paused:
                 self.paused_turns += 1
                 self.premature += int(turn.premature)
@@ -64,12 +70,14 @@ class FlavorStats:
                 self.ttfa_ms.append(turn.ttfa_ms)
 
     def as_dict(self) -> dict[str, Any]:
+        turns = len(self.ttfa_ms) + self.missing
         return {
             "p50_ms": percentile(self.ttfa_ms, 50),
             "p95_ms": percentile(self.ttfa_ms, 95),
             "max_ms": max(self.ttfa_ms) if self.ttfa_ms else math.nan,
             "premature_rate": self.premature / self.paused_turns if self.paused_turns else 0.0,
-            "turns": len(self.ttfa_ms) + self.missing,
+            "premature_all_rate": self.premature_any / turns if turns else 0.0,
+            "turns": turns,
             "unanswered": self.missing,
             "ttfa_samples_ms": self.ttfa_ms,
         }
@@ -91,7 +99,7 @@ def summarize(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
 def render_table(summary: dict[str, Any]) -> str:
     header = (
         f"{'profile':<8} {'agent':<8} {'p50_ms':>7} {'p95_ms':>7} {'max_ms':>7} "
-        f"{'premature':>9} {'turns':>5}"
+        f"{'premature':>9} {'prem_all':>8} {'turns':>5}"
     )
     lines = [header, "-" * len(header)]
     for profile, entry in summary["profiles"].items():
@@ -99,7 +107,8 @@ def render_table(summary: dict[str, Any]) -> str:
             s = entry[name]
             lines.append(
                 f"{profile:<8} {name:<8} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f} "
-                f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} {s['turns']:>5}"
+                f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} "
+                f"{s['premature_all_rate']:>7.1%} {s['turns']:>5}"
             )
         ratio = entry["ratio"]
         lines.append(
@@ -156,6 +165,9 @@ async def _measure(
                     flavor=_SESSION_FLAVOR[name],
                     latency=PROFILES[profile],
                     base_settings=settings,
+                    # Another call, another plausible run (punctuation, delays); both
+                    # agents hear the same one.
+                    seed=index,
                 )
                 stats[profile][name].add(result.turns)
                 print(

@@ -30,9 +30,11 @@ from sim.caller_voice import Utterance, synthesize
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
 from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
+from sim.premature import premature_turn
 from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
+from sim.word_timing import word_ends
 from worker.caller import Caller, describe_caller
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
@@ -62,6 +64,11 @@ class TurnRecord:
     """First chat request of the turn, relative to the end of the caller's speech:
     negative or small with preemptive generation, about the endpointing delay without."""
     premature: bool = False
+    """The agent committed to a reply or spoke before the caller finished
+    (:func:`sim.premature.premature_turn`)."""
+    turn_committed_ms: float | None = None
+    """When the agent first committed to a reply, relative to the end of the caller's
+    speech: negative means it did so before the caller finished."""
     paused: bool = False
     e2e_latency_ms: float | None = None
     llm_node_ttft_ms: float | None = None
@@ -131,10 +138,14 @@ class _AgentWatch:
     def __init__(self, session: AgentSession[CallState]) -> None:
         self.state = "initializing"
         self.changed = asyncio.Event()
+        self.thinking_at: list[float] = []
+        """Loop times the agent committed to a reply (state ``thinking``)."""
         session.on("agent_state_changed", self._on_state)
 
     def _on_state(self, event: AgentStateChangedEvent) -> None:
         self.state = event.new_state
+        if event.new_state == "thinking":
+            self.thinking_at.append(asyncio.get_running_loop().time())
         self.changed.set()
 
     async def answered(self, spoke_since: list[bool]) -> None:
@@ -162,11 +173,14 @@ async def _voice(scenario: Scenario, cache_dir: Path) -> list[list[Utterance | f
 
 @contextlib.asynccontextmanager
 async def _simulators(
-    scenario: Scenario, latency: ProviderLatency, responder: _Responder
+    scenario: Scenario, latency: ProviderLatency, responder: _Responder, seed: int = 0
 ) -> AsyncIterator[tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim]]:
     async with (
         DeepgramListenSim(
-            latency=latency.deepgram, faults=scenario.faults.plan("deepgram"), api_key=_SIM_KEY
+            latency=latency.deepgram,
+            faults=scenario.faults.plan("deepgram"),
+            api_key=_SIM_KEY,
+            seed=seed,
         ) as deepgram,
         OpenAIChatSim(
             responder=responder,
@@ -194,6 +208,7 @@ async def run_call(
     base_settings: Settings | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     audio_turn_detector: TurnDetectionMode | None = None,
+    seed: int = 0,
 ) -> CallResult:
     """Run one simulated call end to end and measure every turn.
 
@@ -207,16 +222,20 @@ async def run_call(
         cache_dir: where synthesised caller speech is cached.
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
+        seed: seeds the simulators' draws (Deepgram's punctuation and final delays).
     """
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
     responder = _Responder(scenario.turns)
-    async with _simulators(scenario, latency, responder) as (deepgram, openai, elevenlabs):
+    async with _simulators(scenario, latency, responder, seed) as (deepgram, openai, elevenlabs):
         for turn, parts in zip(scenario.turns, voiced, strict=True):
             utterances = [p for p in parts if isinstance(p, Utterance)]
             deepgram.push(
                 *(
-                    Segment(part.heard, duration_s=u.voiced_duration_s)
+                    Segment(
+                        part.heard,
+                        word_ends_s=word_ends(part.say or "", part.heard, u.samples, u.sample_rate),
+                    )
                     for part, u in zip(turn.spoken_parts, utterances, strict=True)
                 )
             )
@@ -344,9 +363,14 @@ async def _converse(
                     if watch.state == "speaking":
                         spoke[0] = True
                 first_audio = speaker.first_frame_after(began_loop)
-                record.premature = first_audio is not None and first_audio < last_end
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watch.answered(spoke), _AGENT_TIMEOUT_S)
+                committed = [t for t in watch.thinking_at if t >= began_loop]
+                record.premature = premature_turn(
+                    caller_end=last_end, committed_at=committed, first_audio_at=first_audio
+                )
+                if committed:
+                    record.turn_committed_ms = _ms(committed[0] - last_end)
                 after = speaker.first_frame_after(last_end)
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
                 records.append(record)

@@ -17,10 +17,18 @@ profile and faults::
           reply: "Sure. What's the order number?"
       - caller:
           - say: "It is one two three four five."
-            transcript: "It is 12345."
+            transcript: "it is 12345"
         agent:
           tool_calls: [{name: lookup_order, arguments: {order_number: "12345"}}]
           reply: "It shipped and arrives Thursday."
+
+A scenario says *what is spoken*, never how a recogniser writes it down. The punctuation
+of ``say`` only directs the synthetic voice (espeak-ng pauses 140-250 ms at a comma or a
+period); the Deepgram simulator drops it and decides the transcript's punctuation and
+where it is split into finals itself (``sim.deepgram_punctuation``), as the real service
+does. ``transcript`` gives the words a recogniser hears when they differ from ``say``
+(digits as numerals); split it at the same commas as ``say`` so each phrase lines up with
+its stretch of audio (``sim.word_timing``).
 """
 
 from __future__ import annotations
@@ -62,7 +70,7 @@ class CallerPart(_Model):
 
     @property
     def heard(self) -> str:
-        """What the STT returns for this part."""
+        """The words the STT hears for this part (its punctuation is not passed on)."""
         return self.transcript if self.transcript is not None else (self.say or "")
 
 
