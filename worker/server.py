@@ -99,6 +99,7 @@ def build_server(settings: Settings) -> AgentServer:
         load_threshold=settings.worker.load_threshold,
         drain_timeout=settings.worker.drain_timeout,
         num_idle_processes=settings.worker.num_idle_processes,
+        port=settings.worker.health_port,
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
         api_secret=(
