@@ -256,6 +256,14 @@ class TokenEndpointSettings(_Group):
         default=10.0, gt=0.0, description="Tokens per minute per client address."
     )
     burst: int = Field(default=5, ge=1, description="Requests a client may make at once.")
+    trusted_proxies: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Proxies in front that append X-Forwarded-For; the rate limit keys on the address "
+            "that many entries from the right. 0: the peer address."
+        ),
+    )
     allowed_origins: list[str] = Field(
         default_factory=list,
         description="Browser origins allowed to call the endpoint (CORS); empty: none.",

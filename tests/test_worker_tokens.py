@@ -216,6 +216,21 @@ async def test_rate_limit_answers_429_with_retry_after(make_client: Callable[...
     assert (await client.post("/token", json={})).status == 429
 
 
+async def test_rate_limit_keys_on_the_address_the_trusted_proxy_saw(
+    make_client: Callable[..., Any],
+) -> None:
+    client = await make_client(_settings(rate_per_minute=1, burst=1, trusted_proxies=1))
+
+    async def post(chain: str) -> int:
+        headers = {**AUTH, "X-Forwarded-For": chain}
+        return (await client.post("/token", headers=headers, json={})).status
+
+    assert await post("203.0.113.7") == 201
+    # A client prepending its own entries is still the address the proxy appended.
+    assert await post("198.51.100.1, 203.0.113.7") == 429
+    assert await post("203.0.113.8") == 201
+
+
 def test_rate_limiter_refills_per_client() -> None:
     now = [0.0]
     limiter = RateLimiter(rate_per_minute=60, burst=1, clock=lambda: now[0])

@@ -34,6 +34,7 @@ _POLICY = web.AppKey("policy", TokenPolicy)
 _LIMITER = web.AppKey("limiter", RateLimiter)
 _SECRET = web.AppKey("secret", bytes)
 _ORIGINS = web.AppKey("origins", frozenset)
+_PROXIES = web.AppKey("trusted_proxies", int)
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -45,6 +46,23 @@ def _authorized(request: web.Request) -> bool:
     if scheme.lower() != "bearer" or not credential:
         return False
     return hmac.compare_digest(credential.strip().encode(), request.app[_SECRET])
+
+
+def _client_address(request: web.Request) -> str:
+    """The caller's address: behind N trusted proxies, the Nth X-Forwarded-For entry from
+    the right (each proxy appends the address it saw; entries further left are the
+    client's own claims)."""
+    hops = request.app[_PROXIES]
+    if hops:
+        chain = [
+            part.strip()
+            for header in request.headers.getall("X-Forwarded-For", [])
+            for part in header.split(",")
+            if part.strip()
+        ]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return request.remote or "unknown"
 
 
 def _cors_headers(request: web.Request) -> dict[str, str]:
@@ -67,7 +85,7 @@ async def _preflight(request: web.Request) -> web.Response:
 
 async def _token(request: web.Request) -> web.Response:
     cors = _cors_headers(request)
-    wait_s = request.app[_LIMITER].acquire(request.remote or "unknown")
+    wait_s = request.app[_LIMITER].acquire(_client_address(request))
     if wait_s > 0:
         log.warning("token_rate_limited")
         headers = {"Retry-After": RateLimiter.retry_after_header(wait_s), **cors}
@@ -125,6 +143,7 @@ def build_token_app(
     )
     app[_SECRET] = settings.tokens.bearer_secret.get_secret_value().encode()
     app[_ORIGINS] = frozenset(settings.tokens.allowed_origins)
+    app[_PROXIES] = settings.tokens.trusted_proxies
     app.router.add_post("/token", _token)
     app.router.add_post("/token/{tenant}", _token)
     app.router.add_route("OPTIONS", "/token", _preflight)
