@@ -32,7 +32,8 @@ COMPOSE = DEPLOY / "compose" / "compose.yaml"
 WORKER_COMMAND = ["python", "-m", "worker", "start"]
 # Process and build variables that are not settings, each for a reason:
 # PATH finds the venv; PYTHON* make logs unbuffered and skip .pyc writes on a read-only image.
-RUNTIME_VARIABLES = {"PATH", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"}
+# NUM_CPUS is the framework's CPU count on cgroup v1 nodes (livekit/agents/utils/hw/cpu.py).
+RUNTIME_VARIABLES = {"PATH", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "NUM_CPUS"}
 GRACE_MARGIN_S = 30
 
 
@@ -97,10 +98,12 @@ def k8s_containers() -> Iterator[dict[str, Any]]:
 
 
 def k8s_settings_env() -> dict[str, str]:
-    """The environment every callcenter pod gets: the settings ConfigMap and the Secret."""
-    config = k8s_object("ConfigMap", "callcenter-settings")["data"]
-    secret = k8s_object("Secret", "callcenter-secrets")["stringData"]
-    return {**config, **secret}
+    """The settings ConfigMap and every Secret: the environment of all pods together."""
+    env = dict(k8s_object("ConfigMap", "callcenter-settings")["data"])
+    for doc in k8s_documents():
+        if doc["kind"] == "Secret":
+            env.update(doc["stringData"])
+    return env
 
 
 def compose_services() -> dict[str, dict[str, Any]]:
@@ -163,7 +166,8 @@ def test_every_variable_the_deploy_files_set_is_a_setting() -> None:
     known = settings_variables() | dispatch_password_variables()
     sources: dict[str, set[str]] = {
         "k8s settings ConfigMap and Secret": set(k8s_settings_env()),
-        "k8s container env": {e["name"] for c in k8s_containers() for e in c.get("env", [])},
+        "k8s container env": {e["name"] for c in k8s_containers() for e in c.get("env", [])}
+        - RUNTIME_VARIABLES,
         "compose env.example": set(env_file(DEPLOY / "compose" / "env.example")),
         "livekit-cloud secrets.env.example": set(
             env_file(DEPLOY / "livekit-cloud" / "secrets.env.example")
@@ -373,3 +377,24 @@ def test_cloud_readme_names_every_secret_setting() -> None:
     assert secrets
     missing = [secret for secret in secrets if secret not in readme]
     assert not missing, f"deploy/livekit-cloud/README.md does not say where these go: {missing}"
+
+
+def test_each_pod_gets_only_the_secrets_it_uses() -> None:
+    def secrets_of(kind: str, name: str) -> set[str]:
+        (container,) = k8s_object(kind, name)["spec"]["template"]["spec"]["containers"]
+        return {ref["secretRef"]["name"] for ref in container["envFrom"] if "secretRef" in ref}
+
+    assert secrets_of("Deployment", "callcenter-worker") == {
+        "callcenter-livekit",
+        "callcenter-providers",
+    }
+    assert secrets_of("Deployment", "callcenter-tokens") == {
+        "callcenter-livekit",
+        "callcenter-tokens",
+    }
+    assert secrets_of("Job", "callcenter-dispatch-sync") == {
+        "callcenter-livekit",
+        "callcenter-dispatch",
+    }
+    dispatch = k8s_object("Secret", "callcenter-dispatch")["stringData"]
+    assert set(dispatch) == dispatch_password_variables()
