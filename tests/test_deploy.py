@@ -398,3 +398,28 @@ def test_each_pod_gets_only_the_secrets_it_uses() -> None:
     }
     dispatch = k8s_object("Secret", "callcenter-dispatch")["stringData"]
     assert set(dispatch) == dispatch_password_variables()
+
+
+def test_download_files_has_nothing_to_fetch_for_our_plugins() -> None:
+    # What the image's `python -m livekit.agents download-files` step does: it imports every
+    # livekit.plugins package and runs each registered plugin's download_files(). Ours all
+    # keep the base no-op (Silero's ONNX ships in its wheel, the turn detector's weights in
+    # livekit-local-inference), so no model lives outside the venv the runtime stage copies.
+    import importlib
+    import pkgutil
+
+    import livekit.plugins
+    from livekit.agents.plugin import Plugin
+
+    for module in pkgutil.iter_modules(livekit.plugins.__path__, prefix="livekit.plugins."):
+        importlib.import_module(module.name)
+    downloading = [
+        plugin.package
+        for plugin in Plugin.registered_plugins
+        if type(plugin).download_files is not Plugin.download_files
+    ]
+    assert Plugin.registered_plugins
+    assert not downloading, (
+        f"{downloading} download model files: copy their cache into the Dockerfile's "
+        "runtime stage, which today takes only /app/.venv"
+    )
