@@ -35,11 +35,12 @@ AUTH = {"Authorization": f"Bearer {BEARER}"}
 _OTHER_TENANT = '{"tenant":"x"}'
 
 
-def _settings(**tokens: Any) -> Settings:
+def _settings(tenants: dict[str, Any] | None = None, **tokens: Any) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         livekit={"url": "wss://lk.example.com", "api_key": API_KEY, "api_secret": API_SECRET},
         tokens={"bearer_secret": BEARER, "ttl_s": 300, **tokens},
+        tenants=tenants or {},
     )
 
 
@@ -131,6 +132,15 @@ async def test_sdk_agent_name_option_and_app_room_are_accepted(
     assert [(a.agent_name, a.metadata) for a in grants.room_config.agents] == [
         ("callcenter", '{"tenant":"acme"}')
     ]
+
+
+async def test_known_tenants_default_to_settings(make_client: Callable[..., Any]) -> None:
+    client = await make_client(_settings(tenants={"globex": {"display_name": "Globex"}}))
+    known = await client.post("/token/globex", headers=AUTH, json={})
+    assert known.status == 201
+    claims = _claims((await known.json())["participant_token"])
+    assert claims["roomConfig"]["agents"][0]["metadata"] == '{"tenant":"globex"}'
+    assert (await client.post("/token/initech", headers=AUTH, json={})).status == 404
 
 
 async def test_unknown_tenant_entry_point_is_404(make_client: Callable[..., Any]) -> None:

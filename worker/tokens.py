@@ -122,8 +122,7 @@ class TokenPolicy:
                 "livekit.api_key and livekit.api_secret (LIVEKIT_API_KEY, LIVEKIT_API_SECRET) "
                 "are required to sign tokens"
             )
-        names = set(settings.tenants) if tenants is None else set(tenants)
-        names.add(settings.default_tenant)
+        names = known_tenants(settings) if tenants is None else {*tenants, settings.default_tenant}
         return cls(
             api_key=livekit.api_key.get_secret_value(),
             api_secret=livekit.api_secret.get_secret_value(),
