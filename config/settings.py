@@ -223,7 +223,7 @@ class WorkerSettings(_Group):
         default=8081,
         ge=1,
         le=65535,
-        description="The framework's HTTP server: GET / (health), GET /worker; 8081 in start.",
+        description="The framework's HTTP server in start: GET / (health), GET /worker; dev: any.",
     )
 
 
