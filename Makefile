@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := espeak-ng sox libportaudio2
 STAMP := .venv/.synced
 
-.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean
+.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check
 
 help:
 	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
@@ -54,7 +54,13 @@ pytest: setup
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 
-test: lint typecheck pytest
+# deploy/: the Dockerfile linter, the compose specification, the Kubernetes schemas (offline).
+deploy-check: venv
+	$(UV) run --frozen hadolint deploy/docker/Dockerfile
+	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec deploy/compose/compose.yaml
+	$(UV) run --frozen kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+
+test: lint typecheck deploy-check pytest
 
 bench: setup
 	$(UV) run --frozen python -m bench latency

@@ -32,6 +32,7 @@ __all__ = [
     "Settings",
     "TelephonySettings",
     "TenantSettings",
+    "TokenEndpointSettings",
     "WorkerSettings",
 ]
 
@@ -211,12 +212,69 @@ class CompliancePolicy(_Group):
 class ObservabilitySettings(_Group):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+    metrics_port: int = Field(default=9100, ge=1, le=65535)
 
 
 class WorkerSettings(_Group):
     load_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
     drain_timeout: int = Field(default=1800, ge=0, description="Seconds to finish calls on deploy.")
     num_idle_processes: int = Field(default=2, ge=0)
+    health_port: int = Field(
+        default=8081,
+        ge=1,
+        le=65535,
+        description="The framework's HTTP server in start: GET / (health), GET /worker; dev: any.",
+    )
+
+
+class TokenEndpointSettings(_Group):
+    """`python -m worker tokens`: LiveKit tokens for app callers."""
+
+    bearer_secret: SecretStr | None = Field(
+        default=None,
+        description="Clients send `Authorization: Bearer <secret>`; required to serve tokens.",
+    )
+    host: str = "0.0.0.0"
+    port: int = Field(default=8090, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None,
+        description="The LiveKit URL clients connect to (server_url); unset: livekit.url.",
+    )
+    ttl_s: int = Field(
+        default=600,
+        ge=30,
+        le=86400,
+        description="Token lifetime; it only has to outlive the join, LiveKit refreshes after.",
+    )
+    room_prefix: str = Field(
+        default="app-",
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="App rooms start with this; dispatch rules for phone rooms must not.",
+    )
+    rate_per_minute: float = Field(
+        default=10.0, gt=0.0, description="Tokens per minute per client address."
+    )
+    burst: int = Field(default=5, ge=1, description="Requests a client may make at once.")
+    trusted_proxies: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Proxies in front that append X-Forwarded-For; the rate limit keys on the address "
+            "that many entries from the right. 0: the peer address."
+        ),
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the endpoint (CORS); empty: none.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError("must be a ws:// or wss:// URL")
+        return value.rstrip("/") if value else value
 
 
 class TenantSettings(_Group):
@@ -257,6 +315,7 @@ class Settings(BaseSettings):
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
+    tokens: TokenEndpointSettings = Field(default_factory=TokenEndpointSettings)
     tenants: dict[str, TenantSettings] = Field(default_factory=dict)
     default_tenant: str = "default"
     secrets_dir: Path | None = Field(

@@ -1,10 +1,18 @@
-"""``python -m worker start|dev|console``: the LiveKit Agents CLI on our server."""
+"""``python -m worker start|dev|console``: the LiveKit Agents CLI on our server.
+
+``python -m worker tokens|token``: the app callers' token endpoint, or one token.
+"""
 
 import sys
 
 from config import SettingsError
 
 if __name__ == "__main__":
+    if sys.argv[1:2] and sys.argv[1] in ("tokens", "token"):
+        # Before the server import: the token endpoint loads no models and no agent.
+        from worker.tokens_cli import main
+
+        sys.exit(main(sys.argv[1:]))
     try:
         from worker.server import server
     except SettingsError as error:

@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 from livekit.agents import AgentServer, JobContext, JobProcess, room_io, vad
+from livekit.agents.worker import ServerEnvOption
 from livekit.plugins import silero
 
 from config import Settings, load_settings
@@ -99,6 +100,8 @@ def build_server(settings: Settings) -> AgentServer:
         load_threshold=settings.worker.load_threshold,
         drain_timeout=settings.worker.drain_timeout,
         num_idle_processes=settings.worker.num_idle_processes,
+        # `dev` keeps the framework's random port, so two dev workers can share a machine.
+        port=ServerEnvOption(dev_default=0, prod_default=settings.worker.health_port),
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
         api_secret=(
