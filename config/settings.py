@@ -217,6 +217,12 @@ class WorkerSettings(_Group):
     load_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
     drain_timeout: int = Field(default=1800, ge=0, description="Seconds to finish calls on deploy.")
     num_idle_processes: int = Field(default=2, ge=0)
+    http_port: int = Field(
+        default=8081,
+        ge=0,
+        le=65535,
+        description="The framework's health endpoint (GET / and /worker); 0 picks a free port.",
+    )
 
 
 class TenantSettings(_Group):

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -93,12 +94,24 @@ async def entrypoint(ctx: JobContext) -> None:
     )
 
 
-def build_server(settings: Settings) -> AgentServer:
+def build_server(
+    settings: Settings,
+    *,
+    entrypoint: Callable[[JobContext], Awaitable[None]] = entrypoint,
+) -> AgentServer:
+    """The worker's `AgentServer`, configured from Settings.
+
+    Args:
+        settings: the process's settings.
+        entrypoint: the job body; the fleet benchmarks and the drain test swap in a
+            simulated call (`sim.fleet_worker`), everything else stays the worker's.
+    """
     agent_server = AgentServer(
         setup_fnc=prewarm,
         load_threshold=settings.worker.load_threshold,
         drain_timeout=settings.worker.drain_timeout,
         num_idle_processes=settings.worker.num_idle_processes,
+        port=settings.worker.http_port,
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
         api_secret=(
