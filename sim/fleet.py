@@ -56,16 +56,32 @@ class Fleet:
     _jobs: int = field(default=0)
 
     async def call(
-        self, scenario: str, *, latency: str | None = None, profile: bool = False
+        self,
+        scenario: str,
+        *,
+        latency: str | None = None,
+        profile: bool = False,
+        by_load: bool = True,
+        leak_check: bool = False,
     ) -> tuple[DispatchedJob, Path]:
-        """Dispatch one simulated call; returns the job and where its result will be."""
+        """Dispatch one simulated call; returns the job and where its result will be.
+
+        ``by_load=False`` places the call whatever load the worker reports (load tests).
+        """
         self._jobs += 1
         out = self.results_dir / f"call-{self._jobs}.json"
-        request = JobRequest(scenario=scenario, out=str(out), latency=latency, profile=profile)
+        request = JobRequest(
+            scenario=scenario,
+            out=str(out),
+            latency=latency,
+            profile=profile,
+            leak_check=leak_check,
+        )
         job = await self.dispatcher.dispatch(
             agent_name=self.agent_name,
             room=f"sim-room-{self._jobs}",
             metadata=request.to_metadata(),
+            by_load=by_load,
         )
         return job, out
 
@@ -97,7 +113,7 @@ async def fleet(
             "LIVEKIT_API_SECRET": api_secret,
             "CALLCENTER_LIVEKIT__AGENT_NAME": _AGENT_NAME,
             # Several workers on one host: each health endpoint on a free port.
-            "CALLCENTER_WORKER__HTTP_PORT": "0",
+            "CALLCENTER_WORKER__HEALTH_PORT": "0",
             **(env or {}),
         }
         started: list[WorkerProcess] = []

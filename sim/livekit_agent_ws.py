@@ -245,9 +245,9 @@ class AgentDispatchSim(LoopbackServer):
     async def wait_for_workers(self, count: int, within: float) -> None:
         await self.wait_until(lambda: sum(w.connected for w in self.workers) >= count, within)
 
-    def _choose(self, agent_name: str, attempted: set[str]) -> SimWorker | None:
+    def _choose(self, agent_name: str, attempted: set[str], by_load: bool) -> SimWorker | None:
         weights = {
-            w: max(0.0, 1.0 - w.load)
+            w: max(0.0, 1.0 - w.load) if by_load else 1.0
             for w in self.workers
             if w.agent_name == agent_name and w.available and w.id not in attempted
         }
@@ -261,8 +261,18 @@ class AgentDispatchSim(LoopbackServer):
                 return candidate
         return next(iter(weights))
 
-    async def dispatch(self, *, agent_name: str, room: str, metadata: str = "") -> DispatchedJob:
+    async def dispatch(
+        self, *, agent_name: str, room: str, metadata: str = "", by_load: bool = True
+    ) -> DispatchedJob:
         """Hand a job to one worker, as the server does for an agent dispatch.
+
+        Args:
+            agent_name: the agent the job is for.
+            room: the room's name.
+            metadata: the dispatch metadata.
+            by_load: weight the choice by reported load as the server does; a load test
+                that places calls itself past the point where LiveKit would stop turns
+                it off (a worker reporting full status is still skipped).
 
         Raises:
             NoWorkerAvailable: every matching worker declined or none is available.
@@ -276,7 +286,7 @@ class AgentDispatchSim(LoopbackServer):
             agent_name=agent_name,
         )
         attempted: set[str] = set()
-        while (worker := self._choose(agent_name, attempted)) is not None:
+        while (worker := self._choose(agent_name, attempted, by_load)) is not None:
             attempted.add(worker.id)
             answer = await self._ask(worker, job)
             if answer is None or not answer.available:

@@ -83,6 +83,7 @@ async def entrypoint(ctx: JobContext) -> None:
 
     async def _report() -> None:
         metrics.log_summary()
+        await call.aclose()
 
     ctx.add_shutdown_callback(_report)
     log.info("call_started", tenant=call.state.tenant_name, tts_encoding=call.profile.tts_encoding)
@@ -111,7 +112,6 @@ def build_server(
         load_threshold=settings.worker.load_threshold,
         drain_timeout=settings.worker.drain_timeout,
         num_idle_processes=settings.worker.num_idle_processes,
-        port=settings.worker.http_port,
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
         api_secret=(
