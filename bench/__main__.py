@@ -8,7 +8,12 @@ import sys
 from collections.abc import Sequence
 
 # name -> module with `run(argv: Sequence[str] | None) -> int`.
-_BENCHMARKS: dict[str, str] = {"latency": "bench.latency", "pii": "bench.pii"}
+_BENCHMARKS: dict[str, str] = {
+    "capacity": "bench.capacity",
+    "latency": "bench.latency",
+    "pii": "bench.pii",
+    "soak": "bench.soak",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ existing deployment's environment works unchanged.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -216,7 +217,22 @@ class ObservabilitySettings(_Group):
 
 
 class WorkerSettings(_Group):
-    load_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
+    load_threshold: float = Field(
+        default=0.75,
+        gt=0.0,
+        description=(
+            "CPU load (0..1] above which the worker reports itself full; `inf` turns the"
+            " limit off, for load tests that find the limit themselves."
+        ),
+    )
+
+    @field_validator("load_threshold")
+    @classmethod
+    def _threshold_in_range(cls, value: float) -> float:
+        if value > 1.0 and not math.isinf(value):
+            raise ValueError("must be at most 1.0, or inf to turn the limit off")
+        return value
+
     drain_timeout: int = Field(default=1800, ge=0, description="Seconds to finish calls on deploy.")
     num_idle_processes: int = Field(default=2, ge=0)
     health_port: int = Field(

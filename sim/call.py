@@ -379,6 +379,7 @@ async def _converse(
                 await mic.silence(scenario.gap_after_agent)
         finally:
             await session.aclose()
+            await call.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
     return records, loop_windows, call.state, metrics.totals()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -83,6 +84,7 @@ async def entrypoint(ctx: JobContext) -> None:
 
     async def _report() -> None:
         metrics.log_summary()
+        await call.aclose()
 
     ctx.add_shutdown_callback(_report)
     log.info("call_started", tenant=call.state.tenant_name, tts_encoding=call.profile.tts_encoding)
@@ -94,7 +96,18 @@ async def entrypoint(ctx: JobContext) -> None:
     )
 
 
-def build_server(settings: Settings) -> AgentServer:
+def build_server(
+    settings: Settings,
+    *,
+    entrypoint: Callable[[JobContext], Awaitable[None]] = entrypoint,
+) -> AgentServer:
+    """The worker's `AgentServer`, configured from Settings.
+
+    Args:
+        settings: the process's settings.
+        entrypoint: the job body; the fleet benchmarks and the drain test swap in a
+            simulated call (`sim.fleet_worker`), everything else stays the worker's.
+    """
     agent_server = AgentServer(
         setup_fnc=prewarm,
         load_threshold=settings.worker.load_threshold,

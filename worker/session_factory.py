@@ -44,6 +44,10 @@ class CallSession:
             self.providers.tts.prewarm()
         self.providers.llm.prewarm()
 
+    async def aclose(self) -> None:
+        """After the session has closed: release the call's provider connections."""
+        await self.providers.aclose()
+
 
 def turn_handling(
     settings: Settings, tenant: TenantSettings, detector: TurnDetectionMode | None
