@@ -237,9 +237,12 @@ class WorkerSettings(_Group):
     num_idle_processes: int = Field(default=2, ge=0)
     health_port: int = Field(
         default=8081,
-        ge=1,
+        ge=0,
         le=65535,
-        description="The framework's HTTP server in start: GET / (health), GET /worker; dev: any.",
+        description=(
+            "The framework's HTTP server in start: GET / (health), GET /worker; dev: any."
+            " 0 picks a free port (several workers on one host)."
+        ),
     )
 
 
