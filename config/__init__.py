@@ -1,5 +1,6 @@
 """Configuration: one `Settings` object, built once from the environment and handed down."""
 
+from config.credentials import missing_credentials
 from config.loading import SettingsError, load_settings, secret_variables
 from config.settings import (
     CompliancePolicy,
@@ -27,5 +28,6 @@ __all__ = [
     "TenantSettings",
     "WorkerSettings",
     "load_settings",
+    "missing_credentials",
     "secret_variables",
 ]
