@@ -21,7 +21,7 @@ import structlog
 from livekit import rtc
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import AgentStateChangedEvent
+from livekit.agents.voice.events import AgentStateChangedEvent, CloseReason
 from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import Settings
@@ -35,7 +35,7 @@ from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
 from worker.caller import Caller, describe_caller
 from worker.logs import CallIdentity, bind_call
-from worker.metrics import CallMetrics
+from worker.observability import CallObserver, attach_observability
 from worker.session_factory import SessionFlavor, build_call
 from worker.state import CallState, ToolInvocation
 
@@ -90,6 +90,8 @@ class CallResult:
     """Each ElevenLabs connection's query (output_format, model_id...), as received."""
     usage: dict[str, float]
     """What the framework billed (session_usage_updated), summed over models."""
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The `call.summary` event the worker logs for this call (outcome, p50/p95, cost)."""
 
 
 class _Responder:
@@ -194,6 +196,7 @@ async def run_call(
     base_settings: Settings | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     audio_turn_detector: TurnDetectionMode | None = None,
+    caller_hangs_up: bool = False,
 ) -> CallResult:
     """Run one simulated call end to end and measure every turn.
 
@@ -207,6 +210,8 @@ async def run_call(
         cache_dir: where synthesised caller speech is cached.
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
+        caller_hangs_up: after the last turn the caller leaves (as a room participant
+            disconnecting), instead of the call being closed from our side.
     """
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
@@ -250,7 +255,7 @@ async def run_call(
             )
         )
         async with utils.http_context.open():
-            turns, windows, state, usage = await _converse(
+            turns, windows, state, observer = await _converse(
                 scenario,
                 settings,
                 caller,
@@ -259,6 +264,7 @@ async def run_call(
                 vad_model,
                 flavor,
                 audio_turn_detector,
+                caller_hangs_up,
             )
         _fill_llm_saw(turns, windows, openai)
         return CallResult(
@@ -272,7 +278,8 @@ async def run_call(
             tool_invocations=list(state.tool_invocations),
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
             tts_queries=[c.query for c in elevenlabs.connections],
-            usage=usage,
+            usage=observer.metrics.totals(),
+            summary=observer.summary or {},
         )
 
 
@@ -303,7 +310,8 @@ async def _converse(
     vad_model: vad.VAD,
     flavor: SessionFlavor,
     audio_turn_detector: TurnDetectionMode | None,
-) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, dict[str, float]]:
+    caller_hangs_up: bool = False,
+) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, CallObserver]:
     call = build_call(
         settings,
         caller,
@@ -318,7 +326,7 @@ async def _converse(
     session.input.audio = mic
     session.output.audio = speaker
     watch = _AgentWatch(session)
-    metrics = CallMetrics(session)
+    observer = attach_observability(call, settings)
     records: list[TurnRecord] = []
     windows: list[tuple[float, float]] = []
     loop_windows: list[tuple[float, float, float]] = []
@@ -354,10 +362,21 @@ async def _converse(
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))
                 await mic.silence(scenario.gap_after_agent)
         finally:
+            if caller_hangs_up:
+                await _hang_up(session)
             await session.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    return records, loop_windows, call.state, metrics.totals()
+    return records, loop_windows, call.state, observer
+
+
+async def _hang_up(session: AgentSession[CallState]) -> None:
+    """The caller leaves: what RoomIO does when the caller's participant disconnects
+    (livekit/agents/voice/room_io/room_io.py, close_on_disconnect)."""
+    closed = asyncio.Event()
+    session.on("close", lambda _event: closed.set())
+    session._close_soon(reason=CloseReason.PARTICIPANT_DISCONNECTED)
+    await asyncio.wait_for(closed.wait(), _AGENT_TIMEOUT_S)
 
 
 def _fill_from_history(
