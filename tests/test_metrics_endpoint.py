@@ -49,9 +49,9 @@ def _value(samples: list[Sample], name: str, **labels: str) -> float:
 @pytest.fixture
 def worker(tmp_path: Path) -> Iterator[int]:
     port = _free_port()
+    launch = "import _metrics_worker; _metrics_worker.main()"
     process = subprocess.Popen(
-        [sys.executable, "-c", "import _metrics_worker; _metrics_worker.main()"]
-        + [str(port), str(tmp_path / "prom")],
+        [sys.executable, "-c", launch, str(port), str(tmp_path / "prom")],
         env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"},
         cwd=tmp_path,
         stdin=subprocess.PIPE,
