@@ -224,3 +224,29 @@ async def test_completed_call_logs_and_spans_carry_no_text_of_the_call(
     # The framework traced the call: sessions, turns, LLM requests, TTS.
     assert {"agent_session", "user_turn", "agent_turn", "llm_node"} <= names
     assert [s.name for s in finished if _leaks(_span_text(s))] == []
+
+
+def _counter(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_provider_failure_is_counted_by_class_and_fallback(
+    vad_model: vad.VAD, debug_logs: _Records
+) -> None:
+    errors = {"component": "llm", "provider": "openai", "error_class": "5xx"}
+    fallback = {"component": "llm", "provider": "openai"}
+    errors_before = _counter("callcenter_provider_errors_total", **errors)
+    fallbacks_before = _counter("callcenter_fallbacks_total", **fallback)
+    scenario = _scenario(
+        ONE_TURN, faults={"openai": [{"kind": "http_error", "status": 500, "request": 0}]}
+    )
+    result = await _run(scenario, vad_model)
+
+    assert result.turns[0].agent_text == "Yes, I'm here."  # the fallback model answered
+    assert _counter("callcenter_provider_errors_total", **errors) == errors_before + 1
+    assert _counter("callcenter_fallbacks_total", **fallback) == fallbacks_before + 1
+    assert result.summary["provider_errors"] == {"llm.openai.5xx": 1}
+    assert result.summary["fallbacks"] == {"llm.openai": 1}
+    assert result.summary["outcome"] == "completed"
+    (warning,) = debug_logs.events("provider_fallback")
+    assert warning.levelno == logging.WARNING
