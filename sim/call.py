@@ -92,6 +92,8 @@ class CallResult:
     """What the framework billed (session_usage_updated), summed over models."""
     summary: dict[str, Any] = field(default_factory=dict)
     """The `call.summary` event the worker logs for this call (outcome, p50/p95, cost)."""
+    observed: dict[str, list[float]] = field(default_factory=dict)
+    """Per component (ttfa, llm_ttft...), the figures (ms) the Prometheus histograms got."""
 
 
 class _Responder:
@@ -280,6 +282,7 @@ async def run_call(
             tts_queries=[c.query for c in elevenlabs.connections],
             usage=observer.metrics.totals(),
             summary=observer.summary or {},
+            observed=observer.samples(),
         )
 
 

@@ -159,6 +159,10 @@ class CallObserver:
         for component in self._budgets.check_turn(fields):
             self._collectors.budget_exceeded.labels(component=component).inc()
 
+    def samples(self) -> dict[str, list[float]]:
+        """Per component, every turn's figure (ms) as observed into the histograms."""
+        return {name: self.metrics.samples_ms(f) for name, f in COMPONENT_FIELDS.items()}
+
     def _on_close(self, event: CloseEvent) -> None:
         self.finish(event.reason)
 
