@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import structlog
+from conftest import ROOT, RunModule
 from livekit.agents import vad
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.trace import ReadableSpan
@@ -250,3 +251,33 @@ async def test_provider_failure_is_counted_by_class_and_fallback(
     assert result.summary["outcome"] == "completed"
     (warning,) = debug_logs.events("provider_fallback")
     assert warning.levelno == logging.WARNING
+
+
+def test_sim_cli_logs_at_the_configured_level_and_format(
+    tmp_path: Path, run_module: RunModule
+) -> None:
+    scenario = "name: cli-obs\ncaller: app\nlatency: zero\nturns:\n" + (
+        '  - caller: "Hello there, is anyone there?"\n    agent: {reply: "Yes, I\'m here."}\n'
+    )
+    path = tmp_path / "cli-obs.yaml"
+    path.write_text(scenario)
+    # The checkout as working directory: the caller-voice cache is shared with the suite.
+    result = run_module(
+        "sim",
+        "call",
+        str(path),
+        "--json",
+        cwd=ROOT,
+        timeout=180,
+        env={
+            "CALLCENTER_OBSERVABILITY__LOG_LEVEL": "INFO",
+            "CALLCENTER_OBSERVABILITY__LOG_FORMAT": "json",
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
+    assert all(r["level"] in ("info", "warning", "error") for r in records)
+    (summary,) = [r for r in records if r["event"] == "call.summary"]
+    assert summary["outcome"] == "completed"
+    assert summary["turns"] == 1
+    assert summary["call_id"] == "sim-cli-obs"

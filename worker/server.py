@@ -17,7 +17,7 @@ from worker.logs import CallIdentity, bind_call, configure_logging
 from worker.observability import attach_observability
 from worker.prometheus_metrics import metrics_server_options
 from worker.session_factory import build_call
-from worker.tracing import configure_tracing
+from worker.tracing import configure_tracing, flush_tracing
 
 __all__ = ["build_server", "entrypoint", "prewarm", "prewarm_models", "server", "settings"]
 
@@ -88,6 +88,7 @@ async def entrypoint(ctx: JobContext) -> None:
     async def _summary() -> None:
         # The session's close event normally wrote it; a job shut down first still gets one.
         observer.finish()
+        await flush_tracing()
 
     ctx.add_shutdown_callback(_summary)
     # --- end observability hook

@@ -16,15 +16,18 @@ attributes before any exporter sees the span. Its default is to export them.
 
 from __future__ import annotations
 
+import asyncio
+
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 from config import ObservabilitySettings, Settings
 
-__all__ = ["configure_tracing", "install_tracer_provider", "otlp_exporter"]
+__all__ = ["configure_tracing", "flush_tracing", "install_tracer_provider", "otlp_exporter"]
 
 _SERVICE = "callcenter-worker"
+_installed: list[TracerProvider] = []
 
 
 def otlp_exporter(obs: ObservabilitySettings) -> SpanExporter | None:
@@ -64,6 +67,7 @@ def install_tracer_provider(processor: SpanProcessor) -> TracerProvider:
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(processor)
     set_tracer_provider(provider, allow_pii=False)
+    _installed[:] = [provider]
     return provider
 
 
@@ -73,3 +77,10 @@ def configure_tracing(settings: Settings) -> TracerProvider | None:
     if exporter is None:
         return None
     return install_tracer_provider(BatchSpanProcessor(exporter))
+
+
+async def flush_tracing() -> None:
+    """Export the spans still batched, before a job process exits (off the event loop:
+    the exporter does blocking I/O)."""
+    for provider in _installed:
+        await asyncio.to_thread(provider.force_flush)
