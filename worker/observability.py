@@ -90,6 +90,13 @@ class CallObserver:
         self.call_id = call_id
         self.caller_kind = call.state.caller.kind
         self.tenant = call.state.tenant_name
+        # Label values must be a bounded set: a tenant name the settings do not know
+        # (dispatch metadata is free text) is counted as "other".
+        known = self.tenant in settings.tenants or self.tenant == settings.default_tenant
+        self._labels = {
+            "caller_kind": self.caller_kind,
+            "tenant": self.tenant if known else "other",
+        }
         self.metrics = CallMetrics(call.session)
         self.metrics.listeners.append(self._on_turn)
         self.fallbacks: Counter[str] = Counter()
@@ -105,6 +112,8 @@ class CallObserver:
             ("llm", call.providers.llm, "_llm_instances"),
             ("tts", call.providers.tts, "_tts_instances"),
         ]
+        if call.providers.fast_llm is not None:
+            parts.append(("llm", call.providers.fast_llm, "_llm_instances"))
         for component, adapter, attribute in parts:
             for engine in _engines(adapter, attribute):
                 engine.on("error", self._error_handler(component, provider_name(engine)))
@@ -149,7 +158,7 @@ class CallObserver:
         return on_availability
 
     def _on_turn(self, fields: dict[str, float], interrupted: bool) -> None:
-        labels = {"caller_kind": self.caller_kind, "tenant": self.tenant}
+        labels = self._labels
         for name, field in COMPONENT_FIELDS.items():
             if field in fields:
                 histogram = getattr(self._collectors, name)
@@ -189,9 +198,7 @@ class CallObserver:
         self.summary = summary.as_event()
         c = self._collectors
         c.active_calls.labels(caller_kind=self.caller_kind).dec()
-        c.calls.labels(
-            caller_kind=self.caller_kind, tenant=self.tenant, outcome=outcome.value
-        ).inc()
+        c.calls.labels(**self._labels, outcome=outcome.value).inc()
         kinds = Counter(entry.kind.value for entry in self._state.redactor.vault)
         for kind, count in kinds.items():
             c.pii_redactions.labels(kind=kind).inc(count)
