@@ -49,28 +49,30 @@ def _value(samples: list[Sample], name: str, **labels: str) -> float:
 @pytest.fixture
 def worker(tmp_path: Path) -> Iterator[int]:
     port = _free_port()
+    log = tmp_path / "worker.log"
     launch = "import _metrics_worker; _metrics_worker.main()"
-    process = subprocess.Popen(
-        [sys.executable, "-c", launch, str(port), str(tmp_path / "prom")],
-        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"},
-        cwd=tmp_path,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == "launched"
-        yield port
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", launch, str(port), str(tmp_path / "prom")],
+            env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"},
+            cwd=tmp_path,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
         try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "launched", log.read_text()[-3000:]
+            yield port
+        finally:
+            assert process.stdin is not None
+            process.stdin.close()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def test_worker_metrics_show_the_calls(worker: int) -> None:
