@@ -161,3 +161,16 @@ def test_tracing_off_without_an_endpoint_and_on_from_otel_variables(
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://traces:4318/custom")
     exporter = otlp_exporter(load_settings(_env_file=None).observability)
     assert exporter._endpoint == "http://traces:4318/custom"  # type: ignore[union-attr]
+
+
+def test_metrics_server_options_follow_the_port_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from worker.prometheus_metrics import metrics_server_options
+
+    monkeypatch.setenv("CALLCENTER_OBSERVABILITY__METRICS_PORT", "9191")
+    monkeypatch.setenv("CALLCENTER_OBSERVABILITY__METRICS_MULTIPROC_DIR", "/var/run/prom")
+    assert metrics_server_options(load_settings(_env_file=None)) == {
+        "prometheus_port": 9191,
+        "prometheus_multiproc_dir": "/var/run/prom",
+    }
+    monkeypatch.setenv("CALLCENTER_OBSERVABILITY__METRICS_PORT", "0")
+    assert metrics_server_options(load_settings(_env_file=None)) == {}
