@@ -38,8 +38,11 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 venv: $(STAMP)
 
+# The tables and each call's summary are the demo; its logs stay at WARNING unless the
+# environment asks for more (CALLCENTER_OBSERVABILITY__LOG_LEVEL=INFO make demo).
 demo: setup
-	$(UV) run --frozen python -m sim demo
+	CALLCENTER_OBSERVABILITY__LOG_LEVEL=$${CALLCENTER_OBSERVABILITY__LOG_LEVEL:-WARNING} \
+		$(UV) run --frozen python -m sim demo
 
 lint: venv
 	$(UV) run --frozen ruff check .

@@ -2,11 +2,14 @@
 latency profiles, through the real pipeline and the wire simulators.
 
 TTFA is measured at the audio boundary (end of the caller's last voiced sample to the first
-agent frame played). Premature: the agent committed to a reply (end of turn declared, the
-LLM answering part of the sentence) or spoke before the caller finished
-(:func:`sim.premature.premature_turn`). ``premature`` is the rate over turns with a
-scripted mid-sentence pause; ``prem_all`` over every turn, since the synthesized callers
-also pause at commas, where Deepgram finalizes too. Figures are reported, never asserted.
+agent frame played). Beside it, ``wrk_p50``/``wrk_p95``: the same turns' TTFA as the
+worker's own collectors observe it (``callcenter_ttfa_seconds``, the framework's
+``e2e_latency``), i.e. what operators see on the dashboard. Premature: the agent
+committed to a reply (end of turn declared, the LLM answering part of the sentence)
+or spoke before the caller finished (:func:`sim.premature.premature_turn`).
+``premature`` is the rate over turns with a scripted mid-sentence pause; ``prem_all``
+over every turn, since the synthesized callers also pause at commas, where Deepgram
+finalizes too. Figures are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ def percentile(values: Sequence[float], q: float) -> float:
 @dataclass
 class FlavorStats:
     ttfa_ms: list[float] = field(default_factory=list)
+    worker_ttfa_ms: list[float] = field(default_factory=list)
+    """TTFA as the worker's own collectors observe it (callcenter_ttfa_seconds)."""
     paused_turns: int = 0
     premature: int = 0
     premature_any: int = 0
@@ -69,6 +74,10 @@ class FlavorStats:
             else:
                 self.ttfa_ms.append(turn.ttfa_ms)
 
+    def add_observed(self, observed: dict[str, list[float]]) -> None:
+        """What the worker's collectors saw of the same call (`CallResult.observed`)."""
+        self.worker_ttfa_ms.extend(observed.get("ttfa", []))
+
     def as_dict(self) -> dict[str, Any]:
         turns = len(self.ttfa_ms) + self.missing
         return {
@@ -80,6 +89,10 @@ class FlavorStats:
             "turns": turns,
             "unanswered": self.missing,
             "ttfa_samples_ms": self.ttfa_ms,
+            # What operators see on the dashboard for the same turns: the framework's
+            # e2e_latency, from user end of speech to agent speech start.
+            "worker_ttfa_p50_ms": percentile(self.worker_ttfa_ms, 50),
+            "worker_ttfa_p95_ms": percentile(self.worker_ttfa_ms, 95),
         }
 
 
@@ -99,7 +112,7 @@ def summarize(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
 def render_table(summary: dict[str, Any]) -> str:
     header = (
         f"{'profile':<8} {'agent':<8} {'p50_ms':>7} {'p95_ms':>7} {'max_ms':>7} "
-        f"{'premature':>9} {'prem_all':>8} {'turns':>5}"
+        f"{'premature':>9} {'prem_all':>8} {'turns':>5} {'wrk_p50':>7} {'wrk_p95':>7}"
     )
     lines = [header, "-" * len(header)]
     for profile, entry in summary["profiles"].items():
@@ -108,7 +121,8 @@ def render_table(summary: dict[str, Any]) -> str:
             lines.append(
                 f"{profile:<8} {name:<8} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f} "
                 f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} "
-                f"{s['premature_all_rate']:>7.1%} {s['turns']:>5}"
+                f"{s['premature_all_rate']:>7.1%} {s['turns']:>5} "
+                f"{s['worker_ttfa_p50_ms']:>7.0f} {s['worker_ttfa_p95_ms']:>7.0f}"
             )
         ratio = entry["ratio"]
         lines.append(
@@ -170,6 +184,7 @@ async def _measure(
                     seed=index,
                 )
                 stats[profile][name].add(result.turns)
+                stats[profile][name].add_observed(result.observed)
                 print(
                     f"  {profile:<8} {name:<8} {scenario.name:<12} "
                     f"{time.monotonic() - started:5.1f}s",

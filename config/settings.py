@@ -28,6 +28,7 @@ __all__ = [
     "ContextSettings",
     "LatencySettings",
     "LiveKitSettings",
+    "ModelPrice",
     "ObservabilitySettings",
     "ProviderSettings",
     "Settings",
@@ -210,10 +211,69 @@ class CompliancePolicy(_Group):
     record_calls: bool = False
 
 
+class ModelPrice(_Group):
+    """What one model costs, in USD, as the provider bills it (list prices as of 2025;
+    set your contract's)."""
+
+    input_per_mtok: float = Field(default=0.0, ge=0.0)
+    cached_input_per_mtok: float = Field(default=0.0, ge=0.0)
+    output_per_mtok: float = Field(default=0.0, ge=0.0)
+    per_1k_chars: float = Field(default=0.0, ge=0.0, description="TTS characters.")
+    per_minute: float = Field(default=0.0, ge=0.0, description="STT audio minutes.")
+
+
+def _default_prices() -> dict[str, ModelPrice]:
+    return {
+        # OpenAI
+        "gpt-4.1-mini": ModelPrice(
+            input_per_mtok=0.40, cached_input_per_mtok=0.10, output_per_mtok=1.60
+        ),
+        "gpt-4.1-nano": ModelPrice(
+            input_per_mtok=0.10, cached_input_per_mtok=0.025, output_per_mtok=0.40
+        ),
+        "gpt-4o-mini-tts": ModelPrice(per_1k_chars=0.015),
+        "gpt-4o-mini-transcribe": ModelPrice(per_minute=0.003),
+        # Deepgram (streaming, pay as you go)
+        "nova-3": ModelPrice(per_minute=0.0077),
+        # ElevenLabs (Flash: half a credit per character)
+        "eleven_flash_v2_5": ModelPrice(per_1k_chars=0.05),
+    }
+
+
 class ObservabilitySettings(_Group):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
-    metrics_port: int = Field(default=9100, ge=1, le=65535)
+    metrics_port: int = Field(
+        default=9100,
+        ge=0,
+        le=65535,
+        description="Prometheus /metrics on the worker's main process; 0 turns it off.",
+    )
+    metrics_multiproc_dir: Path = Field(
+        # A fixed path the deployment can mount (an emptyDir), not a scratch file.
+        default=Path("/tmp/callcenter-prometheus"),  # noqa: S108
+        description=(
+            "Where job processes write their metrics for the main process to serve. "
+            "Dedicated: the framework empties it when the worker starts."
+        ),
+    )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP collector for traces; unset (and no traces endpoint) = tracing off.",
+    )
+    otlp_traces_endpoint: str | None = Field(
+        default=None, description="OTLP traces URL, used as is (beats otlp_endpoint)."
+    )
+    otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
+    budget_ttfa_ms: float = Field(
+        default=1000.0, gt=0.0, description="A turn's time to first audio above this warns."
+    )
+    budget_llm_ttft_ms: float = Field(default=500.0, gt=0.0)
+    budget_tts_ttfb_ms: float = Field(default=300.0, gt=0.0)
+    prices: dict[str, ModelPrice] = Field(
+        default_factory=_default_prices,
+        description="USD price per model name, for the call summary's cost estimate.",
+    )
 
 
 class WorkerSettings(_Group):

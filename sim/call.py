@@ -21,7 +21,7 @@ import structlog
 from livekit import rtc
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import AgentStateChangedEvent
+from livekit.agents.voice.events import AgentStateChangedEvent, CloseReason
 from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import Settings
@@ -37,7 +37,7 @@ from sim.settings import simulator_settings
 from sim.word_timing import word_ends
 from worker.caller import Caller, describe_caller
 from worker.logs import CallIdentity, bind_call
-from worker.metrics import CallMetrics
+from worker.observability import CallObserver, attach_observability
 from worker.session_factory import SessionFlavor, build_call
 from worker.state import CallState, ToolInvocation
 
@@ -97,6 +97,10 @@ class CallResult:
     """Each ElevenLabs connection's query (output_format, model_id...), as received."""
     usage: dict[str, float]
     """What the framework billed (session_usage_updated), summed over models."""
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The `call.summary` event the worker logs for this call (outcome, p50/p95, cost)."""
+    observed: dict[str, list[float]] = field(default_factory=dict)
+    """Per component (ttfa, llm_ttft...), the figures (ms) the Prometheus histograms got."""
 
 
 class _Responder:
@@ -209,6 +213,7 @@ async def run_call(
     cache_dir: Path = DEFAULT_CACHE,
     audio_turn_detector: TurnDetectionMode | None = None,
     seed: int = 0,
+    caller_hangs_up: bool = False,
 ) -> CallResult:
     """Run one simulated call end to end and measure every turn.
 
@@ -223,6 +228,8 @@ async def run_call(
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
         seed: seeds the simulators' draws (Deepgram's punctuation and final delays).
+        caller_hangs_up: after the last turn the caller leaves (as a room participant
+            disconnecting), instead of the call being closed from our side.
     """
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
@@ -269,7 +276,7 @@ async def run_call(
             )
         )
         async with utils.http_context.open():
-            turns, windows, state, usage = await _converse(
+            turns, windows, state, observer = await _converse(
                 scenario,
                 settings,
                 caller,
@@ -278,6 +285,7 @@ async def run_call(
                 vad_model,
                 flavor,
                 audio_turn_detector,
+                caller_hangs_up,
             )
         _fill_llm_saw(turns, windows, openai)
         return CallResult(
@@ -291,7 +299,9 @@ async def run_call(
             tool_invocations=list(state.tool_invocations),
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
             tts_queries=[c.query for c in elevenlabs.connections],
-            usage=usage,
+            usage=observer.metrics.totals(),
+            summary=observer.summary or {},
+            observed=observer.samples(),
         )
 
 
@@ -322,7 +332,8 @@ async def _converse(
     vad_model: vad.VAD,
     flavor: SessionFlavor,
     audio_turn_detector: TurnDetectionMode | None,
-) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, dict[str, float]]:
+    caller_hangs_up: bool = False,
+) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, CallObserver]:
     call = build_call(
         settings,
         caller,
@@ -337,7 +348,7 @@ async def _converse(
     session.input.audio = mic
     session.output.audio = speaker
     watch = _AgentWatch(session)
-    metrics = CallMetrics(session)
+    observer = attach_observability(call, settings)
     records: list[TurnRecord] = []
     windows: list[tuple[float, float]] = []
     loop_windows: list[tuple[float, float, float]] = []
@@ -378,11 +389,22 @@ async def _converse(
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))
                 await mic.silence(scenario.gap_after_agent)
         finally:
+            if caller_hangs_up:
+                await _hang_up(session)
             await session.aclose()
             await call.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    return records, loop_windows, call.state, metrics.totals()
+    return records, loop_windows, call.state, observer
+
+
+async def _hang_up(session: AgentSession[CallState]) -> None:
+    """The caller leaves: what RoomIO does when the caller's participant disconnects
+    (livekit/agents/voice/room_io/room_io.py, close_on_disconnect)."""
+    closed = asyncio.Event()
+    session.on("close", lambda _event: closed.set())
+    session._close_soon(reason=CloseReason.PARTICIPANT_DISCONNECTED)
+    await asyncio.wait_for(closed.wait(), _AGENT_TIMEOUT_S)
 
 
 def _fill_from_history(

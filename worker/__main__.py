@@ -54,4 +54,8 @@ if __name__ == "__main__":
 
     from livekit.agents import cli
 
+    from worker.prometheus_metrics import prepare_worker_process
+    from worker.server import settings
+
+    prepare_worker_process(settings)
     cli.run_app(server)

@@ -9,6 +9,11 @@ A call's fields (``call_id``, ``room``, ``job_id``, ``caller_kind``) live in str
 contextvars. `CallContextFilter` copies them onto *every* record passing a handler, the
 framework's own included, and `bind_call` also hands them to the job context, whose own
 filter stamps records logged from framework tasks started before the bind.
+
+No text of a call is logged, at any level: the framework logs each turn's (redacted)
+transcript at DEBUG under ``lk.pii.*`` fields (``lk.pii.user_transcript``,
+``lk.pii.text``), and `PIIFieldFilter` drops those fields from every record on the same
+handlers, using the framework's own test for what counts as such a field.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
 import structlog
+from livekit.agents.telemetry.pii import is_pii_attribute
 
 __all__ = [
     "CALL_FIELDS",
     "CallContextFilter",
     "CallIdentity",
+    "PIIFieldFilter",
     "bind_call",
     "configure_logging",
     "install_call_filter",
@@ -58,14 +65,25 @@ class CallContextFilter(logging.Filter):
         return True
 
 
-_FILTER = CallContextFilter()
+class PIIFieldFilter(logging.Filter):
+    """Drops the fields the framework marks as conversation content (``lk.pii.*``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key in [k for k in record.__dict__ if is_pii_attribute(k)]:
+            delattr(record, key)
+        return True
+
+
+_FILTERS = (CallContextFilter(), PIIFieldFilter())
 
 
 def install_call_filter(logger: logging.Logger | None = None) -> None:
-    """Attach the call filter to every handler of ``logger`` (root by default); idempotent."""
+    """Attach the call and PII-field filters to every handler of ``logger`` (root by
+    default); idempotent."""
     for handler in (logger or logging.getLogger()).handlers:
-        if _FILTER not in handler.filters:
-            handler.addFilter(_FILTER)
+        for log_filter in _FILTERS:
+            if log_filter not in handler.filters:
+                handler.addFilter(log_filter)
 
 
 def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> None:

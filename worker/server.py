@@ -16,8 +16,10 @@ from livekit.plugins import silero
 from config import Settings, load_settings
 from worker.caller import caller_from_participant, tenant_from_metadata
 from worker.logs import CallIdentity, bind_call, configure_logging
-from worker.metrics import CallMetrics
+from worker.observability import attach_observability
+from worker.prometheus_metrics import metrics_server_options
 from worker.session_factory import build_call
+from worker.tracing import configure_tracing, flush_tracing
 
 __all__ = ["build_server", "entrypoint", "prewarm", "prewarm_models", "server", "settings"]
 
@@ -52,6 +54,7 @@ def prewarm_models(settings: Settings, userdata: dict[str, Any]) -> None:
 def prewarm(proc: JobProcess) -> None:
     """Runs once per job process, before any call."""
     configure_logging(level=settings.observability.log_level)
+    configure_tracing(settings)
     prewarm_models(settings, proc.userdata)
 
 
@@ -64,9 +67,10 @@ async def entrypoint(ctx: JobContext) -> None:
     participant = await ctx.wait_for_participant()
     caller = caller_from_participant(participant, tenant=tenant_from_metadata(ctx.job.metadata))
     # The SIP call id is what the carrier and LiveKit's SIP logs know the call by.
+    call_id = caller.call_id or ctx.room.name or ctx.job.id
     bind_call(
         CallIdentity(
-            call_id=caller.call_id or ctx.room.name or ctx.job.id,
+            call_id=call_id,
             room=ctx.room.name,
             job_id=ctx.job.id,
             caller_kind=caller.kind,
@@ -80,13 +84,17 @@ async def entrypoint(ctx: JobContext) -> None:
         audio_turn_detector=ctx.proc.userdata.get("eot"),
     )
     call.prewarm(settings)
-    metrics = CallMetrics(call.session)
+    # --- observability hook: Prometheus, budgets, call.summary (worker/observability.py)
+    observer = attach_observability(call, settings, call_id=call_id)
 
-    async def _report() -> None:
-        metrics.log_summary()
+    async def _summary() -> None:
+        # The session's close event normally wrote it; a job shut down first still gets one.
+        observer.finish()
+        await flush_tracing()
         await call.aclose()
 
-    ctx.add_shutdown_callback(_report)
+    ctx.add_shutdown_callback(_summary)
+    # --- end observability hook
     log.info("call_started", tenant=call.state.tenant_name, tts_encoding=call.profile.tts_encoding)
     await call.session.start(
         agent=call.agent,
@@ -115,6 +123,9 @@ def build_server(
         num_idle_processes=settings.worker.num_idle_processes,
         # `dev` keeps the framework's random port, so two dev workers can share a machine.
         port=ServerEnvOption(dev_default=0, prod_default=settings.worker.health_port),
+        # observability hook: our level as the CLI's default, the framework's /metrics
+        log_level=settings.observability.log_level,
+        **metrics_server_options(settings),
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
         api_secret=(
