@@ -47,9 +47,13 @@ def test_every_path_a_table_names_exists(readme: Path) -> None:
     missing = []
     for row in _table_rows(readme.read_text(encoding="utf-8")):
         first = _CODE.findall(row[0])
-        base = ROOT / first[0] if first and first[0].endswith("/") else ROOT
-        if first and first[0].endswith("/") and not base.is_dir():
-            missing.append(first[0])
+        base = ROOT
+        if first and first[0].endswith("/"):
+            folders = [w / first[0] for w in (ROOT, readme.parent) if (w / first[0]).is_dir()]
+            if folders:
+                base = folders[0]
+            else:
+                missing.append(first[0])
         for cell in row:
             for token in _CODE.findall(cell):
                 if _FILE_LIKE.match(token) and not _exists(token, base, readme):
