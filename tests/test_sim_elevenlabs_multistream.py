@@ -173,7 +173,7 @@ async def test_contexts_share_one_socket() -> None:
 
 @pytest.mark.usefixtures("http")
 async def test_ttfb_and_pacing_honoured() -> None:
-    latency = ElevenLabsLatency(ttfb_s=0.3, realtime_factor=0.5, ms_per_char=MS_PER_CHAR)
+    latency = ElevenLabsLatency.constant(0.3, realtime_factor=0.5, ms_per_char=MS_PER_CHAR)
     async with ElevenLabsSim(latency=latency) as sim:
         engine = _tts(sim)
         loop = asyncio.get_running_loop()
@@ -276,7 +276,7 @@ async def test_stall_trips_the_context_timeout() -> None:
 
 
 @pytest.mark.usefixtures("http")
-async def test_context_error_message_fails_that_stream_only() -> None:
+async def test_context_error_fails_the_stream_and_closes_the_socket() -> None:
     no_retry = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=2)
     async with ElevenLabsSim(latency=INSTANT, context_errors={0: "quota_exceeded"}) as sim:
         engine = _tts(sim)
@@ -287,7 +287,9 @@ async def test_context_error_message_fails_that_stream_only() -> None:
         finally:
             await engine.aclose()
     assert events
-    assert len(sim.connections) == 1
+    # The error cost the client its socket; the next stream opened a new one.
+    assert sim.connections[0].close_reason == "quota_exceeded"
+    assert len(sim.connections) == 2
 
 
 @pytest.mark.usefixtures("http")

@@ -22,6 +22,7 @@ from livekit.agents import (
 from livekit.plugins import openai
 
 from sim._server import Fault, FaultPlan
+from sim.latency import Delay
 from sim.openai_chat import (
     EXHAUSTED_REPLY,
     OpenAIChatSim,
@@ -316,7 +317,7 @@ async def test_stall_trips_the_client_timeout() -> None:
 
 
 async def test_ttft_and_token_pace_honoured_per_model() -> None:
-    latency = OpenAILatency(ttft_s=0.3, tokens_per_s=50.0, per_model={"fast": (0.05, 0.0)})
+    latency = OpenAILatency.constant(0.3, 50.0, per_model={"fast": (0.05, 0.0)})
     reply = "one two three four five six seven eight nine ten"
     async with OpenAIChatSim(replies=[reply, reply], latency=latency) as sim:
         loop = asyncio.get_running_loop()
@@ -345,7 +346,7 @@ async def test_ttft_and_token_pace_honoured_per_model() -> None:
 
 
 async def test_client_cancel_mid_stream_is_recorded() -> None:
-    latency = OpenAILatency(ttft_s=0.0, tokens_per_s=20.0)
+    latency = OpenAILatency.constant(0.0, 20.0)
     reply = " ".join(["word"] * 60)
     async with OpenAIChatSim(replies=[reply], latency=latency) as sim:
         model = openai.LLM(model=MODEL, base_url=sim.base_url, api_key=KEY)
@@ -369,7 +370,7 @@ async def test_client_cancel_mid_stream_is_recorded() -> None:
 @pytest.mark.parametrize("tts_model", ["gpt-4o-mini-tts", "tts-1"])
 async def test_speech_pcm_via_tts_plugin(tts_model: str) -> None:
     text = "Thanks for calling."
-    latency = OpenAILatency(tts_ttfb_s=0.0, tts_realtime_factor=0.0, ms_per_char=50.0)
+    latency = OpenAILatency(tts_ttfb=Delay.zero(), tts_realtime_factor=0.0, ms_per_char=50.0)
     async with OpenAIChatSim(latency=latency) as sim:
         tts = openai.TTS(model=tts_model, base_url=sim.base_url, api_key=KEY, response_format="pcm")
         try:
