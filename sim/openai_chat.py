@@ -189,6 +189,8 @@ class ChatRequestTiming:
     arrived_at: float
     prompt_tokens: int = 0
     cached_tokens: int = 0
+    drawn_ttft_s: float = 0.0
+    """The TTFT the latency profile drew for this request (prefill included)."""
     first_token_at: float | None = None
     finished_at: float | None = None
     status: int = 200
@@ -389,9 +391,10 @@ class OpenAIChatSim(LoopbackServer):
         timing.cached_tokens = cached_prefix_tokens(prompt, self._seen_prompts)
         self._seen_prompts.append(prompt)
         latency = self.latency.for_model(timing.model)
-        return latency.ttft.sample(self._rng) + latency.prefill_s(
+        timing.drawn_ttft_s = latency.ttft.sample(self._rng) + latency.prefill_s(
             timing.prompt_tokens, timing.cached_tokens
         )
+        return timing.drawn_ttft_s
 
     async def _complete(
         self,
