@@ -530,8 +530,9 @@ class _Session:
                 # Silent from here on, socket open: only the client's own timeout ends
                 # this. The send lock stays held, so every context goes quiet at once.
                 self._conn.close_reason = fault.kind
-                await hold_until_client_leaves(self._request, half_open=fault.kind == "half_open")
+                # Dropped already: a silent server never sends a close frame either.
                 self._dropped = True
+                await hold_until_client_leaves(self._request, half_open=fault.kind == "half_open")
                 raise _Disconnected
 
     async def _reject(self, message: str, error: str, *, context_id: str | None = None) -> None:
@@ -554,6 +555,8 @@ class _Session:
         if not self._ws.closed and not self._dropped:
             with contextlib.suppress(ConnectionResetError):
                 await self._ws.close()
+        elif self._dropped and self._request.transport is not None:
+            self._request.transport.abort()
 
 
 def _format_message(fmt: str) -> str:
