@@ -18,7 +18,10 @@ Faults (by request index): ``http_error`` answers with a Twirp error for ``statu
 (after ``seconds``) without touching state; :meth:`FaultPlan.transient` makes the first
 N requests ``unavailable`` (503, the Twirp spec's code for a transient outage) so a
 client's retry of safe calls can be tested; ``hang`` reads the request and sends
-nothing until the client gives up, ``half_open`` also stops reading; ``disconnect``
+nothing until the client gives up, ``half_open`` also stops reading. LiveKit's own
+mock for testing its SDKs' failover (``cmd/test-server`` in livekit/livekit) fails the
+same ways: a 503 ``unavailable`` Twirp error, the same after a delay, or a dropped
+connection. ``disconnect``
 drops the connection before handling;
 ``slow_start`` waits ``seconds`` before handling; ``stall`` handles the call (state
 changes) and then waits ``seconds`` before answering, the "did it happen?" case;
