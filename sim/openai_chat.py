@@ -249,7 +249,9 @@ class OpenAIChatSim(LoopbackServer):
         super().__init__(faults=faults)
         self.latency = latency or OpenAILatency()
         self._rng = seeded_rng("openai", seed)
-        self._seen_prompts: list[tuple[str, ...]] = []
+        # Prompts seen so far, per model: a cached prefix belongs to the model that
+        # computed it.
+        self._seen_prompts: dict[str, list[tuple[str, ...]]] = {}
         self.audio_faults = audio_faults or FaultPlan()
         self._responder = responder
         self._replies: Iterator[ScriptedReply | str] = iter(list(replies))
@@ -388,8 +390,9 @@ class OpenAIChatSim(LoopbackServer):
         cheaper for the prefix an earlier request already cached."""
         prompt = tuple(prompt_tokens(body))
         timing.prompt_tokens = len(prompt)
-        timing.cached_tokens = cached_prefix_tokens(prompt, self._seen_prompts)
-        self._seen_prompts.append(prompt)
+        seen = self._seen_prompts.setdefault(timing.model, [])
+        timing.cached_tokens = cached_prefix_tokens(prompt, seen)
+        seen.append(prompt)
         latency = self.latency.for_model(timing.model)
         timing.drawn_ttft_s = latency.ttft.sample(self._rng) + latency.prefill_s(
             timing.prompt_tokens, timing.cached_tokens
