@@ -156,6 +156,9 @@ async def _measure(
                     flavor=_SESSION_FLAVOR[name],
                     latency=PROFILES[profile],
                     base_settings=settings,
+                    # A seed per call: repeated calls draw fresh provider delays, and
+                    # ours and vanilla start from the same draws.
+                    seed=index,
                 )
                 stats[profile][name].add(result.turns)
                 print(

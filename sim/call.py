@@ -162,7 +162,7 @@ async def _voice(scenario: Scenario, cache_dir: Path) -> list[list[Utterance | f
 
 @contextlib.asynccontextmanager
 async def _simulators(
-    scenario: Scenario, latency: ProviderLatency, responder: _Responder
+    scenario: Scenario, latency: ProviderLatency, responder: _Responder, seed: int = 0
 ) -> AsyncIterator[tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim]]:
     async with (
         DeepgramListenSim(
@@ -175,11 +175,13 @@ async def _simulators(
             api_key=_SIM_KEY,
             # What the OpenAI STT fallback transcribes, should Deepgram be down.
             transcripts=[part.heard for turn in scenario.turns for part in turn.spoken_parts],
+            seed=seed,
         ) as openai,
         ElevenLabsSim(
             latency=latency.elevenlabs,
             faults=scenario.faults.plan("elevenlabs"),
             api_key=_SIM_KEY,
+            seed=seed,
         ) as elevenlabs,
     ):
         yield deepgram, openai, elevenlabs
@@ -194,6 +196,7 @@ async def run_call(
     base_settings: Settings | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     audio_turn_detector: TurnDetectionMode | None = None,
+    seed: int = 0,
 ) -> CallResult:
     """Run one simulated call end to end and measure every turn.
 
@@ -207,11 +210,12 @@ async def run_call(
         cache_dir: where synthesised caller speech is cached.
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
+        seed: seeds the simulators' delay draws; the same seed replays the same delays.
     """
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
     responder = _Responder(scenario.turns)
-    async with _simulators(scenario, latency, responder) as (deepgram, openai, elevenlabs):
+    async with _simulators(scenario, latency, responder, seed) as (deepgram, openai, elevenlabs):
         for turn, parts in zip(scenario.turns, voiced, strict=True):
             utterances = [p for p in parts if isinstance(p, Utterance)]
             deepgram.push(
