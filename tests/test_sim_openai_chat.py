@@ -528,4 +528,3 @@ async def test_late_refusal_arrives_after_its_delay() -> None:
             await model.aclose()
     assert failed.value.status_code == 503
     assert loop.time() - started >= 0.4
-
