@@ -179,8 +179,8 @@ async def _measure(
                     flavor=_SESSION_FLAVOR[name],
                     latency=PROFILES[profile],
                     base_settings=settings,
-                    # Another call, another plausible run (punctuation, delays); both
-                    # agents hear the same one.
+                    # A seed per call: another plausible run (punctuation, provider
+                    # delays), and ours and vanilla hear the same one.
                     seed=index,
                 )
                 stats[profile][name].add(result.turns)
@@ -198,7 +198,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=2, help="calls per profile and agent")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
     parser.add_argument("--plot", type=Path, default=None, help="write a CDF plot (PNG)")
-    parser.add_argument("--profiles", nargs="+", choices=tuple(PROFILES), default=list(PROFILES))
+    parser.add_argument(
+        "--profiles",
+        nargs="+",
+        choices=tuple(PROFILES),
+        # The *-constant profiles reproduce pre-distribution figures; ask for them by name.
+        default=[p for p in PROFILES if not p.endswith("-constant")],
+    )
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error("--calls must be at least 1")

@@ -193,11 +193,13 @@ async def _simulators(
             api_key=_SIM_KEY,
             # What the OpenAI STT fallback transcribes, should Deepgram be down.
             transcripts=[part.heard for turn in scenario.turns for part in turn.spoken_parts],
+            seed=seed,
         ) as openai,
         ElevenLabsSim(
             latency=latency.elevenlabs,
             faults=scenario.faults.plan("elevenlabs"),
             api_key=_SIM_KEY,
+            seed=seed,
         ) as elevenlabs,
     ):
         yield deepgram, openai, elevenlabs
@@ -227,7 +229,8 @@ async def run_call(
         cache_dir: where synthesised caller speech is cached.
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
-        seed: seeds the simulators' draws (Deepgram's punctuation and final delays).
+        seed: seeds the simulators' draws (Deepgram's punctuation and segmentation,
+            every provider's delays); the same seed replays the same call.
         caller_hangs_up: after the last turn the caller leaves (as a room participant
             disconnecting), instead of the call being closed from our side.
     """

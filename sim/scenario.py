@@ -7,7 +7,7 @@ profile and faults::
     name: phone-order-status
     caller: phone            # phone (SIP, narrowband) or app (WebRTC, wideband)
     tenant: acme
-    latency: budget          # zero | budget | typical
+    latency: budget          # zero | budget | typical | measured (sim/profiles.py)
     turns:
       - caller:
           - "I'd like to check the status of"
@@ -54,7 +54,9 @@ __all__ = [
 ]
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
-LatencyName = Literal["zero", "budget", "typical"]
+LatencyName = Literal[
+    "zero", "budget", "typical", "measured", "budget-constant", "typical-constant"
+]
 
 
 class _Model(BaseModel):

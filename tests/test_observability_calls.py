@@ -103,9 +103,9 @@ async def test_hangup_ends_with_caller_hung_up(vad_model: vad.VAD, debug_logs: _
 async def test_slow_llm_fires_the_budget_alarm(vad_model: vad.VAD, debug_logs: _Records) -> None:
     slow_llm = ProviderLatency(
         name="zero",
-        deepgram=DeepgramLatency(final_delay_s=0.0, min_gap_s=0.06),
-        openai=OpenAILatency(ttft_s=0.8, tokens_per_s=100.0),
-        elevenlabs=ElevenLabsLatency(ttfb_s=0.0, realtime_factor=0.5),
+        deepgram=DeepgramLatency(),
+        openai=OpenAILatency.constant(0.8, 100.0),
+        elevenlabs=ElevenLabsLatency.constant(0.0, 0.5),
     )
     result = await _run(_scenario(ONE_TURN), vad_model, latency=slow_llm)
 
