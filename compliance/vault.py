@@ -14,7 +14,13 @@ from typing import Any, Final, TypeVar, cast
 
 import phonenumbers
 
-from compliance.policy import NEVER_SPOKEN_IN_FULL, EntityType, RedactionPolicy, SpeechPolicy
+from compliance.policy import (
+    NEVER_SPOKEN,
+    NEVER_SPOKEN_IN_FULL,
+    EntityType,
+    RedactionPolicy,
+    SpeechPolicy,
+)
 
 __all__ = ["PLACEHOLDER", "Vault", "VaultEntry", "redact_value_in_text"]
 
@@ -26,7 +32,16 @@ PLACEHOLDER: Final = re.compile(
 """Matches any placeholder the vault hands out."""
 
 _DIGIT_KINDS: Final = frozenset(
-    {EntityType.CARD, EntityType.SSN, EntityType.PHONE, EntityType.ACCOUNT, EntityType.ROUTING}
+    {
+        EntityType.CARD,
+        EntityType.SSN,
+        EntityType.PHONE,
+        EntityType.ACCOUNT,
+        EntityType.ROUTING,
+        EntityType.CVV,
+        EntityType.PIN,
+        EntityType.NUMBER,
+    }
 )
 _ON_FILE: Final = {
     EntityType.CARD: "the card on file",
@@ -37,6 +52,15 @@ _ON_FILE: Final = {
     EntityType.ADDRESS: "the address on file",
     EntityType.ACCOUNT: "the account on file",
     EntityType.ROUTING: "the routing number on file",
+    EntityType.CVV: "the security code you gave",
+    EntityType.EXPIRY: "the expiry date you gave",
+    EntityType.PIN: "the PIN you gave",
+    EntityType.PASSPORT: "the passport number you gave",
+    EntityType.LICENSE: "the licence number you gave",
+    EntityType.MEMBER: "the member ID you gave",
+    EntityType.ID: "the ID you gave",
+    EntityType.NUMBER: "the number you gave",
+    EntityType.NAME: "the name you gave",
 }
 _ENDING_IN: Final = {
     EntityType.CARD: "card ending in {}",
@@ -44,6 +68,7 @@ _ENDING_IN: Final = {
     EntityType.SSN: "social security number ending in {}",
     EntityType.ACCOUNT: "account ending in {}",
     EntityType.ROUTING: "routing number ending in {}",
+    EntityType.NUMBER: "number ending in {}",
 }
 _SEPARATORS: Final = r"[\s\-.,()/]*"
 
@@ -219,6 +244,8 @@ class Vault:
             kind = EntityType(match.group("kind"))
             entry = self._entries.get(match.group())
             if entry is None:
+                return _ON_FILE[kind]
+            if kind in NEVER_SPOKEN:
                 return _ON_FILE[kind]
             rule = policy.speech_for(kind)
             if rule is SpeechPolicy.FULL and kind not in NEVER_SPOKEN_IN_FULL and entry.complete:

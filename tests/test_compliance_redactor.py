@@ -113,7 +113,7 @@ def test_placeholder_replaces_whole_original_span() -> None:
         "it's a 10 minute drive",
         "my appointment is March 15 2024",
         "I've had my card since 2015",
-        "my card expires 12/27",
+        "my subscription expires 12/27",
         "my account balance is 1250 dollars",
         "oh, I see",
         "tracking number 9400 1000 0000 0000 0000 00",
