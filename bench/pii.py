@@ -122,6 +122,7 @@ class PiiReport:
     p50_us: float
     p99_us: float
     max_us: float
+    raw_p99_us: float = 0.0
     per_type: dict[str, TypeStats] = field(default_factory=dict)
     per_class: dict[str, TypeStats] = field(default_factory=dict)
     names: bool = False
@@ -172,6 +173,7 @@ class PiiReport:
             "turns": self.turns,
             "timed_turns": self.timed_turns,
             "latency_us": {"p50": self.p50_us, "p99": self.p99_us, "max": self.max_us},
+            "raw_p99_us": self.raw_p99_us,
             "recall": self.recall,
             "keep": self.keep_rate,
             "per_type": {
@@ -301,21 +303,26 @@ def evaluate(
         if kept < len(case.keep):
             report.dropped_cases.append(case.id)
 
-    timings: list[float] = []
+    # Per turn, the median of the timed passes: on a shared machine a single pass also
+    # measures the scheduler. p99 is then over turns (raw_p99_us keeps every pass).
+    per_turn: dict[tuple[int, int], list[float]] = {}
     for _ in range(repeat):
-        for case in cases:
+        for number, case in enumerate(cases):
             redactor = CallRedactor(policy)
             for index, turn in enumerate(case.turns):
                 _feed_agent(case, index, redactor)
                 started = time.perf_counter_ns()
                 redactor.redact(turn)
-                timings.append((time.perf_counter_ns() - started) / 1000)
-    if timings:
-        timings.sort()
-        report.timed_turns = len(timings)
-        report.p50_us = statistics.median(timings)
-        report.p99_us = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-        report.max_us = timings[-1]
+                elapsed = (time.perf_counter_ns() - started) / 1000
+                per_turn.setdefault((number, index), []).append(elapsed)
+    if per_turn:
+        medians = sorted(statistics.median(v) for v in per_turn.values())
+        raw = sorted(t for v in per_turn.values() for t in v)
+        report.timed_turns = len(raw)
+        report.p50_us = statistics.median(medians)
+        report.p99_us = medians[min(len(medians) - 1, int(len(medians) * 0.99))]
+        report.max_us = medians[-1]
+        report.raw_p99_us = raw[min(len(raw) - 1, int(len(raw) * 0.99))]
     if scaling:
         report.scaling = [_time_one_turn(size, None) for size in _SCALE_SIZES]
         report.max_turn_ms = _time_one_turn(MAX_TURN_CHARS * 4, MAX_TURN_CHARS)["seconds"] * 1e3
@@ -339,8 +346,9 @@ def _table(report: PiiReport) -> str:
         f"corpus: {report.corpus}",
         f"cases: {report.cases}  turns: {report.turns}  timed turns: {report.timed_turns}  "
         f"name detector: {'on' if report.names else 'off'}",
-        f"latency per turn: p50 {report.p50_us:.0f} µs  p99 {report.p99_us:.0f} µs  "
-        f"max {report.max_us:.0f} µs",
+        f"latency per turn (median of passes): p50 {report.p50_us:.0f} µs  "
+        f"p99 {report.p99_us:.0f} µs  max {report.max_us:.0f} µs  "
+        f"(every pass: p99 {report.raw_p99_us:.0f} µs)",
         "",
         f"{'class':<22}{'cases':>6}{'secrets':>9}{'leaked':>8}{'recall':>8}{'keep':>6}"
         f"{'kept':>6}{'keep%':>8}",

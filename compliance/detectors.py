@@ -94,7 +94,8 @@ _KEYWORDS: Final = re.compile(
     r"\b(?:"
     r"(?P<cvv>cvv2?|cvc2?|csc|security (?:code|number|digits)|verification (?:code|value)"
     r"|card verification(?: value| code)?|code on the back(?: of (?:the|my|your) card)?"
-    r"|(?:\d )?digits on the back|back of the card)"
+    r"|(?:\d )?digits on the back|back of the card|(?:\d )?digit code(?: on the (?:front|back))?"
+    r"|code on the front)"
     r"|(?P<expiry>expir(?:y|ation|es|ing|ed)(?: date)?|exp(?: date)?|valid (?:thru|through|until)"
     r"|good (?:thru|through))"
     r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
@@ -111,7 +112,7 @@ _KEYWORDS: Final = re.compile(
     r"|serial|item|sku|gate|seat|table|policy|pnr|transaction|receipt|voucher|coupon"
     r"|promo|product|part|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
     r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code)"
-    r"(?: (?:number|no|#|id|date))?"
+    r"(?: (?:number|no|#|id|date|code))?"
     r"|(?P<card>(?:credit|debit|bank|payment|visa|amex) card(?: number)?|card(?: number)?|visa"
     r"|master ?card|amex|american express|discover|cc|card no)"
     r"|(?P<ssn>social security(?: number)?|social|ssn|s s n|s\.s\.n\.?)"
@@ -159,7 +160,10 @@ _ADDRESS: Final = re.compile(
     r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9'.]* ){1,3}?)"
     rf"(?:{_STREET_SUFFIX})\b\.?"
     r"(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[A-Za-z0-9-]+)?"
-    r"(?:,? [A-Za-z][A-Za-z .]{1,30}?, ?[A-Za-z]{2}\.? \d{5}(?:-\d{4})?)?",
+    r"(?:,? [A-Za-z][A-Za-z .]{1,30}?, ?[A-Za-z]{2}\.? \d{5}(?:-\d{4})?"
+    # a UK or Canadian postcode after the town: "London NW1 6XE", "Ottawa K1A 0B1"
+    r"|,? [A-Za-z][A-Za-z .'-]{1,30}? (?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
+    r"(?![\w]))?",
     re.IGNORECASE,
 )
 # Words that make "10 minute drive" or "3 patients to see dr" not an address.
@@ -740,12 +744,27 @@ _INTL_ADDRESS: Final = re.compile(
 )
 
 
-# The full pattern tries every word; most turns have no street word at all.
-_INTL_HINT: Final = re.compile(rf"\b(?:{_ROMANCE_WAY})\b|(?:{_GERMANIC_WAY}) \d", re.IGNORECASE)
+# The full pattern tries every word; most turns have no street word at all, and a set lookup
+# per word is far cheaper than an alternation tried at every position.
+_ROMANCE_WORDS: Final = frozenset(_ROMANCE_WAY.split("|"))
+_GERMANIC_ENDINGS: Final = tuple(w.replace("\\", "") for w in _GERMANIC_WAY.split("|"))
+_WORD_THEN_NUMBER: Final = re.compile(r"([^\W\d_]+\.?) \d")
+
+
+def _intl_hint(text: str) -> bool:
+    lowered = text.lower()
+    if not _ROMANCE_WORDS.isdisjoint(_LETTERS_ACCENTED.findall(lowered)):
+        return True
+    return any(
+        m.group(1).endswith(_GERMANIC_ENDINGS) for m in _WORD_THEN_NUMBER.finditer(lowered)
+    )
+
+
+_LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
 
 
 def _address_detections(text: str) -> Iterable[Detection]:
-    intl = _INTL_ADDRESS.finditer(text) if _INTL_HINT.search(text) else ()
+    intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
     for m in intl:
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
     for m in _ADDRESS.finditer(text):
@@ -832,6 +851,7 @@ _AGENT_CUES: Final = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_TAIL: Final = 240
+_NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
 
 
 def question_context(agent_text: str) -> str | None:
@@ -846,12 +866,13 @@ def question_context(agent_text: str) -> str | None:
     tail = agent_text[-_QUESTION_TAIL:]
     text = normalise(tail).text
     found: tuple[int, str] | None = None
-    for m in _KEYWORDS.finditer(text):
-        if found is None or m.start() >= found[0]:
-            found = (m.start(), m.lastgroup or "")
-    for m in _AGENT_CUES.finditer(text):
-        if found is None or m.start() >= found[0]:
-            found = (m.start(), m.lastgroup or "")
+    for m in (*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)):
+        category = m.lastgroup or ""
+        # "in case we get cut off" is not a question about a case number.
+        if category == Context.NEGATIVE and not _NAMED_NUMBER.search(m.group()):
+            continue
+        if found is None or m.end() >= found[0]:
+            found = (m.end(), category)
     return None if found is None else found[1]
 
 
