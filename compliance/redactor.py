@@ -45,12 +45,13 @@ __all__ = [
     "withhold_excess",
 ]
 
-MAX_TURN_CHARS: Final = 16_384
-"""The most of one turn that is redacted and passed on (about 18 minutes of speech).
+MAX_TURN_CHARS: Final = 4096
+"""The most of one turn that is redacted and passed on: four minutes of unbroken speech in
+one transcript segment, or a long chat message.
 
-Redaction is linear in a turn's length (about 2 µs a character here), so this bounds what one
-turn may cost the call's event loop to a few tens of milliseconds; the rest of a longer turn
-(a pasted document, a runaway transcript) is withheld, never passed on unredacted."""
+Redaction is linear in a turn's length (a few µs a character), so this bounds what one turn
+may cost the call's event loop to milliseconds (``python -m bench pii`` measures it); the
+rest of a longer turn is withheld, never passed on unredacted."""
 _WITHHELD: Final = " [WITHHELD: {} more characters]"
 _WITHHELD_RESERVE: Final = 48
 

@@ -198,6 +198,25 @@ class Vault:
         self._by_value[(entry.kind, value)] = placeholder
         return placeholder
 
+    def forget(self, placeholder: str) -> bool:
+        """Drop a value for good, e.g. a security code once the card is saved (PCI DSS
+        forbids keeping it after authorisation). The placeholder then speaks as "the
+        security code you gave" and restores to itself.
+
+        Args:
+            placeholder: The entry's placeholder.
+
+        Returns:
+            Whether there was such an entry.
+        """
+        entry = self._entries.pop(placeholder, None)
+        if entry is None:
+            return False
+        if self._by_value.get((entry.kind, entry.value)) == placeholder:
+            del self._by_value[(entry.kind, entry.value)]
+        self._known = None
+        return True
+
     def restore_for_tool(self, obj: T) -> T:
         """Deep-copy ``obj`` with every placeholder replaced by its real value.
 

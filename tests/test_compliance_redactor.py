@@ -340,7 +340,7 @@ def test_known_values_are_redacted_in_tool_results_and_logs() -> None:
     echoed = redactor.vault.redact_known_values(
         "charged 4111-1111-1111-1111; sms sent to +1 (415) 555-1212"
     )
-    logged = redactor.redact_for_log("retry 4111111111111111, new card 5555 5555 5555 4444")
+    logged = redactor.redact_for_llm_context("retry 4111111111111111, new card 5555 5555 5555 4444")
 
     assert echoed == "charged [CARD_1]; sms sent to [PHONE_1]"
     assert logged == "retry [CARD_1], new card [CARD]"
