@@ -12,7 +12,7 @@ from typing import BinaryIO, Final, TextIO
 from compliance.policy import RedactionPolicy
 from compliance.redactor import CallRedactor
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "redact_lines", "redact_stream", "main"]
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "main", "redact_lines", "redact_stream"]
 
 DEFAULT_MAX_LINE_BYTES: Final = 1 << 20
 _SPEAKER: Final = re.compile(r"^(?P<who>agent|caller|user)\s*:\s?", re.IGNORECASE)
@@ -127,8 +127,7 @@ def redact_lines(
             withheld += 1
             if errors is not None:
                 errors.write(
-                    f"line {number}: {size} bytes, over the {max_line_bytes}-byte limit; "
-                    "withheld\n"
+                    f"line {number}: {size} bytes, over the {max_line_bytes}-byte limit; withheld\n"
                 )
             sink.write(f"[WITHHELD: a line of {size} bytes]\n".encode())
             sink.flush()

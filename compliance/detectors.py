@@ -21,10 +21,10 @@ from compliance.policy import EntityType
 from compliance.spoken import Normalised, normalise
 
 __all__ = [
+    "WINDOW_CHARS",
     "Context",
     "Detection",
     "DigitRun",
-    "WINDOW_CHARS",
     "TurnScan",
     "aba_valid",
     "classify_digits",
@@ -100,8 +100,8 @@ _KEYWORDS: Final = re.compile(
     r"|good (?:thru|through))"
     r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
     r"|(?P<passport>passport(?: number| no| #| id)?)"
-    r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?|licen[cs]e (?:number|no)"
-    r"|d l number|dl number|dl #)"
+    r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
+    r"|licen[cs]e (?:number|no)|d l number|dl number|dl #)"
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #)"
     r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
     r"(?: id| number| no| #)|medicare|medicaid|mbi|nhs number)"
@@ -717,7 +717,7 @@ _STOP: Final = (
     r"(?!(?:and|or|but|please|thanks|in|is|it|to|for|with|near|which|where|that|i|my|the"
     r"|then|so|also)\b)"
 )
-_WORD: Final = rf"{_STOP}[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’.-]*"
+_WORD: Final = rf"{_STOP}[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\u2019.-]*"
 _ROMANCE_WAY: Final = (
     r"rue|avenue|av|boulevard|bd|bld|place|allée|allee|chemin|impasse|quai|cours|via|viale"
     r"|piazza|piazzale|corso|vicolo|calle|avenida|avda|rua|carrer|paseo|plaza|travessa|largo"
@@ -729,7 +729,8 @@ _GERMANIC_WAY: Final = (
 )
 # Postcode and town after a street: "10115 Berlin", "75001 Paris", "London NW1 6XE".
 _TOWN_TAIL: Final = (
-    r"(?:,? (?:\d{4,5} )?[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+(?: [A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})?)?"
+    rf"(?:,? (?:\d{{4,5}} )?{_STOP}[A-ZÀ-Ý][A-Za-zÀ-ÿ'\u2019-]+"
+    r"(?: [A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})?)?"
 )
 _INTL_ADDRESS: Final = re.compile(
     # "42 Rue de Rivoli", "12, via Roma"
@@ -738,8 +739,8 @@ _INTL_ADDRESS: Final = re.compile(
     rf"|\b(?:{_ROMANCE_WAY}) (?:{_WORD} ){{1,4}}?(?:n\.?º? ?|no\.? )?\d{{1,5}}[A-Za-z]?"
     rf"(?![\w]){_TOWN_TAIL}"
     # "Hauptstraße 5", "Berliner Straße 12a", "Keizersgracht 123"
-    rf"|\b(?:[A-ZÀ-Ý][A-Za-zÀ-ÿ-]* )?[A-Za-zÀ-ÿ-]*(?:{_GERMANIC_WAY}) \d{{1,5}}[A-Za-z]?"
-    rf"(?![\w]){_TOWN_TAIL}",
+    rf"|\b(?:{_STOP}(?-i:[A-ZÀ-Ý])[A-Za-zÀ-ÿ-]* )?[A-Za-zÀ-ÿ-]*(?:{_GERMANIC_WAY})"
+    rf" \d{{1,5}}[A-Za-z]?(?![\w]){_TOWN_TAIL}",
     re.IGNORECASE,
 )
 
@@ -755,9 +756,7 @@ def _intl_hint(text: str) -> bool:
     lowered = text.lower()
     if not _ROMANCE_WORDS.isdisjoint(_LETTERS_ACCENTED.findall(lowered)):
         return True
-    return any(
-        m.group(1).endswith(_GERMANIC_ENDINGS) for m in _WORD_THEN_NUMBER.finditer(lowered)
-    )
+    return any(m.group(1).endswith(_GERMANIC_ENDINGS) for m in _WORD_THEN_NUMBER.finditer(lowered))
 
 
 _LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
@@ -993,9 +992,7 @@ def _scan_window(
             _run_detections(run, text, region, spoken=spoken, card_context=card_context)
         )
     card_ends = [d.end for d in detections if d.kind is EntityType.CARD]
-    detections.extend(
-        _expiry_detections(text, keywords, card_context, opening, card_ends)
-    )
+    detections.extend(_expiry_detections(text, keywords, card_context, opening, card_ends))
     if names:
         detections.extend(
             Detection(EntityType.NAME, a, b, name)

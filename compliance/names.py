@@ -16,7 +16,7 @@ from typing import Final
 
 __all__ = ["name_spans"]
 
-_NAME_WORD: Final = r"(?:[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?|[A-Z]\.?)"
+_NAME_WORD: Final = r"(?:[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?|[A-Z]\.?)"
 _CUE: Final = re.compile(
     r"\b(?:my name is|my name's|name is|the name is|name's|this is|i'm|i am|it's|call me"
     r"|you're speaking (?:to|with)|speaking with|it is)\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?",
@@ -37,14 +37,19 @@ _NOT_NAMES: Final = frozenset(
 )
 
 
+def _plain(word: str) -> str:
+    """ "Monday's" -> "monday": the word without case, full stop or possessive."""
+    return re.split(r"['\u2019]", word.lower().strip("."))[0]
+
+
 def _trim(match_text: str) -> tuple[int, int] | None:
     """Span of the leading name words, dropping a first word that is not a name."""
     words = match_text.split(" ")
-    if not words or words[0].lower().strip(".") in _NOT_NAMES:
+    if not words or _plain(words[0]) in _NOT_NAMES:
         return None
     kept = []
     for word in words:
-        if word.lower().strip(".") in _NOT_NAMES:
+        if _plain(word) in _NOT_NAMES:
             break
         kept.append(word)
     length = len(" ".join(kept))

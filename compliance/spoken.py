@@ -162,12 +162,12 @@ def _resolve_context(toks: list[_Tok]) -> None:
             i += 1
             continue
         chain = [i]
-        nxt = _next_index(toks, i)
-        while nxt is not None and toks[nxt].cat == _OH:
-            chain.append(nxt)
-            nxt = _next_index(toks, nxt)
+        follow = _next_index(toks, i)
+        while follow is not None and toks[follow].cat == _OH:
+            chain.append(follow)
+            follow = _next_index(toks, follow)
         before = _neighbour(toks, i, -1)
-        after = toks[nxt] if nxt is not None else None
+        after = toks[follow] if follow is not None else None
         if any(t is not None and (t.cat in _NUMERIC or t.cat == _REP) for t in (before, after)):
             for k in chain:
                 toks[k].cat, toks[k].value = "zero", 0
