@@ -16,13 +16,16 @@ from typing import Final
 
 __all__ = ["name_spans"]
 
-_NAME_WORD: Final = r"(?:[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?|[A-Z]\.?)"
+# "Maria", "McDonald", "O'Brien", "Smith-Jones", or an initial "F."
+_WHOLE_WORD: Final = r"(?:[A-Z]['\u2019])?[A-Z][A-Za-z]*[a-z](?:-[A-Z][A-Za-z]*[a-z])?"
+_NAME_WORD: Final = rf"(?:{_WHOLE_WORD}|[A-Z]\.?)"
 _CUE: Final = re.compile(
     r"\b(?:my name is|my name's|name is|the name is|name's|this is|i'm|i am|it's|call me"
     r"|you're speaking (?:to|with)|speaking with|it is)\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?",
     re.IGNORECASE,
 )
-_NAME: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}")
+# A name starts with a whole word: "it's W 2 6 4" is a member ID being read, not a name.
+_NAME: Final = re.compile(rf"{_WHOLE_WORD}(?: {_NAME_WORD}){{0,3}}")
 _ANSWER_LEAD: Final = re.compile(
     r"(?:\s|[,.]|\b(?:uh|um|yes|yeah|sure|ok|okay|it's|it is|my name is|this is|i'm|name's)\b)*",
     re.IGNORECASE,
@@ -33,7 +36,8 @@ _NOT_NAMES: Final = frozenset(
     no hello hi hey thanks thank about still also trying looking having going regarding
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december today tomorrow my your his her
-    our their it that this what when where why how who customer account card order""".split()
+    our their it that this what when where why how who customer account card order visa
+    mastercard amex discover paypal""".split()
 )
 
 
