@@ -119,7 +119,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<routing>routing(?: number)?|aba|transit number|sort code)"
     r"|(?P<account>(?:bank |checking |savings )?account(?: number| no|#| #)?|acct|iban"
     r"|checking|savings)"
-    r"|(?P<phone>(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
+    r"|(?P<phone>area code|(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
     r"|daytime) number|phone|cell|mobile|telephone|callback|call me|reach me|reach you"
     r"|call you(?: back)?|text me|text you|landline|fax)"
     r"|(?P<birth>date of birth|birth ?date|birthday|born|birth|dob|d o b|d\.o\.b\.?)"
@@ -846,11 +846,15 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<card>long number|number on the (?:front of the )?card|card's number)"
     r"|(?P<expiry>when does (?:it|the card) expire|expiration|month and year)"
     r"|(?P<birth>when were you born)"
+    # A question for a time, a day or a quantity: the answer is an ordinary number.
+    r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
+    r"|what date works)"
     r")\b",
     re.IGNORECASE,
 )
 _QUESTION_TAIL: Final = 240
 _NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
+_SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
 
 
 def question_context(agent_text: str) -> str | None:
@@ -864,14 +868,24 @@ def question_context(agent_text: str) -> str | None:
     """
     tail = agent_text[-_QUESTION_TAIL:]
     text = normalise(tail).text
-    found: tuple[int, str] | None = None
+    # The question is the last sentence, and its first cue is what it asks for: "what's
+    # the member number on your insurance card?" asks for a member number.
+    last = _SENTENCE_END.search(text.rstrip(" \t\n.!?"))
+    sentence_start = last.end() if last is not None else 0
+    found: tuple[tuple[int, bool], str] | None = None
     for m in (*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)):
         category = m.lastgroup or ""
         # "in case we get cut off" is not a question about a case number.
-        if category == Context.NEGATIVE and not _NAMED_NUMBER.search(m.group()):
+        if category == Context.NEGATIVE and not (
+            _NAMED_NUMBER.search(m.group()) or m.re is _AGENT_CUES
+        ):
             continue
-        if found is None or m.end() >= found[0]:
-            found = (m.end(), category)
+        # Rank: in the last sentence, earliest first; else the latest cue before it.
+        place = -m.start() if m.start() >= sentence_start else m.end() - len(text) - 1
+        # At one place "number to reach you" says more than "number".
+        rank = (place, category != Context.GENERIC)
+        if found is None or rank > found[0]:
+            found = (rank, category)
     return None if found is None else found[1]
 
 

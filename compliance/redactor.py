@@ -312,7 +312,8 @@ class CallRedactor:
         pending = found.trailing_context
         self._pending_context = None if pending == Context.NEGATIVE else pending
         if self._asked is not None and any(
-            r.complete and _KIND_CONTEXT.get(r.kind) == self._asked for r in redactions
+            r.complete and self._asked in (_KIND_CONTEXT.get(r.kind), Context.GENERIC)
+            for r in redactions
         ):
             # Answered: later numbers are read on their own merits again.
             self._asked = None

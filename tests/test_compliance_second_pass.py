@@ -33,6 +33,10 @@ def _after(agent: str, *turns: str) -> list[str]:
         ("When does the card expire?", "expiry"),
         ("May I have your member ID?", "member"),
         ("What's your order number?", "negative"),
+        ("What time works best for a callback?", "negative"),
+        ("What's the member number on your insurance card?", "member"),
+        ("Thanks, I have your card. What's the expiry?", "expiry"),
+        ("What's a good number to reach you?", "phone"),
         ("Is there anything else I can help with?", None),
     ],
 )
