@@ -872,7 +872,7 @@ def question_context(agent_text: str) -> str | None:
     # the member number on your insurance card?" asks for a member number.
     last = _SENTENCE_END.search(text.rstrip(" \t\n.!?"))
     sentence_start = last.end() if last is not None else 0
-    found: tuple[tuple[int, bool], str] | None = None
+    found: tuple[tuple[bool, int, bool], str] | None = None
     for m in (*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)):
         category = m.lastgroup or ""
         # "in case we get cut off" is not a question about a case number.
@@ -881,9 +881,10 @@ def question_context(agent_text: str) -> str | None:
         ):
             continue
         # Rank: in the last sentence, earliest first; else the latest cue before it.
-        place = -m.start() if m.start() >= sentence_start else m.end() - len(text) - 1
+        inside = m.start() >= sentence_start
+        place = -m.start() if inside else m.end()
         # At one place "number to reach you" says more than "number".
-        rank = (place, category != Context.GENERIC)
+        rank = (inside, place, category != Context.GENERIC)
         if found is None or rank > found[0]:
             found = (rank, category)
     return None if found is None else found[1]
