@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from livekit.agents import llm, stt
 
-from compliance import CallRedactor, RedactionPolicy
+from compliance import CallRedactor, RedactionPolicy, redact_text
 
 __all__ = ["redact_chat_ctx", "redact_speech_event", "speak_placeholders"]
 
@@ -78,7 +78,8 @@ def redact_chat_ctx(chat_ctx: llm.ChatContext, redactor: CallRedactor) -> llm.Ch
                 item = item.model_copy(update={"content": content})
                 changed = True
         elif item.type == "function_call_output":
-            output = redactor.redact_for_llm_context(item.output)
+            # Our own tools' text: never cut to the caller-turn limit, only redacted.
+            output = redact_text(redactor.vault.redact_known_values(item.output), redactor.policy)
             if output != item.output:
                 item = item.model_copy(update={"output": output})
                 changed = True
