@@ -930,6 +930,7 @@ def scan(
     detections: list[Detection] = []
     runs: list[DigitRun] = []
     trailing: str | None = None
+    covered = 0
     start = 0
     step = WINDOW_CHARS - _OVERLAP
     while True:
@@ -947,7 +948,14 @@ def scan(
             card_context,
             names,
         )
-        detections.extend(d for d in part.detections if own_from <= d.start < own_to)
+        for det in sorted(part.detections, key=lambda d: d.start):
+            if own_from <= det.start < own_to:
+                detections.append(det)
+            elif det.start < own_from and det.end > covered:
+                # The rest of a value longer than the overlap, cut at the last window's
+                # edge: taken from where the earlier windows stopped covering it.
+                detections.append(Detection(det.kind, covered, det.end, det.value, det.complete))
+            covered = max([covered, *(d.end for d in detections[-1:])])
         runs.extend(r for r in part.runs if own_from <= r.start < own_to)
         if last:
             trailing = part.trailing_context

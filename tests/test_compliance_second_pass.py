@@ -232,3 +232,15 @@ def test_a_one_megabyte_turn_completes_and_leaks_nothing() -> None:
     assert out.count("[SSN_1]") >= 13_000
     assert "order 48213 please" in out
     assert EntityType.CARD.value in out
+
+
+def test_a_number_longer_than_a_window_is_redacted_to_its_end() -> None:
+    words = "one two three four five six seven eight nine zero".split()
+    said = " ".join(words[i % 10] for i in range(3000))  # 15 KB, several windows
+    assert len(said) > 3 * WINDOW_CHARS
+
+    out = CallRedactor(max_turn_chars=None).redact(f"ok so {said} thanks")
+
+    assert out.startswith("ok so [NUMBER_1]")
+    assert out.endswith("] thanks")
+    assert not any(word in out.split() for word in words)
