@@ -983,6 +983,36 @@ def _shift_run(run: DigitRun, offset: int) -> DigitRun:
     )
 
 
+_CVV_AFTER_EXPIRY: Final = 24
+
+
+def _security_code_after_expiry(
+    detections: list[Detection], runs: list[DigitRun]
+) -> list[Detection]:
+    """Card, expiry, then three or four digits: callers read the security code last, often
+    with no word for it ("4111 ..., 09/27, 732")."""
+    expiry_ends = [d.end for d in detections if d.kind is EntityType.EXPIRY]
+    if not expiry_ends:
+        return detections
+    # (start, end, digits): a run of its own, or the digits of a run that carried on past
+    # the expiry ("12 28, 7 3 2" is one run of digits).
+    codes: list[tuple[int, int, str]] = []
+    for run in runs:
+        if run.money:
+            continue
+        for end in expiry_ends:
+            tail = [o for o in run.offsets if o >= end]
+            if 3 <= len(tail) <= 4 and 0 <= tail[0] - end <= _CVV_AFTER_EXPIRY:
+                digits = "".join(run.digits[len(run.offsets) - len(tail) :])
+                codes.append((tail[0], tail[-1] + 1, digits))
+                break
+    if not codes:
+        return detections
+    kept = [d for d in detections if not any(d.start < b and a < d.end for a, b, _ in codes)]
+    kept.extend(Detection(EntityType.CVV, a, b, digits) for a, b, digits in codes)
+    return kept
+
+
 def _spoken(norm: Normalised, start: int, end: int) -> bool:
     a, b = norm.to_original(start, end)
     return any(ch.isalpha() for ch in norm.original[a:b])
@@ -1001,9 +1031,15 @@ def _scan_window(
     text = norm.text[offset:end]
     keywords = _keywords(text)
     opening = leading_context or turn_context
-    runs = _runs(text, keywords, leading_context, turn_context)
     card_context = card_context or opening in (Context.CARD, Context.CVV, Context.EXPIRY)
     card_context = card_context or any(c == Context.CARD for _s, _e, c in keywords)
+    if card_context:
+        # While a card is being read, a bare "code" is its security code, not a promo code.
+        keywords = [
+            (a, b, Context.CVV if c == Context.NEGATIVE and text[a:b].lower() == "code" else c)
+            for a, b, c in keywords
+        ]
+    runs = _runs(text, keywords, leading_context, turn_context)
     detections: list[Detection] = []
     detections.extend(_email_detections(text))
     detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))
@@ -1016,6 +1052,7 @@ def _scan_window(
         )
     card_ends = [d.end for d in detections if d.kind is EntityType.CARD]
     detections.extend(_expiry_detections(text, keywords, card_context, opening, card_ends))
+    detections = _security_code_after_expiry(detections, runs)
     if names:
         detections.extend(
             Detection(EntityType.NAME, a, b, name)

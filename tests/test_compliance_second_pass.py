@@ -96,6 +96,12 @@ def test_an_order_number_question_keeps_a_long_spoken_number() -> None:
             "my card is [CARD_1] and it expires [EXPIRY_1]",
         ),
         ("4111 1111 1111 1111, 09/27", "[CARD_1], [EXPIRY_1]"),
+        ("4111 1111 1111 1111, 09/27, 732", "[CARD_1], [EXPIRY_1], [CVV_1]"),
+        (
+            "card 4111 1111 1111 1111 exp twelve twenty eight code seven three two",
+            "card [CARD_1] exp [EXPIRY_1] code [CVV_1]",
+        ),
+        ("use promo code 4412 please", "use promo code 4412 please"),
         ("my subscription expires 12/27", "my subscription expires 12/27"),
         ("my passport number is X12345678", "my passport number is [PASSPORT_1]"),
         ("driver's license number D123-4567-8901", "driver's license number [LICENSE_1]"),
