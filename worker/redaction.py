@@ -96,6 +96,10 @@ async def speak_placeholders(
 
     What the agent said (up to an interruption) becomes the redactor's context for the
     caller's next turn. A security code or PIN is never spoken, whatever the policy.
+
+    With ``preemptive_tts`` on, a speculative reply that is then discarded also passes
+    here and counts as the agent's last words; a number dictated over several turns still
+    holds together through the redactor's own chain of chunks.
     """
     said: list[str] = []
     pending = ""
