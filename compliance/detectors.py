@@ -480,7 +480,7 @@ _GROUP_SPLIT: Final = re.compile(r"[-,]")
 _INHERIT_GAP: Final = re.compile(
     r"(?:[\s,.;:!?-]|\b(?:no|not|wait|sorry|i mean|actually|rather|correction|make that|let me"
     r"|try|again|start over|scratch that|oops|um|uh|er|and|or|also|it's|it is|its|that's|is"
-    r"|the|full|whole|number|one)\b){0,12}",
+    r"|the|full|whole|number|maybe|perhaps|possibly|might be|could be|or else)\b){0,12}",
     re.IGNORECASE,
 )
 

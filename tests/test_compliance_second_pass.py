@@ -89,6 +89,11 @@ def test_an_order_number_question_keeps_a_long_spoken_number() -> None:
             "my cell is [PHONE_1] and my work number is [PHONE_2]",
         ),
         ("my pin is 4 4 2 1, no wait, it's 4 4 2 7", "my pin is [PIN_1], no wait, it's [PIN_2]"),
+        ("my pin is 1234 or maybe 4321", "my pin is [PIN_1] or maybe [PIN_2]"),
+        (
+            "my date of birth is march 3 1985 and my husband was born on april 5 1987",
+            "my date of birth is [DOB_1] and my husband was born on [DOB_2]",
+        ),
         ("the code on the back is 7 3 2", "the code on the back is [CVV_1]"),
         ("security code nine eight one", "security code [CVV_1]"),
         (
