@@ -101,6 +101,8 @@ class CallResult:
     """The `call.summary` event the worker logs for this call (outcome, p50/p95, cost)."""
     observed: dict[str, list[float]] = field(default_factory=dict)
     """Per component (ttfa, llm_ttft...), the figures (ms) the Prometheus histograms got."""
+    stt_finals: list[str] = field(default_factory=list)
+    """Every final transcript the Deepgram simulator sent, in order, read off its wire record."""
 
 
 class _Responder:
@@ -301,11 +303,27 @@ async def run_call(
             tts_texts=["".join(pieces) for pieces in elevenlabs.contexts.values()],
             tool_invocations=list(state.tool_invocations),
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
+            stt_finals=_stt_finals(deepgram),
             tts_queries=[c.query for c in elevenlabs.connections],
             usage=observer.metrics.totals(),
             summary=observer.summary or {},
             observed=observer.samples(),
         )
+
+
+def _stt_finals(deepgram: DeepgramListenSim) -> list[str]:
+    finals: list[str] = []
+    for connection in deepgram.connections:
+        for message in connection.sent:
+            if not isinstance(message, dict) or message.get("type") != "Results":
+                continue
+            if not message.get("is_final"):
+                continue
+            alternatives = message.get("channel", {}).get("alternatives") or [{}]
+            text = str(alternatives[0].get("transcript", ""))
+            if text:
+                finals.append(text)
+    return finals
 
 
 def _fill_llm_saw(
