@@ -71,11 +71,17 @@ TEXT_SECRETS = ("jane dot doe", "jane.doe", "doe@example")
 _NUMBER = re.compile(r"\d(?:[\s,.\-]*\d)*")
 
 
+def _words(text: str) -> str:
+    """Lower case, punctuation as spaces: an STT that puts a period at a pause
+    ("jane dot. Doe") must not hide a leak from the scan."""
+    return " ".join(re.sub(r"[^\w@]+", " ", text.lower()).split())
+
+
 def _leaks(text: str) -> list[str]:
     numbers = [re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text)]
-    lowered = text.lower()
+    lowered, words = text.lower(), _words(text)
     return [s for s in DIGIT_SECRETS if any(s in n for n in numbers)] + [
-        s for s in TEXT_SECRETS if s in lowered
+        s for s in TEXT_SECRETS if s in lowered or s in words
     ]
 
 
@@ -120,9 +126,7 @@ async def test_planted_secrets_never_leave_the_call(
     # The test only means something if the secrets were really transcribed: read what the
     # Deepgram simulator sent on the wire, not the scenario's script.
     heard = " ".join(result.stt_finals)
-    assert "123-45-6789" in heard
-    assert "jane dot doe" in heard
-    assert "4111 1111" in heard
+    assert set(_leaks(heard)) >= {*DIGIT_SECRETS, "jane dot doe"}
     assert len(result.llm_requests) >= 3
 
     assert _leaks(json.dumps(result.llm_requests)) == []
