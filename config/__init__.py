@@ -13,6 +13,12 @@ from config.settings import (
     TenantSettings,
     WorkerSettings,
 )
+from config.tenants import (
+    ResolvedTenant,
+    TenantDirectory,
+    TenantsFileError,
+    load_tenant_directory,
+)
 
 __all__ = [
     "CompliancePolicy",
@@ -21,11 +27,15 @@ __all__ = [
     "LiveKitSettings",
     "ObservabilitySettings",
     "ProviderSettings",
+    "ResolvedTenant",
     "Settings",
     "SettingsError",
     "TelephonySettings",
+    "TenantDirectory",
     "TenantSettings",
+    "TenantsFileError",
     "WorkerSettings",
     "load_settings",
+    "load_tenant_directory",
     "secret_variables",
 ]

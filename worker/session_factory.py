@@ -54,11 +54,15 @@ def turn_handling(
         if tenant.preemptive_generation is not None
         else latency.preemptive_generation
     )
+    max_delay = latency.max_endpointing_delay
+    if tenant.max_endpointing_delay is not None:
+        # A tenant may tighten the bound, never wait less than the minimum.
+        max_delay = max(latency.min_endpointing_delay, tenant.max_endpointing_delay)
     options: TurnHandlingOptions = {
         "endpointing": {
             "mode": "fixed",
             "min_delay": latency.min_endpointing_delay,
-            "max_delay": latency.max_endpointing_delay,
+            "max_delay": max_delay,
         },
         "interruption": {"min_duration": latency.min_interruption_duration},
         "preemptive_generation": {
@@ -88,6 +92,7 @@ def build_call(
     vad_model: vad.VAD,
     audio_turn_detector: TurnDetectionMode | None = None,
     flavor: SessionFlavor = "tuned",
+    tenant: TenantSettings | None = None,
 ) -> CallSession:
     """Build the session and agent for one call.
 
@@ -97,8 +102,13 @@ def build_call(
         vad_model: the process's prewarmed Silero VAD.
         audio_turn_detector: the prewarmed offline end-of-turn model, when configured.
         flavor: ``vanilla`` leaves turn handling at the framework defaults (benchmark only).
+        tenant: the caller's tenant from the process's tenant directory; None: the
+            inline tenant named by ``caller.tenant``.
     """
-    tenant = settings.tenant(caller.tenant)
+    tenant = tenant or settings.tenant(caller.tenant)
+    if tenant.voice:
+        voice = settings.providers.model_copy(update={"elevenlabs_voice_id": tenant.voice})
+        settings = settings.model_copy(update={"providers": voice})
     profile = channel_profile(settings, caller.kind)
     providers = build_providers(settings, profile, vad_model)
     policy = tenant.redaction or settings.compliance.redaction
@@ -131,7 +141,7 @@ def build_call(
     else:
         session = AgentSession(**common)  # type: ignore[arg-type]
     agent = CallAgent(
-        instructions=call_instructions(caller, company=tenant.display_name),
+        instructions=call_instructions(caller, tenant),
         fast_llm=providers.fast_llm,
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,
