@@ -3,6 +3,8 @@ file stopping the worker at start with the file, tenant and field named."""
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from config import Settings, TenantsFileError, load_tenant_directory
 from config.tenants import TenantSettings, load_tenants_file
 
 pytestmark = pytest.mark.unit
+
+RunModule = Callable[..., "subprocess.CompletedProcess[str]"]
 
 GOOD = """\
 default: main
@@ -99,3 +103,11 @@ def test_inline_tenants_when_no_file() -> None:
     directory = load_tenant_directory(settings)
     assert directory.resolve(metadata_tenant="acme").settings.display_name == "Acme"
     assert directory.resolve().name == "default"
+
+
+def test_worker_exits_2_on_a_bad_tenants_file(tmp_path: Path, run_module: RunModule) -> None:
+    path = _write(tmp_path, "tenants:\n  bank:\n    numbers: ['nope']\n")
+    result = run_module("worker", "start", env={"CALLCENTER_TENANTS_FILE": str(path)}, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert str(path) in result.stderr
+    assert "tenants.bank.numbers" in result.stderr
