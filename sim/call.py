@@ -13,11 +13,11 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from livekit.agents import AgentSession, utils, vad
@@ -38,7 +38,6 @@ from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
 from worker.entrypoint import CallServices, StartedCall, start_call
-from worker.metrics import CallMetrics
 from worker.profiles import channel_profile
 from worker.session_factory import SessionFlavor
 from worker.state import CallState, ToolInvocation
@@ -46,6 +45,8 @@ from worker.state import CallState, ToolInvocation
 __all__ = ["CallResult", "TurnRecord", "run_call"]
 
 log = structlog.get_logger(__name__)
+
+_T = TypeVar("_T")
 
 DEFAULT_CACHE = Path(".cache/caller-voice")
 _AGENT_TIMEOUT_S = 20.0
@@ -105,6 +106,8 @@ class CallResult:
     transfers: list[str] = field(default_factory=list)
     """``transfer_to`` of each TransferSIPParticipant the simulator handled."""
     deleted_rooms: list[str] = field(default_factory=list)
+    stt_finals: list[str] = field(default_factory=list)
+    """Each final transcript the Deepgram simulator actually sent, in order."""
 
 
 class _Responder:
@@ -148,6 +151,7 @@ class _AgentWatch:
     def __init__(self, session: AgentSession[CallState]) -> None:
         self.state = "initializing"
         self.closed = False
+        self.closed_event = asyncio.Event()
         self.changed = asyncio.Event()
         session.on("agent_state_changed", self._on_state)
         session.on("close", self._on_close)
@@ -158,7 +162,24 @@ class _AgentWatch:
 
     def _on_close(self, _event: object) -> None:
         self.closed = True
+        self.closed_event.set()
         self.changed.set()
+
+    async def caller(self, action: Awaitable[_T]) -> _T | None:
+        """Run one thing the caller does; None if the call ended first (a closed session
+        stops reading the microphone, so waiting on it would never end)."""
+        task = asyncio.ensure_future(action)
+        closing = asyncio.ensure_future(self.closed_event.wait())
+        try:
+            await asyncio.wait({task, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closing.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
 
     async def ended(self, within: float) -> None:
         """Wait up to ``within`` seconds for the call to end (the session to close)."""
@@ -315,6 +336,7 @@ async def run_call(
             ],
             transfers=[t.transfer_to for t in livekit.transfers],
             deleted_rooms=list(livekit.deleted_rooms),
+            stt_finals=[u.text for u in deepgram.utterances if u.final_sent_at is not None],
         )
 
 
@@ -393,10 +415,9 @@ async def _converse(
         started = await start_call(room, services)
         session = started.call.session
         watch = _AgentWatch(session)
-        metrics = CallMetrics(session)
         if started.opening is not None:
             await started.opening.wait_for_playout()
-        await mic.silence(0.3)
+        await watch.caller(mic.silence(0.3))
         try:
             for index, (turn, parts) in enumerate(zip(scenario.turns, voiced, strict=True)):
                 if watch.closed:
@@ -411,12 +432,13 @@ async def _converse(
                 last_end = began_loop
                 for part in parts:
                     if isinstance(part, Utterance):
-                        last_end = (await mic.say(part)).end
+                        said = await watch.caller(mic.say(part))
+                        last_end = said.end if said is not None else last_end
                     elif isinstance(part, str):
-                        await room.press(part)
+                        await watch.caller(room.press(part))
                         last_end = asyncio.get_running_loop().time()
                     else:
-                        await mic.silence(part)
+                        await watch.caller(mic.silence(part))
                     if watch.state == "speaking":
                         spoke[0] = True
                 first_audio = speaker.first_frame_after(began_loop)
@@ -428,7 +450,7 @@ async def _converse(
                 records.append(record)
                 windows.append((began_wall, time.time()))
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))
-                await mic.silence(scenario.gap_after_agent)
+                await watch.caller(mic.silence(scenario.gap_after_agent))
             if scenario.caller_hangs_up and not watch.closed:
                 room.hang_up()
             if scenario.linger:
@@ -441,7 +463,7 @@ async def _converse(
             await room.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    return records, loop_windows, started, speaker, metrics.totals()
+    return records, loop_windows, started, speaker, started.metrics.totals()
 
 
 def _fill_from_history(

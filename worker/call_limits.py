@@ -49,6 +49,12 @@ class CallLimitsWatch:
         self._tasks: list[asyncio.Task[None]] = []
         session.on("user_state_changed", self._on_user)
         session.on("agent_state_changed", self._on_agent)
+        session.on("close", self._on_close)
+
+    def _on_close(self, _event: object) -> None:
+        # A closed call has nothing left to time: no check-in after a transfer or hangup.
+        for task in self._tasks:
+            task.cancel()
 
     def _on_user(self, event: UserStateChangedEvent) -> None:
         self._user = event.new_state
@@ -72,7 +78,9 @@ class CallLimitsWatch:
 
     def _say(self, text: str) -> None:
         try:
-            self._session.say(text)
+            # Not interruptible: a caller talking over "we're near the limit" must still
+            # have heard it before the call ends.
+            self._session.say(text, allow_interruptions=False)
         except RuntimeError as error:
             # The session is closing (the caller left): nothing left to warn.
             log.info("limit_message_not_said", error=str(error))

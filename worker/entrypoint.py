@@ -109,6 +109,7 @@ class StartedCall:
     actions: CallActions
     limits: CallLimitsWatch
     digits: DigitCollector
+    metrics: CallMetrics
     opening: SpeechHandle | None
 
 
@@ -214,7 +215,13 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     opening = session.say(text, allow_interruptions=interruptible) if text else None
     limits.start()
     return StartedCall(
-        call=call, tenant=tenant, actions=actions, limits=limits, digits=digits, opening=opening
+        call=call,
+        tenant=tenant,
+        actions=actions,
+        limits=limits,
+        digits=digits,
+        metrics=metrics,
+        opening=opening,
     )
 
 
