@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from livekit.agents import AgentSession, APIConnectOptions, vad
-from livekit.agents.voice.agent_session import SessionConnectOptions
+from livekit.agents.voice.agent_session import SessionConnectOptions  # pinned: see below
 from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
@@ -24,6 +24,10 @@ from worker.state import CallState
 from worker.turn_judge import TranscriptTurnJudge
 
 __all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
+
+# SessionConnectOptions comes from a framework module because livekit-agents 1.8.9 exports
+# it from neither livekit.agents nor livekit.agents.voice, yet AgentSession(conn_options=)
+# takes only that type.
 
 SessionFlavor = Literal["tuned", "vanilla"]
 """``tuned``: our latency profile. ``vanilla``: `AgentSession` defaults, for the benchmark."""
