@@ -83,7 +83,7 @@ class SimulatedCallRoom:
             options=control_options,
         )
         self._fields: dict[str, Any] = {}
-        self._dtmf: list[Callable[[str], None]] = []
+        self._dtmf: list[tuple[str, Callable[[str], None]]] = []
         self._left: list[Callable[[], None]] = []
         self._shutdown: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self.deleted = asyncio.Event()
@@ -126,8 +126,8 @@ class SimulatedCallRoom:
         call.session.output.audio = self._speaker
         await call.session.start(agent=call.agent, record=False)
 
-    def on_dtmf(self, callback: Callable[[str], None]) -> None:
-        self._dtmf.append(callback)
+    def on_dtmf(self, identity: str, callback: Callable[[str], None]) -> None:
+        self._dtmf.append((identity, callback))
 
     def on_caller_left(self, identity: str, callback: Callable[[], None]) -> None:
         if identity == self._identity:
@@ -140,8 +140,9 @@ class SimulatedCallRoom:
 
     def on_data(self, packet: models.DataPacket) -> None:
         if packet.WhichOneof("value") == "sip_dtmf":
-            for callback in self._dtmf:
-                callback(packet.sip_dtmf.digit)
+            for identity, callback in self._dtmf:
+                if packet.participant_identity == identity:
+                    callback(packet.sip_dtmf.digit)
 
     def on_deleted(self) -> None:
         self.deleted.set()

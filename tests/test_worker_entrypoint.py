@@ -47,7 +47,7 @@ class _RoomBeforeJoin:
     async def start_session(self, call: CallSession, caller: Caller, *, record: bool) -> None:
         raise AssertionError("never reached")
 
-    def on_dtmf(self, callback: Callable[[str], None]) -> None:
+    def on_dtmf(self, identity: str, callback: Callable[[str], None]) -> None:
         pass
 
     def on_caller_left(self, identity: str, callback: Callable[[], None]) -> None:

@@ -78,7 +78,7 @@ class CallRoom(Protocol):
 
     async def start_session(self, call: CallSession, caller: Caller, *, record: bool) -> None: ...
 
-    def on_dtmf(self, callback: Callable[[str], None]) -> None: ...
+    def on_dtmf(self, identity: str, callback: Callable[[str], None]) -> None: ...
 
     def on_caller_left(self, identity: str, callback: Callable[[], None]) -> None: ...
 
@@ -185,7 +185,7 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
 
     digits = DigitCollector(deliver, services.dtmf)
     if caller.kind == "phone":
-        room.on_dtmf(digits.press)
+        room.on_dtmf(caller.identity, digits.press)
 
     def caller_left() -> None:
         state.end_with(CallOutcome.CALLER_HUNG_UP)
@@ -288,9 +288,11 @@ class JobCallRoom:
             record=record,
         )
 
-    def on_dtmf(self, callback: Callable[[str], None]) -> None:
+    def on_dtmf(self, identity: str, callback: Callable[[str], None]) -> None:
         def _on_dtmf(event: rtc.SipDTMF) -> None:
-            callback(event.digit)
+            # Only the caller's keypad: another SIP leg in the room is not this caller.
+            if event.participant is not None and event.participant.identity == identity:
+                callback(event.digit)
 
         self._ctx.room.on("sip_dtmf_received", _on_dtmf)
 
