@@ -20,7 +20,7 @@ __all__ = ["TransferOutcome", "choose_destination", "cold_transfer"]
 
 log = structlog.get_logger(__name__)
 
-TransferStatus = Literal["transferred", "refused", "failed", "not_phone"]
+TransferStatus = Literal["transferred", "refused", "failed", "repeated", "not_phone"]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from livekit.plugins import openai
 
 from compliance import CallRedactor
 from config.tenants import TenantSettings
+from sim._server import Fault, FaultPlan
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sip.call_control import CallControl, CallControlOptions
@@ -190,6 +191,40 @@ async def test_failed_transfer_is_told_and_the_call_goes_on(twirp: LiveKitTwirpS
     )
     assert "caller" in twirp.participants[ROOM]
     assert h.state.outcome is None
+
+
+async def test_a_failed_destination_is_not_dialled_again(twirp: LiveKitTwirpSim) -> None:
+    twirp.transfer_failures["sip:billing@pbx.example.com"] = DialFailure(603, "Decline")
+    script = _script(ToolCallSpec("transfer_call", {"destination": "billing"}))
+    async with OpenAIChatSim(responder=script, api_key=KEY) as llm_sim:
+        h = await _harness(twirp, llm_sim)
+        try:
+            await h.session.run(user_input="Billing please.")
+            again = await h.session.run(user_input="Try billing again.")
+        finally:
+            await h.close()
+    again.expect.next_event().is_function_call(name="transfer_call")
+    output = again.expect.next_event().is_function_call_output().event().item
+    assert "already failed on this call" in output.output
+    assert len(twirp.transfers) == 1
+
+
+async def test_transfer_timeout_is_told_and_the_call_goes_on() -> None:
+    slow = FaultPlan([Fault("slow_start", request=None, seconds=3.0)])
+    async with LiveKitTwirpSim(api_key=KEY, api_secret=SECRET, faults=slow) as twirp:
+        twirp.add_participant(ROOM, "caller", attributes={"sip.callID": "SCL_1"})
+        script = _script(ToolCallSpec("transfer_call", {"destination": "billing"}))
+        async with OpenAIChatSim(responder=script, api_key=KEY) as llm_sim:
+            h = await _harness(twirp, llm_sim)
+            try:
+                result = await h.session.run(user_input="Billing please.")
+                said = _said(h.session)
+            finally:
+                await h.close()
+    result.expect.next_event().is_function_call(name="transfer_call")
+    assert "Sorry, billing did not pick up." in said
+    assert h.state.outcome is None
+    assert twirp.request_count == 1  # a transfer that timed out is never resent
 
 
 async def test_end_call_says_goodbye_then_deletes_the_room(twirp: LiveKitTwirpSim) -> None:

@@ -52,6 +52,7 @@ class CallActions:
         self.room_name = room_name
         self._ending: asyncio.Task[None] | None = None
         self._end_requested = False
+        self._failed_destinations: set[str] = set()
         self.goodbye_played_at: float | None = None
         """Loop time the goodbye finished playing (for tests of the order of events)."""
 
@@ -74,6 +75,10 @@ class CallActions:
             log.warning("transfer_refused", allowed=sorted(state.tenant.transfer_destinations))
             return TransferOutcome("refused", reason="not an allowed destination")
         name, uri = chosen
+        if name in self._failed_destinations:
+            # One failed REFER per destination: a model retrying in a loop would keep
+            # the caller listening to hand-off lines and dial tones.
+            return TransferOutcome("repeated", name, "already failed on this call")
         # Whatever the LLM said before calling the tool plays first.
         await context.wait_for_playout()
 
@@ -94,6 +99,7 @@ class CallActions:
             # The caller has left the room with the REFER; nothing more to say.
             self._session.shutdown(drain=False)
         else:
+            self._failed_destinations.add(name)
             async with context.foreground():
                 await self._say(state.tenant.transfer_failed_message)
         return outcome

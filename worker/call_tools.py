@@ -46,6 +46,11 @@ async def transfer_call(context: RunContext[CallState], destination: str) -> str
             f"That is not a destination you may transfer to (allowed: {allowed}). "
             "Do not transfer the caller anywhere else."
         )
+    if outcome.status == "repeated":
+        return (
+            "A transfer there already failed on this call. Do not try again; tell the "
+            "caller and keep helping them."
+        )
     if outcome.status == "failed":
         return (
             "The transfer did not go through and the caller has been told. Continue helping them."
