@@ -4,6 +4,7 @@ recording what reached the server."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from livekit.agents import vad
 
 from config import Settings
-from config.tenants import TenantSettings
+from config.tenants import BusinessHours, RecordingPolicy, TenantSettings
 from sim.call import CallResult, run_call
 from sim.scenario import Scenario
 
@@ -187,3 +188,22 @@ async def test_caller_hang_up_closes_the_session(vad_model: vad.VAD) -> None:
     result = await _run(scenario, vad_model, _settings())
     assert result.outcome == "caller_hung_up"
     assert result.deleted_rooms == []
+
+
+async def test_consent_and_out_of_hours_lines_open_the_call(vad_model: vad.VAD) -> None:
+    tenant = ACME.model_copy(
+        update={
+            "greeting": "Hi, this is Acme.",
+            "recording": RecordingPolicy(enabled=True, consent_message="This call is recorded."),
+            "business_hours": BusinessHours(timezone="UTC", out_of_hours_message="We're closed."),
+        }
+    )
+    monday_night = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+    result = await run_call(
+        _scenario([_turn("Hello?")]),
+        vad_model=vad_model,
+        cache_dir=CACHE,
+        base_settings=_settings(tenant),
+        clock=lambda: monday_night,
+    )
+    assert _texts(result)[0] == "This call is recorded. We're closed. Hi, this is Acme."

@@ -92,3 +92,8 @@ def test_consent_comes_first_and_cannot_be_interrupted() -> None:
     assert opening_line(tenant, day) == ("This call is recorded. Hi, this is Acme.", False)
     assert opening_line(TenantSettings(greeting="Hello."), day) == ("Hello.", True)
     assert opening_line(TenantSettings(), day) == ("", True)
+    # Recorded because the whole fleet records: the consent line still comes first.
+    assert opening_line(TenantSettings(greeting="Hello."), day, recording=True) == (
+        "This call may be recorded for quality and training. Hello.",
+        False,
+    )

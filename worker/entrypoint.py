@@ -113,20 +113,23 @@ class StartedCall:
     opening: SpeechHandle | None
 
 
-def opening_line(tenant: TenantSettings, now: datetime) -> tuple[str, bool]:
+def opening_line(
+    tenant: TenantSettings, now: datetime, *, recording: bool | None = None
+) -> tuple[str, bool]:
     """The first words of a call, and whether they may be interrupted.
 
     The recording consent comes first and is never cut off: a caller must hear it
     before anything is recorded that they said.
     """
+    recorded = tenant.recording.enabled if recording is None else recording
     parts: list[str] = []
-    if tenant.recording.enabled:
+    if recorded:
         parts.append(tenant.recording.consent_message)
     if tenant.business_hours is not None and not tenant.business_hours.is_open(now):
         parts.append(tenant.business_hours.out_of_hours_message)
     if tenant.greeting:
         parts.append(tenant.greeting)
-    return " ".join(parts), not tenant.recording.enabled
+    return " ".join(parts), not recorded
 
 
 async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
@@ -203,15 +206,17 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
 
     room.add_shutdown_callback(_close)
     call.prewarm(settings)
+    # The fleet-wide switch records every tenant's calls; a tenant may add recording.
+    recording = settings.compliance.record_calls or tenant.settings.recording.enabled
     log.info(
         "call_started",
         tenant=tenant.name,
         tenant_matched_by=tenant.matched_by,
         tts_encoding=call.profile.tts_encoding,
-        recording=tenant.settings.recording.enabled,
+        recording=recording,
     )
-    await room.start_session(call, caller, record=tenant.settings.recording.enabled)
-    text, interruptible = opening_line(tenant.settings, services.clock())
+    await room.start_session(call, caller, record=recording)
+    text, interruptible = opening_line(tenant.settings, services.clock(), recording=recording)
     opening = session.say(text, allow_interruptions=interruptible) if text else None
     limits.start()
     return StartedCall(
