@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
+from livekit import api
 from livekit.protocol import models
 
 from sim._livekit_sip_calls import DTMF_CODES, dtmf_packet
@@ -136,3 +137,28 @@ def test_dtmf_packet_uses_rfc4733_event_codes() -> None:
 def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match="positive"):
         CallControlOptions(request_timeout=0)
+
+
+async def test_send_data_reaches_the_rooms_participants(sim: LiveKitTwirpSim) -> None:
+    heard: list[models.DataPacket] = []
+
+    class Watcher:
+        def on_data(self, packet: models.DataPacket) -> None:
+            heard.append(packet)
+
+        def on_deleted(self) -> None:
+            heard.clear()
+
+    sim.room_state.watch("call-1", Watcher())
+    client = api.LiveKitAPI(url=sim.http_url, api_key=KEY, api_secret=SECRET)
+    try:
+        await client.room.send_data(
+            api.SendDataRequest(
+                room="call-1", data=b"hello", kind=models.DataPacket.Kind.RELIABLE, topic="t"
+            )
+        )
+    finally:
+        await client.aclose()
+    [packet] = heard
+    assert (packet.user.payload, packet.user.topic) == (b"hello", "t")
+    assert [r.room for r in sim.room_state.sent_data] == ["call-1"]
