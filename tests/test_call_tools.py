@@ -227,6 +227,32 @@ async def test_transfer_timeout_is_told_and_the_call_goes_on() -> None:
     assert twirp.request_count == 1  # a transfer that timed out is never resent
 
 
+async def test_caller_leaving_as_the_refer_completes_counts_as_a_transfer() -> None:
+    # LiveKit may report the SIP leg gone before TransferSIPParticipant returns.
+    slow = FaultPlan([Fault("slow_start", request=None, seconds=0.5)])
+    async with LiveKitTwirpSim(api_key=KEY, api_secret=SECRET, faults=slow) as twirp:
+        twirp.add_participant(ROOM, "caller", attributes={"sip.callID": "SCL_1"})
+        script = _script(ToolCallSpec("transfer_call", {"destination": "billing"}))
+        async with OpenAIChatSim(responder=script, api_key=KEY) as llm_sim:
+            h = await _harness(twirp, llm_sim)
+            actions = h.state.actions
+            assert actions is not None
+
+            async def leave_while_ringing() -> None:
+                # The simulator has no "request arrived" event: poll its counter.
+                while twirp.request_count == 0:  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+                actions.caller_left()
+
+            leaving = asyncio.create_task(leave_while_ringing())
+            try:
+                await h.session.run(user_input="Billing please.")
+                await leaving
+            finally:
+                await h.close()
+    assert h.state.outcome is CallOutcome.TRANSFERRED
+
+
 async def test_end_call_says_goodbye_then_deletes_the_room(twirp: LiveKitTwirpSim) -> None:
     script = _script(ToolCallSpec("end_call", {}))
     async with OpenAIChatSim(responder=script, api_key=KEY) as llm_sim:

@@ -53,6 +53,8 @@ class CallActions:
         self._ending: asyncio.Task[None] | None = None
         self._end_requested = False
         self._failed_destinations: set[str] = set()
+        self._transferring = False
+        self._caller_gone = False
         self.goodbye_played_at: float | None = None
         """Loop time the goodbye finished playing (for tests of the order of events)."""
 
@@ -86,15 +88,23 @@ class CallActions:
             async with context.foreground():
                 await self._say(state.tenant.hand_off_message)
 
-        outcome = await cold_transfer(
-            self.control,
-            room_name=self.room_name,
-            participant_identity=state.caller.identity,
-            name=name,
-            uri=uri,
-            hand_off=hand_off,
-        )
-        if outcome.status == "transferred":
+        self._transferring = True
+        try:
+            outcome = await cold_transfer(
+                self.control,
+                room_name=self.room_name,
+                participant_identity=state.caller.identity,
+                name=name,
+                uri=uri,
+                hand_off=hand_off,
+            )
+        finally:
+            self._transferring = False
+        if outcome.status != "transferred" and self._caller_gone:
+            # The caller hung up while it rang: nobody left to tell.
+            state.end_with(CallOutcome.CALLER_HUNG_UP)
+            self._session.shutdown(drain=False)
+        elif outcome.status == "transferred":
             state.end_with(CallOutcome.TRANSFERRED)
             # The caller has left the room with the REFER; nothing more to say.
             self._session.shutdown(drain=False)
@@ -103,6 +113,17 @@ class CallActions:
             async with context.foreground():
                 await self._say(state.tenant.transfer_failed_message)
         return outcome
+
+    def caller_left(self) -> None:
+        """The caller's leg left the room. During a transfer that is the REFER taking
+        the call away (LiveKit may report it before the transfer request returns), so
+        the transfer's result decides the outcome."""
+        self._caller_gone = True
+        if self._transferring:
+            return
+        self._state.end_with(CallOutcome.CALLER_HUNG_UP)
+        log.info("caller_left")
+        self._session.shutdown(drain=False)
 
     def end(self, outcome: CallOutcome, goodbye: str, *, after: SpeechHandle | None = None) -> None:
         """End the call: say ``goodbye``, wait for it to play, delete the room.

@@ -29,7 +29,6 @@ from worker.call_limits import CallLimitsWatch
 from worker.caller import Caller, describe_caller, parse_dispatch_metadata
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
-from worker.outcome import CallOutcome
 from worker.session_factory import CallSession, SessionFlavor, build_call
 
 __all__ = [
@@ -190,12 +189,7 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     if caller.kind == "phone":
         room.on_dtmf(caller.identity, digits.press)
 
-    def caller_left() -> None:
-        state.end_with(CallOutcome.CALLER_HUNG_UP)
-        log.info("caller_left")
-        session.shutdown(drain=False)
-
-    room.on_caller_left(caller.identity, caller_left)
+    room.on_caller_left(caller.identity, actions.caller_left)
     metrics = CallMetrics(session)
 
     async def _close() -> None:
