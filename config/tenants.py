@@ -291,4 +291,9 @@ def load_tenant_directory(settings: Settings) -> TenantDirectory:
     inline ``tenants`` of the settings (single-tenant deployments and tests)."""
     if settings.tenants_file is not None:
         return load_tenants_file(settings.tenants_file)
-    return TenantDirectory(settings.tenants, settings.default_tenant)
+    try:
+        return TenantDirectory(settings.tenants, settings.default_tenant)
+    except ValueError as error:
+        from config.loading import SettingsError  # imports config.settings, which imports us
+
+        raise SettingsError(list(error.args[0])) from None

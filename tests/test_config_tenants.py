@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from config import Settings, TenantsFileError, load_tenant_directory
+from config import Settings, SettingsError, TenantsFileError, load_tenant_directory
 from config.tenants import TenantSettings, load_tenants_file
 
 pytestmark = pytest.mark.unit
@@ -103,6 +103,18 @@ def test_inline_tenants_when_no_file() -> None:
     directory = load_tenant_directory(settings)
     assert directory.resolve(metadata_tenant="acme").settings.display_name == "Acme"
     assert directory.resolve().name == "default"
+
+
+def test_inline_tenants_sharing_a_number_are_a_settings_error() -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        tenants={
+            "a": TenantSettings(numbers=["+15550100"]),
+            "b": TenantSettings(numbers=["+15550100"]),
+        },
+    )
+    with pytest.raises(SettingsError, match=r"tenants\.b\.numbers: \+15550100 is also a's"):
+        load_tenant_directory(settings)
 
 
 def test_worker_exits_2_on_a_bad_tenants_file(tmp_path: Path, run_module: RunModule) -> None:
