@@ -14,6 +14,12 @@ from config.settings import (
     TenantSettings,
     WorkerSettings,
 )
+from config.tenants import (
+    ResolvedTenant,
+    TenantDirectory,
+    TenantsFileError,
+    load_tenant_directory,
+)
 
 __all__ = [
     "CompliancePolicy",
@@ -22,12 +28,16 @@ __all__ = [
     "LiveKitSettings",
     "ObservabilitySettings",
     "ProviderSettings",
+    "ResolvedTenant",
     "Settings",
     "SettingsError",
     "TelephonySettings",
+    "TenantDirectory",
     "TenantSettings",
+    "TenantsFileError",
     "WorkerSettings",
     "load_settings",
+    "load_tenant_directory",
     "missing_credentials",
     "secret_variables",
 ]

@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from compliance.policy import RedactionPolicy
 from config._standard_env import StandardEnvSource
+from config.tenants import TenantSettings
 
 __all__ = [
     "CompliancePolicy",
@@ -356,16 +357,6 @@ class TokenEndpointSettings(_Group):
         return value.rstrip("/") if value else value
 
 
-class TenantSettings(_Group):
-    """Per-tenant overrides; a tenant arrives in the dispatch metadata."""
-
-    display_name: str = "our company"
-    preemptive_generation: bool | None = Field(
-        default=None, description="None: the latency default. Off for high-accuracy domains."
-    )
-    redaction: RedactionPolicy | None = None
-
-
 class DispatchSettings(_Group):
     config_path: Path = Path("dispatch.yaml")
 
@@ -395,7 +386,12 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
     tokens: TokenEndpointSettings = Field(default_factory=TokenEndpointSettings)
-    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+    tenants: dict[str, TenantSettings] = Field(
+        default_factory=dict, description="Inline tenants, used when no tenants_file is set."
+    )
+    tenants_file: Path | None = Field(
+        default=None, description="YAML tenants file (config/tenants.py); read once at start."
+    )
     default_tenant: str = "default"
     secrets_dir: Path | None = Field(
         default=None,

@@ -33,7 +33,13 @@ from typing import Any
 import structlog
 from livekit.agents import JobContext, cli
 
-from config import Settings, SettingsError, load_settings
+from config import (
+    Settings,
+    SettingsError,
+    TenantsFileError,
+    load_settings,
+    load_tenant_directory,
+)
 from sim.call import CallResult, run_call
 from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, load_scenario
@@ -226,11 +232,12 @@ def main() -> None:
 
     try:
         settings = load_settings()
-    except SettingsError as error:
+        tenants = load_tenant_directory(settings)
+    except (SettingsError, TenantsFileError) as error:
         print(error, file=sys.stderr)
         sys.exit(2)
     with contextlib.suppress(KeyboardInterrupt):
-        cli.run_app(build_server(settings, entrypoint=simulated_call_job))
+        cli.run_app(build_server(settings, tenants, entrypoint=simulated_call_job))
 
 
 if __name__ == "__main__":

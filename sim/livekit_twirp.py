@@ -48,6 +48,7 @@ from livekit.protocol import models, room, sip
 
 from ._livekit_rooms import RoomState
 from ._livekit_sip import DialFailure, SipState
+from ._livekit_sip_calls import SipCalls
 from ._server import FaultPlan, LoopbackServer, hold_until_client_leaves
 from ._twirp import TwirpFailure, code_for_status, twirp_error_response
 
@@ -109,10 +110,11 @@ class LiveKitTwirpSim(LoopbackServer):
         self.calls: list[TwirpCall] = []
         self.room_state = RoomState()
         self.sip_state = SipState(rooms=self.room_state)
+        self.sip_calls = SipCalls(sip_state=self.sip_state, rooms=self.room_state)
         self._requests = 0
         self._verifier = TokenVerifier(api_key, api_secret)
         self._handlers: dict[str, Mapping[str, Callable[[Any], Message]]] = {
-            "SIP": self.sip_state.handlers(),
+            "SIP": {**self.sip_state.handlers(), **self.sip_calls.handlers()},
             "RoomService": self.room_state.handlers(),
         }
 

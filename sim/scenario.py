@@ -69,6 +69,9 @@ class CallerPart(_Model):
     say: str | None = None
     transcript: str | None = None
     pause: float | None = Field(default=None, ge=0.0)
+    dtmf: str | None = Field(
+        default=None, pattern=r"^[0-9*#A-D]+$", description="Keys pressed (phone callers)."
+    )
 
     @property
     def heard(self) -> str:
@@ -135,6 +138,19 @@ class Scenario(_Model):
     turns: list[Turn]
     gap_after_agent: float = Field(
         default=0.4, ge=0.0, description="Caller's silence after the agent finishes speaking."
+    )
+    dialed_number: str | None = Field(
+        default=None, description="The number a phone caller dialed (sip.trunkPhoneNumber)."
+    )
+    dispatch_metadata: str | None = Field(
+        default=None, description='Raw dispatch metadata; default {"tenant": tenant} if set.'
+    )
+    caller_hangs_up: bool = Field(default=False, description="Hang up after the last turn.")
+    linger: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="After the last turn, how long the silent caller waits for the agent "
+        "to end the call (idle and duration limits).",
     )
 
 

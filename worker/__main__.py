@@ -5,7 +5,14 @@
 
 import sys
 
-from config import SettingsError, missing_credentials
+from config import (
+    Settings,
+    SettingsError,
+    TenantsFileError,
+    load_settings,
+    load_tenant_directory,
+    missing_credentials,
+)
 from config.credentials import Role
 
 # What each of the framework's commands is about to do; others (help, download-files)
@@ -13,10 +20,8 @@ from config.credentials import Role
 _ROLES: dict[str, Role] = {"start": "worker", "dev": "worker", "console": "console"}
 
 
-def _refuse_missing_credentials(argv: list[str]) -> None:
+def _refuse_missing_credentials(settings: Settings, argv: list[str]) -> None:
     """Exit 2 naming every missing credential, before the framework registers anything."""
-    from worker.server import settings
-
     role = _ROLES.get(argv[0]) if argv else None
     if role is None:
         return
@@ -37,25 +42,30 @@ def _refuse_missing_credentials(argv: list[str]) -> None:
         sys.exit(2)
 
 
-if __name__ == "__main__":
+def main() -> None:
     if sys.argv[1:2] and sys.argv[1] in ("tokens", "token"):
-        # Before the server import: the token endpoint loads no models and no agent.
-        from worker.tokens_cli import main
+        # The token endpoint loads no models and no agent.
+        from worker.tokens_cli import main as tokens_main
 
-        sys.exit(main(sys.argv[1:]))
+        sys.exit(tokens_main(sys.argv[1:]))
     try:
-        from worker.server import server
-    except SettingsError as error:
-        # A bad setting stops the worker before it takes calls, naming the field.
+        settings = load_settings()
+        tenants = load_tenant_directory(settings)
+    except (SettingsError, TenantsFileError) as error:
+        # A bad setting or tenants file stops the worker before it takes calls, naming
+        # the file and field.
         print(error, file=sys.stderr)
         sys.exit(2)
-
-    _refuse_missing_credentials(sys.argv[1:])
+    _refuse_missing_credentials(settings, sys.argv[1:])
 
     from livekit.agents import cli
 
     from worker.prometheus_metrics import prepare_worker_process
-    from worker.server import settings
+    from worker.server import build_server
 
     prepare_worker_process(settings)
-    cli.run_app(server)
+    cli.run_app(build_server(settings, tenants))
+
+
+if __name__ == "__main__":
+    main()

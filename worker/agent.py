@@ -11,6 +11,7 @@ from livekit import rtc
 from livekit.agents import Agent, APIError, llm, stt
 from livekit.agents.voice import ModelSettings
 
+from worker.call_tools import CALL_TOOLS
 from worker.context_window import ContextWindow
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
 from worker.routing import classify_intent
@@ -34,7 +35,7 @@ class CallAgent(Agent):
         max_context_items: int,
         summarize: bool,
     ) -> None:
-        super().__init__(instructions=instructions, tools=[*ALL_TOOLS])
+        super().__init__(instructions=instructions, tools=[*ALL_TOOLS, *CALL_TOOLS])
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,

@@ -55,7 +55,8 @@ class CallIdentity:
     call_id: str
     room: str
     job_id: str
-    caller_kind: CallerKind
+    caller_kind: CallerKind | None = None
+    """None until the caller has joined: lines logged before then claim no kind."""
 
 
 class _HasLogFields(Protocol):
@@ -132,10 +133,18 @@ def install_call_filter(logger: logging.Logger | None = None) -> None:
 
 def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> None:
     """Bind a call's fields for this task and every task it starts from now on."""
-    fields = {k: mask_phone_numbers(v) for k, v in asdict(identity).items()}
+    fields = {
+        key: mask_phone_numbers(value)
+        for key, value in asdict(identity).items()
+        if value is not None
+    }
+    if identity.caller_kind is None:
+        structlog.contextvars.unbind_contextvars("caller_kind")
     structlog.contextvars.bind_contextvars(**fields)
     install_call_filter()
     if job_ctx is not None:
+        if identity.caller_kind is None:
+            job_ctx.log_context_fields.pop("caller_kind", None)
         job_ctx.log_context_fields.update(fields)
 
 

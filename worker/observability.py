@@ -81,7 +81,14 @@ def _engines(adapter: object, attribute: str) -> Sequence[Any]:
 class CallObserver:
     """Follows one call from session start to close. `finish` is idempotent."""
 
-    def __init__(self, call: CallSession, settings: Settings, *, call_id: str) -> None:
+    def __init__(
+        self,
+        call: CallSession,
+        settings: Settings,
+        *,
+        call_id: str,
+        tenant_known: bool | None = None,
+    ) -> None:
         self._state: CallState = call.state
         self._settings = settings
         self._collectors: Collectors = collectors()
@@ -92,7 +99,11 @@ class CallObserver:
         self.tenant = call.state.tenant_name
         # Label values must be a bounded set: a tenant name the settings do not know
         # (dispatch metadata is free text) is counted as "other".
-        known = self.tenant in settings.tenants or self.tenant == settings.default_tenant
+        known = (
+            tenant_known
+            if tenant_known is not None
+            else self.tenant in settings.tenants or self.tenant == settings.default_tenant
+        )
         self._labels = {
             "caller_kind": self.caller_kind,
             "tenant": self.tenant if known else "other",
@@ -208,7 +219,11 @@ class CallObserver:
 
 
 def attach_observability(
-    call: CallSession, settings: Settings, *, call_id: str | None = None
+    call: CallSession,
+    settings: Settings,
+    *,
+    call_id: str | None = None,
+    tenant_known: bool | None = None,
 ) -> CallObserver:
     """Observe one call; call once, where its session is built, before it starts.
 
@@ -217,7 +232,9 @@ def attach_observability(
         settings: the process's settings (budgets, price table).
         call_id: the id the call's log lines carry; by default the one bound to them
             (`worker.logs.bind_call`), else the SIP call id.
+        tenant_known: whether the call's tenant is one the tenant directory lists (a
+            bounded label value); by default judged from the inline settings.
     """
     bound = structlog.contextvars.get_contextvars().get("call_id")
     ident = call_id or bound or call.state.caller.call_id or call.state.caller.identity
-    return CallObserver(call, settings, call_id=ident)
+    return CallObserver(call, settings, call_id=ident, tenant_known=tenant_known)

@@ -25,7 +25,7 @@ from typing import Any
 from google.protobuf.json_format import ParseDict, ParseError
 from livekit import api
 
-from config import Settings
+from config import Settings, load_tenant_directory
 
 __all__ = [
     "AppTokenRequest",
@@ -149,8 +149,10 @@ class IssuedToken:
 
 
 def known_tenants(settings: Settings) -> frozenset[str]:
-    """The tenant names Settings knows today: its ``tenants`` and the default."""
-    return frozenset({*settings.tenants, settings.default_tenant})
+    """The tenant names the worker knows: the tenants file's (or the inline ``tenants``)
+    and the default, from the same directory the worker routes calls with."""
+    directory = load_tenant_directory(settings)
+    return frozenset({*directory.tenants, directory.default})
 
 
 def _optional_str(body: Mapping[str, Any], key: str, limit: int) -> str | None:
