@@ -179,6 +179,13 @@ class LatencySettings(_Group):
         ),
     )
     turn_unlikely_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    turn_maybe_hold: Seconds = Field(
+        default=0.6,
+        description=(
+            "Transcript judge: extra wait for a value that may be complete or not "
+            "(an account number of unknown length)."
+        ),
+    )
     preemptive_generation: bool = True
     preemptive_tts: bool = False
     stt_interim_results: bool = True

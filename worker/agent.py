@@ -49,9 +49,13 @@ class CallAgent(Agent):
     async def stt_node(
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
     ) -> AsyncIterator[stt.SpeechEvent]:
-        redactor = self.state.redactor
+        state = self.state
         async for event in Agent.default.stt_node(self, audio, model_settings):
-            yield redact_speech_event(event, redactor)
+            redacted = redact_speech_event(event, state.redactor)
+            if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
+                # The turn judge counts dictated digits; the framework only sees placeholders.
+                state.turn_text.add(event.alternatives[0].text, redacted.alternatives[0].text)
+            yield redacted
 
     async def tts_node(
         self, text: AsyncIterable[str], model_settings: ModelSettings

@@ -71,11 +71,15 @@ def turn_handling(
 
 
 def _detector(
-    settings: Settings, audio_detector: TurnDetectionMode | None
+    settings: Settings, audio_detector: TurnDetectionMode | None, state: CallState
 ) -> TurnDetectionMode | None:
     mode = settings.latency.turn_detection
     if mode == "transcript":
-        return TranscriptTurnJudge(unlikely_threshold=settings.latency.turn_unlikely_threshold)
+        return TranscriptTurnJudge(
+            unlikely_threshold=settings.latency.turn_unlikely_threshold,
+            raw_text=state.turn_text,
+            maybe_hold_s=settings.latency.turn_maybe_hold,
+        )
     if mode == "audio":
         return audio_detector
     return None
@@ -125,7 +129,9 @@ def build_call(
     }
     if flavor == "tuned":
         session: AgentSession[CallState] = AgentSession(
-            turn_handling=turn_handling(settings, tenant, _detector(settings, audio_turn_detector)),
+            turn_handling=turn_handling(
+                settings, tenant, _detector(settings, audio_turn_detector, state)
+            ),
             **common,  # type: ignore[arg-type]
         )
     else:
