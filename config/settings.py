@@ -180,10 +180,17 @@ class LatencySettings(_Group):
     )
     turn_unlikely_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     turn_maybe_hold: Seconds = Field(
-        default=0.6,
+        default=1.2,
         description=(
             "Transcript judge: extra wait for a value that may be complete or not "
             "(an account number of unknown length)."
+        ),
+    )
+    turn_dictation_hold: Seconds = Field(
+        default=1.6,
+        description=(
+            "Transcript judge: wait before answering a value dictated only in part "
+            "(callers pause over a second between digit groups)."
         ),
     )
     preemptive_generation: bool = True

@@ -60,9 +60,19 @@ _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
 _EMAIL_DONE: Final = re.compile(
     r"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)\b"
 )
+_REQUEST: Final = re.compile(
+    r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
+    r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need)\b"
+)
+_NOT_AN_ADDRESS: Final = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|right|no|um|uh|well|so)\W*)+$|"
+    r"\b(?:don't|do not|not|none|no|rather|never|can't|won't|why|what)\b"
+)
 # Account numbers have no checksum and no fixed length; without the agent naming one,
-# fewer than this many digits is certainly unfinished, more is only maybe finished.
+# fewer than 8 digits is unfinished, 8-9 maybe finished, and 10 (the commonest length of
+# a US bank account number, and the end of most 8-12 digit ones) finished.
 _ACCOUNT_MIN_DIGITS: Final = 8
+_ACCOUNT_USUAL_DIGITS: Final = 10
 _FIXED_DIGITS: Final[dict[DictationKind, tuple[int, ...]]] = {
     "phone": (10,),
     "zip": (5, 9),
@@ -116,8 +126,13 @@ def _kind_at(text: str) -> tuple[DictationKind, int] | None:
 
 def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     """The kind of value the agent's message asks for, and its length if it says one
-    ("your ten-digit account number")."""
-    text = agent_text.lower()
+    ("your ten-digit account number"). A statement that only mentions one ("I've sent
+    you a confirmation e-mail.") asks for nothing."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?") or _REQUEST.search(s)]
+    if not asking:
+        return None
+    text = asking[-1]
     found = _kind_at(text)
     if found is None:
         return None
@@ -170,6 +185,8 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         # Sixteen digits that fail the checksum were misheard, not unfinished.
         return count >= 16, count
     if kind == "account":
+        if count >= _ACCOUNT_USUAL_DIGITS:
+            return True, count
         return (None if count >= _ACCOUNT_MIN_DIGITS else False), count
     need_any = _FIXED_DIGITS[kind]
     return count >= min(need_any), count
@@ -203,9 +220,9 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             return Dictation(kind, False, 0)
     if asked is not None:
         kind, length = asked
-        # An answer to "what's your email?" is an address once it has an "@" or a
-        # spelled "dot" ("john dot smith"); "Sure." is not the start of one.
-        if kind == "email" and not re.search(r"@|[a-z0-9]\.[a-z0-9]", written):
+        # An answer to "what's your email?" is the start of an address unless it is an
+        # acknowledgement or a refusal ("Sure.", "I don't have one.").
+        if kind == "email" and "@" not in written and _NOT_AN_ADDRESS.search(written):
             return None
         judged = _judge(kind, written, length)
         if judged is not None:

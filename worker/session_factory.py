@@ -79,6 +79,7 @@ def _detector(
             unlikely_threshold=settings.latency.turn_unlikely_threshold,
             raw_text=state.turn_text,
             maybe_hold_s=settings.latency.turn_maybe_hold,
+            dictation_hold_s=settings.latency.turn_dictation_hold,
         )
     if mode == "audio":
         return audio_detector

@@ -14,8 +14,10 @@ answer. This judge reads, in order:
 4. punctuation, last, and only as weak evidence.
 
 It plugs into the framework's ``turn_detection`` protocol: a low score gets the maximum
-endpointing delay, a high one the minimum. An account number of unknown length is a
-third case: the judge holds it a little longer before saying final (``maybe_hold_s``).
+endpointing delay, a high one the minimum. Two cases hold the verdict back (the
+framework cancels the wait when the caller speaks again): a value half dictated waits
+longer than the maximum delay (``dictation_hold_s``), an account number of unknown
+length a little longer than the minimum (``maybe_hold_s``).
 """
 
 from __future__ import annotations
@@ -74,6 +76,13 @@ _YES_NO_OPENERS: Final = re.compile(
     r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|"
     r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
 )
+# Endings no sentence stops on, beyond single words: "how much", "whether", and a
+# self-correction still missing its replacement ("Actually, no.", "No, sorry.").
+_DANGLING_TAIL: Final = re.compile(
+    r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
+    r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
+    r"\b(?:make|scratch) that)\W*$"
+)
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
 _SENTENCE_END: Final = re.compile(r"[.?!]+")
 
@@ -129,7 +138,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
-    if last in _DANGLING or text.endswith((",", "-", "...", "…")):
+    if (
+        last in _DANGLING
+        or text.endswith((",", "-", "...", "…"))
+        or _DANGLING_TAIL.search(text.lower())
+    ):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
         return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
@@ -226,11 +239,13 @@ class TranscriptTurnJudge:
         *,
         unlikely_threshold: float = 0.2,
         raw_text: RawTurnText | None = None,
-        maybe_hold_s: float = 0.6,
+        maybe_hold_s: float = 1.2,
+        dictation_hold_s: float = 1.6,
     ) -> None:
         self._threshold = unlikely_threshold
         self._raw = raw_text
         self._maybe_hold_s = maybe_hold_s
+        self._dictation_hold_s = dictation_hold_s
 
     @property
     def model(self) -> str:
@@ -259,12 +274,23 @@ class TranscriptTurnJudge:
         timeout: float | None = None,  # noqa: ASYNC109 - the framework's protocol signature
     ) -> float:
         verdict = self.verdict(chat_ctx)
-        if verdict.state == "maybe" and self._maybe_hold_s > 0:
-            # The framework's endpointing knows two delays; a value that may continue
-            # gets one in between. The framework cancels this task when the caller
+        hold = self.hold_s(verdict)
+        if hold > 0:
+            # The framework's endpointing knows two delays, counted from the end of
+            # speech; a value that may continue gets one in between, and a value half
+            # dictated one longer than the maximum (callers breathe over a second
+            # between digit groups). The framework cancels this task when the caller
             # speaks again, which ends the wait.
-            await asyncio.sleep(self._maybe_hold_s)
+            await asyncio.sleep(hold)
         return verdict.score
+
+    def hold_s(self, verdict: TurnVerdict) -> float:
+        """How long to wait, from when the judge is asked, before giving the verdict."""
+        if verdict.state == "maybe":
+            return self._maybe_hold_s
+        if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
+            return self._dictation_hold_s
+        return 0.0
 
     @staticmethod
     def score(text: str, agent_text: str = "") -> float:
