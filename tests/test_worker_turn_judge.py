@@ -60,6 +60,7 @@ async def test_yes_after_a_yes_no_question_is_final_even_unpunctuated() -> None:
     judge = TranscriptTurnJudge()
     assert await _judged(judge, "Is this the number on your account?", "yes")
     assert await _judged(judge, "Is this the number on your account?", "Yes.")
+    assert await _judged(judge, "Is this the number on your account?", "Yes, it is.")
     assert not await _judged(judge, "Is this the number on your account?", "Yes, but")
 
 
@@ -93,6 +94,8 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("", "Tuesday. No, sorry.", "unfinished"),
         ("", "Okay, so.", "unfinished"),
         ("", "Mm-hmm.", "final"),
+        ("", "The problem is.", "unfinished"),
+        ("", "My phone number is.", "unfinished"),
         ("", "Can you tell me when the refund will arrive?", "final"),
     ],
 )

@@ -53,6 +53,8 @@ _DANGLING: Final = frozenset(
     then also plus mean actually wait sorry rather
     """.split()
 )
+_BE: Final = frozenset("is are was were am".split())
+_PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
 # Verbs a caller uses to say what they want; left without an object the request is
 # unfinished ("I'd like to change." said before a pause).
 _TRANSITIVE: Final = frozenset(
@@ -138,8 +140,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
+    # "Yes, it is." / "I am." end on a verb and are still finished.
+    answered_be = last in _BE and len(words) > 1 and words[-2] in _PRONOUNS
     if (
-        last in _DANGLING
+        (last in _DANGLING and not answered_be)
         or text.endswith((",", "-", "...", "…"))
         or _DANGLING_TAIL.search(text.lower())
     ):
