@@ -202,6 +202,20 @@ class LatencySettings(_Group):
         default=True,
         description="Send the reply's first clause to TTS as soon as it ends.",
     )
+    phrase_cache: bool = Field(
+        default=True,
+        description=(
+            "Synthesise short openers ('Sure.') once per voice and play them at once when "
+            "the reply starts with one; the LLM is asked to open with one where natural."
+        ),
+    )
+    tool_bridge_after: Seconds | None = Field(
+        default=1.0,
+        description=(
+            "Say a short bridge ('One moment while I look that up.') when a tool has run "
+            "this long; None: never."
+        ),
+    )
     model_routing: bool = Field(
         default=False, description="Route acknowledgement turns to the fast model."
     )

@@ -90,6 +90,8 @@ class CallResult:
     """Each ElevenLabs connection's query (output_format, model_id...), as received."""
     usage: dict[str, float]
     """What the framework billed (session_usage_updated), summed over models."""
+    phrase_cache_hits: int = 0
+    phrase_cache_misses: int = 0
 
 
 class _Responder:
@@ -273,6 +275,8 @@ async def run_call(
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
             tts_queries=[c.query for c in elevenlabs.connections],
             usage=usage,
+            phrase_cache_hits=state.phrase_cache.hits if state.phrase_cache else 0,
+            phrase_cache_misses=state.phrase_cache.misses if state.phrase_cache else 0,
         )
 
 

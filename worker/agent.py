@@ -12,6 +12,7 @@ from livekit.agents import Agent, APIError, llm, stt
 from livekit.agents.voice import ModelSettings
 
 from worker.context_window import ContextWindow
+from worker.phrase_cache import PhraseCache, opener_instruction
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
 from worker.routing import classify_intent
 from worker.state import CallState
@@ -33,8 +34,13 @@ class CallAgent(Agent):
         fast_llm: llm.LLM[Any] | None,
         max_context_items: int,
         summarize: bool,
+        phrase_cache: PhraseCache | None = None,
     ) -> None:
+        if phrase_cache is not None:
+            # After the shared prefix, so the provider's prompt cache still holds.
+            instructions += opener_instruction(phrase_cache.openers)
         super().__init__(instructions=instructions, tools=[*ALL_TOOLS])
+        self._phrases = phrase_cache
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,
@@ -62,7 +68,15 @@ class CallAgent(Agent):
     ) -> AsyncIterator[rtc.AudioFrame]:
         state = self.state
         spoken = speak_placeholders(text, state.redactor, state.redactor.policy)
-        async for frame in Agent.default.tts_node(self, spoken, model_settings):
+        if self._phrases is None:
+            async for frame in Agent.default.tts_node(self, spoken, model_settings):
+                yield frame
+            return
+
+        def synthesize(rest: AsyncIterable[str]) -> AsyncIterable[rtc.AudioFrame]:
+            return Agent.default.tts_node(self, rest, model_settings)
+
+        async for frame in self._phrases.speak(spoken, synthesize):
             yield frame
 
     def _choose_llm(self, chat_ctx: llm.ChatContext) -> llm.LLM[Any] | None:
@@ -124,5 +138,11 @@ class CallAgent(Agent):
                     parts.append(chunk.delta.content)
         return "".join(parts).strip()
 
+    async def on_enter(self) -> None:
+        if self._phrases is not None and self.session.tts is not None:
+            self._phrases.start_warming(self.session.tts)
+
     async def on_exit(self) -> None:
+        if self._phrases is not None:
+            await self._phrases.aclose()
         await self._window.aclose()

@@ -18,6 +18,7 @@ from config import Settings, TenantSettings
 from worker.agent import CallAgent
 from worker.caller import Caller
 from worker.instructions import call_instructions
+from worker.phrase_cache import PhraseCache
 from worker.profiles import ChannelProfile, channel_profile
 from worker.providers import Providers, build_providers
 from worker.state import CallState
@@ -112,6 +113,14 @@ def build_call(
         tenant_name=caller.tenant or settings.default_tenant,
         tenant=tenant,
         redactor=CallRedactor(policy),
+        phrase_cache=(
+            PhraseCache(
+                voice_key=f"{settings.providers.tts_order[0]}:"
+                f"{settings.providers.elevenlabs_voice_id}:{profile.tts_sample_rate}"
+            )
+            if settings.latency.phrase_cache
+            else None
+        ),
     )
     api = APIConnectOptions(
         max_retry=settings.providers.max_retries,
@@ -142,6 +151,7 @@ def build_call(
         fast_llm=providers.fast_llm,
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,
+        phrase_cache=state.phrase_cache,
     )
     return CallSession(
         session=session, agent=agent, profile=profile, providers=providers, state=state

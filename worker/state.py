@@ -9,6 +9,7 @@ from compliance import CallRedactor
 from config import TenantSettings
 from worker.caller import Caller
 from worker.outcome import CallOutcome
+from worker.phrase_cache import PhraseCache
 from worker.turn_judge import RawTurnText
 
 __all__ = ["CallState", "ToolInvocation"]
@@ -31,6 +32,8 @@ class CallState:
     tool_invocations: list[ToolInvocation] = field(default_factory=list)
     outcome: CallOutcome | None = None
     """Set by the first thing that ends the call; the summary reports `error` if unset."""
+    phrase_cache: PhraseCache | None = None
+    """Cached openers and their hit counters, when ``latency.phrase_cache`` is on."""
     turn_text: RawTurnText = field(default_factory=RawTurnText)
     """Raw STT finals for the turn judge (dictated digits, not placeholders): never logged."""
 
