@@ -113,6 +113,7 @@ def build_call(
         tenant_name=caller.tenant or settings.default_tenant,
         tenant=tenant,
         redactor=CallRedactor(policy),
+        tool_bridge_after=settings.latency.tool_bridge_after,
         phrase_cache=(
             PhraseCache(
                 voice_key=f"{settings.providers.tts_order[0]}:"

@@ -32,6 +32,8 @@ class CallState:
     tool_invocations: list[ToolInvocation] = field(default_factory=list)
     outcome: CallOutcome | None = None
     """Set by the first thing that ends the call; the summary reports `error` if unset."""
+    tool_bridge_after: float | None = None
+    """Seconds a tool may run before the agent says a bridge phrase; None: never."""
     phrase_cache: PhraseCache | None = None
     """Cached openers and their hit counters, when ``latency.phrase_cache`` is on."""
     turn_text: RawTurnText = field(default_factory=RawTurnText)

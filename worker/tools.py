@@ -9,6 +9,7 @@ from livekit.agents import RunContext, ToolError, function_tool
 from livekit.agents.llm import Tool
 
 from worker.state import CallState, ToolInvocation
+from worker.tool_bridge import tool_bridge
 
 __all__ = ["ALL_TOOLS", "lookup_order", "update_payment_card"]
 
@@ -43,7 +44,8 @@ async def lookup_order(context: RunContext[CallState], order_number: str) -> str
         order_number: The order number exactly as the caller gave it.
     """
     real = _record(context, "lookup_order", order_number=order_number)
-    found = _ORDERS.get(_digits(str(real["order_number"])))
+    async with tool_bridge(context):
+        found = _ORDERS.get(_digits(str(real["order_number"])))
     if found is None:
         return "No order with that number. Ask the caller to read it again."
     status, detail = found
