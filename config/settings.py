@@ -209,6 +209,13 @@ class LatencySettings(_Group):
             "the reply starts with one; the LLM is asked to open with one where natural."
         ),
     )
+    speculative_interim_after: Seconds | None = Field(
+        default=None,
+        description=(
+            "Start the LLM from an interim transcript stable this long, before the STT "
+            "final (kept when the final matches, cancelled when not); None: off."
+        ),
+    )
     tool_bridge_after: Seconds | None = Field(
         default=1.0,
         description=(

@@ -15,6 +15,7 @@ from worker.context_window import ContextWindow
 from worker.phrase_cache import PhraseCache, opener_instruction
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
 from worker.routing import classify_intent
+from worker.speculation import speculate_from_interims
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
 from worker.turn_judge import last_user_text
@@ -35,12 +36,14 @@ class CallAgent(Agent):
         max_context_items: int,
         summarize: bool,
         phrase_cache: PhraseCache | None = None,
+        speculate_after: float | None = None,
     ) -> None:
         if phrase_cache is not None:
             # After the shared prefix, so the provider's prompt cache still holds.
             instructions += opener_instruction(phrase_cache.openers)
         super().__init__(instructions=instructions, tools=[*ALL_TOOLS])
         self._phrases = phrase_cache
+        self._speculate_after = speculate_after
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,
@@ -56,7 +59,10 @@ class CallAgent(Agent):
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
     ) -> AsyncIterator[stt.SpeechEvent]:
         state = self.state
-        async for event in Agent.default.stt_node(self, audio, model_settings):
+        events: AsyncIterable[stt.SpeechEvent] = Agent.default.stt_node(self, audio, model_settings)
+        if self._speculate_after is not None:
+            events = speculate_from_interims(events, self._speculate_after)
+        async for event in events:
             redacted = redact_speech_event(event, state.redactor)
             if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
                 # The turn judge counts dictated digits; the framework only sees placeholders.

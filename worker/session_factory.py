@@ -153,6 +153,7 @@ def build_call(
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,
         phrase_cache=state.phrase_cache,
+        speculate_after=settings.latency.speculative_interim_after,
     )
     return CallSession(
         session=session, agent=agent, profile=profile, providers=providers, state=state
