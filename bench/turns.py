@@ -17,7 +17,8 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
 
 Detectors: ``default`` (the framework's defaults: Silero 0.55 s silence, the offline
 audio model ``turn-detector-v1-mini`` from livekit-local-inference with its 0.36
-threshold, 0.5/3.0 s delays), ``vad`` (our VAD settings, no judge), ``ours`` (our
+threshold, 0.5/3.0 s delays), ``vad`` (our VAD settings, no judge), ``last-char`` (the
+punctuation judge this project had before), ``ours`` (our
 settings and the transcript judge), ``ours+audio`` (the judge, asking the audio model
 when the only evidence of an end is punctuation). The audio model needs audio: each
 part is synthesised with espeak-ng (cached) and the model sees the last 1.2 s at 16 kHz,
@@ -32,6 +33,7 @@ import asyncio
 import json
 import math
 import random
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,6 +107,7 @@ def detectors(settings: Settings) -> list[DetectorSpec]:
     return [
         DetectorSpec("default", vad_silence=0.55, min_delay=0.5, max_delay=3.0, audio=True),
         DetectorSpec("vad", vad_silence, lo, hi),
+        DetectorSpec("last-char", vad_silence, lo, hi),
         DetectorSpec(
             "ours", vad_silence, lo, hi, judge=True, maybe_hold=maybe, dictation_hold=dictation
         ),
@@ -141,10 +144,40 @@ class _Timeline:
         return self.audio[start:end]
 
 
+_OLD_DANGLING = frozenset(
+    """
+    a an the to of for from with without in on at by under over into about as than
+    and or but so because if when while that which who whose where my your our their his her its
+    is are was were be been am i'm it's i we you they he she um uh er like just um-hmm
+    uh-huh then also plus
+    """.split()
+)
+
+
+def _last_char_verdict(text: str) -> bool:
+    """The judge this project shipped before dictation awareness (commit 65c0c6a): a
+    trailing function word, digit or placeholder is unfinished, a full stop is final."""
+    words = re.findall(r"[\w'\-\[\]]+", text.lower())
+    if not words:
+        return True
+    if words[-1].strip("-") in _OLD_DANGLING or text.endswith((",", "-", "...")):
+        return False
+    if text[-1].isdigit() or text.endswith("]"):
+        return False
+    return text.endswith(("?", ".", "!"))
+
+
 def _verdict(
     spec: DetectorSpec, line: _Timeline, text: str, prob: float | None
 ) -> tuple[str, float, float]:
     """(reason, delay after the voice stopped, hold after the detector was asked)."""
+    if spec.name == "last-char":
+        final = _last_char_verdict(text)
+        return (
+            ("final" if final else "unfinished"),
+            (spec.min_delay if final else spec.max_delay),
+            0.0,
+        )
     if spec.judge:
         verdict: TurnVerdict = judge_turn(text, line.item.agent)
         if verdict.state == "unfinished":
