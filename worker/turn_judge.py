@@ -83,7 +83,7 @@ _YES_NO_OPENERS: Final = re.compile(
 _DANGLING_TAIL: Final = re.compile(
     r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
     r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
-    r"\b(?:make|scratch) that)\W*$"
+    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying)\W*$"
 )
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
 _SENTENCE_END: Final = re.compile(r"[.?!]+")
