@@ -13,6 +13,7 @@ _BENCHMARKS: dict[str, str] = {
     "latency": "bench.latency",
     "pii": "bench.pii",
     "soak": "bench.soak",
+    "turns": "bench.turns",
 }
 
 

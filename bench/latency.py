@@ -193,6 +193,114 @@ async def _measure(
     return stats
 
 
+# --ablate: each technique off in turn (a LatencySettings field and its "off" value), next
+# to the saving commonly claimed for it and where the claim comes from.
+ABLATIONS: tuple[tuple[str, str, Any, str, str], ...] = (
+    (
+        "preemptive LLM",
+        "preemptive_generation",
+        False,
+        "hundreds of ms (LLM time overlapped with endpointing)",
+        "https://beluga-ai.org/docs/tutorials/voice/preemptive-generation",
+    ),
+    (
+        "phrase cache",
+        "phrase_cache",
+        False,
+        "TTS first byte on hits, 120-400 ms (340 ms gap removed)",
+        "https://quantumautomations.ai/blog/tts-caching-voice-agents.html",
+    ),
+    (
+        "TTS prewarm",
+        "tts_prewarm",
+        False,
+        "one websocket + TLS handshake on the first answer",
+        "https://callsphere.tech/blog/voice-agent-latency-optimization-sub-500ms-response-times",
+    ),
+    (
+        "first clause",
+        "tts_first_clause",
+        False,
+        "TTS starts on the first clause, not the sentence",
+        "https://hellotrillion.ai/p/natural-convo/raw",
+    ),
+)
+
+
+async def _measure_ablation(
+    calls: int, profiles: Sequence[LatencyName]
+) -> dict[str, dict[str, FlavorStats]]:
+    """Ours with everything on, then with each technique off in turn."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    vad_model = load_vad(settings)
+    variants: dict[str, Settings] = {"all on": settings}
+    for label, name, off, _, _ in ABLATIONS:
+        latency = settings.latency.model_copy(update={name: off})
+        variants[f"-{label}"] = settings.model_copy(update={"latency": latency})
+    stats: dict[str, dict[str, FlavorStats]] = {
+        p: {v: FlavorStats() for v in variants} for p in profiles
+    }
+    for profile in profiles:
+        for index in range(calls):
+            scenario = load_scenario(SCENARIOS[index % len(SCENARIOS)])
+            for label, variant in variants.items():
+                started = time.monotonic()
+                result = await run_call(
+                    scenario,
+                    vad_model=vad_model,
+                    latency=PROFILES[profile],
+                    base_settings=variant,
+                )
+                stats[profile][label].add(result.turns)
+                print(
+                    f"  {profile:<8} {label:<16} {scenario.name:<12} "
+                    f"{time.monotonic() - started:5.1f}s hits={result.phrase_cache_hits}"
+                    f"/{result.phrase_cache_hits + result.phrase_cache_misses}",
+                    flush=True,
+                )
+    return stats
+
+
+def summarize_ablation(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
+    claims = {f"-{label}": (claim, source) for label, _, _, claim, source in ABLATIONS}
+    out: dict[str, Any] = {}
+    for profile, variants in stats.items():
+        base = variants["all on"].as_dict()
+        rows: dict[str, Any] = {"all on": base}
+        for label, s in variants.items():
+            if label == "all on":
+                continue
+            entry = s.as_dict()
+            claim, source = claims[label]
+            entry["saving_p50_ms"] = entry["p50_ms"] - base["p50_ms"]
+            entry["saving_p95_ms"] = entry["p95_ms"] - base["p95_ms"]
+            entry["claimed"] = claim
+            entry["source"] = source
+            rows[label] = entry
+        out[profile] = rows
+    return {"ablation": out}
+
+
+def render_ablation(summary: dict[str, Any]) -> str:
+    header = (
+        f"{'profile':<8} {'variant':<16} {'p50_ms':>7} {'p95_ms':>7} {'saves50':>7} "
+        f"{'saves95':>7} {'premat':>6}  claimed"
+    )
+    lines = [header, "-" * len(header)]
+    for profile, rows in summary["ablation"].items():
+        for label, e in rows.items():
+            saves = (
+                f"{e['saving_p50_ms']:>7.0f} {e['saving_p95_ms']:>7.0f}"
+                if "saving_p50_ms" in e
+                else f"{'':>7} {'':>7}"
+            )
+            lines.append(
+                f"{profile:<8} {label:<16} {e['p50_ms']:>7.0f} {e['p95_ms']:>7.0f} {saves} "
+                f"{e['premature_rate']:>6.1%}  {e.get('claimed', '')}"
+            )
+    return "\n".join(lines)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench latency")
     parser.add_argument("--calls", type=int, default=2, help="calls per profile and agent")
@@ -205,11 +313,22 @@ def run(argv: Sequence[str] | None = None) -> int:
         # The *-constant profiles reproduce pre-distribution figures; ask for them by name.
         default=[p for p in PROFILES if not p.endswith("-constant")],
     )
+    parser.add_argument(
+        "--ablate", action="store_true", help="ours with each technique off in turn"
+    )
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error("--calls must be at least 1")
 
     configure_logging(level="ERROR", fmt="console", own_handler=True)
+    if args.ablate:
+        ablation = summarize_ablation(asyncio.run(_measure_ablation(args.calls, args.profiles)))
+        print(render_ablation(ablation))
+        path = args.json.with_name("latency_ablation.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(ablation, indent=2))
+        print(f"wrote {path}")
+        return 0
     stats = asyncio.run(_measure(args.calls, args.profiles))
     summary = summarize(stats)
     print(render_table(summary))

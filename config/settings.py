@@ -183,6 +183,20 @@ class LatencySettings(_Group):
         ),
     )
     turn_unlikely_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    turn_maybe_hold: Seconds = Field(
+        default=1.2,
+        description=(
+            "Transcript judge: extra wait for a value that may be complete or not "
+            "(an account number of unknown length)."
+        ),
+    )
+    turn_dictation_hold: Seconds = Field(
+        default=1.6,
+        description=(
+            "Transcript judge: wait before answering a value dictated only in part "
+            "(callers pause over a second between digit groups)."
+        ),
+    )
     preemptive_generation: bool = True
     preemptive_tts: bool = False
     stt_interim_results: bool = True
@@ -191,6 +205,27 @@ class LatencySettings(_Group):
     tts_first_clause: bool = Field(
         default=True,
         description="Send the reply's first clause to TTS as soon as it ends.",
+    )
+    phrase_cache: bool = Field(
+        default=True,
+        description=(
+            "Synthesise short openers ('Sure.') once per voice and play them at once when "
+            "the reply starts with one; the LLM is asked to open with one where natural."
+        ),
+    )
+    speculative_interim_after: Seconds | None = Field(
+        default=None,
+        description=(
+            "Start the LLM from an interim transcript stable this long, before the STT "
+            "final (kept when the final matches, cancelled when not); None: off."
+        ),
+    )
+    tool_bridge_after: Seconds | None = Field(
+        default=1.0,
+        description=(
+            "Say a short bridge ('One moment while I look that up.') when a tool has run "
+            "this long; None: never."
+        ),
     )
     model_routing: bool = Field(
         default=False, description="Route acknowledgement turns to the fast model."

@@ -119,6 +119,8 @@ class CallResult:
     """The `call.summary` event the worker logs for this call (outcome, p50/p95, cost)."""
     observed: dict[str, list[float]] = field(default_factory=dict)
     """Per component (ttfa, llm_ttft...), the figures (ms) the Prometheus histograms got."""
+    phrase_cache_hits: int = 0
+    phrase_cache_misses: int = 0
 
 
 class _Responder:
@@ -370,6 +372,8 @@ async def run_call(
             stt_finals=_stt_finals(deepgram),
             summary=started.observer.summary or {},
             observed=started.observer.samples(),
+            phrase_cache_hits=state.phrase_cache.hits if state.phrase_cache else 0,
+            phrase_cache_misses=state.phrase_cache.misses if state.phrase_cache else 0,
         )
 
 

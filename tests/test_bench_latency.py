@@ -75,3 +75,19 @@ def test_premature_all_rate_counts_every_turn() -> None:
     stats.add(turns[:1])
     assert stats.as_dict()["premature_all_rate"] == 3 / 5
     assert stats.as_dict()["premature_rate"] == 0.5
+
+
+def test_ablation_summary_reports_each_technique_against_all_on() -> None:
+    from bench.latency import ABLATIONS, render_ablation, summarize_ablation
+
+    stats: dict[str, dict[str, FlavorStats]] = {"typical": {"all on": FlavorStats()}}
+    stats["typical"]["all on"].add(_turns([500, 520], [False, False]))
+    for label, *_ in ABLATIONS:
+        off = FlavorStats()
+        off.add(_turns([800, 900], [False, False]))
+        stats["typical"][f"-{label}"] = off
+    summary = summarize_ablation(stats)
+    rows = summary["ablation"]["typical"]
+    assert rows["-phrase cache"]["saving_p50_ms"] == 300
+    assert rows["-phrase cache"]["source"].startswith("https://")
+    assert render_ablation(summary).count("\n") == 1 + 1 + len(ABLATIONS)

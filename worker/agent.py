@@ -13,8 +13,10 @@ from livekit.agents.voice import ModelSettings
 
 from worker.call_tools import CALL_TOOLS
 from worker.context_window import ContextWindow
+from worker.phrase_cache import PhraseCache, opener_instruction
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
 from worker.routing import classify_intent
+from worker.speculation import speculate_from_interims
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
 from worker.turn_judge import last_user_text
@@ -34,8 +36,15 @@ class CallAgent(Agent):
         fast_llm: llm.LLM[Any] | None,
         max_context_items: int,
         summarize: bool,
+        phrase_cache: PhraseCache | None = None,
+        speculate_after: float | None = None,
     ) -> None:
+        if phrase_cache is not None:
+            # After the shared prefix, so the provider's prompt cache still holds.
+            instructions += opener_instruction(phrase_cache.openers)
         super().__init__(instructions=instructions, tools=[*ALL_TOOLS, *CALL_TOOLS])
+        self._phrases = phrase_cache
+        self._speculate_after = speculate_after
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,
@@ -50,16 +59,31 @@ class CallAgent(Agent):
     async def stt_node(
         self, audio: AsyncIterable[rtc.AudioFrame], model_settings: ModelSettings
     ) -> AsyncIterator[stt.SpeechEvent]:
-        redactor = self.state.redactor
-        async for event in Agent.default.stt_node(self, audio, model_settings):
-            yield redact_speech_event(event, redactor)
+        state = self.state
+        events: AsyncIterable[stt.SpeechEvent] = Agent.default.stt_node(self, audio, model_settings)
+        if self._speculate_after is not None:
+            events = speculate_from_interims(events, self._speculate_after)
+        async for event in events:
+            redacted = redact_speech_event(event, state.redactor)
+            if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
+                # The turn judge counts dictated digits; the framework only sees placeholders.
+                state.turn_text.add(event.alternatives[0].text, redacted.alternatives[0].text)
+            yield redacted
 
     async def tts_node(
         self, text: AsyncIterable[str], model_settings: ModelSettings
     ) -> AsyncIterator[rtc.AudioFrame]:
         state = self.state
         spoken = speak_placeholders(text, state.redactor, state.redactor.policy)
-        async for frame in Agent.default.tts_node(self, spoken, model_settings):
+        if self._phrases is None:
+            async for frame in Agent.default.tts_node(self, spoken, model_settings):
+                yield frame
+            return
+
+        def synthesize(rest: AsyncIterable[str]) -> AsyncIterable[rtc.AudioFrame]:
+            return Agent.default.tts_node(self, rest, model_settings)
+
+        async for frame in self._phrases.speak(spoken, synthesize):
             yield frame
 
     def _choose_llm(self, chat_ctx: llm.ChatContext) -> llm.LLM[Any] | None:
@@ -121,5 +145,11 @@ class CallAgent(Agent):
                     parts.append(chunk.delta.content)
         return "".join(parts).strip()
 
+    async def on_enter(self) -> None:
+        if self._phrases is not None and self.session.tts is not None:
+            self._phrases.start_warming(self.session.tts)
+
     async def on_exit(self) -> None:
+        if self._phrases is not None:
+            await self._phrases.aclose()
         await self._window.aclose()

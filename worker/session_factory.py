@@ -18,6 +18,7 @@ from config import Settings, TenantSettings
 from worker.agent import CallAgent
 from worker.caller import Caller
 from worker.instructions import call_instructions
+from worker.phrase_cache import PhraseCache
 from worker.profiles import ChannelProfile, channel_profile
 from worker.providers import Providers, build_providers
 from worker.state import CallState
@@ -83,11 +84,16 @@ def turn_handling(
 
 
 def _detector(
-    settings: Settings, audio_detector: TurnDetectionMode | None
+    settings: Settings, audio_detector: TurnDetectionMode | None, state: CallState
 ) -> TurnDetectionMode | None:
     mode = settings.latency.turn_detection
     if mode == "transcript":
-        return TranscriptTurnJudge(unlikely_threshold=settings.latency.turn_unlikely_threshold)
+        return TranscriptTurnJudge(
+            unlikely_threshold=settings.latency.turn_unlikely_threshold,
+            raw_text=state.turn_text,
+            maybe_hold_s=settings.latency.turn_maybe_hold,
+            dictation_hold_s=settings.latency.turn_dictation_hold,
+        )
     if mode == "audio":
         return audio_detector
     return None
@@ -125,6 +131,15 @@ def build_call(
         tenant_name=caller.tenant or settings.default_tenant,
         tenant=tenant,
         redactor=CallRedactor(policy),
+        tool_bridge_after=settings.latency.tool_bridge_after,
+        phrase_cache=(
+            PhraseCache(
+                voice_key=f"{settings.providers.tts_order[0]}:"
+                f"{settings.providers.elevenlabs_voice_id}:{profile.tts_sample_rate}"
+            )
+            if settings.latency.phrase_cache
+            else None
+        ),
     )
     api = APIConnectOptions(
         max_retry=settings.providers.max_retries,
@@ -143,7 +158,9 @@ def build_call(
     }
     if flavor == "tuned":
         session: AgentSession[CallState] = AgentSession(
-            turn_handling=turn_handling(settings, tenant, _detector(settings, audio_turn_detector)),
+            turn_handling=turn_handling(
+                settings, tenant, _detector(settings, audio_turn_detector, state)
+            ),
             **common,  # type: ignore[arg-type]
         )
     else:
@@ -153,6 +170,8 @@ def build_call(
         fast_llm=providers.fast_llm,
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,
+        phrase_cache=state.phrase_cache,
+        speculate_after=settings.latency.speculative_interim_after,
     )
     return CallSession(
         session=session, agent=agent, profile=profile, providers=providers, state=state

@@ -9,6 +9,8 @@ from compliance import CallRedactor
 from config import TenantSettings
 from worker.caller import Caller
 from worker.outcome import CallOutcome
+from worker.phrase_cache import PhraseCache
+from worker.turn_judge import RawTurnText
 
 if TYPE_CHECKING:
     from worker.call_actions import CallActions
@@ -35,6 +37,12 @@ class CallState:
     """Set by the first thing that ends the call; the summary reports `error` if unset."""
     actions: CallActions | None = None
     """Transfer and hang-up for this call; None until the entrypoint wires the room."""
+    tool_bridge_after: float | None = None
+    """Seconds a tool may run before the agent says a bridge phrase; None: never."""
+    phrase_cache: PhraseCache | None = None
+    """Cached openers and their hit counters, when ``latency.phrase_cache`` is on."""
+    turn_text: RawTurnText = field(default_factory=RawTurnText)
+    """Raw STT finals for the turn judge (dictated digits, not placeholders): never logged."""
 
     def end_with(self, outcome: CallOutcome) -> None:
         """Record how the call ended; the first cause wins (a hangup after a transfer

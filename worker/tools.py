@@ -19,6 +19,7 @@ from livekit.agents.llm import Tool
 from compliance.detectors import luhn_valid
 from compliance.vault import PLACEHOLDER
 from worker.state import CallState, ToolInvocation
+from worker.tool_bridge import tool_bridge
 
 __all__ = ["ALL_TOOLS", "lookup_order", "parse_expiry", "update_payment_card"]
 
@@ -112,7 +113,8 @@ async def lookup_order(context: RunContext[CallState], order_number: str) -> str
     digits = _digits(value)
     if not 3 <= len(digits) <= 12:
         raise ToolError("That order number is incomplete. Ask the caller to read it again.")
-    found = _ORDERS.get(digits)
+    async with tool_bridge(context):
+        found = _ORDERS.get(digits)
     if found is None:
         return "No order with that number. Ask the caller to read it again."
     status, detail = found

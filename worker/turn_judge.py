@@ -1,47 +1,255 @@
-"""End-of-turn judgment from the (redacted) transcript.
+"""End-of-turn judgment from the caller's words, the agent's question and what is dictated.
 
-The offline audio model scores synthetic and narrowband speech poorly (see
-shared notes: complete sentences under its threshold, fragments above it), so a turn
-that is plainly finished would wait the full maximum delay. This judge reads the words
-instead: a turn that stops on a word that cannot end a sentence ("of", "the", "my",
-"number is") is unfinished and gets the long delay; a punctuated, complete-looking turn
-gets the short one. It plugs into the framework's ``turn_detection`` protocol, so a better
-model replaces it without touching the session.
+The offline audio model scores synthetic and narrowband speech poorly (see shared notes:
+complete sentences under its threshold, fragments above it), and a real STT puts a
+period wherever the caller paused, so neither the model nor the last character of the
+transcript can tell "My number is 415." (a pause between digit groups) from a finished
+answer. This judge reads, in order:
+
+1. dictation: a phone, card, date, email, zip or account value that is not complete yet
+   keeps the turn open whatever its punctuation (worker/dictation.py);
+2. the last words: a filler, a trailing conjunction or preposition, a correction marker
+   ("I mean", "sorry") or a verb still missing its object ("I'd like to change.");
+3. the agent's last question: a yes/no question makes a bare "yes" final;
+4. punctuation, last, and only as weak evidence.
+
+It plugs into the framework's ``turn_detection`` protocol: a low score gets the maximum
+endpointing delay, a high one the minimum. Two cases hold the verdict back (the
+framework cancels the wait when the caller speaks again): a value half dictated waits
+longer than the maximum delay (``dictation_hold_s``), an account number of unknown
+length a little longer than the minimum (``maybe_hold_s``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections import deque
+from dataclasses import dataclass
+from typing import Final, Literal
 
 from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
-__all__ = ["TranscriptTurnJudge", "last_user_text"]
+from worker.dictation import Dictation, dictation_state
 
-_DANGLING = frozenset(
+__all__ = [
+    "RawTurnText",
+    "TranscriptTurnJudge",
+    "TurnVerdict",
+    "judge_turn",
+    "last_agent_text",
+    "last_user_text",
+]
+
+FINAL_SCORE: Final = 0.95
+UNFINISHED_SCORE: Final = 0.02
+
+_DANGLING: Final = frozenset(
     """
     a an the to of for from with without in on at by under over into about as than
     and or but so because if when while that which who whose where my your our their his her its
-    is are was were be been am i'm it's i we you they he she um uh er like just um-hmm
-    uh-huh then also plus
+    is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
+    then also plus mean actually wait sorry rather
     """.split()
 )
-_WORD = re.compile(r"[\w'\-\[\]]+")
+_BE: Final = frozenset("is are was were am".split())
+_PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
+# Verbs a caller uses to say what they want; left without an object the request is
+# unfinished ("I'd like to change." said before a pause).
+_TRANSITIVE: Final = frozenset(
+    """
+    change update check cancel book order buy pay get make add remove move set reset know
+    see report dispute return transfer speak talk schedule reschedule confirm verify open
+    close use find ask give send tell
+    """.split()
+)
+_WANTS: Final = re.compile(
+    r"\b(?:to|want|wanna|gonna|need|needs|please|can you|could you|would you|i'll|let me)\s+"
+    r"(?P<verb>[a-z']+)$"
+)
+_SHORT_ANSWERS: Final = frozenset(
+    """
+    yes yeah yep yup no nope nah okay ok sure correct right exactly alright fine great perfect
+    thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly
+    """.split()
+)
+_YES_NO_OPENERS: Final = re.compile(
+    r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|"
+    r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
+)
+# Endings no sentence stops on, beyond single words: "how much", "whether", and a
+# self-correction still missing its replacement ("Actually, no.", "No, sorry.").
+_DANGLING_TAIL: Final = re.compile(
+    r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
+    r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
+    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying)\W*$"
+)
+_WORD: Final = re.compile(r"[\w'\-\[\]]+")
+_SENTENCE_END: Final = re.compile(r"[.?!]+")
 
 
-def last_user_text(chat_ctx: llm.ChatContext) -> str:
-    """The caller's latest message, or "" before the caller has said anything."""
+@dataclass(frozen=True, slots=True)
+class TurnVerdict:
+    """What the judge concluded about the caller's turn so far.
+
+    Attributes:
+        state: ``final`` (answer after the short delay), ``unfinished`` (wait the long
+            delay), ``maybe`` (wait a little more, then answer).
+        reason: Which signal decided, for the benchmark's breakdown (never the text).
+    """
+
+    state: Literal["final", "unfinished", "maybe"]
+    reason: str
+    dictation: Dictation | None = None
+
+    @property
+    def score(self) -> float:
+        return UNFINISHED_SCORE if self.state == "unfinished" else FINAL_SCORE
+
+
+def _last_clause(text: str) -> str:
+    parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    return parts[-1].strip().lower() if parts else ""
+
+
+def _is_yes_no_question(agent_text: str) -> bool:
+    if not agent_text.rstrip().endswith("?"):
+        return False
+    sentences = [s.strip().lower() for s in re.split(r"(?<=[.?!])\s+", agent_text) if s.strip()]
+    question = sentences[-1] if sentences else ""
+    if re.search(r"\b(?:right|correct|ok|okay)\?$", question):
+        return True
+    return _YES_NO_OPENERS.match(question) is not None
+
+
+def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
+    """Decide whether the caller's turn is finished.
+
+    Args:
+        user_text: The caller's turn so far, as the STT transcribed it (raw, before
+            redaction, so dictated digits can be counted).
+        agent_text: The agent's last message, if any.
+    """
+    text = user_text.strip()
+    words = [w.strip("-'") for w in _WORD.findall(text.lower())]
+    words = [w for w in words if w]
+    if not words:
+        return TurnVerdict("final", "empty")
+    dictation = dictation_state(text, agent_text)
+    last = words[-1]
+    if dictation is not None and dictation.complete is False:
+        return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
+    # "Yes, it is." / "I am." end on a verb and are still finished.
+    answered_be = last in _BE and len(words) > 1 and words[-2] in _PRONOUNS
+    if (
+        (last in _DANGLING and not answered_be)
+        or text.endswith((",", "-", "...", "…"))
+        or _DANGLING_TAIL.search(text.lower())
+    ):
+        return TurnVerdict("unfinished", "dangling_word", dictation)
+    if dictation is not None and dictation.complete:
+        return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
+    if dictation is not None:
+        return TurnVerdict("maybe", f"dictation_unknown_length:{dictation.kind}", dictation)
+    clause = _last_clause(text)
+    clause_words = _WORD.findall(clause)
+    if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):
+        if agent_text and _is_yes_no_question(agent_text):
+            return TurnVerdict("final", "answer_to_yes_no")
+        return TurnVerdict("final", "short_answer")
+    wants = _WANTS.search(clause.rstrip(" ,"))
+    if wants is not None and wants.group("verb") in _TRANSITIVE:
+        return TurnVerdict("unfinished", "verb_without_object")
+    if text.endswith(("?", ".", "!")):
+        return TurnVerdict("final", "punctuated")
+    # Digits or a placeholder with no full stop: a number read out in groups.
+    if text[-1].isdigit() or text.endswith("]"):
+        return TurnVerdict("unfinished", "bare_number")
+    # Unpunctuated: Deepgram (punctuate=true) ends what it hears as a complete sentence
+    # with a mark, so a bare fragment ("I would like to change") is a pause.
+    return TurnVerdict("unfinished", "unpunctuated")
+
+
+def _messages(chat_ctx: llm.ChatContext, role: str) -> str:
     for item in reversed(chat_ctx.items):
-        if item.type == "message" and item.role == "user":
+        if item.type == "message" and item.role == role:
             return (item.text_content or "").strip()
     return ""
 
 
-class TranscriptTurnJudge:
-    """Implements the framework's turn-detector protocol on transcript text."""
+def last_user_text(chat_ctx: llm.ChatContext) -> str:
+    """The caller's latest message, or "" before the caller has said anything."""
+    return _messages(chat_ctx, "user")
 
-    def __init__(self, *, unlikely_threshold: float = 0.2) -> None:
+
+def last_agent_text(chat_ctx: llm.ChatContext) -> str:
+    """The agent's latest message, or "" before the agent has said anything."""
+    return _messages(chat_ctx, "assistant")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+class RawTurnText:
+    """The call's recent STT finals, raw and redacted, in memory only.
+
+    The STT node redacts every transcript before the framework sees it, so the chat
+    context the turn detector receives holds "[PHONE_1]" where the caller said "415".
+    The framework builds the turn's text by joining the finals since the last commit
+    with spaces; matching that join against the newest finals' redacted texts finds
+    their raw texts. Never logged; bounded so a long call does not grow it.
+    """
+
+    def __init__(self, keep: int = 32) -> None:
+        self._finals: deque[tuple[str, str]] = deque(maxlen=keep)
+
+    def add(self, raw: str, redacted: str) -> None:
+        if raw.strip():
+            self._finals.append((_squash(raw), _squash(redacted)))
+
+    def raw_for(self, redacted_turn: str) -> str | None:
+        """The raw text of the turn whose redacted text is ``redacted_turn``, if the
+        newest finals make it up."""
+        target = _squash(redacted_turn)
+        if not target:
+            return None
+        redacted: list[str] = []
+        raw: list[str] = []
+        for raw_text, redacted_text in reversed(self._finals):
+            redacted.insert(0, redacted_text)
+            raw.insert(0, raw_text)
+            joined = " ".join(redacted)
+            if joined == target:
+                return " ".join(raw)
+            if len(joined) > len(target):
+                return None
+        return None
+
+
+class TranscriptTurnJudge:
+    """Implements the framework's turn-detector protocol with :func:`judge_turn`.
+
+    Args:
+        unlikely_threshold: below it the framework waits the maximum delay.
+        raw_text: the call's raw finals, so dictation is judged on digits, not on
+            placeholders; without it the judge reads the chat context as it is.
+        maybe_hold_s: extra wait for a value that may or may not be complete.
+    """
+
+    def __init__(
+        self,
+        *,
+        unlikely_threshold: float = 0.2,
+        raw_text: RawTurnText | None = None,
+        maybe_hold_s: float = 1.2,
+        dictation_hold_s: float = 1.6,
+    ) -> None:
         self._threshold = unlikely_threshold
+        self._raw = raw_text
+        self._maybe_hold_s = maybe_hold_s
+        self._dictation_hold_s = dictation_hold_s
 
     @property
     def model(self) -> str:
@@ -57,28 +265,38 @@ class TranscriptTurnJudge:
     async def supports_language(self, language: LanguageCode | None) -> bool:
         return language is None or str(language).lower().startswith("en")
 
+    def verdict(self, chat_ctx: llm.ChatContext) -> TurnVerdict:
+        text = last_user_text(chat_ctx)
+        if self._raw is not None:
+            text = self._raw.raw_for(text) or text
+        return judge_turn(text, last_agent_text(chat_ctx))
+
     async def predict_end_of_turn(
         self,
         chat_ctx: llm.ChatContext,
         *,
         timeout: float | None = None,  # noqa: ASYNC109 - the framework's protocol signature
     ) -> float:
-        return self.score(last_user_text(chat_ctx))
+        verdict = self.verdict(chat_ctx)
+        hold = self.hold_s(verdict)
+        if hold > 0:
+            # The framework's endpointing knows two delays, counted from the end of
+            # speech; a value that may continue gets one in between, and a value half
+            # dictated one longer than the maximum (callers breathe over a second
+            # between digit groups). The framework cancels this task when the caller
+            # speaks again, which ends the wait.
+            await asyncio.sleep(hold)
+        return verdict.score
+
+    def hold_s(self, verdict: TurnVerdict) -> float:
+        """How long to wait, from when the judge is asked, before giving the verdict."""
+        if verdict.state == "maybe":
+            return self._maybe_hold_s
+        if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
+            return self._dictation_hold_s
+        return 0.0
 
     @staticmethod
-    def score(text: str) -> float:
+    def score(text: str, agent_text: str = "") -> float:
         """Probability-like score that the caller has finished their turn."""
-        words = _WORD.findall(text.lower())
-        if not words:
-            return 1.0
-        if words[-1].strip("-") in _DANGLING or text.endswith((",", "-", "...")):
-            return 0.05
-        # Digits or a placeholder with no full stop: a number read out in groups, and
-        # callers breathe between groups ("4111 1111 ... 1111 1111").
-        if text[-1].isdigit() or text.endswith("]"):
-            return 0.05
-        if text.endswith(("?", ".", "!")):
-            return 0.9
-        # Unpunctuated: Deepgram (punctuate=true) ends what it hears as a complete
-        # sentence with a mark, so a bare fragment ("I would like to change") is a pause.
-        return 0.1
+        return judge_turn(text, agent_text).score

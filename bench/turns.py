@@ -1,0 +1,462 @@
+"""``python -m bench turns``: end-of-turn decisions on a labelled corpus, per detector and
+per class: how long after the caller's true end each decides (p50/p95), and how often it
+decides during a pause (premature: the turn is committed to the LLM before the caller
+finished, which is what the caller hears as being cut off).
+
+The corpus (bench/turn_corpus) says what is spoken, where the pauses are and how a
+real STT writes each final (a period at every pause). The benchmark replays each turn
+through a timing model of the framework's own endpointing (livekit-agents 1.8,
+``voice/audio_recognition.py``), not in real time:
+
+- the VAD ends speech ``vad_silence`` after the voice stops, if the pause is that long;
+  the caller resuming cancels any pending decision (Silero needs ~80 ms to notice);
+- each part's STT final arrives ``stt_delay`` after its end (drawn from a profile);
+- at the VAD end of speech, and at each final that arrives while the caller is silent,
+  the detector is asked; the turn is committed ``min_delay`` or ``max_delay`` after the
+  voice stopped (its verdict), and never before a final transcript exists.
+
+Detectors: ``default`` (the framework's defaults: Silero 0.55 s silence, the offline
+audio model ``turn-detector-v1-mini`` from livekit-local-inference with its 0.36
+threshold, 0.5/3.0 s delays), ``vad`` (our VAD settings, no judge), ``last-char`` (the
+punctuation judge this project had before), ``ours`` (our
+settings and the transcript judge), ``ours+audio`` (the judge, asking the audio model
+when the only evidence of an end is punctuation). The audio model needs audio: each
+part is synthesised with espeak-ng (cached) and the model sees the last 1.2 s at 16 kHz,
+as the framework feeds it. ``--no-audio`` skips synthesis (word-rate durations) and the
+audio detectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
+from config import Settings
+from sim.latency import Delay
+from worker.logs import configure_logging
+from worker.turn_judge import TurnVerdict, judge_turn
+
+__all__ = ["DetectorSpec", "Outcome", "evaluate", "run", "summarize"]
+
+DEFAULT_JSON = Path("bench/results/turns.json")
+DEFAULT_CACHE = Path(".cache/caller-voice")
+_RESUME_DETECT_S = 0.08
+"""Silero's default min_speech_duration (0.05 s) plus a 32 ms window."""
+_VAD_LAG_S = 0.02
+"""Half a Silero window: the end of speech is seen on a window boundary."""
+_WORDS_PER_S = 175 / 60
+_AUDIO_RATE = 16_000
+_AUDIO_WINDOW_S = 1.2
+_AUDIO_THRESHOLD = 0.36
+"""turn-detector-v1-mini's English threshold (agents/inference/eot/languages.py)."""
+
+STT_PROFILES: dict[str, Delay] = {
+    # Final after Deepgram's 25 ms endpointing, no provider latency.
+    "zero": Delay.constant(0.03),
+    # The simulators' typical profile: STT +250 ms.
+    "typical": Delay.constant(0.28),
+    # Public measurements of streaming nova-3 in LiveKit Agents 1.8 (the `apresvous`
+    # measurements cited in issue 17: p50 361 ms, p90 1256 ms).
+    "measured": Delay(p50_s=0.361, p90_s=1.256, max_s=3.0),
+}
+
+Audio = npt.NDArray[np.float32]
+AudioScore = Callable[[Audio], float]
+
+
+@dataclass(frozen=True)
+class DetectorSpec:
+    name: str
+    vad_silence: float
+    min_delay: float
+    max_delay: float
+    judge: bool = False
+    audio: bool = False
+    maybe_hold: float = 0.0
+    dictation_hold: float = 0.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: str
+    cls: str
+    detector: str
+    premature: bool
+    decision_ms: float
+    reason: str
+
+
+def detectors(settings: Settings) -> list[DetectorSpec]:
+    latency = settings.latency
+    vad_silence = latency.vad_min_silence
+    lo, hi = latency.min_endpointing_delay, latency.max_endpointing_delay
+    maybe, dictation = latency.turn_maybe_hold, latency.turn_dictation_hold
+    return [
+        DetectorSpec("default", vad_silence=0.55, min_delay=0.5, max_delay=3.0, audio=True),
+        DetectorSpec("vad", vad_silence, lo, hi),
+        DetectorSpec("last-char", vad_silence, lo, hi),
+        DetectorSpec(
+            "ours", vad_silence, lo, hi, judge=True, maybe_hold=maybe, dictation_hold=dictation
+        ),
+        DetectorSpec(
+            "ours+audio",
+            vad_silence,
+            lo,
+            hi,
+            judge=True,
+            audio=True,
+            maybe_hold=maybe,
+            dictation_hold=dictation,
+        ),
+    ]
+
+
+@dataclass
+class _Timeline:
+    item: TurnItem
+    starts: list[float]
+    ends: list[float]
+    finals: list[float]
+    audio: Audio | None = None
+
+    def transcript_at(self, t: float) -> str:
+        return " ".join(
+            p.heard for p, f in zip(self.item.parts, self.finals, strict=True) if f <= t
+        )
+
+    def window(self, t: float) -> Audio:
+        assert self.audio is not None
+        end = max(0, min(len(self.audio), round(t * _AUDIO_RATE)))
+        start = max(0, end - round(_AUDIO_WINDOW_S * _AUDIO_RATE))
+        return self.audio[start:end]
+
+
+_OLD_DANGLING = frozenset(
+    """
+    a an the to of for from with without in on at by under over into about as than
+    and or but so because if when while that which who whose where my your our their his her its
+    is are was were be been am i'm it's i we you they he she um uh er like just um-hmm
+    uh-huh then also plus
+    """.split()
+)
+
+
+def _last_char_verdict(text: str) -> bool:
+    """The judge this project shipped before dictation awareness (commit 65c0c6a): a
+    trailing function word, digit or placeholder is unfinished, a full stop is final."""
+    words = re.findall(r"[\w'\-\[\]]+", text.lower())
+    if not words:
+        return True
+    if words[-1].strip("-") in _OLD_DANGLING or text.endswith((",", "-", "...")):
+        return False
+    if text[-1].isdigit() or text.endswith("]"):
+        return False
+    return text.endswith(("?", ".", "!"))
+
+
+def _verdict(
+    spec: DetectorSpec, line: _Timeline, text: str, prob: float | None
+) -> tuple[str, float, float]:
+    """(reason, delay after the voice stopped, hold after the detector was asked)."""
+    if spec.name == "last-char":
+        final = _last_char_verdict(text)
+        return (
+            ("final" if final else "unfinished"),
+            (spec.min_delay if final else spec.max_delay),
+            0.0,
+        )
+    if spec.judge:
+        verdict: TurnVerdict = judge_turn(text, line.item.agent)
+        if verdict.state == "unfinished":
+            hold = spec.dictation_hold if verdict.reason.startswith("dictation_incomplete") else 0.0
+            return verdict.reason, spec.max_delay, hold
+        if verdict.state == "maybe":
+            return verdict.reason, spec.min_delay, spec.maybe_hold
+        weak = verdict.reason == "punctuated"
+        if spec.audio and weak and prob is not None and prob < _AUDIO_THRESHOLD:
+            return "punctuated+audio_unlikely", spec.min_delay, spec.maybe_hold
+        return verdict.reason, spec.min_delay, 0.0
+    if spec.audio and prob is not None:
+        unlikely = prob < _AUDIO_THRESHOLD
+        return (
+            ("audio_unlikely" if unlikely else "audio_likely"),
+            (spec.max_delay if unlikely else spec.min_delay),
+            0.0,
+        )
+    return "silence", spec.min_delay, 0.0
+
+
+def _decide(
+    spec: DetectorSpec, line: _Timeline, audio_score: AudioScore | None
+) -> tuple[float, int, str]:
+    """When the turn is committed, in which gap (index of the part it follows), why."""
+    n = len(line.ends)
+    for i in range(n):
+        end = line.ends[i]
+        resume = line.starts[i + 1] + _RESUME_DETECT_S if i + 1 < n else math.inf
+        eos = end + spec.vad_silence + _VAD_LAG_S
+        if eos >= resume:
+            continue
+        prob = None
+        if spec.audio and audio_score is not None and line.audio is not None:
+            # The framework asks the model once 200 ms of silence have accumulated.
+            prob = audio_score(line.window(end + 0.2))
+        events = sorted([eos, *(f for f in line.finals[: i + 1] if eos < f < resume)])
+        pending: tuple[float, str] | None = None
+        for at in events:
+            if pending is not None and pending[0] <= at:
+                return pending[0], i, pending[1]
+            text = line.transcript_at(at)
+            if not text:
+                continue  # a later final re-enters detection
+            reason, delay, hold = _verdict(spec, line, text, prob)
+            pending = (max(at + hold, end + delay), reason)
+        if pending is not None and pending[0] < resume:
+            return pending[0], i, pending[1]
+    raise AssertionError("the last gap always commits")  # pragma: no cover
+
+
+def evaluate(
+    items: Sequence[TurnItem],
+    specs: Sequence[DetectorSpec],
+    timelines: Sequence[_Timeline],
+    audio_score: AudioScore | None,
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for item, line in zip(items, timelines, strict=True):
+        for spec in specs:
+            if spec.audio and line.audio is None:
+                continue
+            at, gap, reason = _decide(spec, line, audio_score)
+            outcomes.append(
+                Outcome(
+                    item.id,
+                    item.cls,
+                    spec.name,
+                    premature=gap < len(line.ends) - 1,
+                    decision_ms=round((at - line.ends[-1]) * 1000.0, 1),
+                    reason=reason,
+                )
+            )
+    return outcomes
+
+
+def timeline(
+    item: TurnItem, durations: Sequence[float], stt: Delay, rng: random.Random
+) -> _Timeline:
+    starts, ends, finals = [], [], []
+    t = 0.0
+    for part, duration in zip(item.parts, durations, strict=True):
+        starts.append(t)
+        t += duration
+        ends.append(t)
+        finals.append(t + stt.sample(rng))
+        t += part.pause_after
+    # A final cannot overtake the one before it on the same socket.
+    for k in range(1, len(finals)):
+        finals[k] = max(finals[k], finals[k - 1])
+    return _Timeline(item, starts, ends, finals)
+
+
+async def _voiced(items: Sequence[TurnItem], cache: Path) -> list[tuple[list[float], Audio]]:
+    from sim.caller_voice import synthesize
+
+    out: list[tuple[list[float], Audio]] = []
+    for item in items:
+        pieces: list[Audio] = []
+        durations: list[float] = []
+        for part in item.parts:
+            # Phone callers: narrowband G.711, delivered at 48 kHz; the model gets 16 kHz.
+            utterance = await synthesize(part.say, cache_dir=cache, narrowband=True)
+            step = utterance.sample_rate // _AUDIO_RATE
+            samples = utterance.samples.astype(np.float32)
+            usable = len(samples) // step * step
+            pcm = samples[:usable].reshape(-1, step).mean(axis=1)
+            pieces.append(pcm)
+            durations.append(len(pcm) / _AUDIO_RATE)
+            pieces.append(np.zeros(round(part.pause_after * _AUDIO_RATE), dtype=np.float32))
+        # Trailing silence the model sees at the end of the turn.
+        pieces.append(np.zeros(round(0.5 * _AUDIO_RATE), dtype=np.float32))
+        out.append((durations, np.concatenate(pieces)))
+    return out
+
+
+def _audio_model() -> AudioScore:
+    from livekit.local_inference import EOT
+
+    model = EOT()
+
+    def score(window: Audio) -> float:
+        pcm = np.clip(window, -32768, 32767).astype(np.int16)
+        return float(model.predict(pcm))
+
+    return score
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100.0 * len(ordered))) - 1]
+
+
+@dataclass
+class _Cell:
+    decisions: list[float] = field(default_factory=list)
+    premature: int = 0
+    items: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        ok = self.decisions
+        return {
+            "items": self.items,
+            "premature": self.premature,
+            "premature_rate": self.premature / self.items if self.items else math.nan,
+            "decision_p50_ms": percentile(ok, 50),
+            "decision_p95_ms": percentile(ok, 95),
+        }
+
+
+def summarize(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    cells: dict[str, dict[str, _Cell]] = {}
+    for o in outcomes:
+        cell = cells.setdefault(o.detector, {}).setdefault(o.cls, _Cell())
+        cell.items += 1
+        if o.premature:
+            cell.premature += 1
+        else:
+            cell.decisions.append(o.decision_ms)
+    summary: dict[str, Any] = {"detectors": {}}
+    for name, by_cls in cells.items():
+        entry = {cls: by_cls[cls].as_dict() for cls in CLASSES if cls in by_cls}
+        targeted = [c for cls, c in entry.items() if cls not in TARGET_EXEMPT]
+        complete = entry.get("complete", {})
+        entry["targets"] = {
+            "premature_max_rate": max((c["premature_rate"] for c in targeted), default=math.nan),
+            "premature_ok": all(c["premature_rate"] <= 0.02 for c in targeted),
+            "complete_p50_ms": complete.get("decision_p50_ms", math.nan),
+            "complete_p50_ok": complete.get("decision_p50_ms", math.inf) <= 200.0,
+        }
+        summary["detectors"][name] = entry
+    return summary
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    header = (
+        f"{'detector':<11} {'class':<13} {'items':>5} {'premature':>9} {'p50_ms':>7} {'p95_ms':>7}"
+    )
+    lines = [header, "-" * len(header)]
+    for name, entry in summary["detectors"].items():
+        for cls in CLASSES:
+            if cls not in entry:
+                continue
+            c = entry[cls]
+            mark = " (not a target)" if cls in TARGET_EXEMPT else ""
+            lines.append(
+                f"{name:<11} {cls:<13} {c['items']:>5} {c['premature_rate']:>8.1%} "
+                f"{c['decision_p50_ms']:>7.0f} {c['decision_p95_ms']:>7.0f}{mark}"
+            )
+        t = entry["targets"]
+        lines.append(
+            f"{name:<11} {'TARGETS':<13} premature max {t['premature_max_rate']:.1%} "
+            f"({'met' if t['premature_ok'] else 'MISSED'}), complete p50 "
+            f"{t['complete_p50_ms']:.0f} ms ({'met' if t['complete_p50_ok'] else 'MISSED'})"
+        )
+    return "\n".join(lines)
+
+
+def measure(
+    per_class: int,
+    *,
+    seed: int,
+    stt_profile: str,
+    with_audio: bool,
+    cache: Path = DEFAULT_CACHE,
+    settings: Settings | None = None,
+) -> list[Outcome]:
+    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+    items = build_corpus(per_class=per_class, seed=seed)
+    specs = detectors(settings)
+    rng = random.Random(seed)
+    stt = STT_PROFILES[stt_profile]
+    audio_score: AudioScore | None = None
+    if with_audio:
+        voiced = asyncio.run(_voiced(items, cache))
+        audio_score = _audio_model()
+        timelines = []
+        for item, (durations, audio) in zip(items, voiced, strict=True):
+            line = timeline(item, durations, stt, rng)
+            line.audio = audio
+            timelines.append(line)
+    else:
+        specs = [s for s in specs if not s.audio]
+        timelines = [
+            timeline(item, [len(p.say.split()) / _WORDS_PER_S + 0.1 for p in item.parts], stt, rng)
+            for item in items
+        ]
+    return evaluate(items, specs, timelines, audio_score)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench turns")
+    parser.add_argument("--per-class", type=int, default=40, help="corpus items per class")
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--stt", choices=tuple(STT_PROFILES), default="zero")
+    parser.add_argument(
+        "--no-audio", action="store_true", help="skip synthesis and the audio model"
+    )
+    parser.add_argument(
+        "--vad-silence",
+        type=float,
+        default=None,
+        help="override latency.vad_min_silence for our detectors (what-if)",
+    )
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    args = parser.parse_args(argv)
+    if args.per_class < 1:
+        parser.error("--per-class must be at least 1")
+    configure_logging(level="ERROR", fmt="console", own_handler=True)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    if args.vad_silence is not None:
+        settings.latency.vad_min_silence = args.vad_silence
+    started = time.monotonic()
+    outcomes = measure(
+        args.per_class,
+        seed=args.seed,
+        stt_profile=args.stt,
+        with_audio=not args.no_audio,
+        settings=settings,
+    )
+    summary = summarize(outcomes)
+    summary["config"] = {
+        "per_class": args.per_class,
+        "seed": args.seed,
+        "stt_profile": args.stt,
+        "audio": not args.no_audio,
+        "vad_min_silence": settings.latency.vad_min_silence,
+    }
+    summary["premature_items"] = [
+        {"item": o.item, "detector": o.detector, "reason": o.reason}
+        for o in outcomes
+        if o.premature and o.detector.startswith("ours")
+    ]
+    print(render_table(summary))
+    print(f"({time.monotonic() - started:.1f}s)")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=2))
+    print(f"wrote {args.json}")
+    return 0

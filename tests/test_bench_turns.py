@@ -1,0 +1,58 @@
+"""``python -m bench turns`` on a tiny corpus: the timing model, the table and the JSON
+(figures are reported by the benchmark, never asserted here)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from bench.turn_corpus import CLASSES, build_corpus, stt_text
+from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
+
+pytestmark = pytest.mark.bench
+
+
+def test_corpus_is_seeded_and_punctuated_at_every_pause() -> None:
+    items = build_corpus(per_class=2, seed=3)
+    assert [i.id for i in items] == [i.id for i in build_corpus(per_class=2, seed=3)]
+    assert {i.cls for i in items} == set(CLASSES)
+    for item in items:
+        for part in item.parts:
+            assert part.heard.endswith((".", "?", "!"))
+        assert item.parts[-1].pause_after == 0.0
+    assert stt_text("actually, no,") == "Actually, no."
+
+
+def test_timing_model_commits_in_the_pause_for_vad_and_after_the_last_group_for_ours() -> None:
+    item = next(i for i in build_corpus(per_class=4, seed=1) if i.cls == "phone")
+    rng = random.Random(0)
+    line = timeline(item, [1.0] * len(item.parts), STT_PROFILES["zero"], rng)
+    vad = DetectorSpec("vad", vad_silence=0.2, min_delay=0.15, max_delay=1.2)
+    ours = DetectorSpec(
+        "ours", vad_silence=0.2, min_delay=0.15, max_delay=1.2, judge=True, dictation_hold=1.6
+    )
+    by_name = {o.detector: o for o in evaluate([item], [vad, ours], [line], None)}
+    assert by_name["vad"].premature
+    assert not by_name["ours"].premature
+    assert by_name["ours"].reason.startswith("dictation_complete")
+    assert by_name["ours"].decision_ms == pytest.approx(220.0)
+
+
+def test_bench_turns_writes_the_table_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "turns.json"
+    assert run(["--per-class", "2", "--no-audio", "--json", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "TARGETS" in table
+    summary = json.loads(out.read_text())
+    for detector in ("vad", "ours"):
+        entry = summary["detectors"][detector]
+        for cls in CLASSES:
+            assert {"items", "premature_rate", "decision_p50_ms", "decision_p95_ms"} <= set(
+                entry[cls]
+            )
+        assert {"premature_ok", "complete_p50_ok"} <= set(entry["targets"])

@@ -1,0 +1,64 @@
+"""The phrase cache's stream splitting: a cached opener plays at once, the rest goes to
+the TTS; anything else goes to the TTS whole."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator
+
+import pytest
+from livekit import rtc
+
+from worker.phrase_cache import _STORE, PhraseCache, opener_instruction
+
+pytestmark = pytest.mark.unit
+
+
+def _frame(tag: int) -> rtc.AudioFrame:
+    return rtc.AudioFrame(
+        b"\x00\x00" * 160, sample_rate=16000, num_channels=1, samples_per_channel=160 + 0 * tag
+    )
+
+
+async def _chunks(*parts: str) -> AsyncIterator[str]:
+    for part in parts:
+        yield part
+
+
+async def _run(cache: PhraseCache, *parts: str) -> tuple[int, str]:
+    sent: list[str] = []
+
+    async def synthesize(text: AsyncIterable[str]) -> AsyncIterator[rtc.AudioFrame]:
+        async for chunk in text:
+            sent.append(chunk)
+        yield _frame(0)
+
+    frames = [f async for f in cache.speak(_chunks(*parts), synthesize)]
+    return len(frames), "".join(sent)
+
+
+async def test_opener_hit_plays_cached_audio_and_sends_only_the_rest() -> None:
+    _STORE["test:voice:16000"] = {"Sure.": [_frame(1), _frame(2)]}
+    cache = PhraseCache(voice_key="test:voice:16000")
+    frames, sent = await _run(cache, "Su", "re.", " What's", " the order number?")
+    assert frames == 3  # two cached frames, then the TTS's
+    assert sent == " What's the order number?"
+    assert (cache.hits, cache.misses) == (1, 0)
+
+
+async def test_other_replies_go_to_the_tts_whole() -> None:
+    _STORE["test:voice:8000"] = {"Sure.": [_frame(1)]}
+    cache = PhraseCache(voice_key="test:voice:8000")
+    frames, sent = await _run(cache, "Sure", ", what's", " the order number?")
+    assert frames == 1
+    assert sent == "Sure, what's the order number?"
+    frames, sent = await _run(cache, "It shipped.")
+    assert sent == "It shipped."
+    assert (cache.hits, cache.misses) == (0, 2)
+    assert cache.hit_rate == 0.0
+
+
+async def test_nothing_cached_yet_is_a_miss() -> None:
+    cache = PhraseCache(voice_key="test:cold:16000")
+    _, sent = await _run(cache, "Sure.", " Done.")
+    assert sent == "Sure. Done."
+    assert "Sure." in opener_instruction()

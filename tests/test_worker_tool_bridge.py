@@ -1,0 +1,87 @@
+"""The spoken bridge: a tool that keeps the caller waiting past the threshold gets
+"One moment..." said through the session; a fast tool gets nothing. Real AgentSession,
+real OpenAI plugin against the chat-completions simulator, text mode."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from livekit import rtc
+from livekit.agents import Agent, AgentSession, RunContext, function_tool, utils
+from livekit.plugins import openai
+
+from compliance import CallRedactor
+from config import TenantSettings
+from sim.openai_chat import OpenAIChatSim, OpenAILatency, ScriptedReply, ToolCallSpec
+from worker.caller import describe_caller
+from worker.state import CallState
+from worker.tool_bridge import BRIDGE_PHRASE, tool_bridge
+
+pytestmark = pytest.mark.sim
+
+KEY = "sim-key"
+
+
+@function_tool
+async def check_stock(context: RunContext[CallState], item: str) -> str:
+    """Check whether an item is in stock.
+
+    Args:
+        item: The item name.
+    """
+    async with tool_bridge(context):
+        await asyncio.sleep(float(item))  # the test names how slow the back end is
+    return "In stock."
+
+
+def _state(after: float | None) -> CallState:
+    caller = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+        identity="u",
+        attributes={},
+        tenant=None,
+    )
+    return CallState(
+        caller=caller,
+        tenant_name="default",
+        tenant=TenantSettings(),
+        redactor=CallRedactor(),
+        tool_bridge_after=after,
+    )
+
+
+async def _said(tool_seconds: float, after: float | None) -> list[str]:
+    replies: list[ScriptedReply | str] = [
+        ScriptedReply(tool_calls=(ToolCallSpec("check_stock", {"item": str(tool_seconds)}),)),
+        "Yes, it's in stock.",
+    ]
+    async with (
+        OpenAIChatSim(replies=replies, latency=OpenAILatency.instant(), api_key=KEY) as sim,
+        utils.http_context.open(),
+    ):
+        session: AgentSession[CallState] = AgentSession(
+            llm=openai.LLM(model="gpt-4.1-mini", base_url=sim.base_url, api_key=KEY),
+            userdata=_state(after),
+            turn_handling={"turn_detection": None},
+        )
+        await session.start(Agent(instructions="Help.", tools=[check_stock]))
+        try:
+            await session.run(user_input="Is the blue kettle in stock?")
+        finally:
+            await session.aclose()
+    return [
+        item.text_content or ""
+        for item in session.history.items
+        if item.type == "message" and item.role == "assistant"
+    ]
+
+
+async def test_a_slow_tool_gets_the_bridge_a_fast_one_does_not() -> None:
+    slow = await _said(tool_seconds=0.6, after=0.1)
+    assert BRIDGE_PHRASE in slow
+    assert slow[-1] == "Yes, it's in stock."
+    fast = await _said(tool_seconds=0.0, after=0.1)
+    assert BRIDGE_PHRASE not in fast
+    off = await _said(tool_seconds=0.6, after=None)
+    assert BRIDGE_PHRASE not in off

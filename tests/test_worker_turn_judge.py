@@ -1,0 +1,137 @@
+"""The transcript turn judge on chat contexts shaped like the framework's: finals joined
+with spaces, periods wherever a real STT heard a pause, redacted by the STT node."""
+
+from __future__ import annotations
+
+import pytest
+from livekit.agents import llm
+
+from compliance import CallRedactor
+from worker.dictation import asked_for, dictation_state, luhn_ok
+from worker.turn_judge import RawTurnText, TranscriptTurnJudge, judge_turn
+
+pytestmark = pytest.mark.unit
+
+
+def _ctx(agent: str, user: str) -> llm.ChatContext:
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="system", content="You are a call-center agent.")
+    if agent:
+        ctx.add_message(role="assistant", content=agent)
+    ctx.add_message(role="user", content=user)
+    return ctx
+
+
+async def _judged(judge: TranscriptTurnJudge, agent: str, user: str) -> bool:
+    """True when the judge lets the framework answer after the short delay."""
+    threshold = await judge.unlikely_threshold(None)
+    assert threshold is not None
+    return await judge.predict_end_of_turn(_ctx(agent, user)) >= threshold
+
+
+async def test_phone_number_in_three_groups_is_unfinished_until_the_last_group() -> None:
+    """Each group arrives as its own final with a period, and the STT node redacts it:
+    the judge reads the raw finals behind the placeholders."""
+    redactor = CallRedactor()
+    raw = RawTurnText()
+    judge = TranscriptTurnJudge(raw_text=raw)
+    finals = ["My phone number is four one five.", "Five five five.", "Zero one two three."]
+    redacted: list[str] = []
+    decisions = []
+    for final in finals:
+        safe = redactor.redact(final)
+        raw.add(final, safe)
+        redacted.append(safe)
+        turn = " ".join(redacted)
+        assert "five" not in turn.lower()  # the context holds placeholders only
+        decisions.append(await _judged(judge, "How can I help you today?", turn))
+    assert decisions == [False, False, True]
+
+
+async def test_phone_groups_after_the_agent_asked_for_the_number() -> None:
+    judge = TranscriptTurnJudge()
+    agent = "Sure. What's the best phone number to reach you?"
+    assert not await _judged(judge, agent, "It's 415.")
+    assert not await _judged(judge, agent, "It's 415. 555.")
+    assert await _judged(judge, agent, "It's 415. 555. 0123.")
+
+
+async def test_yes_after_a_yes_no_question_is_final_even_unpunctuated() -> None:
+    judge = TranscriptTurnJudge()
+    assert await _judged(judge, "Is this the number on your account?", "yes")
+    assert await _judged(judge, "Is this the number on your account?", "Yes.")
+    assert await _judged(judge, "Is this the number on your account?", "Yes, it is.")
+    assert not await _judged(judge, "Is this the number on your account?", "Yes, but")
+
+
+async def test_complete_address_answer_gets_the_short_delay() -> None:
+    judge = TranscriptTurnJudge()
+    assert await _judged(judge, "What's the delivery address?", "It's 42 Oak Street, Springfield.")
+
+
+@pytest.mark.parametrize(
+    ("agent", "user", "state"),
+    [
+        ("", "My card number is 4111 1111 1111.", "unfinished"),
+        ("", "My card number is 4111 1111 1111 1111.", "final"),
+        ("", "My date of birth is March 5th.", "unfinished"),
+        ("", "My date of birth is March 5th, 1985.", "final"),
+        ("Can I have your date of birth?", "March fifth.", "unfinished"),
+        ("Can I have your date of birth?", "March fifth nineteen eighty five.", "final"),
+        ("What's your email address?", "It's john dot smith.", "unfinished"),
+        ("", "My email is john dot smith at gmail.", "unfinished"),
+        ("", "My email is john dot smith at gmail dot com.", "final"),
+        ("What's your email address?", "Sure.", "final"),
+        ("", "The zip is 941.", "unfinished"),
+        ("", "The zip is 94107.", "final"),
+        ("", "My account number is 1234.", "unfinished"),
+        ("", "My account number is 1234. 5678.", "maybe"),
+        ("Please read me your ten-digit account number.", "It's 1234. 5678.", "unfinished"),
+        ("Please read me your ten-digit account number.", "It's 1234. 5678. 90.", "final"),
+        ("", "I want to update my phone number.", "final"),
+        ("", "I'd like to change.", "unfinished"),
+        ("", "I was charged twice for.", "unfinished"),
+        ("", "Tuesday. No, sorry.", "unfinished"),
+        ("", "Okay, so.", "unfinished"),
+        ("", "Mm-hmm.", "final"),
+        ("", "The problem is.", "unfinished"),
+        ("How can I help?", "I got a text saying.", "unfinished"),
+        ("How can I help?", "Can you tell me.", "unfinished"),
+        ("And the expiration date?", "Oh nine.", "final"),
+        ("", "My phone number is.", "unfinished"),
+        ("", "Can you tell me when the refund will arrive?", "final"),
+    ],
+)
+def test_judge_turn(agent: str, user: str, state: str) -> None:
+    assert judge_turn(user, agent).state == state
+
+
+async def test_maybe_holds_before_answering() -> None:
+    """An account number of unknown length is answered, but only after the hold."""
+    import asyncio
+
+    judge = TranscriptTurnJudge(maybe_hold_s=0.05)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await _judged(judge, "", "My account number is 1234. 5678.")
+    assert loop.time() - started >= 0.05
+
+
+def test_raw_text_matches_the_framework_join_and_ignores_older_turns() -> None:
+    raw = RawTurnText()
+    raw.add("Hi there.", "Hi there.")
+    raw.add("My card is 4111 1111.", "My card is [CARD_1].")
+    raw.add("1111 1111.", "[CARD_1].")
+    assert raw.raw_for("My card is [CARD_1]. [CARD_1].") == "My card is 4111 1111. 1111 1111."
+    assert raw.raw_for("[CARD_1].") == "1111 1111."
+    assert raw.raw_for("Something else entirely that is long.") is None
+
+
+def test_dictation_helpers() -> None:
+    assert luhn_ok("4111111111111111")
+    assert not luhn_ok("4111111111111112")
+    assert asked_for("Could I get your 10-digit account number?") == ("account", 10)
+    assert asked_for("How can I help?") is None
+    state = dictation_state("Sure, it's four one five.", "What's your phone number?")
+    assert state is not None and state.kind == "phone" and state.digits == 3
+    assert state.from_agent and state.complete is False

@@ -1,0 +1,230 @@
+"""What the caller is dictating, and whether all of it has been said.
+
+A real STT ends a final with a period wherever the caller paused, so "My number is 415."
+looks finished to anything that reads punctuation. Callers read numbers in groups and
+breathe between them; what tells a half-read number from a whole one is how many digits
+the kind of value needs. This module names the kind (from the caller's own words, or from
+the agent's question) and counts what was said, with the PII redactor's spoken-number
+normaliser, so "four one five" counts as three digits exactly as the redactor sees them.
+
+Works on raw (unredacted) text in memory only; nothing here logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from compliance import normalise
+
+__all__ = ["Dictation", "DictationKind", "asked_for", "dictation_state", "luhn_ok"]
+
+DictationKind = Literal["phone", "card", "account", "date", "email", "zip", "ssn", "routing"]
+
+# Order matters: the first pattern that matches a phrase names the kind ("card number"
+# before the bare "number"). Built from how callers and agents name these values.
+_KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
+    ("date", re.compile(r"\b(?:date of birth|birth ?date|birthday|born on|born|dob|d\.o\.b)\b")),
+    ("card", re.compile(r"\b(?:card number|credit card|debit card|card)\b")),
+    ("ssn", re.compile(r"\b(?:social security(?: number)?|ssn|social)\b")),
+    ("routing", re.compile(r"\brouting(?: number)?\b")),
+    ("email", re.compile(r"\b(?:e-?mail(?: address)?)\b")),
+    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post code)\b")),
+    (
+        "phone",
+        re.compile(
+            r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|"
+            r"callback number|call ?back number|number to reach|reach you at)\b"
+        ),
+    ),
+    ("account", re.compile(r"\b(?:account(?: number)?|member (?:id|number)|policy number)\b")),
+)
+
+# "It's", "is", ":" -- a kind named then introduced ("my number is") starts dictation.
+_INTRO: Final = re.compile(r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|:)\b|^\s*:")
+_N_DIGIT: Final = re.compile(
+    r"\b(\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen)[- ]digit\b"
+)
+_WORD_NUMBERS: Final = {
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_MONTHS: Final = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
+_EMAIL_DONE: Final = re.compile(
+    r"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)\b"
+)
+_REQUEST: Final = re.compile(
+    r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
+    r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need)\b"
+)
+_NOT_AN_ADDRESS: Final = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|right|no|um|uh|well|so)\W*)+$|"
+    r"\b(?:don't|do not|not|none|no|rather|never|can't|won't|why|what)\b"
+)
+# Account numbers have no checksum and no fixed length; without the agent naming one,
+# fewer than 8 digits is unfinished, 8-9 maybe finished, and 10 (the commonest length of
+# a US bank account number, and the end of most 8-12 digit ones) finished.
+_ACCOUNT_MIN_DIGITS: Final = 8
+_ACCOUNT_USUAL_DIGITS: Final = 10
+_FIXED_DIGITS: Final[dict[DictationKind, tuple[int, ...]]] = {
+    "phone": (10,),
+    "zip": (5, 9),
+    "ssn": (9,),
+    "routing": (9,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Dictation:
+    """A value being dictated in the caller's turn.
+
+    Attributes:
+        kind: What is being dictated.
+        complete: ``True`` when every part the kind needs has been said, ``False`` when
+            something is certainly missing, ``None`` when it could be either (an account
+            number of unknown length).
+        digits: How many digits have been said so far.
+        from_agent: The kind came from the agent's question rather than the caller.
+    """
+
+    kind: DictationKind
+    complete: bool | None
+    digits: int
+    from_agent: bool = False
+
+
+def luhn_ok(digits: str) -> bool:
+    """The card-number checksum (ISO/IEC 7812-1)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return bool(digits) and total % 10 == 0
+
+
+def _kind_at(text: str) -> tuple[DictationKind, int] | None:
+    """The last value kind named in ``text`` and where its name ends."""
+    best: tuple[DictationKind, int, int] | None = None
+    for kind, pattern in _KIND_PATTERNS:
+        for match in pattern.finditer(text):
+            # The latest mention wins; at the same start the earlier (more specific) one.
+            if best is None or match.start() > best[2]:
+                best = (kind, match.end(), match.start())
+    return (best[0], best[1]) if best is not None else None
+
+
+def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
+    """The kind of value the agent's message asks for, and its length if it says one
+    ("your ten-digit account number"). A statement that only mentions one ("I've sent
+    you a confirmation e-mail.") asks for nothing."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?") or _REQUEST.search(s)]
+    if not asking:
+        return None
+    text = asking[-1]
+    found = _kind_at(text)
+    if found is None:
+        return None
+    size = _N_DIGIT.search(text)
+    length = None
+    if size is not None:
+        raw = size.group(1)
+        length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
+    return found[0], length
+
+
+def _digits(written: str) -> str:
+    return "".join(ch for ch in written if ch.isdigit())
+
+
+def _date_complete(written: str) -> bool | None:
+    has_year = _YEAR.search(written) is not None
+    if has_year:
+        return True
+    has_parts = _MONTHS.search(written) is not None or any(ch.isdigit() for ch in written)
+    return False if has_parts else None
+
+
+def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool | None, int] | None:
+    """Completeness of the dictated part ``written`` (normalised), or None if nothing of
+    the value has been said yet."""
+    digits = _digits(written)
+    if kind == "email":
+        if "@" in written:
+            return _EMAIL_DONE.search(written) is not None, len(digits)
+        # Letters after "my email is" are the local part; the domain is still to come.
+        return (False, 0) if re.search(r"[a-z0-9]", _INTRO.sub("", written, count=1)) else None
+    if kind == "date":
+        state = _date_complete(written)
+        return None if state is None else (state, len(digits))
+    if not digits:
+        return None
+    count = len(digits)
+    if length is not None:
+        return count >= length, count
+    if kind == "phone":
+        # A leading country code 1 makes a NANP number eleven digits.
+        need = 11 if digits.startswith("1") and count > 10 else 10
+        return count >= need, count
+    if kind == "card":
+        if count < 13:
+            return False, count
+        if luhn_ok(digits):
+            return True, count
+        # Sixteen digits that fail the checksum were misheard, not unfinished.
+        return count >= 16, count
+    if kind == "account":
+        if count >= _ACCOUNT_USUAL_DIGITS:
+            return True, count
+        return (None if count >= _ACCOUNT_MIN_DIGITS else False), count
+    need_any = _FIXED_DIGITS[kind]
+    return count >= min(need_any), count
+
+
+def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
+    """What the caller's turn is dictating and whether it is complete.
+
+    The kind comes from the caller's own words when the turn names one and then gives
+    (or introduces) a value: "my number is ...", "card number 4111 ...". Otherwise from
+    the agent's last message, if it asked for a value and the turn holds part of one.
+    A turn that only mentions a kind ("I want to change my phone number.") dictates
+    nothing.
+
+    Args:
+        user_text: The caller's turn so far, raw (before redaction).
+        agent_text: The agent's last message, if any.
+    """
+    written = normalise(user_text).text.lower()
+    asked = asked_for(agent_text) if agent_text else None
+    own = _kind_at(written)
+    if own is not None:
+        kind, end = own
+        rest = written[end:]
+        length = asked[1] if asked is not None and asked[0] == kind else None
+        judged = _judge(kind, rest, length)
+        if judged is not None:
+            return Dictation(kind, judged[0], judged[1])
+        if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):
+            # "My phone number is." -- introduced, nothing given yet.
+            return Dictation(kind, False, 0)
+    if asked is not None:
+        kind, length = asked
+        # An answer to "what's your email?" is the start of an address unless it is an
+        # acknowledgement or a refusal ("Sure.", "I don't have one.").
+        if kind == "email" and "@" not in written and _NOT_AN_ADDRESS.search(written):
+            return None
+        judged = _judge(kind, written, length)
+        if judged is not None:
+            return Dictation(kind, judged[0], judged[1], from_agent=True)
+    return None

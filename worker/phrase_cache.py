@@ -1,0 +1,150 @@
+"""Short openers ("Sure.", "Let me check that.") synthesised once per voice and played the
+moment the reply starts with one, while the TTS works on the rest.
+
+A reply's first audio waits for the TTS's first byte (hundreds of milliseconds on a
+streaming TTS). An opener the agent uses often can be synthesised ahead of time: when
+the LLM's reply begins with one, its audio plays at once and the rest of the reply is
+sent to the TTS as usual, so the rest's first byte arrives while the opener plays.
+
+The audio is kept per process and per voice (provider, voice and sample rate), so each
+opener is synthesised once per worker process, not once per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from livekit import rtc
+from livekit.agents import tts
+
+__all__ = ["OPENERS", "PhraseCache", "opener_instruction"]
+
+log = structlog.get_logger(__name__)
+
+OPENERS: tuple[str, ...] = (
+    "Sure.",
+    "Of course.",
+    "Okay.",
+    "Got it.",
+    "Thanks.",
+    "Let me check that.",
+    "One moment.",
+)
+_TERMINAL = (".", "!", "?")
+
+# voice key -> phrase -> frames; shared by every call of the process.
+_STORE: dict[str, dict[str, list[rtc.AudioFrame]]] = {}
+
+
+def opener_instruction(openers: tuple[str, ...] = OPENERS) -> str:
+    """The line added to the instructions so the LLM opens with a cached phrase."""
+    quoted = ", ".join(f'"{p}"' for p in openers)
+    return f"- Where it fits naturally, open your reply with one of: {quoted}\n"
+
+
+@dataclass
+class PhraseCache:
+    """One call's view of the process's opener audio, with its hit counters.
+
+    Args:
+        voice_key: provider, voice and sample rate: audio is reused only for the same.
+        openers: phrases to keep, each ending in a sentence mark.
+    """
+
+    voice_key: str
+    openers: tuple[str, ...] = OPENERS
+    hits: int = 0
+    misses: int = 0
+    _warming: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def _audio(self) -> dict[str, list[rtc.AudioFrame]]:
+        return _STORE.setdefault(self.voice_key, {})
+
+    def start_warming(self, engine: tts.TTS[Any]) -> None:
+        """Synthesise the missing openers in the background (the call owns the task)."""
+        if self._warming is None and any(p not in self._audio for p in self.openers):
+            self._warming = asyncio.create_task(self._warm(engine), name="phrase_cache_warm")
+
+    async def aclose(self) -> None:
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._warming
+
+    async def _warm(self, engine: tts.TTS[Any]) -> None:
+        for phrase in self.openers:
+            if phrase in self._audio:
+                continue
+            try:
+                frames: list[rtc.AudioFrame] = []
+                async with engine.stream() as stream:
+                    stream.push_text(phrase)
+                    stream.end_input()
+                    async for event in stream:
+                        frames.append(event.frame)
+            except Exception as error:  # a failed warm-up only costs the cache
+                log.warning("phrase_cache_warm_failed", error=type(error).__name__)
+                return
+            if frames:
+                self._audio[phrase] = frames
+
+    @property
+    def hit_rate(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+    def _match(self, text: str) -> tuple[str | None, bool]:
+        """(cached opener ``text`` starts with, whether more text could still make one)."""
+        head = text.lstrip()
+        for phrase in self.openers:
+            if head.startswith(phrase) and phrase in self._audio:
+                return phrase, False
+        could = any(p.startswith(head) and p in self._audio for p in self.openers)
+        return None, could
+
+    async def speak(
+        self,
+        text: AsyncIterable[str],
+        synthesize: Callable[[AsyncIterable[str]], AsyncIterable[rtc.AudioFrame]],
+    ) -> AsyncIterator[rtc.AudioFrame]:
+        """The reply's audio: a cached opener at once if the reply starts with one, then
+        ``synthesize`` for the rest (or for everything, on a miss)."""
+        source = aiter(text)
+        head = ""
+        phrase: str | None = None
+        ended = False
+        while True:
+            phrase, could = self._match(head)
+            if phrase is not None or (head.strip() and not could):
+                break
+            try:
+                head += await anext(source)
+            except StopAsyncIteration:
+                ended = True
+                phrase, _ = self._match(head)
+                break
+        if phrase is not None:
+            self.hits += 1
+            rest = head.lstrip()[len(phrase) :]
+        else:
+            self.misses += 1
+            rest = head
+
+        async def remaining() -> AsyncIterator[str]:
+            if rest.strip():
+                yield rest
+            if not ended:
+                async for chunk in source:
+                    yield chunk
+
+        if phrase is not None:
+            for frame in self._audio[phrase]:
+                yield frame
+        async for frame in synthesize(remaining()):
+            yield frame
