@@ -81,7 +81,12 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("What's your email address?", "It's john dot smith.", "unfinished"),
         ("", "My email is john dot smith at gmail.", "unfinished"),
         ("", "My email is john dot smith at gmail dot com.", "final"),
-        ("What's your email address?", "Sure.", "final"),
+        # Agreeing to read a value is the start of reading it (a pause to find the card).
+        ("What's your email address?", "Sure.", "unfinished"),
+        ("Please read me the new card number.", "Sure.", "unfinished"),
+        ("What's the best number to reach you?", "Okay, one second.", "unfinished"),
+        ("What's your email address?", "I don't have one.", "final"),
+        ("Can I put you on hold for a moment?", "Sure.", "final"),
         ("", "The zip is 941.", "unfinished"),
         ("", "The zip is 94107.", "final"),
         ("", "My account number is 1234.", "unfinished"),

@@ -68,6 +68,21 @@ _NOT_AN_ADDRESS: Final = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|right|no|um|uh|well|so)\W*)+$|"
     r"\b(?:don't|do not|not|none|no|rather|never|can't|won't|why|what)\b"
 )
+# "Sure." / "Okay, one second." after "please read me the card number": the caller agreed
+# and is about to read it, and often pauses to find the card first.
+_READY: Final = re.compile(
+    r"^\W*(?:(?:sure|okay|ok|yes|yeah|yep|alright|all right|right|of course|certainly|"
+    r"no problem|um+|uh+|so|well|hold on|one (?:sec|second|moment)|"
+    r"just a (?:sec|second|moment|minute)|give me a (?:sec|second|moment)|"
+    r"let me (?:get|find|grab|check|see|look)(?: (?:it|that|for it|at it))?)\W*)+$"
+)
+# "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
+_CONFIRMING: Final = re.compile(
+    r"^\W*(?:is|are|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
+)
+_READ_VERB: Final = re.compile(
+    r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
+)
 # Account numbers have no checksum and no fixed length; without the agent naming one,
 # fewer than 8 digits is unfinished, 8-9 maybe finished, and 10 (the commonest length of
 # a US bank account number, and the end of most 8-12 digit ones) finished.
@@ -142,6 +157,13 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         raw = size.group(1)
         length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
     return found[0], length
+
+
+def _confirming(agent_text: str) -> bool:
+    """The agent's last question asks the caller to confirm a value, not to read one."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
+    last = sentences[-1] if sentences else ""
+    return bool(_CONFIRMING.search(last)) and not _READ_VERB.search(last)
 
 
 def _digits(written: str) -> str:
@@ -220,8 +242,10 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             return Dictation(kind, False, 0)
     if asked is not None:
         kind, length = asked
-        # An answer to "what's your email?" is the start of an address unless it is an
-        # acknowledgement or a refusal ("Sure.", "I don't have one.").
+        if _READY.search(written) and not _confirming(agent_text):
+            return Dictation(kind, False, 0, from_agent=True)
+        # An answer to "what's your email?" is the start of an address unless it is a
+        # refusal ("I don't have one.").
         if kind == "email" and "@" not in written and _NOT_AN_ADDRESS.search(written):
             return None
         judged = _judge(kind, written, length)
