@@ -41,8 +41,8 @@ async def test_phone_number_in_three_groups_is_answered_after_the_last_group(
     assert greeting.end_of_turn_delay_ms is not None
     assert greeting.end_of_turn_delay_ms < settings.latency.max_endpointing_delay * 1000.0
 
-    # The phrase cache: "Sure." was synthesised once through the TTS, and the reply that
-    # opened with it played the cached audio and sent only the rest to the TTS.
-    assert "Sure." in [t.strip() for t in result.tts_texts]
+    # The phrase cache (warmed once per process, maybe by an earlier call): the reply that
+    # opened with "Sure." played the cached audio and sent only the rest to the TTS.
     assert result.phrase_cache_hits >= 1
     assert any(t.strip().startswith("What's the best phone number") for t in result.tts_texts)
+    assert not any(t.strip().startswith("Sure. What's") for t in result.tts_texts)

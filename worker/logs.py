@@ -194,10 +194,17 @@ def configure_logging(
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # Not cached: a later configure_logging (another level or format) and structlog's
+        # capture_logs must reach module-level loggers that already logged. Our code logs
+        # per turn, never per audio frame, so the lookup costs nothing that matters.
+        cache_logger_on_first_use=False,
     )
     root = logging.getLogger()
-    if own_handler and not any(getattr(h, "_callcenter", False) for h in root.handlers):
+    if own_handler:
+        # A second call (a command run in-process after another) replaces our handler,
+        # so the format asked for last is the one used.
+        for old in [h for h in root.handlers if getattr(h, "_callcenter", False)]:
+            root.removeHandler(old)
         handler = logging.StreamHandler(sys.stderr)
         renderer: structlog.typing.Processor = (
             structlog.processors.JSONRenderer()
