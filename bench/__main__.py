@@ -8,7 +8,11 @@ import sys
 from collections.abc import Sequence
 
 # name -> module with `run(argv: Sequence[str] | None) -> int`.
-_BENCHMARKS: dict[str, str] = {"latency": "bench.latency", "pii": "bench.pii"}
+_BENCHMARKS: dict[str, str] = {
+    "latency": "bench.latency",
+    "pii": "bench.pii",
+    "faults": "bench.faults",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

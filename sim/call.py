@@ -12,20 +12,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from livekit import rtc
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import AgentStateChangedEvent
+from livekit.agents.voice.events import AgentStateChangedEvent, CloseEvent
 from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import Settings
-from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
+from sim.audio_io import CapturedSegment, CapturingAudioOutput, ScriptedAudioInput
 from sim.caller_voice import Utterance, synthesize
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
@@ -36,6 +36,7 @@ from sim.settings import simulator_settings
 from worker.caller import Caller, describe_caller
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
+from worker.outcome import CallOutcome
 from worker.session_factory import SessionFlavor, build_call
 from worker.state import CallState, ToolInvocation
 
@@ -46,6 +47,7 @@ log = structlog.get_logger(__name__)
 DEFAULT_CACHE = Path(".cache/caller-voice")
 _AGENT_TIMEOUT_S = 20.0
 _SIM_KEY = "sim-key"
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -68,6 +70,11 @@ class TurnRecord:
     tts_node_ttfb_ms: float | None = None
     transcription_delay_ms: float | None = None
     end_of_turn_delay_ms: float | None = None
+    speech_end_at: float | None = None
+    """Loop time the caller's last voiced sample of the turn played."""
+    waited_until: float | None = None
+    """Loop time the caller stopped waiting for the answer (answered, timed out, or
+    the call ended)."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -90,6 +97,14 @@ class CallResult:
     """Each ElevenLabs connection's query (output_format, model_id...), as received."""
     usage: dict[str, float]
     """What the framework billed (session_usage_updated), summed over models."""
+    agent_audio: list[CapturedSegment] = field(default_factory=list)
+    """What the caller's loudspeaker played, frame by frame with loop times."""
+    served: dict[str, int] = field(default_factory=dict)
+    """Requests each simulator served: which provider answered what (fallbacks)."""
+    outcome: CallOutcome | None = None
+    """The outcome the worker recorded on the call's state."""
+    closed: CloseEvent | None = None
+    """The session's own close event, when it ended the call before the caller did."""
 
 
 class _Responder:
@@ -131,7 +146,28 @@ class _AgentWatch:
     def __init__(self, session: AgentSession[CallState]) -> None:
         self.state = "initializing"
         self.changed = asyncio.Event()
+        self.closed: CloseEvent | None = None
+        self._hung_up = asyncio.Event()
         session.on("agent_state_changed", self._on_state)
+        session.on("close", self._on_close)
+
+    def _on_close(self, event: CloseEvent) -> None:
+        self.closed = event
+        self._hung_up.set()
+        self.changed.set()
+
+    async def unless_closed(self, step: Awaitable[_T]) -> _T | None:
+        """Await a microphone step, or ``None`` once the worker has ended the call (a
+        closed session stops pulling audio, so the step would never finish)."""
+        work = asyncio.ensure_future(step)
+        hangup = asyncio.ensure_future(self._hung_up.wait())
+        try:
+            await asyncio.wait({work, hangup}, return_when=asyncio.FIRST_COMPLETED)
+            return work.result() if work.done() else None
+        finally:
+            for task in (work, hangup):
+                task.cancel()
+            await asyncio.gather(work, hangup, return_exceptions=True)
 
     def _on_state(self, event: AgentStateChangedEvent) -> None:
         self.state = event.new_state
@@ -139,7 +175,7 @@ class _AgentWatch:
 
     async def answered(self, spoke_since: list[bool]) -> None:
         """Return once the agent has spoken and gone back to listening."""
-        while not (spoke_since[0] and self.state == "listening"):
+        while not (spoke_since[0] and self.state == "listening") and self.closed is None:
             self.changed.clear()
             await self.changed.wait()
             if self.state == "speaking":
@@ -250,7 +286,7 @@ async def run_call(
             )
         )
         async with utils.http_context.open():
-            turns, windows, state, usage = await _converse(
+            turns, windows, state, usage, heard, closed = await _converse(
                 scenario,
                 settings,
                 caller,
@@ -273,6 +309,16 @@ async def run_call(
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
             tts_queries=[c.query for c in elevenlabs.connections],
             usage=usage,
+            agent_audio=heard,
+            served={
+                "stt_deepgram_connections": len(deepgram.connections),
+                "stt_openai_transcriptions": len(openai.transcription_requests),
+                "llm_requests": len(openai.requests),
+                "tts_elevenlabs_contexts": len(elevenlabs.contexts),
+                "tts_openai_speech": len(openai.speech_requests),
+            },
+            outcome=state.outcome,
+            closed=closed,
         )
 
 
@@ -303,7 +349,14 @@ async def _converse(
     vad_model: vad.VAD,
     flavor: SessionFlavor,
     audio_turn_detector: TurnDetectionMode | None,
-) -> tuple[list[TurnRecord], list[tuple[float, float, float]], CallState, dict[str, float]]:
+) -> tuple[
+    list[TurnRecord],
+    list[tuple[float, float, float]],
+    CallState,
+    dict[str, float],
+    list[CapturedSegment],
+    CloseEvent | None,
+]:
     call = build_call(
         settings,
         caller,
@@ -328,6 +381,8 @@ async def _converse(
         await mic.silence(0.3)
         try:
             for index, (turn, parts) in enumerate(zip(scenario.turns, voiced, strict=True)):
+                if watch.closed is not None:
+                    break  # the worker ended the call: the caller has nobody to talk to
                 responder.turn = index
                 record = TurnRecord(
                     index=index, caller_text=turn.caller_text, paused=turn.has_pause
@@ -338,9 +393,10 @@ async def _converse(
                 last_end = began_loop
                 for part in parts:
                     if isinstance(part, Utterance):
-                        last_end = (await mic.say(part)).end
+                        said = await watch.unless_closed(mic.say(part))
+                        last_end = said.end if said is not None else last_end
                     else:
-                        await mic.silence(part)
+                        await watch.unless_closed(mic.silence(part))
                     if watch.state == "speaking":
                         spoke[0] = True
                 first_audio = speaker.first_frame_after(began_loop)
@@ -349,15 +405,18 @@ async def _converse(
                     await asyncio.wait_for(watch.answered(spoke), _AGENT_TIMEOUT_S)
                 after = speaker.first_frame_after(last_end)
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
+                record.speech_end_at = last_end
+                record.waited_until = asyncio.get_running_loop().time()
                 records.append(record)
                 windows.append((began_wall, time.time()))
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))
-                await mic.silence(scenario.gap_after_agent)
+                await watch.unless_closed(mic.silence(scenario.gap_after_agent))
         finally:
             await session.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    return records, loop_windows, call.state, metrics.totals()
+    heard = list(speaker.segments)
+    return records, loop_windows, call.state, metrics.totals(), heard, watch.closed
 
 
 def _fill_from_history(

@@ -19,6 +19,7 @@ from worker.agent import CallAgent
 from worker.caller import Caller
 from worker.instructions import call_instructions
 from worker.profiles import ChannelProfile, channel_profile
+from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
 from worker.state import CallState
 from worker.turn_judge import TranscriptTurnJudge
@@ -130,6 +131,7 @@ def build_call(
         )
     else:
         session = AgentSession(**common)  # type: ignore[arg-type]
+    end_call_when_unservable(session, state)
     agent = CallAgent(
         instructions=call_instructions(caller, company=tenant.display_name),
         fast_llm=providers.fast_llm,
