@@ -5,6 +5,7 @@ instead of silence when every LLM fails."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any, TypeVar
 
@@ -29,8 +30,43 @@ BRIDGE_LINES = ("One moment, please.", "Thanks for bearing with me.", "Still wit
 # A stalled model is only abandoned at the provider timeout (seconds); the caller should
 # never sit in more than ~3 s of silence meanwhile, endpointing and TTS included.
 _T = TypeVar("_T")
+# The framework "repairs" invalid tool-call JSON (json_repair), so a call cut off at
+# '{"order_number": "123' would run the tool with "123". A JSON string that is itself
+# not JSON is the one form its parser refuses, with this text in the tool error the
+# model sees.
+_REFUSED_ARGUMENTS = json.dumps("arguments were not a complete JSON object; ask again")
 _BRIDGE_FIRST_S = 1.2
 _BRIDGE_EVERY_S = 2.5
+
+
+def _strict_json_object(arguments: str) -> bool:
+    try:
+        return isinstance(json.loads(arguments or "{}"), dict)
+    except ValueError:
+        return False
+
+
+def refuse_broken_tool_arguments(chunk: llm.ChatChunk) -> llm.ChatChunk:
+    """The chunk, with any tool call whose arguments are not a complete JSON object
+    made to fail as a tool error instead of running on a guessed repair.
+
+    Args:
+        chunk: one chunk of the LLM's output.
+    """
+    calls = chunk.delta.tool_calls if chunk.delta is not None else []
+    if all(_strict_json_object(call.arguments) for call in calls):
+        return chunk
+    assert chunk.delta is not None
+    fixed = [
+        call
+        if _strict_json_object(call.arguments)
+        else call.model_copy(update={"arguments": _REFUSED_ARGUMENTS})
+        for call in calls
+    ]
+    for call in calls:
+        if not _strict_json_object(call.arguments):
+            log.warning("tool_arguments_refused", tool=call.name, chars=len(call.arguments))
+    return chunk.model_copy(update={"delta": chunk.delta.model_copy(update={"tool_calls": fixed})})
 
 
 async def with_bridge_lines(
@@ -130,7 +166,9 @@ class CallAgent(Agent):
         try:
             async for chunk in with_bridge_lines(chunks):
                 # Our own bridge lines are plain text; the model's output is ChatChunks.
-                produced = produced or isinstance(chunk, llm.ChatChunk)
+                if isinstance(chunk, llm.ChatChunk):
+                    produced = True
+                    chunk = refuse_broken_tool_arguments(chunk)
                 yield chunk
         except APIError as error:
             # Every provider in the fallback chain failed. Half an answer is already
