@@ -26,6 +26,11 @@ from worker.turn_judge import TranscriptTurnJudge
 
 __all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
 
+# The TTS timeout is an idle timeout between audio messages (ElevenLabs plugin), and a
+# streaming TTS sends faster than real time: 2 s without audio is a stuck provider, and
+# the caller is already in silence; hand over to the next TTS well inside 3 s.
+_TTS_STALL_TIMEOUT_S = 2.0
+
 SessionFlavor = Literal["tuned", "vanilla"]
 """``tuned``: our latency profile. ``vanilla``: `AgentSession` defaults, for the benchmark."""
 
@@ -121,7 +126,13 @@ def build_call(
         "vad": vad_model,
         "userdata": state,
         "conn_options": SessionConnectOptions(
-            stt_conn_options=api, llm_conn_options=api, tts_conn_options=api
+            stt_conn_options=api,
+            llm_conn_options=api,
+            tts_conn_options=APIConnectOptions(
+                max_retry=api.max_retry,
+                retry_interval=api.retry_interval,
+                timeout=min(api.timeout, _TTS_STALL_TIMEOUT_S),
+            ),
         ),
     }
     if flavor == "tuned":
