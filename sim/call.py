@@ -21,7 +21,11 @@ import structlog
 from livekit import rtc
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import AgentStateChangedEvent, CloseEvent
+from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
+    CloseEvent,
+    ConversationItemAddedEvent,
+)
 from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import Settings
@@ -148,8 +152,17 @@ class _AgentWatch:
         self.changed = asyncio.Event()
         self.closed: CloseEvent | None = None
         self._hung_up = asyncio.Event()
+        self.replies = 0
+        """Assistant messages in the history; a bridge line said outside the chat
+        context ("One moment, please.") is not an answer, and a caller waits on."""
         session.on("agent_state_changed", self._on_state)
         session.on("close", self._on_close)
+        session.on("conversation_item_added", self._on_item)
+
+    def _on_item(self, event: ConversationItemAddedEvent) -> None:
+        if isinstance(event.item, ChatMessage) and event.item.role == "assistant":
+            self.replies += 1
+            self.changed.set()
 
     def _on_close(self, event: CloseEvent) -> None:
         self.closed = event
@@ -173,9 +186,13 @@ class _AgentWatch:
         self.state = event.new_state
         self.changed.set()
 
-    async def answered(self, spoke_since: list[bool]) -> None:
-        """Return once the agent has spoken and gone back to listening."""
-        while not (spoke_since[0] and self.state == "listening") and self.closed is None:
+    async def answered(self, spoke_since: list[bool], replies_before: int = -1) -> None:
+        """Return once the agent has spoken and gone back to listening (with a reply
+        in the history since ``replies_before``, when given)."""
+        while (
+            not (spoke_since[0] and self.state == "listening" and self.replies > replies_before)
+            and self.closed is None
+        ):
             self.changed.clear()
             await self.changed.wait()
             if self.state == "speaking":
@@ -390,6 +407,7 @@ async def _converse(
                 began_wall = time.time()
                 began_loop = asyncio.get_running_loop().time()
                 spoke = [False]
+                replies_before = watch.replies
                 last_end = began_loop
                 for part in parts:
                     if isinstance(part, Utterance):
@@ -402,7 +420,7 @@ async def _converse(
                 first_audio = speaker.first_frame_after(began_loop)
                 record.premature = first_audio is not None and first_audio < last_end
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(watch.answered(spoke), _AGENT_TIMEOUT_S)
+                    await asyncio.wait_for(watch.answered(spoke, replies_before), _AGENT_TIMEOUT_S)
                 after = speaker.first_frame_after(last_end)
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
                 record.speech_end_at = last_end

@@ -15,9 +15,10 @@ from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
 from config import Settings, TenantSettings
-from worker.agent import CallAgent
+from worker.agent import BRIDGE_LINES, CallAgent
 from worker.caller import Caller
 from worker.instructions import call_instructions
+from worker.late_transcript import LateTranscriptBridge
 from worker.profiles import ChannelProfile, channel_profile
 from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
@@ -143,6 +144,7 @@ def build_call(
     else:
         session = AgentSession(**common)  # type: ignore[arg-type]
     end_call_when_unservable(session, state)
+    LateTranscriptBridge(session, BRIDGE_LINES)
     agent = CallAgent(
         instructions=call_instructions(caller, company=tenant.display_name),
         fast_llm=providers.fast_llm,
