@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := espeak-ng sox libportaudio2
 STAMP := .venv/.synced
 
-.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean
+.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check
 
 help:
 	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
@@ -38,8 +38,11 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 venv: $(STAMP)
 
+# The tables and each call's summary are the demo; its logs stay at WARNING unless the
+# environment asks for more (CALLCENTER_OBSERVABILITY__LOG_LEVEL=INFO make demo).
 demo: setup
-	$(UV) run --frozen python -m sim demo
+	CALLCENTER_OBSERVABILITY__LOG_LEVEL=$${CALLCENTER_OBSERVABILITY__LOG_LEVEL:-WARNING} \
+		$(UV) run --frozen python -m sim demo
 
 lint: venv
 	$(UV) run --frozen ruff check .
@@ -54,7 +57,13 @@ pytest: setup
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 
-test: lint typecheck pytest
+# deploy/: the Dockerfile linter, the compose specification, the Kubernetes schemas (offline).
+deploy-check: venv
+	$(UV) run --frozen hadolint deploy/docker/Dockerfile
+	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec deploy/compose/compose.yaml
+	$(UV) run --frozen kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+
+test: lint typecheck deploy-check pytest
 
 bench: setup
 	$(UV) run --frozen python -m bench latency

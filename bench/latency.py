@@ -2,8 +2,14 @@
 latency profiles, through the real pipeline and the wire simulators.
 
 TTFA is measured at the audio boundary (end of the caller's last voiced sample to the first
-agent frame played). Premature end-of-turn: the agent starts speaking inside a
-mid-sentence pause. Figures are reported, never asserted.
+agent frame played). Beside it, ``wrk_p50``/``wrk_p95``: the same turns' TTFA as the
+worker's own collectors observe it (``callcenter_ttfa_seconds``, the framework's
+``e2e_latency``), i.e. what operators see on the dashboard. Premature: the agent
+committed to a reply (end of turn declared, the LLM answering part of the sentence)
+or spoke before the caller finished (:func:`sim.premature.premature_turn`).
+``premature`` is the rate over turns with a scripted mid-sentence pause; ``prem_all``
+over every turn, since the synthesized callers also pause at commas, where Deepgram
+finalizes too. Figures are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -49,12 +55,17 @@ def percentile(values: Sequence[float], q: float) -> float:
 @dataclass
 class FlavorStats:
     ttfa_ms: list[float] = field(default_factory=list)
+    worker_ttfa_ms: list[float] = field(default_factory=list)
+    """TTFA as the worker's own collectors observe it (callcenter_ttfa_seconds)."""
     paused_turns: int = 0
     premature: int = 0
+    premature_any: int = 0
+    """Premature turns among all turns, paused or not."""
     missing: int = 0
 
     def add(self, turns: Sequence[TurnRecord]) -> None:
         for turn in turns:
+            self.premature_any += int(turn.premature)
             if turn.paused:
                 self.paused_turns += 1
                 self.premature += int(turn.premature)
@@ -63,15 +74,25 @@ class FlavorStats:
             else:
                 self.ttfa_ms.append(turn.ttfa_ms)
 
+    def add_observed(self, observed: dict[str, list[float]]) -> None:
+        """What the worker's collectors saw of the same call (`CallResult.observed`)."""
+        self.worker_ttfa_ms.extend(observed.get("ttfa", []))
+
     def as_dict(self) -> dict[str, Any]:
+        turns = len(self.ttfa_ms) + self.missing
         return {
             "p50_ms": percentile(self.ttfa_ms, 50),
             "p95_ms": percentile(self.ttfa_ms, 95),
             "max_ms": max(self.ttfa_ms) if self.ttfa_ms else math.nan,
             "premature_rate": self.premature / self.paused_turns if self.paused_turns else 0.0,
-            "turns": len(self.ttfa_ms) + self.missing,
+            "premature_all_rate": self.premature_any / turns if turns else 0.0,
+            "turns": turns,
             "unanswered": self.missing,
             "ttfa_samples_ms": self.ttfa_ms,
+            # What operators see on the dashboard for the same turns: the framework's
+            # e2e_latency, from user end of speech to agent speech start.
+            "worker_ttfa_p50_ms": percentile(self.worker_ttfa_ms, 50),
+            "worker_ttfa_p95_ms": percentile(self.worker_ttfa_ms, 95),
         }
 
 
@@ -91,7 +112,7 @@ def summarize(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
 def render_table(summary: dict[str, Any]) -> str:
     header = (
         f"{'profile':<8} {'agent':<8} {'p50_ms':>7} {'p95_ms':>7} {'max_ms':>7} "
-        f"{'premature':>9} {'turns':>5}"
+        f"{'premature':>9} {'prem_all':>8} {'turns':>5} {'wrk_p50':>7} {'wrk_p95':>7}"
     )
     lines = [header, "-" * len(header)]
     for profile, entry in summary["profiles"].items():
@@ -99,7 +120,9 @@ def render_table(summary: dict[str, Any]) -> str:
             s = entry[name]
             lines.append(
                 f"{profile:<8} {name:<8} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f} "
-                f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} {s['turns']:>5}"
+                f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} "
+                f"{s['premature_all_rate']:>7.1%} {s['turns']:>5} "
+                f"{s['worker_ttfa_p50_ms']:>7.0f} {s['worker_ttfa_p95_ms']:>7.0f}"
             )
         ratio = entry["ratio"]
         lines.append(
@@ -156,8 +179,12 @@ async def _measure(
                     flavor=_SESSION_FLAVOR[name],
                     latency=PROFILES[profile],
                     base_settings=settings,
+                    # A seed per call: another plausible run (punctuation, provider
+                    # delays), and ours and vanilla hear the same one.
+                    seed=index,
                 )
                 stats[profile][name].add(result.turns)
+                stats[profile][name].add_observed(result.observed)
                 print(
                     f"  {profile:<8} {name:<8} {scenario.name:<12} "
                     f"{time.monotonic() - started:5.1f}s",
@@ -171,7 +198,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=2, help="calls per profile and agent")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
     parser.add_argument("--plot", type=Path, default=None, help="write a CDF plot (PNG)")
-    parser.add_argument("--profiles", nargs="+", choices=tuple(PROFILES), default=list(PROFILES))
+    parser.add_argument(
+        "--profiles",
+        nargs="+",
+        choices=tuple(PROFILES),
+        # The *-constant profiles reproduce pre-distribution figures; ask for them by name.
+        default=[p for p in PROFILES if not p.endswith("-constant")],
+    )
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error("--calls must be at least 1")

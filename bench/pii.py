@@ -1,12 +1,20 @@
 """PII redaction benchmark: recall of secrets, keep rate of ordinary numbers, per-turn latency.
 
 Runs every case of the corpus (``compliance/corpus/pii_corpus.yaml``) through a fresh
-`CallRedactor`, turn by turn, and checks the joined output:
+`CallRedactor`, turn by turn (agent turns are fed as context, caller turns redacted), and
+checks the joined output of the caller's turns:
 
 * a *secret* leaks if its digits survive as a run (spaces, dashes, commas, dots, slashes and
   brackets ignored) in the output or in the output's spoken-form normalisation, or, for
   text secrets, if the text survives (case and spacing ignored);
 * a *keep* string must survive verbatim.
+
+Figures are per *class* (a case's ``class``, or its kind): each miss class the redactor was
+tuned for, and the other side's cases (ordinary long numbers, corrections) that must stay.
+Person names count only with ``--names`` (the detector is off by default). A scaling
+section redacts one turn of 256 KB, 512 KB and 1 MB and reports the time per character and
+the ratio between doubled sizes (linear: about 2), and the cost of the longest turn the call
+redactor passes on (`compliance.redactor.MAX_TURN_CHARS`).
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ from typing import Any, Final
 import yaml
 
 import compliance
-from compliance import CallRedactor, normalise
+from compliance import CallRedactor, RedactionPolicy, normalise
+from compliance.redactor import MAX_TURN_CHARS
 from compliance.vault import PLACEHOLDER
 
 __all__ = [
@@ -39,7 +48,13 @@ __all__ = [
 ]
 
 DEFAULT_CORPUS: Final = Path(compliance.__file__).parent / "corpus" / "pii_corpus.yaml"
-TARGETS: Final = {"recall": 0.99, "keep": 0.98, "p99_us": 1000.0}
+TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
+_SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
+# A mix of everything a long turn may hold: dictated digits, keywords, ordinary numbers.
+_SCALE_UNIT: Final = (
+    "so my number is five five five one two three four five six seven and the order 48213 "
+    "arrived on March 3rd at 42 Main Street, oh and call me back after 6 pm please. "
+)
 
 _DIGIT_RUN: Final = re.compile(r"\d(?:[\s\-,./()]*\d)*")
 _DIGIT_WORDS: Final = {
@@ -50,14 +65,16 @@ _DIGIT_WORD: Final = re.compile(r"\b(?:" + "|".join(_DIGIT_WORDS) + r")\b", re.I
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """One corpus case: a call's user turns, what must go and what must stay.
+    """One corpus case: a call's turns, what must go and what must stay.
 
     Attributes:
         id: Stable name.
         kind: Main entity type, or "none" for ordinary numbers.
-        turns: User turns of one call, in order.
+        turns: The caller's turns of one call, in order.
         secrets: Values that must not survive.
         keep: Strings that must survive verbatim.
+        cls: The class the case measures (defaults to its kind).
+        agent: For each caller turn, the agent turn spoken just before it ("" for none).
     """
 
     id: str
@@ -65,6 +82,12 @@ class Case:
     turns: tuple[str, ...]
     secrets: tuple[str, ...]
     keep: tuple[str, ...]
+    cls: str = ""
+    agent: tuple[str, ...] = ()
+
+    def agent_before(self, index: int) -> str:
+        """The agent turn spoken just before caller turn ``index`` ("" for none)."""
+        return self.agent[index] if index < len(self.agent) else ""
 
 
 @dataclass(slots=True)
@@ -99,7 +122,12 @@ class PiiReport:
     p50_us: float
     p99_us: float
     max_us: float
+    raw_p99_us: float = 0.0
     per_type: dict[str, TypeStats] = field(default_factory=dict)
+    per_class: dict[str, TypeStats] = field(default_factory=dict)
+    names: bool = False
+    scaling: list[dict[str, float]] = field(default_factory=list)
+    max_turn_ms: float = 0.0
     leaked_cases: list[str] = field(default_factory=list)
     dropped_cases: list[str] = field(default_factory=list)
     unredacted_earlier_chunks: int = 0
@@ -118,12 +146,23 @@ class PiiReport:
         kept = sum(s.kept for s in self.per_type.values())
         return 1.0 if not total else kept / total
 
+    @property
+    def doubling_ratio(self) -> float:
+        """The largest time ratio between a turn and one half its size (linear: about 2)."""
+        ratios = [
+            b["seconds"] / a["seconds"]
+            for a, b in zip(self.scaling, self.scaling[1:], strict=False)
+            if a["seconds"] > 0
+        ]
+        return max(ratios, default=0.0)
+
     def meets_targets(self) -> bool:
-        """Whether recall, keep rate and p99 latency all meet `TARGETS`."""
+        """Whether recall, keep rate, p99 latency and linear scaling all meet `TARGETS`."""
         return (
             self.recall >= TARGETS["recall"]
             and self.keep_rate >= TARGETS["keep"]
-            and self.p99_us <= TARGETS["p99_us"]
+            and (self.names or self.p99_us <= TARGETS["p99_us"])
+            and (not self.scaling or self.doubling_ratio <= TARGETS["doubling_ratio"])
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -134,12 +173,22 @@ class PiiReport:
             "turns": self.turns,
             "timed_turns": self.timed_turns,
             "latency_us": {"p50": self.p50_us, "p99": self.p99_us, "max": self.max_us},
+            "raw_p99_us": self.raw_p99_us,
             "recall": self.recall,
             "keep": self.keep_rate,
             "per_type": {
                 kind: {**asdict(s), "recall": s.recall, "keep_rate": s.keep_rate}
                 for kind, s in self.per_type.items()
             },
+            "per_class": {
+                cls: {**asdict(s), "recall": s.recall, "keep_rate": s.keep_rate}
+                for cls, s in self.per_class.items()
+            },
+            "names": self.names,
+            "scaling": self.scaling,
+            "doubling_ratio": self.doubling_ratio,
+            "max_turn_chars": MAX_TURN_CHARS,
+            "max_turn_ms": self.max_turn_ms,
             "leaked_cases": self.leaked_cases,
             "dropped_cases": self.dropped_cases,
             "unredacted_earlier_chunks": self.unredacted_earlier_chunks,
@@ -155,16 +204,30 @@ def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Case]:
         path: Corpus file.
     """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
-        Case(
-            id=str(raw["id"]),
-            kind=str(raw["kind"]),
-            turns=tuple(str(t) for t in raw["turns"]),
-            secrets=tuple(str(s) for s in raw.get("secrets") or ()),
-            keep=tuple(str(k) for k in raw.get("keep") or ()),
-        )
-        for raw in data["cases"]
-    ]
+    return [_case(raw) for raw in data["cases"]]
+
+
+def _case(raw: dict[str, Any]) -> Case:
+    """A turn is a caller's string or ``{agent: "..."}``, the agent's words before the next."""
+    turns: list[str] = []
+    agent: list[str] = []
+    said = ""
+    for turn in raw["turns"]:
+        if isinstance(turn, dict):
+            said = str(turn["agent"])
+            continue
+        turns.append(str(turn))
+        agent.append(said)
+        said = ""
+    return Case(
+        id=str(raw["id"]),
+        kind=str(raw["kind"]),
+        turns=tuple(turns),
+        secrets=tuple(str(s) for s in raw.get("secrets") or ()),
+        keep=tuple(str(k) for k in raw.get("keep") or ()),
+        cls=str(raw.get("class") or raw["kind"]),
+        agent=tuple(agent) if any(agent) else (),
+    )
 
 
 def _digit_runs(text: str) -> list[str]:
@@ -192,19 +255,31 @@ def _naive_digits(text: str) -> str:
     return _DIGIT_WORD.sub(lambda m: _DIGIT_WORDS[m.group().lower()], text)
 
 
-def evaluate(path: Path = DEFAULT_CORPUS, repeat: int = 5) -> PiiReport:
+def _feed_agent(case: Case, index: int, redactor: CallRedactor) -> None:
+    said = case.agent_before(index)
+    if said:
+        redactor.agent_said(said)
+
+
+def evaluate(
+    path: Path = DEFAULT_CORPUS, repeat: int = 5, *, names: bool = False, scaling: bool = False
+) -> PiiReport:
     """Run the corpus and measure recall, keep rate and per-turn latency.
 
     Args:
         path: Corpus file.
         repeat: Timed passes over the corpus (the first, untimed pass also scores).
+        names: Turn the optional person-name detector on (and score the name cases).
+        scaling: Also time single turns of 256 KB to 1 MB (a few seconds).
     """
-    cases = load_corpus(path)
-    report = PiiReport(str(path), len(cases), 0, 0, 0.0, 0.0, 0.0)
+    cases = [c for c in load_corpus(path) if names or c.kind != "name"]
+    policy = RedactionPolicy(detect_names=names)
+    report = PiiReport(str(path), len(cases), 0, 0, 0.0, 0.0, 0.0, names=names)
     for case in cases:
-        redactor = CallRedactor()
+        redactor = CallRedactor(policy)
         outputs: list[str] = []
-        for turn in case.turns:
+        for index, turn in enumerate(case.turns):
+            _feed_agent(case, index, redactor)
             result = redactor.redact_turn(turn)
             outputs.append(result.text)
             report.unredacted_earlier_chunks += sum(
@@ -212,51 +287,96 @@ def evaluate(path: Path = DEFAULT_CORPUS, repeat: int = 5) -> PiiReport:
             )
         report.turns += len(case.turns)
         joined = " ".join(outputs)
-        stats = report.per_type.setdefault(case.kind, TypeStats())
-        stats.cases += 1
         leaks = sum(leaked(secret, joined) for secret in case.secrets)
         kept = sum(keep in joined for keep in case.keep)
-        stats.secrets += len(case.secrets)
-        stats.leaked += leaks
-        stats.keep += len(case.keep)
-        stats.kept += kept
+        for stats in (
+            report.per_type.setdefault(case.kind, TypeStats()),
+            report.per_class.setdefault(case.cls or case.kind, TypeStats()),
+        ):
+            stats.cases += 1
+            stats.secrets += len(case.secrets)
+            stats.leaked += leaks
+            stats.keep += len(case.keep)
+            stats.kept += kept
         if leaks:
             report.leaked_cases.append(case.id)
         if kept < len(case.keep):
             report.dropped_cases.append(case.id)
 
-    timings: list[float] = []
+    # Per turn, the median of the timed passes: on a shared machine a single pass also
+    # measures the scheduler. p99 is then over turns (raw_p99_us keeps every pass).
+    per_turn: dict[tuple[int, int], list[float]] = {}
     for _ in range(repeat):
-        for case in cases:
-            redactor = CallRedactor()
-            for turn in case.turns:
+        for number, case in enumerate(cases):
+            redactor = CallRedactor(policy)
+            for index, turn in enumerate(case.turns):
+                _feed_agent(case, index, redactor)
                 started = time.perf_counter_ns()
                 redactor.redact(turn)
-                timings.append((time.perf_counter_ns() - started) / 1000)
-    if timings:
-        timings.sort()
-        report.timed_turns = len(timings)
-        report.p50_us = statistics.median(timings)
-        report.p99_us = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-        report.max_us = timings[-1]
+                elapsed = (time.perf_counter_ns() - started) / 1000
+                per_turn.setdefault((number, index), []).append(elapsed)
+    if per_turn:
+        medians = sorted(statistics.median(v) for v in per_turn.values())
+        raw = sorted(t for v in per_turn.values() for t in v)
+        report.timed_turns = len(raw)
+        report.p50_us = statistics.median(medians)
+        report.p99_us = medians[min(len(medians) - 1, int(len(medians) * 0.99))]
+        report.max_us = medians[-1]
+        report.raw_p99_us = raw[min(len(raw) - 1, int(len(raw) * 0.99))]
+    if scaling:
+        report.scaling = [_time_one_turn(size, None) for size in _SCALE_SIZES]
+        report.max_turn_ms = _time_one_turn(MAX_TURN_CHARS * 4, MAX_TURN_CHARS)["seconds"] * 1e3
     return report
+
+
+def _time_one_turn(size: int, limit: int | None) -> dict[str, float]:
+    """CPU time to redact one turn of ``size`` characters (best of three) with a turn limit.
+
+    CPU time, not wall time: on a shared machine the wall clock also counts the time other
+    processes held the core, which says nothing about how the cost grows.
+    """
+    text = (_SCALE_UNIT * (size // len(_SCALE_UNIT) + 1))[:size]
+    best = float("inf")
+    for _ in range(3):
+        redactor = CallRedactor(max_turn_chars=limit)
+        started = time.process_time()
+        redactor.redact(text)
+        best = min(best, time.process_time() - started)
+    return {"chars": float(size), "seconds": best, "us_per_char": best * 1e6 / size}
 
 
 def _table(report: PiiReport) -> str:
     lines = [
         f"corpus: {report.corpus}",
-        f"cases: {report.cases}  turns: {report.turns}  timed turns: {report.timed_turns}",
-        f"latency per turn: p50 {report.p50_us:.0f} µs  p99 {report.p99_us:.0f} µs  "
-        f"max {report.max_us:.0f} µs",
+        f"cases: {report.cases}  turns: {report.turns}  timed turns: {report.timed_turns}  "
+        f"name detector: {'on' if report.names else 'off'}",
+        f"latency per turn (median of passes): p50 {report.p50_us:.0f} µs  "
+        f"p99 {report.p99_us:.0f} µs  max {report.max_us:.0f} µs  "
+        f"(every pass: p99 {report.raw_p99_us:.0f} µs)",
         "",
-        f"{'type':<10}{'cases':>6}{'secrets':>9}{'leaked':>8}{'recall':>8}{'keep':>6}{'kept':>6}"
-        f"{'keep%':>8}",
+        f"{'class':<22}{'cases':>6}{'secrets':>9}{'leaked':>8}{'recall':>8}{'keep':>6}"
+        f"{'kept':>6}{'keep%':>8}",
     ]
-    for kind in sorted(report.per_type):
-        s = report.per_type[kind]
+    for cls in sorted(report.per_class):
+        s = report.per_class[cls]
         lines.append(
-            f"{kind:<10}{s.cases:>6}{s.secrets:>9}{s.leaked:>8}{s.recall:>8.3f}"
+            f"{cls:<22}{s.cases:>6}{s.secrets:>9}{s.leaked:>8}{s.recall:>8.3f}"
             f"{s.keep:>6}{s.kept:>6}{s.keep_rate:>8.3f}"
+        )
+    if report.scaling:
+        lines += ["", "one turn, no limit (CPU time, best of 3):"]
+        lines += [
+            f"  {row['chars'] / 1024:>6.0f} KB  {row['seconds'] * 1e3:>8.1f} ms  "
+            f"{row['us_per_char']:.2f} µs/char"
+            for row in report.scaling
+        ]
+        lines.append(
+            f"  largest ratio for a doubled turn: {report.doubling_ratio:.2f} "
+            f"(target ≤ {TARGETS['doubling_ratio']})"
+        )
+        lines.append(
+            f"  a {MAX_TURN_CHARS * 4 // 1024} KB turn with the call limit "
+            f"({MAX_TURN_CHARS} chars passed on): {report.max_turn_ms:.1f} ms"
         )
     verdict = "meets targets" if report.meets_targets() else "MISSES targets"
     lines += [
@@ -287,8 +407,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus YAML")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--names", action="store_true", help="turn the optional person-name detector on"
+    )
+    parser.add_argument(
+        "--no-scaling", action="store_true", help="skip the 256 KB-1 MB single-turn timings"
+    )
     args = parser.parse_args(argv)
-    report = evaluate(args.corpus, max(1, args.repeat))
+    report = evaluate(
+        args.corpus, max(1, args.repeat), names=args.names, scaling=not args.no_scaling
+    )
     print(_table(report))
     if args.json is not None:
         args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")

@@ -1,8 +1,9 @@
 """PII redaction before every LLM call: detectors, a per-call vault and the call redactor."""
 
+from compliance.detectors import question_context
 from compliance.policy import EntityType, RedactionPolicy, SpeechPolicy
 from compliance.redactor import CallRedactor, EarlierChunk, Redaction, TurnResult, redact_text
-from compliance.spoken import Normalised, normalise
+from compliance.spoken import Normalised, digits_said, normalise
 from compliance.vault import Vault, VaultEntry, redact_value_in_text
 
 __all__ = [
@@ -16,7 +17,9 @@ __all__ = [
     "TurnResult",
     "Vault",
     "VaultEntry",
+    "digits_said",
     "normalise",
+    "question_context",
     "redact_text",
     "redact_value_in_text",
 ]

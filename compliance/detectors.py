@@ -16,10 +16,12 @@ from typing import Final
 
 import phonenumbers
 
+from compliance.names import name_spans
 from compliance.policy import EntityType
-from compliance.spoken import Normalised
+from compliance.spoken import Normalised, normalise
 
 __all__ = [
+    "WINDOW_CHARS",
     "Context",
     "Detection",
     "DigitRun",
@@ -28,6 +30,7 @@ __all__ = [
     "classify_digits",
     "luhn_valid",
     "plausible_card_prefix",
+    "question_context",
     "scan",
     "ssn_valid",
 ]
@@ -44,11 +47,40 @@ class Context:
     GENERIC: Final = "generic"
     BIRTH: Final = "birth"
     NEGATIVE: Final = "negative"
+    CVV: Final = "cvv"
+    EXPIRY: Final = "expiry"
+    PIN: Final = "pin"
+    PASSPORT: Final = "passport"
+    LICENSE: Final = "license"
+    MEMBER: Final = "member"
+    ID: Final = "id"
+    NAME: Final = "name"
 
 
 SENSITIVE_CONTEXTS: Final = frozenset(
-    {Context.CARD, Context.SSN, Context.PHONE, Context.ACCOUNT, Context.ROUTING, Context.GENERIC}
+    {
+        Context.CARD,
+        Context.SSN,
+        Context.PHONE,
+        Context.ACCOUNT,
+        Context.ROUTING,
+        Context.GENERIC,
+        Context.CVV,
+        Context.EXPIRY,
+        Context.PIN,
+        Context.PASSPORT,
+        Context.LICENSE,
+        Context.MEMBER,
+        Context.ID,
+    }
 )
+# Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73").
+_ID_CONTEXTS: Final = {
+    Context.PASSPORT: EntityType.PASSPORT,
+    Context.LICENSE: EntityType.LICENSE,
+    Context.MEMBER: EntityType.MEMBER,
+    Context.ID: EntityType.ID,
+}
 _PARTIAL_KIND: Final = {
     Context.CARD: EntityType.CARD,
     Context.SSN: EntityType.SSN,
@@ -60,20 +92,36 @@ _PARTIAL_KIND: Final = {
 # Longer phrases first so "order number" is negative, not the generic "number".
 _KEYWORDS: Final = re.compile(
     r"\b(?:"
-    r"(?P<negative>order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
+    r"(?P<cvv>cvv2?|cvc2?|csc|security (?:code|number|digits)|verification (?:code|value)"
+    r"|card verification(?: value| code)?|code on the back(?: of (?:the|my|your) card)?"
+    r"|(?:\d )?digits on the back|back of the card|(?:\d )?digit code(?: on the (?:front|back))?"
+    r"|code on the front)"
+    r"|(?P<expiry>expir(?:y|ation|es|ing|ed)(?: date)?|exp(?: date)?|valid (?:thru|through|until)"
+    r"|good (?:thru|through))"
+    r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
+    r"|(?P<passport>passport(?: number| no| #| id)?)"
+    r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
+    r"|licen[cs]e (?:number|no)|d l number|dl number|dl #)"
+    r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #)"
+    r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
+    r"(?: id| number| no| #)|medicare|medicaid|mbi|nhs number)"
+    r"|(?P<id>(?:customer|client|user|patient|student|national|loyalty|rewards?|membership)"
+    r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id)"
+    r"|(?P<negative>order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
     r"|invoice|case|claim|reservation|room|extension|ext|zip|zip code|postal code|model"
-    r"|serial|item|sku|gate|seat|table|policy|member|pnr|transaction|receipt|voucher|coupon"
+    r"|serial|item|sku|gate|seat|table|policy|pnr|transaction|receipt|voucher|coupon"
     r"|promo|product|part|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
-    r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|expires|expiry"
-    r"|expiration|exp|valid thru|error|code)(?: (?:number|no|#|id|date))?"
+    r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code)"
+    r"(?: (?:number|no|#|id|date|code))?"
     r"|(?P<card>(?:credit|debit|bank|payment|visa|amex) card(?: number)?|card(?: number)?|visa"
     r"|master ?card|amex|american express|discover|cc|card no)"
     r"|(?P<ssn>social security(?: number)?|social|ssn|s s n|s\.s\.n\.?)"
     r"|(?P<routing>routing(?: number)?|aba|transit number|sort code)"
     r"|(?P<account>(?:bank |checking |savings )?account(?: number| no|#| #)?|acct|iban"
     r"|checking|savings)"
-    r"|(?P<phone>(?:phone|cell|mobile|telephone|contact|callback|home|work|my) number|phone|cell"
-    r"|mobile|telephone|callback|call me|reach me|text me|landline|fax)"
+    r"|(?P<phone>area code|(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
+    r"|daytime) number|phone|cell|mobile|telephone|callback|call me|reach me|reach you"
+    r"|call you(?: back)?|text me|text you|landline|fax)"
     r"|(?P<birth>date of birth|birth ?date|birthday|born|birth|dob|d o b|d\.o\.b\.?)"
     r"|(?P<generic>number(?! of)|digits|the rest|numbers(?! of))"
     r")\b",
@@ -112,7 +160,10 @@ _ADDRESS: Final = re.compile(
     r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9'.]* ){1,3}?)"
     rf"(?:{_STREET_SUFFIX})\b\.?"
     r"(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[A-Za-z0-9-]+)?"
-    r"(?:,? [A-Za-z][A-Za-z .]{1,30}?, ?[A-Za-z]{2}\.? \d{5}(?:-\d{4})?)?",
+    r"(?:,? [A-Za-z][A-Za-z .]{1,30}?, ?[A-Za-z]{2}\.? \d{5}(?:-\d{4})?"
+    # a UK or Canadian postcode after the town: "London NW1 6XE", "Ottawa K1A 0B1"
+    r"|,? [A-Za-z][A-Za-z .'-]{1,30}? (?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)"
+    r"(?![\w]))?",
     re.IGNORECASE,
 )
 # Words that make "10 minute drive" or "3 patients to see dr" not an address.
@@ -189,6 +240,7 @@ class DigitRun:
         plus: Whether the run began with "+".
         money: Whether a currency sign or word marks it as an amount.
         context: Category of the nearest keyword before it (None if none in reach).
+        groups: Digits per group as said or written (see `classify_digits`).
     """
 
     start: int
@@ -200,6 +252,7 @@ class DigitRun:
     plus: bool
     money: bool
     context: str | None
+    groups: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +348,8 @@ def classify_digits(
     *,
     dash_groups: tuple[int, ...] = (),
     plus: bool = False,
+    groups: tuple[int, ...] = (),
+    spoken: bool = False,
 ) -> Detection | None:
     """Classify a whole digit string, or None when it is not personal data.
 
@@ -308,17 +363,29 @@ def classify_digits(
         region: Default phone region.
         dash_groups: Lengths of dash-separated groups, if the digits were written so.
         plus: Whether the number began with "+".
+        groups: Lengths of the groups the digits were said or written in, split at
+            commas and dashes if any, else at spaces ("one two three, four five, ..." and
+            "123 45 6789" are both (3, 2, 4)).
+        spoken: Whether the digits were said in words; nine or more such digits with no
+            context are redacted as a bare number (nobody dictates an ordinary quantity
+            digit by digit).
 
     Returns:
         A detection with offsets 0..0 (the caller places it), or None.
     """
     n = len(digits)
+    if context in (Context.CVV, Context.PIN, Context.EXPIRY) and n <= 12:
+        return _authentication_digits(digits, context)
     if _card_complete(digits) or (context == Context.CARD and n in _CARD_LENGTHS):
         return Detection(EntityType.CARD, 0, 0, digits)
-    if n == 9 and ssn_valid(digits) and dash_groups == (3, 2, 4):
+    if n == 9 and ssn_valid(digits) and (dash_groups == (3, 2, 4) or groups == (3, 2, 4)):
         return Detection(EntityType.SSN, 0, 0, digits)
     if context == Context.NEGATIVE:
         return None
+    if context in _ID_CONTEXTS and n >= 4:
+        return Detection(_ID_CONTEXTS[context], 0, 0, digits)
+    if context == Context.BIRTH and n in (6, 8):
+        return Detection(EntityType.DOB, 0, 0, digits)
     if n == 9 and context == Context.SSN:
         return Detection(EntityType.SSN, 0, 0, digits)
     if n == 9 and context == Context.ROUTING:
@@ -331,6 +398,12 @@ def classify_digits(
             return Detection(EntityType.PHONE, 0, 0, phone)
         if context in (Context.PHONE, Context.GENERIC) and n >= 10:
             return Detection(EntityType.PHONE, 0, 0, digits)
+        if context is None and n == 10 and groups == (3, 3, 4) and region in _NANP_REGIONS:
+            # "five five five, one two three, four five six seven": a phone's shape even
+            # where the exchange is fictional.
+            return Detection(EntityType.PHONE, 0, 0, digits)
+    if context is None and spoken and n >= 9:
+        return Detection(EntityType.NUMBER, 0, 0, digits)
     if context is None or n < (4 if context == Context.GENERIC else 3):
         return None
     kind = _PARTIAL_KIND.get(context)
@@ -341,24 +414,92 @@ def classify_digits(
     return Detection(kind, 0, 0, digits, complete=False)
 
 
+def _authentication_digits(digits: str, context: str) -> Detection | None:
+    """A security code, PIN or expiry said after its keyword (or asked for by the agent)."""
+    n = len(digits)
+    if context == Context.CVV:
+        if n in (3, 4):
+            return Detection(EntityType.CVV, 0, 0, digits)
+        return Detection(EntityType.CVV, 0, 0, digits, complete=False) if n < 3 else None
+    if context == Context.PIN:
+        if 4 <= n <= 12:
+            return Detection(EntityType.PIN, 0, 0, digits)
+        return Detection(EntityType.PIN, 0, 0, digits, complete=False) if n < 4 else None
+    if n in (4, 6) and 1 <= int(digits[:2]) <= 12:
+        return Detection(EntityType.EXPIRY, 0, 0, digits)
+    return None
+
+
+# Every word the keyword pattern spells: only a word among these can start a keyword, so the
+# big alternation is tried at those words alone, not at every word boundary (3x faster).
+_KEYWORD_WORDS: Final = frozenset(
+    w[:4] for w in re.findall(r"[a-z]+", re.sub(r"\(\?P<\w+>|\\[a-z]", "", _KEYWORDS.pattern))
+)
+_LETTERS: Final = re.compile(r"[A-Za-z]+")
+
+
 def _keywords(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.lastgroup or "") for m in _KEYWORDS.finditer(text)]
-
-
-def _context_before(keywords: list[tuple[int, int, str]], floor: int, start: int) -> str | None:
-    """Category of the last keyword between ``floor`` and ``start``, within reach."""
-    found: str | None = None
-    for k_start, k_end, category in keywords:
-        if k_start >= start:
-            break
-        if k_start >= floor and k_end <= start and start - k_end <= _CONTEXT_REACH:
-            found = category
+    found: list[tuple[int, int, str]] = []
+    resume = 0
+    for word in _LETTERS.finditer(text):
+        start = word.start()
+        if start < resume or word.group()[:4].lower() not in _KEYWORD_WORDS:
+            continue
+        m = _KEYWORDS.match(text, start)
+        if m is not None:
+            found.append((m.start(), m.end(), m.lastgroup or ""))
+            resume = m.end()
     return found
 
 
-def _runs(text: str, keywords: list[tuple[int, int, str]], leading: str | None) -> list[DigitRun]:
+class _KeywordCursor:
+    """Walks the keyword list forward as the runs do, so finding each run's context costs
+    O(1) amortised instead of a pass over every keyword (linear, not quadratic, in a turn)."""
+
+    def __init__(self, keywords: list[tuple[int, int, str]]) -> None:
+        self._keywords = keywords
+        self._next = 0
+        self._last: tuple[int, int, str] | None = None
+
+    def before(self, floor: int, start: int) -> str | None:
+        """Category of the last keyword ending between ``floor`` and ``start``, in reach."""
+        keywords = self._keywords
+        while self._next < len(keywords) and keywords[self._next][0] < start:
+            if keywords[self._next][1] <= start:
+                self._last = keywords[self._next]
+            self._next += 1
+        last = self._last
+        if last is None or last[0] < floor or start - last[1] > _CONTEXT_REACH:
+            return None
+        return last[2]
+
+
+_GROUP_SPLIT: Final = re.compile(r"[-,]")
+# A sensitive context carries over to the next number in the same turn when little stands
+# between them: "my number is 555 123, sorry, 555 123 4567" or "4 4 2 1, no wait, 4 4 2 7".
+_INHERIT_GAP: Final = re.compile(
+    r"(?:[\s,.;:!?-]|\b(?:no|not|wait|sorry|i mean|actually|rather|correction|make that|let me"
+    r"|try|again|start over|scratch that|oops|um|uh|er|and|or|also|it's|it is|its|that's|is"
+    r"|the|full|whole|number|maybe|perhaps|possibly|might be|could be|or else)\b){0,12}",
+    re.IGNORECASE,
+)
+
+
+def _groups(chunk: str) -> tuple[int, ...]:
+    parts = _GROUP_SPLIT.split(chunk) if ("," in chunk or "-" in chunk) else chunk.split()
+    return tuple(n for n in (sum(ch.isdigit() for ch in part) for part in parts) if n)
+
+
+def _runs(
+    text: str,
+    keywords: list[tuple[int, int, str]],
+    leading: str | None,
+    turn_context: str | None = None,
+) -> list[DigitRun]:
     runs: list[DigitRun] = []
     floor = 0
+    cursor = _KeywordCursor(keywords)
+    previous: str | None = None
     for match in _RUN.finditer(text):
         start, end = match.span()
         chunk = match.group()
@@ -377,12 +518,22 @@ def _runs(text: str, keywords: list[tuple[int, int, str]], leading: str | None) 
             if "-" in chunk
             else ()
         )
-        money = bool(_MONEY_BEFORE.search(text, 0, start)) or bool(
+        money = bool(_MONEY_BEFORE.search(text, max(0, start - 2), start)) or bool(
             _MONEY_AFTER.match(text[end : end + 8])
         )
-        context = _context_before(keywords, floor, start)
+        context = cursor.before(floor, start)
         if context is None and not runs and leading is not None:
             context = leading
+        if (
+            context is None
+            and runs
+            and previous in SENSITIVE_CONTEXTS
+            and start - floor <= 48
+            and _INHERIT_GAP.fullmatch(text, floor, start) is not None
+        ):
+            context = previous
+        if context is None and turn_context is not None:
+            context = turn_context
         runs.append(
             DigitRun(
                 start=start,
@@ -394,8 +545,10 @@ def _runs(text: str, keywords: list[tuple[int, int, str]], leading: str | None) 
                 plus=chunk.startswith("+"),
                 money=money,
                 context=context,
+                groups=_groups(chunk),
             )
         )
+        previous = context
         floor = end
     return runs
 
@@ -427,14 +580,24 @@ def _is_year(run: DigitRun, text: str) -> bool:
     """ "since 2015", "in 1999": a year after a preposition is not a dictated chunk."""
     if len(run.digits) != 4 or not ("1900" <= run.digits <= "2099"):
         return False
-    return _YEAR_BEFORE.search(text, 0, run.start) is not None
+    return _YEAR_BEFORE.search(text, max(0, run.start - 12), run.start) is not None
 
 
-def _run_detections(run: DigitRun, text: str, region: str) -> list[Detection]:
+def _run_detections(
+    run: DigitRun, text: str, region: str, *, spoken: bool, card_context: bool
+) -> list[Detection]:
     if run.money or _is_year(run, text):
         return []
+    if run.context == Context.EXPIRY and not card_context:
+        return []
     found = classify_digits(
-        run.digits, run.context, region, dash_groups=run.dash_groups, plus=run.plus
+        run.digits,
+        run.context,
+        region,
+        dash_groups=run.dash_groups,
+        plus=run.plus,
+        groups=run.groups,
+        spoken=spoken,
     )
     if found is not None and found.complete:
         return [_place(run, found)]
@@ -446,6 +609,102 @@ def _run_detections(run: DigitRun, text: str, region: str) -> list[Detection]:
     return [] if found is None else [_place(run, found)]
 
 
+_EXPIRY_DATE: Final = re.compile(
+    r"(?<![\w/.])(?:(?P<m>0?[1-9]|1[0-2])(?: ?[/.-] ?| )(?P<y>20\d{2}|20 \d{2}|\d{2})"
+    rf"|(?P<mn>{_MONTH}) (?:of )?(?P<yn>20\d{{2}}|20 \d{{2}}|\d{{2}}))(?![\w/])",
+    re.IGNORECASE,
+)
+_EXPIRY_REACH: Final = 40
+
+
+def _expiry_detections(
+    text: str,
+    keywords: list[tuple[int, int, str]],
+    card_context: bool,
+    turn_context: str | None,
+    card_ends: list[int],
+) -> Iterable[Detection]:
+    """A card's expiry: a month and year after an expiry keyword in card context, right
+    after a card number, or as the answer when the agent asked for the expiry."""
+    expiry_ends = [e for _s, e, c in keywords if c == Context.EXPIRY]
+    if not expiry_ends and not card_ends and turn_context != Context.EXPIRY:
+        return
+    first = True
+    for m in _EXPIRY_DATE.finditer(text):
+        start = m.start()
+        keyword = card_context and any(0 <= start - e <= _EXPIRY_REACH for e in expiry_ends)
+        after_card = any(0 <= start - e <= 20 for e in card_ends)
+        asked = first and turn_context == Context.EXPIRY
+        first = False
+        if keyword or after_card or asked:
+            value = m.group().replace(" ", "")
+            yield Detection(EntityType.EXPIRY, start, m.end(), value.lower())
+
+
+# An identifier after its keyword: digits, single letters (dictated "d one two three") and
+# mixed tokens ("1EG4-TE5-MK73", "X12345678"), up to 32 characters.
+_ID_LEAD: Final = re.compile(
+    r"(?:\s|[:#,.-]|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|okay|ok|so|that's"
+    r"|reads|says|as|follows)\b)*",
+    re.IGNORECASE,
+)
+_ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
+_ID_GAP: Final = re.compile(r"[ -]{1,2}")
+_NOT_ID_LETTER: Final = frozenset({"a", "i"})
+# Medicare Beneficiary Identifier: its published shape (CMS): digit, letter, letter or
+# digit, digit, letter, letter or digit, digit, letter, letter, digit, digit; no S L O I B Z.
+_L: Final = "[AC-HJKMNP-RT-Yac-hjkmnp-rt-y]"
+_MBI: Final = re.compile(
+    rf"(?<![\w-])[1-9]{_L}(?:{_L}|\d)\d-?{_L}(?:{_L}|\d)\d-?{_L}{_L}\d\d(?![\w-])"
+)
+
+
+def _identifier_at(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of an identifier starting at ``pos`` (after filler words), or None."""
+    lead = _ID_LEAD.match(text, pos, min(len(text), pos + 40))
+    i = lead.end() if lead is not None else pos
+    start = end = -1
+    digits = chars = 0
+    limit = min(len(text), i + 48)
+    while i < limit:
+        token = _ID_TOKEN.match(text, i, limit)
+        if token is None:
+            break
+        word = token.group()
+        has_digit = any(ch.isdigit() for ch in word)
+        single = len(word) == 1 and word.lower() not in _NOT_ID_LETTER
+        short_caps = len(word) <= 3 and word.isupper()
+        if not (has_digit or single or short_caps) or chars + len(word) > 32:
+            break
+        if start == -1:
+            start = token.start()
+        end = token.end()
+        digits += sum(ch.isdigit() for ch in word)
+        chars += len(word)
+        gap = _ID_GAP.match(text, end, limit)
+        if gap is None:
+            break
+        i = gap.end()
+    if start == -1 or digits < 2 or chars < 4:
+        return None
+    return start, end
+
+
+def _id_detections(
+    text: str, keywords: list[tuple[int, int, str]], leading: str | None
+) -> Iterable[Detection]:
+    anchors = [(e, c) for _s, e, c in keywords if c in _ID_CONTEXTS]
+    if leading in _ID_CONTEXTS:
+        anchors.insert(0, (0, leading))
+    for pos, category in anchors:
+        span = _identifier_at(text, pos)
+        if span is not None:
+            value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
+            yield Detection(_ID_CONTEXTS[category], span[0], span[1], value)
+    for m in _MBI.finditer(text):
+        yield Detection(EntityType.MEMBER, m.start(), m.end(), m.group().replace("-", "").upper())
+
+
 def _email_detections(text: str) -> Iterable[Detection]:
     if "@" not in text:
         return
@@ -454,7 +713,59 @@ def _email_detections(text: str) -> Iterable[Detection]:
         yield Detection(EntityType.EMAIL, m.start(), m.end(), value)
 
 
+_STOP: Final = (
+    r"(?!(?:and|or|but|please|thanks|in|is|it|to|for|with|near|which|where|that|i|my|the"
+    r"|then|so|also)\b)"
+)
+_WORD: Final = rf"{_STOP}[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\u2019.-]*"
+_ROMANCE_WAY: Final = (
+    r"rue|avenue|av|boulevard|bd|bld|place|allée|allee|chemin|impasse|quai|cours|via|viale"
+    r"|piazza|piazzale|corso|vicolo|calle|avenida|avda|rua|carrer|paseo|plaza|travessa|largo"
+    r"|rambla|praça|praca|ronda|camino|carretera"
+)
+_GERMANIC_WAY: Final = (
+    r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|straat|laan|gracht"
+    r"|plein|kade|singel|vej|gade|gatan|vägen|vagen|veien|gata"
+)
+# Postcode and town after a street: "10115 Berlin", "75001 Paris", "London NW1 6XE".
+_TOWN_TAIL: Final = (
+    rf"(?:,? (?:\d{{4,5}} )?{_STOP}[A-ZÀ-Ý][A-Za-zÀ-ÿ'\u2019-]+"
+    r"(?: [A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})?)?"
+)
+_INTL_ADDRESS: Final = re.compile(
+    # "42 Rue de Rivoli", "12, via Roma"
+    rf"(?<![\w.$])\d{{1,5}}[A-Za-z]?,? (?:{_ROMANCE_WAY})\b(?: {_WORD}){{1,4}}{_TOWN_TAIL}"
+    # "Calle Mayor 10", "Via della Spiga 7", "Rua Augusta, 100"
+    rf"|\b(?:{_ROMANCE_WAY}) (?:{_WORD} ){{1,4}}?(?:n\.?º? ?|no\.? )?\d{{1,5}}[A-Za-z]?"
+    rf"(?![\w]){_TOWN_TAIL}"
+    # "Hauptstraße 5", "Berliner Straße 12a", "Keizersgracht 123"
+    rf"|\b(?:{_STOP}(?-i:[A-ZÀ-Ý])[A-Za-zÀ-ÿ-]* )?[A-Za-zÀ-ÿ-]*(?:{_GERMANIC_WAY})"
+    rf" \d{{1,5}}[A-Za-z]?(?![\w]){_TOWN_TAIL}",
+    re.IGNORECASE,
+)
+
+
+# The full pattern tries every word; most turns have no street word at all, and a set lookup
+# per word is far cheaper than an alternation tried at every position.
+_ROMANCE_WORDS: Final = frozenset(_ROMANCE_WAY.split("|"))
+_GERMANIC_ENDINGS: Final = tuple(w.replace("\\", "") for w in _GERMANIC_WAY.split("|"))
+_WORD_THEN_NUMBER: Final = re.compile(r"([^\W\d_]+\.?) \d")
+
+
+def _intl_hint(text: str) -> bool:
+    lowered = text.lower()
+    if not _ROMANCE_WORDS.isdisjoint(_LETTERS_ACCENTED.findall(lowered)):
+        return True
+    return any(m.group(1).endswith(_GERMANIC_ENDINGS) for m in _WORD_THEN_NUMBER.finditer(lowered))
+
+
+_LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
+
+
 def _address_detections(text: str) -> Iterable[Detection]:
+    intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
+    for m in intl:
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
     for m in _ADDRESS.finditer(text):
         words = m.group("name").lower().split()
         if any(w.strip(".'") in _NOT_STREET_NAME for w in words):
@@ -525,7 +836,74 @@ def _trailing_context(
     return hanging[0] if hanging else None
 
 
-def scan(norm: Normalised, region: str, leading_context: str | None = None) -> TurnScan:
+# What an agent asks for in words that are not the caller's own keywords.
+_AGENT_CUES: Final = re.compile(
+    r"\b(?:"
+    r"(?P<name>your (?:first |last |full )?name|who (?:am i|i am|i'm) speaking (?:to|with)"
+    r"|spell (?:that|it|your (?:first |last )?name))"
+    r"|(?P<phone>number (?:to|where|we can|i can) (?:reach|call|text)|reach you at"
+    r"|number (?:for|on) your account|number you're calling from)"
+    r"|(?P<card>long number|number on the (?:front of the )?card|card's number)"
+    r"|(?P<expiry>when does (?:it|the card) expire|expiration|month and year)"
+    r"|(?P<birth>when were you born)"
+    # A question for a time, a day or a quantity: the answer is an ordinary number.
+    r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
+    r"|what date works)"
+    r")\b",
+    re.IGNORECASE,
+)
+_QUESTION_TAIL: Final = 240
+_NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
+_SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
+
+
+def question_context(agent_text: str) -> str | None:
+    """What the agent's turn asks the caller for: the category of its last cue.
+
+    "What's the best number to reach you?" gives ``phone``; "and the code on the back?"
+    ``cvv``; "what's your order number?" ``negative`` (an ordinary number is coming).
+
+    Args:
+        agent_text: The agent's last turn, as spoken (placeholders are ignored).
+    """
+    tail = agent_text[-_QUESTION_TAIL:]
+    text = normalise(tail).text
+    # The question is the last sentence, and its first cue is what it asks for: "what's
+    # the member number on your insurance card?" asks for a member number.
+    last = _SENTENCE_END.search(text.rstrip(" \t\n.!?"))
+    sentence_start = last.end() if last is not None else 0
+    found: tuple[tuple[bool, int, bool], str] | None = None
+    for m in (*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)):
+        category = m.lastgroup or ""
+        # "in case we get cut off" is not a question about a case number.
+        if category == Context.NEGATIVE and not (
+            _NAMED_NUMBER.search(m.group()) or m.re is _AGENT_CUES
+        ):
+            continue
+        # Rank: in the last sentence, earliest first; else the latest cue before it.
+        inside = m.start() >= sentence_start
+        place = -m.start() if inside else m.end()
+        # At one place "number to reach you" says more than "number".
+        rank = (inside, place, category != Context.GENERIC)
+        if found is None or rank > found[0]:
+            found = (rank, category)
+    return None if found is None else found[1]
+
+
+WINDOW_CHARS: Final = 2048
+"""Longer text is scanned in overlapping windows of this size: linear time in the turn."""
+_OVERLAP: Final = 512
+
+
+def scan(
+    norm: Normalised,
+    region: str,
+    leading_context: str | None = None,
+    *,
+    turn_context: str | None = None,
+    card_context: bool = False,
+    names: bool = False,
+) -> TurnScan:
     """Find every candidate value in one normalised utterance.
 
     Args:
@@ -533,17 +911,155 @@ def scan(norm: Normalised, region: str, leading_context: str | None = None) -> T
         region: Default phone region (ISO 3166).
         leading_context: A keyword category left hanging at the end of the previous turn,
             applied to this turn's first number ("my card number is" / "4111 1111...").
+        turn_context: What the agent last asked for ("what's the best number to reach
+            you?"), applied to every number of the turn that has no keyword of its own.
+        card_context: A card is being discussed (this call holds one, or the agent asked):
+            an expiry after its keyword is then a card's expiry.
+        names: Also look for person names (`compliance.names`).
 
     Returns:
         Detections (overlaps unresolved), digit runs and any trailing context keyword.
     """
     text = norm.text
+    if len(text) <= WINDOW_CHARS:
+        return _scan_window(
+            norm, 0, len(text), region, leading_context, turn_context, card_context, names
+        )
+    # Each window owns the detections that start in its middle part, so every value up to
+    # half the overlap long is seen whole once, with its context keyword in reach.
+    detections: list[Detection] = []
+    runs: list[DigitRun] = []
+    trailing: str | None = None
+    covered = 0
+    start = 0
+    step = WINDOW_CHARS - _OVERLAP
+    while True:
+        end = min(len(text), start + WINDOW_CHARS)
+        last = end == len(text)
+        own_from = 0 if start == 0 else start + _OVERLAP // 2
+        own_to = len(text) + 1 if last else start + step + _OVERLAP // 2
+        part = _scan_window(
+            norm,
+            start,
+            end,
+            region,
+            leading_context if start == 0 else None,
+            turn_context,
+            card_context,
+            names,
+        )
+        for det in sorted(part.detections, key=lambda d: d.start):
+            if own_from <= det.start < own_to:
+                detections.append(det)
+            elif det.start < own_from and det.end > covered:
+                # The rest of a value longer than the overlap, cut at the last window's
+                # edge: taken from where the earlier windows stopped covering it.
+                detections.append(Detection(det.kind, covered, det.end, det.value, det.complete))
+            covered = max([covered, *(d.end for d in detections[-1:])])
+        runs.extend(r for r in part.runs if own_from <= r.start < own_to)
+        if last:
+            trailing = part.trailing_context
+            break
+        start += step
+    return TurnScan(detections, runs, trailing)
+
+
+def _shift(det: Detection, offset: int) -> Detection:
+    return Detection(det.kind, det.start + offset, det.end + offset, det.value, det.complete)
+
+
+def _shift_run(run: DigitRun, offset: int) -> DigitRun:
+    return DigitRun(
+        start=run.start + offset,
+        end=run.end + offset,
+        digits=run.digits,
+        offsets=tuple(o + offset for o in run.offsets),
+        group_starts=run.group_starts,
+        dash_groups=run.dash_groups,
+        plus=run.plus,
+        money=run.money,
+        context=run.context,
+        groups=run.groups,
+    )
+
+
+_CVV_AFTER_EXPIRY: Final = 24
+
+
+def _security_code_after_expiry(
+    detections: list[Detection], runs: list[DigitRun]
+) -> list[Detection]:
+    """Card, expiry, then three or four digits: callers read the security code last, often
+    with no word for it ("4111 ..., 09/27, 732")."""
+    expiry_ends = [d.end for d in detections if d.kind is EntityType.EXPIRY]
+    if not expiry_ends:
+        return detections
+    # (start, end, digits): a run of its own, or the digits of a run that carried on past
+    # the expiry ("12 28, 7 3 2" is one run of digits).
+    codes: list[tuple[int, int, str]] = []
+    for run in runs:
+        if run.money:
+            continue
+        for end in expiry_ends:
+            tail = [o for o in run.offsets if o >= end]
+            if 3 <= len(tail) <= 4 and 0 <= tail[0] - end <= _CVV_AFTER_EXPIRY:
+                digits = "".join(run.digits[len(run.offsets) - len(tail) :])
+                codes.append((tail[0], tail[-1] + 1, digits))
+                break
+    if not codes:
+        return detections
+    kept = [d for d in detections if not any(d.start < b and a < d.end for a, b, _ in codes)]
+    kept.extend(Detection(EntityType.CVV, a, b, digits) for a, b, digits in codes)
+    return kept
+
+
+def _spoken(norm: Normalised, start: int, end: int) -> bool:
+    a, b = norm.to_original(start, end)
+    return any(ch.isalpha() for ch in norm.original[a:b])
+
+
+def _scan_window(
+    norm: Normalised,
+    offset: int,
+    end: int,
+    region: str,
+    leading_context: str | None,
+    turn_context: str | None,
+    card_context: bool,
+    names: bool,
+) -> TurnScan:
+    text = norm.text[offset:end]
     keywords = _keywords(text)
-    runs = _runs(text, keywords, leading_context)
+    opening = leading_context or turn_context
+    card_context = card_context or opening in (Context.CARD, Context.CVV, Context.EXPIRY)
+    card_context = card_context or any(c == Context.CARD for _s, _e, c in keywords)
+    if card_context:
+        # While a card is being read, a bare "code" is its security code, not a promo code.
+        keywords = [
+            (a, b, Context.CVV if c == Context.NEGATIVE and text[a:b].lower() == "code" else c)
+            for a, b, c in keywords
+        ]
+    runs = _runs(text, keywords, leading_context, turn_context)
     detections: list[Detection] = []
     detections.extend(_email_detections(text))
-    detections.extend(_dob_detections(text, keywords, leading_context == Context.BIRTH))
+    detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))
     detections.extend(_address_detections(text))
+    detections.extend(_id_detections(text, keywords, opening))
     for run in runs:
-        detections.extend(_run_detections(run, text, region))
-    return TurnScan(detections, runs, _trailing_context(text, keywords, detections, runs))
+        spoken = len(run.digits) >= 9 and _spoken(norm, run.start + offset, run.end + offset)
+        detections.extend(
+            _run_detections(run, text, region, spoken=spoken, card_context=card_context)
+        )
+    card_ends = [d.end for d in detections if d.kind is EntityType.CARD]
+    detections.extend(_expiry_detections(text, keywords, card_context, opening, card_ends))
+    detections = _security_code_after_expiry(detections, runs)
+    if names:
+        detections.extend(
+            Detection(EntityType.NAME, a, b, name)
+            for a, b, name in name_spans(text, answer=opening == Context.NAME)
+        )
+    trailing = _trailing_context(text, keywords, detections, runs)
+    if offset:
+        detections = [_shift(d, offset) for d in detections]
+        runs = [_shift_run(r, offset) for r in runs]
+    return TurnScan(detections, runs, trailing)

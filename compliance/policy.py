@@ -7,7 +7,7 @@ from enum import StrEnum
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["NEVER_SPOKEN_IN_FULL", "EntityType", "RedactionPolicy", "SpeechPolicy"]
+__all__ = ["NEVER_SPOKEN", "NEVER_SPOKEN_IN_FULL", "EntityType", "RedactionPolicy", "SpeechPolicy"]
 
 
 class EntityType(StrEnum):
@@ -21,6 +21,22 @@ class EntityType(StrEnum):
     ADDRESS = "ADDRESS"
     ACCOUNT = "ACCOUNT"
     ROUTING = "ROUTING"
+    CVV = "CVV"
+    """A card's security code (CVV/CVC): PCI DSS forbids storing it after authorisation."""
+    EXPIRY = "EXPIRY"
+    """A card's expiry date, said in card context."""
+    PIN = "PIN"
+    PASSPORT = "PASSPORT"
+    LICENSE = "LICENSE"
+    """A driver's licence number."""
+    MEMBER = "MEMBER"
+    """An insurance or Medicare member ID."""
+    ID = "ID"
+    """An alphanumeric customer, user or account ID after its context word."""
+    NUMBER = "NUMBER"
+    """A long digit string said in words with nothing to say what it is."""
+    NAME = "NAME"
+    """A person's name; detected only when the policy's ``detect_names`` is on."""
 
 
 class SpeechPolicy(StrEnum):
@@ -32,9 +48,19 @@ class SpeechPolicy(StrEnum):
 
 
 NEVER_SPOKEN_IN_FULL: frozenset[EntityType] = frozenset(
-    {EntityType.CARD, EntityType.SSN, EntityType.ACCOUNT, EntityType.ROUTING}
+    {
+        EntityType.CARD,
+        EntityType.SSN,
+        EntityType.ACCOUNT,
+        EntityType.ROUTING,
+        EntityType.CVV,
+        EntityType.PIN,
+    }
 )
 """Spoken audio is recorded and overheard; these are never read back whole (PCI DSS, GLBA)."""
+
+NEVER_SPOKEN: frozenset[EntityType] = frozenset({EntityType.CVV, EntityType.PIN})
+"""Not even in part, whatever a policy says: a security code or PIN is authentication data."""
 
 _DEFAULT_SPEECH: dict[EntityType, SpeechPolicy] = {
     EntityType.CARD: SpeechPolicy.LAST4,
@@ -45,6 +71,15 @@ _DEFAULT_SPEECH: dict[EntityType, SpeechPolicy] = {
     EntityType.ADDRESS: SpeechPolicy.NONE,
     EntityType.ACCOUNT: SpeechPolicy.LAST4,
     EntityType.ROUTING: SpeechPolicy.NONE,
+    EntityType.CVV: SpeechPolicy.NONE,
+    EntityType.EXPIRY: SpeechPolicy.NONE,
+    EntityType.PIN: SpeechPolicy.NONE,
+    EntityType.PASSPORT: SpeechPolicy.NONE,
+    EntityType.LICENSE: SpeechPolicy.NONE,
+    EntityType.MEMBER: SpeechPolicy.NONE,
+    EntityType.ID: SpeechPolicy.NONE,
+    EntityType.NUMBER: SpeechPolicy.NONE,
+    EntityType.NAME: SpeechPolicy.NONE,
 }
 
 
@@ -56,6 +91,8 @@ class RedactionPolicy(BaseModel):
         speech: Per type, how much of a value `Vault.restore_for_speech` may reveal. Types not
             listed use the safe default (last four for card/phone/account, nothing otherwise).
         default_region: ISO 3166 region for phone numbers dictated without a country code.
+        detect_names: Also redact person names ("my name is Jane Doe"). Off by default:
+            many tenants want the agent to greet the caller by name.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -63,6 +100,7 @@ class RedactionPolicy(BaseModel):
     enabled: frozenset[EntityType] = Field(default_factory=lambda: frozenset(EntityType))
     speech: dict[EntityType, SpeechPolicy] = Field(default_factory=dict)
     default_region: str = "US"
+    detect_names: bool = False
 
     @field_validator("default_region")
     @classmethod
@@ -97,4 +135,6 @@ class RedactionPolicy(BaseModel):
         Args:
             kind: The entity type.
         """
+        if kind is EntityType.NAME:
+            return self.detect_names and kind in self.enabled
         return kind in self.enabled

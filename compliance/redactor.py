@@ -23,12 +23,37 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from compliance.detectors import Context, Detection, DigitRun, classify_digits, scan
+from compliance.detectors import (
+    Context,
+    Detection,
+    DigitRun,
+    classify_digits,
+    question_context,
+    scan,
+)
 from compliance.policy import EntityType, RedactionPolicy
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
 
-__all__ = ["CallRedactor", "EarlierChunk", "Redaction", "TurnResult", "redact_text"]
+__all__ = [
+    "MAX_TURN_CHARS",
+    "CallRedactor",
+    "EarlierChunk",
+    "Redaction",
+    "TurnResult",
+    "redact_text",
+    "withhold_excess",
+]
+
+MAX_TURN_CHARS: Final = 4096
+"""The most of one turn that is redacted and passed on: four minutes of unbroken speech in
+one transcript segment, or a long chat message.
+
+Redaction is linear in a turn's length (a few µs a character), so this bounds what one turn
+may cost the call's event loop to milliseconds (``python -m bench pii`` measures it); the
+rest of a longer turn is withheld, never passed on unredacted."""
+_WITHHELD: Final = " [WITHHELD: {} more characters]"
+_WITHHELD_RESERVE: Final = 48
 
 _FILLERS: Final = re.compile(
     r"(?:[\W_]|\b(?:uh|um+|er|erm|ah|hmm|oh|and|then|okay|ok|so|yes|yeah|yep|sure|right|alright"
@@ -42,7 +67,17 @@ _KIND_CONTEXT: Final = {
     EntityType.PHONE: Context.PHONE,
     EntityType.ACCOUNT: Context.ACCOUNT,
     EntityType.ROUTING: Context.ROUTING,
+    EntityType.CVV: Context.CVV,
+    EntityType.PIN: Context.PIN,
+    EntityType.EXPIRY: Context.EXPIRY,
+    EntityType.PASSPORT: Context.PASSPORT,
+    EntityType.LICENSE: Context.LICENSE,
+    EntityType.MEMBER: Context.MEMBER,
+    EntityType.ID: Context.ID,
+    EntityType.DOB: Context.BIRTH,
+    EntityType.NAME: Context.NAME,
 }
+_CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY})
 
 # Account numbers have no checksum: a "complete" one may still be continued next turn.
 _EXTENDABLE: Final = frozenset({EntityType.ACCOUNT})
@@ -118,6 +153,24 @@ class _Tail:
     complete: bool = False
 
 
+def withhold_excess(text: str, max_chars: int | None = MAX_TURN_CHARS) -> str:
+    """``text`` cut to at most ``max_chars`` with a note of how much was withheld.
+
+    Idempotent: a text already cut is not cut again, so the LLM-context pass keeps the
+    provider's prefix cache.
+
+    Args:
+        text: One turn.
+        max_chars: The limit; None for no limit.
+    """
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    cut = max(0, max_chars - _WITHHELD_RESERVE)
+    space = text.rfind(" ", max(0, cut - 64), cut)
+    cut = space if space > 0 else cut
+    return text[:cut] + _WITHHELD.format(len(text) - cut)
+
+
 def _fillers_only(text: str) -> bool:
     return _FILLERS.fullmatch(text) is not None
 
@@ -140,6 +193,8 @@ class CallRedactor:
         policy: The tenant's redaction policy; the default redacts every type.
         max_chain_turns: How many earlier turns a dictated number may span.
         max_chain_digits: The most digits kept from earlier turns.
+        max_turn_chars: The most of one turn redacted and passed on; the rest is withheld
+            (see `MAX_TURN_CHARS`). None for no limit (offline batch redaction).
     """
 
     def __init__(
@@ -148,6 +203,7 @@ class CallRedactor:
         *,
         max_chain_turns: int = 3,
         max_chain_digits: int = 24,
+        max_turn_chars: int | None = MAX_TURN_CHARS,
     ) -> None:
         self.policy = policy if policy is not None else RedactionPolicy()
         self._vault = Vault()
@@ -156,6 +212,28 @@ class CallRedactor:
         self._turn = 0
         self._tails: list[_Tail] = []
         self._pending_context: str | None = None
+        self._max_turn_chars = max_turn_chars
+        self._asked: str | None = None
+        self._card_talk = False
+
+    def agent_said(self, text: str) -> None:
+        """Take the agent's turn as context for the caller's next turns.
+
+        After "what's the best number to reach you?" the caller's answer is read as a phone
+        number, in words or digits, grouped or not, over one turn or several, until the
+        agent speaks again or a complete value of that kind has been given.
+
+        Args:
+            text: The agent's turn as it was spoken (placeholders are fine).
+        """
+        self._asked = question_context(text)
+        self._card_talk = self._card_talk or self._asked in _CARD_TALK
+        self._pending_context = None
+
+    @property
+    def asked(self) -> str | None:
+        """The category the agent's last turn asked for (a `Context` value), if any."""
+        return self._asked
 
     @property
     def vault(self) -> Vault:
@@ -181,10 +259,19 @@ class CallRedactor:
         """
         turn = self._turn
         self._turn += 1
+        text = withhold_excess(text, self._max_turn_chars)
         norm = normalise(text)
-        found = scan(norm, self.policy.default_region, self._pending_context)
-        enabled = self.policy.enabled
-        detections = [d for d in found.detections if d.kind in enabled]
+        policy = self.policy
+        card_talk = self._card_talk or any(e.kind is EntityType.CARD for e in self._vault)
+        found = scan(
+            norm,
+            policy.default_region,
+            self._pending_context,
+            turn_context=self._asked,
+            card_context=card_talk,
+            names=policy.is_enabled(EntityType.NAME),
+        )
+        detections = [d for d in found.detections if policy.is_enabled(d.kind)]
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
@@ -224,6 +311,12 @@ class CallRedactor:
         self._remember_tail(turn, norm, found.runs, kept, redactions, lead, used_tails)
         pending = found.trailing_context
         self._pending_context = None if pending == Context.NEGATIVE else pending
+        if self._asked is not None and any(
+            r.complete and self._asked in (_KIND_CONTEXT.get(r.kind), Context.GENERIC)
+            for r in redactions
+        ):
+            # Answered: later numbers are read on their own merits again.
+            self._asked = None
         return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
 
     def _continue_chain(
@@ -252,7 +345,7 @@ class CallRedactor:
             combined = "".join(t.digits for t in pieces) + lead.digits
             context = next((t.context for t in pieces if t.context is not None), None)
             det = classify_digits(combined, context, region)
-            if det is None or det.kind not in self.policy.enabled:
+            if det is None or not self.policy.is_enabled(det.kind):
                 continue
             if det.complete:
                 best = (det, pieces)
@@ -314,16 +407,24 @@ class CallRedactor:
             chain.pop(0)
         self._tails = chain
 
-    def redact_for_log(self, text: str) -> str:
-        """Redact text bound for logs or telemetry without touching the call's state.
+    def redact_for_llm_context(self, text: str) -> str:
+        """The LLM-context pass: redact text about to be sent again, without touching the
+        call's state.
 
-        Values this call already holds are replaced by their placeholders; anything else
-        that looks like personal data gets a bare type tag such as ``[CARD]``.
+        Runs over every user message and tool result of each LLM request (and over interim
+        transcripts and text bound for logs). Values this call already holds become their
+        placeholders; anything else that looks like personal data gets a bare type tag such
+        as ``[CARD]``. Idempotent, so the provider's prefix cache survives.
 
         Args:
-            text: Any text, e.g. a tool result or an error message.
+            text: Any text, e.g. a chat message, a tool result or an error message.
         """
+        text = withhold_excess(text, self._max_turn_chars)
         return redact_text(self._vault.redact_known_values(text), self.policy)
+
+    # The old name, for callers on branches cut before the rename; new code should use
+    # `redact_for_llm_context`.
+    redact_for_log = redact_for_llm_context
 
 
 def redact_text(text: str, policy: RedactionPolicy | None = None) -> str:
@@ -335,10 +436,10 @@ def redact_text(text: str, policy: RedactionPolicy | None = None) -> str:
     """
     norm = normalise(text)
     policy = policy if policy is not None else RedactionPolicy()
-    found = scan(norm, policy.default_region)
+    found = scan(norm, policy.default_region, names=policy.is_enabled(EntityType.NAME))
     pieces: list[str] = []
     cursor = 0
-    for det in _resolve([d for d in found.detections if d.kind in policy.enabled]):
+    for det in _resolve([d for d in found.detections if policy.is_enabled(d.kind)]):
         start, end = norm.to_original(det.start, det.end)
         pieces.append(text[cursor:start])
         pieces.append(f"[{det.kind.value}]")

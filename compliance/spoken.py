@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Normalised", "normalise"]
+__all__ = ["SEGMENT_CHARS", "Normalised", "digits_said", "normalise"]
 
 _TOKEN: Final = re.compile(r"(?P<w>[A-Za-z]+(?:'[A-Za-z]+)?)|(?P<n>\d+)|(?P<s>\s+)|(?P<o>.)", re.S)
 
@@ -83,6 +83,25 @@ class _Tok:
     value: int = 0
 
 
+def _word_table() -> dict[str, tuple[str, int]]:
+    table: dict[str, tuple[str, int]] = {}
+    for words, cat in (
+        (_UNITS, _UNIT), (_TEENS, _TEEN), (_TENS, _TENS_C),
+        (_ORD_UNITS, _ORD_UNIT), (_ORD_TEENS, _ORD_TEEN), (_REPEAT, _REP),
+    ):  # fmt: skip
+        for word, value in words.items():
+            table.setdefault(word, (cat, value))
+    for word in ("oh", "o"):
+        table.setdefault(word, (_OH, 0))
+    table.update(hundred=(_HUNDRED, 100), thousand=(_THOUSAND, 1000))
+    table.setdefault("and", (_AND, 0))
+    return table
+
+
+# One lookup per word: this runs for every token of every turn.
+_WORD_CATS: Final = _word_table()
+
+
 def _classify(match: re.Match[str]) -> _Tok:
     kind = match.lastgroup
     text = match.group()
@@ -94,22 +113,12 @@ def _classify(match: re.Match[str]) -> _Tok:
     if kind == "o":
         return _Tok(_SYM if text == "@" else _OTHER, text, start, end)
     low = text.lower()
-    for table, cat in (
-        (_UNITS, _UNIT), (_TEENS, _TEEN), (_TENS, _TENS_C),
-        (_ORD_UNITS, _ORD_UNIT), (_ORD_TEENS, _ORD_TEEN), (_REPEAT, _REP),
-    ):  # fmt: skip
-        if low in table:
-            return _Tok(cat, text, start, end, table[low])
-    if low in ("oh", "o"):
-        return _Tok(_OH, text, start, end)
-    if low == "hundred":
-        return _Tok(_HUNDRED, text, start, end, 100)
-    if low == "thousand":
-        return _Tok(_THOUSAND, text, start, end, 1000)
-    if low == "and":
-        return _Tok(_AND, text, start, end)
-    if low in _SYMBOLS:
-        return _Tok(_SYM, _SYMBOLS[low], start, end)
+    hit = _WORD_CATS.get(low)
+    if hit is not None:
+        return _Tok(hit[0], text, start, end, hit[1])
+    symbol = _SYMBOLS.get(low)
+    if symbol is not None:
+        return _Tok(_SYM, symbol, start, end)
     return _Tok(_WORD, text, start, end)
 
 
@@ -124,6 +133,17 @@ def _neighbour(toks: list[_Tok], i: int, step: int) -> _Tok | None:
     return None
 
 
+def _next_index(toks: list[_Tok], i: int) -> int | None:
+    """Index of the nearest token after ``i``, skipping whitespace, hyphens and commas."""
+    j = i + 1
+    while j < len(toks):
+        tok = toks[j]
+        if tok.cat != _SPACE and not (tok.cat == _OTHER and tok.text in "-,"):
+            return j
+        j += 1
+    return None
+
+
 def _resolve_context(toks: list[_Tok]) -> None:
     """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero."""
     for i, tok in enumerate(toks):
@@ -134,20 +154,24 @@ def _resolve_context(toks: list[_Tok]) -> None:
             )
             if not digit_next:
                 tok.cat = _WORD
-    # Sweep both ways until stable so runs such as "oh oh oh seven" resolve from either end.
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(toks)):
-            tok = toks[i]
-            if tok.cat != _OH:
-                continue
-            for step in (-1, 1):
-                near = _neighbour(toks, i, step)
-                if near is not None and (near.cat in _NUMERIC or near.cat in (_REP, "zero")):
-                    tok.cat, tok.value = "zero", 0
-                    changed = True
-                    break
+    # An "oh" is a zero when its chain of neighbouring "oh"s touches a number at either
+    # end ("oh oh oh seven"); one pass over the chains keeps this linear in the turn.
+    i, n = 0, len(toks)
+    while i < n:
+        if toks[i].cat != _OH:
+            i += 1
+            continue
+        chain = [i]
+        follow = _next_index(toks, i)
+        while follow is not None and toks[follow].cat == _OH:
+            chain.append(follow)
+            follow = _next_index(toks, follow)
+        before = _neighbour(toks, i, -1)
+        after = toks[follow] if follow is not None else None
+        if any(t is not None and (t.cat in _NUMERIC or t.cat == _REP) for t in (before, after)):
+            for k in chain:
+                toks[k].cat, toks[k].value = "zero", 0
+        i = chain[-1] + 1
     for i, tok in enumerate(toks):
         if tok.cat == "zero":
             tok.cat = _UNIT
@@ -248,6 +272,10 @@ class _Builder:
         self.ends.extend([end] * len(text))
 
 
+SEGMENT_CHARS: Final = 4096
+"""Longer text is normalised in segments cut at whitespace, so the cost stays linear."""
+
+
 def normalise(text: str) -> Normalised:
     """Rewrite spoken numbers and e-mail words in written form, keeping a span map.
 
@@ -263,6 +291,59 @@ def normalise(text: str) -> Normalised:
     Returns:
         The written form and its map back to ``text``.
     """
+    if len(text) <= SEGMENT_CHARS:
+        return _normalise_segment(text)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for offset, piece in _segments(text):
+        part = _normalise_segment(piece)
+        if not part.text:
+            continue
+        if chars and chars[-1] != " " and not part.text.startswith(" "):
+            # The whitespace the cut fell on (the segment drops its leading space).
+            chars.append(" ")
+            starts.append(offset)
+            ends.append(offset)
+        chars.append(part.text)
+        starts.extend(s + offset for s in part.starts)
+        ends.extend(e + offset for e in part.ends)
+    return Normalised(original=text, text="".join(chars), starts=tuple(starts), ends=tuple(ends))
+
+
+_NUMBERISH: Final = re.compile(
+    r"(?:\d|\b(?:" + "|".join([*_UNITS, *_TEENS, *_TENS, "oh", "o", "hundred", "thousand", "and",
+    "double", "triple"]) + r"))\W*$",
+    re.IGNORECASE,
+)  # fmt: skip
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """Cut ``text`` at whitespace into pieces of at most `SEGMENT_CHARS`, preferring a
+    cut after a word that is not part of a number so "twenty | one" stays whole."""
+    pieces: list[tuple[int, str]] = []
+    start, n = 0, len(text)
+    while n - start > SEGMENT_CHARS:
+        limit = start + SEGMENT_CHARS
+        floor = limit - SEGMENT_CHARS // 4
+        cut = -1
+        space = text.rfind(" ", floor, limit)
+        while space > floor:
+            if not _NUMBERISH.search(text, max(floor, space - 12), space):
+                cut = space
+                break
+            space = text.rfind(" ", floor, space)
+        if cut == -1:
+            cut = max(text.rfind(" ", floor, limit), text.rfind("\n", floor, limit))
+        if cut <= start:
+            cut = limit
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _normalise_segment(text: str) -> Normalised:
     toks = [_classify(m) for m in _TOKEN.finditer(text)]
     _resolve_context(toks)
     out = _Builder()
@@ -314,3 +395,19 @@ def normalise(text: str) -> Normalised:
     return Normalised(
         original=text, text="".join(out.chars), starts=tuple(out.starts), ends=tuple(out.ends)
     )
+
+
+_DIGIT: Final = re.compile(r"\d")
+
+
+def digits_said(text: str) -> str:
+    """The digits a caller has said so far, in order, whether spoken or written.
+
+    "four one five, five five" and "415-55" both give "41555"; "double five" gives "55";
+    "twenty one" gives "21". Useful to tell how much of a phone number, card number or
+    date has been dictated (an end-of-turn judge can wait while it is incomplete).
+
+    Args:
+        text: One or more turns of caller speech.
+    """
+    return "".join(_DIGIT.findall(normalise(text).text))

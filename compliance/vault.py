@@ -14,7 +14,13 @@ from typing import Any, Final, TypeVar, cast
 
 import phonenumbers
 
-from compliance.policy import NEVER_SPOKEN_IN_FULL, EntityType, RedactionPolicy, SpeechPolicy
+from compliance.policy import (
+    NEVER_SPOKEN,
+    NEVER_SPOKEN_IN_FULL,
+    EntityType,
+    RedactionPolicy,
+    SpeechPolicy,
+)
 
 __all__ = ["PLACEHOLDER", "Vault", "VaultEntry", "redact_value_in_text"]
 
@@ -26,7 +32,16 @@ PLACEHOLDER: Final = re.compile(
 """Matches any placeholder the vault hands out."""
 
 _DIGIT_KINDS: Final = frozenset(
-    {EntityType.CARD, EntityType.SSN, EntityType.PHONE, EntityType.ACCOUNT, EntityType.ROUTING}
+    {
+        EntityType.CARD,
+        EntityType.SSN,
+        EntityType.PHONE,
+        EntityType.ACCOUNT,
+        EntityType.ROUTING,
+        EntityType.CVV,
+        EntityType.PIN,
+        EntityType.NUMBER,
+    }
 )
 _ON_FILE: Final = {
     EntityType.CARD: "the card on file",
@@ -37,6 +52,15 @@ _ON_FILE: Final = {
     EntityType.ADDRESS: "the address on file",
     EntityType.ACCOUNT: "the account on file",
     EntityType.ROUTING: "the routing number on file",
+    EntityType.CVV: "the security code you gave",
+    EntityType.EXPIRY: "the expiry date you gave",
+    EntityType.PIN: "the PIN you gave",
+    EntityType.PASSPORT: "the passport number you gave",
+    EntityType.LICENSE: "the licence number you gave",
+    EntityType.MEMBER: "the member ID you gave",
+    EntityType.ID: "the ID you gave",
+    EntityType.NUMBER: "the number you gave",
+    EntityType.NAME: "the name you gave",
 }
 _ENDING_IN: Final = {
     EntityType.CARD: "card ending in {}",
@@ -44,6 +68,7 @@ _ENDING_IN: Final = {
     EntityType.SSN: "social security number ending in {}",
     EntityType.ACCOUNT: "account ending in {}",
     EntityType.ROUTING: "routing number ending in {}",
+    EntityType.NUMBER: "number ending in {}",
 }
 _SEPARATORS: Final = r"[\s\-.,()/]*"
 
@@ -173,6 +198,25 @@ class Vault:
         self._by_value[(entry.kind, value)] = placeholder
         return placeholder
 
+    def forget(self, placeholder: str) -> bool:
+        """Drop a value for good, e.g. a security code once the card is saved (PCI DSS
+        forbids keeping it after authorisation). The placeholder then speaks as "the
+        security code you gave" and restores to itself.
+
+        Args:
+            placeholder: The entry's placeholder.
+
+        Returns:
+            Whether there was such an entry.
+        """
+        entry = self._entries.pop(placeholder, None)
+        if entry is None:
+            return False
+        if self._by_value.get((entry.kind, entry.value)) == placeholder:
+            del self._by_value[(entry.kind, entry.value)]
+        self._known = None
+        return True
+
     def restore_for_tool(self, obj: T) -> T:
         """Deep-copy ``obj`` with every placeholder replaced by its real value.
 
@@ -219,6 +263,8 @@ class Vault:
             kind = EntityType(match.group("kind"))
             entry = self._entries.get(match.group())
             if entry is None:
+                return _ON_FILE[kind]
+            if kind in NEVER_SPOKEN:
                 return _ON_FILE[kind]
             rule = policy.speech_for(kind)
             if rule is SpeechPolicy.FULL and kind not in NEVER_SPOKEN_IN_FULL and entry.complete:

@@ -1,5 +1,6 @@
 """Configuration: one `Settings` object, built once from the environment and handed down."""
 
+from config.credentials import missing_credentials
 from config.loading import SettingsError, load_settings, secret_variables
 from config.settings import (
     CompliancePolicy,
@@ -13,6 +14,12 @@ from config.settings import (
     TenantSettings,
     WorkerSettings,
 )
+from config.tenants import (
+    ResolvedTenant,
+    TenantDirectory,
+    TenantsFileError,
+    load_tenant_directory,
+)
 
 __all__ = [
     "CompliancePolicy",
@@ -21,11 +28,16 @@ __all__ = [
     "LiveKitSettings",
     "ObservabilitySettings",
     "ProviderSettings",
+    "ResolvedTenant",
     "Settings",
     "SettingsError",
     "TelephonySettings",
+    "TenantDirectory",
     "TenantSettings",
+    "TenantsFileError",
     "WorkerSettings",
     "load_settings",
+    "load_tenant_directory",
+    "missing_credentials",
     "secret_variables",
 ]

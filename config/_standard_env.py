@@ -26,6 +26,11 @@ STANDARD_NAMES: Mapping[str, tuple[str, str]] = {
     "DEEPGRAM_API_KEY": ("providers", "deepgram_api_key"),
     "OPENAI_API_KEY": ("providers", "openai_api_key"),
     "ELEVEN_API_KEY": ("providers", "eleven_api_key"),
+    # OpenTelemetry's own names (the OTLP exporter specification): whether tracing is on
+    # is decided here; headers, timeouts, TLS and resource attributes stay with the SDK.
+    "OTEL_EXPORTER_OTLP_ENDPOINT": ("observability", "otlp_endpoint"),
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": ("observability", "otlp_traces_endpoint"),
+    "OTEL_EXPORTER_OTLP_PROTOCOL": ("observability", "otlp_protocol"),
 }
 """Standard variable name -> (settings group, field)."""
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
+from pydantic_core import to_jsonable_python
 
 from config._standard_env import STANDARD_NAMES
 from config.settings import Settings
@@ -30,7 +31,10 @@ def _value(value: Any) -> str:
     if isinstance(value, BaseModel):
         return json.dumps(_sorted_sets(value.model_dump(mode="json")), sort_keys=True)
     if isinstance(value, (list, dict, set, frozenset)):
-        return json.dumps(sorted(value) if isinstance(value, (set, frozenset)) else value)
+        # to_jsonable_python: a dict of settings models (the price table) dumps as JSON.
+        return json.dumps(
+            sorted(value) if isinstance(value, (set, frozenset)) else to_jsonable_python(value)
+        )
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -9,6 +9,7 @@ existing deployment's environment works unchanged.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,17 +22,20 @@ from pydantic_settings import (
 
 from compliance.policy import RedactionPolicy
 from config._standard_env import StandardEnvSource
+from config.tenants import TenantSettings
 
 __all__ = [
     "CompliancePolicy",
     "ContextSettings",
     "LatencySettings",
     "LiveKitSettings",
+    "ModelPrice",
     "ObservabilitySettings",
     "ProviderSettings",
     "Settings",
     "TelephonySettings",
     "TenantSettings",
+    "TokenEndpointSettings",
     "WorkerSettings",
 ]
 
@@ -208,25 +212,149 @@ class CompliancePolicy(_Group):
     record_calls: bool = False
 
 
+class ModelPrice(_Group):
+    """What one model costs, in USD, as the provider bills it (list prices as of 2025;
+    set your contract's)."""
+
+    input_per_mtok: float = Field(default=0.0, ge=0.0)
+    cached_input_per_mtok: float = Field(default=0.0, ge=0.0)
+    output_per_mtok: float = Field(default=0.0, ge=0.0)
+    per_1k_chars: float = Field(default=0.0, ge=0.0, description="TTS characters.")
+    per_minute: float = Field(default=0.0, ge=0.0, description="STT audio minutes.")
+
+
+def _default_prices() -> dict[str, ModelPrice]:
+    return {
+        # OpenAI
+        "gpt-4.1-mini": ModelPrice(
+            input_per_mtok=0.40, cached_input_per_mtok=0.10, output_per_mtok=1.60
+        ),
+        "gpt-4.1-nano": ModelPrice(
+            input_per_mtok=0.10, cached_input_per_mtok=0.025, output_per_mtok=0.40
+        ),
+        "gpt-4o-mini-tts": ModelPrice(per_1k_chars=0.015),
+        "gpt-4o-mini-transcribe": ModelPrice(per_minute=0.003),
+        # Deepgram (streaming, pay as you go)
+        "nova-3": ModelPrice(per_minute=0.0077),
+        # ElevenLabs (Flash: half a credit per character)
+        "eleven_flash_v2_5": ModelPrice(per_1k_chars=0.05),
+    }
+
+
 class ObservabilitySettings(_Group):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+    metrics_port: int = Field(
+        default=9100,
+        ge=0,
+        le=65535,
+        description="Prometheus /metrics on the worker's main process; 0 turns it off.",
+    )
+    metrics_multiproc_dir: Path = Field(
+        # A fixed path the deployment can mount (an emptyDir), not a scratch file.
+        default=Path("/tmp/callcenter-prometheus"),  # noqa: S108
+        description=(
+            "Where job processes write their metrics for the main process to serve. "
+            "Dedicated: the framework empties it when the worker starts."
+        ),
+    )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP collector for traces; unset (and no traces endpoint) = tracing off.",
+    )
+    otlp_traces_endpoint: str | None = Field(
+        default=None, description="OTLP traces URL, used as is (beats otlp_endpoint)."
+    )
+    otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
+    budget_ttfa_ms: float = Field(
+        default=1000.0, gt=0.0, description="A turn's time to first audio above this warns."
+    )
+    budget_llm_ttft_ms: float = Field(default=500.0, gt=0.0)
+    budget_tts_ttfb_ms: float = Field(default=300.0, gt=0.0)
+    prices: dict[str, ModelPrice] = Field(
+        default_factory=_default_prices,
+        description="USD price per model name, for the call summary's cost estimate.",
+    )
 
 
 class WorkerSettings(_Group):
-    load_threshold: float = Field(default=0.75, gt=0.0, le=1.0)
+    load_threshold: float = Field(
+        default=0.75,
+        gt=0.0,
+        description=(
+            "CPU load (0..1] above which the worker reports itself full; `inf` turns the"
+            " limit off, for load tests that find the limit themselves."
+        ),
+    )
+
+    @field_validator("load_threshold")
+    @classmethod
+    def _threshold_in_range(cls, value: float) -> float:
+        if value > 1.0 and not math.isinf(value):
+            raise ValueError("must be at most 1.0, or inf to turn the limit off")
+        return value
+
     drain_timeout: int = Field(default=1800, ge=0, description="Seconds to finish calls on deploy.")
     num_idle_processes: int = Field(default=2, ge=0)
-
-
-class TenantSettings(_Group):
-    """Per-tenant overrides; a tenant arrives in the dispatch metadata."""
-
-    display_name: str = "our company"
-    preemptive_generation: bool | None = Field(
-        default=None, description="None: the latency default. Off for high-accuracy domains."
+    health_port: int = Field(
+        default=8081,
+        ge=0,
+        le=65535,
+        description=(
+            "The framework's HTTP server in start: GET / (health), GET /worker; dev: any."
+            " 0 picks a free port (several workers on one host)."
+        ),
     )
-    redaction: RedactionPolicy | None = None
+
+
+class TokenEndpointSettings(_Group):
+    """`python -m worker tokens`: LiveKit tokens for app callers."""
+
+    bearer_secret: SecretStr | None = Field(
+        default=None,
+        description="Clients send `Authorization: Bearer <secret>`; required to serve tokens.",
+    )
+    host: str = "0.0.0.0"
+    port: int = Field(default=8090, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None,
+        description="The LiveKit URL clients connect to (server_url); unset: livekit.url.",
+    )
+    ttl_s: int = Field(
+        default=600,
+        ge=30,
+        le=86400,
+        description="Token lifetime; it only has to outlive the join, LiveKit refreshes after.",
+    )
+    room_prefix: str = Field(
+        default="app-",
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="App rooms start with this; dispatch rules for phone rooms must not.",
+    )
+    rate_per_minute: float = Field(
+        default=10.0, gt=0.0, description="Tokens per minute per client address."
+    )
+    burst: int = Field(default=5, ge=1, description="Requests a client may make at once.")
+    trusted_proxies: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Proxies in front that append X-Forwarded-For; the rate limit keys on the address "
+            "that many entries from the right. 0: the peer address."
+        ),
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the endpoint (CORS); empty: none.",
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError("must be a ws:// or wss:// URL")
+        return value.rstrip("/") if value else value
 
 
 class DispatchSettings(_Group):
@@ -257,7 +385,13 @@ class Settings(BaseSettings):
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
-    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+    tokens: TokenEndpointSettings = Field(default_factory=TokenEndpointSettings)
+    tenants: dict[str, TenantSettings] = Field(
+        default_factory=dict, description="Inline tenants, used when no tenants_file is set."
+    )
+    tenants_file: Path | None = Field(
+        default=None, description="YAML tenants file (config/tenants.py); read once at start."
+    )
     default_tenant: str = "default"
     secrets_dir: Path | None = Field(
         default=None,

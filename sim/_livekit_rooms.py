@@ -1,4 +1,9 @@
-"""In-memory state of the LiveKit RoomService: rooms and their participants."""
+"""In-memory state of the LiveKit RoomService: rooms and their participants.
+
+A simulated call watches its room (`RoomState.watch`): data packets published to it
+(``SendData``, a SIP caller's DTMF) and its deletion reach the call as they would reach
+a participant connected to a real room.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,28 @@ import string
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from google.protobuf.message import Message
 from livekit.protocol import models, room
 
 from ._twirp import TwirpFailure
 
-__all__ = ["RoomState"]
+__all__ = ["RoomState", "RoomWatcher"]
 
 _ALPHABET = string.ascii_letters + string.digits
 
 
 def _sid(prefix: str) -> str:
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(12))
+
+
+class RoomWatcher(Protocol):
+    """What a connected participant hears from the server about its room."""
+
+    def on_data(self, packet: models.DataPacket) -> None: ...
+
+    def on_deleted(self) -> None: ...
 
 
 @dataclass
@@ -31,6 +44,18 @@ class RoomState:
     participants: dict[str, dict[str, models.ParticipantInfo]] = field(default_factory=dict)
     deleted_rooms: list[str] = field(default_factory=list)
     removed_participants: list[tuple[str, str]] = field(default_factory=list)
+    sent_data: list[room.SendDataRequest] = field(default_factory=list)
+    _watchers: dict[str, list[RoomWatcher]] = field(default_factory=dict)
+
+    def watch(self, room_name: str, watcher: RoomWatcher) -> None:
+        """Deliver the room's data packets and its deletion to ``watcher``."""
+        self._watchers.setdefault(room_name, []).append(watcher)
+
+    def publish(self, room_name: str, packet: models.DataPacket) -> None:
+        """A participant of the room publishes a data packet (a SIP caller's DTMF)."""
+        self._room(room_name)
+        for watcher in self._watchers.get(room_name, []):
+            watcher.on_data(packet)
 
     def handlers(self) -> Mapping[str, Callable[[Any], Message]]:
         """Method name -> handler; each takes the request message."""
@@ -42,6 +67,7 @@ class RoomState:
             "GetParticipant": self.get_participant,
             "RemoveParticipant": self.remove_participant,
             "UpdateParticipant": self.update_participant,
+            "SendData": self.send_data,
         }
 
     def ensure_room(self, name: str) -> models.Room:
@@ -139,7 +165,21 @@ class RoomState:
         del self.rooms[req.room]
         self.participants.pop(req.room, None)
         self.deleted_rooms.append(req.room)
+        for watcher in self._watchers.pop(req.room, []):
+            watcher.on_deleted()
         return room.DeleteRoomResponse()
+
+    def send_data(self, req: room.SendDataRequest) -> room.SendDataResponse:
+        self._room(req.room)
+        self.sent_data.append(req)
+        packet = models.DataPacket(
+            kind=req.kind,
+            destination_identities=list(req.destination_identities),
+            user=models.UserPacket(payload=req.data, topic=req.topic or None),
+        )
+        for watcher in self._watchers.get(req.room, []):
+            watcher.on_data(packet)
+        return room.SendDataResponse()
 
     def list_participants(self, req: room.ListParticipantsRequest) -> room.ListParticipantsResponse:
         self._room(req.room)

@@ -16,24 +16,45 @@ from typing import Any, Literal, Self
 
 from aiohttp import web
 
-__all__ = ["Fault", "FaultKind", "FaultPlan", "Handler", "LoopbackServer", "Received"]
+__all__ = [
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "Handler",
+    "LoopbackServer",
+    "Received",
+    "hold_until_client_leaves",
+]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-FaultKind = Literal["disconnect", "http_error", "stall", "malformed", "slow_start"]
+FaultKind = Literal[
+    "disconnect", "http_error", "stall", "malformed", "slow_start", "hang", "half_open"
+]
+# How often a held connection checks whether the client has given up.
+_HOLD_POLL_S = 0.05
 
 
 @dataclass(frozen=True)
 class Fault:
     """One injected failure.
 
+    Real outages rarely fail fast: a provider that is down often accepts the connection
+    and then says nothing, so the client learns of it only when its own timeout fires.
+    ``hang`` and ``half_open`` model that; ``http_error`` with ``seconds`` models a
+    refusal that comes late (a gateway's 503 after its own upstream timeout).
+
     Args:
         kind: ``disconnect`` drops the connection after ``after_messages`` server
             messages; ``http_error`` answers the request with ``status`` (429, 500...)
-            before any streaming; ``stall`` stops sending for ``seconds`` after
-            ``after_messages`` messages; ``malformed`` sends one unparsable message
-            after ``after_messages`` messages; ``slow_start`` delays the first byte
-            by ``seconds``.
+            before any streaming, after ``seconds``; ``stall`` stops sending for
+            ``seconds`` after ``after_messages`` messages; ``malformed`` sends one
+            unparsable message after ``after_messages`` messages; ``slow_start`` delays
+            the first byte by ``seconds``; ``hang`` sends nothing more after
+            ``after_messages`` messages (0: not even a status line or handshake answer)
+            and keeps the connection open until the client gives up, still reading what
+            it sends; ``half_open`` does the same but also stops reading, like a peer
+            that vanished without a FIN: the client's writes pile up unanswered.
         request: 0-based index of the request or websocket connection this fault hits
             (counted per simulator); ``None`` hits every request.
         after_messages: how many server messages go out normally before the fault.
@@ -61,9 +82,31 @@ class FaultPlan:
         return next((f for f in self.for_request(index) if f.kind == kind), None)
 
     @classmethod
+    def transient(cls, failures: int, *, status: int = 503, first: int = 0) -> FaultPlan:
+        """``failures`` requests in a row (from request ``first``) refused with ``status``,
+        then service as usual: what a retry policy is tested against."""
+        return cls([Fault("http_error", request=first + i, status=status) for i in range(failures)])
+
+    @classmethod
     def parse(cls, raw: list[dict[str, Any]] | None) -> FaultPlan:
         """Build a plan from scenario YAML (a list of mappings of :class:`Fault` fields)."""
         return cls([Fault(**item) for item in raw or []])
+
+
+async def hold_until_client_leaves(request: web.Request, *, half_open: bool = False) -> None:
+    """Send nothing and keep the connection until the client closes it (or `stop`).
+
+    ``half_open`` also stops reading the socket, so the kernel buffers fill and the
+    client's writes go unacknowledged by the application, as with a vanished peer.
+    """
+    transport = request.transport
+    if transport is None:
+        return
+    if half_open:
+        transport.pause_reading()
+    # aiohttp gives a handler no callback when its peer leaves; polling is the only way.
+    while not transport.is_closing():  # noqa: ASYNC110 - no close event to wait on
+        await asyncio.sleep(_HOLD_POLL_S)
 
 
 @dataclass(frozen=True)

@@ -11,47 +11,48 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import structlog
-from livekit import rtc
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import (
-    AgentStateChangedEvent,
-    CloseEvent,
-    ConversationItemAddedEvent,
-)
+from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
 from livekit.agents.voice.turn import TurnDetectionMode
+from livekit.protocol.models import ParticipantInfo
 
-from config import Settings
-from sim.audio_io import CapturedSegment, CapturingAudioOutput, ScriptedAudioInput
+from config import Settings, load_tenant_directory
+from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
+from sim.call_room import SimulatedCallRoom
 from sim.caller_voice import Utterance, synthesize
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
+from sim.livekit_twirp import LiveKitTwirpSim
 from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
+from sim.premature import premature_turn
 from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
-from worker.caller import Caller, describe_caller
-from worker.logs import CallIdentity, bind_call
-from worker.metrics import CallMetrics
-from worker.outcome import CallOutcome
-from worker.session_factory import SessionFlavor, build_call
+from sim.word_timing import word_ends
+from worker.entrypoint import CallServices, StartedCall, start_call
+from worker.profiles import channel_profile
+from worker.session_factory import SessionFlavor
 from worker.state import CallState, ToolInvocation
 
 __all__ = ["CallResult", "TurnRecord", "run_call"]
 
 log = structlog.get_logger(__name__)
 
+_T = TypeVar("_T")
+
 DEFAULT_CACHE = Path(".cache/caller-voice")
 _AGENT_TIMEOUT_S = 20.0
 _SIM_KEY = "sim-key"
-_T = TypeVar("_T")
 
 
 @dataclass
@@ -68,12 +69,18 @@ class TurnRecord:
     """First chat request of the turn, relative to the end of the caller's speech:
     negative or small with preemptive generation, about the endpointing delay without."""
     premature: bool = False
+    """The agent committed to a reply or spoke before the caller finished
+    (:func:`sim.premature.premature_turn`)."""
+    turn_committed_ms: float | None = None
+    """When the agent first committed to a reply, relative to the end of the caller's
+    speech: negative means it did so before the caller finished."""
     paused: bool = False
     e2e_latency_ms: float | None = None
     llm_node_ttft_ms: float | None = None
     tts_node_ttfb_ms: float | None = None
     transcription_delay_ms: float | None = None
     end_of_turn_delay_ms: float | None = None
+
     speech_end_at: float | None = None
     """Loop time the caller's last voiced sample of the turn played."""
     waited_until: float | None = None
@@ -101,14 +108,28 @@ class CallResult:
     """Each ElevenLabs connection's query (output_format, model_id...), as received."""
     usage: dict[str, float]
     """What the framework billed (session_usage_updated), summed over models."""
-    agent_audio: list[CapturedSegment] = field(default_factory=list)
-    """What the caller's loudspeaker played, frame by frame with loop times."""
+    outcome: str | None = None
+    """How the call ended (`worker.outcome.CallOutcome`), as the entrypoint recorded it."""
+    tenant: str | None = None
+    """The tenant the entrypoint picked."""
+    agent_audio: list[tuple[float, float]] = field(default_factory=list)
+    """(start, end) loop times of each stretch of agent audio the caller heard."""
+    livekit_requests: list[tuple[float, str]] = field(default_factory=list)
+    """(loop time, method) of each request the LiveKit Twirp simulator received."""
+    transfers: list[str] = field(default_factory=list)
+    """``transfer_to`` of each TransferSIPParticipant the simulator handled."""
+    deleted_rooms: list[str] = field(default_factory=list)
+    stt_finals: list[str] = field(default_factory=list)
+    """Every final transcript the Deepgram simulator sent, in order, read off its wire record."""
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The `call.summary` event the worker logs for this call (outcome, p50/p95, cost)."""
+    observed: dict[str, list[float]] = field(default_factory=dict)
+    """Per component (ttfa, llm_ttft...), the figures (ms) the Prometheus histograms got."""
+    agent_frames: list[tuple[float, float]] = field(default_factory=list)
+    """(loop time, duration) of every agent audio frame the caller heard: the gaps
+    inside a stretch of audio (a TTS stalling mid-answer) show only at this grain."""
     served: dict[str, int] = field(default_factory=dict)
     """Requests each simulator served: which provider answered what (fallbacks)."""
-    outcome: CallOutcome | None = None
-    """The outcome the worker recorded on the call's state."""
-    closed: CloseEvent | None = None
-    """The session's own close event, when it ended the call before the caller did."""
 
 
 class _Responder:
@@ -122,8 +143,10 @@ class _Responder:
         if self.turn >= len(self._turns):
             return ScriptedReply(text="Is there anything else I can help with?")
         script = self._turns[self.turn].agent
-        messages = body.get("messages", [])
-        after_tool = bool(messages) and messages[-1].get("role") == "tool"
+        roles = [m.get("role") for m in body.get("messages", [])]
+        last_user = max((i for i, role in enumerate(roles) if role == "user"), default=-1)
+        # Lines the agent says around a tool (a hand-off) may follow the tool result.
+        after_tool = "tool" in roles[last_user + 1 :]
         if script.tool_calls and not after_tool:
             return ScriptedReply(
                 tool_calls=tuple(
@@ -149,9 +172,11 @@ class _AgentWatch:
 
     def __init__(self, session: AgentSession[CallState]) -> None:
         self.state = "initializing"
+        self.closed = False
+        self.closed_event = asyncio.Event()
         self.changed = asyncio.Event()
-        self.closed: CloseEvent | None = None
-        self._hung_up = asyncio.Event()
+        self.thinking_at: list[float] = []
+        """Loop times the agent committed to a reply (state ``thinking``)."""
         self.replies = 0
         """Assistant messages in the history; a bridge line said outside the chat
         context ("One moment, please.") is not an answer, and a caller waits on."""
@@ -164,34 +189,46 @@ class _AgentWatch:
             self.replies += 1
             self.changed.set()
 
-    def _on_close(self, event: CloseEvent) -> None:
-        self.closed = event
-        self._hung_up.set()
-        self.changed.set()
-
-    async def unless_closed(self, step: Awaitable[_T]) -> _T | None:
-        """Await a microphone step, or ``None`` once the worker has ended the call (a
-        closed session stops pulling audio, so the step would never finish)."""
-        work = asyncio.ensure_future(step)
-        hangup = asyncio.ensure_future(self._hung_up.wait())
-        try:
-            await asyncio.wait({work, hangup}, return_when=asyncio.FIRST_COMPLETED)
-            return work.result() if work.done() else None
-        finally:
-            for task in (work, hangup):
-                task.cancel()
-            await asyncio.gather(work, hangup, return_exceptions=True)
-
     def _on_state(self, event: AgentStateChangedEvent) -> None:
         self.state = event.new_state
+        if event.new_state == "thinking":
+            self.thinking_at.append(asyncio.get_running_loop().time())
         self.changed.set()
 
+    def _on_close(self, _event: object) -> None:
+        self.closed = True
+        self.closed_event.set()
+        self.changed.set()
+
+    async def caller(self, action: Awaitable[_T]) -> _T | None:
+        """Run one thing the caller does; None if the call ended first (a closed session
+        stops reading the microphone, so waiting on it would never end)."""
+        task = asyncio.ensure_future(action)
+        closing = asyncio.ensure_future(self.closed_event.wait())
+        try:
+            await asyncio.wait({task, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closing.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
+
+    async def ended(self, within: float) -> None:
+        """Wait up to ``within`` seconds for the call to end (the session to close)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                while not self.closed:
+                    self.changed.clear()
+                    await self.changed.wait()
+
     async def answered(self, spoke_since: list[bool], replies_before: int = -1) -> None:
-        """Return once the agent has spoken and gone back to listening (with a reply
-        in the history since ``replies_before``, when given)."""
-        while (
-            not (spoke_since[0] and self.state == "listening" and self.replies > replies_before)
-            and self.closed is None
+        """Return once the agent has spoken and gone back to listening (with a reply in
+        the history since ``replies_before``, when given), or the call ended."""
+        while not self.closed and not (
+            spoke_since[0] and self.state == "listening" and self.replies > replies_before
         ):
             self.changed.clear()
             await self.changed.wait()
@@ -199,27 +236,37 @@ class _AgentWatch:
                 spoke_since[0] = True
 
 
-async def _voice(scenario: Scenario, cache_dir: Path) -> list[list[Utterance | float]]:
+CallerAction = Utterance | float | str
+"""Speech, a pause (seconds), or keys pressed."""
+
+
+async def _voice(scenario: Scenario, cache_dir: Path) -> list[list[CallerAction]]:
     narrowband = scenario.caller == "phone"
-    turns: list[list[Utterance | float]] = []
+    turns: list[list[CallerAction]] = []
     for turn in scenario.turns:
-        parts: list[Utterance | float] = []
+        parts: list[CallerAction] = []
         for part in turn.caller:
             if part.say:
                 parts.append(await synthesize(part.say, cache_dir=cache_dir, narrowband=narrowband))
             elif part.pause:
                 parts.append(part.pause)
+            elif part.dtmf:
+                parts.append(part.dtmf)
         turns.append(parts)
     return turns
 
 
 @contextlib.asynccontextmanager
 async def _simulators(
-    scenario: Scenario, latency: ProviderLatency, responder: _Responder
-) -> AsyncIterator[tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim]]:
+    scenario: Scenario, latency: ProviderLatency, responder: _Responder, seed: int = 0
+) -> AsyncIterator[tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim, LiveKitTwirpSim]]:
     async with (
+        LiveKitTwirpSim() as livekit,
         DeepgramListenSim(
-            latency=latency.deepgram, faults=scenario.faults.plan("deepgram"), api_key=_SIM_KEY
+            latency=latency.deepgram,
+            faults=scenario.faults.plan("deepgram"),
+            api_key=_SIM_KEY,
+            seed=seed,
         ) as deepgram,
         OpenAIChatSim(
             responder=responder,
@@ -228,14 +275,16 @@ async def _simulators(
             api_key=_SIM_KEY,
             # What the OpenAI STT fallback transcribes, should Deepgram be down.
             transcripts=[part.heard for turn in scenario.turns for part in turn.spoken_parts],
+            seed=seed,
         ) as openai,
         ElevenLabsSim(
             latency=latency.elevenlabs,
             faults=scenario.faults.plan("elevenlabs"),
             api_key=_SIM_KEY,
+            seed=seed,
         ) as elevenlabs,
     ):
-        yield deepgram, openai, elevenlabs
+        yield deepgram, openai, elevenlabs, livekit
 
 
 async def run_call(
@@ -247,8 +296,12 @@ async def run_call(
     base_settings: Settings | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     audio_turn_detector: TurnDetectionMode | None = None,
+    clock: Callable[[], datetime] | None = None,
+    seed: int = 0,
+    caller_hangs_up: bool | None = None,
 ) -> CallResult:
-    """Run one simulated call end to end and measure every turn.
+    """Run one simulated call end to end through the worker's entrypoint, and measure
+    every turn.
 
     Args:
         scenario: what the caller says and what the scripted LLM answers.
@@ -256,20 +309,36 @@ async def run_call(
         flavor: ``tuned`` (our profile) or ``vanilla`` (AgentSession defaults).
         latency: provider latency profile; the scenario's named one by default.
         base_settings: settings to start from; provider endpoints are pointed at the
-            simulators and keys set to the simulators' key.
+            simulators and keys set to the simulators' key. Tenants come from its
+            ``tenants_file`` or inline ``tenants``, as in the worker.
         cache_dir: where synthesised caller speech is cached.
         audio_turn_detector: the prewarmed offline end-of-turn model, as the worker
             passes it when ``latency.turn_detection`` is ``audio``.
+        clock: the wall clock business hours are judged by (default: now).
+        seed: seeds the simulators' draws (Deepgram's punctuation and segmentation,
+            every provider's delays); the same seed replays the same call.
+        caller_hangs_up: after the last turn the caller leaves (the room participant
+            disconnects); by default as the scenario says.
     """
+    if caller_hangs_up is not None:
+        scenario = scenario.model_copy(update={"caller_hangs_up": caller_hangs_up})
     latency = latency or PROFILES[scenario.latency]
     voiced = await _voice(scenario, cache_dir)
     responder = _Responder(scenario.turns)
-    async with _simulators(scenario, latency, responder) as (deepgram, openai, elevenlabs):
+    async with _simulators(scenario, latency, responder, seed) as (
+        deepgram,
+        openai,
+        elevenlabs,
+        livekit,
+    ):
         for turn, parts in zip(scenario.turns, voiced, strict=True):
             utterances = [p for p in parts if isinstance(p, Utterance)]
             deepgram.push(
                 *(
-                    Segment(part.heard, duration_s=u.voiced_duration_s)
+                    Segment(
+                        part.heard,
+                        word_ends_s=word_ends(part.say or "", part.heard, u.samples, u.sample_rate),
+                    )
                     for part, u in zip(turn.spoken_parts, utterances, strict=True)
                 )
             )
@@ -280,43 +349,30 @@ async def run_call(
             elevenlabs_url=elevenlabs.base_url,
             api_key=_SIM_KEY,
         )
-        caller = describe_caller(
-            participant_kind=(
-                rtc.ParticipantKind.PARTICIPANT_KIND_SIP
-                if scenario.caller == "phone"
-                else rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD
-            ),
-            identity=f"sim-{scenario.caller}",
-            attributes=(
-                {"sip.callID": f"SCL_sim_{scenario.name}", "sip.phoneNumber": "+15550100"}
-                if scenario.caller == "phone"
-                else {}
-            ),
-            tenant=scenario.tenant,
+        room_name = f"sim-{scenario.name}"
+        identity = f"sim-{scenario.caller}"
+        _seat_caller(livekit, scenario, room_name, identity)
+        services = CallServices(
+            settings=settings,
+            tenants=load_tenant_directory(settings),
+            vad_model=vad_model,
+            audio_turn_detector=audio_turn_detector,
+            flavor=flavor,
         )
-        bind_call(
-            CallIdentity(
-                call_id=caller.call_id or f"sim-{scenario.name}",
-                room=f"sim-{scenario.name}",
-                job_id="sim",
-                caller_kind=caller.kind,
-            )
-        )
+        if clock is not None:
+            services = replace(services, clock=clock)
+        metadata = scenario.dispatch_metadata
+        if metadata is None:
+            metadata = json.dumps({"tenant": scenario.tenant}) if scenario.tenant else ""
         async with utils.http_context.open():
-            turns, windows, state, usage, heard, closed = await _converse(
-                scenario,
-                settings,
-                caller,
-                voiced,
-                responder,
-                vad_model,
-                flavor,
-                audio_turn_detector,
+            turns, windows, started, speaker, usage = await _converse(
+                scenario, services, livekit, room_name, identity, metadata, voiced, responder
             )
         _fill_llm_saw(turns, windows, openai)
+        state = started.call.state
         return CallResult(
             scenario=scenario.name,
-            caller_kind=scenario.caller,
+            caller_kind=state.caller.kind,
             flavor=flavor,
             latency=latency.name,
             turns=turns,
@@ -326,7 +382,23 @@ async def run_call(
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],
             tts_queries=[c.query for c in elevenlabs.connections],
             usage=usage,
-            agent_audio=heard,
+            outcome=state.outcome.value if state.outcome is not None else None,
+            tenant=started.tenant.name,
+            agent_audio=[(seg.start, seg.end) for seg in speaker.segments if seg.duration_s > 0],
+            livekit_requests=[
+                (r.at, r.path.rsplit("/", 1)[-1]) for r in livekit.received if r.kind == "twirp"
+            ],
+            transfers=[t.transfer_to for t in livekit.transfers],
+            deleted_rooms=list(livekit.deleted_rooms),
+            stt_finals=_stt_finals(deepgram),
+            summary=started.observer.summary or {},
+            observed=started.observer.samples(),
+            agent_frames=[
+                (frame.played_at, frame.duration_s)
+                for seg in speaker.segments
+                for frame in seg.frames
+                if frame.played_at is not None
+            ],
             served={
                 "stt_deepgram_connections": len(deepgram.connections),
                 "stt_openai_transcriptions": len(openai.transcription_requests),
@@ -334,9 +406,41 @@ async def run_call(
                 "tts_elevenlabs_contexts": len(elevenlabs.contexts),
                 "tts_openai_speech": len(openai.speech_requests),
             },
-            outcome=state.outcome,
-            closed=closed,
         )
+
+
+def _stt_finals(deepgram: DeepgramListenSim) -> list[str]:
+    finals: list[str] = []
+    for connection in deepgram.connections:
+        for message in connection.sent:
+            if not isinstance(message, dict) or message.get("type") != "Results":
+                continue
+            if not message.get("is_final"):
+                continue
+            alternatives = message.get("channel", {}).get("alternatives") or [{}]
+            text = str(alternatives[0].get("transcript", ""))
+            if text:
+                finals.append(text)
+    return finals
+
+
+def _seat_caller(livekit: LiveKitTwirpSim, scenario: Scenario, room: str, identity: str) -> None:
+    """Put the caller in the room with what the SIP bridge (or an app client) would set."""
+    if scenario.caller == "phone":
+        attributes = {
+            "sip.callID": f"SCL_sim_{scenario.name}",
+            "sip.phoneNumber": "+15550100",
+            "sip.trunkID": "ST_sim",
+            "sip.ruleID": "SDR_sim",
+            "sip.callStatus": "active",
+        }
+        if scenario.dialed_number:
+            attributes["sip.trunkPhoneNumber"] = scenario.dialed_number
+        livekit.add_participant(
+            room, identity, kind=ParticipantInfo.Kind.SIP, attributes=attributes
+        )
+    else:
+        livekit.add_participant(room, identity, kind=ParticipantInfo.Kind.STANDARD)
 
 
 def _fill_llm_saw(
@@ -359,47 +463,49 @@ def _fill_llm_saw(
 
 async def _converse(
     scenario: Scenario,
-    settings: Settings,
-    caller: Caller,
-    voiced: list[list[Utterance | float]],
+    services: CallServices,
+    livekit: LiveKitTwirpSim,
+    room_name: str,
+    identity: str,
+    metadata: str,
+    voiced: list[list[CallerAction]],
     responder: _Responder,
-    vad_model: vad.VAD,
-    flavor: SessionFlavor,
-    audio_turn_detector: TurnDetectionMode | None,
 ) -> tuple[
     list[TurnRecord],
     list[tuple[float, float, float]],
-    CallState,
+    StartedCall,
+    CapturingAudioOutput,
     dict[str, float],
-    list[CapturedSegment],
-    CloseEvent | None,
 ]:
-    call = build_call(
-        settings,
-        caller,
-        vad_model=vad_model,
-        audio_turn_detector=audio_turn_detector,
-        flavor=flavor,
+    first = next((p for parts in voiced for p in parts if isinstance(p, Utterance)), None)
+    mic = ScriptedAudioInput(
+        sample_rate=first.sample_rate if first else (8000 if scenario.caller == "phone" else 16000)
     )
-    first = next(p for parts in voiced for p in parts if isinstance(p, Utterance))
-    mic = ScriptedAudioInput(sample_rate=first.sample_rate)
-    speaker = CapturingAudioOutput(sample_rate=call.profile.tts_sample_rate)
-    session = call.session
-    session.input.audio = mic
-    session.output.audio = speaker
-    watch = _AgentWatch(session)
-    metrics = CallMetrics(session)
+    tts_rate = channel_profile(services.settings, scenario.caller).tts_sample_rate
+    speaker = CapturingAudioOutput(sample_rate=tts_rate)
+    room = SimulatedCallRoom(
+        twirp=livekit,
+        room_name=room_name,
+        caller_identity=identity,
+        dispatch_metadata=metadata,
+        mic=mic,
+        speaker=speaker,
+    )
     records: list[TurnRecord] = []
     windows: list[tuple[float, float]] = []
     loop_windows: list[tuple[float, float, float]] = []
-    call.prewarm(settings)
     async with speaker:
-        await session.start(agent=call.agent, record=False)
-        await mic.silence(0.3)
+        # The worker's own entrypoint: caller detection, tenant, logs, session, call control.
+        started = await start_call(room, services)
+        session = started.call.session
+        watch = _AgentWatch(session)
+        if started.opening is not None:
+            await started.opening.wait_for_playout()
+        await watch.caller(mic.silence(0.3))
         try:
             for index, (turn, parts) in enumerate(zip(scenario.turns, voiced, strict=True)):
-                if watch.closed is not None:
-                    break  # the worker ended the call: the caller has nobody to talk to
+                if watch.closed:
+                    break
                 responder.turn = index
                 record = TurnRecord(
                     index=index, caller_text=turn.caller_text, paused=turn.has_pause
@@ -411,16 +517,24 @@ async def _converse(
                 last_end = began_loop
                 for part in parts:
                     if isinstance(part, Utterance):
-                        said = await watch.unless_closed(mic.say(part))
+                        said = await watch.caller(mic.say(part))
                         last_end = said.end if said is not None else last_end
+                    elif isinstance(part, str):
+                        await watch.caller(room.press(part))
+                        last_end = asyncio.get_running_loop().time()
                     else:
-                        await watch.unless_closed(mic.silence(part))
+                        await watch.caller(mic.silence(part))
                     if watch.state == "speaking":
                         spoke[0] = True
                 first_audio = speaker.first_frame_after(began_loop)
-                record.premature = first_audio is not None and first_audio < last_end
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watch.answered(spoke, replies_before), _AGENT_TIMEOUT_S)
+                committed = [t for t in watch.thinking_at if t >= began_loop]
+                record.premature = premature_turn(
+                    caller_end=last_end, committed_at=committed, first_audio_at=first_audio
+                )
+                if committed:
+                    record.turn_committed_ms = _ms(committed[0] - last_end)
                 after = speaker.first_frame_after(last_end)
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
                 record.speech_end_at = last_end
@@ -428,13 +542,20 @@ async def _converse(
                 records.append(record)
                 windows.append((began_wall, time.time()))
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))
-                await watch.unless_closed(mic.silence(scenario.gap_after_agent))
+                await watch.caller(mic.silence(scenario.gap_after_agent))
+            if scenario.caller_hangs_up and not watch.closed:
+                room.hang_up()
+            if scenario.linger:
+                await watch.ended(scenario.linger)
+            if started.actions.ending or room.deleted.is_set():
+                # The agent is ending the call: let the goodbye play and the line drop.
+                await watch.ended(_AGENT_TIMEOUT_S)
         finally:
             await session.aclose()
+            await room.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    heard = list(speaker.segments)
-    return records, loop_windows, call.state, metrics.totals(), heard, watch.closed
+    return records, loop_windows, started, speaker, started.metrics.totals()
 
 
 def _fill_from_history(

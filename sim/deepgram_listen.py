@@ -1,16 +1,33 @@
 """Deepgram's streaming ``/v1/listen`` websocket, as ``livekit.plugins.deepgram.STT`` uses it.
 
-The simulator cannot transcribe, so what it "hears" comes from a script of
-:class:`Segment` texts. What it does honestly is *when*: it finds speech in the linear16
-PCM from its energy, and each voiced segment consumes the next scripted text. Interim
-results reveal that text word by word while audio stays voiced, and the final result
-goes out only after the audio has been quiet for the endpointing gap, so a harness that
-measures time-to-first-audio cannot get a transcript before the caller stopped talking.
+The simulator cannot transcribe, so *which* words are spoken comes from a script of
+:class:`Segment` texts, each with where its words end on its voiced-time axis
+(:mod:`sim.word_timing`). Everything else is decided from the audio and from Deepgram's
+own definitions, with no knowledge of where the script's sentences end:
 
-All speech timing is in *audio time* (samples received / sample rate): a client that
-paces audio in real time sees real-time behaviour, and a test that pushes audio faster
-gets the same messages sooner. Only :attr:`DeepgramLatency.final_delay_s` and
-:attr:`DeepgramLatency.connect_delay_s` are wall-clock, as they model server work.
+* **Endpointing** (developers.deepgram.com/docs/endpointing): speech is found in the
+  linear16 PCM from its energy; once the caller has been quiet for the ``endpointing``
+  setting the words voiced so far are finalized with ``is_final`` and ``speech_final``
+  true, whatever the sentence. A 25 ms setting therefore finalizes at the 140-250 ms
+  comma pauses of the synthesized callers, and a sentence spoken in two breaths comes
+  back as two finals.
+* **Interim results** (docs/interim-results, docs/understand-endpointing-interim-results):
+  ``is_final: false`` results grow word by word while audio stays voiced. ``is_final``
+  without ``speech_final`` marks a final that is not an endpoint: a ``Finalize`` while
+  the caller is still talking, or ``endpointing=false``.
+* **Utterance end** (docs/utterance-end): with ``utterance_end_ms`` (and interim results)
+  an ``UtteranceEnd`` follows once no word has been heard for that long after the last
+  finalized word.
+* **Punctuation** is decided per final by :mod:`sim.deepgram_punctuation` (seeded): a
+  period at a pause is common, a comma sometimes, a question mark for questions.
+* **Final latency**: the final goes out :attr:`DeepgramLatency.final_delay` after the
+  audio holding the last voiced frame arrived (a seeded log-normal; see ``sim.latency``),
+  never before the endpoint itself.
+
+Speech timing is in *audio time* (samples received / sample rate): a client that paces
+audio in real time sees real-time behaviour, and a test that pushes audio faster gets the
+same messages sooner. The final delay and :attr:`DeepgramLatency.connect_delay_s` are
+wall-clock, as they model server work.
 """
 
 from __future__ import annotations
@@ -19,7 +36,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import re
+import random
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -33,10 +50,14 @@ from aiohttp import WSMsgType, web
 from multidict import MultiMapping
 
 from ._server import Fault, FaultPlan, LoopbackServer
+from .deepgram_punctuation import DeepgramPunctuation, Punctuator
+from .latency import Delay
+from .word_timing import spoken_words
 
 __all__ = [
     "DeepgramLatency",
     "DeepgramListenSim",
+    "DeepgramPunctuation",
     "ListenConnection",
     "ListenQuery",
     "Segment",
@@ -49,46 +70,51 @@ _PATH = "/v1/listen"
 _FRAME_S = 0.01
 _INT16_FULL_SCALE = 32768.0
 _TRUE_FALSE = {"true": True, "false": False}
-# Strip what a recogniser never puts in a bare ``word``: punctuation at either end.
-_EDGE_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
 
 Message = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One scripted thing the caller says.
+    """One scripted stretch of caller speech: what is said, not how it is written.
 
     Args:
-        text: the transcript the final result carries (punctuated as written).
-        duration_s: roughly how long the caller speaks it. When given, a quiet gap only
-            ends the segment once enough of it has been voiced (see
-            :attr:`DeepgramLatency.min_voiced_fraction`), and interim words are paced
-            over it.
+        text: the words spoken. Punctuation and sentence capitals are ignored: the
+            simulator decides how the transcript is punctuated and where it is split.
+        duration_s: voiced time the caller takes to say it; words are heard in order
+            over it, in proportion to their length. ``None``: said in one breath, every
+            word heard by the first pause.
+        word_ends_s: voiced-time end of each word (see :func:`sim.word_timing.word_ends`),
+            measured from the audio; overrides ``duration_s``.
     """
 
     text: str
     duration_s: float | None = None
+    word_ends_s: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        ends = self.word_ends_s
+        if ends is not None and len(ends) != len(spoken_words(self.text)):
+            raise ValueError("word_ends_s needs one end per spoken word")
 
 
 @dataclass(frozen=True)
 class DeepgramLatency:
     """Timing and detection knobs of the simulated recogniser."""
 
-    final_delay_s: float = 0.0
-    """Wall-clock wait between the endpoint and the final: the real model's finalize work."""
+    final_delay: Delay = field(default_factory=lambda: Delay(0.0))
+    """Wall-clock time from the arrival of the last voiced audio to the final result (the
+    endpoint wait plus the model's finalize work), drawn per final. A draw shorter than
+    the endpoint wait sends the final at the endpoint."""
     interim_interval_s: float = 0.1
     """Voiced audio between interim results, so partial text streams like the service's."""
-    min_gap_s: float = 0.15
-    """Floor on the quiet gap that ends a segment: a 10-25 ms endpointing setting must not
-    split speech at every stop consonant."""
+    min_gap_s: float = 0.1
+    """Floor on the quiet that makes an endpoint. Deepgram's VAD tells a pause from the
+    closure of a stop consonant; this energy detector cannot, and espeak-ng leaves up to
+    90 ms of near-silence inside phrases (its comma pauses measure 140-250 ms)."""
     max_gap_s: float = 1.5
-    """A quiet this long ends any segment, so a caller who says less than scripted still
-    gets a final."""
-    min_voiced_fraction: float = 0.9
-    """Share of a segment's ``duration_s`` that must have been spoken (onset to the last
-    voiced frame) before a gap may end it; espeak-ng leaves short silences inside
-    phrases, and they all fall before the end of the scripted span."""
+    """With ``endpointing=false``, a quiet this long still finalizes what was heard
+    (``is_final`` without ``speech_final``), as Deepgram's own finalization does."""
     connect_delay_s: float = 0.0
     """Wall-clock handshake latency (TLS and auth on the real service)."""
     threshold_dbfs: float = -40.0
@@ -97,7 +123,7 @@ class DeepgramLatency:
     onset_s: float = 0.05
     """Voiced run needed to start speech, so a click or pop does not open a segment."""
     word_s: float = 0.3
-    """Pace at which interim words appear when a segment has no ``duration_s``."""
+    """Pace at which interim words appear when a segment has no timing."""
     idle_timeout_s: float = 10.0
     """Deepgram closes a stream that gets neither audio nor a text message this long
     (its NET-0001 error)."""
@@ -221,7 +247,8 @@ class ListenConnection:
 
 @dataclass
 class UtteranceRecord:
-    """One voiced segment the simulator detected, for measuring STT delay.
+    """One stretch of speech the simulator finalized (onset to final), for measuring STT
+    delay.
 
     Audio times count from the start of the connection's audio; wall times are the event
     loop clock (``loop.time()``).
@@ -229,14 +256,18 @@ class UtteranceRecord:
 
     connection: int
     text: str
+    """The transcript of the final, as sent."""
     speech_start_s: float
     speech_end_s: float | None = None
     endpoint_s: float | None = None
-    """Audio time at which the segment was declared over (end plus the quiet gap)."""
+    """Audio time at which the stretch was declared over (end plus the quiet gap)."""
+    speech_end_at: float | None = None
+    """Wall time at which the audio holding the last voiced frame arrived."""
     endpoint_at: float | None = None
     final_sent_at: float | None = None
     """``None`` when the connection ended before the final went out."""
     from_finalize: bool = False
+    speech_final: bool = False
 
 
 @dataclass(frozen=True)
@@ -249,16 +280,13 @@ class _Out:
 class _Endpointer:
     """Speech segmentation from per-frame voiced/quiet decisions, in audio time."""
 
-    def __init__(self, *, onset_s: float, gap_s: float, max_gap_s: float) -> None:
+    def __init__(self, *, onset_s: float, gap_s: float) -> None:
         self.onset_s = onset_s
         self.gap_s = gap_s
-        self.max_gap_s = max_gap_s
         self.in_speech = False
         self.start_s = 0.0
         self.last_voiced_end_s = 0.0
-        self.voiced_s = 0.0
         self.quiet_s = 0.0
-        self.min_voiced_s = 0.0
         self._run_start_s: float | None = None
         self._run_s = 0.0
 
@@ -275,52 +303,90 @@ class _Endpointer:
             if self._run_s + 1e-9 < self.onset_s:
                 return None
             self.in_speech = True
-            self.start_s, self.voiced_s = self._run_start_s, self._run_s
-            self.last_voiced_end_s, self.quiet_s, self.min_voiced_s = end_s, 0.0, 0.0
+            self.start_s = self._run_start_s
+            self.last_voiced_end_s, self.quiet_s = end_s, 0.0
             return "onset"
         if voiced:
-            self.voiced_s += frame_s
             self.quiet_s = 0.0
             self.last_voiced_end_s = end_s
             return None
         self.quiet_s += frame_s
-        # Span from onset to the last voiced frame, not voiced time: inner pauses do not
-        # count against the caller, so the rule is exact for scripted audio.
-        long_enough = self.last_voiced_end_s - self.start_s + 1e-9 >= self.min_voiced_s
-        if self.quiet_s + 1e-9 >= self.max_gap_s or (
-            self.quiet_s + 1e-9 >= self.gap_s and long_enough
-        ):
+        if self.quiet_s + 1e-9 >= self.gap_s:
             self.cut()
             return "end"
         return None
 
     def cut(self) -> None:
-        """End the current segment now (Finalize, CloseStream)."""
+        """End the current stretch now (Finalize, CloseStream)."""
         self.in_speech = False
         self._run_start_s = None
 
 
-def _bare_word(token: str) -> str:
-    return _EDGE_PUNCT.sub("", token).lower() or token.lower()
+class _Heard:
+    """A scripted segment being spoken: its words and how far the caller has got.
+
+    The clock is voiced time: each stretch of speech (onset to its last voiced frame)
+    adds its length, pauses add nothing, so a pause does not use up words.
+    """
+
+    def __init__(self, segment: Segment, word_s: float) -> None:
+        self.segment = segment
+        self.words = spoken_words(segment.text)
+        self.timed = segment.word_ends_s is not None or segment.duration_s is not None
+        if segment.word_ends_s is not None:
+            self.ends = list(segment.word_ends_s)
+        else:
+            span = segment.duration_s or word_s * len(self.words)
+            weights = [len(w) + 1 for w in self.words]
+            total, used = sum(weights) or 1, 0
+            self.ends = []
+            for weight in weights:
+                used += weight
+                self.ends.append(span * used / total)
+        self.done_s = 0.0
+        """Voiced time of the stretches already over."""
+        self.finalized = 0
+        """Words already sent in a final."""
+
+    def heard(self, spoken_s: float, *, final: bool) -> int:
+        """How many words are heard once ``spoken_s`` of this segment is voiced: a word
+        counts once more than half of it has been said. An untimed segment is said in one
+        breath: its interims are paced, its first final has it all."""
+        if final and not self.timed:
+            return len(self.words)
+        count = 0
+        start = 0.0
+        for end in self.ends:
+            if (start + end) / 2 > spoken_s + 1e-9:
+                break
+            count += 1
+            start = end
+        return count
+
+    @property
+    def exhausted(self) -> bool:
+        return self.finalized >= len(self.words)
 
 
-def _words(tokens: list[str], start_s: float, end_s: float, *, punctuated: bool) -> list[Message]:
+def _words(
+    tokens: list[str], shown: list[str], start_s: float, end_s: float, *, punctuated: bool
+) -> list[Message]:
     """Spread tokens over [start, end] by length, like aligned recogniser output."""
     weights = [len(t) + 1 for t in tokens]
     total = sum(weights) or 1
     span = max(end_s - start_s, 0.0)
     out: list[Message] = []
     t = start_s
-    for token, weight in zip(tokens, weights, strict=True):
+    for token, form, weight in zip(tokens, shown, weights, strict=True):
         length = span * weight / total
         word: Message = {
-            "word": _bare_word(token),
+            "word": token.lower(),
             "start": round(t, 3),
             "end": round(t + length * 0.9, 3),
             "confidence": 0.98,
         }
         if punctuated:
-            word["punctuated_word"] = token
+            word["punctuated_word"] = form
         out.append(word)
         t += length
     return out
@@ -342,12 +408,18 @@ class _ListenSession:
         self._q = query
         self._lat = sim.latency
         self._loop = asyncio.get_running_loop()
-        gap_ms = query.endpointing_ms or 0
-        self._endpointer = _Endpointer(
-            onset_s=self._lat.onset_s,
-            gap_s=max(gap_ms / 1000.0, self._lat.min_gap_s),
-            max_gap_s=max(self._lat.max_gap_s, self._lat.min_gap_s),
+        # endpointing=false: no endpoint, but a long quiet still finalizes.
+        self._endpoints = query.endpointing_ms is not None
+        gap_s = (
+            max((query.endpointing_ms or 0) / 1000.0, self._lat.min_gap_s)
+            if self._endpoints
+            else max(self._lat.max_gap_s, self._lat.min_gap_s)
         )
+        self._endpointer = _Endpointer(onset_s=self._lat.onset_s, gap_s=gap_s)
+        # Separate generators, so a change in one knob does not reshuffle the other.
+        seed = f"{sim.seed}:{conn.index}"
+        self._delay_rng = random.Random(f"deepgram-final-delay:{seed}")
+        self._punctuator = Punctuator(sim.punctuation, random.Random(f"deepgram-punct:{seed}"))
         self._frame_samples = max(1, round(query.sample_rate * _FRAME_S))
         self._frame_bytes = self._frame_samples * 2 * query.channels
         self._carry = b""
@@ -360,11 +432,12 @@ class _ListenSession:
         self._closed = False
         self._sender_closing = False
         self._cursor_s = 0.0
-        self._segment: Segment | None = None
+        self._heard: _Heard | None = None
         self._utterance: UtteranceRecord | None = None
         self._next_interim_s = 0.0
         self._endpoint_pending = False
         self._utterance_end_due: tuple[float, float] | None = None
+        self._last_voiced_at = self._loop.time()
 
     @property
     def _now_s(self) -> float:
@@ -416,41 +489,48 @@ class _ListenSession:
             self._samples += self._frame_samples
             self._on_frame(frame_s, bool(level >= self._threshold))
 
+    def _spoken_s(self) -> float:
+        """Voiced time of the current segment up to the last voiced frame of the stretch
+        in progress (or just ended, before :meth:`_finish` books it)."""
+        ep, heard = self._endpointer, self._heard
+        if heard is None:
+            return 0.0
+        return heard.done_s + ep.last_voiced_end_s - ep.start_s
+
     def _on_frame(self, frame_s: float, voiced: bool) -> None:
         ep = self._endpointer
         event = ep.step(self._now_s, frame_s, voiced)
         if event == "onset":
             self._on_onset()
         elif event == "end":
-            self._finish(from_finalize=False, speech_final=True)
-        elif ep.in_speech and voiced and ep.voiced_s + 1e-9 >= self._next_interim_s:
-            self._next_interim_s += self._lat.interim_interval_s
-            self._send_interim()
+            self._finish(from_finalize=False, speech_final=self._endpoints)
+        elif ep.in_speech and voiced:
+            self._last_voiced_at = self._loop.time()
+            if ep.last_voiced_end_s - ep.start_s + 1e-9 >= self._next_interim_s:
+                self._next_interim_s += self._lat.interim_interval_s
+                self._send_interim()
         elif not ep.in_speech:
             self._on_quiet_idle()
 
     def _on_onset(self) -> None:
         ep = self._endpointer
+        self._last_voiced_at = self._loop.time()
         self._utterance_end_due = None
         self._utterance = UtteranceRecord(self._conn.index, "", round(ep.start_s, 3))
         self._sim.utterances.append(self._utterance)
         self._bind()
-        self._next_interim_s = ep.voiced_s + self._lat.interim_interval_s
+        self._next_interim_s = ep.last_voiced_end_s - ep.start_s + self._lat.interim_interval_s
         if self._q.vad_events:
             self._queue(
                 {"type": "SpeechStarted", "channel": [0, 1], "timestamp": round(ep.start_s, 3)}
             )
 
     def _bind(self) -> None:
-        # Texts are bound lazily so that push() after onset still feeds this segment.
-        if self._segment is None and self._utterance is not None:
-            self._segment = self._sim._take()
-            if self._segment is not None:
-                self._utterance.text = self._segment.text
-                if self._segment.duration_s is not None:
-                    self._endpointer.min_voiced_s = (
-                        self._segment.duration_s * self._lat.min_voiced_fraction
-                    )
+        # A segment spans pauses until all its words were finalized; the next one is
+        # taken lazily so that push() after onset still feeds this stretch.
+        if self._heard is None or self._heard.exhausted:
+            segment = self._sim._take()
+            self._heard = _Heard(segment, self._lat.word_s) if segment is not None else None
 
     def _on_quiet_idle(self) -> None:
         ep = self._endpointer
@@ -458,87 +538,81 @@ class _ListenSession:
             # A Finalize mid-speech left the endpoint open; Deepgram closes it with an
             # empty speech_final result once the caller actually stops.
             self._endpoint_pending = False
-            self._queue(self._results([], is_final=True, speech_final=True))
+            self._queue(self._results([], [], is_final=True, speech_final=self._endpoints))
         if self._utterance_end_due is not None and self._now_s + 1e-9 >= self._utterance_end_due[0]:
             last_word_end = self._utterance_end_due[1]
             self._utterance_end_due = None
             self._queue({"type": "UtteranceEnd", "channel": [0, 1], "last_word_end": last_word_end})
 
-    def _tokens(self) -> list[str]:
-        return self._segment.text.split() if self._segment is not None else []
+    def _pending_words(self, *, final: bool) -> list[str]:
+        """Words heard and not finalized yet."""
+        self._bind()
+        heard = self._heard
+        if heard is None:
+            return []
+        return heard.words[heard.finalized : heard.heard(self._spoken_s(), final=final)]
 
     def _send_interim(self) -> None:
         if not self._q.interim_results:
             return
-        self._bind()
-        tokens = self._tokens()
-        if not tokens or self._segment is None:
+        tokens = self._pending_words(final=False)
+        if not tokens:
             return
         ep = self._endpointer
-        pace_s = self._segment.duration_s or self._lat.word_s * len(tokens)
-        shown = min(len(tokens), int(len(tokens) * ep.voiced_s / pace_s))
-        if shown == 0:
-            return
-        words = _words(tokens[:shown], ep.start_s, ep.last_voiced_end_s, punctuated=self._punct)
-        self._queue(self._results(words, is_final=False, speech_final=False))
+        shown = self._punctuator.render(tokens, final=False) if self._punct else tokens
+        words = _words(tokens, shown, ep.start_s, ep.last_voiced_end_s, punctuated=self._punct)
+        self._queue(self._results(words, shown, is_final=False, speech_final=False))
 
     @property
     def _punct(self) -> bool:
         return self._q.punctuate or self._q.smart_format
 
-    def _spoken_part(self) -> list[str]:
-        """On a Finalize mid-phrase, the words spoken so far; the rest goes back to the
-        head of the script, so the caller's next breath continues the same phrase, as a
-        real recogniser would transcribe it."""
-        tokens = self._tokens()
-        segment = self._segment
-        if segment is None or segment.duration_s is None or not tokens:
-            return tokens
-        spoken_s = self._endpointer.last_voiced_end_s - self._endpointer.start_s
-        if spoken_s + 1e-9 >= segment.duration_s * self._lat.min_voiced_fraction:
-            return tokens
-        shown = max(1, min(len(tokens) - 1, round(len(tokens) * spoken_s / segment.duration_s)))
-        rest = Segment(" ".join(tokens[shown:]), max(segment.duration_s - spoken_s, 0.1))
-        self._sim._script.appendleft(rest)
-        return tokens[:shown]
-
     def _finish(self, *, from_finalize: bool, speech_final: bool) -> None:
-        """Emit the final for the segment that just ended."""
+        """Finalize the words heard so far: at an endpoint, a Finalize or the stream's end."""
         ep = self._endpointer
-        self._bind()
-        utterance = self._utterance
         start_s, end_s = ep.start_s, ep.last_voiced_end_s
-        tokens = self._spoken_part() if from_finalize else self._tokens()
-        if utterance is not None and tokens != self._tokens():
-            utterance.text = " ".join(tokens)
-        words = _words(tokens, start_s, end_s, punctuated=self._punct)
-        message = self._results(words, is_final=True, speech_final=speech_final)
+        tokens = self._pending_words(final=True)
+        heard = self._heard
+        if heard is not None:
+            heard.finalized += len(tokens)
+            heard.done_s += end_s - start_s
+        shown = self._punctuator.render(tokens, final=True) if self._punct else tokens
+        words = _words(tokens, shown, start_s, end_s, punctuated=self._punct)
+        message = self._results(words, shown, is_final=True, speech_final=speech_final)
         if from_finalize:
             message["from_finalize"] = True
-        self._segment, self._utterance = None, None
-        self._endpoint_pending = not speech_final
+        utterance, self._utterance = self._utterance, None
+        self._endpoint_pending = not speech_final and self._endpoints
         if self._q.utterance_end_ms is not None and self._q.interim_results:
             self._utterance_end_due = (end_s + self._q.utterance_end_ms / 1000, round(end_s, 3))
+        # The model's finalize work runs from the end of speech; the endpoint wait is part
+        # of it, so a short draw still cannot send the final before the endpoint.
+        not_before = self._last_voiced_at + self._lat.final_delay.sample(self._delay_rng)
+        delay_s = max(0.0, not_before - self._loop.time())
         if utterance is None:
-            self._queue(message)
+            self._queue(message, delay_s=delay_s)
             return
+        utterance.text = message["channel"]["alternatives"][0]["transcript"]
         utterance.speech_end_s = round(end_s, 3)
         utterance.endpoint_s = round(self._now_s, 3)
+        utterance.speech_end_at = self._last_voiced_at
         utterance.endpoint_at = self._loop.time()
         utterance.from_finalize = from_finalize
+        utterance.speech_final = speech_final
 
         def sent(at: float) -> None:
             utterance.final_sent_at = at
 
-        self._queue(message, delay_s=self._lat.final_delay_s, on_sent=sent)
+        self._queue(message, delay_s=delay_s, on_sent=sent)
 
-    def _results(self, words: list[Message], *, is_final: bool, speech_final: bool) -> Message:
+    def _results(
+        self, words: list[Message], shown: list[str], *, is_final: bool, speech_final: bool
+    ) -> Message:
         now_s = self._now_s
         start_s = self._cursor_s
         if is_final:
             # Final windows tile the stream, as Deepgram's do.
             self._cursor_s = now_s
-        key = "punctuated_word" if self._punct else "word"
         return {
             "type": "Results",
             "channel_index": [0, 1],
@@ -549,7 +623,7 @@ class _ListenSession:
             "channel": {
                 "alternatives": [
                     {
-                        "transcript": " ".join(w[key] for w in words),
+                        "transcript": " ".join(shown),
                         "confidence": 0.98 if words else 0.0,
                         "words": words,
                     }
@@ -572,10 +646,10 @@ class _ListenSession:
         elif kind == "Finalize":
             self._conn.finalizes += 1
             if self._endpointer.in_speech:
-                self._endpointer.cut()
                 # The endpoint is only real if the caller had already gone quiet.
                 quiet = self._endpointer.quiet_s > 0
-                self._finish(from_finalize=True, speech_final=quiet)
+                self._endpointer.cut()
+                self._finish(from_finalize=True, speech_final=quiet and self._endpoints)
         elif kind == "CloseStream":
             self._conn.close_stream = True
             if self._endpointer.in_speech:
@@ -689,6 +763,9 @@ class DeepgramListenSim(LoopbackServer):
             accepts any non-empty key.
         latency: timing profile.
         faults: failures to inject, targeted by websocket connection index.
+        punctuation: how finals are punctuated (rates of a period, a comma...).
+        seed: seeds each connection's draws (final delays, punctuation), so a run is
+            reproducible; another seed is another plausible run.
     """
 
     def __init__(
@@ -698,9 +775,13 @@ class DeepgramListenSim(LoopbackServer):
         api_key: str | None = None,
         latency: DeepgramLatency | None = None,
         faults: FaultPlan | None = None,
+        punctuation: DeepgramPunctuation | None = None,
+        seed: int = 0,
     ) -> None:
         super().__init__(faults=faults)
         self.latency = latency or DeepgramLatency()
+        self.punctuation = punctuation or DeepgramPunctuation()
+        self.seed = seed
         self.connections: list[ListenConnection] = []
         self.utterances: list[UtteranceRecord] = []
         self._api_key = api_key

@@ -31,9 +31,11 @@ import structlog
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from ._audio_synth import char_timings, speech_like_pcm
-from ._server import Fault, FaultPlan, LoopbackServer
+from ._server import Fault, FaultPlan, LoopbackServer, hold_until_client_leaves
+from .latency import Delay, seeded_rng
 
 __all__ = [
+    "MAX_CONTEXTS",
     "SUPPORTED_FORMATS",
     "ContextTiming",
     "ElevenLabsConnection",
@@ -51,6 +53,16 @@ DEFAULT_CHUNK_SCHEDULE = (120, 160, 250, 290)
 _WS_PATH = "/v1/text-to-speech/{voice_id}/multi-stream-input"
 _HTTP_PATH = "/v1/text-to-speech/{voice_id}/stream"
 _DEFAULT_INACTIVITY_S = 20.0
+# "Each connection is limited to 5 concurrent contexts" (ElevenLabs, Multi-Context
+# Websocket guide). Past it the service answers with this error, code 1008, and closes
+# the socket with 1008 (as reported verbatim in pipecat-ai/pipecat#4114 and
+# livekit/agents-js#1985).
+MAX_CONTEXTS = 5
+MAX_CONTEXTS_ERROR = "max_active_conversations"
+MAX_CONTEXTS_MESSAGE = (
+    "Maximum simultaneous contexts per WebSocket connection exceeded ({limit}). "
+    "Please close an existing context before opening a new one."
+)
 
 
 @dataclass(frozen=True)
@@ -58,20 +70,26 @@ class ElevenLabsLatency:
     """Timing profile of the simulated service.
 
     Args:
-        ttfb_s: delay from a context's first text to its first audio.
+        ttfb: delay from a context's first text to its first audio, drawn per context.
         realtime_factor: audio send pace as a fraction of its duration (0 = as fast as
             possible, 0.5 = twice real time, 1 = real time).
         ms_per_char: speaking time per character of text.
     """
 
-    ttfb_s: float = 0.2
+    ttfb: Delay = field(default_factory=lambda: Delay.constant(0.2))
     realtime_factor: float = 0.25
     ms_per_char: float = 65.0
 
     @classmethod
     def instant(cls, ms_per_char: float = 65.0) -> ElevenLabsLatency:
         """No delays: for wire tests that assert content, not timing."""
-        return cls(ttfb_s=0.0, realtime_factor=0.0, ms_per_char=ms_per_char)
+        return cls(ttfb=Delay.zero(), realtime_factor=0.0, ms_per_char=ms_per_char)
+
+    @classmethod
+    def constant(
+        cls, ttfb_s: float, realtime_factor: float = 0.25, ms_per_char: float = 65.0
+    ) -> ElevenLabsLatency:
+        return cls(Delay.constant(ttfb_s), realtime_factor, ms_per_char)
 
 
 @dataclass
@@ -119,9 +137,18 @@ class ElevenLabsSim(LoopbackServer):
         api_key: the only accepted ``xi-api-key``; ``None`` accepts any non-empty key.
         chunk_ms: audio per server message.
         context_errors: ``context ordinal -> message``: the n-th context opened on this
-            simulator (0-based) gets an ``error`` message instead of audio.
+            simulator (0-based) gets an ``error`` message instead of audio, and the
+            socket is then closed with 1008. Errors on this socket carry ``code: 1008``,
+            the websocket policy-violation close code, and the service closes the socket
+            after them (the 5-context error above is the documented-by-users case); a
+            failed context therefore costs the client its connection, not just the
+            context.
         context_id_key: how the server names the context in its messages. ElevenLabs has
             used both ``contextId`` and ``context_id``; the plugin reads either.
+        max_contexts: contexts one socket may hold open at once (see
+            :data:`MAX_CONTEXTS`); a context is held from its first message until its
+            ``isFinal`` or error.
+        seed: seeds this simulator's delay draws, so a run reproduces.
     """
 
     def __init__(
@@ -133,9 +160,13 @@ class ElevenLabsSim(LoopbackServer):
         chunk_ms: float = 80.0,
         context_errors: Mapping[int, str] | None = None,
         context_id_key: Literal["contextId", "context_id"] = "contextId",
+        max_contexts: int = MAX_CONTEXTS,
+        seed: int = 0,
     ) -> None:
         super().__init__(faults=faults)
         self.latency = latency or ElevenLabsLatency()
+        self.max_contexts = max_contexts
+        self._rng = seeded_rng("elevenlabs", seed)
         self.chunk_ms = chunk_ms
         self.context_errors = dict(context_errors or {})
         self.context_id_key = context_id_key
@@ -184,6 +215,7 @@ class ElevenLabsSim(LoopbackServer):
             return denied
         if (fault := self.faults.first(index, "http_error")) is not None:
             conn.close_reason = f"http_error {fault.status}"
+            await asyncio.sleep(fault.seconds)
             return web.json_response(
                 {"detail": {"status": "simulated_error", "message": "Simulated failure"}},
                 status=fault.status,
@@ -221,13 +253,14 @@ class ElevenLabsSim(LoopbackServer):
             return _detail(400, "invalid_request", "'text' is required")
         self.http_requests.append(body)
         if (fault := self.faults.first(index, "http_error")) is not None:
+            await asyncio.sleep(fault.seconds)
             return _detail(fault.status, "simulated_error", "Simulated failure")
         fmt = request.query.get("output_format", "mp3_44100_128")
         if fmt not in SUPPORTED_FORMATS:
             return _detail(400, "invalid_output_format", _format_message(fmt))
         rate = SUPPORTED_FORMATS[fmt]
         slow = self.faults.first(index, "slow_start")
-        await asyncio.sleep(self.latency.ttfb_s + (slow.seconds if slow else 0.0))
+        await asyncio.sleep(self.latency.ttfb.sample(self._rng) + (slow.seconds if slow else 0.0))
         pcm = speech_like_pcm(body["text"], rate, self.latency.ms_per_char)
         response = web.StreamResponse(headers={"Content-Type": "audio/pcm"})
         await response.prepare(request)
@@ -254,7 +287,9 @@ class _Context:
     buffer: str = ""
     generations: int = 0
     offset_ms: float = 0.0
+    ttfb_s: float = 0.0
     closed: bool = False
+    released: bool = False
     worker: asyncio.Task[None] | None = None
 
 
@@ -343,6 +378,14 @@ class _Session:
         if not isinstance(text, str):
             return False  # keep_alive and friends: recorded, nothing to do
         if ctx is None:
+            held = sum(1 for c in self._contexts.values() if not c.released)
+            if held >= self._sim.max_contexts:
+                await self._reject(
+                    MAX_CONTEXTS_MESSAGE.format(limit=self._sim.max_contexts),
+                    MAX_CONTEXTS_ERROR,
+                    context_id=context_id,
+                )
+                return True
             ctx = self._open_context(context_id, data, received_at)
             if text.strip() == "":
                 return False  # the initialiser " " only opens the context
@@ -368,7 +411,13 @@ class _Session:
             or DEFAULT_CHUNK_SCHEDULE
         )
         timing = ContextTiming(context_id=context_id, connection=self._conn.index, opened_at=at)
-        ctx = _Context(id=context_id, ordinal=ordinal, timing=timing, schedule=schedule)
+        ctx = _Context(
+            id=context_id,
+            ordinal=ordinal,
+            timing=timing,
+            schedule=schedule,
+            ttfb_s=self._sim.latency.ttfb.sample(self._sim._rng),
+        )
         self._contexts[context_id] = ctx
         self._conn.context_ids.append(context_id)
         self._sim.contexts.setdefault(context_id, [])
@@ -396,20 +445,21 @@ class _Session:
 
     async def _context_worker(self, ctx: _Context) -> None:
         loop = asyncio.get_running_loop()
-        latency = self._sim.latency
         try:
             while True:
                 job = await ctx.queue.get()
                 if job is None:
                     await self._send({"isFinal": True}, ctx.id)
+                    ctx.released = True
                     ctx.timing.final_at = loop.time()
                     return
                 if (error := self._sim.context_errors.get(ctx.ordinal)) is not None:
-                    await self._send({"error": error, "message": error, "code": 1008}, ctx.id)
+                    ctx.released = True
+                    await self._reject(error, error, context_id=ctx.id)
                     return
                 if ctx.timing.first_audio_at is None and ctx.timing.first_text_at is not None:
                     await asyncio.sleep(
-                        max(0.0, ctx.timing.first_text_at + latency.ttfb_s - loop.time())
+                        max(0.0, ctx.timing.first_text_at + ctx.ttfb_s - loop.time())
                     )
                 await self._speak(ctx, job)
         except (_Disconnected, ConnectionResetError):
@@ -476,12 +526,25 @@ class _Session:
                 if self._request.transport is not None:
                     self._request.transport.close()
                 raise _Disconnected
+            elif fault.kind in ("hang", "half_open"):
+                # Silent from here on, socket open: only the client's own timeout ends
+                # this. The send lock stays held, so every context goes quiet at once.
+                self._conn.close_reason = fault.kind
+                # Dropped already: a silent server never sends a close frame either.
+                self._dropped = True
+                await hold_until_client_leaves(self._request, half_open=fault.kind == "half_open")
+                raise _Disconnected
 
-    async def _reject(self, message: str, error: str) -> None:
+    async def _reject(self, message: str, error: str, *, context_id: str | None = None) -> None:
+        """Send the error, then close the socket with 1008 (policy violation)."""
         self._conn.close_reason = error
         with contextlib.suppress(_Disconnected, ConnectionResetError):
-            await self._send({"message": message, "error": error, "code": 1008}, None)
-        await self._ws.close(code=WSCloseCode.POLICY_VIOLATION, message=error.encode())
+            await self._send({"message": message, "error": error, "code": 1008}, context_id)
+        self._dropped = True
+        with contextlib.suppress(ConnectionResetError):
+            # A close frame's reason holds at most 123 bytes (RFC 6455 5.5).
+            reason = message.encode() if len(message.encode()) <= 123 else error.encode()
+            await self._ws.close(code=WSCloseCode.POLICY_VIOLATION, message=reason)
 
     async def shutdown(self) -> None:
         """Stop every context's generation task and close the socket."""
@@ -492,6 +555,8 @@ class _Session:
         if not self._ws.closed and not self._dropped:
             with contextlib.suppress(ConnectionResetError):
                 await self._ws.close()
+        elif self._dropped and self._request.transport is not None:
+            self._request.transport.abort()
 
 
 def _format_message(fmt: str) -> str:

@@ -11,7 +11,7 @@ import math
 import random
 from dataclasses import dataclass
 
-__all__ = ["Delay"]
+__all__ = ["Delay", "seeded_rng"]
 
 # z-score of the 90th percentile of a standard normal distribution.
 _Z90 = 1.2815515655446004
@@ -45,6 +45,25 @@ class Delay:
     def constant(cls, seconds: float) -> Delay:
         return cls(p50_s=seconds, p90_s=seconds)
 
+    @classmethod
+    def zero(cls) -> Delay:
+        return cls(p50_s=0.0, p90_s=0.0)
+
+    @property
+    def tail_ratio(self) -> float:
+        """``p90 / p50``: the shape of the tail, 1.0 for a constant."""
+        if self.p50_s <= 0 or self.p90_s is None:
+            return 1.0
+        return self.p90_s / self.p50_s
+
+    def with_median(self, p50_s: float) -> Delay:
+        """The same tail shape (``p90 / p50``) around another median.
+
+        Lets a profile keep its own median while borrowing the spread a provider was
+        measured with.
+        """
+        return Delay(p50_s=p50_s, p90_s=p50_s * self.tail_ratio, max_s=self.max_s)
+
     @property
     def sigma(self) -> float:
         """Standard deviation of the underlying normal; 0 for a constant."""
@@ -68,3 +87,9 @@ def _inverse_normal_cdf(q: float) -> float:
     from statistics import NormalDist
 
     return NormalDist().inv_cdf(q)
+
+
+def seeded_rng(simulator: str, seed: int) -> random.Random:
+    """A generator of its own for one simulator, so two simulators sharing a seed do not
+    draw the same sequence, and adding draws to one never shifts another's."""
+    return random.Random(f"{simulator}:{seed}")

@@ -15,7 +15,14 @@ State lives in memory (:class:`SipState`, :class:`RoomState`). Every handled cal
 :attr:`LiveKitTwirpSim.calls`; everything received, faulted or not, is in ``received``.
 
 Faults (by request index): ``http_error`` answers with a Twirp error for ``status``
-without touching state; ``disconnect`` drops the connection before handling;
+(after ``seconds``) without touching state; :meth:`FaultPlan.transient` makes the first
+N requests ``unavailable`` (503, the Twirp spec's code for a transient outage) so a
+client's retry of safe calls can be tested; ``hang`` reads the request and sends
+nothing until the client gives up, ``half_open`` also stops reading. LiveKit's own
+mock for testing its SDKs' failover (``cmd/test-server`` in livekit/livekit) fails the
+same ways: a 503 ``unavailable`` Twirp error, the same after a delay, or a dropped
+connection. ``disconnect``
+drops the connection before handling;
 ``slow_start`` waits ``seconds`` before handling; ``stall`` handles the call (state
 changes) and then waits ``seconds`` before answering, the "did it happen?" case;
 ``malformed`` handles the call and answers 200 with a body that is not protobuf.
@@ -41,7 +48,8 @@ from livekit.protocol import models, room, sip
 
 from ._livekit_rooms import RoomState
 from ._livekit_sip import DialFailure, SipState
-from ._server import FaultPlan, LoopbackServer
+from ._livekit_sip_calls import SipCalls
+from ._server import FaultPlan, LoopbackServer, hold_until_client_leaves
 from ._twirp import TwirpFailure, code_for_status, twirp_error_response
 
 __all__ = ["DialFailure", "LiveKitLatency", "LiveKitTwirpSim", "TwirpCall"]
@@ -55,6 +63,7 @@ _SERVICES = {
 _WRITE_PREFIXES = ("Create", "Update", "Delete", "Remove", "Transfer")
 # Not a protobuf message: 0xFF starts a field tag with an invalid wire type.
 _MALFORMED_BODY = b"\xff\xff\xff\xff not protobuf"
+_SILENT = ("hang", "half_open")
 
 
 @dataclass(frozen=True)
@@ -101,15 +110,16 @@ class LiveKitTwirpSim(LoopbackServer):
         self.calls: list[TwirpCall] = []
         self.room_state = RoomState()
         self.sip_state = SipState(rooms=self.room_state)
+        self.sip_calls = SipCalls(sip_state=self.sip_state, rooms=self.room_state)
         self._requests = 0
         self._verifier = TokenVerifier(api_key, api_secret)
         self._handlers: dict[str, Mapping[str, Callable[[Any], Message]]] = {
-            "SIP": self.sip_state.handlers(),
+            "SIP": {**self.sip_state.handlers(), **self.sip_calls.handlers()},
             "RoomService": self.room_state.handlers(),
         }
 
     def _routes(self, app: web.Application) -> None:
-        app.router.add_post("/twirp/livekit.{service}/{method}", self._handle)
+        app.router.add_post("/twirp/livekit.{service}/{method}", self.tracked(self._handle))
 
     # -- what tests read ------------------------------------------------------------
 
@@ -196,12 +206,18 @@ class LiveKitTwirpSim(LoopbackServer):
 
         if (fault := self.faults.first(index, "slow_start")) is not None:
             await asyncio.sleep(fault.seconds)
+        hang = next((f for f in self.faults.for_request(index) if f.kind in _SILENT), None)
+        if hang is not None:
+            log.info("livekit_sim.hang", request=index, method=method, kind=hang.kind)
+            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
+            return web.Response(status=504)
         if (fault := self.faults.first(index, "disconnect")) is not None:
             log.info("livekit_sim.disconnect", request=index, method=method)
             if request.transport is not None:
                 request.transport.abort()
             return web.Response(status=500)
         if (fault := self.faults.first(index, "http_error")) is not None:
+            await asyncio.sleep(fault.seconds)
             code = code_for_status(fault.status)
             failure = TwirpFailure(code, f"injected failure on request {index}")
             return web.Response(

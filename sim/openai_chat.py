@@ -33,15 +33,21 @@ import structlog
 from aiohttp import web
 
 from ._audio_synth import speech_like_pcm
-from ._server import Fault, FaultPlan, LoopbackServer
+from ._server import Fault, FaultPlan, LoopbackServer, hold_until_client_leaves
+from .latency import Delay, seeded_rng
 
 __all__ = [
+    "CACHE_INCREMENT_TOKENS",
+    "CACHE_MIN_TOKENS",
     "ChatRequestTiming",
+    "ModelLatency",
     "OpenAIChatSim",
     "OpenAILatency",
     "Responder",
     "ScriptedReply",
     "ToolCallSpec",
+    "cached_prefix_tokens",
+    "prompt_tokens",
     "tokenize",
 ]
 
@@ -85,36 +91,93 @@ class ScriptedReply:
 Responder = Callable[[dict[str, Any]], ScriptedReply]
 
 
+# OpenAI prompt caching: prompts of 1024 tokens or more are cached automatically, and a
+# hit covers the longest previously seen prefix in 128-token increments (OpenAI's
+# prompt-caching guide, https://platform.openai.com/docs/guides/prompt-caching, and the
+# "Prompt Caching 201" cookbook).
+CACHE_MIN_TOKENS = 1024
+CACHE_INCREMENT_TOKENS = 128
+
+
+@dataclass(frozen=True)
+class ModelLatency:
+    """How fast one model answers.
+
+    TTFT = ``ttft`` (a draw) + ``prefill_s_per_1k`` per thousand uncached prompt tokens +
+    ``cached_prefill_fraction`` of that for cached ones. The Prompt Caching 201 cookbook
+    measured caching cutting TTFT by ~7 % at 1024 tokens and ~67 % at 150k tokens: a
+    fixed part plus a prefill cost per token, the cached tokens costing about a quarter,
+    fits both.
+
+    Args:
+        ttft: time to the first token for a short, uncached prompt.
+        token_gap: time between streamed tokens after the first.
+        prefill_s_per_1k: extra TTFT per 1000 uncached prompt tokens.
+        cached_prefill_fraction: what a cached prompt token costs relative to an uncached one.
+    """
+
+    ttft: Delay = field(default_factory=lambda: Delay.constant(0.25))
+    token_gap: Delay = field(default_factory=lambda: Delay.constant(0.01))
+    prefill_s_per_1k: float = 0.0
+    cached_prefill_fraction: float = 0.25
+
+    @classmethod
+    def constant(cls, ttft_s: float, tokens_per_s: float = 0.0) -> ModelLatency:
+        """Fixed delays: ``tokens_per_s`` 0 sends tokens back to back."""
+        gap = 1.0 / tokens_per_s if tokens_per_s > 0 else 0.0
+        return cls(ttft=Delay.constant(ttft_s), token_gap=Delay.constant(gap))
+
+    def prefill_s(self, prompt_tokens: int, cached_tokens: int) -> float:
+        uncached = max(0, prompt_tokens - cached_tokens)
+        weighted = uncached + self.cached_prefill_fraction * cached_tokens
+        return self.prefill_s_per_1k * weighted / 1000.0
+
+
 @dataclass(frozen=True)
 class OpenAILatency:
     """Timing profile of the simulated API.
 
     Args:
-        ttft_s: delay from the request to the first streamed token.
-        tokens_per_s: pace of the tokens after the first; 0 sends them back to back.
-        per_model: ``model -> (ttft_s, tokens_per_s)`` overrides, e.g. a fast small model
-            next to a slower strong one.
-        tts_ttfb_s: delay before the first audio bytes of ``/audio/speech``.
+        model: latency of any model not in ``per_model``.
+        per_model: ``model -> ModelLatency``, e.g. a fast small model next to a slower
+            strong one, so model routing is measured rather than assumed.
+        tts_ttfb: delay before the first audio bytes of ``/audio/speech``.
         tts_realtime_factor: audio send pace as a fraction of its duration (0 = burst,
             0.5 = twice real time).
         ms_per_char: speaking time per input character of ``/audio/speech``.
     """
 
-    ttft_s: float = 0.25
-    tokens_per_s: float = 100.0
-    per_model: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    tts_ttfb_s: float = 0.2
+    model: ModelLatency = field(default_factory=ModelLatency)
+    per_model: Mapping[str, ModelLatency] = field(default_factory=dict)
+    tts_ttfb: Delay = field(default_factory=lambda: Delay.constant(0.2))
     tts_realtime_factor: float = 0.25
     ms_per_char: float = 65.0
 
     @classmethod
     def instant(cls) -> OpenAILatency:
         """No delays at all: for wire tests that assert content, not timing."""
-        return cls(ttft_s=0.0, tokens_per_s=0.0, tts_ttfb_s=0.0, tts_realtime_factor=0.0)
+        return cls(
+            model=ModelLatency.constant(0.0),
+            tts_ttfb=Delay.zero(),
+            tts_realtime_factor=0.0,
+        )
 
-    def for_model(self, model: str) -> tuple[float, float]:
-        """``(ttft_s, tokens_per_s)`` for ``model``."""
-        return self.per_model.get(model, (self.ttft_s, self.tokens_per_s))
+    @classmethod
+    def constant(
+        cls,
+        ttft_s: float,
+        tokens_per_s: float = 100.0,
+        *,
+        per_model: Mapping[str, tuple[float, float]] | None = None,
+    ) -> OpenAILatency:
+        """Fixed delays: ``per_model`` maps a model to ``(ttft_s, tokens_per_s)``."""
+        return cls(
+            model=ModelLatency.constant(ttft_s, tokens_per_s),
+            per_model={m: ModelLatency.constant(*v) for m, v in (per_model or {}).items()},
+        )
+
+    def for_model(self, model: str) -> ModelLatency:
+        return self.per_model.get(model, self.model)
 
 
 @dataclass
@@ -124,6 +187,10 @@ class ChatRequestTiming:
     index: int
     model: str
     arrived_at: float
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    drawn_ttft_s: float = 0.0
+    """The TTFT the latency profile drew for this request (prefill included)."""
     first_token_at: float | None = None
     finished_at: float | None = None
     status: int = 200
@@ -163,6 +230,7 @@ class OpenAIChatSim(LoopbackServer):
         api_key: the only accepted bearer key; ``None`` accepts any non-empty key.
         models: ids listed by ``GET /v1/models``.
         transcripts: answers of ``/audio/transcriptions``, in order ("" once exhausted).
+        seed: seeds this simulator's delay draws, so a run reproduces.
     """
 
     def __init__(
@@ -176,9 +244,14 @@ class OpenAIChatSim(LoopbackServer):
         api_key: str | None = None,
         models: Sequence[str] = DEFAULT_MODELS,
         transcripts: Iterable[str] = (),
+        seed: int = 0,
     ) -> None:
         super().__init__(faults=faults)
         self.latency = latency or OpenAILatency()
+        self._rng = seeded_rng("openai", seed)
+        # Prompts seen so far, per model: a cached prefix belongs to the model that
+        # computed it.
+        self._seen_prompts: dict[str, list[tuple[str, ...]]] = {}
         self.audio_faults = audio_faults or FaultPlan()
         self._responder = responder
         self._replies: Iterator[ScriptedReply | str] = iter(list(replies))
@@ -284,7 +357,13 @@ class OpenAIChatSim(LoopbackServer):
             return denied
         if (fault := self.faults.first(index, "http_error")) is not None:
             timing.status = fault.status
+            await asyncio.sleep(fault.seconds)
             return _fault_response(fault, model)
+        if (hang := _hang_before_headers(self.faults.for_request(index))) is not None:
+            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
+            timing.cancelled = True
+            timing.finished_at = loop.time()
+            return web.Response(status=504)
         if not body.get("messages") or not model:
             timing.status = 400
             return _error_response(
@@ -292,12 +371,33 @@ class OpenAIChatSim(LoopbackServer):
             )
 
         reply = self._next_reply(body)
+        ttft_s = self._time_to_first_token(body, timing)
         if not body.get("stream"):
-            return await self._complete(request, index, body, reply, timing)
+            return await self._complete(request, index, body, reply, timing, ttft_s)
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        chunks = _completion_chunks(index, model, body, reply, include_usage=include_usage)
+        chunks = _completion_chunks(
+            index, model, body, reply, include_usage=include_usage, timing=timing
+        )
+        # Every delay of the request is drawn on arrival, so concurrent requests (a
+        # preemptive one next to the kept one) cannot reorder each other's draws.
+        gap = self.latency.for_model(model).token_gap
+        gaps = [gap.sample(self._rng) for _ in chunks]
         log.debug("openai_sim.chat", request=index, model=model, chunks=len(chunks))
-        return await self._stream_chunks(request, index, model, chunks, timing)
+        return await self._stream_chunks(request, index, chunks, timing, ttft_s, gaps)
+
+    def _time_to_first_token(self, body: Mapping[str, Any], timing: ChatRequestTiming) -> float:
+        """Draw this request's TTFT: the model's base draw plus prefill of the prompt,
+        cheaper for the prefix an earlier request already cached."""
+        prompt = tuple(prompt_tokens(body))
+        timing.prompt_tokens = len(prompt)
+        seen = self._seen_prompts.setdefault(timing.model, [])
+        timing.cached_tokens = cached_prefix_tokens(prompt, seen)
+        seen.append(prompt)
+        latency = self.latency.for_model(timing.model)
+        timing.drawn_ttft_s = latency.ttft.sample(self._rng) + latency.prefill_s(
+            timing.prompt_tokens, timing.cached_tokens
+        )
+        return timing.drawn_ttft_s
 
     async def _complete(
         self,
@@ -306,8 +406,8 @@ class OpenAIChatSim(LoopbackServer):
         body: dict[str, Any],
         reply: ScriptedReply,
         timing: ChatRequestTiming,
+        ttft_s: float,
     ) -> web.StreamResponse:
-        ttft_s, _ = self.latency.for_model(timing.model)
         slow = self.faults.first(index, "slow_start")
         await asyncio.sleep(ttft_s + (slow.seconds if slow else 0.0))
         message: dict[str, Any] = {"role": "assistant", "content": reply.text or None}
@@ -335,7 +435,7 @@ class OpenAIChatSim(LoopbackServer):
                         "finish_reason": "tool_calls" if reply.tool_calls else "stop",
                     }
                 ],
-                "usage": _usage(body, reply),
+                "usage": _usage(body, reply, timing),
                 "system_fingerprint": "fp_sim",
             }
         )
@@ -344,9 +444,10 @@ class OpenAIChatSim(LoopbackServer):
         self,
         request: web.Request,
         index: int,
-        model: str,
         chunks: list[dict[str, Any]],
         timing: ChatRequestTiming,
+        ttft_s: float,
+        gaps: list[float],
     ) -> web.StreamResponse:
         loop = asyncio.get_running_loop()
         faults = self.faults.for_request(index)
@@ -359,7 +460,6 @@ class OpenAIChatSim(LoopbackServer):
                 "Cache-Control": "no-cache",
             }
         )
-        ttft_s, tokens_per_s = self.latency.for_model(model)
         try:
             await response.prepare(request)
             await asyncio.sleep(ttft_s)
@@ -367,8 +467,8 @@ class OpenAIChatSim(LoopbackServer):
                 if await _inject_fault(faults, n, response, request):
                     timing.finished_at = loop.time()
                     return response
-                if n > 0 and tokens_per_s > 0 and _carries_tokens(chunk):
-                    await asyncio.sleep(1.0 / tokens_per_s)
+                if n > 0 and gaps[n] > 0 and _carries_tokens(chunk):
+                    await asyncio.sleep(gaps[n])
                 await _write(response, f"data: {json.dumps(chunk)}\n\n")
                 if timing.first_token_at is None:
                     timing.first_token_at = loop.time()
@@ -400,7 +500,11 @@ class OpenAIChatSim(LoopbackServer):
             )
         self.speech_requests.append(body)
         if (fault := self.audio_faults.first(index, "http_error")) is not None:
+            await asyncio.sleep(fault.seconds)
             return _fault_response(fault, str(body.get("model", "")))
+        if (hang := _hang_before_headers(self.audio_faults.for_request(index))) is not None:
+            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
+            return web.Response(status=504)
         fmt = str(body.get("response_format", "mp3"))
         if fmt not in _SUPPORTED_SPEECH_FORMATS:
             # A real server would encode; the simulator has no codecs, so say so loudly.
@@ -418,7 +522,9 @@ class OpenAIChatSim(LoopbackServer):
         content_type = "text/event-stream" if sse else f"audio/{fmt}"
         faults = self.audio_faults.for_request(index)
         slow = next((f for f in faults if f.kind == "slow_start"), None)
-        await asyncio.sleep(self.latency.tts_ttfb_s + (slow.seconds if slow else 0.0))
+        await asyncio.sleep(
+            self.latency.tts_ttfb.sample(self._rng) + (slow.seconds if slow else 0.0)
+        )
         response = web.StreamResponse(headers={"Content-Type": content_type})
         chunk_bytes = round(SPEECH_SAMPLE_RATE * _SPEECH_CHUNK_MS / 1000) * 2
         pieces = [audio[i : i + chunk_bytes] for i in range(0, len(audio), chunk_bytes)]
@@ -472,9 +578,15 @@ class OpenAIChatSim(LoopbackServer):
         self.record(index, "transcription", request.path, fields)
         self.transcription_requests.append(fields)
         if (fault := self.audio_faults.first(index, "http_error")) is not None:
+            await asyncio.sleep(fault.seconds)
             return _fault_response(fault, str(fields.get("model", "")))
+        if (hang := _hang_before_headers(self.audio_faults.for_request(index))) is not None:
+            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
+            return web.Response(status=504)
         slow = self.audio_faults.first(index, "slow_start")
-        await asyncio.sleep(self.latency.tts_ttfb_s + (slow.seconds if slow else 0.0))
+        await asyncio.sleep(
+            self.latency.tts_ttfb.sample(self._rng) + (slow.seconds if slow else 0.0)
+        )
         text = next(self._transcripts, "")
         fmt = fields.get("response_format", "json")
         if fmt == "text":
@@ -516,9 +628,56 @@ def _arguments_json(spec: ToolCallSpec) -> str:
     return spec.arguments if isinstance(spec.arguments, str) else json.dumps(spec.arguments)
 
 
-def _usage(body: Mapping[str, Any], reply: ScriptedReply) -> dict[str, Any]:
-    # ~4 tokens of framing per message, like OpenAI's accounting.
-    prompt = sum(4 + len(tokenize(_content_text(m))) for m in body.get("messages", []))
+def prompt_tokens(body: Mapping[str, Any]) -> list[str]:
+    """The prompt as the simulator counts it: the tool definitions, then every message
+    framed by 4 tokens, as OpenAI's accounting does."""
+    tokens: list[str] = []
+    if tools := body.get("tools"):
+        tokens += tokenize(json.dumps(tools, sort_keys=True))
+    for message in body.get("messages", []):
+        tokens += ["<|start|>", str(message.get("role", "")), "<|message|>"]
+        tokens += tokenize(_content_text(message))
+        if message.get("tool_calls"):
+            tokens += tokenize(json.dumps(message["tool_calls"], sort_keys=True))
+        tokens.append("<|end|>")
+    return tokens
+
+
+def cached_prefix_tokens(prompt: Sequence[str], seen: Iterable[Sequence[str]]) -> int:
+    """Tokens of ``prompt`` OpenAI would serve from its prompt cache.
+
+    The longest prefix shared with an earlier prompt, counted only from 1024 tokens on
+    and in whole 128-token increments (OpenAI's prompt-caching guide). The cache's
+    5-10 minute idle eviction is not modelled: simulated calls are shorter.
+    """
+    if len(prompt) < CACHE_MIN_TOKENS:
+        return 0
+    longest = max((_common_prefix(prompt, earlier) for earlier in seen), default=0)
+    if longest < CACHE_MIN_TOKENS:
+        return 0
+    return longest // CACHE_INCREMENT_TOKENS * CACHE_INCREMENT_TOKENS
+
+
+def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _hang_before_headers(faults: Iterable[Fault]) -> Fault | None:
+    return next(
+        (f for f in faults if f.kind in ("hang", "half_open") and f.after_messages == 0), None
+    )
+
+
+def _usage(
+    body: Mapping[str, Any], reply: ScriptedReply, timing: ChatRequestTiming | None = None
+) -> dict[str, Any]:
+    prompt = timing.prompt_tokens if timing is not None else len(prompt_tokens(body))
+    cached = timing.cached_tokens if timing is not None else 0
     completion = len(tokenize(reply.text)) + sum(
         len(tokenize(_arguments_json(s))) + 3 for s in reply.tool_calls
     )
@@ -526,7 +685,7 @@ def _usage(body: Mapping[str, Any], reply: ScriptedReply) -> dict[str, Any]:
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": prompt + completion,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "prompt_tokens_details": {"cached_tokens": cached, "audio_tokens": 0},
         "completion_tokens_details": {
             "reasoning_tokens": 0,
             "audio_tokens": 0,
@@ -543,6 +702,7 @@ def _completion_chunks(
     reply: ScriptedReply,
     *,
     include_usage: bool,
+    timing: ChatRequestTiming | None = None,
 ) -> list[dict[str, Any]]:
     """Every ``chat.completion.chunk`` of one streamed answer, in order."""
     created = int(time.time())
@@ -582,7 +742,7 @@ def _completion_chunks(
     if include_usage:
         last = chunk({})
         last["choices"] = []
-        last["usage"] = _usage(body, reply)
+        last["usage"] = _usage(body, reply, timing)
         chunks.append(last)
     return chunks
 
@@ -618,6 +778,10 @@ async def _inject_fault(
             # Drop the TCP connection mid-body: the client sees a truncated stream.
             if request.transport is not None:
                 request.transport.close()
+            return True
+        elif fault.kind in ("hang", "half_open"):
+            # Silent mid-stream: only the client's read timeout ends this.
+            await hold_until_client_leaves(request, half_open=fault.kind == "half_open")
             return True
     return False
 

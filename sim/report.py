@@ -16,7 +16,7 @@ def _fmt(value: float | None) -> str:
 def render_turn_table(turns: Iterable[TurnRecord]) -> str:
     header = (
         f"{'turn':>4}  {'ttfa_ms':>7}  {'e2e_ms':>6}  {'llm_ttft':>8}  {'tts_ttfb':>8}  "
-        f"{'stt_ms':>6}  {'eot_ms':>6}  premature"
+        f"{'stt_ms':>6}  {'eot_ms':>6}  {'commit_ms':>9}  premature"
     )
     lines = [header, "-" * len(header)]
     for t in turns:
@@ -24,7 +24,7 @@ def render_turn_table(turns: Iterable[TurnRecord]) -> str:
             f"{t.index + 1:>4}  {_fmt(t.ttfa_ms):>7}  {_fmt(t.e2e_latency_ms):>6}  "
             f"{_fmt(t.llm_node_ttft_ms):>8}  {_fmt(t.tts_node_ttfb_ms):>8}  "
             f"{_fmt(t.transcription_delay_ms):>6}  {_fmt(t.end_of_turn_delay_ms):>6}  "
-            f"{'yes' if t.premature else 'no'}"
+            f"{_fmt(t.turn_committed_ms):>9}  {'yes' if t.premature else 'no'}"
         )
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@ profile and faults::
     name: phone-order-status
     caller: phone            # phone (SIP, narrowband) or app (WebRTC, wideband)
     tenant: acme
-    latency: budget          # zero | budget | typical
+    latency: budget          # zero | budget | typical | measured (sim/profiles.py)
     turns:
       - caller:
           - "I'd like to check the status of"
@@ -17,10 +17,18 @@ profile and faults::
           reply: "Sure. What's the order number?"
       - caller:
           - say: "It is one two three four five."
-            transcript: "It is 12345."
+            transcript: "it is 12345"
         agent:
           tool_calls: [{name: lookup_order, arguments: {order_number: "12345"}}]
           reply: "It shipped and arrives Thursday."
+
+A scenario says *what is spoken*, never how a recogniser writes it down. The punctuation
+of ``say`` only directs the synthetic voice (espeak-ng pauses 140-250 ms at a comma or a
+period); the Deepgram simulator drops it and decides the transcript's punctuation and
+where it is split into finals itself (``sim.deepgram_punctuation``), as the real service
+does. ``transcript`` gives the words a recogniser hears when they differ from ``say``
+(digits as numerals); split it at the same commas as ``say`` so each phrase lines up with
+its stretch of audio (``sim.word_timing``).
 """
 
 from __future__ import annotations
@@ -46,7 +54,9 @@ __all__ = [
 ]
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
-LatencyName = Literal["zero", "budget", "typical"]
+LatencyName = Literal[
+    "zero", "budget", "typical", "measured", "budget-constant", "typical-constant"
+]
 
 
 class _Model(BaseModel):
@@ -59,10 +69,13 @@ class CallerPart(_Model):
     say: str | None = None
     transcript: str | None = None
     pause: float | None = Field(default=None, ge=0.0)
+    dtmf: str | None = Field(
+        default=None, pattern=r"^[0-9*#A-D]+$", description="Keys pressed (phone callers)."
+    )
 
     @property
     def heard(self) -> str:
-        """What the STT returns for this part."""
+        """The words the STT hears for this part (its punctuation is not passed on)."""
         return self.transcript if self.transcript is not None else (self.say or "")
 
 
@@ -126,6 +139,19 @@ class Scenario(_Model):
     turns: list[Turn]
     gap_after_agent: float = Field(
         default=0.4, ge=0.0, description="Caller's silence after the agent finishes speaking."
+    )
+    dialed_number: str | None = Field(
+        default=None, description="The number a phone caller dialed (sip.trunkPhoneNumber)."
+    )
+    dispatch_metadata: str | None = Field(
+        default=None, description='Raw dispatch metadata; default {"tenant": tenant} if set.'
+    )
+    caller_hangs_up: bool = Field(default=False, description="Hang up after the last turn.")
+    linger: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="After the last turn, how long the silent caller waits for the agent "
+        "to end the call (idle and duration limits).",
     )
 
 

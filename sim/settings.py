@@ -17,7 +17,12 @@ def simulator_settings(
     elevenlabs_url: str,
     api_key: str,
 ) -> Settings:
-    """``base`` (or defaults, ignoring the environment) with endpoints and keys replaced."""
+    """``base`` (or defaults, ignoring the environment) with endpoints and keys replaced.
+
+    Timeouts and retries stay as production has them: a hanging simulated provider must
+    cost a simulated call what it would cost a real one. A test that wants a shorter
+    wait replaces ``providers.request_timeout`` on the settings it passes in.
+    """
     # No .env and no secrets: a developer's real keys must never reach a simulator run.
     settings = base or Settings(_env_file=None)  # type: ignore[call-arg]
     key = SecretStr(api_key)
@@ -29,8 +34,6 @@ def simulator_settings(
             "deepgram_api_key": key,
             "openai_api_key": key,
             "eleven_api_key": key,
-            # Simulated calls are short; a stuck provider should fail over in seconds.
-            "request_timeout": min(settings.providers.request_timeout, 5.0),
         }
     )
     return settings.model_copy(update={"providers": providers})

@@ -1,4 +1,4 @@
-"""SIP call handling: participant attributes (transfer, DTMF and hangup build on these)."""
+"""SIP call handling: participant attributes, call control (transfer, hangup), DTMF."""
 
 from sip.attributes import SipCall, parse_sip_attributes
 

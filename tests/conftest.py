@@ -19,7 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Settings read CALLCENTER_* and the provider variables; a developer's shell or .env
 # must not change what a test sees. Tests build Settings explicitly instead.
-_LEAKY_PREFIXES = ("CALLCENTER_", "LIVEKIT_", "DEEPGRAM_", "OPENAI_", "ELEVEN_")
+_LEAKY_PREFIXES = (
+    "CALLCENTER_",
+    "LIVEKIT_",
+    "DEEPGRAM_",
+    "OPENAI_",
+    "ELEVEN_",
+    "OTEL_",
+    "PROMETHEUS_",
+)
 
 RunModule = Callable[..., "subprocess.CompletedProcess[str]"]
 

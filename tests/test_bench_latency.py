@@ -56,3 +56,22 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
     plot = tmp_path / "cdf.png"
     plot_cdf(summary, plot)
     assert plot.stat().st_size > 0
+
+
+def test_premature_all_rate_counts_every_turn() -> None:
+    # Turn 0 has no scripted pause but was answered at a comma pause: it counts in the
+    # rate over all turns, not in the rate over paused turns.
+    turns = [
+        TurnRecord(index=0, caller_text="x", ttfa_ms=300, premature=True, paused=False),
+        TurnRecord(index=1, caller_text="x", ttfa_ms=320, premature=False, paused=True),
+        TurnRecord(index=2, caller_text="x", ttfa_ms=330, premature=False, paused=False),
+        TurnRecord(index=3, caller_text="x", ttfa_ms=400, premature=True, paused=True),
+    ]
+    stats = FlavorStats()
+    stats.add(turns)
+    entry = stats.as_dict()
+    assert entry["premature_rate"] == 0.5
+    assert entry["premature_all_rate"] == 0.5
+    stats.add(turns[:1])
+    assert stats.as_dict()["premature_all_rate"] == 3 / 5
+    assert stats.as_dict()["premature_rate"] == 0.5

@@ -21,6 +21,13 @@ def test_corpus_has_the_required_shape() -> None:
     assert sum(len(c.turns) > 1 for c in cases) >= 10
     kinds = {c.kind for c in cases}
     assert {"card", "ssn", "phone", "email", "dob", "address", "account", "routing"} <= kinds
+    classes = {c.cls for c in cases}
+    assert {
+        "agent-context", "multi-entity", "cvv", "expiry", "pin", "passport", "license",
+        "member-id", "alnum-id", "intl-address", "ssn-nocue", "long-spoken", "long-nonpii",
+        "dictation-split", "corrections", "name",
+    } <= classes  # fmt: skip
+    assert any(c.agent for c in cases)
     for case in cases:
         assert case.secrets or case.keep, case.id
 
@@ -32,6 +39,13 @@ def test_recall_and_keep_meet_targets() -> None:
     assert report.keep_rate >= TARGETS["keep"], report.dropped_cases
     for kind, stats in report.per_type.items():
         assert stats.recall >= 0.95, kind
+    for cls, stats in report.per_class.items():
+        assert stats.recall >= 0.95, cls
+        assert stats.keep_rate >= 0.95, cls
+    # Names are scored only when the optional detector is on.
+    assert "name" not in report.per_class
+    named = evaluate(DEFAULT_CORPUS, repeat=1, names=True)
+    assert named.per_class["name"].secrets >= 3
 
 
 def test_leak_check_sees_written_spoken_and_grouped_digits() -> None:
@@ -46,11 +60,13 @@ def test_leak_check_sees_written_spoken_and_grouped_digits() -> None:
 def test_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pii.json"
 
-    status = run(["--json", str(out), "--repeat", "1"])
+    status = run(["--json", str(out), "--repeat", "1", "--no-scaling"])
 
     assert status == 0
     data = json.loads(out.read_text())
     assert data["cases"] >= 150
     assert set(data["latency_us"]) == {"p50", "p99", "max"}
     assert data["recall"] >= TARGETS["recall"]
+    assert data["per_class"]["agent-context"]["recall"] >= 0.95
+    assert data["scaling"] == []
     assert "recall" in capsys.readouterr().out

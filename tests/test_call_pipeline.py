@@ -50,7 +50,10 @@ async def test_phone_call_multi_turn_with_tool_and_ttfa(vad_model: vad.VAD) -> N
     scenario = load_scenario("phone-order-status").model_copy(update={"latency": "zero"})
     result = await _run(scenario, vad_model)
 
-    assert [t.caller_text for t in result.turns] == [t.caller_text for t in scenario.turns]
+    # The STT simulator heard every voiced stretch of the synthesized audio and sent its
+    # final, and the LLM received the first one as the caller's words.
+    assert result.stt_finals == [p.heard for t in scenario.turns for p in t.spoken_parts]
+    assert result.turns[0].llm_saw == "Hi, I'm calling about an order I placed last week."
     assert [t.agent_text for t in result.turns] == [t.agent.reply for t in scenario.turns]
     # The tool got the order number and its answer went back to the LLM.
     assert result.turns[1].tool_calls == [

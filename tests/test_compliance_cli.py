@@ -89,3 +89,54 @@ def test_region_option() -> None:
 
     assert done.stdout.decode() == "ring me on [PHONE_1]\n"
     assert bad.returncode == 2
+
+
+def test_a_bare_carriage_return_does_not_split_a_line() -> None:
+    done = _run("redact", stdin=b"my card is 4111 1111\r1111 1111\r\nhello\rthere\n")
+
+    assert done.returncode == 0, done.stderr
+    # Two lines in, two lines out; the CRLF ending is kept, the bare CR stays inside.
+    assert done.stdout == b"my card is [CARD_1]\nhello\rthere\n".replace(
+        b"[CARD_1]\n", b"[CARD_1]\r\n"
+    )
+
+
+def test_an_overlong_line_is_withheld_and_the_rest_still_redacted() -> None:
+    long_line = b"my card is 4111 1111 1111 1111 " + b"x" * 5000
+    stdin = b"ssn 123-45-6789\n" + long_line + b"\nphone 415 555 1212\n"
+
+    done = _run("redact", "--max-line-bytes", "4096", stdin=stdin)
+
+    assert done.returncode == 1
+    assert done.stdout.decode().split("\n") == [
+        "ssn [SSN_1]",
+        f"[WITHHELD: a line of {len(long_line) + 1} bytes]",
+        "phone [PHONE_1]",
+        "",
+    ]
+    assert b"line 2:" in done.stderr
+    assert b"4111" not in done.stderr + done.stdout
+
+
+def test_context_feeds_agent_turns_to_the_caller_turn_after() -> None:
+    transcript = (
+        "agent: What's the best number to reach you?\n"
+        "caller: five five five, one two three, four five six seven\n"
+        "agent: Thanks. And your order number?\n"
+        "one two three four five six seven eight nine\n"
+    )
+
+    with_context = _run("redact", "--context", stdin=transcript.encode())
+    without = _run("redact", stdin=transcript.encode())
+
+    assert with_context.returncode == 0, with_context.stderr
+    assert with_context.stdout.decode().split("\n") == [
+        "agent: What's the best number to reach you?",
+        "caller: [PHONE_1]",
+        "agent: Thanks. And your order number?",
+        # The agent asked for an order number: a long number said in words is kept.
+        "one two three four five six seven eight nine",
+        "",
+    ]
+    # Without context the agent's lines are caller turns and the order number goes.
+    assert without.stdout.decode().split("\n")[3] == "[NUMBER_1]"

@@ -113,7 +113,7 @@ def test_placeholder_replaces_whole_original_span() -> None:
         "it's a 10 minute drive",
         "my appointment is March 15 2024",
         "I've had my card since 2015",
-        "my card expires 12/27",
+        "my subscription expires 12/27",
         "my account balance is 1250 dollars",
         "oh, I see",
         "tracking number 9400 1000 0000 0000 0000 00",
@@ -340,7 +340,7 @@ def test_known_values_are_redacted_in_tool_results_and_logs() -> None:
     echoed = redactor.vault.redact_known_values(
         "charged 4111-1111-1111-1111; sms sent to +1 (415) 555-1212"
     )
-    logged = redactor.redact_for_log("retry 4111111111111111, new card 5555 5555 5555 4444")
+    logged = redactor.redact_for_llm_context("retry 4111111111111111, new card 5555 5555 5555 4444")
 
     assert echoed == "charged [CARD_1]; sms sent to [PHONE_1]"
     assert logged == "retry [CARD_1], new card [CARD]"

@@ -85,7 +85,9 @@ def test_check_cli_exits_2_naming_every_invalid_field(run_module: RunModule) -> 
 
 
 def test_check_cli_masks_secrets(run_module: RunModule) -> None:
-    result = run_module("config", "check", env={"OPENAI_API_KEY": "sk-very-secret-value"})
+    result = run_module(
+        "config", "check", "--skip-credentials", env={"OPENAI_API_KEY": "sk-very-secret-value"}
+    )
     assert result.returncode == 0, result.stderr
     assert "sk-very-secret-value" not in result.stdout
     shown = json.loads(result.stdout)
@@ -107,3 +109,29 @@ def test_audio_turn_detector_needs_a_longer_vad_silence(monkeypatch: pytest.Monk
     assert "latency.vad_min_silence" in str(caught.value)
     monkeypatch.setenv("CALLCENTER_LATENCY__VAD_MIN_SILENCE", "0.3")
     assert load_settings(_env_file=None).latency.turn_detection == "audio"
+
+
+def test_check_names_every_missing_credential(run_module: RunModule) -> None:
+    result = run_module("config", "check", env={"OPENAI_API_KEY": "sk-x"})
+    assert result.returncode == 2
+    assert "LIVEKIT_API_KEY" in result.stderr and "DEEPGRAM_API_KEY" in result.stderr
+    assert "OPENAI_API_KEY" not in result.stderr
+    skipped = run_module("config", "check", "--skip-credentials")
+    assert skipped.returncode == 0, skipped.stderr
+
+
+def test_only_the_configured_providers_need_keys() -> None:
+    from pydantic import SecretStr
+
+    from config import Settings, missing_credentials
+
+    settings = Settings.model_construct()
+    providers = settings.providers.model_copy(
+        update={"stt_order": ["openai"], "tts_order": ["openai"], "openai_api_key": SecretStr("k")}
+    )
+    settings = settings.model_copy(update={"providers": providers})
+    assert missing_credentials(settings, "console") == []
+    assert missing_credentials(settings, "worker") == [
+        "livekit.api_key (LIVEKIT_API_KEY)",
+        "livekit.api_secret (LIVEKIT_API_SECRET)",
+    ]

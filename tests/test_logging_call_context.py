@@ -9,7 +9,13 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from worker.logs import CALL_FIELDS, CallIdentity, bind_call, configure_logging
+from worker.logs import (
+    CALL_FIELDS,
+    CallIdentity,
+    bind_call,
+    configure_logging,
+    mask_phone_numbers,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -78,7 +84,8 @@ async def test_every_record_of_a_call_carries_its_fields(captured: _Collect) -> 
     assert len(in_call) == 4
     for record in in_call:
         for field in CALL_FIELDS:
-            assert getattr(record, field) == getattr(IDENTITY, field), (record.name, field)
+            expected = mask_phone_numbers(getattr(IDENTITY, field))
+            assert getattr(record, field) == expected, (record.name, field)
     outside = next(r for r in captured.records if r.getMessage() == "between calls")
     assert not hasattr(outside, "call_id")
     # The framework's job filter gets the same fields for records from pre-bind tasks.
@@ -99,3 +106,20 @@ async def test_reserved_record_names_do_not_break_logging(captured: _Collect) ->
     assert record.getMessage() == "twirp_error"
     assert record.msg_ == "not found"  # type: ignore[attr-defined]
     assert record.name_ == "x"  # type: ignore[attr-defined]
+
+
+async def test_no_phone_number_reaches_a_log_record(captured: _Collect) -> None:
+    """The room is named after the caller and the SIP identity holds the number: neither
+    may reach a line, ours or the framework's."""
+    bind_call(IDENTITY)
+    structlog.get_logger("worker.test").info("participant_joined", identity="sip_+15551234567")
+    logging.getLogger("livekit.agents").info(
+        "participant disconnected %s", "sip_+15551234567", extra={"room": IDENTITY.room}
+    )
+    logging.getLogger("livekit.agents").info(
+        "sip attributes", extra={"attributes": {"sip.phoneNumber": "+15551234567"}}
+    )
+    for record in captured.records:
+        rendered = record.getMessage() + " " + repr(record.__dict__)
+        assert "15551234567" not in rendered, record.name
+    assert captured.records[-1].attributes == {"sip.phoneNumber": "+[PHONE]"}  # type: ignore[attr-defined]

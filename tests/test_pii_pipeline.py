@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from livekit.agents import vad
 
+from compliance import CallRedactor
 from config import Settings
 from sim.call import run_call
-from sim.scenario import Scenario
+from sim.scenario import Scenario, load_scenario
 
 pytestmark = pytest.mark.sim
 
@@ -70,11 +71,17 @@ TEXT_SECRETS = ("jane dot doe", "jane.doe", "doe@example")
 _NUMBER = re.compile(r"\d(?:[\s,.\-]*\d)*")
 
 
+def _words(text: str) -> str:
+    """Lower case, punctuation as spaces: an STT that puts a period at a pause
+    ("jane dot. Doe") must not hide a leak from the scan."""
+    return " ".join(re.sub(r"[^\w@]+", " ", text.lower()).split())
+
+
 def _leaks(text: str) -> list[str]:
     numbers = [re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text)]
-    lowered = text.lower()
+    lowered, words = text.lower(), _words(text)
     return [s for s in DIGIT_SECRETS if any(s in n for n in numbers)] + [
-        s for s in TEXT_SECRETS if s in lowered
+        s for s in TEXT_SECRETS if s in lowered or s in words
     ]
 
 
@@ -116,8 +123,10 @@ async def test_planted_secrets_never_leave_the_call(
     assert settings.latency.preemptive_generation
     result = await run_call(SCENARIO, vad_model=vad_model, cache_dir=CACHE)
 
-    # The test only means something if the secrets were really spoken and transcribed.
-    assert "123-45-6789" in result.turns[0].caller_text
+    # The test only means something if the secrets were really transcribed: read what the
+    # Deepgram simulator sent on the wire, not the scenario's script.
+    heard = " ".join(result.stt_finals)
+    assert set(_leaks(heard)) >= {*DIGIT_SECRETS, "jane dot doe"}
     assert len(result.llm_requests) >= 3
 
     assert _leaks(json.dumps(result.llm_requests)) == []
@@ -130,3 +139,19 @@ async def test_planted_secrets_never_leave_the_call(
     assert "[SSN_1]" in saw[0]
     assert "[EMAIL_1]" in saw[1]
     assert "[CARD_1]" in saw[2]
+
+
+async def test_the_agents_question_makes_a_grouped_answer_a_phone_number(
+    vad_model: vad.VAD,
+) -> None:
+    scenario = load_scenario("app-phone-by-question")
+    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE)
+
+    # What the STT sent: the number in words, grouped 6-4, no context word of its own.
+    answer = next(f for f in result.stt_finals if "five five five" in f.lower())
+    # On its own that turn is only a long number; the agent's question makes it a phone.
+    assert "[PHONE_" not in CallRedactor().redact(answer)
+    wire = json.dumps(result.llm_requests)
+    assert "[PHONE_1]" in wire
+    assert "five five five" not in wire.lower()
+    assert "[PHONE_1]" in (result.turns[1].llm_saw or "")

@@ -18,6 +18,7 @@ from livekit.plugins import elevenlabs
 
 from sim._server import Fault, FaultPlan
 from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
+from sim.latency import Delay
 
 pytestmark = pytest.mark.sim
 
@@ -173,7 +174,7 @@ async def test_contexts_share_one_socket() -> None:
 
 @pytest.mark.usefixtures("http")
 async def test_ttfb_and_pacing_honoured() -> None:
-    latency = ElevenLabsLatency(ttfb_s=0.3, realtime_factor=0.5, ms_per_char=MS_PER_CHAR)
+    latency = ElevenLabsLatency.constant(0.3, realtime_factor=0.5, ms_per_char=MS_PER_CHAR)
     async with ElevenLabsSim(latency=latency) as sim:
         engine = _tts(sim)
         loop = asyncio.get_running_loop()
@@ -276,7 +277,7 @@ async def test_stall_trips_the_context_timeout() -> None:
 
 
 @pytest.mark.usefixtures("http")
-async def test_context_error_message_fails_that_stream_only() -> None:
+async def test_context_error_fails_the_stream_and_closes_the_socket() -> None:
     no_retry = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=2)
     async with ElevenLabsSim(latency=INSTANT, context_errors={0: "quota_exceeded"}) as sim:
         engine = _tts(sim)
@@ -287,7 +288,9 @@ async def test_context_error_message_fails_that_stream_only() -> None:
         finally:
             await engine.aclose()
     assert events
-    assert len(sim.connections) == 1
+    # The error cost the client its socket; the next stream opened a new one.
+    assert sim.connections[0].close_reason == "quota_exceeded"
+    assert len(sim.connections) == 2
 
 
 @pytest.mark.usefixtures("http")
@@ -303,3 +306,119 @@ async def test_chunked_http_synthesize() -> None:
     # The emitter pads the last 10 ms frame.
     assert audio.duration == pytest.approx(len("Goodbye.") * MS_PER_CHAR / 1000, abs=0.015)
     assert sim.http_requests[0]["text"] == "Goodbye."
+
+
+def _ws_url(sim: ElevenLabsSim, fmt: str = "pcm_16000") -> str:
+    return (
+        f"{sim.base_url.replace('http', 'ws')}/text-to-speech/v1/multi-stream-input"
+        f"?model_id=eleven_flash_v2_5&output_format={fmt}"
+    )
+
+
+async def test_sixth_context_is_refused_and_the_socket_closed_with_1008() -> None:
+    """ElevenLabs' Multi-Context Websocket guide: "Each connection is limited to 5
+    concurrent contexts"; the error and close as users report them (pipecat#4114)."""
+    async with (
+        ElevenLabsSim(latency=INSTANT) as sim,
+        aiohttp.ClientSession() as http,
+        http.ws_connect(_ws_url(sim), headers={"xi-api-key": KEY}) as ws,
+    ):
+        for n in range(6):
+            await ws.send_json({"text": " ", "voice_settings": {}, "context_id": f"c{n}"})
+        error = await ws.receive_json()
+        closing = await ws.receive()
+    assert error == {
+        "message": "Maximum simultaneous contexts per WebSocket connection exceeded (5). "
+        "Please close an existing context before opening a new one.",
+        "error": "max_active_conversations",
+        "code": 1008,
+        "contextId": "c5",
+    }
+    assert closing.type == aiohttp.WSMsgType.CLOSE
+    assert closing.data == aiohttp.WSCloseCode.POLICY_VIOLATION
+    assert list(sim.context_timings) == [f"c{n}" for n in range(5)]
+
+
+async def test_a_finished_context_frees_its_slot() -> None:
+    async with (
+        ElevenLabsSim(latency=INSTANT) as sim,
+        aiohttp.ClientSession() as http,
+        http.ws_connect(_ws_url(sim), headers={"xi-api-key": KEY}) as ws,
+    ):
+        for n in range(5):
+            await ws.send_json({"text": " ", "voice_settings": {}, "context_id": f"c{n}"})
+        await ws.send_json({"context_id": "c0", "close_context": True})
+        assert (await ws.receive_json()) == {"isFinal": True, "contextId": "c0"}
+        await ws.send_json({"text": "Hi. ", "context_id": "c5", "flush": True})
+        reply = await ws.receive_json()
+    assert reply["contextId"] == "c5"
+    assert "audio" in reply
+    assert sim.connections[0].close_reason != "max_active_conversations"
+
+
+@pytest.mark.usefixtures("http")
+async def test_plugin_streams_past_the_limit_lose_the_socket() -> None:
+    async with ElevenLabsSim(latency=INSTANT) as sim:
+        engine = _tts(sim)
+        streams = [engine.stream(conn_options=APIConnectOptions(max_retry=0)) for _ in range(6)]
+        try:
+            for stream in streams:
+                stream.push_text("Still talking. ")
+                stream.flush()
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(*(_drain(s) for s in streams), return_exceptions=True), 10
+            )
+        finally:
+            for stream in streams:
+                await stream.aclose()
+            await engine.aclose()
+    assert sim.connections[0].close_reason == "max_active_conversations"
+    assert any(isinstance(o, APIError) for o in outcomes)
+
+
+async def _drain(stream: tts.SynthesizeStream) -> int:
+    return len([ev async for ev in stream])
+
+
+@pytest.mark.usefixtures("http")
+@pytest.mark.parametrize("kind", ["hang", "half_open"])
+async def test_silent_socket_fails_the_stream_at_the_client_timeout(kind: str) -> None:
+    faults = FaultPlan([Fault(kind, request=None)])  # type: ignore[arg-type]
+    short = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=0.6)
+    loop = asyncio.get_running_loop()
+    engine: elevenlabs.TTS | None = None
+    try:
+        async with ElevenLabsSim(latency=INSTANT, faults=faults) as sim:
+            engine = _tts(sim)
+            started = loop.time()
+            with pytest.raises(APIError):
+                await _speak(engine, TEXT, short)
+            elapsed = loop.time() - started
+    finally:
+        # Closed after the simulator: on a half-open socket the plugin's close would
+        # otherwise wait out aiohttp's close handshake, which a dead peer never answers.
+        if engine is not None:
+            await engine.aclose()
+    assert 0.55 <= elapsed < 4.0
+    assert sim.connections[0].close_reason == kind
+    assert all(t.first_audio_at is None for t in sim.context_timings.values())
+
+
+@pytest.mark.usefixtures("http")
+async def test_ttfb_is_drawn_per_context_and_reproducible() -> None:
+    latency = ElevenLabsLatency(ttfb=Delay(p50_s=0.02, p90_s=0.08), realtime_factor=0.0)
+
+    async def drawn(seed: int) -> list[float]:
+        async with ElevenLabsSim(latency=latency, seed=seed) as sim:
+            engine = _tts(sim)
+            try:
+                for _ in range(3):
+                    await _speak(engine, "Okay.")
+            finally:
+                await engine.aclose()
+        return [t.ttfb_s or 0.0 for t in sim.context_timings.values()]
+
+    first, again = await drawn(5), await drawn(5)
+    assert len(first) == 3
+    # Server-side TTFB follows the draw; event-loop jitter only adds.
+    assert [round(x, 1) for x in first] == [round(x, 1) for x in again]

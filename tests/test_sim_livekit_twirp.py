@@ -672,3 +672,51 @@ async def test_field_updates_follow_the_protocol(
     assert "for security" in opened.value.message
     kept = sim.inbound_trunks[trunk.sip_trunk_id]
     assert kept.krisp_enabled and list(kept.numbers) == [N1]
+
+
+async def test_transient_unavailable_then_success(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    """Two 503 ``unavailable`` answers (the Twirp spec's code for a transient outage),
+    then service. livekit-api retries only LiveKit Cloud hosts, so against a loopback
+    URL every failure reaches the caller: the caller's own retry is what gets tested."""
+    sim.faults = FaultPlan.transient(2)
+    request = _inbound("a", ["+14155550100"])
+    failures: list[api.TwirpError] = []
+    for _ in range(3):
+        try:
+            await lkapi.sip.create_inbound_trunk(request)
+            break
+        except api.TwirpError as error:
+            failures.append(error)
+    assert [(e.status, e.code) for e in failures] == [(503, "unavailable")] * 2
+    # One attempt per call (no client-side failover), and only the third one acted.
+    assert sim.request_count == 3
+    assert [c.method for c in sim.write_calls] == ["CreateSIPInboundTrunk"]
+    assert [t.name for t in sim.inbound_trunks.values()] == ["a"]
+
+
+@pytest.mark.parametrize("kind", ["hang", "half_open"])
+async def test_silent_server_holds_until_the_caller_gives_up(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI, kind: str
+) -> None:
+    sim.faults = FaultPlan([Fault(kind, request=0)])  # type: ignore[arg-type]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.5):
+            await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    assert loop.time() - started >= 0.5
+    # Nothing was handled: a hang is not a slow success.
+    assert sim.calls == []
+    assert sim.inbound_trunks == {}
+
+
+async def test_late_refusal(sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI) -> None:
+    sim.faults = FaultPlan([Fault("http_error", request=0, status=503, seconds=0.3)])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(api.TwirpError) as failed:
+        await lkapi.room.list_rooms(api.ListRoomsRequest())
+    assert failed.value.code == "unavailable"
+    assert loop.time() - started >= 0.3

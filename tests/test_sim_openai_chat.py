@@ -22,8 +22,10 @@ from livekit.agents import (
 from livekit.plugins import openai
 
 from sim._server import Fault, FaultPlan
+from sim.latency import Delay
 from sim.openai_chat import (
     EXHAUSTED_REPLY,
+    ModelLatency,
     OpenAIChatSim,
     OpenAILatency,
     ScriptedReply,
@@ -316,7 +318,7 @@ async def test_stall_trips_the_client_timeout() -> None:
 
 
 async def test_ttft_and_token_pace_honoured_per_model() -> None:
-    latency = OpenAILatency(ttft_s=0.3, tokens_per_s=50.0, per_model={"fast": (0.05, 0.0)})
+    latency = OpenAILatency.constant(0.3, 50.0, per_model={"fast": (0.05, 0.0)})
     reply = "one two three four five six seven eight nine ten"
     async with OpenAIChatSim(replies=[reply, reply], latency=latency) as sim:
         loop = asyncio.get_running_loop()
@@ -345,7 +347,7 @@ async def test_ttft_and_token_pace_honoured_per_model() -> None:
 
 
 async def test_client_cancel_mid_stream_is_recorded() -> None:
-    latency = OpenAILatency(ttft_s=0.0, tokens_per_s=20.0)
+    latency = OpenAILatency.constant(0.0, 20.0)
     reply = " ".join(["word"] * 60)
     async with OpenAIChatSim(replies=[reply], latency=latency) as sim:
         model = openai.LLM(model=MODEL, base_url=sim.base_url, api_key=KEY)
@@ -369,7 +371,7 @@ async def test_client_cancel_mid_stream_is_recorded() -> None:
 @pytest.mark.parametrize("tts_model", ["gpt-4o-mini-tts", "tts-1"])
 async def test_speech_pcm_via_tts_plugin(tts_model: str) -> None:
     text = "Thanks for calling."
-    latency = OpenAILatency(tts_ttfb_s=0.0, tts_realtime_factor=0.0, ms_per_char=50.0)
+    latency = OpenAILatency(tts_ttfb=Delay.zero(), tts_realtime_factor=0.0, ms_per_char=50.0)
     async with OpenAIChatSim(latency=latency) as sim:
         tts = openai.TTS(model=tts_model, base_url=sim.base_url, api_key=KEY, response_format="pcm")
         try:
@@ -424,3 +426,105 @@ async def test_transcription_answers_scripted_text() -> None:
     assert request["response_format"] == "verbose_json"
     assert request["sample_rate"] == 16000
     assert request["duration_s"] == pytest.approx(1.0)
+
+
+async def _timed_chat(model: openai.LLM, ctx: llm.ChatContext) -> tuple[float, llm.ChatChunk]:
+    """Client-side time to the first text, and the usage chunk."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    first: float | None = None
+    usage: llm.ChatChunk | None = None
+    async with model.chat(chat_ctx=ctx, conn_options=CONN) as stream:
+        async for chunk in stream:
+            if first is None and chunk.delta and chunk.delta.content:
+                first = loop.time()
+            if chunk.usage is not None:
+                usage = chunk
+    assert first is not None and usage is not None
+    return first - started, usage
+
+
+async def test_ttft_grows_with_the_prompt_and_drops_with_a_cached_prefix() -> None:
+    # 0.2 s per 1000 uncached tokens makes prompt length plainly visible in timing.
+    latency = OpenAILatency(
+        model=ModelLatency(ttft=Delay.constant(0.05), prefill_s_per_1k=0.2),
+    )
+    manual = " ".join(f"rule{i}" for i in range(3000))
+    long_ctx = llm.ChatContext.empty()
+    long_ctx.add_message(role="system", content=f"You are a call-center agent. {manual}")
+    long_ctx.add_message(role="user", content="Where is my order?")
+    async with OpenAIChatSim(replies=["Shipped.", "Shipped.", "Tuesday."], latency=latency) as sim:
+        model = openai.LLM(model=MODEL, base_url=sim.base_url, api_key=KEY)
+        try:
+            short_ttft, short_usage = await _timed_chat(model, _ctx("Where is my order?"))
+            long_ttft, long_usage = await _timed_chat(model, long_ctx)
+            follow_up = long_ctx.copy()
+            follow_up.add_message(role="assistant", content="Shipped.")
+            follow_up.add_message(role="user", content="When does it arrive?")
+            cached_ttft, cached_usage = await _timed_chat(model, follow_up)
+        finally:
+            await model.aclose()
+    assert short_usage.usage is not None and long_usage.usage is not None
+    assert cached_usage.usage is not None
+    assert long_usage.usage.prompt_tokens > 3000 > short_usage.usage.prompt_tokens
+    # Nothing cached the first time; the follow-up reuses the whole earlier prompt, in
+    # 128-token steps.
+    assert long_usage.usage.prompt_cached_tokens == 0
+    cached = cached_usage.usage.prompt_cached_tokens
+    assert cached % 128 == 0
+    assert long_usage.usage.prompt_tokens - 128 < cached <= long_usage.usage.prompt_tokens
+    assert short_ttft < 0.3
+    assert long_ttft >= 0.05 + 0.2 * 3.0
+    assert cached_ttft < long_ttft - 0.3
+
+
+async def test_same_seed_draws_the_same_delays() -> None:
+    latency = OpenAILatency(model=ModelLatency(ttft=Delay(p50_s=0.01, p90_s=0.05)))
+
+    async def drawn(seed: int) -> list[float]:
+        async with OpenAIChatSim(latency=latency, seed=seed) as sim:
+            model = openai.LLM(model=MODEL, base_url=sim.base_url, api_key=KEY)
+            try:
+                for _ in range(4):
+                    await _collect(model, _ctx("hi"))
+            finally:
+                await model.aclose()
+        return [t.drawn_ttft_s for t in sim.timings]
+
+    first, again, other = await drawn(7), await drawn(7), await drawn(8)
+    assert first == again
+    assert first != other
+    assert len(set(first)) == 4
+
+
+@pytest.mark.parametrize("kind", ["hang", "half_open"])
+async def test_silent_mid_stream_ends_only_at_the_client_timeout(kind: str) -> None:
+    faults = FaultPlan([Fault(kind, request=None, after_messages=2)])  # type: ignore[arg-type]
+    short = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=0.5)
+    async with OpenAIChatSim(replies=["a b c d"], latency=INSTANT, faults=faults) as sim:
+        model = openai.LLM(model=MODEL, base_url=sim.base_url, api_key=KEY)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            with pytest.raises(APITimeoutError):
+                await _collect(model, _ctx("hi"), conn_options=short)
+        finally:
+            await model.aclose()
+        elapsed = loop.time() - started
+    assert 0.45 <= elapsed < 3.0
+    assert sim.timings[0].first_token_at is not None
+
+
+async def test_late_refusal_arrives_after_its_delay() -> None:
+    faults = FaultPlan([Fault("http_error", request=0, status=503, seconds=0.4)])
+    async with OpenAIChatSim(latency=INSTANT, faults=faults) as sim:
+        model = openai.LLM(model=MODEL, base_url=sim.base_url, api_key=KEY)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            with pytest.raises(APIStatusError) as failed:
+                await _collect(model, _ctx("hi"), conn_options=APIConnectOptions(max_retry=0))
+        finally:
+            await model.aclose()
+    assert failed.value.status_code == 503
+    assert loop.time() - started >= 0.4

@@ -1,11 +1,21 @@
-"""``python -m worker``: the framework's CLI on our server, and a clear stop on bad config."""
+"""``python -m worker``: the framework's CLI on our server, a clear stop on bad config,
+and a server whose callables reach job processes with the settings built in ``main``."""
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+from collections.abc import Callable
+
 import pytest
-from conftest import RunModule
+
+from config import Settings, TenantDirectory
+from config.tenants import TenantSettings
+from worker.server import CallEntrypoint, Prewarm, build_server
 
 pytestmark = pytest.mark.unit
+
+RunModule = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 def test_cli_offers_start_dev_console(run_module: RunModule) -> None:
@@ -19,3 +29,52 @@ def test_bad_setting_stops_the_worker_naming_the_field(run_module: RunModule) ->
     result = run_module("worker", "start", env={"CALLCENTER_WORKER__LOAD_THRESHOLD": "3"})
     assert result.returncode == 2
     assert "worker.load_threshold" in result.stderr
+
+
+def test_start_without_credentials_exits_2_naming_each(run_module: RunModule) -> None:
+    result = run_module("worker", "start")
+    assert result.returncode == 2
+    for variable in (
+        "LIVEKIT_API_KEY",
+        "LIVEKIT_API_SECRET",
+        "DEEPGRAM_API_KEY",
+        "OPENAI_API_KEY",
+        "ELEVEN_API_KEY",
+    ):
+        assert variable in result.stderr
+    # Refused before the framework tried to register with a server.
+    assert "failed to connect" not in result.stderr + result.stdout
+
+
+def test_console_needs_only_the_provider_keys(run_module: RunModule) -> None:
+    env = {
+        "DEEPGRAM_API_KEY": "dg",
+        "ELEVEN_API_KEY": "el",
+        "CALLCENTER_PROVIDERS__TTS_ORDER": '["elevenlabs"]',
+    }
+    result = run_module("worker", "console", env=env)
+    assert result.returncode == 2
+    assert "OPENAI_API_KEY" in result.stderr
+    assert "LIVEKIT_API_KEY" not in result.stderr
+    assert "DEEPGRAM_API_KEY" not in result.stderr
+
+
+def test_importing_the_server_reads_no_settings(run_module: RunModule) -> None:
+    # A bad variable in a developer's shell must not break importing the module
+    # (test collection, the sim, the benchmark).
+    result = run_module("worker.server", env={"CALLCENTER_WORKER__LOAD_THRESHOLD": "not a number"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_entrypoint_and_prewarm_survive_the_trip_to_a_job_process() -> None:
+    # Job processes get the entrypoint and prewarm by pickling (forkserver/spawn).
+    settings = Settings(_env_file=None, livekit={"agent_name": "acme-agent"})  # type: ignore[call-arg, arg-type]
+    tenants = TenantDirectory({"acme": TenantSettings(numbers=["+15550100"])}, "acme")
+    # Our own bytes, pickled as the framework pickles them.
+    entrypoint = pickle.loads(pickle.dumps(CallEntrypoint(settings, tenants)))  # noqa: S301
+    prewarm = pickle.loads(pickle.dumps(Prewarm(settings)))  # noqa: S301
+    assert entrypoint.settings == settings
+    assert entrypoint.tenants.resolve(dialed_number="+15550100").name == "acme"
+    assert prewarm.settings == settings
+    server = build_server(settings, tenants)
+    assert server._agent_name == "acme-agent"

@@ -14,6 +14,7 @@ from livekit import rtc
 from livekit.agents import Agent, APIError, FlushSentinel, llm, stt
 from livekit.agents.voice import ModelSettings
 
+from worker.call_tools import CALL_TOOLS
 from worker.context_window import ContextWindow
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
 from worker.routing import classify_intent
@@ -26,9 +27,15 @@ __all__ = ["APOLOGY", "BRIDGE_LINES", "CallAgent", "with_bridge_lines"]
 log = structlog.get_logger(__name__)
 
 APOLOGY = "Sorry, I'm having trouble on my end right now. Could you say that again in a moment?"
-BRIDGE_LINES = ("One moment, please.", "Thanks for bearing with me.", "Still with you.")
-# A stalled model is only abandoned at the provider timeout (seconds); the caller should
-# never sit in more than ~3 s of silence meanwhile, endpointing and TTS included.
+BRIDGE_LINES = (
+    "One moment, please.",
+    "Thanks for bearing with me.",
+    "Still with you.",
+    "Almost there.",
+)
+# A stalled model is only abandoned at the provider timeout (10 s by default); the caller
+# should never sit in more than ~3 s of silence meanwhile: four lines, 2.5 s apart, cover
+# it, endpointing and TTS included.
 _T = TypeVar("_T")
 # The framework "repairs" invalid tool-call JSON (json_repair), so a call cut off at
 # '{"order_number": "123' would run the tool with "123". A JSON string that is itself
@@ -121,7 +128,7 @@ class CallAgent(Agent):
         max_context_items: int,
         summarize: bool,
     ) -> None:
-        super().__init__(instructions=instructions, tools=[*ALL_TOOLS])
+        super().__init__(instructions=instructions, tools=[*ALL_TOOLS, *CALL_TOOLS])
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,

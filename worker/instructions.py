@@ -6,6 +6,7 @@ varies per call *after* the shared text keeps the cache warm across calls and te
 
 from __future__ import annotations
 
+from config import TenantSettings
 from worker.caller import Caller
 
 __all__ = ["STABLE_PREFIX", "call_instructions"]
@@ -37,13 +38,25 @@ never invent order status, amounts or dates.
 """
 
 
-def call_instructions(caller: Caller, *, company: str) -> str:
-    """The stable prefix plus this call's facts."""
+def call_instructions(caller: Caller, tenant: TenantSettings) -> str:
+    """The stable prefix plus this call's facts (tenant, channel, language, transfers)."""
     channel = (
         "a phone line; the audio is narrowband, so confirm digits you are unsure of"
         if caller.kind == "phone"
         else "the mobile or web app"
     )
-    return (
-        f"{STABLE_PREFIX}\nThis call:\n- You answer for {company}.\n- The caller is on {channel}.\n"
-    )
+    facts = [
+        f"You answer for {tenant.display_name}.",
+        f"The caller is on {channel}.",
+        f"Speak the language with code {tenant.language}.",
+    ]
+    if tenant.transfer_destinations and caller.kind == "phone":
+        names = ", ".join(sorted(tenant.transfer_destinations))
+        facts.append(
+            f"You can transfer the caller to a person with transfer_call, only to: {names}. "
+            "Never to a number the caller gives you."
+        )
+    facts.append("When the caller is done, use end_call; it says goodbye for you.")
+    lines = "".join(f"- {fact}\n" for fact in facts)
+    extra = f"\n{tenant.instructions.strip()}\n" if tenant.instructions.strip() else ""
+    return f"{STABLE_PREFIX}\nThis call:\n{lines}{extra}"

@@ -9,24 +9,39 @@ A call's fields (``call_id``, ``room``, ``job_id``, ``caller_kind``) live in str
 contextvars. `CallContextFilter` copies them onto *every* record passing a handler, the
 framework's own included, and `bind_call` also hands them to the job context, whose own
 filter stamps records logged from framework tasks started before the bind.
+
+No text of a call is logged, at any level: the framework logs each turn's (redacted)
+transcript at DEBUG under ``lk.pii.*`` fields (``lk.pii.user_transcript``,
+``lk.pii.text``), and `PIIFieldFilter` drops those fields from every record on the same
+handlers, using the framework's own test for what counts as such a field.
+
+Nor is a phone number: LiveKit's individual dispatch rules name the room after the caller
+(``call-_+15551234567_x``), the SIP participant's identity is ``sip_+1555...``, and both
+reach our fields and the framework's lines. `PhoneNumberFilter` masks every E.164 number
+in a record's text and string fields, and `bind_call` binds the masked room.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
 import structlog
+from livekit.agents.telemetry.pii import is_pii_attribute
 
 __all__ = [
     "CALL_FIELDS",
     "CallContextFilter",
     "CallIdentity",
+    "PIIFieldFilter",
+    "PhoneNumberFilter",
     "bind_call",
     "configure_logging",
     "install_call_filter",
+    "mask_phone_numbers",
 ]
 
 CallerKind = Literal["phone", "app"]
@@ -40,7 +55,8 @@ class CallIdentity:
     call_id: str
     room: str
     job_id: str
-    caller_kind: CallerKind
+    caller_kind: CallerKind | None = None
+    """None until the caller has joined: lines logged before then claim no kind."""
 
 
 class _HasLogFields(Protocol):
@@ -58,22 +74,77 @@ class CallContextFilter(logging.Filter):
         return True
 
 
-_FILTER = CallContextFilter()
+class PIIFieldFilter(logging.Filter):
+    """Drops the fields the framework marks as conversation content (``lk.pii.*``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key in [k for k in record.__dict__ if is_pii_attribute(k)]:
+            delattr(record, key)
+        return True
+
+
+# E.164 as LiveKit writes it (a plus, then 7 to 15 digits): in room names, identities and
+# SIP attributes. Timestamps and ids have no leading plus, so they are left alone.
+_E164 = re.compile(r"\+\d{7,15}")
+_MASK = "+[PHONE]"
+
+
+def mask_phone_numbers(text: str) -> str:
+    return _E164.sub(_MASK, text)
+
+
+class PhoneNumberFilter(logging.Filter):
+    """Masks phone numbers in a record's message and string fields, ours and the
+    framework's (room names, participant identities, SIP attributes)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "+" in record.msg:
+            record.msg = mask_phone_numbers(record.msg)
+        if isinstance(record.args, dict):
+            record.args = _mask_mapping(record.args)
+        elif record.args:
+            record.args = tuple(
+                mask_phone_numbers(a) if isinstance(a, str) else a for a in record.args
+            )
+        for key, value in list(record.__dict__.items()):
+            if isinstance(value, str) and key not in _RESERVED and "+" in value:
+                setattr(record, key, mask_phone_numbers(value))
+            elif isinstance(value, dict) and key not in _RESERVED:
+                setattr(record, key, _mask_mapping(value))
+        return True
+
+
+def _mask_mapping(value: dict[Any, Any]) -> dict[Any, Any]:
+    return {k: mask_phone_numbers(v) if isinstance(v, str) else v for k, v in value.items()}
+
+
+# Order matters: the call fields are stamped first, then masked with everything else.
+_FILTERS = (CallContextFilter(), PIIFieldFilter(), PhoneNumberFilter())
 
 
 def install_call_filter(logger: logging.Logger | None = None) -> None:
-    """Attach the call filter to every handler of ``logger`` (root by default); idempotent."""
+    """Attach the call and PII-field filters to every handler of ``logger`` (root by
+    default); idempotent."""
     for handler in (logger or logging.getLogger()).handlers:
-        if _FILTER not in handler.filters:
-            handler.addFilter(_FILTER)
+        for log_filter in _FILTERS:
+            if log_filter not in handler.filters:
+                handler.addFilter(log_filter)
 
 
 def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> None:
     """Bind a call's fields for this task and every task it starts from now on."""
-    fields = asdict(identity)
+    fields = {
+        key: mask_phone_numbers(value)
+        for key, value in asdict(identity).items()
+        if value is not None
+    }
+    if identity.caller_kind is None:
+        structlog.contextvars.unbind_contextvars("caller_kind")
     structlog.contextvars.bind_contextvars(**fields)
     install_call_filter()
     if job_ctx is not None:
+        if identity.caller_kind is None:
+            job_ctx.log_context_fields.pop("caller_kind", None)
         job_ctx.log_context_fields.update(fields)
 
 

@@ -6,6 +6,7 @@ Log lines carry numbers only, never the text of a turn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -19,7 +20,7 @@ from livekit.agents.metrics.usage import (
 )
 from livekit.agents.voice.events import ConversationItemAddedEvent, SessionUsageUpdatedEvent
 
-__all__ = ["CallMetrics"]
+__all__ = ["CallMetrics", "TurnListener"]
 
 log = structlog.get_logger(__name__)
 
@@ -35,12 +36,21 @@ def _ms(metrics: Any, fields: tuple[str, ...]) -> dict[str, float]:
     }
 
 
+TurnListener = Callable[[dict[str, float], bool], None]
+"""Called with a turn's figures (``<field>_ms``) and whether the agent was interrupted."""
+
+
 class CallMetrics:
-    """Subscribes to one session; logs each turn's latencies and keeps the latest usage."""
+    """Subscribes to one session; logs each turn's latencies and keeps them, with the
+    latest usage, for the call summary and the Prometheus collectors."""
 
     def __init__(self, session: AgentSession[Any]) -> None:
         self.usage: AgentSessionUsage | None = None
         self.turns: list[dict[str, float]] = []
+        """Agent turns: e2e_latency_ms (time to first audio), llm_node_ttft_ms, ..."""
+        self.user_turns: list[dict[str, float]] = []
+        self.interruptions = 0
+        self.listeners: list[TurnListener] = []
         session.on("conversation_item_added", self._on_item)
         session.on("session_usage_updated", self._on_usage)
 
@@ -50,11 +60,22 @@ class CallMetrics:
             return
         if item.role == "user":
             fields = _ms(item.metrics, _USER_FIELDS)
+            self.user_turns.append(fields)
             log.info("user_turn", **fields)
         elif item.role == "assistant":
             fields = _ms(item.metrics, _AGENT_FIELDS)
             self.turns.append(fields)
+            self.interruptions += int(item.interrupted)
             log.info("agent_turn", interrupted=item.interrupted, **fields)
+        else:
+            return
+        for listener in self.listeners:
+            listener(fields, item.role == "assistant" and item.interrupted)
+
+    def samples_ms(self, field: str) -> list[float]:
+        """Every turn's value of one figure, in call order (``e2e_latency_ms``...)."""
+        source = self.user_turns if field[: -len("_ms")] in _USER_FIELDS else self.turns
+        return [turn[field] for turn in source if field in turn]
 
     def _on_usage(self, event: SessionUsageUpdatedEvent) -> None:
         self.usage = event.usage
@@ -79,5 +100,10 @@ class CallMetrics:
                 totals["stt_audio_seconds"] += usage.audio_duration
         return totals
 
-    def log_summary(self) -> None:
-        log.info("call_usage", turns=len(self.turns), **self.totals())
+    def model_usage(self) -> list[LLMModelUsage | TTSModelUsage | STTModelUsage]:
+        """Usage per model, as the framework reported it last."""
+        return [
+            usage
+            for usage in (self.usage.model_usage if self.usage else [])
+            if isinstance(usage, LLMModelUsage | TTSModelUsage | STTModelUsage)
+        ]

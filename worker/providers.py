@@ -18,6 +18,7 @@ from worker.speech_chunks import FirstClauseTokenizer
 __all__ = [
     "MissingCredentialError",
     "Providers",
+    "SharedOpenAIClient",
     "build_llm",
     "build_providers",
     "build_stt",
@@ -54,16 +55,54 @@ def _openai_client(providers: ProviderSettings) -> openai_sdk.AsyncClient:
     )
 
 
+class SharedOpenAIClient:
+    """One OpenAI client for every OpenAI engine of a call, made on first use.
+
+    The plugins do not close a client they were handed, so the call owns it and closes
+    it at the end (`Providers.aclose`); one per engine would leave a pool per engine.
+    """
+
+    def __init__(self, providers: ProviderSettings) -> None:
+        self._providers = providers
+        self.client: openai_sdk.AsyncClient | None = None
+
+    def get(self) -> openai_sdk.AsyncClient:
+        if self.client is None:
+            self.client = _openai_client(self._providers)
+        return self.client
+
+
 @dataclass(frozen=True)
 class Providers:
     stt: STT
     llm: LLM
     fast_llm: LLM | None
     tts: TTS
+    openai: SharedOpenAIClient
+
+    async def aclose(self) -> None:
+        """Close what the call opened: plugin streams and pools, then the shared client.
+
+        A job process ends with its call, but simulated calls and benchmarks run many
+        calls in one process, where an unclosed pool is a leaked socket per call.
+        """
+        engines: list[STT | LLM | TTS] = [self.stt, self.llm, self.tts]
+        if self.fast_llm is not None:
+            engines.append(self.fast_llm)
+        for engine in engines:
+            await engine.aclose()
+        if self.openai.client is not None:
+            await self.openai.client.close()
 
 
-def build_stt(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -> STT:
+def build_stt(
+    settings: Settings,
+    profile: ChannelProfile,
+    vad_model: vad.VAD,
+    openai_client: SharedOpenAIClient | None = None,
+) -> STT:
     providers = settings.providers
+    shared = openai_client or SharedOpenAIClient(providers)
     engines: list[STT] = []
     for name in providers.stt_order:
         if name == "deepgram":
@@ -86,7 +125,7 @@ def build_stt(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -
             engines.append(
                 openai.STT(
                     model=providers.openai_stt_model,
-                    client=_openai_client(providers),
+                    client=shared.get(),
                     use_realtime=False,
                 )
             )
@@ -102,10 +141,15 @@ def build_stt(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -
     )
 
 
-def build_llm(settings: Settings, *, model: str | None = None) -> LLM:
+def build_llm(
+    settings: Settings,
+    *,
+    model: str | None = None,
+    openai_client: SharedOpenAIClient | None = None,
+) -> LLM:
     providers = settings.providers
     primary = model or providers.openai_model
-    client = _openai_client(providers)
+    client = (openai_client or SharedOpenAIClient(providers)).get()
     models = [primary, *[m for m in providers.openai_fallback_models if m != primary]]
     engines: list[LLM] = [openai.LLM(model=m, client=client) for m in models]
     if len(engines) == 1:
@@ -118,8 +162,11 @@ def build_llm(settings: Settings, *, model: str | None = None) -> LLM:
     )
 
 
-def build_tts(settings: Settings, profile: ChannelProfile) -> TTS:
+def build_tts(
+    settings: Settings, profile: ChannelProfile, openai_client: SharedOpenAIClient | None = None
+) -> TTS:
     providers = settings.providers
+    shared = openai_client or SharedOpenAIClient(providers)
     engines: list[TTS] = []
     for name in providers.tts_order:
         if name == "elevenlabs":
@@ -141,7 +188,7 @@ def build_tts(settings: Settings, profile: ChannelProfile) -> TTS:
                 openai.TTS(
                     model=providers.openai_tts_model,
                     voice=providers.openai_tts_voice,
-                    client=_openai_client(providers),
+                    client=shared.get(),
                     response_format="pcm",
                 )
             )
@@ -153,14 +200,16 @@ def build_tts(settings: Settings, profile: ChannelProfile) -> TTS:
 
 
 def build_providers(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -> Providers:
+    shared = SharedOpenAIClient(settings.providers)
     fast = (
-        build_llm(settings, model=settings.providers.openai_fast_model)
+        build_llm(settings, model=settings.providers.openai_fast_model, openai_client=shared)
         if settings.latency.model_routing
         else None
     )
     return Providers(
-        stt=build_stt(settings, profile, vad_model),
-        llm=build_llm(settings),
+        stt=build_stt(settings, profile, vad_model, shared),
+        llm=build_llm(settings, openai_client=shared),
         fast_llm=fast,
-        tts=build_tts(settings, profile),
+        tts=build_tts(settings, profile, shared),
+        openai=shared,
     )

@@ -7,6 +7,11 @@ Two choke points, so no path reaches the LLM, the chat history, transcripts or l
    placeholders;
 2. the LLM node: a last pass over every user message of every request, in case text
    reached the context another way (``generate_reply(user_input=...)``, a handoff).
+
+And one feed the other way: everything the agent says passes `speak_placeholders` on its way
+to the TTS, which hands it to the call's redactor as context, so after "what's the best
+number to reach you?" the caller's "five five five, one two three..." is read as a phone
+number.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import replace
 
 from livekit.agents import llm, stt
 
-from compliance import CallRedactor, RedactionPolicy
+from compliance import CallRedactor, RedactionPolicy, redact_text
 
 __all__ = ["redact_chat_ctx", "redact_speech_event", "speak_placeholders"]
 
@@ -28,7 +33,7 @@ _REPEATED_PLACEHOLDER = re.compile(r"(\[[A-Z]+_\d+\])(?:[\s,.]+\1)+")
 
 
 def _for_llm(text: str, redactor: CallRedactor) -> str:
-    return _REPEATED_PLACEHOLDER.sub(r"\1", redactor.redact_for_log(text))
+    return _REPEATED_PLACEHOLDER.sub(r"\1", redactor.redact_for_llm_context(text))
 
 
 _TRANSCRIPTS = (
@@ -49,7 +54,7 @@ def redact_speech_event(event: stt.SpeechEvent, redactor: CallRedactor) -> stt.S
     final = event.type == stt.SpeechEventType.FINAL_TRANSCRIPT
     alternatives = []
     for alt in event.alternatives:
-        text = redactor.redact(alt.text) if final else redactor.redact_for_log(alt.text)
+        text = redactor.redact(alt.text) if final else redactor.redact_for_llm_context(alt.text)
         # Word timings carry the raw tokens; drop them whenever the text changed.
         words = alt.words if text == alt.text else None
         alternatives.append(replace(alt, text=text, words=words))
@@ -73,7 +78,8 @@ def redact_chat_ctx(chat_ctx: llm.ChatContext, redactor: CallRedactor) -> llm.Ch
                 item = item.model_copy(update={"content": content})
                 changed = True
         elif item.type == "function_call_output":
-            output = redactor.redact_for_log(item.output)
+            # Our own tools' text: never cut to the caller-turn limit, only redacted.
+            output = redact_text(redactor.vault.redact_known_values(item.output), redactor.policy)
             if output != item.output:
                 item = item.model_copy(update={"output": output})
                 changed = True
@@ -86,16 +92,29 @@ async def speak_placeholders(
 ) -> AsyncIterator[str]:
     """The LLM's reply with placeholders turned into what the policy lets the agent say
     ("the card ending in 1111"), streamed: only text that might still be the start of a
-    placeholder is held back, so time-to-first-audio does not change."""
+    placeholder is held back, so time-to-first-audio does not change.
+
+    What the agent said (up to an interruption) becomes the redactor's context for the
+    caller's next turn. A security code or PIN is never spoken, whatever the policy.
+
+    With ``preemptive_tts`` on, a speculative reply that is then discarded also passes
+    here and counts as the agent's last words; a number dictated over several turns still
+    holds together through the redactor's own chain of chunks.
+    """
+    said: list[str] = []
     pending = ""
-    async for chunk in text:
-        pending += chunk
-        cut = pending.rfind("[")
-        if cut == -1 or "]" in pending[cut:] or len(pending) - cut > _MAX_PLACEHOLDER:
-            ready, pending = pending, ""
-        else:
-            ready, pending = pending[:cut], pending[cut:]
-        if ready:
-            yield redactor.vault.restore_for_speech(ready, policy)
-    if pending:
-        yield redactor.vault.restore_for_speech(pending, policy)
+    try:
+        async for chunk in text:
+            said.append(chunk)
+            pending += chunk
+            cut = pending.rfind("[")
+            if cut == -1 or "]" in pending[cut:] or len(pending) - cut > _MAX_PLACEHOLDER:
+                ready, pending = pending, ""
+            else:
+                ready, pending = pending[:cut], pending[cut:]
+            if ready:
+                yield redactor.vault.restore_for_speech(ready, policy)
+        if pending:
+            yield redactor.vault.restore_for_speech(pending, policy)
+    finally:
+        redactor.agent_said("".join(said))

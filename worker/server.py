@@ -1,27 +1,30 @@
 """The agent server: one fleet answers phone (SIP) and app (WebRTC) callers.
 
-``python -m worker start|dev|console`` runs the framework's CLI on `server`.
+``python -m worker start|dev|console`` builds the settings and the tenant directory in
+`worker.__main__`, then `build_server` hands them to the job processes inside the
+entrypoint and prewarm callables: nothing is read from the environment at import time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from livekit.agents import AgentServer, JobContext, JobProcess, room_io, vad
+from livekit.agents import AgentServer, JobContext, JobProcess, vad
+from livekit.agents.worker import ServerEnvOption
 from livekit.plugins import silero
 
-from config import Settings, load_settings
-from worker.caller import caller_from_participant, tenant_from_metadata
-from worker.logs import CallIdentity, bind_call, configure_logging
-from worker.metrics import CallMetrics
-from worker.session_factory import build_call
+from config import Settings, TenantDirectory
+from worker.entrypoint import CallServices, JobCallRoom, start_call
+from worker.logs import configure_logging
+from worker.prometheus_metrics import metrics_server_options
+from worker.tracing import configure_tracing
 
-__all__ = ["build_server", "entrypoint", "prewarm", "prewarm_models", "server", "settings"]
+__all__ = ["CallEntrypoint", "Prewarm", "build_server", "load_vad", "prewarm_models"]
 
 log = structlog.get_logger(__name__)
-
-settings: Settings = load_settings()
 
 
 def load_vad(settings: Settings) -> vad.VAD:
@@ -47,58 +50,63 @@ def prewarm_models(settings: Settings, userdata: dict[str, Any]) -> None:
         userdata["eot"] = inference.TurnDetector(version="v1-mini")
 
 
-def prewarm(proc: JobProcess) -> None:
+# Job processes receive these by pickling (forkserver/spawn): module-level classes
+# whose fields are plain data carry the settings built in `main` into every process.
+
+
+@dataclass(frozen=True)
+class Prewarm:
     """Runs once per job process, before any call."""
-    configure_logging(level=settings.observability.log_level)
-    prewarm_models(settings, proc.userdata)
+
+    settings: Settings
+
+    def __call__(self, proc: JobProcess) -> None:
+        configure_logging(level=self.settings.observability.log_level)
+        configure_tracing(self.settings)
+        prewarm_models(self.settings, proc.userdata)
 
 
-async def entrypoint(ctx: JobContext) -> None:
-    bind_call(
-        CallIdentity(call_id=ctx.job.id, room=ctx.room.name, job_id=ctx.job.id, caller_kind="app"),
-        ctx,
-    )
-    await ctx.connect()
-    participant = await ctx.wait_for_participant()
-    caller = caller_from_participant(participant, tenant=tenant_from_metadata(ctx.job.metadata))
-    # The SIP call id is what the carrier and LiveKit's SIP logs know the call by.
-    bind_call(
-        CallIdentity(
-            call_id=caller.call_id or ctx.room.name or ctx.job.id,
-            room=ctx.room.name,
-            job_id=ctx.job.id,
-            caller_kind=caller.kind,
-        ),
-        ctx,
-    )
-    call = build_call(
-        settings,
-        caller,
-        vad_model=ctx.proc.userdata["vad"],
-        audio_turn_detector=ctx.proc.userdata.get("eot"),
-    )
-    call.prewarm(settings)
-    metrics = CallMetrics(call.session)
+@dataclass(frozen=True)
+class CallEntrypoint:
+    """One call: the shared entrypoint over the job's room."""
 
-    async def _report() -> None:
-        metrics.log_summary()
+    settings: Settings
+    tenants: TenantDirectory
 
-    ctx.add_shutdown_callback(_report)
-    log.info("call_started", tenant=call.state.tenant_name, tts_encoding=call.profile.tts_encoding)
-    await call.session.start(
-        agent=call.agent,
-        room=ctx.room,
-        room_options=room_io.RoomOptions(participant_identity=participant.identity),
-        record=settings.compliance.record_calls,
-    )
+    async def __call__(self, ctx: JobContext) -> None:
+        services = CallServices(
+            settings=self.settings,
+            tenants=self.tenants,
+            vad_model=ctx.proc.userdata["vad"],
+            audio_turn_detector=ctx.proc.userdata.get("eot"),
+        )
+        await start_call(JobCallRoom(ctx, self.settings), services)
 
 
-def build_server(settings: Settings) -> AgentServer:
+def build_server(
+    settings: Settings,
+    tenants: TenantDirectory,
+    *,
+    entrypoint: Callable[[JobContext], Awaitable[None]] | None = None,
+) -> AgentServer:
+    """The worker's `AgentServer`, configured from Settings.
+
+    Args:
+        settings: the process's settings.
+        tenants: the tenant directory, loaded once in `main`.
+        entrypoint: the job body; the fleet benchmarks and the drain test swap in a
+            simulated call (`sim.fleet_worker`), everything else stays the worker's.
+    """
     agent_server = AgentServer(
-        setup_fnc=prewarm,
+        setup_fnc=Prewarm(settings),
         load_threshold=settings.worker.load_threshold,
         drain_timeout=settings.worker.drain_timeout,
         num_idle_processes=settings.worker.num_idle_processes,
+        # `dev` keeps the framework's random port, so two dev workers can share a machine.
+        port=ServerEnvOption(dev_default=0, prod_default=settings.worker.health_port),
+        # Our level as the CLI's default; the framework's /metrics serves our collectors.
+        log_level=settings.observability.log_level,
+        **metrics_server_options(settings),
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
         api_secret=(
@@ -106,8 +114,7 @@ def build_server(settings: Settings) -> AgentServer:
         ),
     )
     # Explicit dispatch: only rooms whose dispatch rule names this agent get it.
-    agent_server.rtc_session(entrypoint, agent_name=settings.livekit.agent_name)
+    agent_server.rtc_session(
+        entrypoint or CallEntrypoint(settings, tenants), agent_name=settings.livekit.agent_name
+    )
     return agent_server
-
-
-server = build_server(settings)

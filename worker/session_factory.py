@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from livekit.agents import AgentSession, APIConnectOptions, vad
-from livekit.agents.voice.agent_session import SessionConnectOptions
+from livekit.agents.voice.agent_session import SessionConnectOptions  # pinned: see below
 from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
@@ -26,6 +26,10 @@ from worker.state import CallState
 from worker.turn_judge import TranscriptTurnJudge
 
 __all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
+
+# SessionConnectOptions comes from a framework module because livekit-agents 1.8.9 exports
+# it from neither livekit.agents nor livekit.agents.voice, yet AgentSession(conn_options=)
+# takes only that type.
 
 # The TTS timeout is an idle timeout between audio messages (ElevenLabs plugin), and a
 # streaming TTS sends faster than real time: 2 s without audio is a stuck provider, and
@@ -51,6 +55,10 @@ class CallSession:
             self.providers.tts.prewarm()
         self.providers.llm.prewarm()
 
+    async def aclose(self) -> None:
+        """After the session has closed: release the call's provider connections."""
+        await self.providers.aclose()
+
 
 def turn_handling(
     settings: Settings, tenant: TenantSettings, detector: TurnDetectionMode | None
@@ -61,11 +69,15 @@ def turn_handling(
         if tenant.preemptive_generation is not None
         else latency.preemptive_generation
     )
+    max_delay = latency.max_endpointing_delay
+    if tenant.max_endpointing_delay is not None:
+        # A tenant may tighten the bound, never wait less than the minimum.
+        max_delay = max(latency.min_endpointing_delay, tenant.max_endpointing_delay)
     options: TurnHandlingOptions = {
         "endpointing": {
             "mode": "fixed",
             "min_delay": latency.min_endpointing_delay,
-            "max_delay": latency.max_endpointing_delay,
+            "max_delay": max_delay,
         },
         "interruption": {"min_duration": latency.min_interruption_duration},
         "preemptive_generation": {
@@ -95,6 +107,7 @@ def build_call(
     vad_model: vad.VAD,
     audio_turn_detector: TurnDetectionMode | None = None,
     flavor: SessionFlavor = "tuned",
+    tenant: TenantSettings | None = None,
 ) -> CallSession:
     """Build the session and agent for one call.
 
@@ -104,8 +117,13 @@ def build_call(
         vad_model: the process's prewarmed Silero VAD.
         audio_turn_detector: the prewarmed offline end-of-turn model, when configured.
         flavor: ``vanilla`` leaves turn handling at the framework defaults (benchmark only).
+        tenant: the caller's tenant from the process's tenant directory; None: the
+            inline tenant named by ``caller.tenant``.
     """
-    tenant = settings.tenant(caller.tenant)
+    tenant = tenant or settings.tenant(caller.tenant)
+    if tenant.voice:
+        voice = settings.providers.model_copy(update={"elevenlabs_voice_id": tenant.voice})
+        settings = settings.model_copy(update={"providers": voice})
     profile = channel_profile(settings, caller.kind)
     providers = build_providers(settings, profile, vad_model)
     policy = tenant.redaction or settings.compliance.redaction
@@ -146,7 +164,7 @@ def build_call(
     end_call_when_unservable(session, state)
     LateTranscriptBridge(session, BRIDGE_LINES)
     agent = CallAgent(
-        instructions=call_instructions(caller, company=tenant.display_name),
+        instructions=call_instructions(caller, tenant),
         fast_llm=providers.fast_llm,
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compliance import CallRedactor
 from config import TenantSettings
 from worker.caller import Caller
 from worker.outcome import CallOutcome
+
+if TYPE_CHECKING:
+    from worker.call_actions import CallActions
 
 __all__ = ["CallState", "ToolInvocation"]
 
@@ -30,6 +33,8 @@ class CallState:
     tool_invocations: list[ToolInvocation] = field(default_factory=list)
     outcome: CallOutcome | None = None
     """Set by the first thing that ends the call; the summary reports `error` if unset."""
+    actions: CallActions | None = None
+    """Transfer and hang-up for this call; None until the entrypoint wires the room."""
 
     def end_with(self, outcome: CallOutcome) -> None:
         """Record how the call ended; the first cause wins (a hangup after a transfer

@@ -1,0 +1,299 @@
+"""Tenants: who a call is for, and everything that differs per tenant.
+
+A tenants file (YAML, ``Settings.tenants_file``) lists tenants by name; a call finds its
+tenant by the number dialed (``sip.trunkPhoneNumber``, set by LiveKit's SIP bridge), by
+the app entry point named in the agent dispatch metadata, or by the metadata's
+``tenant`` key (set by our dispatch rules and token endpoint, never by the caller)::
+
+    default: main
+    tenants:
+      main:
+        display_name: Acme
+        numbers: ["+15550100"]
+        greeting: "Thanks for calling Acme. How can I help?"
+        transfer_destinations:
+          billing: "sip:billing@pbx.example.com"
+          sales: "tel:+15550199"
+        limits: {idle_timeout: 20, max_duration: 1800}
+
+The file is read once per process (`load_tenant_directory`), and a bad file stops the
+worker at start naming the file, the tenant and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from compliance.policy import RedactionPolicy
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
+__all__ = [
+    "BusinessHours",
+    "CallLimits",
+    "RecordingPolicy",
+    "ResolvedTenant",
+    "TenantDirectory",
+    "TenantSettings",
+    "TenantsFileError",
+    "load_tenant_directory",
+    "load_tenants_file",
+]
+
+Seconds = Annotated[float, Field(gt=0.0)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# A SIP URI with a user and host, or a global tel: number (RFC 3261 / RFC 3966); the
+# transfer goes out as the REFER's Refer-To, so nothing else is accepted.
+_SIP_URI = re.compile(r"^sips?:[A-Za-z0-9_.!~*'()&=+$,;?/%-]+@[A-Za-z0-9.-]+(:\d{1,5})?$")
+_TEL_URI = re.compile(r"^tel:\+[1-9]\d{6,14}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _e164(value: str) -> str:
+    if not _E164.match(value):
+        raise ValueError(f"{value!r} is not an E.164 number (+ and 7 to 15 digits)")
+    return value
+
+
+class BusinessHours(_Group):
+    """Opening hours in the tenant's time zone; outside them the agent says so first."""
+
+    timezone: str = "UTC"
+    days: list[Weekday] = Field(default_factory=lambda: list(_WEEKDAYS[:5]))
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+    out_of_hours_message: str = "Our team is away right now, but I can still help with most things."
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    def is_open(self, now: datetime) -> bool:
+        """Whether ``now`` (timezone-aware) falls inside the opening hours."""
+        local = now.astimezone(ZoneInfo(self.timezone))
+        if _WEEKDAYS[local.weekday()] not in self.days:
+            return False
+        return self.opens <= local.time() < self.closes
+
+
+class CallLimits(_Group):
+    """How long a call may sit silent, and how long it may last."""
+
+    idle_timeout: Seconds = Field(
+        default=20.0, description="Caller silence before one check-in; as long again ends it."
+    )
+    idle_check_in: str = "Are you still there?"
+    idle_goodbye: str = "I haven't heard from you, so I'll end the call now. Goodbye."
+    max_duration: Seconds = Field(default=1800.0, description="Longest call, in seconds.")
+    max_duration_warning: Seconds = Field(
+        default=60.0, description="How long before the end the caller is warned."
+    )
+    max_duration_warning_message: str = (
+        "We're close to the time limit for this call, so let's wrap up in the next minute."
+    )
+    max_duration_goodbye: str = (
+        "We've reached the time limit for this call. Thank you for calling, goodbye."
+    )
+
+
+class RecordingPolicy(_Group):
+    """Whether calls are recorded, and the consent line the caller hears first."""
+
+    enabled: bool = False
+    consent_message: str = "This call may be recorded for quality and training."
+
+
+class TenantSettings(_Group):
+    """One tenant. Every field has a default, so an empty tenant is a working one."""
+
+    display_name: str = "our company"
+    greeting: str | None = Field(
+        default=None, description="First words of every call; None lets the caller speak first."
+    )
+    instructions: str = Field(
+        default="", description="Tenant-specific guidance, appended after the shared prompt."
+    )
+    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    voice: str | None = Field(default=None, description="ElevenLabs voice id; None: the default.")
+    numbers: list[str] = Field(default_factory=list, description="Dialed numbers (E.164).")
+    entry_points: list[str] = Field(
+        default_factory=list, description="App entry points (token endpoint) for this tenant."
+    )
+    transfer_destinations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Name -> sip: or tel: URI; the only places a call can be transferred.",
+    )
+    hand_off_message: str = "I'm transferring you now. Please hold for a moment."
+    transfer_failed_message: str = (
+        "I'm sorry, I couldn't connect you just now. I can keep helping you here."
+    )
+    goodbye: str = "Thank you for calling. Goodbye."
+    redaction: RedactionPolicy | None = None
+    recording: RecordingPolicy = Field(default_factory=RecordingPolicy)
+    preemptive_generation: bool | None = Field(
+        default=None, description="None: the latency default. Off for high-accuracy domains."
+    )
+    max_endpointing_delay: float | None = Field(
+        default=None, ge=0.0, description="Latency bound on waiting for a turn's end."
+    )
+    business_hours: BusinessHours | None = None
+    limits: CallLimits = Field(default_factory=CallLimits)
+
+    @field_validator("numbers")
+    @classmethod
+    def _numbers(cls, value: list[str]) -> list[str]:
+        return [_e164(number) for number in value]
+
+    @field_validator("transfer_destinations")
+    @classmethod
+    def _destinations(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, uri in value.items():
+            if not _NAME.match(name):
+                raise ValueError(f"destination name {name!r}: lowercase letters, digits, _ or -")
+            if not (_SIP_URI.match(uri) or _TEL_URI.match(uri)):
+                raise ValueError(f"{name}: {uri!r} is not a sip:user@host or tel:+E.164 URI")
+        return value
+
+
+class _TenantsFile(_Group):
+    default: str = "default"
+    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+
+
+class TenantsFileError(Exception):
+    """A tenants file that cannot be used; names the file, the tenant and the field."""
+
+    def __init__(self, path: Path, problems: list[tuple[str, str]]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  {where}: {message}" for where, message in problems)
+        super().__init__(f"invalid tenants file {path}:\n{lines}")
+
+
+@dataclass(frozen=True)
+class ResolvedTenant:
+    """The tenant a call belongs to, and what picked it (for the log, not the caller)."""
+
+    name: str
+    settings: TenantSettings
+    matched_by: Literal["metadata", "entry_point", "dialed_number", "default"]
+
+
+class TenantDirectory:
+    """Tenants by name, dialed number and entry point; built once per process."""
+
+    def __init__(self, tenants: Mapping[str, TenantSettings], default: str) -> None:
+        self.tenants = dict(tenants)
+        self.default = default
+        self._by_number: dict[str, str] = {}
+        self._by_entry: dict[str, str] = {}
+        problems: list[tuple[str, str]] = []
+        for name, tenant in self.tenants.items():
+            for number in tenant.numbers:
+                owner = self._by_number.setdefault(number, name)
+                if owner != name:
+                    problems.append((f"tenants.{name}.numbers", f"{number} is also {owner}'s"))
+            for entry in tenant.entry_points:
+                owner = self._by_entry.setdefault(entry, name)
+                if owner != name:
+                    problems.append((f"tenants.{name}.entry_points", f"{entry!r} is {owner}'s"))
+        if problems:
+            raise ValueError(problems)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.tenants or name == self.default
+
+    def get(self, name: str | None) -> TenantSettings:
+        """A tenant by name; the defaults for the default tenant when it is not listed."""
+        return self.tenants.get(name or self.default) or self.tenants.get(
+            self.default, TenantSettings()
+        )
+
+    def resolve(
+        self,
+        *,
+        metadata_tenant: str | None = None,
+        entry_point: str | None = None,
+        dialed_number: str | None = None,
+    ) -> ResolvedTenant:
+        """Pick the call's tenant from server-set values only.
+
+        Args:
+            metadata_tenant: ``tenant`` from the agent dispatch metadata (dispatch rule or
+                token endpoint): wins when it names a known tenant.
+            entry_point: ``entry_point`` from the dispatch metadata (app callers).
+            dialed_number: ``sip.trunkPhoneNumber`` of a SIP participant.
+        """
+        if metadata_tenant and metadata_tenant in self:
+            return ResolvedTenant(metadata_tenant, self.get(metadata_tenant), "metadata")
+        if entry_point and entry_point in self._by_entry:
+            name = self._by_entry[entry_point]
+            return ResolvedTenant(name, self.tenants[name], "entry_point")
+        if dialed_number and dialed_number in self._by_number:
+            name = self._by_number[dialed_number]
+            return ResolvedTenant(name, self.tenants[name], "dialed_number")
+        return ResolvedTenant(self.default, self.get(self.default), "default")
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    return [
+        (".".join(str(part) for part in item["loc"]) or "(file)", item["msg"])
+        for item in error.errors(include_url=False, include_input=False)
+    ]
+
+
+def load_tenants_file(path: Path) -> TenantDirectory:
+    """Read and validate a tenants file.
+
+    Raises:
+        TenantsFileError: unreadable, not YAML, or invalid; each problem names the
+            tenant and field (``tenants.acme.transfer_destinations``).
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TenantsFileError(path, [("(file)", error.strerror or str(error))]) from None
+    except yaml.YAMLError as error:
+        raise TenantsFileError(path, [("(file)", f"not YAML: {error}")]) from None
+    try:
+        parsed = _TenantsFile.model_validate(raw or {})
+    except ValidationError as error:
+        raise TenantsFileError(path, _problems(error)) from None
+    try:
+        return TenantDirectory(parsed.tenants, parsed.default)
+    except ValueError as error:
+        raise TenantsFileError(path, list(error.args[0])) from None
+
+
+def load_tenant_directory(settings: Settings) -> TenantDirectory:
+    """The process's tenants: the file named by ``tenants_file`` when set, else the
+    inline ``tenants`` of the settings (single-tenant deployments and tests)."""
+    if settings.tenants_file is not None:
+        return load_tenants_file(settings.tenants_file)
+    try:
+        return TenantDirectory(settings.tenants, settings.default_tenant)
+    except ValueError as error:
+        from config.loading import SettingsError  # imports config.settings, which imports us
+
+        raise SettingsError(list(error.args[0])) from None

@@ -1,0 +1,182 @@
+"""Call control over LiveKit's server API: transfer a SIP caller, end a call.
+
+Every request is bounded by `asyncio.timeout` (livekit-api 1.2.2 sends most requests with
+``timeout=None``, so a stuck server would hold a call forever) and retried only when
+repeating it is harmless: deleting a room twice leaves it deleted, but a transfer that
+timed out may already be ringing the far end, so it is never sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Literal
+
+import aiohttp
+import structlog
+from livekit import api
+from livekit.protocol import room, sip
+
+__all__ = [
+    "CallControl",
+    "CallControlError",
+    "CallControlOptions",
+    "TransferResult",
+]
+
+log = structlog.get_logger(__name__)
+
+FailureKind = Literal["timeout", "rejected", "unreachable"]
+
+
+@dataclass(frozen=True)
+class CallControlOptions:
+    """Time bounds and retries; tests shorten them by replacing fields.
+
+    Args:
+        request_timeout: bound on one request that does not dial.
+        transfer_timeout: bound on a transfer, which waits for the far end to answer.
+        max_retries: extra attempts for requests that are safe to repeat.
+        retry_interval: pause between those attempts.
+    """
+
+    request_timeout: float = 5.0
+    transfer_timeout: float = 40.0
+    max_retries: int = 2
+    retry_interval: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.request_timeout <= 0 or self.transfer_timeout <= 0:
+            raise ValueError("timeouts must be positive")
+        if self.max_retries < 0 or self.retry_interval < 0:
+            raise ValueError("max_retries and retry_interval must not be negative")
+
+
+class CallControlError(Exception):
+    """A call-control request that did not do what was asked.
+
+    Attributes:
+        kind: ``timeout`` (no answer in time: it may or may not have happened),
+            ``rejected`` (the server or the far end said no), ``unreachable`` (no
+            connection to the server).
+        sip_status_code: the far end's SIP status for a failed transfer (486, 603...).
+    """
+
+    def __init__(
+        self, method: str, kind: FailureKind, detail: str, sip_status_code: int | None = None
+    ) -> None:
+        super().__init__(f"{method}: {kind}: {detail}")
+        self.method = method
+        self.kind = kind
+        self.sip_status_code = sip_status_code
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    transfer_id: str
+    sip_status_code: int | None
+
+
+class CallControl:
+    """The one door from the agent to LiveKit's server API.
+
+    Args:
+        url: LiveKit server URL (ws(s):// or http(s)://).
+        api_key: API key the requests' tokens are issued by.
+        api_secret: secret they are signed with.
+        options: time bounds and retries.
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        api_key: str,
+        api_secret: str,
+        options: CallControlOptions | None = None,
+    ) -> None:
+        self._url = url
+        self._key = api_key
+        self._secret = api_secret
+        self.options = options or CallControlOptions()
+        self._api: api.LiveKitAPI | None = None
+
+    def _client(self) -> api.LiveKitAPI:
+        # Created lazily: LiveKitAPI opens an aiohttp session, which needs a running loop.
+        if self._api is None:
+            self._api = api.LiveKitAPI(self._url, self._key, self._secret)
+        return self._api
+
+    async def aclose(self) -> None:
+        if self._api is not None:
+            await self._api.aclose()
+            self._api = None
+
+    async def transfer(
+        self, *, room_name: str, participant_identity: str, transfer_to: str
+    ) -> TransferResult:
+        """Cold-transfer a SIP participant by SIP REFER, with dial tone while it rings.
+
+        Sent once: a timed-out transfer may already be ringing the far end.
+
+        Raises:
+            CallControlError: the transfer did not complete.
+        """
+        request = sip.TransferSIPParticipantRequest(
+            room_name=room_name,
+            participant_identity=participant_identity,
+            transfer_to=transfer_to,
+            play_dialtone=True,
+        )
+        method = "TransferSIPParticipant"
+        try:
+            async with asyncio.timeout(self.options.transfer_timeout):
+                response = await self._client().sip.transfer_sip_participant(
+                    request, timeout=self.options.transfer_timeout
+                )
+        except TimeoutError:
+            raise CallControlError(method, "timeout", "no answer from the server") from None
+        except api.SipCallError as error:
+            raise CallControlError(
+                method, "rejected", error.message, error.sip_status_code
+            ) from None
+        except api.TwirpError as error:
+            raise CallControlError(method, "rejected", f"{error.code}: {error.message}") from None
+        except aiohttp.ClientError as error:
+            raise CallControlError(method, "unreachable", type(error).__name__) from None
+        # livekit/protocol sip.proto: a response whose status is not successful is a
+        # transfer that did not complete, even without an error.
+        if response.status == sip.SIPTransferStatus.STS_TRANSFER_FAILED:
+            code = response.sip_status.code if response.HasField("sip_status") else None
+            raise CallControlError(method, "rejected", "transfer failed", code)
+        code = response.sip_status.code if response.HasField("sip_status") else None
+        return TransferResult(transfer_id=response.transfer_id, sip_status_code=code)
+
+    async def delete_room(self, room_name: str) -> None:
+        """Delete the room, which hangs up every SIP leg in it. Retried: deleting twice
+        is harmless, and a room already gone (``not_found``) counts as deleted.
+
+        Raises:
+            CallControlError: the room could not be deleted after every attempt.
+        """
+        method = "DeleteRoom"
+        last = CallControlError(method, "unreachable", "not attempted")
+        for attempt in range(self.options.max_retries + 1):
+            if attempt:
+                await asyncio.sleep(self.options.retry_interval)
+            try:
+                async with asyncio.timeout(self.options.request_timeout):
+                    await self._client().room.delete_room(room.DeleteRoomRequest(room=room_name))
+                return
+            except TimeoutError:
+                last = CallControlError(method, "timeout", "no answer from the server")
+            except api.TwirpError as error:
+                if error.code == api.TwirpErrorCode.NOT_FOUND:
+                    return
+                last = CallControlError(method, "rejected", f"{error.code}: {error.message}")
+                if error.status < 500:
+                    break
+            except aiohttp.ClientError as error:
+                last = CallControlError(method, "unreachable", type(error).__name__)
+            log.warning("call_control_retry", method=method, attempt=attempt + 1)
+        raise last

@@ -1,0 +1,78 @@
+"""A real `AgentServer`, run unregistered (no LiveKit server here), serving the
+framework's /metrics with our multiprocess options; each job it is handed runs one
+simulated call in a framework job process. Driven by test_metrics_endpoint.py.
+
+Usage: python -c "import _metrics_worker; _metrics_worker.main()" PORT DIR
+Launches a completed call and a call the caller hangs up, prints "launched", and shuts
+down when stdin closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from livekit.agents import AgentServer, JobContext, JobProcess
+
+from config import Settings
+from sim.call import run_call
+from sim.scenario import Scenario
+from worker.prometheus_metrics import metrics_server_options, prepare_worker_process
+from worker.server import load_vad
+
+CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
+TURNS: list[dict[str, Any]] = [
+    {"caller": "Hello there, is anyone there?", "agent": {"reply": "Yes, I'm here."}}
+]
+
+
+def _settings(port: int, directory: str) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        observability={"metrics_port": port, "metrics_multiproc_dir": directory},
+    )
+
+
+def setup(proc: JobProcess) -> None:
+    proc.userdata["vad"] = load_vad(Settings.model_construct())
+
+
+async def simulated_call(ctx: JobContext) -> None:
+    room = ctx.job.room.name  # a fake job never connects its rtc.Room
+    hang_up = room.endswith("hangup")
+    scenario = Scenario.model_validate(
+        {"name": room, "caller": "phone", "latency": "zero", "turns": TURNS}
+    )
+    await run_call(
+        scenario, vad_model=ctx.proc.userdata["vad"], cache_dir=CACHE, caller_hangs_up=hang_up
+    )
+    ctx.shutdown()
+
+
+async def _serve(port: int, directory: str) -> None:
+    settings = _settings(port, directory)
+    prepare_worker_process(settings)  # what `python -m worker` does before the CLI
+    server = AgentServer(
+        setup_fnc=setup,
+        num_idle_processes=2,
+        load_threshold=1.0,
+        **metrics_server_options(settings),
+    )
+    server.rtc_session(simulated_call, agent_name="metrics-test")
+    started = asyncio.Event()
+    server.on("worker_started", lambda: started.set())
+    running = asyncio.create_task(server.run(unregistered=True))
+    await started.wait()
+    for room in ("obs-completed", "obs-hangup"):
+        await server.simulate_job(room, fake_job=True)
+    print("launched", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await server.aclose()
+    await running
+
+
+def main() -> None:
+    port, directory = int(sys.argv[1]), sys.argv[2]
+    asyncio.run(_serve(port, directory))

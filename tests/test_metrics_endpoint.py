@@ -1,0 +1,104 @@
+"""A running worker's /metrics, scraped after simulated calls.
+
+No LiveKit server is reachable here, so the worker is the framework's `AgentServer` run
+unregistered (tests/_metrics_worker.py) with our metrics options, and its jobs come from
+`AgentServer.simulate_job(fake_job=True)`: each runs a simulated call (real session,
+plugins and simulators) in a framework job process, and the main process serves what
+every process recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
+
+pytestmark = pytest.mark.sim
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _scrape(port: int) -> list[Sample]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    return [s for family in text_string_to_metric_families(text) for s in family.samples]
+
+
+def _value(samples: list[Sample], name: str, **labels: str) -> float:
+    return sum(
+        s.value
+        for s in samples
+        if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
+    )
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[int]:
+    port = _free_port()
+    log = tmp_path / "worker.log"
+    launch = "import _metrics_worker; _metrics_worker.main()"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", launch, str(port), str(tmp_path / "prom")],
+            env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"},
+            cwd=tmp_path,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline().strip() == "launched", log.read_text()[-3000:]
+            yield port
+        finally:
+            assert process.stdin is not None
+            process.stdin.close()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_worker_metrics_show_the_calls(worker: int) -> None:
+    deadline = time.monotonic() + 150
+    samples: list[Sample] = []
+    while time.monotonic() < deadline:
+        samples = _scrape(worker)
+        if _value(samples, "callcenter_calls_total") >= 2:
+            break
+        time.sleep(1.0)
+
+    phone = {"caller_kind": "phone", "tenant": "default"}
+    assert _value(samples, "callcenter_calls_total", outcome="completed", **phone) == 1
+    assert _value(samples, "callcenter_calls_total", outcome="caller_hung_up", **phone) == 1
+    for histogram in (
+        "callcenter_ttfa_seconds",
+        "callcenter_llm_ttft_seconds",
+        "callcenter_tts_ttfb_seconds",
+        "callcenter_end_of_turn_delay_seconds",
+        "callcenter_transcription_delay_seconds",
+    ):
+        assert _value(samples, f"{histogram}_count", **phone) == 2, histogram
+        assert _value(samples, f"{histogram}_sum", **phone) > 0, histogram
+        assert _value(samples, f"{histogram}_bucket", le="+Inf", **phone) == 2, histogram
+    # Both calls ended: the live sum over job processes is back to zero.
+    assert _value(samples, "callcenter_active_calls", caller_kind="phone") == 0
+    # The framework's main-process gauges reach the same scrape (multiprocess mode).
+    assert any(s.name == "lk_agents_worker_load" for s in samples)
+    assert any(s.name == "lk_agents_active_job_count" for s in samples)

@@ -1,0 +1,47 @@
+"""A simulated call records a turn committed in a mid-sentence pause as premature."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from livekit.agents import vad
+
+from config import Settings
+from sim.call import run_call
+from sim.scenario import Scenario
+
+pytestmark = pytest.mark.sim
+
+CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
+
+
+async def test_a_turn_committed_in_the_pause_is_premature(vad_model: vad.VAD) -> None:
+    # Silence-only end of turn answers in every 700 ms pause (see the protocols notes):
+    # the turn is committed with half the sentence, whatever the agent says after.
+    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = base.model_copy(
+        update={"latency": base.latency.model_copy(update={"turn_detection": "vad"})}
+    )
+    scenario = Scenario.model_validate(
+        {
+            "name": "paused",
+            "caller": "app",
+            "latency": "zero",
+            "turns": [
+                {
+                    "caller": ["I was charged twice for", {"pause": 0.7}, "the same order."],
+                    "agent": {"reply": "Let me look into it."},
+                }
+            ],
+        }
+    )
+    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
+
+    (turn,) = result.turns
+    assert turn.premature
+    assert turn.turn_committed_ms is not None and turn.turn_committed_ms < -500
+    # The first LLM request held only the first half of the sentence.
+    first_users = [m for m in result.llm_requests[0]["messages"] if m["role"] == "user"]
+    assert "same order" not in str(first_users[-1]["content"]).lower()
+    assert "charged twice for" in str(first_users[-1]["content"]).lower()

@@ -1,0 +1,191 @@
+"""Our Prometheus collectors, served by the framework's own `/metrics` server.
+
+livekit-agents runs the HTTP server in the worker's main process
+(``AgentServer(prometheus_port=..., prometheus_multiproc_dir=...)``) while calls run in
+job processes, so every value goes through prometheus-client's multiprocess mode: each
+process writes its samples to files in one directory and the main process merges them
+per scrape. Counters and histograms sum across processes; the active-calls gauge uses
+``livesum`` so it adds up the processes that still run.
+
+Labels are bounded sets (caller kind, configured tenants, outcome, component, provider,
+error class, PII kind); never a call id, a number or any text of a call.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import prometheus_client
+from prometheus_client import Counter, Gauge, Histogram, values
+
+from config import Settings
+
+__all__ = [
+    "LATENCY_BUCKETS",
+    "METRIC_NAMES",
+    "Collectors",
+    "collectors",
+    "enable_multiprocess",
+    "metrics_server_options",
+    "multiprocess_registry",
+    "prepare_worker_process",
+]
+
+# Seconds. Dense under 1.5 s, where time-to-first-audio budgets live.
+LATENCY_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
+
+_TURN = ("caller_kind", "tenant")
+
+
+@dataclass(frozen=True)
+class Collectors:
+    ttfa: Histogram
+    end_of_turn_delay: Histogram
+    llm_ttft: Histogram
+    tts_ttfb: Histogram
+    transcription_delay: Histogram
+    calls: Counter
+    fallbacks: Counter
+    provider_errors: Counter
+    interruptions: Counter
+    pii_redactions: Counter
+    budget_exceeded: Counter
+    active_calls: Gauge
+
+
+def _build() -> Collectors:
+    def histogram(name: str, doc: str) -> Histogram:
+        return Histogram(name, doc, _TURN, buckets=LATENCY_BUCKETS)
+
+    return Collectors(
+        ttfa=histogram(
+            "callcenter_ttfa_seconds",
+            "Time to first audio: caller stopped speaking to the agent's first audio.",
+        ),
+        end_of_turn_delay=histogram(
+            "callcenter_end_of_turn_delay_seconds",
+            "Caller stopped speaking to the end of turn being decided.",
+        ),
+        llm_ttft=histogram("callcenter_llm_ttft_seconds", "LLM node time to first token."),
+        tts_ttfb=histogram("callcenter_tts_ttfb_seconds", "TTS node time to first byte."),
+        transcription_delay=histogram(
+            "callcenter_transcription_delay_seconds",
+            "Caller stopped speaking to the final transcript.",
+        ),
+        calls=Counter("callcenter_calls", "Finished calls by outcome.", (*_TURN, "outcome")),
+        fallbacks=Counter(
+            "callcenter_fallbacks",
+            "A provider marked unavailable by its fallback adapter.",
+            ("component", "provider"),
+        ),
+        provider_errors=Counter(
+            "callcenter_provider_errors",
+            "Failed provider requests by class (429, 5xx, 4xx, timeout, disconnect, other).",
+            ("component", "provider", "error_class"),
+        ),
+        interruptions=Counter(
+            "callcenter_interruptions", "Agent answers cut off by the caller.", _TURN
+        ),
+        pii_redactions=Counter(
+            "callcenter_pii_redactions", "Values redacted from caller turns, by kind.", ("kind",)
+        ),
+        budget_exceeded=Counter(
+            "callcenter_budget_exceeded",
+            "Turns over their latency budget, by component.",
+            ("component",),
+        ),
+        active_calls=Gauge(
+            "callcenter_active_calls",
+            "Calls in progress.",
+            ("caller_kind",),
+            multiprocess_mode="livesum",
+        ),
+    )
+
+
+METRIC_NAMES = frozenset(
+    {
+        "callcenter_ttfa_seconds",
+        "callcenter_end_of_turn_delay_seconds",
+        "callcenter_llm_ttft_seconds",
+        "callcenter_tts_ttfb_seconds",
+        "callcenter_transcription_delay_seconds",
+        "callcenter_calls_total",
+        "callcenter_fallbacks_total",
+        "callcenter_provider_errors_total",
+        "callcenter_interruptions_total",
+        "callcenter_pii_redactions_total",
+        "callcenter_budget_exceeded_total",
+        "callcenter_active_calls",
+        # The framework's own, on the same endpoint (livekit.agents.telemetry.metrics).
+        "lk_agents_worker_load",
+        "lk_agents_active_job_count",
+        "lk_agents_child_process_count",
+        "lk_agents_proc_initialize_duration_seconds",
+    }
+)
+"""Every series family the worker's /metrics serves (as queried: counters with _total)."""
+
+_lock = threading.Lock()
+_collectors: Collectors | None = None
+
+
+def collectors() -> Collectors:
+    """The process's collectors, created on first use.
+
+    Lazily: the framework empties the multiprocess directory when the worker starts, so
+    nothing may write there before that.
+    """
+    global _collectors
+    with _lock:
+        if _collectors is None:
+            _collectors = _build()
+        return _collectors
+
+
+def enable_multiprocess(directory: Path) -> None:
+    """Put this process (and the job processes it starts) in multiprocess mode.
+
+    prometheus-client picks its value store once, from ``PROMETHEUS_MULTIPROC_DIR``, when
+    it is first imported; the framework sets that variable only inside
+    ``AgentServer.run()``, after it has imported prometheus-client. Its own main-process
+    gauges (worker load, active jobs) would then be kept in memory, where a
+    multiprocess scrape never looks. So the variable is set here, before ``run()``, and
+    the store is chosen again; every labelled value created from now on is file-backed.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    # Written, not read: this is prometheus-client's and the framework's configuration
+    # channel to child processes, the same variable `AgentServer.run()` writes.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+
+
+def multiprocess_registry() -> prometheus_client.CollectorRegistry:
+    """A registry that reads every process's samples, as the framework's /metrics does."""
+    from prometheus_client import multiprocess
+
+    registry = prometheus_client.CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return registry
+
+
+def metrics_server_options(settings: Settings) -> dict[str, Any]:
+    """`AgentServer` keyword arguments for the framework's /metrics server; none when the
+    port is 0. Pure: `enable_multiprocess` is for the process that will serve them."""
+    port = settings.observability.metrics_port
+    if port == 0:
+        return {}
+    return {
+        "prometheus_port": port,
+        "prometheus_multiproc_dir": str(settings.observability.metrics_multiproc_dir),
+    }
+
+
+def prepare_worker_process(settings: Settings) -> None:
+    """In the worker's main process, before the framework's CLI runs the server."""
+    if settings.observability.metrics_port:
+        enable_multiprocess(settings.observability.metrics_multiproc_dir)

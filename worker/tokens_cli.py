@@ -1,0 +1,67 @@
+"""``python -m worker tokens`` (the endpoint) and ``python -m worker token`` (one token)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from config import SettingsError, load_settings
+from worker.logs import configure_logging
+from worker.tokens import (
+    AppTokenRequest,
+    TokenPolicy,
+    TokenPolicyError,
+    TokenRequestError,
+    issue_token,
+)
+
+__all__ = ["COMMANDS", "main"]
+
+COMMANDS = frozenset({"tokens", "token"})
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m worker")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "tokens", help="serve LiveKit's token-endpoint format for app callers (aiohttp)"
+    )
+    one = commands.add_parser(
+        "token", help="print one app-caller token, e.g. for LiveKit's example web app"
+    )
+    one.add_argument("--identity", required=True, help="the participant identity")
+    one.add_argument("--tenant", help="a known tenant (default: the default tenant)")
+    one.add_argument("--room", help="a room with the app prefix (default: a new random one)")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Run one of our token commands; 2 for bad settings or a refused request."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(
+            level=settings.observability.log_level,
+            fmt=settings.observability.log_format,
+            own_handler=True,
+        )
+        if args.command == "tokens":
+            from worker.tokens_http import serve_tokens
+
+            serve_tokens(settings)
+            return 0
+        issued = issue_token(
+            AppTokenRequest(room_name=args.room, participant_identity=args.identity),
+            TokenPolicy.from_settings(settings),
+            tenant=args.tenant,
+        )
+    except (SettingsError, TokenPolicyError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    except TokenRequestError as error:
+        print(f"refused: {error.message}", file=sys.stderr)
+        return 2
+    # The token alone on stdout, so `$(python -m worker token ...)` captures just it.
+    print(f"server_url: {issued.server_url}  room: {issued.room}", file=sys.stderr)
+    print(issued.participant_token)
+    return 0
