@@ -10,6 +10,7 @@ from collections.abc import Sequence
 # name -> module with `run(argv: Sequence[str] | None) -> int`.
 _BENCHMARKS: dict[str, str] = {
     "capacity": "bench.capacity",
+    "faults": "bench.faults",
     "latency": "bench.latency",
     "pii": "bench.pii",
     "soak": "bench.soak",

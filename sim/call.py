@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import structlog
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import AgentStateChangedEvent
+from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
 from livekit.agents.voice.turn import TurnDetectionMode
 from livekit.protocol.models import ParticipantInfo
 
@@ -81,6 +81,12 @@ class TurnRecord:
     transcription_delay_ms: float | None = None
     end_of_turn_delay_ms: float | None = None
 
+    speech_end_at: float | None = None
+    """Loop time the caller's last voiced sample of the turn played."""
+    waited_until: float | None = None
+    """Loop time the caller stopped waiting for the answer (answered, timed out, or
+    the call ended)."""
+
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
@@ -121,6 +127,11 @@ class CallResult:
     """Per component (ttfa, llm_ttft...), the figures (ms) the Prometheus histograms got."""
     phrase_cache_hits: int = 0
     phrase_cache_misses: int = 0
+    agent_frames: list[tuple[float, float]] = field(default_factory=list)
+    """(loop time, duration) of every agent audio frame the caller heard: the gaps
+    inside a stretch of audio (a TTS stalling mid-answer) show only at this grain."""
+    served: dict[str, int] = field(default_factory=dict)
+    """Requests each simulator served: which provider answered what (fallbacks)."""
 
 
 class _Responder:
@@ -168,8 +179,17 @@ class _AgentWatch:
         self.changed = asyncio.Event()
         self.thinking_at: list[float] = []
         """Loop times the agent committed to a reply (state ``thinking``)."""
+        self.replies = 0
+        """Assistant messages in the history; a bridge line said outside the chat
+        context ("One moment, please.") is not an answer, and a caller waits on."""
         session.on("agent_state_changed", self._on_state)
         session.on("close", self._on_close)
+        session.on("conversation_item_added", self._on_item)
+
+    def _on_item(self, event: ConversationItemAddedEvent) -> None:
+        if isinstance(event.item, ChatMessage) and event.item.role == "assistant":
+            self.replies += 1
+            self.changed.set()
 
     def _on_state(self, event: AgentStateChangedEvent) -> None:
         self.state = event.new_state
@@ -206,9 +226,12 @@ class _AgentWatch:
                     self.changed.clear()
                     await self.changed.wait()
 
-    async def answered(self, spoke_since: list[bool]) -> None:
-        """Return once the agent has spoken and gone back to listening, or the call ended."""
-        while not self.closed and not (spoke_since[0] and self.state == "listening"):
+    async def answered(self, spoke_since: list[bool], replies_before: int = -1) -> None:
+        """Return once the agent has spoken and gone back to listening (with a reply in
+        the history since ``replies_before``, when given), or the call ended."""
+        while not self.closed and not (
+            spoke_since[0] and self.state == "listening" and self.replies > replies_before
+        ):
             self.changed.clear()
             await self.changed.wait()
             if self.state == "speaking":
@@ -374,6 +397,19 @@ async def run_call(
             observed=started.observer.samples(),
             phrase_cache_hits=state.phrase_cache.hits if state.phrase_cache else 0,
             phrase_cache_misses=state.phrase_cache.misses if state.phrase_cache else 0,
+            agent_frames=[
+                (frame.played_at, frame.duration_s)
+                for seg in speaker.segments
+                for frame in seg.frames
+                if frame.played_at is not None
+            ],
+            served={
+                "stt_deepgram_connections": len(deepgram.connections),
+                "stt_openai_transcriptions": len(openai.transcription_requests),
+                "llm_requests": len(openai.requests),
+                "tts_elevenlabs_contexts": len(elevenlabs.contexts),
+                "tts_openai_speech": len(openai.speech_requests),
+            },
         )
 
 
@@ -481,6 +517,7 @@ async def _converse(
                 began_wall = time.time()
                 began_loop = asyncio.get_running_loop().time()
                 spoke = [False]
+                replies_before = watch.replies
                 last_end = began_loop
                 for part in parts:
                     if isinstance(part, Utterance):
@@ -495,7 +532,7 @@ async def _converse(
                         spoke[0] = True
                 first_audio = speaker.first_frame_after(began_loop)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(watch.answered(spoke), _AGENT_TIMEOUT_S)
+                    await asyncio.wait_for(watch.answered(spoke, replies_before), _AGENT_TIMEOUT_S)
                 committed = [t for t in watch.thinking_at if t >= began_loop]
                 record.premature = premature_turn(
                     caller_end=last_end, committed_at=committed, first_audio_at=first_audio
@@ -504,6 +541,8 @@ async def _converse(
                     record.turn_committed_ms = _ms(committed[0] - last_end)
                 after = speaker.first_frame_after(last_end)
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
+                record.speech_end_at = last_end
+                record.waited_until = asyncio.get_running_loop().time()
                 records.append(record)
                 windows.append((began_wall, time.time()))
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))

@@ -81,7 +81,8 @@ class CallerPart(_Model):
 
 class ToolCallScript(_Model):
     name: str
-    arguments: dict[str, Any] = Field(default_factory=dict)
+    arguments: dict[str, Any] | str = Field(default_factory=dict)
+    """A mapping is sent as JSON; a string is sent verbatim (truncated or invalid JSON)."""
 
 
 class AgentScript(_Model):

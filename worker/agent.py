@@ -1,14 +1,17 @@
 """The call-center agent: redaction at the STT and LLM nodes, a bounded context, model
-routing, and a spoken apology instead of silence when every LLM fails."""
+routing, a bridge line while a slow LLM keeps the caller waiting, and a spoken apology
+instead of silence when every LLM fails."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from livekit import rtc
-from livekit.agents import Agent, APIError, llm, stt
+from livekit.agents import Agent, APIError, FlushSentinel, llm, stt
 from livekit.agents.voice import ModelSettings
 
 from worker.call_tools import CALL_TOOLS
@@ -21,11 +24,101 @@ from worker.state import CallState
 from worker.tools import ALL_TOOLS
 from worker.turn_judge import last_user_text
 
-__all__ = ["APOLOGY", "CallAgent"]
+__all__ = ["APOLOGY", "BRIDGE_LINES", "CallAgent", "with_bridge_lines"]
 
 log = structlog.get_logger(__name__)
 
 APOLOGY = "Sorry, I'm having trouble on my end right now. Could you say that again in a moment?"
+BRIDGE_LINES = (
+    "One moment, please.",
+    "Thanks for bearing with me.",
+    "Still with you.",
+    "Almost there.",
+)
+# A stalled model is only abandoned at the provider timeout (10 s by default); the caller
+# should never sit in more than ~3 s of silence meanwhile: four lines, 2.5 s apart, cover
+# it, endpointing and TTS included.
+_T = TypeVar("_T")
+# The framework "repairs" invalid tool-call JSON (json_repair), so a call cut off at
+# '{"order_number": "123' would run the tool with "123". A JSON string that is itself
+# not JSON is the one form its parser refuses, with this text in the tool error the
+# model sees.
+_REFUSED_ARGUMENTS = json.dumps("arguments were not a complete JSON object; ask again")
+_BRIDGE_FIRST_S = 1.2
+_BRIDGE_EVERY_S = 2.5
+
+
+def _strict_json_object(arguments: str) -> bool:
+    try:
+        return isinstance(json.loads(arguments or "{}"), dict)
+    except ValueError:
+        return False
+
+
+def refuse_broken_tool_arguments(chunk: llm.ChatChunk) -> llm.ChatChunk:
+    """The chunk, with any tool call whose arguments are not a complete JSON object
+    made to fail as a tool error instead of running on a guessed repair.
+
+    Args:
+        chunk: one chunk of the LLM's output.
+    """
+    calls = chunk.delta.tool_calls if chunk.delta is not None else []
+    if all(_strict_json_object(call.arguments) for call in calls):
+        return chunk
+    assert chunk.delta is not None
+    fixed = [
+        call
+        if _strict_json_object(call.arguments)
+        else call.model_copy(update={"arguments": _REFUSED_ARGUMENTS})
+        for call in calls
+    ]
+    for call in calls:
+        if not _strict_json_object(call.arguments):
+            log.warning("tool_arguments_refused", tool=call.name, chars=len(call.arguments))
+    return chunk.model_copy(update={"delta": chunk.delta.model_copy(update={"tool_calls": fixed})})
+
+
+async def with_bridge_lines(
+    chunks: AsyncIterator[_T],
+    lines: Sequence[str] = BRIDGE_LINES,
+    *,
+    first_after_s: float = _BRIDGE_FIRST_S,
+    every_s: float = _BRIDGE_EVERY_S,
+) -> AsyncIterator[_T | str | FlushSentinel]:
+    """Pass ``chunks`` through, speaking a bridge line while the first one is late.
+
+    Each line is followed by a :class:`FlushSentinel`: the session speaks it as a
+    segment of its own at once, where a sentence tokenizer would hold it until the next
+    sentence began.
+
+    Args:
+        chunks: the LLM's output stream.
+        lines: what to say, one line per wait, in order; silence once they run out.
+        first_after_s: wait before the first line.
+        every_s: wait between further lines.
+    """
+    first: asyncio.Future[_T] = asyncio.ensure_future(anext(chunks))
+    try:
+        pending = list(lines)
+        wait = first_after_s
+        while pending:
+            done, _ = await asyncio.wait({first}, timeout=wait)
+            if done:
+                break
+            yield pending.pop(0)
+            yield FlushSentinel()
+            wait = every_s
+        try:
+            chunk = await first
+        except StopAsyncIteration:
+            return
+    finally:
+        if not first.done():
+            first.cancel()
+            await asyncio.gather(first, return_exceptions=True)
+    yield chunk
+    async for chunk in chunks:
+        yield chunk
 
 
 class CallAgent(Agent):
@@ -96,31 +189,44 @@ class CallAgent(Agent):
         chat_ctx: llm.ChatContext,
         tools: list[llm.Tool],
         model_settings: ModelSettings,
-    ) -> AsyncIterator[llm.ChatChunk | str]:
+    ) -> AsyncIterator[llm.ChatChunk | str | FlushSentinel]:
         chat_ctx = self._window.view(redact_chat_ctx(chat_ctx, self.state.redactor))
         engine = self._choose_llm(chat_ctx)
         produced = False
+        chunks = self._generate(engine, chat_ctx, tools, model_settings)
         try:
-            if engine is None:
-                async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+            async for chunk in with_bridge_lines(chunks):
+                # Our own bridge lines are plain text; the model's output is ChatChunks.
+                if isinstance(chunk, llm.ChatChunk):
                     produced = True
-                    yield chunk  # type: ignore[misc]
-            else:
-                async with engine.chat(
-                    chat_ctx=chat_ctx,
-                    tools=tools,
-                    tool_choice=model_settings.tool_choice,
-                    conn_options=self.session.conn_options.llm_conn_options,
-                ) as stream:
-                    async for chunk in stream:
-                        produced = True
-                        yield chunk
+                    chunk = refuse_broken_tool_arguments(chunk)
+                yield chunk
         except APIError as error:
             # Every provider in the fallback chain failed. Half an answer is already
             # spoken if anything was produced; otherwise the caller must not hear silence.
             log.error("llm_unavailable", error=type(error).__name__, produced=produced)
             if not produced:
                 yield APOLOGY
+
+    async def _generate(
+        self,
+        engine: llm.LLM[Any] | None,
+        chat_ctx: llm.ChatContext,
+        tools: list[llm.Tool],
+        model_settings: ModelSettings,
+    ) -> AsyncIterator[llm.ChatChunk | str]:
+        if engine is None:
+            async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+                yield chunk  # type: ignore[misc]
+            return
+        async with engine.chat(
+            chat_ctx=chat_ctx,
+            tools=tools,
+            tool_choice=model_settings.tool_choice,
+            conn_options=self.session.conn_options.llm_conn_options,
+        ) as stream:
+            async for chunk in stream:
+                yield chunk
 
     async def _summarize(self, older: Sequence[llm.ChatItem]) -> str:
         engine = self._fast_llm or self.session.llm

@@ -15,11 +15,13 @@ from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
 from config import Settings, TenantSettings
-from worker.agent import CallAgent
+from worker.agent import BRIDGE_LINES, CallAgent
 from worker.caller import Caller
 from worker.instructions import call_instructions
+from worker.late_transcript import LateTranscriptBridge
 from worker.phrase_cache import PhraseCache
 from worker.profiles import ChannelProfile, channel_profile
+from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
 from worker.state import CallState
 from worker.turn_judge import TranscriptTurnJudge
@@ -29,6 +31,11 @@ __all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
 # SessionConnectOptions comes from a framework module because livekit-agents 1.8.9 exports
 # it from neither livekit.agents nor livekit.agents.voice, yet AgentSession(conn_options=)
 # takes only that type.
+
+# The TTS timeout is an idle timeout between audio messages (ElevenLabs plugin), and a
+# streaming TTS sends faster than real time: 2 s without audio is a stuck provider, and
+# the caller is already in silence; hand over to the next TTS well inside 3 s.
+_TTS_STALL_TIMEOUT_S = 2.0
 
 SessionFlavor = Literal["tuned", "vanilla"]
 """``tuned``: our latency profile. ``vanilla``: `AgentSession` defaults, for the benchmark."""
@@ -153,7 +160,13 @@ def build_call(
         "vad": vad_model,
         "userdata": state,
         "conn_options": SessionConnectOptions(
-            stt_conn_options=api, llm_conn_options=api, tts_conn_options=api
+            stt_conn_options=api,
+            llm_conn_options=api,
+            tts_conn_options=APIConnectOptions(
+                max_retry=api.max_retry,
+                retry_interval=api.retry_interval,
+                timeout=min(api.timeout, _TTS_STALL_TIMEOUT_S),
+            ),
         ),
     }
     if flavor == "tuned":
@@ -165,6 +178,8 @@ def build_call(
         )
     else:
         session = AgentSession(**common)  # type: ignore[arg-type]
+    end_call_when_unservable(session, state)
+    LateTranscriptBridge(session, BRIDGE_LINES)
     agent = CallAgent(
         instructions=call_instructions(caller, tenant),
         fast_llm=providers.fast_llm,

@@ -1,0 +1,325 @@
+"""``python -m bench faults``: provider faults injected into many simulated calls at once.
+
+Each row of :data:`FAULTS` names a simulator and the :class:`sim._server.Fault` fields it
+injects; every call runs the real session and plugins against the wire simulators. Per
+fault: calls that survived (every caller turn answered, or apologised for), the longest
+silence the caller heard after finishing a turn (on the captured agent audio; target
+3 s), fallbacks (what each simulator served), and whether the caller's words reached the
+LLM afterwards. The two outage rows take every LLM, or every TTS, down for the whole
+call: the caller hears an apology, or, with nothing left to speak with, the call ends
+with its outcome recorded. Figures are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from livekit.agents import vad
+
+from config import Settings
+from sim.call import CallResult, TurnRecord, run_call
+from sim.scenario import FaultSpec, Scenario, load_scenario
+from worker.agent import APOLOGY
+from worker.logs import configure_logging
+from worker.outcome import CallOutcome
+from worker.server import load_vad
+
+__all__ = [
+    "FAULTS",
+    "SILENCE_TARGET_S",
+    "CallVerdict",
+    "FaultCase",
+    "FaultStats",
+    "judge_call",
+    "longest_silence",
+    "render_table",
+    "run",
+    "run_fault",
+]
+
+SCENARIO = "fault-two-turns"
+SILENCE_TARGET_S = 3.0
+DEFAULT_JSON = Path("bench/results/faults.json")
+Simulator = Literal["deepgram", "openai", "elevenlabs"]
+Expect = Literal["answer", "apology", "ended"]
+
+
+@dataclass(frozen=True)
+class FaultCase:
+    """One row of the suite.
+
+    Args:
+        name: the row's name in the table.
+        simulator: which simulator injects the faults.
+        faults: :class:`sim._server.Fault` keyword arguments, one mapping per fault.
+        expect: ``answer`` (the call goes on), ``apology`` (every turn apologised for)
+            or ``ended`` (the worker ends the call with outcome ``error``).
+        providers: ``ProviderSettings`` fields to override (e.g. a one-TTS chain).
+    """
+
+    name: str
+    simulator: Simulator
+    faults: tuple[Mapping[str, Any], ...]
+    expect: Expect = "answer"
+    providers: Mapping[str, Any] = field(default_factory=dict)
+
+    def scenario(self, base: Scenario) -> Scenario:
+        spec = FaultSpec.model_validate({self.simulator: [dict(f) for f in self.faults]})
+        return base.model_copy(update={"name": f"{base.name}-{self.name}", "faults": spec})
+
+
+# Request 0 is the first turn's chat request, the session's first Deepgram socket (open
+# before the caller speaks) and the prewarmed ElevenLabs socket. The LLM stall outlasts
+# the production request timeout (10 s, kept by sim/settings.py). New fault kinds are rows.
+FAULTS: tuple[FaultCase, ...] = (
+    # After SpeechStarted and the first interim result: mid-utterance.
+    FaultCase("stt-disconnect", "deepgram", ({"kind": "disconnect", "after_messages": 2},)),
+    FaultCase("stt-stall", "deepgram", ({"kind": "stall", "after_messages": 2, "seconds": 8},)),
+    FaultCase("stt-malformed", "deepgram", ({"kind": "malformed", "after_messages": 1},)),
+    FaultCase("llm-429", "openai", ({"kind": "http_error", "status": 429},)),
+    FaultCase("llm-500", "openai", ({"kind": "http_error", "status": 500},)),
+    FaultCase("llm-stall", "openai", ({"kind": "stall", "seconds": 12},)),
+    FaultCase("llm-malformed", "openai", ({"kind": "malformed", "after_messages": 1},)),
+    # After the first two audio messages of the first answer: mid-sentence.
+    FaultCase("tts-disconnect", "elevenlabs", ({"kind": "disconnect", "after_messages": 2},)),
+    FaultCase("tts-stall", "elevenlabs", ({"kind": "stall", "after_messages": 1, "seconds": 8},)),
+    FaultCase("tts-malformed", "elevenlabs", ({"kind": "malformed", "after_messages": 1},)),
+    FaultCase(
+        "llm-outage",
+        "openai",
+        ({"kind": "http_error", "status": 500, "request": None},),
+        expect="apology",
+    ),
+    FaultCase(
+        "tts-outage",
+        "elevenlabs",
+        ({"kind": "http_error", "status": 503, "request": None},),
+        expect="ended",
+        # Every TTS: the chain is ElevenLabs alone here, since the scenario's fault
+        # plan cannot reach the OpenAI speech endpoint (its own `audio_faults`).
+        providers={"tts_order": ["elevenlabs"]},
+    ),
+)
+
+
+def longest_silence(result: CallResult, turn: TurnRecord) -> float | None:
+    """Longest stretch without agent audio between the caller's end of turn and the end
+    of the answer (the caller's wait, bridge lines and apologies count as audio).
+
+    Args:
+        result: the call.
+        turn: one of its turns.
+    """
+    if turn.speech_end_at is None or turn.waited_until is None:
+        return None
+    start, stop = turn.speech_end_at, turn.waited_until
+    played = sorted(
+        (at, at + duration) for at, duration in result.agent_frames if start <= at <= stop
+    )
+    if not played:
+        return stop - start
+    longest, cursor = 0.0, start
+    for begin, end in played:
+        longest = max(longest, begin - cursor)
+        cursor = max(cursor, end)
+    return longest
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def _user_texts(body: Mapping[str, Any]) -> str:
+    texts = []
+    for message in body.get("messages", []):
+        if message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):
+            content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+        texts.append(str(content or ""))
+    return _words(" ".join(texts))
+
+
+@dataclass
+class CallVerdict:
+    survived: bool
+    silence_s: float | None
+    fallbacks: dict[str, int]
+    words_kept: bool
+    outcome: str | None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _fallbacks(result: CallResult, settings: Settings) -> dict[str, int]:
+    primary = settings.providers.openai_model
+    served = result.served
+    return {
+        "stt_reconnects": max(0, served.get("stt_deepgram_connections", 0) - 1),
+        "stt_openai": served.get("stt_openai_transcriptions", 0),
+        "llm_fallback_model": sum(1 for r in result.llm_requests if r.get("model") != primary),
+        "tts_openai": served.get("tts_openai_speech", 0),
+    }
+
+
+def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallVerdict:
+    """What happened to one call, against what the row expects."""
+    silences = [s for t in result.turns if (s := longest_silence(result, t)) is not None]
+    last = result.llm_requests[-1] if result.llm_requests else {}
+    heard = _user_texts(last)
+    # The last chat request of the call carries the whole history: every turn's words
+    # must be in it (a fallback or a retry must not drop the turn it failed on).
+    asked = [t for t in result.turns if t.caller_text]
+    words_kept = bool(asked) and all(_words(t.caller_text) in heard for t in asked)
+    if case.expect == "ended":
+        survived = result.outcome == CallOutcome.ERROR
+        words_kept = True  # nothing to ask the LLM once the call ended
+    elif case.expect == "apology":
+        survived = len(result.turns) == len(asked) > 0 and all(
+            APOLOGY in t.agent_text and t.ttfa_ms is not None for t in result.turns
+        )
+    else:
+        survived = (
+            result.outcome != CallOutcome.ERROR
+            and len(result.turns) == len(asked) > 0
+            and all(t.agent_text and t.ttfa_ms is not None for t in result.turns)
+        )
+    return CallVerdict(
+        survived=survived,
+        silence_s=max(silences) if silences else None,
+        fallbacks=_fallbacks(result, settings),
+        words_kept=words_kept,
+        outcome=str(result.outcome) if result.outcome is not None else None,
+    )
+
+
+@dataclass
+class FaultStats:
+    case: FaultCase
+    verdicts: list[CallVerdict] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        silences = [v.silence_s for v in self.verdicts if v.silence_s is not None]
+        fallbacks: dict[str, int] = {}
+        for v in self.verdicts:
+            for key, count in v.fallbacks.items():
+                fallbacks[key] = fallbacks.get(key, 0) + count
+        longest = max(silences) if silences else math.nan
+        return {
+            "simulator": self.case.simulator,
+            "faults": [dict(f) for f in self.case.faults],
+            "expect": self.case.expect,
+            "calls": len(self.verdicts),
+            "survived": sum(v.survived for v in self.verdicts),
+            "errors": sum(v.error is not None for v in self.verdicts),
+            "max_silence_s": longest,
+            "silence_target_met": self.case.expect == "ended" or longest <= SILENCE_TARGET_S,
+            "fallbacks": fallbacks,
+            "words_kept": sum(v.words_kept for v in self.verdicts),
+            "calls_detail": [v.as_dict() for v in self.verdicts],
+        }
+
+
+async def run_fault(
+    case: FaultCase,
+    *,
+    calls: int,
+    concurrency: int,
+    vad_model: vad.VAD,
+    settings: Settings,
+    base: Scenario | None = None,
+    cache_dir: Path | None = None,
+) -> FaultStats:
+    """Run ``calls`` simulated calls with ``case`` injected, ``concurrency`` at a time."""
+    scenario = case.scenario(base or load_scenario(SCENARIO))
+    call_settings = settings.model_copy(
+        update={"providers": settings.providers.model_copy(update=dict(case.providers))}
+    )
+    gate = asyncio.Semaphore(concurrency)
+    stats = FaultStats(case)
+    extra: dict[str, Any] = {} if cache_dir is None else {"cache_dir": cache_dir}
+
+    async def one() -> None:
+        async with gate:
+            try:
+                result = await run_call(
+                    scenario, vad_model=vad_model, base_settings=call_settings, **extra
+                )
+            except Exception as error:  # a call that crashes is a call that did not survive
+                stats.verdicts.append(
+                    CallVerdict(False, None, {}, False, None, error=repr(error)[:200])
+                )
+                return
+            stats.verdicts.append(judge_call(case, result, call_settings))
+
+    await asyncio.gather(*(one() for _ in range(calls)))
+    return stats
+
+
+def render_table(summary: Mapping[str, Any]) -> str:
+    header = (
+        f"{'fault':<15} {'calls':>5} {'survived':>8} {'max_silence_s':>13} "
+        f"{'target':>6} {'fallbacks':>9} {'words_kept':>10}"
+    )
+    lines = [header, "-" * len(header)]
+    for name, s in summary["faults"].items():
+        target = "n/a" if s["expect"] == "ended" else ("ok" if s["silence_target_met"] else "MISS")
+        lines.append(
+            f"{name:<15} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
+            f"{target:>6} {sum(s['fallbacks'].values()):>9} {s['words_kept']:>10}"
+        )
+    return "\n".join(lines)
+
+
+async def _measure(
+    cases: Sequence[FaultCase], calls: int, concurrency: int
+) -> dict[str, FaultStats]:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    vad_model = load_vad(settings)
+    out: dict[str, FaultStats] = {}
+    for case in cases:
+        started = time.monotonic()
+        out[case.name] = await run_fault(
+            case, calls=calls, concurrency=concurrency, vad_model=vad_model, settings=settings
+        )
+        print(f"  {case.name:<15} {calls} calls {time.monotonic() - started:6.1f}s", flush=True)
+    return out
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    names = [c.name for c in FAULTS]
+    parser = argparse.ArgumentParser(prog="python -m bench faults")
+    parser.add_argument("--calls", type=int, default=50, help="calls per fault")
+    parser.add_argument("--concurrency", type=int, default=5, help="calls at once")
+    parser.add_argument("--only", nargs="+", choices=names, default=names, metavar="FAULT")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    args = parser.parse_args(argv)
+    if args.calls < 1 or args.concurrency < 1:
+        parser.error("--calls and --concurrency must be at least 1")
+
+    configure_logging(level="ERROR", fmt="console", own_handler=True)
+    cases = [c for c in FAULTS if c.name in args.only]
+    stats = asyncio.run(_measure(cases, args.calls, args.concurrency))
+    summary = {
+        "calls_per_fault": args.calls,
+        "concurrency": args.concurrency,
+        "silence_target_s": SILENCE_TARGET_S,
+        "faults": {name: s.as_dict() for name, s in stats.items()},
+    }
+    print(render_table(summary))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=2))
+    print(f"wrote {args.json}")
+    return 0
