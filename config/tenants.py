@@ -134,7 +134,7 @@ class TenantSettings(_Group):
     instructions: str = Field(
         default="", description="Tenant-specific guidance, appended after the shared prompt."
     )
-    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    language: str = Field(default="en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     voice: str | None = Field(default=None, description="ElevenLabs voice id; None: the default.")
     numbers: list[str] = Field(default_factory=list, description="Dialed numbers (E.164).")
     entry_points: list[str] = Field(

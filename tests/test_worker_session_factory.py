@@ -125,3 +125,24 @@ def test_prewarm_loads_vad_and_the_offline_turn_detector_when_used() -> None:
     prewarm_models(_settings(latency={"turn_detection": "audio", "vad_min_silence": 0.3}), audio)
     assert isinstance(audio["eot"], inference.TurnDetector)
     assert audio["eot"].model == "turn-detector-v1-mini"  # the local, in-wheel model
+
+
+async def test_the_tenants_language_reaches_both_stts(vad_model: vad.VAD) -> None:
+    from livekit.plugins import deepgram, openai
+
+    settings = _settings(tenants={"es": TenantSettings(language="es")})
+    caller = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+        identity="u",
+        attributes={},
+        tenant="es",
+    )
+    async with utils.http_context.open():
+        call = build_call(settings, caller, vad_model=vad_model)
+        engines = call.providers.stt._stt_instances  # type: ignore[attr-defined]
+        # The non-streaming OpenAI STT sits inside the framework's StreamAdapter.
+        unwrapped = [getattr(engine, "wrapped_stt", engine) for engine in engines]
+        by_kind = {type(engine): engine for engine in unwrapped}
+        assert by_kind[deepgram.STT]._opts.language == "es"
+        assert by_kind[openai.STT]._opts.languages == ["es"]
+        await call.aclose()

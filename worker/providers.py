@@ -100,7 +100,14 @@ def build_stt(
     profile: ChannelProfile,
     vad_model: vad.VAD,
     openai_client: SharedOpenAIClient | None = None,
+    language: str = "en-US",
 ) -> STT:
+    """The call's speech-to-text, in the order Settings gives.
+
+    Args:
+        language: the tenant's language (BCP 47, e.g. ``es`` or ``en-US``); both STTs
+            are told it rather than left to guess from the first words.
+    """
     providers = settings.providers
     shared = openai_client or SharedOpenAIClient(providers)
     engines: list[STT] = []
@@ -115,6 +122,7 @@ def build_stt(
                     numerals=profile.numerals,
                     endpointing_ms=profile.endpointing_ms,
                     keyterm=list(profile.keyterms) if profile.keyterms else [],
+                    language=language,
                     api_key=_key(
                         providers.deepgram_api_key, "deepgram_api_key", "DEEPGRAM_API_KEY"
                     ),
@@ -127,6 +135,8 @@ def build_stt(
                     model=providers.openai_stt_model,
                     client=shared.get(),
                     use_realtime=False,
+                    # The transcription API takes ISO 639-1 ("es"), not a region.
+                    language=language.split("-")[0],
                 )
             )
     if len(engines) == 1:
@@ -199,7 +209,9 @@ def build_tts(
     )
 
 
-def build_providers(settings: Settings, profile: ChannelProfile, vad_model: vad.VAD) -> Providers:
+def build_providers(
+    settings: Settings, profile: ChannelProfile, vad_model: vad.VAD, language: str = "en-US"
+) -> Providers:
     shared = SharedOpenAIClient(settings.providers)
     fast = (
         build_llm(settings, model=settings.providers.openai_fast_model, openai_client=shared)
@@ -207,7 +219,7 @@ def build_providers(settings: Settings, profile: ChannelProfile, vad_model: vad.
         else None
     )
     return Providers(
-        stt=build_stt(settings, profile, vad_model, shared),
+        stt=build_stt(settings, profile, vad_model, shared, language),
         llm=build_llm(settings, openai_client=shared),
         fast_llm=fast,
         tts=build_tts(settings, profile, shared),

@@ -131,7 +131,7 @@ def build_call(
         voice = settings.providers.model_copy(update={"elevenlabs_voice_id": tenant.voice})
         settings = settings.model_copy(update={"providers": voice})
     profile = channel_profile(settings, caller.kind)
-    providers = build_providers(settings, profile, vad_model)
+    providers = build_providers(settings, profile, vad_model, language=tenant.language)
     policy = tenant.redaction or settings.compliance.redaction
     state = CallState(
         caller=caller,
