@@ -49,7 +49,7 @@ import structlog
 from aiohttp import WSMsgType, web
 from multidict import MultiMapping
 
-from ._server import Fault, FaultPlan, LoopbackServer
+from ._server import Fault, FaultPlan, LoopbackServer, hold_until_client_leaves
 from .deepgram_punctuation import DeepgramPunctuation, Punctuator
 from .latency import Delay
 from .word_timing import spoken_words
@@ -806,7 +806,7 @@ class DeepgramListenSim(LoopbackServer):
         return self._script.popleft() if self._script else None
 
     def _routes(self, app: web.Application) -> None:
-        app.router.add_get(_PATH, self._handle)
+        app.router.add_get(_PATH, self.tracked(self._handle))
 
     def _metadata_block(self, conn: ListenConnection, query: ListenQuery) -> Message:
         model_uuid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"deepgram-sim/{query.model}"))
@@ -845,6 +845,14 @@ class DeepgramListenSim(LoopbackServer):
         error: Fault | None = self.faults.first(index, "http_error")
         if error is not None:
             return self._refuse(conn, error.status, f"Simulated failure ({error.status})")
+        hang = self.faults.first(index, "hang") or self.faults.first(index, "half_open")
+        if hang is not None:
+            # An outage that accepts the connection and never answers the upgrade: only
+            # the client's own connect timeout ends it (the plugin bounds ws_connect by
+            # its conn_options.timeout).
+            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
+            conn.status = 499
+            return web.Response(status=504)
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Token" or not key or (self._api_key is not None and key != self._api_key):
             return self._refuse(conn, 401, "Invalid credentials.")
