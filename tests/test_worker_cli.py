@@ -78,3 +78,10 @@ def test_entrypoint_and_prewarm_survive_the_trip_to_a_job_process() -> None:
     assert prewarm.settings == settings
     server = build_server(settings, tenants)
     assert server._agent_name == "acme-agent"
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO", "WARNING", "ERROR"])
+def test_every_log_level_setting_builds_a_server(level: str) -> None:
+    # The framework spells WARNING as WARN and raises on the stdlib name.
+    settings = Settings(_env_file=None, observability={"log_level": level})  # type: ignore[call-arg, arg-type]
+    build_server(settings, TenantDirectory({}, "default"))

@@ -83,6 +83,11 @@ class CallEntrypoint:
         await start_call(JobCallRoom(ctx, self.settings), services)
 
 
+def _framework_log_level(level: str) -> str:
+    """The framework spells stdlib's WARNING as WARN and refuses the former."""
+    return "WARN" if level == "WARNING" else level
+
+
 def build_server(
     settings: Settings,
     tenants: TenantDirectory,
@@ -105,7 +110,7 @@ def build_server(
         # `dev` keeps the framework's random port, so two dev workers can share a machine.
         port=ServerEnvOption(dev_default=0, prod_default=settings.worker.health_port),
         # Our level as the CLI's default; the framework's /metrics serves our collectors.
-        log_level=settings.observability.log_level,
+        log_level=_framework_log_level(settings.observability.log_level),
         **metrics_server_options(settings),
         ws_url=settings.livekit.url,
         api_key=settings.livekit.api_key.get_secret_value() if settings.livekit.api_key else None,
