@@ -14,7 +14,7 @@ STAMP := .venv/.synced
 help:
 	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
 	@echo "make test   install everything, then run ruff, mypy and the whole pytest suite"
-	@echo "make bench  run the latency and PII benchmarks (tables + JSON under bench/results/)"
+	@echo "make bench  run the latency, end-of-turn, PII and capacity benchmarks (tables + JSON under bench/results/)"
 
 setup: system-deps venv
 
@@ -67,7 +67,9 @@ test: lint typecheck deploy-check pytest
 
 bench: setup
 	$(UV) run --frozen python -m bench latency
+	$(UV) run --frozen python -m bench turns --no-audio
 	$(UV) run --frozen python -m bench pii
+	$(UV) run --frozen python -m bench capacity
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .cache
