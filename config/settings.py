@@ -168,11 +168,11 @@ class LatencySettings(_Group):
     min_endpointing_delay: Seconds = 0.15
     max_endpointing_delay: Seconds = 1.2
     vad_min_silence: Seconds = Field(
-        default=0.15,
+        default=0.2,
         description=(
-            "Silero silence before end of speech. With the dictation-aware turn judge, "
-            "0.15 answers complete turns ~50 ms sooner than 0.2 with no more premature "
-            "turns (python -m bench turns; bench latency on the realistic simulators)."
+            "Silero silence before end of speech. 0.15 answers ~60 ms sooner (bench turns, "
+            "bench latency) but a phone number read in groups was answered mid-number in a "
+            "simulated call (tests/test_call_pipeline.py): the comma pauses outlast it."
         ),
     )
     vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
