@@ -1,6 +1,6 @@
 """``python -m bench faults``: provider faults injected into many simulated calls at once.
 
-Each row of :data:`FAULTS` names a simulator and the :class:`sim._server.Fault` fields it
+Each row of :data:`FAULTS` names a simulator and the :class:`sim.faults.Fault` fields it
 injects; every call runs the real session and plugins against the wire simulators. Per
 fault: calls that survived (every caller turn answered, or apologised for), the longest
 silence the caller heard after finishing a turn (on the captured agent audio; target
@@ -60,7 +60,7 @@ class FaultCase:
     Args:
         name: the row's name in the table.
         simulator: which simulator injects the faults.
-        faults: :class:`sim._server.Fault` keyword arguments, one mapping per fault.
+        faults: :class:`sim.faults.Fault` keyword arguments, one mapping per fault.
         expect: ``answer`` (the call goes on), ``apology`` (every turn apologised for)
             or ``ended`` (the worker ends the call with outcome ``error``).
         providers: ``ProviderSettings`` fields to override (e.g. a one-TTS chain).

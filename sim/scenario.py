@@ -39,7 +39,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sim._server import Fault, FaultPlan
+from sim.faults import Fault, FaultPlan
 
 __all__ = [
     "SCENARIO_DIR",

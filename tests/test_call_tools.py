@@ -16,7 +16,7 @@ from livekit.plugins import openai
 
 from compliance import CallRedactor
 from config.tenants import TenantSettings
-from sim._server import Fault, FaultPlan
+from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sip.call_control import CallControl, CallControlOptions

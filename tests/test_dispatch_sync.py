@@ -33,7 +33,7 @@ from livekit.protocol import sip
 from config import Settings
 from config.settings import LiveKitSettings
 from dispatch.cli import main
-from sim._server import Fault, FaultPlan
+from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import LiveKitTwirpSim
 
 pytestmark = pytest.mark.sim

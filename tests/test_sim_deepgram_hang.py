@@ -11,8 +11,8 @@ from livekit import rtc
 from livekit.agents import APIConnectionError, APIConnectOptions, utils
 from livekit.plugins import deepgram
 
-from sim._server import Fault, FaultPlan
 from sim.deepgram_listen import DeepgramListenSim
+from sim.faults import Fault, FaultPlan
 
 pytestmark = pytest.mark.sim
 

@@ -24,7 +24,6 @@ from livekit import rtc
 from livekit.agents import APIConnectOptions, APIStatusError, stt
 from livekit.plugins import deepgram
 
-from sim._server import Fault, FaultPlan
 from sim.caller_voice import synthesize
 from sim.deepgram_listen import (
     DeepgramLatency,
@@ -32,6 +31,7 @@ from sim.deepgram_listen import (
     ListenConnection,
     Segment,
 )
+from sim.faults import Fault, FaultPlan
 from sim.latency import Delay
 from sim.word_timing import spoken_words, word_ends
 

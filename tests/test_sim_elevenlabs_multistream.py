@@ -16,8 +16,8 @@ from livekit.agents import APIConnectOptions, APIError, APIStatusError, tts, uti
 from livekit.agents.types import USERDATA_TIMED_TRANSCRIPT
 from livekit.plugins import elevenlabs
 
-from sim._server import Fault, FaultPlan
 from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
+from sim.faults import Fault, FaultPlan
 from sim.latency import Delay
 
 pytestmark = pytest.mark.sim

@@ -15,8 +15,8 @@ import pytest
 from livekit.agents import APIConnectOptions, llm, tts, utils
 
 from config import Settings
-from sim._server import Fault, FaultPlan
 from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
+from sim.faults import Fault, FaultPlan
 from sim.openai_chat import OpenAIChatSim, OpenAILatency
 from sim.settings import simulator_settings
 from worker.profiles import channel_profile

@@ -13,7 +13,7 @@ from google.protobuf.message import DecodeError
 from livekit import api
 from livekit.protocol import models, room, sip
 
-from sim._server import Fault, FaultPlan
+from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 
 pytestmark = pytest.mark.sim

@@ -21,7 +21,7 @@ from livekit.agents import (
 )
 from livekit.plugins import openai
 
-from sim._server import Fault, FaultPlan
+from sim.faults import Fault, FaultPlan
 from sim.latency import Delay
 from sim.openai_chat import (
     EXHAUSTED_REPLY,

@@ -11,7 +11,7 @@ from livekit import api
 from livekit.protocol import models
 
 from sim._livekit_sip_calls import DTMF_CODES, dtmf_packet
-from sim._server import Fault, FaultPlan
+from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 from sip.call_control import CallControl, CallControlError, CallControlOptions
 
