@@ -114,6 +114,10 @@ async def fleet(
             "CALLCENTER_LIVEKIT__AGENT_NAME": _AGENT_NAME,
             # Several workers on one host: each health endpoint on a free port.
             "CALLCENTER_WORKER__HEALTH_PORT": "0",
+            # ...and no fixed Prometheus port or shared multiprocess directory, which the
+            # framework empties at start: fleets side by side (parallel tests) stay apart.
+            "CALLCENTER_OBSERVABILITY__METRICS_PORT": "0",
+            "CALLCENTER_OBSERVABILITY__METRICS_MULTIPROC_DIR": str(results_dir / "prometheus"),
             **(env or {}),
         }
         started: list[WorkerProcess] = []
