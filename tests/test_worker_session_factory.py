@@ -127,6 +127,29 @@ def test_prewarm_loads_vad_and_the_offline_turn_detector_when_used() -> None:
     assert audio["eot"].model == "turn-detector-v1-mini"  # the local, in-wheel model
 
 
+async def test_every_openai_client_uses_the_tls_context_the_prewarm_built() -> None:
+    # Building a TLS context reads the CA bundle (130-170 ms of CPU): the prewarm does it
+    # once per process, off every call's event loop, and each call's client reuses it.
+    from worker.providers import SharedOpenAIClient, tls_context
+    from worker.server import prewarm_models
+
+    tls_context.cache_clear()
+    prewarm_models(_settings(), {})
+    assert tls_context.cache_info().currsize == 1
+    built = tls_context()
+
+    settings = _settings()
+    clients = [SharedOpenAIClient(settings.providers).get() for _ in range(2)]
+    try:
+        for client in clients:
+            pool = client._client._transport._pool  # type: ignore[attr-defined]
+            assert pool._ssl_context is built
+        assert tls_context.cache_info().misses == 1
+    finally:
+        for client in clients:
+            await client.close()
+
+
 async def test_the_tenants_language_reaches_both_stts(vad_model: vad.VAD) -> None:
     from livekit.plugins import deepgram, openai
 

@@ -20,6 +20,7 @@ from config import Settings, TenantDirectory
 from worker.entrypoint import CallServices, JobCallRoom, start_call
 from worker.logs import configure_logging
 from worker.prometheus_metrics import metrics_server_options
+from worker.providers import tls_context
 from worker.tracing import configure_tracing
 
 __all__ = ["CallEntrypoint", "Prewarm", "build_server", "load_vad", "prewarm_models"]
@@ -36,12 +37,13 @@ def load_vad(settings: Settings) -> vad.VAD:
 
 
 def prewarm_models(settings: Settings, userdata: dict[str, Any]) -> None:
-    """Load the process's models off any call's clock.
+    """Load the process's models, and build its TLS context, off any call's clock.
 
     The offline end-of-turn model (~100 MB) is loaded only when turn detection uses it;
     its weights live inside the livekit-local-inference wheel, nothing is downloaded.
     """
     userdata["vad"] = load_vad(settings)
+    tls_context()
     if settings.latency.turn_detection == "audio":
         from livekit.agents import inference
         from livekit.local_inference import init_eot
