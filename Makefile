@@ -57,7 +57,7 @@ PYTEST_WORKERS ?= 4
 
 # pytest exits 5 when it collects nothing: a broken suite, not a pass; say so plainly.
 pytest: setup
-	@$(UV) run --frozen pytest -n $(PYTEST_WORKERS); status=$$?; \
+	@$(UV) run --frozen pytest -n $(PYTEST_WORKERS) --dist worksteal; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 

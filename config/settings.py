@@ -168,11 +168,11 @@ class LatencySettings(_Group):
     min_endpointing_delay: Seconds = 0.15
     max_endpointing_delay: Seconds = 1.2
     vad_min_silence: Seconds = Field(
-        default=0.2,
+        default=0.15,
         description=(
-            "Silero silence before end of speech. 0.15 answers ~60 ms sooner (bench turns, "
-            "bench latency) but a phone number read in groups was answered mid-number in a "
-            "simulated call (tests/test_call_pipeline.py): the comma pauses outlast it."
+            "Silero silence before end of speech. Short, because the turn judge, not the "
+            "silence, decides whether the caller is done: a number read in groups waits "
+            "for its last group whatever the pause (bench turns, tests/test_turn_judge_calls.py)."
         ),
     )
     vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
