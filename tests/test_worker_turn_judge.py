@@ -48,6 +48,26 @@ async def test_phone_number_in_three_groups_is_unfinished_until_the_last_group()
     assert decisions == [False, False, True]
 
 
+def test_words_heard_past_the_last_final_keep_the_turn_open_until_their_final() -> None:
+    # A slow STT: "Yes." is final, "is there a way to talk to" is still an interim when
+    # the caller pauses, and the framework judges the finals it has.
+    raw = RawTurnText()
+    judge = TranscriptTurnJudge(raw_text=raw)
+    agent = "No problem. Anything else?"
+    raw.add("Yes.", "Yes.")
+    assert judge.verdict(_ctx(agent, "Yes.")).state == "final"
+    raw.heard("is there a way to talk to")
+    assert judge.verdict(_ctx(agent, "Yes.")).reason == "awaiting_final"
+    # Its final re-runs the judgment on the whole turn.
+    raw.add("Is there a way to talk to?", "Is there a way to talk to?")
+    whole = judge.verdict(_ctx(agent, "Yes. Is there a way to talk to?"))
+    assert (whole.state, whole.reason) == ("unfinished", "dangling_word")
+    # An empty interim (line noise heard as nothing) holds nothing.
+    raw.add("Someone about a business account?", "Someone about a business account?")
+    raw.heard("  ")
+    assert not raw.awaiting_final
+
+
 async def test_phone_groups_after_the_agent_asked_for_the_number() -> None:
     judge = TranscriptTurnJudge()
     agent = "Sure. What's the best phone number to reach you?"

@@ -161,6 +161,8 @@ class CallAgent(Agent):
             if event.type == stt.SpeechEventType.FINAL_TRANSCRIPT and event.alternatives:
                 # The turn judge counts dictated digits; the framework only sees placeholders.
                 state.turn_text.add(event.alternatives[0].text, redacted.alternatives[0].text)
+            elif event.type == stt.SpeechEventType.INTERIM_TRANSCRIPT and event.alternatives:
+                state.turn_text.heard(event.alternatives[0].text)
             yield redacted
 
     async def tts_node(

@@ -204,10 +204,17 @@ class RawTurnText:
 
     def __init__(self, keep: int = 32) -> None:
         self._finals: deque[tuple[str, str]] = deque(maxlen=keep)
+        self.awaiting_final = False
 
     def add(self, raw: str, redacted: str) -> None:
+        self.awaiting_final = False
         if raw.strip():
             self._finals.append((_squash(raw), _squash(redacted)))
+
+    def heard(self, interim: str) -> None:
+        """An interim result: words the STT heard and has not finalized yet."""
+        if interim.strip():
+            self.awaiting_final = True
 
     def raw_for(self, redacted_turn: str) -> str | None:
         """The raw text of the turn whose redacted text is ``redacted_turn``, if the
@@ -268,6 +275,13 @@ class TranscriptTurnJudge:
     def verdict(self, chat_ctx: llm.ChatContext) -> TurnVerdict:
         text = last_user_text(chat_ctx)
         if self._raw is not None:
+            if self._raw.awaiting_final:
+                # The framework judges the finals it has; with a slow STT the words after
+                # the last final ("Yes." then "is there a way to talk to") are still only
+                # an interim, and "Yes." alone looks finished. Their final re-runs the
+                # judgment on the whole turn; should it never come, the maximum delay
+                # ends the wait.
+                return TurnVerdict("unfinished", "awaiting_final")
             text = self._raw.raw_for(text) or text
         return judge_turn(text, last_agent_text(chat_ctx))
 
