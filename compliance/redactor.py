@@ -422,10 +422,6 @@ class CallRedactor:
         text = withhold_excess(text, self._max_turn_chars)
         return redact_text(self._vault.redact_known_values(text), self.policy)
 
-    # The old name, for callers on branches cut before the rename; new code should use
-    # `redact_for_llm_context`.
-    redact_for_log = redact_for_llm_context
-
 
 def redact_text(text: str, policy: RedactionPolicy | None = None) -> str:
     """Redact one piece of text with no call state, using bare tags such as ``[CARD]``.

@@ -1,7 +1,8 @@
 """End-of-turn judgment from the caller's words, the agent's question and what is dictated.
 
-The offline audio model scores synthetic and narrowband speech poorly (see shared notes:
-complete sentences under its threshold, fragments above it), and a real STT puts a
+The offline audio model scored our synthesised and narrowband callers poorly (complete
+sentences under its threshold, fragments above it: `python -m bench turns` compares it
+with this judge), and a real STT puts a
 period wherever the caller paused, so neither the model nor the last character of the
 transcript can tell "My number is 415." (a pause between digit groups) from a finished
 answer. This judge reads, in order:
