@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
 from livekit.agents import AgentServer, JobContext, JobProcess
+from support import CACHE
 
 from config import Settings
 from sim.call import run_call
@@ -22,7 +22,6 @@ from sim.scenario import Scenario
 from worker.prometheus_metrics import metrics_server_options, prepare_worker_process
 from worker.server import load_vad
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 TURNS: list[dict[str, Any]] = [
     {"caller": "Hello there, is anyone there?", "agent": {"reply": "Yes, I'm here."}}
 ]

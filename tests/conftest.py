@@ -6,16 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from livekit.agents import vad
+from support import ROOT, RunModule
 
 from config import Settings
 from worker.server import load_vad
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # Settings read CALLCENTER_* and the provider variables; a developer's shell or .env
 # must not change what a test sees. Tests build Settings explicitly instead.
@@ -28,8 +26,6 @@ _LEAKY_PREFIXES = (
     "OTEL_",
     "PROMETHEUS_",
 )
-
-RunModule = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 @pytest.fixture(autouse=True)

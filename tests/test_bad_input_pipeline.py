@@ -9,13 +9,13 @@ an answer.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from livekit import rtc
 from livekit.agents import utils, vad
+from support import CACHE
 
 from compliance.redactor import MAX_TURN_CHARS
 from config import Settings
@@ -31,7 +31,6 @@ from worker.session_factory import build_call
 
 pytestmark = pytest.mark.sim
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 _KEY = "sim-key"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from livekit.agents import vad
+from support import CACHE
 
 from bench.faults import FAULTS, FaultStats, longest_silence, render_table, run_fault
 from config import Settings
@@ -21,7 +22,6 @@ from sim.call import CallResult, TurnRecord
 
 pytestmark = pytest.mark.bench
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 # The Deepgram simulator hands out its scripted transcripts one per utterance onset: a
 # socket dropped mid-utterance takes the turn's transcript with it, and the reconnected

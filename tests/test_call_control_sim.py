@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from livekit.agents import vad
+from support import CACHE
 
 from config import Settings
 from config.tenants import BusinessHours, RecordingPolicy, TenantSettings
@@ -19,7 +20,6 @@ from worker.phrase_cache import OPENERS
 
 pytestmark = pytest.mark.sim
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 TENANTS_YAML = """\
 default: main

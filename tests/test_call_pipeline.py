@@ -4,11 +4,11 @@ from espeak-ng, through the worker's own session factory."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from livekit.agents import vad
+from support import CACHE
 
 from config import Settings
 from sim.call import CallResult, run_call
@@ -17,8 +17,6 @@ from sim.scenario import Scenario, load_scenario
 from worker.agent import APOLOGY
 
 pytestmark = pytest.mark.sim
-
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 
 def _scenario(**fields: Any) -> Scenario:

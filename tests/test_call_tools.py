@@ -13,6 +13,7 @@ import pytest
 from livekit import rtc
 from livekit.agents import AgentSession, mock_tools
 from livekit.plugins import openai
+from support import KEY, SECRET
 
 from compliance import CallRedactor
 from config.tenants import TenantSettings
@@ -28,8 +29,6 @@ from worker.state import CallState
 
 pytestmark = pytest.mark.sim
 
-KEY = "test-key"
-SECRET = "test-secret-test-secret-test-secret"
 ROOM = "call-1"
 TENANT = TenantSettings(
     display_name="Acme",

@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import RunModule
+from support import ROOT, RunModule
 
 from config import SettingsError, load_settings
 
 pytestmark = pytest.mark.unit
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_prefixed_nested_and_standard_names(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 import yaml
 from pydantic import BaseModel, SecretStr
+from support import ROOT
 
 from config import Settings, load_settings
 from config._standard_env import SECRETS_DIR_VARIABLE, STANDARD_NAMES
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 COMPOSE = DEPLOY / "compose" / "compose.yaml"

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import RunModule
 from dispatch_harness import (
     ENV,
     KEY,
@@ -29,6 +28,7 @@ from dispatch_harness import (
 from google.protobuf import json_format
 from livekit import api
 from livekit.protocol import sip
+from support import RunModule
 
 from config import Settings
 from config.settings import LiveKitSettings

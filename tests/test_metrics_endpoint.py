@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
+from support import ROOT
 
 pytestmark = pytest.mark.sim
 

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 import structlog
-from conftest import ROOT, RunModule
 from livekit.agents import vad
 from opentelemetry import trace as trace_api
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import REGISTRY
+from support import CACHE, ROOT, RunModule
 
 from config import Settings
 from sim.call import CallResult, run_call
@@ -32,8 +32,6 @@ from worker.logs import configure_logging
 from worker.tracing import install_tracer_provider
 
 pytestmark = pytest.mark.sim
-
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 
 def _scenario(turns: list[dict[str, Any]], **fields: Any) -> Scenario:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from prometheus_client import REGISTRY
+from support import ROOT
 
 from worker.prometheus_metrics import METRIC_NAMES, collectors
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = ROOT / "deploy" / "grafana" / "callcenter-dashboard.json"
 RULES = ROOT / "deploy" / "prometheus" / "callcenter-rules.yaml"
 

@@ -7,10 +7,10 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from livekit.agents import vad
+from support import CACHE
 
 from compliance import CallRedactor
 from config import Settings
@@ -19,7 +19,6 @@ from sim.scenario import Scenario, load_scenario
 
 pytestmark = pytest.mark.sim
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 SCENARIO = Scenario.model_validate(
     {

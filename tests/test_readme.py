@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
+from support import ROOT
 
 from bench.__main__ import _BENCHMARKS
 from config import Settings
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[1]
 READMES = [ROOT / "README.md", *sorted((ROOT / "deploy").rglob("README.md"))]
 _CODE = re.compile(r"`([^`]+)`")
 _FILE_LIKE = re.compile(r"^[\w.\-/]+(/|\.(py|ya?ml|md|toml|json|sh|env|example))$")

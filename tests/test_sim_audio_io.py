@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,16 +21,13 @@ from livekit.agents import (
 from livekit.agents.vad import VAD
 from livekit.agents.voice.io import PlaybackFinishedEvent, PlaybackStartedEvent
 from livekit.plugins import silero
+from support import needs_tools
 
 from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.caller_voice import Utterance, silence, synthesize
 
 pytestmark = pytest.mark.unit
 
-needs_tools = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None or shutil.which("sox") is None,
-    reason="espeak-ng and sox are required: make setup",
-)
 
 RATE = 16_000
 FRAME = 0.02

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import needs_tools
 
 from sim.caller_voice import (
     NARROWBAND_SAMPLE_RATE,
@@ -25,10 +26,6 @@ from sim.caller_voice import (
 
 pytestmark = pytest.mark.unit
 
-needs_tools = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None or shutil.which("sox") is None,
-    reason="espeak-ng and sox are required: make setup",
-)
 
 # Fricatives put energy well above 4 kHz in wideband speech.
 SIBILANT_TEXT = "She sells sea shells by the sea shore."

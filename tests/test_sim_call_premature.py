@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from livekit.agents import vad
+from support import CACHE
 
 from config import Settings
 from sim.call import run_call
 from sim.scenario import Scenario
 
 pytestmark = pytest.mark.sim
-
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 
 async def test_a_turn_committed_in_the_pause_is_premature(vad_model: vad.VAD) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, RunModule
+from support import ROOT, RunModule
 
 pytestmark = pytest.mark.sim
 

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,6 +22,7 @@ import pytest
 from livekit import rtc
 from livekit.agents import APIConnectOptions, APIStatusError, stt
 from livekit.plugins import deepgram
+from support import CACHE
 
 from sim.caller_voice import synthesize
 from sim.deepgram_listen import (
@@ -569,7 +569,6 @@ async def test_idle_stream_is_closed_like_net0001() -> None:
 
 # --- Behaviour on what it hears: synthesized callers, pauses, punctuation, latency ---
 
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 APP_RATE = 16000
 
 

@@ -12,14 +12,12 @@ import pytest
 from google.protobuf.message import DecodeError
 from livekit import api
 from livekit.protocol import models, room, sip
+from support import KEY, SECRET
 
 from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 
 pytestmark = pytest.mark.sim
-
-KEY = "test-key"
-SECRET = "test-secret-test-secret-test-secret"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from livekit import api
 from livekit.protocol import models
+from support import KEY, SECRET
 
 from sim._livekit_sip_calls import DTMF_CODES, dtmf_packet
 from sim.faults import Fault, FaultPlan
@@ -17,8 +18,6 @@ from sip.call_control import CallControl, CallControlError, CallControlOptions
 
 pytestmark = pytest.mark.sim
 
-KEY = "test-key"
-SECRET = "test-secret-test-secret-test-secret"
 FAST = CallControlOptions(request_timeout=0.5, transfer_timeout=0.5, retry_interval=0.01)
 
 

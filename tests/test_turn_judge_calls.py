@@ -3,18 +3,15 @@ waits through a phone number read in groups and answers a complete reply at once
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from livekit.agents import vad
+from support import CACHE
 
 from config import Settings
 from sim.call import run_call
 from sim.scenario import load_scenario
 
 pytestmark = pytest.mark.sim
-
-CACHE = Path(__file__).resolve().parents[1] / ".cache" / "caller-voice"
 
 
 async def test_phone_number_in_three_groups_is_answered_after_the_last_group(

@@ -19,8 +19,8 @@ import aiohttp
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from conftest import ROOT, RunModule
 from livekit import api
+from support import ROOT, RunModule
 
 from config import Settings
 from worker.tokens_http import build_token_app

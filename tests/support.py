@@ -1,0 +1,29 @@
+"""What several test modules share: paths, the CLI runner's type, markers, fixed keys.
+
+Fixtures live in conftest.py; plain values and types live here, because pytest loads
+conftest.py as a plugin and a test module importing it gets a second copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Synthesised caller audio, cached across runs (espeak-ng is slow to start).
+CACHE = ROOT / ".cache" / "caller-voice"
+
+# The Twirp simulator's credentials in tests that talk to it directly.
+KEY = "test-key"
+SECRET = "test-secret-test-secret-test-secret"
+
+RunModule = Callable[..., "subprocess.CompletedProcess[str]"]
+
+needs_tools = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+    reason="espeak-ng and sox are required: make setup",
+)
