@@ -9,8 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import BinaryIO, Final, TextIO
 
-from compliance.policy import RedactionPolicy
 from compliance.redactor import CallRedactor
+from config.redaction_policy import RedactionPolicy
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "main", "redact_lines", "redact_stream"]
 

@@ -17,8 +17,8 @@ from typing import Final
 import phonenumbers
 
 from compliance.names import name_spans
-from compliance.policy import EntityType
 from compliance.spoken import Normalised, normalise
+from config.redaction_policy import EntityType
 
 __all__ = [
     "WINDOW_CHARS",

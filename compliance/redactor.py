@@ -31,9 +31,9 @@ from compliance.detectors import (
     question_context,
     scan,
 )
-from compliance.policy import EntityType, RedactionPolicy
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
+from config.redaction_policy import EntityType, RedactionPolicy
 
 __all__ = [
     "MAX_TURN_CHARS",

@@ -14,7 +14,7 @@ from typing import Any, Final, TypeVar, cast
 
 import phonenumbers
 
-from compliance.policy import (
+from config.redaction_policy import (
     NEVER_SPOKEN,
     NEVER_SPOKEN_IN_FULL,
     EntityType,

@@ -20,8 +20,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from compliance.policy import RedactionPolicy
 from config._standard_env import StandardEnvSource
+from config.redaction_policy import RedactionPolicy
 from config.tenants import TenantSettings
 
 __all__ = [

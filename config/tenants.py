@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from compliance.policy import RedactionPolicy
+from config.redaction_policy import RedactionPolicy
 
 if TYPE_CHECKING:
     from config.settings import Settings

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import structlog
 
 from compliance import CallRedactor
-from compliance.policy import EntityType
+from config.redaction_policy import EntityType
 
 __all__ = ["DigitCollector", "DtmfOptions", "describe_entry"]
 

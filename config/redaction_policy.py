@@ -1,4 +1,8 @@
-"""What a tenant redacts and what the agent may say back: one `RedactionPolicy` per tenant."""
+"""What a tenant redacts and what the agent may say back: one `RedactionPolicy` per tenant.
+
+The schema lives with the rest of the configuration (tenants and settings embed it);
+the `compliance` package enforces it.
+"""
 
 from __future__ import annotations
 
