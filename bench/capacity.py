@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.latency import percentile
+from config.log_setup import configure_logging
 from sim.fleet import Fleet, fleet
-from worker.logs import configure_logging
 
 __all__ = ["LevelResult", "measure_level", "profile_breakdown", "run"]
 

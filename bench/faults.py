@@ -26,10 +26,10 @@ from typing import Any, Literal
 from livekit.agents import vad
 
 from config import Settings
+from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
 from sim.scenario import FaultSpec, Scenario, load_scenario
 from worker.agent import APOLOGY
-from worker.logs import configure_logging
 from worker.outcome import CallOutcome
 from worker.server import load_vad
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.log_setup import configure_logging
 from sim.fleet import Fleet, fleet
 from sim.livekit_agent_ws import DispatchedJob
-from worker.logs import configure_logging
 
 __all__ = ["ProcessSample", "memory_slope_mb_per_hour", "run", "soak"]
 

@@ -45,8 +45,8 @@ import numpy.typing as npt
 
 from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
 from config import Settings
+from config.log_setup import configure_logging
 from sim.latency import Delay
-from worker.logs import configure_logging
 from worker.turn_judge import TurnVerdict, judge_turn
 
 __all__ = ["DetectorSpec", "Outcome", "evaluate", "run", "summarize"]

@@ -1,8 +1,8 @@
 """``python -m dispatch``: thin entry point over `dispatch.cli.main`."""
 
 from config import secret_variables
+from config.log_setup import configure_logging
 from dispatch.cli import main
-from worker.logs import configure_logging
 
 # Logs go to stderr, so stdout stays the plan (or its JSON) alone.
 configure_logging(level="WARNING", fmt="console", own_handler=True)

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from config import Settings
+from config.log_setup import configure_logging
 from sim.call import CallResult, run_call
 from sim.profiles import PROFILES
 from sim.scenario import load_scenario
-from worker.logs import configure_logging
 
 DEMO_SCENARIOS = ("phone-order-status", "app-card-update")
 

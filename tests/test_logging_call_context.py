@@ -9,13 +9,8 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from worker.logs import (
-    CALL_FIELDS,
-    CallIdentity,
-    bind_call,
-    configure_logging,
-    mask_phone_numbers,
-)
+from config.log_setup import CALL_FIELDS, configure_logging, mask_phone_numbers
+from worker.logs import CallIdentity, bind_call
 
 pytestmark = pytest.mark.unit
 

@@ -22,13 +22,13 @@ from prometheus_client import REGISTRY
 from support import CACHE, ROOT, RunModule
 
 from config import Settings
+from config.log_setup import configure_logging
 from sim.call import CallResult, run_call
 from sim.deepgram_listen import DeepgramLatency
 from sim.elevenlabs_multistream import ElevenLabsLatency
 from sim.openai_chat import OpenAILatency
 from sim.profiles import ProviderLatency
 from sim.scenario import Scenario
-from worker.logs import configure_logging
 from worker.tracing import install_tracer_provider
 
 pytestmark = pytest.mark.sim

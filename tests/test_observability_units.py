@@ -14,10 +14,10 @@ from livekit.agents.metrics.usage import LLMModelUsage, STTModelUsage, TTSModelU
 from livekit.agents.voice.events import CloseReason
 
 from config import Settings, load_settings
+from config.log_setup import PIIFieldFilter, configure_logging
 from config.settings import ModelPrice
 from worker.budgets import Budgets, percentile
 from worker.call_summary import estimate_cost
-from worker.logs import PIIFieldFilter, configure_logging
 from worker.observability import error_class, outcome_from_close
 from worker.outcome import CallOutcome
 from worker.tracing import otlp_exporter

@@ -10,21 +10,24 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from livekit import rtc
 
 from sip.attributes import SipCall, parse_sip_attributes
-from worker.logs import CallerKind
 
 __all__ = [
     "MAX_METADATA_CHARS",
     "Caller",
+    "CallerKind",
     "DispatchMetadata",
     "caller_from_participant",
     "describe_caller",
     "parse_dispatch_metadata",
     "tenant_from_metadata",
 ]
+
+CallerKind = Literal["phone", "app"]
 
 MAX_METADATA_CHARS = 16_384
 """Dispatch metadata longer than this is ignored whole: ours is a few dozen bytes."""

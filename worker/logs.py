@@ -1,51 +1,21 @@
-"""Logging: structlog on top of stdlib, so LiveKit's handlers carry our fields.
+"""A call's identity on every log line: `bind_call` binds ``call_id``, ``room``,
+``job_id`` and ``caller_kind`` for the call's tasks, and hands them to the job context,
+whose own filter stamps records logged from framework tasks started before the bind.
 
-LiveKit owns the handlers: JSON on stdout in ``start``, coloured text in ``dev``, and in a
-job process a queue handler that pickles each ``LogRecord`` to the main process. So our
-structlog events are rendered into stdlib records (``render_to_log_kwargs``) with the
-fields as record attributes, which all of those handlers already serialise.
-
-A call's fields (``call_id``, ``room``, ``job_id``, ``caller_kind``) live in structlog's
-contextvars. `CallContextFilter` copies them onto *every* record passing a handler, the
-framework's own included, and `bind_call` also hands them to the job context, whose own
-filter stamps records logged from framework tasks started before the bind.
-
-No text of a call is logged, at any level: the framework logs each turn's (redacted)
-transcript at DEBUG under ``lk.pii.*`` fields (``lk.pii.user_transcript``,
-``lk.pii.text``), and `PIIFieldFilter` drops those fields from every record on the same
-handlers, using the framework's own test for what counts as such a field.
-
-Nor is a phone number: LiveKit's individual dispatch rules name the room after the caller
-(``call-_+15551234567_x``), the SIP participant's identity is ``sip_+1555...``, and both
-reach our fields and the framework's lines. `PhoneNumberFilter` masks every E.164 number
-in a record's text and string fields, and `bind_call` binds the masked room.
+Process-wide setup (handlers, the PII and phone-number filters) is `config.log_setup`.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import sys
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import structlog
-from livekit.agents.telemetry.pii import is_pii_attribute
 
-__all__ = [
-    "CALL_FIELDS",
-    "CallContextFilter",
-    "CallIdentity",
-    "PIIFieldFilter",
-    "PhoneNumberFilter",
-    "bind_call",
-    "configure_logging",
-    "install_call_filter",
-    "mask_phone_numbers",
-]
+from config.log_setup import install_call_filter, mask_phone_numbers
+from worker.caller import CallerKind
 
-CallerKind = Literal["phone", "app"]
-CALL_FIELDS = ("call_id", "room", "job_id", "caller_kind")
+__all__ = ["CallIdentity", "bind_call"]
 
 
 @dataclass(frozen=True)
@@ -64,73 +34,6 @@ class _HasLogFields(Protocol):
     def log_context_fields(self) -> dict[str, Any]: ...
 
 
-class CallContextFilter(logging.Filter):
-    """Adds the bound call fields to records that do not already have them."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        for key, value in structlog.contextvars.get_contextvars().items():
-            if key in CALL_FIELDS and not hasattr(record, key):
-                setattr(record, key, value)
-        return True
-
-
-class PIIFieldFilter(logging.Filter):
-    """Drops the fields the framework marks as conversation content (``lk.pii.*``)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        for key in [k for k in record.__dict__ if is_pii_attribute(k)]:
-            delattr(record, key)
-        return True
-
-
-# E.164 as LiveKit writes it (a plus, then 7 to 15 digits): in room names, identities and
-# SIP attributes. Timestamps and ids have no leading plus, so they are left alone.
-_E164 = re.compile(r"\+\d{7,15}")
-_MASK = "+[PHONE]"
-
-
-def mask_phone_numbers(text: str) -> str:
-    return _E164.sub(_MASK, text)
-
-
-class PhoneNumberFilter(logging.Filter):
-    """Masks phone numbers in a record's message and string fields, ours and the
-    framework's (room names, participant identities, SIP attributes)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "+" in record.msg:
-            record.msg = mask_phone_numbers(record.msg)
-        if isinstance(record.args, dict):
-            record.args = _mask_mapping(record.args)
-        elif record.args:
-            record.args = tuple(
-                mask_phone_numbers(a) if isinstance(a, str) else a for a in record.args
-            )
-        for key, value in list(record.__dict__.items()):
-            if isinstance(value, str) and key not in _RESERVED and "+" in value:
-                setattr(record, key, mask_phone_numbers(value))
-            elif isinstance(value, dict) and key not in _RESERVED:
-                setattr(record, key, _mask_mapping(value))
-        return True
-
-
-def _mask_mapping(value: dict[Any, Any]) -> dict[Any, Any]:
-    return {k: mask_phone_numbers(v) if isinstance(v, str) else v for k, v in value.items()}
-
-
-# Order matters: the call fields are stamped first, then masked with everything else.
-_FILTERS = (CallContextFilter(), PIIFieldFilter(), PhoneNumberFilter())
-
-
-def install_call_filter(logger: logging.Logger | None = None) -> None:
-    """Attach the call and PII-field filters to every handler of ``logger`` (root by
-    default); idempotent."""
-    for handler in (logger or logging.getLogger()).handlers:
-        for log_filter in _FILTERS:
-            if log_filter not in handler.filters:
-                handler.addFilter(log_filter)
-
-
 def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> None:
     """Bind a call's fields for this task and every task it starts from now on."""
     fields = {
@@ -146,85 +49,3 @@ def bind_call(identity: CallIdentity, job_ctx: _HasLogFields | None = None) -> N
         if identity.caller_kind is None:
             job_ctx.log_context_fields.pop("caller_kind", None)
         job_ctx.log_context_fields.update(fields)
-
-
-# Attributes every LogRecord has; as `extra` keys they make stdlib raise KeyError.
-_RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
-
-
-def _rename_reserved(
-    _logger: Any, _method: str, event_dict: structlog.typing.EventDict
-) -> structlog.typing.EventDict:
-    """``log.info("x", msg=...)`` must not crash the call: rename clashing keys."""
-    for key in [k for k in event_dict if k in _RESERVED and k != "event"]:
-        event_dict[f"{key}_"] = event_dict.pop(key)
-    return event_dict
-
-
-_SHARED_PROCESSORS: list[structlog.typing.Processor] = [
-    structlog.contextvars.merge_contextvars,
-    structlog.stdlib.add_log_level,
-    structlog.processors.StackInfoRenderer(),
-    structlog.processors.format_exc_info,
-]
-
-
-def configure_logging(
-    *,
-    level: str = "INFO",
-    fmt: Literal["json", "console"] = "json",
-    own_handler: bool = False,
-) -> None:
-    """Route structlog through stdlib.
-
-    Args:
-        level: level for our loggers (and the root handler when ``own_handler``).
-        fmt: rendering of the handler we add when ``own_handler``.
-        own_handler: add a stdout handler to the root logger. False under the LiveKit
-            CLI, which installs its own; True for our commands and simulated calls.
-    """
-    structlog.configure(
-        processors=[
-            structlog.stdlib.filter_by_level,
-            *_SHARED_PROCESSORS,
-            structlog.stdlib.PositionalArgumentsFormatter(),
-            _rename_reserved,
-            # The event dict becomes the record's `extra`: every stdlib handler sees it.
-            structlog.stdlib.render_to_log_kwargs,
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        # Not cached: a later configure_logging (another level or format) and structlog's
-        # capture_logs must reach module-level loggers that already logged. Our code logs
-        # per turn, never per audio frame, so the lookup costs nothing that matters.
-        cache_logger_on_first_use=False,
-    )
-    root = logging.getLogger()
-    if own_handler:
-        # A second call (a command run in-process after another) replaces our handler,
-        # so the format asked for last is the one used.
-        for old in [h for h in root.handlers if getattr(h, "_callcenter", False)]:
-            root.removeHandler(old)
-        handler = logging.StreamHandler(sys.stderr)
-        renderer: structlog.typing.Processor = (
-            structlog.processors.JSONRenderer()
-            if fmt == "json"
-            else structlog.dev.ConsoleRenderer(colors=False)
-        )
-        handler.setFormatter(
-            structlog.stdlib.ProcessorFormatter(
-                processor=renderer,
-                foreign_pre_chain=[
-                    structlog.stdlib.add_log_level,
-                    structlog.stdlib.add_logger_name,
-                    structlog.stdlib.ExtraAdder(),
-                    structlog.processors.TimeStamper(fmt="iso"),
-                ],
-            )
-        )
-        handler._callcenter = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-        root.setLevel(level)
-    for name in ("worker", "sip", "dispatch", "compliance", "sim", "bench"):
-        logging.getLogger(name).setLevel(level)
-    install_call_filter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config import Settings
-from worker.logs import CallerKind
+from worker.caller import CallerKind
 
 __all__ = ["ChannelProfile", "channel_profile"]
 

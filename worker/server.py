@@ -17,8 +17,8 @@ from livekit.agents.worker import ServerEnvOption
 from livekit.plugins import silero
 
 from config import Settings, TenantDirectory
+from config.log_setup import configure_logging
 from worker.entrypoint import CallServices, JobCallRoom, start_call
-from worker.logs import configure_logging
 from worker.prometheus_metrics import metrics_server_options
 from worker.providers import tls_context
 from worker.tracing import configure_tracing

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from config import SettingsError, load_settings
-from worker.logs import configure_logging
+from config.log_setup import configure_logging
 from worker.tokens import (
     AppTokenRequest,
     TokenPolicy,
