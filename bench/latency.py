@@ -30,7 +30,7 @@ from livekit.plugins import silero
 from config import Settings
 from config.log_setup import configure_logging
 from sim.call import TurnRecord, run_call
-from sim.profiles import PROFILES
+from sim.latency_profiles import PROFILES
 from sim.scenario import LatencyName, load_scenario
 from worker.server import load_vad
 from worker.session_factory import SessionFlavor

@@ -156,10 +156,6 @@ class AppSettings(_Group):
     stt_sample_rate: int = 16000
     deepgram_model: str = "nova-3"
     tts_encoding: Literal["pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100"] = "pcm_24000"
-    noise_cancellation: bool = Field(
-        default=False,
-        description="Agent-side noise cancellation for app callers (needs a NC plugin).",
-    )
 
 
 class LatencySettings(_Group):

@@ -154,8 +154,7 @@ def _load_and_validate(
             path=str(path),
             region=settings.telephony.default_region,
             agent_name=settings.livekit.agent_name,
-            agent_noise_cancellation=args.agent_noise_cancellation
-            or settings.app.noise_cancellation,
+            agent_noise_cancellation=args.agent_noise_cancellation,
             trunk_krisp_expected=settings.telephony.trunk_krisp,
             unparsed_names=frozenset(unparsed),
         )

@@ -12,7 +12,7 @@ from typing import Any
 from config import Settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, run_call
-from sim.profiles import PROFILES
+from sim.latency_profiles import PROFILES
 from sim.scenario import load_scenario
 
 DEMO_SCENARIOS = ("phone-order-status", "app-card-update")

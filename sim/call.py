@@ -32,15 +32,15 @@ from sim.call_room import SimulatedCallRoom
 from sim.caller_voice import Utterance, synthesize
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
+from sim.latency_profiles import PROFILES, ProviderLatency
 from sim.livekit_twirp import LiveKitTwirpSim
 from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sim.premature import premature_turn
-from sim.profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
 from sim.word_timing import word_ends
+from worker.channel_profile import channel_profile
 from worker.entrypoint import CallServices, StartedCall, start_call
-from worker.profiles import channel_profile
 from worker.session_factory import SessionFlavor
 from worker.state import CallState, ToolInvocation
 

@@ -41,7 +41,7 @@ from config import (
     load_tenant_directory,
 )
 from sim.call import CallResult, run_call
-from sim.profiles import PROFILES, ProviderLatency
+from sim.latency_profiles import PROFILES, ProviderLatency
 from sim.scenario import Scenario, load_scenario
 
 __all__ = ["JobRequest", "simulated_call_job"]

@@ -7,7 +7,7 @@ profile and faults::
     name: phone-order-status
     caller: phone            # phone (SIP, narrowband) or app (WebRTC, wideband)
     tenant: acme
-    latency: budget          # zero | budget | typical | measured (sim/profiles.py)
+    latency: budget          # zero | budget | typical | measured (sim/latency_profiles.py)
     turns:
       - caller:
           - "I'd like to check the status of"

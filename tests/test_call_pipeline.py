@@ -12,7 +12,7 @@ from support import CACHE
 
 from config import Settings
 from sim.call import CallResult, run_call
-from sim.profiles import PROFILES
+from sim.latency_profiles import PROFILES
 from sim.scenario import Scenario, load_scenario
 from worker.agent import APOLOGY
 

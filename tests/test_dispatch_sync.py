@@ -499,12 +499,12 @@ async def test_missing_api_key_names_the_variable(sim: LiveKitTwirpSim, tmp_path
     assert sim.request_count == 0
 
 
-async def test_agent_noise_cancellation_setting_conflicts_with_trunk_krisp(
+async def test_agent_noise_cancellation_flag_conflicts_with_trunk_krisp(
     sim: LiveKitTwirpSim, tmp_path: Path
 ) -> None:
     result = await _cli(
-        ["--config", str(_write(tmp_path, BASE)), "validate"],
-        _settings(sim, noise_cancellation=True),
+        ["--config", str(_write(tmp_path, BASE)), "--agent-noise-cancellation", "validate"],
+        _settings(sim),
     )
     assert result.code == 2
     assert "inbound_trunks[main].krisp_enabled" in result.err

@@ -26,8 +26,8 @@ from config.log_setup import configure_logging
 from sim.call import CallResult, run_call
 from sim.deepgram_listen import DeepgramLatency
 from sim.elevenlabs_multistream import ElevenLabsLatency
+from sim.latency_profiles import ProviderLatency
 from sim.openai_chat import OpenAILatency
-from sim.profiles import ProviderLatency
 from sim.scenario import Scenario
 from worker.tracing import install_tracer_provider
 

@@ -19,7 +19,7 @@ from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
 from sim.faults import Fault, FaultPlan
 from sim.openai_chat import OpenAIChatSim, OpenAILatency
 from sim.settings import simulator_settings
-from worker.profiles import channel_profile
+from worker.channel_profile import channel_profile
 from worker.providers import build_llm, build_tts
 
 pytestmark = pytest.mark.sim

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from sim.latency import Delay, seeded_rng
+from sim.latency_profiles import MEASURED, PROFILES
 from sim.openai_chat import cached_prefix_tokens
-from sim.profiles import MEASURED, PROFILES
 
 pytestmark = pytest.mark.unit
 

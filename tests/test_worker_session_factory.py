@@ -8,7 +8,7 @@ from livekit.agents import utils, vad
 
 from config import Settings, TenantSettings
 from worker.caller import describe_caller, tenant_from_metadata
-from worker.profiles import channel_profile
+from worker.channel_profile import channel_profile
 from worker.session_factory import build_call
 from worker.turn_judge import TranscriptTurnJudge
 
@@ -59,12 +59,6 @@ def test_channel_profiles() -> None:
     phone, app = channel_profile(settings, "phone"), channel_profile(settings, "app")
     assert (phone.stt_sample_rate, phone.tts_encoding, phone.numerals) == (8000, "pcm_16000", True)
     assert (app.stt_sample_rate, app.tts_encoding, app.numerals) == (16000, "pcm_24000", False)
-    # Krisp on the trunk: the agent must not clean the audio a second time.
-    noisy = _settings(app={"noise_cancellation": True})
-    assert not channel_profile(noisy, "phone").noise_cancellation
-    assert channel_profile(noisy, "app").noise_cancellation
-    no_krisp = _settings(app={"noise_cancellation": True}, telephony={"trunk_krisp": False})
-    assert channel_profile(no_krisp, "phone").noise_cancellation
 
 
 async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> None:

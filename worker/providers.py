@@ -14,7 +14,7 @@ from livekit.plugins import deepgram, elevenlabs, openai
 from pydantic import SecretStr
 
 from config import ProviderSettings, Settings
-from worker.profiles import ChannelProfile
+from worker.channel_profile import ChannelProfile
 from worker.speech_chunks import FirstClauseTokenizer
 
 __all__ = [

@@ -17,10 +17,10 @@ from compliance import CallRedactor
 from config import Settings, TenantSettings
 from worker.agent import BRIDGE_LINES, CallAgent
 from worker.caller import Caller
+from worker.channel_profile import ChannelProfile, channel_profile
 from worker.instructions import call_instructions
 from worker.late_transcript import LateTranscriptBridge
 from worker.phrase_cache import PhraseCache
-from worker.profiles import ChannelProfile, channel_profile
 from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
 from worker.state import CallState

@@ -1,4 +1,9 @@
-"""Channel profiles: what a phone (narrowband SIP) call and an app (wideband WebRTC) call get."""
+"""Channel profiles: what a phone (narrowband SIP) call and an app (wideband WebRTC) call get.
+
+No agent-side noise cancellation: LiveKit's noise-cancellation plugin runs only against
+LiveKit Cloud and is not a dependency; phone trunks can enable Krisp at the SIP bridge
+(`dispatch`'s ``krisp_enabled``).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,6 @@ class ChannelProfile:
     keyterms: tuple[str, ...]
     endpointing_ms: int
     tts_encoding: str
-    noise_cancellation: bool
 
     @property
     def tts_sample_rate(self) -> int:
@@ -44,9 +48,6 @@ def channel_profile(settings: Settings, kind: CallerKind) -> ChannelProfile:
             keyterms=tuple(phone.keyterms),
             endpointing_ms=settings.latency.stt_endpointing_ms,
             tts_encoding=phone.tts_encoding,
-            # Krisp on the trunk already cleaned the audio; a second pass only adds latency
-            # and artefacts.
-            noise_cancellation=False if phone.trunk_krisp else settings.app.noise_cancellation,
         )
     app = settings.app
     return ChannelProfile(
@@ -58,5 +59,4 @@ def channel_profile(settings: Settings, kind: CallerKind) -> ChannelProfile:
         keyterms=(),
         endpointing_ms=settings.latency.stt_endpointing_ms,
         tts_encoding=app.tts_encoding,
-        noise_cancellation=app.noise_cancellation,
     )
