@@ -8,13 +8,15 @@ words. The same text always gives the same samples, so tests can compare bytes.
 
 from __future__ import annotations
 
+import io
+import wave
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CharTimings", "char_timings", "speech_like_pcm"]
+__all__ = ["CharTimings", "char_timings", "speech_like_pcm", "wav_bytes"]
 
 _PEAK = 9000.0
 # Amplitudes of harmonics 1..4: a falling spectrum, roughly like a vowel.
@@ -85,3 +87,15 @@ def _voiced(word: str, n: int, sample_rate: int, nyquist: float) -> npt.NDArray[
     # Raised-sine envelope: quiet at word edges, loud in the middle.
     envelope = np.sin(np.pi * (np.arange(n) + 0.5) / n) ** 0.6
     return _PEAK * wave * envelope / sum(_HARMONICS)
+
+
+def wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
+    """Mono 16-bit PCM wrapped in a WAV header (what OpenAI returns for ``wav``, and
+    what sox needs to know the rate of audio handed over from memory)."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm)
+    return buf.getvalue()

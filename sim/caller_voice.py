@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -30,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import structlog
+
+from sim._audio_synth import wav_bytes
 
 __all__ = [
     "NARROWBAND_SAMPLE_RATE",
@@ -253,7 +254,9 @@ async def synthesize(
         line = await _resample(sox_path, wav, TELEPHONE_SAMPLE_RATE)
         line = mulaw_decode(mulaw_encode(line))
         samples = await _resample(
-            sox_path, _wav_bytes(line, TELEPHONE_SAMPLE_RATE), NARROWBAND_SAMPLE_RATE
+            sox_path,
+            wav_bytes(line.astype("<i2").tobytes(), TELEPHONE_SAMPLE_RATE),
+            NARROWBAND_SAMPLE_RATE,
         )
         rate = NARROWBAND_SAMPLE_RATE
     else:
@@ -322,17 +325,6 @@ async def _resample(sox_path: str, wav: bytes, rate: int) -> Int16Array:
         wav,
     )  # fmt: skip
     return np.frombuffer(raw, dtype="<i2").astype(np.int16)
-
-
-def _wav_bytes(samples: Int16Array, rate: int) -> bytes:
-    # sox needs a header to know the rate of data handed over from memory.
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(samples.astype("<i2").tobytes())
-    return buf.getvalue()
 
 
 def _store(path: Path, samples: Int16Array, rate: int) -> None:

@@ -32,7 +32,7 @@ from typing import Any
 import structlog
 from aiohttp import web
 
-from ._audio_synth import speech_like_pcm
+from ._audio_synth import speech_like_pcm, wav_bytes
 from ._server import Fault, FaultPlan, LoopbackServer, hold_until_client_leaves
 from .latency import Delay, seeded_rng
 
@@ -517,7 +517,7 @@ class OpenAIChatSim(LoopbackServer):
             )
         speed = float(body.get("speed") or 1.0)
         pcm = speech_like_pcm(body["input"], SPEECH_SAMPLE_RATE, self.latency.ms_per_char / speed)
-        audio = _wav_bytes(pcm, SPEECH_SAMPLE_RATE) if fmt == "wav" else pcm
+        audio = wav_bytes(pcm, SPEECH_SAMPLE_RATE) if fmt == "wav" else pcm
         sse = body.get("stream_format") == "sse"
         content_type = "text/event-stream" if sse else f"audio/{fmt}"
         faults = self.audio_faults.for_request(index)
@@ -819,16 +819,6 @@ def _fault_response(fault: Fault, model: str) -> web.Response:
             "server_error",
         )
     return _error_response(fault.status, "Simulated request error.", "invalid_request_error")
-
-
-def _wav_bytes(pcm: bytes, sample_rate: int) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(pcm)
-    return buf.getvalue()
 
 
 def _wav_info(data: bytes) -> dict[str, Any]:
