@@ -1,4 +1,4 @@
-"""Live SIP calls in the LiveKit simulator: transfer by REFER, and DTMF.
+"""Live SIP calls in the LiveKit simulator: transfer by REFER.
 
 Transfer follows what LiveKit defines, not what our client sends:
 
@@ -10,10 +10,7 @@ Transfer follows what LiveKit defines, not what our client sends:
   ``sip_status_code``/``sip_status`` metadata (``livekit/sip`` ``siperrors.ApplySIPStatus``),
   which ``livekit-api`` raises as ``SipCallError``.
 
-DTMF: the SIP bridge turns an RFC 4733 telephone event into a reliable data packet
-carrying ``livekit.SipDTMF{code, digit}`` (``livekit/sip`` ``pkg/sip/inbound.go``
-``handleDTMF``); the SDK's room emits it as ``sip_dtmf_received``. Event codes are RFC
-4733 section 3.2's: 0-9 for digits, 10 for ``*``, 11 for ``#``, 12-15 for A-D.
+DTMF packets as the bridge publishes them: `sim.sip_dtmf`.
 """
 
 from __future__ import annotations
@@ -29,25 +26,7 @@ from ._livekit_rooms import RoomState
 from ._livekit_sip import SipState
 from ._twirp import TwirpFailure
 
-__all__ = ["DTMF_CODES", "SipCalls", "dtmf_packet"]
-
-DTMF_CODES: Mapping[str, int] = {
-    **{str(d): d for d in range(10)},
-    "*": 10,
-    "#": 11,
-    **{letter: 12 + i for i, letter in enumerate("ABCD")},
-}
-
-
-def dtmf_packet(digit: str, participant_identity: str) -> models.DataPacket:
-    """The data packet the SIP bridge publishes for one key press."""
-    if digit not in DTMF_CODES:
-        raise ValueError(f"not a DTMF key: {digit!r}")
-    return models.DataPacket(
-        kind=models.DataPacket.Kind.RELIABLE,
-        participant_identity=participant_identity,
-        sip_dtmf=models.SipDTMF(code=DTMF_CODES[digit], digit=digit),
-    )
+__all__ = ["SipCalls"]
 
 
 def _refer_to(transfer_to: str) -> str:

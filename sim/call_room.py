@@ -19,10 +19,10 @@ import structlog
 from livekit import rtc
 from livekit.protocol import models
 
-from sim._livekit_sip_calls import dtmf_packet
 from sim._twirp import TwirpFailure
 from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.livekit_twirp import LiveKitTwirpSim
+from sim.sip_dtmf import dtmf_packet
 from sip.call_control import CallControl, CallControlOptions
 from worker.caller import Caller
 from worker.entrypoint import JoinedParticipant

@@ -11,9 +11,9 @@ from livekit import api
 from livekit.protocol import models
 from support import KEY, SECRET
 
-from sim._livekit_sip_calls import DTMF_CODES, dtmf_packet
 from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
+from sim.sip_dtmf import DTMF_CODES, dtmf_packet
 from sip.call_control import CallControl, CallControlError, CallControlOptions
 
 pytestmark = pytest.mark.sim
