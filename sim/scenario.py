@@ -39,7 +39,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sim.faults import Fault, FaultPlan
+from sim.faults import FaultPlan
 
 __all__ = [
     "SCENARIO_DIR",
@@ -127,7 +127,7 @@ class FaultSpec(_Model):
     elevenlabs: list[dict[str, Any]] = Field(default_factory=list)
 
     def plan(self, provider: Literal["deepgram", "openai", "elevenlabs"]) -> FaultPlan:
-        return FaultPlan([Fault(**item) for item in getattr(self, provider)])
+        return FaultPlan.parse(getattr(self, provider))
 
 
 class Scenario(_Model):
