@@ -1,0 +1,157 @@
+"""Our agent driven the way livekit-agents tests agents: `session.run(user_input=...)`
+and the framework's result expectations, in text mode, with no audio and no clock to
+wait on. The model is scripted on the OpenAI wire simulator at zero latency, so the real
+OpenAI plugin, the real AgentSession and our CallAgent (redacting llm_node, tools,
+apology) are what run; each test takes well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from livekit import rtc
+from livekit.agents import AgentSession, APIConnectOptions, utils
+from livekit.agents.voice.agent_session import SessionConnectOptions
+from livekit.plugins import openai
+
+from compliance import CallRedactor
+from config import TenantSettings
+from sim.faults import Fault, FaultPlan
+from sim.openai_chat import OpenAIChatSim, OpenAILatency, ScriptedReply, ToolCallSpec
+from worker.agent import APOLOGY, CallAgent
+from worker.caller import describe_caller
+from worker.state import CallState
+
+pytestmark = pytest.mark.sim
+
+KEY = "sim-key"
+CARD = "4111 1111 1111 1111"
+# No retries: a failing model must reach the agent's apology now, not after backoff.
+_NO_RETRY = SessionConnectOptions(llm_conn_options=APIConnectOptions(max_retry=0, timeout=5))
+
+
+def _last_user(body: dict[str, Any]) -> str:
+    users = [m for m in body["messages"] if m["role"] == "user"]
+    content = users[-1]["content"] if users else ""
+    return content if isinstance(content, str) else json.dumps(content)
+
+
+def _card_script(card_placeholder: str | None = None) -> Any:
+    """The model calls update_payment_card with what it was given (or with
+    ``card_placeholder``), then reads the tool's answer back."""
+
+    def respond(body: dict[str, Any]) -> ScriptedReply:
+        if body["messages"][-1]["role"] == "tool":
+            return ScriptedReply(text="Done. " + body["messages"][-1]["content"])
+        said = _last_user(body)
+        card = card_placeholder or re.findall(r"\[CARD_\d+\]", said)[0]
+        expiry = (re.findall(r"\[EXPIRY_\d+\]", said) or ["12/29"])[0]
+        arguments = {"card_number": card, "expiry": expiry}
+        return ScriptedReply(tool_calls=(ToolCallSpec("update_payment_card", arguments),))
+
+    return respond
+
+
+def _state() -> CallState:
+    caller = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP,
+        identity="caller",
+        attributes={"sip.callID": "SCL_1"},
+    )
+    tenant = TenantSettings()
+    return CallState(
+        caller=caller, tenant_name="default", tenant=tenant, redactor=CallRedactor(tenant.redaction)
+    )
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[None]:
+    async with utils.http_context.open():
+        yield
+
+
+async def _session(sim: OpenAIChatSim) -> AgentSession[CallState]:
+    session: AgentSession[CallState] = AgentSession(
+        llm=openai.LLM(model="gpt-4.1-mini", base_url=sim.base_url, api_key=KEY),
+        userdata=_state(),
+        turn_handling={"turn_detection": None},
+        conn_options=_NO_RETRY,
+    )
+    agent = CallAgent(instructions="test", fast_llm=None, max_context_items=40, summarize=False)
+    await session.start(agent)
+    return session
+
+
+async def test_a_card_reaches_the_tool_whole_and_the_model_only_as_a_placeholder(
+    http: None,
+) -> None:
+    async with OpenAIChatSim(
+        responder=_card_script(), latency=OpenAILatency.instant(), api_key=KEY
+    ) as sim:
+        session = await _session(sim)
+        try:
+            # What the STT node hands the framework: the final, redacted by the call's
+            # redactor, whose vault keeps the values for the tools.
+            said = session.userdata.redactor.redact(f"My card is {CARD}, it expires 12/29.")
+            result = await session.run(user_input=said)
+        finally:
+            await session.aclose()
+
+    # What the model received: placeholders, never the number.
+    wire = json.dumps(sim.requests)
+    assert "4111" not in wire
+    (card_placeholder,) = set(re.findall(r"\[CARD_\d+\]", _last_user(sim.requests[0])))
+    call = result.expect.next_event().is_function_call(name="update_payment_card").event().item
+    assert json.loads(call.arguments)["card_number"] == card_placeholder
+    output = result.expect.next_event().is_function_call_output().event().item
+    assert not output.is_error
+    assert output.output == "Card ending in 1111 saved as the payment card."
+    reply = result.expect.next_event().is_message(role="assistant").event().item
+    assert "4111" not in (reply.text_content or "")
+    result.expect.no_more_events()
+    # The tool itself got the whole number back from the call's vault.
+    (invocation,) = session.userdata.tool_invocations
+    assert invocation.arguments["card_number"].replace(" ", "") == CARD.replace(" ", "")
+
+
+async def test_a_placeholder_this_call_never_issued_is_refused_to_the_model(http: None) -> None:
+    async with OpenAIChatSim(
+        responder=_card_script("[CARD_7]"), latency=OpenAILatency.instant(), api_key=KEY
+    ) as sim:
+        session = await _session(sim)
+        try:
+            result = await session.run(user_input="Please update my card.")
+        finally:
+            await session.aclose()
+
+    result.expect.next_event().is_function_call(
+        name="update_payment_card", arguments={"card_number": "[CARD_7]", "expiry": "12/29"}
+    )
+    output = result.expect.next_event().is_function_call_output().event().item
+    assert output.is_error
+    assert "don't have that card number" in output.output
+    # The refusal went back to the model, which answered the caller.
+    assert sim.requests[-1]["messages"][-1]["role"] == "tool"
+    result.expect.next_event().is_message(role="assistant")
+    result.expect.no_more_events()
+
+
+async def test_a_failing_model_gets_the_caller_a_spoken_apology(http: None) -> None:
+    every_request = FaultPlan([Fault("http_error", request=None, status=500)])
+    async with OpenAIChatSim(
+        replies=["unused"], latency=OpenAILatency.instant(), api_key=KEY, faults=every_request
+    ) as sim:
+        session = await _session(sim)
+        try:
+            result = await session.run(user_input="Where is my order?")
+        finally:
+            await session.aclose()
+
+    assert len(sim.requests) == 1  # no retry behind the apology's back
+    apology = result.expect.next_event().is_message(role="assistant").event().item
+    assert apology.text_content == APOLOGY
+    result.expect.no_more_events()
