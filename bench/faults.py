@@ -49,7 +49,7 @@ __all__ = [
 SCENARIO = "fault-two-turns"
 SILENCE_TARGET_S = 3.0
 DEFAULT_JSON = Path("bench/results/faults.json")
-Simulator = Literal["deepgram", "openai", "elevenlabs"]
+Simulator = Literal["deepgram", "openai", "openai_audio", "elevenlabs"]
 Expect = Literal["answer", "apology", "ended"]
 
 
@@ -62,8 +62,11 @@ class FaultCase:
         simulator: which simulator injects the faults.
         faults: :class:`sim.faults.Fault` keyword arguments, one mapping per fault.
         expect: ``answer`` (the call goes on), ``apology`` (every turn apologised for)
-            or ``ended`` (the worker ends the call with outcome ``error``).
+            or ``ended`` (the worker ends the call with outcome ``error`` and deletes
+            the room, hanging up the caller).
         providers: ``ProviderSettings`` fields to override (e.g. a one-TTS chain).
+        also: faults other simulators inject at the same time (an outage of a whole
+            fallback chain).
     """
 
     name: str
@@ -71,9 +74,13 @@ class FaultCase:
     faults: tuple[Mapping[str, Any], ...]
     expect: Expect = "answer"
     providers: Mapping[str, Any] = field(default_factory=dict)
+    also: Mapping[Simulator, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
 
     def scenario(self, base: Scenario) -> Scenario:
-        spec = FaultSpec.model_validate({self.simulator: [dict(f) for f in self.faults]})
+        plans = {self.simulator: self.faults, **self.also}
+        spec = FaultSpec.model_validate(
+            {simulator: [dict(f) for f in faults] for simulator, faults in plans.items()}
+        )
         return base.model_copy(update={"name": f"{base.name}-{self.name}", "faults": spec})
 
 
@@ -104,9 +111,8 @@ FAULTS: tuple[FaultCase, ...] = (
         "elevenlabs",
         ({"kind": "http_error", "status": 503, "request": None},),
         expect="ended",
-        # Every TTS: the chain is ElevenLabs alone here, since the scenario's fault
-        # plan cannot reach the OpenAI speech endpoint (its own `audio_faults`).
-        providers={"tts_order": ["elevenlabs"]},
+        # Every TTS of the configured chain: ElevenLabs and OpenAI's speech endpoint.
+        also={"openai_audio": ({"kind": "http_error", "status": 503, "request": None},)},
     ),
 )
 
@@ -184,7 +190,9 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
     asked = [t for t in result.turns if t.caller_text]
     words_kept = bool(asked) and all(_words(t.caller_text) in heard for t in asked)
     if case.expect == "ended":
-        survived = result.outcome == CallOutcome.ERROR
+        # Ended for the caller too: the room deleted, which hangs up their SIP leg.
+        hung_up = any(name == "DeleteRoom" for _, name in result.livekit_requests)
+        survived = result.outcome == CallOutcome.ERROR and hung_up
         words_kept = True  # nothing to ask the LLM once the call ended
     elif case.expect == "apology":
         survived = len(result.turns) == len(asked) > 0 and all(

@@ -87,6 +87,7 @@ class DetectorSpec:
     audio: bool = False
     maybe_hold: float = 0.0
     dictation_hold: float = 0.0
+    ack_hold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,20 @@ def detectors(settings: Settings) -> list[DetectorSpec]:
     vad_silence = latency.vad_min_silence
     lo, hi = latency.min_endpointing_delay, latency.max_endpointing_delay
     maybe, dictation = latency.turn_maybe_hold, latency.turn_dictation_hold
+    ack = latency.turn_ack_hold
     return [
         DetectorSpec("default", vad_silence=0.55, min_delay=0.5, max_delay=3.0, audio=True),
         DetectorSpec("vad", vad_silence, lo, hi),
         DetectorSpec("last-char", vad_silence, lo, hi),
         DetectorSpec(
-            "ours", vad_silence, lo, hi, judge=True, maybe_hold=maybe, dictation_hold=dictation
+            "ours",
+            vad_silence,
+            lo,
+            hi,
+            judge=True,
+            maybe_hold=maybe,
+            dictation_hold=dictation,
+            ack_hold=ack,
         ),
         DetectorSpec(
             "ours+audio",
@@ -120,6 +129,7 @@ def detectors(settings: Settings) -> list[DetectorSpec]:
             audio=True,
             maybe_hold=maybe,
             dictation_hold=dictation,
+            ack_hold=ack,
         ),
     ]
 
@@ -184,7 +194,8 @@ def _verdict(
             hold = spec.dictation_hold if verdict.reason.startswith("dictation_incomplete") else 0.0
             return verdict.reason, spec.max_delay, hold
         if verdict.state == "maybe":
-            return verdict.reason, spec.min_delay, spec.maybe_hold
+            hold = spec.ack_hold if verdict.reason == "acknowledgement" else spec.maybe_hold
+            return verdict.reason, spec.min_delay, hold
         weak = verdict.reason == "punctuated"
         if spec.audio and weak and prob is not None and prob < _AUDIO_THRESHOLD:
             return "punctuated+audio_unlikely", spec.min_delay, spec.maybe_hold

@@ -194,6 +194,13 @@ class LatencySettings(_Group):
             "(callers pause over a second between digit groups)."
         ),
     )
+    turn_ack_hold: Seconds = Field(
+        default=0.5,
+        description=(
+            "Transcript judge: extra wait after a bare acknowledgement of something the "
+            "agent said, not asked ('Great.' is often followed by 'thank you so much')."
+        ),
+    )
     preemptive_generation: bool = True
     preemptive_tts: bool = False
     stt_interim_results: bool = True

@@ -274,6 +274,7 @@ async def _simulators(
             responder=responder,
             latency=latency.openai,
             faults=scenario.faults.plan("openai"),
+            audio_faults=scenario.faults.plan("openai_audio"),
             api_key=_SIM_KEY,
             # What the OpenAI STT fallback transcribes, should Deepgram be down.
             transcripts=[part.heard for turn in scenario.turns for part in turn.spoken_parts],

@@ -124,9 +124,14 @@ class Turn(_Model):
 class FaultSpec(_Model):
     deepgram: list[dict[str, Any]] = Field(default_factory=list)
     openai: list[dict[str, Any]] = Field(default_factory=list)
+    # OpenAI's speech and transcription endpoints (the TTS and STT fallbacks), numbered
+    # apart from its chat requests.
+    openai_audio: list[dict[str, Any]] = Field(default_factory=list)
     elevenlabs: list[dict[str, Any]] = Field(default_factory=list)
 
-    def plan(self, provider: Literal["deepgram", "openai", "elevenlabs"]) -> FaultPlan:
+    def plan(
+        self, provider: Literal["deepgram", "openai", "openai_audio", "elevenlabs"]
+    ) -> FaultPlan:
         return FaultPlan.parse(getattr(self, provider))
 
 

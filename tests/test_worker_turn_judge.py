@@ -160,3 +160,17 @@ def test_dictation_helpers() -> None:
     state = dictation_state("Sure, it's four one five.", "What's your phone number?")
     assert state is not None and state.kind == "phone" and state.digits == 3
     assert state.from_agent and state.complete is False
+
+
+def test_a_bare_acknowledgement_of_a_statement_waits_a_little_for_more() -> None:
+    told = "Yes, I can connect you with our business team."
+    verdict = judge_turn("Great.", told)
+    assert (verdict.state, verdict.reason) == ("maybe", "acknowledgement")
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.2)
+    assert judge.hold_s(verdict) == 0.5
+    # An answer to a question is not held: the agent is waiting for it.
+    assert judge_turn("Great.", "How was your delivery?").state == "final"
+    assert judge_turn("Yes.", "Is this the number on your account?").reason == "answer_to_yes_no"
+    # Nor is a turn that already says more than the acknowledgement.
+    assert judge_turn("Great. Thanks.", told).state == "maybe"
+    assert judge_turn("Great, that works for me.", told).state == "final"

@@ -154,6 +154,13 @@ class CallActions:
             log.info("goodbye_not_played", error=str(error))
         await self.hang_up()
 
+    def hang_up_soon(self) -> None:
+        """Hang up without a goodbye (nothing can be said), from synchronous code."""
+        if self._end_requested:
+            return
+        self._end_requested = True
+        self._ending = asyncio.create_task(self.hang_up(), name="CallActions.hang_up")
+
     async def hang_up(self) -> None:
         """Delete the room (which ends every SIP leg in it) and close the session."""
         if self.control is not None:

@@ -35,7 +35,12 @@ def end_call_when_unservable(session: AgentSession[CallState], state: CallState)
         if isinstance(error, tts.TTSError) and not error.recoverable:
             log.error("tts_unavailable_ending_call", error=type(error.error).__name__)
             state.end_with(CallOutcome.ERROR)
-            session.shutdown(drain=False)
+            if state.actions is not None:
+                # Hang up the way the agent does: deleting the room ends the caller's SIP
+                # leg. Closing only our session would leave the caller on an open line.
+                state.actions.hang_up_soon()
+            else:
+                session.shutdown(drain=False)
 
     def on_close(event: CloseEvent) -> None:
         # The framework's own close after repeated STT/LLM/TTS failures.

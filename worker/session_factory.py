@@ -100,6 +100,7 @@ def _detector(
             raw_text=state.turn_text,
             maybe_hold_s=settings.latency.turn_maybe_hold,
             dictation_hold_s=settings.latency.turn_dictation_hold,
+            ack_hold_s=settings.latency.turn_ack_hold,
         )
     if mode == "audio":
         return audio_detector

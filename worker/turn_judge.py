@@ -158,6 +158,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):
         if agent_text and _is_yes_no_question(agent_text):
             return TurnVerdict("final", "answer_to_yes_no")
+        if agent_text and not agent_text.rstrip().endswith("?") and set(words) <= _SHORT_ANSWERS:
+            # "Great." after the agent told the caller something, not asked: as often the
+            # start of a longer turn ("Great, thank you so much.") as all of it, and
+            # nothing waits on the answer; a short hold lets the rest arrive.
+            return TurnVerdict("maybe", "acknowledgement")
         return TurnVerdict("final", "short_answer")
     wants = _WANTS.search(clause.rstrip(" ,"))
     if wants is not None and wants.group("verb") in _TRANSITIVE:
@@ -253,11 +258,13 @@ class TranscriptTurnJudge:
         raw_text: RawTurnText | None = None,
         maybe_hold_s: float = 1.2,
         dictation_hold_s: float = 1.6,
+        ack_hold_s: float = 0.5,
     ) -> None:
         self._threshold = unlikely_threshold
         self._raw = raw_text
         self._maybe_hold_s = maybe_hold_s
         self._dictation_hold_s = dictation_hold_s
+        self._ack_hold_s = ack_hold_s
 
     @property
     def model(self) -> str:
@@ -306,7 +313,7 @@ class TranscriptTurnJudge:
     def hold_s(self, verdict: TurnVerdict) -> float:
         """How long to wait, from when the judge is asked, before giving the verdict."""
         if verdict.state == "maybe":
-            return self._maybe_hold_s
+            return self._ack_hold_s if verdict.reason == "acknowledgement" else self._maybe_hold_s
         if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
             return self._dictation_hold_s
         return 0.0
