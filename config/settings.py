@@ -434,7 +434,12 @@ class Settings(BaseSettings):
     default_tenant: str = "default"
     secrets_dir: Path | None = Field(
         default=None,
-        description="Directory of secret files named like the variables (e.g. OPENAI_API_KEY).",
+        description=(
+            "CALLCENTER_SECRETS_DIR: a directory of files named like the standard variables "
+            "(LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, DEEPGRAM_API_KEY, "
+            "OPENAI_API_KEY, ELEVEN_API_KEY, OTEL_EXPORTER_OTLP_*), e.g. a mounted Secret; "
+            "only those names are read from it, and the environment wins."
+        ),
     )
 
     @model_validator(mode="after")
