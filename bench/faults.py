@@ -92,14 +92,17 @@ FAULTS: tuple[FaultCase, ...] = (
     FaultCase("stt-disconnect", "deepgram", ({"kind": "disconnect", "after_messages": 2},)),
     FaultCase("stt-stall", "deepgram", ({"kind": "stall", "after_messages": 2, "seconds": 8},)),
     FaultCase("stt-malformed", "deepgram", ({"kind": "malformed", "after_messages": 1},)),
+    FaultCase("stt-invalid-utf8", "deepgram", ({"kind": "invalid_utf8", "after_messages": 1},)),
     FaultCase("llm-429", "openai", ({"kind": "http_error", "status": 429},)),
     FaultCase("llm-500", "openai", ({"kind": "http_error", "status": 500},)),
     FaultCase("llm-stall", "openai", ({"kind": "stall", "seconds": 12},)),
     FaultCase("llm-malformed", "openai", ({"kind": "malformed", "after_messages": 1},)),
+    FaultCase("llm-invalid-utf8", "openai", ({"kind": "invalid_utf8", "after_messages": 1},)),
     # After the first two audio messages of the first answer: mid-sentence.
     FaultCase("tts-disconnect", "elevenlabs", ({"kind": "disconnect", "after_messages": 2},)),
     FaultCase("tts-stall", "elevenlabs", ({"kind": "stall", "after_messages": 1, "seconds": 8},)),
     FaultCase("tts-malformed", "elevenlabs", ({"kind": "malformed", "after_messages": 1},)),
+    FaultCase("tts-invalid-utf8", "elevenlabs", ({"kind": "invalid_utf8", "after_messages": 1},)),
     FaultCase(
         "llm-outage",
         "openai",

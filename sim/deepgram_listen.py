@@ -718,7 +718,7 @@ class _ListenSession:
         for number, fault in enumerate(self._sim.faults.for_request(self._conn.index)):
             if number in self._fired or fault.after_messages != self._sent:
                 continue
-            if fault.kind not in ("stall", "malformed", "disconnect"):
+            if fault.kind not in ("stall", "malformed", "invalid_utf8", "disconnect"):
                 continue
             self._fired.add(number)
             log.info("deepgram_sim.fault", connection=self._conn.index, kind=fault.kind)
@@ -728,6 +728,10 @@ class _ListenSession:
                 raw = '{"type": "Results", "channel": '
                 await self._ws.send_str(raw)
                 self._conn.sent.append(raw)
+            elif fault.kind == "invalid_utf8":
+                data = b'{"type": "Results", "channel": "\xff"}'
+                await self._ws.send_frame(data, WSMsgType.TEXT)
+                self._conn.sent.append(data.decode("utf-8", errors="replace"))
             else:
                 self._sender_closing = True
                 await self._close(1011, "simulated disconnect")

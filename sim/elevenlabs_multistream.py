@@ -519,6 +519,8 @@ class _Session:
                 await asyncio.sleep(fault.seconds)
             elif fault.kind == "malformed":
                 await self._ws.send_str('{"audio": "AAAA", "contextId": ')
+            elif fault.kind == "invalid_utf8":
+                await self._ws.send_frame(b'{"audio": "AAAA", "contextId": "\xff"}', WSMsgType.TEXT)
             elif fault.kind == "disconnect":
                 # Drop TCP without a close frame, like a network failure would.
                 self._dropped = True

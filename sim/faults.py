@@ -12,7 +12,14 @@ from typing import Any, Literal
 __all__ = ["Fault", "FaultKind", "FaultPlan"]
 
 FaultKind = Literal[
-    "disconnect", "http_error", "stall", "malformed", "slow_start", "hang", "half_open"
+    "disconnect",
+    "http_error",
+    "stall",
+    "malformed",
+    "invalid_utf8",
+    "slow_start",
+    "hang",
+    "half_open",
 ]
 
 
@@ -30,7 +37,10 @@ class Fault:
             messages; ``http_error`` answers the request with ``status`` (429, 500...)
             before any streaming, after ``seconds``; ``stall`` stops sending for
             ``seconds`` after ``after_messages`` messages; ``malformed`` sends one
-            unparsable message after ``after_messages`` messages; ``slow_start`` delays
+            unparsable message after ``after_messages`` messages; ``invalid_utf8`` sends
+            one whose bytes are not UTF-8 (an SSE event on HTTP; on a websocket a text
+            frame, which RFC 6455 section 8.1 says the client must fail the connection
+            over: what a broken server or proxy would send); ``slow_start`` delays
             the first byte by ``seconds``; ``hang`` sends nothing more after
             ``after_messages`` messages (0: not even a status line or handshake answer)
             and keeps the connection open until the client gives up, still reading what

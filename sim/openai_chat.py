@@ -774,6 +774,13 @@ async def _inject_fault(
             await asyncio.sleep(fault.seconds)
         elif fault.kind == "malformed":
             await _write(response, 'data: {"id": "chatcmpl-broken", "choices": [{"delta": \n\n')
+        elif fault.kind == "invalid_utf8":
+            # A lone UTF-8 lead byte: the event's bytes cannot be decoded.
+            await _write_bytes(
+                response,
+                b'data: {"id": "chatcmpl-broken", "object": "chat.completion.chunk", '
+                b'"choices": [{"index": 0, "delta": {"content": "caf\xc3"}}]}\n\n',
+            )
         elif fault.kind == "disconnect":
             # Drop the TCP connection mid-body: the client sees a truncated stream.
             if request.transport is not None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from livekit import rtc
-from livekit.agents import AgentSession, APIConnectOptions, utils
+from livekit.agents import AgentSession, APIConnectOptions, RunResult, utils
 from livekit.agents.voice.agent_session import SessionConnectOptions
 from livekit.plugins import openai
 
@@ -74,37 +75,46 @@ async def http() -> AsyncIterator[None]:
         yield
 
 
-async def _session(sim: OpenAIChatSim) -> AgentSession[CallState]:
-    session: AgentSession[CallState] = AgentSession(
-        llm=openai.LLM(model="gpt-4.1-mini", base_url=sim.base_url, api_key=KEY),
-        userdata=_state(),
-        turn_handling={"turn_detection": None},
-        conn_options=_NO_RETRY,
-    )
-    agent = CallAgent(instructions="test", fast_llm=None, max_context_items=40, summarize=False)
-    await session.start(agent)
-    return session
+@dataclass
+class Turn:
+    result: RunResult[Any]
+    state: CallState
+    requests: list[dict[str, Any]]
+
+
+async def _turn(user_input: str, sim: OpenAIChatSim, *, redact: bool = False) -> Turn:
+    """One caller turn through a fresh session of our agent on ``sim``.
+
+    ``redact``: hand the framework the text the STT node would, redacted by the call's
+    redactor (whose vault then keeps the values for the tools).
+    """
+    async with sim:
+        session: AgentSession[CallState] = AgentSession(
+            llm=openai.LLM(model="gpt-4.1-mini", base_url=sim.base_url, api_key=KEY),
+            userdata=_state(),
+            turn_handling={"turn_detection": None},
+            conn_options=_NO_RETRY,
+        )
+        agent = CallAgent(instructions="test", fast_llm=None, max_context_items=40, summarize=False)
+        await session.start(agent)
+        try:
+            said = session.userdata.redactor.redact(user_input) if redact else user_input
+            result = await session.run(user_input=said)
+        finally:
+            await session.aclose()
+    return Turn(result, session.userdata, sim.requests)
 
 
 async def test_a_card_reaches_the_tool_whole_and_the_model_only_as_a_placeholder(
     http: None,
 ) -> None:
-    async with OpenAIChatSim(
-        responder=_card_script(), latency=OpenAILatency.instant(), api_key=KEY
-    ) as sim:
-        session = await _session(sim)
-        try:
-            # What the STT node hands the framework: the final, redacted by the call's
-            # redactor, whose vault keeps the values for the tools.
-            said = session.userdata.redactor.redact(f"My card is {CARD}, it expires 12/29.")
-            result = await session.run(user_input=said)
-        finally:
-            await session.aclose()
+    sim = OpenAIChatSim(responder=_card_script(), latency=OpenAILatency.instant(), api_key=KEY)
+    turn = await _turn(f"My card is {CARD}, it expires 12/29.", sim, redact=True)
+    result = turn.result
 
     # What the model received: placeholders, never the number.
-    wire = json.dumps(sim.requests)
-    assert "4111" not in wire
-    (card_placeholder,) = set(re.findall(r"\[CARD_\d+\]", _last_user(sim.requests[0])))
+    assert "4111" not in json.dumps(turn.requests)
+    (card_placeholder,) = set(re.findall(r"\[CARD_\d+\]", _last_user(turn.requests[0])))
     call = result.expect.next_event().is_function_call(name="update_payment_card").event().item
     assert json.loads(call.arguments)["card_number"] == card_placeholder
     output = result.expect.next_event().is_function_call_output().event().item
@@ -114,19 +124,15 @@ async def test_a_card_reaches_the_tool_whole_and_the_model_only_as_a_placeholder
     assert "4111" not in (reply.text_content or "")
     result.expect.no_more_events()
     # The tool itself got the whole number back from the call's vault.
-    (invocation,) = session.userdata.tool_invocations
+    (invocation,) = turn.state.tool_invocations
     assert invocation.arguments["card_number"].replace(" ", "") == CARD.replace(" ", "")
 
 
 async def test_a_placeholder_this_call_never_issued_is_refused_to_the_model(http: None) -> None:
-    async with OpenAIChatSim(
+    sim = OpenAIChatSim(
         responder=_card_script("[CARD_7]"), latency=OpenAILatency.instant(), api_key=KEY
-    ) as sim:
-        session = await _session(sim)
-        try:
-            result = await session.run(user_input="Please update my card.")
-        finally:
-            await session.aclose()
+    )
+    result = (await _turn("Please update my card.", sim)).result
 
     result.expect.next_event().is_function_call(
         name="update_payment_card", arguments={"card_number": "[CARD_7]", "expiry": "12/29"}
@@ -142,16 +148,13 @@ async def test_a_placeholder_this_call_never_issued_is_refused_to_the_model(http
 
 async def test_a_failing_model_gets_the_caller_a_spoken_apology(http: None) -> None:
     every_request = FaultPlan([Fault("http_error", request=None, status=500)])
-    async with OpenAIChatSim(
+    sim = OpenAIChatSim(
         replies=["unused"], latency=OpenAILatency.instant(), api_key=KEY, faults=every_request
-    ) as sim:
-        session = await _session(sim)
-        try:
-            result = await session.run(user_input="Where is my order?")
-        finally:
-            await session.aclose()
+    )
+    turn = await _turn("Where is my order?", sim)
+    result = turn.result
 
-    assert len(sim.requests) == 1  # no retry behind the apology's back
+    assert len(turn.requests) == 1  # no retry behind the apology's back
     apology = result.expect.next_event().is_message(role="assistant").event().item
     assert apology.text_content == APOLOGY
     result.expect.no_more_events()

@@ -540,6 +540,20 @@ async def test_malformed_frame_is_skipped_by_the_plugin() -> None:
     assert run.texts(EV.FINAL_TRANSCRIPT) == ["Fine."]
 
 
+async def test_a_text_frame_that_is_not_utf8_fails_the_socket_and_the_plugin_reconnects() -> None:
+    # RFC 6455 section 8.1: invalid UTF-8 in a text frame fails the connection (1007).
+    faults = FaultPlan([Fault("invalid_utf8", request=0, after_messages=1)])
+    async with DeepgramListenSim(["Fine", "Again"], faults=faults) as sim, streaming(sim) as run:
+        run.push(voiced(0.5, 8000), quiet(0.3, 8000))
+        await until(lambda: len(sim.connections) == 2)
+        run.push(voiced(0.5, 8000), quiet(0.3, 8000))
+        await until(lambda: run.of(EV.FINAL_TRANSCRIPT))
+
+    assert "\ufffd" in sim.connections[0].sent[1]
+    assert [e.recoverable for e in run.errors] == [True]
+    assert run.texts(EV.FINAL_TRANSCRIPT)
+
+
 async def test_slow_start_past_the_connect_timeout_retries() -> None:
     faults = FaultPlan([Fault("slow_start", request=0, seconds=0.6)])
     options = APIConnectOptions(max_retry=2, retry_interval=0.05, timeout=0.3)

@@ -244,7 +244,7 @@ async def test_http_error_on_upgrade_then_retry_succeeds() -> None:
 
 
 @pytest.mark.usefixtures("http")
-@pytest.mark.parametrize("kind", ["disconnect", "malformed"])
+@pytest.mark.parametrize("kind", ["disconnect", "malformed", "invalid_utf8"])
 async def test_broken_socket_raises(kind: str) -> None:
     faults = FaultPlan([Fault(kind, request=None, after_messages=2)])  # type: ignore[arg-type]
     short = APIConnectOptions(max_retry=0, retry_interval=0.05, timeout=1)

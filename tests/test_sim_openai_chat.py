@@ -284,7 +284,7 @@ async def test_rate_limit_response_carries_retry_after() -> None:
     assert error["type"] == "requests"
 
 
-@pytest.mark.parametrize("kind", ["disconnect", "malformed"])
+@pytest.mark.parametrize("kind", ["disconnect", "malformed", "invalid_utf8"])
 async def test_broken_stream_raises_connection_error(kind: str) -> None:
     faults = FaultPlan([Fault(kind, request=None, after_messages=3)])  # type: ignore[arg-type]
     reply = "This answer will not arrive in one piece."
