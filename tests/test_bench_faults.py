@@ -27,8 +27,10 @@ pytestmark = pytest.mark.bench
 # socket dropped mid-utterance takes the turn's transcript with it, and the reconnected
 # socket hears the rest of the turn as the *next* turn's words. The real outcome (the
 # audio sent to the dead socket is lost; the plugin does not replay it) cannot be
-# measured until the simulator ties transcripts to audio time.
-_SIMULATOR_CANNOT_MODEL = {"stt-disconnect"}
+# measured until the simulator ties transcripts to audio time. A text frame that is not
+# UTF-8 fails the socket the same way (RFC 6455), mid-utterance here; that the plugin
+# reconnects is tested at the wire (tests/test_sim_deepgram_listen.py).
+_SIMULATOR_CANNOT_MODEL = {"stt-disconnect", "stt-invalid-utf8"}
 
 
 def _result(turn: TurnRecord, frames: list[tuple[float, float]]) -> CallResult:
