@@ -62,3 +62,35 @@ async def test_nothing_cached_yet_is_a_miss() -> None:
     _, sent = await _run(cache, "Sure.", " Done.")
     assert sent == "Sure. Done."
     assert "Sure." in opener_instruction()
+
+
+async def test_warmed_audio_carries_no_stale_synthesis_start() -> None:
+    # The framework times a reply's TTS first byte from the start the provider's frames
+    # carry; replaying the warm-up's frames with it reported tens of seconds.
+    from livekit.agents import utils
+    from livekit.agents.types import USERDATA_TTS_STARTED_TIME
+    from livekit.plugins import elevenlabs
+
+    from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
+
+    async with (
+        utils.http_context.open(),
+        ElevenLabsSim(latency=ElevenLabsLatency.instant(ms_per_char=1.0)) as sim,
+    ):
+        engine = elevenlabs.TTS(base_url=sim.base_url, api_key="xi-key", encoding="pcm_16000")
+        try:
+            async with engine.stream() as stream:  # what the plugin itself hands out
+                stream.push_text("Sure.")
+                stream.end_input()
+                fresh = [event.frame async for event in stream]
+            cache = PhraseCache(voice_key="sim:warm:16000", openers=("Sure.",))
+            cache.start_warming(engine)
+            assert cache._warming is not None
+            await cache._warming
+        finally:
+            await engine.aclose()
+
+    assert any(USERDATA_TTS_STARTED_TIME in f.userdata for f in fresh)
+    cached = _STORE["sim:warm:16000"]["Sure."]
+    assert cached
+    assert not any(USERDATA_TTS_STARTED_TIME in f.userdata for f in cached)

@@ -21,6 +21,7 @@ from typing import Any
 import structlog
 from livekit import rtc
 from livekit.agents import tts
+from livekit.agents.types import USERDATA_TTS_STARTED_TIME
 
 __all__ = ["OPENERS", "PhraseCache", "opener_instruction"]
 
@@ -87,6 +88,12 @@ class PhraseCache:
                     stream.push_text(phrase)
                     stream.end_input()
                     async for event in stream:
+                        # The framework measures a reply's TTS time-to-first-byte from the
+                        # moment the provider got the text, carried on each frame: a cached
+                        # frame replayed later would report the warm-up's start (tens of
+                        # seconds: false budget alarms). Without it the framework counts
+                        # from the reply's first text, which is what a cached opener costs.
+                        event.frame.userdata.pop(USERDATA_TTS_STARTED_TIME, None)
                         frames.append(event.frame)
             except Exception as error:  # a failed warm-up only costs the cache
                 log.warning("phrase_cache_warm_failed", error=type(error).__name__)
