@@ -124,12 +124,17 @@ def test_prewarm_loads_vad_and_the_offline_turn_detector_when_used() -> None:
 async def test_every_openai_client_uses_the_tls_context_the_prewarm_built() -> None:
     # Building a TLS context reads the CA bundle (130-170 ms of CPU): the prewarm does it
     # once per process, off every call's event loop, and each call's client reuses it.
+    from livekit.agents.utils import http_context
+
     from worker.providers import SharedOpenAIClient, tls_context
     from worker.server import prewarm_models
 
     tls_context.cache_clear()
+    http_context._ssl_context_for.cache_clear()
     prewarm_models(_settings(), {})
     assert tls_context.cache_info().currsize == 1
+    # The framework's own, for its shared HTTP session (the plugins' websockets).
+    assert http_context._ssl_context_for.cache_info().currsize == 1
     built = tls_context()
 
     settings = _settings()

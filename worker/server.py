@@ -7,12 +7,14 @@ entrypoint and prewarm callables: nothing is read from the environment at import
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
 from livekit.agents import AgentServer, JobContext, JobProcess, vad
+from livekit.agents.utils import http_context
 from livekit.agents.worker import ServerEnvOption
 from livekit.plugins import silero
 
@@ -36,14 +38,33 @@ def load_vad(settings: Settings) -> vad.VAD:
     )
 
 
+def warm_call_start() -> None:
+    """Do once per process what every call would otherwise do on its event loop as it
+    starts, all at once when calls arrive together (the framework's loop monitor named
+    each: 100-240 ms apiece).
+
+    * the TLS contexts: ours for the OpenAI clients, and the framework's for its shared
+      HTTP session (a process-wide cache it fills on first use; private, so only if this
+      framework version has it);
+    * modules the OpenAI SDK and anyio import on a call's first request.
+    """
+    tls_context()
+    framework_tls = getattr(http_context, "_create_ssl_context", None)
+    if callable(framework_tls):
+        framework_tls()
+    importlib.import_module("anyio._core._synchronization")
+    importlib.import_module("openai.resources.chat.completions")
+    importlib.import_module("openai.lib.streaming.chat")
+
+
 def prewarm_models(settings: Settings, userdata: dict[str, Any]) -> None:
-    """Load the process's models, and build its TLS context, off any call's clock.
+    """Load the process's models, and what every call's start needs, off any call's clock.
 
     The offline end-of-turn model (~100 MB) is loaded only when turn detection uses it;
     its weights live inside the livekit-local-inference wheel, nothing is downloaded.
     """
     userdata["vad"] = load_vad(settings)
-    tls_context()
+    warm_call_start()
     if settings.latency.turn_detection == "audio":
         from livekit.agents import inference
         from livekit.local_inference import init_eot
