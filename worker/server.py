@@ -38,6 +38,19 @@ def load_vad(settings: Settings) -> vad.VAD:
     )
 
 
+# The OpenAI SDK resolves its resources through module __getattr__ hooks, and anyio
+# loads its asyncio backend on first use: named here as the loop monitor saw them.
+_LAZY_ON_FIRST_REQUEST = (
+    "anyio._backends._asyncio",
+    "anyio._core._synchronization",
+    "openai.pagination",
+    "openai.resources.models",
+    "openai.resources.chat.chat",
+    "openai.resources.chat.completions.completions",
+    "openai.lib.streaming.chat",
+)
+
+
 def warm_call_start() -> None:
     """Do once per process what every call would otherwise do on its event loop as it
     starts, all at once when calls arrive together (the framework's loop monitor named
@@ -52,9 +65,8 @@ def warm_call_start() -> None:
     framework_tls = getattr(http_context, "_create_ssl_context", None)
     if callable(framework_tls):
         framework_tls()
-    importlib.import_module("anyio._core._synchronization")
-    importlib.import_module("openai.resources.chat.completions")
-    importlib.import_module("openai.lib.streaming.chat")
+    for module in _LAZY_ON_FIRST_REQUEST:
+        importlib.import_module(module)
 
 
 def prewarm_models(settings: Settings, userdata: dict[str, Any]) -> None:
