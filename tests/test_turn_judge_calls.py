@@ -14,12 +14,17 @@ from sim.scenario import load_scenario
 pytestmark = pytest.mark.sim
 
 
+# Each seed is another draw of where the simulated Deepgram finalizes and how it
+# punctuates the pauses (a period after a group in some, a comma in others).
+@pytest.mark.parametrize("seed", [0, 1, 2])
 async def test_phone_number_in_three_groups_is_answered_after_the_last_group(
-    vad_model: vad.VAD,
+    vad_model: vad.VAD, seed: int
 ) -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     scenario = load_scenario("phone-dictation")
-    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
+    result = await run_call(
+        scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings, seed=seed
+    )
     greeting, number, yes = result.turns
 
     # The number: nothing spoken in either pause (a 1.3 s pause outlasts the maximum
