@@ -52,8 +52,9 @@ typecheck: venv
 	$(UV) run --frozen mypy
 
 # Most of the suite's wall time is simulated calls waiting on real-time audio, not CPU:
-# four xdist workers overlap that waiting on two cores (PYTEST_WORKERS=0 runs serially).
-PYTEST_WORKERS ?= 4
+# three xdist workers overlap that waiting on two cores and leave the real-time calls
+# CPU to spare (PYTEST_WORKERS=0 runs serially).
+PYTEST_WORKERS ?= 3
 
 # pytest exits 5 when it collects nothing: a broken suite, not a pass; say so plainly.
 pytest: setup
