@@ -22,7 +22,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,16 +117,24 @@ class Reply:
     error: APIError | None = None
 
 
+Responder = Callable[[llm.ChatContext], "Reply | str"]
+
+
 class ScriptedLLM(llm.LLM[Any]):
-    """Answers request n with reply n; records each request's chat context.
+    """Answers request n with reply n, or each request with what ``responder`` says
+    for it; records each request's chat context.
 
     A request beyond the script fails the turn with an `AssertionError` naming it, so a
-    test never passes on a model call it did not expect.
+    test never passes on a model call it did not expect. A responder suits voice turns,
+    where preemptive generation makes the number of requests the session's choice.
     """
 
-    def __init__(self, *replies: Reply | str, label: str = "scripted") -> None:
+    def __init__(
+        self, *replies: Reply | str, responder: Responder | None = None, label: str = "scripted"
+    ) -> None:
         super().__init__()
         self._replies = [Reply(text=r) if isinstance(r, str) else r for r in replies]
+        self._responder = responder
         self._label_name = label
         self.requests: list[llm.ChatContext] = []
         self.offered_tools: list[list[str]] = []
@@ -153,7 +161,13 @@ class ScriptedLLM(llm.LLM[Any]):
         index = len(self.requests)
         self.requests.append(chat_ctx.copy())
         self.offered_tools.append([_tool_name(t) for t in tools or []])
-        reply = self._replies[index] if index < len(self._replies) else None
+        reply: Reply | str | None
+        if self._responder is not None:
+            reply = self._responder(chat_ctx)
+        else:
+            reply = self._replies[index] if index < len(self._replies) else None
+        if isinstance(reply, str):
+            reply = Reply(text=reply)
         return _ScriptedStream(
             self,
             reply,
@@ -339,6 +353,7 @@ def build_scripted_call(
     settings: Settings | None = None,
     tenant: TenantSettings | None = None,
     speech: RecordingTTS | None = None,
+    stt: stt.STT[Any] | None = None,
 ) -> CallSession:
     """The call as the worker builds it (`build_call`), with scripted models.
 
@@ -349,10 +364,11 @@ def build_scripted_call(
         settings: the process's settings; `scripted_settings()` by default.
         tenant: the caller's tenant; the settings' inline tenant by default.
         speech: the TTS; a fresh `RecordingTTS` by default.
+        stt: the STT; by default one that text-mode runs never reach.
     """
     settings = settings or scripted_settings()
     providers = Providers(
-        stt=_NoAudioSTT(),
+        stt=stt or _NoAudioSTT(),
         llm=model,
         fast_llm=None,
         tts=speech or RecordingTTS(),
