@@ -258,15 +258,17 @@ class _ScriptedStream(llm.LLMStream):
 
 class RecordingTTS(tts.TTS[Any]):
     """A non-streaming TTS that records each text it is given and returns 10 ms of
-    silence for it (the session's stream adapter cuts the reply into sentences)."""
+    silence for it (the session's stream adapter cuts the reply into sentences), or
+    raises ``error`` instead: a provider that is down."""
 
-    def __init__(self, *, sample_rate: int = 16000) -> None:
+    def __init__(self, *, sample_rate: int = 16000, error: APIError | None = None) -> None:
         super().__init__(
             capabilities=tts.TTSCapabilities(streaming=False),
             sample_rate=sample_rate,
             num_channels=1,
         )
         self.texts: list[str] = []
+        self.error = error
 
     @property
     def heard(self) -> str:
@@ -282,6 +284,9 @@ class RecordingTTS(tts.TTS[Any]):
 
 class _SilentChunk(tts.ChunkedStream):
     async def _run(self, output_emitter: tts.AudioEmitter) -> None:
+        assert isinstance(self._tts, RecordingTTS)
+        if self._tts.error is not None:
+            raise self._tts.error
         rate = self._tts.sample_rate
         output_emitter.initialize(
             request_id=utils.shortuuid("recording_tts_"),
