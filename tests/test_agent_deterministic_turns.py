@@ -26,10 +26,18 @@ def _answer_once(ctx: llm.ChatContext) -> str:
 
 
 async def _dictate_in_groups(turn_detection: str) -> VoiceCall:
-    settings = scripted_settings(latency={"turn_detection": turn_detection})
+    # The caller's pauses outlast even the maximum endpointing delay, as they do on real
+    # calls (test_turn_judge_calls.py: 1.3 s against 1.2 s); scaled down here so the test
+    # is quick: only the judge's dictation hold waits longer.
+    settings = scripted_settings(
+        latency={
+            "turn_detection": turn_detection,
+            "max_endpointing_delay": 0.3,
+            "turn_dictation_hold": 1.0,
+        }
+    )
     async with voice_call(ScriptedLLM(responder=_answer_once), settings=settings) as call:
-        # Each group is its own final with a period, as a real STT punctuates pauses;
-        # the pause outlasts the minimum endpointing delay (0.15 s) by far.
+        # Each group is its own final with a period, as a real STT punctuates pauses.
         await call.voice.say("My phone number is 415.", "555.", "0123.", pause=0.5)
         await call.reply(1)
         return call
