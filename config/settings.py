@@ -117,6 +117,13 @@ class ProviderSettings(_Group):
     )
     max_retries: int = Field(default=1, ge=0)
     retry_interval: Seconds = 0.5
+    stt_close_timeout: Seconds = Field(
+        default=2.0,
+        description=(
+            "When a call ends, how long to wait for the STT's last final transcript, so "
+            "the caller's last words reach the history and the call summary."
+        ),
+    )
 
     @field_validator("stt_order", "tts_order")
     @classmethod

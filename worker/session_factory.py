@@ -115,6 +115,7 @@ def build_call(
     audio_turn_detector: TurnDetectionMode | None = None,
     flavor: SessionFlavor = "tuned",
     tenant: TenantSettings | None = None,
+    providers: Providers | None = None,
 ) -> CallSession:
     """Build the session and agent for one call.
 
@@ -126,13 +127,16 @@ def build_call(
         flavor: ``vanilla`` leaves turn handling at the framework defaults (benchmark only).
         tenant: the caller's tenant from the process's tenant directory; None: the
             inline tenant named by ``caller.tenant``.
+        providers: the call's models; None: built from settings. Deterministic agent
+            tests pass scripted ones here, so the rest of the call is built as in production.
     """
     tenant = tenant or settings.tenant(caller.tenant)
     if tenant.voice:
         voice = settings.providers.model_copy(update={"elevenlabs_voice_id": tenant.voice})
         settings = settings.model_copy(update={"providers": voice})
     profile = channel_profile(settings, caller.kind)
-    providers = build_providers(settings, profile, vad_model, language=tenant.language)
+    if providers is None:
+        providers = build_providers(settings, profile, vad_model, language=tenant.language)
     policy = tenant.redaction or settings.compliance.redaction
     state = CallState(
         caller=caller,
@@ -160,6 +164,7 @@ def build_call(
         "tts": providers.tts,
         "vad": vad_model,
         "userdata": state,
+        "session_close_transcript_timeout": settings.providers.stt_close_timeout,
         "conn_options": SessionConnectOptions(
             stt_conn_options=api,
             llm_conn_options=api,
