@@ -61,3 +61,20 @@ async def test_without_the_judge_the_same_dictation_is_answered_mid_number() -> 
 
     assert call.said("user")[0] == "My phone number is [PHONE_1]."
     assert call.said("assistant")[0] == "Thanks, got it."
+
+
+async def test_a_caller_naming_their_mobile_then_reading_it_is_one_turn() -> None:
+    """The STT punctuates the breath after "my mobile," as the end of a sentence, and a
+    request to text one's mobile reads as finished: without a short hold on a value
+    named last, the agent answered before the first digit group (seen at a 0.15 s VAD
+    silence in tests/test_call_pipeline.py's phone call)."""
+    settings = scripted_settings(latency={"max_endpointing_delay": 0.3, "turn_dictation_hold": 1.0})
+    async with voice_call(ScriptedLLM(responder=_answer_once), settings=settings) as call:
+        await call.voice.say(
+            "Could you send a text to my mobile.", "415.", "555.", "2671.", pause=0.25
+        )
+        await call.reply(1)
+
+        assert len(call.said("user")) == 1
+        assert "[PHONE_1]" in call.said("user")[0]
+        assert call.said("assistant") == ["Thanks, got it."]

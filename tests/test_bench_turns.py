@@ -32,7 +32,13 @@ def test_timing_model_commits_in_the_pause_for_vad_and_after_the_last_group_for_
     line = timeline(item, [1.0] * len(item.parts), STT_PROFILES["zero"], rng)
     vad = DetectorSpec("vad", vad_silence=0.2, min_delay=0.15, max_delay=1.2)
     ours = DetectorSpec(
-        "ours", vad_silence=0.2, min_delay=0.15, max_delay=1.2, judge=True, dictation_hold=1.6
+        "ours",
+        vad_silence=0.2,
+        min_delay=0.15,
+        max_delay=1.2,
+        judge=True,
+        dictation_hold=1.6,
+        maybe_hold=1.2,
     )
     by_name = {o.detector: o for o in evaluate([item], [vad, ours], [line], None)}
     assert by_name["vad"].premature

@@ -113,7 +113,11 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("", "My account number is 1234. 5678.", "maybe"),
         ("Please read me your ten-digit account number.", "It's 1234. 5678.", "unfinished"),
         ("Please read me your ten-digit account number.", "It's 1234. 5678. 90.", "final"),
-        ("", "I want to update my phone number.", "final"),
+        # Named last, nothing given: a hold hears the value if the caller reads it.
+        ("", "I want to update my phone number.", "maybe"),
+        ("", "Could you send a text to my mobile.", "maybe"),
+        ("", "Can I pay by card?", "final"),
+        ("", "I need to update the billing address on my account.", "final"),
         ("", "I'd like to change.", "unfinished"),
         ("", "I was charged twice for.", "unfinished"),
         ("", "Tuesday. No, sorry.", "unfinished"),

@@ -18,7 +18,14 @@ from typing import Final, Literal
 
 from compliance import normalise
 
-__all__ = ["Dictation", "DictationKind", "asked_for", "dictation_state", "luhn_ok"]
+__all__ = [
+    "Dictation",
+    "DictationKind",
+    "asked_for",
+    "dictation_state",
+    "kind_named_last",
+    "luhn_ok",
+]
 
 DictationKind = Literal["phone", "card", "account", "date", "email", "zip", "ssn", "routing"]
 
@@ -41,6 +48,11 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ("account", re.compile(r"\b(?:account(?: number)?|member (?:id|number)|policy number)\b")),
 )
 
+_VALUE_NAMED_LAST: Final = re.compile(
+    r"\b(?:(?:phone|cell|mobile|telephone|callback|call back|card|credit card|debit card|"
+    r"account|member|policy|routing|social security) number|mobile|cell|e-?mail address|"
+    r"e-?mail|zip(?: code)?|postal code|post code|date of birth|birth ?date|birthday)$"
+)
 # "It's", "is", ":" -- a kind named then introduced ("my number is") starts dictation.
 _INTRO: Final = re.compile(r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|:)\b|^\s*:")
 _N_DIGIT: Final = re.compile(
@@ -137,6 +149,19 @@ def _kind_at(text: str) -> tuple[DictationKind, int] | None:
             if best is None or match.start() > best[2]:
                 best = (kind, match.end(), match.start())
     return (best[0], best[1]) if best is not None else None
+
+
+def kind_named_last(user_text: str) -> DictationKind | None:
+    """The value the turn ends by naming, nothing given after it ("send a text to my
+    mobile."): a caller who goes on to read the value pauses there first, and the STT
+    punctuates that pause like the end of a sentence. Only names of a value count: "on
+    my account." or "pay by card" name no number."""
+    written = normalise(user_text).text.lower().rstrip(" .,!;:-")
+    match = _VALUE_NAMED_LAST.search(written)
+    if match is None:
+        return None
+    found = _kind_at(match.group(0))
+    return found[0] if found is not None else None
 
 
 def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:

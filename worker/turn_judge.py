@@ -8,7 +8,8 @@ transcript can tell "My number is 415." (a pause between digit groups) from a fi
 answer. This judge reads, in order:
 
 1. dictation: a phone, card, date, email, zip or account value that is not complete yet
-   keeps the turn open whatever its punctuation (worker/dictation.py);
+   keeps the turn open whatever its punctuation (worker/dictation.py), and one the turn
+   ends by naming ("to my mobile.") may be read next;
 2. the last words: a filler, a trailing conjunction or preposition, a correction marker
    ("I mean", "sorry") or a verb still missing its object ("I'd like to change.");
 3. the agent's last question: a yes/no question makes a bare "yes" final;
@@ -18,7 +19,7 @@ It plugs into the framework's ``turn_detection`` protocol: a low score gets the 
 endpointing delay, a high one the minimum. Two cases hold the verdict back (the
 framework cancels the wait when the caller speaks again): a value half dictated waits
 longer than the maximum delay (``dictation_hold_s``), an account number of unknown
-length a little longer than the minimum (``maybe_hold_s``).
+length or a value named last a little longer than the minimum (``maybe_hold_s``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Final, Literal
 from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
-from worker.dictation import Dictation, dictation_state
+from worker.dictation import Dictation, dictation_state, kind_named_last
 
 __all__ = [
     "RawTurnText",
@@ -153,6 +154,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
     if dictation is not None:
         return TurnVerdict("maybe", f"dictation_unknown_length:{dictation.kind}", dictation)
+    named = kind_named_last(text) if not text.endswith("?") else None
+    if named is not None:
+        # "Could you send a text to my mobile." is a whole request as often as the start
+        # of "..., four one five, ...", and callers breathe up to a second and more before
+        # reading a number: the same hold as a value of unknown length.
+        return TurnVerdict("maybe", f"kind_named:{named}")
     clause = _last_clause(text)
     clause_words = _WORD.findall(clause)
     if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):

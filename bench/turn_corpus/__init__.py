@@ -118,9 +118,17 @@ class _Maker:
         )
 
     def groups(
-        self, lead: str, digits: str, sizes: tuple[int, ...], tail: str = ""
+        self,
+        lead: str,
+        digits: str,
+        sizes: tuple[int, ...],
+        tail: str = "",
+        *,
+        lead_alone: bool = False,
     ) -> tuple[Part, ...]:
-        """A number read in groups, each group its own final; digits or words at random."""
+        """A number read in groups, each group its own final; digits or words at random.
+        ``lead_alone``: the caller also breathes after the lead ("to my mobile,"), a
+        comma's pause (0.2-0.8 s), not the search for the next group."""
         as_digits = self.rng.random() < 0.5
         pieces: list[tuple[str, str | None]] = []
         at = 0
@@ -129,12 +137,15 @@ class _Maker:
             at += size
             say = _spoken(group)
             written = group if as_digits else None
-            if index == 0 and lead:
+            if index == 0 and lead and not lead_alone:
                 say, written = f"{lead} {say}", f"{lead} {written or say_words(group)}"
             if index == len(sizes) - 1 and tail:
                 say, written = f"{say} {tail}", f"{written or say_words(group)} {tail}"
             pieces.append((say, written))
-        return self.parts(pieces, 0.4, 1.4)
+        number = self.parts(pieces, 0.4, 1.4)
+        if not lead_alone:
+            return number
+        return (Part(lead, stt_text(lead, None), self.pause(0.2, 0.8)), *number)
 
 
 def say_words(digits: str) -> str:
@@ -237,10 +248,14 @@ def _items(cls: str, m: _Maker) -> Iterator[tuple[str, tuple[Part, ...]]]:
         yield agent, m.parts([(text, None)], 0, 0)
     elif cls == "phone":
         digits = str(rng.randrange(2, 10)) + "".join(str(rng.randrange(10)) for _ in range(9))
-        if rng.random() < 0.5:
+        draw = rng.random()
+        if draw < 1 / 3:
             yield "What's the best phone number to reach you?", m.groups("It's", digits, (3, 3, 4))
-        else:
+        elif draw < 2 / 3:
             yield "How can I help you today?", m.groups("My phone number is", digits, (3, 3, 4))
+        else:
+            lead = "Could you text the link to my mobile"
+            yield "Your order has shipped.", m.groups(lead, digits, (3, 3, 4), lead_alone=True)
     elif cls == "card":
         digits = _luhn_card(rng)
         if rng.random() < 0.5:
