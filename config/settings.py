@@ -171,12 +171,12 @@ class LatencySettings(_Group):
     min_endpointing_delay: Seconds = 0.15
     max_endpointing_delay: Seconds = 1.2
     vad_min_silence: Seconds = Field(
-        default=0.2,
+        default=0.15,
         description=(
-            "Silero silence before end of speech. 0.15 answers ~75 ms sooner (bench "
-            "latency zero p50 244 ms against ~320) and meets the bench turns targets, but "
-            "a phone number read in groups with comma pauses was still answered mid-number "
-            "in some fresh-clone runs of tests/test_call_pipeline.py, so it is not the default."
+            "Silero silence before end of speech. The transcript judge, not this window, "
+            "keeps a caller who pauses mid-sentence or between digit groups from being "
+            "answered; shorter answers sooner (bench latency zero p50 ~250 ms at 0.15, "
+            "~320 ms at 0.2)."
         ),
     )
     vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
@@ -192,7 +192,8 @@ class LatencySettings(_Group):
         default=1.2,
         description=(
             "Transcript judge: extra wait for a value that may be complete or not "
-            "(an account number of unknown length)."
+            "(an account number of unknown length), or that the caller named last and "
+            "may be about to read ('send a text to my mobile.')."
         ),
     )
     turn_dictation_hold: Seconds = Field(
