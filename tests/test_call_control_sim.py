@@ -16,7 +16,7 @@ from config import Settings
 from config.tenants import BusinessHours, RecordingPolicy, TenantSettings
 from sim.call import CallResult, run_call
 from sim.scenario import Scenario
-from worker.phrase_cache import OPENERS
+from worker.phrase_cache import OPENERS, clause_forms
 
 pytestmark = pytest.mark.sim
 
@@ -65,7 +65,7 @@ async def _run(scenario: Scenario, vad_model: vad.VAD, settings: Settings) -> Ca
 def _texts(result: CallResult) -> list[str]:
     """What was sent to ElevenLabs for the call's own speech, one entry per segment (the
     phrase cache's warm-up of its openers, once per process, is not the call's)."""
-    return [text.strip() for text in result.tts_texts if text.strip() not in OPENERS]
+    return [text.strip() for text in result.tts_texts if text.strip() not in clause_forms(OPENERS)]
 
 
 def _times(result: CallResult, method: str) -> list[float]:

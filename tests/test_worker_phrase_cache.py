@@ -8,7 +8,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 import pytest
 from livekit import rtc
 
-from worker.phrase_cache import _STORE, PhraseCache, opener_instruction
+from worker.phrase_cache import _STORE, PhraseCache, clause_forms, opener_instruction
 
 pytestmark = pytest.mark.unit
 
@@ -57,6 +57,32 @@ async def test_other_replies_go_to_the_tts_whole() -> None:
     assert cache.hit_rate == 0.0
 
 
+async def test_a_reply_opening_a_clause_with_an_opener_plays_that_form() -> None:
+    # "Sure, what's..." is how chat models most often open; its comma form has its own
+    # recording (the pitch stays up), so "Sure." audio never stands in for it.
+    _STORE["test:comma:16000"] = {"Sure.": [_frame(1)], "Sure,": [_frame(2), _frame(3)]}
+    cache = PhraseCache(voice_key="test:comma:16000")
+    frames, sent = await _run(cache, "Sure", ",", " what's", " the order number?")
+    assert frames == 3
+    assert sent == " what's the order number?"
+    frames, sent = await _run(cache, "Sure!", " Done.")
+    assert (frames, sent) == (1, "Sure! Done.")  # no "Sure!" recording: a miss
+    assert (cache.hits, cache.misses) == (1, 1)
+
+
+def test_every_opener_is_kept_in_each_clause_form_periods_first() -> None:
+    forms = clause_forms(("Sure.", "Let me check that."))
+    assert forms == (
+        "Sure.",
+        "Let me check that.",
+        "Sure,",
+        "Let me check that,",
+        "Sure!",
+        "Let me check that!",
+    )
+    assert PhraseCache(voice_key="x", openers=("Okay.",)).phrases == ("Okay.", "Okay,", "Okay!")
+
+
 async def test_nothing_cached_yet_is_a_miss() -> None:
     cache = PhraseCache(voice_key="test:cold:16000")
     _, sent = await _run(cache, "Sure.", " Done.")
@@ -94,3 +120,4 @@ async def test_warmed_audio_carries_no_stale_synthesis_start() -> None:
     cached = _STORE["sim:warm:16000"]["Sure."]
     assert cached
     assert not any(USERDATA_TTS_STARTED_TIME in f.userdata for f in cached)
+    assert set(_STORE["sim:warm:16000"]) == {"Sure.", "Sure,", "Sure!"}

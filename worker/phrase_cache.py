@@ -1,6 +1,11 @@
 """Short openers ("Sure.", "Let me check that.") synthesised once per voice and played the
 moment the reply starts with one, while the TTS works on the rest.
 
+An opener is kept in the forms a reply opens a clause with: "Sure." and also "Sure,"
+("Sure, what's the order number?") and "Sure!", each synthesised on its own, because
+a comma is said with the pitch held up for what follows and a period with it falling:
+one recording for both would sound cut off or run on.
+
 A reply's first audio waits for the TTS's first byte (hundreds of milliseconds on a
 streaming TTS). An opener the agent uses often can be synthesised ahead of time: when
 the LLM's reply begins with one, its audio plays at once and the rest of the reply is
@@ -23,7 +28,7 @@ from livekit import rtc
 from livekit.agents import tts
 from livekit.agents.types import USERDATA_TTS_STARTED_TIME
 
-__all__ = ["OPENERS", "PhraseCache", "opener_instruction"]
+__all__ = ["OPENERS", "PhraseCache", "clause_forms", "opener_instruction"]
 
 log = structlog.get_logger(__name__)
 
@@ -37,9 +42,24 @@ OPENERS: tuple[str, ...] = (
     "One moment.",
 )
 _TERMINAL = (".", "!", "?")
+# Ways a reply opens with an opener, in warm-up order: the forms chat models open with
+# most often come first, so they are ready soonest.
+_CLAUSE_MARKS = (".", ",", "!")
 
 # voice key -> phrase -> frames; shared by every call of the process.
 _STORE: dict[str, dict[str, list[rtc.AudioFrame]]] = {}
+
+
+def clause_forms(openers: tuple[str, ...]) -> tuple[str, ...]:
+    """Every opener with each clause mark in place of its own ("Sure." -> "Sure.",
+    "Sure,", "Sure!"), grouped by mark."""
+    forms: list[str] = []
+    for mark in _CLAUSE_MARKS:
+        for phrase in openers:
+            form = phrase.rstrip("".join(_TERMINAL)) + mark
+            if form not in forms:
+                forms.append(form)
+    return tuple(forms)
 
 
 def opener_instruction(openers: tuple[str, ...] = OPENERS) -> str:
@@ -54,7 +74,8 @@ class PhraseCache:
 
     Args:
         voice_key: provider, voice and sample rate: audio is reused only for the same.
-        openers: phrases to keep, each ending in a sentence mark.
+        openers: phrases to keep, each ending in a sentence mark; their comma and
+            exclamation forms are kept too (:func:`clause_forms`).
     """
 
     voice_key: str
@@ -64,12 +85,17 @@ class PhraseCache:
     _warming: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
+    def phrases(self) -> tuple[str, ...]:
+        """What is synthesised and matched: the openers in each clause form."""
+        return clause_forms(self.openers)
+
+    @property
     def _audio(self) -> dict[str, list[rtc.AudioFrame]]:
         return _STORE.setdefault(self.voice_key, {})
 
     def start_warming(self, engine: tts.TTS[Any]) -> None:
         """Synthesise the missing openers in the background (the call owns the task)."""
-        if self._warming is None and any(p not in self._audio for p in self.openers):
+        if self._warming is None and any(p not in self._audio for p in self.phrases):
             self._warming = asyncio.create_task(self._warm(engine), name="phrase_cache_warm")
 
     async def aclose(self) -> None:
@@ -79,7 +105,7 @@ class PhraseCache:
                 await self._warming
 
     async def _warm(self, engine: tts.TTS[Any]) -> None:
-        for phrase in self.openers:
+        for phrase in self.phrases:
             if phrase in self._audio:
                 continue
             try:
@@ -109,10 +135,10 @@ class PhraseCache:
     def _match(self, text: str) -> tuple[str | None, bool]:
         """(cached opener ``text`` starts with, whether more text could still make one)."""
         head = text.lstrip()
-        for phrase in self.openers:
+        for phrase in self.phrases:
             if head.startswith(phrase) and phrase in self._audio:
                 return phrase, False
-        could = any(p.startswith(head) and p in self._audio for p in self.openers)
+        could = any(p.startswith(head) and p in self._audio for p in self.phrases)
         return None, could
 
     async def speak(
