@@ -109,6 +109,15 @@ def test_audio_turn_detector_needs_a_longer_vad_silence(monkeypatch: pytest.Monk
     assert load_settings(_env_file=None).latency.turn_detection == "audio"
 
 
+def test_vad_thresholds_must_not_cross(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLCENTER_LATENCY__VAD_DEACTIVATION_THRESHOLD", "0.6")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None)
+    assert "latency.vad_deactivation_threshold" in str(caught.value)
+    monkeypatch.setenv("CALLCENTER_LATENCY__VAD_DEACTIVATION_THRESHOLD", "0.5")
+    assert load_settings(_env_file=None).latency.vad_deactivation_threshold == 0.5
+
+
 def test_check_names_every_missing_credential(run_module: RunModule) -> None:
     result = run_module("config", "check", env={"OPENAI_API_KEY": "sk-x"})
     assert result.returncode == 2

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from livekit.agents import AgentServer, JobContext, JobProcess, vad
+from livekit.agents import NOT_GIVEN, AgentServer, JobContext, JobProcess, vad
 from livekit.agents.utils import http_context
 from livekit.agents.worker import ServerEnvOption
 from livekit.plugins import silero
@@ -32,9 +32,15 @@ log = structlog.get_logger(__name__)
 
 def load_vad(settings: Settings) -> vad.VAD:
     """Silero with our silence window; its ONNX model ships inside the plugin wheel."""
+    latency = settings.latency
     return silero.VAD.load(
-        min_silence_duration=settings.latency.vad_min_silence,
-        activation_threshold=settings.latency.vad_activation_threshold,
+        min_silence_duration=latency.vad_min_silence,
+        activation_threshold=latency.vad_activation_threshold,
+        deactivation_threshold=(
+            latency.vad_deactivation_threshold
+            if latency.vad_deactivation_threshold is not None
+            else NOT_GIVEN
+        ),
     )
 
 
