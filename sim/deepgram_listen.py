@@ -106,8 +106,12 @@ class DeepgramLatency:
     """Wall-clock time from the arrival of the last voiced audio to the final result (the
     endpoint wait plus the model's finalize work), drawn per final. A draw shorter than
     the endpoint wait sends the final at the endpoint."""
-    interim_interval_s: float = 0.1
-    """Voiced audio between interim results, so partial text streams like the service's."""
+    interim_interval_s: float = 1.0
+    """Stream audio between interim results. Deepgram's own example output
+    (developers.deepgram.com/docs/using-interim-results) shows one interim per second
+    of the stream (spans 0-1.1 s, 0-2.1 s, 0-3.1 s...), and client logs show the same
+    1 s spacing: a short answer ("Yes.") can come back with no interim at all, and the
+    last words of a turn are rarely in one before its final."""
     min_gap_s: float = 0.1
     """Floor on the quiet that makes an endpoint. Deepgram's VAD tells a pause from the
     closure of a stop consonant; this energy detector cannot, and espeak-ng leaves up to
@@ -434,7 +438,9 @@ class _ListenSession:
         self._cursor_s = 0.0
         self._heard: _Heard | None = None
         self._utterance: UtteranceRecord | None = None
-        self._next_interim_s = 0.0
+        self._next_interim_s = self._lat.interim_interval_s
+        """Stream audio time of the next interim: the service works through the stream
+        in steps of its own, whenever the caller happened to start."""
         self._endpoint_pending = False
         self._utterance_end_due: tuple[float, float] | None = None
         self._last_voiced_at = self._loop.time()
@@ -506,11 +512,13 @@ class _ListenSession:
             self._finish(from_finalize=False, speech_final=self._endpoints)
         elif ep.in_speech and voiced:
             self._last_voiced_at = self._loop.time()
-            if ep.last_voiced_end_s - ep.start_s + 1e-9 >= self._next_interim_s:
-                self._next_interim_s += self._lat.interim_interval_s
-                self._send_interim()
         elif not ep.in_speech:
             self._on_quiet_idle()
+        if self._now_s + 1e-9 >= self._next_interim_s:
+            while self._now_s + 1e-9 >= self._next_interim_s:
+                self._next_interim_s += self._lat.interim_interval_s
+            if ep.in_speech and event != "end":
+                self._send_interim()
 
     def _on_onset(self) -> None:
         ep = self._endpointer
@@ -519,7 +527,6 @@ class _ListenSession:
         self._utterance = UtteranceRecord(self._conn.index, "", round(ep.start_s, 3))
         self._sim.utterances.append(self._utterance)
         self._bind()
-        self._next_interim_s = ep.last_voiced_end_s - ep.start_s + self._lat.interim_interval_s
         if self._q.vad_events:
             self._queue(
                 {"type": "SpeechStarted", "channel": [0, 1], "timestamp": round(ep.start_s, 3)}
