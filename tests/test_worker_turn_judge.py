@@ -68,6 +68,21 @@ def test_words_heard_past_the_last_final_keep_the_turn_open_until_their_final() 
     assert not raw.awaiting_final
 
 
+def test_speech_the_stt_heard_begin_keeps_the_turn_open_without_an_interim() -> None:
+    # Deepgram sends interims about once a second of audio: a short second breath can
+    # reach its final with none, but its SpeechStarted (START_OF_SPEECH) came first.
+    raw = RawTurnText()
+    judge = TranscriptTurnJudge(raw_text=raw)
+    agent = "No problem. Anything else?"
+    raw.add("Yes.", "Yes.")
+    raw.speech_ended()
+    raw.speech_started()
+    assert judge.verdict(_ctx(agent, "Yes.")).reason == "awaiting_final"
+    # A cough: speech began, the endpoint came with no words and no final.
+    raw.speech_ended()
+    assert judge.verdict(_ctx(agent, "Yes.")).state == "final"
+
+
 async def test_phone_groups_after_the_agent_asked_for_the_number() -> None:
     judge = TranscriptTurnJudge()
     agent = "Sure. What's the best phone number to reach you?"

@@ -163,6 +163,10 @@ class CallAgent(Agent):
                 state.turn_text.add(event.alternatives[0].text, redacted.alternatives[0].text)
             elif event.type == stt.SpeechEventType.INTERIM_TRANSCRIPT and event.alternatives:
                 state.turn_text.heard(event.alternatives[0].text)
+            elif event.type == stt.SpeechEventType.START_OF_SPEECH:
+                state.turn_text.speech_started()
+            elif event.type == stt.SpeechEventType.END_OF_SPEECH:
+                state.turn_text.speech_ended()
             yield redacted
 
     async def tts_node(

@@ -229,6 +229,17 @@ class RawTurnText:
         if interim.strip():
             self.awaiting_final = True
 
+    def speech_started(self) -> None:
+        """The STT heard speech begin (Deepgram's ``SpeechStarted``). Interims come about
+        once a second of audio, so a short second breath ("Yes." then "is there a way
+        to talk to") often has none before its final: speech heard is words pending."""
+        self.awaiting_final = True
+
+    def speech_ended(self) -> None:
+        """The STT's endpoint: whatever it heard is finalized, or was noise with no words
+        (no final follows then, and nothing must stay pending)."""
+        self.awaiting_final = False
+
     def raw_for(self, redacted_turn: str) -> str | None:
         """The raw text of the turn whose redacted text is ``redacted_turn``, if the
         newest finals make it up."""
