@@ -70,12 +70,12 @@ async def test_a_reply_opening_a_clause_with_an_opener_plays_that_form() -> None
     assert (cache.hits, cache.misses) == (1, 1)
 
 
-def test_every_opener_is_kept_in_each_clause_form_periods_first() -> None:
+def test_every_opener_is_kept_in_each_clause_form_commas_warmed_early() -> None:
     forms = clause_forms(("Sure.", "Let me check that."))
     assert forms == (
         "Sure.",
-        "Let me check that.",
         "Sure,",
+        "Let me check that.",
         "Let me check that,",
         "Sure!",
         "Let me check that!",

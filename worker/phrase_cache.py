@@ -42,9 +42,10 @@ OPENERS: tuple[str, ...] = (
     "One moment.",
 )
 _TERMINAL = (".", "!", "?")
-# Ways a reply opens with an opener, in warm-up order: the forms chat models open with
-# most often come first, so they are ready soonest.
-_CLAUSE_MARKS = (".", ",", "!")
+# Ways a reply opens with an opener. Warm-up order: each opener's period and comma forms
+# together (a call's first reply often opens "Sure," and must not wait behind every
+# period form), the exclamation forms after all of them.
+_CLAUSE_MARKS = ((".", ","), ("!",))
 
 # voice key -> phrase -> frames; shared by every call of the process.
 _STORE: dict[str, dict[str, list[rtc.AudioFrame]]] = {}
@@ -52,13 +53,14 @@ _STORE: dict[str, dict[str, list[rtc.AudioFrame]]] = {}
 
 def clause_forms(openers: tuple[str, ...]) -> tuple[str, ...]:
     """Every opener with each clause mark in place of its own ("Sure." -> "Sure.",
-    "Sure,", "Sure!"), grouped by mark."""
+    "Sure,", "Sure!"), in warm-up order."""
     forms: list[str] = []
-    for mark in _CLAUSE_MARKS:
+    for marks in _CLAUSE_MARKS:
         for phrase in openers:
-            form = phrase.rstrip("".join(_TERMINAL)) + mark
-            if form not in forms:
-                forms.append(form)
+            for mark in marks:
+                form = phrase.rstrip("".join(_TERMINAL)) + mark
+                if form not in forms:
+                    forms.append(form)
     return tuple(forms)
 
 
