@@ -4,6 +4,7 @@ from espeak-ng, through the worker's own session factory."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -167,6 +168,14 @@ async def test_every_llm_failing_gives_a_spoken_apology(vad_model: vad.VAD) -> N
 
     assert result.turns[0].agent_text == APOLOGY
     assert result.turns[0].ttfa_ms is not None
+    # The fallback chain is the only retry: per generation (one per user text the
+    # framework asked about), each model is tried once, plus the adapter's background
+    # probe of whether it recovered; the session's retries used to repeat the whole pass.
+    asked = Counter(
+        (r["model"], next(m["content"] for m in reversed(r["messages"]) if m["role"] == "user"))
+        for r in result.llm_requests
+    )
+    assert asked and max(asked.values()) <= 2, asked
 
 
 async def test_tts_fallback_speaks_when_elevenlabs_is_down(vad_model: vad.VAD) -> None:

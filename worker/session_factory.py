@@ -6,10 +6,10 @@ models; the entrypoint and the simulated-call harness only do I/O around it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from livekit.agents import AgentSession, APIConnectOptions, vad
+from livekit.agents import AgentSession, APIConnectOptions, llm, tts, vad
 from livekit.agents.voice.agent_session import SessionConnectOptions  # pinned: see below
 from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
@@ -59,6 +59,15 @@ class CallSession:
     async def aclose(self) -> None:
         """After the session has closed: release the call's provider connections."""
         await self.providers.aclose()
+
+
+def _outer(options: APIConnectOptions, fallback_chain: bool) -> APIConnectOptions:
+    """The session's retry around a provider. A FallbackAdapter already tries every engine
+    in turn, retrying each; the session's retries would run that whole pass again (each
+    failed engine also getting a recovery probe), so an outage cost several requests per
+    engine per turn and delayed the apology. The framework's own default for an adapter
+    is no outer retry. The STT keeps it: with no STT the call cannot go on at all."""
+    return replace(options, max_retry=0) if fallback_chain else options
 
 
 def turn_handling(
@@ -167,11 +176,10 @@ def build_call(
         "session_close_transcript_timeout": settings.providers.stt_close_timeout,
         "conn_options": SessionConnectOptions(
             stt_conn_options=api,
-            llm_conn_options=api,
-            tts_conn_options=APIConnectOptions(
-                max_retry=api.max_retry,
-                retry_interval=api.retry_interval,
-                timeout=min(api.timeout, _TTS_STALL_TIMEOUT_S),
+            llm_conn_options=_outer(api, isinstance(providers.llm, llm.FallbackAdapter)),
+            tts_conn_options=_outer(
+                replace(api, timeout=min(api.timeout, _TTS_STALL_TIMEOUT_S)),
+                isinstance(providers.tts, tts.FallbackAdapter),
             ),
         ),
     }
