@@ -55,7 +55,7 @@ def test_words_heard_past_the_last_final_keep_the_turn_open_until_their_final() 
     judge = TranscriptTurnJudge(raw_text=raw)
     agent = "No problem. Anything else?"
     raw.add("Yes.", "Yes.")
-    assert judge.verdict(_ctx(agent, "Yes.")).state == "final"
+    assert judge.verdict(_ctx(agent, "Yes.")).reason == "yes_to_more"
     raw.heard("is there a way to talk to")
     assert judge.verdict(_ctx(agent, "Yes.")).reason == "awaiting_final"
     # Its final re-runs the judgment on the whole turn.
@@ -73,7 +73,7 @@ def test_speech_the_stt_heard_begin_keeps_the_turn_open_without_an_interim() -> 
     # reach its final with none, but its SpeechStarted (START_OF_SPEECH) came first.
     raw = RawTurnText()
     judge = TranscriptTurnJudge(raw_text=raw)
-    agent = "No problem. Anything else?"
+    agent = "Shall I read it back to you?"
     raw.add("Yes.", "Yes.")
     raw.speech_ended()
     raw.speech_started()
@@ -144,6 +144,14 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("And the expiration date?", "Oh nine.", "final"),
         ("", "My phone number is.", "unfinished"),
         ("", "Can you tell me when the refund will arrive?", "final"),
+        # "Yes" to an offer of more help says there is more; "No" ends it.
+        ("No problem. Anything else?", "Yes.", "maybe"),
+        ("Is there anything else I can help you with?", "Yeah.", "maybe"),
+        ("Do you have any other questions?", "Yes.", "maybe"),
+        ("No problem. Anything else?", "No.", "final"),
+        ("No problem. Anything else?", "No, thanks.", "final"),
+        ("No problem. Anything else?", "Yes. Is there a way to talk to someone?", "final"),
+        ("Shall I cancel it?", "Yes.", "final"),
     ],
 )
 def test_judge_turn(agent: str, user: str, state: str) -> None:

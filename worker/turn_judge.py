@@ -76,6 +76,12 @@ _SHORT_ANSWERS: Final = frozenset(
     thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly
     """.split()
 )
+# The agent offering more help: a "yes" to it says there is more, and what it is
+# follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
+_MORE_OFFER: Final = re.compile(
+    r"\b(?:anything|something) else\b|\bany (?:other|more|further) (?:questions?|thing)"
+)
+_YES: Final = frozenset("yes yeah yep yup sure actually well um uh oh".split())
 _YES_NO_OPENERS: Final = re.compile(
     r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|"
     r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
@@ -125,6 +131,13 @@ def _is_yes_no_question(agent_text: str) -> bool:
     return _YES_NO_OPENERS.match(question) is not None
 
 
+def _offers_more(agent_text: str) -> bool:
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.strip().lower()) if s]
+    return (
+        bool(sentences) and sentences[-1].endswith("?") and bool(_MORE_OFFER.search(sentences[-1]))
+    )
+
+
 def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     """Decide whether the caller's turn is finished.
 
@@ -163,6 +176,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     clause = _last_clause(text)
     clause_words = _WORD.findall(clause)
     if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):
+        if set(words) <= _YES and _offers_more(agent_text) and not set(words) <= {"well"}:
+            return TurnVerdict("maybe", "yes_to_more")
         if agent_text and _is_yes_no_question(agent_text):
             return TurnVerdict("final", "answer_to_yes_no")
         if agent_text and not agent_text.rstrip().endswith("?") and set(words) <= _SHORT_ANSWERS:

@@ -188,6 +188,12 @@ _MID_PAUSE = (
     ("I'm calling about my", "internet service."),
     ("Could you tell me how much", "I still owe?"),
 )
+# A "yes" to the agent's offer of more help, then what it is after a pause.
+_MID_PAUSE_AFTER_OFFER = (
+    ("Yes,", "is there a way to talk to someone about a business account?"),
+    ("Yeah,", "can I change the delivery date too?"),
+    ("Yes, actually,", "I have a question about my bill."),
+)
 _AFTERTHOUGHT = (
     ("I was charged twice", "for the same order."),
     ("I need help with my order", "from last week."),
@@ -236,6 +242,10 @@ def _items(cls: str, m: _Maker) -> Iterator[tuple[str, tuple[Part, ...]]]:
     if cls == "complete":
         agent, text = rng.choice(_COMPLETE)
         yield agent, m.parts([(text, None)], 0, 0)
+    elif cls == "mid_pause" and rng.random() < 0.2:
+        first, second = rng.choice(_MID_PAUSE_AFTER_OFFER)
+        agent = rng.choice(("No problem. Anything else?", "Is there anything else I can do?"))
+        yield agent, m.parts([(first, None), (second, None)], 0.3, 1.0)
     elif cls in ("mid_pause", "afterthought", "correction"):
         table = {"mid_pause": _MID_PAUSE, "afterthought": _AFTERTHOUGHT, "correction": _CORRECTION}
         first, second = rng.choice(table[cls])
