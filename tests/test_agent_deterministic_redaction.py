@@ -7,12 +7,15 @@ splits it. In process, in milliseconds; the wire-level version is test_pii_pipel
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
-from livekit.agents import llm, vad
+from livekit.agents import llm, room_io, vad
 from scripted_models import Reply, ScriptedLLM, ToolCall, scripted_call
-from scripted_voice import voice_call
+from scripted_voice import VoiceCall, voice_call
+
+from worker.redaction import redacted_text_input
 
 pytestmark = pytest.mark.unit
 
@@ -124,3 +127,55 @@ async def test_a_typed_card_never_reaches_the_model_or_the_caller(vad_model: vad
     assert model.user_texts(0) == ["My card is [CARD]."]
     assert CARD not in _wire(model) and CARD_DIGITS not in _wire(model)
     assert call.speech.heard == "Thanks, I have the card you gave me."
+
+
+async def _type(call: VoiceCall, options: room_io.TextInputOptions, text: str) -> None:
+    """What RoomIO does with a message on the room's lk.chat text stream: it calls the
+    text-input callback with the session and the event (no LiveKit server here)."""
+    handled = options.text_input_cb(call.scripted.session, room_io.TextInputEvent(text=text))
+    if handled is not None:
+        await handled
+
+
+async def test_a_typed_card_is_redacted_like_a_spoken_one() -> None:
+    model = ScriptedLLM(responder=_card_script)
+    async with voice_call(model) as call:
+        state = call.scripted.state
+        await _type(
+            call,
+            redacted_text_input(state.redactor),
+            f"My new card is {CARD}, it expires 12/39, and the code on the back is 732.",
+        )
+        await call.reply(2)
+
+    # The history, every model request and the caller's transcript hold placeholders.
+    assert call.said("user") == [
+        "My new card is [CARD_1], it expires [EXPIRY_1], and the code on the back is [CVV_1]."
+    ]
+    wire = _wire(model)
+    assert CARD not in wire and CARD_DIGITS not in wire and "12/39" not in wire
+    # The vault learnt the values, so the tool got the real card.
+    (invocation,) = state.tool_invocations
+    assert invocation.arguments["card_number"] == CARD_DIGITS
+    assert invocation.arguments["expiry"] == "12/39"
+
+
+async def test_without_it_the_frameworks_text_input_keeps_the_digits() -> None:
+    """The control: the framework's own callback puts the typed text in the history as
+    it came (only our LLM node's last pass kept it from the model)."""
+    model = ScriptedLLM(responder=lambda ctx: "Noted.")
+    async with voice_call(model) as call:
+        await _type(call, room_io.TextInputOptions(), f"My new card is {CARD}.")
+        await call.reply(1)
+
+    assert CARD in call.said("user")[0]
+    assert CARD not in _wire(model)
+
+
+async def test_blank_typed_text_is_ignored() -> None:
+    model = ScriptedLLM(responder=lambda ctx: "Noted.")
+    async with voice_call(model) as call:
+        await _type(call, redacted_text_input(call.scripted.state.redactor), "  \n ")
+        await asyncio.sleep(0.2)
+
+    assert call.said("user") == [] and model.requests == []

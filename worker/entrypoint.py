@@ -30,6 +30,7 @@ from worker.caller import Caller, describe_caller, parse_dispatch_metadata
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
 from worker.observability import CallObserver, attach_observability
+from worker.redaction import redacted_text_input
 from worker.session_factory import CallSession, SessionFlavor, build_call
 from worker.tracing import flush_tracing
 
@@ -295,7 +296,11 @@ class JobCallRoom:
         await call.session.start(
             agent=call.agent,
             room=self._ctx.room,
-            room_options=room_io.RoomOptions(participant_identity=caller.identity),
+            room_options=room_io.RoomOptions(
+                participant_identity=caller.identity,
+                # An app caller's typed message is redacted like a transcript.
+                text_input=redacted_text_input(call.state.redactor),
+            ),
             record=record,
         )
 

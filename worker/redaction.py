@@ -1,11 +1,14 @@
 """Where redaction plugs into the pipeline.
 
-Two choke points, so no path reaches the LLM, the chat history, transcripts or logs raw:
+Three choke points, so no path reaches the LLM, the chat history, transcripts or logs raw:
 1. the STT node: every transcript event leaves it redacted, so the session history, the
    transcription forwarded to the room and preemptive generation (which calls the LLM
    with the final transcript *before* ``on_user_turn_completed``) only ever see
    placeholders;
-2. the LLM node: a last pass over every user message of every request, in case text
+2. typed text: an app caller's chat message (the room's ``lk.chat`` text stream) is
+   redacted the way a final transcript is before the framework's text-input handling
+   sees it, so it enters the history as placeholders and its values reach the vault;
+3. the LLM node: a last pass over every user message of every request, in case text
    reached the context another way (``generate_reply(user_input=...)``, a handoff).
 
 And one feed the other way: everything the agent says passes `speak_placeholders` on its way
@@ -19,12 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import replace
+from typing import Any
 
-from livekit.agents import llm, stt
+from livekit.agents import AgentSession, llm, room_io, stt
 
 from compliance import CallRedactor, RedactionPolicy, redact_text
 
-__all__ = ["redact_chat_ctx", "redact_speech_event", "speak_placeholders"]
+__all__ = ["redact_chat_ctx", "redact_speech_event", "redacted_text_input", "speak_placeholders"]
 
 # Longest placeholder is like "[ADDRESS_12]"; text held back waiting for a "]" is bounded.
 _MAX_PLACEHOLDER = 16
@@ -59,6 +63,26 @@ def redact_speech_event(event: stt.SpeechEvent, redactor: CallRedactor) -> stt.S
         words = alt.words if text == alt.text else None
         alternatives.append(replace(alt, text=text, words=words))
     return replace(event, alternatives=alternatives)
+
+
+# What the framework does with typed text (interrupt the agent, then answer it), kept
+# as its own default so our callback changes only the text.
+_FRAMEWORK_TEXT_INPUT = room_io.TextInputOptions().text_input_cb
+
+
+def redacted_text_input(redactor: CallRedactor) -> room_io.TextInputOptions:
+    """Text-input options whose callback redacts a typed message like a final transcript
+    (advancing the call's cross-turn state and vaulting its values) before the
+    framework's own handling runs on it."""
+
+    async def on_text(session: AgentSession[Any], event: room_io.TextInputEvent) -> None:
+        if not event.text.strip():
+            return
+        handled = _FRAMEWORK_TEXT_INPUT(session, replace(event, text=redactor.redact(event.text)))
+        if handled is not None:
+            await handled
+
+    return room_io.TextInputOptions(text_input_cb=on_text)
 
 
 def redact_chat_ctx(chat_ctx: llm.ChatContext, redactor: CallRedactor) -> llm.ChatContext:
