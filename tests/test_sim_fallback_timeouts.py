@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
-from livekit.agents import APIConnectOptions, llm, tts, utils
+from livekit.agents import APIConnectionError, APIConnectOptions, llm, tts, utils
 
 from config import Settings
 from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
@@ -56,6 +57,14 @@ def _conn(settings: Settings) -> APIConnectOptions:
     return APIConnectOptions(
         max_retry=p.max_retries, retry_interval=p.retry_interval, timeout=p.request_timeout
     )
+
+
+async def _speak(engine: tts.TTS[Any], settings: Settings, text: str) -> None:
+    async with engine.stream(conn_options=_conn(settings)) as stream:
+        stream.push_text(text)
+        stream.end_input()
+        async for _ in stream:
+            pass
 
 
 def test_simulated_calls_keep_the_production_timeout() -> None:
@@ -131,3 +140,33 @@ async def test_tts_falls_back_only_after_the_timeout() -> None:
     assert [r["input"] for r in openai.speech_requests] == ["Your order shipped on Tuesday."]
     assert first_audio is not None
     assert EARLIEST_S <= first_audio - started < LATEST_S
+
+
+@pytest.mark.usefixtures("http")
+async def test_a_hanging_openai_tts_fallback_gives_up_after_the_configured_timeout() -> None:
+    """The OpenAI TTS plugin asks for a 30 s read timeout of its own (its
+    ``httpx.Timeout(30, connect=...)``), which neither the FallbackAdapter nor the
+    session's TTS timeout bounds; our OpenAI client holds every timeout to
+    ``request_timeout``, so the last TTS in the chain fails within it, not in 30 s."""
+    down = FaultPlan([Fault("http_error", request=None, status=503)])
+    hang = FaultPlan([Fault("hang", request=None)])
+    async with (
+        OpenAIChatSim(latency=OpenAILatency.instant(), audio_faults=hang) as openai,
+        ElevenLabsSim(latency=ElevenLabsLatency.instant(), faults=down) as elevenlabs,
+    ):
+        settings = _settings(openai, elevenlabs, tts_order=["elevenlabs", "openai"])
+        engine = build_tts(settings, channel_profile(settings, "phone"))
+        assert isinstance(engine, tts.FallbackAdapter)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            # Well short of the plugin's 30 s: a failure here is the 30 s wait, cut short.
+            async with asyncio.timeout(LATEST_S + 5.0):
+                with pytest.raises(APIConnectionError, match="all TTSs failed"):
+                    await _speak(engine, settings, "Your order shipped on Tuesday.")
+            failed_at = loop.time()
+        finally:
+            await engine.aclose()
+    # OpenAI's speech endpoint got the text and held the request open until the client left.
+    assert [r["input"] for r in openai.speech_requests][:1] == ["Your order shipped on Tuesday."]
+    assert EARLIEST_S <= failed_at - started < LATEST_S

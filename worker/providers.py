@@ -8,6 +8,7 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
+import httpx2
 import openai as openai_sdk
 from livekit.agents import NOT_GIVEN, llm, stt, tts, vad
 from livekit.plugins import deepgram, elevenlabs, openai
@@ -21,6 +22,7 @@ __all__ = [
     "MissingCredentialError",
     "Providers",
     "SharedOpenAIClient",
+    "TimeoutCap",
     "build_llm",
     "build_providers",
     "build_stt",
@@ -60,16 +62,56 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+class TimeoutCap(httpx2.AsyncBaseTransport):
+    """Holds every timeout of a request (connect, read, write, pool) to ``limit_s``.
+
+    The OpenAI TTS plugin asks for ``httpx.Timeout(30, connect=...)`` on each speech
+    request, overriding the client's timeout: a speech endpoint that accepts the request
+    and says nothing kept the caller in silence for 30 s before the FallbackAdapter
+    (which has no timeout of its own) gave up. Capped here, every OpenAI request of the
+    call ends within ``request_timeout``, as Deepgram's and ElevenLabs' do.
+
+    Args:
+        inner: the transport that sends the request.
+        limit_s: the longest any single timeout may be.
+    """
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, limit_s: float) -> None:
+        self._inner = inner
+        self._limit_s = limit_s
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        asked = request.extensions.get("timeout") or dict.fromkeys(
+            ("connect", "read", "write", "pool")
+        )
+        request.extensions = {
+            **request.extensions,
+            "timeout": {
+                name: self._limit_s if value is None else min(value, self._limit_s)
+                for name, value in asked.items()
+            },
+        }
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 def _openai_client(providers: ProviderSettings) -> openai_sdk.AsyncClient:
     # The SDK retries on its own by default; the FallbackAdapter owns retry policy,
     # so a failing model hands over to the next one instead of retrying behind its back.
+    # A per-call client (its pool closes with the call) over the process's TLS context.
+    transport = httpx2.AsyncHTTPTransport(
+        verify=tls_context(), limits=openai_sdk.DEFAULT_CONNECTION_LIMITS
+    )
     return openai_sdk.AsyncClient(
         api_key=_key(providers.openai_api_key, "openai_api_key", "OPENAI_API_KEY"),
         base_url=providers.openai_base_url,
         max_retries=0,
         timeout=providers.request_timeout,
         http_client=openai_sdk.DefaultAsyncHttpxClient(
-            verify=tls_context(), timeout=providers.request_timeout
+            transport=TimeoutCap(transport, providers.request_timeout),
+            timeout=providers.request_timeout,
         ),
     )
 
