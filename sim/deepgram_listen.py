@@ -23,6 +23,14 @@ own definitions, with no knowledge of where the script's sentences end:
 * **Final latency**: the final goes out :attr:`DeepgramLatency.final_delay` after the
   audio holding the last voiced frame arrived (a seeded log-normal; see ``sim.latency``),
   never before the endpoint itself.
+* **Connections** (docs/recovering-from-connection-errors-and-timeouts-when-live-streaming-audio):
+  a transcript covers the audio its connection received. When a connection ends, the
+  words whose audio it heard and had not sent in a final are lost with it
+  (:attr:`ListenConnection.lost_words`); the rest of the scripted segment is heard on
+  the next connection, from the audio that one receives, with its timestamps starting
+  again at zero. Audio the client never delivered to a live connection is never
+  transcribed: the voiced-time clock counts received audio only, so words the client
+  dropped in flight shift the next connection's words by that much.
 
 Speech timing is in *audio time* (samples received / sample rate): a client that paces
 audio in real time sees real-time behaviour, and a test that pushes audio faster gets the
@@ -241,6 +249,9 @@ class ListenConnection:
     """Server messages in send order; a malformed frame is kept as its raw text."""
     close_code: int | None = None
     """The close code the server sent, if it closed the socket."""
+    lost_words: list[str] = field(default_factory=list)
+    """Scripted words whose audio this connection received and never sent in a final:
+    lost when it ended (no other connection hears that audio)."""
 
     @property
     def audio_s(self) -> float:
@@ -462,6 +473,28 @@ class _ListenSession:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """The connection is over: what it heard and did not send is lost with it, and
+        the rest of its segment goes to the next connection."""
+        while not self._outbox.empty():
+            item = self._outbox.get_nowait()
+            if item is not None and item.message.get("is_final"):
+                words = item.message["channel"]["alternatives"][0]["words"]
+                self._conn.lost_words += [str(w["word"]) for w in words]
+        heard, spoken_s = self._heard, self._spoken_s()
+        self._heard = None
+        if heard is None or heard.exhausted:
+            return
+        ep = self._endpointer
+        if ep.in_speech:
+            upto = heard.heard(spoken_s, final=False)
+            self._conn.lost_words += heard.words[heard.finalized : upto]
+            heard.finalized = max(heard.finalized, upto)
+            heard.done_s += ep.last_voiced_end_s - ep.start_s
+        if not heard.exhausted:
+            self._sim._unfinished.append(heard)
 
     async def _receive_loop(self, sender: asyncio.Task[None]) -> None:
         while not self._ws.closed:
@@ -536,8 +569,7 @@ class _ListenSession:
         # A segment spans pauses until all its words were finalized; the next one is
         # taken lazily so that push() after onset still feeds this stretch.
         if self._heard is None or self._heard.exhausted:
-            segment = self._sim._take()
-            self._heard = _Heard(segment, self._lat.word_s) if segment is not None else None
+            self._heard = self._sim._next_heard(self._lat.word_s)
 
     def _on_quiet_idle(self) -> None:
         ep = self._endpointer
@@ -797,6 +829,8 @@ class DeepgramListenSim(LoopbackServer):
         self.utterances: list[UtteranceRecord] = []
         self._api_key = api_key
         self._script: deque[Segment] = deque()
+        self._unfinished: deque[_Heard] = deque()
+        """Segments a connection ended partway through, resumed by the next one."""
         self.push(*segments)
 
     @property
@@ -813,8 +847,12 @@ class DeepgramListenSim(LoopbackServer):
         """Append segments to the script."""
         self._script.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
 
-    def _take(self) -> Segment | None:
-        return self._script.popleft() if self._script else None
+    def _next_heard(self, word_s: float) -> _Heard | None:
+        if self._unfinished:
+            return self._unfinished.popleft()
+        if not self._script:
+            return None
+        return _Heard(self._script.popleft(), word_s)
 
     def _routes(self, app: web.Application) -> None:
         app.router.add_get(_PATH, self.tracked(self._handle))

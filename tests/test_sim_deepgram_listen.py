@@ -516,6 +516,38 @@ async def test_disconnect_then_reconnect() -> None:
     assert run.texts(EV.FINAL_TRANSCRIPT) == ["Second try."]
 
 
+async def test_a_dropped_connection_loses_only_the_words_whose_audio_it_received() -> None:
+    """Deepgram's reconnection guide: a transcript covers the audio its connection
+    received. Words voiced into the dropped socket go with it; the rest of the same
+    sentence, voiced into the new one, comes back there, and the script's next sentence
+    waits for its own speech."""
+    said = "alpha bravo charlie delta echo foxtrot"
+    faults = FaultPlan([Fault("disconnect", request=0, after_messages=2)])
+    async with (
+        DeepgramListenSim([Segment(said, duration_s=1.2), "next turn"], faults=faults) as sim,
+        streaming(sim) as run,
+    ):
+        # The first half of the sentence reaches the first socket, which then drops.
+        run.push(voiced(0.6, 8000))
+        await until(lambda: len(sim.connections) == 2 and sim.connections[1].status == 101)
+        run.push(voiced(0.6, 8000, seed=1), quiet(0.3, 8000))
+        await until(lambda: run.of(EV.FINAL_TRANSCRIPT))
+        assert [s.text for s in sim.pending] == ["next turn"]
+        run.push(voiced(0.5, 8000, seed=2), quiet(0.3, 8000))
+        await until(lambda: len(run.of(EV.FINAL_TRANSCRIPT)) == 2)
+
+    first, second = sim.connections
+    assert first.close_code == 1011
+    assert results(first, final=True) == []
+    lost, (after, again) = first.lost_words, [bare(t) for t in run.texts(EV.FINAL_TRANSCRIPT)]
+    assert lost and after  # the sentence was split by the drop, not lost or kept whole
+    assert [*lost, *after.split()] == said.split()
+    assert second.lost_words == []
+    assert again == "next turn"
+    # Each connection's timestamps start at its own first sample.
+    assert results(second, final=True)[0]["start"] == 0.0
+
+
 async def test_stall_delays_everything_after_it() -> None:
     faults = FaultPlan([Fault("stall", request=0, after_messages=1, seconds=0.5)])
     async with DeepgramListenSim(["Hold on"], faults=faults) as sim, streaming(sim) as run:
