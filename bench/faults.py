@@ -147,6 +147,18 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
+def _without(words: list[str], lost: list[str]) -> str:
+    """``words`` with the ``lost`` words taken out where they occur, in order (``lost``
+    is consumed: each lost word removes one occurrence)."""
+    kept: list[str] = []
+    for word in words:
+        if lost and word == lost[0]:
+            lost.pop(0)
+        else:
+            kept.append(word)
+    return " ".join(kept)
+
+
 def _user_texts(body: Mapping[str, Any]) -> str:
     texts = []
     for message in body.get("messages", []):
@@ -167,6 +179,8 @@ class CallVerdict:
     words_kept: bool
     outcome: str | None
     error: str | None = None
+    words_lost_stt: int = 0
+    """Caller words lost with a dropped STT connection (their audio went to it)."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -188,10 +202,15 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
     silences = [s for t in result.turns if (s := longest_silence(result, t)) is not None]
     last = result.llm_requests[-1] if result.llm_requests else {}
     heard = _user_texts(last)
-    # The last chat request of the call carries the whole history: every turn's words
-    # must be in it (a fallback or a retry must not drop the turn it failed on).
+    # The last chat request of the call carries the whole history: every word the STT
+    # delivered must be in it (a fallback or a retry must not drop the turn it failed
+    # on). Words whose audio went to a dropped STT connection never reached an STT
+    # that could send them: counted apart, as lost with it.
     asked = [t for t in result.turns if t.caller_text]
-    words_kept = bool(asked) and all(_words(t.caller_text) in heard for t in asked)
+    lost = _words(" ".join(result.stt_lost_words)).split()
+    unmatched = list(lost)
+    delivered = [_without(_words(t.caller_text).split(), unmatched) for t in asked]
+    words_kept = bool(asked) and all(words in heard for words in delivered if words)
     if case.expect == "ended":
         # Ended for the caller too: the room deleted, which hangs up their SIP leg.
         hung_up = any(name == "DeleteRoom" for _, name in result.livekit_requests)
@@ -213,6 +232,7 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
         fallbacks=_fallbacks(result, settings),
         words_kept=words_kept,
         outcome=str(result.outcome) if result.outcome is not None else None,
+        words_lost_stt=len(lost),
     )
 
 
@@ -239,6 +259,7 @@ class FaultStats:
             "silence_target_met": self.case.expect == "ended" or longest <= SILENCE_TARGET_S,
             "fallbacks": fallbacks,
             "words_kept": sum(v.words_kept for v in self.verdicts),
+            "words_lost_stt": sum(v.words_lost_stt for v in self.verdicts),
             "calls_detail": [v.as_dict() for v in self.verdicts],
         }
 
@@ -281,15 +302,16 @@ async def run_fault(
 
 def render_table(summary: Mapping[str, Any]) -> str:
     header = (
-        f"{'fault':<15} {'calls':>5} {'survived':>8} {'max_silence_s':>13} "
-        f"{'target':>6} {'fallbacks':>9} {'words_kept':>10}"
+        f"{'fault':<17} {'calls':>5} {'survived':>8} {'max_silence_s':>13} "
+        f"{'target':>6} {'fallbacks':>9} {'words_kept':>10} {'stt_words_lost':>14}"
     )
     lines = [header, "-" * len(header)]
     for name, s in summary["faults"].items():
         target = "n/a" if s["expect"] == "ended" else ("ok" if s["silence_target_met"] else "MISS")
         lines.append(
-            f"{name:<15} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
-            f"{target:>6} {sum(s['fallbacks'].values()):>9} {s['words_kept']:>10}"
+            f"{name:<17} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
+            f"{target:>6} {sum(s['fallbacks'].values()):>9} {s['words_kept']:>10} "
+            f"{s['words_lost_stt']:>14}"
         )
     return "\n".join(lines)
 

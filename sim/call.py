@@ -132,6 +132,9 @@ class CallResult:
     inside a stretch of audio (a TTS stalling mid-answer) show only at this grain."""
     served: dict[str, int] = field(default_factory=dict)
     """Requests each simulator served: which provider answered what (fallbacks)."""
+    stt_lost_words: list[str] = field(default_factory=list)
+    """Caller words whose audio went to a Deepgram connection that ended before sending
+    them in a final: no later connection hears that audio (the plugin does not replay)."""
 
 
 class _Responder:
@@ -394,6 +397,7 @@ async def run_call(
             transfers=[t.transfer_to for t in livekit.transfers],
             deleted_rooms=list(livekit.deleted_rooms),
             stt_finals=_stt_finals(deepgram),
+            stt_lost_words=[word for c in deepgram.connections for word in c.lost_words],
             summary=started.observer.summary or {},
             observed=started.observer.samples(),
             phrase_cache_hits=state.phrase_cache.hits if state.phrase_cache else 0,

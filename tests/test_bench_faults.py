@@ -16,21 +16,18 @@ import pytest
 from livekit.agents import vad
 from support import CACHE
 
-from bench.faults import FAULTS, FaultStats, longest_silence, render_table, run_fault
+from bench.faults import (
+    FAULTS,
+    FaultStats,
+    judge_call,
+    longest_silence,
+    render_table,
+    run_fault,
+)
 from config import Settings
 from sim.call import CallResult, TurnRecord
 
 pytestmark = pytest.mark.bench
-
-
-# The Deepgram simulator hands out its scripted transcripts one per utterance onset: a
-# socket dropped mid-utterance takes the turn's transcript with it, and the reconnected
-# socket hears the rest of the turn as the *next* turn's words. The real outcome (the
-# audio sent to the dead socket is lost; the plugin does not replay it) cannot be
-# measured until the simulator ties transcripts to audio time. A text frame that is not
-# UTF-8 fails the socket the same way (RFC 6455), mid-utterance here; that the plugin
-# reconnects is tested at the wire (tests/test_sim_deepgram_listen.py).
-_SIMULATOR_CANNOT_MODEL = {"stt-disconnect", "stt-invalid-utf8"}
 
 
 def _result(turn: TurnRecord, frames: list[tuple[float, float]]) -> CallResult:
@@ -62,9 +59,25 @@ def test_longest_silence_counts_the_wait_and_gaps_inside_the_answer() -> None:
     assert longest_silence(_result(turn, [(9.0, 0.5), (13.0, 0.5)]), turn) == pytest.approx(3.0)
 
 
+@pytest.mark.unit
+def test_words_lost_with_a_dropped_stt_socket_are_counted_apart() -> None:
+    case = next(c for c in FAULTS if c.name == "stt-disconnect")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    turn = TurnRecord(index=0, caller_text="I would like to check on my order please.")
+    result = _result(turn, [])
+    result.turns[0].agent_text, result.turns[0].ttfa_ms = "Sure.", 300.0
+    result.stt_lost_words = ["I", "would"]
+    asked = "Like to check on my order, please."
+    result.llm_requests = [{"messages": [{"role": "user", "content": asked}]}]
+    verdict = judge_call(case, result, settings)
+    assert (verdict.survived, verdict.words_kept, verdict.words_lost_stt) == (True, True, 2)
+    # A word the STT did deliver and the LLM never saw is a word lost by us.
+    result.llm_requests = [{"messages": [{"role": "user", "content": "Like to check on."}]}]
+    assert not judge_call(case, result, settings).words_kept
+
+
 async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    rows = [case for case in FAULTS if case.name not in _SIMULATOR_CANNOT_MODEL]
     stats: list[FaultStats] = await asyncio.gather(
         *(
             run_fault(
@@ -75,7 +88,7 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
                 settings=settings,
                 cache_dir=CACHE,
             )
-            for case in rows
+            for case in FAULTS
         )
     )
     summary = {"faults": {s.case.name: s.as_dict() for s in stats}}
@@ -94,5 +107,10 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
     assert by_name["llm-500"].fallbacks["llm_fallback_model"] >= 1
     assert by_name["llm-429"].fallbacks["llm_fallback_model"] >= 1
     assert by_name["tts-disconnect"].fallbacks["tts_openai"] >= 1
+    # The STT socket failed mid-utterance: the words voiced into it went with it (the
+    # plugin does not replay audio), the rest of the turn reached the LLM (words_kept).
+    for name in ("stt-disconnect", "stt-invalid-utf8"):
+        assert by_name[name].fallbacks["stt_reconnects"] >= 1
+        assert by_name[name].words_lost_stt >= 1
     assert by_name["tts-outage"].outcome == "error"
     assert by_name["llm-outage"].outcome != "error"
