@@ -524,13 +524,14 @@ async def test_a_dropped_connection_loses_only_the_words_whose_audio_it_received
     said = "alpha bravo charlie delta echo foxtrot"
     faults = FaultPlan([Fault("disconnect", request=0, after_messages=2)])
     async with (
-        DeepgramListenSim([Segment(said, duration_s=1.2), "next turn"], faults=faults) as sim,
+        DeepgramListenSim([Segment(said, duration_s=2.4), "next turn"], faults=faults) as sim,
         streaming(sim) as run,
     ):
-        # The first half of the sentence reaches the first socket, which then drops.
-        run.push(voiced(0.6, 8000))
+        # The first half of the sentence reaches the first socket, which drops after its
+        # SpeechStarted and the interim at 1 s of audio.
+        run.push(voiced(1.2, 8000))
         await until(lambda: len(sim.connections) == 2 and sim.connections[1].status == 101)
-        run.push(voiced(0.6, 8000, seed=1), quiet(0.3, 8000))
+        run.push(voiced(1.2, 8000, seed=1), quiet(0.3, 8000))
         await until(lambda: run.of(EV.FINAL_TRANSCRIPT))
         assert [s.text for s in sim.pending] == ["next turn"]
         run.push(voiced(0.5, 8000, seed=2), quiet(0.3, 8000))
