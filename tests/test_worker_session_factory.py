@@ -126,7 +126,7 @@ async def test_every_openai_client_uses_the_tls_context_the_prewarm_built() -> N
     # once per process, off every call's event loop, and each call's client reuses it.
     from livekit.agents.utils import http_context
 
-    from worker.providers import SharedOpenAIClient, tls_context
+    from worker.providers import SharedOpenAIClient, TimeoutCap, tls_context
     from worker.server import prewarm_models
 
     tls_context.cache_clear()
@@ -141,8 +141,9 @@ async def test_every_openai_client_uses_the_tls_context_the_prewarm_built() -> N
     clients = [SharedOpenAIClient(settings.providers).get() for _ in range(2)]
     try:
         for client in clients:
-            pool = client._client._transport._pool  # type: ignore[attr-defined]
-            assert pool._ssl_context is built
+            capped = client._client._transport
+            assert isinstance(capped, TimeoutCap)  # every timeout held to request_timeout
+            assert capped._inner._pool._ssl_context is built  # type: ignore[attr-defined]
         assert tls_context.cache_info().misses == 1
     finally:
         for client in clients:
