@@ -79,7 +79,10 @@ async def test_a_spoken_card_reaches_the_tool_but_never_the_model_or_the_caller(
     outputs = [
         i.output for i in call.scripted.session.history.items if i.type == "function_call_output"
     ]
-    assert outputs == ["Card ending in 1111 saved as the payment card."]
+    # The tool names the card by its placeholder, so the model can say it back (a bare
+    # last four reached the model as a "[CARD]" tag it could neither use nor say).
+    assert outputs == ["Card [CARD_1] saved as the payment card."]
+    assert "Card [CARD_1] saved" in _wire(model) and "[CARD]" not in _wire(model)
 
     # The caller heard the last four only, no placeholder, and never the code.
     assert heard == (

@@ -119,7 +119,7 @@ async def test_a_card_reaches_the_tool_whole_and_the_model_only_as_a_placeholder
     assert json.loads(call.arguments)["card_number"] == card_placeholder
     output = result.expect.next_event().is_function_call_output().event().item
     assert not output.is_error
-    assert output.output == "Card ending in 1111 saved as the payment card."
+    assert output.output == f"Card {card_placeholder} saved as the payment card."
     reply = result.expect.next_event().is_message(role="assistant").event().item
     assert "4111" not in (reply.text_content or "")
     result.expect.no_more_events()

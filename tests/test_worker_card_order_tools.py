@@ -59,7 +59,7 @@ async def test_card_tool_gets_the_security_code_from_the_vault_and_never_returns
 
     result = await update_payment_card(ctx, "[CARD_1]", "[EXPIRY_1]", "[CVV_1]")  # type: ignore[arg-type]
 
-    assert result == "Card ending in 1111 saved as the payment card."
+    assert result == "Card [CARD_1] saved as the payment card."
     (invocation,) = ctx.userdata.tool_invocations
     assert invocation.arguments["card_number"] == "4111111111111111"
     assert invocation.arguments["expiry"] == "12/39"
@@ -122,3 +122,9 @@ async def test_order_tool_validates_and_restores() -> None:
 )
 def test_parse_expiry_reads_the_usual_forms(said: str, expected: tuple[int, int]) -> None:
     assert parse_expiry(said, today=dt.date(2026, 1, 1)) == expected
+
+
+async def test_a_card_the_vault_does_not_hold_is_named_by_its_last_four() -> None:
+    ctx = _context()
+    result = await update_payment_card(ctx, "4111 1111 1111 1111", "12/39")  # type: ignore[arg-type]
+    assert result == "Card ending in 1111 saved as the payment card."

@@ -161,8 +161,13 @@ async def update_payment_card(
         # Used for the card check, then dropped: it is never stored or returned.
         if security_code is not None and PLACEHOLDER.fullmatch(security_code.strip()):
             context.userdata.redactor.vault.forget(security_code.strip())
-    # Last four only: what the speech policy allows, and what PCI lets us display.
-    return f"Card ending in {digits[-4:]} saved as the payment card."
+    # The card by its placeholder: the model can name it back, and speech says it the way
+    # the policy allows ("card ending in 1111"). A bare last four was redacted to a tag on
+    # its way to the model ("Card ending in [CARD]"), which it could neither use nor say.
+    shown = context.userdata.redactor.vault.redact_known_values(card).strip()
+    if not PLACEHOLDER.fullmatch(shown):
+        shown = f"ending in {digits[-4:]}"  # last four only: what PCI lets us display
+    return f"Card {shown} saved as the payment card."
 
 
 ALL_TOOLS: list[Tool] = [lookup_order, update_payment_card]
