@@ -11,8 +11,10 @@ own definitions, with no knowledge of where the script's sentences end:
   true, whatever the sentence. A 25 ms setting therefore finalizes at the 140-250 ms
   comma pauses of the synthesized callers, and a sentence spoken in two breaths comes
   back as two finals.
-* **Interim results** (docs/interim-results, docs/understand-endpointing-interim-results):
-  ``is_final: false`` results grow word by word while audio stays voiced. ``is_final``
+* **Interim results** (docs/interim-results, docs/using-interim-results,
+  docs/understand-endpointing-interim-results): ``is_final: false`` results hold the
+  words heard so far, one about every second of stream audio while the caller is in
+  speech (:attr:`DeepgramLatency.interim_interval_s`). ``is_final``
   without ``speech_final`` marks a final that is not an endpoint: a ``Finalize`` while
   the caller is still talking, or ``endpointing=false``.
 * **Utterance end** (docs/utterance-end): with ``utterance_end_ms`` (and interim results)
