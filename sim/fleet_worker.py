@@ -237,7 +237,11 @@ def main() -> None:
         print(error, file=sys.stderr)
         sys.exit(2)
     with contextlib.suppress(KeyboardInterrupt):
-        cli.run_app(build_server(settings, tenants, entrypoint=simulated_call_job))
+        cli.run_app(
+            build_server(
+                settings, tenants, entrypoint=simulated_call_job, preload=("sim.fleet_worker",)
+            )
+        )
 
 
 if __name__ == "__main__":

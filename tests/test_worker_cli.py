@@ -3,11 +3,14 @@ and a server whose callables reach job processes with the settings built in ``ma
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
+from support import ROOT
 
 from config import Settings, TenantDirectory
 from config.tenants import TenantSettings
@@ -85,3 +88,30 @@ def test_every_log_level_setting_builds_a_server(level: str) -> None:
     # The framework spells WARNING as WARN and raises on the stdlib name.
     settings = Settings(_env_file=None, observability={"log_level": level})  # type: ignore[call-arg, arg-type]
     build_server(settings, TenantDirectory({}, "default"))
+
+
+def test_the_forkserver_preload_leaves_a_job_process_little_to_do() -> None:
+    # What the forkserver imports, every job process (one per call) inherits: the worker's
+    # modules and the TLS contexts a call's first request would otherwise build.
+    probe = (
+        "import sys, worker.forkserver_preload\n"
+        "from worker.providers import tls_context\n"
+        "assert 'worker.entrypoint' in sys.modules\n"
+        "assert tls_context.cache_info().currsize == 1\n"
+        "assert 'openai.resources.chat.completions.completions' in sys.modules\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_the_server_asks_the_forkserver_to_preload_the_worker() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    server = build_server(settings, TenantDirectory({}, "default"), preload=("sim.fleet_worker",))
+    assert server._preload_modules == ["worker.forkserver_preload", "sim.fleet_worker"]

@@ -8,7 +8,7 @@ entrypoint and prewarm callables: nothing is read from the environment at import
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,9 @@ class CallEntrypoint:
         await start_call(JobCallRoom(ctx, self.settings), services)
 
 
+_FORKSERVER_PRELOAD = "worker.forkserver_preload"
+
+
 def _framework_log_level(level: str) -> str:
     """The framework spells stdlib's WARNING as WARN and refuses the former."""
     return "WARN" if level == "WARNING" else level
@@ -134,6 +137,7 @@ def build_server(
     tenants: TenantDirectory,
     *,
     entrypoint: Callable[[JobContext], Awaitable[None]] | None = None,
+    preload: Sequence[str] = (),
 ) -> AgentServer:
     """The worker's `AgentServer`, configured from Settings.
 
@@ -142,9 +146,13 @@ def build_server(
         tenants: the tenant directory, loaded once in `main`.
         entrypoint: the job body; the fleet benchmarks and the drain test swap in a
             simulated call (`sim.fleet_worker`), everything else stays the worker's.
+        preload: more modules for the forkserver to import once (the swapped-in
+            entrypoint's), besides the worker's own (`worker.forkserver_preload`).
     """
     agent_server = AgentServer(
         setup_fnc=Prewarm(settings),
+        # Imported once in the forkserver, not in every job process (one per call).
+        preload_modules=[_FORKSERVER_PRELOAD, *preload],
         load_threshold=settings.worker.load_threshold,
         drain_timeout=settings.worker.drain_timeout,
         num_idle_processes=settings.worker.num_idle_processes,
