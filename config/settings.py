@@ -10,6 +10,7 @@ existing deployment's environment works unchanged.
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -236,6 +237,14 @@ class LatencySettings(_Group):
             "the reply starts with one; the LLM is asked to open with one where natural."
         ),
     )
+    phrase_cache_dir: Path | None = Field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "callcenter-phrases",
+        description=(
+            "Where synthesised openers are kept for the next job process: each call runs "
+            "in its own process, so without it every call synthesises them again (TTS "
+            "characters billed per call). Empty: memory only."
+        ),
+    )
     speculative_interim_after: Seconds | None = Field(
         default=None,
         description=(
@@ -254,6 +263,12 @@ class LatencySettings(_Group):
         default=False, description="Route acknowledgement turns to the fast model."
     )
     min_interruption_duration: Seconds = 0.5
+
+    @field_validator("phrase_cache_dir", mode="before")
+    @classmethod
+    def _empty_dir_is_none(cls, value: object) -> object:
+        # An empty variable means "memory only", not the working directory.
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class ContextSettings(_Group):

@@ -29,10 +29,13 @@ _LEAKY_PREFIXES = (
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith(_LEAKY_PREFIXES):
             monkeypatch.delenv(name, raising=False)
+    # Opener audio outlives a process by default (the machine's temporary directory):
+    # each test gets its own, so what a call heard never depends on an earlier run.
+    monkeypatch.setenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", str(tmp_path / "phrase-cache"))
 
 
 @pytest.fixture

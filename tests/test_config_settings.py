@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import ROOT, RunModule
 
-from config import SettingsError, load_settings
+from config import Settings, SettingsError, load_settings
 
 pytestmark = pytest.mark.unit
 
@@ -142,3 +142,11 @@ def test_only_the_configured_providers_need_keys() -> None:
         "livekit.api_key (LIVEKIT_API_KEY)",
         "livekit.api_secret (LIVEKIT_API_SECRET)",
     ]
+
+
+def test_an_empty_phrase_cache_dir_keeps_openers_in_memory_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not Path(""): that is the working directory, which the worker does not own.
+    monkeypatch.setenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", "")
+    assert Settings(_env_file=None).latency.phrase_cache_dir is None  # type: ignore[call-arg]

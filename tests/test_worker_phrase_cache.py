@@ -3,7 +3,9 @@ the TTS; anything else goes to the TTS whole."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable, AsyncIterator
+from pathlib import Path
 
 import pytest
 from livekit import rtc
@@ -121,3 +123,65 @@ async def test_warmed_audio_carries_no_stale_synthesis_start() -> None:
     assert cached
     assert not any(USERDATA_TTS_STARTED_TIME in f.userdata for f in cached)
     assert set(_STORE["sim:warm:16000"]) == {"Sure.", "Sure,", "Sure!"}
+
+
+async def _warm_through_the_sim(cache: PhraseCache) -> list[str]:
+    """Warm ``cache`` with the real ElevenLabs plugin against the simulator; the texts the
+    provider was asked to speak."""
+    from livekit.agents import utils
+    from livekit.plugins import elevenlabs
+
+    from sim.elevenlabs_multistream import ElevenLabsLatency, ElevenLabsSim
+
+    async with (
+        utils.http_context.open(),
+        ElevenLabsSim(latency=ElevenLabsLatency.instant(ms_per_char=1.0)) as sim,
+    ):
+        engine = elevenlabs.TTS(base_url=sim.base_url, api_key="xi-key", encoding="pcm_16000")
+        try:
+            cache.start_warming(engine)
+            if cache._warming is not None:
+                await cache._warming
+        finally:
+            await engine.aclose()
+        return [text for texts in sim.contexts.values() if (text := "".join(texts).strip())]
+
+
+async def test_a_new_process_reads_the_openers_instead_of_paying_for_them(tmp_path: Path) -> None:
+    # A job process runs one call: without the files every call would synthesise (and be
+    # billed for) every opener again.
+    key = "sim:disk:16000"
+    first = PhraseCache(voice_key=key, openers=("Sure.",), directory=tmp_path)
+    spoken = await _warm_through_the_sim(first)
+    assert sorted(spoken) == ["Sure!", "Sure,", "Sure."]
+    synthesised = {p: b"".join(bytes(f.data) for f in _STORE[key][p]) for p in first.phrases}
+    assert len(await asyncio.to_thread(lambda: list(tmp_path.glob("*.wav")))) == 3
+
+    del _STORE[key]  # the next process starts with nothing in memory
+    second = PhraseCache(voice_key=key, openers=("Sure.",), directory=tmp_path)
+    assert await _warm_through_the_sim(second) == []
+    for phrase, pcm in synthesised.items():
+        assert b"".join(bytes(f.data) for f in _STORE[key][phrase]) == pcm
+    assert {f.sample_rate for f in _STORE[key]["Sure."]} == {16000}
+    _, sent = await _run(second, "Sure,", " what's the order number?")
+    assert sent == " what's the order number?"  # played from the file's audio
+
+
+async def test_a_damaged_file_is_synthesised_again_and_replaced(tmp_path: Path) -> None:
+    key = "sim:damaged:16000"
+    cache = PhraseCache(voice_key=key, openers=("Sure.",), directory=tmp_path)
+    cache._path("Sure.").write_bytes(b"RIFF\x00\x00")  # a write cut short elsewhere
+    assert "Sure." in await _warm_through_the_sim(cache)
+    del _STORE[key]
+    again = PhraseCache(voice_key=key, openers=("Sure.",), directory=tmp_path)
+    assert await _warm_through_the_sim(again) == []
+
+
+async def test_an_unwritable_directory_costs_only_the_files(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("someone else's file")
+    key = "sim:blocked:16000"
+    cache = PhraseCache(voice_key=key, openers=("Sure.",), directory=blocked)
+    await _warm_through_the_sim(cache)
+    assert set(_STORE[key]) == {"Sure.", "Sure,", "Sure!"}
+    assert blocked.read_text() == "someone else's file"

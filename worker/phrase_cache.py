@@ -11,16 +11,24 @@ streaming TTS). An opener the agent uses often can be synthesised ahead of time:
 the LLM's reply begins with one, its audio plays at once and the rest of the reply is
 sent to the TTS as usual, so the rest's first byte arrives while the opener plays.
 
-The audio is kept per process and per voice (provider, voice and sample rate), so each
-opener is synthesised once per worker process, not once per call.
+The audio is kept per voice (provider, model, voice and sample rate) in the process and,
+with a directory, on disk: a job process runs one call and exits, so memory alone would
+synthesise every opener again on every call (TTS characters billed each time, a dozen
+requests racing the greeting). With the directory, the first process on a machine
+synthesises them and the rest read the files.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import os
+import tempfile
+import wave
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -49,6 +57,8 @@ _CLAUSE_MARKS = ((".", ","), ("!",))
 
 # voice key -> phrase -> frames; shared by every call of the process.
 _STORE: dict[str, dict[str, list[rtc.AudioFrame]]] = {}
+# Frames a phrase read from disk is cut into: what a streaming TTS hands the output.
+_FILE_FRAME_S = 0.02
 
 
 def clause_forms(openers: tuple[str, ...]) -> tuple[str, ...]:
@@ -75,13 +85,16 @@ class PhraseCache:
     """One call's view of the process's opener audio, with its hit counters.
 
     Args:
-        voice_key: provider, voice and sample rate: audio is reused only for the same.
+        voice_key: provider, model, voice and sample rate: audio is reused only for the same.
         openers: phrases to keep, each ending in a sentence mark; their comma and
             exclamation forms are kept too (:func:`clause_forms`).
+        directory: where the audio outlives the process (one WAV per phrase and voice);
+            None: memory only.
     """
 
     voice_key: str
     openers: tuple[str, ...] = OPENERS
+    directory: Path | None = None
     hits: int = 0
     misses: int = 0
     _warming: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -110,6 +123,11 @@ class PhraseCache:
         for phrase in self.phrases:
             if phrase in self._audio:
                 continue
+            if self.directory is not None:
+                stored = await asyncio.to_thread(_read, self._path(phrase))
+                if stored:
+                    self._audio[phrase] = stored
+                    continue
             try:
                 frames: list[rtc.AudioFrame] = []
                 async with engine.stream() as stream:
@@ -128,6 +146,13 @@ class PhraseCache:
                 return
             if frames:
                 self._audio[phrase] = frames
+                if self.directory is not None:
+                    await asyncio.to_thread(_write, self.directory, self._path(phrase), frames)
+
+    def _path(self, phrase: str) -> Path:
+        assert self.directory is not None
+        digest = hashlib.sha256(f"{self.voice_key}\n{phrase}".encode()).hexdigest()[:32]
+        return self.directory / f"{digest}.wav"
 
     @property
     def hit_rate(self) -> float:
@@ -183,3 +208,49 @@ class PhraseCache:
                 yield frame
         async for frame in synthesize(remaining()):
             yield frame
+
+
+def _read(path: Path) -> list[rtc.AudioFrame]:
+    """A phrase's stored audio, or nothing when it is missing or unreadable (then it is
+    synthesised again and the file replaced)."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getsampwidth() != 2:
+                return []
+            rate, channels = wav.getframerate(), wav.getnchannels()
+            pcm = wav.readframes(wav.getnframes())
+    except (OSError, EOFError, wave.Error):
+        return []
+    step = max(1, round(rate * _FILE_FRAME_S)) * channels * 2
+    return [
+        rtc.AudioFrame(
+            pcm[i : i + step],
+            sample_rate=rate,
+            num_channels=channels,
+            samples_per_channel=len(pcm[i : i + step]) // (2 * channels),
+        )
+        for i in range(0, len(pcm) - len(pcm) % (2 * channels), step)
+    ]
+
+
+def _write(directory: Path, path: Path, frames: list[rtc.AudioFrame]) -> None:
+    """Store a phrase's audio whole or not at all: another process may read it at any
+    moment, and one writing the same phrase replaces it with the same audio."""
+    first = frames[0]
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".wav.part")
+        try:
+            with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
+                wav.setnchannels(first.num_channels)
+                wav.setsampwidth(2)
+                wav.setframerate(first.sample_rate)
+                for frame in frames:
+                    wav.writeframes(bytes(frame.data))
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as error:  # a read-only or full disk only costs the next process a warm-up
+        log.warning("phrase_cache_store_failed", error=type(error).__name__)

@@ -70,6 +70,17 @@ def _outer(options: APIConnectOptions, fallback_chain: bool) -> APIConnectOption
     return replace(options, max_retry=0) if fallback_chain else options
 
 
+def _voice_key(settings: Settings, profile: ChannelProfile) -> str:
+    """What opener audio is reused for: the first TTS's model and voice at the call's rate
+    (a changed voice or model in settings must not replay the old one's audio)."""
+    p = settings.providers
+    if p.tts_order[0] == "elevenlabs":
+        voice = f"elevenlabs:{p.elevenlabs_model}:{p.elevenlabs_voice_id}"
+    else:
+        voice = f"{p.tts_order[0]}:{p.openai_tts_model}:{p.openai_tts_voice}"
+    return f"{voice}:{profile.tts_sample_rate}"
+
+
 def turn_handling(
     settings: Settings, tenant: TenantSettings, detector: TurnDetectionMode | None
 ) -> TurnHandlingOptions:
@@ -155,8 +166,8 @@ def build_call(
         tool_bridge_after=settings.latency.tool_bridge_after,
         phrase_cache=(
             PhraseCache(
-                voice_key=f"{settings.providers.tts_order[0]}:"
-                f"{settings.providers.elevenlabs_voice_id}:{profile.tts_sample_rate}"
+                voice_key=_voice_key(settings, profile),
+                directory=settings.latency.phrase_cache_dir,
             )
             if settings.latency.phrase_cache
             else None
