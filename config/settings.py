@@ -223,6 +223,15 @@ class LatencySettings(_Group):
     )
     preemptive_generation: bool = True
     preemptive_tts: bool = False
+    input_frame_ms: int = Field(
+        default=20,
+        ge=10,
+        le=100,
+        description=(
+            "Length of the caller's audio frames into the session. The framework's default "
+            "is 50: ~9 % less CPU per call, up to 30 ms later to hear the caller stop."
+        ),
+    )
     stt_interim_results: bool = True
     stt_endpointing_ms: int = Field(default=25, ge=0)
     tts_prewarm: bool = True

@@ -29,7 +29,7 @@ from livekit.protocol.models import ParticipantInfo
 from config import Settings, load_tenant_directory
 from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.call_room import SimulatedCallRoom
-from sim.caller_voice import Utterance, synthesize
+from sim.caller_voice import Utterance, at_rate, synthesize
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
 from sim.latency_profiles import PROFILES, ProviderLatency
@@ -245,14 +245,17 @@ CallerAction = Utterance | float | str
 """Speech, a pause (seconds), or keys pressed."""
 
 
-async def _voice(scenario: Scenario, cache_dir: Path) -> list[list[CallerAction]]:
+async def _voice(scenario: Scenario, cache_dir: Path, input_rate: int) -> list[list[CallerAction]]:
+    """The caller's script as audio at ``input_rate``, the rate the worker's room input
+    decodes the caller's track to (a phone line arrives in the room at 48 kHz)."""
     narrowband = scenario.caller == "phone"
     turns: list[list[CallerAction]] = []
     for turn in scenario.turns:
         parts: list[CallerAction] = []
         for part in turn.caller:
             if part.say:
-                parts.append(await synthesize(part.say, cache_dir=cache_dir, narrowband=narrowband))
+                line = await synthesize(part.say, cache_dir=cache_dir, narrowband=narrowband)
+                parts.append(await asyncio.to_thread(at_rate, line, input_rate))
             elif part.pause:
                 parts.append(part.pause)
             elif part.dtmf:
@@ -329,7 +332,8 @@ async def run_call(
     if caller_hangs_up is not None:
         scenario = scenario.model_copy(update={"caller_hangs_up": caller_hangs_up})
     latency = latency or PROFILES[scenario.latency]
-    voiced = await _voice(scenario, cache_dir)
+    profile = channel_profile(base_settings or Settings(_env_file=None), scenario.caller)  # type: ignore[call-arg]
+    voiced = await _voice(scenario, cache_dir, profile.input_sample_rate)
     responder = _Responder(scenario.turns)
     async with _simulators(scenario, latency, responder, seed) as (
         deepgram,
@@ -487,10 +491,14 @@ async def _converse(
     dict[str, float],
 ]:
     first = next((p for parts in voiced for p in parts if isinstance(p, Utterance)), None)
+    profile = channel_profile(services.settings, scenario.caller)
+    # What the worker's room input hands the session: frames of input_frame_ms at the
+    # call's input rate (worker.entrypoint.room_options).
     mic = ScriptedAudioInput(
-        sample_rate=first.sample_rate if first else (8000 if scenario.caller == "phone" else 16000)
+        sample_rate=first.sample_rate if first else profile.input_sample_rate,
+        frame_duration_s=services.settings.latency.input_frame_ms / 1000,
     )
-    tts_rate = channel_profile(services.settings, scenario.caller).tts_sample_rate
+    tts_rate = profile.tts_sample_rate
     speaker = CapturingAudioOutput(sample_rate=tts_rate)
     room = SimulatedCallRoom(
         twirp=livekit,

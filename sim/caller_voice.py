@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import structlog
+from livekit import rtc
 
 from sim._audio_synth import wav_bytes
 
@@ -119,6 +120,28 @@ class Utterance:
             voiced_start_s=start / sample_rate,
             voiced_duration_s=(end - start) / sample_rate,
         )
+
+
+def at_rate(utterance: Utterance, sample_rate: int) -> Utterance:
+    """``utterance`` as the agent's session receives it when the room's track is decoded
+    at ``sample_rate`` (RoomIO's audio input rate): resampled by the rtc library, as its
+    audio stream does before any Python code sees a frame.
+
+    Synchronous and CPU-bound (a few milliseconds a second of audio): call it off the
+    event loop.
+    """
+    if utterance.sample_rate == sample_rate:
+        return utterance
+    resampler = rtc.AudioResampler(input_rate=utterance.sample_rate, output_rate=sample_rate)
+    source = rtc.AudioFrame(
+        utterance.samples.tobytes(),
+        sample_rate=utterance.sample_rate,
+        num_channels=1,
+        samples_per_channel=len(utterance.samples),
+    )
+    frames = [*resampler.push(source), *resampler.flush()]
+    samples = np.concatenate([np.frombuffer(f.data, dtype=np.int16) for f in frames])
+    return Utterance.from_samples(np.ascontiguousarray(samples), sample_rate, utterance.text)
 
 
 def silence(duration_s: float, sample_rate: int) -> Int16Array:

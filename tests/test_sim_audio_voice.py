@@ -15,6 +15,7 @@ from sim.caller_voice import (
     WIDEBAND_SAMPLE_RATE,
     SpeechToolMissingError,
     Utterance,
+    at_rate,
     mulaw_decode,
     mulaw_encode,
     read_wav,
@@ -144,6 +145,21 @@ async def test_narrowband_is_48k_with_nothing_above_4khz(tmp_path: Path) -> None
     assert _fraction_above(narrow.samples, narrow.sample_rate, 4000) < 1e-5
     # The telephone band itself survives.
     assert _fraction_above(narrow.samples, narrow.sample_rate, 300) > 0.5
+
+
+@needs_tools
+async def test_a_phone_line_decoded_at_8k_keeps_its_speech_and_timing(tmp_path: Path) -> None:
+    # The worker's room input decodes the 48 kHz room track at the STT's 8 kHz.
+    narrow = await synthesize(SIBILANT_TEXT, cache_dir=tmp_path, narrowband=True)
+    line = at_rate(narrow, 8000)
+    assert line.sample_rate == 8000
+    assert line.duration_s == pytest.approx(narrow.duration_s, abs=0.01)
+    assert line.voiced_duration_s == pytest.approx(narrow.voiced_duration_s, abs=0.02)
+    assert _fraction_above(line.samples, 8000, 300) > 0.5
+    rms = float(np.sqrt(np.mean(line.samples.astype(np.float64) ** 2)))
+    rms_48k = float(np.sqrt(np.mean(narrow.samples.astype(np.float64) ** 2)))
+    assert rms == pytest.approx(rms_48k, rel=0.05)  # nothing of the speech band lost
+    assert at_rate(narrow, NARROWBAND_SAMPLE_RATE) is narrow
 
 
 @needs_tools

@@ -169,3 +169,28 @@ async def test_the_tenants_language_reaches_both_stts(vad_model: vad.VAD) -> Non
         assert by_kind[deepgram.STT]._opts.language == "es"
         assert by_kind[openai.STT]._opts.languages == ["es"]
         await call.aclose()
+
+
+async def test_a_call_gets_room_audio_at_its_own_rate(vad_model: vad.VAD) -> None:
+    from worker.entrypoint import room_options
+
+    settings = _settings()
+    phone = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_SIP,
+        identity="sip_+15550100",
+        attributes={"sip.phoneNumber": "+15550100"},
+    )
+    app = describe_caller(
+        participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, identity="u", attributes={}
+    )
+    # The room input decodes the caller's track to the STT's rate, the output publishes
+    # at the TTS's: the framework's 24 kHz both ways resampled every frame in Python.
+    for caller, (rate_in, rate_out) in ((phone, (8000, 16000)), (app, (16000, 24000))):
+        async with utils.http_context.open():
+            call = build_call(settings, caller, vad_model=vad_model)
+        options = room_options(call, caller, frame_ms=20)
+        audio_in, audio_out = options.get_audio_input_options(), options.get_audio_output_options()
+        assert audio_in is not None and audio_out is not None
+        assert (audio_in.sample_rate, audio_in.frame_size_ms) == (rate_in, 20)
+        assert audio_out.sample_rate == rate_out
+        assert options.participant_identity == caller.identity

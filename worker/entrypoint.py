@@ -237,6 +237,24 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     )
 
 
+def room_options(call: CallSession, caller: Caller, frame_ms: int) -> room_io.RoomOptions:
+    """How the session meets the room: the caller's audio decoded straight to the rate
+    the call's STT and VAD take, and the agent's published at the TTS's own rate.
+
+    The framework's defaults (24 kHz both ways) made every input frame be resampled in
+    Python twice (to the STT's and the VAD's rate) and every output frame once.
+    """
+    return room_io.RoomOptions(
+        participant_identity=caller.identity,
+        audio_input=room_io.AudioInputOptions(
+            sample_rate=call.profile.input_sample_rate, frame_size_ms=frame_ms
+        ),
+        audio_output=room_io.AudioOutputOptions(sample_rate=call.profile.tts_sample_rate),
+        # An app caller's typed message is redacted like a transcript.
+        text_input=redacted_text_input(call.state.redactor),
+    )
+
+
 class JobCallRoom:
     """A LiveKit job's room.
 
@@ -250,6 +268,7 @@ class JobCallRoom:
         self, ctx: JobContext, settings: Settings, options: CallControlOptions | None = None
     ) -> None:
         self._ctx = ctx
+        self._frame_ms = settings.latency.input_frame_ms
         livekit = settings.livekit
         self._control: CallControl | None = None
         if livekit.api_key is not None and livekit.api_secret is not None:
@@ -296,11 +315,7 @@ class JobCallRoom:
         await call.session.start(
             agent=call.agent,
             room=self._ctx.room,
-            room_options=room_io.RoomOptions(
-                participant_identity=caller.identity,
-                # An app caller's typed message is redacted like a transcript.
-                text_input=redacted_text_input(call.state.redactor),
-            ),
+            room_options=room_options(call, caller, self._frame_ms),
             record=record,
         )
 
