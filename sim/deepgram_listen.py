@@ -364,6 +364,8 @@ class _Heard:
         """Voiced time of the stretches already over."""
         self.finalized = 0
         """Words already sent in a final."""
+        self.stretches = 0
+        """Stretches of speech already finalized against this segment."""
 
     def heard(self, spoken_s: float, *, final: bool) -> int:
         """How many words are heard once ``spoken_s`` of this segment is voiced: a word
@@ -382,7 +384,10 @@ class _Heard:
 
     @property
     def exhausted(self) -> bool:
-        return self.finalized >= len(self.words)
+        # A part with no words (a cough, "hmm") is still the caller's own stretch of
+        # speech: it is used up when that stretch ends, not at its onset, or the next
+        # part's words would be heard in the cough.
+        return self.finalized >= len(self.words) and (bool(self.words) or self.stretches > 0)
 
 
 def _words(
@@ -617,6 +622,7 @@ class _ListenSession:
         if heard is not None:
             heard.finalized += len(tokens)
             heard.done_s += end_s - start_s
+            heard.stretches += 1
         shown = self._punctuator.render(tokens, final=True) if self._punct else tokens
         words = _words(tokens, shown, start_s, end_s, punctuated=self._punct)
         message = self._results(words, shown, is_final=True, speech_final=speech_final)

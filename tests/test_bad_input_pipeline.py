@@ -112,6 +112,31 @@ async def test_long_call_context_stays_bounded_and_a_huge_utterance_is_capped(
     assert result.turns[-1].agent_text == "Thanks for the detail."
 
 
+async def test_a_cough_the_stt_hears_as_nothing_gets_no_bridge_line(vad_model: vad.VAD) -> None:
+    # The STT hears speech begin (SpeechStarted) and endpoints it with no words: it owes
+    # nothing, so the wait after it must stay silent however long it lasts (the bridge for
+    # a stalled STT speaks 1.5 s after the caller stops).
+    scenario = _scenario(
+        turns=[
+            {
+                "caller": [
+                    {"say": "Hmm.", "transcript": ""},
+                    {"pause": 3.5},
+                    "Is anyone there to help me?",
+                ],
+                "agent": {"reply": "Yes, I'm here."},
+            }
+        ]
+    )
+    result = await _run(scenario, vad_model)
+
+    turn = result.turns[0]
+    assert turn.agent_text == "Yes, I'm here."
+    assert turn.speech_end_at is not None
+    early = [at for at, _ in result.agent_frames if at < turn.speech_end_at]
+    assert early == [], "the agent spoke while the caller had only coughed"
+
+
 async def test_noise_without_speech_makes_no_turn(vad_model: vad.VAD) -> None:
     settings_base = Settings(_env_file=None)  # type: ignore[call-arg]
     async with (
