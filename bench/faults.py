@@ -91,6 +91,13 @@ FAULTS: tuple[FaultCase, ...] = (
     # After SpeechStarted and the first interim result: mid-utterance.
     FaultCase("stt-disconnect", "deepgram", ({"kind": "disconnect", "after_messages": 2},)),
     FaultCase("stt-stall", "deepgram", ({"kind": "stall", "after_messages": 2, "seconds": 8},)),
+    # After SpeechStarted only: no interim ever shows words, as with a short answer
+    # ("Yes.") that ends before Deepgram's first interim.
+    FaultCase(
+        "stt-stall-before-words",
+        "deepgram",
+        ({"kind": "stall", "after_messages": 1, "seconds": 8},),
+    ),
     FaultCase("stt-malformed", "deepgram", ({"kind": "malformed", "after_messages": 1},)),
     FaultCase("stt-invalid-utf8", "deepgram", ({"kind": "invalid_utf8", "after_messages": 1},)),
     FaultCase("llm-429", "openai", ({"kind": "http_error", "status": 429},)),
@@ -301,15 +308,16 @@ async def run_fault(
 
 
 def render_table(summary: Mapping[str, Any]) -> str:
+    width = max([len("fault"), *(len(name) for name in summary["faults"])])
     header = (
-        f"{'fault':<17} {'calls':>5} {'survived':>8} {'max_silence_s':>13} "
+        f"{'fault':<{width}} {'calls':>5} {'survived':>8} {'max_silence_s':>13} "
         f"{'target':>6} {'fallbacks':>9} {'words_kept':>10} {'stt_words_lost':>14}"
     )
     lines = [header, "-" * len(header)]
     for name, s in summary["faults"].items():
         target = "n/a" if s["expect"] == "ended" else ("ok" if s["silence_target_met"] else "MISS")
         lines.append(
-            f"{name:<17} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
+            f"{name:<{width}} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
             f"{target:>6} {sum(s['fallbacks'].values()):>9} {s['words_kept']:>10} "
             f"{s['words_lost_stt']:>14}"
         )
@@ -327,7 +335,7 @@ async def _measure(
         out[case.name] = await run_fault(
             case, calls=calls, concurrency=concurrency, vad_model=vad_model, settings=settings
         )
-        print(f"  {case.name:<15} {calls} calls {time.monotonic() - started:6.1f}s", flush=True)
+        print(f"  {case.name:<22} {calls} calls {time.monotonic() - started:6.1f}s", flush=True)
     return out
 
 

@@ -18,6 +18,7 @@ from support import CACHE
 
 from bench.faults import (
     FAULTS,
+    SILENCE_TARGET_S,
     FaultStats,
     judge_call,
     longest_silence,
@@ -112,5 +113,10 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
     for name in ("stt-disconnect", "stt-invalid-utf8"):
         assert by_name[name].fallbacks["stt_reconnects"] >= 1
         assert by_name[name].words_lost_stt >= 1
+    # A stalled STT socket holding the caller's words gets a bridge line, whether it
+    # had shown them in an interim or only heard speech begin (no bridge: 6.5 s).
+    for name in ("stt-stall", "stt-stall-before-words"):
+        silence = by_name[name].silence_s
+        assert silence is not None and silence < SILENCE_TARGET_S, (name, silence)
     assert by_name["tts-outage"].outcome == "error"
     assert by_name["llm-outage"].outcome != "error"

@@ -1,8 +1,11 @@
 """A bridge line when the caller has finished speaking but the STT's final transcript is
 late (a stalled STT socket), so the caller does not sit in silence meanwhile.
 
-Only after words were heard (a non-empty interim result): a cough or line noise the STT
-hears as nothing must not make the agent speak.
+Only while the STT owes a final: it showed words (an interim result) or heard speech
+begin (Deepgram's ``SpeechStarted``) and has not finalized or endpointed since. A short
+answer ("Yes.") ends before Deepgram's first interim, so speech begun is the only sign a
+stalled socket holds the caller's words; a cough the STT endpoints with no words clears
+it, and the agent stays quiet.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from livekit.agents.voice.events import (
 )
 
 from worker.state import CallState
+from worker.turn_judge import RawTurnText
 
 __all__ = ["LateTranscriptBridge"]
 
@@ -46,6 +50,7 @@ class LateTranscriptBridge:
         every_s: float = 1.5,
     ) -> None:
         self._session = session
+        self._stt_state: RawTurnText = session.userdata.turn_text
         self._lines = tuple(lines)
         self._after_s = after_s
         self._every_s = every_s
@@ -70,7 +75,7 @@ class LateTranscriptBridge:
         self._caller_speaking = event.new_state == "speaking"
         if self._caller_speaking:
             self._cancel()
-        elif self._heard_words:
+        elif self._owed():
             self._start()
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
@@ -81,6 +86,10 @@ class LateTranscriptBridge:
 
     def _on_close(self, _: CloseEvent) -> None:
         self._cancel()
+
+    def _owed(self) -> bool:
+        """Whether the STT still owes a final for speech it heard."""
+        return self._heard_words or self._stt_state.awaiting_final
 
     def _start(self) -> None:
         if self._task is None or self._task.done():
@@ -94,6 +103,9 @@ class LateTranscriptBridge:
     async def _bridge(self) -> None:
         await asyncio.sleep(self._after_s)
         for line in self._lines:
+            # The STT's endpoint with no words (noise) sends no transcript event.
+            if not self._owed():
+                return
             log.warning("stt_final_late_bridging")
             handle = self._session.say(line, add_to_chat_ctx=False)
             await handle
