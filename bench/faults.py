@@ -67,6 +67,7 @@ class FaultCase:
         providers: ``ProviderSettings`` fields to override (e.g. a one-TTS chain).
         also: faults other simulators inject at the same time (an outage of a whole
             fallback chain).
+        call: the scenario (under ``sim/scenarios``) the fault breaks.
     """
 
     name: str
@@ -75,6 +76,7 @@ class FaultCase:
     expect: Expect = "answer"
     providers: Mapping[str, Any] = field(default_factory=dict)
     also: Mapping[Simulator, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    call: str = SCENARIO
 
     def scenario(self, base: Scenario) -> Scenario:
         plans = {self.simulator: self.faults, **self.also}
@@ -90,6 +92,17 @@ class FaultCase:
 FAULTS: tuple[FaultCase, ...] = (
     # After SpeechStarted and the first interim result: mid-utterance.
     FaultCase("stt-disconnect", "deepgram", ({"kind": "disconnect", "after_messages": 2},)),
+    # A one-word answer whose socket goes quiet after SpeechStarted and then drops: the
+    # answer's audio went only to the dropped socket, and its words with it.
+    FaultCase(
+        "stt-drop-short-answer",
+        "deepgram",
+        (
+            {"kind": "stall", "after_messages": 1, "seconds": 1.0},
+            {"kind": "disconnect", "after_messages": 1},
+        ),
+        call="fault-short-answer",
+    ),
     FaultCase("stt-stall", "deepgram", ({"kind": "stall", "after_messages": 2, "seconds": 8},)),
     # After SpeechStarted only: no interim ever shows words, as with a short answer
     # ("Yes.") that ends before Deepgram's first interim.
@@ -282,7 +295,7 @@ async def run_fault(
     cache_dir: Path | None = None,
 ) -> FaultStats:
     """Run ``calls`` simulated calls with ``case`` injected, ``concurrency`` at a time."""
-    scenario = case.scenario(base or load_scenario(SCENARIO))
+    scenario = case.scenario(base or load_scenario(case.call))
     call_settings = settings.model_copy(
         update={"providers": settings.providers.model_copy(update=dict(case.providers))}
     )

@@ -372,8 +372,10 @@ def build_scripted_call(
         stt: the STT; by default one that text-mode runs never reach.
     """
     settings = settings or scripted_settings()
+    speech_to_text = stt or _NoAudioSTT()
     providers = Providers(
-        stt=stt or _NoAudioSTT(),
+        stt=speech_to_text,
+        stt_engines=(speech_to_text,),
         llm=model,
         fast_llm=None,
         tts=speech or RecordingTTS(),

@@ -24,11 +24,13 @@ from worker.state import CallState
 from worker.tools import ALL_TOOLS
 from worker.turn_judge import last_user_text
 
-__all__ = ["APOLOGY", "BRIDGE_LINES", "CallAgent", "with_bridge_lines"]
+__all__ = ["APOLOGY", "BRIDGE_LINES", "REPEAT_REQUEST", "CallAgent", "with_bridge_lines"]
 
 log = structlog.get_logger(__name__)
 
 APOLOGY = "Sorry, I'm having trouble on my end right now. Could you say that again in a moment?"
+# When the STT connection that held the caller's words failed: they are gone.
+REPEAT_REQUEST = "Sorry, I missed that. Could you say it again?"
 BRIDGE_LINES = (
     "One moment, please.",
     "Thanks for bearing with me.",

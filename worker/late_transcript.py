@@ -1,20 +1,28 @@
 """A bridge line when the caller has finished speaking but the STT's final transcript is
-late (a stalled STT socket), so the caller does not sit in silence meanwhile.
+late (a stalled STT socket), so the caller does not sit in silence meanwhile; and a
+request to say it again when the STT connection that held their words failed.
 
 Only while the STT owes a final: it showed words (an interim result) or heard speech
 begin (Deepgram's ``SpeechStarted``) and has not finalized or endpointed since. A short
 answer ("Yes.") ends before Deepgram's first interim, so speech begun is the only sign a
 stalled socket holds the caller's words; a cough the STT endpoints with no words clears
 it, and the agent stays quiet.
+
+A streaming STT transcribes only the audio its connection received, and the plugins do
+not replay audio into the next one (Deepgram: "Recovering from connection errors and
+timeouts when live streaming audio"). When a connection fails while it owes a final,
+the words it held are gone: waiting with bridge lines would wait for nothing, so the
+agent asks the caller to repeat.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
-from livekit.agents import AgentSession
+from livekit.agents import AgentSession, stt
 from livekit.agents.voice.events import (
     AgentStateChangedEvent,
     CloseEvent,
@@ -29,13 +37,19 @@ __all__ = ["LateTranscriptBridge"]
 
 log = structlog.get_logger(__name__)
 
+_SETTLE_S = 0.2
+
 
 class LateTranscriptBridge:
-    """Speaks ``lines`` (one per wait) while a final transcript is overdue.
+    """Speaks ``lines`` (one per wait) while a final transcript is overdue, or
+    ``repeat_line`` once the words it was owed were lost with a failed STT connection.
 
     Args:
         session: the call's session.
         lines: what to say, in order; silence once they run out.
+        repeat_line: what to say when the caller's words were lost.
+        stt_engines: the STT engines behind the session's STT, whose error events say
+            a connection failed.
         after_s: how long after the caller stops speaking a final counts as late (a
             healthy streaming STT finalises within a few hundred milliseconds).
         every_s: wait between further lines, counted from the end of the previous one.
@@ -46,25 +60,53 @@ class LateTranscriptBridge:
         session: AgentSession[CallState],
         lines: Sequence[str],
         *,
+        repeat_line: str,
+        stt_engines: Sequence[stt.STT[Any]] = (),
         after_s: float = 1.5,
         every_s: float = 1.5,
     ) -> None:
         self._session = session
         self._stt_state: RawTurnText = session.userdata.turn_text
         self._lines = tuple(lines)
+        self._repeat_line = repeat_line
         self._after_s = after_s
         self._every_s = every_s
         self._heard_words = False
+        self._words_lost = False
         self._caller_speaking = False
         self._task: asyncio.Task[None] | None = None
+        self._check_lost_handle: asyncio.TimerHandle | None = None
+        self._engines = tuple(stt_engines)
+        for engine in self._engines:
+            engine.on("error", self._on_stt_error)
         session.on("user_input_transcribed", self._on_transcript)
         session.on("user_state_changed", self._on_user_state)
         session.on("agent_state_changed", self._on_agent_state)
         session.on("close", self._on_close)
 
+    def _on_stt_error(self, error: stt.STTError) -> None:
+        # The events the connection sent before it failed (SpeechStarted, an interim)
+        # are still on their way through the STT node: judge what it owed once they
+        # are in.
+        self._check_lost_handle = asyncio.get_running_loop().call_later(
+            _SETTLE_S, self._check_lost, error.recoverable
+        )
+
+    def _check_lost(self, recoverable: bool) -> None:
+        self._check_lost_handle = None
+        if self._owed():
+            # The connection is retried; what it had heard and not finalized is not.
+            log.warning("stt_connection_lost_words", recoverable=recoverable)
+            self._words_lost = True
+            if not self._caller_speaking:
+                self._start()
+
     def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
         if event.is_final:
+            # A final after a failure: the caller went on and the new connection heard
+            # it; the turn goes to the LLM with what survived.
             self._heard_words = False
+            self._words_lost = False
             self._cancel()
         elif event.transcript.strip():
             self._heard_words = True
@@ -75,17 +117,22 @@ class LateTranscriptBridge:
         self._caller_speaking = event.new_state == "speaking"
         if self._caller_speaking:
             self._cancel()
-        elif self._owed():
+        elif self._owed() or self._words_lost:
             self._start()
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         # Thinking: the turn reached the LLM, whose own bridge lines take over.
         if event.new_state == "thinking":
             self._heard_words = False
+            self._words_lost = False
             self._cancel()
 
     def _on_close(self, _: CloseEvent) -> None:
         self._cancel()
+        if self._check_lost_handle is not None:
+            self._check_lost_handle.cancel()
+        for engine in self._engines:
+            engine.off("error", self._on_stt_error)
 
     def _owed(self) -> bool:
         """Whether the STT still owes a final for speech it heard."""
@@ -103,6 +150,9 @@ class LateTranscriptBridge:
     async def _bridge(self) -> None:
         await asyncio.sleep(self._after_s)
         for line in self._lines:
+            if self._words_lost:
+                await self._ask_again()
+                return
             # The STT's endpoint with no words (noise) sends no transcript event.
             if not self._owed():
                 return
@@ -110,3 +160,14 @@ class LateTranscriptBridge:
             handle = self._session.say(line, add_to_chat_ctx=False)
             await handle
             await asyncio.sleep(self._every_s)
+        if self._words_lost:
+            await self._ask_again()
+
+    async def _ask_again(self) -> None:
+        # Nothing is owed any more: the judge must not hold the next turn for it.
+        self._words_lost = False
+        self._heard_words = False
+        self._stt_state.speech_ended()
+        log.warning("stt_words_lost_asking_again")
+        # In the history, so the model knows why the caller says it twice.
+        await self._session.say(self._repeat_line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +137,9 @@ class SharedOpenAIClient:
 @dataclass(frozen=True)
 class Providers:
     stt: STT
+    stt_engines: tuple[STT, ...]
+    """The engines behind ``stt``, in fallback order: their own error events say when a
+    connection failed (the fallback adapter does not pass them on)."""
     llm: LLM
     fast_llm: LLM | None
     tts: TTS
@@ -163,7 +167,19 @@ def build_stt(
     openai_client: SharedOpenAIClient | None = None,
     language: str = "en-US",
 ) -> STT:
-    """The call's speech-to-text, in the order Settings gives.
+    """The call's speech-to-text, in the order Settings gives, behind a fallback adapter
+    when there is more than one (see :func:`build_stt_engines`)."""
+    engines = build_stt_engines(settings, profile, openai_client, language)
+    return fallback_stt(settings, engines, vad_model)
+
+
+def build_stt_engines(
+    settings: Settings,
+    profile: ChannelProfile,
+    openai_client: SharedOpenAIClient | None = None,
+    language: str = "en-US",
+) -> list[STT]:
+    """The call's speech-to-text engines, in the order Settings gives.
 
     Args:
         language: the tenant's language (BCP 47, e.g. ``es`` or ``en-US``); both STTs
@@ -200,11 +216,17 @@ def build_stt(
                     language=language.split("-")[0],
                 )
             )
+    return engines
+
+
+def fallback_stt(settings: Settings, engines: Sequence[STT], vad_model: vad.VAD) -> STT:
+    """``engines`` as one STT: the only one, or a fallback adapter over them."""
+    providers = settings.providers
     if len(engines) == 1:
         return engines[0]
     # The non-streaming OpenAI STT needs the VAD to cut utterances when it takes over.
     return stt.FallbackAdapter(
-        engines,
+        list(engines),
         vad=vad_model,
         attempt_timeout=providers.request_timeout,
         max_retry_per_stt=providers.max_retries,
@@ -279,8 +301,10 @@ def build_providers(
         if settings.latency.model_routing
         else None
     )
+    stt_engines = build_stt_engines(settings, profile, shared, language)
     return Providers(
-        stt=build_stt(settings, profile, vad_model, shared, language),
+        stt=fallback_stt(settings, stt_engines, vad_model),
+        stt_engines=tuple(stt_engines),
         llm=build_llm(settings, openai_client=shared),
         fast_llm=fast,
         tts=build_tts(settings, profile, shared),

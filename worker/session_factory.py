@@ -15,7 +15,7 @@ from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
 from config import Settings, TenantSettings
-from worker.agent import BRIDGE_LINES, CallAgent
+from worker.agent import BRIDGE_LINES, REPEAT_REQUEST, CallAgent
 from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
 from worker.instructions import call_instructions
@@ -204,7 +204,9 @@ def build_call(
     else:
         session = AgentSession(**common)  # type: ignore[arg-type]
     end_call_when_unservable(session, state)
-    LateTranscriptBridge(session, BRIDGE_LINES)
+    LateTranscriptBridge(
+        session, BRIDGE_LINES, repeat_line=REPEAT_REQUEST, stt_engines=providers.stt_engines
+    )
     agent = CallAgent(
         instructions=call_instructions(caller, tenant),
         fast_llm=providers.fast_llm,
