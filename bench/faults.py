@@ -111,6 +111,9 @@ FAULTS: tuple[FaultCase, ...] = (
         "deepgram",
         ({"kind": "stall", "after_messages": 1, "seconds": 8},),
     ),
+    # The session's first socket: the handshake is never answered, so the caller's first
+    # turn waits for the plugin's connect timeout and shows nothing meanwhile.
+    FaultCase("stt-connect-hang", "deepgram", ({"kind": "hang"},)),
     FaultCase("stt-malformed", "deepgram", ({"kind": "malformed", "after_messages": 1},)),
     FaultCase("stt-invalid-utf8", "deepgram", ({"kind": "invalid_utf8", "after_messages": 1},)),
     FaultCase("llm-429", "openai", ({"kind": "http_error", "status": 429},)),

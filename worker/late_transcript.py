@@ -8,6 +8,11 @@ answer ("Yes.") ends before Deepgram's first interim, so speech begun is the onl
 stalled socket holds the caller's words; a cough the STT endpoints with no words clears
 it, and the agent stays quiet.
 
+An STT that shows nothing at all (a socket whose handshake hangs until the plugin's
+connect timeout) is seen through the framework's ``user_transcription_timeout``: the VAD
+heard speech and no final came. A cough can do that too, so only speech long enough to
+hold words counts.
+
 A streaming STT transcribes only the audio its connection received, and the plugins do
 not replay audio into the next one (Deepgram: "Recovering from connection errors and
 timeouts when live streaming audio"). When a connection fails while it owes a final,
@@ -28,16 +33,23 @@ from livekit.agents.voice.events import (
     CloseEvent,
     UserInputTranscribedEvent,
     UserStateChangedEvent,
+    UserTranscriptionTimeoutEvent,
 )
 
 from worker.state import CallState
 from worker.turn_judge import RawTurnText
 
-__all__ = ["LateTranscriptBridge"]
+__all__ = ["LATE_FINAL_AFTER_S", "LateTranscriptBridge"]
 
 log = structlog.get_logger(__name__)
 
 _SETTLE_S = 0.2
+LATE_FINAL_AFTER_S = 1.5
+"""How long after the caller stops a final counts as late (a healthy streaming STT
+finalises within a few hundred milliseconds); the session's ``transcription_timeout``."""
+_UNHEARD_MIN_SPEECH_S = 0.8
+"""Speech the VAD heard without any sign from the STT that counts as words it owes:
+longer than a cough or a click, about two words."""
 
 
 class LateTranscriptBridge:
@@ -62,7 +74,7 @@ class LateTranscriptBridge:
         *,
         repeat_line: str,
         stt_engines: Sequence[stt.STT[Any]] = (),
-        after_s: float = 1.5,
+        after_s: float = LATE_FINAL_AFTER_S,
         every_s: float = 1.5,
     ) -> None:
         self._session = session
@@ -72,13 +84,17 @@ class LateTranscriptBridge:
         self._after_s = after_s
         self._every_s = every_s
         self._heard_words = False
+        self._unheard_speech = False
         self._words_lost = False
         self._caller_speaking = False
+        self._agent_speaking = False
+        self._agent_spoke_until = 0.0
         self._task: asyncio.Task[None] | None = None
         self._check_lost_handle: asyncio.TimerHandle | None = None
         self._engines = tuple(stt_engines)
         for engine in self._engines:
             engine.on("error", self._on_stt_error)
+        session.on("user_transcription_timeout", self._on_transcription_timeout)
         session.on("user_input_transcribed", self._on_transcript)
         session.on("user_state_changed", self._on_user_state)
         session.on("agent_state_changed", self._on_agent_state)
@@ -101,11 +117,25 @@ class LateTranscriptBridge:
             if not self._caller_speaking:
                 self._start()
 
+    def _on_transcription_timeout(self, event: UserTranscriptionTimeoutEvent) -> None:
+        if event.speech_duration < _UNHEARD_MIN_SPEECH_S or self._owed():
+            return
+        if self._agent_speaking or self._agent_spoke_until >= event.vad_speech_started_at:
+            # Speech over the agent's: the framework may have kept it from the STT on
+            # purpose (echo-cancellation warm-up, an uninterruptible line).
+            return
+        log.warning("stt_silent_after_speech", speech_s=round(event.speech_duration, 2))
+        self._unheard_speech = True
+        if not self._caller_speaking:
+            # The timeout is counted from the end of speech: the wait is already over.
+            self._start(wait_s=0.0)
+
     def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
         if event.is_final:
             # A final after a failure: the caller went on and the new connection heard
             # it; the turn goes to the LLM with what survived.
             self._heard_words = False
+            self._unheard_speech = False
             self._words_lost = False
             self._cancel()
         elif event.transcript.strip():
@@ -121,9 +151,13 @@ class LateTranscriptBridge:
             self._start()
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
+        self._agent_speaking = event.new_state == "speaking"
+        if event.old_state == "speaking":
+            self._agent_spoke_until = event.created_at
         # Thinking: the turn reached the LLM, whose own bridge lines take over.
         if event.new_state == "thinking":
             self._heard_words = False
+            self._unheard_speech = False
             self._words_lost = False
             self._cancel()
 
@@ -136,19 +170,20 @@ class LateTranscriptBridge:
 
     def _owed(self) -> bool:
         """Whether the STT still owes a final for speech it heard."""
-        return self._heard_words or self._stt_state.awaiting_final
+        return self._heard_words or self._unheard_speech or self._stt_state.awaiting_final
 
-    def _start(self) -> None:
+    def _start(self, wait_s: float | None = None) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._bridge(), name="LateTranscriptBridge")
+            wait = self._after_s if wait_s is None else wait_s
+            self._task = asyncio.create_task(self._bridge(wait), name="LateTranscriptBridge")
 
     def _cancel(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._task = None
 
-    async def _bridge(self) -> None:
-        await asyncio.sleep(self._after_s)
+    async def _bridge(self, wait_s: float) -> None:
+        await asyncio.sleep(wait_s)
         for line in self._lines:
             if self._words_lost:
                 await self._ask_again()
@@ -160,13 +195,16 @@ class LateTranscriptBridge:
             handle = self._session.say(line, add_to_chat_ctx=False)
             await handle
             await asyncio.sleep(self._every_s)
-        if self._words_lost:
+        if self._words_lost or self._owed():
+            # Every bridge line spent and still nothing: whatever held the words is not
+            # giving them back in any time a caller would wait.
             await self._ask_again()
 
     async def _ask_again(self) -> None:
         # Nothing is owed any more: the judge must not hold the next turn for it.
         self._words_lost = False
         self._heard_words = False
+        self._unheard_speech = False
         self._stt_state.speech_ended()
         log.warning("stt_words_lost_asking_again")
         # In the history, so the model knows why the caller says it twice.

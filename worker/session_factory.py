@@ -19,7 +19,7 @@ from worker.agent import BRIDGE_LINES, REPEAT_REQUEST, CallAgent
 from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
 from worker.instructions import call_instructions
-from worker.late_transcript import LateTranscriptBridge
+from worker.late_transcript import LATE_FINAL_AFTER_S, LateTranscriptBridge
 from worker.phrase_cache import PhraseCache
 from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
@@ -185,6 +185,9 @@ def build_call(
         "vad": vad_model,
         "userdata": state,
         "session_close_transcript_timeout": settings.providers.stt_close_timeout,
+        # Speech the VAD heard with no final after it: LateTranscriptBridge's cue that
+        # an STT showing nothing at all is not hearing the caller.
+        "transcription_timeout": LATE_FINAL_AFTER_S,
         "conn_options": SessionConnectOptions(
             stt_conn_options=api,
             llm_conn_options=_outer(api, isinstance(providers.llm, llm.FallbackAdapter)),
