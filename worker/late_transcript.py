@@ -58,8 +58,9 @@ class LateTranscriptBridge:
 
     Args:
         session: the call's session.
-        lines: what to say, in order; silence once they run out.
-        repeat_line: what to say when the caller's words were lost.
+        lines: what to say, in order, while waiting.
+        repeat_line: what to say when the caller's words were lost, or are still owed
+            once every line was said.
         stt_engines: the STT engines behind the session's STT, whose error events say
             a connection failed.
         after_s: how long after the caller stops speaking a final counts as late (a
