@@ -121,6 +121,10 @@ class LateTranscriptBridge:
     def _on_transcription_timeout(self, event: UserTranscriptionTimeoutEvent) -> None:
         if event.speech_duration < _UNHEARD_MIN_SPEECH_S or self._owed():
             return
+        if self._stt_state.endpointed_at >= event.vad_speech_started_at:
+            # The STT heard this speech and endpointed it with no words (mumbling, a
+            # voice far off): it is answering, there was nothing to transcribe.
+            return
         if self._agent_speaking or self._agent_spoke_until >= event.vad_speech_started_at:
             # Speech over the agent's: the framework may have kept it from the STT on
             # purpose (echo-cancellation warm-up, an uninterruptible line).

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -233,6 +234,9 @@ class RawTurnText:
     def __init__(self, keep: int = 32) -> None:
         self._finals: deque[tuple[str, str]] = deque(maxlen=keep)
         self.awaiting_final = False
+        """The STT heard words or speech begin and has not finalized or endpointed since."""
+        self.endpointed_at = 0.0
+        """Wall-clock time of the STT's last endpoint: it was answering then."""
 
     def add(self, raw: str, redacted: str) -> None:
         self.awaiting_final = False
@@ -254,6 +258,7 @@ class RawTurnText:
         """The STT's endpoint: whatever it heard is finalized, or was noise with no words
         (no final follows then, and nothing must stay pending)."""
         self.awaiting_final = False
+        self.endpointed_at = time.time()
 
     def raw_for(self, redacted_turn: str) -> str | None:
         """The raw text of the turn whose redacted text is ``redacted_turn``, if the
