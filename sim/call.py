@@ -38,7 +38,7 @@ from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sim.premature import premature_turn
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
-from sim.word_timing import word_ends
+from sim.word_timing import voiced_time, word_ends
 from worker.channel_profile import channel_profile
 from worker.entrypoint import CallServices, StartedCall, start_call
 from worker.session_factory import SessionFlavor
@@ -347,6 +347,7 @@ async def run_call(
                 *(
                     Segment(
                         part.heard,
+                        duration_s=voiced_time(u.samples, u.sample_rate),
                         word_ends_s=word_ends(part.say or "", part.heard, u.samples, u.sample_rate),
                     )
                     for part, u in zip(turn.spoken_parts, utterances, strict=True)

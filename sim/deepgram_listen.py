@@ -95,7 +95,9 @@ class Segment:
             over it, in proportion to their length. ``None``: said in one breath, every
             word heard by the first pause.
         word_ends_s: voiced-time end of each word (see :func:`sim.word_timing.word_ends`),
-            measured from the audio; overrides ``duration_s``.
+            measured from the audio; overrides ``duration_s`` for the words. A part with
+            no words (a cough, mumbling) still lasts ``duration_s`` of voiced time when
+            given: its stretches of speech are its own, not the next part's.
     """
 
     text: str
@@ -106,6 +108,11 @@ class Segment:
         ends = self.word_ends_s
         if ends is not None and len(ends) != len(spoken_words(self.text)):
             raise ValueError("word_ends_s needs one end per spoken word")
+
+
+_SPAN_SLACK_S = 0.15
+"""How far the endpointer's voiced time (onset after 50 ms, pauses from 100 ms) may fall
+short of the part's, measured by :func:`sim.word_timing.voiced_time` (pauses from 120 ms)."""
 
 
 @dataclass(frozen=True)
@@ -366,6 +373,7 @@ class _Heard:
         """Words already sent in a final."""
         self.stretches = 0
         """Stretches of speech already finalized against this segment."""
+        self.span_s = segment.duration_s
 
     def heard(self, spoken_s: float, *, final: bool) -> int:
         """How many words are heard once ``spoken_s`` of this segment is voiced: a word
@@ -384,10 +392,14 @@ class _Heard:
 
     @property
     def exhausted(self) -> bool:
-        # A part with no words (a cough, "hmm") is still the caller's own stretch of
-        # speech: it is used up when that stretch ends, not at its onset, or the next
-        # part's words would be heard in the cough.
-        return self.finalized >= len(self.words) and (bool(self.words) or self.stretches > 0)
+        # A part with no words (a cough, "hmm") is still the caller's own speech: it is
+        # used up when its stretches end (all of its voiced time, when that is known),
+        # not at its onset, or the next part's words would be heard in it.
+        if self.words:
+            return self.finalized >= len(self.words)
+        if self.span_s is not None:
+            return self.done_s + _SPAN_SLACK_S >= self.span_s
+        return self.stretches > 0
 
 
 def _words(

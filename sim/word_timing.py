@@ -19,7 +19,7 @@ import re
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FRAME_S", "PHRASE_PAUSE_S", "VOICED_DBFS", "spoken_words", "word_ends"]
+__all__ = ["FRAME_S", "PHRASE_PAUSE_S", "VOICED_DBFS", "spoken_words", "voiced_time", "word_ends"]
 
 FRAME_S = 0.01
 VOICED_DBFS = -40.0
@@ -80,6 +80,12 @@ def _voiced_runs(samples: npt.NDArray[np.int16], sample_rate: int) -> list[tuple
         prev = int(i)
     runs.append((start, prev + 1))
     return runs
+
+
+def voiced_time(samples: npt.NDArray[np.int16], sample_rate: int) -> float:
+    """Seconds of voiced audio in ``samples``, pauses of PHRASE_PAUSE_S and more left out:
+    the length of the part on the voiced-time axis."""
+    return sum(b - a for a, b in _voiced_runs(samples, sample_rate)) * FRAME_S
 
 
 def word_ends(

@@ -116,9 +116,10 @@ async def test_long_call_context_stays_bounded_and_a_huge_utterance_is_capped(
     "sound",
     [
         pytest.param("Hmm.", id="cough"),
-        # Over a second of voice in one breath the STT finds no words in (mumbling, a
-        # voice far off): long enough for the framework's transcription timeout to fire.
-        pytest.param("Well I do not really know what to say here.", id="mumble"),
+        # Over a second of voice the STT finds no words in (mumbling, a voice far off),
+        # in three breaths: long enough for the framework's transcription timeout to
+        # fire, and each breath still the mumble's, not the question's.
+        pytest.param("Well, hmm, I do not really know what to say here.", id="mumble"),
     ],
 )
 async def test_sound_the_stt_hears_as_nothing_gets_no_bridge_line(

@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from sim.word_timing import spoken_words, word_ends
+from sim.word_timing import spoken_words, voiced_time, word_ends
 
 pytestmark = pytest.mark.unit
 
@@ -55,3 +55,10 @@ def test_pauses_that_do_not_match_the_phrases_fall_back_to_length() -> None:
     audio = np.concatenate([tone(0.5), gap(0.3), tone(0.5)])
     ends = word_ends("one two three four", "one two three four", audio, RATE)
     assert ends[-1] == pytest.approx(1.0, abs=0.021)  # voiced time only: the gap is not in it
+
+
+def test_voiced_time_leaves_out_pauses_but_not_closures() -> None:
+    # A 200 ms pause is a phrase break; a 60 ms closure inside a phrase is still speech.
+    audio = np.concatenate([gap(0.1), tone(0.3), gap(0.2), tone(0.2), gap(0.06), tone(0.2)])
+    assert voiced_time(audio, RATE) == pytest.approx(0.76, abs=0.02)
+    assert voiced_time(gap(0.5), RATE) == 0.0
