@@ -204,6 +204,8 @@ class CallVerdict:
     error: str | None = None
     words_lost_stt: int = 0
     """Caller words lost with a dropped STT connection (their audio went to it)."""
+    recovery_lines: dict[str, int] = field(default_factory=dict)
+    """What the worker says it spoke to cover the fault (its call summary)."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -256,6 +258,7 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
         words_kept=words_kept,
         outcome=str(result.outcome) if result.outcome is not None else None,
         words_lost_stt=len(lost),
+        recovery_lines=dict(result.summary.get("recovery_lines", {})),
     )
 
 
@@ -267,9 +270,12 @@ class FaultStats:
     def as_dict(self) -> dict[str, Any]:
         silences = [v.silence_s for v in self.verdicts if v.silence_s is not None]
         fallbacks: dict[str, int] = {}
+        spoken: dict[str, int] = {}
         for v in self.verdicts:
             for key, count in v.fallbacks.items():
                 fallbacks[key] = fallbacks.get(key, 0) + count
+            for key, count in v.recovery_lines.items():
+                spoken[key] = spoken.get(key, 0) + count
         longest = max(silences) if silences else math.nan
         return {
             "simulator": self.case.simulator,
@@ -281,6 +287,7 @@ class FaultStats:
             "max_silence_s": longest,
             "silence_target_met": self.case.expect == "ended" or longest <= SILENCE_TARGET_S,
             "fallbacks": fallbacks,
+            "recovery_lines": spoken,
             "words_kept": sum(v.words_kept for v in self.verdicts),
             "words_lost_stt": sum(v.words_lost_stt for v in self.verdicts),
             "calls_detail": [v.as_dict() for v in self.verdicts],

@@ -120,5 +120,13 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
     for name in ("stt-stall", "stt-stall-before-words", "stt-connect-hang"):
         silence = by_name[name].silence_s
         assert silence is not None and silence < SILENCE_TARGET_S, (name, silence)
+    # What covered each fault, from the worker's own call summary.
+    lines = {name: verdict.recovery_lines for name, verdict in by_name.items()}
+    for name in ("stt-stall", "stt-stall-before-words", "stt-connect-hang"):
+        assert lines[name].get("stt_bridge", 0) >= 1, (name, lines[name])
+    assert lines["stt-drop-short-answer"].get("repeat_request", 0) >= 1
+    assert lines["llm-stall"].get("llm_bridge", 0) >= 1
+    assert lines["llm-outage"].get("apology", 0) >= 1
+    assert lines["llm-500"] == {}, "a fault the fallback hides needs no words"
     assert by_name["tts-outage"].outcome == "error"
     assert by_name["llm-outage"].outcome != "error"

@@ -208,12 +208,15 @@ class CallAgent(Agent):
                 if isinstance(chunk, llm.ChatChunk):
                     produced = True
                     chunk = refuse_broken_tool_arguments(chunk)
+                elif isinstance(chunk, str) and chunk in BRIDGE_LINES:
+                    self.state.recovery_lines["llm_bridge"] += 1
                 yield chunk
         except APIError as error:
             # Every provider in the fallback chain failed. Half an answer is already
             # spoken if anything was produced; otherwise the caller must not hear silence.
             log.error("llm_unavailable", error=type(error).__name__, produced=produced)
             if not produced:
+                self.state.recovery_lines["apology"] += 1
                 yield APOLOGY
 
     async def _generate(

@@ -197,6 +197,7 @@ class LateTranscriptBridge:
             if not self._owed():
                 return
             log.warning("stt_final_late_bridging")
+            self._session.userdata.recovery_lines["stt_bridge"] += 1
             handle = self._session.say(line, add_to_chat_ctx=False)
             await handle
             await asyncio.sleep(self._every_s)
@@ -212,5 +213,6 @@ class LateTranscriptBridge:
         self._unheard_speech = False
         self._stt_state.speech_ended()
         log.warning("stt_words_lost_asking_again")
+        self._session.userdata.recovery_lines["repeat_request"] += 1
         # In the history, so the model knows why the caller says it twice.
         await self._session.say(self._repeat_line)

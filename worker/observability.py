@@ -214,6 +214,7 @@ class CallObserver:
         for kind, count in kinds.items():
             c.pii_redactions.labels(kind=kind).inc(count)
         self.summary["pii_redactions"] = dict(kinds)
+        self.summary["recovery_lines"] = dict(self._state.recovery_lines)
         log.info("call.summary", **self.summary)
         return self.summary
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,10 @@ class CallState:
     """Cached openers and their hit counters, when ``latency.phrase_cache`` is on."""
     turn_text: RawTurnText = field(default_factory=RawTurnText)
     """Raw STT finals for the turn judge (dictated digits, not placeholders): never logged."""
+    recovery_lines: Counter[str] = field(default_factory=Counter)
+    """What the agent said to cover a failure, by kind (``llm_bridge``, ``stt_bridge``,
+    ``repeat_request``, ``apology``): in the call summary, so on-call sees what callers
+    heard."""
 
     def end_with(self, outcome: CallOutcome) -> None:
         """Record how the call ended; the first cause wins (a hangup after a transfer
