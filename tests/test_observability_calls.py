@@ -29,6 +29,7 @@ from sim.elevenlabs_multistream import ElevenLabsLatency
 from sim.latency_profiles import ProviderLatency
 from sim.openai_chat import OpenAILatency
 from sim.scenario import Scenario
+from worker.agent import APOLOGY
 from worker.tracing import install_tracer_provider
 
 pytestmark = pytest.mark.sim
@@ -249,6 +250,17 @@ async def test_provider_failure_is_counted_by_class_and_fallback(
     assert result.summary["outcome"] == "completed"
     (warning,) = debug_logs.events("provider_fallback")
     assert warning.levelno == logging.WARNING
+
+
+async def test_an_apology_is_counted_as_a_recovery_line(vad_model: vad.VAD) -> None:
+    apologies_before = _counter("callcenter_recovery_lines_total", kind="apology")
+    every_llm_down = {"kind": "http_error", "status": 500, "request": None}
+    scenario = _scenario(ONE_TURN, faults={"openai": [every_llm_down]})
+    result = await _run(scenario, vad_model)
+
+    assert APOLOGY in result.turns[0].agent_text
+    assert result.summary["recovery_lines"]["apology"] == 1
+    assert _counter("callcenter_recovery_lines_total", kind="apology") == apologies_before + 1
 
 
 def test_sim_cli_logs_at_the_configured_level_and_format(

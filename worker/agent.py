@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any, TypeVar
 
@@ -24,7 +25,14 @@ from worker.state import CallState
 from worker.tools import ALL_TOOLS
 from worker.turn_judge import last_user_text
 
-__all__ = ["APOLOGY", "BRIDGE_LINES", "REPEAT_REQUEST", "CallAgent", "with_bridge_lines"]
+__all__ = [
+    "APOLOGY",
+    "BRIDGE_LINES",
+    "REPEAT_REQUEST",
+    "CallAgent",
+    "recovery_lines_spoken",
+    "with_bridge_lines",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -78,6 +86,20 @@ def refuse_broken_tool_arguments(chunk: llm.ChatChunk) -> llm.ChatChunk:
         if not _strict_json_object(call.arguments):
             log.warning("tool_arguments_refused", tool=call.name, chars=len(call.arguments))
     return chunk.model_copy(update={"delta": chunk.delta.model_copy(update={"tool_calls": fixed})})
+
+
+def recovery_lines_spoken(history: llm.ChatContext) -> Counter[str]:
+    """The LLM bridge lines and apologies in the agent's messages: counted from what the
+    history kept, not from what the LLM node produced (a preemptive generation the
+    framework discarded produced them too, and nobody heard them)."""
+    spoken: Counter[str] = Counter()
+    for item in history.items:
+        if not isinstance(item, llm.ChatMessage) or item.role != "assistant":
+            continue
+        text = item.text_content or ""
+        spoken["apology"] += text.count(APOLOGY)
+        spoken["llm_bridge"] += sum(text.count(line) for line in BRIDGE_LINES)
+    return +spoken
 
 
 async def with_bridge_lines(
@@ -208,15 +230,12 @@ class CallAgent(Agent):
                 if isinstance(chunk, llm.ChatChunk):
                     produced = True
                     chunk = refuse_broken_tool_arguments(chunk)
-                elif isinstance(chunk, str) and chunk in BRIDGE_LINES:
-                    self.state.recovery_lines["llm_bridge"] += 1
                 yield chunk
         except APIError as error:
             # Every provider in the fallback chain failed. Half an answer is already
             # spoken if anything was produced; otherwise the caller must not hear silence.
             log.error("llm_unavailable", error=type(error).__name__, produced=produced)
             if not produced:
-                self.state.recovery_lines["apology"] += 1
                 yield APOLOGY
 
     async def _generate(

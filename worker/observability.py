@@ -25,6 +25,7 @@ from livekit.agents import (
 from livekit.agents.voice.events import CloseEvent, CloseReason
 
 from config import Settings
+from worker.agent import recovery_lines_spoken
 from worker.budgets import Budgets
 from worker.call_summary import COMPONENT_FIELDS, CallSummary
 from worker.metrics import CallMetrics
@@ -90,6 +91,7 @@ class CallObserver:
         tenant_known: bool | None = None,
     ) -> None:
         self._state: CallState = call.state
+        self._session = call.session
         self._settings = settings
         self._collectors: Collectors = collectors()
         self._budgets = Budgets.from_settings(settings)
@@ -214,7 +216,10 @@ class CallObserver:
         for kind, count in kinds.items():
             c.pii_redactions.labels(kind=kind).inc(count)
         self.summary["pii_redactions"] = dict(kinds)
-        self.summary["recovery_lines"] = dict(self._state.recovery_lines)
+        recovery = self._state.recovery_lines + recovery_lines_spoken(self._session.history)
+        self.summary["recovery_lines"] = dict(recovery)
+        for kind, count in recovery.items():
+            c.recovery_lines.labels(kind=kind).inc(count)
         log.info("call.summary", **self.summary)
         return self.summary
 

@@ -53,6 +53,7 @@ class Collectors:
     provider_errors: Counter
     interruptions: Counter
     pii_redactions: Counter
+    recovery_lines: Counter
     budget_exceeded: Counter
     active_calls: Gauge
 
@@ -93,6 +94,11 @@ def _build() -> Collectors:
         pii_redactions=Counter(
             "callcenter_pii_redactions", "Values redacted from caller turns, by kind.", ("kind",)
         ),
+        recovery_lines=Counter(
+            "callcenter_recovery_lines",
+            "Lines said instead of an answer (llm_bridge, stt_bridge, repeat_request, apology).",
+            ("kind",),
+        ),
         budget_exceeded=Counter(
             "callcenter_budget_exceeded",
             "Turns over their latency budget, by component.",
@@ -119,6 +125,7 @@ METRIC_NAMES = frozenset(
         "callcenter_provider_errors_total",
         "callcenter_interruptions_total",
         "callcenter_pii_redactions_total",
+        "callcenter_recovery_lines_total",
         "callcenter_budget_exceeded_total",
         "callcenter_active_calls",
         # The framework's own, on the same endpoint (livekit.agents.telemetry.metrics).

@@ -45,9 +45,8 @@ class CallState:
     turn_text: RawTurnText = field(default_factory=RawTurnText)
     """Raw STT finals for the turn judge (dictated digits, not placeholders): never logged."""
     recovery_lines: Counter[str] = field(default_factory=Counter)
-    """What the agent said to cover a failure, by kind (``llm_bridge``, ``stt_bridge``,
-    ``repeat_request``, ``apology``): in the call summary, so on-call sees what callers
-    heard."""
+    """Lines the agent said to cover an STT failure (``stt_bridge``, ``repeat_request``);
+    the call summary adds the LLM's from the history."""
 
     def end_with(self, outcome: CallOutcome) -> None:
         """Record how the call ended; the first cause wins (a hangup after a transfer
