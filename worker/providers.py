@@ -26,8 +26,9 @@ __all__ = [
     "TimeoutCap",
     "build_llm",
     "build_providers",
-    "build_stt",
+    "build_stt_engines",
     "build_tts",
+    "fallback_stt",
     "tls_context",
 ]
 
@@ -158,19 +159,6 @@ class Providers:
             await engine.aclose()
         if self.openai.client is not None:
             await self.openai.client.close()
-
-
-def build_stt(
-    settings: Settings,
-    profile: ChannelProfile,
-    vad_model: vad.VAD,
-    openai_client: SharedOpenAIClient | None = None,
-    language: str = "en-US",
-) -> STT:
-    """The call's speech-to-text, in the order Settings gives, behind a fallback adapter
-    when there is more than one (see :func:`build_stt_engines`)."""
-    engines = build_stt_engines(settings, profile, openai_client, language)
-    return fallback_stt(settings, engines, vad_model)
 
 
 def build_stt_engines(
