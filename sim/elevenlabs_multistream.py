@@ -118,6 +118,9 @@ class ContextTiming:
     final_at: float | None = None
     audio_ms: float = 0.0
     closed_by_client: bool = False
+    drawn_ttfb_s: float = 0.0
+    """The latency profile's draw for this context; the measured ``ttfb_s`` adds the
+    event loop's own delay to it."""
 
     @property
     def ttfb_s(self) -> float | None:
@@ -410,13 +413,15 @@ class _Session:
             (init.get("generation_config") or {}).get("chunk_length_schedule")
             or DEFAULT_CHUNK_SCHEDULE
         )
-        timing = ContextTiming(context_id=context_id, connection=self._conn.index, opened_at=at)
+        ttfb_s = self._sim.latency.ttfb.sample(self._sim._rng)
+        timing = ContextTiming(
+            context_id=context_id,
+            connection=self._conn.index,
+            opened_at=at,
+            drawn_ttfb_s=ttfb_s,
+        )
         ctx = _Context(
-            id=context_id,
-            ordinal=ordinal,
-            timing=timing,
-            schedule=schedule,
-            ttfb_s=self._sim.latency.ttfb.sample(self._sim._rng),
+            id=context_id, ordinal=ordinal, timing=timing, schedule=schedule, ttfb_s=ttfb_s
         )
         self._contexts[context_id] = ctx
         self._conn.context_ids.append(context_id)
