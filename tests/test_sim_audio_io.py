@@ -121,11 +121,13 @@ async def test_mic_pacing_uses_absolute_deadlines(mic: ScriptedAudioInput) -> No
     begin = loop.time()
     for _ in range(10):
         await mic.__anext__()
-    await asyncio.sleep(0.1)
+    # Past every deadline of the next ten frames (0.2 s of audio): they come at once.
+    # Deadlines counted from each frame instead would take 0.7 s in all.
+    await asyncio.sleep(0.3)
     for _ in range(10):
         await mic.__anext__()
     elapsed = loop.time() - begin
-    assert 0.39 <= elapsed < 0.48
+    assert 0.49 <= elapsed < 0.65
 
 
 async def test_mic_plays_clips_in_order_on_frame_boundaries(mic: ScriptedAudioInput) -> None:
