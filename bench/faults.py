@@ -18,7 +18,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -262,6 +262,15 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
     )
 
 
+def _summed(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Per-key totals over the calls, a key that counted zero kept (unlike Counter)."""
+    total: dict[str, int] = {}
+    for each in counts:
+        for key, count in each.items():
+            total[key] = total.get(key, 0) + count
+    return total
+
+
 @dataclass
 class FaultStats:
     case: FaultCase
@@ -269,13 +278,8 @@ class FaultStats:
 
     def as_dict(self) -> dict[str, Any]:
         silences = [v.silence_s for v in self.verdicts if v.silence_s is not None]
-        fallbacks: dict[str, int] = {}
-        spoken: dict[str, int] = {}
-        for v in self.verdicts:
-            for key, count in v.fallbacks.items():
-                fallbacks[key] = fallbacks.get(key, 0) + count
-            for key, count in v.recovery_lines.items():
-                spoken[key] = spoken.get(key, 0) + count
+        fallbacks = _summed(v.fallbacks for v in self.verdicts)
+        spoken = _summed(v.recovery_lines for v in self.verdicts)
         longest = max(silences) if silences else math.nan
         return {
             "simulator": self.case.simulator,

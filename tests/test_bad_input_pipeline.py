@@ -68,9 +68,8 @@ async def test_empty_transcript_makes_no_turn(vad_model: vad.VAD) -> None:
     result = await _run(scenario, vad_model)
 
     assert result.llm_requests, "the real question was never asked"
-    # No request carries an empty caller turn. (What the words of the next utterance
-    # look like after an empty one is the Deepgram simulator's business: it splits them
-    # at present, so they are not compared here.)
+    # No request carries an empty caller turn. (The question's own comma pause may
+    # split it into two finals, and so two turns: its words are not compared here.)
     for request in result.llm_requests:
         users = [m for m in request["messages"] if m.get("role") == "user"]
         assert users

@@ -79,7 +79,8 @@ class LateTranscriptBridge:
         every_s: float = 1.5,
     ) -> None:
         self._session = session
-        self._stt_state: RawTurnText = session.userdata.turn_text
+        self._state: CallState = session.userdata
+        self._stt_state: RawTurnText = self._state.turn_text
         self._lines = tuple(lines)
         self._repeat_line = repeat_line
         self._after_s = after_s
@@ -88,7 +89,6 @@ class LateTranscriptBridge:
         self._unheard_speech = False
         self._words_lost = False
         self._caller_speaking = False
-        self._agent_speaking = False
         self._agent_spoke_until = 0.0
         self._task: asyncio.Task[None] | None = None
         self._check_lost_handle: asyncio.TimerHandle | None = None
@@ -125,7 +125,8 @@ class LateTranscriptBridge:
             # The STT heard this speech and endpointed it with no words (mumbling, a
             # voice far off): it is answering, there was nothing to transcribe.
             return
-        if self._agent_speaking or self._agent_spoke_until >= event.vad_speech_started_at:
+        speaking = self._session.agent_state == "speaking"
+        if speaking or self._agent_spoke_until >= event.vad_speech_started_at:
             # Speech over the agent's: the framework may have kept it from the STT on
             # purpose (echo-cancellation warm-up, an uninterruptible line).
             return
@@ -139,9 +140,7 @@ class LateTranscriptBridge:
         if event.is_final:
             # A final after a failure: the caller went on and the new connection heard
             # it; the turn goes to the LLM with what survived.
-            self._heard_words = False
-            self._unheard_speech = False
-            self._words_lost = False
+            self._forget_owed()
             self._cancel()
         elif event.transcript.strip():
             self._heard_words = True
@@ -156,14 +155,11 @@ class LateTranscriptBridge:
             self._start()
 
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
-        self._agent_speaking = event.new_state == "speaking"
         if event.old_state == "speaking":
             self._agent_spoke_until = event.created_at
         # Thinking: the turn reached the LLM, whose own bridge lines take over.
         if event.new_state == "thinking":
-            self._heard_words = False
-            self._unheard_speech = False
-            self._words_lost = False
+            self._forget_owed()
             self._cancel()
 
     def _on_close(self, _: CloseEvent) -> None:
@@ -176,6 +172,12 @@ class LateTranscriptBridge:
     def _owed(self) -> bool:
         """Whether the STT still owes a final for speech it heard."""
         return self._heard_words or self._unheard_speech or self._stt_state.awaiting_final
+
+    def _forget_owed(self) -> None:
+        """The turn's words arrived, reached the LLM or were asked for again."""
+        self._heard_words = False
+        self._unheard_speech = False
+        self._words_lost = False
 
     def _start(self, wait_s: float | None = None) -> None:
         if self._task is None or self._task.done():
@@ -197,7 +199,7 @@ class LateTranscriptBridge:
             if not self._owed():
                 return
             log.warning("stt_final_late_bridging")
-            self._session.userdata.recovery_lines["stt_bridge"] += 1
+            self._state.recovery_lines["stt_bridge"] += 1
             handle = self._session.say(line, add_to_chat_ctx=False)
             await handle
             await asyncio.sleep(self._every_s)
@@ -208,11 +210,9 @@ class LateTranscriptBridge:
 
     async def _ask_again(self) -> None:
         # Nothing is owed any more: the judge must not hold the next turn for it.
-        self._words_lost = False
-        self._heard_words = False
-        self._unheard_speech = False
+        self._forget_owed()
         self._stt_state.speech_ended()
         log.warning("stt_words_lost_asking_again")
-        self._session.userdata.recovery_lines["repeat_request"] += 1
+        self._state.recovery_lines["repeat_request"] += 1
         # In the history, so the model knows why the caller says it twice.
         await self._session.say(self._repeat_line)
