@@ -254,6 +254,14 @@ class LatencySettings(_Group):
             "characters billed per call). Empty: memory only."
         ),
     )
+    acknowledge_after: Seconds | None = Field(
+        default=0.2,
+        description=(
+            "Open a reply to the caller with a cached acknowledgment ('Okay.') when the "
+            "LLM has produced nothing this long; an opener the LLM then starts with "
+            "('Sure,') is dropped. Needs phrase_cache; None: never."
+        ),
+    )
     speculative_interim_after: Seconds | None = Field(
         default=None,
         description=(

@@ -68,6 +68,9 @@ class TurnRecord:
     llm_request_ms: float | None = None
     """First chat request of the turn, relative to the end of the caller's speech:
     negative or small with preemptive generation, about the endpointing delay without."""
+    llm_first_token_ms: float | None = None
+    """The first token any of the turn's chat requests got, relative to the end of the
+    caller's speech: audio before it was not the LLM's."""
     premature: bool = False
     """The agent committed to a reply or spoke before the caller finished
     (:func:`sim.premature.premature_turn`)."""
@@ -470,6 +473,12 @@ def _fill_llm_saw(
                 continue
             if record.llm_request_ms is None:
                 record.llm_request_ms = _ms(timing.arrived_at - caller_end)
+            if timing.first_token_at is not None:
+                token_ms = round((timing.first_token_at - caller_end) * 1000.0, 1)
+                earliest = record.llm_first_token_ms
+                record.llm_first_token_ms = (
+                    token_ms if earliest is None else min(earliest, token_ms)
+                )
             users = [m for m in body.get("messages", []) if m.get("role") == "user"]
             if users:
                 record.llm_saw = _user_text(users[-1])

@@ -199,3 +199,36 @@ async def test_stt_fallback_transcribes_when_deepgram_is_down(vad_model: vad.VAD
     assert result.stt_queries == []  # every Deepgram connection was refused
     assert result.turns[0].llm_saw == "Hello is anyone there"
     assert result.turns[0].agent_text == "Yes, I'm here."
+
+
+async def test_a_slow_llm_is_covered_by_a_cached_acknowledgment(vad_model: vad.VAD) -> None:
+    # A constant 600 ms to the LLM's first token: past the acknowledgment's 200 ms on
+    # every turn, so each reply opens with one, played from the phrase cache.
+    turns = [
+        {
+            "caller": "What are your opening hours?",
+            "agent": {"reply": "Sure, we're open nine to five."},
+        },
+        {"caller": "And is my order on its way?", "agent": {"reply": "It shipped yesterday."}},
+    ]
+    result = await _run(_scenario(turns=turns, latency="typical-constant"), vad_model)
+
+    # Part of the reply, alternating, and the model's own "Sure," is not said twice.
+    assert [t.agent_text for t in result.turns] == [
+        "Okay. We're open nine to five.",
+        "Alright. It shipped yesterday.",
+    ]
+    for turn in result.turns:
+        # The caller heard the agent before the LLM had produced a single token.
+        assert turn.ttfa_ms is not None and turn.llm_first_token_ms is not None
+        assert turn.ttfa_ms < turn.llm_first_token_ms
+        assert not turn.premature
+    assert result.summary["acknowledgments"] == 2
+    # The LLM TTFT figure (logs, budgets, Prometheus) is still the model's own: the
+    # simulator holds every first token for 600 ms.
+    assert result.summary["latency"]["llm_ttft"]["p50_ms"] >= 590
+    # Only the model's words went to the TTS for the replies: the acknowledgment's audio
+    # was the cache's.
+    sent = [text.strip() for text in result.tts_texts]
+    assert "We're open nine to five." in sent
+    assert not any("open nine to five" in text for text in sent if text.startswith("Sure"))

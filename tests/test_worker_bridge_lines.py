@@ -31,8 +31,8 @@ async def test_a_late_first_chunk_gets_bridge_lines_each_flushed() -> None:
             _late(0.5, "Hello."), ["Wait.", "Still."], first_after_s=0.05, every_s=0.1
         )
     )
-    assert out[0] == "Wait." and isinstance(out[1], FlushSentinel)
-    assert out[2] == "Still." and isinstance(out[3], FlushSentinel)
+    assert out[0] == "Wait. " and isinstance(out[1], FlushSentinel)
+    assert out[2] == "Still. " and isinstance(out[3], FlushSentinel)
     assert out[4:] == ["Hello."]
 
 

@@ -15,6 +15,7 @@ from livekit import rtc
 from livekit.agents import Agent, APIError, FlushSentinel, llm, stt
 from livekit.agents.voice import ModelSettings
 
+from worker.acknowledgment import Acknowledger, Opening, drop_echoed_opener
 from worker.call_tools import CALL_TOOLS
 from worker.context_window import ContextWindow
 from worker.phrase_cache import PhraseCache, opener_instruction
@@ -56,6 +57,10 @@ _T = TypeVar("_T")
 _REFUSED_ARGUMENTS = json.dumps("arguments were not a complete JSON object; ask again")
 _BRIDGE_FIRST_S = 1.2
 _BRIDGE_EVERY_S = 2.5
+
+
+def _due(entry: tuple[float, str, Opening | None]) -> float:
+    return entry[0]
 
 
 def _strict_json_object(arguments: str) -> bool:
@@ -108,6 +113,7 @@ async def with_bridge_lines(
     *,
     first_after_s: float = _BRIDGE_FIRST_S,
     every_s: float = _BRIDGE_EVERY_S,
+    opening: Opening | None = None,
 ) -> AsyncIterator[_T | str | FlushSentinel]:
     """Pass ``chunks`` through, speaking a bridge line while the first one is late.
 
@@ -120,18 +126,28 @@ async def with_bridge_lines(
         lines: what to say, one line per wait, in order; silence once they run out.
         first_after_s: wait before the first line.
         every_s: wait between further lines.
+        opening: an acknowledgment said, and marked said, if nothing came by its
+            ``after_s``; the bridge lines keep their own times.
     """
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    schedule: list[tuple[float, str, Opening | None]] = [
+        (first_after_s + i * every_s, line, None) for i, line in enumerate(lines)
+    ]
+    if opening is not None:
+        schedule = sorted([(opening.after_s, opening.line, opening), *schedule], key=_due)
     first: asyncio.Future[_T] = asyncio.ensure_future(anext(chunks))
     try:
-        pending = list(lines)
-        wait = first_after_s
-        while pending:
-            done, _ = await asyncio.wait({first}, timeout=wait)
+        for due, line, acknowledgment in schedule:
+            done, _ = await asyncio.wait({first}, timeout=max(0.0, started + due - loop.time()))
             if done:
                 break
-            yield pending.pop(0)
+            if acknowledgment is not None:
+                acknowledgment.said = True
+            # The space keeps the reply's text (the history, the transcript) readable:
+            # segments are joined as they are.
+            yield f"{line} "
             yield FlushSentinel()
-            wait = every_s
         try:
             chunk = await first
         except StopAsyncIteration:
@@ -155,6 +171,7 @@ class CallAgent(Agent):
         summarize: bool,
         phrase_cache: PhraseCache | None = None,
         speculate_after: float | None = None,
+        acknowledger: Acknowledger | None = None,
     ) -> None:
         if phrase_cache is not None:
             # After the shared prefix, so the provider's prompt cache still holds.
@@ -162,6 +179,7 @@ class CallAgent(Agent):
         super().__init__(instructions=instructions, tools=[*ALL_TOOLS, *CALL_TOOLS])
         self._phrases = phrase_cache
         self._speculate_after = speculate_after
+        self._acknowledger = acknowledger
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,
@@ -224,8 +242,11 @@ class CallAgent(Agent):
         engine = self._choose_llm(chat_ctx)
         produced = False
         chunks = self._generate(engine, chat_ctx, tools, model_settings)
+        opening = self._acknowledger.for_reply(chat_ctx) if self._acknowledger else None
+        if opening is not None:
+            chunks = drop_echoed_opener(chunks, opening)
         try:
-            async for chunk in with_bridge_lines(chunks):
+            async for chunk in with_bridge_lines(chunks, opening=opening):
                 # Our own bridge lines are plain text; the model's output is ChatChunks.
                 if isinstance(chunk, llm.ChatChunk):
                     produced = True

@@ -44,7 +44,20 @@ class CallMetrics:
     """Subscribes to one session; logs each turn's latencies and keeps them, with the
     latest usage, for the call summary and the Prometheus collectors."""
 
-    def __init__(self, session: AgentSession[Any]) -> None:
+    def __init__(
+        self,
+        session: AgentSession[Any],
+        model_ttft_s: Callable[[str], float | None] | None = None,
+    ) -> None:
+        """
+        Args:
+            session: the call's session.
+            model_ttft_s: the model's own time to first token for the reply to a user
+                message (by its id), where the reply's first text was not the model's
+                (an acknowledgment): the LLM TTFT figure stays the model's.
+        """
+        self._session = session
+        self._model_ttft_s = model_ttft_s
         self.usage: AgentSessionUsage | None = None
         self.turns: list[dict[str, float]] = []
         """Agent turns: e2e_latency_ms (time to first audio), llm_node_ttft_ms, ..."""
@@ -64,6 +77,9 @@ class CallMetrics:
             log.info("user_turn", **fields)
         elif item.role == "assistant":
             fields = _ms(item.metrics, _AGENT_FIELDS)
+            ttft = self._replied_model_ttft(item)
+            if ttft is not None:
+                fields["llm_node_ttft_ms"] = round(ttft * 1000.0, 1)
             self.turns.append(fields)
             self.interruptions += int(item.interrupted)
             log.info("agent_turn", interrupted=item.interrupted, **fields)
@@ -71,6 +87,16 @@ class CallMetrics:
             return
         for listener in self.listeners:
             listener(fields, item.role == "assistant" and item.interrupted)
+
+    def _replied_model_ttft(self, reply: ChatMessage) -> float | None:
+        if self._model_ttft_s is None:
+            return None
+        items = self._session.history.items
+        before = next((i for i, item in enumerate(items) if item.id == reply.id), len(items))
+        for item in reversed(items[:before]):
+            if isinstance(item, ChatMessage) and item.role == "user":
+                return self._model_ttft_s(item.id)
+        return None
 
     def samples_ms(self, field: str) -> list[float]:
         """Every turn's value of one figure, in call order (``e2e_latency_ms``...)."""

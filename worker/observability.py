@@ -110,7 +110,10 @@ class CallObserver:
             "caller_kind": self.caller_kind,
             "tenant": self.tenant if known else "other",
         }
-        self.metrics = CallMetrics(call.session)
+        acknowledger = call.state.acknowledger
+        self.metrics = CallMetrics(
+            call.session, acknowledger.model_ttft_s if acknowledger is not None else None
+        )
         self.metrics.listeners.append(self._on_turn)
         self.fallbacks: Counter[str] = Counter()
         self.provider_errors: Counter[str] = Counter()
@@ -220,6 +223,10 @@ class CallObserver:
         self.summary["recovery_lines"] = dict(recovery)
         for kind, count in recovery.items():
             c.recovery_lines.labels(kind=kind).inc(count)
+        acknowledger = self._state.acknowledger
+        self.summary["acknowledgments"] = (
+            acknowledger.spoken(self._session.history) if acknowledger is not None else 0
+        )
         log.info("call.summary", **self.summary)
         return self.summary
 

@@ -90,19 +90,27 @@ class PhraseCache:
             exclamation forms are kept too (:func:`clause_forms`).
         directory: where the audio outlives the process (one WAV per phrase and voice);
             None: memory only.
+        acknowledgments: lines said as they are, before a slow reply
+            (:mod:`worker.acknowledgment`): kept in their own form only, and warmed first.
     """
 
     voice_key: str
     openers: tuple[str, ...] = OPENERS
     directory: Path | None = None
+    acknowledgments: tuple[str, ...] = ()
     hits: int = 0
     misses: int = 0
     _warming: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
     def phrases(self) -> tuple[str, ...]:
-        """What is synthesised and matched: the openers in each clause form."""
-        return clause_forms(self.openers)
+        """What is synthesised and matched: the acknowledgments, then the openers in
+        each clause form."""
+        return tuple(dict.fromkeys((*self.acknowledgments, *clause_forms(self.openers))))
+
+    def cached(self, phrase: str) -> bool:
+        """Whether ``phrase``'s audio is ready to play."""
+        return phrase in self._audio
 
     @property
     def _audio(self) -> dict[str, list[rtc.AudioFrame]]:
@@ -206,6 +214,16 @@ class PhraseCache:
         if phrase is not None:
             for frame in self._audio[phrase]:
                 yield frame
+            if not ended and not rest.strip():
+                # The opener may be all there is (an acknowledgment, its own segment): a
+                # TTS stream opened for no text would still hold the next segment's
+                # synthesis until it closed. Looked at once the opener is playing.
+                try:
+                    rest += await anext(source)
+                except StopAsyncIteration:
+                    ended = True
+            if ended and not rest.strip():
+                return
         async for frame in synthesize(remaining()):
             yield frame
 

@@ -15,6 +15,7 @@ from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
 from config import Settings, TenantSettings
+from worker.acknowledgment import ACKNOWLEDGMENTS, Acknowledger
 from worker.agent import BRIDGE_LINES, REPEAT_REQUEST, CallAgent
 from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
@@ -168,11 +169,17 @@ def build_call(
             PhraseCache(
                 voice_key=_voice_key(settings, profile),
                 directory=settings.latency.phrase_cache_dir,
+                acknowledgments=(
+                    ACKNOWLEDGMENTS if settings.latency.acknowledge_after is not None else ()
+                ),
             )
             if settings.latency.phrase_cache
             else None
         ),
     )
+    after = settings.latency.acknowledge_after
+    if state.phrase_cache is not None and after is not None:
+        state.acknowledger = Acknowledger(after, state.phrase_cache)
     api = APIConnectOptions(
         max_retry=settings.providers.max_retries,
         retry_interval=settings.providers.retry_interval,
@@ -217,6 +224,7 @@ def build_call(
         summarize=settings.context.summarize,
         phrase_cache=state.phrase_cache,
         speculate_after=settings.latency.speculative_interim_after,
+        acknowledger=state.acknowledger,
     )
     return CallSession(
         session=session, agent=agent, profile=profile, providers=providers, state=state

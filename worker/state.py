@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from compliance import CallRedactor
 from config import TenantSettings
+from worker.acknowledgment import Acknowledger
 from worker.caller import Caller
 from worker.outcome import CallOutcome
 from worker.phrase_cache import PhraseCache
@@ -42,6 +43,8 @@ class CallState:
     """Seconds a tool may run before the agent says a bridge phrase; None: never."""
     phrase_cache: PhraseCache | None = None
     """Cached openers and their hit counters, when ``latency.phrase_cache`` is on."""
+    acknowledger: Acknowledger | None = None
+    """Acknowledgments before slow replies, when ``latency.acknowledge_after`` is set."""
     turn_text: RawTurnText = field(default_factory=RawTurnText)
     """Raw STT finals for the turn judge (dictated digits, not placeholders): never logged."""
     recovery_lines: Counter[str] = field(default_factory=Counter)
