@@ -9,7 +9,10 @@ committed to a reply (end of turn declared, the LLM answering part of the senten
 or spoke before the caller finished (:func:`sim.premature.premature_turn`).
 ``premature`` is the rate over turns with a scripted mid-sentence pause; ``prem_all``
 over every turn, since the synthesized callers also pause at commas, where Deepgram
-finalizes too. Figures are reported, never asserted.
+finalizes too. ``ack``: the share of turns whose reply opened with a cached
+acknowledgment ("Okay.", :mod:`worker.acknowledgment`), whose audio is then the first
+audio; the ablation's "acknowledgment" row gives the TTFA of the model's own words.
+Figures are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -62,6 +65,11 @@ class FlavorStats:
     premature_any: int = 0
     """Premature turns among all turns, paused or not."""
     missing: int = 0
+    acknowledged: int = 0
+    """Turns whose reply opened with a cached acknowledgment (call.summary's count)."""
+
+    def add_summary(self, summary: dict[str, Any]) -> None:
+        self.acknowledged += int(summary.get("acknowledgments", 0))
 
     def add(self, turns: Sequence[TurnRecord]) -> None:
         for turn in turns:
@@ -88,6 +96,7 @@ class FlavorStats:
             "premature_all_rate": self.premature_any / turns if turns else 0.0,
             "turns": turns,
             "unanswered": self.missing,
+            "acknowledged_rate": self.acknowledged / turns if turns else 0.0,
             "ttfa_samples_ms": self.ttfa_ms,
             # What operators see on the dashboard for the same turns: the framework's
             # e2e_latency, from user end of speech to agent speech start.
@@ -112,7 +121,8 @@ def summarize(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
 def render_table(summary: dict[str, Any]) -> str:
     header = (
         f"{'profile':<8} {'agent':<8} {'p50_ms':>7} {'p95_ms':>7} {'max_ms':>7} "
-        f"{'premature':>9} {'prem_all':>8} {'turns':>5} {'wrk_p50':>7} {'wrk_p95':>7}"
+        f"{'premature':>9} {'prem_all':>8} {'turns':>5} {'wrk_p50':>7} {'wrk_p95':>7} "
+        f"{'ack':>5}"
     )
     lines = [header, "-" * len(header)]
     for profile, entry in summary["profiles"].items():
@@ -122,7 +132,8 @@ def render_table(summary: dict[str, Any]) -> str:
                 f"{profile:<8} {name:<8} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f} "
                 f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} "
                 f"{s['premature_all_rate']:>7.1%} {s['turns']:>5} "
-                f"{s['worker_ttfa_p50_ms']:>7.0f} {s['worker_ttfa_p95_ms']:>7.0f}"
+                f"{s['worker_ttfa_p50_ms']:>7.0f} {s['worker_ttfa_p95_ms']:>7.0f} "
+                f"{s['acknowledged_rate']:>5.0%}"
             )
         ratio = entry["ratio"]
         lines.append(
@@ -185,6 +196,7 @@ async def _measure(
                 )
                 stats[profile][name].add(result.turns)
                 stats[profile][name].add_observed(result.observed)
+                stats[profile][name].add_summary(result.summary)
                 print(
                     f"  {profile:<8} {name:<8} {scenario.name:<12} "
                     f"{time.monotonic() - started:5.1f}s",
@@ -209,6 +221,13 @@ ABLATIONS: tuple[tuple[str, str, Any, str, str], ...] = (
         False,
         "TTS first byte on hits, 120-400 ms (340 ms gap removed)",
         "https://quantumautomations.ai/blog/tts-caching-voice-agents.html",
+    ),
+    (
+        "acknowledgment",
+        "acknowledge_after",
+        None,
+        "fills the LLM's wait: first audio at the trigger, not at the answer",
+        "https://docs.agora.io/en/conversational-ai/best-practices/filler-words",
     ),
     (
         "TTS prewarm",
@@ -252,6 +271,7 @@ async def _measure_ablation(
                     base_settings=variant,
                 )
                 stats[profile][label].add(result.turns)
+                stats[profile][label].add_summary(result.summary)
                 print(
                     f"  {profile:<8} {label:<16} {scenario.name:<12} "
                     f"{time.monotonic() - started:5.1f}s hits={result.phrase_cache_hits}"
@@ -284,7 +304,7 @@ def summarize_ablation(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, An
 def render_ablation(summary: dict[str, Any]) -> str:
     header = (
         f"{'profile':<8} {'variant':<16} {'p50_ms':>7} {'p95_ms':>7} {'saves50':>7} "
-        f"{'saves95':>7} {'premat':>6}  claimed"
+        f"{'saves95':>7} {'premat':>6} {'ack':>5}  claimed"
     )
     lines = [header, "-" * len(header)]
     for profile, rows in summary["ablation"].items():
@@ -296,7 +316,8 @@ def render_ablation(summary: dict[str, Any]) -> str:
             )
             lines.append(
                 f"{profile:<8} {label:<16} {e['p50_ms']:>7.0f} {e['p95_ms']:>7.0f} {saves} "
-                f"{e['premature_rate']:>6.1%}  {e.get('claimed', '')}"
+                f"{e['premature_rate']:>6.1%} {e['acknowledged_rate']:>5.0%}  "
+                f"{e.get('claimed', '')}"
             )
     return "\n".join(lines)
 
