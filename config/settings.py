@@ -281,6 +281,16 @@ class LatencySettings(_Group):
     )
     min_interruption_duration: Seconds = 0.5
 
+    @field_validator(
+        "acknowledge_after", "speculative_interim_after", "tool_bridge_after", mode="before"
+    )
+    @classmethod
+    def _off_is_none(cls, value: object) -> object:
+        # From a variable, "off" (or nothing) turns the technique off, as None does in code.
+        if isinstance(value, str) and value.strip().lower() in ("", "off", "none"):
+            return None
+        return value
+
     @field_validator("phrase_cache_dir", mode="before")
     @classmethod
     def _empty_dir_is_none(cls, value: object) -> object:

@@ -36,6 +36,11 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Opener audio outlives a process by default (the machine's temporary directory):
     # each test gets its own, so what a call heard never depends on an earlier run.
     monkeypatch.setenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", str(tmp_path / "phrase-cache"))
+    # An acknowledgment opens a reply whose LLM said nothing for 0.2 s: under a loaded CI
+    # run even a zero-latency simulated LLM can take that long, so tests that check the
+    # model's words would pass or fail on timing. Off here; the tests of the
+    # acknowledgment turn it on.
+    monkeypatch.setenv("CALLCENTER_LATENCY__ACKNOWLEDGE_AFTER", "off")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from support import CACHE
 
 from config import Settings
 from sim.call import CallResult, run_call
+from sim.deepgram_listen import DeepgramLatency
+from sim.latency import Delay
 from sim.latency_profiles import PROFILES
 from sim.scenario import Scenario, load_scenario
 from worker.agent import APOLOGY
@@ -211,7 +214,13 @@ async def test_a_slow_llm_is_covered_by_a_cached_acknowledgment(vad_model: vad.V
         },
         {"caller": "And is my order on its way?", "agent": {"reply": "It shipped yesterday."}},
     ]
-    result = await _run(_scenario(turns=turns, latency="typical-constant"), vad_model)
+    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    on = base.model_copy(
+        update={"latency": base.latency.model_copy(update={"acknowledge_after": 0.2})}
+    )
+    result = await _run(
+        _scenario(turns=turns, latency="typical-constant"), vad_model, base_settings=on
+    )
 
     # Part of the reply, alternating, and the model's own "Sure," is not said twice.
     assert [t.agent_text for t in result.turns] == [
@@ -232,3 +241,30 @@ async def test_a_slow_llm_is_covered_by_a_cached_acknowledgment(vad_model: vad.V
     sent = [text.strip() for text in result.tts_texts]
     assert "We're open nine to five." in sent
     assert not any("open nine to five" in text for text in sent if text.startswith("Sure"))
+
+
+async def test_a_turn_committed_before_its_final_is_answered_once_with_all_of_it(
+    vad_model: vad.VAD,
+) -> None:
+    # Every final 1.6 s after its speech: past the 1.2 s maximum endpointing delay, so
+    # the framework commits "Hi there." while the STT still owes the second breath. That
+    # turn is held and its text goes with the one the late final arrives in.
+    slow_stt = replace(
+        PROFILES["zero"],
+        deepgram=DeepgramLatency(final_delay=Delay.constant(1.6), min_gap_s=0.1),
+    )
+    turns = [
+        {
+            "caller": ["Hi there,", {"pause": 0.4}, "I have a question about my bill."],
+            "agent": {"reply": "Sure, what is it?"},
+        }
+    ]
+    result = await _run(_scenario(turns=turns), vad_model, latency=slow_stt)
+
+    assert result.turns[0].agent_text == "Sure, what is it?"
+    assert result.summary["interruptions"] == 0
+    assert result.summary["turns"] == 1
+    # The reply the caller heard was generated from everything they said.
+    heard = _words(result.turns[0].llm_saw or "")
+    assert heard[:2] == ["hi", "there"]
+    assert heard[-3:] == ["about", "my", "bill"]

@@ -150,3 +150,16 @@ def test_an_empty_phrase_cache_dir_keeps_openers_in_memory_only(
     # Not Path(""): that is the working directory, which the worker does not own.
     monkeypatch.setenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", "")
     assert Settings(_env_file=None).latency.phrase_cache_dir is None  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("value", ["off", "", "None"])
+def test_an_optional_technique_turns_off_from_a_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CALLCENTER_LATENCY__ACKNOWLEDGE_AFTER", value)
+    monkeypatch.setenv("CALLCENTER_LATENCY__TOOL_BRIDGE_AFTER", value)
+    latency = load_settings(_env_file=None).latency
+    assert latency.acknowledge_after is None
+    assert latency.tool_bridge_after is None
+    monkeypatch.setenv("CALLCENTER_LATENCY__ACKNOWLEDGE_AFTER", "0.3")
+    assert load_settings(_env_file=None).latency.acknowledge_after == 0.3

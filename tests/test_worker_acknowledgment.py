@@ -104,7 +104,7 @@ async def test_bridge_lines_keep_their_own_times_after_the_acknowledgment() -> N
     assert _text(out) == "Okay. |Wait. |It shipped."
 
 
-def _ctx(*roles: str) -> llm.ChatContext:
+def _ctx(*roles: str, said: str = "Sure.") -> llm.ChatContext:
     ctx = llm.ChatContext.empty()
     for role in roles:
         if role == "tool":
@@ -114,7 +114,7 @@ def _ctx(*roles: str) -> llm.ChatContext:
                 )
             )
         else:
-            ctx.add_message(role=role, content="hello")  # type: ignore[arg-type]
+            ctx.add_message(role=role, content=said if role == "assistant" else "hello")  # type: ignore[arg-type]
     return ctx
 
 
@@ -124,13 +124,19 @@ def _frame() -> rtc.AudioFrame:
     )
 
 
-def test_only_replies_to_the_caller_get_one_and_lines_alternate() -> None:
+def test_only_replies_to_the_caller_get_one_and_heard_lines_alternate() -> None:
     _STORE["ack:voice:16000"] = {"Okay.": [_frame()], "Alright.": [_frame()]}
     acks = Acknowledger(0.2, PhraseCache(voice_key="ack:voice:16000"))
     assert acks.for_reply(_ctx("system")) is None  # the greeting
     assert acks.for_reply(_ctx("system", "user", "assistant", "tool")) is None
-    lines = [acks.for_reply(_ctx("system", "user")) for _ in range(3)]
-    assert [o.line for o in lines if o] == ["Okay.", "Alright.", "Okay."]
+    # The line after the one the caller heard last, whatever was asked for since (a
+    # preemptive generation the framework discarded asked too).
+    assert acks.for_reply(_ctx("system", "user")).line == "Okay."  # type: ignore[union-attr]
+    assert acks.for_reply(_ctx("system", "user")).line == "Okay."  # type: ignore[union-attr]
+    heard_okay = _ctx("user", "assistant", "user", said="Okay. It shipped.")
+    assert acks.for_reply(heard_okay).line == "Alright."  # type: ignore[union-attr]
+    heard_alright = _ctx("user", "assistant", "user", said="Alright. Done.")
+    assert acks.for_reply(heard_alright).line == "Okay."  # type: ignore[union-attr]
 
 
 def test_a_line_whose_audio_is_not_ready_is_never_used() -> None:
@@ -169,3 +175,14 @@ async def test_an_acknowledgment_alone_plays_from_the_cache_without_opening_the_
 
     frames = [f async for f in cache.speak(line(), synthesize)]  # type: ignore[arg-type]
     assert len(frames) == 2 and opened == []
+
+
+async def test_no_acknowledgment_while_the_stt_still_owes_the_callers_words() -> None:
+    # The framework committed at its maximum delay with a final still owed: that final
+    # will arrive as the next turn and cut this reply off, "Okay." would be all of it.
+    owed = True
+    opening = Opening(line="Okay.", after_s=0.05, user_message_id="u1", settled=lambda: not owed)
+    stream = drop_echoed_opener(_late(0.2, _chunk("Sure, what's up?")), opening)
+    out = [c async for c in with_bridge_lines(stream, [], opening=opening)]
+    assert not opening.said
+    assert _text(out) == "Sure, what's up?"

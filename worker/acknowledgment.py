@@ -16,7 +16,7 @@ opener is dropped so the caller does not hear "Okay. Sure, ...".
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from livekit.agents import llm
@@ -41,6 +41,8 @@ class Opening:
     line: str
     after_s: float
     user_message_id: str
+    settled: Callable[[], bool] = lambda: True
+    """Read when the acknowledgment is due; False: skip it."""
     said: bool = False
     model_ttft_s: float | None = None
     """The model's own time to its first output, which the framework's figure for the
@@ -54,16 +56,25 @@ class Acknowledger:
     Args:
         after_s: how long the LLM may produce nothing before the reply opens with one.
         cache: where their audio is; a line is used only once its audio is there.
+        settled: whether the caller's turn is all in when an acknowledgment is due. The
+            framework commits a turn at its maximum delay even while the STT still owes
+            a final for speech it heard; that final then arrives as the caller's next
+            turn and cuts the reply off, so an "Okay." said by then would be all the
+            caller hears of it.
         lines: the acknowledgments, in turn.
     """
 
     def __init__(
-        self, after_s: float, cache: PhraseCache, lines: tuple[str, ...] = ACKNOWLEDGMENTS
+        self,
+        after_s: float,
+        cache: PhraseCache,
+        settled: Callable[[], bool] = lambda: True,
+        lines: tuple[str, ...] = ACKNOWLEDGMENTS,
     ) -> None:
         self._after_s = after_s
         self._cache = cache
+        self._settled = settled
         self._lines = lines
-        self._next = 0
         # Every reply's opening, said or not; a discarded preemptive generation's too,
         # which is why what was heard is counted against the history.
         self._openings: list[Opening] = []
@@ -75,11 +86,27 @@ class Acknowledger:
         last = chat_ctx.items[-1] if chat_ctx.items else None
         if not isinstance(last, llm.ChatMessage) or last.role != "user":
             return None
+        # After the one the caller heard last: the history's, not the last one asked
+        # for (a preemptive generation the framework discarded asked for one too).
+        previous = next(
+            (
+                item.text_content or ""
+                for item in reversed(chat_ctx.items)
+                if isinstance(item, llm.ChatMessage) and item.role == "assistant"
+            ),
+            "",
+        )
+        heard = next((i for i, line in enumerate(self._lines) if previous.startswith(line)), -1)
+        start = heard + 1
         for step in range(len(self._lines)):
-            line = self._lines[(self._next + step) % len(self._lines)]
+            line = self._lines[(start + step) % len(self._lines)]
             if self._cache.cached(line):
-                self._next = (self._next + step + 1) % len(self._lines)
-                opening = Opening(line=line, after_s=self._after_s, user_message_id=last.id)
+                opening = Opening(
+                    line=line,
+                    after_s=self._after_s,
+                    user_message_id=last.id,
+                    settled=self._settled,
+                )
                 self._openings.append(opening)
                 return opening
         return None

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import structlog
 from livekit import rtc
-from livekit.agents import Agent, APIError, FlushSentinel, llm, stt
+from livekit.agents import Agent, APIError, FlushSentinel, StopResponse, llm, stt
 from livekit.agents.voice import ModelSettings
 
 from worker.acknowledgment import Acknowledger, Opening, drop_echoed_opener
@@ -24,6 +24,7 @@ from worker.routing import classify_intent
 from worker.speculation import speculate_from_interims
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
+from worker.turn_hold import TurnHold
 from worker.turn_judge import last_user_text
 
 __all__ = [
@@ -127,7 +128,8 @@ async def with_bridge_lines(
         first_after_s: wait before the first line.
         every_s: wait between further lines.
         opening: an acknowledgment said, and marked said, if nothing came by its
-            ``after_s``; the bridge lines keep their own times.
+            ``after_s`` and the caller's turn is settled then; the bridge lines keep
+            their own times.
     """
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -143,6 +145,8 @@ async def with_bridge_lines(
             if done:
                 break
             if acknowledgment is not None:
+                if not acknowledgment.settled():
+                    continue
                 acknowledgment.said = True
             # The space keeps the reply's text (the history, the transcript) readable:
             # segments are joined as they are.
@@ -180,6 +184,7 @@ class CallAgent(Agent):
         self._phrases = phrase_cache
         self._speculate_after = speculate_after
         self._acknowledger = acknowledger
+        self._hold: TurnHold | None = None
         self._fast_llm = fast_llm
         self._window = ContextWindow(
             max_items=max_context_items,
@@ -226,6 +231,15 @@ class CallAgent(Agent):
 
         async for frame in self._phrases.speak(spoken, synthesize):
             yield frame
+
+    async def on_user_turn_completed(
+        self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage
+    ) -> None:
+        if self._hold is None:
+            self._hold = TurnHold(self.state.turn_text)
+        if self._hold.should_hold(new_message):
+            # The framework drops this turn; its text goes with the next one.
+            raise StopResponse()
 
     def _choose_llm(self, chat_ctx: llm.ChatContext) -> llm.LLM[Any] | None:
         if self._fast_llm is not None and classify_intent(last_user_text(chat_ctx)) == "glue":

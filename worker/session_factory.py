@@ -179,7 +179,10 @@ def build_call(
     )
     after = settings.latency.acknowledge_after
     if state.phrase_cache is not None and after is not None:
-        state.acknowledger = Acknowledger(after, state.phrase_cache)
+        turn_text = state.turn_text
+        state.acknowledger = Acknowledger(
+            after, state.phrase_cache, settled=lambda: not turn_text.awaiting_final
+        )
     api = APIConnectOptions(
         max_retry=settings.providers.max_retries,
         retry_interval=settings.providers.retry_interval,

@@ -235,6 +235,8 @@ class RawTurnText:
         self._finals: deque[tuple[str, str]] = deque(maxlen=keep)
         self.awaiting_final = False
         """The STT heard words or speech begin and has not finalized or endpointed since."""
+        self.awaiting_since = 0.0
+        """Wall-clock time ``awaiting_final`` last became true."""
         self.endpointed_at = 0.0
         """Wall-clock time of the STT's last endpoint: it was answering then."""
 
@@ -246,13 +248,18 @@ class RawTurnText:
     def heard(self, interim: str) -> None:
         """An interim result: words the STT heard and has not finalized yet."""
         if interim.strip():
-            self.awaiting_final = True
+            self._await()
 
     def speech_started(self) -> None:
         """The STT heard speech begin (Deepgram's ``SpeechStarted``). Interims come about
         once a second of audio, so a short second breath ("Yes." then "is there a way
         to talk to") often has none before its final: speech heard is words pending."""
-        self.awaiting_final = True
+        self._await()
+
+    def _await(self) -> None:
+        if not self.awaiting_final:
+            self.awaiting_final = True
+            self.awaiting_since = time.time()
 
     def speech_ended(self) -> None:
         """The STT's endpoint: whatever it heard is finalized, or was noise with no words
