@@ -143,6 +143,39 @@ async def test_tts_falls_back_only_after_the_timeout() -> None:
 
 
 @pytest.mark.usefixtures("http")
+async def test_a_stalled_tts_hands_over_after_one_timeout_even_with_retries() -> None:
+    """A context on a socket that stops sending times out without the socket being
+    dropped: a retry of the same engine would wait on the same socket for a second
+    timeout. With a next engine in the chain, the caller's silence is one timeout."""
+    stall = FaultPlan([Fault("stall", request=0, after_messages=0, seconds=30)])
+    async with (
+        OpenAIChatSim(latency=OpenAILatency.instant()) as openai,
+        ElevenLabsSim(latency=ElevenLabsLatency.instant(), faults=stall) as elevenlabs,
+    ):
+        # The production retry count: each engine may be retried on its own.
+        settings = _settings(openai, elevenlabs, tts_order=["elevenlabs", "openai"], max_retries=1)
+        engine = build_tts(settings, channel_profile(settings, "phone"))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        first_audio: float | None = None
+        asked_before_fallback = 0
+        try:
+            async with engine.stream(conn_options=_conn(settings)) as stream:
+                stream.push_text("Your order shipped on Tuesday.")
+                stream.end_input()
+                async for _ in stream:
+                    if first_audio is None:
+                        first_audio = loop.time()
+                        asked_before_fallback = len(elevenlabs.contexts)
+        finally:
+            await engine.aclose()
+    assert [r["input"] for r in openai.speech_requests] == ["Your order shipped on Tuesday."]
+    assert asked_before_fallback == 1, "ElevenLabs was retried before the next engine"
+    assert first_audio is not None
+    assert EARLIEST_S <= first_audio - started < 2 * TIMEOUT_S
+
+
+@pytest.mark.usefixtures("http")
 async def test_a_hanging_openai_tts_fallback_gives_up_after_the_configured_timeout() -> None:
     """The OpenAI TTS plugin asks for a 30 s read timeout of its own (its
     ``httpx.Timeout(30, connect=...)``), which neither the FallbackAdapter nor the

@@ -275,9 +275,13 @@ def build_tts(
             )
     if len(engines) == 1:
         return engines[0]
-    return tts.FallbackAdapter(
-        engines, max_retry_per_tts=providers.max_retries, sample_rate=profile.tts_sample_rate
-    )
+    # No retry of the same engine before the next one: a stalled ElevenLabs context
+    # times out (the plugin's per-context timer) without the shared socket being
+    # dropped, so a retry waits on the same stuck socket for a second full timeout
+    # while the caller sits in silence (5 s measured behind an acknowledgment). The
+    # next engine answers within its first byte; the adapter's recovery probe brings
+    # the first back once it answers again, as the LLM chain does.
+    return tts.FallbackAdapter(engines, max_retry_per_tts=0, sample_rate=profile.tts_sample_rate)
 
 
 def build_providers(
