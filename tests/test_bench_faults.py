@@ -129,3 +129,23 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
     assert lines["llm-500"] == {}, "a fault the fallback hides needs no words"
     assert by_name["tts-outage"].outcome == "error"
     assert by_name["llm-outage"].outcome != "error"
+
+
+async def test_a_stalled_tts_behind_an_acknowledgment_is_not_a_long_silence(
+    vad_model: vad.VAD,
+) -> None:
+    """With acknowledgments on (production), the cached "Okay." plays and the rest of the
+    reply goes to a TTS socket that stopped sending: the next TTS must take over inside
+    the silence target, not after a retry on the same stuck socket (5 s measured)."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = settings.model_copy(
+        update={"latency": settings.latency.model_copy(update={"acknowledge_after": 0.2})}
+    )
+    case = next(c for c in FAULTS if c.name == "tts-stall")
+    stats = await run_fault(
+        case, calls=1, concurrency=1, vad_model=vad_model, settings=settings, cache_dir=CACHE
+    )
+    verdict = stats.verdicts[0]
+    assert verdict.error is None and verdict.survived and verdict.words_kept, verdict
+    assert verdict.fallbacks["tts_openai"] >= 1
+    assert verdict.silence_s is not None and verdict.silence_s < SILENCE_TARGET_S, verdict
