@@ -146,6 +146,34 @@ def test_log_format_from_settings(fmt: str, monkeypatch: pytest.MonkeyPatch) -> 
         assert not line.startswith("{")
 
 
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_a_framework_exception_is_logged_with_a_plain_traceback(fmt: str) -> None:
+    """The framework logs a failed provider with ``logger.exception`` on the event loop:
+    its traceback must arrive as text (JSON kept the exc_info tuple's reprs) and be
+    rendered plainly (rich's renderer read and highlighted every frame's source)."""
+    root = logging.getLogger()
+    before = list(root.handlers)
+    level = root.level
+    try:
+        configure_logging(level="ERROR", fmt=fmt, own_handler=True)  # type: ignore[arg-type]
+        (ours,) = [h for h in root.handlers if h not in before]
+        stream = io.StringIO()
+        ours.setStream(stream)  # type: ignore[attr-defined]
+        try:
+            raise APITimeoutError("tts timed out")
+        except APITimeoutError:
+            logging.getLogger("livekit.agents").exception("tts error, switching")
+        out = stream.getvalue()
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+    text = json.loads(out)["exception"] if fmt == "json" else out
+    assert "Traceback (most recent call last):" in text
+    assert "APITimeoutError: tts timed out" in text
+    assert not any(mark in out for mark in "│╭╰"), "a rich-rendered traceback"
+
+
 def test_tracing_off_without_an_endpoint_and_on_from_otel_variables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
