@@ -2,7 +2,7 @@
 
 Each row of :data:`FAULTS` names a simulator and the :class:`sim.faults.Fault` fields it
 injects; every call runs the real session and plugins against the wire simulators. Per
-fault: calls that survived (every caller turn answered, or apologised for), the longest
+fault: calls that survived (every caller turn answered in full, or apologised for), the longest
 silence the caller heard after finishing a turn (on the captured agent audio; target
 3 s), fallbacks (what each simulator served), and whether the caller's words reached the
 LLM afterwards. The two outage rows take every LLM, or every TTS, down for the whole
@@ -28,6 +28,7 @@ from livekit.agents import vad
 from config import Settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
+from sim.elevenlabs_multistream import ElevenLabsLatency
 from sim.scenario import FaultSpec, Scenario, load_scenario
 from worker.agent import APOLOGY
 from worker.outcome import CallOutcome
@@ -39,6 +40,7 @@ __all__ = [
     "CallVerdict",
     "FaultCase",
     "FaultStats",
+    "cut_short",
     "judge_call",
     "longest_silence",
     "render_table",
@@ -48,6 +50,10 @@ __all__ = [
 
 SCENARIO = "fault-two-turns"
 SILENCE_TARGET_S = 3.0
+# The simulated TTS's speaking time per character, and the share of an answer's text
+# that must have sounded for it to count as said (placeholders spoken, rounding).
+SPEECH_S_PER_CHAR = ElevenLabsLatency().ms_per_char / 1000
+HEARD_FRACTION = 0.75
 DEFAULT_JSON = Path("bench/results/faults.json")
 Simulator = Literal["deepgram", "openai", "openai_audio", "elevenlabs"]
 Expect = Literal["answer", "apology", "ended"]
@@ -166,6 +172,21 @@ def longest_silence(result: CallResult, turn: TurnRecord) -> float | None:
     return longest
 
 
+def cut_short(result: CallResult, turn: TurnRecord) -> bool:
+    """Whether the caller heard less than :data:`HEARD_FRACTION` of the answer's text.
+
+    A TTS that breaks mid-answer can end the answer with no silence at all (the agent
+    just stops), so the longest silence alone would pass a lost question. The
+    simulators speak every character for a fixed time (both TTS simulators' default
+    ``ms_per_char``), so the answer's text says how long it should have sounded.
+    """
+    if turn.speech_end_at is None or turn.waited_until is None or not turn.agent_text:
+        return False
+    start, stop = turn.speech_end_at, turn.waited_until
+    heard = sum(duration for at, duration in result.agent_frames if start <= at <= stop)
+    return heard < HEARD_FRACTION * len(turn.agent_text) * SPEECH_S_PER_CHAR
+
+
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
@@ -206,6 +227,8 @@ class CallVerdict:
     """Caller words lost with a dropped STT connection (their audio went to it)."""
     recovery_lines: dict[str, int] = field(default_factory=dict)
     """What the worker says it spoke to cover the fault (its call summary)."""
+    cut_short: int = 0
+    """Answers the caller heard only part of (:func:`cut_short`)."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -225,6 +248,7 @@ def _fallbacks(result: CallResult, settings: Settings) -> dict[str, int]:
 def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallVerdict:
     """What happened to one call, against what the row expects."""
     silences = [s for t in result.turns if (s := longest_silence(result, t)) is not None]
+    cut = sum(cut_short(result, t) for t in result.turns)
     last = result.llm_requests[-1] if result.llm_requests else {}
     heard = _user_texts(last)
     # The last chat request of the call carries the whole history: every word the STT
@@ -242,14 +266,17 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
         survived = result.outcome == CallOutcome.ERROR and hung_up
         words_kept = True  # nothing to ask the LLM once the call ended
     elif case.expect == "apology":
-        survived = len(result.turns) == len(asked) > 0 and all(
-            APOLOGY in t.agent_text and t.ttfa_ms is not None for t in result.turns
+        survived = (
+            len(result.turns) == len(asked) > 0
+            and all(APOLOGY in t.agent_text and t.ttfa_ms is not None for t in result.turns)
+            and cut == 0
         )
     else:
         survived = (
             result.outcome != CallOutcome.ERROR
             and len(result.turns) == len(asked) > 0
             and all(t.agent_text and t.ttfa_ms is not None for t in result.turns)
+            and cut == 0
         )
     return CallVerdict(
         survived=survived,
@@ -259,6 +286,7 @@ def judge_call(case: FaultCase, result: CallResult, settings: Settings) -> CallV
         outcome=str(result.outcome) if result.outcome is not None else None,
         words_lost_stt=len(lost),
         recovery_lines=dict(result.summary.get("recovery_lines", {})),
+        cut_short=cut,
     )
 
 
@@ -294,6 +322,7 @@ class FaultStats:
             "recovery_lines": spoken,
             "words_kept": sum(v.words_kept for v in self.verdicts),
             "words_lost_stt": sum(v.words_lost_stt for v in self.verdicts),
+            "cut_short": sum(v.cut_short for v in self.verdicts),
             "calls_detail": [v.as_dict() for v in self.verdicts],
         }
 
@@ -338,7 +367,8 @@ def render_table(summary: Mapping[str, Any]) -> str:
     width = max([len("fault"), *(len(name) for name in summary["faults"])])
     header = (
         f"{'fault':<{width}} {'calls':>5} {'survived':>8} {'max_silence_s':>13} "
-        f"{'target':>6} {'fallbacks':>9} {'words_kept':>10} {'stt_words_lost':>14}"
+        f"{'target':>6} {'fallbacks':>9} {'words_kept':>10} {'stt_words_lost':>14} "
+        f"{'cut_short':>9}"
     )
     lines = [header, "-" * len(header)]
     for name, s in summary["faults"].items():
@@ -346,7 +376,7 @@ def render_table(summary: Mapping[str, Any]) -> str:
         lines.append(
             f"{name:<{width}} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
             f"{target:>6} {sum(s['fallbacks'].values()):>9} {s['words_kept']:>10} "
-            f"{s['words_lost_stt']:>14}"
+            f"{s['words_lost_stt']:>14} {s.get('cut_short', 0):>9}"
         )
     return "\n".join(lines)
 

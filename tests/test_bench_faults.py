@@ -20,6 +20,7 @@ from bench.faults import (
     FAULTS,
     SILENCE_TARGET_S,
     FaultStats,
+    cut_short,
     judge_call,
     longest_silence,
     render_table,
@@ -58,6 +59,33 @@ def test_longest_silence_counts_the_wait_and_gaps_inside_the_answer() -> None:
     assert longest_silence(_result(turn, []), turn) == pytest.approx(10.0)
     # Audio before the caller stopped (talking over them) is not an answer.
     assert longest_silence(_result(turn, [(9.0, 0.5), (13.0, 0.5)]), turn) == pytest.approx(3.0)
+
+
+@pytest.mark.unit
+def test_an_answer_that_stopped_part_way_did_not_survive() -> None:
+    case = next(c for c in FAULTS if c.name == "tts-disconnect")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    question = "Okay. What is the order number?"  # 31 characters: 2.0 s of speech
+    turn = TurnRecord(
+        index=0,
+        caller_text="I want to check my order.",
+        agent_text=question,
+        ttfa_ms=320.0,
+        speech_end_at=10.0,
+        waited_until=14.0,
+    )
+    asked = [{"messages": [{"role": "user", "content": turn.caller_text}]}]
+    # "Okay. Wh-": the opener and a tenth of a second of the question, then nothing.
+    result = _result(turn, [(10.3, 0.4), (10.9, 0.1)])
+    result.llm_requests = asked
+    assert cut_short(result, turn)
+    verdict = judge_call(case, result, settings)
+    assert (verdict.survived, verdict.cut_short) == (False, 1)
+    # The whole question heard, the broken sentence said again included.
+    result = _result(turn, [(10.3, 0.4), (10.9, 0.1), (11.1, 1.7)])
+    result.llm_requests = asked
+    assert not cut_short(result, turn)
+    assert judge_call(case, result, settings).survived
 
 
 @pytest.mark.unit
@@ -131,21 +159,28 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
     assert by_name["llm-outage"].outcome != "error"
 
 
-async def test_a_stalled_tts_behind_an_acknowledgment_is_not_a_long_silence(
-    vad_model: vad.VAD,
+@pytest.mark.parametrize("name", ["tts-stall", "tts-disconnect"])
+async def test_a_tts_failing_behind_an_acknowledgment_is_covered_in_full(
+    vad_model: vad.VAD, name: str
 ) -> None:
     """With acknowledgments on (production), the cached "Okay." plays and the rest of the
-    reply goes to a TTS socket that stopped sending: the next TTS must take over inside
-    the silence target, not after a retry on the same stuck socket (5 s measured)."""
+    reply goes to a TTS socket that then stops sending, or drops after two audio
+    messages. A stall: the next TTS takes over inside the silence target, not after a
+    retry on the same stuck socket (5 s measured). A drop: the question is said again
+    from its start, not left at "Okay. Wh-" (``cut_short``; the call survives only if
+    every answer was heard in full)."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     settings = settings.model_copy(
         update={"latency": settings.latency.model_copy(update={"acknowledge_after": 0.2})}
     )
-    case = next(c for c in FAULTS if c.name == "tts-stall")
+    case = next(c for c in FAULTS if c.name == name)
+    # Two calls, one after the other: the first may spend the fault on warming the
+    # opener audio (a fresh cache directory); the second has it in memory, so the
+    # fault lands on its reply, as in a worker past its first call.
     stats = await run_fault(
-        case, calls=1, concurrency=1, vad_model=vad_model, settings=settings, cache_dir=CACHE
+        case, calls=2, concurrency=1, vad_model=vad_model, settings=settings, cache_dir=CACHE
     )
-    verdict = stats.verdicts[0]
-    assert verdict.error is None and verdict.survived and verdict.words_kept, verdict
-    assert verdict.fallbacks["tts_openai"] >= 1
+    for verdict in stats.verdicts:
+        assert verdict.error is None and verdict.survived and verdict.words_kept, verdict
+        assert verdict.cut_short == 0
     assert verdict.silence_s is not None and verdict.silence_s < SILENCE_TARGET_S, verdict

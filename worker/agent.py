@@ -24,6 +24,7 @@ from worker.routing import classify_intent
 from worker.speculation import speculate_from_interims
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
+from worker.tts_resume import finish_cut_replies
 from worker.turn_hold import TurnHold
 from worker.turn_judge import last_user_text
 
@@ -221,14 +222,18 @@ class CallAgent(Agent):
     ) -> AsyncIterator[rtc.AudioFrame]:
         state = self.state
         spoken = speak_placeholders(text, state.redactor, state.redactor.policy)
-        if self._phrases is None:
-            async for frame in Agent.default.tts_node(self, spoken, model_settings):
-                yield frame
-            return
 
         def synthesize(rest: AsyncIterable[str]) -> AsyncIterable[rtc.AudioFrame]:
-            return Agent.default.tts_node(self, rest, model_settings)
+            return finish_cut_replies(
+                rest,
+                lambda part: Agent.default.tts_node(self, part, model_settings),
+                self.session.tts,
+            )
 
+        if self._phrases is None:
+            async for frame in synthesize(spoken):
+                yield frame
+            return
         async for frame in self._phrases.speak(spoken, synthesize):
             yield frame
 
