@@ -116,7 +116,15 @@ class ProviderSettings(_Group):
     request_timeout: Seconds = Field(
         default=10.0, description="Per-attempt timeout before a provider counts as failed."
     )
-    max_retries: int = Field(default=1, ge=0)
+    max_retries: int = Field(
+        default=1,
+        ge=0,
+        description=(
+            "Retries of a failed request to the same provider: the STT's, and a lone "
+            "LLM's or TTS's. In an LLM or TTS fallback chain the next provider is tried "
+            "instead (a retry would keep the caller waiting on a stalled provider)."
+        ),
+    )
     retry_interval: Seconds = 0.5
     stt_close_timeout: Seconds = Field(
         default=2.0,
