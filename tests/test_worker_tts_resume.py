@@ -28,11 +28,14 @@ MS_PER_CHAR = 65.0
 @pytest.mark.unit
 @pytest.mark.parametrize(
     ("spoken", "start"),
-    [(0, 0), (12, 0), (30, 0), (31, 31), (40, 31), (len(REPLY), 31)],
+    # Letters and digits heard: the first sentence has 25, the reply 51.
+    [(0, 0), (12, 0), (24, 0), (25, 31), (40, 31), (51, 31)],
 )
 def test_a_reply_restarts_at_the_sentence_it_broke_in(spoken: int, start: int) -> None:
     assert restart_point(REPLY, spoken) == start
     assert restart_point("No stop at all", 9) == 0
+    # Markdown the framework strips before the TTS does not move the point.
+    assert restart_point("Your **order** shipped on Tuesday. It arrives soon.", 25) == 35
 
 
 def _engine(openai: OpenAIChatSim, elevenlabs: ElevenLabsSim) -> tts.TTS[Any]:

@@ -41,19 +41,27 @@ log = structlog.get_logger(__name__)
 _SENTENCE_END = re.compile(r"[.!?]+\s+")
 
 
-def restart_point(text: str, spoken_chars: int) -> int:
-    """Where to start saying ``text`` again when ``spoken_chars`` of it were heard: the
-    start of the sentence the break fell in (0 when it fell in the first)."""
+def _letters(text: str) -> int:
+    """Letters and digits: what the reply and the TTS's timed words are compared by. The
+    framework strips markdown and emoji before the TTS and the TTS may change spacing,
+    so the raw lengths differ for a reply said in full."""
+    return sum(c.isalnum() for c in text)
+
+
+def restart_point(text: str, spoken_letters: int) -> int:
+    """Where to start saying ``text`` again when its first ``spoken_letters`` letters and
+    digits were heard: the start of the sentence the break fell in (0 in the first)."""
     start = 0
     for end in _SENTENCE_END.finditer(text):
-        if end.end() > spoken_chars:
+        if _letters(text[: end.end()]) > spoken_letters:
             break
         start = end.end()
     return start
 
 
-def _timed_chars(frame: rtc.AudioFrame) -> int:
-    return sum(len(str(word)) for word in frame.userdata.get(USERDATA_TIMED_TRANSCRIPT) or ())
+def _timed_letters(frame: rtc.AudioFrame) -> int:
+    words = frame.userdata.get(USERDATA_TIMED_TRANSCRIPT) or ()
+    return sum(_letters(str(word)) for word in words)
 
 
 async def finish_cut_replies(
@@ -99,19 +107,17 @@ async def finish_cut_replies(
 
     reader = asyncio.create_task(pump(), name="tts_resume_text")
     engine.on("tts_availability_changed", on_availability)
-    spoken_chars = 0
+    spoken = 0
     try:
         async for frame in synthesize(queued()):
-            spoken_chars += _timed_chars(frame)
+            spoken += _timed_letters(frame)
             yield frame
         engine.off("tts_availability_changed", on_availability)
         said = "".join(sent)
-        if not broke or spoken_chars >= len(said.rstrip()):
+        if not broke or spoken >= _letters(said):
             return
-        start = restart_point(said, spoken_chars)
-        log.warning(
-            "tts_reply_resumed", spoken_chars=spoken_chars, resumed_at=start, chars=len(said)
-        )
+        start = restart_point(said, spoken)
+        log.warning("tts_reply_resumed", spoken_letters=spoken, resumed_at=start, chars=len(said))
         # What the first synthesis read and never said, then whatever is still to come.
         while not queue.empty():
             chunk = queue.get_nowait()
