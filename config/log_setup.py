@@ -175,10 +175,10 @@ def configure_logging(
         renderer: structlog.typing.Processor = (
             structlog.processors.JSONRenderer()
             if fmt == "json"
-            # Plain tracebacks: the default (rich's, when rich is installed) reads and
-            # highlights the source of every frame on the event loop, about 0.2 s per
-            # framework `logger.exception`; behind a failed TTS that was a second more
-            # silence for the caller in `bench faults`.
+            # Plain tracebacks: the default (rich's, when rich is installed) renders every
+            # frame's source and local variables on the event loop; behind a failed TTS
+            # that was about a second more silence per call in `bench faults` at five
+            # calls at once.
             else structlog.dev.ConsoleRenderer(
                 colors=False, exception_formatter=structlog.dev.plain_traceback
             )
