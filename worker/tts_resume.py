@@ -112,7 +112,6 @@ async def finish_cut_replies(
         async for frame in synthesize(queued()):
             spoken += _timed_letters(frame)
             yield frame
-        engine.off("tts_availability_changed", on_availability)
         said = "".join(sent)
         if not broke or spoken >= _letters(said):
             return
