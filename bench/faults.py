@@ -149,6 +149,14 @@ FAULTS: tuple[FaultCase, ...] = (
 )
 
 
+def _answer_frames(result: CallResult, turn: TurnRecord) -> list[tuple[float, float]]:
+    """(start, duration) of the agent audio played while the caller waited on ``turn``."""
+    if turn.speech_end_at is None or turn.waited_until is None:
+        return []
+    start, stop = turn.speech_end_at, turn.waited_until
+    return [(at, duration) for at, duration in result.agent_frames if start <= at <= stop]
+
+
 def longest_silence(result: CallResult, turn: TurnRecord) -> float | None:
     """Longest stretch without agent audio between the caller's end of turn and the end
     of the answer (the caller's wait, bridge lines and apologies count as audio).
@@ -160,9 +168,7 @@ def longest_silence(result: CallResult, turn: TurnRecord) -> float | None:
     if turn.speech_end_at is None or turn.waited_until is None:
         return None
     start, stop = turn.speech_end_at, turn.waited_until
-    played = sorted(
-        (at, at + duration) for at, duration in result.agent_frames if start <= at <= stop
-    )
+    played = sorted((at, at + duration) for at, duration in _answer_frames(result, turn))
     if not played:
         return stop - start
     longest, cursor = 0.0, start
@@ -182,8 +188,7 @@ def cut_short(result: CallResult, turn: TurnRecord) -> bool:
     """
     if turn.speech_end_at is None or turn.waited_until is None or not turn.agent_text:
         return False
-    start, stop = turn.speech_end_at, turn.waited_until
-    heard = sum(duration for at, duration in result.agent_frames if start <= at <= stop)
+    heard = sum(duration for _, duration in _answer_frames(result, turn))
     return heard < HEARD_FRACTION * len(turn.agent_text) * SPEECH_S_PER_CHAR
 
 
@@ -376,7 +381,7 @@ def render_table(summary: Mapping[str, Any]) -> str:
         lines.append(
             f"{name:<{width}} {s['calls']:>5} {s['survived']:>8} {s['max_silence_s']:>13.2f} "
             f"{target:>6} {sum(s['fallbacks'].values()):>9} {s['words_kept']:>10} "
-            f"{s['words_lost_stt']:>14} {s.get('cut_short', 0):>9}"
+            f"{s['words_lost_stt']:>14} {s['cut_short']:>9}"
         )
     return "\n".join(lines)
 
