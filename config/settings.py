@@ -180,12 +180,12 @@ class LatencySettings(_Group):
     min_endpointing_delay: Seconds = 0.15
     max_endpointing_delay: Seconds = 1.2
     vad_min_silence: Seconds = Field(
-        default=0.15,
+        default=0.12,
         description=(
             "Silero silence before end of speech. The transcript judge, not this window, "
             "keeps a caller who pauses mid-sentence or between digit groups from being "
-            "answered; shorter answers sooner (bench latency zero p50 ~250 ms at 0.15, "
-            "~320 ms at 0.2)."
+            "answered; shorter answers sooner (bench latency zero p50 ~240 ms at 0.12, "
+            "~255 ms at 0.15, ~320 ms at 0.2)."
         ),
     )
     vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
@@ -208,11 +208,13 @@ class LatencySettings(_Group):
     )
     turn_unlikely_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     turn_maybe_hold: Seconds = Field(
-        default=1.2,
+        default=1.25,
         description=(
             "Transcript judge: extra wait for a value that may be complete or not "
             "(an account number of unknown length), or that the caller named last and "
-            "may be about to read ('send a text to my mobile.')."
+            "may be about to read ('send a text to my mobile.'). Counted from the VAD's "
+            "end of speech, so the caller's pause it allows is vad_min_silence + this "
+            "(1.37 s); shrink the VAD window and this must grow (bench turns, account)."
         ),
     )
     turn_dictation_hold: Seconds = Field(

@@ -301,7 +301,7 @@ class TranscriptTurnJudge:
         *,
         unlikely_threshold: float = 0.2,
         raw_text: RawTurnText | None = None,
-        maybe_hold_s: float = 1.2,
+        maybe_hold_s: float = 1.25,
         dictation_hold_s: float = 1.6,
         ack_hold_s: float = 0.5,
     ) -> None:
