@@ -8,6 +8,10 @@ event loop falling behind real time (p99 loop lag over two 20 ms audio frames). 
 reports calls per core, CPU and memory per call, the load figure the worker reported to
 LiveKit at each level, and with ``--profile`` where a call's CPU goes.
 
+By default a level keeps its calls in progress continuously, spread over a call's length
+(``measure_steady``), which is what "N concurrent calls" means on a live line;
+``--arrival together`` starts them all at once in lockstep, the worst case.
+
 The simulators run inside each job process (they are part of the simulated call), so
 their CPU counts against the calls: the profile says how much, and the figure is a
 lower bound for a worker whose providers are remote.
@@ -32,10 +36,10 @@ from bench.latency import percentile
 from config.log_setup import configure_logging
 from sim.fleet import Fleet, fleet
 
-__all__ = ["LevelResult", "measure_level", "profile_breakdown", "run"]
+__all__ = ["LevelResult", "measure_level", "measure_steady", "profile_breakdown", "run"]
 
 DEFAULT_JSON = Path("bench/results/capacity.json")
-DEFAULT_LEVELS = (1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24)
+DEFAULT_LEVELS = (1, 4, 8, 12, 16, 20, 24)
 SCENARIOS = ("bench-app", "bench-phone")
 TTFA_DEGRADATION = 1.15
 LAG_LIMIT_MS = 40.0
@@ -70,6 +74,7 @@ class LevelResult:
     worker_load_max: float = 0.0
     host_cpu_busy: float = 0.0
     failed_jobs: int = 0
+    measured_calls: int = 0
 
     def summary(self) -> dict[str, Any]:
         def mean(values: list[float]) -> float:
@@ -77,6 +82,7 @@ class LevelResult:
 
         return {
             "calls": self.calls,
+            "measured_calls": self.measured_calls,
             "ttfa_p50_ms": percentile(self.ttfa_ms, 50),
             "ttfa_p95_ms": percentile(self.ttfa_ms, 95),
             "turns": len(self.ttfa_ms) + self.unanswered,
@@ -110,7 +116,12 @@ async def measure_level(
     profile: bool = False,
     scenarios: Sequence[str] = SCENARIOS,
 ) -> LevelResult:
-    """Run ``calls`` simulated calls at once and gather what each job reported."""
+    """Start ``calls`` simulated calls together and gather what each job reported.
+
+    Calls started together run in lockstep: every caller stops speaking, and every
+    LLM request and TTS stream starts, at the same moment. That is the worst case a
+    worker meets only when a batch of calls is put through at once.
+    """
     result = LevelResult(calls=calls)
     busy0, total0 = await asyncio.to_thread(_host_cpu)
     started = time.monotonic()
@@ -124,11 +135,82 @@ async def measure_level(
         await asyncio.wait_for(job.ended.wait(), timeout=600)
     busy1, total1 = await asyncio.to_thread(_host_cpu)
     result.host_cpu_busy = (busy1 - busy0) / max(1, total1 - total0)
+    await _gather_reports(result, fleet_, started, [out for _, out in dispatched])
+    return result
+
+
+async def measure_steady(
+    fleet_: Fleet,
+    calls: int,
+    latency: str,
+    *,
+    call_s: float,
+    profile: bool = False,
+    scenarios: Sequence[str] = SCENARIOS,
+) -> LevelResult:
+    """Keep ``calls`` calls in progress, as on a live line, and measure the calls that
+    ran start to end while every one of them was.
+
+    Each of ``calls`` slots starts its first call ``call_s / calls`` after the previous
+    slot's, so the calls are spread over a call's length the way independent callers
+    arrive, and starts its next call as soon as one ends. From ``call_s`` on every slot
+    is busy; a call counts when it started then and ended before the slots stop
+    starting calls (two call lengths later, with a margin for calls that run long under
+    load): each slot has one or two such calls.
+
+    Args:
+        call_s: how long one call lasts with the host idle (the one-call level's wall
+            time); sets the arrival spacing and the measurement window.
+    """
+    result = LevelResult(calls=calls)
+    full_from = call_s
+    stop = full_from + 2.2 * call_s
+    measured: list[Path] = []
+    counter = 0
+    start = time.monotonic()
+    window_cpu: list[tuple[int, int]] = []
+
+    async def slot(index: int) -> None:
+        nonlocal counter
+        await asyncio.sleep(index * call_s / calls)
+        while (began := time.monotonic() - start) < stop:
+            counter += 1
+            job, out = await fleet_.call(
+                scenarios[counter % len(scenarios)],
+                latency=latency,
+                profile=profile,
+                by_load=False,
+            )
+            await asyncio.wait_for(job.ended.wait(), timeout=600)
+            if began >= full_from and time.monotonic() - start <= stop:
+                measured.append(out)
+
+    async def host_window() -> None:
+        await asyncio.sleep(full_from)
+        window_cpu.append(await asyncio.to_thread(_host_cpu))
+        await asyncio.sleep(stop - full_from)
+        window_cpu.append(await asyncio.to_thread(_host_cpu))
+
+    async with asyncio.TaskGroup() as group:
+        for index in range(calls):
+            group.create_task(slot(index))
+        group.create_task(host_window())
+    (busy0, total0), (busy1, total1) = window_cpu
+    result.host_cpu_busy = (busy1 - busy0) / max(1, total1 - total0)
+    await _gather_reports(result, fleet_, start + full_from, measured)
+    return result
+
+
+async def _gather_reports(
+    result: LevelResult, fleet_: Fleet, since: float, outs: Sequence[Path]
+) -> None:
+    """Fold each measured job's report (written by ``sim.fleet_worker``) into ``result``."""
     worker = fleet_.dispatcher.workers[0]
     result.worker_load_max = max(
-        (load for at, _, load in worker.status_updates if at >= started), default=0.0
+        (load for at, _, load in worker.status_updates if at >= since), default=0.0
     )
-    for _job, out in dispatched:
+    result.measured_calls = len(outs)
+    for out in outs:
         if not out.exists():
             result.failed_jobs += 1
             continue
@@ -147,7 +229,6 @@ async def measure_level(
         total = sum(threads.values())
         # The VAD's model runs on the default executor's threads (asyncio_N).
         result.vad_thread_share.append(threads.get("asyncio", 0.0) / total if total else 0.0)
-    return result
 
 
 def profile_breakdown(paths: Sequence[Path]) -> list[tuple[str, float]]:
@@ -205,9 +286,13 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         # Let the idle job processes finish loading their models before measuring.
         await asyncio.sleep(args.settle)
         baseline_p95: float | None = None
+        call_s: float | None = None
         for calls in levels:
             last = calls == levels[-1]
-            result = await measure_level(fleet_, calls, args.latency)
+            if args.arrival == "steady" and call_s is not None and calls > 1:
+                result = await measure_steady(fleet_, calls, args.latency, call_s=call_s)
+            else:
+                result = await measure_level(fleet_, calls, args.latency)
             summary = result.summary()
             summaries.append(summary)
             print(
@@ -217,6 +302,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             )
             if baseline_p95 is None:
                 baseline_p95 = summary["ttfa_p95_ms"]
+                call_s = max(result.wall_s_per_call, default=60.0)
             limit = None
             if summary["ttfa_p95_ms"] > TTFA_DEGRADATION * baseline_p95:
                 limit = f"TTFA p95 > {TTFA_DEGRADATION:.2f} x one call at {calls} calls"
@@ -231,8 +317,12 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             if last:
                 break
         if args.profile and verdict["max_calls"]:
-            profiled = await measure_level(fleet_, verdict["max_calls"], args.latency, profile=True)
-            del profiled
+            if args.arrival == "steady" and call_s is not None and verdict["max_calls"] > 1:
+                await measure_steady(
+                    fleet_, verdict["max_calls"], args.latency, call_s=call_s, profile=True
+                )
+            else:
+                await measure_level(fleet_, verdict["max_calls"], args.latency, profile=True)
     cores = os.cpu_count() or 1
     verdict["cores"] = cores
     verdict["calls_per_core"] = verdict["max_calls"] / cores
@@ -240,6 +330,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
     breakdown = profile_breakdown(profiles)
     return {
         "latency_profile": args.latency,
+        "arrival": args.arrival,
         "levels": summaries,
         "verdict": verdict,
         "profile": [{"category": k, "share": v} for k, v in breakdown],
@@ -256,6 +347,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         help="concurrent calls per step, comma-separated",
     )
     parser.add_argument("--latency", default="budget", help="provider latency profile")
+    parser.add_argument(
+        "--arrival",
+        choices=("steady", "together"),
+        default="steady",
+        help=(
+            "steady: each level keeps that many calls in progress, spread over a call's "
+            "length as independent callers arrive; together: all start at once, in "
+            "lockstep (the worst case)"
+        ),
+    )
     parser.add_argument("--profile", action="store_true", help="profile the calls at the limit")
     parser.add_argument("--settle", type=float, default=20.0, help="seconds for idle workers")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)

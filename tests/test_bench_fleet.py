@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.capacity import measure_level
+from bench.capacity import measure_level, measure_steady
 from bench.soak import memory_slope_mb_per_hour, soak
 from sim.fleet import fleet
 
@@ -41,6 +41,9 @@ async def test_short_soak_has_no_errors_and_leaks_nothing(tmp_path: Path) -> Non
             fleet_, seconds=1.0, concurrency=2, every_s=5.0, scenarios=[str(scenario)]
         )
         capacity = await measure_level(fleet_, 1, "zero", scenarios=[str(scenario)])
+        call_s = capacity.wall_s_per_call[0]
+        steady = await measure_steady(fleet_, 2, "zero", call_s=call_s, scenarios=[str(scenario)])
+        dispatched = len(fleet_.dispatcher.jobs)
     summary = result.summary()
     assert result.calls == 2
     assert summary["errors"] == 0
@@ -54,3 +57,12 @@ async def test_short_soak_has_no_errors_and_leaks_nothing(tmp_path: Path) -> Non
     assert level["failed_jobs"] == 0 and level["unanswered"] == 0
     assert level["turns"] == 2
     assert level["cpu_s_per_call"] > 0
+    # Steady arrivals: the two slots kept calls going back to back, and only calls that
+    # ran while both were busy were measured: at least one per slot, never a slot's
+    # first (it started before the other slot had).
+    held = steady.summary()
+    steady_calls = dispatched - 3  # the soak's two and the one-call level
+    assert steady_calls >= 4
+    assert 2 <= held["measured_calls"] <= steady_calls - 2
+    assert held["failed_jobs"] == 0 and held["unanswered"] == 0
+    assert held["turns"] == 2 * held["measured_calls"]
