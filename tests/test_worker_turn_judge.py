@@ -201,3 +201,20 @@ def test_a_bare_acknowledgement_of_a_statement_waits_a_little_for_more() -> None
     # Nor is a turn that already says more than the acknowledgement.
     assert judge_turn("Great. Thanks.", told).state == "maybe"
     assert judge_turn("Great, that works for me.", told).state == "final"
+
+
+@pytest.mark.parametrize("said", ["Hello.", "Hi.", "Hey there.", "Good morning.", "hello"])
+def test_a_bare_greeting_waits_the_short_hold_for_the_reason_of_the_call(said: str) -> None:
+    # "Hello, I have a question." split at its comma pause: the first final is only the
+    # greeting, and answering it talks over the caller (seen at a 0.12 s VAD window).
+    verdict = judge_turn(said, "Thanks for calling First Bank.")
+    assert (verdict.state, verdict.reason) == ("maybe", "greeting")
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.25)
+    assert judge.hold_s(verdict) == 0.5
+
+
+def test_a_greeting_that_asks_or_says_more_is_not_held() -> None:
+    # "Hello?" checks the line is open: someone should answer at once.
+    assert judge_turn("Hello?", "Thanks for calling First Bank.").state == "final"
+    assert judge_turn("Hello, I have a question.", "").state == "final"
+    assert judge_turn("There.", "").reason == "punctuated"

@@ -77,6 +77,14 @@ _SHORT_ANSWERS: Final = frozenset(
     thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly
     """.split()
 )
+# A greeting said back to the agent's: "Hi," or "Hello," is how a caller starts the
+# reason for the call, and the comma pause after it (~140 ms in synthesised speech) can
+# outlast the VAD's silence window. Said alone it asks for nothing; "Hello?" checks the line.
+_GREETING: Final = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|good (?:morning|afternoon|evening))$"
+)
+SHORT_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
+"""``maybe`` verdicts that wait the short acknowledgement hold, not the value hold."""
 # The agent offering more help: a "yes" to it says there is more, and what it is
 # follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
 _MORE_OFFER: Final = re.compile(
@@ -174,6 +182,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # of "..., four one five, ...", and callers breathe up to a second and more before
         # reading a number: the same hold as a value of unknown length.
         return TurnVerdict("maybe", f"kind_named:{named}")
+    if _GREETING.match(" ".join(words)) and not text.endswith("?"):
+        return TurnVerdict("maybe", "greeting")
     clause = _last_clause(text)
     clause_words = _WORD.findall(clause)
     if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):
@@ -358,7 +368,8 @@ class TranscriptTurnJudge:
     def hold_s(self, verdict: TurnVerdict) -> float:
         """How long to wait, from when the judge is asked, before giving the verdict."""
         if verdict.state == "maybe":
-            return self._ack_hold_s if verdict.reason == "acknowledgement" else self._maybe_hold_s
+            short = verdict.reason in SHORT_HOLD_REASONS
+            return self._ack_hold_s if short else self._maybe_hold_s
         if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
             return self._dictation_hold_s
         return 0.0
