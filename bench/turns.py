@@ -47,7 +47,7 @@ from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
 from config import Settings
 from config.log_setup import configure_logging
 from sim.latency import Delay
-from worker.turn_judge import SHORT_HOLD_REASONS, TurnVerdict, judge_turn
+from worker.turn_judge import TurnVerdict, hold_for, judge_turn
 
 __all__ = ["DetectorSpec", "Outcome", "evaluate", "run", "summarize"]
 
@@ -190,11 +190,15 @@ def _verdict(
         )
     if spec.judge:
         verdict: TurnVerdict = judge_turn(text, line.item.agent)
+        hold = hold_for(
+            verdict,
+            maybe_s=spec.maybe_hold,
+            dictation_s=spec.dictation_hold,
+            ack_s=spec.ack_hold,
+        )
         if verdict.state == "unfinished":
-            hold = spec.dictation_hold if verdict.reason.startswith("dictation_incomplete") else 0.0
             return verdict.reason, spec.max_delay, hold
         if verdict.state == "maybe":
-            hold = spec.ack_hold if verdict.reason in SHORT_HOLD_REASONS else spec.maybe_hold
             return verdict.reason, spec.min_delay, hold
         weak = verdict.reason == "punctuated"
         if spec.audio and weak and prob is not None and prob < _AUDIO_THRESHOLD:

@@ -40,6 +40,7 @@ __all__ = [
     "RawTurnText",
     "TranscriptTurnJudge",
     "TurnVerdict",
+    "hold_for",
     "judge_turn",
     "last_agent_text",
     "last_user_text",
@@ -83,8 +84,8 @@ _SHORT_ANSWERS: Final = frozenset(
 _GREETING: Final = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|good (?:morning|afternoon|evening))$"
 )
-SHORT_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
-"""``maybe`` verdicts that wait the short acknowledgement hold, not the value hold."""
+# ``maybe`` verdicts that wait the short acknowledgement hold, not the value hold.
+_SHORT_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
 # The agent offering more help: a "yes" to it says there is more, and what it is
 # follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
 _MORE_OFFER: Final = re.compile(
@@ -208,6 +209,17 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # Unpunctuated: Deepgram (punctuate=true) ends what it hears as a complete sentence
     # with a mark, so a bare fragment ("I would like to change") is a pause.
     return TurnVerdict("unfinished", "unpunctuated")
+
+
+def hold_for(verdict: TurnVerdict, *, maybe_s: float, dictation_s: float, ack_s: float) -> float:
+    """The extra wait a verdict asks for: the value hold for a ``maybe``, the short
+    acknowledgement hold for a bare acknowledgement or greeting, the dictation hold for a
+    value said only in part, nothing otherwise. The judge and `bench turns` share it."""
+    if verdict.state == "maybe":
+        return ack_s if verdict.reason in _SHORT_HOLD_REASONS else maybe_s
+    if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
+        return dictation_s
+    return 0.0
 
 
 def _messages(chat_ctx: llm.ChatContext, role: str) -> str:
@@ -367,12 +379,12 @@ class TranscriptTurnJudge:
 
     def hold_s(self, verdict: TurnVerdict) -> float:
         """How long to wait, from when the judge is asked, before giving the verdict."""
-        if verdict.state == "maybe":
-            short = verdict.reason in SHORT_HOLD_REASONS
-            return self._ack_hold_s if short else self._maybe_hold_s
-        if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
-            return self._dictation_hold_s
-        return 0.0
+        return hold_for(
+            verdict,
+            maybe_s=self._maybe_hold_s,
+            dictation_s=self._dictation_hold_s,
+            ack_s=self._ack_hold_s,
+        )
 
     @staticmethod
     def score(text: str, agent_text: str = "") -> float:
