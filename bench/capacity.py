@@ -270,6 +270,21 @@ def render(levels: list[dict[str, Any]], verdict: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+async def _measure(
+    fleet_: Fleet,
+    calls: int,
+    args: argparse.Namespace,
+    call_s: float | None,
+    *,
+    profile: bool = False,
+) -> LevelResult:
+    """One level the way ``--arrival`` asks; the one-call level (which measures
+    ``call_s``) and a single call are the same either way."""
+    if args.arrival == "steady" and call_s is not None and calls > 1:
+        return await measure_steady(fleet_, calls, args.latency, call_s=call_s, profile=profile)
+    return await measure_level(fleet_, calls, args.latency, profile=profile)
+
+
 async def _run(args: argparse.Namespace) -> dict[str, Any]:
     levels: list[int] = sorted(set(args.levels))
     results_dir = Path(tempfile.mkdtemp(prefix="bench-capacity-"))
@@ -289,10 +304,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         call_s: float | None = None
         for calls in levels:
             last = calls == levels[-1]
-            if args.arrival == "steady" and call_s is not None and calls > 1:
-                result = await measure_steady(fleet_, calls, args.latency, call_s=call_s)
-            else:
-                result = await measure_level(fleet_, calls, args.latency)
+            result = await _measure(fleet_, calls, args, call_s)
             summary = result.summary()
             summaries.append(summary)
             print(
@@ -317,12 +329,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             if last:
                 break
         if args.profile and verdict["max_calls"]:
-            if args.arrival == "steady" and call_s is not None and verdict["max_calls"] > 1:
-                await measure_steady(
-                    fleet_, verdict["max_calls"], args.latency, call_s=call_s, profile=True
-                )
-            else:
-                await measure_level(fleet_, verdict["max_calls"], args.latency, profile=True)
+            await _measure(fleet_, verdict["max_calls"], args, call_s, profile=True)
     cores = os.cpu_count() or 1
     verdict["cores"] = cores
     verdict["calls_per_core"] = verdict["max_calls"] / cores
