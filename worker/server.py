@@ -158,6 +158,9 @@ def build_server(
         num_idle_processes=settings.worker.num_idle_processes,
         # `dev` keeps the framework's random port, so two dev workers can share a machine.
         port=ServerEnvOption(dev_default=0, prod_default=settings.worker.health_port),
+        host=settings.worker.health_host,
+        # Then run() fails and `python -m worker` exits non-zero (worker/__main__.py).
+        max_retry=settings.worker.connect_attempts,
         # Our level as the CLI's default; the framework's /metrics serves our collectors.
         log_level=_framework_log_level(settings.observability.log_level),
         **metrics_server_options(settings),
