@@ -64,7 +64,7 @@ pytest: setup
 
 # deploy/: the Dockerfile linter, the compose specification, the Kubernetes schemas (offline).
 deploy-check: venv
-	$(UV) run --frozen hadolint deploy/docker/Dockerfile
+	$(UV) run --frozen hadolint deploy/docker/Dockerfile deploy/livekit-cloud/Dockerfile
 	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec deploy/compose/compose.yaml
 	$(UV) run --frozen kubernetes-validate --strict --quiet deploy/k8s/*.yaml
 

@@ -427,7 +427,7 @@ class WorkerSettings(_Group):
         ),
     )
     readiness_port: int = Field(
-        default=8082,
+        default=8083,
         ge=0,
         le=65535,
         description=(
