@@ -311,7 +311,8 @@ def test_the_image_runs_the_worker_entry_point() -> None:
     assert "command" not in worker["containers"][0]
     # `python -m worker start` is the framework's CLI on our server.
     main = (ROOT / "worker" / "__main__.py").read_text()
-    assert "cli.run_app(build_server(settings, tenants))" in main
+    assert "server = build_server(settings, tenants)" in main
+    assert "cli.run_app(server)" in main
     assert "`python -m worker start`" in (DEPLOY / "README.md").read_text()
 
 

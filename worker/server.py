@@ -20,6 +20,7 @@ from livekit.plugins import silero
 
 from config import Settings, TenantDirectory
 from config.log_setup import configure_logging
+from worker.call_ledger import open_call_ledger
 from worker.entrypoint import CallServices, JobCallRoom, start_call
 from worker.prometheus_metrics import metrics_server_options
 from worker.providers import tls_context
@@ -104,6 +105,10 @@ class Prewarm:
     def __call__(self, proc: JobProcess) -> None:
         configure_logging(level=self.settings.observability.log_level)
         configure_tracing(self.settings)
+        obs = self.settings.observability
+        if obs.metrics_port:
+            # Before any call: the ledger the main process reads if this process dies.
+            open_call_ledger(obs.metrics_multiproc_dir)
         prewarm_models(self.settings, proc.userdata)
 
 
