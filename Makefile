@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := espeak-ng sox libportaudio2
 STAMP := .venv/.synced
 
-.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check
+.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check promtool
 
 help:
 	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
@@ -62,11 +62,29 @@ pytest: setup
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 
-# deploy/: the Dockerfile linter, the compose specification, the Kubernetes schemas (offline).
-deploy-check: venv
+# promtool (the alert rules' checker and unit-test runner), from Debian's prometheus
+# package: extracted into .cache/ rather than installed, so no Prometheus server is set
+# up on the machine. apt verifies the package against the signed archive index.
+PROMTOOL := .cache/tools/usr/bin/promtool
+
+$(PROMTOOL):
+	@mkdir -p .cache/tools
+	@[ -n "$$(apt-cache policy prometheus 2>/dev/null | grep Candidate: | grep -v none)" ] || \
+		$(SUDO) apt-get update -qq
+	cd .cache/tools && rm -f prometheus_*.deb && apt-get download prometheus 2>&1 | grep -v '^W: Download is performed unsandboxed' || true
+	cd .cache/tools && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool && rm -f prometheus_*.deb
+	$(PROMTOOL) --version
+
+promtool: $(PROMTOOL)
+
+# deploy/: the Dockerfile linters, the compose specification, the Kubernetes schemas, the
+# alert rules and their unit tests (offline).
+deploy-check: venv $(PROMTOOL)
 	$(UV) run --frozen hadolint deploy/docker/Dockerfile deploy/livekit-cloud/Dockerfile
 	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec deploy/compose/compose.yaml
 	$(UV) run --frozen kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+	$(PROMTOOL) check rules deploy/prometheus/callcenter-rules.yaml
+	$(PROMTOOL) test rules deploy/prometheus/tests/*.test.yaml
 
 test: lint typecheck deploy-check pytest
 
