@@ -2,7 +2,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv: the one on PATH, else one installed before in ~/.local/bin, else a project-local
+# copy in a bootstrap venv. A venv, because a current Debian's Python is externally
+# managed (PEP 668) and refuses `pip install --user`; the venv's pip is not.
+UV_BOOTSTRAP := .cache/uv-bootstrap
+UV ?= $(shell command -v uv 2>/dev/null || { [ -x "$(HOME)/.local/bin/uv" ] && echo "$(HOME)/.local/bin/uv"; } || echo "$(CURDIR)/$(UV_BOOTSTRAP)/bin/uv")
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # espeak-ng and sox synthesise and band-limit the simulated callers' speech;
 # libportaudio2 backs the framework's console mode (`python -m worker console`).
@@ -30,7 +34,12 @@ system-deps:
 	fi
 
 $(UV):
-	python3 -m pip install --quiet --user uv
+	@python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || { \
+		echo "installing python3-venv (Debian's venv module)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null; }
+	python3 -m venv $(UV_BOOTSTRAP)
+	$(UV_BOOTSTRAP)/bin/pip install --quiet --disable-pip-version-check uv
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python 3.11
