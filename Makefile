@@ -2,14 +2,18 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv: the one on PATH, else one installed before in ~/.local/bin, else a project-local
+# copy in a bootstrap venv. A venv, because a current Debian's Python is externally
+# managed (PEP 668) and refuses `pip install --user`; the venv's pip is not.
+UV_BOOTSTRAP := .cache/uv-bootstrap
+UV ?= $(shell command -v uv 2>/dev/null || { [ -x "$(HOME)/.local/bin/uv" ] && echo "$(HOME)/.local/bin/uv"; } || echo "$(CURDIR)/$(UV_BOOTSTRAP)/bin/uv")
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # espeak-ng and sox synthesise and band-limit the simulated callers' speech;
 # libportaudio2 backs the framework's console mode (`python -m worker console`).
 APT_PACKAGES := espeak-ng sox libportaudio2
 STAMP := .venv/.synced
 
-.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check
+.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check promtool
 
 help:
 	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
@@ -30,7 +34,12 @@ system-deps:
 	fi
 
 $(UV):
-	python3 -m pip install --quiet --user uv
+	@python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || { \
+		echo "installing python3-venv (Debian's venv module)"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null; }
+	python3 -m venv $(UV_BOOTSTRAP)
+	$(UV_BOOTSTRAP)/bin/pip install --quiet --disable-pip-version-check uv
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python 3.11
@@ -62,11 +71,29 @@ pytest: setup
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
 
-# deploy/: the Dockerfile linter, the compose specification, the Kubernetes schemas (offline).
-deploy-check: venv
-	$(UV) run --frozen hadolint deploy/docker/Dockerfile
+# promtool (the alert rules' checker and unit-test runner), from Debian's prometheus
+# package: extracted into .cache/ rather than installed, so no Prometheus server is set
+# up on the machine. apt verifies the package against the signed archive index.
+PROMTOOL := .cache/tools/usr/bin/promtool
+
+$(PROMTOOL):
+	@mkdir -p .cache/tools
+	@[ -n "$$(apt-cache policy prometheus 2>/dev/null | grep Candidate: | grep -v none)" ] || \
+		$(SUDO) apt-get update -qq
+	cd .cache/tools && rm -f prometheus_*.deb && apt-get download prometheus 2>&1 | grep -v '^W: Download is performed unsandboxed' || true
+	cd .cache/tools && dpkg-deb --fsys-tarfile prometheus_*.deb | tar -x ./usr/bin/promtool && rm -f prometheus_*.deb
+	$(PROMTOOL) --version
+
+promtool: $(PROMTOOL)
+
+# deploy/: the Dockerfile linters, the compose specification, the Kubernetes schemas, the
+# alert rules and their unit tests (offline).
+deploy-check: venv $(PROMTOOL)
+	$(UV) run --frozen hadolint deploy/docker/Dockerfile deploy/livekit-cloud/Dockerfile
 	$(UV) run --frozen check-jsonschema --builtin-schema vendor.compose-spec deploy/compose/compose.yaml
 	$(UV) run --frozen kubernetes-validate --strict --quiet deploy/k8s/*.yaml
+	$(PROMTOOL) check rules deploy/prometheus/callcenter-rules.yaml
+	$(PROMTOOL) test rules deploy/prometheus/tests/*.test.yaml
 
 test: lint typecheck deploy-check pytest
 

@@ -45,17 +45,34 @@ class StandardEnvSource(PydanticBaseSettingsSource):
         settings_cls: type[BaseSettings],
         *,
         dotenv_settings: PydanticBaseSettingsSource | None = None,
+        init_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(settings_cls)
         self._dotenv = dotenv_settings
+        self._init_kwargs = init_kwargs or {}
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         # Unused: __call__ builds the nested dict directly.
         return None, field_name, False
 
+    def _secrets_dir(self) -> str | None:
+        """Where the secrets directory is, by the precedence every setting has: a value
+        in code, then the environment, then ``.env`` (the field alone would be filled
+        from ``.env`` too, but nothing would read the directory)."""
+        given = self._init_kwargs.get("secrets_dir")
+        if given:
+            return str(given)
+        if os.environ.get(SECRETS_DIR_VARIABLE):
+            return os.environ[SECRETS_DIR_VARIABLE]
+        if isinstance(self._dotenv, DotEnvSettingsSource):
+            for name, value in self._dotenv.env_vars.items():
+                if name.upper() == SECRETS_DIR_VARIABLE and value:
+                    return value
+        return None
+
     def _lookup(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        secrets_dir = os.environ.get(SECRETS_DIR_VARIABLE)
+        secrets_dir = self._secrets_dir()
         if secrets_dir:
             for name in STANDARD_NAMES:
                 path = Path(secrets_dir) / name

@@ -22,21 +22,33 @@ in a record's text and string fields.
 
 The worker, the dispatch and compliance commands, the simulators and the benchmarks all
 set logging up here, from the level and format in Settings.
+
+One shape everywhere: under ``python -m worker start`` the framework's JSON formatter
+writes every line (``message``, ``level`` in capitals, ``name``, the fields,
+``pid``, ``code.*``, ``timestamp``); our own handler (`LineFormatter`, for the token
+endpoint, dispatch, the simulators and benchmarks) writes the same keys, and its text
+form the layout of the framework's ``dev`` lines. Our events reach either as plain
+stdlib records: no structlog key (``event``, a lower-case ``level``) survives into them.
+
+Import-light: nothing here imports livekit-agents, so ``python -m dispatch --help``
+does not pay for the framework.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import structlog
-from livekit.agents.telemetry.pii import is_pii_attribute
 
 __all__ = [
     "CALL_FIELDS",
     "CallContextFilter",
+    "LineFormatter",
     "PIIFieldFilter",
     "PhoneNumberFilter",
     "configure_logging",
@@ -57,11 +69,23 @@ class CallContextFilter(logging.Filter):
         return True
 
 
+_FRAMEWORK_PII = "livekit.agents.telemetry.pii"
+
+
+def _is_pii_field(key: str) -> bool:
+    """The framework's own test once it is loaded (only then can its records carry such
+    fields); before, the marker it documents: a ``pii`` segment (``lk.pii.text``)."""
+    framework = sys.modules.get(_FRAMEWORK_PII)
+    if framework is not None:
+        return bool(framework.is_pii_attribute(key))
+    return "pii" in key.split(".")
+
+
 class PIIFieldFilter(logging.Filter):
     """Drops the fields the framework marks as conversation content (``lk.pii.*``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for key in [k for k in record.__dict__ if is_pii_attribute(k)]:
+        for key in [k for k in record.__dict__ if _is_pii_field(k)]:
             delattr(record, key)
         return True
 
@@ -116,23 +140,85 @@ def install_call_filter(logger: logging.Logger | None = None) -> None:
 
 # Attributes every LogRecord has; as `extra` keys they make stdlib raise KeyError.
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# What render_to_log_kwargs hands to stdlib as arguments, not as fields.
+_PASSED_THROUGH = frozenset({"event", "exc_info", "stack_info", "stacklevel"})
 
 
 def _rename_reserved(
     _logger: Any, _method: str, event_dict: structlog.typing.EventDict
 ) -> structlog.typing.EventDict:
     """``log.info("x", msg=...)`` must not crash the call: rename clashing keys."""
-    for key in [k for k in event_dict if k in _RESERVED and k != "event"]:
+    for key in [k for k in event_dict if k in _RESERVED and k not in _PASSED_THROUGH]:
         event_dict[f"{key}_"] = event_dict.pop(key)
     return event_dict
 
 
+# No add_log_level: the record's own level is the one rendered (a lower-case copy in
+# the fields would override the framework's ``level``). No format_exc_info: the
+# exception travels as the record's exc_info, rendered as the framework renders its own.
 _SHARED_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.contextvars.merge_contextvars,
-    structlog.stdlib.add_log_level,
     structlog.processors.StackInfoRenderer(),
-    structlog.processors.format_exc_info,
 ]
+
+# Attributes of a record that are not fields of the line (the framework's list,
+# livekit/agents/cli/log.py _RESERVED_ATTRS, plus what the stdlib adds).
+_RECORD_ATTRIBUTES = _RESERVED | {"exc_text", "stack_info", "taskName"}
+
+
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in record.__dict__.items()
+        if key not in _RECORD_ATTRIBUTES and not key.startswith("_")
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return value
+
+
+class LineFormatter(logging.Formatter):
+    """Our handler's lines, in the framework's shape.
+
+    Args:
+        fmt: ``json``: one object per line with the framework's keys; ``console``: the
+            framework's ``dev`` layout (time - LEVEL logger - message {fields}), no colours.
+    """
+
+    def __init__(self, fmt: Literal["json", "console"]) -> None:
+        super().__init__()
+        self._json = fmt == "json"
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        fields = {key: _jsonable(value) for key, value in _fields(record).items()}
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if self._json:
+            line: dict[str, Any] = {"message": message, "level": record.levelname}
+            line["name"] = record.name
+            line.update(fields)
+            if record.exc_text:
+                line["exc_info"] = record.exc_text
+            if record.stack_info:
+                line["stack_info"] = self.formatStack(record.stack_info)
+            line.setdefault("pid", record.process)
+            line.setdefault("code.file.path", record.pathname)
+            line.setdefault("code.function.name", record.funcName)
+            line.setdefault("code.line.number", record.lineno)
+            line["timestamp"] = datetime.fromtimestamp(record.created, tz=UTC).isoformat()
+            return json.dumps(line, ensure_ascii=False, default=str)
+        text = f"{self.formatTime(record)} - {record.levelname} {record.name} - {message}"
+        if fields:
+            text += " " + json.dumps(fields, ensure_ascii=False, default=str)
+        if record.exc_text:
+            text += "\n" + record.exc_text
+        return text
 
 
 def configure_logging(
@@ -172,34 +258,12 @@ def configure_logging(
         for old in [h for h in root.handlers if getattr(h, "_callcenter", False)]:
             root.removeHandler(old)
         handler = logging.StreamHandler(sys.stderr)
-        renderer: structlog.typing.Processor = (
-            structlog.processors.JSONRenderer()
-            if fmt == "json"
-            # Plain tracebacks: the default (rich's, when rich is installed) renders every
-            # frame's source and local variables on the event loop; behind a failed TTS
-            # that was about a second more silence per call in `bench faults` at five
-            # calls at once.
-            else structlog.dev.ConsoleRenderer(
-                colors=False, exception_formatter=structlog.dev.plain_traceback
-            )
-        )
-        handler.setFormatter(
-            structlog.stdlib.ProcessorFormatter(
-                processor=renderer,
-                foreign_pre_chain=[
-                    structlog.stdlib.add_log_level,
-                    structlog.stdlib.add_logger_name,
-                    structlog.stdlib.ExtraAdder(),
-                    structlog.processors.TimeStamper(fmt="iso"),
-                    # A framework `logger.exception`'s traceback as text (JSON would
-                    # otherwise print the exc_info tuple's reprs and lose it).
-                    structlog.processors.format_exc_info,
-                ],
-            )
-        )
+        handler.setFormatter(LineFormatter(fmt))
         handler._callcenter = True  # type: ignore[attr-defined]
         root.addHandler(handler)
         root.setLevel(level)
+        # A library's warnings.warn becomes a line of the same shape, not bare text.
+        logging.captureWarnings(True)
     for name in ("worker", "sip", "dispatch", "compliance", "sim", "bench"):
         logging.getLogger(name).setLevel(level)
     install_call_filter()

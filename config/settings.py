@@ -10,7 +10,6 @@ existing deployment's environment works unchanged.
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -257,11 +256,15 @@ class LatencySettings(_Group):
         ),
     )
     phrase_cache_dir: Path | None = Field(
-        default_factory=lambda: Path(tempfile.gettempdir()) / "callcenter-phrases",
+        # A fixed path, not the system's temporary directory: finding that one probes the
+        # filesystem, and a read-only pod has none, so loading Settings would fail in
+        # every command. Pods mount an emptyDir at /tmp (deploy/k8s).
+        default=Path("/tmp/callcenter-phrases"),  # noqa: S108
         description=(
             "Where synthesised openers are kept for the next job process: each call runs "
             "in its own process, so without it every call synthesises them again (TTS "
-            "characters billed per call). Empty: memory only."
+            "characters billed per call). Created on first use, never at load. Empty: "
+            "memory only."
         ),
     )
     acknowledge_after: Seconds | None = Field(
@@ -360,6 +363,14 @@ class ObservabilitySettings(_Group):
         le=65535,
         description="Prometheus /metrics on the worker's main process; 0 turns it off.",
     )
+    metrics_host: str = Field(
+        default="0.0.0.0",
+        description=(
+            "Address /metrics listens on. A pod's scraper comes from outside the pod, so "
+            "every interface; 127.0.0.1 keeps it to the host (a sidecar or node agent); "
+            "empty: every interface, IPv4 and IPv6."
+        ),
+    )
     metrics_multiproc_dir: Path = Field(
         # A fixed path the deployment can mount (an emptyDir), not a scratch file.
         default=Path("/tmp/callcenter-prometheus"),  # noqa: S108
@@ -411,8 +422,33 @@ class WorkerSettings(_Group):
         ge=0,
         le=65535,
         description=(
-            "The framework's HTTP server in start: GET / (health), GET /worker; dev: any."
+            "The framework's HTTP server in start: GET / (liveness), GET /worker; dev: any."
             " 0 picks a free port (several workers on one host)."
+        ),
+    )
+    readiness_port: int = Field(
+        default=8083,
+        ge=0,
+        le=65535,
+        description=(
+            "GET /ready: 200 while the worker is registered with LiveKit, 503 before and "
+            "after (worker/readiness.py); dev: any. 0 picks a free port."
+        ),
+    )
+    health_host: str = Field(
+        default="0.0.0.0",
+        description=(
+            "Address the health and readiness servers listen on. The kubelet probes from "
+            "outside the pod, so every interface; 127.0.0.1 on a shared host; empty: every "
+            "interface, IPv4 and IPv6."
+        ),
+    )
+    connect_attempts: int = Field(
+        default=16,
+        ge=0,
+        description=(
+            "Retries of a lost or refused connection to LiveKit before the worker exits "
+            "non-zero (then its supervisor restarts it); the waits between grow to 10 s."
         ),
     )
 
@@ -552,7 +588,11 @@ class Settings(BaseSettings):
         return (
             init_settings,
             env_settings,
-            StandardEnvSource(settings_cls, dotenv_settings=dotenv_settings),
+            StandardEnvSource(
+                settings_cls,
+                dotenv_settings=dotenv_settings,
+                init_kwargs=getattr(init_settings, "init_kwargs", None),
+            ),
             dotenv_settings,
             file_secret_settings,
         )

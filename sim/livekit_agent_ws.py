@@ -101,8 +101,11 @@ class AgentDispatchSim(LoopbackServer):
         api_secret: the secret they are signed with; also signs the agent tokens in
             ``JobAssignment`` as the real server does.
         seed: seeds the load-weighted worker choice, so runs reproduce.
-        faults: ``disconnect`` closes a worker's socket after ``after_messages`` server
-            messages (the connection index is the request index).
+        faults: by connection index: ``http_error`` refuses the websocket upgrade with
+            ``status`` (401 is what the server's ``AgentSocketUpgrader`` answers a key
+            it does not know; 503 an overloaded or restarting server), ``disconnect``
+            closes the socket after ``after_messages`` server messages (0: before the
+            register response).
     """
 
     def __init__(
@@ -121,6 +124,18 @@ class AgentDispatchSim(LoopbackServer):
         self.workers: list[SimWorker] = []
         self.jobs: dict[str, DispatchedJob] = {}
         self._changed = asyncio.Event()
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    @property
+    def registered(self) -> list[SimWorker]:
+        """Workers whose registration still holds (their socket is open)."""
+        return [w for w in self.workers if w.connected]
+
+    async def disconnect_workers(self) -> None:
+        """Close every worker's socket, as a server restart or a lost network does; the
+        workers reconnect (and register again) on their own."""
+        for ws in list(self._sockets):
+            await ws.close(code=1001, message=b"going away")
 
     @property
     def url(self) -> str:
@@ -144,14 +159,25 @@ class AgentDispatchSim(LoopbackServer):
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:
         index = self.next_request_index()
+        refused = self.faults.first(index, "http_error")
+        if refused is not None:
+            self.record(index, "refused", request.path, refused.status)
+            return web.Response(status=refused.status, text="refused by the fault plan")
         if not self._authorized(request):
             self.record(index, "unauthorized", request.path, None)
             return web.Response(status=401, text="permission denied")
         ws = web.WebSocketResponse()
         await ws.prepare(request)
+        self._sockets.add(ws)
+        drop = self.faults.first(index, "disconnect")
+        sent = 0
         worker: SimWorker | None = None
         try:
             async for frame in ws:
+                if drop is not None and sent >= drop.after_messages:
+                    self.record(index, "dropped", request.path, sent)
+                    await ws.close()
+                    break
                 if frame.type != WSMsgType.BINARY:
                     continue
                 message = agent.WorkerMessage()
@@ -160,6 +186,7 @@ class AgentDispatchSim(LoopbackServer):
                 self.record(index, which or "empty", request.path, message)
                 if which == "register":
                     worker = await self._register(ws, message.register)
+                    sent += 1
                 elif worker is None:
                     # worker.go: nothing but a register is accepted before registration.
                     await ws.close()
@@ -167,6 +194,7 @@ class AgentDispatchSim(LoopbackServer):
                 else:
                     await self._handle(worker, message)
         finally:
+            self._sockets.discard(ws)
             if worker is not None:
                 worker.connected = False
                 self._notify()

@@ -49,6 +49,41 @@ def test_dotenv_and_secrets_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert settings.livekit.api_secret.get_secret_value() == "lk-secret"
 
 
+def test_a_secrets_dir_named_in_dotenv_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "OPENAI_API_KEY").write_text("sk-from-secret-file\n")
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"CALLCENTER_SECRETS_DIR={secrets}\n")
+    monkeypatch.delenv("CALLCENTER_SECRETS_DIR", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings = load_settings(_env_file=str(env_file))
+    assert settings.secrets_dir == secrets
+    key = settings.providers.openai_api_key
+    assert key is not None and key.get_secret_value() == "sk-from-secret-file"
+    # A directory given in code is read the same way.
+    direct = load_settings(_env_file=None, secrets_dir=secrets).providers.openai_api_key
+    assert direct is not None and direct.get_secret_value() == "sk-from-secret-file"
+
+
+def test_loading_settings_never_touches_the_filesystem_for_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # tempfile.gettempdir() creates and deletes a probe file in each candidate directory
+    # and raises on a read-only root: loading must not depend on it.
+    import tempfile
+
+    def no_temporary_directory() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", no_temporary_directory)
+    monkeypatch.delenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", raising=False)
+    settings = load_settings(_env_file=None)
+    assert settings.latency.phrase_cache_dir == Path("/tmp/callcenter-phrases")
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "field"),
     [

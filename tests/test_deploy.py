@@ -23,6 +23,7 @@ from support import ROOT
 
 from config import Settings, load_settings
 from config._standard_env import SECRETS_DIR_VARIABLE, STANDARD_NAMES
+from config.tenants import load_tenants_file
 
 pytestmark = pytest.mark.unit
 
@@ -204,15 +205,18 @@ def test_k8s_ports_probes_and_scrape_match_settings(monkeypatch: pytest.MonkeyPa
     ports = {port["name"]: port["containerPort"] for port in container["ports"]}
     assert ports == {
         "health": settings.worker.health_port,
+        "ready": settings.worker.readiness_port,
         "metrics": settings.observability.metrics_port,
     }
     annotations = pod["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
     assert annotations["prometheus.io/port"] == str(settings.observability.metrics_port)
     assert annotations["prometheus.io/path"] == "/metrics"
-    # The framework's health route is GET / (livekit/agents/worker.py, health_check).
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    # Liveness is the framework's health route, GET / (livekit/agents/worker.py,
+    # health_check); readiness is ours, GET /ready: registered with LiveKit.
+    for probe in ("startupProbe", "livenessProbe"):
         assert container[probe]["httpGet"] == {"path": "/", "port": "health"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "ready"}
 
     tokens = k8s_object("Deployment", "callcenter-tokens")
     (tokens_container,) = tokens["spec"]["template"]["spec"]["containers"]
@@ -225,7 +229,8 @@ def test_compose_ports_match_settings_and_do_not_collide(
 ) -> None:
     services = our_compose_services()
     worker = effective(services["worker"]["environment"], monkeypatch)
-    assert f":{worker.worker.health_port}/'" in " ".join(services["worker"]["healthcheck"]["test"])
+    check = " ".join(services["worker"]["healthcheck"]["test"])
+    assert f":{worker.worker.readiness_port}/ready'" in check
     tokens = effective(services["tokens"]["environment"], monkeypatch)
     assert f":{tokens.tokens.port}/healthz'" in " ".join(services["tokens"]["healthcheck"]["test"])
 
@@ -240,6 +245,7 @@ def test_compose_ports_match_settings_and_do_not_collide(
         sip["prometheus_port"],
         int(livekit["redis"]["address"].rsplit(":", 1)[1]),
         worker.worker.health_port,
+        worker.worker.readiness_port,
         worker.observability.metrics_port,
         tokens.tokens.port,
     ]
@@ -257,6 +263,7 @@ def test_dockerfile_exposes_the_settings_ports() -> None:
     }
     assert exposed == {
         defaults.worker.health_port,
+        defaults.worker.readiness_port,
         defaults.observability.metrics_port,
         defaults.tokens.port,
     }
@@ -304,7 +311,8 @@ def test_the_image_runs_the_worker_entry_point() -> None:
     assert "command" not in worker["containers"][0]
     # `python -m worker start` is the framework's CLI on our server.
     main = (ROOT / "worker" / "__main__.py").read_text()
-    assert "cli.run_app(build_server(settings, tenants))" in main
+    assert "server = build_server(settings, tenants)" in main
+    assert "cli.run_app(server)" in main
     assert "`python -m worker start`" in (DEPLOY / "README.md").read_text()
 
 
@@ -423,3 +431,70 @@ def test_download_files_has_nothing_to_fetch_for_our_plugins() -> None:
         f"{downloading} download model files: copy their cache into the Dockerfile's "
         "runtime stage, which today takes only /app/.venv"
     )
+
+
+def _pod(kind: str, name: str) -> dict[str, Any]:
+    pod: dict[str, Any] = k8s_object(kind, name)["spec"]["template"]["spec"]
+    return pod
+
+
+def test_the_tenants_file_is_wired_wherever_tenants_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    example = DEPLOY / "tenants.example.yaml"
+    tenants = load_tenants_file(example)
+    # Every tenant the example dispatch rules name is in the example tenants file.
+    rules = yaml.safe_load((DEPLOY / "dispatch.example.yaml").read_text())["dispatch_rules"]
+    named = {
+        agent["metadata"]["tenant"] for rule in rules for agent in rule["room_config"]["agents"]
+    }
+    assert named and named <= set(tenants.tenants)
+
+    # Kubernetes: the setting points into the files ConfigMap, mounted where it is read.
+    path = Path(effective(k8s_settings_env(), monkeypatch).tenants_file or "")
+    assert path.name == "tenants.yaml"
+    files = k8s_object("ConfigMap", "callcenter-files")["data"]
+    assert files["tenants.yaml"] == example.read_text()
+    for kind, name in (("Deployment", "callcenter-worker"), ("Deployment", "callcenter-tokens")):
+        pod = _pod(kind, name)
+        (container,) = pod["containers"]
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        mounts = [
+            m
+            for m in container.get("volumeMounts", [])
+            if volumes[m["name"]].get("configMap", {}).get("name") == "callcenter-files"
+        ]
+        assert [str(path.parent)] == [m["mountPath"] for m in mounts], name
+
+    # Compose: both services set it and mount the directory.
+    for name, service in our_compose_services().items():
+        assert service["environment"]["CALLCENTER_TENANTS_FILE"] == str(path), name
+        assert f"./callcenter:{path.parent}:ro" in service["volumes"], name
+
+    # LiveKit Cloud: the image layer puts the file where the secrets file says.
+    cloud = env_file(DEPLOY / "livekit-cloud" / "secrets.env.example")
+    assert cloud["CALLCENTER_TENANTS_FILE"] == str(path)
+    copy = (DEPLOY / "livekit-cloud" / "Dockerfile").read_text()
+    assert f"COPY tenants.yaml {path}" in copy
+
+
+def test_containers_with_a_read_only_root_mount_a_writable_tmp() -> None:
+    # Every pod declares a read-only root; the worker (forkserver socket, metrics
+    # directory, phrase cache) gets an emptyDir at /tmp, where those default.
+    defaults = Settings.model_construct()
+    for doc in k8s_documents():
+        pod = doc.get("spec", {}).get("template", {}).get("spec")
+        if not pod:
+            continue
+        (container,) = pod["containers"]
+        assert container["securityContext"]["readOnlyRootFilesystem"] is True, doc["kind"]
+    worker = _pod("Deployment", "callcenter-worker")
+    (container,) = worker["containers"]
+    empty = {v["name"] for v in worker["volumes"] if "emptyDir" in v}
+    writable = [m["mountPath"] for m in container["volumeMounts"] if m["name"] in empty]
+    assert writable == ["/tmp"]
+    for path in (
+        defaults.observability.metrics_multiproc_dir,
+        defaults.latency.phrase_cache_dir,
+    ):
+        assert path is not None and path.is_relative_to("/tmp"), path

@@ -9,19 +9,25 @@ every process recorded.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 from support import ROOT
+
+from worker.call_ledger import read_ledger
+from worker.metrics_store import pid_alive
 
 pytestmark = pytest.mark.sim
 
@@ -46,14 +52,21 @@ def _value(samples: list[Sample], name: str, **labels: str) -> float:
     )
 
 
-@pytest.fixture
-def worker(tmp_path: Path) -> Iterator[int]:
+@dataclass
+class _Worker:
+    port: int
+    directory: Path
+    log: Path
+
+
+def _launch(tmp_path: Path, rooms: list[str]) -> Iterator[_Worker]:
     port = _free_port()
     log = tmp_path / "worker.log"
+    directory = tmp_path / "prom"
     launch = "import _metrics_worker; _metrics_worker.main()"
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-c", launch, str(port), str(tmp_path / "prom")],
+            [sys.executable, "-c", launch, str(port), str(directory), *rooms],
             env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"},
             cwd=tmp_path,
             stdin=subprocess.PIPE,
@@ -64,7 +77,7 @@ def worker(tmp_path: Path) -> Iterator[int]:
         try:
             assert process.stdout is not None
             assert process.stdout.readline().strip() == "launched", log.read_text()[-3000:]
-            yield port
+            yield _Worker(port, directory, log)
         finally:
             assert process.stdin is not None
             process.stdin.close()
@@ -73,6 +86,12 @@ def worker(tmp_path: Path) -> Iterator[int]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> Iterator[int]:
+    for launched in _launch(tmp_path, []):
+        yield launched.port
 
 
 def test_worker_metrics_show_the_calls(worker: int) -> None:
@@ -102,3 +121,41 @@ def test_worker_metrics_show_the_calls(worker: int) -> None:
     # The framework's main-process gauges reach the same scrape (multiprocess mode).
     assert any(s.name == "lk_agents_worker_load" for s in samples)
     assert any(s.name == "lk_agents_active_job_count" for s in samples)
+
+
+def _running_call(directory: Path, within: float) -> tuple[int, dict[str, str]]:
+    """The job process holding a call, found from its ledger as the main process would."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for path in directory.glob("calls_*.ledger"):
+            for entry in read_ledger(path):
+                return int(path.stem.removeprefix("calls_")), entry
+        time.sleep(0.02)
+    raise AssertionError("no call started")
+
+
+def test_a_killed_job_process_is_counted_at_the_next_scrape(tmp_path: Path) -> None:
+    for worker in _launch(tmp_path, ["obs-crash-long"]):
+        pid, entry = _running_call(worker.directory, within=120)
+        phone = {"caller_kind": "phone", "tenant": "default"}
+        assert _value(_scrape(worker.port), "callcenter_active_calls", caller_kind="phone") == 1
+
+        os.kill(pid, signal.SIGKILL)  # what the OOM killer does
+        deadline = time.monotonic() + 10
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        samples = _scrape(worker.port)  # one scrape
+        assert _value(samples, "callcenter_active_calls", caller_kind="phone") == 0
+        assert _value(samples, "callcenter_calls_total", outcome="crashed", **phone) == 1
+        assert _value(samples, "callcenter_calls_total") == 1
+
+        # The main process says which call died, by its call_id.
+        lines = [
+            json.loads(line) for line in worker.log.read_text().splitlines() if line[:1] == "{"
+        ]
+        (crashed,) = [line for line in lines if line.get("message") == "call_crashed"]
+        assert crashed["call_id"] == entry["call_id"] and crashed["call_id"]
+        assert crashed["pid"] == pid
+        assert crashed["level"] == "ERROR"
+        # Its files are gone from the directory: only archives and live processes remain.
+        assert not list(worker.directory.glob(f"*_{pid}.*"))

@@ -286,8 +286,8 @@ def test_sim_cli_logs_at_the_configured_level_and_format(
     )
     assert result.returncode == 0, result.stderr[-2000:]
     records = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
-    assert all(r["level"] in ("info", "warning", "error") for r in records)
-    (summary,) = [r for r in records if r["event"] == "call.summary"]
+    assert all(r["level"] in ("INFO", "WARNING", "ERROR") for r in records)
+    (summary,) = [r for r in records if r["message"] == "call.summary"]
     assert summary["outcome"] == "completed"
     assert summary["turns"] == 1
     assert summary["call_id"] == "sim-cli-obs"

@@ -30,10 +30,10 @@ class _RoomBeforeJoin:
 
     room_name = "call-7"
     job_id = "AJ_7"
-    dispatch_metadata = ""
     call_control: CallControl | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, dispatch_metadata: str = "") -> None:
+        self.dispatch_metadata = dispatch_metadata
         self.log_context_fields: dict[str, Any] = {}
         self.bound_while_waiting: dict[str, Any] = {}
 
@@ -97,3 +97,24 @@ def test_consent_comes_first_and_cannot_be_interrupted() -> None:
         "This call may be recorded for quality and training. Hello.",
         False,
     )
+
+
+@pytest.mark.parametrize(
+    ("metadata", "warned"),
+    [('{"tenant": "ghost"}', ["ghost"]), ('{"tenant": "acme"}', []), ("", [])],
+)
+async def test_an_unknown_tenant_in_dispatch_metadata_is_warned_once_per_call(
+    vad_model: vad.VAD, metadata: str, warned: list[str]
+) -> None:
+    services = CallServices(
+        settings=Settings(_env_file=None),  # type: ignore[call-arg]
+        tenants=TenantDirectory({"acme": TenantSettings()}, "acme"),
+        vad_model=vad_model,
+    )
+    with structlog.testing.capture_logs() as logs, pytest.raises(_Stop):
+        await start_call(_RoomBeforeJoin(metadata), services)
+    unknown = [entry for entry in logs if entry["event"] == "dispatch_tenant_unknown"]
+    assert [entry["tenant"] for entry in unknown] == warned
+    assert all(entry["log_level"] == "warning" for entry in unknown)
+    assert all(entry["default_tenant"] == "acme" for entry in unknown)
+    structlog.contextvars.clear_contextvars()

@@ -3,7 +3,10 @@
 ``python -m worker tokens|token``: the app callers' token endpoint, or one token.
 """
 
+from __future__ import annotations
+
 import sys
+from typing import TYPE_CHECKING
 
 from config import (
     Settings,
@@ -14,6 +17,11 @@ from config import (
     missing_credentials,
 )
 from config.credentials import Role
+
+if TYPE_CHECKING:
+    from livekit.agents import AgentServer
+
+    from worker.ops_http import OpsServers
 
 # What each of the framework's commands is about to do; others (help, download-files)
 # need no credentials.
@@ -58,13 +66,45 @@ def main() -> None:
         sys.exit(2)
     _refuse_missing_credentials(settings, sys.argv[1:])
 
-    from livekit.agents import cli
-
+    from config.log_setup import configure_logging
+    from worker.ops_http import BindError, OpsServers
     from worker.prometheus_metrics import prepare_worker_process
     from worker.server import build_server
 
+    # The framework's CLI installs the handler; this routes our lines into it.
+    configure_logging(level=settings.observability.log_level)
     prepare_worker_process(settings)
-    cli.run_app(build_server(settings, tenants))
+    server = build_server(settings, tenants)
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    ops: OpsServers | None = None
+    if command in ("start", "dev"):
+        try:
+            ops = OpsServers(server, settings, dev=command == "dev")
+        except BindError as error:
+            print(error, file=sys.stderr)
+            sys.exit(2)
+    sys.exit(_run_cli(server, ops))
+
+
+def _run_cli(server: AgentServer, ops: OpsServers | None) -> int | str | None:
+    """The framework's CLI; non-zero when the worker gave up connecting to LiveKit
+    (the CLI logs "worker failed" and exits 0 there, and a supervisor would think the
+    worker had been asked to stop)."""
+    from livekit.agents import cli
+
+    try:
+        cli.run_app(server)
+        code: int | str | None = 0
+    except SystemExit as done:
+        code = done.code
+    if ops is not None and ops.watch.gave_up and not code:
+        print(
+            "python -m worker: gave up connecting to LiveKit "
+            "(worker.connect_attempts, CALLCENTER_WORKER__CONNECT_ATTEMPTS)",
+            file=sys.stderr,
+        )
+        return 1
+    return code
 
 
 if __name__ == "__main__":

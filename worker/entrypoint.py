@@ -147,11 +147,20 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     """
     # Until the caller joins nothing is known about them: no caller_kind yet.
     bind_call(CallIdentity(call_id=room.room_name, room=room.room_name, job_id=room.job_id), room)
-    await room.connect()
-    joined = await room.wait_for_caller()
+    # The dispatch metadata is the job's, known before anyone joins: a dispatch rule or
+    # token naming a tenant the directory lacks is said once per call, up front, not
+    # left to show as a default-tenant greeting.
     metadata = parse_dispatch_metadata(room.dispatch_metadata)
     if metadata.problem is not None:
         log.warning("dispatch_metadata_ignored", problem=metadata.problem)
+    if metadata.tenant and metadata.tenant not in services.tenants:
+        log.warning(
+            "dispatch_tenant_unknown",
+            tenant=metadata.tenant[:64],
+            default_tenant=services.tenants.default,
+        )
+    await room.connect()
+    joined = await room.wait_for_caller()
     caller = describe_caller(
         participant_kind=joined.kind, identity=joined.identity, attributes=joined.attributes
     )

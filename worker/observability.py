@@ -30,7 +30,7 @@ from worker.budgets import Budgets
 from worker.call_summary import COMPONENT_FIELDS, CallSummary
 from worker.metrics import CallMetrics
 from worker.outcome import CallOutcome
-from worker.prometheus_metrics import Collectors, collectors
+from worker.prometheus_metrics import CallCount, Collectors, collectors
 from worker.session_factory import CallSession
 from worker.state import CallState
 
@@ -120,7 +120,16 @@ class CallObserver:
         self.summary: dict[str, Any] | None = None
         self._watch_providers(call)
         call.session.on("close", self._on_close)
-        self._collectors.active_calls.labels(caller_kind=self.caller_kind).inc()
+        # Room and job as bound to the call's log lines (worker.logs.bind_call).
+        bound = structlog.contextvars.get_contextvars()
+        self._count = CallCount(
+            self._labels,
+            {
+                "call_id": call_id,
+                "room": str(bound.get("room", "")),
+                "job_id": str(bound.get("job_id", "")),
+            },
+        )
 
     def _watch_providers(self, call: CallSession) -> None:
         parts: list[tuple[str, object, str]] = [
@@ -213,8 +222,7 @@ class CallObserver:
         summary.budget_flags = self._budgets.p95_flags(samples)
         self.summary = summary.as_event()
         c = self._collectors
-        c.active_calls.labels(caller_kind=self.caller_kind).dec()
-        c.calls.labels(**self._labels, outcome=outcome.value).inc()
+        self._count.finish(outcome.value)
         kinds = Counter(entry.kind.value for entry in self._state.redactor.vault)
         for kind, count in kinds.items():
             c.pii_redactions.labels(kind=kind).inc(count)

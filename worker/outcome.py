@@ -15,3 +15,6 @@ class CallOutcome(StrEnum):
     IDLE_TIMEOUT = "idle_timeout"
     MAX_DURATION = "max_duration"
     ERROR = "error"
+    CRASHED = "crashed"
+    """The call's job process died (killed, out of memory) before the call ended; counted
+    by the worker's main process (`worker.metrics_store`), never set by a call."""

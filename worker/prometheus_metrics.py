@@ -9,12 +9,17 @@ per scrape. Counters and histograms sum across processes; the active-calls gauge
 
 Labels are bounded sets (caller kind, configured tenants, outcome, component, provider,
 error class, PII kind); never a call id, a number or any text of a call.
+
+The main process serves ``/metrics`` itself (`worker.ops_http`), not through the
+framework's server: each scrape first folds dead job processes into archive files
+(`worker.metrics_store`), which must not race a scrape.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +28,12 @@ import prometheus_client
 from prometheus_client import Counter, Gauge, Histogram, values
 
 from config import Settings
+from worker.call_ledger import call_ledger
 
 __all__ = [
     "LATENCY_BUCKETS",
     "METRIC_NAMES",
+    "CallCount",
     "Collectors",
     "collectors",
     "enable_multiprocess",
@@ -56,6 +63,7 @@ class Collectors:
     recovery_lines: Counter
     budget_exceeded: Counter
     active_calls: Gauge
+    worker_registered: Gauge
 
 
 def _build() -> Collectors:
@@ -110,6 +118,13 @@ def _build() -> Collectors:
             ("caller_kind",),
             multiprocess_mode="livesum",
         ),
+        # Set by the main process at each scrape (worker.readiness): 0 while the worker
+        # is up but not registered; absent when no worker runs at all.
+        worker_registered=Gauge(
+            "callcenter_worker_registered",
+            "1 while the worker is registered with LiveKit, else 0.",
+            multiprocess_mode="livemax",
+        ),
     )
 
 
@@ -128,6 +143,7 @@ METRIC_NAMES = frozenset(
         "callcenter_recovery_lines_total",
         "callcenter_budget_exceeded_total",
         "callcenter_active_calls",
+        "callcenter_worker_registered",
         # The framework's own, on the same endpoint (livekit.agents.telemetry.metrics).
         "lk_agents_worker_load",
         "lk_agents_active_job_count",
@@ -181,18 +197,52 @@ def multiprocess_registry() -> prometheus_client.CollectorRegistry:
 
 
 def metrics_server_options(settings: Settings) -> dict[str, Any]:
-    """`AgentServer` keyword arguments for the framework's /metrics server; none when the
-    port is 0. Pure: `enable_multiprocess` is for the process that will serve them."""
-    port = settings.observability.metrics_port
-    if port == 0:
+    """`AgentServer` keyword arguments for metrics; none when the port is 0.
+
+    Only the directory: the framework then empties it when the worker starts and
+    reports its child-process count there. ``/metrics`` itself is ours
+    (`worker.ops_http`), because a scrape must not race the compaction of dead
+    processes' files. Pure: `enable_multiprocess` is for the process that serves."""
+    if settings.observability.metrics_port == 0:
         return {}
-    return {
-        "prometheus_port": port,
-        "prometheus_multiproc_dir": str(settings.observability.metrics_multiproc_dir),
-    }
+    return {"prometheus_multiproc_dir": str(settings.observability.metrics_multiproc_dir)}
 
 
 def prepare_worker_process(settings: Settings) -> None:
     """In the worker's main process, before the framework's CLI runs the server."""
     if settings.observability.metrics_port:
         enable_multiprocess(settings.observability.metrics_multiproc_dir)
+
+
+class CallCount:
+    """One call in the fleet's counts: in ``callcenter_active_calls`` while it runs, in
+    ``callcenter_calls_total`` once it ends, and in the process's call ledger between,
+    so that a process dying mid-call still gets its call counted (as crashed).
+
+    Args:
+        labels: ``caller_kind`` and ``tenant`` (bounded values).
+        identity: what the main process logs if the call dies with its process
+            (call_id, room, job_id).
+    """
+
+    def __init__(self, labels: Mapping[str, str], identity: Mapping[str, str]) -> None:
+        self._labels = dict(labels)
+        self._collectors = collectors()
+        self._collectors.active_calls.labels(caller_kind=self._labels["caller_kind"]).inc()
+        ledger = call_ledger()
+        self._ledger_key = ledger.started({**identity, **self._labels}) if ledger else None
+        self.outcome: str | None = None
+
+    def finish(self, outcome: str) -> None:
+        """Count the call once under ``outcome``; later calls do nothing."""
+        if self.outcome is not None:
+            return
+        self.outcome = outcome
+        c = self._collectors
+        # Counted before the ledger lets go: a death in between counts the call twice
+        # (also as crashed), never not at all.
+        c.calls.labels(**self._labels, outcome=outcome).inc()
+        ledger = call_ledger()
+        if ledger is not None and self._ledger_key is not None:
+            ledger.ended(self._ledger_key)
+        c.active_calls.labels(caller_kind=self._labels["caller_kind"]).dec()

@@ -20,6 +20,7 @@ from livekit.plugins import silero
 
 from config import Settings, TenantDirectory
 from config.log_setup import configure_logging
+from worker.call_ledger import open_call_ledger
 from worker.entrypoint import CallServices, JobCallRoom, start_call
 from worker.prometheus_metrics import metrics_server_options
 from worker.providers import tls_context
@@ -104,6 +105,10 @@ class Prewarm:
     def __call__(self, proc: JobProcess) -> None:
         configure_logging(level=self.settings.observability.log_level)
         configure_tracing(self.settings)
+        obs = self.settings.observability
+        if obs.metrics_port:
+            # Before any call: the ledger the main process reads if this process dies.
+            open_call_ledger(obs.metrics_multiproc_dir)
         prewarm_models(self.settings, proc.userdata)
 
 
@@ -158,6 +163,9 @@ def build_server(
         num_idle_processes=settings.worker.num_idle_processes,
         # `dev` keeps the framework's random port, so two dev workers can share a machine.
         port=ServerEnvOption(dev_default=0, prod_default=settings.worker.health_port),
+        host=settings.worker.health_host,
+        # Then run() fails and `python -m worker` exits non-zero (worker/__main__.py).
+        max_retry=settings.worker.connect_attempts,
         # Our level as the CLI's default; the framework's /metrics serves our collectors.
         log_level=_framework_log_level(settings.observability.log_level),
         **metrics_server_options(settings),
