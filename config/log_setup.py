@@ -32,7 +32,6 @@ import sys
 from typing import Any, Literal
 
 import structlog
-from livekit.agents.telemetry.pii import is_pii_attribute
 
 __all__ = [
     "CALL_FIELDS",
@@ -61,6 +60,13 @@ class PIIFieldFilter(logging.Filter):
     """Drops the fields the framework marks as conversation content (``lk.pii.*``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Only the framework writes these fields, so a process that never loaded it
+        # (`python -m dispatch`, `config check`) has none to drop and must not pay the
+        # seconds its import takes just to set logging up.
+        if "livekit.agents" not in sys.modules:
+            return True
+        from livekit.agents.telemetry.pii import is_pii_attribute
+
         for key in [k for k in record.__dict__ if is_pii_attribute(k)]:
             delattr(record, key)
         return True
