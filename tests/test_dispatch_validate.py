@@ -20,6 +20,7 @@ CTX = ValidationContext(
     agent_name="callcenter",
     agent_noise_cancellation=False,
     trunk_krisp_expected=False,
+    app_room_prefix="app-",
 )
 
 
@@ -78,6 +79,10 @@ def test_rule_shape_and_reserved_metadata() -> None:
         "d.yaml: dispatch_rules[d].room_name: a direct rule needs room_name",
         "d.yaml: dispatch_rules[d].room_prefix: a direct rule has room_name, not a prefix",
         "d.yaml: dispatch_rules[d].randomize: does not apply to a direct rule",
+        "d.yaml: dispatch_rules[m].room_prefix: without room_prefix, a callee rule names each "
+        "room after the SIP user the caller sends, which can be anything, the app callers' "
+        "room prefix 'app-' (settings.tokens.room_prefix) included; set a room_prefix "
+        "outside it",
         "d.yaml: dispatch_rules[m].metadata: reserved key(s) ['managed_by'] are set by the tool",
     ]
 
@@ -133,8 +138,11 @@ def test_server_validation_runs_locally() -> None:
     messages = _messages(document)
     assert messages[0].startswith("d.yaml: inbound_trunks[open].numbers: an inbound trunk")
     assert "LiveKit refuses an open trunk" in messages[0]
-    assert "inbound_trunks[hdr].headers: header 'Contact' is set by LiveKit itself" in messages[1]
-    assert "inbound_trunks[map].headers_to_attributes: header name 'X Id'" in messages[2]
+    assert (
+        "inbound_trunks[hdr].headers.Contact: header 'Contact' is set by LiveKit itself"
+        in (messages[1])
+    )
+    assert "inbound_trunks[map].headers_to_attributes.X Id: header name 'X Id'" in messages[2]
     assert "outbound_trunks[o].address: must not carry ;transport=" in messages[3]
     assert len(messages) == 4
 
@@ -145,6 +153,7 @@ def test_several_agents_with_attributes() -> None:
             {
                 "name": "bilingual",
                 "type": "individual",
+                "room_prefix": "call",
                 "room_config": {
                     "agents": [
                         {"agent_name": "callcenter", "attributes": {"lang": "en"}},
@@ -155,6 +164,7 @@ def test_several_agents_with_attributes() -> None:
             {
                 "name": "twice",
                 "type": "individual",
+                "room_prefix": "pin",
                 "pin": "1234",
                 "room_config": {
                     "agents": [{"agent_name": "callcenter"}, {"agent_name": "callcenter"}]
@@ -179,14 +189,15 @@ HOSTILE: list[tuple[str, str, str]] = [
     (
         "alias bomb",
         "x: &a [1, 1]\ny: &b [*a, *a]\ninbound_trunks: []\n",
-        "d.yaml:2: YAML aliases (*a) are not allowed",
+        "d.yaml:2: YAML aliases (*name) are not allowed",
     ),
     ("not a mapping", "- a\n- b\n", "d.yaml:1: top level must be a mapping"),
-    ("deep nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "d.yaml: nested too deeply"),
+    ("deep nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "d.yaml:1: nested too deeply"),
     (
         "unquoted PIN",
         "dispatch_rules:\n  - name: r\n    type: direct\n    room_name: r\n    pin: 1234\n",
-        "d.yaml:5: dispatch_rules[r].pin: Input should be a valid string (write it quoted: '1234')",
+        "d.yaml:5: dispatch_rules[r].pin: Input should be a valid string (write the PIN quoted; "
+        "YAML read it as a number, 0123 as octal)",
     ),
     (
         "wrong type",
