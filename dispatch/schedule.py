@@ -286,16 +286,19 @@ class _Scheduler:
 
     def run(self, world: _World, pending: list[Change]) -> None:
         while pending:
+            # The first change, in priority order (creates and updates, then deletes),
+            # that the server accepts now and that strands nothing goes next.
+            pick: tuple[Change, _World] | None = None
             candidates: list[tuple[Change, _World, set[_Call]]] = []
             for change in pending:
                 if self.replay.refusal(world, change) is not None:
                     continue
                 after = self.replay.apply(world, change)
-                candidates.append((change, after, self.stranded(world, after, change)))
-            safe = [c for c in candidates if not c[2]]
-            pick = next((c for c in safe if c[0].action != "delete"), None) or next(
-                iter(safe), None
-            )
+                stranded = self.stranded(world, after, change)
+                if not stranded:
+                    pick = (change, after)
+                    break
+                candidates.append((change, after, stranded))
             if pick is not None:
                 world = self.take(pick[0], pick[1], pending)
                 continue
@@ -328,8 +331,20 @@ class _Scheduler:
         return after
 
     def refuse(self, world: _World, pending: list[Change]) -> None:
+        ours = {(c.kind, c.name) for c in pending}
         for change in pending:
             reason = self.replay.refusal(world, change) or "cannot be ordered"
+            waits = any(
+                f"this stack's {KINDS[kind].label} {name!r}" in reason for kind, name in ours
+            )
+            if waits:
+                # A cycle: each change needs what another still holds (numbers swapped
+                # between this stack's trunks). LiveKit never lets two hold one number.
+                reason += (
+                    "; this stack's pending changes wait on one another (numbers swapped "
+                    "between its objects): split the change over two syncs, moving one "
+                    "number out first"
+                )
             self.plan.conflicts.append(Conflict(change.kind, change.name, reason))
 
     def note_window(self, change: Change, stranded: set[_Call]) -> None:

@@ -201,3 +201,25 @@ async def test_a_rename_stopped_before_any_step_leaves_every_number_routed(
     tmp_path: Path, step: int
 ) -> None:
     await _stop_at(tmp_path, _renamed(), step, RENAME_STEPS, FINAL_RENAME)
+
+
+async def test_a_swap_between_trunks_is_refused_with_the_way_out(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    """Two trunks trading numbers need one of them to hold none for a moment, which
+    LiveKit reads as a default trunk for every number: the plan refuses and says how."""
+    assert (await _sync(sim, write_file(tmp_path, BEFORE))).code == 0
+    swapped = _copy(BEFORE)
+    east, west = swapped["inbound_trunks"]
+    east["numbers"], west["numbers"] = west["numbers"], east["numbers"]
+    writes = len(sim.write_calls)
+    refused = await _sync(sim, write_file(tmp_path, swapped))
+    assert refused.code == 1, refused.out
+    assert "wait on one another (numbers swapped between its objects)" in refused.out
+    assert "split the change over two syncs" in refused.out
+    assert len(sim.write_calls) == writes
+    assert routes(sim, NUMBERS) == {
+        SALES: "east / sales",
+        SUPPORT: "east / support",
+        BILLING: "west / billing",
+    }
