@@ -269,10 +269,12 @@ class _Session:
         self.io = io
         self.masker = masker
         self.fingerprints = Fingerprints()
+        self.lease_token = ""
 
     async def plan(self, lk: Any) -> Plan:
         from dispatch.diff import make_plan
         from dispatch.kinds import Declared
+        from dispatch.lease import live_holders
         from dispatch.state import fetch_state
 
         state = await fetch_state(
@@ -288,7 +290,7 @@ class _Session:
             {k: self.fingerprints.of(v) or "" for k, v in secrets.passwords.items()},
             secrets.pins,
         )
-        return make_plan(
+        plan = make_plan(
             self.loaded.file,
             state,
             identity=self.identity,
@@ -298,6 +300,12 @@ class _Session:
             adopt=self.args.adopt,
             adopt_stack=self.args.adopt_stack,
         )
+        for holder in live_holders(state.leases, self.identity.stack, self.lease_token):
+            plan.notes.append(
+                f"a sync of this stack is running ({holder}); this plan may be out of date "
+                "when it finishes"
+            )
+        return plan
 
     def show(self, plan: Plan) -> int:
         from dispatch import render
@@ -337,6 +345,7 @@ class _Session:
                 )
             except leases.LeaseBusy as busy:
                 raise _Failed(str(busy)) from None
+            self.lease_token = held.token
             try:
                 # Planned again under the lease: another sync may have just finished.
                 plan = await self.plan(lk)

@@ -46,7 +46,7 @@ from livekit.protocol import sip
 from dispatch.canonical import MANAGED_BY, Stamp, parse_metadata
 from dispatch.state import bounded, list_all
 
-__all__ = ["LEASE_ADDRESS", "Lease", "LeaseBusy", "LeaseLost", "acquire"]
+__all__ = ["LEASE_ADDRESS", "Lease", "LeaseBusy", "LeaseLost", "acquire", "live_holders"]
 
 LEASE_ADDRESS = "lease.invalid"
 _LEASE_NUMBER = "dispatch-lease"
@@ -87,6 +87,14 @@ def _marker(trunk: sip.SIPOutboundTrunkInfo, stack: str) -> _Marker | None:
     if not isinstance(token, str) or not isinstance(expires, int | float):
         return None
     return _Marker(trunk.sip_trunk_id, token, float(expires), str(holder or "unknown"))
+
+
+def live_holders(
+    trunks: list[sip.SIPOutboundTrunkInfo], stack: str, own_token: str = ""
+) -> list[str]:
+    """Who else holds a live lease on ``stack`` among ``trunks`` (for a plan's note)."""
+    markers = (_marker(t, stack) for t in trunks)
+    return [m.holder for m in markers if m is not None and m.live and m.token != own_token]
 
 
 @dataclass

@@ -15,6 +15,7 @@ It also hides the password part of a URL (``scheme://user:password@host``) and t
 
 from __future__ import annotations
 
+import json
 import re
 import traceback
 from collections.abc import Iterable
@@ -51,7 +52,9 @@ class Masker:
         return f"Masker({len(self._values)} values)"
 
     def add(self, values: Iterable[str]) -> None:
-        fresh = {v for v in values if len(v) >= MIN_LENGTH} - self._values
+        # Also as JSON writes them (a quote or backslash in a password is escaped there).
+        spelled = {form for v in values for form in (v, json.dumps(v)[1:-1])}
+        fresh = {v for v in spelled if len(v) >= MIN_LENGTH} - self._values
         if fresh:
             self._values |= fresh
             alternatives = "|".join(

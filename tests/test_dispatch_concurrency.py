@@ -98,3 +98,42 @@ async def test_a_plan_repairs_duplicates_left_by_syncs_without_a_lease(
     assert _copies(sim)["out"] == 1
     assert kept in sim.outbound_trunks
     assert json.loads(sim.outbound_trunks[kept].metadata)["stack"] == "acme-lines"
+
+
+async def test_a_held_lease_makes_sync_wait_then_name_the_holder(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    path = write_file(tmp_path, DOCUMENT)
+    # Another run's live marker, as `dispatch.lease` writes one.
+    marker = {
+        "managed_by": "callcenter-dispatch",
+        "stack": "acme-lines",
+        "dispatch": {
+            "role": "lease",
+            "lease": {"token": "t" * 32, "expires": 4102444800, "holder": "ci.yaml on ci-7"},
+        },
+    }
+    async with api.LiveKitAPI(url=sim.http_url, api_key=KEY, api_secret=SECRET) as lk:
+        await lk.sip.create_outbound_trunk(
+            api.CreateSIPOutboundTrunkRequest(
+                trunk=sip.SIPOutboundTrunkInfo(
+                    name="dispatch lease: acme-lines",
+                    address="lease.invalid",
+                    numbers=["dispatch-lease"],
+                    metadata=json.dumps(marker),
+                )
+            )
+        )
+    plan = await run_cli(["--config", str(path), "plan"], settings_for(sim))
+    assert "note: a sync of this stack is running (ci.yaml on ci-7)" in plan.out
+    assert "lease" not in plan.out.split("note:")[0]  # the marker is not planned
+
+    busy = await run_cli(["--config", str(path), "sync", "--lease-wait", "0"], settings_for(sim))
+    assert busy.code == 1
+    assert "stack 'acme-lines' is being synced by ci.yaml on ci-7" in busy.err
+    assert _copies(sim) == Counter({"dispatch lease: acme-lines": 1})
+
+    broken = await run_cli(["--config", str(path), "sync", "--break-lease"], settings_for(sim))
+    assert broken.code == 0, broken.out + broken.err
+    assert "removing the lease held by ci.yaml on ci-7" in broken.err
+    assert _copies(sim) == Counter({"main": 1, "out": 1, "callbacks": 1, "callers": 1})
