@@ -233,3 +233,36 @@ def test_undecodable_and_huge_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidFile) as too_big:
         load_file(huge)
     assert f"the limit is {MAX_BYTES}" in str(too_big.value)
+
+
+def test_limits_are_counted_in_bytes_as_livekit_counts_them() -> None:
+    """livekit/protocol livekit/sip_validation.go (header names 255, values 1024) and
+    livekit/livekit pkg/config/config.go (room names 256, attributes 64 KiB): Go's len()."""
+    trunk = {"name": "t", "numbers": ["+14155550100"]}
+    fits = {**trunk, "headers": {"X-Note": "é" * 512}}  # 512 characters, 1024 bytes
+    over = {
+        **trunk,
+        "name": "u",
+        "numbers": ["+14155550101"],
+        "headers": {"X-Note": "é" + "a" * 1023},
+    }
+    rule = {"type": "direct", "trunks": ["t"], "numbers": ["+14155550100"]}
+    document = {
+        "inbound_trunks": [fits, over],
+        "dispatch_rules": [
+            {"name": "room", **rule, "room_name": "ü" * 129},  # 258 bytes
+            {
+                "name": "attrs",
+                **rule,
+                "pin": "1234",
+                "room_name": "r",
+                "attributes": {"k": "é" * 32768},
+            },
+        ],
+    }
+    assert _messages(document) == [
+        "d.yaml: inbound_trunks[u].headers.X-Note: value of X-Note is 1025 bytes; LiveKit "
+        "allows 1024 (it counts bytes, not characters)",
+        "d.yaml: dispatch_rules[room].room_name: is 258 bytes; LiveKit's room names hold 256",
+        "d.yaml: dispatch_rules[attrs].attributes: are 65537 bytes; LiveKit allows 65536 in all",
+    ]
