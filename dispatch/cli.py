@@ -512,6 +512,12 @@ async def run(
 
         # Logs go to stderr, so stdout stays the plan (or its JSON) alone.
         configure_logging(level="WARNING", fmt="console", own_handler=True)
+        import logging
+
+        from dispatch.masking import MaskingLogFilter
+
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(MaskingLogFilter(masker))
     try:
         settings = settings or load_settings()
     except SettingsError as error:

@@ -16,12 +16,13 @@ It also hides the password part of a URL (``scheme://user:password@host``) and t
 from __future__ import annotations
 
 import json
+import logging
 import re
 import traceback
 from collections.abc import Iterable
 from typing import TextIO
 
-__all__ = ["MASK", "MIN_LENGTH", "MaskedStream", "Masker", "pin_readings"]
+__all__ = ["MASK", "MIN_LENGTH", "MaskedStream", "Masker", "MaskingLogFilter", "pin_readings"]
 
 MASK = "****"
 MIN_LENGTH = 4
@@ -91,3 +92,20 @@ class MaskedStream:
 
     def flush(self) -> None:
         self._stream.flush()
+
+
+class MaskingLogFilter(logging.Filter):
+    """Masks a log record's message and string fields (structlog puts an event's
+    fields on the record), so log lines on stderr get the same treatment as output."""
+
+    def __init__(self, masker: Masker) -> None:
+        super().__init__()
+        self._masker = masker
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self._masker(record.msg)
+        for key, value in list(record.__dict__.items()):
+            if isinstance(value, str) and key not in ("msg", "name", "levelname", "pathname"):
+                setattr(record, key, self._masker(value))
+        return True

@@ -345,3 +345,15 @@ def test_the_octal_reading_of_a_pin_is_masked_even_in_a_library_message() -> Non
     masker.add_raw_file("dispatch_rules:\n  - pin: 01234\n")
     assert masker("input_value=668 and 01234 and 1234") == "input_value=**** and **** and ****"
     assert masker("line 1234567") == "line 1234567"  # only whole tokens
+
+
+def test_log_records_are_masked_like_output() -> None:
+    import logging
+
+    from dispatch.masking import Masker, MaskingLogFilter
+
+    masker = Masker()
+    masker.add(["hunter2-main"])
+    record = logging.makeLogRecord({"msg": "failed with hunter2-main", "error": "x hunter2-main"})
+    assert MaskingLogFilter(masker).filter(record)
+    assert (record.msg, record.error) == ("failed with ****", "x ****")
