@@ -300,7 +300,8 @@ class _Matcher:
         taken: set[int],
     ) -> None:
         """Pair each new entry with the one undeclared object of ours that shares a
-        server conflict key with it (and no other entry does)."""
+        server conflict key with it (and no other entry does): the server would refuse
+        both at once, so the new entry is that object renamed."""
         kind = self.spec.kind
         candidates = [
             e
@@ -313,7 +314,11 @@ class _Matcher:
         for name in unmatched:
             keys = _stable_keys(kind, desired[name])
             hits = [e for e in candidates if keys & _stable_keys(kind, e.fields)]
-            if len(hits) == 1:
+            # Without --prune nothing the file leaves out is removed, so the old object
+            # is taken over only if it keeps every number (or rule key) it had.
+            if len(hits) == 1 and (
+                self.options.prune or _stable_keys(kind, hits[0].fields) <= keys
+            ):
                 pairs.append((name, hits[0]))
         for name, e in pairs:
             if sum(1 for _, other in pairs if other is e) == 1:

@@ -223,3 +223,28 @@ async def test_a_swap_between_trunks_is_refused_with_the_way_out(
         SUPPORT: "east / support",
         BILLING: "west / billing",
     }
+
+
+async def test_without_prune_a_rename_by_numbers_never_drops_one(
+    sim: LiveKitTwirpSim, tmp_path: Path
+) -> None:
+    """A new entry holding only some of an undeclared trunk's numbers is not that trunk
+    renamed unless --prune: taking it over would drop the rest."""
+    assert (await _sync(sim, write_file(tmp_path, BEFORE))).code == 0
+    east_id = by_name(sim.inbound_trunks)["east"].sip_trunk_id
+    after = _copy(BEFORE)
+    after["inbound_trunks"][0] = _trunk("atlantic", [SALES])
+    after["dispatch_rules"] = [_rule("sales", "atlantic", [SALES]), after["dispatch_rules"][2]]
+    path = write_file(tmp_path, after)
+    kept = await _sync(sim, path)
+    assert kept.code == 1  # east still holds SALES, so the new trunk cannot be created
+    assert "LiveKit would refuse this create" in kept.out
+    assert routes(sim, NUMBERS) == {
+        SALES: "east / sales",
+        SUPPORT: "east / support",
+        BILLING: "west / billing",
+    }
+    pruned = await _sync(sim, path, "--prune")
+    assert pruned.code == 0, pruned.out + pruned.err
+    assert by_name(sim.inbound_trunks)["atlantic"].sip_trunk_id == east_id
+    assert routes(sim, NUMBERS) == {SALES: "atlantic / sales", BILLING: "west / billing"}
