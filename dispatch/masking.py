@@ -8,7 +8,7 @@ a library's exception text, a traceback. It knows the values the run read (passw
 and PINs from the environment, PINs from the file, also as YAML's numeric readings of
 an unquoted one, and PINs the server holds), and hides them wherever they stand as a
 whole token; values under `MIN_LENGTH` characters are left alone (masking every "1"
-would garble the output, and such PINs are refused by no check, so keep PINs longer).
+would garble the output; `validate` warns about PINs that short).
 It also hides the password part of a URL (``scheme://user:password@host``) and the
 ``input_value=`` that pydantic puts in an error's text.
 """
