@@ -34,6 +34,7 @@ __all__ = [
     "Fields",
     "Kind",
     "ServerMetadata",
+    "Stamp",
     "from_inbound",
     "from_outbound",
     "from_rule",
@@ -55,10 +56,10 @@ MANAGED_BY = "callcenter-dispatch"
 """The ``managed_by`` value in metadata that marks an object as ours."""
 
 SECRET_FIELDS = frozenset({"auth_password"})
-"""Compared by keyed hash; shown only as ``(changed)``."""
+"""Compared by a keyed hash of the server's value (`dispatch.passwords.Fingerprints`)."""
 
 HIDDEN_FIELDS = SECRET_FIELDS | {"pin"}
-"""Never printed in a plan: only ``(set)``, ``(changed)`` or ``(removed)``."""
+"""Never printed: only ``set``, ``differs`` or ``removed``."""
 
 _ENCRYPTION = {0: "disable", 1: "allow", 2: "require"}
 _TRANSPORT = {0: "auto", 1: "udp", 2: "tcp", 3: "tls"}
@@ -102,6 +103,21 @@ def _dump(value: dict[str, Any] | str) -> str:
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """What every object this run writes records about its writer.
+
+    Args:
+        stack: the stack the object belongs to.
+        owner: the identity of the file writing it (`dispatch.ownership`).
+        file: that file's path, shown in plans as "last written by".
+    """
+
+    stack: str
+    owner: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
 class ServerMetadata:
     """An object's metadata as the tool reads it.
 
@@ -121,6 +137,25 @@ class ServerMetadata:
 
     def owned_by(self, stack: str) -> bool:
         return self.managed and self.stack == stack
+
+    @property
+    def owner(self) -> str:
+        """The identity of the file that last wrote the object ("" if not recorded)."""
+        value = self.bookkeeping.get("owner")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def file(self) -> str:
+        """The path of the file that last wrote the object ("" if not recorded)."""
+        value = self.bookkeeping.get("file")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def role(self) -> str:
+        """``""`` for a declared object; ``bridge`` or ``lease`` for the tool's own
+        temporary objects (`dispatch.schedule`, `dispatch.lease`)."""
+        value = self.bookkeeping.get("role")
+        return value if isinstance(value, str) else ""
 
 
 def parse_metadata(raw: str) -> ServerMetadata:
@@ -201,12 +236,14 @@ def _agents(agents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(agents, key=lambda a: json.dumps(a, sort_keys=True))
 
 
-def rule_fields(spec: RuleSpec, region: str) -> Fields:
+def rule_fields(spec: RuleSpec, region: str, pin_from_env: str | None = None) -> Fields:
+    """``pin_from_env``: the value of the rule's ``pin_env`` variable, if it has one."""
     return {
         "type": spec.type,
         "room_prefix": spec.room_prefix,
         "room_name": spec.room_name,
-        "pin": spec.pin,
+        "pin": pin_from_env if spec.pin_env else spec.pin,
+        "pin_env": spec.pin_env,
         "randomize": _randomize(spec.type, spec.randomize),
         "trunks": sorted(set(spec.trunks)),
         "numbers": normalize_all(spec.numbers, region),
@@ -235,14 +272,6 @@ def rule_fields(spec: RuleSpec, region: str) -> Fields:
 # -- server -> comparable -----------------------------------------------------------
 
 
-def _password_hash(has_password: bool, meta: ServerMetadata) -> str | None:
-    recorded = meta.bookkeeping.get("password_hmac")
-    if isinstance(recorded, str):
-        return recorded
-    # A password we did not record can only be compared as "unknown".
-    return "unknown" if has_password else None
-
-
 def _encryption(info: sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo) -> str:
     """The effective setting: ``media.encryption`` wins over the deprecated field once
     set (livekit/protocol livekit/sip.go ``updateMediaConfig``)."""
@@ -250,7 +279,10 @@ def _encryption(info: sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo) -> str
     return _ENCRYPTION.get(value, "disable")
 
 
-def from_inbound(info: sip.SIPInboundTrunkInfo, region: str) -> tuple[Fields, ServerMetadata]:
+def from_inbound(
+    info: sip.SIPInboundTrunkInfo, region: str, password: str | None
+) -> tuple[Fields, ServerMetadata]:
+    """``password``: the keyed hash of the server's password (None: it has none)."""
     meta = parse_metadata(info.metadata)
     env = meta.bookkeeping.get("password_env")
     fields: Fields = {
@@ -259,7 +291,7 @@ def from_inbound(info: sip.SIPInboundTrunkInfo, region: str) -> tuple[Fields, Se
         "allowed_numbers": normalize_all(info.allowed_numbers, region),
         "auth_username": info.auth_username,
         "auth_password_env": env if isinstance(env, str) else None,
-        "auth_password": _password_hash(bool(info.auth_password), meta),
+        "auth_password": password,
         "krisp_enabled": info.krisp_enabled,
         "media_encryption": _encryption(info),
         "ringing_timeout": _seconds(info.ringing_timeout, info.HasField("ringing_timeout")),
@@ -273,7 +305,10 @@ def from_inbound(info: sip.SIPInboundTrunkInfo, region: str) -> tuple[Fields, Se
     return fields, meta
 
 
-def from_outbound(info: sip.SIPOutboundTrunkInfo, region: str) -> tuple[Fields, ServerMetadata]:
+def from_outbound(
+    info: sip.SIPOutboundTrunkInfo, region: str, password: str | None
+) -> tuple[Fields, ServerMetadata]:
+    """``password``: the keyed hash of the server's password (None: it has none)."""
     meta = parse_metadata(info.metadata)
     env = meta.bookkeeping.get("password_env")
     fields: Fields = {
@@ -283,7 +318,7 @@ def from_outbound(info: sip.SIPOutboundTrunkInfo, region: str) -> tuple[Fields, 
         "destination_country": info.destination_country,
         "auth_username": info.auth_username,
         "auth_password_env": env if isinstance(env, str) else None,
-        "auth_password": _password_hash(bool(info.auth_password), meta),
+        "auth_password": password,
         "media_encryption": _encryption(info),
         "headers": dict(info.headers),
         "headers_to_attributes": dict(info.headers_to_attributes),
@@ -317,11 +352,13 @@ def from_rule(
         pin = info.rule.dispatch_rule_individual.pin
         randomize = not info.rule.dispatch_rule_individual.no_randomness
     config = info.room_config
+    pin_env = meta.bookkeeping.get("pin_env")
     fields: Fields = {
         "type": rule_type,
         "room_prefix": room_prefix,
         "room_name": room_name,
         "pin": pin,
+        "pin_env": pin_env if isinstance(pin_env, str) and pin else None,
         "randomize": randomize,
         "trunks": sorted({trunk_names.get(t, t) for t in info.trunk_ids}),
         "numbers": normalize_all(info.numbers, region),
@@ -351,10 +388,21 @@ def from_rule(
 # -- comparable -> API --------------------------------------------------------------
 
 
-def _bookkeeping(fields: Fields) -> dict[str, Any]:
-    if fields.get("auth_password") is None:
-        return {}
-    return {"password_env": fields["auth_password_env"], "password_hmac": fields["auth_password"]}
+def _bookkeeping(fields: Fields, stamp: Stamp, role: str = "") -> dict[str, Any]:
+    """What the tool records for itself: who wrote the object, and the variables its
+    secrets come from (names only, so `export` can name them again)."""
+    book: dict[str, Any] = {}
+    if stamp.owner:
+        book["owner"] = stamp.owner
+    if stamp.file:
+        book["file"] = stamp.file
+    if role:
+        book["role"] = role
+    if fields.get("auth_password") is not None and fields.get("auth_password_env"):
+        book["password_env"] = fields["auth_password_env"]
+    if fields.get("pin") and fields.get("pin_env"):
+        book["pin_env"] = fields["pin_env"]
+    return book
 
 
 def _copy(message: _Info | None, empty: type[_Info]) -> _Info:
@@ -398,13 +446,16 @@ def to_inbound(
     name: str,
     fields: Fields,
     password: str | None,
-    stack: str,
+    stamp: Stamp,
     base: sip.SIPInboundTrunkInfo | None = None,
+    role: str = "",
 ) -> sip.SIPInboundTrunkInfo:
     """The trunk to send: ``base`` (the server's copy) with the modeled fields replaced."""
     info = _copy(base, sip.SIPInboundTrunkInfo)
     info.name = name
-    info.metadata = managed_metadata(fields["metadata"], stack, _bookkeeping(fields))
+    info.metadata = managed_metadata(
+        fields["metadata"], stamp.stack, _bookkeeping(fields, stamp, role)
+    )
     _set_list(info.numbers, fields["numbers"])
     _set_list(info.allowed_addresses, fields["allowed_addresses"])
     _set_list(info.allowed_numbers, fields["allowed_numbers"])
@@ -425,13 +476,16 @@ def to_outbound(
     name: str,
     fields: Fields,
     password: str | None,
-    stack: str,
+    stamp: Stamp,
     base: sip.SIPOutboundTrunkInfo | None = None,
+    role: str = "",
 ) -> sip.SIPOutboundTrunkInfo:
     """The trunk to send: ``base`` (the server's copy) with the modeled fields replaced."""
     info = _copy(base, sip.SIPOutboundTrunkInfo)
     info.name = name
-    info.metadata = managed_metadata(fields["metadata"], stack, _bookkeeping(fields))
+    info.metadata = managed_metadata(
+        fields["metadata"], stamp.stack, _bookkeeping(fields, stamp, role)
+    )
     info.address = fields["address"]
     info.transport = _reverse(_TRANSPORT, fields["transport"])  # type: ignore[assignment]
     _set_list(info.numbers, fields["numbers"])
@@ -498,13 +552,16 @@ def to_rule(
     name: str,
     fields: Fields,
     trunk_ids: Mapping[str, str],
-    stack: str,
+    stamp: Stamp,
     base: sip.SIPDispatchRuleInfo | None = None,
+    role: str = "",
 ) -> sip.SIPDispatchRuleInfo:
     """``trunk_ids`` maps trunk names to ids; a name without one is sent as given."""
     info = _copy(base, sip.SIPDispatchRuleInfo)
     info.name = name
-    info.metadata = managed_metadata(fields["metadata"], stack, {})
+    info.metadata = managed_metadata(
+        fields["metadata"], stamp.stack, _bookkeeping(fields, stamp, role)
+    )
     info.rule.CopyFrom(rule_body(fields))
     _set_list(info.trunk_ids, sorted(trunk_ids.get(t, t) for t in fields["trunks"]))
     _set_list(info.numbers, fields["numbers"])

@@ -2,14 +2,17 @@
 
 Ownership is per stack: an object is this file's when its metadata carries the managed
 marker *and* this file's stack. Only those are ever updated or deleted. A declared name
-held by anything else (another stack's object, an unmanaged one, or several of ours) is
-a conflict: nothing is applied until someone resolves it.
+held by anything else (another stack's object or an unmanaged one) is a conflict:
+nothing is applied until someone resolves it. Several objects of this stack under one
+name (two syncs that ran at once, before leases) are repaired: the lowest id is kept,
+the rest deleted once nothing points at them.
 
-Changes come out in the order they are safe to apply: rule deletions, trunk deletions,
-trunk updates, trunk creations, rule updates, rule creations. The plan then replays
-them, in that order, over the server's current objects with LiveKit's own validation
-and conflict rules (`dispatch.server_rules`), so a plan that passes does not stop
-half-way in sync because of a rule, a trunk or a number someone else holds.
+A renamed entry (``renamed_from:``, or an undeclared object of this stack holding the
+same numbers or rule keys as a new entry) is an update of the existing object, so its
+id, and every rule pointing at it, stays.
+
+`dispatch.schedule` then orders the changes so each is accepted by the server and no
+number that is routed before and after the sync is unrouted in between.
 """
 
 from __future__ import annotations
@@ -18,30 +21,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from livekit.protocol import sip
-
-from dispatch import server_rules
-from dispatch.canonical import HIDDEN_FIELDS, Fields, Kind, ServerMetadata, parse_metadata
-from dispatch.kinds import KINDS, Info, KindSpec, field_level_update, object_id
+from dispatch import ownership
+from dispatch.canonical import HIDDEN_FIELDS, Fields, Kind, ServerMetadata, Stamp
+from dispatch.kinds import KINDS, Declared, Info, KindSpec, field_level_update, object_id
 from dispatch.model import DispatchFile
+from dispatch.numbers import server_key
+from dispatch.ownership import FileIdentity
 from dispatch.state import ServerState
 
 __all__ = ["Change", "Conflict", "FieldChange", "Plan", "make_plan"]
 
 Action = Literal["create", "update", "delete"]
 Method = Literal["create", "fields", "replace", "delete"]
-
-_ORDER: list[tuple[Action, Kind]] = [
-    ("delete", "dispatch_rule"),
-    ("delete", "inbound_trunk"),
-    ("delete", "outbound_trunk"),
-    ("update", "inbound_trunk"),
-    ("update", "outbound_trunk"),
-    ("create", "inbound_trunk"),
-    ("create", "outbound_trunk"),
-    ("update", "dispatch_rule"),
-    ("create", "dispatch_rule"),
-]
 
 
 @dataclass(frozen=True)
@@ -64,6 +55,11 @@ class Change:
         base: the server's current object, which an update starts from.
         method: ``fields`` (a field-level update) or ``replace`` for an update.
         kept: fields the file does not model that the object has and keeps.
+        writer: for an update or delete, which file last wrote the object.
+        reason: why the change is there when the file does not say it directly
+            (a rename, a duplicate, a bridge).
+        role: ``bridge`` for the tool's temporary objects (`dispatch.schedule`).
+        secrets_from: the declared trunk whose password a bridge trunk sends.
     """
 
     action: Action
@@ -71,10 +67,14 @@ class Change:
     name: str
     object_id: str | None
     fields: tuple[FieldChange, ...] = ()
-    desired: Fields | None = None
-    base: Info | None = None
+    desired: Fields | None = field(default=None, repr=False)
+    base: Info | None = field(default=None, repr=False)
     method: Method = "create"
     kept: tuple[str, ...] = ()
+    writer: str = ""
+    reason: str = ""
+    role: str = ""
+    secrets_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,17 @@ class Conflict:
 @dataclass
 class Plan:
     stack: str = ""
+    stamp: Stamp = field(default_factory=lambda: Stamp(""))
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged: list[tuple[Kind, str]] = field(default_factory=list)
-    undeclared: list[tuple[Kind, str, str]] = field(default_factory=list)
-    """This stack's objects the file no longer declares, kept because ``--prune`` is off."""
+    undeclared: list[tuple[Kind, str, str, str]] = field(default_factory=list)
+    """``(kind, name, id, writer)`` of this stack's objects the file no longer declares,
+    kept because ``--prune`` is off."""
     trunk_ids: dict[str, str] = field(default_factory=dict)
     """Inbound trunk name -> id for this stack's trunks that already exist."""
+    notes: list[str] = field(default_factory=list)
+    """What the order could not avoid (a number unrouted for one step), said plainly."""
 
     @property
     def has_changes(self) -> bool:
@@ -113,6 +117,14 @@ class _Existing:
     @property
     def name(self) -> str:
         return self.info.name
+
+
+@dataclass(frozen=True)
+class _Options:
+    identity: FileIdentity
+    prune: bool
+    adopt: bool
+    adopt_stack: str | None
 
 
 def _field_changes(old: Fields, new: Fields) -> tuple[FieldChange, ...]:
@@ -138,11 +150,11 @@ def _owner(meta: ServerMetadata) -> str:
     return "marked before stacks existed; sync --adopt claims it"
 
 
-def _kept(spec: KindSpec, name: str, fields: Fields, base: Info, stack: str) -> tuple[str, ...]:
+def _kept(spec: KindSpec, name: str, fields: Fields, base: Info, stamp: Stamp) -> tuple[str, ...]:
     """Fields (and ``room_config`` sub-fields) the server's object has beyond what the
     file builds: what an update carries through unchanged."""
-    carried = spec.build(name, fields, {}, stack, base)
-    fresh = spec.build(name, fields, {}, stack, None)
+    carried = spec.build(name, fields, {}, stamp, base, "")
+    fresh = spec.build(name, fields, {}, stamp, None, "")
     kept: list[str] = []
     for descriptor in carried.DESCRIPTOR.fields:
         key = descriptor.name
@@ -160,58 +172,177 @@ def _kept(spec: KindSpec, name: str, fields: Fields, base: Info, stack: str) -> 
     return tuple(kept)
 
 
-def _match(
-    spec: KindSpec,
-    desired: Mapping[str, Fields],
-    existing: list[_Existing],
-    plan: Plan,
-    *,
-    prune: bool,
-    adopt: bool,
-) -> dict[str, _Existing]:
-    """Plan one kind of object; return declared name -> the server object it maps to."""
-    matched: dict[str, _Existing] = {}
-    for name, fields in desired.items():
-        same_name = [e for e in existing if e.name == name]
+def _claimable(e: _Existing, plan: Plan, options: _Options) -> bool:
+    """Ours to update: this stack's, or claimed with ``--adopt`` (marked before stacks
+    existed) or ``--adopt-stack`` (another stack of ours being moved into this one)."""
+    meta = e.meta
+    if meta.owned_by(plan.stack):
+        return True
+    if not meta.managed:
+        return False
+    if options.adopt and not meta.stack:
+        return True
+    return options.adopt_stack is not None and meta.stack == options.adopt_stack
 
-        def claimed(e: _Existing) -> bool:
-            # Objects marked before stacks existed carry no stack; `adopt` claims the
-            # ones this file names (and only those: prune never touches the rest).
-            return e.meta.owned_by(plan.stack) or (adopt and e.meta.managed and not e.meta.stack)
 
-        foreign = [e for e in same_name if not claimed(e)]
-        mine = [e for e in same_name if claimed(e)]
-        if foreign:
-            owners = ", ".join(f"{e.object_id} ({_owner(e.meta)})" for e in foreign)
-            plan.conflicts.append(
-                Conflict(
-                    spec.kind,
+def _stable_keys(kind: Kind, fields: Fields) -> set[tuple[str, ...]]:
+    """What the server's conflict check keys an object by: two objects sharing one
+    cannot both exist, so a new entry sharing one with an undeclared object is that
+    object renamed."""
+    if kind == "inbound_trunk":
+        callers = [server_key(n) for n in fields["allowed_numbers"]] or [""]
+        return {(server_key(n), c) for n in fields["numbers"] for c in callers}
+    if kind == "dispatch_rule":
+        callers = fields["inbound_numbers"] or [""]
+        numbers = fields["numbers"] or [""]
+        return {
+            (str(fields["pin"]), t, c, n)
+            for t in fields["trunks"] or [""]
+            for c in callers
+            for n in numbers
+        }
+    return set()
+
+
+class _Matcher:
+    """Plans one kind of object."""
+
+    def __init__(self, spec: KindSpec, plan: Plan, options: _Options) -> None:
+        self.spec = spec
+        self.plan = plan
+        self.options = options
+
+    def conflict(self, name: str, message: str) -> None:
+        self.plan.conflicts.append(Conflict(self.spec.kind, name, message))
+
+    def run(
+        self,
+        desired: Mapping[str, Fields],
+        renamed_from: Mapping[str, str],
+        existing: list[_Existing],
+    ) -> dict[str, _Existing]:
+        """Return declared name -> the server object it maps to."""
+        plan, spec = self.plan, self.spec
+        declared = [e for e in existing if not e.meta.role]
+        matched: dict[str, _Existing] = {}
+        unmatched: list[str] = []
+        for name in desired:
+            found = self._find(name, renamed_from.get(name), declared)
+            if found is None:
+                continue
+            if found == "new":
+                unmatched.append(name)
+            else:
+                matched[name] = found
+        taken = {id(e) for e in matched.values()}
+        self._stable_renames(desired, unmatched, declared, matched, taken)
+        for name, fields in desired.items():
+            if name in matched:
+                self._update(name, fields, matched[name])
+            elif name in unmatched:
+                plan.changes.append(Change("create", spec.kind, name, None, (), fields))
+        taken = {id(e) for e in matched.values()}
+        for e in existing:
+            if not e.meta.owned_by(plan.stack) or id(e) in taken:
+                continue
+            if e.meta.role == "bridge":
+                # Left by a sync that stopped mid-move; removed once it is not needed.
+                self._delete(e, "the tool's temporary bridge, no longer needed")
+            elif e.meta.role:
+                continue
+            elif self._duplicate_of(e, matched) is not None:
+                kept = self._duplicate_of(e, matched)
+                self._delete(e, f"a duplicate of {kept} (two syncs ran at once); repaired")
+            elif self.options.prune:
+                self._delete(e, "")
+            else:
+                writer = ownership.describe_writer(e.meta)
+                plan.undeclared.append((spec.kind, e.name, e.object_id, writer))
+        return matched
+
+    def _find(
+        self, name: str, old_name: str | None, declared: list[_Existing]
+    ) -> _Existing | Literal["new"] | None:
+        for candidate in (name, old_name):
+            if candidate is None:
+                continue
+            same = [e for e in declared if e.name == candidate]
+            foreign = [e for e in same if not _claimable(e, self.plan, self.options)]
+            if foreign:
+                owners = ", ".join(f"{e.object_id} ({_owner(e.meta)})" for e in foreign)
+                what = "the name" if candidate == name else f"renamed_from {candidate!r}"
+                self.conflict(
                     name,
-                    f"the name is taken by {spec.label} {owners}, which stack {plan.stack!r} "
-                    "does not own; rename the entry, or rename or delete the other object",
+                    f"{what} is taken by {self.spec.label} {owners}, which stack "
+                    f"{self.plan.stack!r} does not own; rename the entry, or rename or "
+                    "delete the other object",
                 )
-            )
-            continue
-        if len(mine) > 1:
-            ids = ", ".join(e.object_id for e in mine)
-            plan.conflicts.append(
-                Conflict(
-                    spec.kind, name, f"several {spec.label}s of this stack share the name ({ids})"
-                )
-            )
-            continue
-        if not mine:
-            plan.changes.append(Change("create", spec.kind, name, None, (), fields))
-            continue
-        current = mine[0]
-        matched[name] = current
-        diff = _field_changes(current.fields, fields)
+                return None
+            mine = sorted(same, key=lambda e: e.object_id)
+            if mine:
+                return mine[0]
+        return "new"
+
+    def _duplicate_of(self, e: _Existing, matched: Mapping[str, _Existing]) -> str | None:
+        kept = matched.get(e.name)
+        if kept is None or kept.object_id == e.object_id:
+            return None
+        if e.meta.owner and kept.meta.owner and e.meta.owner != kept.meta.owner:
+            return None
+        return kept.object_id
+
+    def _stable_renames(
+        self,
+        desired: Mapping[str, Fields],
+        unmatched: list[str],
+        declared: list[_Existing],
+        matched: dict[str, _Existing],
+        taken: set[int],
+    ) -> None:
+        """Pair each new entry with the one undeclared object of ours that shares a
+        server conflict key with it (and no other entry does): the server would refuse
+        both at once, so the new entry is that object renamed."""
+        kind = self.spec.kind
+        candidates = [
+            e
+            for e in declared
+            if id(e) not in taken
+            and e.name not in desired
+            and _claimable(e, self.plan, self.options)
+        ]
+        pairs: list[tuple[str, _Existing]] = []
+        for name in unmatched:
+            keys = _stable_keys(kind, desired[name])
+            hits = [e for e in candidates if keys & _stable_keys(kind, e.fields)]
+            # Without --prune nothing the file leaves out is removed, so the old object
+            # is taken over only if it keeps every number (or rule key) it had.
+            if len(hits) == 1 and (
+                self.options.prune or _stable_keys(kind, hits[0].fields) <= keys
+            ):
+                pairs.append((name, hits[0]))
+        for name, e in pairs:
+            if sum(1 for _, other in pairs if other is e) == 1:
+                matched[name] = e
+                unmatched.remove(name)
+
+    def _update(self, name: str, fields: Fields, current: _Existing) -> None:
+        plan, spec = self.plan, self.spec
+        diff = list(_field_changes(current.fields, fields))
+        reason = ""
+        if current.name != name:
+            diff.insert(0, FieldChange("name", current.name, name))
+            reason = f"renamed from {current.name!r}: the id stays"
         if current.meta.stack != plan.stack:
-            diff += (FieldChange("stack", current.meta.stack or None, plan.stack),)
+            diff.append(FieldChange("stack", current.meta.stack or None, plan.stack))
+        # Who last wrote it is recorded on every write, but is not by itself a reason to
+        # write (two checkouts of one file would rewrite each other's objects forever):
+        # only `--adopt` takes objects over without another change.
+        if current.meta.owner != plan.stamp.owner and (diff or self.options.adopt):
+            diff.append(FieldChange("owner", current.meta.owner or None, plan.stamp.owner))
         if not diff:
             plan.unchanged.append((spec.kind, name))
-            continue
-        message = spec.build(name, fields, {}, plan.stack, current.info)
+            return
+        message = spec.build(name, fields, {}, plan.stamp, current.info, "")
         top_level = {f.field.split(".")[0] for f in diff}
         fields_only = field_level_update(spec, top_level, message, current.info) is not None
         plan.changes.append(
@@ -220,86 +351,50 @@ def _match(
                 spec.kind,
                 name,
                 current.object_id,
-                diff,
+                tuple(diff),
                 fields,
                 current.info,
                 "fields" if fields_only else "replace",
-                _kept(spec, name, fields, current.info, plan.stack),
+                _kept(spec, name, fields, current.info, plan.stamp),
+                writer=ownership.describe_writer(current.meta),
+                reason=reason,
             )
         )
-    for e in existing:
-        if e.meta.owned_by(plan.stack) and e.name not in desired:
-            if prune:
-                plan.changes.append(
-                    Change("delete", spec.kind, e.name, e.object_id, base=e.info, method="delete")
-                )
-            else:
-                plan.undeclared.append((spec.kind, e.name, e.object_id))
-    return matched
 
-
-def _describe(info: Info, meta: ServerMetadata) -> str:
-    return f"{info.name or '(no name)'!r} ({object_id(info) or 'new'}, {_owner(meta)})"
-
-
-def _replay(plan: Plan, state: ServerState) -> None:
-    """Apply the changes, in order, to a copy of the server's objects, checking each
-    write as the server will (livekit/livekit pkg/service/sip.go runs the object's own
-    validation, then the conflict check over all objects of its kind)."""
-    objects: dict[Kind, dict[str, Info]] = {
-        "inbound_trunk": {t.sip_trunk_id: t for t in state.inbound},
-        "outbound_trunk": {t.sip_trunk_id: t for t in state.outbound},
-        "dispatch_rule": {r.sip_dispatch_rule_id: r for r in state.rules},
-    }
-    trunk_ids = dict(plan.trunk_ids)
-    ours: dict[int, str] = {}
-    for change in plan.changes:
-        spec = KINDS[change.kind]
-        bucket = objects[change.kind]
-        if change.action == "delete":
-            assert change.object_id is not None
-            bucket.pop(change.object_id, None)
-            continue
-        assert change.desired is not None
-        key = change.object_id or f"<new {change.name}>"
-        if change.kind == "inbound_trunk" and change.object_id is None:
-            trunk_ids[change.name] = key
-        message = spec.build(change.name, change.desired, trunk_ids, plan.stack, change.base)
-        if change.desired.get("auth_password") is not None:
-            # A stand-in: the server's checks look only at whether one is set.
-            message.auth_password = "(set)"  # noqa: S105
-        bucket[key] = message
-        ours[id(message)] = change.name
-        problems: list[tuple[str, str]] = []
-        if isinstance(message, sip.SIPInboundTrunkInfo):
-            problems = server_rules.check_inbound(message)
-            clashes: list[server_rules.Clash[Any]] = server_rules.inbound_clashes(
-                [t for t in bucket.values() if isinstance(t, sip.SIPInboundTrunkInfo)]
+    def _delete(self, e: _Existing, reason: str) -> None:
+        self.plan.changes.append(
+            Change(
+                "delete",
+                self.spec.kind,
+                e.name,
+                e.object_id,
+                base=e.info,
+                method="delete",
+                writer=ownership.describe_writer(e.meta),
+                reason=reason,
+                role=e.meta.role,
             )
-        elif isinstance(message, sip.SIPOutboundTrunkInfo):
-            problems = server_rules.check_outbound(message)
-            clashes = []
-        else:
-            clashes = server_rules.rule_clashes(
-                [r for r in bucket.values() if isinstance(r, sip.SIPDispatchRuleInfo)]
-            )
-        for field_name, text in problems:
-            plan.conflicts.append(Conflict(change.kind, change.name, f"{field_name}: {text}"))
-        for clash in clashes:
-            if message not in (clash.item, clash.other):
+        )
+
+
+def _prune_owners(plan: Plan, existing: Mapping[Kind, list[_Existing]], options: _Options) -> None:
+    """``--prune`` deletes from a stack only when this file's identity wrote all of it."""
+    if not options.prune or options.adopt:
+        return
+    for kind, objects in existing.items():
+        for e in objects:
+            if not e.meta.owned_by(plan.stack) or e.meta.owner == plan.stamp.owner:
                 continue
-            other = clash.other if clash.item is message else clash.item
-            what = (
-                f"this stack's {spec.label} {ours[id(other)]!r}"
-                if id(other) in ours
-                else _describe(other, parse_metadata(other.metadata))
-            )
             plan.conflicts.append(
                 Conflict(
-                    change.kind,
-                    change.name,
-                    f"LiveKit would refuse this {change.action}: it conflicts with {what}: "
-                    f"{clash.detail}",
+                    kind,
+                    e.name,
+                    f"--prune refused: stack {plan.stack!r}'s {KINDS[kind].label} "
+                    f"{e.object_id} was {ownership.describe_writer(e.meta)}, not by this "
+                    f"file ({plan.stamp.file}, owner {plan.stamp.owner}); another file "
+                    "writes this stack. If that file is this one (moved, or checked out "
+                    "elsewhere), give both the same `owner:`, or run `sync --adopt` once "
+                    "from this file to take the stack over",
                 )
             )
 
@@ -308,39 +403,55 @@ def make_plan(
     file: DispatchFile,
     state: ServerState,
     *,
-    stack: str,
+    identity: FileIdentity,
     region: str,
-    password_hashes: Mapping[tuple[str, str], str],
+    secrets: Declared,
     prune: bool,
     adopt: bool = False,
+    adopt_stack: str | None = None,
 ) -> Plan:
-    """Compare the (validated) file with the server state.
+    """Compare the (validated) file with the server state, then order the changes.
 
     Args:
         file: the dispatch file; must have passed `validate`.
         state: what the server holds.
-        stack: the file's stack; only objects marked with it are this file's.
+        identity: the file's stack, owner and path.
         region: default region for numbers without a country code.
-        password_hashes: ``(kind, name)`` -> keyed hash of that trunk's password.
+        secrets: the keyed hashes of the file's passwords and its PINs.
         prune: plan deletion of this stack's objects the file no longer declares.
-        adopt: claim objects marked before stacks existed that the file names.
+        adopt: claim objects marked before stacks existed that the file names, and
+            objects of this stack another file's identity wrote.
+        adopt_stack: also claim the objects of this (other) stack the file names.
     """
-    plan = Plan(stack=stack)
+    from dispatch.schedule import schedule
+
+    plan = Plan(stack=identity.stack, stamp=identity.stamp)
+    options = _Options(identity, prune, adopt, adopt_stack)
     listed: dict[Kind, list[Any]] = {
         "inbound_trunk": state.inbound,
         "outbound_trunk": state.outbound,
         "dispatch_rule": state.rules,
     }
+    renames: dict[Kind, dict[str, str]] = {
+        "inbound_trunk": {t.name: t.renamed_from for t in file.inbound_trunks if t.renamed_from},
+        "outbound_trunk": {t.name: t.renamed_from for t in file.outbound_trunks if t.renamed_from},
+        "dispatch_rule": {r.name: r.renamed_from for r in file.dispatch_rules if r.renamed_from},
+    }
+    existing_by_kind: dict[Kind, list[_Existing]] = {}
     for kind, spec in KINDS.items():
         # Only this stack's trunks read back as their names, so a rule pointing at a
         # same-named stranger still shows up as a difference.
         names = {object_id: name for name, object_id in plan.trunk_ids.items()}
-        existing = [_Existing(i, *spec.read(i, region, names)) for i in listed[kind]]
-        desired = spec.declared(file, region, password_hashes)
-        matched = _match(spec, desired, existing, plan, prune=prune, adopt=adopt)
+        existing = [
+            _Existing(i, *spec.read(i, region, names, state.passwords.get((kind, object_id(i)))))
+            for i in listed[kind]
+        ]
+        existing_by_kind[kind] = existing
+        desired = spec.declared(file, region, secrets)
+        matched = _Matcher(spec, plan, options).run(desired, renames[kind], existing)
         if kind == "inbound_trunk":
             plan.trunk_ids = {name: e.object_id for name, e in matched.items()}
-    plan.changes.sort(key=lambda c: _ORDER.index((c.action, c.kind)))
+    _prune_owners(plan, existing_by_kind, options)
     if not plan.conflicts:
-        _replay(plan, state)
+        schedule(plan, state, region)
     return plan

@@ -11,7 +11,7 @@ model through unchanged.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from livekit import api
@@ -19,12 +19,25 @@ from livekit.api.sip_service import SipService
 from livekit.protocol import sip
 
 from dispatch import canonical
-from dispatch.canonical import Fields, Kind, ServerMetadata
+from dispatch.canonical import Fields, Kind, ServerMetadata, Stamp
 from dispatch.model import DispatchFile
 
-__all__ = ["KINDS", "Info", "KindSpec", "field_level_update"]
+__all__ = ["KINDS", "Declared", "Info", "KindSpec", "field_level_update", "object_id"]
 
 Info = sip.SIPInboundTrunkInfo | sip.SIPOutboundTrunkInfo | sip.SIPDispatchRuleInfo
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The file's secrets, as the comparable form holds them.
+
+    Args:
+        passwords: ``(kind, name)`` -> keyed hash of the trunk's password.
+        pins: rule name -> the PIN its ``pin_env`` variable holds.
+    """
+
+    passwords: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    pins: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -34,18 +47,19 @@ class KindSpec:
     Args:
         kind: the kind.
         section: the file's list of them.
-        declared: ``(file, region, password hashes)`` -> name -> comparable fields.
-        read: ``(message, region, trunk names by id)`` -> comparable fields and metadata.
-        build: ``(name, fields, trunk ids, stack, base)`` -> the message to send.
+        declared: ``(file, region, secrets)`` -> name -> comparable fields.
+        read: ``(message, region, trunk names by id, password hash)`` -> comparable
+            fields and metadata.
+        build: ``(name, fields, trunk ids, stamp, base, role)`` -> the message to send.
         field_updates: comparable field -> the ``update_*_fields`` arguments it needs.
         create, replace, update_fields, delete: the API calls.
     """
 
     kind: Kind
     section: str
-    declared: Callable[[DispatchFile, str, Mapping[tuple[str, str], str]], dict[str, Fields]]
-    read: Callable[[Any, str, Mapping[str, str]], tuple[Fields, ServerMetadata]]
-    build: Callable[[str, Fields, Mapping[str, str], str, Any], Any]
+    declared: Callable[[DispatchFile, str, Declared], dict[str, Fields]]
+    read: Callable[[Any, str, Mapping[str, str], str | None], tuple[Fields, ServerMetadata]]
+    build: Callable[[str, Fields, Mapping[str, str], Stamp, Any, str], Any]
     field_updates: Mapping[str, tuple[str, ...]]
     create: Callable[[SipService, Any], Awaitable[Any]]
     replace: Callable[[SipService, str, Any], Awaitable[Any]]
@@ -69,28 +83,32 @@ def _delete_trunk(service: SipService, object_id: str) -> Awaitable[Any]:
     return service.delete_trunk(api.DeleteSIPTrunkRequest(sip_trunk_id=object_id))
 
 
-# The bookkeeping for a password (its variable and keyed hash) lives in metadata, so a
-# password change rewrites metadata too.
+# The bookkeeping (who wrote it, the password's variable) lives in metadata, so a
+# password or owner change rewrites metadata too.
 _TRUNK_FIELDS = {
+    "name": ("name",),
     "numbers": ("numbers",),
     "auth_username": ("auth_username",),
     "auth_password": ("auth_password", "metadata"),
     "auth_password_env": ("metadata",),
     "metadata": ("metadata",),
     "stack": ("metadata",),
+    "owner": ("metadata",),
 }
 
 KINDS: dict[Kind, KindSpec] = {
     "inbound_trunk": KindSpec(
         kind="inbound_trunk",
         section="inbound_trunks",
-        declared=lambda file, region, hashes: {
-            t.name: canonical.inbound_fields(t, region, hashes.get(("inbound_trunk", t.name)))
+        declared=lambda file, region, secrets: {
+            t.name: canonical.inbound_fields(
+                t, region, secrets.passwords.get(("inbound_trunk", t.name))
+            )
             for t in file.inbound_trunks
         },
-        read=lambda info, region, _names: canonical.from_inbound(info, region),
-        build=lambda name, fields, _ids, stack, base: canonical.to_inbound(
-            name, fields, None, stack, base
+        read=lambda info, region, _names, password: canonical.from_inbound(info, region, password),
+        build=lambda name, fields, _ids, stamp, base, role: canonical.to_inbound(
+            name, fields, None, stamp, base, role
         ),
         field_updates={
             **_TRUNK_FIELDS,
@@ -105,13 +123,15 @@ KINDS: dict[Kind, KindSpec] = {
     "outbound_trunk": KindSpec(
         kind="outbound_trunk",
         section="outbound_trunks",
-        declared=lambda file, region, hashes: {
-            t.name: canonical.outbound_fields(t, region, hashes.get(("outbound_trunk", t.name)))
+        declared=lambda file, region, secrets: {
+            t.name: canonical.outbound_fields(
+                t, region, secrets.passwords.get(("outbound_trunk", t.name))
+            )
             for t in file.outbound_trunks
         },
-        read=lambda info, region, _names: canonical.from_outbound(info, region),
-        build=lambda name, fields, _ids, stack, base: canonical.to_outbound(
-            name, fields, None, stack, base
+        read=lambda info, region, _names, password: canonical.from_outbound(info, region, password),
+        build=lambda name, fields, _ids, stamp, base, role: canonical.to_outbound(
+            name, fields, None, stamp, base, role
         ),
         field_updates={**_TRUNK_FIELDS, "address": ("address",), "transport": ("transport",)},
         create=lambda s, info: s.create_outbound_trunk(
@@ -124,17 +144,21 @@ KINDS: dict[Kind, KindSpec] = {
     "dispatch_rule": KindSpec(
         kind="dispatch_rule",
         section="dispatch_rules",
-        declared=lambda file, region, _hashes: {
-            r.name: canonical.rule_fields(r, region) for r in file.dispatch_rules
+        declared=lambda file, region, secrets: {
+            r.name: canonical.rule_fields(r, region, secrets.pins.get(r.name))
+            for r in file.dispatch_rules
         },
-        read=canonical.from_rule,
+        read=lambda info, region, names, _password: canonical.from_rule(info, region, names),
         build=canonical.to_rule,
         field_updates={
             **{f: ("rule",) for f in ("type", "room_prefix", "room_name", "pin", "randomize")},
+            "name": ("name",),
+            "pin_env": ("metadata",),
             "trunks": ("trunk_ids",),
             "attributes": ("attributes",),
             "metadata": ("metadata",),
             "stack": ("metadata",),
+            "owner": ("metadata",),
         },
         create=lambda s, info: s.create_dispatch_rule(
             api.CreateSIPDispatchRuleRequest(dispatch_rule=info)
@@ -157,8 +181,8 @@ def field_level_update(
     list, and livekit/protocol ``ListUpdate.Validate`` refuses an empty set), or an
     attribute set to "" (``applyMapDiff`` reads "" as delete)."""
     arguments: dict[str, Any] = {}
-    for field in changed:
-        names = spec.field_updates.get(field)
+    for changed_field in changed:
+        names = spec.field_updates.get(changed_field)
         if names is None:
             return None
         for name in names:

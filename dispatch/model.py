@@ -4,16 +4,21 @@ One YAML file with a stack name and three lists, each entry identified by a uniq
 ``name``::
 
     stack: tenant-a          # default: the file name without extension
+    owner: team-a/dispatch   # default: this file's path (see `dispatch.ownership`)
     inbound_trunks: [...]
     outbound_trunks: [...]
     dispatch_rules: [...]
 
 The stack scopes ownership: the tool only ever updates or deletes objects it marked with
-the same stack, so two teams' files never touch each other's objects.
+the same stack, so two teams' files never touch each other's objects. ``--prune`` also
+needs the stack named explicitly and every object of it last written by this file's
+``owner`` (`dispatch.ownership`). An entry may say ``renamed_from: old-name``: the
+object keeps its id and is updated, not deleted and created again.
 
 Field names follow the LiveKit protobuf messages (``SIPInboundTrunkInfo``...) so the file
 reads like the API it drives; durations are seconds. Passwords never appear in the
-file: ``auth_password_env`` names the environment variable that holds one.
+file: ``auth_password_env`` names the environment variable that holds one; a PIN may
+be written out (``pin:``) or read the same way (``pin_env:``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from dispatch.yaml_source import MAX_BYTES, Located, YamlProblem, decode, load_yaml
 
 __all__ = [
+    "PIN_MAX_LENGTH",
+    "PIN_PATTERN",
     "RESERVED_METADATA_KEYS",
+    "SECRET_KEYS",
     "AgentSpec",
     "DispatchFile",
     "FileProblem",
@@ -53,8 +61,16 @@ Seconds = Annotated[float, Field(gt=0)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
 
 StackName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")]
+# Who owns a stack: a team or repository name, written into every object it syncs.
+OwnerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,127}$")]
 # A PIN is typed on a keypad (DTMF digits).
-Pin = Annotated[str, Field(pattern=r"^[0-9*#]*$", max_length=32)]
+PIN_PATTERN = r"^[0-9*#]*$"
+PIN_MAX_LENGTH = 32
+Pin = Annotated[str, Field(pattern=PIN_PATTERN, max_length=PIN_MAX_LENGTH)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+
+SECRET_KEYS = frozenset({"pin", "auth_password"})
+"""File keys whose values are never echoed, not even in a schema error."""
 
 RESERVED_METADATA_KEYS = frozenset({"managed_by", "stack", "dispatch"})
 """Keys the tool writes into an object's metadata; user metadata may not use them."""
@@ -69,11 +85,12 @@ class InboundTrunkSpec(_Spec):
     """An inbound trunk: which dialed numbers and which carriers LiveKit accepts."""
 
     name: Name
+    renamed_from: Name | None = Field(default=None, description="The name it had before.")
     numbers: list[str] = Field(default_factory=list, description="Dialed numbers (E.164).")
     allowed_addresses: list[str] = Field(default_factory=list, description="Carrier IPs/CIDRs.")
     allowed_numbers: list[str] = Field(default_factory=list, description="Caller numbers.")
     auth_username: str = ""
-    auth_password_env: str | None = None
+    auth_password_env: EnvName | None = None
     krisp_enabled: bool = False
     media_encryption: MediaEncryption = "disable"
     ringing_timeout: Seconds | None = None
@@ -89,12 +106,13 @@ class OutboundTrunkSpec(_Spec):
     """An outbound trunk: where LiveKit sends INVITEs and which numbers it calls from."""
 
     name: Name
+    renamed_from: Name | None = Field(default=None, description="The name it had before.")
     address: str
     transport: Transport = "auto"
     numbers: list[str] = Field(default_factory=list, description="Caller-ID numbers (E.164).")
     destination_country: str = ""
     auth_username: str = ""
-    auth_password_env: str | None = None
+    auth_password_env: EnvName | None = None
     media_encryption: MediaEncryption = "disable"
     headers: dict[str, str] = Field(default_factory=dict)
     headers_to_attributes: dict[str, str] = Field(default_factory=dict)
@@ -129,10 +147,14 @@ class RuleSpec(_Spec):
     """
 
     name: Name
+    renamed_from: Name | None = Field(default=None, description="The name it had before.")
     type: RuleType
     room_prefix: str = ""
     room_name: str = ""
     pin: Pin = ""
+    pin_env: EnvName | None = Field(
+        default=None, description="Variable holding the PIN (instead of `pin:`)."
+    )
     randomize: bool | None = Field(
         default=None, description="Random room suffix; default: individual yes, callee no."
     )
@@ -148,6 +170,9 @@ class RuleSpec(_Spec):
 class DispatchFile(_Spec):
     stack: StackName | None = Field(
         default=None, description="Owner of the objects; default: the file's name."
+    )
+    owner: OwnerName | None = Field(
+        default=None, description="Who writes this stack; default: this file's path."
     )
     inbound_trunks: list[InboundTrunkSpec] = Field(default_factory=list)
     outbound_trunks: list[OutboundTrunkSpec] = Field(default_factory=list)
@@ -221,14 +246,18 @@ def _known_keys(loc: list[Any]) -> list[str]:
 
 def _message(item: Any, loc: list[Any]) -> str:
     message = str(item["msg"])
+    secret = bool(loc) and str(loc[-1]) in SECRET_KEYS
     if item["type"] == "extra_forbidden" and loc and isinstance(loc[-1], str):
         close = difflib.get_close_matches(loc[-1], _known_keys(loc), n=1)
         if close:
             message += f"; did you mean {close[0]!r}?"
     elif item["type"] == "string_type" and isinstance(item.get("input"), int | float):
         # YAML reads 0123 as octal and 1e3 as a float: numbers, PINs and extensions
-        # must be quoted strings.
-        message += f" (write it quoted: '{item['input']}')"
+        # must be quoted strings. A PIN's value (or its octal reading) is never echoed.
+        if secret:
+            message += " (write the PIN quoted; YAML read it as a number, 0123 as octal)"
+        else:
+            message += f" (write it quoted: '{item['input']}')"
     return message
 
 
@@ -281,7 +310,8 @@ def _salvage(raw: dict[str, Any]) -> tuple[DispatchFile, set[str]]:
                 if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                     broken.add(entry["name"])
     try:
-        return DispatchFile.model_validate({**kept, "stack": raw.get("stack")}), broken
+        top = {key: raw.get(key) for key in ("stack", "owner") if key in raw}
+        return DispatchFile.model_validate({**kept, **top}), broken
     except ValidationError:
         return DispatchFile.model_validate(kept), broken
 

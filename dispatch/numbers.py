@@ -15,6 +15,7 @@ Anything else (a 9-digit typo, an ``@``, spaces in a name) is an error.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -39,6 +40,7 @@ class InvalidNumber(ValueError):
     """Not a phone number, extension or SIP user name."""
 
 
+@functools.lru_cache(maxsize=65536)
 def server_key(number: str) -> str:
     """How LiveKit compares numbers in conflicts and matching (livekit/sip.go
     ``NormalizeNumber``)."""

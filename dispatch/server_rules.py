@@ -9,6 +9,7 @@ problem, every conflict is returned.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -18,9 +19,13 @@ from livekit.protocol import sip
 from dispatch.numbers import server_key
 
 __all__ = [
+    "MAX_ATTRIBUTES_BYTES",
+    "MAX_METADATA_BYTES",
+    "MAX_ROOM_NAME_BYTES",
     "Clash",
     "check_inbound",
     "check_outbound",
+    "check_participant",
     "inbound_clashes",
     "rule_clashes",
 ]
@@ -33,6 +38,25 @@ FORBIDDEN_HEADERS = frozenset(
     "content-encoding content-length content-type cseq event expires from max-forwards "
     "record-route refer-to reply-to k l m o r t u v".split()
 )
+
+
+# Go's len() counts bytes, and so do these limits: a header value of 1024 characters
+# with one "é" in it is 1025 bytes and refused.
+MAX_HEADER_NAME_BYTES = 255
+"""livekit/sip_validation.go ``ValidateHeaderName``."""
+MAX_HEADER_VALUE_BYTES = 1024
+"""livekit/sip_validation.go ``ValidateHeaderValueResult``."""
+MAX_ROOM_NAME_BYTES = 256
+"""livekit/livekit pkg/config/config.go: ``limit.max_room_name_length`` default."""
+MAX_ATTRIBUTES_BYTES = 64 * 1024
+"""livekit/livekit pkg/config/config.go: ``limit.max_attributes_size`` default (keys
+and values of a participant's attributes, summed)."""
+MAX_METADATA_BYTES = 512 * 1024
+"""livekit/livekit pkg/config/config.go: ``limit.max_metadata_size`` default."""
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
@@ -117,8 +141,8 @@ def _header_name(name: str, restricted: bool) -> str | None:
     """livekit/sip_validation.go ``ValidateHeaderName``."""
     if not name:
         return "header name cannot be empty"
-    if len(name) > 255:
-        return "header name too long (max 255 characters)"
+    if _bytes(name) > MAX_HEADER_NAME_BYTES:
+        return f"header name is {_bytes(name)} bytes; LiveKit allows {MAX_HEADER_NAME_BYTES}"
     if not set(name) <= _TOKEN:
         return f"header name {name!r} has characters a SIP header name cannot have"
     if restricted and name.lower() in FORBIDDEN_HEADERS:
@@ -132,21 +156,48 @@ def _headers(
     attributes_to_headers: Mapping[str, str],
 ) -> list[tuple[str, str]]:
     """livekit/sip.go ``validateHeaders``, ``validateHeaderToAttributes`` and
-    ``validateAttributesToHeaders``."""
+    ``validateAttributesToHeaders``. The field names the header (or attribute), so the
+    problem points at its own line."""
     problems: list[tuple[str, str]] = []
     for name, value in headers.items():
+        where = f"headers.{name}"
         if (message := _header_name(name, restricted=True)) is not None:
-            problems.append(("headers", message))
-        if len(value) > 1024:
-            problems.append(("headers", f"value of {name} is over 1024 characters"))
+            problems.append((where, message))
+        if _bytes(value) > MAX_HEADER_VALUE_BYTES:
+            problems.append(
+                (
+                    where,
+                    f"value of {name} is {_bytes(value)} bytes; LiveKit allows "
+                    f"{MAX_HEADER_VALUE_BYTES} (it counts bytes, not characters)",
+                )
+            )
         elif any(ord(c) < 0x80 and not (0x20 <= ord(c) <= 0x7E or c == "\t") for c in value):
-            problems.append(("headers", f"value of {name} has a control character"))
+            problems.append((where, f"value of {name} has a control character"))
     for name in headers_to_attributes:
         if (message := _header_name(name, restricted=False)) is not None:
-            problems.append(("headers_to_attributes", message))
-    for name in attributes_to_headers.values():
+            problems.append((f"headers_to_attributes.{name}", message))
+    for attribute, name in attributes_to_headers.items():
         if (message := _header_name(name, restricted=False)) is not None:
-            problems.append(("attributes_to_headers", message))
+            problems.append((f"attributes_to_headers.{attribute}", message))
+    return problems
+
+
+def check_participant(
+    attributes: Mapping[str, str], metadata: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """A rule's ``attributes`` and ``metadata`` become its callers' participant
+    attributes and metadata (sip/sip.go ``EvaluateDispatchRule``), which LiveKit caps
+    in bytes (livekit/livekit pkg/config/config.go ``CheckAttributesSize``,
+    ``CheckMetadataSize``); over the cap, every call the rule takes fails."""
+    problems: list[tuple[str, str]] = []
+    size = sum(_bytes(k) + _bytes(v) for k, v in attributes.items())
+    if size > MAX_ATTRIBUTES_BYTES:
+        problems.append(
+            ("attributes", f"are {size} bytes; LiveKit allows {MAX_ATTRIBUTES_BYTES} in all")
+        )
+    size = _bytes(json.dumps(dict(metadata), separators=(",", ":")))
+    if size > MAX_METADATA_BYTES:
+        problems.append(("metadata", f"is {size} bytes; LiveKit allows {MAX_METADATA_BYTES}"))
     return problems
 
 

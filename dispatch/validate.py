@@ -2,7 +2,10 @@
 
 Each entry is turned into the exact message ``sync`` would send and judged by
 `dispatch.server_rules` (LiveKit's own validation and conflict rules), plus the checks
-only the file can answer: references between entries, rule shapes, passwords present.
+only the file can answer: references between entries, rule shapes, passwords and PINs
+present, and that no phone room can fall inside the app callers' room prefix
+(``settings.tokens.room_prefix``): the token endpoint hands app users tokens for any
+room under it, so a phone caller's room there could be joined by anyone with the app.
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ from dataclasses import dataclass
 from livekit.protocol import sip
 
 from dispatch import canonical, server_rules
-from dispatch.model import RESERVED_METADATA_KEYS, DispatchFile, FileProblem, default_stack
+from dispatch.canonical import Stamp
+from dispatch.model import (
+    RESERVED_METADATA_KEYS,
+    DispatchFile,
+    FileProblem,
+    RuleSpec,
+    default_stack,
+)
 from dispatch.numbers import InvalidNumber, normalize
-from dispatch.passwords import read_passwords
+from dispatch.passwords import read_secrets
 
 __all__ = ["ValidationContext", "ValidationResult", "validate"]
 
@@ -34,6 +44,8 @@ class ValidationContext:
         agent_name: the agent name this deployment registers (others only warn).
         agent_noise_cancellation: the agent applies its own noise cancellation.
         trunk_krisp_expected: settings say the trunk, not the agent, applies Krisp.
+        app_room_prefix: the app callers' room prefix (``settings.tokens.room_prefix``);
+            no phone room may fall inside it.
         unparsed_names: entries that failed the schema (already reported); references
             to them are not reported again as missing.
     """
@@ -43,6 +55,7 @@ class ValidationContext:
     agent_name: str
     agent_noise_cancellation: bool
     trunk_krisp_expected: bool
+    app_room_prefix: str
     unparsed_names: frozenset[str] = frozenset()
 
 
@@ -130,7 +143,7 @@ def _check_inbound(c: _Collector, file: DispatchFile, ctx: ValidationContext, st
         fields = canonical.inbound_fields(trunk, ctx.region, None)
         # A stand-in password: only its presence matters to the server's checks.
         message = canonical.to_inbound(
-            trunk.name, fields, "set" if trunk.auth_password_env else None, stack
+            trunk.name, fields, "set" if trunk.auth_password_env else None, Stamp(stack)
         )
         for field, text in server_rules.check_inbound(message):
             c.add(section, trunk.name, field, text)
@@ -161,13 +174,79 @@ def _check_outbound(c: _Collector, file: DispatchFile, ctx: ValidationContext, s
             c.add(section, trunk.name, "auth_username", "a password needs a username")
         c.metadata(section, trunk.name, trunk.metadata)
         fields = canonical.outbound_fields(trunk, ctx.region, None)
-        message = canonical.to_outbound(trunk.name, fields, None, stack)
+        message = canonical.to_outbound(trunk.name, fields, None, Stamp(stack))
         message.address = message.address.strip()
         for field, text in server_rules.check_outbound(message):
             c.add(section, trunk.name, field, text)
 
 
-def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext, stack: str) -> None:
+# Rooms a callee or individual rule creates: prefix, "_", the caller's (or dialed)
+# number, "_", a 12-character random suffix (livekit/protocol sip/sip.go
+# EvaluateDispatchRule, utils/guid Size). E.164 numbers are at most 16 characters.
+_ROOM_SUFFIX_BYTES = 1 + 16 + 1 + 12
+
+
+def _app_overlap(rule: RuleSpec, app_prefix: str) -> tuple[str, str] | None:
+    """``(field, message)`` when a room of this rule can fall inside the app prefix.
+
+    Room names follow livekit/protocol ``sip/sip.go`` ``EvaluateDispatchRule``: a
+    direct rule's ``room_name``; otherwise ``room_prefix + "_" + number`` (the caller's
+    for an individual rule, the dialed one for a callee rule), or the number alone when
+    the prefix is empty, and the SIP user in From/To is whatever the caller sends.
+    """
+    where = f"the app callers' room prefix {app_prefix!r} (settings.tokens.room_prefix)"
+    if rule.type == "direct":
+        if rule.room_name.startswith(app_prefix):
+            return (
+                "room_name",
+                f"room {rule.room_name!r} is inside {where}: the token endpoint would give "
+                "app users tokens for this phone room; name it outside that prefix",
+            )
+        return None
+    if not rule.room_prefix:
+        return (
+            "room_prefix",
+            f"without room_prefix, {'an' if rule.type == 'individual' else 'a'} {rule.type} "
+            "rule names each room after the SIP user "
+            f"the caller sends, which can be anything, {where} included; set a "
+            "room_prefix outside it",
+        )
+    stem = rule.room_prefix + "_"
+    if stem.startswith(app_prefix) or app_prefix.startswith(stem):
+        return (
+            "room_prefix",
+            f"rooms {stem}<number>... overlap {where}: the token endpoint would give app "
+            "users tokens for these phone rooms; choose a prefix outside it",
+        )
+    return None
+
+
+def _room_bytes(rule: RuleSpec) -> tuple[str, str] | None:
+    """livekit/livekit pkg/config/config.go ``CheckRoomNameLength``: at most
+    ``limit.max_room_name_length`` (default 256) bytes, else the call's room is refused."""
+    limit = server_rules.MAX_ROOM_NAME_BYTES
+    if rule.type == "direct":
+        size = len(rule.room_name.encode())
+        if size > limit:
+            return ("room_name", f"is {size} bytes; LiveKit's room names hold {limit}")
+        return None
+    size = len(rule.room_prefix.encode())
+    if size + _ROOM_SUFFIX_BYTES > limit:
+        return (
+            "room_prefix",
+            f"is {size} bytes; with the number and random suffix LiveKit adds, rooms would "
+            f"pass the {limit}-byte room name limit (at most {limit - _ROOM_SUFFIX_BYTES})",
+        )
+    return None
+
+
+def _check_rules(
+    c: _Collector,
+    file: DispatchFile,
+    ctx: ValidationContext,
+    stack: str,
+    pins: Mapping[str, str],
+) -> None:
     section = "dispatch_rules"
     inbound = {t.name for t in file.inbound_trunks}
     outbound = {t.name for t in file.outbound_trunks}
@@ -184,6 +263,18 @@ def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext, stac
                 c.add(section, rule.name, "randomize", "does not apply to a direct rule")
         elif rule.room_name:
             c.add(section, rule.name, "room_name", f"a {rule.type} rule takes room_prefix")
+        if rule.pin and rule.pin_env:
+            c.add(section, rule.name, "pin_env", "set pin or pin_env, not both")
+        if (overlap := _app_overlap(rule, ctx.app_room_prefix)) is not None:
+            c.add(section, rule.name, *overlap)
+        if (too_long := _room_bytes(rule)) is not None:
+            c.add(section, rule.name, *too_long)
+        for field_name, text in server_rules.check_participant(rule.attributes, rule.metadata):
+            c.add(section, rule.name, field_name, text)
+        if 0 < len(rule.pin) < 4:
+            c.warnings.append(
+                f"dispatch rule {rule.name!r} has a PIN of fewer than 4 keys: easy to guess"
+            )
         for trunk in rule.trunks:
             if trunk not in inbound and trunk not in ctx.unparsed_names:
                 hint = " (that is an outbound trunk)" if trunk in outbound else ""
@@ -209,9 +300,10 @@ def _check_rules(c: _Collector, file: DispatchFile, ctx: ValidationContext, stac
                 )
         c.metadata(section, rule.name, rule.metadata)
         # Trunk names stand in for ids: within one file they are just as unique.
-        messages.append(
-            canonical.to_rule(rule.name, canonical.rule_fields(rule, ctx.region), {}, stack)
-        )
+        # An unset pin_env is reported below; a stand-in keeps the rule PIN-protected.
+        pin = pins.get(rule.name, "?") if rule.pin_env else None
+        fields = canonical.rule_fields(rule, ctx.region, pin)
+        messages.append(canonical.to_rule(rule.name, fields, {}, Stamp(stack)))
     for clash in server_rules.rule_clashes(messages):
         c.add(
             section,
@@ -236,10 +328,10 @@ def validate(
     _unique_names(c, "inbound_trunks", [t.name for t in file.inbound_trunks])
     _unique_names(c, "outbound_trunks", [t.name for t in file.outbound_trunks])
     _unique_names(c, "dispatch_rules", [r.name for r in file.dispatch_rules])
+    secrets = read_secrets(file, env)
     _check_inbound(c, file, ctx, stack)
     _check_outbound(c, file, ctx, stack)
-    _check_rules(c, file, ctx, stack)
-    _, missing = read_passwords(file, env)
-    for (kind, name), variable in missing:
-        c.add(f"{kind}s", name, "auth_password_env", f"environment variable {variable} is not set")
+    _check_rules(c, file, ctx, stack, secrets.pins)
+    for section, name, field_name, text in secrets.missing:
+        c.add(section, name, field_name, text)
     return ValidationResult(problems=c.problems, warnings=c.warnings)

@@ -51,8 +51,9 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
+            # Not the alias's name: an unquoted `*secret` reads as an alias.
             raise YamlProblem(
-                f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
+                "YAML aliases (*name) are not allowed; write the value out",
                 event.start_mark.line + 1,
             )
         return super().compose_node(parent, index)
@@ -96,11 +97,72 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def _not_yaml(error: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """The problem, where it was found and where the construct it breaks began (an
+    unclosed quote is found lines later); never the snippet of the line, which may hold
+    a password written into the file."""
+    mark = error.problem_mark or error.context_mark
+    message = f"not valid YAML: {error.problem or 'cannot parse'}"
+    start = error.context_mark
+    if start is not None and mark is not None and start.line != mark.line:
+        message += f" (in what starts on line {start.line + 1})"
+    quoted = _last_multiline_quote(text)
+    if quoted is not None:
+        message += (
+            f"; the quoted value starting on line {quoted[0]} runs on to line {quoted[1]}: "
+            "is its closing quote missing?"
+        )
+    return YamlProblem(message, mark.line + 1 if mark else None)
+
+
+def _last_multiline_quote(text: str) -> tuple[int, int] | None:
+    """``(first, last)`` line of the last quoted value spanning lines before the scanner
+    failed (a dispatch file has no reason for one; an unclosed quote makes one)."""
+    found: tuple[int, int] | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line != token.end_mark.line
+            ):
+                found = (int(token.start_mark.line) + 1, int(token.end_mark.line) + 1)
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return found
+
+
+def _unreadable(text: str, error: yaml.reader.ReaderError) -> YamlProblem:
+    """A character YAML refuses (NUL, most control characters), by line, not shown."""
+    line = text[: error.position].count("\n") + 1
+    return YamlProblem(f"not valid YAML: character #x{error.character:04x} is not allowed", line)
+
+
+def _deep_line(text: str, limit: int = 500) -> int | None:
+    """The line where nesting passes ``limit``; PyYAML's parser yields events without
+    recursing, so this walk succeeds where composing the document did not."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit and event.start_mark is not None:
+                    return int(event.start_mark.line) + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
+
+
 def load_yaml(text: str) -> Located:
     """Parse one YAML document strictly; raise `YamlProblem` on anything refused above."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlProblem(f"file is over {MAX_BYTES} bytes")
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as error:
+        raise _unreadable(text, error) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -108,15 +170,20 @@ def load_yaml(text: str) -> Located:
         lines: dict[Path, int] = {}
         _walk(node, (), lines)
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
+    except yaml.constructor.ConstructorError as error:
+        # Its text quotes the tag, and an unquoted `!secret` reads as one.
         mark = error.problem_mark or error.context_mark
         raise YamlProblem(
-            f"not valid YAML: {error.problem or error}", mark.line + 1 if mark else None
+            "not valid YAML: a tag (!...) this file may not use", mark.line + 1 if mark else None
         ) from None
-    except yaml.YAMLError as error:
-        raise YamlProblem(f"not valid YAML: {error}") from None
+    except yaml.MarkedYAMLError as error:
+        raise _not_yaml(error, text) from None
+    except yaml.reader.ReaderError as error:
+        raise _unreadable(text, error) from None
+    except yaml.YAMLError:
+        raise YamlProblem("not valid YAML") from None
     except RecursionError:
-        raise YamlProblem("nested too deeply") from None
+        raise YamlProblem("nested too deeply", _deep_line(text)) from None
     finally:
         loader.dispose()
     return Located(data, lines)

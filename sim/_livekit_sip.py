@@ -1,10 +1,18 @@
 """In-memory state of the LiveKit SIP service: trunks, dispatch rules, calls, transfers.
 
 Trunk and dispatch-rule handling follows the server (``livekit/livekit``
-``pkg/service/sip.go``): each request is validated as ``livekit/protocol``
-``livekit/sip.go`` does, updates apply field by field as there, and every write is
-checked for conflicts with ``sip/sip.go``'s rules (`sim._sip_rules`). Failures are
-``invalid_argument``.
+``pkg/service/sip.go`` over ``pkg/service/redisstore_sip.go``): each request is
+validated as ``livekit/protocol`` ``livekit/sip.go`` does, updates apply field by field
+as there, and writes are checked for conflicts with ``sip/sip.go``'s rules
+(`sim._sip_rules`) over the objects the server itself lists for the check: a trunk
+against the trunks sharing one of its (new) numbers or having none, a rule against the
+rules sharing one of its trunks or naming none. Failures are ``invalid_argument``.
+
+Lists follow the store: every object passing the request's filter, sorted by id, and
+with ``page`` set only those after ``page.after_id`` (the service walks every page, so
+``limit`` sizes the store's pages, not the answer: ``livekit/types.go``
+``ListPageIter``). Legacy ``SIPTrunkInfo`` trunks (`SipState.add_legacy_trunk`) are
+listed as inbound, outbound or both, as ``AsInbound``/``AsOutbound`` convert them.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import string
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from google.protobuf.message import Message
 from livekit.protocol import models, sip
@@ -94,6 +102,7 @@ class SipState:
     inbound_trunks: dict[str, sip.SIPInboundTrunkInfo] = field(default_factory=dict)
     outbound_trunks: dict[str, sip.SIPOutboundTrunkInfo] = field(default_factory=dict)
     dispatch_rules: dict[str, sip.SIPDispatchRuleInfo] = field(default_factory=dict)
+    legacy_trunks: dict[str, sip.SIPTrunkInfo] = field(default_factory=dict)
     outbound_calls: list[sip.CreateSIPParticipantRequest] = field(default_factory=list)
     transfers: list[sip.TransferSIPParticipantRequest] = field(default_factory=list)
     dial_failures: dict[str, DialFailure] = field(default_factory=dict)
@@ -110,6 +119,7 @@ class SipState:
             "GetSIPOutboundTrunk": self.get_outbound_trunk,
             "ListSIPInboundTrunk": self.list_inbound_trunk,
             "ListSIPOutboundTrunk": self.list_outbound_trunk,
+            "ListSIPTrunk": self.list_legacy_trunk,
             "DeleteSIPTrunk": self.delete_trunk,
             "CreateSIPDispatchRule": self.create_dispatch_rule,
             "UpdateSIPDispatchRule": self.update_dispatch_rule,
@@ -132,7 +142,8 @@ class SipState:
             raise TwirpFailure("invalid_argument", "trunk id must not be set")
         trunk = _copy(req.trunk)
         rules.validate_inbound_trunk(trunk)
-        rules.validate_inbound_trunks([*self.inbound_trunks.values(), trunk])
+        # The listing filtered by the new trunk's numbers, plus the new trunk.
+        rules.validate_inbound_trunks([*self._inbound_listed([], trunk.numbers), trunk])
         trunk.sip_trunk_id = new_id("ST_")
         _stamp(trunk, created=True)
         self.inbound_trunks[trunk.sip_trunk_id] = trunk
@@ -152,33 +163,47 @@ class SipState:
             rules.validate_inbound_trunk,
             rules.apply_inbound_update,
         )
-        others = [t for i, t in self.inbound_trunks.items() if i != updated.sip_trunk_id]
-        rules.validate_inbound_trunks([*others, updated])
+        # pkg/service/sip.go UpdateSIPInboundTrunk: the trunks listed for the *new*
+        # numbers, the stored copy of this one replaced by the update. A stored copy the
+        # filter leaves out (its old numbers all differ) is not checked at all there.
+        listed = self._inbound_listed([], updated.numbers)
+        rules.validate_inbound_trunks(
+            [updated if t.sip_trunk_id == updated.sip_trunk_id else t for t in listed]
+        )
         self.inbound_trunks[updated.sip_trunk_id] = updated
         return updated
 
     def get_inbound_trunk(
         self, req: sip.GetSIPInboundTrunkRequest
     ) -> sip.GetSIPInboundTrunkResponse:
+        if not req.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk ID is required")
         return sip.GetSIPInboundTrunkResponse(trunk=self._inbound(req.sip_trunk_id))
+
+    def _all_inbound(self) -> list[sip.SIPInboundTrunkInfo]:
+        """redisstore_sip.go ListSIPInboundTrunk: new-style trunks, then legacy ones."""
+        legacy = (rules.legacy_as_inbound(t) for t in self.legacy_trunks.values())
+        return [*self.inbound_trunks.values(), *(t for t in legacy if t is not None)]
+
+    def _inbound_listed(
+        self, trunk_ids: Iterable[str], numbers: Iterable[str]
+    ) -> list[sip.SIPInboundTrunkInfo]:
+        ids, wanted = list(trunk_ids), list(numbers)
+        return [t for t in self._all_inbound() if rules.filter_inbound(t, ids, wanted)]
 
     def list_inbound_trunk(
         self, req: sip.ListSIPInboundTrunkRequest
     ) -> sip.ListSIPInboundTrunkResponse:
-        items = _select(self.inbound_trunks, req.trunk_ids, sip.SIPInboundTrunkInfo)
-        if req.numbers:
-            wanted = {normalize_number(n) for n in req.numbers}
-            items = [
-                t
-                for t in items
-                if not t.numbers or wanted & {normalize_number(n) for n in t.numbers}
-            ]
-        return sip.ListSIPInboundTrunkResponse(items=items)
+        items = self._inbound_listed(req.trunk_ids, req.numbers)
+        return sip.ListSIPInboundTrunkResponse(items=_page(items, req))
 
     def _inbound(self, trunk_id: str) -> sip.SIPInboundTrunkInfo:
+        """redisstore_sip.go LoadSIPInboundTrunk: a new-style trunk, else a legacy one."""
         trunk = self.inbound_trunks.get(trunk_id)
+        if trunk is None and trunk_id in self.legacy_trunks:
+            trunk = rules.legacy_as_inbound(self.legacy_trunks[trunk_id])
         if trunk is None:
-            raise TwirpFailure("not_found", f"inbound SIP trunk {trunk_id!r} not found")
+            raise TwirpFailure("not_found", "SIP trunk not found")
         return trunk
 
     # -- outbound trunks ------------------------------------------------------------
@@ -218,34 +243,54 @@ class SipState:
     def get_outbound_trunk(
         self, req: sip.GetSIPOutboundTrunkRequest
     ) -> sip.GetSIPOutboundTrunkResponse:
+        if not req.sip_trunk_id:
+            raise TwirpFailure("invalid_argument", "trunk ID is required")
         return sip.GetSIPOutboundTrunkResponse(trunk=self._outbound(req.sip_trunk_id))
 
     def list_outbound_trunk(
         self, req: sip.ListSIPOutboundTrunkRequest
     ) -> sip.ListSIPOutboundTrunkResponse:
-        items = _select(self.outbound_trunks, req.trunk_ids, sip.SIPOutboundTrunkInfo)
-        if req.numbers:
-            # livekit/sip.go ListSIPOutboundTrunkRequest.Filter: exact strings, and a
-            # trunk without numbers always passes.
-            wanted = set(req.numbers)
-            items = [t for t in items if not t.numbers or wanted & set(t.numbers)]
-        return sip.ListSIPOutboundTrunkResponse(items=items)
+        legacy = (rules.legacy_as_outbound(t) for t in self.legacy_trunks.values())
+        every = [*self.outbound_trunks.values(), *(t for t in legacy if t is not None)]
+        items = [t for t in every if rules.filter_outbound(t, req.trunk_ids, req.numbers)]
+        return sip.ListSIPOutboundTrunkResponse(items=_page(items, req))
 
     def _outbound(self, trunk_id: str) -> sip.SIPOutboundTrunkInfo:
+        """redisstore_sip.go LoadSIPOutboundTrunk: a new-style trunk, else a legacy one."""
         trunk = self.outbound_trunks.get(trunk_id)
+        if trunk is None and trunk_id in self.legacy_trunks:
+            trunk = rules.legacy_as_outbound(self.legacy_trunks[trunk_id])
         if trunk is None:
-            raise TwirpFailure("not_found", f"outbound SIP trunk {trunk_id!r} not found")
+            raise TwirpFailure("not_found", "SIP trunk not found")
         return trunk
 
     def delete_trunk(self, req: sip.DeleteSIPTrunkRequest) -> sip.SIPTrunkInfo:
-        # pkg/service/sip.go DeleteSIPTrunk answers with the id alone.
+        # pkg/service/sip.go DeleteSIPTrunk: the store's DeleteSIPTrunk removes the id
+        # from all three trunk tables (redis HDel, which does not care whether it was
+        # there), so an unknown id succeeds too; the answer is the id alone.
         if not req.sip_trunk_id:
             raise TwirpFailure("invalid_argument", "trunk ID is required")
-        if self.inbound_trunks.pop(req.sip_trunk_id, None) is not None:
-            return sip.SIPTrunkInfo(sip_trunk_id=req.sip_trunk_id)
-        if self.outbound_trunks.pop(req.sip_trunk_id, None) is not None:
-            return sip.SIPTrunkInfo(sip_trunk_id=req.sip_trunk_id)
-        raise TwirpFailure("not_found", f"SIP trunk {req.sip_trunk_id!r} not found")
+        self.inbound_trunks.pop(req.sip_trunk_id, None)
+        self.outbound_trunks.pop(req.sip_trunk_id, None)
+        self.legacy_trunks.pop(req.sip_trunk_id, None)
+        return sip.SIPTrunkInfo(sip_trunk_id=req.sip_trunk_id)
+
+    def list_legacy_trunk(self, req: sip.ListSIPTrunkRequest) -> sip.ListSIPTrunkResponse:
+        """pkg/service/sip.go ListSIPTrunk (deprecated): legacy trunks, then every
+        new-style one converted (``AsTrunkInfo``)."""
+        items = [*self.legacy_trunks.values()]
+        items += [_inbound_as_legacy(t) for t in self.inbound_trunks.values()]
+        items += [_outbound_as_legacy(t) for t in self.outbound_trunks.values()]
+        return sip.ListSIPTrunkResponse(items=_page(items, req))
+
+    def add_legacy_trunk(self, trunk: sip.SIPTrunkInfo) -> sip.SIPTrunkInfo:
+        """Store a legacy ``SIPTrunkInfo``, as a project that used the removed
+        ``CreateSIPTrunk`` still holds them (the current client cannot create one)."""
+        stored = _copy(trunk)
+        if not stored.sip_trunk_id:
+            stored.sip_trunk_id = new_id("ST_")
+        self.legacy_trunks[stored.sip_trunk_id] = stored
+        return stored
 
     # -- dispatch rules -------------------------------------------------------------
 
@@ -273,7 +318,12 @@ class SipState:
             if req.HasField("room_config"):
                 rule.room_config.CopyFrom(req.room_config)
         rules.validate_dispatch_rule(rule)
-        rules.validate_dispatch_rules([*self.dispatch_rules.values(), rule])
+        # The listing is filtered by the request's *top-level* trunk_ids (the legacy
+        # field), so a rule sent in `dispatch_rule` is checked against every rule.
+        listed = [
+            r for r in self.dispatch_rules.values() if rules.filter_rules(r, [], req.trunk_ids)
+        ]
+        rules.validate_dispatch_rules([*listed, rule])
         rule.sip_dispatch_rule_id = new_id("SDR_")
         _stamp(rule, created=True)
         self.dispatch_rules[rule.sip_dispatch_rule_id] = rule
@@ -307,29 +357,50 @@ class SipState:
             raise TwirpFailure("invalid_argument", "missing or unsupported update action")
         updated.sip_dispatch_rule_id = current.sip_dispatch_rule_id
         _stamp(updated)
-        others = [r for i, r in self.dispatch_rules.items() if i != updated.sip_dispatch_rule_id]
-        rules.validate_dispatch_rules([*others, updated])
+        # pkg/service/sip.go UpdateSIPDispatchRule: the rules listed for the updated
+        # rule's trunks, its stored copy replaced by the update.
+        listed = [
+            r for r in self.dispatch_rules.values() if rules.filter_rules(r, [], updated.trunk_ids)
+        ]
+        rules.validate_dispatch_rules(
+            [
+                updated if r.sip_dispatch_rule_id == updated.sip_dispatch_rule_id else r
+                for r in listed
+            ]
+        )
         self.dispatch_rules[updated.sip_dispatch_rule_id] = updated
         return updated
 
     def list_dispatch_rule(
         self, req: sip.ListSIPDispatchRuleRequest
     ) -> sip.ListSIPDispatchRuleResponse:
-        items = _select(self.dispatch_rules, req.dispatch_rule_ids, sip.SIPDispatchRuleInfo)
-        if req.trunk_ids:
-            wanted = set(req.trunk_ids)
-            items = [r for r in items if not r.trunk_ids or wanted & set(r.trunk_ids)]
-        return sip.ListSIPDispatchRuleResponse(items=items)
+        items = [
+            r
+            for r in self.dispatch_rules.values()
+            if rules.filter_rules(r, req.dispatch_rule_ids, req.trunk_ids)
+        ]
+        return sip.ListSIPDispatchRuleResponse(items=_page(items, req))
 
     def delete_dispatch_rule(
         self, req: sip.DeleteSIPDispatchRuleRequest
     ) -> sip.SIPDispatchRuleInfo:
+        # pkg/service/sip.go DeleteSIPDispatchRule: an empty id is invalid_argument; the
+        # rule is loaded first, so an unknown id is not_found (unlike a trunk's).
+        if not req.sip_dispatch_rule_id:
+            raise TwirpFailure("invalid_argument", "dispatch rule ID is required")
         rule = self.dispatch_rules.pop(req.sip_dispatch_rule_id, None)
         if rule is None:
-            raise TwirpFailure(
-                "not_found", f"SIP dispatch rule {req.sip_dispatch_rule_id!r} not found"
-            )
+            raise TwirpFailure("not_found", "SIP dispatch rule not found")
         return rule
+
+    # -- where a call goes ------------------------------------------------------------
+
+    def route(
+        self, called: str, calling: str = ""
+    ) -> tuple[sip.SIPInboundTrunkInfo | None, sip.SIPDispatchRuleInfo] | None:
+        """Which trunk and rule a call to ``called`` from ``calling`` reaches
+        (`sim._sip_rules.match_call`), or None when the server drops it."""
+        return rules.match_call(self._all_inbound(), self.dispatch_rules.values(), called, calling)
 
     # -- calls ----------------------------------------------------------------------
 
@@ -435,9 +506,52 @@ def _stamp(
     info.updated_at.FromNanoseconds(now)
 
 
-def _select(items: Mapping[str, _M], ids: Iterable[str], empty: Callable[[], _M]) -> list[_M]:
-    wanted = list(ids)
-    if not wanted:
-        return list(items.values())
-    # The server keeps the requested order; a missing id yields an empty item there.
-    return [items[i] if i in items else empty() for i in wanted]
+class _Paged(Protocol):
+    def HasField(self, name: str) -> bool: ...
+
+    @property
+    def page(self) -> models.Pagination: ...
+
+
+def _item_id(item: Any) -> str:
+    return str(getattr(item, "sip_dispatch_rule_id", "") or getattr(item, "sip_trunk_id", ""))
+
+
+def _page(items: list[_M], req: _Paged) -> list[_M]:
+    """redisstore.go ``sortPage`` (by id) and ``Pagination.Filter`` (ids after
+    ``after_id``), through livekit/types.go ``ListPageIter``, which the service drains:
+    with a page, every item after ``after_id``, however many pages that takes."""
+    ordered = sorted(items, key=_item_id)
+    if req.HasField("page") and req.page.after_id:
+        return [i for i in ordered if _item_id(i) > req.page.after_id]
+    return ordered
+
+
+def _inbound_as_legacy(trunk: sip.SIPInboundTrunkInfo) -> sip.SIPTrunkInfo:
+    """livekit/sip.go ``SIPInboundTrunkInfo.AsTrunkInfo``."""
+    return sip.SIPTrunkInfo(
+        sip_trunk_id=trunk.sip_trunk_id,
+        kind=sip.SIPTrunkInfo.TrunkKind.TRUNK_INBOUND,
+        name=trunk.name,
+        metadata=trunk.metadata,
+        outbound_number=trunk.numbers[0] if trunk.numbers else "",
+        inbound_addresses=list(trunk.allowed_addresses),
+        inbound_numbers=list(trunk.allowed_numbers),
+        inbound_username=trunk.auth_username,
+        inbound_password=trunk.auth_password,
+    )
+
+
+def _outbound_as_legacy(trunk: sip.SIPOutboundTrunkInfo) -> sip.SIPTrunkInfo:
+    """livekit/sip.go ``SIPOutboundTrunkInfo.AsTrunkInfo``."""
+    return sip.SIPTrunkInfo(
+        sip_trunk_id=trunk.sip_trunk_id,
+        kind=sip.SIPTrunkInfo.TrunkKind.TRUNK_OUTBOUND,
+        name=trunk.name,
+        metadata=trunk.metadata,
+        outbound_address=trunk.address,
+        transport=trunk.transport,
+        outbound_number=trunk.numbers[0] if trunk.numbers else "",
+        outbound_username=trunk.auth_username,
+        outbound_password=trunk.auth_password,
+    )

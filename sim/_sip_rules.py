@@ -16,9 +16,15 @@ from livekit.protocol import models, sip
 from ._twirp import TwirpFailure
 
 __all__ = [
+    "MAX_HEADER_VALUE_BYTES",
     "apply_dispatch_rule_update",
     "apply_inbound_update",
     "apply_outbound_update",
+    "filter_inbound",
+    "filter_rules",
+    "legacy_as_inbound",
+    "legacy_as_outbound",
+    "match_call",
     "normalize_number",
     "upgrade_media",
     "validate_dispatch_rule",
@@ -40,6 +46,10 @@ _FORBIDDEN_HEADERS = frozenset(
     "record-route refer-to reply-to k l m o r t u v".split()
 )
 _DISABLE = sip.SIPMediaEncryption.SIP_MEDIA_ENCRYPT_DISABLE
+# livekit/sip_validation.go ValidateHeaderValueResult: Go's len(), so bytes.
+MAX_HEADER_VALUE_BYTES = 1024
+# livekit/sip.go MaxSIPMediaTimeout, printed by Go's %v as "10m0s".
+_MAX_MEDIA_TIMEOUT_S = 600
 
 
 def _invalid(message: str) -> TwirpFailure:
@@ -147,8 +157,11 @@ def _headers(headers: Mapping[str, str]) -> None:
     """livekit/sip.go ``validateHeaders`` (hard failures only; name-addr checks are soft)."""
     for name, value in headers.items():
         _header_name(name, restricted=True)
-        if len(value) > 1024:
-            raise _invalid(f"invalid header value for {name}: value too long (max 1024 characters)")
+        if len(value.encode("utf-8", "surrogatepass")) > MAX_HEADER_VALUE_BYTES:
+            raise _invalid(
+                f"invalid header value for {name}: header {name}: value too long "
+                "(max 1024 characters)"
+            )
         if any(ord(c) < 0x80 and not (0x20 <= ord(c) <= 0x7E or c == "\t") for c in value):
             raise _invalid(f"invalid header value for {name}: char not allowed")
 
@@ -162,15 +175,26 @@ def _header_maps(
         _header_name(name, restricted=False)
 
 
+def _codec(codec: sip.SIPCodec) -> None:
+    """livekit/sip.go ``SIPCodec.Validate``: three distinct failures, in this order."""
+    if not codec.name:
+        raise _invalid("missing codec name")
+    if any(c in codec.name for c in " \t\n\r"):
+        raise _invalid("invalid codec name")
+    if "/" in codec.name:
+        raise _invalid("codec name must not contain '/'")
+
+
 def _media(media: sip.SIPMediaConfig) -> None:
     """livekit/sip.go ``SIPMediaConfig.Validate`` (codec names, media timeout bound)."""
     for codec in media.codecs:
-        if not codec.name or any(c in codec.name for c in " \t\n\r/"):
-            raise _invalid("invalid codec name")
+        _codec(codec)
     if media.HasField("media_timeout"):
         seconds = media.media_timeout.ToTimedelta().total_seconds()
-        if seconds < 0 or seconds > 600:
-            raise _invalid("media_timeout must be between 0 and 10m")
+        if seconds < 0:
+            raise _invalid("media_timeout must not be negative")
+        if seconds > _MAX_MEDIA_TIMEOUT_S:
+            raise _invalid("media_timeout must not exceed 10m0s")
 
 
 def validate_inbound_trunk(trunk: sip.SIPInboundTrunkInfo) -> None:
@@ -330,3 +354,168 @@ def apply_dispatch_rule_update(
             rule.attributes.pop(key, None)
     _update_media(rule, update)
     validate_dispatch_rule(rule)
+
+
+# -- List filters and legacy trunks (livekit/sip.go) -----------------------------------
+
+
+def filter_inbound(
+    trunk: sip.SIPInboundTrunkInfo, trunk_ids: Iterable[str], numbers: Iterable[str]
+) -> bool:
+    """livekit/sip.go ``ListSIPInboundTrunkRequest.Filter``: a trunk passes the id
+    filter by id, and the number filter when it has no numbers or shares one (as
+    written, or normalised)."""
+    ids = list(trunk_ids)
+    if ids and trunk.sip_trunk_id not in ids:
+        return False
+    wanted = list(numbers)
+    if wanted and trunk.numbers:
+        normal = {normalize_number(n) for n in wanted}
+        return any(n in wanted or normalize_number(n) in normal for n in trunk.numbers)
+    return True
+
+
+def filter_outbound(
+    trunk: sip.SIPOutboundTrunkInfo, trunk_ids: Iterable[str], numbers: Iterable[str]
+) -> bool:
+    """livekit/sip.go ``ListSIPOutboundTrunkRequest.Filter``: numbers as written only."""
+    ids = list(trunk_ids)
+    if ids and trunk.sip_trunk_id not in ids:
+        return False
+    wanted = set(numbers)
+    return not (wanted and trunk.numbers) or bool(wanted & set(trunk.numbers))
+
+
+def filter_rules(
+    rule: sip.SIPDispatchRuleInfo, rule_ids: Iterable[str], trunk_ids: Iterable[str]
+) -> bool:
+    """livekit/sip.go ``ListSIPDispatchRuleRequest.Filter``: a rule with no trunks (a
+    wildcard) passes any trunk filter."""
+    ids = list(rule_ids)
+    if ids and rule.sip_dispatch_rule_id not in ids:
+        return False
+    wanted = set(trunk_ids)
+    return not (wanted and rule.trunk_ids) or bool(wanted & set(rule.trunk_ids))
+
+
+def legacy_as_inbound(info: sip.SIPTrunkInfo) -> sip.SIPInboundTrunkInfo | None:
+    """livekit/sip.go ``SIPTrunkInfo.AsInbound``: None for an outbound-only trunk."""
+    if info.kind == sip.SIPTrunkInfo.TrunkKind.TRUNK_OUTBOUND:
+        return None
+    return sip.SIPInboundTrunkInfo(
+        sip_trunk_id=info.sip_trunk_id,
+        name=info.name,
+        metadata=info.metadata,
+        numbers=[info.outbound_number] if info.outbound_number else [],
+        allowed_addresses=list(info.inbound_addresses),
+        allowed_numbers=list(info.inbound_numbers),
+        auth_username=info.inbound_username,
+        auth_password=info.inbound_password,
+    )
+
+
+def legacy_as_outbound(info: sip.SIPTrunkInfo) -> sip.SIPOutboundTrunkInfo | None:
+    """livekit/sip.go ``SIPTrunkInfo.AsOutbound``: None for an inbound-only trunk."""
+    if info.kind == sip.SIPTrunkInfo.TrunkKind.TRUNK_INBOUND:
+        return None
+    return sip.SIPOutboundTrunkInfo(
+        sip_trunk_id=info.sip_trunk_id,
+        name=info.name,
+        metadata=info.metadata,
+        address=info.outbound_address,
+        transport=info.transport,
+        numbers=[info.outbound_number] if info.outbound_number else [],
+        auth_username=info.outbound_username,
+        auth_password=info.outbound_password,
+    )
+
+
+# -- where a call goes (sip/sip.go) -----------------------------------------------------
+
+
+def _match_numbers(number: str, allowed: Iterable[str]) -> bool:
+    """sip/sip.go ``matchNumbers``."""
+    listed = list(allowed)
+    if not listed:
+        return True
+    normal = normalize_number(number)
+    return any(number == a or normal == normalize_number(a) for a in listed)
+
+
+class _NoRoute(Exception):
+    """The server fails the call (``FailedPrecondition``)."""
+
+
+def match_trunk(
+    trunks: Iterable[sip.SIPInboundTrunkInfo], called: str, calling: str
+) -> sip.SIPInboundTrunkInfo | None:
+    """sip/sip.go ``MatchTrunkDetailed`` (source addresses not modelled): the trunk
+    listing the dialed number, else the one default trunk, else None (no trunk).
+
+    Raises:
+        _NoRoute: two trunks list the number, or two default trunks take it.
+    """
+    selected: sip.SIPInboundTrunkInfo | None = None
+    defaults: list[sip.SIPInboundTrunkInfo] = []
+    called_normal = normalize_number(called)
+    for trunk in trunks:
+        if not _match_numbers(calling, trunk.allowed_numbers):
+            continue
+        if not trunk.numbers:
+            defaults.append(trunk)
+            continue
+        if any(n == called or normalize_number(n) == called_normal for n in trunk.numbers):
+            if selected is not None:
+                raise _NoRoute("Multiple SIP Trunks matched")
+            selected = trunk
+    if selected is not None:
+        return selected
+    if len(defaults) > 1:
+        raise _NoRoute("Multiple default SIP Trunks matched")
+    return defaults[0] if defaults else None
+
+
+def _priority(rule: sip.SIPDispatchRuleInfo) -> tuple[int, str]:
+    """sip/sip.go ``DispatchRulePriority`` and ``hasHigherPriority`` (lower first)."""
+    kind = rule.rule.WhichOneof("rule")
+    if kind is None:
+        return (2**31 - 1, "")
+    body = getattr(rule.rule, kind)
+    base = {"dispatch_rule_direct": 0, "dispatch_rule_individual": 1}.get(kind, 2)
+    priority = (base if body.pin else 100 + base) + (0 if rule.inbound_numbers else 1000)
+    priority += 0 if rule.numbers else 1000
+    room = body.room_name if kind == "dispatch_rule_direct" else body.room_prefix
+    return (priority, str(room))
+
+
+def match_call(
+    trunks: Iterable[sip.SIPInboundTrunkInfo],
+    rules: Iterable[sip.SIPDispatchRuleInfo],
+    called: str,
+    calling: str = "",
+) -> tuple[sip.SIPInboundTrunkInfo | None, sip.SIPDispatchRuleInfo] | None:
+    """Where a call goes: livekit/livekit ``pkg/service/ioservice_sip.go``
+    ``EvaluateSIPDispatchRules`` with protocol ``sip/sip.go`` ``MatchTrunkDetailed`` and
+    ``MatchDispatchRuleIter`` (a PIN rule counts as reached: it asks for the PIN).
+
+    Returns ``(trunk, rule)``; the trunk is None when no trunk matched, as the server
+    then still tries the rules that name no trunk. None when the call is dropped."""
+    try:
+        trunk = match_trunk(trunks, called, calling)
+    except _NoRoute:
+        return None
+    specific: list[tuple[tuple[int, str], int, sip.SIPDispatchRuleInfo]] = []
+    wildcard: list[tuple[tuple[int, str], int, sip.SIPDispatchRuleInfo]] = []
+    for index, rule in enumerate(rules):
+        if rule.inbound_numbers and calling not in rule.inbound_numbers:
+            continue
+        if rule.numbers and called not in rule.numbers:
+            continue
+        if rule.rule.WhichOneof("rule") is None:
+            continue
+        if not rule.trunk_ids:
+            wildcard.append((_priority(rule), index, rule))
+        elif trunk is not None and trunk.sip_trunk_id in rule.trunk_ids:
+            specific.append((_priority(rule), index, rule))
+    chosen = min(specific or wildcard, default=None)
+    return None if chosen is None else (trunk, chosen[2])

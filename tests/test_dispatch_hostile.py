@@ -30,7 +30,7 @@ FILES: list[tuple[str, bytes, str]] = [
         b"inbound_trunks:\n  - name: main\n    numbers: ['+14155550100']\n    name: other\n",
         ":4: duplicate key 'name' (first on line 2)",
     ),
-    ("alias bomb in metadata", (BOMB + "inbound_trunks: []\n").encode(), "YAML aliases (*a)"),
+    ("alias bomb in metadata", (BOMB + "inbound_trunks: []\n").encode(), "YAML aliases (*name)"),
     ("huge file", b"# padding\n" * (MAX_BYTES // 10 + 1), f"the limit is {MAX_BYTES}"),
     ("not UTF-8", b"inbound_trunks: []\n# Jos\xe9\n", ":2: not UTF-8 (byte 0xe9"),
     (

@@ -75,7 +75,7 @@ async def test_one_trunk_two_numbers_one_rule_each_validates_and_syncs(
     assert list(rules["support"].numbers) == ["+14155550101"]
     # PINs are never printed, even on create.
     assert "4321" not in synced.out + synced.err
-    assert "pin: (set)" in synced.out
+    assert "pin: set (masked)" in synced.out
 
 
 async def test_detailed_exitcode(sim: LiveKitTwirpSim, tmp_path: Path) -> None:
@@ -101,7 +101,13 @@ async def test_prune_touches_only_its_own_stack(sim: LiveKitTwirpSim, tmp_path: 
             }
         ],
         "dispatch_rules": [
-            {"name": "b-callers", "type": "individual", "trunks": ["b-line"], "room_config": AGENT}
+            {
+                "name": "b-callers",
+                "type": "individual",
+                "room_prefix": "b",
+                "trunks": ["b-line"],
+                "room_config": AGENT,
+            }
         ],
     }
     team_b = write_file(tmp_path, team_b_doc, "whatever.yaml")
@@ -137,9 +143,9 @@ async def test_prune_touches_only_its_own_stack(sim: LiveKitTwirpSim, tmp_path: 
 async def test_empty_file_prune_is_refused_unless_allowed(
     sim: LiveKitTwirpSim, tmp_path: Path
 ) -> None:
-    path = write_file(tmp_path, TWO_RULES, "team-a.yaml")
+    path = write_file(tmp_path, {**TWO_RULES, "stack": "team-a"}, "team-a.yaml")
     assert (await _sync(sim, path)).code == 0
-    path.write_text("# emptied by a bad merge\n", encoding="utf-8")
+    path.write_text("stack: team-a\n# the rest emptied by a bad merge\n", encoding="utf-8")
     requests = sim.request_count
     refused = await _sync(sim, path, "--prune")
     assert refused.code == 2
@@ -268,7 +274,7 @@ async def test_objects_from_before_stacks_are_adopted_only_when_asked(
                     )
                 )
             )
-    document = {"inbound_trunks": [{**CARRIER, "numbers": ["+14155550100"]}]}
+    document = {"stack": "team-a", "inbound_trunks": [{**CARRIER, "numbers": ["+14155550100"]}]}
     path = write_file(tmp_path, document, "team-a.yaml")
     refused = await _sync(sim, path, "--prune")
     assert refused.code == 1

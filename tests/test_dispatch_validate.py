@@ -20,6 +20,7 @@ CTX = ValidationContext(
     agent_name="callcenter",
     agent_noise_cancellation=False,
     trunk_krisp_expected=False,
+    app_room_prefix="app-",
 )
 
 
@@ -78,6 +79,10 @@ def test_rule_shape_and_reserved_metadata() -> None:
         "d.yaml: dispatch_rules[d].room_name: a direct rule needs room_name",
         "d.yaml: dispatch_rules[d].room_prefix: a direct rule has room_name, not a prefix",
         "d.yaml: dispatch_rules[d].randomize: does not apply to a direct rule",
+        "d.yaml: dispatch_rules[m].room_prefix: without room_prefix, a callee rule names each "
+        "room after the SIP user the caller sends, which can be anything, the app callers' "
+        "room prefix 'app-' (settings.tokens.room_prefix) included; set a room_prefix "
+        "outside it",
         "d.yaml: dispatch_rules[m].metadata: reserved key(s) ['managed_by'] are set by the tool",
     ]
 
@@ -133,8 +138,11 @@ def test_server_validation_runs_locally() -> None:
     messages = _messages(document)
     assert messages[0].startswith("d.yaml: inbound_trunks[open].numbers: an inbound trunk")
     assert "LiveKit refuses an open trunk" in messages[0]
-    assert "inbound_trunks[hdr].headers: header 'Contact' is set by LiveKit itself" in messages[1]
-    assert "inbound_trunks[map].headers_to_attributes: header name 'X Id'" in messages[2]
+    assert (
+        "inbound_trunks[hdr].headers.Contact: header 'Contact' is set by LiveKit itself"
+        in (messages[1])
+    )
+    assert "inbound_trunks[map].headers_to_attributes.X Id: header name 'X Id'" in messages[2]
     assert "outbound_trunks[o].address: must not carry ;transport=" in messages[3]
     assert len(messages) == 4
 
@@ -145,6 +153,7 @@ def test_several_agents_with_attributes() -> None:
             {
                 "name": "bilingual",
                 "type": "individual",
+                "room_prefix": "call",
                 "room_config": {
                     "agents": [
                         {"agent_name": "callcenter", "attributes": {"lang": "en"}},
@@ -155,6 +164,7 @@ def test_several_agents_with_attributes() -> None:
             {
                 "name": "twice",
                 "type": "individual",
+                "room_prefix": "pin",
                 "pin": "1234",
                 "room_config": {
                     "agents": [{"agent_name": "callcenter"}, {"agent_name": "callcenter"}]
@@ -179,14 +189,15 @@ HOSTILE: list[tuple[str, str, str]] = [
     (
         "alias bomb",
         "x: &a [1, 1]\ny: &b [*a, *a]\ninbound_trunks: []\n",
-        "d.yaml:2: YAML aliases (*a) are not allowed",
+        "d.yaml:2: YAML aliases (*name) are not allowed",
     ),
     ("not a mapping", "- a\n- b\n", "d.yaml:1: top level must be a mapping"),
-    ("deep nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "d.yaml: nested too deeply"),
+    ("deep nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "d.yaml:1: nested too deeply"),
     (
         "unquoted PIN",
         "dispatch_rules:\n  - name: r\n    type: direct\n    room_name: r\n    pin: 1234\n",
-        "d.yaml:5: dispatch_rules[r].pin: Input should be a valid string (write it quoted: '1234')",
+        "d.yaml:5: dispatch_rules[r].pin: Input should be a valid string (write the PIN quoted; "
+        "YAML read it as a number, 0123 as octal)",
     ),
     (
         "wrong type",
@@ -222,3 +233,36 @@ def test_undecodable_and_huge_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidFile) as too_big:
         load_file(huge)
     assert f"the limit is {MAX_BYTES}" in str(too_big.value)
+
+
+def test_limits_are_counted_in_bytes_as_livekit_counts_them() -> None:
+    """livekit/protocol livekit/sip_validation.go (header names 255, values 1024) and
+    livekit/livekit pkg/config/config.go (room names 256, attributes 64 KiB): Go's len()."""
+    trunk = {"name": "t", "numbers": ["+14155550100"]}
+    fits = {**trunk, "headers": {"X-Note": "é" * 512}}  # 512 characters, 1024 bytes
+    over = {
+        **trunk,
+        "name": "u",
+        "numbers": ["+14155550101"],
+        "headers": {"X-Note": "é" + "a" * 1023},
+    }
+    rule = {"type": "direct", "trunks": ["t"], "numbers": ["+14155550100"]}
+    document = {
+        "inbound_trunks": [fits, over],
+        "dispatch_rules": [
+            {"name": "room", **rule, "room_name": "ü" * 129},  # 258 bytes
+            {
+                "name": "attrs",
+                **rule,
+                "pin": "1234",
+                "room_name": "r",
+                "attributes": {"k": "é" * 32768},
+            },
+        ],
+    }
+    assert _messages(document) == [
+        "d.yaml: inbound_trunks[u].headers.X-Note: value of X-Note is 1025 bytes; LiveKit "
+        "allows 1024 (it counts bytes, not characters)",
+        "d.yaml: dispatch_rules[room].room_name: is 258 bytes; LiveKit's room names hold 256",
+        "d.yaml: dispatch_rules[attrs].attributes: are 65537 bytes; LiveKit allows 65536 in all",
+    ]
