@@ -23,14 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from compliance.detectors import (
-    Context,
-    Detection,
-    DigitRun,
-    classify_digits,
-    question_context,
-    scan,
-)
+from compliance.answers import answer_spans
+from compliance.corrections import apply_corrections
+from compliance.cues import AgentTurn, Context, read_agent_turn
+from compliance.detectors import Detection, DigitRun, classify_digits, scan
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
 from config.redaction_policy import EntityType, RedactionPolicy
@@ -76,6 +72,21 @@ _KIND_CONTEXT: Final = {
     EntityType.ID: Context.ID,
     EntityType.DOB: Context.BIRTH,
     EntityType.NAME: Context.NAME,
+    EntityType.OTP: Context.OTP,
+    EntityType.SECRET: Context.SECRET,
+    EntityType.MAIDEN: Context.MAIDEN,
+    EntityType.NINO: Context.NINO,
+    EntityType.SIN: Context.SIN,
+    EntityType.TFN: Context.TFN,
+    EntityType.NHS: Context.NHS,
+    EntityType.MEDICAL: Context.MEDICAL,
+    EntityType.POLICY: Context.POLICY,
+    EntityType.VIN: Context.VIN,
+    EntityType.PLATE: Context.PLATE,
+    EntityType.POSTCODE: Context.POSTCODE,
+    EntityType.IBAN: Context.IBAN,
+    EntityType.EMAIL: Context.EMAIL,
+    EntityType.ADDRESS: Context.ADDRESS,
 }
 _CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY})
 
@@ -214,6 +225,7 @@ class CallRedactor:
         self._pending_context: str | None = None
         self._max_turn_chars = max_turn_chars
         self._asked: str | None = None
+        self._last_ask: str | None = None
         self._card_talk = False
 
     def agent_said(self, text: str) -> None:
@@ -223,10 +235,24 @@ class CallRedactor:
         number, in words or digits, grouped or not, over one turn or several, until the
         agent speaks again or a complete value of that kind has been given.
 
+        A turn that asks nothing new ("Mm-hm.", "Go on.") leaves a question not yet
+        answered standing, and one that asks for the last answer again ("Sorry, you broke
+        up there.") brings its question back. A new question ends any number being read in
+        pieces for another one: the answer to "what's the security code?" after "the card
+        ending in 4419" is never joined to the card.
+
         Args:
             text: The agent's turn as it was spoken (placeholders are fine).
         """
-        self._asked = question_context(text)
+        self._agent_turn(read_agent_turn(text))
+
+    def _agent_turn(self, turn: AgentTurn) -> None:
+        if turn.again:
+            self._asked = self._last_ask
+        elif not turn.hold:
+            self._asked = self._last_ask = turn.context
+            if turn.context is not None and turn.context != Context.GENERIC:
+                self._tails = [t for t in self._tails if t.context in (None, turn.context)]
         self._card_talk = self._card_talk or self._asked in _CARD_TALK
         self._pending_context = None
 
@@ -271,7 +297,14 @@ class CallRedactor:
             card_context=card_talk,
             names=policy.is_enabled(EntityType.NAME),
         )
-        detections = [d for d in found.detections if policy.is_enabled(d.kind)]
+        detections = found.detections + [
+            Detection(kind, a, b, value)
+            for kind, a, b, value in answer_spans(
+                norm.text, self._asked, names=policy.is_enabled(EntityType.NAME)
+            )
+        ]
+        detections = apply_corrections(norm.text, found.runs, detections)
+        detections = [d for d in detections if policy.is_enabled(d.kind)]
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
@@ -298,8 +331,10 @@ class CallRedactor:
         pieces: list[str] = []
         cursor = 0
         for det in kept:
-            placeholder = placeholders.get((det.start, det.end)) or self._vault.add(
-                det.kind, det.value, complete=det.complete
+            placeholder = (
+                placeholders.get((det.start, det.end))
+                or (None if det.complete else self._vault.holding(det.kind, det.value))
+                or self._vault.add(det.kind, det.value, complete=det.complete)
             )
             start, end = norm.to_original(det.start, det.end)
             pieces.append(text[cursor:start])
@@ -358,7 +393,10 @@ class CallRedactor:
         placed = Detection(det.kind, lead.start, lead.end, det.value, det.complete)
         partial = next((t.placeholder for t in pieces if t.placeholder is not None), None)
         if partial is not None:
-            placeholder = self._vault.extend(partial, det.value, complete=det.complete)
+            unchecked = det.kind in _EXTENDABLE and all(t.complete for t in pieces if t.placeholder)
+            placeholder = self._vault.extend(
+                partial, det.value, complete=det.complete, unchecked=unchecked
+            )
         else:
             placeholder = self._vault.add(det.kind, det.value, complete=det.complete)
         return placed, placeholder, list(pieces)
