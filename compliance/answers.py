@@ -62,10 +62,25 @@ _VOLUNTEER_CUE: Final = {
 _STALL: Final = re.compile(
     r"(?:hang on|hold on|(?:one|1) (?:sec|second|2nd|moment|minute)"
     r"|(?:just|give me) (?:a|1) (?:sec|second|2nd|moment|minute)"
-    r"|let me (?:check|find|look|think|see|get|just)"
+    r"|let me\b"
     r"|bear with me|wait|i\b|i'm|i've|i'd|i'll|we\b|we're|not sure|no idea|what\b|pardon"
     r"|can you|could you|do you|did you|is it|is that|was it|why|how|hmm|don't know"
     r"|dunno|forgot|no clue|the line|you (?:cut|broke))",
+    re.IGNORECASE,
+)
+_REMARK: Final = re.compile(
+    r"(?:i|we|you|he|she|they|it|there|can|could|would|will|shall|should|do|does|did|is|are"
+    r"|was|were|have|has|had|may|might|must|not|never|let|let's|what|which|who|why|how|when"
+    r"|where)\b(?!')",
+    re.IGNORECASE,
+)
+_RESUMED: Final = re.compile(
+    r"\b(?:it's|it is|it was|that's|that is|answer is|answer's|here it is|got it|found it)\b",
+    re.IGNORECASE,
+)
+_PLACE: Final = re.compile(
+    r"(?:in|on|at|under|over|near|by|from|into|inside|behind|upstairs|downstairs|somewhere"
+    r"|here|there)\b",
     re.IGNORECASE,
 )
 # Where a phrase ends: a sentence or clause mark (not the full stop of an initial or a
@@ -86,8 +101,14 @@ _MAX_PHRASE: Final = 60
 
 
 def _phrase_at(text: str, pos: int) -> tuple[int, int] | None:
-    """The first phrase from ``pos`` that is neither filler nor stall, as its span."""
+    """The first phrase from ``pos`` that is neither filler nor stall, as its span.
+
+    A phrase that starts like a sentence of its own (a pronoun, a verb, a question word:
+    "can we do it another way?") is a remark, not the answer; after a stall, so is one
+    that starts with a preposition ("hang on, ... it's in the other room").
+    """
     n = len(text)
+    stalled = False
     for _ in range(4):
         lead = _LEAD.match(text, pos)
         start = lead.end() if lead is not None else pos
@@ -99,7 +120,13 @@ def _phrase_at(text: str, pos: int) -> tuple[int, int] | None:
         if end <= start:
             pos = start + 1
             continue
-        if _STALL.match(text, start):
+        if _STALL.match(text, start) or _REMARK.match(text, start):
+            stalled = True
+            pos = stop.end() if stop is not None else end
+            continue
+        if stalled and (_PLACE.match(text, start) or not _RESUMED.search(text, pos, start)):
+            # After "hang on" or "I don't know it", only "it's ..." or "got it, ..."
+            # starts an answer; the rest is more of the same remark.
             pos = stop.end() if stop is not None else end
             continue
         return start, end
@@ -149,7 +176,9 @@ def _asked_answer(
         if w.group().lower() not in _NOT_ANSWER_WORDS
     }
     if said:
-        again = re.compile(r"\b(?:" + "|".join(map(re.escape, said)) + r")\b", re.IGNORECASE)
+        again = re.compile(
+            r"(?<![\w'])(?:" + "|".join(map(re.escape, said)) + r")(?![\w'])", re.IGNORECASE
+        )
         spans.extend(m.span() for m in again.finditer(text))
     value = " ".join(text[a:b] for a, b in sorted(set(spans))[:1])
     for a, b in spans:

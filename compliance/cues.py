@@ -212,9 +212,10 @@ _AGENT_CUES: Final = re.compile(
     r" school|school did you|street (?:you|did you) grew up|grew up on|where did you meet"
     r"|city (?:were you|you were) born|town (?:were you|you were) born|favou?rite (?:teacher"
     r"|book|film|movie|colou?r|food|team|singer|band|place)|best friend|memorable)"
-    r"|(?P<otp>sent (?:you )?(?:a|an|the)(?: new)?(?: \d)?(?: digit)?(?: security| verification)?"
-    r" (?:code|passcode|pin)|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted"
-    r"|emailed)|did (?:the|that|a) code (?:arrive|come)|code (?:on|from) (?:your|the) (?:screen"
+    r"|(?P<otp>(?:sent|texted|emailed|messaged) (?:you )?(?:a|an|the)(?: new)?(?: \d)?"
+    r"(?: digit)?(?: security| verification| one-time)? (?:code|passcode|pin)"
+    r"|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)"
+    r"|did (?:the|that|a) code (?:arrive|come)|code (?:on|from) (?:your|the) (?:screen"
     r"|phone|text|app)|passcode on your screen)"
     r"|(?P<code>(?:the|that|your) code)"
     r"|(?P<name>your (?:first |1st |last |full |sur)?name|(?:first|1st|last|full|sur) ?name"
@@ -243,6 +244,9 @@ _SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
 _FIRST: Final = SECRET_CONTEXTS | {Context.EXPIRY, Context.BIRTH}
 _SIX_DIGIT_SECURITY: Final = re.compile(
     r"\b(?:[5-9] digit security (?:number|code)|telephone banking)", re.IGNORECASE
+)
+_QUANTITY_QUESTION: Final = re.compile(
+    r"\b(?:how many|how much|how long|how often|what time|which time|how old)\b", re.IGNORECASE
 )
 _SENT: Final = re.compile(r"\b(?:sent|texted|text message|emailed|arrive[ds]?)\b", re.IGNORECASE)
 # A turn that asks for nothing new: a back-channel, a prompt to go on, a request to say
@@ -348,6 +352,9 @@ def _asked_in(text: str) -> str | None:
     if found is None:
         return None
     category = found[1]
+    if category in _FIRST and _QUANTITY_QUESTION.search(text, sentence_start):
+        # "How many PIN attempts did you make?" asks for a count, not the PIN.
+        return Context.NEGATIVE
     if category in (Context.CVV, Context.PIN) and _SENT.search(text):
         return Context.OTP
     if category == Context.CVV and _SIX_DIGIT_SECURITY.search(text):

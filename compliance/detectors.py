@@ -116,6 +116,7 @@ _TIME_AFTER: Final = re.compile(
     r"|evening)|in the (?:morning|afternoon|evening)|at night)\b",
     re.IGNORECASE,
 )
+_RANGE_BEFORE: Final = re.compile(r"\b(?:between|from|around|about|till|until|since)\s$", re.I)
 _CLOCK: Final = re.compile(r"(?:[01]?\d|2[0-3])[ :][0-5]\d")
 # Spoken "at" is ambiguous ("email me at john dot smith at gmail dot com"), so the last label
 # must be a real top-level domain: "me@john.smith" is not an address.
@@ -463,6 +464,9 @@ def _not_a_value(text: str, start: int, end: int, chunk: str, digits: int) -> bo
         return bool(
             _TIME_BEFORE.search(text, max(0, start - 10), start) or _TIME_AFTER.match(after)
         )
+    if digits <= 4 and max(_groups(chunk), default=0) <= 2:
+        # "between 10 and 12", "from 9, 11": hours or a range, groups of one or two digits.
+        return _RANGE_BEFORE.search(text, max(0, start - 10), start) is not None
     return False
 
 
@@ -893,7 +897,8 @@ def _dob_detections(
     clusters = list(_date_clusters(text)) if leading_birth else []
     for _s, e in births:
         after = next(iter(_date_clusters(text, e, min(len(text), e + _BIRTH_BEFORE))), None)
-        if after is not None:
+        # Unasked, a year alone ("my son was born in 2012") is not a date of birth.
+        if after is not None and not _YEAR_ALONE.fullmatch(text, *after):
             clusters.append(after)
     for a, b in clusters:
         said = text[a:b]
@@ -928,6 +933,7 @@ _DATE_ANCHOR: Final = re.compile(
     re.IGNORECASE,
 )
 _MAY: Final = re.compile(r"\bmay\b")
+_YEAR_ALONE: Final = re.compile(r"(?:in |of )?'?\d{2,4}")
 _MONTH_WORD: Final = re.compile(rf"\b{_MONTH}(?![\w])", re.IGNORECASE)
 _ORDINAL_DAY: Final = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
 _YEAR_SAID: Final = re.compile(r"\b(?:(?:19|20)\d\d|19 \d\d|'\d\d)\b|, \d\d\b")
@@ -1106,6 +1112,11 @@ def _security_code_after_expiry(
     return kept
 
 
+def _said_as(norm: Normalised, start: int, end: int, word: str) -> bool:
+    a, b = norm.to_original(start, end)
+    return norm.original[a:b].lower() == word
+
+
 def _spoken(norm: Normalised, start: int, end: int) -> bool:
     a, b = norm.to_original(start, end)
     return any(ch.isalpha() for ch in norm.original[a:b])
@@ -1150,6 +1161,8 @@ def _scan_window(
     detections.extend(_address_detections(text, asked=opening == Context.ADDRESS))
     detections.extend(_id_detections(text, keywords, opening))
     for run in runs:
+        if len(run.digits) == 1 and _said_as(norm, run.start + offset, run.end + offset, "one"):
+            continue  # "a new one", "there isn't one": the pronoun
         spoken = len(run.digits) >= 9 and _spoken(norm, run.start + offset, run.end + offset)
         detections.extend(
             _run_detections(

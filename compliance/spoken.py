@@ -290,8 +290,8 @@ def _gap_after(toks: list[_Tok], i: int, said: int) -> tuple[int, str] | None:
     """From ``i``, a gap between two groups of one number that holds a bridge word, a
     pause written as a full stop ("4036. 9702") or more than one mark ("R,-, 3 3"): the
     index of the next numeric token and the separator to write ("-" or "/" if said).
-    ``said`` is how many digits the group before the gap holds: a bridge word joins groups
-    of two digits or more ("between 9 and 11" is a range)."""
+    ``said`` is how many digits the number holds so far: a bridge word joins groups after
+    two digits or more ("between 9 and 11" is a range)."""
     n = len(toks)
     j = i
     bridged = stops = marks = 0
@@ -314,13 +314,25 @@ def _gap_after(toks: list[_Tok], i: int, said: int) -> tuple[int, str] | None:
     if not (bridged or stops or marks > 1):
         return None
     # A group of one digit after "and" is a count ("... and 2 tickets"), not a group.
-    if bridged and (said < 2 or (toks[j].cat == _NUM and len(toks[j].text) < 2)):
+    if bridged and (said < 2 or _digits_ahead(toks, j) < 2):
         return None
-    if bridged and toks[j].cat != _NUM:
-        k = _next_index(toks, j)
-        if k is None or not (toks[k].cat in _NUMERIC or toks[k].cat == _REP):
-            return None
     return j, symbol
+
+
+def _digits_ahead(toks: list[_Tok], j: int) -> int:
+    """Digits in the group starting at ``j`` (numeric tokens a space apart), up to 2."""
+    count = 0
+    n = len(toks)
+    while j < n and count < 2:
+        tok = toks[j]
+        if tok.cat == _NUM:
+            count += len(tok.text)
+        elif tok.cat in _NUMERIC or tok.cat == _REP:
+            count += 2 if tok.cat in (_TEEN, _TENS_C, _REP) else 1
+        else:
+            break
+        j += 2 if j + 1 < n and toks[j + 1].cat == _SPACE else 1
+    return count
 
 
 def _parse_below_hundred(items: list[_Tok], i: int) -> tuple[int, int] | None:
@@ -490,6 +502,7 @@ def _normalise_segment(text: str) -> Normalised:
     out = _Builder()
     i, n = 0, len(toks)
     prev_glue = False
+    run_digits = 0
     while i < n:
         tok = toks[i]
         if tok.cat == _SKIP:
@@ -514,6 +527,10 @@ def _normalise_segment(text: str) -> Normalised:
             i += 1
             continue
         if tok.cat in _NUMERIC or tok.cat == _REP:
+            # Digits said so far in this number: its groups may be single digits
+            # ("6 1 7, then 5 5 5").
+            tail = "".join(out.chars[-3:]).rstrip(" ")
+            carried = run_digits if tail[-1:].isdigit() or tail[-1:] in ",-/" else 0
             j = i + 1
             last = i
             phrase = [tok]
@@ -546,7 +563,8 @@ def _normalise_segment(text: str) -> Normalised:
                 said = sum(len(digits) for digits, _s, _e in atoms)
                 i = last + 1
             prev_glue = False
-            gap = _gap_after(toks, i, said)
+            run_digits = carried + said
+            gap = _gap_after(toks, i, run_digits)
             if gap is not None:
                 # The whole gap reads as one separator, mapped to the words it replaces.
                 j, symbol = gap
