@@ -105,7 +105,8 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<secret>security (?:word|answer|question|phrase)|secret (?:word|answer|question)"
     r"|pass ?word|pass ?phrase|memorable (?:word|place|name|date|number|answer|info\w*)"
     r"|answer to (?:my|your|the) security question)"
-    r"|(?P<otp>one[- ]?time (?:pass ?)?(?:code|word)|otp|(?:text|sms|texted) (?:message )?code"
+    r"|(?P<otp>(?:one|1)[- ]?time (?:pass ?)?(?:code|word)|otp"
+    r"|(?:text|sms|texted) (?:message )?code"
     r"|code (?:from|in) the (?:text|sms|message|e-?mail)|authentication code"
     r"|(?<!card )verification code)"
     r"|(?P<cvv>(?:cvv2?|cvc2?|csc|ccv|cid)(?: code| number)?|card security code"
@@ -213,7 +214,7 @@ _AGENT_CUES: Final = re.compile(
     r"|city (?:were you|you were) born|town (?:were you|you were) born|favou?rite (?:teacher"
     r"|book|film|movie|colou?r|food|team|singer|band|place)|best friend|memorable)"
     r"|(?P<otp>(?:sent|texted|emailed|messaged) (?:you )?(?:a|an|the)(?: new)?(?: \d)?"
-    r"(?: digit)?(?: security| verification| one-time)? (?:code|passcode|pin)"
+    r"(?: digit)?(?: security| verification| one-time| 1-time)? (?:code|passcode|pin)"
     r"|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)"
     r"|did (?:the|that|a) code (?:arrive|come)|code (?:on|from) (?:your|the) (?:screen"
     r"|phone|text|app)|passcode on your screen)"
@@ -245,6 +246,7 @@ _FIRST: Final = SECRET_CONTEXTS | {Context.EXPIRY, Context.BIRTH}
 _SIX_DIGIT_SECURITY: Final = re.compile(
     r"\b(?:[5-9] digit security (?:number|code)|telephone banking)", re.IGNORECASE
 )
+_LAST_FOUR: Final = re.compile(r"\b(?:last|final) (?:4|four)\b", re.IGNORECASE)
 _QUANTITY_QUESTION: Final = re.compile(
     r"\b(?:how many|how much|how long|how often|what time|which time|how old)\b", re.IGNORECASE
 )
@@ -352,6 +354,9 @@ def _asked_in(text: str) -> str | None:
     if found is None:
         return None
     category = found[1]
+    if category == Context.CARD and _LAST_FOUR.search(text, sentence_start):
+        # "Which card? Just the last four is fine.": the answer is its last four.
+        return Context.LASTFOUR
     if category in _FIRST and _QUANTITY_QUESTION.search(text, sentence_start):
         # "How many PIN attempts did you make?" asks for a count, not the PIN.
         return Context.NEGATIVE

@@ -1135,7 +1135,12 @@ def _scan_window(
     text = norm.text[offset:end]
     keywords = find_keywords(text)
     opening = leading_context or turn_context
-    card_context = card_context or opening in (Context.CARD, Context.CVV, Context.EXPIRY)
+    card_context = card_context or opening in (
+        Context.CARD,
+        Context.CVV,
+        Context.EXPIRY,
+        Context.LASTFOUR,
+    )
     card_context = card_context or any(c == Context.CARD for _s, _e, c in keywords)
     # While the agent asks for a code, or a card is being read, a bare "code" is that code
     # (its security code), not a promo code.

@@ -20,12 +20,13 @@ and the earlier text has already been sent). So chunks are caught two ways:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 from compliance.answers import answer_spans
 from compliance.corrections import apply_corrections
-from compliance.cues import AgentTurn, Context, read_agent_turn
+from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, scan
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
@@ -49,6 +50,8 @@ Redaction is linear in a turn's length (a few µs a character), so this bounds w
 may cost the call's event loop to milliseconds (``python -m bench pii`` measures it); the
 rest of a longer turn is withheld, never passed on unredacted."""
 _WITHHELD: Final = " [WITHHELD: {} more characters]"
+# The agent's question is in the last words it said.
+_QUESTION_CHARS: Final = 240
 _WITHHELD_RESERVE: Final = 48
 
 _FILLERS: Final = re.compile(
@@ -87,8 +90,9 @@ _KIND_CONTEXT: Final = {
     EntityType.IBAN: Context.IBAN,
     EntityType.EMAIL: Context.EMAIL,
     EntityType.ADDRESS: Context.ADDRESS,
+    EntityType.LASTFOUR: Context.LASTFOUR,
 }
-_CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY})
+_CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
 
 # Account numbers have no checksum: a "complete" one may still be continued next turn.
 _EXTENDABLE: Final = frozenset({EntityType.ACCOUNT})
@@ -206,6 +210,9 @@ class CallRedactor:
         max_chain_digits: The most digits kept from earlier turns.
         max_turn_chars: The most of one turn redacted and passed on; the rest is withheld
             (see `MAX_TURN_CHARS`). None for no limit (offline batch redaction).
+        secret_phrases: What the agent's tools take as secret, in words ("security code",
+            "memorable date"): a question naming one makes its answer a secret, whatever
+            its form.
     """
 
     def __init__(
@@ -215,6 +222,7 @@ class CallRedactor:
         max_chain_turns: int = 3,
         max_chain_digits: int = 24,
         max_turn_chars: int | None = MAX_TURN_CHARS,
+        secret_phrases: Iterable[str] = (),
     ) -> None:
         self.policy = policy if policy is not None else RedactionPolicy()
         self._vault = Vault()
@@ -227,6 +235,13 @@ class CallRedactor:
         self._asked: str | None = None
         self._last_ask: str | None = None
         self._card_talk = False
+        phrases = sorted({" ".join(p.lower().split()) for p in secret_phrases if p.strip()})
+        self._phrases = tuple(phrases)
+        self._secret_phrases = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", re.IGNORECASE)
+            if phrases
+            else None
+        )
 
     def agent_said(self, text: str) -> None:
         """Take the agent's turn as context for the caller's next turns.
@@ -244,7 +259,14 @@ class CallRedactor:
         Args:
             text: The agent's turn as it was spoken (placeholders are fine).
         """
-        self._agent_turn(read_agent_turn(text))
+        turn = read_agent_turn(text)
+        if (
+            self._secret_phrases is not None
+            and turn.context not in SECRET_CONTEXTS
+            and self._secret_phrases.search(text[-_QUESTION_CHARS:])
+        ):
+            turn = AgentTurn(Context.SECRET, hold=False)
+        self._agent_turn(turn)
 
     def _agent_turn(self, turn: AgentTurn) -> None:
         if turn.again:
@@ -255,6 +277,11 @@ class CallRedactor:
                 self._tails = [t for t in self._tails if t.context in (None, turn.context)]
         self._card_talk = self._card_talk or self._asked in _CARD_TALK
         self._pending_context = None
+
+    @property
+    def secret_phrases(self) -> tuple[str, ...]:
+        """What this call's tools take as secret, in words (see the class's arguments)."""
+        return self._phrases
 
     @property
     def asked(self) -> str | None:
@@ -460,20 +487,42 @@ class CallRedactor:
         text = withhold_excess(text, self._max_turn_chars)
         return redact_text(self._vault.redact_known_values(text), self.policy)
 
+    def redact_interim(self, text: str) -> str:
+        """Redact a transcript that is not final (an interim or preflight), without
+        touching the call's state: like `redact_for_llm_context`, and read as the answer to
+        the agent's question still standing, so "it's bluebird" after "what's your
+        security word?" does not pass while the caller is still saying it.
 
-def redact_text(text: str, policy: RedactionPolicy | None = None) -> str:
+        Args:
+            text: The transcript so far.
+        """
+        text = withhold_excess(text, self._max_turn_chars)
+        return redact_text(self._vault.redact_known_values(text), self.policy, asked=self._asked)
+
+
+def redact_text(
+    text: str, policy: RedactionPolicy | None = None, *, asked: str | None = None
+) -> str:
     """Redact one piece of text with no call state, using bare tags such as ``[CARD]``.
 
     Args:
         text: Text bound for a log line or telemetry attribute.
         policy: Which types to redact; defaults to all.
+        asked: What the agent asked for, if the text answers it (a `Context` value).
     """
     norm = normalise(text)
     policy = policy if policy is not None else RedactionPolicy()
-    found = scan(norm, policy.default_region, names=policy.is_enabled(EntityType.NAME))
+    names = policy.is_enabled(EntityType.NAME)
+    found = scan(norm, policy.default_region, turn_context=asked, names=names)
+    detections = found.detections
+    if asked is not None:
+        detections = detections + [
+            Detection(kind, a, b, value)
+            for kind, a, b, value in answer_spans(norm.text, asked, names=names)
+        ]
     pieces: list[str] = []
     cursor = 0
-    for det in _resolve([d for d in found.detections if policy.is_enabled(d.kind)]):
+    for det in _resolve([d for d in detections if policy.is_enabled(d.kind)]):
         start, end = norm.to_original(det.start, det.end)
         pieces.append(text[cursor:start])
         pieces.append(f"[{det.kind.value}]")

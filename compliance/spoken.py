@@ -165,7 +165,17 @@ def _next_index(toks: list[_Tok], i: int) -> int | None:
 
 
 def _resolve_context(toks: list[_Tok]) -> None:
-    """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero."""
+    """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero,
+    and "one-time", "one-off", "two-way" are words."""
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if (
+            tok.cat in (_UNIT, _TEEN, _TENS_C)
+            and i + 2 < n
+            and toks[i + 1].text == "-"
+            and toks[i + 2].cat == _WORD
+        ):
+            tok.cat = _WORD
     for i, tok in enumerate(toks):
         if tok.cat == _REP:
             nxt = _neighbour(toks, i, 1)
