@@ -20,7 +20,7 @@ from typing import Final
 from compliance.cues import Context
 from config.redaction_policy import EntityType
 
-__all__ = ["ANSWER_KINDS", "answer_spans"]
+__all__ = ["ANSWER_KINDS", "answer_spans", "follow_up_spans", "said_again"]
 
 ANSWER_KINDS: Final = {
     Context.SECRET: EntityType.SECRET,
@@ -33,7 +33,7 @@ _LEAD_WORDS: Final = (
     r"uh|uhm|um+|er|erm|ah|oh|ok|okay|yes|yeah|yep|yup|sure|right|so|well|hmm+|hm|god|gosh"
     r"|goodness|dear|sorry|alright|all right|actually|it's|it is|its|it was|that's|that is"
     r"|that'd be|that would be|i think|i believe|i guess|pretty sure|just|of course|no"
-    r"|certainly|yes please|let's see|let me see|like|the|a|an|my"
+    r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also"
 )
 _LEAD: Final = re.compile(rf"(?:[\s,.;:!?…-]|\b(?:{_LEAD_WORDS})\b)*", re.IGNORECASE)
 _MARKER: Final = re.compile(r"\b(?:the )?answer(?: is|'s| was)\b[\s,:]*", re.IGNORECASE)
@@ -155,6 +155,52 @@ def answer_spans(
             if span is not None:
                 found.append((ANSWER_KINDS[context], *span, text[span[0] : span[1]]))
     return found
+
+
+_SPELL_GAP: Final = r"(?:[\s,.'-]|\b(?:apostrophe|hyphen|dash|space)\b)*"
+
+
+def said_again(
+    text: str, kind: EntityType, value: str
+) -> Iterable[tuple[EntityType, int, int, str]]:
+    """An answer given earlier in the call, said or spelled again ("Henderson",
+    "H E N D E R S O N"), anywhere later in the call.
+
+    Args:
+        text: The caller's turn, normalised.
+        kind: The answer's kind.
+        value: The answer as first given.
+    """
+    letters = [ch for ch in value if ch.isalnum()]
+    if len(letters) < 4:
+        return
+    pattern = _SPELL_GAP.join(re.escape(ch) for ch in letters)
+    for m in re.finditer(rf"(?<![\w'])(?:{pattern})(?![\w'])", text, re.IGNORECASE):
+        yield kind, m.start(), m.end(), value
+
+
+def follow_up_spans(
+    text: str, kind: EntityType, value: str
+) -> Iterable[tuple[EntityType, int, int, str]]:
+    """More of an answer already given, in the caller's next final before the agent
+    speaks: the recogniser cut "It's Henderson. H E N D E R S O N." at the pause. Only
+    the answer said again and letters spelled count, never a new phrase ("And I also
+    want to ask about my loan.").
+
+    Args:
+        text: The caller's turn, normalised.
+        kind: The answer's kind.
+        value: The answer as first given.
+    """
+    spans = [m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2]
+    words = {w.group().lower() for w in _WORD.finditer(value)} - _NOT_ANSWER_WORDS
+    if words:
+        again = re.compile(
+            r"(?<![\w'])(?:" + "|".join(map(re.escape, words)) + r")(?![\w'])", re.IGNORECASE
+        )
+        spans.extend(m.span() for m in again.finditer(text))
+    for a, b in spans:
+        yield kind, a, b, value
 
 
 def _asked_answer(

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from compliance.answers import answer_spans
+from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
 from compliance.corrections import apply_corrections
 from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, scan
@@ -52,6 +52,8 @@ rest of a longer turn is withheld, never passed on unredacted."""
 _WITHHELD: Final = " [WITHHELD: {} more characters]"
 # The agent's question is in the last words it said.
 _QUESTION_CHARS: Final = 240
+# How many agent turns that ask nothing a security question outlives, unanswered.
+_SECRET_STANDS_FOR: Final = 2
 _WITHHELD_RESERVE: Final = 48
 
 _FILLERS: Final = re.compile(
@@ -234,6 +236,9 @@ class CallRedactor:
         self._max_turn_chars = max_turn_chars
         self._asked: str | None = None
         self._last_ask: str | None = None
+        self._answer: tuple[EntityType, str] | None = None
+        self._answers: set[tuple[EntityType, str]] = set()
+        self._unanswered_turns = 0
         self._card_talk = False
         phrases = sorted({" ".join(p.lower().split()) for p in secret_phrases if p.strip()})
         self._phrases = tuple(phrases)
@@ -269,9 +274,21 @@ class CallRedactor:
         self._agent_turn(turn)
 
     def _agent_turn(self, turn: AgentTurn) -> None:
+        asks = turn.context is not None and turn.context != Context.GENERIC
+        if asks:
+            self._answer = None
         if turn.again:
             self._asked = self._last_ask
+        elif (
+            not asks
+            and self._asked in SECRET_CONTEXTS
+            and self._unanswered_turns < _SECRET_STANDS_FOR
+        ):
+            # A security question not yet answered stands through a remark that asks
+            # nothing ("Thank you." after a "Yes."): its answer may come next.
+            self._unanswered_turns += 1
         elif not turn.hold:
+            self._unanswered_turns = 0
             self._asked = self._last_ask = turn.context
             if turn.context is not None and turn.context != Context.GENERIC:
                 self._tails = [t for t in self._tails if t.context in (None, turn.context)]
@@ -324,11 +341,14 @@ class CallRedactor:
             card_context=card_talk,
             names=policy.is_enabled(EntityType.NAME),
         )
+        spans = list(answer_spans(norm.text, self._asked, names=policy.is_enabled(EntityType.NAME)))
+        if self._answer is not None and self._asked is None:
+            spans.extend(follow_up_spans(norm.text, *self._answer))
+        for kind, value in self._answers:
+            # An answer given earlier in the call, said or spelled again.
+            spans.extend(said_again(norm.text, kind, value))
         detections = found.detections + [
-            Detection(kind, a, b, value)
-            for kind, a, b, value in answer_spans(
-                norm.text, self._asked, names=policy.is_enabled(EntityType.NAME)
-            )
+            Detection(kind, a, b, value) for kind, a, b, value in spans
         ]
         detections = apply_corrections(norm.text, found.runs, detections)
         detections = [d for d in detections if policy.is_enabled(d.kind)]
@@ -377,8 +397,17 @@ class CallRedactor:
             r.complete and self._asked in (_KIND_CONTEXT.get(r.kind), Context.GENERIC)
             for r in redactions
         ):
-            # Answered: later numbers are read on their own merits again.
+            # Answered: later numbers are read on their own merits again, and only more of
+            # a spoken answer (its spelling) until the agent asks something else.
+            answer_kind = ANSWER_KINDS.get(self._asked)
+            given = next((r for r in redactions if r.kind is answer_kind), None)
+            if given is not None:
+                entry = self._vault.get(given.placeholder)
+                self._answer = (given.kind, entry.value) if entry is not None else None
+                if self._answer is not None:
+                    self._answers.add(self._answer)
             self._asked = None
+            self._unanswered_turns = 0
         return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
 
     def _continue_chain(

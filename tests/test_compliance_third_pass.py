@@ -208,6 +208,28 @@ def test_a_request_to_say_it_again_brings_the_question_back() -> None:
     assert out == ["It's [MAIDEN_1]", "[MAIDEN_2], sorry, the line cut out."]
 
 
+def test_an_answer_cut_into_several_finals_is_redacted_whole() -> None:
+    # The recogniser finalises at each pause; the agent may even answer the "Yes." first.
+    out = _call(
+        ("a", "Can I take your mother's maiden name to verify you?"),
+        ("c", "Yes."),
+        ("a", "Thank you. I'll send a reset link now."),
+        ("c", "It's Henderson."),
+        ("a", "Thank you. I'll send a reset link now."),
+        ("c", "H E N D E R S O N."),
+        ("c", "And I also want to ask about my loan."),
+        ("a", "What's the account number?"),
+        ("c", "It's 12345678, and Henderson is on it too."),
+    )
+    assert out == [
+        "Yes.",
+        "It's [MAIDEN_1].",
+        "[MAIDEN_1].",
+        "And I also want to ask about my loan.",
+        "It's [ACCOUNT_1], and [MAIDEN_1] is on it too.",
+    ]
+
+
 def test_a_volunteered_maiden_name_is_redacted() -> None:
     out = _call(("c", "Oh, and my mum's maiden name is Nguyen if you need it for security."))
     assert out == ["Oh, and my mum's maiden name is [MAIDEN_1] if you need it for security."]
