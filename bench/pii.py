@@ -113,6 +113,8 @@ _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
 _SCALE_UNIT: Final = (
     "so my number is five five five one two three four five six seven and the order 48213 "
     "arrived on March 3rd at 42 Main Street, oh and call me back after 6 pm please. "
+    "It's Sierra Hotel one two, B S 3, 4 H J, s-h-a-r-m-a, dot, a-n-i-l at icloud dot com, "
+    "born the 21st of the 9th, 93, uh 4849, um, 0934 then 0662. "
 )
 
 

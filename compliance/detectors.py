@@ -727,9 +727,6 @@ def _id_detections(
 # commas at the pauses, "dot"/"underscore"/"dash" (already symbols), hyphenated spellings
 # ("s-h-a-r-m-a"), and the same name said whole before it ("dwalsh, that's D for David, W
 # for William, A L S H, at outlook dot com").
-_SPELLED_TAIL: Final = re.compile(
-    r"(?:(?<![\w'])(?:[A-Za-z0-9](?:-[A-Za-z0-9])*|\d+)[ ,._-]{0,4})+$"
-)
 _SAID_THEN_SPELLED: Final = re.compile(
     r"(?<![\w.])[A-Za-z][\w.]*,? (?:that's|that is|which is|spelled|spelt)[ ,]+$",
     re.IGNORECASE,
@@ -745,6 +742,34 @@ _LOCAL_WRITTEN: Final = re.compile(
 )
 
 
+_SPELL_SEPARATORS: Final = frozenset(" ,._-")
+
+
+def _spelled_start(text: str, floor: int, end: int) -> int:
+    """Where a run of characters spelled one by one (or digit groups) ends at ``end``
+    begins, walking back: "L O U.B, B, " or "s-h-a-r-m-a, dot, a-n-i-l, ". Linear in the
+    distance walked."""
+    start = i = end
+    while i > floor:
+        j = i
+        while j > floor and text[j - 1] in _SPELL_SEPARATORS:
+            j -= 1
+        k = j
+        if k > floor and text[k - 1].isdigit():
+            while k > floor and text[k - 1].isdigit():
+                k -= 1
+        elif k > floor and text[k - 1].isalnum():
+            k -= 1
+            if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
+                break  # a whole word, not a letter spelled
+        else:
+            break
+        if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
+            break
+        start = i = k
+    return start
+
+
 def _local_part(text: str, at: int) -> tuple[int, str]:
     """Where the local part before an "@" begins (``at`` itself if there is none), and
     the local part as written."""
@@ -753,9 +778,9 @@ def _local_part(text: str, at: int) -> tuple[int, str]:
     written = _LOCAL_WRITTEN.search(text, floor, at)
     if written is not None:
         start, local = written.start(), written.group()
-    tail = _SPELLED_TAIL.search(text, floor, at)
-    if tail is not None and tail.end() == at and tail.start() < start:
-        start, local = tail.start(), tail.group()
+    spelled = _spelled_start(text, floor, at)
+    if spelled < start:
+        start, local = spelled, text[spelled:at]
         said = _SAID_THEN_SPELLED.search(text, max(0, start - 60), start)
         if said is not None:
             start, local = said.start(), said.group().split()[0].rstrip(",")

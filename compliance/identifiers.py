@@ -75,6 +75,12 @@ def _pieces(text: str) -> Iterable[list[tuple[int, int, str]]]:
         yield run
 
 
+# Checks by length: one lookup per span tried.
+_BY_LENGTH: Final = {
+    length: tuple((kind, check) for kind, lengths, check in _SHAPES if length in lengths)
+    for length in range(1, _MAX_CHARS + 1)
+}
+
 # Every shape here has a capital letter next to a digit, or capitals spelled one by one:
 # most turns have neither, and are passed over by this one search.
 _HINT: Final = re.compile(r"[A-Z][ ,'-]{0,3}\d|\d[ ,'-]{0,3}[A-Z]|\b[A-Z][ ,'-]{1,3}[A-Z]\b")
@@ -95,12 +101,18 @@ def shaped_identifiers(text: str) -> Iterable[tuple[EntityType, int, int, str]]:
         while a < len(run):
             best: tuple[EntityType, int, str] | None = None
             compact = ""
+            digits = False
             for b in range(a, len(run)):
-                compact += run[b][2]
-                if len(compact) > _MAX_CHARS:
+                piece = run[b][2]
+                compact += piece
+                digits = digits or not piece.isalpha()
+                size = len(compact)
+                if size > _MAX_CHARS:
                     break
-                for kind, lengths, check in _SHAPES:
-                    if len(compact) in lengths and check(compact):
+                if not digits:
+                    continue  # every shape holds a digit
+                for kind, check in _BY_LENGTH[size]:
+                    if check(compact):
                         best = (kind, b, compact)
                         break
             if best is None:
