@@ -10,6 +10,7 @@ import pytest
 
 from bench.pii import (
     DEFAULT_CORPUS,
+    HOLDOUT_CORPUS,
     INDEPENDENT_CORPUS,
     TARGETS,
     evaluate,
@@ -56,6 +57,17 @@ def test_recall_and_keep_meet_targets() -> None:
     assert "name" not in report.per_class
     named = evaluate(DEFAULT_CORPUS, repeat=1, names=True)
     assert named.per_class["name"].secrets >= 3
+
+
+@pytest.mark.parametrize("names", [False, True])
+def test_the_independent_and_holdout_corpora_meet_their_targets(names: bool) -> None:
+    for path in (INDEPENDENT_CORPUS, HOLDOUT_CORPUS):
+        report = evaluate(path, repeat=1, names=names)
+
+        assert report.matching == "said"
+        assert report.recall >= 0.97, report.leaked_cases
+        assert report.keep_rate >= 0.95, report.dropped_cases
+        assert ("name-spelled" in report.per_class) is (names and path == INDEPENDENT_CORPUS)
 
 
 def test_leak_check_sees_written_spoken_and_grouped_digits() -> None:
