@@ -279,6 +279,8 @@ class CallRedactor:
             self._answer = None
         if turn.again:
             self._asked = self._last_ask
+        elif turn.hold:
+            pass  # "Mm-hm.", "Go on.": whatever was asked still is
         elif (
             not asks
             and self._asked in SECRET_CONTEXTS
@@ -287,7 +289,7 @@ class CallRedactor:
             # A security question not yet answered stands through a remark that asks
             # nothing ("Thank you." after a "Yes."): its answer may come next.
             self._unanswered_turns += 1
-        elif not turn.hold:
+        else:
             self._unanswered_turns = 0
             self._asked = self._last_ask = turn.context
             if turn.context is not None and turn.context != Context.GENERIC:

@@ -232,7 +232,6 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
     """Letters spelled out become the letter: "Sierra Hotel" -> "S H", "D for David" and
     "B as in boy" -> "D", "B", "capital K" -> "K". A NATO word counts only beside another
     spelled letter or a digit, so "the hotel on Victor Street" keeps its words."""
-    n = len(toks)
     for i, tok in enumerate(toks):
         if tok.cat != _WORD:
             continue
@@ -267,7 +266,6 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
             before, after = _neighbour(toks, i, -1), _neighbour(toks, i, 1)
             if _spelled_neighbour(before) or _spelled_neighbour(after):
                 tok.cat, tok.text = _LETTER, _NATO[low]
-    del n
 
 
 _GAP_MARKS: Final = frozenset(",.;…")
