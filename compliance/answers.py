@@ -29,11 +29,17 @@ ANSWER_KINDS: Final = {
 }
 """Asked contexts whose answer is found by this module, and its kind."""
 
+# Thanks and praise: a lead-in, or all a caller says back to a remark of the agent's.
+_ACK_WORDS: Final = (
+    r"great|thanks|thank you|cheers|lovely|perfect|fine|cool|brilliant|awesome|nice|good"
+    r"|wonderful"
+)
+_ACK: Final = re.compile(rf"\b(?:{_ACK_WORDS})\b", re.IGNORECASE)
 _LEAD_WORDS: Final = (
     r"uh|uhm|um+|er|erm|ah|oh|ok|okay|yes|yeah|yep|yup|sure|right|so|well|hmm+|hm|god|gosh"
     r"|goodness|dear|sorry|alright|all right|actually|it's|it is|its|it was|that's|that is"
     r"|that'd be|that would be|i think|i believe|i guess|pretty sure|just|of course|no"
-    r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also"
+    r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also|" + _ACK_WORDS
 )
 _LEAD: Final = re.compile(rf"(?:[\s,.;:!?…-]|\b(?:{_LEAD_WORDS})\b)*", re.IGNORECASE)
 _MARKER: Final = re.compile(r"\b(?:the )?answer(?: is|'s| was)\b[\s,:]*", re.IGNORECASE)
@@ -100,12 +106,14 @@ _NOT_ANSWER_WORDS: Final = frozenset(
 _MAX_PHRASE: Final = 60
 
 
-def _phrase_at(text: str, pos: int) -> tuple[int, int] | None:
+def _phrase_at(text: str, pos: int, *, fresh: bool = True) -> tuple[int, int] | None:
     """The first phrase from ``pos`` that is neither filler nor stall, as its span.
 
     A phrase that starts like a sentence of its own (a pronoun, a verb, a question word:
     "can we do it another way?") is a remark, not the answer; after a stall, so is one
-    that starts with a preposition ("hang on, ... it's in the other room").
+    that starts with a preposition ("hang on, ... it's in the other room"). A turn of
+    thanks alone ("Perfect.") is the answer only right after the question (``fresh``),
+    not after a remark of the agent's.
     """
     n = len(text)
     stalled = False
@@ -113,7 +121,8 @@ def _phrase_at(text: str, pos: int) -> tuple[int, int] | None:
         lead = _LEAD.match(text, pos)
         start = lead.end() if lead is not None else pos
         if start >= n:
-            return None
+            acks = list(_ACK.finditer(text, pos)) if fresh and not stalled else []
+            return acks[-1].span() if acks else None
         stop = _PHRASE_END.search(text, start, min(n, start + _MAX_PHRASE))
         end = stop.start() if stop is not None else min(n, start + _MAX_PHRASE)
         end = len(text[:end].rstrip())
@@ -134,7 +143,7 @@ def _phrase_at(text: str, pos: int) -> tuple[int, int] | None:
 
 
 def answer_spans(
-    text: str, asked: str | None, *, names: bool = False
+    text: str, asked: str | None, *, names: bool = False, fresh: bool = True
 ) -> Iterable[tuple[EntityType, int, int, str]]:
     """The answer's spans in one caller turn, as (kind, start, end, value).
 
@@ -142,11 +151,12 @@ def answer_spans(
         text: The caller's turn, normalised.
         asked: What the agent asked for (a `Context` value).
         names: The name detector is on: an answer to "what's your surname?" counts.
+        fresh: The agent's last turn was the question itself (not a remark after it).
     """
     found: list[tuple[EntityType, int, int, str]] = []
     if asked in ANSWER_KINDS and (asked != Context.NAME or names):
         kind = ANSWER_KINDS[asked]
-        found.extend(_asked_answer(text, asked, kind))
+        found.extend(_asked_answer(text, asked, kind, fresh))
     for context in _VOLUNTEERED:
         if context == asked:
             continue
@@ -204,14 +214,14 @@ def follow_up_spans(
 
 
 def _asked_answer(
-    text: str, asked: str, kind: EntityType
+    text: str, asked: str, kind: EntityType, fresh: bool
 ) -> Iterable[tuple[EntityType, int, int, str]]:
     spans: list[tuple[int, int]] = []
     marker = _MARKER.search(text)
     starts = [marker.end()] if marker is not None else []
     starts.extend(m.end() for m in _CUES[asked].finditer(text))
     for start in starts or [0]:
-        span = _phrase_at(text, start)
+        span = _phrase_at(text, start, fresh=fresh)
         if span is not None:
             spans.append(span)
     spans.extend(m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2)

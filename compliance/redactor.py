@@ -343,7 +343,14 @@ class CallRedactor:
             card_context=card_talk,
             names=policy.is_enabled(EntityType.NAME),
         )
-        spans = list(answer_spans(norm.text, self._asked, names=policy.is_enabled(EntityType.NAME)))
+        spans = list(
+            answer_spans(
+                norm.text,
+                self._asked,
+                names=policy.is_enabled(EntityType.NAME),
+                fresh=self._unanswered_turns == 0,
+            )
+        )
         if self._answer is not None and self._asked is None:
             spans.extend(follow_up_spans(norm.text, *self._answer))
         for kind, value in self._answers:

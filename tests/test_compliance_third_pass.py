@@ -188,6 +188,18 @@ def test_a_stall_is_not_the_answer_and_the_question_stands_for_the_next_turn() -
     assert remark == ["I honestly can't remember it, can we do it another way?"]
 
 
+def test_thanks_after_a_remark_is_not_taken_for_the_answer() -> None:
+    out = _call(
+        ("a", "What's your security word?"),
+        ("c", "I don't have one."),
+        ("a", "Okay, I'll send you a reset link instead."),
+        ("c", "Great, thanks."),
+    )
+    assert out == ["I don't have one.", "Great, thanks."]
+    # Right after the question, a single word is the answer, whatever it is.
+    assert _call(("a", "What's your security word?"), ("c", "Perfect.")) == ["[SECRET_1]."]
+
+
 def test_an_answered_question_ends_with_the_next_agent_turn() -> None:
     out = _call(
         ("a", "What's your security word?"),
