@@ -11,7 +11,8 @@ corpus was written (`bench.pii_match`). Three corpora, reported apart:
   engineer who had not read ``compliance/``, kept unchanged (its rules and assumptions:
   ``compliance/corpus/pii_independent.md``);
 * ``holdout`` (``compliance/corpus/pii_holdout.yaml``): written after the detectors were
-  tuned on the other two, and not tuned on.
+  tuned on the other two; the misses of its first run were fixed as kinds of error, not
+  as cases.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -105,7 +106,7 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "written after tuning on the other two, never tuned on",
+        "written after tuning on the other two; first-run misses fixed as kinds of error",
     ),
 )
 _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
