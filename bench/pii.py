@@ -1,17 +1,21 @@
 """PII redaction benchmark: recall of secrets, keep rate of ordinary numbers, per-turn latency.
 
-Runs every case of the corpus (``compliance/corpus/pii_corpus.yaml``) through a fresh
-`CallRedactor`, turn by turn (agent turns are fed as context, caller turns redacted), and
-checks the joined output of the caller's turns:
+Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
+fed as context, caller turns redacted), and checks the joined output of the caller's turns:
+a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
+corpus was written (`bench.pii_match`). Three corpora, reported apart:
 
-* a *secret* leaks if its digits survive as a run (spaces, dashes, commas, dots, slashes and
-  brackets ignored) in the output or in the output's spoken-form normalisation, or, for
-  text secrets, if the text survives (case and spacing ignored);
-* a *keep* string must survive verbatim.
+* ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
+  figures are an upper bound;
+* ``independent`` (``compliance/corpus/pii_independent.yaml``): written for issue 30 by an
+  engineer who had not read ``compliance/``, kept unchanged (its rules and assumptions:
+  ``compliance/corpus/pii_independent.md``);
+* ``holdout`` (``compliance/corpus/pii_holdout.yaml``): written after the detectors were
+  tuned on the other two; the misses of its first run were fixed as kinds of error, not
+  as cases.
 
-Figures are per *class* (a case's ``class``, or its kind): each miss class the redactor was
-tuned for, and the other side's cases (ordinary long numbers, corrections) that must stay.
-Person names count only with ``--names`` (the detector is off by default). A scaling
+Figures are per *class* (a case's ``class``, or its kind). Person names count only with
+``--names`` (the detector is off by default); the cases left out are counted. A scaling
 section redacts one turn of 256 KB, 512 KB and 1 MB and reports the time per character and
 the ratio between doubled sizes (linear: about 2), and the cost of the longest turn the call
 redactor passes on (`compliance.redactor.MAX_TURN_CHARS`).
@@ -21,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import time
 from collections.abc import Sequence
@@ -32,14 +35,18 @@ from typing import Any, Final
 import yaml
 
 import compliance
-from compliance import CallRedactor, RedactionPolicy, normalise
+from bench.pii_match import Matching, kept, leaked
+from compliance import CallRedactor, RedactionPolicy
 from compliance.redactor import MAX_TURN_CHARS
-from compliance.vault import PLACEHOLDER
 
 __all__ = [
+    "CORPORA",
     "DEFAULT_CORPUS",
+    "HOLDOUT_CORPUS",
+    "INDEPENDENT_CORPUS",
     "TARGETS",
     "Case",
+    "Corpus",
     "PiiReport",
     "evaluate",
     "leaked",
@@ -47,20 +54,69 @@ __all__ = [
     "run",
 ]
 
-DEFAULT_CORPUS: Final = Path(compliance.__file__).parent / "corpus" / "pii_corpus.yaml"
+_CORPUS_DIR: Final = Path(compliance.__file__).parent / "corpus"
+DEFAULT_CORPUS: Final = _CORPUS_DIR / "pii_corpus.yaml"
+INDEPENDENT_CORPUS: Final = _CORPUS_DIR / "pii_independent.yaml"
+HOLDOUT_CORPUS: Final = _CORPUS_DIR / "pii_holdout.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
+"""The project corpus's targets, and the latency and scaling targets of every run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """One corpus and how it is scored.
+
+    Attributes:
+        label: Its name in the report.
+        path: The YAML file.
+        matching: How a secret's survival is judged (`bench.pii_match`).
+        recall: Target recall.
+        keep: Target keep rate.
+        note: What the figures mean.
+    """
+
+    label: str
+    path: Path
+    matching: Matching
+    recall: float
+    keep: float
+    note: str
+
+
+CORPORA: Final = (
+    Corpus(
+        "project",
+        DEFAULT_CORPUS,
+        "runs",
+        TARGETS["recall"],
+        TARGETS["keep"],
+        "written beside the detectors: an upper bound",
+    ),
+    Corpus(
+        "independent",
+        INDEPENDENT_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "written without reading compliance/ (issue 30), unchanged",
+    ),
+    Corpus(
+        "holdout",
+        HOLDOUT_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "written after tuning on the other two; first-run misses fixed as kinds of error",
+    ),
+)
 _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
 # A mix of everything a long turn may hold: dictated digits, keywords, ordinary numbers.
 _SCALE_UNIT: Final = (
     "so my number is five five five one two three four five six seven and the order 48213 "
     "arrived on March 3rd at 42 Main Street, oh and call me back after 6 pm please. "
+    "It's Sierra Hotel one two, B S 3, 4 H J, s-h-a-r-m-a, dot, a-n-i-l at icloud dot com, "
+    "born the 21st of the 9th, 93, uh 4849, um, 0934 then 0662. "
 )
-
-_DIGIT_RUN: Final = re.compile(r"\d(?:[\s\-,./()]*\d)*")
-_DIGIT_WORDS: Final = {
-    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine".split())
-} | {"oh": "0", "o": "0"}
-_DIGIT_WORD: Final = re.compile(r"\b(?:" + "|".join(_DIGIT_WORDS) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +148,7 @@ class Case:
 
 @dataclass(slots=True)
 class TypeStats:
-    """Counts for one entity type."""
+    """Counts for one entity type or class."""
 
     cases: int = 0
     secrets: int = 0
@@ -113,7 +169,7 @@ class TypeStats:
 
 @dataclass(slots=True)
 class PiiReport:
-    """The benchmark's figures."""
+    """One corpus's figures."""
 
     corpus: str
     cases: int
@@ -123,9 +179,14 @@ class PiiReport:
     p99_us: float
     max_us: float
     raw_p99_us: float = 0.0
+    label: str = "project"
+    note: str = ""
+    matching: str = "runs"
+    targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
     per_type: dict[str, TypeStats] = field(default_factory=dict)
     per_class: dict[str, TypeStats] = field(default_factory=dict)
     names: bool = False
+    skipped_name_cases: int = 0
     scaling: list[dict[str, float]] = field(default_factory=list)
     max_turn_ms: float = 0.0
     leaked_cases: list[str] = field(default_factory=list)
@@ -157,10 +218,10 @@ class PiiReport:
         return max(ratios, default=0.0)
 
     def meets_targets(self) -> bool:
-        """Whether recall, keep rate, p99 latency and linear scaling all meet `TARGETS`."""
+        """Whether recall, keep rate, p99 latency and linear scaling all meet their targets."""
         return (
-            self.recall >= TARGETS["recall"]
-            and self.keep_rate >= TARGETS["keep"]
+            self.recall >= self.targets["recall"]
+            and self.keep_rate >= self.targets["keep"]
             and (self.names or self.p99_us <= TARGETS["p99_us"])
             and (not self.scaling or self.doubling_ratio <= TARGETS["doubling_ratio"])
         )
@@ -168,7 +229,10 @@ class PiiReport:
     def to_json(self) -> dict[str, Any]:
         """The report as plain JSON data."""
         return {
+            "label": self.label,
             "corpus": self.corpus,
+            "note": self.note,
+            "matching": self.matching,
             "cases": self.cases,
             "turns": self.turns,
             "timed_turns": self.timed_turns,
@@ -185,6 +249,7 @@ class PiiReport:
                 for cls, s in self.per_class.items()
             },
             "names": self.names,
+            "skipped_name_cases": self.skipped_name_cases,
             "scaling": self.scaling,
             "doubling_ratio": self.doubling_ratio,
             "max_turn_chars": MAX_TURN_CHARS,
@@ -192,13 +257,13 @@ class PiiReport:
             "leaked_cases": self.leaked_cases,
             "dropped_cases": self.dropped_cases,
             "unredacted_earlier_chunks": self.unredacted_earlier_chunks,
-            "targets": TARGETS,
+            "targets": {**TARGETS, **self.targets},
             "meets_targets": self.meets_targets(),
         }
 
 
 def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Case]:
-    """Read the corpus YAML.
+    """Read a corpus YAML.
 
     Args:
         path: Corpus file.
@@ -230,51 +295,56 @@ def _case(raw: dict[str, Any]) -> Case:
     )
 
 
-def _digit_runs(text: str) -> list[str]:
-    text = PLACEHOLDER.sub(" | ", text)
-    return [re.sub(r"\D", "", m.group()) for m in _DIGIT_RUN.finditer(text)]
-
-
-def leaked(secret: str, output: str) -> bool:
-    """Whether a secret survives in redacted output.
-
-    Args:
-        secret: The value that must not survive.
-        output: Redacted text.
-    """
-    forms = (output, normalise(output).text, _naive_digits(output))
-    digits = re.sub(r"\D", "", secret)
-    if len(digits) >= 4:
-        return any(digits in run for form in forms for run in _digit_runs(form))
-    needle = " ".join(secret.lower().split())
-    return any(needle in " ".join(form.lower().split()) for form in forms)
-
-
-def _naive_digits(text: str) -> str:
-    """Each digit word as its digit, with no number grammar: a second opinion on leaks."""
-    return _DIGIT_WORD.sub(lambda m: _DIGIT_WORDS[m.group().lower()], text)
-
-
 def _feed_agent(case: Case, index: int, redactor: CallRedactor) -> None:
     said = case.agent_before(index)
     if said:
         redactor.agent_said(said)
 
 
+def _corpus_for(path: Path) -> Corpus:
+    known = next((c for c in CORPORA if c.path.resolve() == path.resolve()), None)
+    if known is not None:
+        return known
+    return Corpus(path.stem, path, "said", 0.97, 0.95, "a corpus named on the command line")
+
+
 def evaluate(
-    path: Path = DEFAULT_CORPUS, repeat: int = 5, *, names: bool = False, scaling: bool = False
+    path: Path = DEFAULT_CORPUS,
+    repeat: int = 5,
+    *,
+    names: bool = False,
+    scaling: bool = False,
+    corpus: Corpus | None = None,
 ) -> PiiReport:
-    """Run the corpus and measure recall, keep rate and per-turn latency.
+    """Run one corpus and measure recall, keep rate and per-turn latency.
 
     Args:
         path: Corpus file.
         repeat: Timed passes over the corpus (the first, untimed pass also scores).
         names: Turn the optional person-name detector on (and score the name cases).
         scaling: Also time single turns of 256 KB to 1 MB (a few seconds).
+        corpus: How to score it; by default the known corpus at ``path``, else the
+            independent corpus's comparison.
     """
-    cases = [c for c in load_corpus(path) if names or c.kind != "name"]
+    spec = corpus if corpus is not None else _corpus_for(path)
+    every = load_corpus(path)
+    cases = [c for c in every if names or c.kind != "name"]
     policy = RedactionPolicy(detect_names=names)
-    report = PiiReport(str(path), len(cases), 0, 0, 0.0, 0.0, 0.0, names=names)
+    report = PiiReport(
+        str(path),
+        len(cases),
+        0,
+        0,
+        0.0,
+        0.0,
+        0.0,
+        label=spec.label,
+        note=spec.note,
+        matching=spec.matching,
+        targets={"recall": spec.recall, "keep": spec.keep},
+        names=names,
+        skipped_name_cases=len(every) - len(cases),
+    )
     for case in cases:
         redactor = CallRedactor(policy)
         outputs: list[str] = []
@@ -287,8 +357,8 @@ def evaluate(
             )
         report.turns += len(case.turns)
         joined = " ".join(outputs)
-        leaks = sum(leaked(secret, joined) for secret in case.secrets)
-        kept = sum(keep in joined for keep in case.keep)
+        leaks = sum(leaked(secret, joined, spec.matching) for secret in case.secrets)
+        survived = sum(kept(keep, joined) for keep in case.keep)
         for stats in (
             report.per_type.setdefault(case.kind, TypeStats()),
             report.per_class.setdefault(case.cls or case.kind, TypeStats()),
@@ -297,10 +367,10 @@ def evaluate(
             stats.secrets += len(case.secrets)
             stats.leaked += leaks
             stats.keep += len(case.keep)
-            stats.kept += kept
+            stats.kept += survived
         if leaks:
             report.leaked_cases.append(case.id)
-        if kept < len(case.keep):
+        if survived < len(case.keep):
             report.dropped_cases.append(case.id)
 
     # Per turn, the median of the timed passes: on a shared machine a single pass also
@@ -346,10 +416,16 @@ def _time_one_turn(size: int, limit: int | None) -> dict[str, float]:
 
 
 def _table(report: PiiReport) -> str:
+    skipped = (
+        f"  ({report.skipped_name_cases} name cases left out: --names scores them)"
+        if report.skipped_name_cases
+        else ""
+    )
     lines = [
-        f"corpus: {report.corpus}",
+        f"== {report.label}: {report.note}",
+        f"corpus: {report.corpus}  comparison: {report.matching}",
         f"cases: {report.cases}  turns: {report.turns}  timed turns: {report.timed_turns}  "
-        f"name detector: {'on' if report.names else 'off'}",
+        f"name detector: {'on' if report.names else 'off'}{skipped}",
         f"latency per turn (median of passes): p50 {report.p50_us:.0f} µs  "
         f"p99 {report.p99_us:.0f} µs  max {report.max_us:.0f} µs  "
         f"(every pass: p99 {report.raw_p99_us:.0f} µs)",
@@ -381,8 +457,8 @@ def _table(report: PiiReport) -> str:
     verdict = "meets targets" if report.meets_targets() else "MISSES targets"
     lines += [
         "",
-        f"recall {report.recall:.4f} (target ≥ {TARGETS['recall']})  "
-        f"keep {report.keep_rate:.4f} (target ≥ {TARGETS['keep']})  "
+        f"recall {report.recall:.4f} (target ≥ {report.targets['recall']})  "
+        f"keep {report.keep_rate:.4f} (target ≥ {report.targets['keep']})  "
         f"p99 {report.p99_us:.0f} µs (target ≤ {TARGETS['p99_us']:.0f}): {verdict}",
         f"earlier chunks that reached the LLM unredacted: {report.unredacted_earlier_chunks}",
     ]
@@ -394,7 +470,7 @@ def _table(report: PiiReport) -> str:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """``python -m bench pii``: print the table and optionally write JSON.
+    """``python -m bench pii``: print one table per corpus and optionally write JSON.
 
     Args:
         argv: Arguments after ``pii``.
@@ -404,7 +480,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(prog="python -m bench pii", description=__doc__)
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus YAML")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        help="corpus YAML (repeatable; default: the project, independent and holdout corpora)",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument(
@@ -414,10 +495,24 @@ def run(argv: Sequence[str] | None = None) -> int:
         "--no-scaling", action="store_true", help="skip the 256 KB-1 MB single-turn timings"
     )
     args = parser.parse_args(argv)
-    report = evaluate(
-        args.corpus, max(1, args.repeat), names=args.names, scaling=not args.no_scaling
+    specs = (
+        [_corpus_for(path) for path in args.corpus]
+        if args.corpus
+        else [c for c in CORPORA if c.path.exists()]
     )
-    print(_table(report))
+    reports = [
+        evaluate(
+            spec.path,
+            max(1, args.repeat),
+            names=args.names,
+            scaling=not args.no_scaling and index == len(specs) - 1,
+            corpus=spec,
+        )
+        for index, spec in enumerate(specs)
+    ]
+    print("\n\n".join(_table(report) for report in reports))
     if args.json is not None:
-        args.json.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-    return 1 if args.strict and not report.meets_targets() else 0
+        data = {"corpora": {r.label: r.to_json() for r in reports}}
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    met = all(r.meets_targets() for r in reports)
+    return 1 if args.strict and not met else 0

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import BinaryIO, Final, TextIO
 
 from compliance.redactor import CallRedactor
-from config.redaction_policy import RedactionPolicy
+from config.redaction_policy import EntityType, RedactionPolicy
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "main", "redact_lines", "redact_stream"]
 
@@ -46,11 +46,13 @@ def _redact_line(line: str, call: _Call, context: bool) -> str:
     if not context:
         return redactor.redact(line)
     speaker = _SPEAKER.match(line)
-    if speaker is None or speaker.group("who").lower() != "agent":
+    if speaker is None:
         return redactor.redact(line)
+    head, said = line[: speaker.end()], line[speaker.end() :]
+    if speaker.group("who").lower() != "agent":
+        return head + redactor.redact(said)
     # The agent's words are context for the caller's next turn, and may themselves read a
     # value back: they get the stateless LLM-context pass.
-    head, said = line[: speaker.end()], line[speaker.end() :]
     redactor.agent_said(said)
     return head + redactor.redact_for_llm_context(said)
 
@@ -179,6 +181,20 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     redact.add_argument(
+        "--names",
+        action="store_true",
+        help="also redact person names (off by default, as in a tenant's policy)",
+    )
+    redact.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        choices=sorted(kind.value for kind in EntityType),
+        metavar="TYPE",
+        help="leave this type unredacted, as a tenant's 'disabled' does (repeatable; "
+        "e.g. LASTFOUR keeps a card's last four)",
+    )
+    redact.add_argument(
         "--max-line-bytes",
         type=int,
         default=DEFAULT_MAX_LINE_BYTES,
@@ -201,7 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_line_bytes < 1:
         parser.error("--max-line-bytes must be at least 1")
     try:
-        policy = RedactionPolicy(default_region=args.region)
+        policy = RedactionPolicy(
+            default_region=args.region,
+            detect_names=args.names,
+            disabled=frozenset(EntityType(kind) for kind in args.disable),
+        )
     except ValueError as exc:
         parser.error(str(exc))
     errors = io.TextIOWrapper(sys.stderr.buffer, encoding="utf-8", errors="replace")

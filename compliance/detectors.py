@@ -11,13 +11,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import phonenumbers
 
+from compliance.checksums import (
+    aba_valid,
+    ca_postcode_valid,
+    gb_postcode_valid,
+    iban_valid,
+    luhn_valid,
+    nhs_valid,
+    nino_valid,
+    sin_valid,
+    ssn_valid,
+    tfn_valid,
+    vin_valid,
+)
+from compliance.cues import SECRET_CONTEXTS, SENSITIVE_CONTEXTS, Context, question_context
+from compliance.cues import keywords as find_keywords
+from compliance.identifiers import shaped_identifiers
 from compliance.names import name_spans
-from compliance.spoken import Normalised, normalise
+from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
 __all__ = [
@@ -36,50 +52,19 @@ __all__ = [
 ]
 
 
-class Context:
-    """Context categories a keyword can put a digit run in."""
-
-    CARD: Final = "card"
-    SSN: Final = "ssn"
-    PHONE: Final = "phone"
-    ACCOUNT: Final = "account"
-    ROUTING: Final = "routing"
-    GENERIC: Final = "generic"
-    BIRTH: Final = "birth"
-    NEGATIVE: Final = "negative"
-    CVV: Final = "cvv"
-    EXPIRY: Final = "expiry"
-    PIN: Final = "pin"
-    PASSPORT: Final = "passport"
-    LICENSE: Final = "license"
-    MEMBER: Final = "member"
-    ID: Final = "id"
-    NAME: Final = "name"
-
-
-SENSITIVE_CONTEXTS: Final = frozenset(
-    {
-        Context.CARD,
-        Context.SSN,
-        Context.PHONE,
-        Context.ACCOUNT,
-        Context.ROUTING,
-        Context.GENERIC,
-        Context.CVV,
-        Context.EXPIRY,
-        Context.PIN,
-        Context.PASSPORT,
-        Context.LICENSE,
-        Context.MEMBER,
-        Context.ID,
-    }
-)
 # Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73").
 _ID_CONTEXTS: Final = {
     Context.PASSPORT: EntityType.PASSPORT,
     Context.LICENSE: EntityType.LICENSE,
     Context.MEMBER: EntityType.MEMBER,
     Context.ID: EntityType.ID,
+    Context.MEDICAL: EntityType.MEDICAL,
+    Context.POLICY: EntityType.POLICY,
+    Context.VIN: EntityType.VIN,
+    Context.PLATE: EntityType.PLATE,
+    Context.NINO: EntityType.NINO,
+    Context.IBAN: EntityType.IBAN,
+    Context.POSTCODE: EntityType.POSTCODE,
 }
 _PARTIAL_KIND: Final = {
     Context.CARD: EntityType.CARD,
@@ -87,46 +72,18 @@ _PARTIAL_KIND: Final = {
     Context.PHONE: EntityType.PHONE,
     Context.ACCOUNT: EntityType.ACCOUNT,
     Context.ROUTING: EntityType.ROUTING,
+    Context.SIN: EntityType.SIN,
+    Context.TFN: EntityType.TFN,
+    Context.NHS: EntityType.NHS,
+}
+# National numbers of a fixed length, and their checks: a shorter run after the cue is
+# the first part of one, still being read.
+_NATIONAL: Final = {
+    Context.SIN: (EntityType.SIN, (9,), sin_valid),
+    Context.TFN: (EntityType.TFN, (8, 9), tfn_valid),
+    Context.NHS: (EntityType.NHS, (10,), nhs_valid),
 }
 
-# Longer phrases first so "order number" is negative, not the generic "number".
-_KEYWORDS: Final = re.compile(
-    r"\b(?:"
-    r"(?P<cvv>cvv2?|cvc2?|csc|security (?:code|number|digits)|verification (?:code|value)"
-    r"|card verification(?: value| code)?|code on the back(?: of (?:the|my|your) card)?"
-    r"|(?:\d )?digits on the back|back of the card|(?:\d )?digit code(?: on the (?:front|back))?"
-    r"|code on the front)"
-    r"|(?P<expiry>expir(?:y|ation|es|ing|ed)(?: date)?|exp(?: date)?|valid (?:thru|through|until)"
-    r"|good (?:thru|through))"
-    r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
-    r"|(?P<passport>passport(?: number| no| #| id)?)"
-    r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
-    r"|licen[cs]e (?:number|no)|d l number|dl number|dl #)"
-    r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #)"
-    r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
-    r"(?: id| number| no| #)|medicare|medicaid|mbi|nhs number)"
-    r"|(?P<id>(?:customer|client|user|patient|student|national|loyalty|rewards?|membership)"
-    r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id)"
-    r"|(?P<negative>order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
-    r"|invoice|case|claim|reservation|room|extension|ext|zip|zip code|postal code|model"
-    r"|serial|item|sku|gate|seat|table|policy|pnr|transaction|receipt|voucher|coupon"
-    r"|promo|product|part|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
-    r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code)"
-    r"(?: (?:number|no|#|id|date|code))?"
-    r"|(?P<card>(?:credit|debit|bank|payment|visa|amex) card(?: number)?|card(?: number)?|visa"
-    r"|master ?card|amex|american express|discover|cc|card no)"
-    r"|(?P<ssn>social security(?: number)?|social|ssn|s s n|s\.s\.n\.?)"
-    r"|(?P<routing>routing(?: number)?|aba|transit number|sort code)"
-    r"|(?P<account>(?:bank |checking |savings )?account(?: number| no|#| #)?|acct|iban"
-    r"|checking|savings)"
-    r"|(?P<phone>area code|(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
-    r"|daytime) number|phone|cell|mobile|telephone|callback|call me|reach me|reach you"
-    r"|call you(?: back)?|text me|text you|landline|fax)"
-    r"|(?P<birth>date of birth|birth ?date|birthday|born|birth|dob|d o b|d\.o\.b\.?)"
-    r"|(?P<generic>number(?! of)|digits|the rest|numbers(?! of))"
-    r")\b",
-    re.IGNORECASE,
-)
 _CONTEXT_REACH: Final = 60
 _BIRTH_BEFORE, _BIRTH_AFTER = 80, 40
 
@@ -135,9 +92,32 @@ _RUN: Final = re.compile(
 )
 _MONEY_BEFORE: Final = re.compile(r"[$€£¥]\s?$")
 _MONEY_AFTER: Final = re.compile(
-    r"^\s?(?:dollars?|bucks|cents?|euros?|pounds?|usd|percent|%|grand|k\b|am\b|pm\b|a\.m|p\.m)",
+    r"^\s?(?:dollars?|bucks|cents?|euros?|pounds?|quid|usd|percent|%|grand|k\b|am\b|pm\b|a\.m"
+    r"|p\.m)",
     re.IGNORECASE,
 )
+# A count of something ("3 tries", "4 digits", "12 months", "500 ml"): not a value.
+_COUNT_AFTER: Final = re.compile(
+    r"^\s?(?:tries|try|times|attempts|goes|digits?|characters?|letters?|cards?|accounts?"
+    r"|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|items?|packs?|pack|ml"
+    r"|litres?|liters?|gigs?|gb|tb|mb|kg|kilos?|lbs?|inch(?:es)?|cm|mm|km|miles?|people"
+    r"|kids|children|tickets?|bottles?|boxes?|pieces?|units?|times|of (?:the|them|those))\b",
+    re.IGNORECASE,
+)
+# A time of day said as "7 45", "11 15": after a preposition of time or before a part of
+# the day.
+_TIME_BEFORE: Final = re.compile(
+    r"\b(?:at|around|about|after|before|by|till|til|until|from|since|between|past|to|and"
+    r"|nearly|almost|gone)\s$",
+    re.IGNORECASE,
+)
+_TIME_AFTER: Final = re.compile(
+    r"^\s?(?:am|pm|a\.m|p\.m|o'clock|ish|tonight|today|tomorrow|this (?:morning|afternoon"
+    r"|evening)|in the (?:morning|afternoon|evening)|at night)\b",
+    re.IGNORECASE,
+)
+_RANGE_BEFORE: Final = re.compile(r"\b(?:between|from|around|about|till|until|since)\s$", re.I)
+_CLOCK: Final = re.compile(r"(?:[01]?\d|2[0-3])[ :][0-5]\d")
 # Spoken "at" is ambiguous ("email me at john dot smith at gmail dot com"), so the last label
 # must be a real top-level domain: "me@john.smith" is not an address.
 _TLDS: Final = (
@@ -271,47 +251,6 @@ class TurnScan:
     trailing_context: str | None
 
 
-def luhn_valid(digits: str) -> bool:
-    """Whether a digit string passes the Luhn (mod 10) check used by payment cards.
-
-    Args:
-        digits: Digits only.
-    """
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def aba_valid(digits: str) -> bool:
-    """Whether nine digits pass the ABA routing-number checksum (weights 3, 7, 1).
-
-    Args:
-        digits: Digits only.
-    """
-    if len(digits) != 9 or digits[0] not in "0123467":
-        return False
-    weights = (3, 7, 1) * 3
-    return sum(w * (ord(c) - 48) for w, c in zip(weights, digits, strict=True)) % 10 == 0
-
-
-def ssn_valid(digits: str) -> bool:
-    """Whether nine digits can be a US Social Security number.
-
-    The area is never 000, 666 or 900-999; the group never 00; the serial never 0000.
-
-    Args:
-        digits: Digits only.
-    """
-    if len(digits) != 9:
-        return False
-    area, group, serial = digits[:3], digits[3:5], digits[5:]
-    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
-
-
 def plausible_card_prefix(digits: str) -> bool:
     """Whether a digit string could be the start of a payment card number.
 
@@ -374,16 +313,36 @@ def classify_digits(
         A detection with offsets 0..0 (the caller places it), or None.
     """
     n = len(digits)
-    if context in (Context.CVV, Context.PIN, Context.EXPIRY) and n <= 12:
+    if context == Context.LASTFOUR:
+        if n == 4:
+            return Detection(EntityType.LASTFOUR, 0, 0, digits)
+        context = None
+    if context in (Context.CVV, Context.PIN, Context.EXPIRY, Context.OTP) and n <= 12:
         return _authentication_digits(digits, context)
-    if _card_complete(digits) or (context == Context.CARD and n in _CARD_LENGTHS):
+    if context == Context.SECRET:
+        return Detection(EntityType.SECRET, 0, 0, digits)
+    if _card_complete(digits):
         return Detection(EntityType.CARD, 0, 0, digits)
+    if context == Context.CARD and n in _CARD_LENGTHS:
+        # Said after "card" but failing Luhn: a card still, perhaps misread or unfinished.
+        return Detection(EntityType.CARD, 0, 0, digits, complete=False)
     if n == 9 and ssn_valid(digits) and (dash_groups == (3, 2, 4) or groups == (3, 2, 4)):
         return Detection(EntityType.SSN, 0, 0, digits)
     if context == Context.NEGATIVE:
         return None
-    if context in _ID_CONTEXTS and n >= 4:
-        return Detection(_ID_CONTEXTS[context], 0, 0, digits)
+    if context in _NATIONAL:
+        national_kind, lengths, _valid = _NATIONAL[context]
+        if n in lengths:
+            return Detection(national_kind, 0, 0, digits)
+        if 3 <= n < max(lengths):
+            return Detection(national_kind, 0, 0, digits, complete=False)
+        return None
+    if context == Context.POSTCODE:
+        # A US ZIP or an Australian postcode names a wide area: only GB and Canadian
+        # postcodes, which hold letters, are redacted.
+        return None
+    if context in _ID_CONTEXTS and n >= 3:
+        return Detection(_ID_CONTEXTS[context], 0, 0, digits, complete=n >= 4)
     if context == Context.BIRTH and n in (6, 8):
         return Detection(EntityType.DOB, 0, 0, digits)
     if n == 9 and context == Context.SSN:
@@ -402,9 +361,16 @@ def classify_digits(
             # "five five five, one two three, four five six seven": a phone's shape even
             # where the exchange is fictional.
             return Detection(EntityType.PHONE, 0, 0, digits)
+    if context is None and n == 9 and groups in ((3, 3, 3), (9,), (1,) * 9):
+        # Nine digits in threes with no cue: a Canadian SIN or an Australian TFN when
+        # their check digit says so.
+        national = _uncued_national(digits, region)
+        if national is not None:
+            return national
     if context is None and spoken and n >= 9:
         return Detection(EntityType.NUMBER, 0, 0, digits)
-    if context is None or n < (4 if context == Context.GENERIC else 3):
+    # Three digits after "phone" may be an area code; after "card", an amount more likely.
+    if context is None or n < (4 if context in (Context.GENERIC, Context.CARD) else 3):
         return None
     kind = _PARTIAL_KIND.get(context)
     if kind is None and context == Context.GENERIC:
@@ -414,42 +380,37 @@ def classify_digits(
     return Detection(kind, 0, 0, digits, complete=False)
 
 
+def _uncued_national(digits: str, region: str) -> Detection | None:
+    sin, tfn = sin_valid(digits), tfn_valid(digits)
+    if sin and (not tfn or region != "AU"):
+        return Detection(EntityType.SIN, 0, 0, digits)
+    if tfn:
+        return Detection(EntityType.TFN, 0, 0, digits)
+    return None
+
+
 def _authentication_digits(digits: str, context: str) -> Detection | None:
-    """A security code, PIN or expiry said after its keyword (or asked for by the agent)."""
+    """A security code, PIN, one-time code or expiry said after its keyword (or asked for
+    by the agent)."""
     n = len(digits)
     if context == Context.CVV:
         if n in (3, 4):
             return Detection(EntityType.CVV, 0, 0, digits)
-        return Detection(EntityType.CVV, 0, 0, digits, complete=False) if n < 3 else None
+        if n < 3:
+            return Detection(EntityType.CVV, 0, 0, digits, complete=False)
+        # Five to eight digits after "security number": a PIN by another name.
+        return Detection(EntityType.PIN, 0, 0, digits) if n <= 8 else None
+    if context == Context.OTP:
+        if 4 <= n <= 10:
+            return Detection(EntityType.OTP, 0, 0, digits)
+        return Detection(EntityType.OTP, 0, 0, digits, complete=False) if n < 4 else None
     if context == Context.PIN:
         if 4 <= n <= 12:
             return Detection(EntityType.PIN, 0, 0, digits)
         return Detection(EntityType.PIN, 0, 0, digits, complete=False) if n < 4 else None
-    if n in (4, 6) and 1 <= int(digits[:2]) <= 12:
+    if n in (3, 4, 6) and 1 <= int(digits[: 2 if n != 3 else 1]) <= 12:
         return Detection(EntityType.EXPIRY, 0, 0, digits)
     return None
-
-
-# Every word the keyword pattern spells: only a word among these can start a keyword, so the
-# big alternation is tried at those words alone, not at every word boundary (3x faster).
-_KEYWORD_WORDS: Final = frozenset(
-    w[:4] for w in re.findall(r"[a-z]+", re.sub(r"\(\?P<\w+>|\\[a-z]", "", _KEYWORDS.pattern))
-)
-_LETTERS: Final = re.compile(r"[A-Za-z]+")
-
-
-def _keywords(text: str) -> list[tuple[int, int, str]]:
-    found: list[tuple[int, int, str]] = []
-    resume = 0
-    for word in _LETTERS.finditer(text):
-        start = word.start()
-        if start < resume or word.group()[:4].lower() not in _KEYWORD_WORDS:
-            continue
-        m = _KEYWORDS.match(text, start)
-        if m is not None:
-            found.append((m.start(), m.end(), m.lastgroup or ""))
-            resume = m.end()
-    return found
 
 
 class _KeywordCursor:
@@ -490,6 +451,25 @@ def _groups(chunk: str) -> tuple[int, ...]:
     return tuple(n for n in (sum(ch.isdigit() for ch in part) for part in parts) if n)
 
 
+def _not_a_value(text: str, start: int, end: int, chunk: str, digits: int) -> bool:
+    """Whether a digit run is an amount, a count or a time of day, whatever cue is near."""
+    after = text[end : end + 24]
+    if _MONEY_BEFORE.search(text, max(0, start - 2), start) or _MONEY_AFTER.match(after):
+        return True
+    if _COUNT_AFTER.match(after):
+        return True
+    if text[end : end + 1] == ":" or text[max(0, start - 1) : start] == ":":
+        return True  # "10:30"
+    if digits in (3, 4) and _CLOCK.fullmatch(chunk):
+        return bool(
+            _TIME_BEFORE.search(text, max(0, start - 10), start) or _TIME_AFTER.match(after)
+        )
+    if digits <= 4 and max(_groups(chunk), default=0) <= 2:
+        # "between 10 and 12", "from 9, 11": hours or a range, groups of one or two digits.
+        return _RANGE_BEFORE.search(text, max(0, start - 10), start) is not None
+    return False
+
+
 def _runs(
     text: str,
     keywords: list[tuple[int, int, str]],
@@ -518,9 +498,7 @@ def _runs(
             if "-" in chunk
             else ()
         )
-        money = bool(_MONEY_BEFORE.search(text, max(0, start - 2), start)) or bool(
-            _MONEY_AFTER.match(text[end : end + 8])
-        )
+        money = _not_a_value(text, start, end, chunk, len(offsets))
         context = cursor.before(floor, start)
         if context is None and not runs and leading is not None:
             context = leading
@@ -533,6 +511,9 @@ def _runs(
         ):
             context = previous
         if context is None and turn_context is not None:
+            context = turn_context
+        elif turn_context in SECRET_CONTEXTS and context in (Context.CARD, Context.GENERIC):
+            # Asked for a security code: "that's my old card. It's 280" is the code.
             context = turn_context
         runs.append(
             DigitRun(
@@ -615,6 +596,12 @@ _EXPIRY_DATE: Final = re.compile(
     re.IGNORECASE,
 )
 _EXPIRY_REACH: Final = 40
+_EXPIRY_DIGITS: Final = re.compile(r"(?<![\w/])\d(?:[ /.-]{0,3}\d){2,5}(?![\w/])")
+# Said of a card only: these need no card in the call ("Expiry 06/29"); "it expires in
+# 2031" does.
+_CARD_EXPIRY: Final = re.compile(
+    r"expiry|expiration|exp\b|exp date|valid|good|end date", re.IGNORECASE
+)
 
 
 def _expiry_detections(
@@ -629,6 +616,19 @@ def _expiry_detections(
     expiry_ends = [e for _s, e, c in keywords if c == Context.EXPIRY]
     if not expiry_ends and not card_ends and turn_context != Context.EXPIRY:
         return
+    # "valid thru 0 5 slash 2 7", "good thru 0 4 2 6": the digits after the cue, however
+    # they were grouped, when they make a month and a year.
+    anchors = [e for e in expiry_ends if card_context]
+    if turn_context == Context.EXPIRY:
+        anchors.insert(0, 0)
+    for anchor in anchors:
+        said = _EXPIRY_DIGITS.search(text, anchor, min(len(text), anchor + _EXPIRY_REACH))
+        if said is None:
+            continue
+        digits = re.sub(r"\D", "", said.group())
+        if len(digits) in (3, 4, 6) and 1 <= int(digits[: 2 if len(digits) != 3 else 1]) <= 12:
+            value = re.sub(r"\s", "", said.group())
+            yield Detection(EntityType.EXPIRY, said.start(), said.end(), value)
     first = True
     for m in _EXPIRY_DATE.finditer(text):
         start = m.start()
@@ -644,13 +644,22 @@ def _expiry_detections(
 # An identifier after its keyword: digits, single letters (dictated "d one two three") and
 # mixed tokens ("1EG4-TE5-MK73", "X12345678"), up to 32 characters.
 _ID_LEAD: Final = re.compile(
-    r"(?:\s|[:#,.-]|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|okay|ok|so|that's"
-    r"|reads|says|as|follows)\b)*",
+    r"(?:\s|[:#,.-]|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's"
+    r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on)\b)*",
     re.IGNORECASE,
 )
 _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
-_ID_GAP: Final = re.compile(r"[ -]{1,2}")
+# Between the pieces of a spelled identifier: spaces, commas, dashes, slashes, an
+# apostrophe, a filler ("M T R, dash, 3 3 0 9", "GB12, uh, LOYD, 6233").
+_ID_GAP: Final = re.compile(r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2})?", re.IGNORECASE)
 _NOT_ID_LETTER: Final = frozenset({"a", "i"})
+_ID_MAX_CHARS: Final = 40
+# Kinds with a check: a value after their cue that fails it is still being read (partial).
+_ID_CHECKS: Final = {
+    EntityType.NINO: nino_valid,
+    EntityType.VIN: vin_valid,
+    EntityType.IBAN: iban_valid,
+}
 # Medicare Beneficiary Identifier: its published shape (CMS): digit, letter, letter or
 # digit, digit, letter, letter or digit, digit, letter, letter, digit, digit; no S L O I B Z.
 _L: Final = "[AC-HJKMNP-RT-Yac-hjkmnp-rt-y]"
@@ -665,16 +674,18 @@ def _identifier_at(text: str, pos: int) -> tuple[int, int] | None:
     i = lead.end() if lead is not None else pos
     start = end = -1
     digits = chars = 0
-    limit = min(len(text), i + 48)
+    limit = min(len(text), i + 96)
     while i < limit:
         token = _ID_TOKEN.match(text, i, limit)
         if token is None:
             break
         word = token.group()
+        if word == "I" and re.match(r" [a-z]", text[token.end() : token.end() + 2]):
+            break  # "..., 7 3 1 and I think": the pronoun, not a letter
         has_digit = any(ch.isdigit() for ch in word)
-        single = len(word) == 1 and word.lower() not in _NOT_ID_LETTER
-        short_caps = len(word) <= 3 and word.isupper()
-        if not (has_digit or single or short_caps) or chars + len(word) > 32:
+        single = len(word) == 1 and word not in _NOT_ID_LETTER
+        short_caps = len(word) <= 4 and word.isupper()
+        if not (has_digit or single or short_caps) or chars + len(word) > _ID_MAX_CHARS:
             break
         if start == -1:
             start = token.start()
@@ -698,19 +709,92 @@ def _id_detections(
         anchors.insert(0, (0, leading))
     for pos, category in anchors:
         span = _identifier_at(text, pos)
-        if span is not None:
-            value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
-            yield Detection(_ID_CONTEXTS[category], span[0], span[1], value)
+        if span is None:
+            continue
+        value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
+        kind = _ID_CONTEXTS[category]
+        if kind is EntityType.POSTCODE and not (
+            gb_postcode_valid(value) or ca_postcode_valid(value)
+        ):
+            continue
+        complete = _ID_CHECKS[kind](value) if kind in _ID_CHECKS else True
+        yield Detection(kind, span[0], span[1], value, complete)
     for m in _MBI.finditer(text):
         yield Detection(EntityType.MEMBER, m.start(), m.end(), m.group().replace("-", "").upper())
+
+
+# The local part of an address spelled before "at": letters and digits one by one, with
+# commas at the pauses, "dot"/"underscore"/"dash" (already symbols), hyphenated spellings
+# ("s-h-a-r-m-a"), and the same name said whole before it ("dwalsh, that's D for David, W
+# for William, A L S H, at outlook dot com").
+_SAID_THEN_SPELLED: Final = re.compile(
+    r"(?<![\w.])[A-Za-z][\w.]*,? (?:that's|that is|which is|spelled|spelt)[ ,]+$",
+    re.IGNORECASE,
+)
+
+
+_AT_DOMAIN: Final = re.compile(
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
+    re.IGNORECASE,
+)
+_LOCAL_WRITTEN: Final = re.compile(
+    r"(?<![\w.+-])(?:(?:[A-Za-z0-9] ){2,})?[A-Za-z0-9][\w.+-]*(?: \d+)*$"
+)
+
+
+_SPELL_SEPARATORS: Final = frozenset(" ,._-")
+
+
+def _spelled_start(text: str, floor: int, end: int) -> int:
+    """Where a run of characters spelled one by one (or digit groups) ends at ``end``
+    begins, walking back: "L O U.B, B, " or "s-h-a-r-m-a, dot, a-n-i-l, ". Linear in the
+    distance walked."""
+    start = i = end
+    while i > floor:
+        j = i
+        while j > floor and text[j - 1] in _SPELL_SEPARATORS:
+            j -= 1
+        k = j
+        if k > floor and text[k - 1].isdigit():
+            while k > floor and text[k - 1].isdigit():
+                k -= 1
+        elif k > floor and text[k - 1].isalnum():
+            k -= 1
+            if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
+                break  # a whole word, not a letter spelled
+        else:
+            break
+        if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
+            break
+        start = i = k
+    return start
+
+
+def _local_part(text: str, at: int) -> tuple[int, str]:
+    """Where the local part before an "@" begins (``at`` itself if there is none), and
+    the local part as written."""
+    floor = max(0, at - 120)
+    start, local = at, ""
+    written = _LOCAL_WRITTEN.search(text, floor, at)
+    if written is not None:
+        start, local = written.start(), written.group()
+    spelled = _spelled_start(text, floor, at)
+    if spelled < start:
+        start, local = spelled, text[spelled:at]
+        said = _SAID_THEN_SPELLED.search(text, max(0, start - 60), start)
+        if said is not None:
+            start, local = said.start(), said.group().split()[0].rstrip(",")
+    return start, re.sub(r"[\s,]", "", local).lower()
 
 
 def _email_detections(text: str) -> Iterable[Detection]:
     if "@" not in text:
         return
-    for m in _EMAIL.finditer(text):
-        value = m.group().replace(" ", "").lower()
-        yield Detection(EntityType.EMAIL, m.start(), m.end(), value)
+    for m in _AT_DOMAIN.finditer(text):
+        start, local = _local_part(text, m.start())
+        if start == m.start():
+            continue
+        yield Detection(EntityType.EMAIL, start, m.end(), local + m.group().lower())
 
 
 _STOP: Final = (
@@ -762,7 +846,22 @@ def _intl_hint(text: str) -> bool:
 _LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
 
 
-def _address_detections(text: str) -> Iterable[Detection]:
+# An address with no house number, given when the agent asked for one: a house name and
+# a street ("Rose Cottage, Church Lane"), or a street alone.
+_HOUSE: Final = r"cottage|house|farm|lodge|barn|barns|hall|manor|villa|mill|grange|bungalow"
+_NAMED_ADDRESS: Final = re.compile(
+    rf"(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_HOUSE})\b"
+    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|gardens|green|hill|walk)\b)?"
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|gardens|green|hill|walk)\b",
+    re.IGNORECASE,
+)
+
+
+def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
+    if asked:
+        for m in _NAMED_ADDRESS.finditer(text):
+            value = " ".join(m.group().lower().split())
+            yield Detection(EntityType.ADDRESS, m.start(), m.end(), value)
     intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
     for m in intl:
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
@@ -788,12 +887,51 @@ def _iso_date(month: str, day: str, year: str | None) -> str:
     return f"{y}-{m:02d}-{d:02d}"
 
 
+_UK_ORDINALS: Final = re.compile(
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th) of the (?P<m>\d{1,2})(?:st|nd|rd|th)"
+    r"(?:,? (?P<y>'?\d{2}(?:\d{2})?))?"
+)
+
+
+def _dob_value(said: str) -> str:
+    """A date as the vault keeps it (ISO, "--MM-DD" without a year), else its words."""
+    written = _DATE.search(said)
+    if written is not None:
+        g = written.groupdict()
+        month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
+        day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
+        year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        if year is None:
+            tail = re.search(r"\b(?:19|20)\d\d\b|\b19 \d\d\b", said)
+            year = tail.group() if tail is not None else None
+        return _iso_date(month, day, year)
+    uk = _UK_ORDINALS.search(said)
+    if uk is not None and 1 <= int(uk.group("m")) <= 12:
+        return _iso_date(uk.group("m"), uk.group("d"), uk.group("y"))
+    return " ".join(said.split()).lower()
+
+
 def _dob_detections(
     text: str, keywords: list[tuple[int, int, str]], leading_birth: bool
 ) -> Iterable[Detection]:
     births = [(s, e) for s, e, c in keywords if c == Context.BIRTH]
     if not births and not leading_birth:
         return
+    # Asked for the date of birth: every date said in the answer is it (or a first try at
+    # it); after the caller's own "born" or "date of birth", the first date after it.
+    clusters = list(_date_clusters(text)) if leading_birth else []
+    for _s, e in births:
+        after = next(iter(_date_clusters(text, e, min(len(text), e + _BIRTH_BEFORE))), None)
+        # Unasked, a year alone ("my son was born in 2012") is not a date of birth.
+        if after is not None and not _YEAR_ALONE.fullmatch(text, *after):
+            clusters.append(after)
+    for a, b in clusters:
+        said = text[a:b]
+        # A month said alone ("October", then "the 9th, 1972") is only the start of one.
+        parts = sum(
+            bool(p.search(said)) for p in (_MONTH_WORD, _ORDINAL_DAY, _YEAR_SAID, _NUMERIC_DATE)
+        )
+        yield Detection(EntityType.DOB, a, b, _dob_value(said), complete=parts >= 2 or "/" in said)
     for m in _DATE.finditer(text):
         start, end = m.span()
         near = leading_birth and start <= _BIRTH_BEFORE
@@ -807,6 +945,46 @@ def _dob_detections(
         day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
         year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
         yield Detection(EntityType.DOB, start, end, _iso_date(month, day, year))
+
+
+_DATE_PART: Final = re.compile(
+    rf"(?:\b{_MONTH}(?![\w])|\b\d{{1,2}}(?:st|nd|rd|th)\b|(?<![\w'])'?\d{{1,4}}(?![\w'])"
+    r"|\b(?:the|of)\b|[ ,/.-])+",
+    re.IGNORECASE,
+)
+_DATE_ANCHOR: Final = re.compile(
+    rf"\b(?:{_MONTH})(?![\w])|\b\d{{1,2}}(?:st|nd|rd|th)\b|\b(?:19|20)\d\d\b|\b\d{{1,2}}"
+    r"[/.-]\d{1,2}[/.-]\d{2,4}\b|\b19 \d\d\b",
+    re.IGNORECASE,
+)
+_MAY: Final = re.compile(r"\bmay\b")
+_YEAR_ALONE: Final = re.compile(r"(?:in |of )?'?\d{2,4}")
+_MONTH_WORD: Final = re.compile(rf"\b{_MONTH}(?![\w])", re.IGNORECASE)
+_ORDINAL_DAY: Final = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
+_YEAR_SAID: Final = re.compile(r"\b(?:(?:19|20)\d\d|19 \d\d|'\d\d)\b|, \d\d\b")
+_NUMERIC_DATE: Final = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+
+
+def _date_clusters(text: str, start: int = 0, end: int | None = None) -> Iterable[tuple[int, int]]:
+    """Spans made only of date parts (months, ordinals, numbers, "the", "of") that hold a
+    month, an ordinal day, a year or a written date: "21st of the 9th, 93", "19 88, June
+    the 1st", "October", "the 9th, 1972". A full stop ends one."""
+    limit = len(text) if end is None else end
+    for m in _DATE_PART.finditer(text, start, limit):
+        part = m.group()
+        for piece in re.finditer(r"[^.]+", part):
+            a = m.start() + piece.start()
+            b = m.start() + piece.end()
+            lead = len(piece.group()) - len(piece.group().lstrip(" ,/-"))
+            a += lead
+            b -= len(piece.group()) - len(piece.group().rstrip(" ,/-"))
+            while b > a and text[a:b].lower().endswith((" the", " of")):
+                b = text.rfind(" ", a, b)
+            if b <= a or not _DATE_ANCHOR.search(text, a, b):
+                continue
+            if _MAY.fullmatch(text, a, b):
+                continue  # "I may ...": a verb, not the month
+            yield a, b
 
 
 def _trailing_context(
@@ -834,60 +1012,6 @@ def _trailing_context(
     if Context.CARD in hanging:
         return Context.CARD
     return hanging[0] if hanging else None
-
-
-# What an agent asks for in words that are not the caller's own keywords.
-_AGENT_CUES: Final = re.compile(
-    r"\b(?:"
-    r"(?P<name>your (?:first |last |full )?name|who (?:am i|i am|i'm) speaking (?:to|with)"
-    r"|spell (?:that|it|your (?:first |last )?name))"
-    r"|(?P<phone>number (?:to|where|we can|i can) (?:reach|call|text)|reach you at"
-    r"|number (?:for|on) your account|number you're calling from)"
-    r"|(?P<card>long number|number on the (?:front of the )?card|card's number)"
-    r"|(?P<expiry>when does (?:it|the card) expire|expiration|month and year)"
-    r"|(?P<birth>when were you born)"
-    # A question for a time, a day or a quantity: the answer is an ordinary number.
-    r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
-    r"|what date works)"
-    r")\b",
-    re.IGNORECASE,
-)
-_QUESTION_TAIL: Final = 240
-_NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
-_SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
-
-
-def question_context(agent_text: str) -> str | None:
-    """What the agent's turn asks the caller for: the category of its last cue.
-
-    "What's the best number to reach you?" gives ``phone``; "and the code on the back?"
-    ``cvv``; "what's your order number?" ``negative`` (an ordinary number is coming).
-
-    Args:
-        agent_text: The agent's last turn, as spoken (placeholders are ignored).
-    """
-    tail = agent_text[-_QUESTION_TAIL:]
-    text = normalise(tail).text
-    # The question is the last sentence, and its first cue is what it asks for: "what's
-    # the member number on your insurance card?" asks for a member number.
-    last = _SENTENCE_END.search(text.rstrip(" \t\n.!?"))
-    sentence_start = last.end() if last is not None else 0
-    found: tuple[tuple[bool, int, bool], str] | None = None
-    for m in (*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)):
-        category = m.lastgroup or ""
-        # "in case we get cut off" is not a question about a case number.
-        if category == Context.NEGATIVE and not (
-            _NAMED_NUMBER.search(m.group()) or m.re is _AGENT_CUES
-        ):
-            continue
-        # Rank: in the last sentence, earliest first; else the latest cue before it.
-        inside = m.start() >= sentence_start
-        place = -m.start() if inside else m.end()
-        # At one place "number to reach you" says more than "number".
-        rank = (inside, place, category != Context.GENERIC)
-        if found is None or rank > found[0]:
-            found = (rank, category)
-    return None if found is None else found[1]
 
 
 WINDOW_CHARS: Final = 2048
@@ -1013,6 +1137,11 @@ def _security_code_after_expiry(
     return kept
 
 
+def _said_as(norm: Normalised, start: int, end: int, word: str) -> bool:
+    a, b = norm.to_original(start, end)
+    return norm.original[a:b].lower() == word
+
+
 def _spoken(norm: Normalised, start: int, end: int) -> bool:
     a, b = norm.to_original(start, end)
     return any(ch.isalpha() for ch in norm.original[a:b])
@@ -1029,29 +1158,51 @@ def _scan_window(
     names: bool,
 ) -> TurnScan:
     text = norm.text[offset:end]
-    keywords = _keywords(text)
+    keywords = find_keywords(text)
     opening = leading_context or turn_context
-    card_context = card_context or opening in (Context.CARD, Context.CVV, Context.EXPIRY)
+    card_context = card_context or opening in (
+        Context.CARD,
+        Context.CVV,
+        Context.EXPIRY,
+        Context.LASTFOUR,
+    )
     card_context = card_context or any(c == Context.CARD for _s, _e, c in keywords)
-    if card_context:
-        # While a card is being read, a bare "code" is its security code, not a promo code.
+    # While the agent asks for a code, or a card is being read, a bare "code" is that code
+    # (its security code), not a promo code.
+    code = opening if opening in (Context.OTP, Context.PIN, Context.CVV) else None
+    code = code or (Context.CVV if card_context else None)
+    if code is not None:
         keywords = [
-            (a, b, Context.CVV if c == Context.NEGATIVE and text[a:b].lower() == "code" else c)
+            (a, b, code if c == Context.NEGATIVE and text[a:b].lower() == "code" else c)
             for a, b, c in keywords
         ]
     runs = _runs(text, keywords, leading_context, turn_context)
+    if not card_context:
+        # "the last 4 are 3 3 9 8" of a social: the question says what it is.
+        fallback = turn_context if turn_context != Context.LASTFOUR else None
+        runs = [replace(r, context=fallback) if r.context == Context.LASTFOUR else r for r in runs]
+    expiry_named = any(c == Context.EXPIRY and _CARD_EXPIRY.match(text, a) for a, _b, c in keywords)
     detections: list[Detection] = []
+    detections.extend(
+        Detection(kind, a, b, value) for kind, a, b, value in shaped_identifiers(text)
+    )
     detections.extend(_email_detections(text))
     detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))
-    detections.extend(_address_detections(text))
+    detections.extend(_address_detections(text, asked=opening == Context.ADDRESS))
     detections.extend(_id_detections(text, keywords, opening))
     for run in runs:
+        if len(run.digits) == 1 and _said_as(norm, run.start + offset, run.end + offset, "one"):
+            continue  # "a new one", "there isn't one": the pronoun
         spoken = len(run.digits) >= 9 and _spoken(norm, run.start + offset, run.end + offset)
         detections.extend(
-            _run_detections(run, text, region, spoken=spoken, card_context=card_context)
+            _run_detections(
+                run, text, region, spoken=spoken, card_context=card_context or expiry_named
+            )
         )
     card_ends = [d.end for d in detections if d.kind is EntityType.CARD]
-    detections.extend(_expiry_detections(text, keywords, card_context, opening, card_ends))
+    detections.extend(
+        _expiry_detections(text, keywords, card_context or expiry_named, opening, card_ends)
+    )
     detections = _security_code_after_expiry(detections, runs)
     if names:
         detections.extend(

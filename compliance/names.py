@@ -21,7 +21,13 @@ _WHOLE_WORD: Final = r"(?:[A-Z]['\u2019])?[A-Z][A-Za-z]*[a-z](?:-[A-Z][A-Za-z]*[
 _NAME_WORD: Final = rf"(?:{_WHOLE_WORD}|[A-Z]\.?)"
 _CUE: Final = re.compile(
     r"\b(?:my name is|my name's|name is|the name is|name's|this is|i'm|i am|it's|call me"
-    r"|you're speaking (?:to|with)|speaking with|it is)\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?",
+    r"|you're speaking (?:to|with)|speaking with|it is"
+    r"|(?:first|1st|last|sur|family|middle|full) ?name(?: is|'s|:)?"
+    # "the account's under my husband, Geoffrey Barrington-Hughes"
+    r"|my (?:husband|wife|partner|son|daughter|mother|mum|mom|father|dad|brother|sister"
+    r"|friend|boss|colleague|neighbou?r|fianc[ée]e?|grandson|granddaughter|carer|caregiver"
+    r"|aunt|uncle|nephew|niece|cousin|grandmother|grandfather|gran|nan)(?:'s name is|,| is"
+    r"| called| named)?)[\s,]+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?",
     re.IGNORECASE,
 )
 # A name starts with a whole word: "it's W 2 6 4" is a member ID being read, not a name.

@@ -20,17 +20,14 @@ and the earlier text has already been sent). So chunks are caught two ways:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from compliance.detectors import (
-    Context,
-    Detection,
-    DigitRun,
-    classify_digits,
-    question_context,
-    scan,
-)
+from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
+from compliance.corrections import apply_corrections
+from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
+from compliance.detectors import Detection, DigitRun, classify_digits, scan
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
 from config.redaction_policy import EntityType, RedactionPolicy
@@ -53,6 +50,10 @@ Redaction is linear in a turn's length (a few µs a character), so this bounds w
 may cost the call's event loop to milliseconds (``python -m bench pii`` measures it); the
 rest of a longer turn is withheld, never passed on unredacted."""
 _WITHHELD: Final = " [WITHHELD: {} more characters]"
+# The agent's question is in the last words it said.
+_QUESTION_CHARS: Final = 240
+# How many agent turns that ask nothing a security question outlives, unanswered.
+_SECRET_STANDS_FOR: Final = 2
 _WITHHELD_RESERVE: Final = 48
 
 _FILLERS: Final = re.compile(
@@ -76,8 +77,24 @@ _KIND_CONTEXT: Final = {
     EntityType.ID: Context.ID,
     EntityType.DOB: Context.BIRTH,
     EntityType.NAME: Context.NAME,
+    EntityType.OTP: Context.OTP,
+    EntityType.SECRET: Context.SECRET,
+    EntityType.MAIDEN: Context.MAIDEN,
+    EntityType.NINO: Context.NINO,
+    EntityType.SIN: Context.SIN,
+    EntityType.TFN: Context.TFN,
+    EntityType.NHS: Context.NHS,
+    EntityType.MEDICAL: Context.MEDICAL,
+    EntityType.POLICY: Context.POLICY,
+    EntityType.VIN: Context.VIN,
+    EntityType.PLATE: Context.PLATE,
+    EntityType.POSTCODE: Context.POSTCODE,
+    EntityType.IBAN: Context.IBAN,
+    EntityType.EMAIL: Context.EMAIL,
+    EntityType.ADDRESS: Context.ADDRESS,
+    EntityType.LASTFOUR: Context.LASTFOUR,
 }
-_CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY})
+_CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
 
 # Account numbers have no checksum: a "complete" one may still be continued next turn.
 _EXTENDABLE: Final = frozenset({EntityType.ACCOUNT})
@@ -195,6 +212,9 @@ class CallRedactor:
         max_chain_digits: The most digits kept from earlier turns.
         max_turn_chars: The most of one turn redacted and passed on; the rest is withheld
             (see `MAX_TURN_CHARS`). None for no limit (offline batch redaction).
+        secret_phrases: What the agent's tools take as secret, in words ("security code",
+            "memorable date"): a question naming one makes its answer a secret, whatever
+            its form.
     """
 
     def __init__(
@@ -204,6 +224,7 @@ class CallRedactor:
         max_chain_turns: int = 3,
         max_chain_digits: int = 24,
         max_turn_chars: int | None = MAX_TURN_CHARS,
+        secret_phrases: Iterable[str] = (),
     ) -> None:
         self.policy = policy if policy is not None else RedactionPolicy()
         self._vault = Vault()
@@ -214,7 +235,18 @@ class CallRedactor:
         self._pending_context: str | None = None
         self._max_turn_chars = max_turn_chars
         self._asked: str | None = None
+        self._last_ask: str | None = None
+        self._answer: tuple[EntityType, str] | None = None
+        self._answers: set[tuple[EntityType, str]] = set()
+        self._unanswered_turns = 0
         self._card_talk = False
+        phrases = sorted({" ".join(p.lower().split()) for p in secret_phrases if p.strip()})
+        self._phrases = tuple(phrases)
+        self._secret_phrases = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", re.IGNORECASE)
+            if phrases
+            else None
+        )
 
     def agent_said(self, text: str) -> None:
         """Take the agent's turn as context for the caller's next turns.
@@ -223,12 +255,52 @@ class CallRedactor:
         number, in words or digits, grouped or not, over one turn or several, until the
         agent speaks again or a complete value of that kind has been given.
 
+        A turn that asks nothing new ("Mm-hm.", "Go on.") leaves a question not yet
+        answered standing, and one that asks for the last answer again ("Sorry, you broke
+        up there.") brings its question back. A new question ends any number being read in
+        pieces for another one: the answer to "what's the security code?" after "the card
+        ending in 4419" is never joined to the card.
+
         Args:
             text: The agent's turn as it was spoken (placeholders are fine).
         """
-        self._asked = question_context(text)
+        turn = read_agent_turn(text)
+        if (
+            self._secret_phrases is not None
+            and turn.context not in SECRET_CONTEXTS
+            and self._secret_phrases.search(text[-_QUESTION_CHARS:])
+        ):
+            turn = AgentTurn(Context.SECRET, hold=False)
+        self._agent_turn(turn)
+
+    def _agent_turn(self, turn: AgentTurn) -> None:
+        asks = turn.context is not None and turn.context != Context.GENERIC
+        if asks:
+            self._answer = None
+        if turn.again:
+            self._asked = self._last_ask
+        elif turn.hold:
+            pass  # "Mm-hm.", "Go on.": whatever was asked still is
+        elif (
+            not asks
+            and self._asked in SECRET_CONTEXTS
+            and self._unanswered_turns < _SECRET_STANDS_FOR
+        ):
+            # A security question not yet answered stands through a remark that asks
+            # nothing ("Thank you." after a "Yes."): its answer may come next.
+            self._unanswered_turns += 1
+        else:
+            self._unanswered_turns = 0
+            self._asked = self._last_ask = turn.context
+            if turn.context is not None and turn.context != Context.GENERIC:
+                self._tails = [t for t in self._tails if t.context in (None, turn.context)]
         self._card_talk = self._card_talk or self._asked in _CARD_TALK
         self._pending_context = None
+
+    @property
+    def secret_phrases(self) -> tuple[str, ...]:
+        """What this call's tools take as secret, in words (see the class's arguments)."""
+        return self._phrases
 
     @property
     def asked(self) -> str | None:
@@ -271,7 +343,24 @@ class CallRedactor:
             card_context=card_talk,
             names=policy.is_enabled(EntityType.NAME),
         )
-        detections = [d for d in found.detections if policy.is_enabled(d.kind)]
+        spans = list(
+            answer_spans(
+                norm.text,
+                self._asked,
+                names=policy.is_enabled(EntityType.NAME),
+                fresh=self._unanswered_turns == 0,
+            )
+        )
+        if self._answer is not None and self._asked is None:
+            spans.extend(follow_up_spans(norm.text, *self._answer))
+        for kind, value in self._answers:
+            # An answer given earlier in the call, said or spelled again.
+            spans.extend(said_again(norm.text, kind, value))
+        detections = found.detections + [
+            Detection(kind, a, b, value) for kind, a, b, value in spans
+        ]
+        detections = apply_corrections(norm.text, found.runs, detections)
+        detections = [d for d in detections if policy.is_enabled(d.kind)]
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
@@ -298,8 +387,10 @@ class CallRedactor:
         pieces: list[str] = []
         cursor = 0
         for det in kept:
-            placeholder = placeholders.get((det.start, det.end)) or self._vault.add(
-                det.kind, det.value, complete=det.complete
+            placeholder = (
+                placeholders.get((det.start, det.end))
+                or (None if det.complete else self._vault.holding(det.kind, det.value))
+                or self._vault.add(det.kind, det.value, complete=det.complete)
             )
             start, end = norm.to_original(det.start, det.end)
             pieces.append(text[cursor:start])
@@ -315,8 +406,17 @@ class CallRedactor:
             r.complete and self._asked in (_KIND_CONTEXT.get(r.kind), Context.GENERIC)
             for r in redactions
         ):
-            # Answered: later numbers are read on their own merits again.
+            # Answered: later numbers are read on their own merits again, and only more of
+            # a spoken answer (its spelling) until the agent asks something else.
+            answer_kind = ANSWER_KINDS.get(self._asked)
+            given = next((r for r in redactions if r.kind is answer_kind), None)
+            if given is not None:
+                entry = self._vault.get(given.placeholder)
+                self._answer = (given.kind, entry.value) if entry is not None else None
+                if self._answer is not None:
+                    self._answers.add(self._answer)
             self._asked = None
+            self._unanswered_turns = 0
         return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
 
     def _continue_chain(
@@ -358,7 +458,10 @@ class CallRedactor:
         placed = Detection(det.kind, lead.start, lead.end, det.value, det.complete)
         partial = next((t.placeholder for t in pieces if t.placeholder is not None), None)
         if partial is not None:
-            placeholder = self._vault.extend(partial, det.value, complete=det.complete)
+            unchecked = det.kind in _EXTENDABLE and all(t.complete for t in pieces if t.placeholder)
+            placeholder = self._vault.extend(
+                partial, det.value, complete=det.complete, unchecked=unchecked
+            )
         else:
             placeholder = self._vault.add(det.kind, det.value, complete=det.complete)
         return placed, placeholder, list(pieces)
@@ -422,20 +525,42 @@ class CallRedactor:
         text = withhold_excess(text, self._max_turn_chars)
         return redact_text(self._vault.redact_known_values(text), self.policy)
 
+    def redact_interim(self, text: str) -> str:
+        """Redact a transcript that is not final (an interim or preflight), without
+        touching the call's state: like `redact_for_llm_context`, and read as the answer to
+        the agent's question still standing, so "it's bluebird" after "what's your
+        security word?" does not pass while the caller is still saying it.
 
-def redact_text(text: str, policy: RedactionPolicy | None = None) -> str:
+        Args:
+            text: The transcript so far.
+        """
+        text = withhold_excess(text, self._max_turn_chars)
+        return redact_text(self._vault.redact_known_values(text), self.policy, asked=self._asked)
+
+
+def redact_text(
+    text: str, policy: RedactionPolicy | None = None, *, asked: str | None = None
+) -> str:
     """Redact one piece of text with no call state, using bare tags such as ``[CARD]``.
 
     Args:
         text: Text bound for a log line or telemetry attribute.
         policy: Which types to redact; defaults to all.
+        asked: What the agent asked for, if the text answers it (a `Context` value).
     """
     norm = normalise(text)
     policy = policy if policy is not None else RedactionPolicy()
-    found = scan(norm, policy.default_region, names=policy.is_enabled(EntityType.NAME))
+    names = policy.is_enabled(EntityType.NAME)
+    found = scan(norm, policy.default_region, turn_context=asked, names=names)
+    detections = found.detections
+    if asked is not None:
+        detections = detections + [
+            Detection(kind, a, b, value)
+            for kind, a, b, value in answer_spans(norm.text, asked, names=names)
+        ]
     pieces: list[str] = []
     cursor = 0
-    for det in _resolve([d for d in found.detections if policy.is_enabled(d.kind)]):
+    for det in _resolve([d for d in detections if policy.is_enabled(d.kind)]):
         start, end = norm.to_original(det.start, det.end)
         pieces.append(text[cursor:start])
         pieces.append(f"[{det.kind.value}]")

@@ -36,12 +36,32 @@ _ORD_TEENS: Final = {
     "twentieth": 20, "thirtieth": 30,
 }  # fmt: skip
 _REPEAT: Final = {"double": 2, "triple": 3}
-_SYMBOLS: Final = {"dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-"}
+_SYMBOLS: Final = {
+    "dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-", "slash": "/",
+}  # fmt: skip
+# The ICAO/NATO spelling alphabet (and the spellings callers use for it).
+_NATO: Final = {
+    "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",
+    "foxtrot": "F", "golf": "G", "hotel": "H", "india": "I", "juliet": "J", "juliett": "J",
+    "kilo": "K", "lima": "L", "mike": "M", "november": "N", "oscar": "O", "papa": "P",
+    "quebec": "Q", "romeo": "R", "sierra": "S", "tango": "T", "uniform": "U",
+    "victor": "V", "whiskey": "W", "whisky": "W", "xray": "X", "yankee": "Y", "zulu": "Z",
+}  # fmt: skip
+# Words callers put between the groups of a number they read out ("4849, um, 0934",
+# "four five three two and nine one eight five", "5148 then 1235"): no part of the value.
+_BRIDGE_WORDS: Final = frozenset(
+    "uh uhm um umm er erm ah eh hmm mm and then next so okay ok".split()
+)
+_LETTER_CASE: Final = frozenset({"capital", "uppercase", "upper", "small", "lowercase", "lower"})
+_ORD_SUFFIX: Final = {1: "st", 2: "nd", 3: "rd"}
 
 # Token categories.
 _UNIT, _TEEN, _TENS_C, _ORD_UNIT, _ORD_TEEN = "unit", "teen", "tens", "ord_unit", "ord_teen"
 _HUNDRED, _THOUSAND, _AND, _NUM, _OH, _REP = "hundred", "thousand", "and", "num", "oh", "rep"
 _SYM, _SPACE, _WORD, _OTHER = "sym", "space", "word", "other"
+# A letter spelled out ("Sierra", "D for David", "capital K"), a word absorbed into the
+# token before it, and a filler between two groups of one number.
+_LETTER, _SKIP, _BRIDGE = "letter", "skip", "bridge"
 _NUMERIC: Final = frozenset(
     {_UNIT, _TEEN, _TENS_C, _ORD_UNIT, _ORD_TEEN, _HUNDRED, _THOUSAND, _NUM}
 )
@@ -145,7 +165,17 @@ def _next_index(toks: list[_Tok], i: int) -> int | None:
 
 
 def _resolve_context(toks: list[_Tok]) -> None:
-    """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero."""
+    """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero,
+    and "one-time", "one-off", "two-way" are words."""
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if (
+            tok.cat in (_UNIT, _TEEN, _TENS_C)
+            and i + 2 < n
+            and toks[i + 1].text == "-"
+            and toks[i + 2].cat == _WORD
+        ):
+            tok.cat = _WORD
     for i, tok in enumerate(toks):
         if tok.cat == _REP:
             nxt = _neighbour(toks, i, 1)
@@ -186,6 +216,131 @@ def _resolve_context(toks: list[_Tok]) -> None:
                 and after.cat in _SMALL
             )
             tok.cat = _AND if joins else _WORD
+
+
+def _is_single_letter(tok: _Tok) -> bool:
+    return tok.cat in (_WORD, _LETTER) and len(tok.text) == 1 and tok.text.isalpha()
+
+
+def _spelled_neighbour(tok: _Tok | None) -> bool:
+    return tok is not None and (
+        _is_single_letter(tok) or tok.text.lower() in _NATO or tok.cat in (_UNIT, _NUM, _OH, _REP)
+    )
+
+
+def _resolve_spelling(toks: list[_Tok]) -> None:
+    """Letters spelled out become the letter: "Sierra Hotel" -> "S H", "D for David" and
+    "B as in boy" -> "D", "B", "capital K" -> "K". A NATO word counts only beside another
+    spelled letter or a digit, so "the hotel on Victor Street" keeps its words."""
+    for i, tok in enumerate(toks):
+        if tok.cat != _WORD:
+            continue
+        low = tok.text.lower()
+        if len(tok.text) == 1 and tok.text.isalpha():
+            # "D for David", "B as in boy": the word after must start with the letter.
+            j = _next_index(toks, i)
+            if j is None:
+                continue
+            cue = toks[j].text.lower()
+            k = _next_index(toks, j)
+            if cue == "as" and k is not None and toks[k].text.lower() == "in":
+                k = _next_index(toks, k)
+            elif cue != "for":
+                continue
+            if k is None or toks[k].cat not in (_WORD, _OH, _LETTER):
+                continue
+            word = toks[k].text.lower()
+            if word[:1] != low and word not in _NATO:
+                continue
+            tok.cat, tok.text, tok.end = _LETTER, tok.text.upper(), toks[k].end
+            for m in range(i + 1, k + 1):
+                toks[m].cat = _SKIP
+        elif low in _LETTER_CASE:
+            j = _next_index(toks, i)
+            if j is not None and _is_single_letter(toks[j]):
+                toks[j].start = tok.start
+                tok.cat = _SKIP
+                for m in range(i + 1, j):
+                    toks[m].cat = _SKIP
+        elif low in _NATO:
+            before, after = _neighbour(toks, i, -1), _neighbour(toks, i, 1)
+            if _spelled_neighbour(before) or _spelled_neighbour(after):
+                tok.cat, tok.text = _LETTER, _NATO[low]
+
+
+_GAP_MARKS: Final = frozenset(",.;…")
+
+
+def _resolve_bridges(toks: list[_Tok]) -> None:
+    """Fillers and joining words between two numeric tokens ("4849, um, 0934", "5148 then
+    1235") are marked as a bridge: the gap then reads as one group separator."""
+    last_numeric = -1
+    pending: list[int] = []
+    for i, tok in enumerate(toks):
+        if tok.cat in _NUMERIC or tok.cat == _REP:
+            if last_numeric >= 0:
+                for k in pending:
+                    toks[k].cat = _BRIDGE
+            last_numeric, pending = i, []
+        elif (
+            tok.cat == _SPACE
+            or (tok.cat == _OTHER and tok.text in _GAP_MARKS)
+            or (tok.cat == _SYM and tok.text in "-/")
+        ):
+            continue
+        elif tok.cat == _WORD and tok.text.lower() in _BRIDGE_WORDS and last_numeric >= 0:
+            pending.append(i)
+        else:
+            last_numeric, pending = -1, []
+
+
+def _gap_after(toks: list[_Tok], i: int, said: int) -> tuple[int, str] | None:
+    """From ``i``, a gap between two groups of one number that holds a bridge word, a
+    pause written as a full stop ("4036. 9702") or more than one mark ("R,-, 3 3"): the
+    index of the next numeric token and the separator to write ("-" or "/" if said).
+    ``said`` is how many digits the number holds so far: a bridge word joins groups after
+    two digits or more ("between 9 and 11" is a range)."""
+    n = len(toks)
+    j = i
+    bridged = stops = marks = 0
+    symbol = ","
+    while j < n:
+        tok = toks[j]
+        if tok.cat == _BRIDGE:
+            bridged += 1
+        elif tok.cat == _OTHER and tok.text in _GAP_MARKS:
+            marks += 1
+            stops += tok.text in ".…"
+        elif tok.cat == _SYM and tok.text in "-/":
+            marks += 1
+            symbol = tok.text
+        elif tok.cat != _SPACE:
+            break
+        j += 1
+    if j >= n or j == i or not (toks[j].cat in _NUMERIC or toks[j].cat == _REP):
+        return None
+    if not (bridged or stops or marks > 1):
+        return None
+    # A group of one digit after "and" is a count ("... and 2 tickets"), not a group.
+    if bridged and (said < 2 or _digits_ahead(toks, j) < 2):
+        return None
+    return j, symbol
+
+
+def _digits_ahead(toks: list[_Tok], j: int) -> int:
+    """Digits in the group starting at ``j`` (numeric tokens a space apart), up to 2."""
+    count = 0
+    n = len(toks)
+    while j < n and count < 2:
+        tok = toks[j]
+        if tok.cat == _NUM:
+            count += len(tok.text)
+        elif tok.cat in _NUMERIC or tok.cat == _REP:
+            count += 2 if tok.cat in (_TEEN, _TENS_C, _REP) else 1
+        else:
+            break
+        j += 2 if j + 1 < n and toks[j + 1].cat == _SPACE else 1
+    return count
 
 
 def _parse_below_hundred(items: list[_Tok], i: int) -> tuple[int, int] | None:
@@ -253,7 +408,11 @@ def _atoms(items: list[_Tok]) -> list[tuple[str, int, int]]:
             i += 1
             continue
         value, j = _parse_cardinal(items, i)
-        atoms.append((str(value), tok.start, items[j - 1].end))
+        text = str(value)
+        if items[j - 1].cat in (_ORD_UNIT, _ORD_TEEN):
+            # "twenty-first" -> "21st": a date's day keeps its ordinal.
+            text += _ORD_SUFFIX.get(value % 10, "th") if value % 100 not in (11, 12, 13) else "th"
+        atoms.append((text, tok.start, items[j - 1].end))
         i = j
     return atoms
 
@@ -346,11 +505,29 @@ def _segments(text: str) -> list[tuple[int, str]]:
 def _normalise_segment(text: str) -> Normalised:
     toks = [_classify(m) for m in _TOKEN.finditer(text)]
     _resolve_context(toks)
+    _resolve_spelling(toks)
+    _resolve_bridges(toks)
     out = _Builder()
     i, n = 0, len(toks)
     prev_glue = False
+    run_digits = 0
     while i < n:
         tok = toks[i]
+        if tok.cat == _SKIP:
+            i += 1
+            continue
+        if (
+            tok.cat == _WORD
+            and tok.text.lower() == "plus"
+            and i + 2 < n
+            and toks[i + 1].cat == _SPACE
+            and toks[i + 2].cat in (_NUM, _UNIT)
+        ):
+            # "plus four four", "plus 61": the international prefix.
+            out.add("+", tok.start, toks[i + 1].end)
+            i += 2
+            prev_glue = True
+            continue
         if tok.cat == _SPACE:
             nxt = toks[i + 1] if i + 1 < n else None
             if not prev_glue and not (nxt is not None and nxt.cat == _SYM) and out.chars:
@@ -358,6 +535,10 @@ def _normalise_segment(text: str) -> Normalised:
             i += 1
             continue
         if tok.cat in _NUMERIC or tok.cat == _REP:
+            # Digits said so far in this number: its groups may be single digits
+            # ("6 1 7, then 5 5 5").
+            tail = "".join(out.chars[-3:]).rstrip(" ")
+            carried = run_digits if tail[-1:].isdigit() or tail[-1:] in ",-/" else 0
             j = i + 1
             last = i
             phrase = [tok]
@@ -379,6 +560,7 @@ def _normalise_segment(text: str) -> Normalised:
                 last -= 2
             if len(phrase) == 1 and tok.cat == _NUM:
                 out.add(tok.text, tok.start, tok.end)
+                said = len(tok.text)
                 i += 1
             else:
                 atoms = _atoms(phrase)
@@ -386,8 +568,17 @@ def _normalise_segment(text: str) -> Normalised:
                     if k:
                         out.add(" ", atoms[k - 1][2], start)
                     out.add(digits, start, end)
+                said = sum(len(digits) for digits, _s, _e in atoms)
                 i = last + 1
             prev_glue = False
+            run_digits = carried + said
+            gap = _gap_after(toks, i, run_digits)
+            if gap is not None:
+                # The whole gap reads as one separator, mapped to the words it replaces.
+                j, symbol = gap
+                out.add(symbol if symbol != "," else ", ", toks[i].start, toks[j - 1].end)
+                i = j
+                prev_glue = True
             continue
         out.add(tok.text, tok.start, tok.end)
         prev_glue = tok.cat == _SYM

@@ -41,6 +41,11 @@ _DIGIT_KINDS: Final = frozenset(
         EntityType.CVV,
         EntityType.PIN,
         EntityType.NUMBER,
+        EntityType.SIN,
+        EntityType.TFN,
+        EntityType.NHS,
+        EntityType.OTP,
+        EntityType.LASTFOUR,
     }
 )
 _ON_FILE: Final = {
@@ -61,6 +66,20 @@ _ON_FILE: Final = {
     EntityType.ID: "the ID you gave",
     EntityType.NUMBER: "the number you gave",
     EntityType.NAME: "the name you gave",
+    EntityType.NINO: "the National Insurance number you gave",
+    EntityType.SIN: "the social insurance number you gave",
+    EntityType.TFN: "the tax file number you gave",
+    EntityType.IBAN: "the IBAN you gave",
+    EntityType.NHS: "the NHS number you gave",
+    EntityType.MEDICAL: "the medical record number you gave",
+    EntityType.POLICY: "the policy number you gave",
+    EntityType.OTP: "the code you gave",
+    EntityType.PLATE: "the registration you gave",
+    EntityType.VIN: "the VIN you gave",
+    EntityType.POSTCODE: "the postcode you gave",
+    EntityType.SECRET: "the answer you gave",
+    EntityType.MAIDEN: "the name you gave",
+    EntityType.LASTFOUR: "the last four digits you gave",
 }
 _ENDING_IN: Final = {
     EntityType.CARD: "card ending in {}",
@@ -69,6 +88,9 @@ _ENDING_IN: Final = {
     EntityType.ACCOUNT: "account ending in {}",
     EntityType.ROUTING: "routing number ending in {}",
     EntityType.NUMBER: "number ending in {}",
+    EntityType.IBAN: "IBAN ending in {}",
+    EntityType.POLICY: "policy number ending in {}",
+    EntityType.VIN: "VIN ending in {}",
 }
 _SEPARATORS: Final = r"[\s\-.,()/]*"
 
@@ -175,19 +197,32 @@ class Vault:
         self._known = None
         return placeholder
 
-    def extend(self, placeholder: str, value: str, *, complete: bool) -> str:
+    def extend(
+        self, placeholder: str, value: str, *, complete: bool, unchecked: bool = False
+    ) -> str:
         """Grow a partial entry as more chunks of the number arrive.
+
+        Only a partial entry grows, and only by appending: a complete value, or a value
+        that would not start with the one stored, is never changed (a security code said
+        after "the card ending in 4419" must not become part of the card). Such a value
+        gets an entry of its own.
 
         Args:
             placeholder: The partial entry's placeholder.
             value: The value so far (earlier chunks plus the new one).
             complete: Whether the value now validates as a whole number.
+            unchecked: The stored value was only taken for complete, with no checksum to
+                say so (an account number), and the caller is still reading it: it may
+                grow too.
 
         Returns:
             The placeholder to use from now on: the partial's own, or an earlier one if this
-            call already holds the completed value (both then restore to it).
+            call already holds the completed value (both then restore to it), or a new one
+            when the stored value may not change.
         """
         entry = self._entries[placeholder]
+        if (entry.complete and not unchecked) or not _continues(entry.kind, entry.value, value):
+            return self.add(entry.kind, value, complete=complete)
         self._known = None
         existing = self._by_value.get((entry.kind, value))
         if self._by_value.get((entry.kind, entry.value)) == placeholder:
@@ -197,6 +232,26 @@ class Vault:
             return existing
         self._by_value[(entry.kind, value)] = placeholder
         return placeholder
+
+    def holding(self, kind: EntityType, part: str) -> str | None:
+        """The placeholder of a complete value of this kind that starts or ends with
+        ``part`` (four digits or more): a group of it said again ("could you repeat the
+        last group?" -> "8227"), which is that value, not a new one.
+
+        Args:
+            kind: Entity type.
+            part: The digits said.
+        """
+        digits = re.sub(r"\D", "", part)
+        if len(digits) < 4:
+            return None
+        for entry in self._entries.values():
+            if entry.kind is not kind or not entry.complete:
+                continue
+            whole = re.sub(r"\D", "", entry.value)
+            if len(whole) > len(digits) and (whole.endswith(digits) or whole.startswith(digits)):
+                return entry.placeholder
+        return None
 
     def forget(self, placeholder: str) -> bool:
         """Drop a value for good, e.g. a security code once the card is saved (PCI DSS
@@ -304,6 +359,19 @@ class Vault:
             return order[int((match.lastgroup or "v0")[1:])]
 
         return self._known.sub(swap, text)
+
+
+def _continues(kind: EntityType, old: str, new: str) -> bool:
+    """Whether ``new`` is ``old`` with more said after it: the same characters first (a
+    phone number may gain its country code in front, and a group cut off mid-way may be
+    said again whole: "...2444 81" then "8123")."""
+    before = re.sub(r"[^0-9A-Za-z]", "", old).upper()
+    after = re.sub(r"[^0-9A-Za-z]", "", new).upper()
+    if len(after) <= len(before):
+        return False
+    if kind is EntityType.PHONE and new.startswith("+"):
+        return 0 <= after.find(before) <= 3
+    return any(after.startswith(before[: len(before) - cut]) for cut in range(4))
 
 
 def _spoken_full(entry: VaultEntry) -> str:

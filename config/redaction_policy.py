@@ -41,6 +41,34 @@ class EntityType(StrEnum):
     """A long digit string said in words with nothing to say what it is."""
     NAME = "NAME"
     """A person's name; detected only when the policy's ``detect_names`` is on."""
+    NINO = "NINO"
+    """A UK National Insurance number (HMRC's letter-digit shape)."""
+    SIN = "SIN"
+    """A Canadian Social Insurance Number (Luhn)."""
+    TFN = "TFN"
+    """An Australian Tax File Number (the ATO's weighted check)."""
+    IBAN = "IBAN"
+    """An international bank account number (ISO 13616, mod 97)."""
+    NHS = "NHS"
+    """An NHS number (mod 11)."""
+    MEDICAL = "MEDICAL"
+    """A medical record, patient, hospital or provincial health card number, by its cue."""
+    POLICY = "POLICY"
+    """An insurance policy number, by its cue."""
+    OTP = "OTP"
+    """A one-time passcode sent to the caller: authentication data."""
+    PLATE = "PLATE"
+    """A vehicle registration plate."""
+    VIN = "VIN"
+    """A vehicle identification number (ISO 3779 check digit)."""
+    POSTCODE = "POSTCODE"
+    """A GB or Canadian postcode (a handful of addresses each)."""
+    SECRET = "SECRET"  # noqa: S105 - a placeholder tag, not a password
+    """The answer to a security question: security word, password, memorable word..."""
+    MAIDEN = "MAIDEN"
+    """A mother's maiden name, asked or volunteered."""
+    LASTFOUR = "LASTFOUR"
+    """A card's last four digits said alone ("the card ending in 4 4 1 9")."""
 
 
 class SpeechPolicy(StrEnum):
@@ -51,20 +79,27 @@ class SpeechPolicy(StrEnum):
     FULL = "full"
 
 
-NEVER_SPOKEN_IN_FULL: frozenset[EntityType] = frozenset(
+NEVER_SPOKEN: frozenset[EntityType] = frozenset(
+    {EntityType.CVV, EntityType.PIN, EntityType.OTP, EntityType.SECRET, EntityType.MAIDEN}
+)
+"""Not even in part, whatever a policy says: security codes, PINs, one-time codes and the
+answers to security questions are authentication data."""
+
+NEVER_SPOKEN_IN_FULL: frozenset[EntityType] = NEVER_SPOKEN | frozenset(
     {
         EntityType.CARD,
         EntityType.SSN,
         EntityType.ACCOUNT,
         EntityType.ROUTING,
-        EntityType.CVV,
-        EntityType.PIN,
+        EntityType.NINO,
+        EntityType.SIN,
+        EntityType.TFN,
+        EntityType.IBAN,
+        EntityType.NHS,
     }
 )
-"""Spoken audio is recorded and overheard; these are never read back whole (PCI DSS, GLBA)."""
-
-NEVER_SPOKEN: frozenset[EntityType] = frozenset({EntityType.CVV, EntityType.PIN})
-"""Not even in part, whatever a policy says: a security code or PIN is authentication data."""
+"""Spoken audio is recorded and overheard; these are never read back whole (PCI DSS, GLBA,
+and the national identifiers' own rules)."""
 
 _DEFAULT_SPEECH: dict[EntityType, SpeechPolicy] = {
     EntityType.CARD: SpeechPolicy.LAST4,
@@ -84,14 +119,39 @@ _DEFAULT_SPEECH: dict[EntityType, SpeechPolicy] = {
     EntityType.ID: SpeechPolicy.NONE,
     EntityType.NUMBER: SpeechPolicy.NONE,
     EntityType.NAME: SpeechPolicy.NONE,
+    EntityType.NINO: SpeechPolicy.NONE,
+    EntityType.SIN: SpeechPolicy.NONE,
+    EntityType.TFN: SpeechPolicy.NONE,
+    EntityType.IBAN: SpeechPolicy.LAST4,
+    EntityType.NHS: SpeechPolicy.NONE,
+    EntityType.MEDICAL: SpeechPolicy.NONE,
+    EntityType.POLICY: SpeechPolicy.LAST4,
+    EntityType.OTP: SpeechPolicy.NONE,
+    EntityType.PLATE: SpeechPolicy.NONE,
+    EntityType.VIN: SpeechPolicy.LAST4,
+    EntityType.POSTCODE: SpeechPolicy.NONE,
+    EntityType.SECRET: SpeechPolicy.NONE,
+    EntityType.MAIDEN: SpeechPolicy.NONE,
+    # The caller said only these four digits, and PCI DSS lets them be shown.
+    EntityType.LASTFOUR: SpeechPolicy.FULL,
 }
 
 
 class RedactionPolicy(BaseModel):
     """A tenant's redaction rules; embedded in the app settings as ``compliance.redaction``.
 
+    Every type is redacted by default (`docs/pii.md` gives each default and its reason);
+    a tenant turns types off with ``disabled`` (or lists the whole set in ``enabled``)::
+
+        redaction:
+          disabled: [LASTFOUR, PLATE]   # the agent may hear a card's last four and plates
+          detect_names: true
+
     Attributes:
         enabled: Entity types to redact. A type left out passes through to the LLM.
+        disabled: Types not to redact, taken out of ``enabled``: the short way to turn one
+            class off. ``LASTFOUR`` here lets a card's last four said alone ("the one
+            ending in 4419") reach the LLM.
         speech: Per type, how much of a value `Vault.restore_for_speech` may reveal. Types not
             listed use the safe default (last four for card/phone/account, nothing otherwise).
         default_region: ISO 3166 region for phone numbers dictated without a country code.
@@ -102,6 +162,7 @@ class RedactionPolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     enabled: frozenset[EntityType] = Field(default_factory=lambda: frozenset(EntityType))
+    disabled: frozenset[EntityType] = Field(default_factory=frozenset)
     speech: dict[EntityType, SpeechPolicy] = Field(default_factory=dict)
     default_region: str = "US"
     detect_names: bool = False
@@ -139,6 +200,8 @@ class RedactionPolicy(BaseModel):
         Args:
             kind: The entity type.
         """
+        if kind in self.disabled:
+            return False
         if kind is EntityType.NAME:
             return self.detect_names and kind in self.enabled
         return kind in self.enabled

@@ -149,7 +149,14 @@ class TenantSettings(_Group):
         "I'm sorry, I couldn't connect you just now. I can keep helping you here."
     )
     goodbye: str = "Thank you for calling. Goodbye."
-    redaction: RedactionPolicy | None = None
+    redaction: RedactionPolicy | None = Field(
+        default=None,
+        description=(
+            "This tenant's redaction policy (types turned off with `disabled`, names with "
+            "`detect_names`, speech per type); None: the settings' compliance.redaction. "
+            "Types and their defaults: docs/pii.md."
+        ),
+    )
     recording: RecordingPolicy = Field(default_factory=RecordingPolicy)
     preemptive_generation: bool | None = Field(
         default=None, description="None: the latency default. Off for high-accuracy domains."

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from bench.pii import DEFAULT_CORPUS, TARGETS, evaluate, leaked, load_corpus, run
+from bench.pii import (
+    DEFAULT_CORPUS,
+    HOLDOUT_CORPUS,
+    INDEPENDENT_CORPUS,
+    TARGETS,
+    evaluate,
+    leaked,
+    load_corpus,
+    run,
+)
+from bench.pii_match import canonical_digit_runs
 
 pytestmark = pytest.mark.unit
 
@@ -48,6 +59,17 @@ def test_recall_and_keep_meet_targets() -> None:
     assert named.per_class["name"].secrets >= 3
 
 
+@pytest.mark.parametrize("names", [False, True])
+def test_the_independent_and_holdout_corpora_meet_their_targets(names: bool) -> None:
+    for path in (INDEPENDENT_CORPUS, HOLDOUT_CORPUS):
+        report = evaluate(path, repeat=1, names=names)
+
+        assert report.matching == "said"
+        assert report.recall >= 0.97, report.leaked_cases
+        assert report.keep_rate >= 0.95, report.dropped_cases
+        assert ("name-spelled" in report.per_class) is (names and path == INDEPENDENT_CORPUS)
+
+
 def test_leak_check_sees_written_spoken_and_grouped_digits() -> None:
     assert leaked("4111111111111111", "card 4111-1111, 1111 1111")
     assert leaked("4111111111111111", "card four one one one 1111 one one one one 1111")
@@ -57,6 +79,37 @@ def test_leak_check_sees_written_spoken_and_grouped_digits() -> None:
     assert not leaked("123 Main Street", "I live at [ADDRESS_1]")
 
 
+# The independent corpus as its author handed it over (issue 30): scored, never edited.
+INDEPENDENT_SHA256 = "036950765415bf3df9ed7670614c0465c13d79031a0027317e124d43a67c30f4"
+
+
+def test_independent_corpus_is_kept_as_written() -> None:
+    assert hashlib.sha256(INDEPENDENT_CORPUS.read_bytes()).hexdigest() == INDEPENDENT_SHA256
+    cases = load_corpus(INDEPENDENT_CORPUS)
+    assert sum(len(c.turns) for c in cases) >= 300
+    assert len({c.cls for c in cases}) >= 20
+
+
+def test_said_comparison_reads_numbers_as_the_independent_corpus_defines_them() -> None:
+    # Fillers, "and" and words between groups do not hide a number ...
+    assert leaked("4849093406621708", "It's uh 4849, um, 0934, 0662, 1708.", "said")
+    assert leaked(
+        "4532918584909347",
+        "Four five three two and nine one eight five and eight four nine oh and nine three "
+        "four seven.",
+        "said",
+    )
+    assert leaked("5555555555554444", "triple five five, five five five five, five five "
+                  "five five, double four double four", "said")  # fmt: skip
+    assert leaked("4850925884395295", "Forty-eight fifty, ninety-two fifty-eight, "
+                  "eighty-four thirty-nine, fifty-two ninety-five.", "said")  # fmt: skip
+    assert canonical_digit_runs("five hundred and twelve, eight hundred") == ["512800"]
+    # ... a placeholder ends a run, and text secrets compare case-blind.
+    assert not leaked("48490934", "4849 [CARD_1] 0934", "said")
+    assert leaked("B S 3, 4 H J", "it's b s 3, 4  h j", "said")
+    assert not leaked("B S 3, 4 H J", "it's [POSTCODE_1]", "said")
+
+
 def test_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pii.json"
 
@@ -64,9 +117,16 @@ def test_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
     assert status == 0
     data = json.loads(out.read_text())
-    assert data["cases"] >= 150
-    assert set(data["latency_us"]) == {"p50", "p99", "max"}
-    assert data["recall"] >= TARGETS["recall"]
-    assert data["per_class"]["agent-context"]["recall"] >= 0.95
-    assert data["scaling"] == []
-    assert "recall" in capsys.readouterr().out
+    assert {"project", "independent"} <= set(data["corpora"])
+    project = data["corpora"]["project"]
+    assert project["cases"] >= 150
+    assert set(project["latency_us"]) == {"p50", "p99", "max"}
+    assert project["recall"] >= TARGETS["recall"]
+    assert project["per_class"]["agent-context"]["recall"] >= 0.95
+    assert project["scaling"] == []
+    independent = data["corpora"]["independent"]
+    assert independent["matching"] == "said"
+    assert independent["skipped_name_cases"] > 0
+    printed = capsys.readouterr().out
+    assert "== project" in printed
+    assert "== independent" in printed

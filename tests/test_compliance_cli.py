@@ -140,3 +140,26 @@ def test_context_feeds_agent_turns_to_the_caller_turn_after() -> None:
     ]
     # Without context the agent's lines are caller turns and the order number goes.
     assert without.stdout.decode().split("\n")[3] == "[NUMBER_1]"
+
+
+def test_names_and_disabled_types_from_the_command_line() -> None:
+    call = (
+        "agent: And your surname?\n"
+        "caller: It's Walsh, W for William, A L S H.\n"
+        "caller: the card ending in 4419\n"
+    )
+
+    default = _run("redact", "--context", stdin=call.encode())
+    chosen = _run("redact", "--context", "--names", "--disable", "LASTFOUR", stdin=call.encode())
+    bad = _run("redact", "--disable", "PLATES", stdin=b"x\n")
+
+    assert default.stdout.decode().split("\n")[1:3] == [
+        "caller: It's Walsh, W for William, A L S H.",
+        "caller: the card ending in [LASTFOUR_1]",
+    ]
+    assert chosen.stdout.decode().split("\n")[1:3] == [
+        "caller: It's [NAME_1], [NAME_1].",
+        "caller: the card ending in 4419",
+    ]
+    assert bad.returncode == 2
+    assert b"--disable" in bad.stderr

@@ -38,6 +38,21 @@ def test_finals_advance_state_interims_do_not() -> None:
     assert redactor.vault.restore_for_tool("[CARD_1]") == "4111111111111111"
 
 
+def test_an_interim_answer_to_a_security_question_is_redacted() -> None:
+    redactor = CallRedactor()
+    redactor.agent_said("What's your security word?")
+
+    interim = redact_speech_event(
+        _event(stt.SpeechEventType.INTERIM_TRANSCRIPT, "it's blue"), redactor
+    )
+    assert interim.alternatives[0].text == "it's [SECRET]"
+    assert len(redactor.vault) == 0
+    final = redact_speech_event(
+        _event(stt.SpeechEventType.FINAL_TRANSCRIPT, "It's bluebird."), redactor
+    )
+    assert final.alternatives[0].text == "It's [SECRET_1]."
+
+
 def test_llm_pass_redacts_user_text_and_tool_echoes() -> None:
     redactor = CallRedactor()
     redactor.redact("my card is 4111 1111 1111 1111")

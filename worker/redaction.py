@@ -51,14 +51,16 @@ def redact_speech_event(event: stt.SpeechEvent, redactor: CallRedactor) -> stt.S
     """The event with its transcripts redacted.
 
     Finals advance the call's cross-turn state (chunked dictation); interims and
-    preflights are previews that must not, or a number would be counted twice.
+    preflights are previews that must not, or a number would be counted twice. They are
+    still read as the answer to the agent's standing question, so a security word is
+    redacted from the first interim that holds it.
     """
     if event.type not in _TRANSCRIPTS or not event.alternatives:
         return event
     final = event.type == stt.SpeechEventType.FINAL_TRANSCRIPT
     alternatives = []
     for alt in event.alternatives:
-        text = redactor.redact(alt.text) if final else redactor.redact_for_llm_context(alt.text)
+        text = redactor.redact(alt.text) if final else redactor.redact_interim(alt.text)
         # Word timings carry the raw tokens; drop them whenever the text changed.
         words = alt.words if text == alt.text else None
         alternatives.append(replace(alt, text=text, words=words))

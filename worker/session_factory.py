@@ -25,6 +25,7 @@ from worker.phrase_cache import PhraseCache
 from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
 from worker.state import CallState
+from worker.tools import secret_phrases
 from worker.turn_judge import TranscriptTurnJudge
 
 __all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
@@ -163,7 +164,7 @@ def build_call(
         caller=caller,
         tenant_name=caller.tenant or settings.default_tenant,
         tenant=tenant,
-        redactor=CallRedactor(policy),
+        redactor=CallRedactor(policy, secret_phrases=secret_phrases()),
         tool_bridge_after=settings.latency.tool_bridge_after,
         phrase_cache=(
             PhraseCache(

@@ -21,7 +21,14 @@ from compliance.vault import PLACEHOLDER
 from worker.state import CallState, ToolInvocation
 from worker.tool_bridge import tool_bridge
 
-__all__ = ["ALL_TOOLS", "lookup_order", "parse_expiry", "update_payment_card"]
+__all__ = [
+    "ALL_TOOLS",
+    "SECRET_ARGUMENTS",
+    "lookup_order",
+    "parse_expiry",
+    "secret_phrases",
+    "update_payment_card",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -32,6 +39,21 @@ _ORDERS: dict[str, tuple[str, str]] = {
     "77001": ("delivered", "was left at the front door on Monday"),
 }
 _WITHHELD: Final = "[withheld]"
+SECRET_ARGUMENTS: Final[dict[str, tuple[str, ...]]] = {
+    "update_payment_card": ("security_code",),
+}
+"""Each tool's arguments that are authentication data: recorded as withheld, and named to
+the call's redactor (`secret_phrases`) so that the agent's question for one makes the
+caller's answer a secret, whatever its form."""
+
+
+def secret_phrases() -> tuple[str, ...]:
+    """The secret arguments of the agent's tools in words ("security code")."""
+    return tuple(
+        sorted({arg.replace("_", " ") for args in SECRET_ARGUMENTS.values() for arg in args})
+    )
+
+
 _MONTHS: Final = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
 }
@@ -140,7 +162,7 @@ async def update_payment_card(
     real = _record(
         context,
         "update_payment_card",
-        secret=("security_code",),
+        secret=SECRET_ARGUMENTS["update_payment_card"],
         card_number=card_number,
         expiry=expiry,
         security_code=security_code,

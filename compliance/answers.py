@@ -1,0 +1,245 @@
+"""Answers in words: what a caller says after a security question, whatever its form.
+
+After "What's your security word?", "Your mother's maiden name?" or (with the name
+detector on) "And your surname?", the answer is the caller's first phrase that is not a
+filler or a stall ("Oh god, hang on, I wrote it down." answers nothing), every later
+mention of it, and anything spelled out in the same turn ("Biscuit. B I S C U I T.",
+"Papa, Alpha, Romeo, Kilo, Echo, Romeo." -- the normaliser has turned the spelling
+alphabet into letters). A caller who volunteers one ("my mum's maiden name is Nguyen")
+is read the same way from the cue on.
+
+Works on the normalised text; offsets are in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from compliance.cues import Context
+from config.redaction_policy import EntityType
+
+__all__ = ["ANSWER_KINDS", "answer_spans", "follow_up_spans", "said_again"]
+
+ANSWER_KINDS: Final = {
+    Context.SECRET: EntityType.SECRET,
+    Context.MAIDEN: EntityType.MAIDEN,
+    Context.NAME: EntityType.NAME,
+}
+"""Asked contexts whose answer is found by this module, and its kind."""
+
+# Thanks and praise: a lead-in, or all a caller says back to a remark of the agent's.
+_ACK_WORDS: Final = (
+    r"great|thanks|thank you|cheers|lovely|perfect|fine|cool|brilliant|awesome|nice|good"
+    r"|wonderful"
+)
+_ACK: Final = re.compile(rf"\b(?:{_ACK_WORDS})\b", re.IGNORECASE)
+_LEAD_WORDS: Final = (
+    r"uh|uhm|um+|er|erm|ah|oh|ok|okay|yes|yeah|yep|yup|sure|right|so|well|hmm+|hm|god|gosh"
+    r"|goodness|dear|sorry|alright|all right|actually|it's|it is|its|it was|that's|that is"
+    r"|that'd be|that would be|i think|i believe|i guess|pretty sure|just|of course|no"
+    r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also|" + _ACK_WORDS
+)
+_LEAD: Final = re.compile(rf"(?:[\s,.;:!?…-]|\b(?:{_LEAD_WORDS})\b)*", re.IGNORECASE)
+_MARKER: Final = re.compile(r"\b(?:the )?answer(?: is|'s| was)\b[\s,:]*", re.IGNORECASE)
+# The cue a caller says before the value itself ("my security word is", "last name
+# Kearney", "maiden name's Nguyen").
+_CUE_WORDS: Final = {
+    Context.SECRET: (
+        r"security (?:word|answer|phrase)|secret (?:word|answer)|pass ?word|pass ?phrase"
+        r"|memorable (?:word|place|name|date|number|answer)"
+    ),
+    Context.MAIDEN: r"maiden name",
+    Context.NAME: r"(?:first|1st|last|sur|family|middle|full) ?name|name",
+}
+_CUES: Final = {
+    context: re.compile(rf"\b(?:{words})(?:'s| is| was|:)?[\s,:]*", re.IGNORECASE)
+    for context, words in _CUE_WORDS.items()
+}
+# Only these are read when nobody asked: a volunteered name needs the name detector's
+# own cues (`compliance.names`).
+_VOLUNTEERED: Final = (Context.SECRET, Context.MAIDEN)
+_VOLUNTEER_CUE: Final = {
+    context: re.compile(rf"\b(?:{_CUE_WORDS[context]})(?:'s| is| was|:)[\s,:]*", re.IGNORECASE)
+    for context in _VOLUNTEERED
+}
+# A phrase that is not the answer: a stall, a question back, a remark about oneself.
+_STALL: Final = re.compile(
+    r"(?:hang on|hold on|(?:one|1) (?:sec|second|2nd|moment|minute)"
+    r"|(?:just|give me) (?:a|1) (?:sec|second|2nd|moment|minute)"
+    r"|let me\b"
+    r"|bear with me|wait|i\b|i'm|i've|i'd|i'll|we\b|we're|not sure|no idea|what\b|pardon"
+    r"|can you|could you|do you|did you|is it|is that|was it|why|how|hmm|don't know"
+    r"|dunno|forgot|no clue|the line|you (?:cut|broke))",
+    re.IGNORECASE,
+)
+_REMARK: Final = re.compile(
+    r"(?:i|we|you|he|she|they|it|there|can|could|would|will|shall|should|do|does|did|is|are"
+    r"|was|were|have|has|had|may|might|must|not|never|let|let's|what|which|who|why|how|when"
+    r"|where)\b(?!')",
+    re.IGNORECASE,
+)
+_RESUMED: Final = re.compile(
+    r"\b(?:it's|it is|it was|that's|that is|answer is|answer's|here it is|got it|found it)\b",
+    re.IGNORECASE,
+)
+_PLACE: Final = re.compile(
+    r"(?:in|on|at|under|over|near|by|from|into|inside|behind|upstairs|downstairs|somewhere"
+    r"|here|there)\b",
+    re.IGNORECASE,
+)
+# Where a phrase ends: a sentence or clause mark (not the full stop of an initial or a
+# title: "Margaret A. Lindqvist", "St. Mary's"), or a word that starts a new clause.
+_PHRASE_END: Final = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?;]|,|…"
+    r"|\s(?:if|because|but|so|like|with|and (?:i|it|that|my|we|you|the line|then))\b",
+)
+_SPELLED: Final = re.compile(
+    r"(?<![\w'])[A-Za-z0-9](?:(?:[ ,'-]{1,3}|\s(?:apostrophe|hyphen|dash|space)\s)"
+    r"[A-Za-z0-9](?![\w']))+"
+)
+_WORD: Final = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+_NOT_ANSWER_WORDS: Final = frozenset(
+    "the and with like just that this its it's sorry yes yeah okay one are was is".split()
+)
+_MAX_PHRASE: Final = 60
+
+
+def _phrase_at(text: str, pos: int, *, fresh: bool = True) -> tuple[int, int] | None:
+    """The first phrase from ``pos`` that is neither filler nor stall, as its span.
+
+    A phrase that starts like a sentence of its own (a pronoun, a verb, a question word:
+    "can we do it another way?") is a remark, not the answer; after a stall, so is one
+    that starts with a preposition ("hang on, ... it's in the other room"). A turn of
+    thanks alone ("Perfect.") is the answer only right after the question (``fresh``),
+    not after a remark of the agent's.
+    """
+    n = len(text)
+    stalled = False
+    for _ in range(4):
+        lead = _LEAD.match(text, pos)
+        start = lead.end() if lead is not None else pos
+        if start >= n:
+            acks = list(_ACK.finditer(text, pos)) if fresh and not stalled else []
+            return acks[-1].span() if acks else None
+        stop = _PHRASE_END.search(text, start, min(n, start + _MAX_PHRASE))
+        end = stop.start() if stop is not None else min(n, start + _MAX_PHRASE)
+        end = len(text[:end].rstrip())
+        if end <= start:
+            pos = start + 1
+            continue
+        if _STALL.match(text, start) or _REMARK.match(text, start):
+            stalled = True
+            pos = stop.end() if stop is not None else end
+            continue
+        if stalled and (_PLACE.match(text, start) or not _RESUMED.search(text, pos, start)):
+            # After "hang on" or "I don't know it", only "it's ..." or "got it, ..."
+            # starts an answer; the rest is more of the same remark.
+            pos = stop.end() if stop is not None else end
+            continue
+        return start, end
+    return None
+
+
+def answer_spans(
+    text: str, asked: str | None, *, names: bool = False, fresh: bool = True
+) -> Iterable[tuple[EntityType, int, int, str]]:
+    """The answer's spans in one caller turn, as (kind, start, end, value).
+
+    Args:
+        text: The caller's turn, normalised.
+        asked: What the agent asked for (a `Context` value).
+        names: The name detector is on: an answer to "what's your surname?" counts.
+        fresh: The agent's last turn was the question itself (not a remark after it).
+    """
+    found: list[tuple[EntityType, int, int, str]] = []
+    if asked in ANSWER_KINDS and (asked != Context.NAME or names):
+        kind = ANSWER_KINDS[asked]
+        found.extend(_asked_answer(text, asked, kind, fresh))
+    for context in _VOLUNTEERED:
+        if context == asked:
+            continue
+        for cue in _VOLUNTEER_CUE[context].finditer(text):
+            span = _phrase_at(text, cue.end())
+            if span is not None:
+                found.append((ANSWER_KINDS[context], *span, text[span[0] : span[1]]))
+    return found
+
+
+_SPELL_GAP: Final = r"(?:[\s,.'-]|\b(?:apostrophe|hyphen|dash|space)\b)*"
+
+
+def said_again(
+    text: str, kind: EntityType, value: str
+) -> Iterable[tuple[EntityType, int, int, str]]:
+    """An answer given earlier in the call, said or spelled again ("Henderson",
+    "H E N D E R S O N"), anywhere later in the call.
+
+    Args:
+        text: The caller's turn, normalised.
+        kind: The answer's kind.
+        value: The answer as first given.
+    """
+    letters = [ch for ch in value if ch.isalnum()]
+    if len(letters) < 4:
+        return
+    pattern = _SPELL_GAP.join(re.escape(ch) for ch in letters)
+    for m in re.finditer(rf"(?<![\w'])(?:{pattern})(?![\w'])", text, re.IGNORECASE):
+        yield kind, m.start(), m.end(), value
+
+
+def follow_up_spans(
+    text: str, kind: EntityType, value: str
+) -> Iterable[tuple[EntityType, int, int, str]]:
+    """More of an answer already given, in the caller's next final before the agent
+    speaks: the recogniser cut "It's Henderson. H E N D E R S O N." at the pause. Only
+    the answer said again and letters spelled count, never a new phrase ("And I also
+    want to ask about my loan.").
+
+    Args:
+        text: The caller's turn, normalised.
+        kind: The answer's kind.
+        value: The answer as first given.
+    """
+    spans = [m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2]
+    words = {w.group().lower() for w in _WORD.finditer(value)} - _NOT_ANSWER_WORDS
+    if words:
+        again = re.compile(
+            r"(?<![\w'])(?:" + "|".join(map(re.escape, words)) + r")(?![\w'])", re.IGNORECASE
+        )
+        spans.extend(m.span() for m in again.finditer(text))
+    for a, b in spans:
+        yield kind, a, b, value
+
+
+def _asked_answer(
+    text: str, asked: str, kind: EntityType, fresh: bool
+) -> Iterable[tuple[EntityType, int, int, str]]:
+    spans: list[tuple[int, int]] = []
+    marker = _MARKER.search(text)
+    starts = [marker.end()] if marker is not None else []
+    starts.extend(m.end() for m in _CUES[asked].finditer(text))
+    for start in starts or [0]:
+        span = _phrase_at(text, start, fresh=fresh)
+        if span is not None:
+            spans.append(span)
+    spans.extend(m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2)
+    said = {
+        w.group().lower()
+        for a, b in spans
+        for w in _WORD.finditer(text, a, b)
+        if w.group().lower() not in _NOT_ANSWER_WORDS
+    }
+    if said:
+        again = re.compile(
+            r"(?<![\w'])(?:" + "|".join(map(re.escape, said)) + r")(?![\w'])", re.IGNORECASE
+        )
+        spans.extend(m.span() for m in again.finditer(text))
+    value = " ".join(text[a:b] for a, b in sorted(set(spans))[:1])
+    for a, b in spans:
+        yield kind, a, b, value
+
+
+def _letters(spelled: str) -> int:
+    return sum(ch.isalpha() for ch in spelled)

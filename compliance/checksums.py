@@ -1,0 +1,222 @@
+"""Check digits and published shapes of the identifiers the redactor knows.
+
+Each function takes the value compacted (digits, or upper-case letters and digits, no
+separators) and answers whether it can be one, from the issuer's own definition.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = [
+    "aba_valid",
+    "au_medicare_valid",
+    "ca_postcode_valid",
+    "gb_postcode_valid",
+    "iban_valid",
+    "luhn_valid",
+    "nhs_valid",
+    "nino_valid",
+    "sin_valid",
+    "ssn_valid",
+    "tfn_valid",
+    "vin_valid",
+]
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a digit string passes the Luhn (mod 10) check used by payment cards.
+
+    Args:
+        digits: Digits only.
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def aba_valid(digits: str) -> bool:
+    """Whether nine digits pass the ABA routing-number checksum (weights 3, 7, 1).
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) != 9 or digits[0] not in "0123467":
+        return False
+    weights = (3, 7, 1) * 3
+    return sum(w * (ord(c) - 48) for w, c in zip(weights, digits, strict=True)) % 10 == 0
+
+
+def ssn_valid(digits: str) -> bool:
+    """Whether nine digits can be a US Social Security number.
+
+    The area is never 000, 666 or 900-999; the group never 00; the serial never 0000.
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) != 9:
+        return False
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def sin_valid(digits: str) -> bool:
+    """Whether nine digits can be a Canadian Social Insurance Number: Luhn, and a first
+    digit that Service Canada issues (1-7 by province, 9 temporary; 0 and 8 never).
+
+    Args:
+        digits: Digits only.
+    """
+    return len(digits) == 9 and digits[0] not in "08" and luhn_valid(digits)
+
+
+_TFN_WEIGHTS: Final = (1, 4, 3, 7, 5, 8, 6, 9, 10)
+
+
+def tfn_valid(digits: str) -> bool:
+    """Whether nine digits pass the ATO's Tax File Number check (weights 1 4 3 7 5 8 6 9
+    10, the sum a multiple of 11).
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) != 9:
+        return False
+    total = sum(w * (ord(c) - 48) for w, c in zip(_TFN_WEIGHTS, digits, strict=True))
+    return total % 11 == 0
+
+
+def nhs_valid(digits: str) -> bool:
+    """Whether ten digits pass the NHS number's mod-11 check (weights 10 down to 2 on the
+    first nine; the check digit is 11 minus the remainder, 11 meaning 0, 10 never issued).
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) != 10:
+        return False
+    total = sum((10 - i) * (ord(c) - 48) for i, c in enumerate(digits[:9]))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == ord(digits[9]) - 48
+
+
+_MEDICARE_WEIGHTS: Final = (1, 3, 7, 9, 1, 3, 7, 9)
+
+
+def au_medicare_valid(digits: str) -> bool:
+    """Whether 10 or 11 digits can be an Australian Medicare card number: first digit 2-6,
+    the ninth the weighted sum of the first eight mod 10 (weights 1 3 7 9 1 3 7 9).
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) not in (10, 11) or digits[0] not in "23456":
+        return False
+    total = sum(w * (ord(c) - 48) for w, c in zip(_MEDICARE_WEIGHTS, digits[:8], strict=True))
+    return total % 10 == ord(digits[8]) - 48
+
+
+# ISO 13616 lengths for the countries callers of an English-speaking call centre give;
+# other two-letter codes are checked by mod 97 alone within the standard's 15-34.
+_IBAN_LENGTHS: Final = {
+    "GB": 22, "IE": 22, "DE": 22, "FR": 27, "NL": 18, "ES": 24, "IT": 27, "PT": 25,
+    "BE": 16, "AT": 20, "CH": 21, "LU": 20, "PL": 28, "SE": 24, "DK": 18, "NO": 15,
+    "FI": 18, "GR": 27, "CZ": 24, "HU": 28, "RO": 24, "MT": 31, "CY": 28,
+}  # fmt: skip
+_IBAN_SHAPE: Final = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+
+
+def iban_valid(value: str) -> bool:
+    """Whether a compact value is an IBAN: country, check digits, the country's length,
+    and the ISO 7064 mod-97 check (the rearranged number mod 97 is 1).
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    if not _IBAN_SHAPE.fullmatch(value):
+        return False
+    length = _IBAN_LENGTHS.get(value[:2])
+    if length is not None and len(value) != length:
+        return False
+    rearranged = value[4:] + value[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+# HMRC NIM39110: two prefix letters (D F I Q U V never; O never second; BG GB KN NK NT TN
+# ZZ not allocated), six digits, a suffix A-D.
+_NINO: Final = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]")
+
+
+def nino_valid(value: str) -> bool:
+    """Whether a compact value is a UK National Insurance number (HMRC's shape).
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _NINO.fullmatch(value) is not None
+
+
+# ISO 3779 / 49 CFR 565.15: letters' values and the position weights of the check digit.
+_VIN_VALUES: Final = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7, "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}  # fmt: skip
+_VIN_WEIGHTS: Final = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+_VIN_SHAPE: Final = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
+
+
+def vin_valid(value: str) -> bool:
+    """Whether a compact value is a 17-character VIN: its ninth character the check
+    digit (weighted sum mod 11, 10 written X), which North American VINs must carry;
+    a VIN made elsewhere need not, and passes by ISO 3779's shape: a maker code of
+    letters first (a European or Asian region letter), a serial of digits last.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    if not _VIN_SHAPE.fullmatch(value):
+        return False
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(value, _VIN_WEIGHTS, strict=True))
+    check = total % 11
+    if value[8] == ("X" if check == 10 else str(check)):
+        return True
+    return value[0] in "JKLRSTUVWXYZ" and value[1].isalpha() and value[-4:].isdigit()
+
+
+# The Royal Mail's outward/inward shape; "GIR 0AA" is the one exception.
+_GB_POSTCODE: Final = re.compile(
+    r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2}|GIR0AA"
+)
+# Canada Post: letter digit letter, digit letter digit; D F I O Q U never, W Z never first.
+_CA_POSTCODE: Final = re.compile(r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\d[ABCEGHJ-NPRSTV-Z]\d")
+
+
+def gb_postcode_valid(value: str) -> bool:
+    """Whether a compact value is a GB postcode.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _GB_POSTCODE.fullmatch(value) is not None
+
+
+def ca_postcode_valid(value: str) -> bool:
+    """Whether a compact value is a Canadian postal code.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _CA_POSTCODE.fullmatch(value) is not None
