@@ -126,10 +126,10 @@ def _cardinal(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
         k = j + 1
         if k < n and tokens[k][1] == "and":
             k += 1
-        if k < n and (tokens[k][1] in _UNITS or tokens[k][1] in _TEENS or tokens[k][1] in _TENS):
-            if tokens[k][1] != "oh":
-                rest, after = _below_thousand(tokens, k)
-                return str(thousands + int(rest)), after
+        said = tokens[k][1] if k < n else ""
+        if said != "oh" and (said in _UNITS or said in _TEENS or said in _TENS):
+            rest, after = _below_thousand(tokens, k)
+            return str(thousands + int(rest)), after
         return str(thousands), j + 1
     return value, j
 

@@ -143,11 +143,12 @@ def _classify(match: re.Match[str]) -> _Tok:
 
 
 def _neighbour(toks: list[_Tok], i: int, step: int) -> _Tok | None:
-    """Nearest token in one direction, skipping whitespace, hyphens and commas."""
+    """Nearest token in one direction, skipping whitespace, hyphens, commas and words
+    absorbed into a spelled letter ("for David")."""
     j = i + step
     while 0 <= j < len(toks):
         tok = toks[j]
-        if tok.cat != _SPACE and not (tok.cat == _OTHER and tok.text in "-,"):
+        if tok.cat not in (_SPACE, _SKIP) and not (tok.cat == _OTHER and tok.text in "-,"):
             return tok
         j += step
     return None
@@ -228,6 +229,18 @@ def _spelled_neighbour(tok: _Tok | None) -> bool:
     )
 
 
+# A spelling-alphabet word that is also a month.
+_MONTH_WORDS: Final = frozenset({"november"})
+
+
+def _lettered(tok: _Tok | None) -> bool:
+    return tok is not None and (_is_single_letter(tok) or tok.text.lower() in _NATO)
+
+
+def _is_x_ray(toks: list[_Tok], i: int) -> bool:
+    return i + 2 < len(toks) and toks[i + 1].text == "-" and toks[i + 2].text.lower() == "ray"
+
+
 def _resolve_spelling(toks: list[_Tok]) -> None:
     """Letters spelled out become the letter: "Sierra Hotel" -> "S H", "D for David" and
     "B as in boy" -> "D", "B", "capital K" -> "K". A NATO word counts only beside another
@@ -236,7 +249,16 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
         if tok.cat != _WORD:
             continue
         low = tok.text.lower()
-        if len(tok.text) == 1 and tok.text.isalpha():
+        if low == "x" and _is_x_ray(toks, i):
+            # "X-ray", the spelling alphabet's own form of X, is three tokens; like any
+            # spelling word it counts beside another spelled letter or a digit.
+            if _spelled_neighbour(_neighbour(toks, i, -1)) or _spelled_neighbour(
+                _neighbour(toks, i + 2, 1)
+            ):
+                tok.cat, tok.text = _LETTER, "X"
+                tok.end = toks[i + 2].end
+                toks[i + 1].cat = toks[i + 2].cat = _SKIP
+        elif len(tok.text) == 1 and tok.text.isalpha():
             # "D for David", "B as in boy": the word after must start with the letter.
             j = _next_index(toks, i)
             if j is None:
@@ -264,6 +286,10 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
                     toks[m].cat = _SKIP
         elif low in _NATO:
             before, after = _neighbour(toks, i, -1), _neighbour(toks, i, 1)
+            if low in _MONTH_WORDS and not (_lettered(before) or _lettered(after)):
+                # "November 2027", "the 3rd of November": a month, unless a letter is
+                # spelled beside it ("Papa November 4").
+                continue
             if _spelled_neighbour(before) or _spelled_neighbour(after):
                 tok.cat, tok.text = _LETTER, _NATO[low]
 
@@ -321,10 +347,28 @@ def _gap_after(toks: list[_Tok], i: int, said: int) -> tuple[int, str] | None:
         return None
     if not (bridged or stops or marks > 1):
         return None
+    if j == i + 1 and toks[i].text == "." and toks[i - 1].cat == _NUM and toks[j].cat == _NUM:
+        return None  # "12,400.00", "86.40": a decimal point, written, not a pause
+    if bridged and (_written_amount(toks, i - 1, -1) or _written_amount(toks, j, 1)):
+        return None  # "12,400.00 and 86.40": two amounts, not the groups of one number
     # A group of one digit after "and" is a count ("... and 2 tickets"), not a group.
     if bridged and (said < 2 or _digits_ahead(toks, j) < 2):
         return None
     return j, symbol
+
+
+def _written_amount(toks: list[_Tok], k: int, step: int) -> bool:
+    """Whether the number token at ``k`` is one end of a number written with a decimal
+    point or a thousands separator ("1,249.99", "7,500")."""
+    mark, other = k + step, k + 2 * step
+    return (
+        min(mark, other) >= 0
+        and max(mark, other) < len(toks)
+        and toks[k].cat == _NUM
+        and toks[mark].text in ".,"
+        and toks[other].cat == _NUM
+        and (toks[mark].text == "." or len(toks[max(k, other)].text) == 3)
+    )
 
 
 def _digits_ahead(toks: list[_Tok], j: int) -> int:
