@@ -61,8 +61,8 @@ def test_recall_and_keep_meet_targets() -> None:
 
 
 @pytest.mark.parametrize("names", [False, True])
-def test_the_independent_and_holdout_corpora_meet_their_targets(names: bool) -> None:
-    for path in (INDEPENDENT_CORPUS, HOLDOUT_CORPUS):
+def test_the_independent_holdout_and_fresh_corpora_meet_their_targets(names: bool) -> None:
+    for path in (INDEPENDENT_CORPUS, HOLDOUT_CORPUS, FRESH_CORPUS):
         report = evaluate(path, repeat=1, names=names)
 
         assert report.matching == "said"
