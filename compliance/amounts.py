@@ -53,6 +53,10 @@ _COMPARED: Final = re.compile(
     re.IGNORECASE,
 )
 _COMPARED_REACH: Final = 40
+_COMPARED_DIGITS: Final = 6
+# The next of a list of amounts: small numbers only (a code or an account number is longer).
+_LISTED: Final = re.compile(r"(?:and|then|plus)[\s,]*$|,\s*$", re.IGNORECASE)
+_LISTED_DIGITS: Final = 3
 # A small number before a plural noun is a count ("2 lines", "3 bedrooms"); the nouns
 # here end in "s" without being plurals.
 _PLURAL_AFTER: Final = re.compile(r"^ (?-i:[a-z]{2,}s)\b")
@@ -120,7 +124,14 @@ def not_a_value(
         return True
     if _WRITTEN_AMOUNT.fullmatch(chunk) and not (secret_asked and "." not in chunk):
         return True
-    if digits <= 7 and _MONEY_VERB_BEFORE.search(text, max(0, start - _MONEY_VERB_REACH), start):
+    # One number after the verb, not groups joined by "and" ("I paid 20 and 737 is the
+    # code" is an amount and a code).
+    single = len(digit_groups(chunk)) == 1 or _WRITTEN_AMOUNT.fullmatch(chunk) is not None
+    if (
+        digits <= 7
+        and single
+        and _MONEY_VERB_BEFORE.search(text, max(0, start - _MONEY_VERB_REACH), start)
+    ):
         return True
     if digits <= 3:
         plural = _PLURAL_AFTER.match(after)
@@ -138,16 +149,27 @@ def not_a_value(
     return False
 
 
-def compared_with_amount(text: str, gap_start: int, start: int) -> bool:
+def compared_with_amount(
+    text: str, gap_start: int, start: int, digits: int, secret_asked: bool = False
+) -> bool:
     """Whether the number at ``start`` is compared with the amount or count that ends at
-    ``gap_start`` ("120 dollars rather than 100", "15 minutes but it's been 20").
+    ``gap_start`` ("120 dollars rather than 100", "15 minutes but it's been 20"), or is
+    the next of a list of small amounts ("I paid 250 on the 3rd and 180 on the 10th").
 
     Args:
         text: The normalised turn.
         gap_start: Where the amount (or count) before it ends.
         start: Where this number starts.
+        digits: How many digits it holds.
+        secret_asked: The agent asked for a code: a list word does not make it an amount
+            ("I paid 20 and 737 is the code").
     """
+    if start - gap_start > _COMPARED_REACH or digits > _COMPARED_DIGITS:
+        return False
+    if _COMPARED.search(text, gap_start, start) is not None:
+        return True
     return (
-        start - gap_start <= _COMPARED_REACH
-        and _COMPARED.search(text, gap_start, start) is not None
+        not secret_asked
+        and digits <= _LISTED_DIGITS
+        and _LISTED.search(text, gap_start, start) is not None
     )

@@ -9,6 +9,7 @@ addresses) have their own expressions. Offsets are in the normalised text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -56,6 +57,8 @@ __all__ = [
 
 # Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73").
 _ID_CONTEXTS: Final = {
+    # a one-time or authorisation code may hold letters ("G-448219", "ABC123456")
+    Context.OTP: EntityType.OTP,
     Context.PASSPORT: EntityType.PASSPORT,
     Context.LICENSE: EntityType.LICENSE,
     Context.MEMBER: EntityType.MEMBER,
@@ -335,7 +338,10 @@ def classify_digits(
         return None
     if context in _ID_CONTEXTS and n >= 3:
         return Detection(_ID_CONTEXTS[context], 0, 0, digits, complete=n >= 4)
-    if context == Context.BIRTH and n in (6, 8):
+    if context == Context.BIRTH and (
+        n in (6, 8) or (len(groups) == 3 and max(groups[:2]) <= 2 and groups[2] in (2, 4))
+    ):
+        # "12061985", or day, month and year said apart ("Eleven, five, sixty").
         return Detection(EntityType.DOB, 0, 0, digits)
     if n == 9 and context == Context.SSN:
         return Detection(EntityType.SSN, 0, 0, digits)
@@ -456,6 +462,7 @@ _INHERIT_GAP: Final = re.compile(
 )
 
 
+_SPECIFIC: Final = SENSITIVE_CONTEXTS - {Context.GENERIC}
 # "... I'm sure I typed it right, it's 4 4 1 7": "it" is the secret the turn is about.
 _IT_IS: Final = re.compile(
     r"\b(?:it's|it is|it was|its|that's|that is|which is)[\s,]*(?:(?:uh|um|er)[\s,]+)?$",
@@ -508,8 +515,9 @@ def _runs(
             and context is None
             and runs
             and runs[-1].money
-            and len(offsets) <= 6
-            and compared_with_amount(text, floor, start)
+            and compared_with_amount(
+                text, floor, start, len(offsets), turn_context in SECRET_CONTEXTS
+            )
         ):
             money = True
         if context is None and not runs and leading is not None:
@@ -532,6 +540,10 @@ def _runs(
         ):
             context = cursor.secret_topic
         if context is None and turn_context is not None:
+            context, asked = turn_context, True
+        elif context == Context.GENERIC and turn_context in _SPECIFIC:
+            # "What's your account number?" -- "..., number 8 8 2 1 ...": the caller's
+            # "number" is the one asked for.
             context, asked = turn_context, True
         elif turn_context in SECRET_CONTEXTS and (
             context in (Context.CARD, Context.GENERIC)
@@ -677,8 +689,14 @@ def _expiry_detections(
 # An identifier after its keyword: digits, single letters (dictated "d one two three") and
 # mixed tokens ("1EG4-TE5-MK73", "X12345678"), up to 32 characters.
 _ID_LEAD: Final = re.compile(
-    r"(?:\s|[:#,.-]|'s\b|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's"
-    r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on)\b)*",
+    r"(?:\s|[:#,.-]|'s\b"
+    # "a personalised one, ...", "the new one: ..."
+    r"|\b(?:a|an|the) (?:[a-z]+ )?(?:one|1)[,:]"
+    r"|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's"
+    r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on|are"
+    # "the last 8 are ..."
+    r"|(?:last|first|final) \d+(?: digits?| characters?)?"
+    r")\b)*",
     re.IGNORECASE,
 )
 _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
@@ -701,7 +719,7 @@ _MBI: Final = re.compile(
 )
 
 
-def _identifier_at(text: str, pos: int) -> tuple[int, int] | None:
+def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] | None:
     """The span of an identifier starting at ``pos`` (after filler words), or None."""
     lead = _ID_LEAD.match(text, pos, min(len(text), pos + 40))
     i = lead.end() if lead is not None else pos
@@ -729,7 +747,7 @@ def _identifier_at(text: str, pos: int) -> tuple[int, int] | None:
         if gap is None:
             break
         i = gap.end()
-    if start == -1 or digits < 2 or chars < 4:
+    if start == -1 or digits < min_digits or chars < 4:
         return None
     return start, end
 
@@ -741,7 +759,8 @@ def _id_detections(
     if leading in _ID_CONTEXTS:
         anchors.insert(0, (0, leading))
     for pos, category in anchors:
-        span = _identifier_at(text, pos)
+        # A personalised plate may hold one digit ("J O E 1").
+        span = _identifier_at(text, pos, 1 if category == Context.PLATE else 2)
         if span is None:
             continue
         value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
@@ -766,16 +785,19 @@ _SAID_THEN_SPELLED: Final = re.compile(
 )
 
 
+# The domain may be spelled letter by letter after a pause ("at, e i r c o m dot net").
 _AT_DOMAIN: Final = re.compile(
-    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
+    r"@(?:[ ,]{1,3})?(?:[A-Za-z0-9](?:[ ,]{1,2}[A-Za-z0-9])+(?=\.)|[A-Za-z0-9-]+)"
+    r"(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
 # The local part as written, up to the "@" (a comma may stand for the pause before "at").
 # It may start with a dot or an underscore when the turn carries on one spelled in the
 # turn before ("m o r a g" / "dot mackenzie, at ...").
 _LOCAL_WRITTEN: Final = re.compile(
-    r"(?<![\w.+'-])(?:[._](?=[A-Za-z0-9]))?(?:(?:[A-Za-z0-9] ){2,})?[A-Za-z0-9][\w.+-]*"
-    r"(?: \d+)*,?$"
+    r"(?<![\w.+'-])(?:[._](?=[A-Za-z0-9]))?(?:(?:[A-Za-z0-9] ){2,})?[A-Za-z0-9]"
+    # an apostrophe inside a name ("o'brien"), not a contraction ("I'm")
+    r"(?:[\w.+-]|'(?!(?:m|s|d|t|re|ve|ll)\b)(?=[A-Za-z]))*(?: \d+)*,?$"
 )
 # Asked for an e-mail address: what is spelled letter by letter is (a part of) it, before
 # the "at" is said or in a turn of its own ("it's m o r a g", "b r o w n... no, b r a u n").
@@ -783,17 +805,32 @@ _SPELLED_PART: Final = re.compile(r"(?<![\w'])[A-Za-z0-9](?:[ ,.-]{1,3}[A-Za-z0-
 
 
 _SPELL_SEPARATORS: Final = frozenset(" ,._-")
+_FILLER_BEFORE: Final = re.compile(r"(?<![\w'])(?:uh|um|umm|er|erm|hmm)$", re.IGNORECASE)
+
+
+def _gap_start(text: str, floor: int, i: int) -> int:
+    """Walking back from ``i``, where the separators and fillers before it begin ("., um,
+    " between the pieces of a spelled address)."""
+    j = i
+    while True:
+        while j > floor and text[j - 1] in _SPELL_SEPARATORS:
+            j -= 1
+        filler = _FILLER_BEFORE.search(text, max(floor, j - 4), j)
+        if filler is None or filler.start() == j:
+            return j
+        j = filler.start()
 
 
 def _spelled_start(text: str, floor: int, end: int) -> int:
     """Where a run of characters spelled one by one (or digit groups) ends at ``end``
-    begins, walking back: "L O U.B, B, " or "s-h-a-r-m-a, dot, a-n-i-l, ". Linear in the
-    distance walked."""
+    begins, walking back: "L O U.B, B, " or "s-h-a-r-m-a, dot, a-n-i-l, ". A whole word
+    counts beside a dot, an underscore or a dash said between pauses ("n, underscore,
+    patel, nine one, at ..."). Linear in the distance walked."""
     start = i = end
+    symbol_after = False
     while i > floor:
-        j = i
-        while j > floor and text[j - 1] in _SPELL_SEPARATORS:
-            j -= 1
+        j = _gap_start(text, floor, i)
+        symbol_after = symbol_after or any(ch in "._-" for ch in text[j:i])
         k = j
         if k > floor and text[k - 1].isdigit():
             while k > floor and text[k - 1].isdigit():
@@ -801,11 +838,21 @@ def _spelled_start(text: str, floor: int, end: int) -> int:
         elif k > floor and text[k - 1].isalnum():
             k -= 1
             if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
-                break  # a whole word, not a letter spelled
+                # A whole word: part of the address only beside a symbol said on its own.
+                w = k
+                while w > floor and text[w - 1].isalpha():
+                    w -= 1
+                sep = _gap_start(text, floor, w)
+                spaced = "," in text[j:i] or "," in text[sep:w]
+                symbol_before = any(ch in "._-" for ch in text[sep:w])
+                if not (spaced and (symbol_after or symbol_before)) or w - 1 < floor:
+                    break
+                k = w
         else:
             break
         if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
             break
+        symbol_after = False
         start = i = k
     return start
 
@@ -825,7 +872,7 @@ def _local_part(text: str, at: int) -> tuple[int, str]:
         said = _SAID_THEN_SPELLED.search(text, max(0, start - 60), start)
         if said is not None:
             start, local = said.start(), said.group().split()[0].rstrip(",")
-    return start, re.sub(r"[\s,]", "", local).lower()
+    return start, re.sub(r"[\s,]|\b(?:uh|um|umm|er|erm|hmm)\b", "", local).lower()
 
 
 def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
@@ -841,7 +888,8 @@ def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
         start, local = _local_part(text, m.start())
         if start == m.start():
             continue
-        yield Detection(EntityType.EMAIL, start, m.end(), local + m.group().lower())
+        domain = re.sub(r"[ ,]", "", m.group()).lower()
+        yield Detection(EntityType.EMAIL, start, m.end(), local + domain)
 
 
 _STOP: Final = (
@@ -1231,6 +1279,17 @@ _ALTERNATIVE: Final = re.compile(
 )
 
 
+def _named_reference(text: str, reference_ends: list[int], start: int) -> bool:
+    """Whether a code at ``start`` is the one a reference word just named ("my PNR is K 4
+    T 9 Z 2" has a postcode's shape, and is a booking's reference)."""
+    # The ends are in text order: only the last one before the code can name it.
+    at = bisect.bisect_right(reference_ends, start) - 1
+    if at < 0:
+        return False
+    end = reference_ends[at]
+    return start - end <= _CONTEXT_REACH and _LINKED.fullmatch(text, end, start) is not None
+
+
 def _said_as(norm: Normalised, start: int, end: int, word: str) -> bool:
     a, b = norm.to_original(start, end)
     return norm.original[a:b].lower() == word
@@ -1277,8 +1336,11 @@ def _scan_window(
         runs = [replace(r, context=fallback) if r.context == Context.LASTFOUR else r for r in runs]
     expiry_named = any(c == Context.EXPIRY and _CARD_EXPIRY.match(text, a) for a, _b, c in keywords)
     detections: list[Detection] = []
+    references = [e for _s, e, c in keywords if c == Context.NEGATIVE]
     detections.extend(
-        Detection(kind, a, b, value) for kind, a, b, value in shaped_identifiers(text)
+        Detection(kind, a, b, value)
+        for kind, a, b, value in shaped_identifiers(text)
+        if not (kind is EntityType.POSTCODE and _named_reference(text, references, a))
     )
     detections.extend(_email_detections(text, asked=opening == Context.EMAIL))
     detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))

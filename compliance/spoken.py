@@ -38,6 +38,7 @@ _ORD_TEENS: Final = {
 _REPEAT: Final = {"double": 2, "triple": 3}
 _SYMBOLS: Final = {
     "dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-", "slash": "/",
+    "apostrophe": "'",
 }  # fmt: skip
 # The ICAO/NATO spelling alphabet (and the spellings callers use for it).
 _NATO: Final = {
@@ -165,6 +166,19 @@ def _next_index(toks: list[_Tok], i: int) -> int | None:
     return None
 
 
+def _in_code(toks: list[_Tok], i: int, step: int) -> bool:
+    """Whether the "oh" at ``i`` sits in a code read character by character: a letter
+    beside it in direction ``step`` with a digit beyond it ("K one A, oh B one"). A
+    letter O written as such ("J O E 1") stays a letter."""
+    j = i + step
+    while 0 <= j < len(toks) and (toks[j].cat == _SPACE or toks[j].text in "-,"):
+        j += step
+    if not (0 <= j < len(toks)) or not (len(toks[j].text) == 1 and toks[j].text.isalpha()):
+        return False
+    beyond = _neighbour(toks, j, step)
+    return beyond is not None and beyond.cat in (_UNIT, _NUM)
+
+
 def _resolve_context(toks: list[_Tok]) -> None:
     """Decide which "oh"/"double"/"and" tokens are numeric: "oh, I see" is not a zero,
     and "one-time", "one-off", "two-way" are words."""
@@ -199,7 +213,10 @@ def _resolve_context(toks: list[_Tok]) -> None:
             follow = _next_index(toks, follow)
         before = _neighbour(toks, i, -1)
         after = toks[follow] if follow is not None else None
-        if any(t is not None and (t.cat in _NUMERIC or t.cat == _REP) for t in (before, after)):
+        spoken_oh = all(toks[k].text.lower() == "oh" for k in chain)
+        if any(t is not None and (t.cat in _NUMERIC or t.cat == _REP) for t in (before, after)) or (
+            spoken_oh and (_in_code(toks, i, -1) or _in_code(toks, chain[-1], 1))
+        ):
             for k in chain:
                 toks[k].cat, toks[k].value = "zero", 0
         i = chain[-1] + 1

@@ -521,3 +521,113 @@ def test_names_after_under_a_relatives_name_and_a_title(
 
 def test_a_title_and_a_filler_before_an_answered_name() -> None:
     assert list(name_spans("Mr, um, Adeyemi.", answer=True)) == [(8, 15, "Adeyemi")]
+
+
+# --- more forms of the same kinds --------------------------------------------------------
+
+
+def test_the_digits_on_the_reverse_are_the_security_code() -> None:
+    out, _ = _call(("a", "Lastly, the three digits on the reverse?"), ("c", "It's, uh, six oh two"))
+
+    assert out == ["It's, uh, [CVV_1]"]
+
+
+def test_an_ird_number_is_a_tax_number() -> None:
+    out, redactor = _call(("a", "What's your IRD number?"), ("c", "one two three, four five six"))
+
+    assert out == ["[TFN_1]"]
+    assert _values(redactor, EntityType.TFN) == ["123456"]
+
+
+def test_oh_between_a_letter_and_digits_of_a_spelled_code_is_a_zero() -> None:
+    assert normalise("K one A, oh B one").text == "K 1 A, 0 B 1"
+    assert normalise("oh, I see, A oh B").text == "oh, I see, A oh B"
+    out, _ = _call(("a", "Postal code?"), ("c", "K one A, oh B one"))
+
+    assert out == ["[POSTCODE_1]"]
+
+
+@pytest.mark.parametrize(
+    ("question", "turn", "redacted"),
+    [
+        ("What's the registration?", "It's a personalised one, J O E 1",
+         "It's a personalised one, [PLATE_1]"),
+        ("Can I have the VIN?", "The last 8 are 3 A 0 0 4 3 5 2", "The last 8 are [VIN_1]"),
+    ],
+)  # fmt: skip
+def test_an_identifier_after_a_description_of_it(question: str, turn: str, redacted: str) -> None:
+    out, _ = _call(("a", question), ("c", turn))
+
+    assert out == [redacted]
+
+
+@pytest.mark.parametrize(
+    ("turn", "value"),
+    [
+        ("It's s dot o apostrophe brien at hotmail dot co dot uk", "s.o'brien@hotmail.co.uk"),
+        ("n, underscore, patel, nine one, at yahoo dot com", "n_patel91@yahoo.com"),
+        ("j dot, um, walsh, eighty-two, at, e i r c o m dot net", "j.walsh82@eircom.net"),
+    ],
+)
+def test_an_email_said_with_pauses_apostrophes_and_a_spelled_domain(turn: str, value: str) -> None:
+    out, redactor = _call(("a", "What's your email?"), ("c", turn))
+
+    assert out[0].endswith("[EMAIL_1]")
+    assert _values(redactor, EntityType.EMAIL) == [value]
+
+
+def test_a_contraction_is_not_an_email_local_part() -> None:
+    out, redactor = _call(("c", "I'm at home dot com, the company's site"))
+
+    assert out == ["I'm at home dot com, the company's site"]
+    assert len(redactor.vault) == 0
+
+
+def test_small_amounts_in_a_list_stay_but_not_after_a_secret_question() -> None:
+    out, _ = _call(
+        ("a", "Account number?"),
+        ("c", "Before that, I paid 250 on the 3rd and 180 on the 10th. It's 4 4 0 1 9 2 3 8."),
+    )
+    assert out == ["Before that, I paid 250 on the 3rd and 180 on the 10th. It's [ACCOUNT_1]."]
+
+    for said in ("I paid 20 and 737 is the code", "I paid 20 on Monday and 737 is the code"):
+        code, _ = _call(("a", "And the security code?"), ("c", said))
+        assert "737" not in code[0]
+
+
+def test_the_callers_own_number_word_is_the_number_asked_for() -> None:
+    out, redactor = _call(
+        ("a", "What's your account number?"),
+        ("c", "It's the one with 1,000 in it, number 8 8 2 1 4 4 0 9."),
+    )
+
+    assert out == ["It's the one with 1,000 in it, number [ACCOUNT_1]."]
+    assert _values(redactor, EntityType.ACCOUNT) == ["88214409"]
+
+
+def test_a_birth_date_said_as_three_numbers() -> None:
+    out, _ = _call(("a", "What's your date of birth?"), ("c", "Eleven, five, sixty"))
+
+    assert out == ["[DOB_1]"]
+
+
+@pytest.mark.parametrize(
+    ("question", "turn", "value"),
+    [
+        ("What's your porting PAC code?", "It's A B C 1 2 3 4 5 6", "ABC123456"),
+        ("Can you give me the one time passcode?", "Yeah it's G dash 4 4 8 2 1 9", "G448219"),
+    ],
+)
+def test_an_authorisation_code_with_letters_goes_whole(
+    question: str, turn: str, value: str
+) -> None:
+    out, redactor = _call(("a", question), ("c", turn))
+
+    assert out[0].endswith("[OTP_1]")
+    assert value in _values(redactor, EntityType.OTP)
+
+
+def test_a_reference_with_a_postcodes_shape_stays() -> None:
+    out, _ = _call(("a", "Which seat?"), ("c", "Seat 14C, and my PNR is K 4 T 9 Z 2."))
+
+    assert out == ["Seat 14C, and my PNR is K 4 T 9 Z 2."]
