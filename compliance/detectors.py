@@ -546,7 +546,7 @@ def _runs(
             # "number" is the one asked for.
             context, asked = turn_context, True
         elif turn_context in SECRET_CONTEXTS and (
-            context in (Context.CARD, Context.GENERIC)
+            context in (Context.CARD, Context.GENERIC, Context.BIRTH)
             or (
                 context == Context.NEGATIVE
                 and _LINKED.fullmatch(text, cursor.last_end, start) is None
@@ -554,7 +554,8 @@ def _runs(
         ):
             # Asked for a security code: "that's my old card. It's 280" is the code, and
             # so is "the charge was wrong, it's 280": an amount or reference word counts
-            # only for the number it leads to.
+            # only for the number it leads to. "It's the year I was born, 1 9 7 3" is
+            # the PIN.
             context, asked = turn_context, True
         runs.append(
             DigitRun(

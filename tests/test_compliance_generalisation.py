@@ -218,7 +218,12 @@ def test_a_secret_beside_an_amount_still_goes() -> None:
 
 @pytest.mark.parametrize(
     "answer",
-    ["It's 4,417", "I got charged twice, it's 4 4 1 7", "The charge was wrong, it's 4 4 1 7"],
+    [
+        "It's 4,417",
+        "I got charged twice, it's 4 4 1 7",
+        "The charge was wrong, it's 4 4 1 7",
+        "It's the year my dad was born, 4 4 1 7",
+    ],
 )
 def test_an_answer_to_a_secret_question_is_not_taken_for_an_amount(answer: str) -> None:
     out, _ = _call(("a", "What's your PIN?"), ("c", answer))
