@@ -94,7 +94,8 @@ _RESUMED: Final = re.compile(
 # A phrase about the answer, not the answer: "a funny one", "the old one", "my dog's name
 # and the year". It names what kind of thing the answer is.
 _ABOUT_ANSWER: Final = re.compile(
-    r"\b(?:one|1|ones|name|names|word|words|year|years|number|numbers|date|thing|bit|kind)$",
+    r"\b(?:one|1|ones|name|names|word|words|year|years|number|numbers|date|thing|bit|kind"
+    r"|case|capitals|letters|characters|digits)$",
     re.IGNORECASE,
 )
 # Words that end an answer's phrase without being part of it: "It's koala now."
@@ -138,6 +139,14 @@ _NOT_ANSWER_WORDS: Final = frozenset(
 )
 # A proper name said alone: "Rover", "St Brigid's", "Wattle Grove".
 _NAMED: Final = re.compile(r"(?-i:[A-Z][\w'.-]*)(?: (?-i:[A-Z][\w'.-]*)){0,2}")
+# A capitalised word inside a sentence (after a lower-case word, a comma or a pause "..."),
+# with the capitalised words after it.
+_PROPER: Final = re.compile(
+    r"(?:(?<=[a-z,;:…] )|(?<=\.\.\. ))(?-i:[A-Z][a-z'\u2019-]+)(?: (?-i:[A-Z][a-z'\u2019-]+))*"
+)
+_NOT_PROPER: Final = frozenset(
+    "i i'm i've i'd i'll ok okay oh mr mrs ms miss dr god yes no sorry thanks".split()
+)
 _MAX_PHRASE: Final = 60
 _MAX_PHRASES: Final = 5
 _MAX_CORRECTIONS: Final = 4
@@ -282,6 +291,13 @@ def _asked_answer(
     spans.extend(m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2)
     if kind is EntityType.SECRET:
         spans.extend(m.span() for m in _MIXED.finditer(text))
+    if kind in (EntityType.SECRET, EntityType.MAIDEN):
+        # The recogniser capitalises proper nouns: inside a sentence, those are the
+        # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
+        # but the first was a cat, Tigger.").
+        spans.extend(
+            m.span() for m in _PROPER.finditer(text) if m.group().lower() not in _NOT_PROPER
+        )
     said = {
         w.group().lower()
         for a, b in spans

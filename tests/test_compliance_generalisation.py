@@ -82,7 +82,13 @@ def test_questions_that_only_share_its_words_are_not(question: str, expected: st
          "[SECRET_1], a long way away."),
         ("What was the number of the house you grew up in?", "Forty-one.", "Forty-one",
          "[SECRET_1]."),
-        ("Who was your favourite teacher?", "Lol, Mr Patel.", "Patel", "Lol, Mr [SECRET_1]."),
+        ("What is the first name of your eldest cousin?", "That would be Aoife.", "Aoife",
+         "That would be [SECRET_1]."),
+        ("In what year did you graduate?", "Nineteen ninety-eight", "ninety-eight",
+         "[SECRET_1]"),
+        ("Where did you and your wife first meet?", "At a gig in Manchester, the Apollo.",
+         "Apollo", "[SECRET_1], the [SECRET_1]."),
+        ("Who was your favourite teacher?", "Lol, Mr Patel.", "Patel", "Lol, [SECRET_1]."),
         ("What's your favourite colour?", "Teal, obviously.", "Teal", "[SECRET_1], obviously."),
     ],
 )  # fmt: skip
@@ -636,3 +642,19 @@ def test_a_reference_with_a_postcodes_shape_stays() -> None:
     out, _ = _call(("a", "Which seat?"), ("c", "Seat 14C, and my PNR is K 4 T 9 Z 2."))
 
     assert out == ["Seat 14C, and my PNR is K 4 T 9 Z 2."]
+
+
+@pytest.mark.parametrize(
+    ("answer", "gone"),
+    [
+        ("We had a dog, Max, but the first was actually a cat, Tigger.", ("Tigger",)),
+        ("Ooh, easy, Kylie.", ("Kylie",)),
+        ("Ok so it's, let me think... Lighthouse.", ("Lighthouse",)),
+        ("Sure, it's all lower case, sunshine, then the number 7.", ("sunshine", "7")),
+    ],
+)
+def test_the_answer_among_talk_about_it(answer: str, gone: tuple[str, ...]) -> None:
+    out, _ = _call(("a", "What's your memorable word?"), ("c", answer))
+
+    for word in gone:
+        assert word not in out[0]
