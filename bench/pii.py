@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Three corpora, reported apart:
+corpus was written (`bench.pii_match`). Four corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -12,7 +12,11 @@ corpus was written (`bench.pii_match`). Three corpora, reported apart:
   ``compliance/corpus/pii_independent.md``);
 * ``holdout`` (``compliance/corpus/pii_holdout.yaml``): written after the detectors were
   tuned on the other two; the misses of its first run were fixed as kinds of error, not
-  as cases.
+  as cases;
+* ``fresh`` (``compliance/corpus/pii_fresh.yaml``): a second independent set, written by
+  someone who had read neither ``compliance/`` nor the first independent set, kept
+  unchanged (its rules: ``compliance/corpus/pii_fresh.md``); used as a development set for
+  the kinds of error it showed, so its figure is no longer out of sample either.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -42,6 +46,7 @@ from compliance.redactor import MAX_TURN_CHARS
 __all__ = [
     "CORPORA",
     "DEFAULT_CORPUS",
+    "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
     "INDEPENDENT_CORPUS",
     "TARGETS",
@@ -58,6 +63,7 @@ _CORPUS_DIR: Final = Path(compliance.__file__).parent / "corpus"
 DEFAULT_CORPUS: Final = _CORPUS_DIR / "pii_corpus.yaml"
 INDEPENDENT_CORPUS: Final = _CORPUS_DIR / "pii_independent.yaml"
 HOLDOUT_CORPUS: Final = _CORPUS_DIR / "pii_holdout.yaml"
+FRESH_CORPUS: Final = _CORPUS_DIR / "pii_fresh.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -107,6 +113,15 @@ CORPORA: Final = (
         0.97,
         0.95,
         "written after tuning on the other two; first-run misses fixed as kinds of error",
+    ),
+    Corpus(
+        "fresh",
+        FRESH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "second independent set (read neither compliance/ nor the first set), unchanged; "
+        "a development set since",
     ),
 )
 _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
@@ -484,7 +499,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         "--corpus",
         type=Path,
         action="append",
-        help="corpus YAML (repeatable; default: the project, independent and holdout corpora)",
+        help="corpus YAML (repeatable; default: the project, independent, holdout and fresh "
+        "corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

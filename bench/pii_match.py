@@ -7,14 +7,14 @@ Two comparisons, one per way a corpus was written:
   slashes or brackets, in the output, in its spoken-form normalisation or with each digit
   word read as its digit; a text secret leaks if its text survives (case and spacing
   ignored).
-* ``said`` (the independent corpus's rules, ``compliance/corpus/README.md``): a secret of
-  four or more digits and nothing else leaks if its digits occur anywhere in the *canonical
-  digits* of the caller's redacted text: spoken digit words, "oh", "double"/"triple" and
-  compound numbers ("forty-eight", "nineteen", "five hundred and twelve") read as digits,
-  every other word, separator and punctuation mark dropped, so "4849, um, 0934" and
-  "four five three two and nine one eight five" are one run. A placeholder is where a value
-  was taken out, so it ends a run. Any other secret leaks if its text survives, case
-  ignored and whitespace runs collapsed.
+* ``said`` (the independent corpora's rules, ``compliance/corpus/pii_independent.md`` and
+  ``pii_fresh.md``): a secret of four or more digits and nothing else leaks if its digits
+  occur anywhere in the *canonical digits* of the caller's redacted text: spoken digit
+  words, "oh", "double"/"triple" and compound numbers ("forty-eight", "nineteen", "five
+  hundred and twelve", "two thousand and one") read as digits, every other word, separator
+  and punctuation mark dropped, so "4849, um, 0934" and "four five three two and nine one
+  eight five" are one run. A placeholder is where a value was taken out, so it ends a run.
+  Any other secret leaks if its text survives, case ignored and whitespace runs collapsed.
 
 The canonical digits are computed here, not with the redactor's own normaliser: a bench
 that read numbers the way the redactor does could not see the redactor misread one.
@@ -117,7 +117,24 @@ def canonical_digit_runs(text: str) -> list[str]:
 
 def _cardinal(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
     """One spoken number from ``tokens[i]``: "forty-eight" 48, "five hundred and twelve"
-    512, "eight hundred" 800; a digit word alone is its digit ("oh" 0)."""
+    512, "eight hundred" 800, "two thousand and one" 2001; a digit word alone is its digit
+    ("oh" 0)."""
+    value, j = _below_thousand(tokens, i)
+    n = len(tokens)
+    if j < n and tokens[j][1] == "thousand" and tokens[i][1] != "oh":
+        thousands = int(value) * 1000
+        k = j + 1
+        if k < n and tokens[k][1] == "and":
+            k += 1
+        said = tokens[k][1] if k < n else ""
+        if said != "oh" and (said in _UNITS or said in _TEENS or said in _TENS):
+            rest, after = _below_thousand(tokens, k)
+            return str(thousands + int(rest)), after
+        return str(thousands), j + 1
+    return value, j
+
+
+def _below_thousand(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
     n = len(tokens)
     low = tokens[i][1]
     if low in _TENS:
@@ -136,7 +153,7 @@ def _cardinal(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
         if k < n and tokens[k][1] == "and":
             k += 1
         if k < n and (tokens[k][1] in _TEENS or tokens[k][1] in _TENS):
-            rest, after = _cardinal(tokens, k)
+            rest, after = _below_thousand(tokens, k)
             return str(hundreds + int(rest)), after
         if k < n and tokens[k][1] in _UNITS and tokens[k - 1][1] == "and":
             return str(hundreds + _UNITS[tokens[k][1]]), k + 1

@@ -38,8 +38,13 @@ _ACK: Final = re.compile(rf"\b(?:{_ACK_WORDS})\b", re.IGNORECASE)
 _LEAD_WORDS: Final = (
     r"uh|uhm|um+|er|erm|ah|oh|ok|okay|yes|yeah|yep|yup|sure|right|so|well|hmm+|hm|god|gosh"
     r"|goodness|dear|sorry|alright|all right|actually|it's|it is|its|it was|that's|that is"
-    r"|that'd be|that would be|i think|i believe|i guess|pretty sure|just|of course|no"
-    r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also|" + _ACK_WORDS
+    r"|that'd be|that would be|it'd be|it would be|it'll be|it will be|it must be"
+    r"|it must have been|it should be|that'll be|probably|maybe|perhaps"
+    r"|i think|i believe|i guess|pretty sure|just|of course|no"
+    r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also"
+    # interjections and laughter: "Ha, Bubbles."
+    r"|ha+|haha+|ha ha|heh|hehe|ooh|oo|aw+|wow|whoa|huh|ugh|phew|blimey|crikey|gee|jeez"
+    r"|lol|mr|mrs|ms|miss|mx|dr|prof|" + _ACK_WORDS
 )
 _LEAD: Final = re.compile(rf"(?:[\s,.;:!?…-]|\b(?:{_LEAD_WORDS})\b)*", re.IGNORECASE)
 _MARKER: Final = re.compile(r"\b(?:the )?answer(?: is|'s| was)\b[\s,:]*", re.IGNORECASE)
@@ -81,8 +86,37 @@ _REMARK: Final = re.compile(
     re.IGNORECASE,
 )
 _RESUMED: Final = re.compile(
-    r"\b(?:it's|it is|it was|that's|that is|answer is|answer's|here it is|got it|found it)\b",
+    r"\b(?:it's|it is|it was|that's|that is|answer is|answer's|here it is|got it|found it"
+    r"|it'd be|it would be|it'll be|it will be|it must be|it must have been|it should be"
+    r"|make that|i mean|so)\b",
     re.IGNORECASE,
+)
+# A phrase about the answer, not the answer: "a funny one", "the old one", "my dog's name
+# and the year". It names what kind of thing the answer is.
+_ABOUT_ANSWER: Final = re.compile(
+    r"\b(?:one|1|ones|name|names|word|words|year|years|number|numbers|date|thing|bit|kind"
+    r"|case|capitals|letters|characters|digits)$",
+    re.IGNORECASE,
+)
+# Words that end an answer's phrase without being part of it: "It's koala now."
+_TRAILING: Final = re.compile(
+    r"(?:\s+(?:now|then|though|anyway|anyways|obviously|actually|please|too|as well"
+    r"|i think|i guess|i believe|probably|mate|love|really|apparently|these days))+$",
+    re.IGNORECASE,
+)
+# A caller correcting a spoken answer: "It's kangaroo. No wait, that's the old one. It's
+# koala now." Both are secrets (an old password is often reused).
+_CORRECTED: Final = re.compile(
+    r"\b(?:no|wait|sorry|actually|i mean|i meant|scratch that|or rather|rather|make that"
+    r"|hang on|hold on|oh no|my mistake|my bad|not that"
+    # a second guess: "Or was it Kowalski?"
+    r"|or (?:was it|is it|maybe|perhaps|possibly|else|might it be|could it be))\b",
+    re.IGNORECASE,
+)
+# A password is often a word and digits run together ("Biscuit2015"); an ordinal
+# ("4th") is not one.
+_MIXED: Final = re.compile(
+    r"(?<![\w'])(?!\d+(?:st|nd|rd|th)\b)(?=[\w'-]*\d)(?=[\w'-]*[A-Za-z])[\w'-]{4,}(?![\w'])"
 )
 _PLACE: Final = re.compile(
     r"(?:in|on|at|under|over|near|by|from|into|inside|behind|upstairs|downstairs|somewhere"
@@ -103,21 +137,38 @@ _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 _NOT_ANSWER_WORDS: Final = frozenset(
     "the and with like just that this its it's sorry yes yeah okay one are was is".split()
 )
+# A proper name said alone: "Rover", "St Brigid's", "Wattle Grove".
+_NAMED: Final = re.compile(r"(?-i:[A-Z][\w'.-]*)(?: (?-i:[A-Z][\w'.-]*)){0,2}")
+# A capitalised word inside a sentence (after a lower-case word, a comma or a pause "..."),
+# with the capitalised words after it.
+_PROPER: Final = re.compile(
+    r"(?:(?<=[a-z,;:…] )|(?<=\.\.\. ))(?-i:[A-Z][a-z'\u2019-]+)(?: (?-i:[A-Z][a-z'\u2019-]+))*"
+)
+_NOT_PROPER: Final = frozenset(
+    "i i'm i've i'd i'll ok okay oh mr mrs ms miss dr god yes no sorry thanks".split()
+)
 _MAX_PHRASE: Final = 60
+_MAX_PHRASES: Final = 5
+_MAX_CORRECTIONS: Final = 4
 
 
-def _phrase_at(text: str, pos: int, *, fresh: bool = True) -> tuple[int, int] | None:
+def _phrase_at(
+    text: str, pos: int, *, fresh: bool = True, corrected: bool = False
+) -> tuple[int, int] | None:
     """The first phrase from ``pos`` that is neither filler nor stall, as its span.
 
     A phrase that starts like a sentence of its own (a pronoun, a verb, a question word:
     "can we do it another way?") is a remark, not the answer; after a stall, so is one
     that starts with a preposition ("hang on, ... it's in the other room"). A turn of
     thanks alone ("Perfect.") is the answer only right after the question (``fresh``),
-    not after a remark of the agent's.
+    not after a remark of the agent's. After a correction (``corrected``: "..., no wait,
+    ...") a phrase is an answer only after "it's ..." and the like, or if it is a name
+    said straight after the correction ("Biscuit, no, Rover"): "sorry, the line cut out"
+    is not one.
     """
     n = len(text)
-    stalled = False
-    for _ in range(4):
+    stalled = corrected
+    for attempt in range(_MAX_PHRASES):
         lead = _LEAD.match(text, pos)
         start = lead.end() if lead is not None else pos
         if start >= n:
@@ -126,6 +177,9 @@ def _phrase_at(text: str, pos: int, *, fresh: bool = True) -> tuple[int, int] | 
         stop = _PHRASE_END.search(text, start, min(n, start + _MAX_PHRASE))
         end = stop.start() if stop is not None else min(n, start + _MAX_PHRASE)
         end = len(text[:end].rstrip())
+        trailing = _TRAILING.search(text, start, end)
+        if trailing is not None and trailing.start() > start:
+            end = trailing.start()
         if end <= start:
             pos = start + 1
             continue
@@ -133,9 +187,18 @@ def _phrase_at(text: str, pos: int, *, fresh: bool = True) -> tuple[int, int] | 
             stalled = True
             pos = stop.end() if stop is not None else end
             continue
-        if stalled and (_PLACE.match(text, start) or not _RESUMED.search(text, pos, start)):
+        named = corrected and attempt == 0 and _NAMED.fullmatch(text, start, end) is not None
+        if (
+            stalled
+            and not named
+            and (_PLACE.match(text, start) or not _RESUMED.search(text, pos, start))
+        ):
             # After "hang on" or "I don't know it", only "it's ..." or "got it, ..."
             # starts an answer; the rest is more of the same remark.
+            pos = stop.end() if stop is not None else end
+            continue
+        if _ABOUT_ANSWER.search(text, start, end):
+            # "It's a funny one, Quokka.": what kind of answer, then the answer.
             pos = stop.end() if stop is not None else end
             continue
         return start, end
@@ -224,7 +287,17 @@ def _asked_answer(
         span = _phrase_at(text, start, fresh=fresh)
         if span is not None:
             spans.append(span)
+            spans.extend(_corrected(text, span[1]))
     spans.extend(m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2)
+    if kind is EntityType.SECRET:
+        spans.extend(m.span() for m in _MIXED.finditer(text))
+    if kind in (EntityType.SECRET, EntityType.MAIDEN):
+        # The recogniser capitalises proper nouns: inside a sentence, those are the
+        # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
+        # but the first was a cat, Tigger.").
+        spans.extend(
+            m.span() for m in _PROPER.finditer(text) if m.group().lower() not in _NOT_PROPER
+        )
     said = {
         w.group().lower()
         for a, b in spans
@@ -239,6 +312,20 @@ def _asked_answer(
     value = " ".join(text[a:b] for a, b in sorted(set(spans))[:1])
     for a, b in spans:
         yield kind, a, b, value
+
+
+def _corrected(text: str, after: int) -> Iterable[tuple[int, int]]:
+    """The answers a caller corrects a spoken answer to, after ``after`` (the first few
+    corrections: a turn holds one or two, and this keeps a long turn linear)."""
+    for count, marker in enumerate(_CORRECTED.finditer(text, after)):
+        if count >= _MAX_CORRECTIONS:
+            return
+        if marker.start() < after:
+            continue
+        span = _phrase_at(text, marker.end(), fresh=False, corrected=True)
+        if span is not None:
+            yield span
+            after = span[1]
 
 
 def _letters(spelled: str) -> int:

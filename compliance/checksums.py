@@ -13,6 +13,7 @@ __all__ = [
     "aba_valid",
     "au_medicare_valid",
     "ca_postcode_valid",
+    "eircode_valid",
     "gb_postcode_valid",
     "iban_valid",
     "luhn_valid",
@@ -220,3 +221,19 @@ def ca_postcode_valid(value: str) -> bool:
         value: Upper-case letters and digits, no spaces.
     """
     return _CA_POSTCODE.fullmatch(value) is not None
+
+
+# Eircode (eircode.ie, the Eircode address database specification): a routing key -- a
+# letter and two digits, or D6W -- then a unique identifier of four characters. Both use
+# only the digits and the letters A C D E F H K N P R T V W X Y, chosen so no two look or
+# sound alike.
+_EIRCODE: Final = re.compile(r"(?:[ACDEFHKNPRTVWXY]\d\d|D6W)[\dACDEFHKNPRTVWXY]{4}")
+
+
+def eircode_valid(value: str) -> bool:
+    """Whether a compact value is an Irish Eircode.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _EIRCODE.fullmatch(value) is not None

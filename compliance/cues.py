@@ -97,8 +97,10 @@ SECRET_CONTEXTS: Final = frozenset(
 """Answers that are authentication data: whatever their form, the whole answer goes."""
 
 # Longer phrases first so "order number" is negative, not the generic "number". The
-# ``amount`` group names what a card or a PIN *has* ("card limit", "annual fee", "3 tries"):
-# the number after it is an amount or a count, so it reads as ``negative``.
+# ``amount`` group names what a card or an account *has* ("card limit", "annual fee",
+# "phone bill", "the rate"): the number after it is an amount, so it reads as
+# ``negative``; so does a ``reference`` for a lookup ("port request number"). A count
+# ("3 tries") is told by the word after its number (`compliance.detectors`).
 _KEYWORDS: Final = re.compile(
     r"\b(?:"
     r"(?P<maiden>(?:(?:my |your |his |her |the )?(?:mother|mum|mom|mam)'?s? )?maiden name)"
@@ -106,14 +108,19 @@ _KEYWORDS: Final = re.compile(
     r"|pass ?word|pass ?phrase|memorable (?:word|place|name|date|number|answer|info\w*)"
     r"|answer to (?:my|your|the) security question)"
     r"|(?P<otp>(?:one|1)[- ]?time (?:pass ?)?(?:code|word)|otp"
+    # codes that authorise a change: porting (PAC), switching (STAC), transfer, release
+    r"|(?:pac|stac|porting|port|transfer|switching|authori[sz]ation|auth|release|unlock)"
+    r"(?: authori[sz]ation)? code"
     r"|(?:text|sms|texted) (?:message )?code"
     r"|code (?:from|in) the (?:text|sms|message|e-?mail)|authentication code"
     r"|(?<!card )verification code)"
-    r"|(?P<cvv>(?:cvv2?|cvc2?|csc|ccv|cid)(?: code| number)?|card security code"
+    r"|(?P<cvv>(?:cvv2?|cvc2?|cv2|cvn|cvd|csc|ccv|cid)(?: code| number)?|card security code"
     r"|security (?:code|number|digits)"
     r"|card verification(?: value| code| number)?|verification value"
-    r"|code on the back(?: of (?:the|my|your) card)?|(?:\d )?(?:digits|numbers) on the back"
-    r"|back of the card|(?:\d )?digit code(?: on the (?:front|back))?|code on the front"
+    r"|code on the (?:back|reverse|rear)(?: of (?:the|my|your) card)?"
+    r"|(?:\d )?(?:digits|numbers) on the (?:back|reverse|rear)"
+    r"|(?:back|reverse|rear) of the card|(?:\d )?digit code(?: on the (?:front|back))?"
+    r"|code on the front"
     r"|signature (?:strip|panel|box)|(?:little|small|short) code|code by the signature)"
     r"|(?P<expiry>expir(?:y|ation|es|ing|ed)(?: date)?|exp(?: date)?|valid (?:thru|through|until)"
     r"|good (?:thru|through)|end date)"
@@ -121,7 +128,8 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<nino>national insurance(?: number| no)?|n ?i number|n\.i\. number|nino)"
     r"|(?P<sin>social insurance(?: number| no)?|s-i-n|sin number"
     r"|(?:my|your|the|his|her|wife's|husband's|partner's) sin|(?-i:SIN))"
-    r"|(?P<tfn>tax file(?: number| no)?|tfn|t f n)"
+    r"|(?P<tfn>tax file(?: number| no)?|tfn|t f n|ird(?: number| no)?|i r d(?: number)?"
+    r"|inland revenue(?: number)?)"
     r"|(?P<nhs>nhs(?: number| no)?)"
     r"|(?P<medical>medical record(?: number| no)?|mrn|m r n|patient (?:id|number|no)"
     r"|hospital (?:number|no|id)|health card(?: number| no)?|ohip(?: number)?|health number"
@@ -129,7 +137,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<vin>vin(?: number)?|vehicle identification(?: number)?|chassis number)"
     r"|(?P<plate>(?:licen[cs]e |number |registration |reg )?plate(?: number)?"
     r"|registration(?: number| no)?|reg(?: number| no)?|rego)"
-    r"|(?P<postcode>post ?code|postal code)"
+    r"|(?P<postcode>post ?code|postal code|eir ?code)"
     r"|(?P<policy>policy(?: number| no| #)?)"
     r"|(?P<passport>passport(?: number| no| #| id)?)"
     r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
@@ -140,19 +148,28 @@ _KEYWORDS: Final = re.compile(
     r"|membership (?:number|id|no))"
     r"|(?P<id>(?:customer|client|user|student|national|loyalty|rewards?)"
     r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id"
-    r"|state id|a-number|alien (?:registration )?number|green card number)"
+    r"|state id|a-number|alien (?:registration )?number|green card number"
+    r"|pps ?n|pps (?:number|no)|personal public service(?: number)?)"
     r"|(?P<iban>iban)"
     r"|(?P<lastfour>ending(?: in| with)?|ends (?:in|with)|last (?:4|four)(?: digits)?)"
-    r"|(?P<negative>order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
+    # Words that also name a piece of the value being read ("the first part's ...", "the
+    # last group is ...") count only with "number", "no" or "#".
+    r"|(?P<negative>(?:part|group) (?:number|no|#|id|code)"
+    r"|order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
     r"|invoice|(?<!in )case|claim|reservation|room|extension|ext|zip|zip code|model"
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"
-    r"|promo|product|part|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
+    r"|promo|product|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
     r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code"
-    r"|po|p o|purchase order|rma|return authori[sz]ation|job|work order|incident|inc|group)"
-    r"(?: (?:number|no|#|id|date|code))?"
+    r"|po|p o|purchase order|rma|return authori[sz]ation|job|work order|incident|inc"
+    r")(?: (?:number|no|#|id|date|code))?"
+    r"|(?P<reference>(?:request|application|enquiry|inquiry|complaint|query|appointment"
+    r"|parcel|package|shipment|consignment|delivery|quote|estimate|meter|booking|port"
+    r"|porting|transfer|repair|service|warranty)"
+    r" (?:number|no|#|id|reference|ref|code|reading|request number))"
     r"|(?P<amount>(?:credit |spending |overdraft |daily |withdrawal )?limit|balance"
-    r"|(?:annual |late |monthly |overdraft )?fees?|payment of|statement|interest|apr|cashback"
-    r"|points|minimum payment|price|cost|amount|total|tries|attempts|times)"
+    r"|(?:annual |late |monthly |overdraft )?fees?|payment(?! card)|statement|interest|apr"
+    r"|cashback|points|price|cost|amount|total|(?-i:bill)|charge|refund|deposit|rate|fare|rent"
+    r"|salary|premium|excess|deductible|mileage|odometer)"
     r"|(?P<card>(?:credit|debit|bank|payment|visa|amex) card(?: number)?|card(?: number)?|visa"
     r"|master ?card|amex|american express|discover|cc|card no)"
     r"|(?P<ssn>social security(?: number)?|social|ssn|s s n|s\.s\.n\.?|itin"
@@ -162,7 +179,8 @@ _KEYWORDS: Final = re.compile(
     r"|checking|savings)"
     r"|(?P<phone>area code|(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
     r"|daytime) number|phone|cell|mobile|telephone|callback|call me|reach me|reach you"
-    r"|call you(?: back)?|text me|text you|landline|fax)"
+    r"|call you(?: back)?|text me|text you|landline|fax|ring (?:me|you|us)(?: back)?"
+    r"|give (?:me|you|us) a (?:ring|call|bell)|whats ?app)"
     r"|(?P<birth>date of birth|birth ?date|birthday|born|birth|dob|d o b|d\.o\.b\.?)"
     r"|(?P<generic>number(?! of)|digits|the rest|numbers(?! of))"
     r")\b",
@@ -170,7 +188,11 @@ _KEYWORDS: Final = re.compile(
 )
 # A bare "the code" in a question: a one-time code, unless a card is being read (the
 # redactor then takes three or four digits for its security code).
-_GROUP_CONTEXT: Final = {"amount": Context.NEGATIVE, "code": Context.OTP}
+_GROUP_CONTEXT: Final = {
+    "amount": Context.NEGATIVE,
+    "reference": Context.NEGATIVE,
+    "code": Context.OTP,
+}
 
 # Every word the keyword pattern spells: only a word among these can start a keyword, so the
 # big alternation is tried at those words alone, not at every word boundary (3x faster).
@@ -179,6 +201,14 @@ _KEYWORD_WORDS: Final = frozenset(
 ) | {"sin"}
 _LETTERS: Final = re.compile(r"[A-Za-z]+")
 _JOINED: Final = re.compile(r"[\s,]{1,3}")
+
+
+_OF_THE: Final = re.compile(
+    r"\s+(?:for|on|of|with|to|from)\s+(?:(?:the|my|your|this|that|our|his|her|their)\s+)?",
+    re.IGNORECASE,
+)
+# Values an account has, named before it.
+_HEADS: Final = SENSITIVE_CONTEXTS - {Context.ACCOUNT, Context.GENERIC} | {Context.BIRTH}
 
 
 def keywords(text: str) -> list[tuple[int, int, str]]:
@@ -200,25 +230,78 @@ def keywords(text: str) -> list[tuple[int, int, str]]:
             ):
                 # "order, number 30044871": the number of the order.
                 context = Context.NEGATIVE
+            if (
+                context == Context.ACCOUNT
+                and found
+                and found[-1][2] in _HEADS
+                and _OF_THE.fullmatch(text, found[-1][1], m.start())
+            ):
+                # "the PIN for the account", "the phone number on my account": the
+                # account says whose it is; the value is the one named first.
+                context = found[-1][2]
             found.append((m.start(), m.end(), context))
             resume = m.end()
     return found
 
 
+# A security question is told by its form, not by a list of questions: it asks about the
+# caller's own past or tastes -- a *first*, *favourite* or *childhood* something, where
+# they grew up or were born, a relative's middle or maiden name, where their parents met.
+# The nouns name a part of a life story; none names an account, a card or an identifier.
+_LIFE_NOUN: Final = (
+    r"(?:pets?|dogs?|cats?|horse|car|job|boss|employer|school|college|university|uni"
+    r"|teacher|friend|team|mascot|sport|food|dish|meal|drink|film|movie|book|author|band"
+    r"|singer|song|album|colou?r|place|city|town|village|street|road|holiday|vacation"
+    r"|destination|concert|nickname|toy|game|restaurant|hero|character|actor|actress"
+    r"|hobby|instrument|girlfriend|boyfriend|crush|kiss|love|roommate|flatmate"
+    r"|neighbou?r|animal|subject|cartoon|show|programme|program|manager|house|honeymoon"
+    r"|wedding|hospital|graduation)"
+)
+_RELATIVE: Final = (
+    r"(?:(?:grand)?(?:mother|father|parents?)|mum|mom|mam|dad|grand(?:ma|pa|mum|mom|dad)"
+    r"|gran|nan|brother|sister|siblings?|spouse|husband|wife|partner|son|daughter|child"
+    r"|children|kids?|aunt|uncle|cousin|godmother|godfather|best friend)"
+)
+_FOREBEAR: Final = (
+    r"(?:(?:grand)?(?:mother|father)|mum|mom|mam|dad|grand(?:ma|pa|mum|mom|dad)|gran|nan)"
+)
+_PERSONAL_PAST: Final = (
+    # "your first car", "your favourite sports team", "your childhood nickname"
+    rf"(?:1st|first|favou?rite|childhood|oldest|eldest|youngest|earliest|dream)"
+    rf"(?: [a-z]+){{0,2}}? {_LIFE_NOUN}"
+    # "the street you grew up on", "the city you were born in", "as a child"
+    r"|grew up|grow up|growing up|(?:were|was) you born|you were born|born in (?:what|which)"
+    r"|as a (?:child|kid|teenager|teen)|when you were (?:young|little|small|a child|a kid)"
+    r"|(?:spent|spend) your childhood|your childhood (?:home|house|street|town|city)"
+    # "your father's middle name", "your mother's birthplace"
+    rf"|your (?:[a-z]+ )?{_RELATIVE}(?:'s|s'|s)? (?:(?:1st|first|middle|maiden|nick) ?name|birthday"
+    r"|birth ?place|place of birth|home ?town|occupation)"
+    # "the first name of your eldest cousin", "what year did you graduate"
+    rf"|(?:1st |first |middle |maiden |nick)?name of your (?:[a-z]+ )?(?:{_FOREBEAR}|cousin"
+    r"|aunt|uncle|godmother|godfather|grandparents?|best friend|childhood friend)"
+    r"|year did you (?:graduate|finish school|leave school|get married|marry|meet)"
+    # "your grandmother's name", "your mother's name before she married"
+    rf"|your (?:[a-z]+ )?{_FOREBEAR}(?:'s|s') (?:[a-z]+ )?name"
+    # "where did your parents meet", "where did you meet your wife"
+    rf"|(?:did|do|were|was) your {_RELATIVE} (?:1st |first )?(?:meet|marry|get married"
+    r"|grow up|live|come from|work|born)|(?:did|do) you (?:1st |first )?meet your"
+    rf"|(?:did|do) you and your {_RELATIVE} (?:1st |first )?meet"
+    # "the name of your first pet", "your pet's name"
+    rf"|name of (?:your|the) (?:[a-z0-9]+ ){{0,2}}?{_LIFE_NOUN}"
+    r"|(?:primary|secondary|high|elementary|middle|grammar|junior|infant|nursery) school"
+    r"|your (?:honeymoon|wedding|graduation|1st date|first date)"
+    r"|pet'?s name|school did you|best friend|memorable"
+)
 # What an agent asks for in words that are not the caller's own keywords.
 _AGENT_CUES: Final = re.compile(
     r"\b(?:"
-    r"(?P<secret>(?:first|1st|childhood) pet|pet'?s name|(?:first|1st) car"
-    r"|(?:primary|secondary|high|first|1st)"
-    r" school|school did you|street (?:you|did you) grew up|grew up on|where did you meet"
-    r"|city (?:were you|you were) born|town (?:were you|you were) born|favou?rite (?:teacher"
-    r"|book|film|movie|colou?r|food|team|singer|band|place)|best friend|memorable)"
+    rf"(?P<secret>{_PERSONAL_PAST})"
     r"|(?P<otp>(?:sent|texted|emailed|messaged) (?:you )?(?:a|an|the)(?: new)?(?: \d)?"
     r"(?: digit)?(?: security| verification| one-time| 1-time)? (?:code|passcode|pin)"
     r"|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)"
     r"|did (?:the|that|a) code (?:arrive|come)|code (?:on|from) (?:your|the) (?:screen"
     r"|phone|text|app)|passcode on your screen)"
-    r"|(?P<code>(?:the|that|your) code)"
+    r"|(?P<code>(?:the|that|your|what|which|a|any) code)"
     r"|(?P<name>your (?:first |1st |last |full |sur)?name|(?:first|1st|last|full|sur) ?name"
     r"|who (?:am i|i am|i'm) speaking (?:to|with)|name on the (?:card|account)"
     r"|spell (?:that|it|your (?:first |1st |last |sur)?name|the (?:sur|last |first |1st )?name))"
@@ -229,7 +312,8 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<phone>number (?:to|where|we can|i can) (?:reach|call|text)|reach you at"
     r"|number (?:for|on) your account|number you're calling from)"
     r"|(?P<card>long number|number on the (?:front of the )?card|card's number)"
-    r"|(?P<expiry>when does (?:it|the card) expire|expiration|month and year)"
+    r"|(?P<expiry>when does (?:it|the card|your card|that card|that one|the new one)"
+    r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid (?:until|to))"
     r"|(?P<birth>when were you born)"
     # A question for a time, a day or a quantity: the answer is an ordinary number.
     r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
@@ -250,7 +334,25 @@ _LAST_FOUR: Final = re.compile(r"\b(?:last|final) (?:4|four)\b", re.IGNORECASE)
 _QUANTITY_QUESTION: Final = re.compile(
     r"\b(?:how many|how much|how long|how often|what time|which time|how old)\b", re.IGNORECASE
 )
-_SENT: Final = re.compile(r"\b(?:sent|texted|text message|emailed|arrive[ds]?)\b", re.IGNORECASE)
+# A code that came by text, e-mail or an app is a one-time code, whatever the question
+# calls it ("the six-digit code from the text").
+_SENT: Final = re.compile(
+    r"\b(?:sent|texted|text(?: message)?|sms|emailed|arrive[ds]?|receive[ds]?|authenticator"
+    r"|(?:from|in|on) (?:the|your) app)\b",
+    re.IGNORECASE,
+)
+# A question word right before a cue: "on what number", "which address".
+_WH_BEFORE: Final = re.compile(
+    r"\b(?:what|which|what's|whats)(?: is| was)?(?: (?:the|your|a|best|other|new))? $",
+    re.IGNORECASE,
+)
+# "And the year?", "What month?": a part of the date the agent asked for last.
+_DATE_PART: Final = re.compile(r"\b(?:the|what|which) (?:year|month|day)\b", re.IGNORECASE)
+_DATE_PART_WORDS: Final = 5
+# "Could you spell that?": the last answer again, letter by letter.
+_SPELL_AGAIN: Final = re.compile(
+    r"\b(?:spell (?:that|it)|how (?:do|would) you spell (?:that|it))\b", re.IGNORECASE
+)
 # A turn that asks for nothing new: a back-channel, a prompt to go on, a request to say
 # it again. The question before it still stands.
 _AGAIN_WORDS: Final = (
@@ -291,12 +393,16 @@ class AgentTurn:
             4."): a question not yet answered still stands, and a value read in pieces
             goes on.
         again: It asks for the last answer again ("Sorry, you broke up there.", "Could
-            you repeat the last group?"): the last question stands even if answered.
+            you repeat the last group?", "Could you spell that?"): the last question
+            stands even if answered.
+        date_part: It asks for a part of a date ("And the year?"): the year of the
+            expiry or birth date asked for last, if that was the last question.
     """
 
     context: str | None
     hold: bool
     again: bool = False
+    date_part: bool = False
 
 
 def read_agent_turn(agent_text: str) -> AgentTurn:
@@ -307,6 +413,10 @@ def read_agent_turn(agent_text: str) -> AgentTurn:
     """
     text = normalise(agent_text[-_QUESTION_TAIL:]).text
     context = _asked_in(text)
+    if context == Context.NAME and _SPELL_AGAIN.search(text) and text.count(" ") <= _HOLD_WORDS:
+        return AgentTurn(context, hold=False, again=True)
+    if context is None and _DATE_PART.search(text) and text.count(" ") <= _DATE_PART_WORDS:
+        return AgentTurn(None, hold=False, date_part=True)
     if context not in (None, Context.GENERIC) or text.count(" ") > _HOLD_WORDS:
         return AgentTurn(context, hold=False)
     if _AGAIN.fullmatch(text) is not None:
@@ -333,7 +443,7 @@ def question_context(agent_text: str) -> str | None:
 def _asked_in(text: str) -> str | None:
     last = _SENTENCE_END.search(text.rstrip(" \t\n.!?"))
     sentence_start = last.end() if last is not None else 0
-    found: tuple[tuple[bool, bool, bool, int], str] | None = None
+    found: tuple[tuple[bool, bool, int, int], str] | None = None
     matches = [*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)]
     for m in matches:
         category = _GROUP_CONTEXT.get(m.lastgroup or "", m.lastgroup or "")
@@ -348,7 +458,16 @@ def _asked_in(text: str) -> str | None:
         inside = m.start() >= sentence_start
         place = -m.start() if inside else m.end()
         first = category in _FIRST and m.lastgroup != "code"
-        rank = (inside, first, category != Context.GENERIC, place)
+        # "When's a good time, and on what number?" asks for the number too: a value
+        # asked for with a question word of its own outranks a question for a time or a
+        # quantity ("What time works best for a callback?" asks for the time).
+        specific = 0 if category == Context.GENERIC else 1
+        if (
+            category != Context.NEGATIVE
+            and _WH_BEFORE.search(text, max(0, m.start() - 24), m.start()) is not None
+        ):
+            specific = 2
+        rank = (inside, first, specific, place)
         if found is None or rank > found[0]:
             found = (rank, category)
     if found is None:

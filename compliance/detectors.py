@@ -9,6 +9,7 @@ addresses) have their own expressions. Offsets are in the normalised text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -16,9 +17,11 @@ from typing import Final
 
 import phonenumbers
 
+from compliance.amounts import compared_with_amount, digit_groups, not_a_value
 from compliance.checksums import (
     aba_valid,
     ca_postcode_valid,
+    eircode_valid,
     gb_postcode_valid,
     iban_valid,
     luhn_valid,
@@ -54,6 +57,8 @@ __all__ = [
 
 # Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73").
 _ID_CONTEXTS: Final = {
+    # a one-time or authorisation code may hold letters ("G-448219", "ABC123456")
+    Context.OTP: EntityType.OTP,
     Context.PASSPORT: EntityType.PASSPORT,
     Context.LICENSE: EntityType.LICENSE,
     Context.MEMBER: EntityType.MEMBER,
@@ -76,6 +81,15 @@ _PARTIAL_KIND: Final = {
     Context.TFN: EntityType.TFN,
     Context.NHS: EntityType.NHS,
 }
+# Authentication data fails closed: more digits than such a value has ("I got two, 551209
+# and then 773418") are still that, not something to pass on.
+_SECRET_KIND: Final = {
+    Context.CVV: EntityType.CVV,
+    Context.PIN: EntityType.PIN,
+    Context.OTP: EntityType.OTP,
+    Context.SECRET: EntityType.SECRET,
+    Context.MAIDEN: EntityType.MAIDEN,
+}
 # National numbers of a fixed length, and their checks: a shorter run after the cue is
 # the first part of one, still being read.
 _NATIONAL: Final = {
@@ -90,34 +104,6 @@ _BIRTH_BEFORE, _BIRTH_AFTER = 80, 40
 _RUN: Final = re.compile(
     r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))\(?\d+)*(?![\w@])"
 )
-_MONEY_BEFORE: Final = re.compile(r"[$€£¥]\s?$")
-_MONEY_AFTER: Final = re.compile(
-    r"^\s?(?:dollars?|bucks|cents?|euros?|pounds?|quid|usd|percent|%|grand|k\b|am\b|pm\b|a\.m"
-    r"|p\.m)",
-    re.IGNORECASE,
-)
-# A count of something ("3 tries", "4 digits", "12 months", "500 ml"): not a value.
-_COUNT_AFTER: Final = re.compile(
-    r"^\s?(?:tries|try|times|attempts|goes|digits?|characters?|letters?|cards?|accounts?"
-    r"|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|items?|packs?|pack|ml"
-    r"|litres?|liters?|gigs?|gb|tb|mb|kg|kilos?|lbs?|inch(?:es)?|cm|mm|km|miles?|people"
-    r"|kids|children|tickets?|bottles?|boxes?|pieces?|units?|times|of (?:the|them|those))\b",
-    re.IGNORECASE,
-)
-# A time of day said as "7 45", "11 15": after a preposition of time or before a part of
-# the day.
-_TIME_BEFORE: Final = re.compile(
-    r"\b(?:at|around|about|after|before|by|till|til|until|from|since|between|past|to|and"
-    r"|nearly|almost|gone)\s$",
-    re.IGNORECASE,
-)
-_TIME_AFTER: Final = re.compile(
-    r"^\s?(?:am|pm|a\.m|p\.m|o'clock|ish|tonight|today|tomorrow|this (?:morning|afternoon"
-    r"|evening)|in the (?:morning|afternoon|evening)|at night)\b",
-    re.IGNORECASE,
-)
-_RANGE_BEFORE: Final = re.compile(r"\b(?:between|from|around|about|till|until|since)\s$", re.I)
-_CLOCK: Final = re.compile(r"(?:[01]?\d|2[0-3])[ :][0-5]\d")
 # Spoken "at" is ambiguous ("email me at john dot smith at gmail dot com"), so the last label
 # must be a real top-level domain: "me@john.smith" is not an address.
 _TLDS: Final = (
@@ -221,6 +207,7 @@ class DigitRun:
         money: Whether a currency sign or word marks it as an amount.
         context: Category of the nearest keyword before it (None if none in reach).
         groups: Digits per group as said or written (see `classify_digits`).
+        asked: Its context is the agent's question, not a word of the caller's.
     """
 
     start: int
@@ -233,6 +220,7 @@ class DigitRun:
     money: bool
     context: str | None
     groups: tuple[int, ...] = ()
+    asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,19 +319,29 @@ def classify_digits(
     if context == Context.NEGATIVE:
         return None
     if context in _NATIONAL:
-        national_kind, lengths, _valid = _NATIONAL[context]
+        national_kind, lengths, valid = _NATIONAL[context]
         if n in lengths:
             return Detection(national_kind, 0, 0, digits)
-        if 3 <= n < max(lengths):
-            return Detection(national_kind, 0, 0, digits, complete=False)
-        return None
+        if n < max(lengths):
+            return Detection(national_kind, 0, 0, digits, complete=False) if n >= 3 else None
+        # Longer than the number: an attempt and its correction read as one run ("... four
+        # four, sorry, four oh four, so one nine three, ..."). The value is the one that
+        # checks, the last said first; the whole run goes either way.
+        for length in lengths:
+            for window in (digits[-length:], digits[:length]):
+                if valid(window):
+                    return Detection(national_kind, 0, 0, window)
+        return Detection(national_kind, 0, 0, digits, complete=False)
     if context == Context.POSTCODE:
         # A US ZIP or an Australian postcode names a wide area: only GB and Canadian
         # postcodes, which hold letters, are redacted.
         return None
     if context in _ID_CONTEXTS and n >= 3:
         return Detection(_ID_CONTEXTS[context], 0, 0, digits, complete=n >= 4)
-    if context == Context.BIRTH and n in (6, 8):
+    if context == Context.BIRTH and (
+        n in (6, 8) or (len(groups) == 3 and max(groups[:2]) <= 2 and groups[2] in (2, 4))
+    ):
+        # "12061985", or day, month and year said apart ("Eleven, five, sixty").
         return Detection(EntityType.DOB, 0, 0, digits)
     if n == 9 and context == Context.SSN:
         return Detection(EntityType.SSN, 0, 0, digits)
@@ -372,7 +370,7 @@ def classify_digits(
     # Three digits after "phone" may be an area code; after "card", an amount more likely.
     if context is None or n < (4 if context in (Context.GENERIC, Context.CARD) else 3):
         return None
-    kind = _PARTIAL_KIND.get(context)
+    kind = _PARTIAL_KIND.get(context) or _SECRET_KIND.get(context)
     if kind is None and context == Context.GENERIC:
         kind = EntityType.CARD if plausible_card_prefix(digits) else EntityType.PHONE
     if kind is None:
@@ -399,17 +397,22 @@ def _authentication_digits(digits: str, context: str) -> Detection | None:
         if n < 3:
             return Detection(EntityType.CVV, 0, 0, digits, complete=False)
         # Five to eight digits after "security number": a PIN by another name.
-        return Detection(EntityType.PIN, 0, 0, digits) if n <= 8 else None
+        if n <= 8:
+            return Detection(EntityType.PIN, 0, 0, digits)
+        return Detection(EntityType.CVV, 0, 0, digits, complete=False)
     if context == Context.OTP:
         if 4 <= n <= 10:
             return Detection(EntityType.OTP, 0, 0, digits)
-        return Detection(EntityType.OTP, 0, 0, digits, complete=False) if n < 4 else None
+        return Detection(EntityType.OTP, 0, 0, digits, complete=False)
     if context == Context.PIN:
         if 4 <= n <= 12:
             return Detection(EntityType.PIN, 0, 0, digits)
         return Detection(EntityType.PIN, 0, 0, digits, complete=False) if n < 4 else None
     if n in (3, 4, 6) and 1 <= int(digits[: 2 if n != 3 else 1]) <= 12:
         return Detection(EntityType.EXPIRY, 0, 0, digits)
+    if n <= 2:
+        # A month or a year alone ("the month's oh four", "twenty-eight"): a part of it.
+        return Detection(EntityType.EXPIRY, 0, 0, digits, complete=False)
     return None
 
 
@@ -421,6 +424,18 @@ class _KeywordCursor:
         self._keywords = keywords
         self._next = 0
         self._last: tuple[int, int, str] | None = None
+        self._secret: str | None = None
+
+    @property
+    def last_end(self) -> int:
+        """Where the last keyword passed ends (-1 if none)."""
+        return self._last[1] if self._last is not None else -1
+
+    @property
+    def secret_topic(self) -> str | None:
+        """The last secret named so far in the turn (PIN, security code...), at any
+        distance."""
+        return self._secret
 
     def before(self, floor: int, start: int) -> str | None:
         """Category of the last keyword ending between ``floor`` and ``start``, in reach."""
@@ -428,6 +443,8 @@ class _KeywordCursor:
         while self._next < len(keywords) and keywords[self._next][0] < start:
             if keywords[self._next][1] <= start:
                 self._last = keywords[self._next]
+                if self._last[2] in SECRET_CONTEXTS:
+                    self._secret = self._last[2]
             self._next += 1
         last = self._last
         if last is None or last[0] < floor or start - last[1] > _CONTEXT_REACH:
@@ -435,7 +452,6 @@ class _KeywordCursor:
         return last[2]
 
 
-_GROUP_SPLIT: Final = re.compile(r"[-,]")
 # A sensitive context carries over to the next number in the same turn when little stands
 # between them: "my number is 555 123, sorry, 555 123 4567" or "4 4 2 1, no wait, 4 4 2 7".
 _INHERIT_GAP: Final = re.compile(
@@ -446,28 +462,20 @@ _INHERIT_GAP: Final = re.compile(
 )
 
 
-def _groups(chunk: str) -> tuple[int, ...]:
-    parts = _GROUP_SPLIT.split(chunk) if ("," in chunk or "-" in chunk) else chunk.split()
-    return tuple(n for n in (sum(ch.isdigit() for ch in part) for part in parts) if n)
-
-
-def _not_a_value(text: str, start: int, end: int, chunk: str, digits: int) -> bool:
-    """Whether a digit run is an amount, a count or a time of day, whatever cue is near."""
-    after = text[end : end + 24]
-    if _MONEY_BEFORE.search(text, max(0, start - 2), start) or _MONEY_AFTER.match(after):
-        return True
-    if _COUNT_AFTER.match(after):
-        return True
-    if text[end : end + 1] == ":" or text[max(0, start - 1) : start] == ":":
-        return True  # "10:30"
-    if digits in (3, 4) and _CLOCK.fullmatch(chunk):
-        return bool(
-            _TIME_BEFORE.search(text, max(0, start - 10), start) or _TIME_AFTER.match(after)
-        )
-    if digits <= 4 and max(_groups(chunk), default=0) <= 2:
-        # "between 10 and 12", "from 9, 11": hours or a range, groups of one or two digits.
-        return _RANGE_BEFORE.search(text, max(0, start - 10), start) is not None
-    return False
+_SPECIFIC: Final = SENSITIVE_CONTEXTS - {Context.GENERIC}
+# "... I'm sure I typed it right, it's 4 4 1 7": "it" is the secret the turn is about.
+_IT_IS: Final = re.compile(
+    r"\b(?:it's|it is|it was|its|that's|that is|which is)[\s,]*(?:(?:uh|um|er)[\s,]+)?$",
+    re.IGNORECASE,
+)
+# Between an amount or reference word and its number: "limit is 7,500", "rate was 189".
+_LINKED: Final = re.compile(
+    r"(?:[\s:#,.'-]|\b(?:is|was|are|were|of|at|number|no|about|around|roughly|just|only|now"
+    r"|currently|says|said|reads|shows|showing|it's|its|s|like|probably|maybe)\b"
+    # a reference's own letters: "ticket is TKT 55810"
+    r"|\b(?-i:[A-Z]{1,5})\b)*",
+    re.IGNORECASE,
+)
 
 
 def _runs(
@@ -498,23 +506,57 @@ def _runs(
             if "-" in chunk
             else ()
         )
-        money = _not_a_value(text, start, end, chunk, len(offsets))
+        money = not_a_value(
+            text, start, end, chunk, len(offsets), secret_asked=turn_context in SECRET_CONTEXTS
+        )
         context = cursor.before(floor, start)
+        if (
+            not money
+            and context is None
+            and runs
+            and runs[-1].money
+            and compared_with_amount(
+                text, floor, start, len(offsets), turn_context in SECRET_CONTEXTS
+            )
+        ):
+            money = True
         if context is None and not runs and leading is not None:
             context = leading
+        asked = False
         if (
             context is None
             and runs
+            and not runs[-1].money
             and previous in SENSITIVE_CONTEXTS
             and start - floor <= 48
             and _INHERIT_GAP.fullmatch(text, floor, start) is not None
         ):
-            context = previous
+            # An amount passes no context on ("paid 1,200 and 950").
+            context, asked = previous, runs[-1].asked
+        if (
+            context is None
+            and cursor.secret_topic is not None
+            and _IT_IS.search(text, max(0, start - 24), start) is not None
+        ):
+            context = cursor.secret_topic
         if context is None and turn_context is not None:
-            context = turn_context
-        elif turn_context in SECRET_CONTEXTS and context in (Context.CARD, Context.GENERIC):
-            # Asked for a security code: "that's my old card. It's 280" is the code.
-            context = turn_context
+            context, asked = turn_context, True
+        elif context == Context.GENERIC and turn_context in _SPECIFIC:
+            # "What's your account number?" -- "..., number 8 8 2 1 ...": the caller's
+            # "number" is the one asked for.
+            context, asked = turn_context, True
+        elif turn_context in SECRET_CONTEXTS and (
+            context in (Context.CARD, Context.GENERIC, Context.BIRTH)
+            or (
+                context == Context.NEGATIVE
+                and _LINKED.fullmatch(text, cursor.last_end, start) is None
+            )
+        ):
+            # Asked for a security code: "that's my old card. It's 280" is the code, and
+            # so is "the charge was wrong, it's 280": an amount or reference word counts
+            # only for the number it leads to. "It's the year I was born, 1 9 7 3" is
+            # the PIN.
+            context, asked = turn_context, True
         runs.append(
             DigitRun(
                 start=start,
@@ -526,7 +568,8 @@ def _runs(
                 plus=chunk.startswith("+"),
                 money=money,
                 context=context,
-                groups=_groups(chunk),
+                groups=digit_groups(chunk),
+                asked=asked,
             )
         )
         previous = context
@@ -629,23 +672,32 @@ def _expiry_detections(
         if len(digits) in (3, 4, 6) and 1 <= int(digits[: 2 if len(digits) != 3 else 1]) <= 12:
             value = re.sub(r"\s", "", said.group())
             yield Detection(EntityType.EXPIRY, said.start(), said.end(), value)
-    first = True
+    answer: str | None = None
     for m in _EXPIRY_DATE.finditer(text):
         start = m.start()
         keyword = card_context and any(0 <= start - e <= _EXPIRY_REACH for e in expiry_ends)
         after_card = any(0 <= start - e <= 20 for e in card_ends)
-        asked = first and turn_context == Context.EXPIRY
-        first = False
+        value = m.group().replace(" ", "").lower()
+        # Asked for the expiry: the first date said is the answer, and so is the same
+        # date said again ("End of November 2027, I think. Yeah, November 2027.").
+        asked = turn_context == Context.EXPIRY and answer in (None, value)
+        if turn_context == Context.EXPIRY and answer is None:
+            answer = value
         if keyword or after_card or asked:
-            value = m.group().replace(" ", "")
-            yield Detection(EntityType.EXPIRY, start, m.end(), value.lower())
+            yield Detection(EntityType.EXPIRY, start, m.end(), value)
 
 
 # An identifier after its keyword: digits, single letters (dictated "d one two three") and
 # mixed tokens ("1EG4-TE5-MK73", "X12345678"), up to 32 characters.
 _ID_LEAD: Final = re.compile(
-    r"(?:\s|[:#,.-]|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's"
-    r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on)\b)*",
+    r"(?:\s|[:#,.-]|'s\b"
+    # "a personalised one, ...", "the new one: ..."
+    r"|\b(?:a|an|the) (?:[a-z]+ )?(?:one|1)[,:]"
+    r"|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's"
+    r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on|are"
+    # "the last 8 are ..."
+    r"|(?:last|first|final) \d+(?: digits?| characters?)?"
+    r")\b)*",
     re.IGNORECASE,
 )
 _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
@@ -668,7 +720,7 @@ _MBI: Final = re.compile(
 )
 
 
-def _identifier_at(text: str, pos: int) -> tuple[int, int] | None:
+def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] | None:
     """The span of an identifier starting at ``pos`` (after filler words), or None."""
     lead = _ID_LEAD.match(text, pos, min(len(text), pos + 40))
     i = lead.end() if lead is not None else pos
@@ -696,7 +748,7 @@ def _identifier_at(text: str, pos: int) -> tuple[int, int] | None:
         if gap is None:
             break
         i = gap.end()
-    if start == -1 or digits < 2 or chars < 4:
+    if start == -1 or digits < min_digits or chars < 4:
         return None
     return start, end
 
@@ -708,13 +760,14 @@ def _id_detections(
     if leading in _ID_CONTEXTS:
         anchors.insert(0, (0, leading))
     for pos, category in anchors:
-        span = _identifier_at(text, pos)
+        # A personalised plate may hold one digit ("J O E 1").
+        span = _identifier_at(text, pos, 1 if category == Context.PLATE else 2)
         if span is None:
             continue
         value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
         kind = _ID_CONTEXTS[category]
         if kind is EntityType.POSTCODE and not (
-            gb_postcode_valid(value) or ca_postcode_valid(value)
+            gb_postcode_valid(value) or ca_postcode_valid(value) or eircode_valid(value)
         ):
             continue
         complete = _ID_CHECKS[kind](value) if kind in _ID_CHECKS else True
@@ -733,27 +786,52 @@ _SAID_THEN_SPELLED: Final = re.compile(
 )
 
 
+# The domain may be spelled letter by letter after a pause ("at, e i r c o m dot net").
 _AT_DOMAIN: Final = re.compile(
-    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
+    r"@(?:[ ,]{1,3})?(?:[A-Za-z0-9](?:[ ,]{1,2}[A-Za-z0-9])+(?=\.)|[A-Za-z0-9-]+)"
+    r"(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
+# The local part as written, up to the "@" (a comma may stand for the pause before "at").
+# It may start with a dot or an underscore when the turn carries on one spelled in the
+# turn before ("m o r a g" / "dot mackenzie, at ...").
 _LOCAL_WRITTEN: Final = re.compile(
-    r"(?<![\w.+-])(?:(?:[A-Za-z0-9] ){2,})?[A-Za-z0-9][\w.+-]*(?: \d+)*$"
+    r"(?<![\w.+'-])(?:[._](?=[A-Za-z0-9]))?(?:(?:[A-Za-z0-9] ){2,})?[A-Za-z0-9]"
+    # an apostrophe inside a name ("o'brien"), not a contraction ("I'm")
+    r"(?:[\w.+-]|'(?!(?:m|s|d|t|re|ve|ll)\b)(?=[A-Za-z]))*(?: \d+)*,?$"
 )
+# Asked for an e-mail address: what is spelled letter by letter is (a part of) it, before
+# the "at" is said or in a turn of its own ("it's m o r a g", "b r o w n... no, b r a u n").
+_SPELLED_PART: Final = re.compile(r"(?<![\w'])[A-Za-z0-9](?:[ ,.-]{1,3}[A-Za-z0-9](?![\w']))+")
 
 
 _SPELL_SEPARATORS: Final = frozenset(" ,._-")
+_FILLER_BEFORE: Final = re.compile(r"(?<![\w'])(?:uh|um|umm|er|erm|hmm)$", re.IGNORECASE)
+
+
+def _gap_start(text: str, floor: int, i: int) -> int:
+    """Walking back from ``i``, where the separators and fillers before it begin ("., um,
+    " between the pieces of a spelled address)."""
+    j = i
+    while True:
+        while j > floor and text[j - 1] in _SPELL_SEPARATORS:
+            j -= 1
+        filler = _FILLER_BEFORE.search(text, max(floor, j - 4), j)
+        if filler is None or filler.start() == j:
+            return j
+        j = filler.start()
 
 
 def _spelled_start(text: str, floor: int, end: int) -> int:
     """Where a run of characters spelled one by one (or digit groups) ends at ``end``
-    begins, walking back: "L O U.B, B, " or "s-h-a-r-m-a, dot, a-n-i-l, ". Linear in the
-    distance walked."""
+    begins, walking back: "L O U.B, B, " or "s-h-a-r-m-a, dot, a-n-i-l, ". A whole word
+    counts beside a dot, an underscore or a dash said between pauses ("n, underscore,
+    patel, nine one, at ..."). Linear in the distance walked."""
     start = i = end
+    symbol_after = False
     while i > floor:
-        j = i
-        while j > floor and text[j - 1] in _SPELL_SEPARATORS:
-            j -= 1
+        j = _gap_start(text, floor, i)
+        symbol_after = symbol_after or any(ch in "._-" for ch in text[j:i])
         k = j
         if k > floor and text[k - 1].isdigit():
             while k > floor and text[k - 1].isdigit():
@@ -761,11 +839,21 @@ def _spelled_start(text: str, floor: int, end: int) -> int:
         elif k > floor and text[k - 1].isalnum():
             k -= 1
             if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
-                break  # a whole word, not a letter spelled
+                # A whole word: part of the address only beside a symbol said on its own.
+                w = k
+                while w > floor and text[w - 1].isalpha():
+                    w -= 1
+                sep = _gap_start(text, floor, w)
+                spaced = "," in text[j:i] or "," in text[sep:w]
+                symbol_before = any(ch in "._-" for ch in text[sep:w])
+                if not (spaced and (symbol_after or symbol_before)) or w - 1 < floor:
+                    break
+                k = w
         else:
             break
         if k > 0 and (text[k - 1].isalnum() or text[k - 1] == "'"):
             break
+        symbol_after = False
         start = i = k
     return start
 
@@ -781,20 +869,28 @@ def _local_part(text: str, at: int) -> tuple[int, str]:
     spelled = _spelled_start(text, floor, at)
     if spelled < start:
         start, local = spelled, text[spelled:at]
+    if start < at:
         said = _SAID_THEN_SPELLED.search(text, max(0, start - 60), start)
         if said is not None:
             start, local = said.start(), said.group().split()[0].rstrip(",")
-    return start, re.sub(r"[\s,]", "", local).lower()
+    return start, re.sub(r"[\s,]|\b(?:uh|um|umm|er|erm|hmm)\b", "", local).lower()
 
 
-def _email_detections(text: str) -> Iterable[Detection]:
+def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
+    if asked:
+        for m in _SPELLED_PART.finditer(text):
+            said = m.group()
+            if sum(ch.isalpha() for ch in said) >= 2 and sum(ch.isalnum() for ch in said) >= 3:
+                value = re.sub(r"[^A-Za-z0-9.]", "", said).lower()
+                yield Detection(EntityType.EMAIL, m.start(), m.end(), value, complete=False)
     if "@" not in text:
         return
     for m in _AT_DOMAIN.finditer(text):
         start, local = _local_part(text, m.start())
         if start == m.start():
             continue
-        yield Detection(EntityType.EMAIL, start, m.end(), local + m.group().lower())
+        domain = re.sub(r"[ ,]", "", m.group()).lower()
+        yield Detection(EntityType.EMAIL, start, m.end(), local + domain)
 
 
 _STOP: Final = (
@@ -850,7 +946,10 @@ _LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
 # a street ("Rose Cottage, Church Lane"), or a street alone.
 _HOUSE: Final = r"cottage|house|farm|lodge|barn|barns|hall|manor|villa|mill|grange|bungalow"
 _NAMED_ADDRESS: Final = re.compile(
-    rf"(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_HOUSE})\b"
+    # a flat and its building's name: "Apartment 12, The Maltings", "Flat 3 Kingsley Mews"
+    r"\b(?:apartment|apt|flat|unit|suite)\.? ?#?\d+[A-Za-z]?,? (?-i:(?:The )?[A-Z][\w'-]*"
+    r"(?: [A-Z][\w'-]*){0,2})"
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_HOUSE})\b"
     rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|gardens|green|hill|walk)\b)?"
     rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|gardens|green|hill|walk)\b",
     re.IGNORECASE,
@@ -918,25 +1017,40 @@ def _dob_detections(
     if not births and not leading_birth:
         return
     # Asked for the date of birth: every date said in the answer is it (or a first try at
-    # it); after the caller's own "born" or "date of birth", the first date after it.
-    clusters = list(_date_clusters(text)) if leading_birth else []
-    for _s, e in births:
+    # it); after the caller's own "born" or "date of birth", the first date after it --
+    # then only that one: "my appointment's on the 3rd of March at 10, and my date of birth
+    # is ..." names which date is which.
+    asked = leading_birth and not births
+    clusters = list(_date_clusters(text)) if asked else []
+    bare = _BARE_YEAR.fullmatch(text) if asked else None
+    if bare is not None:
+        # "And the year?" -- "Eighty-one.": a year alone is the answer's last part.
+        year = bare.group("y")
+        yield Detection(EntityType.DOB, bare.start("y"), bare.end("y"), year, complete=False)
+        return
+    pointed: list[tuple[int, int]] = []
+    for s, e in births:
         after = next(iter(_date_clusters(text, e, min(len(text), e + _BIRTH_BEFORE))), None)
         # Unasked, a year alone ("my son was born in 2012") is not a date of birth.
-        if after is not None and not _YEAR_ALONE.fullmatch(text, *after):
+        if after is not None and (leading_birth or not _YEAR_ALONE.fullmatch(text, *after)):
             clusters.append(after)
+            pointed.append((s, e))
     for a, b in clusters:
         said = text[a:b]
         # A month said alone ("October", then "the 9th, 1972") is only the start of one.
-        parts = sum(
-            bool(p.search(said)) for p in (_MONTH_WORD, _ORDINAL_DAY, _YEAR_SAID, _NUMERIC_DATE)
-        )
-        yield Detection(EntityType.DOB, a, b, _dob_value(said), complete=parts >= 2 or "/" in said)
+        # Nor is a day and a month without the year ("Seventeenth of October," then
+        # "nineteen eighty-four."): the question stands for the year.
+        whole = "/" in said or any(p.search(said) for p in (_YEAR_SAID, _NUMERIC_DATE))
+        yield Detection(EntityType.DOB, a, b, _dob_value(said), complete=whole)
     for m in _DATE.finditer(text):
         start, end = m.span()
-        near = leading_birth and start <= _BIRTH_BEFORE
+        near = asked and start <= _BIRTH_BEFORE
+        # A date before the cue is the birth date ("June 3rd 1988 is my birthday") only
+        # when the cue has no date after it.
         near = near or any(
-            0 <= start - e <= _BIRTH_BEFORE or 0 <= s - end <= _BIRTH_AFTER for s, e in births
+            0 <= start - e <= _BIRTH_BEFORE
+            or (0 <= s - end <= _BIRTH_AFTER and (s, e) not in pointed)
+            for s, e in births
         )
         if not near:
             continue
@@ -947,6 +1061,12 @@ def _dob_detections(
         yield Detection(EntityType.DOB, start, end, _iso_date(month, day, year))
 
 
+# An answer that is a year and nothing else: "Eighty-one.", "It was 1981."
+_BARE_YEAR: Final = re.compile(
+    r"[\s,.!?]*(?:(?:uh|um|er|erm|oh|so|yes|yeah|it's|it is|it was|that's|that'd be)[\s,.!?]+)*"
+    r"(?P<y>'?\d\d|(?:19|20)\d\d|19 \d\d)[\s,.!?]*",
+    re.IGNORECASE,
+)
 _DATE_PART: Final = re.compile(
     rf"(?:\b{_MONTH}(?![\w])|\b\d{{1,2}}(?:st|nd|rd|th)\b|(?<![\w'])'?\d{{1,4}}(?![\w'])"
     r"|\b(?:the|of)\b|[ ,/.-])+",
@@ -961,7 +1081,10 @@ _MAY: Final = re.compile(r"\bmay\b")
 _YEAR_ALONE: Final = re.compile(r"(?:in |of )?'?\d{2,4}")
 _MONTH_WORD: Final = re.compile(rf"\b{_MONTH}(?![\w])", re.IGNORECASE)
 _ORDINAL_DAY: Final = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
-_YEAR_SAID: Final = re.compile(r"\b(?:(?:19|20)\d\d|19 \d\d|'\d\d)\b|, \d\d\b")
+_YEAR_SAID: Final = re.compile(
+    rf"\b(?:(?:19|20)\d\d|19 \d\d|'\d\d)\b|, \d\d\b|(?:{_MONTH}|\d(?:st|nd|rd|th)) \d\d\b",
+    re.IGNORECASE,
+)
 _NUMERIC_DATE: Final = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 
 
@@ -1104,6 +1227,7 @@ def _shift_run(run: DigitRun, offset: int) -> DigitRun:
         money=run.money,
         context=run.context,
         groups=run.groups,
+        asked=run.asked,
     )
 
 
@@ -1121,11 +1245,13 @@ def _security_code_after_expiry(
     # (start, end, digits): a run of its own, or the digits of a run that carried on past
     # the expiry ("12 28, 7 3 2" is one run of digits).
     codes: list[tuple[int, int, str]] = []
+    expiries = [(d.start, d.end) for d in detections if d.kind is EntityType.EXPIRY]
     for run in runs:
         if run.money:
             continue
         for end in expiry_ends:
-            tail = [o for o in run.offsets if o >= end]
+            # Not the year of the expiry said again ("August 2028, yeah August 2028").
+            tail = [o for o in run.offsets if o >= end and not any(a <= o < b for a, b in expiries)]
             if 3 <= len(tail) <= 4 and 0 <= tail[0] - end <= _CVV_AFTER_EXPIRY:
                 digits = "".join(run.digits[len(run.offsets) - len(tail) :])
                 codes.append((tail[0], tail[-1] + 1, digits))
@@ -1135,6 +1261,34 @@ def _security_code_after_expiry(
     kept = [d for d in detections if not any(d.start < b and a < d.end for a, b, _ in codes)]
     kept.extend(Detection(EntityType.CVV, a, b, digits) for a, b, digits in codes)
     return kept
+
+
+# A correction after an answer: what follows is more of the answer ("07700 900 482, no
+# hang on, 900 428"), not another number.
+_CORRECTION: Final = re.compile(
+    r"\b(?:no|sorry|wait|hang on|hold on|i mean|i meant|actually|scratch that|rather"
+    r"|correction|oops|make that|my mistake|my bad)\b",
+    re.IGNORECASE,
+)
+
+
+# Another value of the kind asked for: "..., or my work one, ...".
+_ALTERNATIVE: Final = re.compile(
+    r"\b(?:or|also|other|another|second|2nd|work|home|mobile|landline|alternative|as well"
+    r"|too|backup|spare|old|new|either|both)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_reference(text: str, reference_ends: list[int], start: int) -> bool:
+    """Whether a code at ``start`` is the one a reference word just named ("my PNR is K 4
+    T 9 Z 2" has a postcode's shape, and is a booking's reference)."""
+    # The ends are in text order: only the last one before the code can name it.
+    at = bisect.bisect_right(reference_ends, start) - 1
+    if at < 0:
+        return False
+    end = reference_ends[at]
+    return start - end <= _CONTEXT_REACH and _LINKED.fullmatch(text, end, start) is not None
 
 
 def _said_as(norm: Normalised, start: int, end: int, word: str) -> bool:
@@ -1183,22 +1337,42 @@ def _scan_window(
         runs = [replace(r, context=fallback) if r.context == Context.LASTFOUR else r for r in runs]
     expiry_named = any(c == Context.EXPIRY and _CARD_EXPIRY.match(text, a) for a, _b, c in keywords)
     detections: list[Detection] = []
+    references = [e for _s, e, c in keywords if c == Context.NEGATIVE]
     detections.extend(
-        Detection(kind, a, b, value) for kind, a, b, value in shaped_identifiers(text)
+        Detection(kind, a, b, value)
+        for kind, a, b, value in shaped_identifiers(text)
+        if not (kind is EntityType.POSTCODE and _named_reference(text, references, a))
     )
-    detections.extend(_email_detections(text))
+    detections.extend(_email_detections(text, asked=opening == Context.EMAIL))
     detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))
     detections.extend(_address_detections(text, asked=opening == Context.ADDRESS))
     detections.extend(_id_detections(text, keywords, opening))
-    for run in runs:
+    # The length of the value that answered the question, once one has: a later number of
+    # another length in the same turn is not more of the answer ("It's 701 55 2980, and my
+    # payment was 1,412") and is read on its own merits.
+    answered: int | None = None
+    # Since the answer: a correction or another value of its kind was spoken (each gap
+    # between runs is read once: linear in the turn).
+    related = False
+    gap_from = 0
+    for i, run in enumerate(runs):
+        if answered is not None and not related:
+            related = (
+                _CORRECTION.search(text, gap_from, run.start) is not None
+                or _ALTERNATIVE.search(text, gap_from, run.start) is not None
+            )
+        gap_from = run.end
         if len(run.digits) == 1 and _said_as(norm, run.start + offset, run.end + offset, "one"):
             continue  # "a new one", "there isn't one": the pronoun
+        if run.asked and answered is not None and len(run.digits) != answered and not related:
+            run = runs[i] = replace(run, context=None, asked=False)
         spoken = len(run.digits) >= 9 and _spoken(norm, run.start + offset, run.end + offset)
-        detections.extend(
-            _run_detections(
-                run, text, region, spoken=spoken, card_context=card_context or expiry_named
-            )
+        found = _run_detections(
+            run, text, region, spoken=spoken, card_context=card_context or expiry_named
         )
+        if run.asked and answered is None and any(d.complete for d in found):
+            answered = len(run.digits)
+        detections.extend(found)
     card_ends = [d.end for d in detections if d.kind is EntityType.CARD]
     detections.extend(
         _expiry_detections(text, keywords, card_context or expiry_named, opening, card_ends)

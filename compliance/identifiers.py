@@ -1,8 +1,8 @@
 """Identifiers that need no cue: their shape and check digit say what they are.
 
-A UK National Insurance number, a GB or Canadian postcode, a VIN or an IBAN is found
-wherever it is said, written ("LS6 2QT", "KC332108A") or spelled ("B S 3, 4 H J", "G B
-eight oh, B A R C, ..."), by trying the spans of each run of code-like pieces (single
+A UK National Insurance number, a GB or Canadian postcode, an Eircode, a VIN or an IBAN is
+found wherever it is said, written ("LS6 2QT", "KC332108A") or spelled ("B S 3, 4 H J", "G
+B eight oh, B A R C, ..."), by trying the spans of each run of code-like pieces (single
 letters, digit groups, short capitals, mixed tokens) against each issuer's definition
 (`compliance.checksums`).
 """
@@ -15,6 +15,7 @@ from typing import Final
 
 from compliance.checksums import (
     ca_postcode_valid,
+    eircode_valid,
     gb_postcode_valid,
     iban_valid,
     nino_valid,
@@ -35,7 +36,13 @@ def _vin(value: str) -> bool:
 
 
 def _postcode(value: str) -> bool:
-    return gb_postcode_valid(value) or ca_postcode_valid(value)
+    return gb_postcode_valid(value) or ca_postcode_valid(value) or _eircode(value)
+
+
+def _eircode(value: str) -> bool:
+    # Said with no cue, an Eircode's identifier holds a letter: seven characters of a
+    # letter then digits alone are more often a reference.
+    return eircode_valid(value) and any(ch.isalpha() for ch in value[3:])
 
 
 # (kind, lengths, check), most specific first.

@@ -95,9 +95,22 @@ _KIND_CONTEXT: Final = {
     EntityType.LASTFOUR: Context.LASTFOUR,
 }
 _CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
+# Questions whose answer is a date, asked for in parts ("the month?", "and the year?").
+_DATED: Final = frozenset({Context.EXPIRY, Context.BIRTH})
 
-# Account numbers have no checksum: a "complete" one may still be continued next turn.
-_EXTENDABLE: Final = frozenset({EntityType.ACCOUNT})
+# Identifiers with no checksum and no fixed length: a "complete" one may still be
+# continued next turn ("H O M, three three two oh" / "Yes?" / "eight one oh four four").
+_EXTENDABLE: Final = frozenset(
+    {
+        EntityType.ACCOUNT,
+        EntityType.POLICY,
+        EntityType.MEMBER,
+        EntityType.MEDICAL,
+        EntityType.ID,
+        EntityType.LICENSE,
+        EntityType.PASSPORT,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +290,13 @@ class CallRedactor:
         asks = turn.context is not None and turn.context != Context.GENERIC
         if asks:
             self._answer = None
-        if turn.again:
+        if turn.date_part and self._last_ask in _DATED:
+            # "And the year?" after "What's the expiry month?": the same question, its
+            # next part.
+            self._unanswered_turns = 0
             self._asked = self._last_ask
+        elif turn.again:
+            self._asked = self._last_ask if self._last_ask is not None else turn.context
         elif turn.hold:
             pass  # "Mm-hm.", "Go on.": whatever was asked still is
         elif (
@@ -459,8 +477,14 @@ class CallRedactor:
         partial = next((t.placeholder for t in pieces if t.placeholder is not None), None)
         if partial is not None:
             unchecked = det.kind in _EXTENDABLE and all(t.complete for t in pieces if t.placeholder)
+            value = det.value
+            entry = self._vault.get(partial)
+            said = "".join(t.digits for t in pieces)
+            if entry is not None and entry.value != said and entry.value.endswith(said):
+                # The stored value holds letters before the digits ("HOM3320"): it goes on.
+                value = entry.value + lead.digits
             placeholder = self._vault.extend(
-                partial, det.value, complete=det.complete, unchecked=unchecked
+                partial, value, complete=det.complete, unchecked=unchecked
             )
         else:
             placeholder = self._vault.add(det.kind, det.value, complete=det.complete)

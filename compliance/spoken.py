@@ -38,6 +38,7 @@ _ORD_TEENS: Final = {
 _REPEAT: Final = {"double": 2, "triple": 3}
 _SYMBOLS: Final = {
     "dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-", "slash": "/",
+    "apostrophe": "'",
 }  # fmt: skip
 # The ICAO/NATO spelling alphabet (and the spellings callers use for it).
 _NATO: Final = {
@@ -143,11 +144,12 @@ def _classify(match: re.Match[str]) -> _Tok:
 
 
 def _neighbour(toks: list[_Tok], i: int, step: int) -> _Tok | None:
-    """Nearest token in one direction, skipping whitespace, hyphens and commas."""
+    """Nearest token in one direction, skipping whitespace, hyphens, commas and words
+    absorbed into a spelled letter ("for David")."""
     j = i + step
     while 0 <= j < len(toks):
         tok = toks[j]
-        if tok.cat != _SPACE and not (tok.cat == _OTHER and tok.text in "-,"):
+        if tok.cat not in (_SPACE, _SKIP) and not (tok.cat == _OTHER and tok.text in "-,"):
             return tok
         j += step
     return None
@@ -162,6 +164,19 @@ def _next_index(toks: list[_Tok], i: int) -> int | None:
             return j
         j += 1
     return None
+
+
+def _in_code(toks: list[_Tok], i: int, step: int) -> bool:
+    """Whether the "oh" at ``i`` sits in a code read character by character: a letter
+    beside it in direction ``step`` with a digit beyond it ("K one A, oh B one"). A
+    letter O written as such ("J O E 1") stays a letter."""
+    j = i + step
+    while 0 <= j < len(toks) and (toks[j].cat == _SPACE or toks[j].text in "-,"):
+        j += step
+    if not (0 <= j < len(toks)) or not (len(toks[j].text) == 1 and toks[j].text.isalpha()):
+        return False
+    beyond = _neighbour(toks, j, step)
+    return beyond is not None and beyond.cat in (_UNIT, _NUM)
 
 
 def _resolve_context(toks: list[_Tok]) -> None:
@@ -198,7 +213,10 @@ def _resolve_context(toks: list[_Tok]) -> None:
             follow = _next_index(toks, follow)
         before = _neighbour(toks, i, -1)
         after = toks[follow] if follow is not None else None
-        if any(t is not None and (t.cat in _NUMERIC or t.cat == _REP) for t in (before, after)):
+        spoken_oh = all(toks[k].text.lower() == "oh" for k in chain)
+        if any(t is not None and (t.cat in _NUMERIC or t.cat == _REP) for t in (before, after)) or (
+            spoken_oh and (_in_code(toks, i, -1) or _in_code(toks, chain[-1], 1))
+        ):
             for k in chain:
                 toks[k].cat, toks[k].value = "zero", 0
         i = chain[-1] + 1
@@ -228,6 +246,18 @@ def _spelled_neighbour(tok: _Tok | None) -> bool:
     )
 
 
+# A spelling-alphabet word that is also a month.
+_MONTH_WORDS: Final = frozenset({"november"})
+
+
+def _lettered(tok: _Tok | None) -> bool:
+    return tok is not None and (_is_single_letter(tok) or tok.text.lower() in _NATO)
+
+
+def _is_x_ray(toks: list[_Tok], i: int) -> bool:
+    return i + 2 < len(toks) and toks[i + 1].text == "-" and toks[i + 2].text.lower() == "ray"
+
+
 def _resolve_spelling(toks: list[_Tok]) -> None:
     """Letters spelled out become the letter: "Sierra Hotel" -> "S H", "D for David" and
     "B as in boy" -> "D", "B", "capital K" -> "K". A NATO word counts only beside another
@@ -236,7 +266,16 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
         if tok.cat != _WORD:
             continue
         low = tok.text.lower()
-        if len(tok.text) == 1 and tok.text.isalpha():
+        if low == "x" and _is_x_ray(toks, i):
+            # "X-ray", the spelling alphabet's own form of X, is three tokens; like any
+            # spelling word it counts beside another spelled letter or a digit.
+            if _spelled_neighbour(_neighbour(toks, i, -1)) or _spelled_neighbour(
+                _neighbour(toks, i + 2, 1)
+            ):
+                tok.cat, tok.text = _LETTER, "X"
+                tok.end = toks[i + 2].end
+                toks[i + 1].cat = toks[i + 2].cat = _SKIP
+        elif len(tok.text) == 1 and tok.text.isalpha():
             # "D for David", "B as in boy": the word after must start with the letter.
             j = _next_index(toks, i)
             if j is None:
@@ -264,6 +303,10 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
                     toks[m].cat = _SKIP
         elif low in _NATO:
             before, after = _neighbour(toks, i, -1), _neighbour(toks, i, 1)
+            if low in _MONTH_WORDS and not (_lettered(before) or _lettered(after)):
+                # "November 2027", "the 3rd of November": a month, unless a letter is
+                # spelled beside it ("Papa November 4").
+                continue
             if _spelled_neighbour(before) or _spelled_neighbour(after):
                 tok.cat, tok.text = _LETTER, _NATO[low]
 
@@ -321,10 +364,28 @@ def _gap_after(toks: list[_Tok], i: int, said: int) -> tuple[int, str] | None:
         return None
     if not (bridged or stops or marks > 1):
         return None
+    if j == i + 1 and toks[i].text == "." and toks[i - 1].cat == _NUM and toks[j].cat == _NUM:
+        return None  # "12,400.00", "86.40": a decimal point, written, not a pause
+    if bridged and (_written_amount(toks, i - 1, -1) or _written_amount(toks, j, 1)):
+        return None  # "12,400.00 and 86.40": two amounts, not the groups of one number
     # A group of one digit after "and" is a count ("... and 2 tickets"), not a group.
     if bridged and (said < 2 or _digits_ahead(toks, j) < 2):
         return None
     return j, symbol
+
+
+def _written_amount(toks: list[_Tok], k: int, step: int) -> bool:
+    """Whether the number token at ``k`` is one end of a number written with a decimal
+    point or a thousands separator ("1,249.99", "7,500")."""
+    mark, other = k + step, k + 2 * step
+    return (
+        min(mark, other) >= 0
+        and max(mark, other) < len(toks)
+        and toks[k].cat == _NUM
+        and toks[mark].text in ".,"
+        and toks[other].cat == _NUM
+        and (toks[mark].text == "." or len(toks[max(k, other)].text) == 3)
+    )
 
 
 def _digits_ahead(toks: list[_Tok], j: int) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from bench.pii import (
     DEFAULT_CORPUS,
+    FRESH_CORPUS,
     HOLDOUT_CORPUS,
     INDEPENDENT_CORPUS,
     TARGETS,
@@ -60,8 +61,8 @@ def test_recall_and_keep_meet_targets() -> None:
 
 
 @pytest.mark.parametrize("names", [False, True])
-def test_the_independent_and_holdout_corpora_meet_their_targets(names: bool) -> None:
-    for path in (INDEPENDENT_CORPUS, HOLDOUT_CORPUS):
+def test_the_independent_holdout_and_fresh_corpora_meet_their_targets(names: bool) -> None:
+    for path in (INDEPENDENT_CORPUS, HOLDOUT_CORPUS, FRESH_CORPUS):
         report = evaluate(path, repeat=1, names=names)
 
         assert report.matching == "said"
@@ -90,6 +91,18 @@ def test_independent_corpus_is_kept_as_written() -> None:
     assert len({c.cls for c in cases}) >= 20
 
 
+# The second independent corpus as its author handed it over: scored, never edited.
+FRESH_SHA256 = "733aa2b0eebf12388f8312186a6a240f285f83958898c52bcafedfda8920fe8f"
+
+
+def test_fresh_corpus_is_kept_as_written() -> None:
+    assert hashlib.sha256(FRESH_CORPUS.read_bytes()).hexdigest() == FRESH_SHA256
+    cases = load_corpus(FRESH_CORPUS)
+    assert sum(len(c.turns) for c in cases) >= 300
+    assert len({c.cls for c in cases}) >= 20
+    assert FRESH_CORPUS.with_suffix(".md").exists()
+
+
 def test_said_comparison_reads_numbers_as_the_independent_corpus_defines_them() -> None:
     # Fillers, "and" and words between groups do not hide a number ...
     assert leaked("4849093406621708", "It's uh 4849, um, 0934, 0662, 1708.", "said")
@@ -104,6 +117,10 @@ def test_said_comparison_reads_numbers_as_the_independent_corpus_defines_them() 
     assert leaked("4850925884395295", "Forty-eight fifty, ninety-two fifty-eight, "
                   "eighty-four thirty-nine, fifty-two ninety-five.", "said")  # fmt: skip
     assert canonical_digit_runs("five hundred and twelve, eight hundred") == ["512800"]
+    # "two thousand and one" is 2001, as the second independent corpus defines it.
+    assert canonical_digit_runs("oh two, oh two, two thousand and one") == ["02022001"]
+    assert canonical_digit_runs("ten thousand, four hundred and five") == ["10000405"]
+    assert canonical_digit_runs("three thousand four hundred and five") == ["3405"]
     # ... a placeholder ends a run, and text secrets compare case-blind.
     assert not leaked("48490934", "4849 [CARD_1] 0934", "said")
     assert leaked("B S 3, 4 H J", "it's b s 3, 4  h j", "said")
@@ -117,7 +134,7 @@ def test_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
     assert status == 0
     data = json.loads(out.read_text())
-    assert {"project", "independent"} <= set(data["corpora"])
+    assert {"project", "independent", "holdout", "fresh"} <= set(data["corpora"])
     project = data["corpora"]["project"]
     assert project["cases"] >= 150
     assert set(project["latency_us"]) == {"p50", "p99", "max"}
@@ -130,3 +147,4 @@ def test_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     printed = capsys.readouterr().out
     assert "== project" in printed
     assert "== independent" in printed
+    assert "== fresh" in printed
