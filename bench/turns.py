@@ -100,6 +100,7 @@ class DetectorSpec:
     maybe_hold: float = 0.0
     dictation_hold: float = 0.0
     ack_hold: float = 0.0
+    short_hold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def detectors(settings: Settings) -> list[DetectorSpec]:
     lo, hi = latency.min_endpointing_delay, latency.max_endpointing_delay
     maybe, dictation = latency.turn_maybe_hold, latency.turn_dictation_hold
     ack = latency.turn_ack_hold
+    short = latency.turn_short_hold
     return [
         DetectorSpec("default", vad_silence=0.55, min_delay=0.5, max_delay=3.0, audio=True),
         DetectorSpec("vad", vad_silence, lo, hi),
@@ -134,6 +136,7 @@ def detectors(settings: Settings) -> list[DetectorSpec]:
             maybe_hold=maybe,
             dictation_hold=dictation,
             ack_hold=ack,
+            short_hold=short,
         ),
         DetectorSpec(
             "ours+audio",
@@ -145,6 +148,7 @@ def detectors(settings: Settings) -> list[DetectorSpec]:
             maybe_hold=maybe,
             dictation_hold=dictation,
             ack_hold=ack,
+            short_hold=short,
         ),
     ]
 
@@ -210,6 +214,7 @@ def _verdict(
             maybe_s=spec.maybe_hold,
             dictation_s=spec.dictation_hold,
             ack_s=spec.ack_hold,
+            short_s=spec.short_hold,
         )
         if verdict.state == "unfinished":
             return verdict.reason, spec.max_delay, hold

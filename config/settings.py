@@ -231,6 +231,14 @@ class LatencySettings(_Group):
             "agent said, not asked ('Great.' is often followed by 'thank you so much')."
         ),
     )
+    turn_short_hold: Seconds = Field(
+        default=0.3,
+        description=(
+            "Transcript judge: extra wait after a bare short answer ('Yes.', 'Okay.'), "
+            "whose comma pause before more ('No, the other one.': 0.15-0.35 s) outlasts "
+            "the VAD window (bench turns, comma_short)."
+        ),
+    )
     preemptive_generation: bool = True
     preemptive_tts: bool = False
     input_frame_ms: int = Field(

@@ -155,6 +155,7 @@ def _detector(
             maybe_hold_s=settings.latency.turn_maybe_hold,
             dictation_hold_s=settings.latency.turn_dictation_hold,
             ack_hold_s=settings.latency.turn_ack_hold,
+            short_hold_s=settings.latency.turn_short_hold,
         )
     if mode == "audio":
         return audio_detector
