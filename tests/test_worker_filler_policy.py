@@ -58,15 +58,20 @@ def test_the_prediction_follows_the_calls_own_estimates() -> None:
         tts_ttfb=RunningEstimate(prior_s=0.3),
         clock=clock,
     )
-    assert policy.answer_due_in(0.0) == pytest.approx(0.8)
-    # Past its median the model is still expected to take a while (the tail).
-    assert policy.answer_due_in(0.6) == pytest.approx(0.25 + 0.3)
-    for _ in range(5):
-        policy.llm_ttft.observe(0.1)
-        policy.tts_ttfb.observe(0.05)
-    assert policy.answer_due_in(0.0) == pytest.approx(0.15)
-    # A tool or a transcript still to come: the whole model and TTS time is ahead.
-    assert policy.answer_due_in(None) == pytest.approx(0.15)
+    # Before any measurement: the priors' lower quartiles (a quick answer, not a typical).
+    assert policy.answer_due_in(0.0) == pytest.approx(0.73 * (0.5 + 0.3))
+    # Past its quick time the model is still expected to take a while (the tail).
+    assert policy.answer_due_in(0.6) == pytest.approx(0.73 * (0.25 + 0.3))
+    # The call's own figures replace the priors: their lower quartile.
+    for ttft, ttfb in ((0.1, 0.05), (0.12, 0.0), (0.3, 0.3), (0.9, 0.4)):
+        policy.llm_ttft.observe(ttft)
+        policy.tts_ttfb.observe(ttfb)
+    assert policy.llm_ttft.early == 0.1 and policy.tts_ttfb.early == 0.0
+    assert policy.llm_ttft.seconds == pytest.approx(0.21)
+    assert policy.answer_due_in(0.0) == pytest.approx(0.1)
+    # A tool or a transcript still to come: the whole model and TTS time is ahead, and
+    # what is already late is expected to take part of that again.
+    assert policy.answer_due_in(None, ahead_waited_s=1.0) == pytest.approx(0.1 + 0.5)
 
 
 def test_at_most_one_a_turn_none_on_consecutive_turns_and_a_cooldown() -> None:

@@ -120,6 +120,20 @@ async def test_a_stuck_model_gets_stall_lines_and_a_tool_call_passes_through() -
     assert calls[0].delta.tool_calls[0].name == "lookup_order"
 
 
+async def test_a_late_transcripts_silence_is_not_a_stuck_model() -> None:
+    # The caller stopped 3 s ago (the transcript was late); the model, asked just now,
+    # is as quick as usual: its answer is not held behind a stall line.
+    policy = _policy(ttft_s=0.3, stall_s=0.3, margin_s=0.5)  # no filler fits
+    policy.caller_stopped(policy.now() - 3.0)
+    text, _ = await _reply(policy, SpeechLedger(), 0.4, _chunk("It shipped."))
+    assert text == "It shipped."
+    # Past twice its usual time it is stuck: a line keeps the caller company.
+    policy = _policy(ttft_s=0.3, stall_s=0.3, margin_s=0.5)  # no filler fits
+    policy.caller_stopped(policy.now() - 3.0)
+    text, _ = await _reply(policy, SpeechLedger(), 0.9, _chunk("It shipped."))
+    assert text.endswith(" It shipped.") and text.split(".")[0] + "." in EN.stall
+
+
 async def test_a_discarded_reply_takes_its_lines_back() -> None:
     ledger = SpeechLedger()
     stream = with_fillers(

@@ -8,8 +8,10 @@ five, with one set of rules:
 1. **Only when it fits.** A filler is said only when the answer is predicted to start
    later than the filler's own audio would end plus a margin. The prediction uses the
    call's running estimates of the model's time to first token and the TTS's time from
-   text to first audio (:class:`RunningEstimate`), not a fixed delay: a fast model never
-   gets one, and a filler never stands between the caller and a ready answer.
+   text to first audio (:class:`RunningEstimate`, their lower quartile: even a quick
+   answer must come after the filler), not a fixed delay: a fast model never gets one,
+   and a filler rarely stands between the caller and a ready answer (when it does, the
+   answer waits no more than the filler's current word: :mod:`worker.reply_audio`).
 2. **Only when the silence would be noticed.** Nothing is considered before the caller
    has waited ``quiet_s`` (0.7 s by default). Conversation analysis puts the usual gap
    between turns at about 200 ms (Stivers et al. 2009, ten languages) and the longest
@@ -25,15 +27,16 @@ five, with one set of rules:
    (:func:`worker.spoken_lines.caller_cue`), in the tenant's language.
 
 One exception, for faults rather than slowness: once the caller has heard nothing for
-``stall_s`` (2 s) while a provider is stuck, a *stall* line keeps them from silence (a
-phone line silent for three seconds sounds dead: the fault suite's target), repeated
-every ``stall_s`` with a different line each time. The repeat request is not optional
-(the words are gone): it is always said, but its line, language and no-repeat rule come
-from here too.
+``stall_s`` (2 s) and the model has taken twice its usual time (stuck, not slow), a
+*stall* line keeps them from silence (a phone line silent for three seconds sounds dead:
+the fault suite's target), repeated every ``stall_s`` with a different line each time.
+The repeat request is not optional (the words are gone): it is always said, but its
+line, language and no-repeat rule come from here too.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections import deque
@@ -70,8 +73,11 @@ _TAIL_FRACTION: Final = 0.5
 passed without a token: the mean residual life of a log-normal at its median is about
 half the median for the spread measured for these models (p90 ~1.8x p50,
 sim/latency_profiles.py)."""
+_LOWER_QUARTILE_RATIO: Final = 0.73
+"""p25 / p50 of a log-normal with p90 / p50 = 1.8 (exp(-0.674 * ln 1.8 / 1.28))."""
 _SECONDS_PER_CHAR: Final = 0.065
 """Speaking time of a line whose audio is not cached yet (about 15 characters a second)."""
+_OVERDUE_FACTOR: Final = 2.0
 _LONG_WAIT_S: Final = 1.5
 """A predicted wait this long gets a bridge line ("One moment, please.") instead of an
 acknowledgment: "Okay." and then a long silence reads as a dropped line."""
@@ -99,7 +105,17 @@ class RunningEstimate:
 
     @property
     def seconds(self) -> float:
+        """The median."""
         return statistics.median(self._samples) if self._samples else self.prior_s
+
+    @property
+    def early(self) -> float:
+        """The lower quartile: how soon it is when it is quick. Before any sample, the
+        prior's lower quartile for the spread measured for these providers."""
+        if not self._samples:
+            return self.prior_s * _LOWER_QUARTILE_RATIO
+        ordered = sorted(self._samples)
+        return ordered[max(1, math.ceil(0.25 * len(ordered))) - 1]
 
     @property
     def samples(self) -> int:
@@ -213,7 +229,9 @@ class FillerPolicy:
     def answer_due_in(
         self, model_waited_s: float | None = 0.0, *, ahead_waited_s: float = 0.0
     ) -> float:
-        """Seconds until the answer's first audio is predicted.
+        """Seconds until the answer's first audio can be expected, at the earliest likely:
+        the lower quartile of the call's own model and TTS times, so a filler is said
+        only when even a quick answer would come after it.
 
         Args:
             model_waited_s: how long ago the model was asked, for a reply that has said
@@ -222,12 +240,18 @@ class FillerPolicy:
                 running tool) has already taken: something that late is expected to
                 take part of that again (the tail, as for the model).
         """
-        ttft = self.llm_ttft.seconds
+        ttft = self.llm_ttft.early
         if model_waited_s is None:
             remaining = ttft + ahead_waited_s * _TAIL_FRACTION
         else:
             remaining = max(ttft - model_waited_s, ttft * _TAIL_FRACTION)
-        return remaining + self.tts_ttfb.seconds
+        return remaining + self.tts_ttfb.early
+
+    def overdue_at(self, request_at: float) -> float:
+        """When a reply requested at ``request_at`` is late rather than slow: twice the
+        call's median time to first token. A stall line waits for this as well as for
+        the silence (a late transcript's silence is not a stuck model)."""
+        return request_at + _OVERDUE_FACTOR * self.llm_ttft.seconds
 
     def first_check_at(self, request_at: float) -> float:
         """When a reply requested at ``request_at`` is first looked at for a filler."""

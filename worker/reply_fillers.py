@@ -67,7 +67,7 @@ async def with_fillers(
                 # reply's, or a bridge said while the transcript was late) ended.
                 stopped = policy.caller_stopped_at or started
                 quiet_since = max(heard_until or stopped, policy.last_line_end, stopped)
-                due = quiet_since + policy.rules.stall_s
+                due = max(quiet_since + policy.rules.stall_s, policy.overdue_at(started))
             done, _ = await asyncio.wait({first}, timeout=max(0.0, due - policy.now()))
             if done:
                 break
