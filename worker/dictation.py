@@ -27,7 +27,9 @@ __all__ = [
     "luhn_ok",
 ]
 
-DictationKind = Literal["phone", "card", "account", "date", "email", "zip", "ssn", "routing"]
+DictationKind = Literal[
+    "phone", "card", "account", "reference", "date", "email", "zip", "ssn", "routing"
+]
 
 # Order matters: the first pattern that matches a phrase names the kind ("card number"
 # before the bare "number"). Built from how callers and agents name these values.
@@ -49,9 +51,12 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ),
     (
         "account",
+        re.compile(r"\b(?:account(?: number)?(?! holder)|member (?:id|number)|policy number)\b"),
+    ),
+    (
+        "reference",
         re.compile(
-            r"\b(?:account(?: number)?(?! holder)|member (?:id|number)|policy number|"
-            r"order number|reference(?: number)?|claim number|case number|booking reference|"
+            r"\b(?:reference(?: number)?|claim number|case number|booking reference|"
             r"tracking number|customer number|loan number|confirmation (?:code|number)|"
             r"serial number|prescription number|meter number|iban)\b"
         ),
@@ -127,6 +132,7 @@ _READ_VERB: Final = re.compile(
 # a US bank account number, and the end of most 8-12 digit ones) finished.
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_USUAL_DIGITS: Final = 10
+_REFERENCE_MIN_DIGITS: Final = 4
 _FIXED_DIGITS: Final[dict[DictationKind, tuple[int, ...]]] = {
     "phone": (10,),
     "zip": (5, 9),
@@ -264,6 +270,10 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
             return True, count
         # Sixteen digits that fail the checksum were misheard, not unfinished.
         return count >= 16, count
+    if kind == "reference":
+        # Claim, case, tracking, booking numbers: no length anyone can know, often with
+        # letters; a few characters are a first group, more may be all of it.
+        return (None if count >= _REFERENCE_MIN_DIGITS else False), count
     if kind == "account":
         if count >= _ACCOUNT_USUAL_DIGITS:
             return True, count
