@@ -64,7 +64,7 @@ def test_channel_profiles() -> None:
 async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> None:
     settings = _settings(
         latency={"min_endpointing_delay": 0.2, "max_endpointing_delay": 1.1},
-        tenants={"bank": TenantSettings(preemptive_generation=False)},
+        tenants={"bank": TenantSettings(preemptive_generation=False, model_routing=True)},
     )
     caller = describe_caller(
         participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, identity="u", attributes={}
@@ -87,6 +87,9 @@ async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> Non
     assert isinstance(handling["turn_detection"], TranscriptTurnJudge)
     assert handling["preemptive_generation"]["enabled"] is True
     assert bank.session.options.turn_handling["preemptive_generation"]["enabled"] is False
+    # Model routing is the tenant's choice: only its calls get the fast model.
+    assert default.providers.fast_llm is None
+    assert bank.providers.fast_llm is not None
 
 
 @pytest.mark.parametrize(

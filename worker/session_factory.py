@@ -189,6 +189,9 @@ def build_call(
     if tenant.voice:
         voice = settings.providers.model_copy(update={"elevenlabs_voice_id": tenant.voice})
         settings = settings.model_copy(update={"providers": voice})
+    if tenant.model_routing is not None:
+        routing = settings.latency.model_copy(update={"model_routing": tenant.model_routing})
+        settings = settings.model_copy(update={"latency": routing})
     profile = channel_profile(settings, caller.kind)
     if providers is None:
         providers = build_providers(settings, profile, vad_model, language=tenant.language)
