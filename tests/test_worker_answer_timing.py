@@ -153,3 +153,46 @@ async def test_the_tap_times_what_played_back_to_back_and_stops_at_an_interrupti
     # Arrived after the filler ended: it played when it arrived, not at 0.2 s.
     assert played[1].start == pytest.approx(started + 0.3, abs=0.05)
     assert played[1].end - played[1].start == pytest.approx(0.1, abs=0.001)
+
+
+class _History:
+    """The session's events the clock listens to, without a session."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, object] = {}
+
+    def on(self, event: str, handler: object) -> None:
+        self.handlers[event] = handler
+
+
+def test_the_clock_times_each_spoken_turn_and_not_a_keyed_one() -> None:
+    from livekit.agents import llm
+    from livekit.agents.voice.events import ConversationItemAddedEvent
+
+    from worker.answer_clock import AnswerClock
+
+    history = _History()
+    clock = AnswerClock(history)  # type: ignore[arg-type]
+    timings: list[AnswerTiming] = []
+    clock.listeners.append(timings.append)
+
+    def user(stopped: float | None) -> None:
+        message = llm.ChatMessage(role="user", content=["x"])
+        if stopped is not None:
+            message.metrics["stopped_speaking_at"] = stopped
+            message.metrics["started_speaking_at"] = stopped - 1.0
+        handler = history.handlers["conversation_item_added"]
+        handler(ConversationItemAddedEvent(item=message))  # type: ignore[operator]
+
+    user(10.0)
+    clock.heard([AudioStretch(10.6, 11.0, "acknowledgment", "I see.")])
+    assert timings == []  # no answer yet
+    clock.heard([AudioStretch(11.2, 12.0, "content")])
+    assert timings[-1].content_s == pytest.approx(1.2)
+    user(20.0)
+    clock.heard([AudioStretch(20.5, 21.0, "apology")])  # no answer to this turn
+    user(None)  # then keys pressed: what answers them is not the spoken turn's answer
+    clock.heard([AudioStretch(24.0, 25.0, "content")])
+    clock.close()
+    assert len(timings) == 2
+    assert timings[-1].content_s is None and timings[-1].first_sound_s == pytest.approx(0.5)

@@ -150,7 +150,10 @@ class AnswerClock:
             return
         stopped = item.metrics.get("stopped_speaking_at")
         if stopped is None:
-            return  # keys pressed, typed text: no silence to time
+            # Keys pressed, typed text: no silence to time, and what answers it is not
+            # the answer to the spoken turn before it.
+            self._close(until=time.time())
+            return
         started = item.metrics.get("started_speaking_at")
         self._close(until=started if started is not None else float(stopped))
         self._turn = _Turn(stopped_at=float(stopped))
@@ -176,8 +179,6 @@ class AnswerClock:
     def _report(self, turn: _Turn, until: float | None) -> None:
         turn.reported = True
         timing = answer_timing(turn.stopped_at, turn.heard, until=until)
-        if timing.first_sound_s is None and until is None:
-            return
         self.timings.append(timing)
         for listener in self.listeners:
             listener(timing)
