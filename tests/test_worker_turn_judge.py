@@ -136,6 +136,7 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         # ... unless the agent just asked for it, or the caller wants something sent to it.
         ("What's the best phone number to reach you?", "You can use my mobile.", "maybe"),
         ("", "Could you send a text to my mobile.", "maybe"),
+        ("", "And could you also send a text to. My mobile.", "maybe"),
         ("", "Can I pay by card?", "final"),
         ("", "I need to update the billing address on my account.", "final"),
         ("", "I'd like to change.", "unfinished"),
@@ -158,7 +159,10 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("No problem. Anything else?", "Yes. Is there a way to talk to someone?", "final"),
         ("Shall I cancel it?", "Yes.", "maybe"),
         # A word that leaves a sentence open, said where the sentence is whole.
+        ("How can I help?", "Who should I talk to about my bill?", "final"),
+        ("How can I help?", "Who should I talk to?", "final"),
         ("How can I help?", "Is there a cheaper plan I could switch to?", "final"),
+        ("Anything else?", "And could you also send a text to?", "unfinished"),
         ("How can I help?", "Could you explain what this charge is for?", "final"),
         ("How can I help?", "Is there a way to talk to?", "unfinished"),
         ("I'll transfer you to billing now.", "Great, thank you.", "final"),

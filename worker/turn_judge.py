@@ -151,9 +151,15 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     if last in _FILLERS:
         return False
     if text.rstrip().endswith("?") and len(clause) >= 3:
-        # "...a plan I could switch to?" is whole; "Is there a way to talk to?" (an
-        # infinitive still missing its object) is a question cut at a pause.
-        return not (len(words) >= 3 and words[-3] == "to")
+        # "Who should I talk to?", "What is this charge for?" are whole. A yes/no-shaped
+        # one left on "to" ("Could you send a text to?") or an infinitive still missing
+        # its object ("Is there a way to talk to?") is a question cut at a pause: a
+        # punctuating STT puts a question mark on those too.
+        if len(words) >= 3 and words[-3] == "to":
+            return False
+        # "...a plan I could switch to?": the preposition's object is the plan.
+        relative = any(w in _SUBJECTS for w in words[-4:-1])
+        return clause[0] in _WH or last != "to" or relative
     if len(words) >= 2 and words[-2:] == ["thank", "you"]:
         return True
     if len(words) >= 3 and words[-2] in _PARTICLE_OBJECTS and last in _PARTICLES:
@@ -162,6 +168,7 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 
 _FILLERS: Final = frozenset("um uh er erm hmm like".split())
+_WH: Final = frozenset("what which who whom whose where when why how".split())
 _SUBJECTS: Final = frozenset("i we you they he she it".split())
 _PARTICLES: Final = frozenset("on off up in out back down over about".split())
 
@@ -237,7 +244,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
     clause_text = _last_clause(text)
     refused = _REFUSAL.search(clause_text) is not None
-    sent_there = named is not None and _SEND_TO.search(clause_text) is not None
+    # Across the STT's periods: "...send a text to. My mobile." is one request.
+    joined = re.sub(r"[.?!]+", "", text.lower()).strip(" ,")
+    sent_there = named is not None and _SEND_TO.search(joined) is not None
     asked_it = asked is not None and asked[0] == named
     if named is not None and (asked_it or sent_there) and not refused:
         # The agent just asked for this value and the caller named it ("The number on
