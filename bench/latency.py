@@ -1,17 +1,20 @@
-"""``python -m bench latency``: time-to-first-audio, ours vs vanilla, under three provider
+"""``python -m bench latency``: time to the answer, ours vs vanilla, under the provider
 latency profiles, through the real pipeline and the wire simulators.
 
-TTFA is measured at the audio boundary (end of the caller's last voiced sample to the first
-agent frame played). Beside it, ``wrk_p50``/``wrk_p95``: the same turns' TTFA as the
-worker's own collectors observe it (``callcenter_ttfa_seconds``, the framework's
-``e2e_latency``), i.e. what operators see on the dashboard. Premature: the agent
-committed to a reply (end of turn declared, the LLM answering part of the sentence)
-or spoke before the caller finished (:func:`sim.premature.premature_turn`).
-``premature`` is the rate over turns with a scripted mid-sentence pause; ``prem_all``
-over every turn, since the synthesized callers also pause at commas, where Deepgram
-finalizes too. ``ack``: the share of turns whose reply opened with a cached
-acknowledgment ("Okay.", :mod:`worker.acknowledgment`), whose audio is then the first
-audio; the ablation's "acknowledgment" row gives the TTFA of the model's own words.
+The headline is **content TTFA** (:mod:`worker.answer_timing`): from the caller's last
+voiced sample to the first audio of the model's words, at the audio boundary. A filler,
+bridge line, repeat request or apology is not the answer; cached audio of the model's
+own opener is. **First sound** (any agent audio) is the second figure. ``wrk_p50``: the
+same turns' content TTFA as the worker's own collectors observed it
+(``callcenter_ttfa_content_seconds``), what operators see on the dashboard.
+
+Per cell, what callers notice of fillers (:mod:`worker.filler_policy`): the share of
+turns with one, the same line twice in a row (``same``), fillers on consecutive turns
+(``consec``), the silence between a filler and the answer (``sil50``) and how long a
+ready answer waited behind a filler (``dly50``); and the phrase cache's hit rate over the
+replies (``cache``: the share that opened with cached audio). Premature: the agent
+committed to a reply or spoke before the caller finished (:func:`sim.premature.premature_turn`),
+over turns with a scripted pause (``premature``) and over every turn (``prem_all``).
 Figures are reported, never asserted.
 """
 
@@ -32,9 +35,10 @@ from livekit.plugins import silero
 
 from config import Settings
 from config.log_setup import configure_logging
-from sim.call import TurnRecord, run_call
+from sim.call import CallResult, TurnRecord, run_call
 from sim.latency_profiles import PROFILES
 from sim.scenario import LatencyName, load_scenario
+from worker.answer_timing import AnswerStats
 from worker.server import load_vad
 from worker.session_factory import SessionFlavor
 
@@ -55,53 +59,77 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
+def _nan(value: object) -> float:
+    return math.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
 @dataclass
 class FlavorStats:
-    ttfa_ms: list[float] = field(default_factory=list)
-    worker_ttfa_ms: list[float] = field(default_factory=list)
-    """TTFA as the worker's own collectors observe it (callcenter_ttfa_seconds)."""
+    calls: list[AnswerStats] = field(default_factory=list)
+    """Every call's turns, timed by the one definition (:mod:`worker.answer_timing`)."""
+    worker_content_ms: list[float] = field(default_factory=list)
+    """Content TTFA as the worker's own collectors observed it."""
     paused_turns: int = 0
     premature: int = 0
     premature_any: int = 0
     """Premature turns among all turns, paused or not."""
-    missing: int = 0
-    acknowledged: int = 0
-    """Turns whose reply opened with a cached acknowledgment (call.summary's count)."""
+    cache_hits: int = 0
+    cache_misses: int = 0
 
-    def add_summary(self, summary: dict[str, Any]) -> None:
-        self.acknowledged += int(summary.get("acknowledgments", 0))
+    @property
+    def answers(self) -> AnswerStats:
+        merged = AnswerStats()
+        for call in self.calls:
+            merged.extend(call)
+        return merged
 
     def add(self, turns: Sequence[TurnRecord]) -> None:
+        """One call's turns."""
+        self.calls.append(AnswerStats(t.timing() for t in turns))
         for turn in turns:
             self.premature_any += int(turn.premature)
             if turn.paused:
                 self.paused_turns += 1
                 self.premature += int(turn.premature)
-            if turn.ttfa_ms is None:
-                self.missing += 1
-            else:
-                self.ttfa_ms.append(turn.ttfa_ms)
 
-    def add_observed(self, observed: dict[str, list[float]]) -> None:
-        """What the worker's collectors saw of the same call (`CallResult.observed`)."""
-        self.worker_ttfa_ms.extend(observed.get("ttfa", []))
+    def add_result(self, result: CallResult) -> None:
+        self.add(result.turns)
+        self.worker_content_ms.extend(result.observed.get("ttfa_content", []))
+        self.cache_hits += result.phrase_cache_hits
+        self.cache_misses += result.phrase_cache_misses
 
     def as_dict(self) -> dict[str, Any]:
-        turns = len(self.ttfa_ms) + self.missing
+        answers = self.answers.as_dict()
+        turns = len(self.answers.timings)
+        # A filler repeated, or on consecutive turns, is counted within each call.
+        per_call = [call.as_dict() for call in self.calls]
+        same = sum(int(c["filler_same_line_in_a_row"]) for c in per_call)  # type: ignore[call-overload]
+        consecutive = sum(int(c["filler_consecutive_turns"]) for c in per_call)  # type: ignore[call-overload]
+        content = self.answers.content_ms
+        lookups = self.cache_hits + self.cache_misses
         return {
-            "p50_ms": percentile(self.ttfa_ms, 50),
-            "p95_ms": percentile(self.ttfa_ms, 95),
-            "max_ms": max(self.ttfa_ms) if self.ttfa_ms else math.nan,
+            "p50_ms": percentile(content, 50),
+            "p95_ms": percentile(content, 95),
+            "max_ms": max(content) if content else math.nan,
+            "first_sound_p50_ms": _nan(answers["first_sound_p50_ms"]),
+            "first_sound_p95_ms": _nan(answers["first_sound_p95_ms"]),
             "premature_rate": self.premature / self.paused_turns if self.paused_turns else 0.0,
             "premature_all_rate": self.premature_any / turns if turns else 0.0,
             "turns": turns,
-            "unanswered": self.missing,
-            "acknowledged_rate": self.acknowledged / turns if turns else 0.0,
-            "ttfa_samples_ms": self.ttfa_ms,
-            # What operators see on the dashboard for the same turns: the framework's
-            # e2e_latency, from user end of speech to agent speech start.
-            "worker_ttfa_p50_ms": percentile(self.worker_ttfa_ms, 50),
-            "worker_ttfa_p95_ms": percentile(self.worker_ttfa_ms, 95),
+            "unanswered": answers["unanswered"],
+            "filler_rate": answers["filler_rate"],
+            "filler_same_line_in_a_row": same,
+            "filler_consecutive_turns": consecutive,
+            "silence_after_filler_p50_ms": _nan(answers["silence_after_filler_p50_ms"]),
+            "filler_delay_p50_ms": _nan(answers["filler_delay_p50_ms"]),
+            "filler_delay_max_ms": _nan(answers["filler_delay_max_ms"]),
+            "fillers_by_kind": answers["fillers_by_kind"],
+            "cache_hit_rate": self.cache_hits / lookups if lookups else math.nan,
+            "content_samples_ms": content,
+            "first_sound_samples_ms": self.answers.first_sound_ms,
+            # What operators see on the dashboard for the same turns.
+            "worker_content_p50_ms": percentile(self.worker_content_ms, 50),
+            "worker_content_p95_ms": percentile(self.worker_content_ms, 95),
         }
 
 
@@ -118,26 +146,37 @@ def summarize(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
     return {"profiles": profiles}
 
 
-def render_table(summary: dict[str, Any]) -> str:
-    header = (
-        f"{'profile':<8} {'agent':<8} {'p50_ms':>7} {'p95_ms':>7} {'max_ms':>7} "
-        f"{'premature':>9} {'prem_all':>8} {'turns':>5} {'wrk_p50':>7} {'wrk_p95':>7} "
-        f"{'ack':>5}"
+_HEADER = (
+    f"{'profile':<8} {'agent':<16} {'cont50':>6} {'cont95':>6} {'snd50':>6} {'snd95':>6} "
+    f"{'filler':>6} {'same':>4} {'consec':>6} {'sil50':>5} {'dly50':>5} {'cache':>5} "
+    f"{'premat':>6} {'p_all':>5} {'turns':>5} {'wrk50':>6}"
+)
+
+
+def _row(profile: str, name: str, s: dict[str, Any]) -> str:
+    def ms(value: float) -> str:
+        return "-" if math.isnan(value) else f"{value:.0f}"
+
+    return (
+        f"{profile:<8} {name:<16} {ms(s['p50_ms']):>6} {ms(s['p95_ms']):>6} "
+        f"{ms(s['first_sound_p50_ms']):>6} {ms(s['first_sound_p95_ms']):>6} "
+        f"{s['filler_rate']:>6.0%} {s['filler_same_line_in_a_row']:>4} "
+        f"{s['filler_consecutive_turns']:>6} {ms(s['silence_after_filler_p50_ms']):>5} "
+        f"{ms(s['filler_delay_p50_ms']):>5} "
+        f"{'-' if math.isnan(s['cache_hit_rate']) else format(s['cache_hit_rate'], '.0%'):>5} "
+        f"{s['premature_rate']:>6.1%} {s['premature_all_rate']:>5.1%} {s['turns']:>5} "
+        f"{ms(s['worker_content_p50_ms']):>6}"
     )
-    lines = [header, "-" * len(header)]
+
+
+def render_table(summary: dict[str, Any]) -> str:
+    lines = [_HEADER, "-" * len(_HEADER)]
     for profile, entry in summary["profiles"].items():
         for name in FLAVORS:
-            s = entry[name]
-            lines.append(
-                f"{profile:<8} {name:<8} {s['p50_ms']:>7.0f} {s['p95_ms']:>7.0f} "
-                f"{s['max_ms']:>7.0f} {s['premature_rate']:>8.1%} "
-                f"{s['premature_all_rate']:>7.1%} {s['turns']:>5} "
-                f"{s['worker_ttfa_p50_ms']:>7.0f} {s['worker_ttfa_p95_ms']:>7.0f} "
-                f"{s['acknowledged_rate']:>5.0%}"
-            )
+            lines.append(_row(profile, name, entry[name]))
         ratio = entry["ratio"]
         lines.append(
-            f"{profile:<8} {'ours/van':<8} {ratio['p50_ms']:>7.2f} {ratio['p95_ms']:>7.2f}"
+            f"{profile:<8} {'ours/vanilla':<16} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f}"
         )
     return "\n".join(lines)
 
@@ -150,14 +189,15 @@ def plot_cdf(summary: dict[str, Any], path: Path) -> None:
 
     profiles = list(summary["profiles"])
     fig, axes = plt.subplots(1, len(profiles), figsize=(5 * len(profiles), 4), sharey=True)
+    axes = list(axes) if len(profiles) > 1 else [axes]
     for ax, profile in zip(axes, profiles, strict=True):
         for name in FLAVORS:
-            samples = sorted(summary["profiles"][profile][name]["ttfa_samples_ms"])
+            samples = sorted(summary["profiles"][profile][name]["content_samples_ms"])
             if samples:
                 ys = [(i + 1) / len(samples) for i in range(len(samples))]
                 ax.step(samples, ys, where="post", label=name)
         ax.set_title(f"provider latency: {profile}")
-        ax.set_xlabel("time to first audio (ms)")
+        ax.set_xlabel("content TTFA (ms)")
         ax.grid(alpha=0.3)
         ax.legend()
     axes[0].set_ylabel("fraction of turns")
@@ -165,6 +205,15 @@ def plot_cdf(summary: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def _progress(profile: str, label: str, result: CallResult, started: float) -> None:
+    lookups = result.phrase_cache_hits + result.phrase_cache_misses
+    print(
+        f"  {profile:<8} {label:<16} {result.scenario:<12} "
+        f"{time.monotonic() - started:5.1f}s cache={result.phrase_cache_hits}/{lookups}",
+        flush=True,
+    )
 
 
 async def _measure(
@@ -194,19 +243,14 @@ async def _measure(
                     # delays), and ours and vanilla hear the same one.
                     seed=index,
                 )
-                stats[profile][name].add(result.turns)
-                stats[profile][name].add_observed(result.observed)
-                stats[profile][name].add_summary(result.summary)
-                print(
-                    f"  {profile:<8} {name:<8} {scenario.name:<12} "
-                    f"{time.monotonic() - started:5.1f}s",
-                    flush=True,
-                )
+                stats[profile][name].add_result(result)
+                _progress(profile, name, result, started)
     return stats
 
 
 # --ablate: each technique off in turn (a LatencySettings field and its "off" value), next
-# to the saving commonly claimed for it and where the claim comes from.
+# to the saving commonly claimed for it and where the claim comes from; then what is
+# off by default turned on (a "+" row).
 ABLATIONS: tuple[tuple[str, str, Any, str, str], ...] = (
     (
         "preemptive LLM",
@@ -223,10 +267,10 @@ ABLATIONS: tuple[tuple[str, str, Any, str, str], ...] = (
         "https://quantumautomations.ai/blog/tts-caching-voice-agents.html",
     ),
     (
-        "acknowledgment",
-        "acknowledge_after",
-        None,
-        "fills the LLM's wait: first audio at the trigger, not at the answer",
+        "filler policy",
+        "fillers",
+        False,
+        "fills the LLM's wait: first audio at the filler's trigger, not at the answer",
         "https://docs.agora.io/en/conversational-ai/best-practices/filler-words",
     ),
     (
@@ -244,18 +288,45 @@ ABLATIONS: tuple[tuple[str, str, Any, str, str], ...] = (
         "https://hellotrillion.ai/p/natural-convo/raw",
     ),
 )
+ADDITIONS: tuple[tuple[str, str, Any, str, str], ...] = (
+    (
+        "model routing",
+        "model_routing",
+        True,
+        "a small model for conversational glue: its TTFT (nano 180 ms vs mini 550 ms)",
+        "sim/latency_profiles.py (MEASURED: gpt-4.1-nano and gpt-4.1-mini TTFT)",
+    ),
+    (
+        "preemptive TTS",
+        "preemptive_tts",
+        True,
+        "TTS starts on the preemptive generation's text, before the turn is committed",
+        "livekit-agents 1.8 voice/agent_activity.py (preemptive_generation.preemptive_tts)",
+    ),
+)
+
+
+def _variants(settings: Settings) -> dict[str, Settings]:
+    variants: dict[str, Settings] = {"all on": settings}
+    for prefix, table in (("-", ABLATIONS), ("+", ADDITIONS)):
+        for label, name, value, _, _ in table:
+            latency = settings.latency.model_copy(update={name: value})
+            variants[f"{prefix}{label}"] = settings.model_copy(update={"latency": latency})
+    return variants
 
 
 async def _measure_ablation(
-    calls: int, profiles: Sequence[LatencyName]
+    calls: int, profiles: Sequence[LatencyName], only: Sequence[str] = ()
 ) -> dict[str, dict[str, FlavorStats]]:
-    """Ours with everything on, then with each technique off in turn."""
+    """Ours with everything on, then with each technique off (or on) in turn; every
+    variant hears the same calls (scenario and seed)."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     vad_model = load_vad(settings)
-    variants: dict[str, Settings] = {"all on": settings}
-    for label, name, off, _, _ in ABLATIONS:
-        latency = settings.latency.model_copy(update={name: off})
-        variants[f"-{label}"] = settings.model_copy(update={"latency": latency})
+    variants = {
+        label: v
+        for label, v in _variants(settings).items()
+        if label == "all on" or not only or label[1:] in only
+    }
     stats: dict[str, dict[str, FlavorStats]] = {
         p: {v: FlavorStats() for v in variants} for p in profiles
     }
@@ -269,20 +340,19 @@ async def _measure_ablation(
                     vad_model=vad_model,
                     latency=PROFILES[profile],
                     base_settings=variant,
+                    seed=index,
                 )
-                stats[profile][label].add(result.turns)
-                stats[profile][label].add_summary(result.summary)
-                print(
-                    f"  {profile:<8} {label:<16} {scenario.name:<12} "
-                    f"{time.monotonic() - started:5.1f}s hits={result.phrase_cache_hits}"
-                    f"/{result.phrase_cache_hits + result.phrase_cache_misses}",
-                    flush=True,
-                )
+                stats[profile][label].add_result(result)
+                _progress(profile, label, result, started)
     return stats
 
 
 def summarize_ablation(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, Any]:
-    claims = {f"-{label}": (claim, source) for label, _, _, claim, source in ABLATIONS}
+    claims = {
+        f"{prefix}{label}": (claim, source)
+        for prefix, table in (("-", ABLATIONS), ("+", ADDITIONS))
+        for label, _, _, claim, source in table
+    }
     out: dict[str, Any] = {}
     for profile, variants in stats.items():
         base = variants["all on"].as_dict()
@@ -292,8 +362,11 @@ def summarize_ablation(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, An
                 continue
             entry = s.as_dict()
             claim, source = claims[label]
-            entry["saving_p50_ms"] = entry["p50_ms"] - base["p50_ms"]
-            entry["saving_p95_ms"] = entry["p95_ms"] - base["p95_ms"]
+            # What the technique saves: with it off minus with it on (for a "+" row,
+            # with it on is the row itself).
+            sign = 1 if label.startswith("-") else -1
+            entry["saving_p50_ms"] = sign * (entry["p50_ms"] - base["p50_ms"])
+            entry["saving_p95_ms"] = sign * (entry["p95_ms"] - base["p95_ms"])
             entry["claimed"] = claim
             entry["source"] = source
             rows[label] = entry
@@ -302,10 +375,7 @@ def summarize_ablation(stats: dict[str, dict[str, FlavorStats]]) -> dict[str, An
 
 
 def render_ablation(summary: dict[str, Any]) -> str:
-    header = (
-        f"{'profile':<8} {'variant':<16} {'p50_ms':>7} {'p95_ms':>7} {'saves50':>7} "
-        f"{'saves95':>7} {'premat':>6} {'ack':>5}  claimed"
-    )
+    header = f"{_HEADER} {'saves50':>7} {'saves95':>7}  claimed"
     lines = [header, "-" * len(header)]
     for profile, rows in summary["ablation"].items():
         for label, e in rows.items():
@@ -314,11 +384,7 @@ def render_ablation(summary: dict[str, Any]) -> str:
                 if "saving_p50_ms" in e
                 else f"{'':>7} {'':>7}"
             )
-            lines.append(
-                f"{profile:<8} {label:<16} {e['p50_ms']:>7.0f} {e['p95_ms']:>7.0f} {saves} "
-                f"{e['premature_rate']:>6.1%} {e['acknowledged_rate']:>5.0%}  "
-                f"{e.get('claimed', '')}"
-            )
+            lines.append(f"{_row(profile, label, e)} {saves}  {e.get('claimed', '')}")
     return "\n".join(lines)
 
 
@@ -335,7 +401,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         default=[p for p in PROFILES if not p.endswith("-constant")],
     )
     parser.add_argument(
-        "--ablate", action="store_true", help="ours with each technique off in turn"
+        "--ablate", action="store_true", help="ours with each technique off (or on) in turn"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=(),
+        choices=[label for label, *_ in (*ABLATIONS, *ADDITIONS)],
+        help="with --ablate: only these rows (and all on)",
     )
     args = parser.parse_args(argv)
     if args.calls < 1:
@@ -343,7 +416,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     configure_logging(level="ERROR", fmt="console", own_handler=True)
     if args.ablate:
-        ablation = summarize_ablation(asyncio.run(_measure_ablation(args.calls, args.profiles)))
+        ablation = summarize_ablation(
+            asyncio.run(_measure_ablation(args.calls, args.profiles, args.only))
+        )
         print(render_ablation(ablation))
         path = args.json.with_name("latency_ablation.json")
         path.parent.mkdir(parents=True, exist_ok=True)

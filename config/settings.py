@@ -230,6 +230,14 @@ class LatencySettings(_Group):
             "agent said, not asked ('Great.' is often followed by 'thank you so much')."
         ),
     )
+    turn_short_hold: Seconds = Field(
+        default=0.3,
+        description=(
+            "Transcript judge: extra wait after a bare short answer ('Yes.', 'Okay.'), "
+            "whose comma pause before more ('No, the other one.': 0.15-0.35 s) outlasts "
+            "the VAD window (bench turns, comma_short)."
+        ),
+    )
     preemptive_generation: bool = True
     preemptive_tts: bool = False
     input_frame_ms: int = Field(
@@ -251,8 +259,9 @@ class LatencySettings(_Group):
     phrase_cache: bool = Field(
         default=True,
         description=(
-            "Synthesise short openers ('Sure.') once per voice and play them at once when "
-            "the reply starts with one; the LLM is asked to open with one where natural."
+            "Synthesise short openers ('Sure.') and our own lines (fillers, bridge lines) "
+            "once per voice and play them at once; the LLM is asked to open with an opener "
+            "where natural. A short filler is said only once its audio is cached."
         ),
     )
     phrase_cache_dir: Path | None = Field(
@@ -267,12 +276,36 @@ class LatencySettings(_Group):
             "memory only."
         ),
     )
-    acknowledge_after: Seconds | None = Field(
+    fillers: bool = Field(
+        default=True,
+        description=(
+            "Say a short filler ('Let me see.') while a slow answer keeps the caller "
+            "waiting, and bridge lines while a provider is late (worker/filler_policy.py); "
+            "off: none of them (the repeat request for lost words and the apology stay)."
+        ),
+    )
+    filler_quiet: Seconds = Field(
+        default=0.7,
+        description=(
+            "Caller's silence before a filler is considered (conversation's usual gap is "
+            "~0.2 s, its standard maximum ~1 s)."
+        ),
+    )
+    filler_margin: Seconds = Field(
         default=0.2,
         description=(
-            "Open a reply to the caller with a cached acknowledgment ('Okay.') when the "
-            "LLM has produced nothing this long; an opener the LLM then starts with "
-            "('Sure,') is dropped. Needs phrase_cache; None: never."
+            "A filler is said only when the answer is predicted to start this long after "
+            "the filler's own audio would end (running LLM TTFT and TTS TTFB estimates)."
+        ),
+    )
+    filler_cooldown: Seconds = Field(
+        default=6.0, description="No filler this soon after the last one ended."
+    )
+    filler_stall: Seconds = Field(
+        default=2.0,
+        description=(
+            "Silence while a provider is stuck after which a line keeps the caller from "
+            "thinking the line is dead, and again after each such line."
         ),
     )
     speculative_interim_after: Seconds | None = Field(
@@ -294,9 +327,7 @@ class LatencySettings(_Group):
     )
     min_interruption_duration: Seconds = 0.5
 
-    @field_validator(
-        "acknowledge_after", "speculative_interim_after", "tool_bridge_after", mode="before"
-    )
+    @field_validator("speculative_interim_after", "tool_bridge_after", mode="before")
     @classmethod
     def _off_is_none(cls, value: object) -> object:
         # From a variable, "off" (or nothing) turns the technique off, as None does in code.
@@ -388,7 +419,12 @@ class ObservabilitySettings(_Group):
     )
     otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
     budget_ttfa_ms: float = Field(
-        default=1000.0, gt=0.0, description="A turn's time to first audio above this warns."
+        default=1000.0,
+        gt=0.0,
+        description=(
+            "A turn's content TTFA (caller's last voiced frame to the model's first words "
+            "heard; fillers do not count) above this warns."
+        ),
     )
     budget_llm_ttft_ms: float = Field(default=500.0, gt=0.0)
     budget_tts_ttfb_ms: float = Field(default=300.0, gt=0.0)

@@ -161,6 +161,14 @@ class TenantSettings(_Group):
     preemptive_generation: bool | None = Field(
         default=None, description="None: the latency default. Off for high-accuracy domains."
     )
+    model_routing: bool | None = Field(
+        default=None,
+        description=(
+            "Answer conversational glue ('thanks', 'bye') with the fast model; None: the "
+            "latency default (latency.model_routing). See docs/latency.md for the "
+            "measurement."
+        ),
+    )
     max_endpointing_delay: float | None = Field(
         default=None, ge=0.0, description="Latency bound on waiting for a turn's end."
     )

@@ -29,7 +29,8 @@ def render_summary(summary: dict[str, Any]) -> str:
 
     return (
         f"  call.summary: outcome={summary.get('outcome')} turns={summary.get('turns')} "
-        f"TTFA p50/p95={pct('ttfa')} LLM TTFT={pct('llm_ttft')} TTS TTFB={pct('tts_ttfb')} "
+        f"content TTFA p50/p95={pct('ttfa_content')} first sound={pct('first_sound')} "
+        f"LLM TTFT={pct('llm_ttft')} TTS TTFB={pct('tts_ttfb')} "
         f"est. cost=${summary.get('estimated_cost_usd', 0):.4f}"
     )
 

@@ -26,6 +26,7 @@ from livekit.agents import utils
 from livekit.agents.voice import io
 
 from sim.caller_voice import Utterance
+from worker.answer_timing import CONTENT, SpeechKind, frame_mark
 
 __all__ = [
     "CapturedFrame",
@@ -263,11 +264,17 @@ class CapturedFrame:
         played_at: loop time the frame began to play; ``None`` if it was discarded
             by an interruption before it played.
         duration_s: frame length.
+        kind: what the agent's TTS node marked it as (:mod:`worker.answer_timing`).
+        line: which of the agent's own lines, for those.
+        ready_at: loop time the reply's first content frame was ready to play.
     """
 
     received_at: float
     played_at: float | None
     duration_s: float
+    kind: SpeechKind = CONTENT
+    line: str | None = None
+    ready_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -293,9 +300,19 @@ class CapturedSegment:
     frames: tuple[CapturedFrame, ...]
 
 
+_Mark = tuple[SpeechKind, str | None, float | None]
+
+
+def _mark(frame: rtc.AudioFrame) -> _Mark:
+    """The frame's mark, its ready time moved from the wall clock to the loop's."""
+    kind, line, ready_wall = frame_mark(frame)
+    ready = None if ready_wall is None else _loop_time(ready_wall)
+    return kind, line, ready
+
+
 @dataclass
 class _Segment:
-    queue: deque[tuple[rtc.AudioFrame, float]] = field(default_factory=deque)
+    queue: deque[tuple[rtc.AudioFrame, float, _Mark]] = field(default_factory=deque)
     frames: list[CapturedFrame] = field(default_factory=list)
     played: list[Int16Array] = field(default_factory=list)
     sample_rate: int | None = None
@@ -364,6 +381,25 @@ class CapturingAudioOutput(io.AudioOutput):
             self.clear_buffer()
             self._finish(seg, asyncio.get_running_loop().time())
 
+    def played_between(self, start: float, stop: float) -> list[CapturedFrame]:
+        """Every frame that began playing in ``[start, stop]``, in order.
+
+        Args:
+            start: loop time.
+            stop: loop time.
+        """
+        segments: list[list[CapturedFrame] | tuple[CapturedFrame, ...]] = [
+            s.frames for s in self.segments
+        ]
+        if self._current is not None:
+            segments.append(self._current.frames)
+        return [
+            f
+            for frames in segments
+            for f in frames
+            if f.played_at is not None and start <= f.played_at <= stop
+        ]
+
     def first_frame_after(self, t: float) -> float | None:
         """Loop time the first frame that began playing at or after ``t`` began playing.
 
@@ -410,11 +446,12 @@ class CapturingAudioOutput(io.AudioOutput):
         elif frame.sample_rate != seg.sample_rate:
             raise ValueError(f"frame at {frame.sample_rate} Hz in a {seg.sample_rate} Hz segment")
         now = asyncio.get_running_loop().time()
+        mark = _mark(frame)
         if seg.cleared_at is not None:
             # Interrupted: the rest of this segment is never heard.
-            seg.frames.append(CapturedFrame(now, None, frame.duration))
+            seg.frames.append(CapturedFrame(now, None, frame.duration, *mark))
             return
-        seg.queue.append((frame, now))
+        seg.queue.append((frame, now, mark))
         self._wake.set()
 
     def flush(self) -> None:
@@ -428,8 +465,8 @@ class CapturingAudioOutput(io.AudioOutput):
         if seg is None or seg.cleared_at is not None:
             return
         seg.cleared_at = asyncio.get_running_loop().time()
-        for frame, received_at in seg.queue:
-            seg.frames.append(CapturedFrame(received_at, None, frame.duration))
+        for frame, received_at, mark in seg.queue:
+            seg.frames.append(CapturedFrame(received_at, None, frame.duration, *mark))
         seg.queue.clear()
         self._wake.set()
 
@@ -471,12 +508,12 @@ class CapturingAudioOutput(io.AudioOutput):
                 await self._sleep_until(None)
 
     def _play_next(self, seg: _Segment) -> None:
-        frame, received_at = seg.queue.popleft()
+        frame, received_at, mark = seg.queue.popleft()
         # The device clock: back to back, unless the buffer ran dry or playback paused.
         start = max(seg.playing_until or 0.0, received_at, self._resumed_at)
         seg.playing_until = start + frame.duration
         seg.played_s += frame.duration
-        seg.frames.append(CapturedFrame(received_at, start, frame.duration))
+        seg.frames.append(CapturedFrame(received_at, start, frame.duration, *mark))
         seg.played.append(np.frombuffer(frame.data, dtype=np.int16)[:: frame.num_channels])
         if seg.start is None:
             seg.start = start
@@ -517,6 +554,10 @@ class CapturingAudioOutput(io.AudioOutput):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
         self._wake.clear()
+
+
+def _loop_time(wall_time: float) -> float:
+    return asyncio.get_running_loop().time() - (time.time() - wall_time)
 
 
 def _wall_time(loop_time: float) -> float:

@@ -39,6 +39,7 @@ from sim.premature import premature_turn
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
 from sim.word_timing import voiced_time, word_ends
+from worker.answer_timing import AnswerTiming, answer_timing, stretches
 from worker.channel_profile import channel_profile
 from worker.entrypoint import CallServices, StartedCall, start_call
 from worker.session_factory import SessionFlavor
@@ -65,6 +66,17 @@ class TurnRecord:
     agent_text: str = ""
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     ttfa_ms: float | None = None
+    """First-sound TTFA: the caller's last voiced sample to the first agent audio of any
+    kind, a filler included."""
+    content_ttfa_ms: float | None = None
+    """Content TTFA (:mod:`worker.answer_timing`): to the first audio of the model's
+    words; None when the caller heard none."""
+    fillers: list[str] = field(default_factory=list)
+    """Our lines the caller heard before the answer (fillers, bridge lines)."""
+    filler_kinds: list[str] = field(default_factory=list)
+    silence_after_filler_ms: float | None = None
+    filler_delay_ms: float | None = None
+    """How long the answer, ready to play, waited behind a filler."""
     llm_request_ms: float | None = None
     """First chat request of the turn, relative to the end of the caller's speech:
     negative or small with preemptive generation, about the endpointing delay without."""
@@ -92,6 +104,21 @@ class TurnRecord:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def timing(self) -> AnswerTiming:
+        """This turn as :func:`worker.answer_timing.answer_timing` timed it."""
+
+        def s(ms: float | None) -> float | None:
+            return None if ms is None else ms / 1000.0
+
+        return AnswerTiming(
+            first_sound_s=s(self.ttfa_ms),
+            content_s=s(self.content_ttfa_ms),
+            fillers=tuple(self.fillers),
+            filler_kinds=tuple(self.filler_kinds),
+            silence_after_filler_s=s(self.silence_after_filler_ms),
+            filler_delay_s=s(self.filler_delay_ms),
+        )
 
 
 @dataclass
@@ -566,6 +593,7 @@ async def _converse(
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
                 record.speech_end_at = last_end
                 record.waited_until = asyncio.get_running_loop().time()
+                _time_answer(record, speaker, last_end, record.waited_until)
                 records.append(record)
                 windows.append((began_wall, time.time()))
                 loop_windows.append((began_loop, asyncio.get_running_loop().time(), last_end))
@@ -583,6 +611,24 @@ async def _converse(
             await mic.aclose()
     _fill_from_history(records, windows, session)
     return records, loop_windows, started, speaker, started.metrics.totals()
+
+
+def _time_answer(
+    record: TurnRecord, speaker: CapturingAudioOutput, caller_end: float, waited_until: float
+) -> None:
+    """Content TTFA and the fillers of one turn, at the audio boundary, by the one
+    definition (:func:`worker.answer_timing.answer_timing`)."""
+    heard = stretches(
+        (f.played_at, f.duration_s, f.kind, f.line, f.ready_at)
+        for f in speaker.played_between(caller_end, waited_until)
+        if f.played_at is not None
+    )
+    timing = answer_timing(caller_end, heard, until=waited_until)
+    record.content_ttfa_ms = _ms(timing.content_s)
+    record.fillers = list(timing.fillers)
+    record.filler_kinds = list(timing.filler_kinds)
+    record.silence_after_filler_ms = _ms(timing.silence_after_filler_s)
+    record.filler_delay_ms = _ms(timing.filler_delay_s)
 
 
 def _fill_from_history(

@@ -14,17 +14,21 @@ def _fmt(value: float | None) -> str:
 
 
 def render_turn_table(turns: Iterable[TurnRecord]) -> str:
+    """Per turn: content TTFA (the model's words), first sound (any agent audio), the
+    framework's figures, and the filler heard before the answer, if any."""
     header = (
-        f"{'turn':>4}  {'ttfa_ms':>7}  {'e2e_ms':>6}  {'llm_ttft':>8}  {'tts_ttfb':>8}  "
-        f"{'stt_ms':>6}  {'eot_ms':>6}  {'commit_ms':>9}  premature"
+        f"{'turn':>4}  {'content':>7}  {'sound':>6}  {'e2e_ms':>6}  {'llm_ttft':>8}  "
+        f"{'tts_ttfb':>8}  {'stt_ms':>6}  {'eot_ms':>6}  {'commit_ms':>9}  premature  filler"
     )
     lines = [header, "-" * len(header)]
     for t in turns:
         lines.append(
-            f"{t.index + 1:>4}  {_fmt(t.ttfa_ms):>7}  {_fmt(t.e2e_latency_ms):>6}  "
+            f"{t.index + 1:>4}  {_fmt(t.content_ttfa_ms):>7}  {_fmt(t.ttfa_ms):>6}  "
+            f"{_fmt(t.e2e_latency_ms):>6}  "
             f"{_fmt(t.llm_node_ttft_ms):>8}  {_fmt(t.tts_node_ttfb_ms):>8}  "
             f"{_fmt(t.transcription_delay_ms):>6}  {_fmt(t.end_of_turn_delay_ms):>6}  "
-            f"{_fmt(t.turn_committed_ms):>9}  {'yes' if t.premature else 'no'}"
+            f"{_fmt(t.turn_committed_ms):>9}  {'yes' if t.premature else 'no ':<9}  "
+            f"{' / '.join(t.fillers) or '-'}"
         )
     return "\n".join(lines)
 

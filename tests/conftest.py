@@ -36,11 +36,10 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Opener audio outlives a process by default (the machine's temporary directory):
     # each test gets its own, so what a call heard never depends on an earlier run.
     monkeypatch.setenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", str(tmp_path / "phrase-cache"))
-    # An acknowledgment opens a reply whose LLM said nothing for 0.2 s: under a loaded CI
-    # run even a zero-latency simulated LLM can take that long, so tests that check the
-    # model's words would pass or fail on timing. Off here; the tests of the
-    # acknowledgment turn it on.
-    monkeypatch.setenv("CALLCENTER_LATENCY__ACKNOWLEDGE_AFTER", "off")
+    # Fillers stay on, as in production (worker/filler_policy.py): a filler is only
+    # considered once the caller has waited 0.7 s and only when the call's own model
+    # has been predicted slow, which a zero-latency simulator never is. A test that
+    # needs them off says so (CALLCENTER_LATENCY__FILLERS or latency.fillers).
 
 
 @pytest.fixture

@@ -359,6 +359,7 @@ def build_scripted_call(
     tenant: TenantSettings | None = None,
     speech: RecordingTTS | None = None,
     stt: stt.STT[Any] | None = None,
+    fast_model: llm.LLM[Any] | None = None,
 ) -> CallSession:
     """The call as the worker builds it (`build_call`), with scripted models.
 
@@ -370,6 +371,7 @@ def build_scripted_call(
         tenant: the caller's tenant; the settings' inline tenant by default.
         speech: the TTS; a fresh `RecordingTTS` by default.
         stt: the STT; by default one that text-mode runs never reach.
+        fast_model: the small model conversational glue is routed to (model routing).
     """
     settings = settings or scripted_settings()
     speech_to_text = stt or _NoAudioSTT()
@@ -377,7 +379,7 @@ def build_scripted_call(
         stt=speech_to_text,
         stt_engines=(speech_to_text,),
         llm=model,
-        fast_llm=None,
+        fast_llm=fast_model,
         tts=speech or RecordingTTS(),
         openai=SharedOpenAIClient(settings.providers),
     )

@@ -160,19 +160,13 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("name", ["tts-stall", "tts-disconnect"])
-async def test_a_tts_failing_behind_an_acknowledgment_is_covered_in_full(
-    vad_model: vad.VAD, name: str
-) -> None:
-    """With acknowledgments on (production), the cached "Okay." plays and the rest of the
-    reply goes to a TTS socket that then stops sending, or drops after two audio
-    messages. A stall: the next TTS takes over inside the silence target, not after a
-    retry on the same stuck socket (5 s measured). A drop: the question is said again
-    from its start, not left at "Okay. Wh-" (``cut_short``; the call survives only if
-    every answer was heard in full)."""
+async def test_a_tts_failing_mid_answer_is_covered_in_full(vad_model: vad.VAD, name: str) -> None:
+    """With production settings (cached openers and fillers on), the reply goes to a TTS
+    socket that then stops sending, or drops after two audio messages. A stall: the
+    next TTS takes over inside the silence target, not after a retry on the same stuck
+    socket (5 s measured). A drop: the answer is said again from its start, not left
+    cut off (``cut_short``; the call survives only if every answer was heard in full)."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    settings = settings.model_copy(
-        update={"latency": settings.latency.model_copy(update={"acknowledge_after": 0.2})}
-    )
     case = next(c for c in FAULTS if c.name == name)
     # Two calls, one after the other: the first may spend the fault on warming the
     # opener audio (a fresh cache directory); the second has it in memory, so the

@@ -14,8 +14,16 @@ pytestmark = pytest.mark.bench
 
 
 def _turns(ttfas: list[float | None], premature: list[bool]) -> list[TurnRecord]:
+    """Turns with no filler: the answer is the first sound."""
     return [
-        TurnRecord(index=i, caller_text="x", ttfa_ms=t, premature=p, paused=p or i % 2 == 1)
+        TurnRecord(
+            index=i,
+            caller_text="x",
+            ttfa_ms=t,
+            content_ttfa_ms=t,
+            premature=p,
+            paused=p or i % 2 == 1,
+        )
         for i, (t, p) in enumerate(zip(ttfas, premature, strict=True))
     ]
 
@@ -51,7 +59,7 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
     json.dumps(summary)  # serialisable as written by the benchmark
 
     table = render_table(summary)
-    assert "ours/van" in table
+    assert "ours/vanilla" in table
     assert table.count("\n") == 1 + 3 * 3
     plot = tmp_path / "cdf.png"
     plot_cdf(summary, plot)
@@ -78,7 +86,7 @@ def test_premature_all_rate_counts_every_turn() -> None:
 
 
 def test_ablation_summary_reports_each_technique_against_all_on() -> None:
-    from bench.latency import ABLATIONS, render_ablation, summarize_ablation
+    from bench.latency import ABLATIONS, ADDITIONS, render_ablation, summarize_ablation
 
     stats: dict[str, dict[str, FlavorStats]] = {"typical": {"all on": FlavorStats()}}
     stats["typical"]["all on"].add(_turns([500, 520], [False, False]))
@@ -86,8 +94,40 @@ def test_ablation_summary_reports_each_technique_against_all_on() -> None:
         off = FlavorStats()
         off.add(_turns([800, 900], [False, False]))
         stats["typical"][f"-{label}"] = off
+    for label, *_ in ADDITIONS:
+        on = FlavorStats()
+        on.add(_turns([400, 420], [False, False]))
+        stats["typical"][f"+{label}"] = on
     summary = summarize_ablation(stats)
     rows = summary["ablation"]["typical"]
     assert rows["-phrase cache"]["saving_p50_ms"] == 300
     assert rows["-phrase cache"]["source"].startswith("https://")
-    assert render_ablation(summary).count("\n") == 1 + 1 + len(ABLATIONS)
+    # Turned on, it is its own saving.
+    assert rows["+model routing"]["saving_p50_ms"] == 100
+    assert render_ablation(summary).count("\n") == 1 + 1 + len(ABLATIONS) + len(ADDITIONS)
+
+
+def test_a_filler_is_not_the_answer_and_what_callers_notice_is_counted() -> None:
+    def turn(i: int, content: float, filler: str | None) -> TurnRecord:
+        return TurnRecord(
+            index=i,
+            caller_text="x",
+            ttfa_ms=700.0 if filler else content,
+            content_ttfa_ms=content,
+            fillers=[filler] if filler else [],
+            filler_kinds=["acknowledgment"] if filler else [],
+            silence_after_filler_ms=100.0 if filler else None,
+            filler_delay_ms=0.0 if filler else None,
+        )
+
+    stats = FlavorStats()
+    # Two calls: "Got it." ends one and starts the next, which is not "in a row".
+    stats.add([turn(0, 1200.0, "I see."), turn(1, 900.0, None), turn(2, 1300.0, "Got it.")])
+    stats.add([turn(0, 1250.0, "Got it."), turn(1, 1100.0, "Got it.")])
+    entry = stats.as_dict()
+    assert entry["p50_ms"] == 1200.0  # the answers, not the fillers' 700 ms
+    assert entry["first_sound_p50_ms"] == 700.0
+    assert entry["filler_rate"] == pytest.approx(4 / 5)
+    assert entry["filler_same_line_in_a_row"] == 1
+    assert entry["filler_consecutive_turns"] == 1
+    assert entry["silence_after_filler_p50_ms"] == 100.0

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.turn_corpus import CLASSES, build_corpus, stt_text
+from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
 pytestmark = pytest.mark.bench
@@ -54,7 +55,15 @@ def test_bench_turns_writes_the_table_and_json(
     assert run(["--per-class", "2", "--no-audio", "--json", str(out)]) == 0
     table = capsys.readouterr().out
     assert "TARGETS" in table
+    assert "corpus: ours" in table and "corpus: independent" in table
     summary = json.loads(out.read_text())
+    independent = summary["corpora"]["independent"]["detectors"]["ours"]
+    assert set(INDEPENDENT_CLASSES) <= set(independent)
+    assert independent["complete_noun_end"]["items"] == 52
+    assert {"complete_p95_ms", "complete_p95_ok"} <= set(independent["targets"])
+    # Content TTFA is the decision itself at zero provider latency.
+    complete = summary["corpora"]["ours"]["detectors"]["ours"]["complete"]
+    assert complete["content_p50_ms"] == complete["decision_p50_ms"]
     for detector in ("vad", "ours"):
         entry = summary["detectors"][detector]
         for cls in CLASSES:
@@ -62,3 +71,15 @@ def test_bench_turns_writes_the_table_and_json(
                 entry[cls]
             )
         assert {"premature_ok", "complete_p50_ok"} <= set(entry["targets"])
+
+
+def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
+    items = load_independent()
+    assert len(items) == 472
+    assert {i.cls for i in items} == set(INDEPENDENT_CLASSES)
+    assert len({i.id for i in items}) == len(items)
+    for item in items:
+        assert item.parts[-1].pause_after == 0.0
+        assert all(p.pause_after > 0 for p in item.parts[:-1])
+    first = items[0]
+    assert first.parts[0].heard == "My account is under my wife's name, actually."

@@ -16,7 +16,8 @@ from config import Settings
 from config.tenants import BusinessHours, RecordingPolicy, TenantSettings
 from sim.call import CallResult, run_call
 from sim.scenario import Scenario
-from worker.phrase_cache import OPENERS, clause_forms
+from worker.phrase_cache import clause_forms
+from worker.spoken_lines import spoken_lines
 
 pytestmark = pytest.mark.sim
 
@@ -62,10 +63,14 @@ async def _run(scenario: Scenario, vad_model: vad.VAD, settings: Settings) -> Ca
     return await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
 
 
+_WARMED = {*clause_forms(spoken_lines("en").openers), *spoken_lines("en").cached}
+
+
 def _texts(result: CallResult) -> list[str]:
     """What was sent to ElevenLabs for the call's own speech, one entry per segment (the
-    phrase cache's warm-up of its openers, once per process, is not the call's)."""
-    return [text.strip() for text in result.tts_texts if text.strip() not in clause_forms(OPENERS)]
+    phrase cache's warm-up of its openers and our lines, once per process, is not the
+    call's)."""
+    return [text.strip() for text in result.tts_texts if text.strip() not in _WARMED]
 
 
 def _times(result: CallResult, method: str) -> list[float]:

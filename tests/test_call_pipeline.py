@@ -17,6 +17,7 @@ from sim.call import CallResult, run_call
 from sim.deepgram_listen import DeepgramLatency
 from sim.latency import Delay
 from sim.latency_profiles import PROFILES
+from sim.openai_chat import OpenAILatency
 from sim.scenario import Scenario, load_scenario
 from worker.agent import APOLOGY
 
@@ -204,43 +205,56 @@ async def test_stt_fallback_transcribes_when_deepgram_is_down(vad_model: vad.VAD
     assert result.turns[0].agent_text == "Yes, I'm here."
 
 
-async def test_a_slow_llm_is_covered_by_a_cached_acknowledgment(vad_model: vad.VAD) -> None:
-    # A constant 600 ms to the LLM's first token: past the acknowledgment's 200 ms on
-    # every turn, so each reply opens with one, played from the phrase cache.
+async def test_a_model_known_slow_gets_one_filler_and_the_answer_is_timed_apart(
+    vad_model: vad.VAD,
+) -> None:
+    # 1.6 s to every first token, nothing else slow. The first turn's prediction is the
+    # public prior (0.55 s): no filler. By the second the call has measured its model:
+    # the answer is predicted well after a cached filler would end, so one is said.
+    # The third turn follows a turn with one: none (never two turns in a row).
+    slow_model = replace(
+        PROFILES["zero"],
+        openai=OpenAILatency.constant(1.6, 100.0),
+    )
     turns = [
+        {"caller": "What are your opening hours?", "agent": {"reply": "We're open nine to five."}},
         {
-            "caller": "What are your opening hours?",
-            "agent": {"reply": "Sure, we're open nine to five."},
+            "caller": "I want to change my delivery address.",
+            "agent": {"reply": "Sure, what's the new address?"},
         },
-        {"caller": "And is my order on its way?", "agent": {"reply": "It shipped yesterday."}},
+        {"caller": "It is ten Main Street.", "agent": {"reply": "Thanks, that's updated."}},
     ]
-    base = Settings(_env_file=None)  # type: ignore[call-arg]
-    on = base.model_copy(
-        update={"latency": base.latency.model_copy(update={"acknowledge_after": 0.2})}
-    )
-    result = await _run(
-        _scenario(turns=turns, latency="typical-constant"), vad_model, base_settings=on
-    )
+    result = await _run(_scenario(turns=turns), vad_model, latency=slow_model)
 
-    # Part of the reply, alternating, and the model's own "Sure," is not said twice.
-    assert [t.agent_text for t in result.turns] == [
-        "Okay. We're open nine to five.",
-        "Alright. It shipped yesterday.",
-    ]
-    for turn in result.turns:
-        # The caller heard the agent before the LLM had produced a single token.
-        assert turn.ttfa_ms is not None and turn.llm_first_token_ms is not None
-        assert turn.ttfa_ms < turn.llm_first_token_ms
+    first, second, third = result.turns
+    assert first.fillers == [] and third.fillers == []
+    assert len(second.fillers) == 1
+    (line,) = second.fillers
+    assert second.agent_text == f"{line} What's the new address?" or (
+        line != "Sure." and second.agent_text == f"{line} Sure, what's the new address?"
+    )
+    # The filler is heard first; the answer is the model's words, which cannot come
+    # before the model's first token.
+    assert second.ttfa_ms is not None and second.content_ttfa_ms is not None
+    assert second.llm_first_token_ms is not None
+    assert second.ttfa_ms < second.llm_first_token_ms <= second.content_ttfa_ms
+    # It ended before the answer was ready: it held nothing up.
+    assert second.filler_delay_ms is not None and second.filler_delay_ms < 50
+    for turn in (first, third):
+        assert turn.content_ttfa_ms is not None and turn.ttfa_ms is not None
+        assert abs(turn.content_ttfa_ms - turn.ttfa_ms) < 1  # no filler: one figure
         assert not turn.premature
-    assert result.summary["acknowledgments"] == 2
-    # The LLM TTFT figure (logs, budgets, Prometheus) is still the model's own: the
-    # simulator holds every first token for 600 ms.
-    assert result.summary["latency"]["llm_ttft"]["p50_ms"] >= 590
-    # Only the model's words went to the TTS for the replies: the acknowledgment's audio
-    # was the cache's.
-    sent = [text.strip() for text in result.tts_texts]
-    assert "We're open nine to five." in sent
-    assert not any("open nine to five" in text for text in sent if text.startswith("Sure"))
+    summary = result.summary
+    assert summary["fillers"]["filler_turns"] == 1
+    assert summary["fillers"]["filler_consecutive_turns"] == 0
+    # The LLM TTFT figure (logs, budgets, Prometheus) is the model's own.
+    assert summary["latency"]["llm_ttft"]["p50_ms"] >= 1590
+    # The worker's content TTFA is the answer's, not the filler's.
+    assert summary["latency"]["ttfa_content"]["p95_ms"] >= 1590
+    # Only the model's words went to the TTS for the reply: the filler's audio was the
+    # cache's (synthesised once, on its own, when the cache was warmed).
+    reply = [text for text in result.tts_texts if "address" in text]
+    assert reply and not any(line in text for text in reply)
 
 
 async def test_a_turn_committed_before_its_final_is_answered_once_with_all_of_it(

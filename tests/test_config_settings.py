@@ -191,10 +191,12 @@ def test_an_empty_phrase_cache_dir_keeps_openers_in_memory_only(
 def test_an_optional_technique_turns_off_from_a_variable(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    monkeypatch.setenv("CALLCENTER_LATENCY__ACKNOWLEDGE_AFTER", value)
+    monkeypatch.setenv("CALLCENTER_LATENCY__SPECULATIVE_INTERIM_AFTER", value)
     monkeypatch.setenv("CALLCENTER_LATENCY__TOOL_BRIDGE_AFTER", value)
     latency = load_settings(_env_file=None).latency
-    assert latency.acknowledge_after is None
+    assert latency.speculative_interim_after is None
     assert latency.tool_bridge_after is None
-    monkeypatch.setenv("CALLCENTER_LATENCY__ACKNOWLEDGE_AFTER", "0.3")
-    assert load_settings(_env_file=None).latency.acknowledge_after == 0.3
+    monkeypatch.setenv("CALLCENTER_LATENCY__TOOL_BRIDGE_AFTER", "0.3")
+    assert load_settings(_env_file=None).latency.tool_bridge_after == 0.3
+    monkeypatch.setenv("CALLCENTER_LATENCY__FILLERS", "false")
+    assert load_settings(_env_file=None).latency.fillers is False

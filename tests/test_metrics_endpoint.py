@@ -107,6 +107,7 @@ def test_worker_metrics_show_the_calls(worker: int) -> None:
     assert _value(samples, "callcenter_calls_total", outcome="completed", **phone) == 1
     assert _value(samples, "callcenter_calls_total", outcome="caller_hung_up", **phone) == 1
     for histogram in (
+        "callcenter_ttfa_content_seconds",
         "callcenter_ttfa_seconds",
         "callcenter_llm_ttft_seconds",
         "callcenter_tts_ttfb_seconds",

@@ -209,8 +209,12 @@ async def test_completed_call_logs_and_spans_carry_no_text_of_the_call(
     assert summary["usage"]["llm_output_tokens"] > 0
     assert summary["estimated_cost_usd"] > 0
     assert summary["unpriced_models"] == []
-    for component in ("ttfa", "llm_ttft", "tts_ttfb", "end_of_turn_delay"):
+    for component in ("ttfa_content", "first_sound", "llm_ttft", "tts_ttfb", "end_of_turn_delay"):
         assert summary["latency"][component]["p50_ms"] is not None
+    # The answer comes with the first sound or after it, never before it.
+    latency = summary["latency"]
+    assert latency["ttfa_content"]["p50_ms"] >= latency["first_sound"]["p50_ms"] - 1
+    assert summary["unanswered_turns"] == 0
     assert _leaks(json.dumps(summary)) == []
 
     lines = [_render(r) for r in debug_logs.records]

@@ -87,25 +87,29 @@ def test_default_prices_cover_the_default_models() -> None:
 
 
 def test_budget_warning_names_the_component() -> None:
-    budgets = Budgets({"ttfa": 1000.0, "llm_ttft": 500.0, "tts_ttfb": 300.0})
+    budgets = Budgets({"ttfa_content": 1000.0, "llm_ttft": 500.0, "tts_ttfb": 300.0})
     configure_logging(level="INFO")
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign]
     logging.getLogger("worker.budgets").addHandler(handler)
     try:
+        # A first sound (a filler) inside a second is not the answer: not budgeted.
         over = budgets.check_turn(
-            {"e2e_latency_ms": 900.0, "llm_node_ttft_ms": 650.0, "tts_node_ttfb_ms": 310.0}
+            {"e2e_latency_ms": 2900.0, "llm_node_ttft_ms": 650.0, "tts_node_ttfb_ms": 310.0}
         )
+        # The answer itself is, from the call's answer clock.
+        late = budgets.check("ttfa_content", 1200.0)
     finally:
         logging.getLogger("worker.budgets").removeHandler(handler)
-    assert over == ["llm_ttft", "tts_ttfb"]
+    assert over == ["llm_ttft", "tts_ttfb"] and late
     assert [(r.getMessage(), r.component, r.levelno) for r in records] == [  # type: ignore[attr-defined]
         ("latency_budget_exceeded", "llm_ttft", logging.WARNING),
         ("latency_budget_exceeded", "tts_ttfb", logging.WARNING),
+        ("latency_budget_exceeded", "ttfa_content", logging.WARNING),
     ]
-    flags = budgets.p95_flags({"ttfa": [100.0] * 19 + [5000.0], "llm_ttft": [600.0]})
-    assert flags == {"ttfa": False, "llm_ttft": True, "tts_ttfb": False}
+    flags = budgets.p95_flags({"ttfa_content": [100.0] * 19 + [5000.0], "llm_ttft": [600.0]})
+    assert flags == {"ttfa_content": False, "llm_ttft": True, "tts_ttfb": False}
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0
     assert percentile([], 95) is None
 

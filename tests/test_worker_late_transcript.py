@@ -15,9 +15,10 @@ from livekit.agents.voice.events import AgentStateChangedEvent, UserTranscriptio
 
 from compliance import CallRedactor
 from config import TenantSettings
-from worker.agent import BRIDGE_LINES, REPEAT_REQUEST
 from worker.caller import describe_caller
+from worker.filler_policy import FillerPolicy, FillerRules
 from worker.late_transcript import LateTranscriptBridge
+from worker.spoken_lines import spoken_lines
 from worker.state import CallState
 
 pytestmark = pytest.mark.unit
@@ -34,8 +35,9 @@ async def session() -> AsyncIterator[AgentSession[CallState]]:
     state = CallState(
         caller=caller, tenant_name="default", tenant=tenant, redactor=CallRedactor(tenant.redaction)
     )
+    state.fillers = FillerPolicy(state.lines, FillerRules(stall_s=0.1))
     call: AgentSession[CallState] = AgentSession(userdata=state)
-    LateTranscriptBridge(call, BRIDGE_LINES[:1], repeat_line=REPEAT_REQUEST, every_s=0.05)
+    LateTranscriptBridge(call, every_s=0.05, max_lines=1)
     await call.start(Agent(instructions="Answer."))
     try:
         yield call
@@ -77,4 +79,4 @@ async def test_unheard_speech_over_the_agents_gets_no_bridge_but_after_it_does(
         for item in session.history.items
         if getattr(item, "role", "") == "assistant"
     ]
-    assert said == [REPEAT_REQUEST]
+    assert said == [spoken_lines("en").repeat_request[0]]

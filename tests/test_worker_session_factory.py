@@ -64,7 +64,7 @@ def test_channel_profiles() -> None:
 async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> None:
     settings = _settings(
         latency={"min_endpointing_delay": 0.2, "max_endpointing_delay": 1.1},
-        tenants={"bank": TenantSettings(preemptive_generation=False)},
+        tenants={"bank": TenantSettings(preemptive_generation=False, model_routing=True)},
     )
     caller = describe_caller(
         participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD, identity="u", attributes={}
@@ -87,6 +87,9 @@ async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> Non
     assert isinstance(handling["turn_detection"], TranscriptTurnJudge)
     assert handling["preemptive_generation"]["enabled"] is True
     assert bank.session.options.turn_handling["preemptive_generation"]["enabled"] is False
+    # Model routing is the tenant's choice: only its calls get the fast model.
+    assert default.providers.fast_llm is None
+    assert bank.providers.fast_llm is not None
 
 
 @pytest.mark.parametrize(
@@ -194,3 +197,37 @@ async def test_a_call_gets_room_audio_at_its_own_rate(vad_model: vad.VAD) -> Non
         assert (audio_in.sample_rate, audio_in.frame_size_ms) == (rate_in, 20)
         assert audio_out.sample_rate == rate_out
         assert options.participant_identity == caller.identity
+
+
+async def test_a_call_speaks_its_tenants_language_and_says_when_it_cannot(
+    vad_model: vad.VAD,
+) -> None:
+    from structlog.testing import capture_logs
+
+    settings = _settings(
+        tenants={
+            "madrid": TenantSettings(language="es-ES"),
+            "lisboa": TenantSettings(language="pt-PT"),
+        }
+    )
+
+    def caller(tenant: str) -> object:
+        return describe_caller(
+            participant_kind=rtc.ParticipantKind.PARTICIPANT_KIND_STANDARD,
+            identity="u",
+            attributes={},
+            tenant=tenant,
+        )
+
+    async with utils.http_context.open():
+        with capture_logs() as logs:
+            madrid = build_call(settings, caller("madrid"), vad_model=vad_model)  # type: ignore[arg-type]
+            lisboa = build_call(settings, caller("lisboa"), vad_model=vad_model)  # type: ignore[arg-type]
+    assert madrid.state.lines.language == "es"
+    assert madrid.state.fillers is not None and madrid.state.fillers.lines.language == "es"
+    # Its openers are asked of the model and cached in Spanish too.
+    assert madrid.state.phrase_cache is not None
+    assert "Claro." in madrid.state.phrase_cache.phrases
+    assert lisboa.state.lines.language == "en" and lisboa.state.lines.fallback
+    fallbacks = [e for e in logs if e["event"] == "spoken_lines_fallback"]
+    assert [e["language"] for e in fallbacks] == ["pt-PT"]

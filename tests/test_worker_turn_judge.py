@@ -80,7 +80,7 @@ def test_speech_the_stt_heard_begin_keeps_the_turn_open_without_an_interim() -> 
     assert judge.verdict(_ctx(agent, "Yes.")).reason == "awaiting_final"
     # A cough: speech began, the endpoint came with no words and no final.
     raw.speech_ended()
-    assert judge.verdict(_ctx(agent, "Yes.")).state == "final"
+    assert judge.verdict(_ctx(agent, "Yes.")).reason == "answer_to_yes_no"
 
 
 async def test_phone_groups_after_the_agent_asked_for_the_number() -> None:
@@ -121,23 +121,29 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("Please read me the new card number.", "Sure.", "unfinished"),
         ("What's the best number to reach you?", "Okay, one second.", "unfinished"),
         ("What's your email address?", "I don't have one.", "final"),
-        ("Can I put you on hold for a moment?", "Sure.", "final"),
+        # A short answer waits the short hold: a comma's breath may bring more.
+        ("Can I put you on hold for a moment?", "Sure.", "maybe"),
         ("", "The zip is 941.", "unfinished"),
         ("", "The zip is 94107.", "final"),
         ("", "My account number is 1234.", "unfinished"),
         ("", "My account number is 1234. 5678.", "maybe"),
         ("Please read me your ten-digit account number.", "It's 1234. 5678.", "unfinished"),
         ("Please read me your ten-digit account number.", "It's 1234. 5678. 90.", "final"),
-        # Named last, nothing given: a hold hears the value if the caller reads it.
-        ("", "I want to update my phone number.", "maybe"),
+        # Named last, nothing given: a finished sentence is answered (issue 27) ...
+        ("", "I want to update my phone number.", "final"),
+        ("How can I help?", "My account is under my wife's name, actually.", "final"),
+        ("Can I get your account number, please?", "I don't have my account number.", "final"),
+        # ... unless the agent just asked for it, or the caller wants something sent to it.
+        ("What's the best phone number to reach you?", "You can use my mobile.", "maybe"),
         ("", "Could you send a text to my mobile.", "maybe"),
+        ("", "And could you also send a text to. My mobile.", "maybe"),
         ("", "Can I pay by card?", "final"),
         ("", "I need to update the billing address on my account.", "final"),
         ("", "I'd like to change.", "unfinished"),
         ("", "I was charged twice for.", "unfinished"),
         ("", "Tuesday. No, sorry.", "unfinished"),
         ("", "Okay, so.", "unfinished"),
-        ("", "Mm-hmm.", "final"),
+        ("", "Mm-hmm.", "maybe"),
         ("", "The problem is.", "unfinished"),
         ("How can I help?", "I got a text saying.", "unfinished"),
         ("How can I help?", "Can you tell me.", "unfinished"),
@@ -148,10 +154,25 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("No problem. Anything else?", "Yes.", "maybe"),
         ("Is there anything else I can help you with?", "Yeah.", "maybe"),
         ("Do you have any other questions?", "Yes.", "maybe"),
-        ("No problem. Anything else?", "No.", "final"),
-        ("No problem. Anything else?", "No, thanks.", "final"),
+        ("No problem. Anything else?", "No.", "maybe"),
+        ("No problem. Anything else?", "No, thanks.", "maybe"),
         ("No problem. Anything else?", "Yes. Is there a way to talk to someone?", "final"),
-        ("Shall I cancel it?", "Yes.", "final"),
+        ("Shall I cancel it?", "Yes.", "maybe"),
+        # A word that leaves a sentence open, said where the sentence is whole.
+        ("How can I help?", "Who should I talk to about my bill?", "final"),
+        ("How can I help?", "Who should I talk to?", "final"),
+        ("How can I help?", "Is there a cheaper plan I could switch to?", "final"),
+        ("Anything else?", "And could you also send a text to?", "unfinished"),
+        ("How can I help?", "Could you explain what this charge is for?", "final"),
+        ("How can I help?", "Is there a way to talk to?", "unfinished"),
+        ("I'll transfer you to billing now.", "Great, thank you.", "final"),
+        ("What's the problem?", "The screen goes black when I turn it on.", "final"),
+        ("How can I help?", "Every time I try to pay online, it.", "unfinished"),
+        ("How can I help?", "We've had no water pressure since.", "unfinished"),
+        # A few words of no digits after the agent asked for a value: its first group.
+        ("What's your policy number?", "HP.", "maybe"),
+        ("What city and zip code is that?", "Austin.", "maybe"),
+        ("What's your policy number?", "I don't know it.", "final"),
     ],
 )
 def test_judge_turn(agent: str, user: str, state: str) -> None:
@@ -195,8 +216,10 @@ def test_a_bare_acknowledgement_of_a_statement_waits_a_little_for_more() -> None
     assert (verdict.state, verdict.reason) == ("maybe", "acknowledgement")
     judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.2)
     assert judge.hold_s(verdict) == 0.5
-    # An answer to a question is not held: the agent is waiting for it.
-    assert judge_turn("Great.", "How was your delivery?").state == "final"
+    # An answer to a question waits only the short-answer hold: the agent asked.
+    answer = judge_turn("Great.", "How was your delivery?")
+    assert (answer.state, answer.reason) == ("maybe", "short_answer")
+    assert TranscriptTurnJudge(ack_hold_s=0.5, short_hold_s=0.3).hold_s(answer) == 0.3
     assert judge_turn("Yes.", "Is this the number on your account?").reason == "answer_to_yes_no"
     # Nor is a turn that already says more than the acknowledgement.
     assert judge_turn("Great. Thanks.", told).state == "maybe"
@@ -218,3 +241,29 @@ def test_a_greeting_that_asks_or_says_more_is_not_held() -> None:
     assert judge_turn("Hello?", "Thanks for calling First Bank.").state == "final"
     assert judge_turn("Hello, I have a question.", "").state == "final"
     assert judge_turn("There.", "").reason == "punctuated"
+
+
+@pytest.mark.parametrize(
+    ("agent", "user"),
+    [
+        ("Is that the card ending in 4242?", "That's the one."),  # the pronoun, not a 1
+        ("Which account is this about?", "The joint one."),
+        ("Would you like paper statements?", "Email's fine."),  # about an address
+        ("Is there anything else?", "Yes, can you email me a receipt?"),  # the verb
+        ("Can you spell your email address for me?", "It's the same as my username."),
+        ("Would you prefer email or text?", "Text."),  # a choice, not the address
+        ("Am I speaking with the account holder?", "Yes."),  # confirming, not reading
+    ],
+)
+def test_words_about_a_value_are_not_its_dictation(agent: str, user: str) -> None:
+    assert dictation_state(user, agent) is None
+    assert judge_turn(user, agent).state != "unfinished"
+
+
+def test_spelled_and_dotted_addresses_are_still_dictation() -> None:
+    spelled = dictation_state("M A R I A.", "Could you spell the email for me?")
+    assert spelled is not None and spelled.complete is False
+    dotted = dictation_state("It's john dot smith.", "What's your email address?")
+    assert dotted is not None and dotted.complete is False
+    assert asked_for("What's your postcode?") == ("zip", None)
+    assert asked_for("What's the best landline number?") == ("phone", None)

@@ -1,68 +1,53 @@
 """The call-center agent: redaction at the STT and LLM nodes, a bounded context, model
-routing, a bridge line while a slow LLM keeps the caller waiting, and a spoken apology
-instead of silence when every LLM fails."""
+routing, fillers while a slow answer keeps the caller waiting (:mod:`worker.filler_policy`),
+and a spoken apology instead of silence when every LLM fails."""
 
 from __future__ import annotations
 
-import asyncio
 import json
+import time
 from collections import Counter
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from typing import Any
 
 import structlog
 from livekit import rtc
 from livekit.agents import Agent, APIError, FlushSentinel, StopResponse, llm, stt
 from livekit.agents.voice import ModelSettings
 
-from worker.acknowledgment import Acknowledger, Opening, drop_echoed_opener
 from worker.call_tools import CALL_TOOLS
 from worker.context_window import ContextWindow
 from worker.phrase_cache import PhraseCache, opener_instruction
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
+from worker.reply_audio import play_reply
+from worker.reply_fillers import with_fillers
 from worker.routing import classify_intent
 from worker.speculation import speculate_from_interims
+from worker.spoken_lines import SpokenLines, spoken_lines
 from worker.state import CallState
 from worker.tools import ALL_TOOLS
 from worker.tts_resume import finish_cut_replies
 from worker.turn_hold import TurnHold
-from worker.turn_judge import last_user_text
+from worker.turn_judge import last_agent_text, last_user_text
 
 __all__ = [
     "APOLOGY",
-    "BRIDGE_LINES",
     "REPEAT_REQUEST",
     "CallAgent",
     "recovery_lines_spoken",
-    "with_bridge_lines",
 ]
 
 log = structlog.get_logger(__name__)
 
-APOLOGY = "Sorry, I'm having trouble on my end right now. Could you say that again in a moment?"
-# When the STT connection that held the caller's words failed: they are gone.
-REPEAT_REQUEST = "Sorry, I missed that. Could you say it again?"
-BRIDGE_LINES = (
-    "One moment, please.",
-    "Thanks for bearing with me.",
-    "Still with you.",
-    "Almost there.",
-)
-# A stalled model is only abandoned at the provider timeout (10 s by default); the caller
-# should never sit in more than ~3 s of silence meanwhile: four lines, 2.5 s apart, cover
-# it, endpointing and TTS included.
-_T = TypeVar("_T")
+_ENGLISH = spoken_lines("en")
+APOLOGY = _ENGLISH.apology
+"""The English apology; a call says its tenant's language's (``CallState.lines``)."""
+REPEAT_REQUEST = _ENGLISH.repeat_request[0]
 # The framework "repairs" invalid tool-call JSON (json_repair), so a call cut off at
 # '{"order_number": "123' would run the tool with "123". A JSON string that is itself
 # not JSON is the one form its parser refuses, with this text in the tool error the
 # model sees.
 _REFUSED_ARGUMENTS = json.dumps("arguments were not a complete JSON object; ask again")
-_BRIDGE_FIRST_S = 1.2
-_BRIDGE_EVERY_S = 2.5
-
-
-def _due(entry: tuple[float, str, Opening | None]) -> float:
-    return entry[0]
 
 
 def _strict_json_object(arguments: str) -> bool:
@@ -95,75 +80,53 @@ def refuse_broken_tool_arguments(chunk: llm.ChatChunk) -> llm.ChatChunk:
     return chunk.model_copy(update={"delta": chunk.delta.model_copy(update={"tool_calls": fixed})})
 
 
-def recovery_lines_spoken(history: llm.ChatContext) -> Counter[str]:
-    """The LLM bridge lines and apologies in the agent's messages: counted from what the
-    history kept, not from what the LLM node produced (a preemptive generation the
+def recovery_lines_spoken(history: llm.ChatContext, lines: SpokenLines = _ENGLISH) -> Counter[str]:
+    """The LLM's stall lines and apologies in the agent's messages: counted from what
+    the history kept, not from what the LLM node produced (a preemptive generation the
     framework discarded produced them too, and nobody heard them)."""
     spoken: Counter[str] = Counter()
     for item in history.items:
         if not isinstance(item, llm.ChatMessage) or item.role != "assistant":
             continue
         text = item.text_content or ""
-        spoken["apology"] += text.count(APOLOGY)
-        spoken["llm_bridge"] += sum(text.count(line) for line in BRIDGE_LINES)
+        spoken["apology"] += text.count(lines.apology)
+        spoken["llm_bridge"] += sum(text.count(line) for line in (*lines.llm_bridge, *lines.stall))
     return +spoken
 
 
-async def with_bridge_lines(
-    chunks: AsyncIterator[_T],
-    lines: Sequence[str] = BRIDGE_LINES,
-    *,
-    first_after_s: float = _BRIDGE_FIRST_S,
-    every_s: float = _BRIDGE_EVERY_S,
-    opening: Opening | None = None,
-) -> AsyncIterator[_T | str | FlushSentinel]:
-    """Pass ``chunks`` through, speaking a bridge line while the first one is late.
-
-    Each line is followed by a :class:`FlushSentinel`: the session speaks it as a
-    segment of its own at once, where a sentence tokenizer would hold it until the next
-    sentence began.
-
-    Args:
-        chunks: the LLM's output stream.
-        lines: what to say, one line per wait, in order; silence once they run out.
-        first_after_s: wait before the first line.
-        every_s: wait between further lines.
-        opening: an acknowledgment said, and marked said, if nothing came by its
-            ``after_s`` and the caller's turn is settled then; the bridge lines keep
-            their own times.
-    """
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    schedule: list[tuple[float, str, Opening | None]] = [
-        (first_after_s + i * every_s, line, None) for i, line in enumerate(lines)
-    ]
-    if opening is not None:
-        schedule = sorted([(opening.after_s, opening.line, opening), *schedule], key=_due)
-    first: asyncio.Future[_T] = asyncio.ensure_future(anext(chunks))
-    try:
-        for due, line, acknowledgment in schedule:
-            done, _ = await asyncio.wait({first}, timeout=max(0.0, started + due - loop.time()))
-            if done:
-                break
-            if acknowledgment is not None:
-                if not acknowledgment.settled():
-                    continue
-                acknowledgment.said = True
-            # The space keeps the reply's text (the history, the transcript) readable:
-            # segments are joined as they are.
-            yield f"{line} "
-            yield FlushSentinel()
-        try:
-            chunk = await first
-        except StopAsyncIteration:
-            return
-    finally:
-        if not first.done():
-            first.cancel()
-            await asyncio.gather(first, return_exceptions=True)
-    yield chunk
+async def _timed(
+    chunks: AsyncIterator[llm.ChatChunk | str], on_first: Callable[[float], None]
+) -> AsyncIterator[llm.ChatChunk | str]:
+    """``chunks``, reporting the time to the first of them."""
+    started = time.monotonic()
+    first = True
     async for chunk in chunks:
+        if first:
+            first = False
+            on_first(time.monotonic() - started)
         yield chunk
+
+
+async def _at_rate(
+    frames: AsyncIterable[rtc.AudioFrame], rate: int | None
+) -> AsyncIterator[rtc.AudioFrame]:
+    """``frames`` at the output's ``rate``. The framework would resample a fallback TTS's
+    audio itself, but into new frames without the marks that say what each one is
+    (:mod:`worker.answer_timing`), so it is done here, before they are marked."""
+    resampler: rtc.AudioResampler | None = None
+    async for frame in frames:
+        if rate is None or frame.sample_rate == rate:
+            yield frame
+            continue
+        if resampler is None:
+            resampler = rtc.AudioResampler(
+                input_rate=frame.sample_rate, output_rate=rate, num_channels=frame.num_channels
+            )
+        for out in resampler.push(frame):
+            yield out
+    if resampler is not None:
+        for out in resampler.flush():
+            yield out
 
 
 class CallAgent(Agent):
@@ -176,7 +139,6 @@ class CallAgent(Agent):
         summarize: bool,
         phrase_cache: PhraseCache | None = None,
         speculate_after: float | None = None,
-        acknowledger: Acknowledger | None = None,
     ) -> None:
         if phrase_cache is not None:
             # After the shared prefix, so the provider's prompt cache still holds.
@@ -184,7 +146,6 @@ class CallAgent(Agent):
         super().__init__(instructions=instructions, tools=[*ALL_TOOLS, *CALL_TOOLS])
         self._phrases = phrase_cache
         self._speculate_after = speculate_after
-        self._acknowledger = acknowledger
         self._hold: TurnHold | None = None
         self._fast_llm = fast_llm
         self._window = ContextWindow(
@@ -222,19 +183,33 @@ class CallAgent(Agent):
     ) -> AsyncIterator[rtc.AudioFrame]:
         state = self.state
         spoken = speak_placeholders(text, state.redactor, state.redactor.policy)
+        output = self.session.output.audio
+        rate = output.sample_rate if output is not None else None
 
         def synthesize(rest: AsyncIterable[str]) -> AsyncIterable[rtc.AudioFrame]:
-            return finish_cut_replies(
-                rest,
-                lambda part: Agent.default.tts_node(self, part, model_settings),
-                self.session.tts,
+            return _at_rate(
+                finish_cut_replies(
+                    rest,
+                    lambda part: Agent.default.tts_node(self, part, model_settings),
+                    self.session.tts,
+                ),
+                rate,
             )
 
-        if self._phrases is None:
-            async for frame in synthesize(spoken):
-                yield frame
-            return
-        async for frame in self._phrases.speak(spoken, synthesize):
+        phrases = self._phrases
+
+        def content(words: AsyncIterable[str]) -> AsyncIterable[rtc.AudioFrame]:
+            return phrases.speak(words, synthesize) if phrases is not None else synthesize(words)
+
+        policy = state.fillers
+        async for frame in play_reply(
+            spoken,
+            ledger=state.speech,
+            clip=phrases.clip if phrases is not None else lambda _line: None,
+            synthesize=content,
+            speak_line=synthesize,
+            on_content_ttfb=policy.tts_ttfb.observe if policy is not None else lambda _s: None,
+        ):
             yield frame
 
     async def on_user_turn_completed(
@@ -257,26 +232,61 @@ class CallAgent(Agent):
         tools: list[llm.Tool],
         model_settings: ModelSettings,
     ) -> AsyncIterator[llm.ChatChunk | str | FlushSentinel]:
-        chat_ctx = self._window.view(redact_chat_ctx(chat_ctx, self.state.redactor))
+        state = self.state
+        chat_ctx = self._window.view(redact_chat_ctx(chat_ctx, state.redactor))
         engine = self._choose_llm(chat_ctx)
         produced = False
-        chunks = self._generate(engine, chat_ctx, tools, model_settings)
-        opening = self._acknowledger.for_reply(chat_ctx) if self._acknowledger else None
-        if opening is not None:
-            chunks = drop_echoed_opener(chunks, opening)
+        ours = False
+        chunks: AsyncIterator[llm.ChatChunk | str] = self._generate(
+            engine, chat_ctx, tools, model_settings
+        )
+        policy = state.fillers
+        last = chat_ctx.items[-1] if chat_ctx.items else None
+        to_caller = isinstance(last, llm.ChatMessage) and last.role == "user"
+        if policy is not None and to_caller:
+            assert isinstance(last, llm.ChatMessage)
+            message_id = last.id
+            turn_text = state.turn_text
+
+            def model_ttft(seconds: float) -> None:
+                policy.llm_ttft.observe(seconds)
+                state.model_ttft[message_id] = seconds
+
+            # Only a reply to the caller's words gets a filler: one after a tool result
+            # follows one that already could, and the greeting answers nobody.
+            chunks = with_fillers(
+                chunks,
+                policy=policy,
+                ledger=state.speech,
+                caller_text=last_user_text(chat_ctx),
+                agent_text=last_agent_text(chat_ctx),
+                settled=lambda: not turn_text.awaiting_final,
+                on_model_ttft=model_ttft,
+            )
+        else:
+
+            def first_output(_seconds: float) -> None:
+                state.speech.model_spoke()
+
+            chunks = _timed(chunks, first_output)
         try:
-            async for chunk in with_bridge_lines(chunks, opening=opening):
-                # Our own bridge lines are plain text; the model's output is ChatChunks.
+            async for chunk in chunks:
+                # Our own lines are plain text; the model's output is ChatChunks.
                 if isinstance(chunk, llm.ChatChunk):
                     produced = True
                     chunk = refuse_broken_tool_arguments(chunk)
+                else:
+                    ours = True
                 yield chunk
         except APIError as error:
             # Every provider in the fallback chain failed. Half an answer is already
             # spoken if anything was produced; otherwise the caller must not hear silence.
             log.error("llm_unavailable", error=type(error).__name__, produced=produced)
+            if policy is not None:
+                policy.provider_failed()
             if not produced:
-                yield APOLOGY
+                state.speech.expect("apology", state.lines.apology)
+                yield f" {state.lines.apology}" if ours else state.lines.apology
 
     async def _generate(
         self,

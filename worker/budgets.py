@@ -21,11 +21,12 @@ __all__ = ["BUDGETED_FIELDS", "Budgets", "percentile"]
 log = structlog.get_logger(__name__)
 
 BUDGETED_FIELDS: Mapping[str, str] = {
-    "ttfa": "e2e_latency_ms",
     "llm_ttft": "llm_node_ttft_ms",
     "tts_ttfb": "tts_node_ttfb_ms",
 }
-"""Component name -> the turn figure (CallMetrics) it budgets."""
+"""Component name -> the turn figure (CallMetrics) it budgets. Content TTFA, the
+headline, is budgeted too (``ttfa_content``), from the call's answer clock
+(:mod:`worker.answer_clock`) rather than from a framework figure."""
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -47,7 +48,7 @@ class Budgets:
         obs = settings.observability
         return cls(
             {
-                "ttfa": obs.budget_ttfa_ms,
+                "ttfa_content": obs.budget_ttfa_ms,
                 "llm_ttft": obs.budget_llm_ttft_ms,
                 "tts_ttfb": obs.budget_tts_ttfb_ms,
             }
@@ -55,21 +56,26 @@ class Budgets:
 
     def check_turn(self, turn: Mapping[str, float]) -> list[str]:
         """Warn once per component this turn exceeded; return those components."""
-        over = []
-        for component, field in BUDGETED_FIELDS.items():
-            value = turn.get(field)
-            limit = self.limits_ms[component]
-            if value is not None and value > limit:
-                over.append(component)
-                log.warning(
-                    "latency_budget_exceeded", component=component, value_ms=value, budget_ms=limit
-                )
-        return over
+        return [
+            component
+            for component, field in BUDGETED_FIELDS.items()
+            if (value := turn.get(field)) is not None and self.check(component, value)
+        ]
+
+    def check(self, component: str, value_ms: float) -> bool:
+        """Warn when one turn's ``component`` figure is over its budget; True if so."""
+        limit = self.limits_ms[component]
+        if value_ms <= limit:
+            return False
+        log.warning(
+            "latency_budget_exceeded", component=component, value_ms=value_ms, budget_ms=limit
+        )
+        return True
 
     def p95_flags(self, samples: Mapping[str, Sequence[float]]) -> dict[str, bool]:
         """Per component: did the call's 95th percentile cross its budget?"""
         flags = {}
-        for component in BUDGETED_FIELDS:
+        for component in self.limits_ms:
             p95 = percentile(samples.get(component, ()), 95)
             flags[component] = p95 is not None and p95 > self.limits_ms[component]
         return flags

@@ -11,6 +11,7 @@ from typing import Any
 from livekit.agents.metrics.usage import LLMModelUsage, STTModelUsage, TTSModelUsage
 
 from config.settings import ModelPrice
+from worker.answer_timing import AnswerStats
 from worker.budgets import BUDGETED_FIELDS, percentile
 from worker.metrics import CallMetrics
 from worker.outcome import CallOutcome
@@ -18,11 +19,14 @@ from worker.outcome import CallOutcome
 __all__ = ["COMPONENT_FIELDS", "CallSummary", "estimate_cost"]
 
 COMPONENT_FIELDS: Mapping[str, str] = {
+    "first_sound": "e2e_latency_ms",
     **BUDGETED_FIELDS,
     "end_of_turn_delay": "end_of_turn_delay_ms",
     "transcription_delay": "transcription_delay_ms",
 }
-"""Component name -> the turn figure it is read from."""
+"""Component name -> the framework turn figure it is read from. ``first_sound`` is the
+framework's ``e2e_latency``: any agent audio, a filler included; the headline
+``ttfa_content`` comes from the call's answer clock (:mod:`worker.answer_timing`)."""
 
 ModelUsage = LLMModelUsage | TTSModelUsage | STTModelUsage
 
@@ -62,9 +66,11 @@ class CallSummary:
     budget_flags: dict[str, bool]
     fallbacks: dict[str, int] = field(default_factory=dict)
     provider_errors: dict[str, int] = field(default_factory=dict)
+    answers: AnswerStats = field(default_factory=AnswerStats)
 
     def samples(self) -> dict[str, list[float]]:
-        return {name: self.metrics.samples_ms(f) for name, f in COMPONENT_FIELDS.items()}
+        samples = {name: self.metrics.samples_ms(f) for name, f in COMPONENT_FIELDS.items()}
+        return {"ttfa_content": self.answers.content_ms, **samples}
 
     def as_event(self) -> dict[str, Any]:
         """The fields of the `call.summary` log event."""
@@ -73,6 +79,21 @@ class CallSummary:
             for name, values in self.samples().items()
         }
         cost, unpriced = estimate_cost(self.metrics.model_usage(), self.prices)
+        answers = self.answers.as_dict()
+        fillers = {
+            key: answers[key]
+            for key in (
+                "filler_turns",
+                "filler_rate",
+                "filler_same_line_in_a_row",
+                "filler_consecutive_turns",
+                "silence_after_filler_p50_ms",
+                "silence_after_filler_max_ms",
+                "filler_delay_p50_ms",
+                "filler_delay_max_ms",
+                "fillers_by_kind",
+            )
+        }
         return {
             "call_id": self.call_id,
             "caller_kind": self.caller_kind,
@@ -82,6 +103,8 @@ class CallSummary:
             "turns": len(self.metrics.turns),
             "interruptions": self.metrics.interruptions,
             "latency": latency,
+            "unanswered_turns": answers["unanswered"],
+            "fillers": fillers,
             "budget_exceeded": self.budget_flags,
             "usage": self.metrics.totals(),
             "estimated_cost_usd": cost,

@@ -27,7 +27,9 @@ __all__ = [
     "luhn_ok",
 ]
 
-DictationKind = Literal["phone", "card", "account", "date", "email", "zip", "ssn", "routing"]
+DictationKind = Literal[
+    "phone", "card", "account", "reference", "date", "email", "zip", "ssn", "routing"
+]
 
 # Order matters: the first pattern that matches a phrase names the kind ("card number"
 # before the bare "number"). Built from how callers and agents name these values.
@@ -37,15 +39,28 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ("ssn", re.compile(r"\b(?:social security(?: number)?|ssn|social)\b")),
     ("routing", re.compile(r"\brouting(?: number)?\b")),
     ("email", re.compile(r"\b(?:e-?mail(?: address)?)\b")),
-    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post code)\b")),
+    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post ?code)\b")),
     (
         "phone",
         re.compile(
-            r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|"
-            r"callback number|call ?back number|number to reach|reach you at)\b"
+            r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|landline|"
+            r"callback number|call ?back number|contact number|home number|work number|"
+            r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
+            r"number (?:are|were) you (?:calling from|on))\b"
         ),
     ),
-    ("account", re.compile(r"\b(?:account(?: number)?|member (?:id|number)|policy number)\b")),
+    (
+        "account",
+        re.compile(r"\b(?:account(?: number)?(?! holder)|member (?:id|number)|policy number)\b"),
+    ),
+    (
+        "reference",
+        re.compile(
+            r"\b(?:reference(?: number)?|claim number|case number|booking reference|"
+            r"tracking number|customer number|loan number|confirmation (?:code|number)|"
+            r"serial number|prescription number|meter number|iban)\b"
+        ),
+    ),
 )
 
 _VALUE_NAMED_LAST: Final = re.compile(
@@ -90,8 +105,25 @@ _READY: Final = re.compile(
 )
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
 _CONFIRMING: Final = re.compile(
-    r"^\W*(?:is|are|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
+    r"^\W*(?:is|are|am|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
 )
+# "Would you prefer email or text?" offers a choice; it does not ask for the address.
+_CHOICE: Final = re.compile(r"\b(?:or|either)\b")
+# "the one", "that one", "the joint one": the pronoun, not the digit 1.
+_PRONOUN_ONE: Final = re.compile(
+    r"\b(the|this|that|which|no|any|every|each|another|other|same|a|joint|new|old|right|"
+    r"wrong|last|first|next|only|main|usual|second|other) one\b",
+    re.IGNORECASE,
+)
+# "Email's fine.", "Text is easier.": an opinion of the value's kind, not the value.
+_OPINION: Final = re.compile(
+    r"^\W*(?:is|'s|are|would be)\s+(?:fine|good|great|ok|okay|perfect|better|best|easier|"
+    r"easiest|quicker|the same)\b"
+)
+# A sentence about a value ("It's the same as my username.") is not one being read out:
+# a value read aloud is a few tokens, or spelled ("P as in Peter").
+_SPELLED: Final = re.compile(r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@")
+_EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
 )
@@ -100,6 +132,7 @@ _READ_VERB: Final = re.compile(
 # a US bank account number, and the end of most 8-12 digit ones) finished.
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_USUAL_DIGITS: Final = 10
+_REFERENCE_MIN_DIGITS: Final = 4
 _FIXED_DIGITS: Final[dict[DictationKind, tuple[int, ...]]] = {
     "phone": (10,),
     "zip": (5, 9),
@@ -173,6 +206,8 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     if not asking:
         return None
     text = asking[-1]
+    if text.rstrip().endswith("?") and _CHOICE.search(text) and _CONFIRMING.search(text):
+        return None
     found = _kind_at(text)
     if found is None:
         return None
@@ -210,8 +245,12 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
     if kind == "email":
         if "@" in written:
             return _EMAIL_DONE.search(written) is not None, len(digits)
+        local = _INTRO.sub("", written, count=1)
+        words = [w for w in re.findall(r"[a-z0-9']+", local) if len(w) > 1]  # not letters
+        if _OPINION.search(written) or (len(words) >= 4 and not _SPELLED.search(local)):
+            return None  # a sentence about the address, not the address
         # Letters after "my email is" are the local part; the domain is still to come.
-        return (False, 0) if re.search(r"[a-z0-9]", _INTRO.sub("", written, count=1)) else None
+        return (False, 0) if re.search(r"[a-z0-9]", local) else None
     if kind == "date":
         state = _date_complete(written)
         return None if state is None else (state, len(digits))
@@ -231,6 +270,10 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
             return True, count
         # Sixteen digits that fail the checksum were misheard, not unfinished.
         return count >= 16, count
+    if kind == "reference":
+        # Claim, case, tracking, booking numbers: no length anyone can know, often with
+        # letters; a few characters are a first group, more may be all of it.
+        return (None if count >= _REFERENCE_MIN_DIGITS else False), count
     if kind == "account":
         if count >= _ACCOUNT_USUAL_DIGITS:
             return True, count
@@ -252,9 +295,10 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         user_text: The caller's turn so far, raw (before redaction).
         agent_text: The agent's last message, if any.
     """
-    written = normalise(user_text).text.lower()
+    written = normalise(_PRONOUN_ONE.sub(r"\1 un", user_text)).text.lower()
     asked = asked_for(agent_text) if agent_text else None
-    own = _kind_at(written)
+    # "email me a receipt": the verb; blanked out (same length) so positions still hold.
+    own = _kind_at(_EMAIL_VERB.sub(lambda m: " " * len(m.group()), written))
     if own is not None:
         kind, end = own
         rest = written[end:]

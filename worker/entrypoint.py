@@ -199,6 +199,8 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     limits = CallLimitsWatch(session, actions, tenant.settings.limits)
 
     def deliver(keys: str) -> None:
+        if state.fillers is not None:
+            state.fillers.caller_keyed()
         # Redacted before it enters the chat history; the vault keeps the digits for tools.
         session.generate_reply(user_input=describe_entry(keys, state.redactor))
 
@@ -232,6 +234,10 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
         recording=recording,
     )
     await room.start_session(call, caller, record=recording)
+    if session.output.audio is not None:
+        # In front of whatever output the room gave the session: what the caller hears,
+        # and when, for content TTFA (worker/answer_clock.py).
+        session.output.audio = observer.answers.tap(session.output.audio)
     text, interruptible = opening_line(tenant.settings, services.clock(), recording=recording)
     opening = session.say(text, allow_interruptions=interruptible) if text else None
     limits.start()
@@ -260,7 +266,10 @@ def room_options(call: CallSession, caller: Caller, frame_ms: int) -> room_io.Ro
         ),
         audio_output=room_io.AudioOutputOptions(sample_rate=call.profile.tts_sample_rate),
         # An app caller's typed message is redacted like a transcript.
-        text_input=redacted_text_input(call.state.redactor),
+        text_input=redacted_text_input(
+            call.state.redactor,
+            on_input=call.state.fillers.caller_keyed if call.state.fillers else lambda: None,
+        ),
     )
 
 

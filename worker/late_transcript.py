@@ -53,38 +53,37 @@ longer than a cough or a click, about two words."""
 
 
 class LateTranscriptBridge:
-    """Speaks ``lines`` (one per wait) while a final transcript is overdue, or
-    ``repeat_line`` once the words it was owed were lost with a failed STT connection.
+    """Speaks bridge lines while a final transcript is overdue, or asks the caller to
+    repeat once the words it was owed were lost with a failed STT connection. The call's
+    filler policy (``CallState.fillers``) chooses every line, as for the other fillers.
 
     Args:
         session: the call's session.
-        lines: what to say, in order, while waiting.
-        repeat_line: what to say when the caller's words were lost, or are still owed
-            once every line was said.
         stt_engines: the STT engines behind the session's STT, whose error events say
             a connection failed.
         after_s: how long after the caller stops speaking a final counts as late (a
             healthy streaming STT finalises within a few hundred milliseconds).
-        every_s: wait between further lines, counted from the end of the previous one.
+        every_s: wait between further lines, counted from the end of the previous one
+            (the final, then the turn's commit and the model, are all still to come
+            when it ends: shorter than the LLM path's stall interval).
+        max_lines: lines said while waiting before the words count as lost.
     """
 
     def __init__(
         self,
         session: AgentSession[CallState],
-        lines: Sequence[str],
         *,
-        repeat_line: str,
         stt_engines: Sequence[stt.STT[Any]] = (),
         after_s: float = LATE_FINAL_AFTER_S,
         every_s: float = 1.5,
+        max_lines: int = 4,
     ) -> None:
         self._session = session
         self._state: CallState = session.userdata
         self._stt_state: RawTurnText = self._state.turn_text
-        self._lines = tuple(lines)
-        self._repeat_line = repeat_line
         self._after_s = after_s
         self._every_s = every_s
+        self._max_lines = max_lines
         self._heard_words = False
         self._unheard_speech = False
         self._words_lost = False
@@ -191,16 +190,38 @@ class LateTranscriptBridge:
 
     async def _bridge(self, wait_s: float) -> None:
         await asyncio.sleep(wait_s)
-        for line in self._lines:
+        policy = self._state.fillers
+        said = 0
+        first = True
+        while said < self._max_lines and policy is not None:
             if self._words_lost:
                 await self._ask_again()
                 return
             # The STT's endpoint with no words (noise) sends no transcript event.
             if not self._owed():
                 return
+            if first:
+                # The final, then the model and the TTS, are all still to come.
+                due = policy.answer_due_in(None, ahead_waited_s=self._after_s)
+                filler = policy.choose("stt_bridge", answer_due_in_s=due)
+            else:
+                filler = policy.stall_line("stt_bridge")
+            if filler is None and first:
+                # Refused as a filler (one a turn...): a line only once the silence
+                # would read as a dead line.
+                first = False
+                await asyncio.sleep(max(0.0, policy.rules.stall_s - self._after_s))
+                continue
+            first = False
+            said += 1
+            if filler is None:
+                # Lines are off: wait as long as they would have taken.
+                await asyncio.sleep(self._every_s)
+                continue
             log.warning("stt_final_late_bridging")
             self._state.recovery_lines["stt_bridge"] += 1
-            handle = self._session.say(line, add_to_chat_ctx=False)
+            self._state.speech.expect("stt_bridge", filler.line)
+            handle = self._session.say(filler.line, add_to_chat_ctx=False)
             await handle
             await asyncio.sleep(self._every_s)
         if self._words_lost or self._owed():
@@ -214,5 +235,11 @@ class LateTranscriptBridge:
         self._stt_state.speech_ended()
         log.warning("stt_words_lost_asking_again")
         self._state.recovery_lines["repeat_request"] += 1
+        policy = self._state.fillers
+        if policy is not None:
+            line = policy.repeat_request().line
+        else:
+            line = self._state.lines.repeat_request[0]
+        self._state.speech.expect("repeat_request", line)
         # In the history, so the model knows why the caller says it twice.
-        await self._session.say(self._repeat_line)
+        await self._session.say(line)

@@ -26,6 +26,8 @@ from livekit.agents.voice.events import CloseEvent, CloseReason
 
 from config import Settings
 from worker.agent import recovery_lines_spoken
+from worker.answer_clock import AnswerClock
+from worker.answer_timing import AnswerStats, AnswerTiming
 from worker.budgets import Budgets
 from worker.call_summary import COMPONENT_FIELDS, CallSummary
 from worker.metrics import CallMetrics
@@ -110,11 +112,11 @@ class CallObserver:
             "caller_kind": self.caller_kind,
             "tenant": self.tenant if known else "other",
         }
-        acknowledger = call.state.acknowledger
-        self.metrics = CallMetrics(
-            call.session, acknowledger.model_ttft_s if acknowledger is not None else None
-        )
+        self.metrics = CallMetrics(call.session, call.state.model_ttft.get)
         self.metrics.listeners.append(self._on_turn)
+        self.answers = AnswerClock(call.session)
+        """Content TTFA per turn; the entrypoint puts its tap in front of the output."""
+        self.answers.listeners.append(self._on_answer)
         self.fallbacks: Counter[str] = Counter()
         self.provider_errors: Counter[str] = Counter()
         self.summary: dict[str, Any] | None = None
@@ -152,6 +154,9 @@ class CallObserver:
 
     def _error_handler(self, component: str, provider: str) -> Any:
         def on_error(event: llm.LLMError | stt.STTError | tts.TTSError) -> None:
+            if component == "llm" and self._state.fillers is not None:
+                # The answer may be an apology: no filler before it.
+                self._state.fillers.provider_failed()
             kind = error_class(event.error)
             self.provider_errors[f"{component}.{provider}.{kind}"] += 1
             self._collectors.provider_errors.labels(
@@ -193,9 +198,19 @@ class CallObserver:
         for component in self._budgets.check_turn(fields):
             self._collectors.budget_exceeded.labels(component=component).inc()
 
+    def _on_answer(self, timing: AnswerTiming) -> None:
+        labels = self._labels
+        if timing.content_s is not None:
+            self._collectors.ttfa_content.labels(**labels).observe(timing.content_s)
+            if self._budgets.check("ttfa_content", timing.content_s * 1000.0):
+                self._collectors.budget_exceeded.labels(component="ttfa_content").inc()
+        if timing.filler_kinds:
+            self._collectors.fillers.labels(kind=timing.filler_kinds[0]).inc()
+
     def samples(self) -> dict[str, list[float]]:
         """Per component, every turn's figure (ms) as observed into the histograms."""
-        return {name: self.metrics.samples_ms(f) for name, f in COMPONENT_FIELDS.items()}
+        samples = {name: self.metrics.samples_ms(f) for name, f in COMPONENT_FIELDS.items()}
+        return {"ttfa_content": AnswerStats(self.answers.timings).content_ms, **samples}
 
     def _on_close(self, event: CloseEvent) -> None:
         self.finish(event.reason)
@@ -205,6 +220,7 @@ class CallObserver:
         if self.summary is not None:
             return self.summary
         self._state.end_with(outcome_from_close(reason))
+        self.answers.close()
         outcome = self._state.outcome or CallOutcome.ERROR
         summary = CallSummary(
             call_id=self.call_id,
@@ -217,6 +233,7 @@ class CallObserver:
             budget_flags={},
             fallbacks=dict(self.fallbacks),
             provider_errors=dict(self.provider_errors),
+            answers=AnswerStats(self.answers.timings),
         )
         samples = summary.samples()
         summary.budget_flags = self._budgets.p95_flags(samples)
@@ -227,14 +244,12 @@ class CallObserver:
         for kind, count in kinds.items():
             c.pii_redactions.labels(kind=kind).inc(count)
         self.summary["pii_redactions"] = dict(kinds)
-        recovery = self._state.recovery_lines + recovery_lines_spoken(self._session.history)
+        recovery = self._state.recovery_lines + recovery_lines_spoken(
+            self._session.history, self._state.lines
+        )
         self.summary["recovery_lines"] = dict(recovery)
         for kind, count in recovery.items():
             c.recovery_lines.labels(kind=kind).inc(count)
-        acknowledger = self._state.acknowledger
-        self.summary["acknowledgments"] = (
-            acknowledger.spoken(self._session.history) if acknowledger is not None else 0
-        )
         log.info("call.summary", **self.summary)
         return self.summary
 

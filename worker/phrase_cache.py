@@ -90,27 +90,36 @@ class PhraseCache:
             exclamation forms are kept too (:func:`clause_forms`).
         directory: where the audio outlives the process (one WAV per phrase and voice);
             None: memory only.
-        acknowledgments: lines said as they are, before a slow reply
-            (:mod:`worker.acknowledgment`): kept in their own form only, and warmed first.
+        lines: our own lines, said as they are (fillers, bridge lines, repeat requests:
+            :mod:`worker.filler_policy`): kept in their own form only, and warmed first.
     """
 
     voice_key: str
     openers: tuple[str, ...] = OPENERS
     directory: Path | None = None
-    acknowledgments: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
     hits: int = 0
     misses: int = 0
     _warming: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
     def phrases(self) -> tuple[str, ...]:
-        """What is synthesised and matched: the acknowledgments, then the openers in
-        each clause form."""
-        return tuple(dict.fromkeys((*self.acknowledgments, *clause_forms(self.openers))))
+        """What is synthesised and matched: our lines, then the openers in each clause
+        form."""
+        return tuple(dict.fromkeys((*self.lines, *clause_forms(self.openers))))
 
     def cached(self, phrase: str) -> bool:
         """Whether ``phrase``'s audio is ready to play."""
         return phrase in self._audio
+
+    def clip(self, phrase: str) -> list[rtc.AudioFrame] | None:
+        """``phrase``'s audio, or None while it is not cached."""
+        return self._audio.get(phrase)
+
+    def duration_s(self, phrase: str) -> float | None:
+        """How long ``phrase``'s cached audio plays, or None while it is not cached."""
+        frames = self._audio.get(phrase)
+        return sum(frame.duration for frame in frames) if frames else None
 
     @property
     def _audio(self) -> dict[str, list[rtc.AudioFrame]]:
@@ -215,7 +224,7 @@ class PhraseCache:
             for frame in self._audio[phrase]:
                 yield frame
             if not ended and not rest.strip():
-                # The opener may be all there is (an acknowledgment, its own segment): a
+                # The opener may be all there is ("Sure." as a whole answer): a
                 # TTS stream opened for no text would still hold the next segment's
                 # synthesis until it closed. Looked at once the opener is playing.
                 try:

@@ -50,7 +50,8 @@ _TURN = ("caller_kind", "tenant")
 
 @dataclass(frozen=True)
 class Collectors:
-    ttfa: Histogram
+    ttfa_content: Histogram
+    first_sound: Histogram
     end_of_turn_delay: Histogram
     llm_ttft: Histogram
     tts_ttfb: Histogram
@@ -61,6 +62,7 @@ class Collectors:
     interruptions: Counter
     pii_redactions: Counter
     recovery_lines: Counter
+    fillers: Counter
     budget_exceeded: Counter
     active_calls: Gauge
     worker_registered: Gauge
@@ -71,9 +73,16 @@ def _build() -> Collectors:
         return Histogram(name, doc, _TURN, buckets=LATENCY_BUCKETS)
 
     return Collectors(
-        ttfa=histogram(
+        ttfa_content=histogram(
+            "callcenter_ttfa_content_seconds",
+            "Content TTFA: the caller's last voiced frame to the first audio of the model's "
+            "words for the turn (a filler, bridge line, repeat request or apology does not "
+            "count; worker/answer_timing.py).",
+        ),
+        first_sound=histogram(
             "callcenter_ttfa_seconds",
-            "Time to first audio: caller stopped speaking to the agent's first audio.",
+            "First-sound TTFA: caller stopped speaking to the agent's first audio of any "
+            "kind, a filler included (the framework's e2e_latency).",
         ),
         end_of_turn_delay=histogram(
             "callcenter_end_of_turn_delay_seconds",
@@ -107,6 +116,12 @@ def _build() -> Collectors:
             "Lines said instead of an answer (llm_bridge, stt_bridge, repeat_request, apology).",
             ("kind",),
         ),
+        fillers=Counter(
+            "callcenter_fillers",
+            "Turns whose answer a filler preceded, by the filler's kind (acknowledgment, "
+            "llm_bridge, stt_bridge, tool_bridge, repeat_request).",
+            ("kind",),
+        ),
         budget_exceeded=Counter(
             "callcenter_budget_exceeded",
             "Turns over their latency budget, by component.",
@@ -130,6 +145,7 @@ def _build() -> Collectors:
 
 METRIC_NAMES = frozenset(
     {
+        "callcenter_ttfa_content_seconds",
         "callcenter_ttfa_seconds",
         "callcenter_end_of_turn_delay_seconds",
         "callcenter_llm_ttft_seconds",
@@ -141,6 +157,7 @@ METRIC_NAMES = frozenset(
         "callcenter_interruptions_total",
         "callcenter_pii_redactions_total",
         "callcenter_recovery_lines_total",
+        "callcenter_fillers_total",
         "callcenter_budget_exceeded_total",
         "callcenter_active_calls",
         "callcenter_worker_registered",

@@ -20,7 +20,7 @@ number.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -72,14 +72,17 @@ def redact_speech_event(event: stt.SpeechEvent, redactor: CallRedactor) -> stt.S
 _FRAMEWORK_TEXT_INPUT = room_io.TextInputOptions().text_input_cb
 
 
-def redacted_text_input(redactor: CallRedactor) -> room_io.TextInputOptions:
+def redacted_text_input(
+    redactor: CallRedactor, on_input: Callable[[], None] = lambda: None
+) -> room_io.TextInputOptions:
     """Text-input options whose callback redacts a typed message like a final transcript
     (advancing the call's cross-turn state and vaulting its values) before the
-    framework's own handling runs on it."""
+    framework's own handling runs on it; ``on_input`` is told a typed turn arrived."""
 
     async def on_text(session: AgentSession[Any], event: room_io.TextInputEvent) -> None:
         if not event.text.strip():
             return
+        on_input()
         handled = _FRAMEWORK_TEXT_INPUT(session, replace(event, text=redactor.redact(event.text)))
         if handled is not None:
             await handled

@@ -6,29 +6,35 @@ models; the entrypoint and the simulated-call harness only do I/O around it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import structlog
 from livekit.agents import AgentSession, APIConnectOptions, llm, tts, vad
 from livekit.agents.voice.agent_session import SessionConnectOptions  # pinned: see below
+from livekit.agents.voice.events import AgentStateChangedEvent, UserStateChangedEvent
 from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
 
 from compliance import CallRedactor
 from config import Settings, TenantSettings
-from worker.acknowledgment import ACKNOWLEDGMENTS, Acknowledger
-from worker.agent import BRIDGE_LINES, REPEAT_REQUEST, CallAgent
+from worker.agent import CallAgent
 from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
+from worker.filler_policy import FillerPolicy, FillerRules
 from worker.instructions import call_instructions
 from worker.late_transcript import LATE_FINAL_AFTER_S, LateTranscriptBridge
 from worker.phrase_cache import PhraseCache
 from worker.provider_outage import end_call_when_unservable
 from worker.providers import Providers, build_providers
+from worker.spoken_lines import spoken_lines
 from worker.state import CallState
 from worker.tools import secret_phrases
 from worker.turn_judge import TranscriptTurnJudge
 
-__all__ = ["CallSession", "SessionFlavor", "build_call", "turn_handling"]
+__all__ = ["CallSession", "SessionFlavor", "build_call", "follow_the_caller", "turn_handling"]
+
+log = structlog.get_logger(__name__)
 
 # SessionConnectOptions comes from a framework module because livekit-agents 1.8.9 exports
 # it from neither livekit.agents nor livekit.agents.voice, yet AgentSession(conn_options=)
@@ -83,6 +89,33 @@ def _voice_key(settings: Settings, profile: ChannelProfile) -> str:
     return f"{voice}:{profile.tts_sample_rate}"
 
 
+def follow_the_caller(
+    session: AgentSession[CallState], policy: FillerPolicy | None, *, vad_silence_s: float
+) -> None:
+    """Tell the filler policy when the caller starts and stops speaking, and when the
+    agent speaks (what makes the caller's next words a new turn).
+
+    The framework reports the end of speech once the VAD's silence window has passed;
+    the caller stopped that much earlier.
+    """
+    if policy is None:
+        return
+
+    def on_user_state(event: UserStateChangedEvent) -> None:
+        if event.new_state == "speaking":
+            policy.caller_started()
+        elif event.old_state == "speaking":
+            ago = max(0.0, time.time() - event.created_at) + vad_silence_s
+            policy.caller_stopped(policy.now() - ago)
+
+    def on_agent_state(event: AgentStateChangedEvent) -> None:
+        if event.new_state == "speaking":
+            policy.agent_spoke()
+
+    session.on("user_state_changed", on_user_state)
+    session.on("agent_state_changed", on_agent_state)
+
+
 def turn_handling(
     settings: Settings, tenant: TenantSettings, detector: TurnDetectionMode | None
 ) -> TurnHandlingOptions:
@@ -123,6 +156,7 @@ def _detector(
             maybe_hold_s=settings.latency.turn_maybe_hold,
             dictation_hold_s=settings.latency.turn_dictation_hold,
             ack_hold_s=settings.latency.turn_ack_hold,
+            short_hold_s=settings.latency.turn_short_hold,
         )
     if mode == "audio":
         return audio_detector
@@ -156,34 +190,47 @@ def build_call(
     if tenant.voice:
         voice = settings.providers.model_copy(update={"elevenlabs_voice_id": tenant.voice})
         settings = settings.model_copy(update={"providers": voice})
+    if tenant.model_routing is not None:
+        routing = settings.latency.model_copy(update={"model_routing": tenant.model_routing})
+        settings = settings.model_copy(update={"latency": routing})
     profile = channel_profile(settings, caller.kind)
     if providers is None:
         providers = build_providers(settings, profile, vad_model, language=tenant.language)
     policy = tenant.redaction or settings.compliance.redaction
+    lines = spoken_lines(tenant.language)
+    if lines.fallback:
+        log.warning("spoken_lines_fallback", language=tenant.language, using="en")
+    latency = settings.latency
     state = CallState(
         caller=caller,
         tenant_name=caller.tenant or settings.default_tenant,
         tenant=tenant,
         redactor=CallRedactor(policy, secret_phrases=secret_phrases()),
-        tool_bridge_after=settings.latency.tool_bridge_after,
+        tool_bridge_after=latency.tool_bridge_after,
+        lines=lines,
         phrase_cache=(
             PhraseCache(
                 voice_key=_voice_key(settings, profile),
-                directory=settings.latency.phrase_cache_dir,
-                acknowledgments=(
-                    ACKNOWLEDGMENTS if settings.latency.acknowledge_after is not None else ()
-                ),
+                openers=lines.openers,
+                directory=latency.phrase_cache_dir,
+                lines=lines.cached if latency.fillers else (),
             )
-            if settings.latency.phrase_cache
+            if latency.phrase_cache
             else None
         ),
     )
-    after = settings.latency.acknowledge_after
-    if state.phrase_cache is not None and after is not None:
-        turn_text = state.turn_text
-        state.acknowledger = Acknowledger(
-            after, state.phrase_cache, settled=lambda: not turn_text.awaiting_final
-        )
+    cache = state.phrase_cache
+    state.fillers = FillerPolicy(
+        lines,
+        FillerRules(
+            quiet_s=latency.filler_quiet,
+            margin_s=latency.filler_margin,
+            cooldown_s=latency.filler_cooldown,
+            stall_s=latency.filler_stall,
+        ),
+        audio_s=cache.duration_s if cache is not None else lambda _line: None,
+        enabled=latency.fillers,
+    )
     api = APIConnectOptions(
         max_retry=settings.providers.max_retries,
         retry_interval=settings.providers.retry_interval,
@@ -218,17 +265,15 @@ def build_call(
     else:
         session = AgentSession(**common)  # type: ignore[arg-type]
     end_call_when_unservable(session, state)
-    LateTranscriptBridge(
-        session, BRIDGE_LINES, repeat_line=REPEAT_REQUEST, stt_engines=providers.stt_engines
-    )
+    follow_the_caller(session, state.fillers, vad_silence_s=latency.vad_min_silence)
+    LateTranscriptBridge(session, stt_engines=providers.stt_engines)
     agent = CallAgent(
         instructions=call_instructions(caller, tenant),
         fast_llm=providers.fast_llm,
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,
         phrase_cache=state.phrase_cache,
-        speculate_after=settings.latency.speculative_interim_after,
-        acknowledger=state.acknowledger,
+        speculate_after=latency.speculative_interim_after,
     )
     return CallSession(
         session=session, agent=agent, profile=profile, providers=providers, state=state

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from compliance import CallRedactor
 from config import TenantSettings
-from worker.acknowledgment import Acknowledger
 from worker.caller import Caller
+from worker.filler_policy import FillerPolicy
 from worker.outcome import CallOutcome
 from worker.phrase_cache import PhraseCache
+from worker.reply_audio import SpeechLedger
+from worker.spoken_lines import SpokenLines, spoken_lines
 from worker.turn_judge import RawTurnText
 
 if TYPE_CHECKING:
@@ -43,8 +45,15 @@ class CallState:
     """Seconds a tool may run before the agent says a bridge phrase; None: never."""
     phrase_cache: PhraseCache | None = None
     """Cached openers and their hit counters, when ``latency.phrase_cache`` is on."""
-    acknowledger: Acknowledger | None = None
-    """Acknowledgments before slow replies, when ``latency.acknowledge_after`` is set."""
+    lines: SpokenLines = field(default_factory=lambda: spoken_lines("en"))
+    """The agent's own lines in the tenant's language."""
+    fillers: FillerPolicy | None = None
+    """The call's filler policy: every line said while the answer is slow."""
+    speech: SpeechLedger = field(default_factory=SpeechLedger)
+    """Our lines on their way to the TTS node, so it tells them from the model's words."""
+    model_ttft: dict[str, float] = field(default_factory=dict)
+    """The model's own time to first token (s) of the reply to each user message id:
+    the framework's figure would time a filler."""
     turn_text: RawTurnText = field(default_factory=RawTurnText)
     """Raw STT finals for the turn judge (dictated digits, not placeholders): never logged."""
     recovery_lines: Counter[str] = field(default_factory=Counter)

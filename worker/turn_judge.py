@@ -34,7 +34,7 @@ from typing import Final, Literal
 from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
-from worker.dictation import Dictation, dictation_state, kind_named_last
+from worker.dictation import Dictation, asked_for, dictation_state, kind_named_last
 
 __all__ = [
     "RawTurnText",
@@ -52,6 +52,7 @@ UNFINISHED_SCORE: Final = 0.02
 _DANGLING: Final = frozenset(
     """
     a an the to of for from with without in on at by under over into about as than
+    since until unless
     and or but so because if when while that which who whose where my your our their his her its
     is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
@@ -75,17 +76,21 @@ _WANTS: Final = re.compile(
 _SHORT_ANSWERS: Final = frozenset(
     """
     yes yeah yep yup no nope nah okay ok sure correct right exactly alright fine great perfect
-    thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly
+    thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly well oh
+    speaking worries
     """.split()
 )
 # A greeting said back to the agent's: "Hi," or "Hello," is how a caller starts the
 # reason for the call, and the comma pause after it (~140 ms in synthesised speech) can
 # outlast the VAD's silence window. Said alone it asks for nothing; "Hello?" checks the line.
 _GREETING: Final = re.compile(
-    r"^(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|good (?:morning|afternoon|evening))$"
+    r"^(?:(?:yeah|yes|oh|um|uh) )?"
+    r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))$"
 )
-# ``maybe`` verdicts that wait the short acknowledgement hold, not the value hold.
-_SHORT_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
+# ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
+# the value hold.
+_ACK_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
+_SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer"})
 # The agent offering more help: a "yes" to it says there is more, and what it is
 # follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
 _MORE_OFFER: Final = re.compile(
@@ -104,6 +109,13 @@ _DANGLING_TAIL: Final = re.compile(
     r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying)\W*$"
 )
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
+_REFUSAL: Final = re.compile(r"\b(?:don't|do not|not|can't|cannot|won't|never|no)\b")
+# Something to be sent to a value the caller then names ("text the link to my mobile"):
+# the words announce the value, as "my number is" does.
+_SEND_TO: Final = re.compile(
+    r"\b(?:send|text|call|email|e-mail|message|ring|reach|contact|forward)\b.*"
+    r"\b(?:to|on|at) (?:my|the|this|that) [\w' -]+$"
+)
 _SENTENCE_END: Final = re.compile(r"[.?!]+")
 
 
@@ -124,6 +136,41 @@ class TurnVerdict:
     @property
     def score(self) -> float:
         return UNFINISHED_SCORE if self.state == "unfinished" else FINAL_SCORE
+
+
+# A word that leaves a sentence open said last, and yet the sentence is whole: a
+# preposition left at the end of a question ("...switch to?") or after its object ("turn
+# it on."), "thank you", or an adverb after a comma ("..., actually.").
+_PARTICLE_OBJECTS: Final = frozenset("it them me him her this that us".split())
+_SENTENCE_ADVERBS: Final = frozenset("actually though anyway".split())
+
+
+def _ends_whole(text: str, words: list[str]) -> bool:
+    last = words[-1]
+    clause = _WORD.findall(_last_clause(text))
+    if last in _FILLERS:
+        return False
+    if text.rstrip().endswith("?") and len(clause) >= 3:
+        # "Who should I talk to?", "What is this charge for?" are whole. A yes/no-shaped
+        # one left on "to" ("Could you send a text to?") or an infinitive still missing
+        # its object ("Is there a way to talk to?") is a question cut at a pause: a
+        # punctuating STT puts a question mark on those too.
+        if len(words) >= 3 and words[-3] == "to":
+            return False
+        # "...a plan I could switch to?": the preposition's object is the plan.
+        relative = any(w in _SUBJECTS for w in words[-4:-1])
+        return clause[0] in _WH or last != "to" or relative
+    if len(words) >= 2 and words[-2:] == ["thank", "you"]:
+        return True
+    if len(words) >= 3 and words[-2] in _PARTICLE_OBJECTS and last in _PARTICLES:
+        return True
+    return last in _SENTENCE_ADVERBS and len(clause) >= 4 and bool(re.search(r",\s*\w+\W*$", text))
+
+
+_FILLERS: Final = frozenset("um uh er erm hmm like".split())
+_WH: Final = frozenset("what which who whom whose where when why how".split())
+_SUBJECTS: Final = frozenset("i we you they he she it".split())
+_PARTICLES: Final = frozenset("on off up in out back down over about".split())
 
 
 def _last_clause(text: str) -> str:
@@ -167,8 +214,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
     # "Yes, it is." / "I am." end on a verb and are still finished.
     answered_be = last in _BE and len(words) > 1 and words[-2] in _PRONOUNS
+    # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
+    subject_left = last in _SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
     if (
-        (last in _DANGLING and not answered_be)
+        (last in _DANGLING and not answered_be and not _ends_whole(text, words))
+        or subject_left
         or text.endswith((",", "-", "...", "…"))
         or _DANGLING_TAIL.search(text.lower())
     ):
@@ -178,26 +228,60 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if dictation is not None:
         return TurnVerdict("maybe", f"dictation_unknown_length:{dictation.kind}", dictation)
     named = kind_named_last(text) if not text.endswith("?") else None
-    if named is not None:
-        # "Could you send a text to my mobile." is a whole request as often as the start
-        # of "..., four one five, ...", and callers breathe up to a second and more before
-        # reading a number: the same hold as a value of unknown length.
+    asked = asked_for(agent_text) if agent_text else None
+    if (
+        asked is not None
+        and dictation is None
+        and len(words) <= 3
+        and not any(ch.isdigit() for ch in text)
+        and not text.endswith("?")
+        and not _REFUSAL.search(text.lower())
+        and not all(w in _SHORT_ANSWERS for w in words)
+    ):
+        # The agent asked for a value and the caller has said a few words of no digits:
+        # the first group of a code ("HP.", "SW1A." ahead of "0048."), a place before
+        # its postcode ("Austin."): the value may follow after a breath.
+        return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    clause_text = _last_clause(text)
+    refused = _REFUSAL.search(clause_text) is not None
+    # Across the STT's periods: "...send a text to. My mobile." is one request.
+    joined = re.sub(r"[.?!]+", "", text.lower()).strip(" ,")
+    sent_there = named is not None and _SEND_TO.search(joined) is not None
+    asked_it = asked is not None and asked[0] == named
+    if named is not None and (asked_it or sent_there) and not refused:
+        # The agent just asked for this value and the caller named it ("The number on
+        # my account." after "What's the best number?"), or the caller asks for
+        # something to be sent there ("Could you text the link to my mobile,"): the
+        # value itself may follow, after the breath callers take before reading one.
+        # Otherwise a
+        # finished sentence that ends on a value's name ("I want to update my phone
+        # number.", "...under my wife's name, actually.") is answered like any other,
+        # and so is one that refuses it ("I don't have my account number."); words
+        # that announce the value ("my number is") are dictation, above.
         return TurnVerdict("maybe", f"kind_named:{named}")
-    if _GREETING.match(" ".join(words)) and not text.endswith("?"):
+    greeting = _GREETING.match(" ".join(words))
+    # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
+    bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
+    asked_something = agent_text.rstrip().endswith("?")
+    if greeting and not text.endswith("?") and not (bare_time and asked_something):
         return TurnVerdict("maybe", "greeting")
     clause = _last_clause(text)
     clause_words = _WORD.findall(clause)
     if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):
         if set(words) <= _YES and _offers_more(agent_text) and not set(words) <= {"well"}:
             return TurnVerdict("maybe", "yes_to_more")
-        if agent_text and _is_yes_no_question(agent_text):
-            return TurnVerdict("final", "answer_to_yes_no")
         if agent_text and not agent_text.rstrip().endswith("?") and set(words) <= _SHORT_ANSWERS:
             # "Great." after the agent told the caller something, not asked: as often the
             # start of a longer turn ("Great, thank you so much.") as all of it, and
             # nothing waits on the answer; a short hold lets the rest arrive.
             return TurnVerdict("maybe", "acknowledgement")
-        return TurnVerdict("final", "short_answer")
+        # "Yes." / "No." / "Okay." said alone, or followed after a comma's breath by
+        # more ("No, the other one."): the comma pause (0.15-0.35 s) outlasts the VAD's
+        # silence window, so a short answer waits just past it.
+        reason = (
+            "answer_to_yes_no" if agent_text and _is_yes_no_question(agent_text) else "short_answer"
+        )
+        return TurnVerdict("maybe", reason)
     wants = _WANTS.search(clause.rstrip(" ,"))
     if wants is not None and wants.group("verb") in _TRANSITIVE:
         return TurnVerdict("unfinished", "verb_without_object")
@@ -211,12 +295,24 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     return TurnVerdict("unfinished", "unpunctuated")
 
 
-def hold_for(verdict: TurnVerdict, *, maybe_s: float, dictation_s: float, ack_s: float) -> float:
-    """The extra wait a verdict asks for: the value hold for a ``maybe``, the short
-    acknowledgement hold for a bare acknowledgement or greeting, the dictation hold for a
-    value said only in part, nothing otherwise. The judge and `bench turns` share it."""
+def hold_for(
+    verdict: TurnVerdict,
+    *,
+    maybe_s: float,
+    dictation_s: float,
+    ack_s: float,
+    short_s: float = 0.0,
+) -> float:
+    """The extra wait a verdict asks for: the value hold for a ``maybe``, the
+    acknowledgement hold for a bare acknowledgement or greeting, the short-answer hold
+    for a bare "Yes." (a comma's breath), the dictation hold for a value said only in
+    part, nothing otherwise. The judge and `bench turns` share it."""
     if verdict.state == "maybe":
-        return ack_s if verdict.reason in _SHORT_HOLD_REASONS else maybe_s
+        if verdict.reason in _ACK_HOLD_REASONS:
+            return ack_s
+        if verdict.reason in _SHORT_HOLD_REASONS:
+            return short_s
+        return maybe_s
     if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
         return dictation_s
     return 0.0
@@ -326,12 +422,14 @@ class TranscriptTurnJudge:
         maybe_hold_s: float = 1.25,
         dictation_hold_s: float = 1.6,
         ack_hold_s: float = 0.5,
+        short_hold_s: float = 0.3,
     ) -> None:
         self._threshold = unlikely_threshold
         self._raw = raw_text
         self._maybe_hold_s = maybe_hold_s
         self._dictation_hold_s = dictation_hold_s
         self._ack_hold_s = ack_hold_s
+        self._short_hold_s = short_hold_s
 
     @property
     def model(self) -> str:
@@ -384,6 +482,7 @@ class TranscriptTurnJudge:
             maybe_s=self._maybe_hold_s,
             dictation_s=self._dictation_hold_s,
             ack_s=self._ack_hold_s,
+            short_s=self._short_hold_s,
         )
 
     @staticmethod
