@@ -433,7 +433,7 @@ async def run_call(
             served={
                 "stt_deepgram_connections": len(deepgram.connections),
                 "stt_flux_connections": len(flux.connections),
-                "stt_flux_eager_turns": sum(1 for t in flux.turns if t.eager_count),
+                "stt_flux_eager": sum(t.eager_count for t in flux.turns),
                 "stt_flux_resumed": sum(t.resumed_count for t in flux.turns),
                 "stt_openai_transcriptions": len(openai.transcription_requests),
                 "llm_requests": len(openai.requests),
