@@ -419,7 +419,8 @@ async def run_call(
             deleted_rooms=list(livekit.deleted_rooms),
             stt_finals=_stt_finals(deepgram)
             + [t.transcript for t in flux.turns if t.end_of_turn_at is not None],
-            stt_lost_words=[word for c in deepgram.connections for word in c.lost_words],
+            stt_lost_words=[word for c in deepgram.connections for word in c.lost_words]
+            + [word for c in flux.connections for word in c.lost_words],
             summary=started.observer.summary or {},
             observed=started.observer.samples(),
             phrase_cache_hits=state.phrase_cache.hits if state.phrase_cache else 0,
