@@ -33,6 +33,7 @@ from typing import Any
 from livekit.agents import vad
 from livekit.plugins import silero
 
+from bench.latency_stt import STT_CHOICES, measure_stt, render_stt_table, summarize_stt
 from config import Settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
@@ -410,6 +411,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         choices=[label for label, *_ in (*ABLATIONS, *ADDITIONS)],
         help="with --ablate: only these rows (and all on)",
     )
+    parser.add_argument(
+        "--stt",
+        nargs="+",
+        choices=STT_CHOICES,
+        default=None,
+        help="ours with each of these Deepgram STTs (nova, flux) on the same calls",
+    )
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error("--calls must be at least 1")
@@ -423,6 +431,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         path = args.json.with_name("latency_ablation.json")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(ablation, indent=2))
+        print(f"wrote {path}")
+        return 0
+    if args.stt:
+        compared = summarize_stt(asyncio.run(measure_stt(args.calls, args.profiles, args.stt)))
+        print(render_stt_table(compared))
+        path = args.json.with_name("latency_stt.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(compared, indent=2))
         print(f"wrote {path}")
         return 0
     stats = asyncio.run(_measure(args.calls, args.profiles))

@@ -36,7 +36,9 @@ def missing_credentials(settings: Settings, role: Role = "worker") -> list[str]:
         if _unset(settings.livekit.api_secret):
             missing.append("livekit.api_secret (LIVEKIT_API_SECRET)")
     providers = settings.providers
-    if "deepgram" in providers.stt_order and _unset(providers.deepgram_api_key):
+    # Nova and Flux are both Deepgram: one key.
+    deepgram = {"deepgram", "flux"} & set(providers.stt_order)
+    if deepgram and _unset(providers.deepgram_api_key):
         missing.append("providers.deepgram_api_key (DEEPGRAM_API_KEY)")
     # The LLM is OpenAI whatever the STT and TTS orders say.
     if _unset(providers.openai_api_key):

@@ -42,9 +42,11 @@ __all__ = [
 Seconds = Annotated[float, Field(ge=0.0)]
 """Delays and timeouts: never negative."""
 
-STTProvider = Literal["deepgram", "openai"]
+STTProvider = Literal["deepgram", "flux", "openai"]
+"""``deepgram``: Nova on /v1/listen; ``flux``: Deepgram Flux on /v2/listen (docs/flux.md)."""
 TTSProvider = Literal["elevenlabs", "openai"]
 _STT_ORDER: tuple[STTProvider, ...] = ("deepgram", "openai")
+FLUX_SAMPLE_RATES = (8000, 16000, 24000, 44100, 48000)
 _TTS_ORDER: tuple[TTSProvider, ...] = ("elevenlabs", "openai")
 
 
@@ -87,6 +89,10 @@ class ProviderSettings(_Group):
     eleven_api_key: SecretStr | None = None
 
     deepgram_base_url: str = "https://api.deepgram.com/v1/listen"
+    deepgram_flux_base_url: str = Field(
+        default="https://api.deepgram.com/v2/listen",
+        description="Flux's turn-based endpoint (the plugin speaks websocket to it).",
+    )
     openai_base_url: str = "https://api.openai.com/v1"
     elevenlabs_base_url: str = "https://api.elevenlabs.io/v1"
 
@@ -110,6 +116,36 @@ class ProviderSettings(_Group):
     )
 
     stt_order: list[STTProvider] = Field(default_factory=lambda: list(_STT_ORDER))
+    flux_model: Literal["flux-general-en", "flux-general-multi"] = "flux-general-en"
+    # Ranges: Deepgram's /v2/listen reference and its end-of-turn configuration page
+    # (developers.deepgram.com/reference/speech-to-text/listen-flux, /docs/flux/configuration).
+    flux_eot_threshold: float = Field(
+        default=0.7,
+        ge=0.5,
+        le=0.9,
+        description="Flux's confidence for EndOfTurn; higher waits longer and cuts in less.",
+    )
+    flux_eager_eot_threshold: float | None = Field(
+        default=0.5,
+        ge=0.3,
+        le=0.9,
+        description=(
+            "Flux's confidence for EagerEndOfTurn, where the LLM starts (preemptive "
+            "generation); lower starts sooner and sends more LLM requests. None: off."
+        ),
+    )
+    flux_eot_timeout_ms: int = Field(
+        default=5000,
+        ge=500,
+        le=10000,
+        description="Silence after which Flux ends the turn whatever its confidence.",
+    )
+    flux_chunk_ms: int = Field(
+        default=80,
+        ge=10,
+        le=200,
+        description="Audio per websocket message: Deepgram recommends ~80 ms for Flux.",
+    )
     tts_order: list[TTSProvider] = Field(default_factory=lambda: list(_TTS_ORDER))
 
     request_timeout: Seconds = Field(
@@ -141,6 +177,24 @@ class ProviderSettings(_Group):
         if len(set(value)) != len(value):
             raise ValueError("lists a provider twice")
         return value
+
+    @field_validator("flux_eager_eot_threshold", mode="before")
+    @classmethod
+    def _eager_off_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("", "off", "none"):
+            return None
+        return value
+
+    @model_validator(mode="after")
+    def _eager_before_end(self) -> ProviderSettings:
+        # An eager threshold above the final one would never fire first; the plugin
+        # refuses it at construction, so say it here, naming the field.
+        eager = self.flux_eager_eot_threshold
+        if eager is not None and eager > self.flux_eot_threshold:
+            raise ValueError(
+                "providers.flux_eager_eot_threshold must be <= providers.flux_eot_threshold"
+            )
+        return self
 
 
 class TelephonySettings(_Group):
@@ -380,6 +434,10 @@ def _default_prices() -> dict[str, ModelPrice]:
         "gpt-4o-mini-transcribe": ModelPrice(per_minute=0.003),
         # Deepgram (streaming, pay as you go)
         "nova-3": ModelPrice(per_minute=0.0077),
+        # Flux lists at the same rate (Cloudflare Workers AI's Deepgram partner page,
+        # developers.cloudflare.com/workers-ai/models/flux, "$0.0077 per audio minute";
+        # AIgateway's pass-through listing the same); some resellers list $0.0065.
+        "flux-general-en": ModelPrice(per_minute=0.0077),
         # ElevenLabs (Flash: half a credit per character)
         "eleven_flash_v2_5": ModelPrice(per_1k_chars=0.05),
     }
@@ -604,6 +662,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "latency.vad_deactivation_threshold must be <= latency.vad_activation_threshold"
             )
+        if "flux" in self.providers.stt_order:
+            # Flux takes these rates only (Deepgram, "Migrating from Nova-3 to Flux").
+            for group in ("telephony", "app"):
+                rate = getattr(self, group).stt_sample_rate
+                if rate not in FLUX_SAMPLE_RATES:
+                    raise ValueError(
+                        f"{group}.stt_sample_rate {rate} is not one Deepgram Flux takes "
+                        f"({', '.join(map(str, FLUX_SAMPLE_RATES))}); providers.stt_order "
+                        "lists flux"
+                    )
         return self
 
     def tenant(self, name: str | None) -> TenantSettings:

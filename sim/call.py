@@ -30,6 +30,7 @@ from config import Settings, load_tenant_directory
 from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.call_room import SimulatedCallRoom
 from sim.caller_voice import Utterance, at_rate, synthesize
+from sim.deepgram_flux import DeepgramFluxSim
 from sim.deepgram_listen import DeepgramListenSim, ListenQuery, Segment
 from sim.elevenlabs_multistream import ElevenLabsSim
 from sim.latency_profiles import PROFILES, ProviderLatency
@@ -297,9 +298,19 @@ async def _voice(scenario: Scenario, cache_dir: Path, input_rate: int) -> list[l
 @contextlib.asynccontextmanager
 async def _simulators(
     scenario: Scenario, latency: ProviderLatency, responder: _Responder, seed: int = 0
-) -> AsyncIterator[tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim, LiveKitTwirpSim]]:
+) -> AsyncIterator[
+    tuple[DeepgramListenSim, OpenAIChatSim, ElevenLabsSim, LiveKitTwirpSim, DeepgramFluxSim]
+]:
     async with (
         LiveKitTwirpSim() as livekit,
+        # Flux is there for calls whose settings list it (providers.stt_order); it hears
+        # the same script as Nova, each from the audio it is sent.
+        DeepgramFluxSim(
+            latency=latency.flux,
+            faults=scenario.faults.plan("deepgram"),
+            api_key=_SIM_KEY,
+            seed=seed,
+        ) as flux,
         DeepgramListenSim(
             latency=latency.deepgram,
             faults=scenario.faults.plan("deepgram"),
@@ -323,7 +334,7 @@ async def _simulators(
             seed=seed,
         ) as elevenlabs,
     ):
-        yield deepgram, openai, elevenlabs, livekit
+        yield deepgram, openai, elevenlabs, livekit, flux
 
 
 async def run_call(
@@ -370,25 +381,27 @@ async def run_call(
         openai,
         elevenlabs,
         livekit,
+        flux,
     ):
         for turn, parts in zip(scenario.turns, voiced, strict=True):
             utterances = [p for p in parts if isinstance(p, Utterance)]
-            deepgram.push(
-                *(
-                    Segment(
-                        part.heard,
-                        duration_s=voiced_time(u.samples, u.sample_rate),
-                        word_ends_s=word_ends(part.say or "", part.heard, u.samples, u.sample_rate),
-                    )
-                    for part, u in zip(turn.spoken_parts, utterances, strict=True)
+            segments = [
+                Segment(
+                    part.heard,
+                    duration_s=voiced_time(u.samples, u.sample_rate),
+                    word_ends_s=word_ends(part.say or "", part.heard, u.samples, u.sample_rate),
                 )
-            )
+                for part, u in zip(turn.spoken_parts, utterances, strict=True)
+            ]
+            deepgram.push(*segments)
+            flux.push(*segments)
         settings = simulator_settings(
             base_settings,
             deepgram_url=deepgram.base_url,
             openai_url=openai.base_url,
             elevenlabs_url=elevenlabs.base_url,
             api_key=_SIM_KEY,
+            deepgram_flux_url=flux.base_url,
         )
         room_name = f"sim-{scenario.name}"
         identity = f"sim-{scenario.caller}"
@@ -431,8 +444,10 @@ async def run_call(
             ],
             transfers=[t.transfer_to for t in livekit.transfers],
             deleted_rooms=list(livekit.deleted_rooms),
-            stt_finals=_stt_finals(deepgram),
-            stt_lost_words=[word for c in deepgram.connections for word in c.lost_words],
+            stt_finals=_stt_finals(deepgram)
+            + [t.transcript for t in flux.turns if t.end_of_turn_at is not None],
+            stt_lost_words=[word for c in deepgram.connections for word in c.lost_words]
+            + [word for c in flux.connections for word in c.lost_words],
             summary=started.observer.summary or {},
             observed=started.observer.samples(),
             phrase_cache_hits=state.phrase_cache.hits if state.phrase_cache else 0,
@@ -445,6 +460,9 @@ async def run_call(
             ],
             served={
                 "stt_deepgram_connections": len(deepgram.connections),
+                "stt_flux_connections": len(flux.connections),
+                "stt_flux_eager": sum(t.eager_count for t in flux.turns),
+                "stt_flux_resumed": sum(t.resumed_count for t in flux.turns),
                 "stt_openai_transcriptions": len(openai.transcription_requests),
                 "llm_requests": len(openai.requests),
                 "tts_elevenlabs_contexts": len(elevenlabs.contexts),

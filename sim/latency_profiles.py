@@ -38,8 +38,9 @@ The sources, each a public measurement or a provider's published figure:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sim.deepgram_flux import FluxLatency
 from sim.deepgram_listen import DeepgramLatency
 from sim.elevenlabs_multistream import ElevenLabsLatency
 from sim.latency import Delay
@@ -59,6 +60,10 @@ class ProviderLatency:
     deepgram: DeepgramLatency
     openai: OpenAILatency
     elevenlabs: ElevenLabsLatency
+    flux: FluxLatency = field(default_factory=FluxLatency)
+    """Deepgram Flux: the same in every profile. Its end-of-turn timing is the model's
+    published decision time, network included (sim/deepgram_flux.py), not a delay a
+    faster network removes; a Flux with none would have nothing to be eager about."""
 
 
 @dataclass(frozen=True)

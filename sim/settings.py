@@ -16,6 +16,7 @@ def simulator_settings(
     openai_url: str,
     elevenlabs_url: str,
     api_key: str,
+    deepgram_flux_url: str | None = None,
 ) -> Settings:
     """``base`` (or defaults, ignoring the environment) with endpoints and keys replaced.
 
@@ -29,6 +30,8 @@ def simulator_settings(
     providers = settings.providers.model_copy(
         update={
             "deepgram_base_url": deepgram_url,
+            "deepgram_flux_base_url": deepgram_flux_url
+            or settings.providers.deepgram_flux_base_url,
             "openai_base_url": openai_url,
             "elevenlabs_base_url": elevenlabs_url,
             "deepgram_api_key": key,

@@ -23,7 +23,7 @@ agent asks the caller to repeat.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
@@ -67,6 +67,10 @@ class LateTranscriptBridge:
             (the final, then the turn's commit and the model, are all still to come
             when it ends: shorter than the LLM path's stall interval).
         max_lines: lines said while waiting before the words count as lost.
+        interims_show_progress: whether, for the STT serving the call now, an interim is
+            a sign of a working connection (Deepgram Flux repeats the turn's words every
+            0.25 s of audio and sends the final only when it ends the turn): each one
+            starts the wait again. None: never (Nova's interims stop with the speech).
     """
 
     def __init__(
@@ -77,6 +81,7 @@ class LateTranscriptBridge:
         after_s: float = LATE_FINAL_AFTER_S,
         every_s: float = 1.5,
         max_lines: int = 4,
+        interims_show_progress: Callable[[], bool] | None = None,
     ) -> None:
         self._session = session
         self._state: CallState = session.userdata
@@ -84,6 +89,7 @@ class LateTranscriptBridge:
         self._after_s = after_s
         self._every_s = every_s
         self._max_lines = max_lines
+        self._interims_show_progress = interims_show_progress
         self._heard_words = False
         self._unheard_speech = False
         self._words_lost = False
@@ -144,6 +150,8 @@ class LateTranscriptBridge:
         elif event.transcript.strip():
             self._heard_words = True
             if not self._caller_speaking:
+                if self._interims_show_progress is not None and self._interims_show_progress():
+                    self._cancel()
                 self._start()
 
     def _on_user_state(self, event: UserStateChangedEvent) -> None:

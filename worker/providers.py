@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx2
 import openai as openai_sdk
+import structlog
 from livekit.agents import NOT_GIVEN, llm, stt, tts, vad
 from livekit.plugins import deepgram, elevenlabs, openai
 from pydantic import SecretStr
@@ -29,8 +30,11 @@ __all__ = [
     "build_stt_engines",
     "build_tts",
     "fallback_stt",
+    "flux_stt",
     "tls_context",
 ]
+
+log = structlog.get_logger(__name__)
 
 STT = stt.STT[Any]
 LLM = llm.LLM[Any]
@@ -177,7 +181,11 @@ def build_stt_engines(
     shared = openai_client or SharedOpenAIClient(providers)
     engines: list[STT] = []
     for name in providers.stt_order:
-        if name == "deepgram":
+        if name == "flux":
+            flux = flux_stt(settings, profile, language)
+            if flux is not None:
+                engines.append(flux)
+        elif name == "deepgram":
             engines.append(
                 deepgram.STT(
                     model=profile.deepgram_model,
@@ -204,7 +212,44 @@ def build_stt_engines(
                     language=language.split("-")[0],
                 )
             )
+    if not engines:
+        raise ValueError(
+            f"providers.stt_order {providers.stt_order} leaves no STT for language "
+            f"{language!r} (flux-general-en is English only)"
+        )
     return engines
+
+
+def flux_stt(settings: Settings, profile: ChannelProfile, language: str) -> STT | None:
+    """Deepgram Flux (``/v2/listen``) for the call, or None when its model does not speak
+    the tenant's language: the next STT in the order serves that call.
+
+    Flux ends turns itself and sends ``EagerEndOfTurn`` before ``EndOfTurn``: the
+    plugin turns the eager one into a preflight transcript, where the session starts
+    its preemptive reply, and ``EndOfTurn`` into the final (docs/flux.md).
+    """
+    providers = settings.providers
+    multi = providers.flux_model == "flux-general-multi"
+    if not multi and not language.lower().startswith("en"):
+        log.info("flux_skipped_for_language", language=language)
+        return None
+    return deepgram.STTv2(
+        model=providers.flux_model,
+        sample_rate=profile.stt_sample_rate,
+        audio_chunk_duration_ms=providers.flux_chunk_ms,
+        eot_threshold=providers.flux_eot_threshold,
+        eager_eot_threshold=(
+            providers.flux_eager_eot_threshold
+            if providers.flux_eager_eot_threshold is not None
+            else NOT_GIVEN
+        ),
+        eot_timeout_ms=providers.flux_eot_timeout_ms,
+        keyterm=list(profile.keyterms) if profile.keyterms else NOT_GIVEN,
+        numerals=profile.numerals,
+        language_hint=[language.split("-")[0]] if multi else NOT_GIVEN,
+        api_key=_key(providers.deepgram_api_key, "deepgram_api_key", "DEEPGRAM_API_KEY"),
+        base_url=providers.deepgram_flux_base_url,
+    )
 
 
 def fallback_stt(settings: Settings, engines: Sequence[STT], vad_model: vad.VAD) -> STT:

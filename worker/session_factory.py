@@ -7,6 +7,7 @@ models; the entrypoint and the simulated-call harness only do I/O around it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -22,6 +23,7 @@ from worker.agent import CallAgent
 from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
 from worker.filler_policy import FillerPolicy, FillerRules
+from worker.flux_turns import flux_serving
 from worker.instructions import call_instructions
 from worker.late_transcript import LATE_FINAL_AFTER_S, LateTranscriptBridge
 from worker.phrase_cache import PhraseCache
@@ -146,11 +148,14 @@ def turn_handling(
 
 
 def _detector(
-    settings: Settings, audio_detector: TurnDetectionMode | None, state: CallState
+    settings: Settings,
+    audio_detector: TurnDetectionMode | None,
+    state: CallState,
+    judge: Callable[..., TranscriptTurnJudge] = TranscriptTurnJudge,
 ) -> TurnDetectionMode | None:
     mode = settings.latency.turn_detection
     if mode == "transcript":
-        return TranscriptTurnJudge(
+        return judge(
             unlikely_threshold=settings.latency.turn_unlikely_threshold,
             raw_text=state.turn_text,
             maybe_hold_s=settings.latency.turn_maybe_hold,
@@ -255,10 +260,13 @@ def build_call(
             ),
         ),
     }
+    # Deepgram Flux ends turns itself: the judge reads its turns as such (worker/flux_turns.py).
+    flux = flux_serving(providers.stt, providers.stt_engines)
+    judge = flux[1] if flux is not None else TranscriptTurnJudge
     if flavor == "tuned":
         session: AgentSession[CallState] = AgentSession(
             turn_handling=turn_handling(
-                settings, tenant, _detector(settings, audio_turn_detector, state)
+                settings, tenant, _detector(settings, audio_turn_detector, state, judge)
             ),
             **common,  # type: ignore[arg-type]
         )
@@ -266,7 +274,11 @@ def build_call(
         session = AgentSession(**common)  # type: ignore[arg-type]
     end_call_when_unservable(session, state)
     follow_the_caller(session, state.fillers, vad_silence_s=latency.vad_min_silence)
-    LateTranscriptBridge(session, stt_engines=providers.stt_engines)
+    LateTranscriptBridge(
+        session,
+        stt_engines=providers.stt_engines,
+        interims_show_progress=flux[0].ends_turns if flux is not None else None,
+    )
     agent = CallAgent(
         instructions=call_instructions(caller, tenant),
         fast_llm=providers.fast_llm,
