@@ -22,6 +22,7 @@ from google.protobuf.message import DecodeError
 from livekit import api
 
 from config import Settings, SettingsError, load_settings
+from config.yaml_source import Located
 from dispatch import render
 from dispatch.apply import SyncResult, apply_plan, describe_error
 from dispatch.diff import make_plan
@@ -37,7 +38,6 @@ from dispatch.model import (
 from dispatch.passwords import fingerprint, read_passwords
 from dispatch.state import fetch_state
 from dispatch.validate import ValidationContext, validate
-from dispatch.yaml_source import Located
 
 __all__ = ["build_parser", "main", "run"]
 
