@@ -16,8 +16,10 @@ the app entry point named in the agent dispatch metadata, or by the metadata's
           sales: "tel:+15550199"
         limits: {idle_timeout: 20, max_duration: 1800}
 
-The file is read once per process (`load_tenant_directory`), and a bad file stops the
-worker at start naming the file, the tenant and the field.
+The file is read once per process (`load_tenant_directory`) through the same strict YAML
+loader as dispatch files (`config.yaml_source`: no duplicate keys, no aliases, UTF-8 only,
+bounded by `TENANTS_FILE_LIMITS`), ``default`` must name one of its tenants, and a bad file
+stops every command that reads it with exit 2, naming the file, line, tenant and field.
 """
 
 from __future__ import annotations
@@ -27,23 +29,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config.redaction_policy import RedactionPolicy
+from config.yaml_source import Located, YamlLimits, YamlProblem, decode, load_yaml, read_limited
 
 if TYPE_CHECKING:
     from config.settings import Settings
 
 __all__ = [
+    "TENANTS_FILE_LIMITS",
     "BusinessHours",
     "CallLimits",
     "RecordingPolicy",
     "ResolvedTenant",
     "TenantDirectory",
+    "TenantProblem",
     "TenantSettings",
     "TenantsFileError",
     "load_tenant_directory",
@@ -181,13 +185,27 @@ class _TenantsFile(_Group):
     tenants: dict[str, TenantSettings] = Field(default_factory=dict)
 
 
-class TenantsFileError(Exception):
-    """A tenants file that cannot be used; names the file, the tenant and the field."""
+class TenantProblem(NamedTuple):
+    """One thing wrong with a tenants file: the field (``tenants.acme.numbers``, or
+    ``(file)``), what is wrong, and the 1-based line when the file says where."""
 
-    def __init__(self, path: Path, problems: list[tuple[str, str]]) -> None:
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class TenantsFileError(Exception):
+    """A tenants file that cannot be used; names the file, the line, the tenant and the
+    field of every problem."""
+
+    def __init__(self, path: Path, problems: list[TenantProblem]) -> None:
         self.path = path
         self.problems = problems
-        lines = "\n".join(f"  {where}: {message}" for where, message in problems)
+        lines = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"invalid tenants file {path}:\n{lines}")
 
 
@@ -256,34 +274,72 @@ class TenantDirectory:
         return ResolvedTenant(self.default, self.get(self.default), "default")
 
 
-def _problems(error: ValidationError) -> list[tuple[str, str]]:
-    return [
-        (".".join(str(part) for part in item["loc"]) or "(file)", item["msg"])
-        for item in error.errors(include_url=False, include_input=False)
-    ]
+TENANTS_FILE_LIMITS = YamlLimits(max_bytes=256_000, max_depth=16, max_nodes=10_000)
+"""A tenant is a few dozen keys and values: these allow some 300 tenants, and keep the
+worst file within ~0.2 s and ~50 MB to refuse (PyYAML is pure Python: a megabyte of
+short values would take seconds and hundreds of megabytes)."""
+
+
+def _problems(error: ValidationError, located: Located) -> list[TenantProblem]:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        path = tuple(item["loc"])
+        problems.append(
+            TenantProblem(
+                ".".join(str(part) for part in path) or "(file)",
+                item["msg"],
+                located.line_of(path) if path else None,
+            )
+        )
+    return problems
+
+
+def _read(path: Path) -> Located:
+    try:
+        limits = TENANTS_FILE_LIMITS
+        return load_yaml(decode(read_limited(path, limits.max_bytes), limits.max_bytes), limits)
+    except OSError as error:
+        raise TenantsFileError(
+            path, [TenantProblem("(file)", error.strerror or type(error).__name__)]
+        ) from None
+    except YamlProblem as error:
+        raise TenantsFileError(path, [TenantProblem("(file)", str(error), error.line)]) from None
 
 
 def load_tenants_file(path: Path) -> TenantDirectory:
-    """Read and validate a tenants file.
+    """Read and validate a tenants file through the strict YAML loader.
 
     Raises:
-        TenantsFileError: unreadable, not YAML, or invalid; each problem names the
-            tenant and field (``tenants.acme.transfer_destinations``).
+        TenantsFileError: unreadable, over the limits, not strict YAML (duplicate keys,
+            aliases, not UTF-8), invalid, or a ``default`` that names no tenant; each
+            problem names the line, the tenant and the field (``tenants.acme.numbers``).
     """
+    located = _read(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TenantsFileError(path, [("(file)", error.strerror or str(error))]) from None
-    except yaml.YAMLError as error:
-        raise TenantsFileError(path, [("(file)", f"not YAML: {error}")]) from None
-    try:
-        parsed = _TenantsFile.model_validate(raw or {})
+        parsed = _TenantsFile.model_validate({} if located.data is None else located.data)
     except ValidationError as error:
-        raise TenantsFileError(path, _problems(error)) from None
+        raise TenantsFileError(path, _problems(error, located)) from None
+    problems: list[TenantProblem] = []
+    if parsed.default not in parsed.tenants:
+        known = ", ".join(sorted(parsed.tenants)) or "none"
+        problems.append(
+            TenantProblem(
+                "default",
+                f"{parsed.default!r} is not a tenant of this file (tenants: {known}); "
+                "calls no tenant claims go to the default, so it must be one of them",
+                located.line_of(("default",)),
+            )
+        )
     try:
-        return TenantDirectory(parsed.tenants, parsed.default)
+        directory = TenantDirectory(parsed.tenants, parsed.default)
     except ValueError as error:
-        raise TenantsFileError(path, list(error.args[0])) from None
+        problems.extend(
+            TenantProblem(field, message, located.line_of(tuple(field.split("."))))
+            for field, message in error.args[0]
+        )
+    if problems:
+        raise TenantsFileError(path, problems)
+    return directory
 
 
 def load_tenant_directory(settings: Settings) -> TenantDirectory:

@@ -5,17 +5,23 @@ and ``sync --prune`` acts on what it finds, so anything YAML would quietly reint
 is an error instead: a duplicate key (PyYAML keeps the last one, hiding the first), an
 alias (``*name``; the classic "billion laughs" expands a few lines into gigabytes), a
 file over `MAX_BYTES`, nesting too deep to parse, or bytes that are not UTF-8.
+
+Dispatch files and the tenants file both go through it. A file that must also be read
+quickly and in little memory (the tenants file, read by every command at start) passes
+`YamlLimits`: PyYAML is pure Python here, about 5 s and 250 MB for a megabyte of short
+values, so the bound that matters is on bytes, nesting and values, checked as it parses.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["MAX_BYTES", "Located", "YamlProblem", "load_yaml"]
+__all__ = ["MAX_BYTES", "Located", "YamlLimits", "YamlProblem", "load_yaml", "read_limited"]
 
 MAX_BYTES = 1_000_000
 """A dispatch file for hundreds of numbers is tens of kilobytes; a megabyte is a mistake."""
@@ -47,7 +53,29 @@ class Located:
         return None
 
 
+@dataclass(frozen=True)
+class YamlLimits:
+    """Bounds checked while parsing, so a hostile file costs at most what they allow.
+
+    Args:
+        max_bytes: the largest file read.
+        max_depth: the deepest nesting of mappings and lists; None: as deep as Python's
+            recursion limit lets the parser go ("nested too deeply" past it).
+        max_nodes: the most keys, values and list items; None: no limit.
+    """
+
+    max_bytes: int = MAX_BYTES
+    max_depth: int | None = None
+    max_nodes: int | None = None
+
+
 class _StrictLoader(yaml.SafeLoader):
+    def __init__(self, stream: str, limits: YamlLimits | None = None) -> None:
+        super().__init__(stream)
+        self._limits = limits or YamlLimits()
+        self._depth = 0
+        self._nodes = 0
+
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -55,7 +83,23 @@ class _StrictLoader(yaml.SafeLoader):
                 f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
                 event.start_mark.line + 1,
             )
-        return super().compose_node(parent, index)
+        self._count()
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _count(self) -> None:
+        limits = self._limits
+        self._nodes += 1
+        too_deep = limits.max_depth is not None and self._depth >= limits.max_depth
+        too_many = limits.max_nodes is not None and self._nodes > limits.max_nodes
+        if too_deep or too_many:
+            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            if too_deep:
+                raise YamlProblem(f"nested more than {limits.max_depth} levels deep", line)
+            raise YamlProblem(f"more than {limits.max_nodes} keys and values", line)
 
 
 def _walk(node: Node, path: Path, lines: dict[Path, int]) -> None:
@@ -81,10 +125,25 @@ def _walk(node: Node, path: Path, lines: dict[Path, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
-def decode(raw: bytes) -> str:
+def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, reading no more than one past ``max_bytes`` (a 50 MB file, or
+    /dev/zero, is refused without being read).
+
+    Raises:
+        OSError: the file cannot be read.
+        YamlProblem: it is over ``max_bytes``.
+    """
+    with open(path, "rb") as file:
+        raw = file.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise YamlProblem(f"file is over {max_bytes} bytes; the limit is {max_bytes}")
+    return raw
+
+
+def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
     """UTF-8 text, or `YamlProblem` naming the line of the first bad byte."""
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")
+    if len(raw) > max_bytes:
+        raise YamlProblem(f"file is {len(raw)} bytes; the limit is {max_bytes}")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -96,11 +155,17 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-def load_yaml(text: str) -> Located:
-    """Parse one YAML document strictly; raise `YamlProblem` on anything refused above."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise YamlProblem(f"file is over {MAX_BYTES} bytes")
-    loader = _StrictLoader(text)
+def load_yaml(text: str, limits: YamlLimits | None = None) -> Located:
+    """Parse one YAML document strictly; raise `YamlProblem` on anything refused above.
+
+    Args:
+        text: the document.
+        limits: bounds on size, nesting and values; default: `MAX_BYTES` only.
+    """
+    max_bytes = limits.max_bytes if limits is not None else MAX_BYTES
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise YamlProblem(f"file is over {max_bytes} bytes")
+    loader = _StrictLoader(text, limits)
     try:
         node = loader.get_single_node()
         if node is None:

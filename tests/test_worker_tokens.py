@@ -22,7 +22,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from livekit import api
 from support import ROOT, RunModule
 
-from config import Settings
+from config import Settings, TenantDirectory
+from config.tenants import TenantSettings
 from worker.tokens_http import build_token_app
 from worker.tokens_rate import RateLimiter
 
@@ -42,6 +43,10 @@ def _settings(tenants: dict[str, Any] | None = None, **tokens: Any) -> Settings:
         tokens={"bearer_secret": BEARER, "ttl_s": 300, **tokens},
         tenants=tenants or {},
     )
+
+
+def _directory(*names: str) -> TenantDirectory:
+    return TenantDirectory({name: TenantSettings() for name in names}, "default")
 
 
 @pytest.fixture
@@ -116,7 +121,7 @@ async def test_each_call_gets_its_own_unguessable_room(make_client: Callable[...
 async def test_sdk_agent_name_option_and_app_room_are_accepted(
     make_client: Callable[..., Any],
 ) -> None:
-    client = await make_client(tenants={"acme"})
+    client = await make_client(tenants=_directory("acme"))
     # What TokenSource.endpoint sends for {roomName, agentName}: room_config.agents[0].
     response = await client.post(
         "/token/acme",
@@ -144,7 +149,7 @@ async def test_known_tenants_default_to_settings(make_client: Callable[..., Any]
 
 
 async def test_unknown_tenant_entry_point_is_404(make_client: Callable[..., Any]) -> None:
-    client = await make_client(tenants={"acme"})
+    client = await make_client(tenants=_directory("acme"))
     response = await client.post("/token/globex", headers=AUTH, json={})
     assert response.status == 404
 
@@ -354,3 +359,13 @@ async def test_worker_tokens_serves_over_http(served_endpoint: str) -> None:
             assert response.status == 201
             body = await response.json()
     assert _claims(body["participant_token"])["sub"] == "u1"
+
+
+def test_token_cli_uses_the_tenants_files_default(run_module: RunModule, tmp_path: Any) -> None:
+    path = tmp_path / "tenants.yaml"
+    path.write_text("default: acme\ntenants:\n  acme: {display_name: Acme}\n", encoding="utf-8")
+    env = {**_CLI_ENV, "CALLCENTER_TENANTS_FILE": str(path)}
+    result = run_module("worker", "token", "--identity", "tester", env=env)
+    assert result.returncode == 0, result.stderr
+    agents = _claims(result.stdout.strip())["roomConfig"]["agents"]
+    assert agents == [{"agentName": "callcenter", "metadata": '{"tenant":"acme"}'}]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from typing import Any
 from google.protobuf.json_format import ParseDict, ParseError
 from livekit import api
 
-from config import Settings, load_tenant_directory
+from config import Settings, TenantDirectory, load_tenant_directory
 
 __all__ = [
     "AppTokenRequest",
@@ -34,7 +34,6 @@ __all__ = [
     "TokenPolicyError",
     "TokenRequestError",
     "issue_token",
-    "known_tenants",
     "parse_token_request",
 ]
 
@@ -107,14 +106,19 @@ class TokenPolicy:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, tenants: Iterable[str] | None = None
+        cls, settings: Settings, *, tenants: TenantDirectory | None = None
     ) -> TokenPolicy:
         """The policy from Settings.
 
         Args:
             settings: the process's settings.
-            tenants: the tenant names a token may carry; default: ``settings.tenants``
-                and ``settings.default_tenant``.
+            tenants: the tenants a token may name, and the default one; default: the
+                directory the worker routes calls with (the tenants file's, with its
+                ``default``, or the inline ``tenants``).
+
+        Raises:
+            TokenPolicyError: the LiveKit key or secret is missing.
+            TenantsFileError: the tenants file is unusable.
         """
         livekit = settings.livekit
         if livekit.api_key is None or livekit.api_secret is None:
@@ -122,7 +126,7 @@ class TokenPolicy:
                 "livekit.api_key and livekit.api_secret (LIVEKIT_API_KEY, LIVEKIT_API_SECRET) "
                 "are required to sign tokens"
             )
-        names = known_tenants(settings) if tenants is None else {*tenants, settings.default_tenant}
+        directory = tenants if tenants is not None else load_tenant_directory(settings)
         return cls(
             api_key=livekit.api_key.get_secret_value(),
             api_secret=livekit.api_secret.get_secret_value(),
@@ -130,8 +134,8 @@ class TokenPolicy:
             agent_name=livekit.agent_name,
             room_prefix=settings.tokens.room_prefix,
             ttl=timedelta(seconds=settings.tokens.ttl_s),
-            tenants=frozenset(names),
-            default_tenant=settings.default_tenant,
+            tenants=frozenset({*directory.tenants, directory.default}),
+            default_tenant=directory.default,
         )
 
 
@@ -146,13 +150,6 @@ class IssuedToken:
     def response_body(self) -> dict[str, str]:
         """The ``TokenSourceResponse`` JSON (proto field names)."""
         return {"server_url": self.server_url, "participant_token": self.participant_token}
-
-
-def known_tenants(settings: Settings) -> frozenset[str]:
-    """The tenant names the worker knows: the tenants file's (or the inline ``tenants``)
-    and the default, from the same directory the worker routes calls with."""
-    directory = load_tenant_directory(settings)
-    return frozenset({*directory.tenants, directory.default})
 
 
 def _optional_str(body: Mapping[str, Any], key: str, limit: int) -> str | None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from config import SettingsError, load_settings
-from config.log_setup import configure_logging
+from config import SettingsError, TenantsFileError, load_settings, load_tenant_directory
 from worker.tokens import (
     AppTokenRequest,
     TokenPolicy,
@@ -36,26 +35,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    """Run one of our token commands; 2 for bad settings or a refused request."""
+    """Run one of our token commands; 2 for bad settings, a bad tenants file or a refused
+    request."""
     args = _parser().parse_args(argv)
     try:
+        # Settings and the tenants file first: a bad one exits at once, before the
+        # logging setup imports the framework (seconds).
         settings = load_settings()
-        configure_logging(
-            level=settings.observability.log_level,
-            fmt=settings.observability.log_format,
-            own_handler=True,
-        )
+        tenants = load_tenant_directory(settings)
+        policy = TokenPolicy.from_settings(settings, tenants=tenants)
         if args.command == "tokens":
+            from config.log_setup import configure_logging
             from worker.tokens_http import serve_tokens
 
-            serve_tokens(settings)
+            configure_logging(
+                level=settings.observability.log_level,
+                fmt=settings.observability.log_format,
+                own_handler=True,
+            )
+            serve_tokens(settings, tenants=tenants)
             return 0
         issued = issue_token(
             AppTokenRequest(room_name=args.room, participant_identity=args.identity),
-            TokenPolicy.from_settings(settings),
+            policy,
             tenant=args.tenant,
         )
-    except (SettingsError, TokenPolicyError) as error:
+    except (SettingsError, TenantsFileError, TokenPolicyError) as error:
         print(error, file=sys.stderr)
         return 2
     except TokenRequestError as error:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterable
 
 import structlog
 from aiohttp import web
 
-from config import Settings
+from config import Settings, TenantDirectory
 from worker.tokens import (
     TokenPolicy,
     TokenPolicyError,
@@ -118,7 +117,7 @@ async def _healthz(_: web.Request) -> web.Response:
 def build_token_app(
     settings: Settings,
     *,
-    tenants: Iterable[str] | None = None,
+    tenants: TenantDirectory | None = None,
     limiter: RateLimiter | None = None,
 ) -> web.Application:
     """The endpoint's aiohttp app.
@@ -126,7 +125,8 @@ def build_token_app(
     Args:
         settings: the process's settings; ``tokens.bearer_secret`` and the LiveKit key and
             secret are required.
-        tenants: tenant names a token may carry; default: those Settings knows.
+        tenants: the tenants a token may name and the default; default: those the
+            worker routes calls with (`config.load_tenant_directory`).
         limiter: the per-client limiter; default: from ``tokens.rate_per_minute``/``burst``.
 
     Raises:
@@ -152,7 +152,7 @@ def build_token_app(
     return app
 
 
-def serve_tokens(settings: Settings, *, tenants: Iterable[str] | None = None) -> None:
+def serve_tokens(settings: Settings, *, tenants: TenantDirectory | None = None) -> None:
     """Serve until SIGINT/SIGTERM (aiohttp's runner shuts down gracefully on both)."""
     app = build_token_app(settings, tenants=tenants)
     log.info("token_endpoint_listening", host=settings.tokens.host, port=settings.tokens.port)
