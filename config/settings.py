@@ -24,6 +24,7 @@ from pydantic_settings import (
 from config._standard_env import StandardEnvSource
 from config.redaction_policy import RedactionPolicy
 from config.tenants import TenantSettings
+from config.urls import HttpUrl, LiveKitUrl, ProviderUrl, WebSocketUrl
 
 __all__ = [
     "CompliancePolicy",
@@ -55,7 +56,7 @@ class _Group(BaseModel):
 
 
 class LiveKitSettings(_Group):
-    url: str = "ws://localhost:7880"
+    url: LiveKitUrl = "ws://localhost:7880"
     api_key: SecretStr | None = None
     api_secret: SecretStr | None = None
     agent_name: str = Field(
@@ -63,13 +64,6 @@ class LiveKitSettings(_Group):
         min_length=1,
         description="Explicit dispatch name; dispatch rules name this agent.",
     )
-
-    @field_validator("url")
-    @classmethod
-    def _url_scheme(cls, value: str) -> str:
-        if not value.startswith(("ws://", "wss://", "http://", "https://")):
-            raise ValueError("must be a ws://, wss://, http:// or https:// URL")
-        return value.rstrip("/")
 
     @property
     def http_url(self) -> str:
@@ -87,9 +81,9 @@ class ProviderSettings(_Group):
     openai_api_key: SecretStr | None = None
     eleven_api_key: SecretStr | None = None
 
-    deepgram_base_url: str = "https://api.deepgram.com/v1/listen"
-    openai_base_url: str = "https://api.openai.com/v1"
-    elevenlabs_base_url: str = "https://api.elevenlabs.io/v1"
+    deepgram_base_url: ProviderUrl = "https://api.deepgram.com/v1/listen"
+    openai_base_url: ProviderUrl = "https://api.openai.com/v1"
+    elevenlabs_base_url: ProviderUrl = "https://api.elevenlabs.io/v1"
 
     openai_model: str = "gpt-4.1-mini"
     openai_fast_model: str = Field(
@@ -368,14 +362,21 @@ class ObservabilitySettings(_Group):
             "Dedicated: the framework empties it when the worker starts."
         ),
     )
-    otlp_endpoint: str | None = Field(
+    otlp_endpoint: HttpUrl | None = Field(
         default=None,
         description="OTLP collector for traces; unset (and no traces endpoint) = tracing off.",
     )
-    otlp_traces_endpoint: str | None = Field(
+    otlp_traces_endpoint: HttpUrl | None = Field(
         default=None, description="OTLP traces URL, used as is (beats otlp_endpoint)."
     )
     otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
+
+    @field_validator("otlp_endpoint", "otlp_traces_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # OTEL_EXPORTER_OTLP_ENDPOINT="" is how a manifest leaves tracing off.
+        return None if isinstance(value, str) and not value.strip() else value
+
     budget_ttfa_ms: float = Field(
         default=1000.0, gt=0.0, description="A turn's time to first audio above this warns."
     )
@@ -426,7 +427,7 @@ class TokenEndpointSettings(_Group):
     )
     host: str = "0.0.0.0"
     port: int = Field(default=8090, ge=1, le=65535)
-    public_url: str | None = Field(
+    public_url: WebSocketUrl | None = Field(
         default=None,
         description="The LiveKit URL clients connect to (server_url); unset: livekit.url.",
     )
@@ -458,13 +459,6 @@ class TokenEndpointSettings(_Group):
         default_factory=list,
         description="Browser origins allowed to call the endpoint (CORS); empty: none.",
     )
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("ws://", "wss://")):
-            raise ValueError("must be a ws:// or wss:// URL")
-        return value.rstrip("/") if value else value
 
 
 class DispatchSettings(_Group):

@@ -26,6 +26,7 @@ from google.protobuf.json_format import ParseDict, ParseError
 from livekit import api
 
 from config import Settings, TenantDirectory, load_tenant_directory
+from config.urls import strip_userinfo
 
 __all__ = [
     "AppTokenRequest",
@@ -130,7 +131,8 @@ class TokenPolicy:
         return cls(
             api_key=livekit.api_key.get_secret_value(),
             api_secret=livekit.api_secret.get_secret_value(),
-            server_url=settings.tokens.public_url or livekit.url,
+            # Clients get no credentials a URL setting may carry (user:password@).
+            server_url=strip_userinfo(settings.tokens.public_url or livekit.url),
             agent_name=livekit.agent_name,
             room_prefix=settings.tokens.room_prefix,
             ttl=timedelta(seconds=settings.tokens.ttl_s),
