@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import tempfile
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -418,12 +420,47 @@ class WorkerSettings(_Group):
     )
 
 
+MIN_BEARER_SECRET_CHARS = 32
+MIN_BEARER_SECRET_BITS_PER_CHAR = 2.5
+"""Random hex (16 symbols) measures 2.9 at worst over 32 characters; 'changeme' repeated 2.75."""
+MIN_BEARER_SECRET_COMPRESSION = 0.9
+"""zlib output over input length: random secrets of 32+ characters do not shrink (1.09 at
+worst for hex); a repeated pattern does ('app-bearer-secret-app-bearer-secret' 0.83)."""
+
+
+def entropy_bits_per_char(text: str) -> float:
+    """The Shannon entropy of ``text``'s characters, in bits per character: ~4.2-5 for a
+    ``secrets.token_urlsafe(32)`` string, ~3.5 for hex, 0 for one repeated character."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def weak_secret_reason(text: str) -> str | None:
+    """Why ``text`` is too weak a shared secret, or None. The reason never quotes it."""
+    if len(text) < MIN_BEARER_SECRET_CHARS:
+        return f"is {len(text)} characters; at least {MIN_BEARER_SECRET_CHARS} are required"
+    if entropy_bits_per_char(text) < MIN_BEARER_SECRET_BITS_PER_CHAR:
+        return (
+            f"has under {MIN_BEARER_SECRET_BITS_PER_CHAR:g} bits of entropy per character "
+            "(too few different characters)"
+        )
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(zlib.compress(encoded, 9)) < MIN_BEARER_SECRET_COMPRESSION * len(encoded):
+        return "repeats itself (it compresses: a pattern, not a random string)"
+    return None
+
+
 class TokenEndpointSettings(_Group):
     """`python -m worker tokens`: LiveKit tokens for app callers."""
 
     bearer_secret: SecretStr | None = Field(
         default=None,
-        description="Clients send `Authorization: Bearer <secret>`; required to serve tokens.",
+        description=(
+            "Clients send `Authorization: Bearer <secret>`; required to serve tokens. At "
+            "least 32 varied characters, not a repeated pattern: generate it "
+            "(`python -c 'import secrets; print(secrets.token_urlsafe(32))'`). It ships "
+            "inside the app, so anyone can extract it: docs/security.md."
+        ),
     )
     host: str = "0.0.0.0"
     port: int = Field(default=8090, ge=1, le=65535)
@@ -459,6 +496,70 @@ class TokenEndpointSettings(_Group):
         default_factory=list,
         description="Browser origins allowed to call the endpoint (CORS); empty: none.",
     )
+    identity_header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description=(
+            "A header an upstream auth proxy sets to the verified user identity "
+            "(X-Forwarded-User, X-Auth-Request-User...): the token's identity, and a "
+            "request without it is refused. Trusted only when set; the proxy must strip "
+            "it from what clients send (docs/security.md). Unset: identities are the "
+            "client's claim."
+        ),
+    )
+    room_ticket_ttl_s: int = Field(
+        default=3600,
+        ge=60,
+        le=86400,
+        description=(
+            "How long a room ticket (returned with a room's first token) lets the same "
+            "identity ask for that room again, to rejoin after its token expires."
+        ),
+    )
+    room_check_timeout_s: float = Field(
+        default=3.0,
+        gt=0.0,
+        le=30.0,
+        description="Bound on asking LiveKit who is in a room a client asks to rejoin.",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0.0,
+        le=120.0,
+        description="A connection's request line and headers must arrive within this.",
+    )
+    body_timeout_s: float = Field(
+        default=10.0,
+        gt=0.0,
+        le=120.0,
+        description="A request's body must arrive within this once its headers have.",
+    )
+    max_connections: int = Field(
+        default=512,
+        ge=1,
+        description="Open connections at once; more are answered 503 and closed.",
+    )
+    max_connections_per_client: int = Field(
+        default=16,
+        ge=1,
+        description=(
+            "Open connections from one peer address; more are answered 503 and closed. "
+            "Not applied behind trusted_proxies (the peer is the proxy)."
+        ),
+    )
+
+    @field_validator("bearer_secret")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        reason = weak_secret_reason(value.get_secret_value())
+        if reason is not None:
+            raise ValueError(
+                f"{reason}; generate one: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
 
 class DispatchSettings(_Group):
