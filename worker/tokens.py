@@ -7,9 +7,13 @@ client SDKs' endpoint ``TokenSource`` posts the request as JSON with the proto f
 true})``; its ``agentName``/``agentMetadata`` options land in ``room_config.agents[0]``) and
 reads ``server_url`` and ``participant_token`` back.
 
-A client decides nothing that routes or dispatches its call: the room must carry the app
-prefix, the only agent is ours, the tenant comes from the entry point the server was asked
-on, and ``sip.*`` attributes are refused so an app caller can never look like a phone caller.
+A client decides nothing that routes or dispatches its call: the server names every new
+room (random, under the app prefix), the only agent is ours, the tenant comes from the
+entry point the server was asked on, and ``sip.*`` attributes are refused so an app caller
+can never look like a phone caller. A room is one caller's: naming an existing room needs
+the room ticket issued with its first token, for the same identity
+(`worker.room_tickets`), and the HTTP layer refuses a room another identity is already in
+(`worker.room_occupancy`). The threat model is in docs/security.md.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from livekit import api
 
 from config import Settings, TenantDirectory, load_tenant_directory
 from config.urls import strip_userinfo
+from worker.room_tickets import RoomTickets
 
 __all__ = [
     "AppTokenRequest",
@@ -35,7 +40,9 @@ __all__ = [
     "TokenPolicyError",
     "TokenRequestError",
     "issue_token",
+    "new_room",
     "parse_token_request",
+    "requested_room",
 ]
 
 # LiveKit reserves `lk.` for its own attributes (agent state, transcription); `sip.` is what
@@ -104,6 +111,7 @@ class TokenPolicy:
     ttl: timedelta
     tenants: frozenset[str]
     default_tenant: str
+    tickets: RoomTickets
 
     @classmethod
     def from_settings(
@@ -138,7 +146,17 @@ class TokenPolicy:
             ttl=timedelta(seconds=settings.tokens.ttl_s),
             tenants=frozenset({*directory.tenants, directory.default}),
             default_tenant=directory.default,
+            tickets=RoomTickets(
+                livekit.api_secret.get_secret_value(), ttl_s=settings.tokens.room_ticket_ttl_s
+            ),
         )
+
+    def check_tenant(self, tenant: str | None) -> str:
+        """The entry point's tenant (the default for None); 404 for an unknown one."""
+        name = tenant or self.default_tenant
+        if name not in self.tenants:
+            raise TokenRequestError(404, f"unknown tenant {name!r}")
+        return name
 
 
 @dataclass(frozen=True)
@@ -148,10 +166,16 @@ class IssuedToken:
     tenant: str
     server_url: str
     participant_token: str
+    room_ticket: str
 
     def response_body(self) -> dict[str, str]:
-        """The ``TokenSourceResponse`` JSON (proto field names)."""
-        return {"server_url": self.server_url, "participant_token": self.participant_token}
+        """The ``TokenSourceResponse`` JSON (proto field names), and the room ticket the
+        app keeps to rejoin this room (the SDKs ignore fields they do not know)."""
+        return {
+            "server_url": self.server_url,
+            "participant_token": self.participant_token,
+            "room_ticket": self.room_ticket,
+        }
 
 
 def _optional_str(body: Mapping[str, Any], key: str, limit: int) -> str | None:
@@ -209,21 +233,30 @@ def parse_token_request(body: object) -> AppTokenRequest:
     )
 
 
-def _room(request: AppTokenRequest, policy: TokenPolicy) -> str:
+def requested_room(request: AppTokenRequest, policy: TokenPolicy) -> str | None:
+    """The room the client names (``room_name`` or ``room_config.name``), or None.
+
+    Raises:
+        TokenRequestError: 403 for two different names, or a name outside the prefix.
+    """
     room = request.room_name
     config_name = request.room_config.name if request.room_config else ""
     if config_name and room and config_name != room:
         raise TokenRequestError(403, "room_config.name differs from room_name")
     room = room or config_name or None
     if room is None:
-        # Unguessable, so no caller can walk into another caller's room.
-        return f"{policy.room_prefix}{secrets.token_urlsafe(12)}"
+        return None
     suffix = room.removeprefix(policy.room_prefix)
     if suffix == room or not _ROOM_SUFFIX.fullmatch(suffix):
         raise TokenRequestError(
             403, f"room_name must be {policy.room_prefix!r} followed by [A-Za-z0-9_-]{{1,96}}"
         )
     return room
+
+
+def new_room(policy: TokenPolicy) -> str:
+    """A new room's name: 128 random bits, so no caller can guess another's."""
+    return f"{policy.room_prefix}{secrets.token_urlsafe(16)}"
 
 
 def _check_room_config(config: api.RoomConfiguration, policy: TokenPolicy, tenant: str) -> None:
@@ -252,25 +285,25 @@ def _dispatch_metadata(tenant: str) -> str:
 
 
 def issue_token(
-    request: AppTokenRequest, policy: TokenPolicy, *, tenant: str | None = None
+    request: AppTokenRequest, policy: TokenPolicy, *, tenant: str, room: str
 ) -> IssuedToken:
-    """Check a request against the policy and sign its token.
+    """Check what the client may not set and sign its token for ``room``.
+
+    Who may have ``room`` is decided before (`requested_room`, `new_room`, the room ticket
+    and who is already in it): this signs for the room it is given.
 
     Args:
         request: what the client asked for.
         policy: what the server decides.
-        tenant: the entry point's tenant; None for the default tenant.
+        tenant: the checked tenant (`TokenPolicy.check_tenant`).
+        room: the room the token joins.
 
     Raises:
-        TokenRequestError: 403 for what a client may not set, 404 for an unknown tenant.
+        TokenRequestError: 403 for what a client may not set.
     """
-    tenant = tenant or policy.default_tenant
-    if tenant not in policy.tenants:
-        raise TokenRequestError(404, f"unknown tenant {tenant!r}")
-    room = _room(request, policy)
     if request.room_config is not None:
         _check_room_config(request.room_config, policy, tenant)
-    identity = request.participant_identity or f"app-caller-{secrets.token_hex(6)}"
+    identity = request.participant_identity or f"app-caller-{secrets.token_hex(8)}"
 
     token = (
         api.AccessToken(policy.api_key, policy.api_secret)
@@ -310,4 +343,5 @@ def issue_token(
         tenant=tenant,
         server_url=policy.server_url,
         participant_token=token.to_jwt(),
+        room_ticket=policy.tickets.issue(room=room, identity=identity),
     )

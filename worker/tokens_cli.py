@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
-from config import SettingsError, TenantsFileError, load_settings, load_tenant_directory
+from config import (
+    Settings,
+    SettingsError,
+    TenantsFileError,
+    load_settings,
+    load_tenant_directory,
+)
+from worker.room_occupancy import LiveKitRoomOccupancy, RoomCheckError
 from worker.tokens import (
     AppTokenRequest,
     TokenPolicy,
     TokenPolicyError,
     TokenRequestError,
     issue_token,
+    new_room,
+    requested_room,
 )
 
 __all__ = ["COMMANDS", "main"]
@@ -30,8 +40,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     one.add_argument("--identity", required=True, help="the participant identity")
     one.add_argument("--tenant", help="a known tenant (default: the default tenant)")
-    one.add_argument("--room", help="a room with the app prefix (default: a new random one)")
+    one.add_argument(
+        "--room",
+        help="a room with the app prefix (default: a new random one); refused when "
+        "another identity is in it (asks LiveKit)",
+    )
     return parser
+
+
+async def _refuse_a_taken_room(
+    settings: Settings, policy: TokenPolicy, room: str, identity: str
+) -> None:
+    """An operator may name a room (no ticket needed), but not one another caller is in."""
+    occupancy = LiveKitRoomOccupancy(
+        url=settings.livekit.http_url,
+        api_key=policy.api_key,
+        api_secret=policy.api_secret,
+        timeout_s=settings.tokens.room_check_timeout_s,
+    )
+    try:
+        callers = await occupancy.callers(room)
+    except RoomCheckError as error:
+        raise TokenRequestError(503, f"cannot check who is in {room} ({error})") from None
+    finally:
+        await occupancy.aclose()
+    if callers - {identity}:
+        raise TokenRequestError(409, f"{room} already has a caller")
 
 
 def main(argv: list[str]) -> int:
@@ -46,7 +80,7 @@ def main(argv: list[str]) -> int:
         policy = TokenPolicy.from_settings(settings, tenants=tenants)
         if args.command == "tokens":
             from config.log_setup import configure_logging
-            from worker.tokens_http import serve_tokens
+            from worker.tokens_server import serve_tokens
 
             configure_logging(
                 level=settings.observability.log_level,
@@ -55,11 +89,14 @@ def main(argv: list[str]) -> int:
             )
             serve_tokens(settings, tenants=tenants)
             return 0
-        issued = issue_token(
-            AppTokenRequest(room_name=args.room, participant_identity=args.identity),
-            policy,
-            tenant=args.tenant,
-        )
+        wanted = AppTokenRequest(room_name=args.room, participant_identity=args.identity)
+        tenant = policy.check_tenant(args.tenant)
+        room = requested_room(wanted, policy)
+        if room is None:
+            room = new_room(policy)
+        else:
+            asyncio.run(_refuse_a_taken_room(settings, policy, room, args.identity))
+        issued = issue_token(wanted, policy, tenant=tenant, room=room)
     except (SettingsError, TenantsFileError, TokenPolicyError) as error:
         print(error, file=sys.stderr)
         return 2
