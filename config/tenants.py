@@ -29,13 +29,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from config.redaction_policy import RedactionPolicy
-from config.yaml_source import Located, YamlLimits, YamlProblem, decode, load_yaml, read_limited
+from config.yaml_source import (
+    LimitedDocument,
+    YamlLimits,
+    YamlProblem,
+    load_limited_yaml,
+    read_limited,
+)
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -75,6 +88,27 @@ def _e164(value: str) -> str:
     return value
 
 
+def _name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not a name: 1 to 64 lowercase letters, digits, _ or -, "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def _transfer_uri(value: str) -> str:
+    if not (_SIP_URI.match(value) or _TEL_URI.match(value)):
+        raise ValueError(f"{value!r} is not a sip:user@host or tel:+E.164 URI")
+    return value
+
+
+# Checked one by one, so an error names the entry (and the file its line).
+E164 = Annotated[str, AfterValidator(_e164)]
+Name = Annotated[str, AfterValidator(_name)]
+TransferUri = Annotated[str, AfterValidator(_transfer_uri)]
+
+
 class BusinessHours(_Group):
     """Opening hours in the tenant's time zone; outside them the agent says so first."""
 
@@ -83,6 +117,15 @@ class BusinessHours(_Group):
     opens: time = time(9, 0)
     closes: time = time(17, 0)
     out_of_hours_message: str = "Our team is away right now, but I can still help with most things."
+
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def _time_as_text(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 09:00 as the base-60 number 540, which a time field
+        # would take as 00:09: refuse numbers, times are written "09:00".
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError('write the time quoted, as "09:00" (unquoted, YAML reads a number)')
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -140,11 +183,11 @@ class TenantSettings(_Group):
     )
     language: str = Field(default="en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     voice: str | None = Field(default=None, description="ElevenLabs voice id; None: the default.")
-    numbers: list[str] = Field(default_factory=list, description="Dialed numbers (E.164).")
+    numbers: list[E164] = Field(default_factory=list, description="Dialed numbers (E.164).")
     entry_points: list[str] = Field(
         default_factory=list, description="App entry points (token endpoint) for this tenant."
     )
-    transfer_destinations: dict[str, str] = Field(
+    transfer_destinations: dict[Name, TransferUri] = Field(
         default_factory=dict,
         description="Name -> sip: or tel: URI; the only places a call can be transferred.",
     )
@@ -164,25 +207,18 @@ class TenantSettings(_Group):
     business_hours: BusinessHours | None = None
     limits: CallLimits = Field(default_factory=CallLimits)
 
-    @field_validator("numbers")
-    @classmethod
-    def _numbers(cls, value: list[str]) -> list[str]:
-        return [_e164(number) for number in value]
-
-    @field_validator("transfer_destinations")
-    @classmethod
-    def _destinations(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, uri in value.items():
-            if not _NAME.match(name):
-                raise ValueError(f"destination name {name!r}: lowercase letters, digits, _ or -")
-            if not (_SIP_URI.match(uri) or _TEL_URI.match(uri)):
-                raise ValueError(f"{name}: {uri!r} is not a sip:user@host or tel:+E.164 URI")
-        return value
-
 
 class _TenantsFile(_Group):
     default: str = "default"
-    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+    # A tenant's name is a URL path segment (/token/<tenant>) and a metric label.
+    tenants: dict[Name, TenantSettings] = Field(default_factory=dict)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 class TenantProblem(NamedTuple):
@@ -195,7 +231,8 @@ class TenantProblem(NamedTuple):
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        # Names come from the file: a key of terminal escapes must not reach a terminal.
+        return _printable(f"{where}{self.field}: {self.message}")
 
 
 class TenantsFileError(Exception):
@@ -280,24 +317,51 @@ worst file within ~0.2 s and ~50 MB to refuse (PyYAML is pure Python: a megabyte
 short values would take seconds and hundreds of megabytes)."""
 
 
-def _problems(error: ValidationError, located: Located) -> list[TenantProblem]:
+def _locate(document: LimitedDocument, loc: tuple[str | int, ...]) -> tuple[str, int | None]:
+    """Where pydantic's ``loc`` is in the file: the field as the file spells it (a key
+    YAML read as a number, ``0123``, stays ``0123`` rather than 83), and its line.
+
+    Keys are matched by position among their siblings, since their text may differ.
+    """
+    located = document.located
+    node: Any = located.data
+    path: tuple[str | int, ...] = ()
+    matched = 0
+    for part in loc:
+        # pydantic writes a key it cannot use as a string (None, a date) as its str().
+        keys = (
+            [k for k in node if k == part or str(k) == str(part)] if isinstance(node, dict) else []
+        )
+        if keys:
+            index = list(node).index(keys[0])
+            children = [p for p in located.lines if len(p) == len(path) + 1 and p[:-1] == path]
+            if index >= len(children):
+                break
+            path, node = children[index], node[keys[0]]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path, node = (*path, part), node[part]
+        else:
+            break
+        matched += 1
+    field = ".".join(str(part) for part in (*path, *loc[matched:])) or "(file)"
+    return field, located.line_of(path) if path else document.top_line
+
+
+def _problems(error: ValidationError, document: LimitedDocument) -> list[TenantProblem]:
     problems = []
     for item in error.errors(include_url=False, include_input=False):
-        path = tuple(item["loc"])
-        problems.append(
-            TenantProblem(
-                ".".join(str(part) for part in path) or "(file)",
-                item["msg"],
-                located.line_of(path) if path else None,
-            )
-        )
+        field, line = _locate(document, tuple(item["loc"]))
+        message = item["msg"]
+        if item["loc"][-1:] == ("[key]",) and item["type"] == "string_type":
+            message += " (YAML read this key as a number, a boolean or null: quote it)"
+        problems.append(TenantProblem(field, message, line))
     return problems
 
 
-def _read(path: Path) -> Located:
+def _read(path: Path) -> LimitedDocument:
     try:
-        limits = TENANTS_FILE_LIMITS
-        return load_yaml(decode(read_limited(path, limits.max_bytes), limits.max_bytes), limits)
+        raw = read_limited(path, TENANTS_FILE_LIMITS.max_bytes)
+        return load_limited_yaml(raw, TENANTS_FILE_LIMITS)
     except OSError as error:
         raise TenantsFileError(
             path, [TenantProblem("(file)", error.strerror or type(error).__name__)]
@@ -314,11 +378,12 @@ def load_tenants_file(path: Path) -> TenantDirectory:
             aliases, not UTF-8), invalid, or a ``default`` that names no tenant; each
             problem names the line, the tenant and the field (``tenants.acme.numbers``).
     """
-    located = _read(path)
+    document = _read(path)
+    located = document.located
     try:
         parsed = _TenantsFile.model_validate({} if located.data is None else located.data)
     except ValidationError as error:
-        raise TenantsFileError(path, _problems(error, located)) from None
+        raise TenantsFileError(path, _problems(error, document)) from None
     problems: list[TenantProblem] = []
     if parsed.default not in parsed.tenants:
         known = ", ".join(sorted(parsed.tenants)) or "none"

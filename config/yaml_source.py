@@ -5,23 +5,20 @@ and ``sync --prune`` acts on what it finds, so anything YAML would quietly reint
 is an error instead: a duplicate key (PyYAML keeps the last one, hiding the first), an
 alias (``*name``; the classic "billion laughs" expands a few lines into gigabytes), a
 file over `MAX_BYTES`, nesting too deep to parse, or bytes that are not UTF-8.
-
-Dispatch files and the tenants file both go through it. A file that must also be read
-quickly and in little memory (the tenants file, read by every command at start) passes
-`YamlLimits`: PyYAML is pure Python here, about 5 s and 250 MB for a megabyte of short
-values, so the bound that matters is on bytes, nesting and values, checked as it parses.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["MAX_BYTES", "Located", "YamlLimits", "YamlProblem", "load_yaml", "read_limited"]
+__all__ = ["MAX_BYTES", "Located", "YamlProblem", "load_yaml"]
 
 MAX_BYTES = 1_000_000
 """A dispatch file for hundreds of numbers is tens of kilobytes; a megabyte is a mistake."""
@@ -53,29 +50,7 @@ class Located:
         return None
 
 
-@dataclass(frozen=True)
-class YamlLimits:
-    """Bounds checked while parsing, so a hostile file costs at most what they allow.
-
-    Args:
-        max_bytes: the largest file read.
-        max_depth: the deepest nesting of mappings and lists; None: as deep as Python's
-            recursion limit lets the parser go ("nested too deeply" past it).
-        max_nodes: the most keys, values and list items; None: no limit.
-    """
-
-    max_bytes: int = MAX_BYTES
-    max_depth: int | None = None
-    max_nodes: int | None = None
-
-
 class _StrictLoader(yaml.SafeLoader):
-    def __init__(self, stream: str, limits: YamlLimits | None = None) -> None:
-        super().__init__(stream)
-        self._limits = limits or YamlLimits()
-        self._depth = 0
-        self._nodes = 0
-
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -83,23 +58,7 @@ class _StrictLoader(yaml.SafeLoader):
                 f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
                 event.start_mark.line + 1,
             )
-        self._count()
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def _count(self) -> None:
-        limits = self._limits
-        self._nodes += 1
-        too_deep = limits.max_depth is not None and self._depth >= limits.max_depth
-        too_many = limits.max_nodes is not None and self._nodes > limits.max_nodes
-        if too_deep or too_many:
-            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
-            if too_deep:
-                raise YamlProblem(f"nested more than {limits.max_depth} levels deep", line)
-            raise YamlProblem(f"more than {limits.max_nodes} keys and values", line)
+        return super().compose_node(parent, index)
 
 
 def _walk(node: Node, path: Path, lines: dict[Path, int]) -> None:
@@ -125,25 +84,10 @@ def _walk(node: Node, path: Path, lines: dict[Path, int]) -> None:
             _walk(item, (*path, index), lines)
 
 
-def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
-    """The file's bytes, reading no more than one past ``max_bytes`` (a 50 MB file, or
-    /dev/zero, is refused without being read).
-
-    Raises:
-        OSError: the file cannot be read.
-        YamlProblem: it is over ``max_bytes``.
-    """
-    with open(path, "rb") as file:
-        raw = file.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise YamlProblem(f"file is over {max_bytes} bytes; the limit is {max_bytes}")
-    return raw
-
-
-def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
+def decode(raw: bytes) -> str:
     """UTF-8 text, or `YamlProblem` naming the line of the first bad byte."""
-    if len(raw) > max_bytes:
-        raise YamlProblem(f"file is {len(raw)} bytes; the limit is {max_bytes}")
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(f"file is {len(raw)} bytes; the limit is {MAX_BYTES}")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -155,17 +99,11 @@ def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
         ) from None
 
 
-def load_yaml(text: str, limits: YamlLimits | None = None) -> Located:
-    """Parse one YAML document strictly; raise `YamlProblem` on anything refused above.
-
-    Args:
-        text: the document.
-        limits: bounds on size, nesting and values; default: `MAX_BYTES` only.
-    """
-    max_bytes = limits.max_bytes if limits is not None else MAX_BYTES
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise YamlProblem(f"file is over {max_bytes} bytes")
-    loader = _StrictLoader(text, limits)
+def load_yaml(text: str) -> Located:
+    """Parse one YAML document strictly; raise `YamlProblem` on anything refused above."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlProblem(f"file is over {MAX_BYTES} bytes")
+    loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -185,3 +123,176 @@ def load_yaml(text: str, limits: YamlLimits | None = None) -> Located:
     finally:
         loader.dispose()
     return Located(data, lines)
+
+
+# -- Files that must also be refused quickly and in little memory ---------------------
+#
+# The tenants file is read by every command at start. PyYAML is pure Python here (about
+# 5 s and 250 MB for a megabyte of short values), and composing recurses once per level
+# of nesting, so such a file is first read as a stream of parser events, which neither
+# builds anything nor recurses: its size, nesting, number of values, tags and anchors are
+# checked there, with the line of the first one over a limit, and only then does
+# `load_yaml` build it. Dispatch files do not use this.
+
+
+@dataclass(frozen=True)
+class YamlLimits:
+    """What `load_limited_yaml` allows.
+
+    Args:
+        max_bytes: the largest file.
+        max_depth: the deepest nesting of mappings and lists.
+        max_nodes: the most keys, values and list items.
+    """
+
+    max_bytes: int
+    max_depth: int
+    max_nodes: int
+
+
+# Tags plain YAML resolves a value to; a document spelling any other (``!!binary``,
+# ``!!python/...``, ``!include``, a ``%TAG`` shorthand) is refused.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+
+
+def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """A regular file's bytes, reading no more than one past ``max_bytes``: a 50 MB file
+    is refused without being read, and a FIFO, a device (/dev/zero) or a directory
+    without being read from at all (opening a FIFO nobody writes to would block).
+
+    Raises:
+        OSError: the file cannot be opened (missing, a symlink loop, no permission).
+        YamlProblem: it is not a regular file, or it is over ``max_bytes``.
+    """
+    # Non-blocking, so a FIFO opens at once; what it is is checked on what was opened.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise YamlProblem("not a regular file (a directory, device, FIFO or socket)")
+        os.set_blocking(descriptor, True)
+        raw = file.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise YamlProblem(f"file is over {max_bytes} bytes")
+    return raw
+
+
+_KINDS = {"timestamp": "a date", "int": "an integer", "float": "a number"}
+
+
+# YAML 1.2's core-schema numbers (https://yaml.org/spec/1.2.2/#1032-tag-resolution):
+# "1e5" and "0o17" are numbers there but text to PyYAML's YAML 1.1.
+_YAML12_NUMBER = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+)$"
+)
+
+
+def _check_value(event: yaml.ScalarEvent, resolver: yaml.SafeLoader) -> None:
+    """A plain scalar must mean one thing: a date or number Python can build (an
+    impossible date, an integer of more than 4 300 digits raise ``ValueError``), and not
+    text here that YAML 1.2 reads as a number (``1e99999``)."""
+    if not event.implicit[0] or event.tag is not None:
+        return
+    tag: str = resolver.resolve(ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
+    if tag.endswith(":str") and _YAML12_NUMBER.match(event.value):
+        raise YamlProblem(
+            "YAML versions read this value differently (a number in YAML 1.2, text in "
+            "1.1); quote it if it is text",
+            _line(event.start_mark),
+        )
+    if tag.endswith((":timestamp", ":int", ":float")):
+        try:
+            resolver.construct_object(ScalarNode(tag, event.value))
+        except (ValueError, OverflowError):
+            kind = _KINDS[tag.rsplit(":", 1)[1]]
+            raise YamlProblem(
+                f"YAML reads this value as {kind} that cannot exist; quote it if it is text",
+                _line(event.start_mark),
+            ) from None
+
+
+def _line(mark: Any) -> int | None:
+    """The 1-based line of a PyYAML mark, when there is one."""
+    return int(mark.line) + 1 if mark is not None else None
+
+
+def _check_events(text: str, limits: YamlLimits) -> int | None:
+    """Walk the parser's events once, refusing what `YamlLimits` and plain YAML do not
+    allow; returns the line the top value starts on."""
+    resolver = yaml.SafeLoader("")
+    depth = nodes = 0
+    top: int | None = None
+    anchor: tuple[str, int | None] | None = None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if not isinstance(event, yaml.NodeEvent):
+                if isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+                continue
+            line = _line(event.start_mark)
+            top = line if top is None else top
+            nodes += 1
+            if nodes > limits.max_nodes:
+                raise YamlProblem(f"more than {limits.max_nodes} keys and values", line)
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlProblem(
+                    f"YAML aliases (*{event.anchor}) are not allowed; write the value out", line
+                )
+            if event.anchor is not None and anchor is None:
+                # Refused once the whole file is read: an alias to it, further on, is the
+                # problem to name first.
+                anchor = (event.anchor, line)
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!") and tag not in _PLAIN_TAGS:
+                raise YamlProblem(f"YAML tags ({tag}) are not allowed; write a plain value", line)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise YamlProblem(f"nested more than {limits.max_depth} levels deep", line)
+            elif isinstance(event, yaml.ScalarEvent):
+                _check_value(event, resolver)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise YamlProblem(
+            f"not valid YAML: {error.problem or 'cannot parse'}", _line(mark)
+        ) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML refuses (NUL, most control characters), by line, not shown.
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        raise YamlProblem(
+            f"not valid YAML: character #x{error.character:04x} is not allowed", line
+        ) from None
+    except yaml.YAMLError:
+        raise YamlProblem("not valid YAML") from None
+    finally:
+        resolver.dispose()
+    if anchor is not None:
+        raise YamlProblem(
+            f"YAML anchors (&{anchor[0]}) are not allowed; write the value out", anchor[1]
+        )
+    return top
+
+
+@dataclass(frozen=True)
+class LimitedDocument:
+    """A document read by `load_limited_yaml`: as `load_yaml` reads it, and the line its
+    top value starts on (where a file of the wrong shape goes wrong)."""
+
+    located: Located
+    top_line: int | None
+
+
+def load_limited_yaml(raw: bytes, limits: YamlLimits) -> LimitedDocument:
+    """Read ``raw`` strictly (everything `load_yaml` refuses), within ``limits``, with no
+    tags or anchors: a value is only what it says.
+
+    Raises:
+        YamlProblem: naming the line when the file says where.
+    """
+    if len(raw) > limits.max_bytes:
+        raise YamlProblem(f"file is over {limits.max_bytes} bytes")
+    text = decode(raw)
+    top = _check_events(text, limits)
+    return LimitedDocument(load_yaml(text), top)
