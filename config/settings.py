@@ -523,16 +523,24 @@ class TokenEndpointSettings(_Group):
         description="Bound on asking LiveKit who is in a room a client asks to rejoin.",
     )
     header_timeout_s: float = Field(
-        default=10.0,
+        default=5.0,
         gt=0.0,
         le=120.0,
-        description="A connection's request line and headers must arrive within this.",
+        description=(
+            "A connection's request line and headers must arrive within this (and, on a "
+            "kept-alive connection, the next request's)."
+        ),
     )
     body_timeout_s: float = Field(
         default=10.0,
         gt=0.0,
         le=120.0,
         description="A request's body must arrive within this once its headers have.",
+    )
+    connection_max_s: float = Field(
+        default=60.0,
+        gt=0.0,
+        description="The longest a connection stays open, whatever it is doing.",
     )
     max_connections: int = Field(
         default=512,
@@ -598,6 +606,13 @@ class Settings(BaseSettings):
         default=None, description="YAML tenants file (config/tenants.py); read once at start."
     )
     default_tenant: str = "default"
+
+    @field_validator("tenants_file", mode="before")
+    @classmethod
+    def _empty_file_is_unset(cls, value: object) -> object:
+        # CALLCENTER_TENANTS_FILE= (empty) means no file, never the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
+
     secrets_dir: Path | None = Field(
         default=None,
         description=(

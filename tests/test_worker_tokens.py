@@ -368,3 +368,33 @@ def test_token_cli_uses_the_tenants_files_default(run_module: RunModule, tmp_pat
     assert result.returncode == 0, result.stderr
     agents = _claims(result.stdout.strip())["roomConfig"]["agents"]
     assert agents == [{"agentName": "callcenter", "metadata": '{"tenant":"acme"}'}]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"participant_identity": 'ana\n{"event":"forged"}'}, 400, "control characters"),
+        ({"participant_identity": "\u001b]0;pwned\u0007"}, 400, "control characters"),
+        ({"participant_identity": "agent-AJ_abc123"}, 403, "LiveKit's"),
+        ({"participant_identity": "sip_+14155550100"}, 403, "LiveKit's"),
+        ({"participant_attributes": {"SIP.phoneNumber": "+1"}}, 403, "sip.*"),
+        ({"participant_attributes": {" sip.phoneNumber": "+1"}}, 403, "sip.*"),
+        ({"participant_attributes": {"sip .phoneNumber": "+1"}}, 403, "sip.*"),
+        ({"participant_attributes": {"Lk.agent.state": "x"}}, 403, "lk.*"),
+        ({"participant_attributes": {"a b": "x"}}, 400, "letters, digits"),
+    ],
+)
+async def test_identities_and_attributes_that_pass_for_livekits_are_refused(
+    make_client: Callable[..., Any], body: dict[str, Any], status: int, says: str
+) -> None:
+    client = await make_client()
+    response = await client.post("/token", headers=AUTH, json=body)
+    assert response.status == status
+    assert says in (await response.json())["error"]
+
+
+async def test_two_credentials_are_none(make_client: Callable[..., Any]) -> None:
+    client = await make_client()
+    headers = [("Authorization", "Bearer wrong"), ("Authorization", f"Bearer {BEARER}")]
+    for order in (headers, headers[::-1]):
+        assert (await client.post("/token", headers=order, json={})).status == 401

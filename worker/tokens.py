@@ -46,8 +46,15 @@ __all__ = [
 ]
 
 # LiveKit reserves `lk.` for its own attributes (agent state, transcription); `sip.` is what
-# the SIP bridge sets on phone callers (sip/attributes.py reads it).
+# the SIP bridge sets on phone callers (sip/attributes.py reads it). Compared without case
+# or whitespace: "SIP.phoneNumber" and " sip.x" must not pass for something else.
 RESERVED_ATTRIBUTE_PREFIXES = ("sip.", "lk.")
+# The identities LiveKit gives its own participants: agents (agent-AJ_...), SIP callers
+# (sip_+1555...), egress and ingress (EG_..., IN_...). A caller choosing one could pass
+# for them in logs and in anything that keys on the identity.
+RESERVED_IDENTITY_PREFIXES = ("agent-", "sip_", "EG_", "IN_")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 _REQUEST_FIELDS = frozenset(
     {
@@ -189,6 +196,19 @@ def _optional_str(body: Mapping[str, Any], key: str, limit: int) -> str | None:
     return value or None
 
 
+def _identity(body: Mapping[str, Any]) -> str | None:
+    identity = _optional_str(body, "participant_identity", _MAX_IDENTITY)
+    if identity is None:
+        return None
+    if _CONTROL.search(identity):
+        raise TokenRequestError(400, "participant_identity has control characters")
+    if identity.startswith(RESERVED_IDENTITY_PREFIXES):
+        raise TokenRequestError(
+            403, f"identities starting with {', '.join(RESERVED_IDENTITY_PREFIXES)} are LiveKit's"
+        )
+    return identity
+
+
 def _attributes(value: object) -> dict[str, str]:
     if value is None:
         return {}
@@ -199,11 +219,15 @@ def _attributes(value: object) -> dict[str, str]:
     if len(value) > _MAX_ATTRIBUTES:
         raise TokenRequestError(400, f"participant_attributes has more than {_MAX_ATTRIBUTES}")
     for key, text in value.items():
-        if not key or len(key) > _MAX_ATTRIBUTE_KEY or len(text) > _MAX_ATTRIBUTE_VALUE:
-            raise TokenRequestError(400, f"participant_attributes[{key!r}] is too long or empty")
-        if key.startswith(RESERVED_ATTRIBUTE_PREFIXES):
+        if re.sub(r"\s", "", key).lower().startswith(RESERVED_ATTRIBUTE_PREFIXES):
             raise TokenRequestError(
                 403, f"participant_attributes[{key!r}]: sip.* and lk.* are set by LiveKit only"
+            )
+        if not key or len(key) > _MAX_ATTRIBUTE_KEY or len(text) > _MAX_ATTRIBUTE_VALUE:
+            raise TokenRequestError(400, f"participant_attributes[{key!r}] is too long or empty")
+        if not _ATTRIBUTE_KEY.match(key):
+            raise TokenRequestError(
+                400, f"participant_attributes[{key!r}]: letters, digits, _ . : or - only"
             )
     return dict(value)
 
@@ -225,7 +249,7 @@ def parse_token_request(body: object) -> AppTokenRequest:
             raise TokenRequestError(400, f"room_config: {error}") from None
     return AppTokenRequest(
         room_name=_optional_str(body, "room_name", 256),
-        participant_identity=_optional_str(body, "participant_identity", _MAX_IDENTITY),
+        participant_identity=_identity(body),
         participant_name=_optional_str(body, "participant_name", _MAX_NAME),
         participant_metadata=_optional_str(body, "participant_metadata", _MAX_METADATA),
         participant_attributes=_attributes(body.get("participant_attributes")),

@@ -9,8 +9,8 @@ within a deadline and parsed with bounded nesting, then `worker.tokens` decides.
 
 The endpoint fails closed: whatever a client sends, the answer is a 4xx naming what was
 wrong (or 503 when LiveKit cannot say who is in a room); a 500 would be a bug, answered
-without a traceback and counted. Connections are closed after each answer; the time to
-send headers and the number of connections are bounded where connections are accepted
+without a traceback and counted. The time to send headers, a connection's lifetime and
+the number of connections are bounded where connections are accepted
 (`worker.tokens_server`).
 """
 
@@ -77,7 +77,11 @@ def _header_bytes(value: str) -> bytes | None:
 
 
 def _authorized(request: web.Request) -> bool:
-    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    values = request.headers.getall("Authorization", [])
+    if len(values) != 1:
+        # Two credentials: a proxy and this endpoint could each believe a different one.
+        return False
+    scheme, _, credential = values[0].partition(" ")
     given = _header_bytes(credential.strip())
     if scheme.lower() != "bearer" or not given:
         return False
@@ -156,8 +160,6 @@ async def _admit(request: web.Request, wanted: AppTokenRequest, room: str) -> No
     the room ticket issued to this identity with the room's first token.
     """
     identity = wanted.participant_identity
-    if not identity:
-        raise TokenRequestError(400, "participant_identity is required to name a room")
     try:
         callers = await request.app[_OCCUPANCY].callers(room)
     except RoomCheckError as error:
@@ -166,7 +168,9 @@ async def _admit(request: web.Request, wanted: AppTokenRequest, room: str) -> No
     if callers - {identity}:
         raise TokenRequestError(409, "the room already has a caller")
     ticket = request.headers.get(ROOM_TICKET_HEADER)
-    if not request.app[_POLICY].tickets.admits(ticket, room=room, identity=identity):
+    if not identity or not request.app[_POLICY].tickets.admits(
+        ticket, room=room, identity=identity
+    ):
         raise TokenRequestError(
             403,
             f"naming a room needs the room ticket ({ROOM_TICKET_HEADER}) issued to this "
@@ -207,6 +211,17 @@ async def _token(request: web.Request) -> web.Response:
     return web.json_response(issued.response_body(), status=201, headers=cors)
 
 
+async def _expect(request: web.Request) -> web.StreamResponse | None:
+    """``Expect: 100-continue``: refuse a body over the limit before the client sends it
+    (aiohttp would say "100 Continue" to any length), else let it come."""
+    if request.headers.get("Expect", "").lower() != "100-continue":
+        return None
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return _error(413, f"the body is over {MAX_BODY} bytes")
+    await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    return None
+
+
 async def _preflight(request: web.Request) -> web.Response:
     headers = _cors_headers(request)
     return web.Response(status=204 if headers else 403, headers=headers)
@@ -235,8 +250,6 @@ async def _answer_everything(request: web.Request, handler: Handler) -> web.Stre
         response = _error(500, "internal error")
     if request.path not in _UNCOUNTED_PATHS:
         request.app[_METRICS].answered(response.status)
-    # One request per connection: the header deadline is per connection.
-    response.force_close()
     return response
 
 
@@ -289,8 +302,8 @@ def build_token_app(
         await app[_OCCUPANCY].aclose()
 
     app.on_cleanup.append(close_occupancy)
-    app.router.add_post("/token", _token)
-    app.router.add_post("/token/{tenant}", _token)
+    app.router.add_post("/token", _token, expect_handler=_expect)
+    app.router.add_post("/token/{tenant}", _token, expect_handler=_expect)
     app.router.add_route("OPTIONS", "/token", _preflight)
     app.router.add_route("OPTIONS", "/token/{tenant}", _preflight)
     app.router.add_get("/healthz", _healthz)

@@ -15,31 +15,41 @@ documents as the thing to pass to ``loop.create_server``) is wrapped by
   drain what the client sent, but only `_MAX_LINGERING` of them at a time (beyond that,
   a flood gets resets: file descriptors matter more than courtesy);
 * a connection's request line and headers must arrive within ``tokens.header_timeout_s``
-  of it opening, or it is answered ``408`` and closed;
-* the body has its own deadline (``tokens.body_timeout_s``, in `worker.tokens_http`), and
-  every answer closes its connection, so each connection carries one request.
+  of it opening, or it is answered ``408`` and closed; a first line that is not an
+  HTTP/1.x request line is answered ``400`` at once (aiohttp would wait for more);
+* the body has its own deadline (``tokens.body_timeout_s``, in `worker.tokens_http`);
+  between requests on a kept-alive connection aiohttp's own keep-alive timeout (set to
+  the header deadline) bounds the wait for the next request's headers; and no connection
+  lives longer than ``tokens.connection_max_s``, so a client that never reads its
+  answers cannot keep one (nor the buffers behind it).
 
 Both refusals are counted in ``callcenter_token_requests_total`` with their status.
 
 A request that is not HTTP, or breaks its rules, is answered 400 by aiohttp's parser,
-which also logs it at ERROR with a traceback, the offending bytes quoted (an
-``Authorization`` header among them). That is the client's fault and may hold a secret,
-so those records become one WARNING line naming the error class (`_QuietParserErrors`).
+with the parser's message as the body, and logged at ERROR with a traceback; both quote
+the offending bytes, an ``Authorization`` header (the secret) among them. The handler
+here answers with the status alone (431 for a header too long, 414 for a request line
+too long), and those log records become one WARNING line naming the error class
+(`_QuietParserErrors`). Request bodies are never decompressed (``auto_decompress`` off):
+a gzip bomb is just bytes that are not JSON.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import cast
 
 import structlog
 from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
+from aiohttp.web_request import BaseRequest
 
 from config import Settings, TenantDirectory
 from worker.tokens_http import build_token_app, token_metrics
@@ -49,14 +59,17 @@ __all__ = ["ConnectionGuard", "ConnectionLimits", "serve_tokens"]
 
 log = structlog.get_logger(__name__)
 
+_REQUEST_LINE = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP/1\.[01]\r?$")
+_BAD_REQUEST = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
     b"Connection: close\r\n\r\n"
 )
 _TOO_SLOW = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 _END_OF_HEAD = (b"\r\n\r\n", b"\n\n")
+_MAX_LINE = 8192
 _LINGER_S = 1.0
-_MAX_LINGERING = 64
+_MAX_LINGERING = 256
 
 
 class _QuietParserErrors(logging.Filter):
@@ -89,11 +102,29 @@ class ConnectionLimits:
         max_connections: open connections at once.
         max_per_client: open connections from one peer address; None: no such limit.
         header_timeout_s: time from a connection opening to the end of its headers.
+        connection_max_s: the longest any connection stays open.
     """
 
     max_connections: int
     max_per_client: int | None
     header_timeout_s: float
+    connection_max_s: float
+
+
+class _QuietRequestHandler(web.RequestHandler):
+    """aiohttp's connection handler, answering what it cannot parse without quoting it."""
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        if isinstance(exc, LineTooLong):
+            # "Status line is too long" is the request line; anything else a header.
+            status = 414 if "Status line" in str(exc) else 431
+        return super().handle_error(request, status, exc, HTTPStatus(status).phrase)
 
 
 class ConnectionGuard:
@@ -150,6 +181,8 @@ class _GuardedConnection(asyncio.Protocol):
         self._peer = ""
         self._admitted = False
         self._deadline: asyncio.TimerHandle | None = None
+        self._lifetime: asyncio.TimerHandle | None = None
+        self._line: bytes | None = b""
         self._tail = b""
         self._lingering = False
 
@@ -163,9 +196,11 @@ class _GuardedConnection(asyncio.Protocol):
             self._refuse(transport)
             return
         self._admitted = True
-        self._deadline = asyncio.get_running_loop().call_later(
-            self._guard.limits.header_timeout_s, self._too_slow
-        )
+        loop = asyncio.get_running_loop()
+        limits = self._guard.limits
+        self._deadline = loop.call_later(limits.header_timeout_s, self._too_slow)
+        # abort(), not close(): a client that never reads would hold close() forever.
+        self._lifetime = loop.call_later(limits.connection_max_s, transport.abort)
         self._inner.connection_made(transport)
 
     def _refuse(self, transport: asyncio.Transport) -> None:
@@ -191,15 +226,40 @@ class _GuardedConnection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if not self._admitted:
             return
-        if self._deadline is not None:
-            # Only the end of the head matters; keep the few bytes that could start it.
-            window = self._tail + data
-            if any(end in window for end in _END_OF_HEAD):
+        if self._deadline is not None and not self._first_head(data):
+            return
+        self._inner.data_received(data)
+
+    def _first_head(self, data: bytes) -> bool:
+        """Watch the first request's head go by; False when the connection was refused.
+
+        Its first line is checked once complete; after that only the end of the head
+        matters, so only the few bytes that could start it are kept.
+        """
+        if self._line is not None:
+            self._line += data
+            newline = self._line.find(b"\n")
+            if newline >= 0:
+                line, self._line = self._line[:newline], None
+                if not _REQUEST_LINE.match(line):
+                    self._refuse_request_line()
+                    return False
+            elif len(self._line) > _MAX_LINE:
+                self._line = None  # aiohttp answers a line that long itself (414)
+        window = self._tail + data
+        if any(end in window for end in _END_OF_HEAD):
+            if self._deadline is not None:
                 self._deadline.cancel()
                 self._deadline = None
-            else:
-                self._tail = window[-3:]
-        self._inner.data_received(data)
+        else:
+            self._tail = window[-3:]
+        return True
+
+    def _refuse_request_line(self) -> None:
+        self._guard.metrics.answered(400)
+        if self._transport is not None:
+            self._transport.write(_BAD_REQUEST)
+            self._transport.close()
 
     def eof_received(self) -> bool | None:
         if not self._admitted:
@@ -215,9 +275,10 @@ class _GuardedConnection(asyncio.Protocol):
             self._inner.resume_writing()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        for timer in (self._deadline, self._lifetime):
+            if timer is not None:
+                timer.cancel()
+        self._deadline = self._lifetime = None
         if self._lingering:
             self._lingering = False
             self._guard.lingering -= 1
@@ -230,23 +291,34 @@ class _GuardedConnection(asyncio.Protocol):
 async def _serve(settings: Settings, tenants: TenantDirectory | None) -> None:
     app = build_token_app(settings, tenants=tenants)
     tokens = settings.tokens
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, logger=_HTTP_LOG)
+    runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
-    if runner.server is None:
+    manager = runner.server
+    if manager is None:
         raise RuntimeError("aiohttp's runner has no server after setup")
-    guard = ConnectionGuard(
-        runner.server,
-        ConnectionLimits(
-            max_connections=tokens.max_connections,
-            # Behind proxies every connection comes from one of them.
-            max_per_client=tokens.max_connections_per_client
-            if not tokens.trusted_proxies
-            else None,
-            header_timeout_s=tokens.header_timeout_s,
-        ),
-        token_metrics(app),
-    )
     loop = asyncio.get_running_loop()
+
+    def handler() -> asyncio.Protocol:
+        return _QuietRequestHandler(
+            manager,
+            loop=loop,
+            # aiohttp's own "no access log" value (what AppRunner(access_log=None) passes);
+            # its annotation says Logger.
+            access_log=cast(logging.Logger, None),
+            logger=_HTTP_LOG,
+            # The wait for a kept-alive connection's next request, the header deadline.
+            keepalive_timeout=tokens.header_timeout_s,
+            auto_decompress=False,
+        )
+
+    limits = ConnectionLimits(
+        max_connections=tokens.max_connections,
+        # Behind proxies every connection comes from one of them.
+        max_per_client=None if tokens.trusted_proxies else tokens.max_connections_per_client,
+        header_timeout_s=tokens.header_timeout_s,
+        connection_max_s=tokens.connection_max_s,
+    )
+    guard = ConnectionGuard(handler, limits, token_metrics(app))
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
