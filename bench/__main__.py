@@ -13,6 +13,7 @@ _BENCHMARKS: dict[str, str] = {
     "faults": "bench.faults",
     "latency": "bench.latency",
     "pii": "bench.pii",
+    "security": "bench.security",
     "soak": "bench.soak",
     "turns": "bench.turns",
 }
