@@ -174,6 +174,11 @@ def run(argv: Sequence[str] | None = None) -> int:
             f"baseline p50 {figure['over_baseline_p50_s']} s, max "
             f"{figure['over_baseline_max_s']} s; peak RSS max {figure['rss_max_mb']} MB"
         )
+    for part in report["parts"]:
+        for result in part["results"]:
+            if result.get("figures"):
+                shown = ", ".join(f"{k} {v:g}" for k, v in result["figures"].items())
+                print(f"{part['part']} {result['id']}: {shown}")
     for line in failing:
         print(f"  must failed: {line}")
     if args.json is not None:

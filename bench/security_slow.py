@@ -248,6 +248,14 @@ async def _run_scenario(scenario: dict[str, Any], ctx: _Context, server: TokenSe
         if unanswered:
             failures.append(f"{unanswered} of {count} got no answer")
     result.statuses = [r.statuses[0] if r.statuses else None for r in records][:20]
+    closed = [_open_for(r) for r in records if r.closed_at is not None]
+    result.figures = {
+        "sockets": float(count),
+        "closed_by_server": float(len(closed)),
+        "longest_open_s": round(max(closed), 2) if closed else float("nan"),
+    }
+    if peak is not None:
+        result.figures["server_peak_rss_mb"] = round(peak)
     limit_mb = expect.get("server_rss_max_mb")
     if limit_mb is not None and peak is not None and peak > float(limit_mb):
         failures.append(f"server peak {peak:.0f} MB (> {limit_mb})")

@@ -60,6 +60,8 @@ class CaseResult:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: str | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+    """What was measured (the server's peak memory, the longest a socket stayed open)."""
 
     @property
     def passed(self) -> bool:
