@@ -5,6 +5,7 @@ most memory it held."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 __all__ = ["ROOT", "CommandRun", "clean_environment", "run_command"]
 
 ROOT = Path(__file__).resolve().parents[1]
+_TIME = "/usr/bin/time"
 _OURS = ("CALLCENTER_", "LIVEKIT_", "DEEPGRAM_", "OPENAI_", "ELEVEN_", "OTEL_", "PROMETHEUS_")
 
 
@@ -56,35 +58,49 @@ def run_command(
     """Run ``argv`` (``python`` is this interpreter) to its end, ``timeout_s``, or until
     ``stop_when`` says it has got where the caller wanted (a server listening).
 
-    Peak memory comes from the kernel's accounting of the reaped child (``wait4``), so it
-    is the process's own high-water mark, not a sample.
+    Peak memory is GNU time's (``/usr/bin/time -f %M``): the command's own high-water
+    mark. The kernel's ``ru_maxrss`` of a child of this process would not do: it counts
+    the copy of this (large) process the child was forked from, before its exec.
     """
     if argv and argv[0] == "python":
         argv = [sys.executable, *argv[1:]]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
+        timed = Path(_TIME).exists()
+        if timed:
+            argv = [_TIME, "-f", "%M", "-o", peak.name, *argv]
         start = time.monotonic()
-        # Our own commands, from a case file of this repository.
-        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err)  # noqa: S603
+        # Our own commands, from a case file of this repository; in a session of their
+        # own, so a kill reaches the command and not only GNU time.
+        process = subprocess.Popen(  # noqa: S603
+            argv, env=env, cwd=cwd, stdout=out, stderr=err, start_new_session=True
+        )
         status: int | None = None
         stopped = False
-        rss_kb = 0
         deadline = start + timeout_s
         while True:
-            pid, wait_status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                status = os.waitstatus_to_exitcode(wait_status)
-                rss_kb = usage.ru_maxrss
+            status = process.poll()
+            if status is not None:
                 break
             stopped = stop_when is not None and stop_when()
             if stopped or time.monotonic() > deadline:
-                process.kill()
-                _, _, usage = os.wait4(process.pid, 0)
-                rss_kb = usage.ru_maxrss
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                status = None
                 break
             time.sleep(0.005)
         wall = time.monotonic() - start
-        # Popen must not try to reap it again.
-        process.returncode = status if status is not None else -9
         out.seek(0)
         err.seek(0)
+        # Without GNU time (make setup installs it), no figure rather than a wrong one.
+        rss_kb = _peak_kb(peak.read()) if timed else 0
         return CommandRun(status, out.read(), err.read(), wall, rss_kb / 1024, stopped)
+
+
+def _peak_kb(report: str) -> int:
+    """GNU time's %M (KB), its last line (a killed command leaves a note above it)."""
+    lines = [line for line in report.splitlines() if line.strip().isdigit()]
+    return int(lines[-1]) if lines else 0
