@@ -373,12 +373,6 @@ class ObservabilitySettings(_Group):
     )
     otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
 
-    @field_validator("otlp_endpoint", "otlp_traces_endpoint", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        # OTEL_EXPORTER_OTLP_ENDPOINT="" is how a manifest leaves tracing off.
-        return None if isinstance(value, str) and not value.strip() else value
-
     budget_ttfa_ms: float = Field(
         default=1000.0, gt=0.0, description="A turn's time to first audio above this warns."
     )
@@ -388,6 +382,12 @@ class ObservabilitySettings(_Group):
         default_factory=_default_prices,
         description="USD price per model name, for the call summary's cost estimate.",
     )
+
+    @field_validator("otlp_endpoint", "otlp_traces_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # OTEL_EXPORTER_OTLP_ENDPOINT="" is how a manifest leaves tracing off.
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class WorkerSettings(_Group):
@@ -607,12 +607,6 @@ class Settings(BaseSettings):
     )
     default_tenant: str = "default"
 
-    @field_validator("tenants_file", mode="before")
-    @classmethod
-    def _empty_file_is_unset(cls, value: object) -> object:
-        # CALLCENTER_TENANTS_FILE= (empty) means no file, never the current directory.
-        return None if isinstance(value, str) and not value.strip() else value
-
     secrets_dir: Path | None = Field(
         default=None,
         description=(
@@ -622,6 +616,12 @@ class Settings(BaseSettings):
             "only those names are read from it, and the environment wins."
         ),
     )
+
+    @field_validator("tenants_file", mode="before")
+    @classmethod
+    def _empty_file_is_unset(cls, value: object) -> object:
+        # CALLCENTER_TENANTS_FILE= (empty) means no file, never the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _endpointing_order(self) -> Settings:

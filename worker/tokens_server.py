@@ -49,7 +49,6 @@ from typing import cast
 import structlog
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError, LineTooLong
-from aiohttp.web_request import BaseRequest
 
 from config import Settings, TenantDirectory
 from worker.tokens_http import build_token_app, token_metrics
@@ -116,7 +115,7 @@ class _QuietRequestHandler(web.RequestHandler):
 
     def handle_error(
         self,
-        request: BaseRequest,
+        request: web.BaseRequest,
         status: int = 500,
         exc: BaseException | None = None,
         message: str | None = None,
