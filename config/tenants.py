@@ -24,6 +24,7 @@ stops every command that reads it with exit 2, naming the file, line, tenant and
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -347,6 +348,19 @@ def _locate(document: LimitedDocument, loc: tuple[str | int, ...]) -> tuple[str,
     return field, located.line_of(path) if path else document.top_line
 
 
+def _field_names() -> list[str]:
+    """Every field a tenants file may set, for "did you mean" on a misspelt one."""
+    models: list[type[BaseModel]] = [
+        _TenantsFile,
+        TenantSettings,
+        BusinessHours,
+        CallLimits,
+        RecordingPolicy,
+        RedactionPolicy,
+    ]
+    return sorted({name for model in models for name in model.model_fields})
+
+
 def _problems(error: ValidationError, document: LimitedDocument) -> list[TenantProblem]:
     problems = []
     for item in error.errors(include_url=False, include_input=False):
@@ -354,6 +368,10 @@ def _problems(error: ValidationError, document: LimitedDocument) -> list[TenantP
         message = item["msg"]
         if item["loc"][-1:] == ("[key]",) and item["type"] == "string_type":
             message += " (YAML read this key as a number, a boolean or null: quote it)"
+        elif item["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(item["loc"][-1]), _field_names(), n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         problems.append(TenantProblem(field, message, line))
     return problems
 

@@ -175,7 +175,7 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         os.set_blocking(descriptor, True)
         raw = file.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise YamlProblem(f"file is over {max_bytes} bytes")
+        raise YamlProblem(f"file size is over {max_bytes} bytes, the limit")
     return raw
 
 
@@ -218,6 +218,53 @@ def _line(mark: Any) -> int | None:
     return int(mark.line) + 1 if mark is not None else None
 
 
+@dataclass
+class _Level:
+    """One mapping or list the parser is inside, and the key (or index) being read."""
+
+    mapping: bool
+    seen: dict[str, int | None]
+    key: str | int | None = None
+    expecting_key: bool = True
+
+
+class _Where:
+    """Where the parser is (the keys above it), so a duplicate key is named with the
+    tenant and field it sits in, not only its line."""
+
+    def __init__(self) -> None:
+        self.levels: list[_Level] = []
+
+    def node(self, event: yaml.NodeEvent, line: int | None) -> None:
+        if not self.levels:
+            return
+        level = self.levels[-1]
+        if not level.mapping:
+            level.key = -1 if level.key is None else int(level.key) + 1
+            return
+        if not level.expecting_key:
+            level.expecting_key = True  # a value; the next node in this mapping is a key
+            return
+        level.expecting_key = False
+        name = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+        if name in level.seen:
+            above = ".".join(str(lv.key) for lv in self.levels[:-1])
+            where = f"{above}: " if above else ""
+            raise YamlProblem(
+                f"{where}duplicate key {name!r} (first on line {level.seen[name]}); YAML "
+                "would keep only the last one",
+                line,
+            )
+        level.seen[name] = line
+        level.key = name
+
+    def start(self, event: yaml.CollectionStartEvent) -> None:
+        self.levels.append(_Level(isinstance(event, yaml.MappingStartEvent), {}))
+
+    def end(self) -> None:
+        self.levels.pop()
+
+
 def _check_events(text: str, limits: YamlLimits) -> int | None:
     """Walk the parser's events once, refusing what `YamlLimits` and plain YAML do not
     allow; returns the line the top value starts on."""
@@ -225,13 +272,16 @@ def _check_events(text: str, limits: YamlLimits) -> int | None:
     depth = nodes = 0
     top: int | None = None
     anchor: tuple[str, int | None] | None = None
+    where = _Where()
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if not isinstance(event, yaml.NodeEvent):
                 if isinstance(event, yaml.CollectionEndEvent):
                     depth -= 1
+                    where.end()
                 continue
             line = _line(event.start_mark)
+            where.node(event, line)
             top = line if top is None else top
             nodes += 1
             if nodes > limits.max_nodes:
@@ -249,6 +299,7 @@ def _check_events(text: str, limits: YamlLimits) -> int | None:
                 raise YamlProblem(f"YAML tags ({tag}) are not allowed; write a plain value", line)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
+                where.start(event)
                 if depth > limits.max_depth:
                     raise YamlProblem(f"nested more than {limits.max_depth} levels deep", line)
             elif isinstance(event, yaml.ScalarEvent):
@@ -292,7 +343,7 @@ def load_limited_yaml(raw: bytes, limits: YamlLimits) -> LimitedDocument:
         YamlProblem: naming the line when the file says where.
     """
     if len(raw) > limits.max_bytes:
-        raise YamlProblem(f"file is over {limits.max_bytes} bytes")
+        raise YamlProblem(f"file size is over {limits.max_bytes} bytes, the limit")
     text = decode(raw)
     top = _check_events(text, limits)
     return LimitedDocument(load_yaml(text), top)
