@@ -307,6 +307,9 @@ async def _serve(settings: Settings, tenants: TenantDirectory | None) -> None:
             logger=_HTTP_LOG,
             # The wait for a kept-alive connection's next request, the header deadline.
             keepalive_timeout=tokens.header_timeout_s,
+            # After an answer given before the body was read (408, 413), how long the
+            # rest is read and thrown away so the client sees the answer (aiohttp: 10 s).
+            lingering_time=1.0,
             auto_decompress=False,
         )
 
