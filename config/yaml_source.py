@@ -158,6 +158,10 @@ _PLAIN_TAGS = frozenset(
 )
 
 
+def _too_big(max_bytes: int) -> str:
+    return f"file size is over {max_bytes} bytes ({max_bytes / 1e6:g} MB), the limit"
+
+
 def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """A regular file's bytes, reading no more than one past ``max_bytes``: a 50 MB file
     is refused without being read, and a FIFO, a device (/dev/zero) or a directory
@@ -175,7 +179,9 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         os.set_blocking(descriptor, True)
         raw = file.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise YamlProblem(f"file size is over {max_bytes} bytes, the limit")
+        raise YamlProblem(
+            f"file size is over {max_bytes} bytes ({max_bytes / 1e6:g} MB), the limit"
+        )
     return raw
 
 
@@ -343,7 +349,7 @@ def load_limited_yaml(raw: bytes, limits: YamlLimits) -> LimitedDocument:
         YamlProblem: naming the line when the file says where.
     """
     if len(raw) > limits.max_bytes:
-        raise YamlProblem(f"file size is over {limits.max_bytes} bytes, the limit")
+        raise YamlProblem(_too_big(limits.max_bytes))
     text = decode(raw)
     top = _check_events(text, limits)
     return LimitedDocument(load_yaml(text), top)

@@ -398,3 +398,15 @@ async def test_two_credentials_are_none(make_client: Callable[..., Any]) -> None
     headers = [("Authorization", "Bearer wrong"), ("Authorization", f"Bearer {BEARER}")]
     for order in (headers, headers[::-1]):
         assert (await client.post("/token", headers=order, json={})).status == 401
+
+
+async def test_a_body_in_another_charset_is_refused(make_client: Callable[..., Any]) -> None:
+    client = await make_client()
+    # UTF-7: '+ACI-' is a quote there, so a proxy honouring it reads another document.
+    body = b'{"participant_name":"x+ACIALAAi-room_config+ACI-:{}"}'
+    response = await client.post(
+        "/token",
+        headers={**AUTH, "Content-Type": "application/json; charset=utf-7"},
+        data=body,
+    )
+    assert response.status == 415

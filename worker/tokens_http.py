@@ -132,6 +132,11 @@ def _cors_headers(request: web.Request) -> dict[str, str]:
 
 async def _read_body(request: web.Request) -> bytes:
     """The body, within its size limit and deadline."""
+    charset = (request.charset or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        # Read as UTF-8 whatever it says, a UTF-7 body would mean one thing to a proxy
+        # that honours the charset and another here.
+        raise TokenRequestError(415, "the body must be JSON in UTF-8")
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise TokenRequestError(413, f"the body is over {MAX_BODY} bytes")
     try:
