@@ -9,8 +9,9 @@ UV_BOOTSTRAP := .cache/uv-bootstrap
 UV ?= $(shell command -v uv 2>/dev/null || { [ -x "$(HOME)/.local/bin/uv" ] && echo "$(HOME)/.local/bin/uv"; } || echo "$(CURDIR)/$(UV_BOOTSTRAP)/bin/uv")
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # espeak-ng and sox synthesise and band-limit the simulated callers' speech;
-# libportaudio2 backs the framework's console mode (`python -m worker console`).
-APT_PACKAGES := espeak-ng sox libportaudio2
+# libportaudio2 backs the framework's console mode (`python -m worker console`);
+# GNU time measures a command's peak memory (`python -m bench security`, tests/security).
+APT_PACKAGES := espeak-ng sox libportaudio2 time
 STAMP := .venv/.synced
 
 .PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check promtool
@@ -27,6 +28,7 @@ system-deps:
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	command -v sox >/dev/null || missing="$$missing sox"; \
 	ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || missing="$$missing libportaudio2"; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing system packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \

@@ -14,6 +14,7 @@ _BENCHMARKS: dict[str, str] = {
     "latency": "bench.latency",
     "pii": "bench.pii",
     "scrape": "bench.scrape",
+    "security": "bench.security",
     "soak": "bench.soak",
     "turns": "bench.turns",
 }

@@ -1,4 +1,5 @@
-"""``python -m config check``: print the settings (secrets masked) or name what is wrong."""
+"""``python -m config check``: print the settings (secrets masked) or name what is wrong
+in them or in the tenants file they point at."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 
 from config.credentials import missing_credentials
 from config.loading import SettingsError, load_settings
+from config.tenants import TenantsFileError, load_tenant_directory
 
 EXIT_INVALID = 2
 
@@ -27,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-    except SettingsError as error:
+        # The tenants file is configuration too: the worker and the token endpoint
+        # refuse to start on a bad one, so the check must as well.
+        load_tenant_directory(settings)
+    except (SettingsError, TenantsFileError) as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     # mode="json" renders SecretStr as "**********", so secrets never reach the terminal.

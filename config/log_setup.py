@@ -15,6 +15,9 @@ transcript at DEBUG under ``lk.pii.*`` fields (``lk.pii.user_transcript``,
 ``lk.pii.text``), and `PIIFieldFilter` drops those fields from every record on the same
 handlers, using the framework's own test for what counts as such a field.
 
+Nor is the password of a URL set with one (``wss://user:password@host``):
+`UrlCredentialFilter` masks the userinfo of every URL in a record.
+
 Nor is a phone number: LiveKit's individual dispatch rules name the room after the caller
 (``call-_+15551234567_x``), the SIP participant's identity is ``sip_+1555...``, and both
 reach our fields and the framework's lines. `PhoneNumberFilter` masks every E.164 number
@@ -45,12 +48,15 @@ from typing import Any, Literal
 
 import structlog
 
+from config.urls import mask_url_credentials
+
 __all__ = [
     "CALL_FIELDS",
     "CallContextFilter",
     "LineFormatter",
     "PIIFieldFilter",
     "PhoneNumberFilter",
+    "UrlCredentialFilter",
     "configure_logging",
     "install_call_filter",
     "mask_phone_numbers",
@@ -100,33 +106,55 @@ def mask_phone_numbers(text: str) -> str:
     return _E164.sub(_MASK, text)
 
 
-class PhoneNumberFilter(logging.Filter):
+class _TextMaskFilter(logging.Filter):
+    """Applies ``mask`` to a record's message, arguments and string fields that contain
+    ``trigger`` (a cheap test first: most records contain neither)."""
+
+    trigger = ""
+
+    def mask(self, text: str) -> str:
+        raise NotImplementedError
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and self.trigger in record.msg:
+            record.msg = self.mask(record.msg)
+        if isinstance(record.args, dict):
+            record.args = self._mask_mapping(record.args)
+        elif record.args:
+            record.args = tuple(self.mask(a) if isinstance(a, str) else a for a in record.args)
+        for key, value in list(record.__dict__.items()):
+            if isinstance(value, str) and key not in _RESERVED and self.trigger in value:
+                setattr(record, key, self.mask(value))
+            elif isinstance(value, dict) and key not in _RESERVED:
+                setattr(record, key, self._mask_mapping(value))
+        return True
+
+    def _mask_mapping(self, value: dict[Any, Any]) -> dict[Any, Any]:
+        return {k: self.mask(v) if isinstance(v, str) else v for k, v in value.items()}
+
+
+class PhoneNumberFilter(_TextMaskFilter):
     """Masks phone numbers in a record's message and string fields, ours and the
     framework's (room names, participant identities, SIP attributes)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "+" in record.msg:
-            record.msg = mask_phone_numbers(record.msg)
-        if isinstance(record.args, dict):
-            record.args = _mask_mapping(record.args)
-        elif record.args:
-            record.args = tuple(
-                mask_phone_numbers(a) if isinstance(a, str) else a for a in record.args
-            )
-        for key, value in list(record.__dict__.items()):
-            if isinstance(value, str) and key not in _RESERVED and "+" in value:
-                setattr(record, key, mask_phone_numbers(value))
-            elif isinstance(value, dict) and key not in _RESERVED:
-                setattr(record, key, _mask_mapping(value))
-        return True
+    trigger = "+"
+
+    def mask(self, text: str) -> str:
+        return mask_phone_numbers(text)
 
 
-def _mask_mapping(value: dict[Any, Any]) -> dict[Any, Any]:
-    return {k: mask_phone_numbers(v) if isinstance(v, str) else v for k, v in value.items()}
+class UrlCredentialFilter(_TextMaskFilter):
+    """Masks the ``user:password@`` of any URL in a record (a LiveKit or provider URL
+    set with credentials in it), ours and the framework's."""
+
+    trigger = "@"
+
+    def mask(self, text: str) -> str:
+        return mask_url_credentials(text)
 
 
 # Order matters: the call fields are stamped first, then masked with everything else.
-_FILTERS = (CallContextFilter(), PIIFieldFilter(), PhoneNumberFilter())
+_FILTERS = (CallContextFilter(), PIIFieldFilter(), PhoneNumberFilter(), UrlCredentialFilter())
 
 
 def install_call_filter(logger: logging.Logger | None = None) -> None:

@@ -10,6 +10,8 @@ existing deployment's environment works unchanged.
 from __future__ import annotations
 
 import math
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -23,6 +25,7 @@ from pydantic_settings import (
 from config._standard_env import StandardEnvSource
 from config.redaction_policy import RedactionPolicy
 from config.tenants import TenantSettings
+from config.urls import HttpUrl, LiveKitUrl, ProviderUrl, WebSocketUrl
 
 __all__ = [
     "CompliancePolicy",
@@ -56,7 +59,7 @@ class _Group(BaseModel):
 
 
 class LiveKitSettings(_Group):
-    url: str = "ws://localhost:7880"
+    url: LiveKitUrl = "ws://localhost:7880"
     api_key: SecretStr | None = None
     api_secret: SecretStr | None = None
     agent_name: str = Field(
@@ -64,13 +67,6 @@ class LiveKitSettings(_Group):
         min_length=1,
         description="Explicit dispatch name; dispatch rules name this agent.",
     )
-
-    @field_validator("url")
-    @classmethod
-    def _url_scheme(cls, value: str) -> str:
-        if not value.startswith(("ws://", "wss://", "http://", "https://")):
-            raise ValueError("must be a ws://, wss://, http:// or https:// URL")
-        return value.rstrip("/")
 
     @property
     def http_url(self) -> str:
@@ -88,13 +84,13 @@ class ProviderSettings(_Group):
     openai_api_key: SecretStr | None = None
     eleven_api_key: SecretStr | None = None
 
-    deepgram_base_url: str = "https://api.deepgram.com/v1/listen"
-    deepgram_flux_base_url: str = Field(
+    deepgram_base_url: ProviderUrl = "https://api.deepgram.com/v1/listen"
+    deepgram_flux_base_url: ProviderUrl = Field(
         default="https://api.deepgram.com/v2/listen",
         description="Flux's turn-based endpoint (the plugin speaks websocket to it).",
     )
-    openai_base_url: str = "https://api.openai.com/v1"
-    elevenlabs_base_url: str = "https://api.elevenlabs.io/v1"
+    openai_base_url: ProviderUrl = "https://api.openai.com/v1"
+    elevenlabs_base_url: ProviderUrl = "https://api.elevenlabs.io/v1"
 
     openai_model: str = "gpt-4.1-mini"
     openai_fast_model: str = Field(
@@ -468,14 +464,15 @@ class ObservabilitySettings(_Group):
             "Dedicated: the framework empties it when the worker starts."
         ),
     )
-    otlp_endpoint: str | None = Field(
+    otlp_endpoint: HttpUrl | None = Field(
         default=None,
         description="OTLP collector for traces; unset (and no traces endpoint) = tracing off.",
     )
-    otlp_traces_endpoint: str | None = Field(
+    otlp_traces_endpoint: HttpUrl | None = Field(
         default=None, description="OTLP traces URL, used as is (beats otlp_endpoint)."
     )
     otlp_protocol: Literal["http/protobuf", "grpc"] = "http/protobuf"
+
     budget_ttfa_ms: float = Field(
         default=1000.0,
         gt=0.0,
@@ -490,6 +487,12 @@ class ObservabilitySettings(_Group):
         default_factory=_default_prices,
         description="USD price per model name, for the call summary's cost estimate.",
     )
+
+    @field_validator("otlp_endpoint", "otlp_traces_endpoint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # OTEL_EXPORTER_OTLP_ENDPOINT="" is how a manifest leaves tracing off.
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class WorkerSettings(_Group):
@@ -547,16 +550,51 @@ class WorkerSettings(_Group):
     )
 
 
+MIN_BEARER_SECRET_CHARS = 32
+MIN_BEARER_SECRET_BITS_PER_CHAR = 2.5
+"""Random hex (16 symbols) measures 2.9 at worst over 32 characters; 'changeme' repeated 2.75."""
+MIN_BEARER_SECRET_COMPRESSION = 0.9
+"""zlib output over input length: random secrets of 32+ characters do not shrink (1.09 at
+worst for hex); a repeated pattern does ('app-bearer-secret-app-bearer-secret' 0.83)."""
+
+
+def entropy_bits_per_char(text: str) -> float:
+    """The Shannon entropy of ``text``'s characters, in bits per character: ~4.2-5 for a
+    ``secrets.token_urlsafe(32)`` string, ~3.5 for hex, 0 for one repeated character."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def weak_secret_reason(text: str) -> str | None:
+    """Why ``text`` is too weak a shared secret, or None. The reason never quotes it."""
+    if len(text) < MIN_BEARER_SECRET_CHARS:
+        return f"is {len(text)} characters; at least {MIN_BEARER_SECRET_CHARS} are required"
+    if entropy_bits_per_char(text) < MIN_BEARER_SECRET_BITS_PER_CHAR:
+        return (
+            f"has under {MIN_BEARER_SECRET_BITS_PER_CHAR:g} bits of entropy per character "
+            "(too few different characters)"
+        )
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(zlib.compress(encoded, 9)) < MIN_BEARER_SECRET_COMPRESSION * len(encoded):
+        return "repeats itself (it compresses: a pattern, not a random string)"
+    return None
+
+
 class TokenEndpointSettings(_Group):
     """`python -m worker tokens`: LiveKit tokens for app callers."""
 
     bearer_secret: SecretStr | None = Field(
         default=None,
-        description="Clients send `Authorization: Bearer <secret>`; required to serve tokens.",
+        description=(
+            "Clients send `Authorization: Bearer <secret>`; required to serve tokens. At "
+            "least 32 varied characters, not a repeated pattern: generate it "
+            "(`python -c 'import secrets; print(secrets.token_urlsafe(32))'`). It ships "
+            "inside the app, so anyone can extract it: docs/security.md."
+        ),
     )
     host: str = "0.0.0.0"
     port: int = Field(default=8090, ge=1, le=65535)
-    public_url: str | None = Field(
+    public_url: WebSocketUrl | None = Field(
         default=None,
         description="The LiveKit URL clients connect to (server_url); unset: livekit.url.",
     )
@@ -588,13 +626,78 @@ class TokenEndpointSettings(_Group):
         default_factory=list,
         description="Browser origins allowed to call the endpoint (CORS); empty: none.",
     )
+    identity_header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description=(
+            "A header an upstream auth proxy sets to the verified user identity "
+            "(X-Forwarded-User, X-Auth-Request-User...): the token's identity, and a "
+            "request without it is refused. Trusted only when set; the proxy must strip "
+            "it from what clients send (docs/security.md). Unset: identities are the "
+            "client's claim."
+        ),
+    )
+    room_ticket_ttl_s: int = Field(
+        default=3600,
+        ge=60,
+        le=86400,
+        description=(
+            "How long a room ticket (returned with a room's first token) lets the same "
+            "identity ask for that room again, to rejoin after its token expires."
+        ),
+    )
+    room_check_timeout_s: float = Field(
+        default=3.0,
+        gt=0.0,
+        le=30.0,
+        description="Bound on asking LiveKit who is in a room a client asks to rejoin.",
+    )
+    header_timeout_s: float = Field(
+        default=5.0,
+        gt=0.0,
+        le=120.0,
+        description=(
+            "A connection's request line and headers must arrive within this (and, on a "
+            "kept-alive connection, the next request's)."
+        ),
+    )
+    body_timeout_s: float = Field(
+        default=10.0,
+        gt=0.0,
+        le=120.0,
+        description="A request's body must arrive within this once its headers have.",
+    )
+    connection_max_s: float = Field(
+        default=60.0,
+        gt=0.0,
+        description="The longest a connection stays open, whatever it is doing.",
+    )
+    max_connections: int = Field(
+        default=512,
+        ge=1,
+        description="Open connections at once; more are answered 503 and closed.",
+    )
+    max_connections_per_client: int = Field(
+        default=16,
+        ge=1,
+        description=(
+            "Open connections from one peer address; more are answered 503 and closed. "
+            "Not applied behind trusted_proxies (the peer is the proxy)."
+        ),
+    )
 
-    @field_validator("public_url")
+    @field_validator("bearer_secret")
     @classmethod
-    def _public_url_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("ws://", "wss://")):
-            raise ValueError("must be a ws:// or wss:// URL")
-        return value.rstrip("/") if value else value
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        reason = weak_secret_reason(value.get_secret_value())
+        if reason is not None:
+            raise ValueError(
+                f"{reason}; generate one: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
 
 class DispatchSettings(_Group):
@@ -633,6 +736,7 @@ class Settings(BaseSettings):
         default=None, description="YAML tenants file (config/tenants.py); read once at start."
     )
     default_tenant: str = "default"
+
     secrets_dir: Path | None = Field(
         default=None,
         description=(
@@ -642,6 +746,12 @@ class Settings(BaseSettings):
             "only those names are read from it, and the environment wins."
         ),
     )
+
+    @field_validator("tenants_file", mode="before")
+    @classmethod
+    def _empty_file_is_unset(cls, value: object) -> object:
+        # CALLCENTER_TENANTS_FILE= (empty) means no file, never the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _endpointing_order(self) -> Settings:

@@ -16,34 +16,52 @@ the app entry point named in the agent dispatch metadata, or by the metadata's
           sales: "tel:+15550199"
         limits: {idle_timeout: 20, max_duration: 1800}
 
-The file is read once per process (`load_tenant_directory`), and a bad file stops the
-worker at start naming the file, the tenant and the field.
+The file is read once per process (`load_tenant_directory`) through the same strict YAML
+loader as dispatch files (`config.yaml_source`: no duplicate keys, no aliases, UTF-8 only,
+bounded by `TENANTS_FILE_LIMITS`), ``default`` must name one of its tenants, and a bad file
+stops every command that reads it with exit 2, naming the file, line, tenant and field.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from config.redaction_policy import RedactionPolicy
+from config.yaml_source import (
+    LimitedDocument,
+    YamlLimits,
+    YamlProblem,
+    load_limited_yaml,
+    read_limited,
+)
 
 if TYPE_CHECKING:
     from config.settings import Settings
 
 __all__ = [
+    "TENANTS_FILE_LIMITS",
     "BusinessHours",
     "CallLimits",
     "RecordingPolicy",
     "ResolvedTenant",
     "TenantDirectory",
+    "TenantProblem",
     "TenantSettings",
     "TenantsFileError",
     "load_tenant_directory",
@@ -71,6 +89,27 @@ def _e164(value: str) -> str:
     return value
 
 
+def _name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not a name: 1 to 64 lowercase letters, digits, _ or -, "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def _transfer_uri(value: str) -> str:
+    if not (_SIP_URI.match(value) or _TEL_URI.match(value)):
+        raise ValueError(f"{value!r} is not a sip:user@host or tel:+E.164 URI")
+    return value
+
+
+# Checked one by one, so an error names the entry (and the file its line).
+E164 = Annotated[str, AfterValidator(_e164)]
+Name = Annotated[str, AfterValidator(_name)]
+TransferUri = Annotated[str, AfterValidator(_transfer_uri)]
+
+
 class BusinessHours(_Group):
     """Opening hours in the tenant's time zone; outside them the agent says so first."""
 
@@ -79,6 +118,15 @@ class BusinessHours(_Group):
     opens: time = time(9, 0)
     closes: time = time(17, 0)
     out_of_hours_message: str = "Our team is away right now, but I can still help with most things."
+
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def _time_as_text(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted 09:00 as the base-60 number 540, which a time field
+        # would take as 00:09: refuse numbers, times are written "09:00".
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError('write the time quoted, as "09:00" (unquoted, YAML reads a number)')
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -136,11 +184,11 @@ class TenantSettings(_Group):
     )
     language: str = Field(default="en-US", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     voice: str | None = Field(default=None, description="ElevenLabs voice id; None: the default.")
-    numbers: list[str] = Field(default_factory=list, description="Dialed numbers (E.164).")
+    numbers: list[E164] = Field(default_factory=list, description="Dialed numbers (E.164).")
     entry_points: list[str] = Field(
         default_factory=list, description="App entry points (token endpoint) for this tenant."
     )
-    transfer_destinations: dict[str, str] = Field(
+    transfer_destinations: dict[Name, TransferUri] = Field(
         default_factory=dict,
         description="Name -> sip: or tel: URI; the only places a call can be transferred.",
     )
@@ -175,34 +223,42 @@ class TenantSettings(_Group):
     business_hours: BusinessHours | None = None
     limits: CallLimits = Field(default_factory=CallLimits)
 
-    @field_validator("numbers")
-    @classmethod
-    def _numbers(cls, value: list[str]) -> list[str]:
-        return [_e164(number) for number in value]
-
-    @field_validator("transfer_destinations")
-    @classmethod
-    def _destinations(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, uri in value.items():
-            if not _NAME.match(name):
-                raise ValueError(f"destination name {name!r}: lowercase letters, digits, _ or -")
-            if not (_SIP_URI.match(uri) or _TEL_URI.match(uri)):
-                raise ValueError(f"{name}: {uri!r} is not a sip:user@host or tel:+E.164 URI")
-        return value
-
 
 class _TenantsFile(_Group):
     default: str = "default"
-    tenants: dict[str, TenantSettings] = Field(default_factory=dict)
+    # A tenant's name is a URL path segment (/token/<tenant>) and a metric label.
+    tenants: dict[Name, TenantSettings] = Field(default_factory=dict)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+class TenantProblem(NamedTuple):
+    """One thing wrong with a tenants file: the field (``tenants.acme.numbers``, or
+    ``(file)``), what is wrong, and the 1-based line when the file says where."""
+
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        # Names come from the file: a key of terminal escapes must not reach a terminal.
+        return _printable(f"{where}{self.field}: {self.message}")
 
 
 class TenantsFileError(Exception):
-    """A tenants file that cannot be used; names the file, the tenant and the field."""
+    """A tenants file that cannot be used; names the file, the line, the tenant and the
+    field of every problem."""
 
-    def __init__(self, path: Path, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, path: Path, problems: list[TenantProblem]) -> None:
         self.path = path
         self.problems = problems
-        lines = "\n".join(f"  {where}: {message}" for where, message in problems)
+        lines = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"invalid tenants file {path}:\n{lines}")
 
 
@@ -271,34 +327,117 @@ class TenantDirectory:
         return ResolvedTenant(self.default, self.get(self.default), "default")
 
 
-def _problems(error: ValidationError) -> list[tuple[str, str]]:
-    return [
-        (".".join(str(part) for part in item["loc"]) or "(file)", item["msg"])
-        for item in error.errors(include_url=False, include_input=False)
+TENANTS_FILE_LIMITS = YamlLimits(max_bytes=256_000, max_depth=16, max_nodes=10_000)
+"""A tenant is a few dozen keys and values: these allow some 300 tenants, and keep the
+worst file within ~0.2 s and ~50 MB to refuse (PyYAML is pure Python: a megabyte of
+short values would take seconds and hundreds of megabytes)."""
+
+
+def _locate(document: LimitedDocument, loc: tuple[str | int, ...]) -> tuple[str, int | None]:
+    """Where pydantic's ``loc`` is in the file: the field as the file spells it (a key
+    YAML read as a number, ``0123``, stays ``0123`` rather than 83), and its line.
+
+    Keys are matched by position among their siblings, since their text may differ.
+    """
+    located = document.located
+    node: Any = located.data
+    path: tuple[str | int, ...] = ()
+    matched = 0
+    for part in loc:
+        # pydantic writes a key it cannot use as a string (None, a date) as its str().
+        keys = (
+            [k for k in node if k == part or str(k) == str(part)] if isinstance(node, dict) else []
+        )
+        if keys:
+            index = list(node).index(keys[0])
+            children = [p for p in located.lines if len(p) == len(path) + 1 and p[:-1] == path]
+            if index >= len(children):
+                break
+            path, node = children[index], node[keys[0]]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path, node = (*path, part), node[part]
+        else:
+            break
+        matched += 1
+    field = ".".join(str(part) for part in (*path, *loc[matched:])) or "(file)"
+    return field, located.line_of(path) if path else document.top_line
+
+
+def _field_names() -> list[str]:
+    """Every field a tenants file may set, for "did you mean" on a misspelt one."""
+    models: list[type[BaseModel]] = [
+        _TenantsFile,
+        TenantSettings,
+        BusinessHours,
+        CallLimits,
+        RecordingPolicy,
+        RedactionPolicy,
     ]
+    return sorted({name for model in models for name in model.model_fields})
+
+
+def _problems(error: ValidationError, document: LimitedDocument) -> list[TenantProblem]:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        field, line = _locate(document, tuple(item["loc"]))
+        message = item["msg"]
+        if item["loc"][-1:] == ("[key]",) and item["type"] == "string_type":
+            message += " (YAML read this key as a number, a boolean or null: quote it)"
+        elif item["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(item["loc"][-1]), _field_names(), n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        problems.append(TenantProblem(field, message, line))
+    return problems
+
+
+def _read(path: Path) -> LimitedDocument:
+    try:
+        raw = read_limited(path, TENANTS_FILE_LIMITS.max_bytes)
+        return load_limited_yaml(raw, TENANTS_FILE_LIMITS)
+    except OSError as error:
+        raise TenantsFileError(
+            path, [TenantProblem("(file)", error.strerror or type(error).__name__)]
+        ) from None
+    except YamlProblem as error:
+        raise TenantsFileError(path, [TenantProblem("(file)", str(error), error.line)]) from None
 
 
 def load_tenants_file(path: Path) -> TenantDirectory:
-    """Read and validate a tenants file.
+    """Read and validate a tenants file through the strict YAML loader.
 
     Raises:
-        TenantsFileError: unreadable, not YAML, or invalid; each problem names the
-            tenant and field (``tenants.acme.transfer_destinations``).
+        TenantsFileError: unreadable, over the limits, not strict YAML (duplicate keys,
+            aliases, not UTF-8), invalid, or a ``default`` that names no tenant; each
+            problem names the line, the tenant and the field (``tenants.acme.numbers``).
     """
+    document = _read(path)
+    located = document.located
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TenantsFileError(path, [("(file)", error.strerror or str(error))]) from None
-    except yaml.YAMLError as error:
-        raise TenantsFileError(path, [("(file)", f"not YAML: {error}")]) from None
-    try:
-        parsed = _TenantsFile.model_validate(raw or {})
+        parsed = _TenantsFile.model_validate({} if located.data is None else located.data)
     except ValidationError as error:
-        raise TenantsFileError(path, _problems(error)) from None
+        raise TenantsFileError(path, _problems(error, document)) from None
+    problems: list[TenantProblem] = []
+    if parsed.default not in parsed.tenants:
+        known = ", ".join(sorted(parsed.tenants)) or "none"
+        problems.append(
+            TenantProblem(
+                "default",
+                f"{parsed.default!r} is not a tenant of this file (tenants: {known}); "
+                "calls no tenant claims go to the default, so it must be one of them",
+                located.line_of(("default",)),
+            )
+        )
     try:
-        return TenantDirectory(parsed.tenants, parsed.default)
+        directory = TenantDirectory(parsed.tenants, parsed.default)
     except ValueError as error:
-        raise TenantsFileError(path, list(error.args[0])) from None
+        problems.extend(
+            TenantProblem(field, message, located.line_of(tuple(field.split("."))))
+            for field, message in error.args[0]
+        )
+    if problems:
+        raise TenantsFileError(path, problems)
+    return directory
 
 
 def load_tenant_directory(settings: Settings) -> TenantDirectory:

@@ -189,10 +189,10 @@ def _load_and_validate(
     io: _Io,
     masker: Masker,
 ) -> _Loaded | list[FileProblem]:
+    from config.yaml_source import Located
     from dispatch.model import InvalidFile, load_located, with_lines
     from dispatch.passwords import read_secrets
     from dispatch.validate import ValidationContext, validate
-    from dispatch.yaml_source import Located
 
     path: Path = args.config or settings.dispatch.config_path
     with contextlib.suppress(OSError):

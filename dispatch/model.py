@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dispatch.yaml_source import MAX_BYTES, Located, YamlProblem, decode, load_yaml
+from config.yaml_source import MAX_BYTES, Located, YamlProblem, decode, load_yaml
 
 __all__ = [
     "PIN_MAX_LENGTH",

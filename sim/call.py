@@ -146,6 +146,8 @@ class CallResult:
     agent_audio: list[tuple[float, float]] = field(default_factory=list)
     """(start, end) loop times of each stretch of agent audio the caller heard."""
     livekit_requests: list[tuple[float, str]] = field(default_factory=list)
+    llm_arrivals: list[float] = field(default_factory=list)
+    """When each of ``llm_requests`` reached the simulator (event-loop clock)."""
     """(loop time, method) of each request the LiveKit Twirp simulator received."""
     transfers: list[str] = field(default_factory=list)
     """``transfer_to`` of each TransferSIPParticipant the simulator handled."""
@@ -431,6 +433,7 @@ async def run_call(
             latency=latency.name,
             turns=turns,
             llm_requests=list(openai.requests),
+            llm_arrivals=[timing.arrived_at for timing in openai.timings],
             tts_texts=["".join(pieces) for pieces in elevenlabs.contexts.values()],
             tool_invocations=list(state.tool_invocations),
             stt_queries=[c.query for c in deepgram.connections if c.query is not None],

@@ -20,6 +20,7 @@ FaultKind = Literal[
     "slow_start",
     "hang",
     "half_open",
+    "html_page",
 ]
 
 
@@ -45,7 +46,9 @@ class Fault:
             ``after_messages`` messages (0: not even a status line or handshake answer)
             and keeps the connection open until the client gives up, still reading what
             it sends; ``half_open`` does the same but also stops reading, like a peer
-            that vanished without a FIN: the client's writes pile up unanswered.
+            that vanished without a FIN: the client's writes pile up unanswered;
+            ``html_page`` answers 200 with an HTML page and does not handle the request,
+            as a proxy, CDN or captive portal in front of the server would.
         request: 0-based index of the request or websocket connection this fault hits
             (counted per simulator); ``None`` hits every request.
         after_messages: how many server messages go out normally before the fault.

@@ -25,7 +25,9 @@ connection. ``disconnect``
 drops the connection before handling;
 ``slow_start`` waits ``seconds`` before handling; ``stall`` handles the call (state
 changes) and then waits ``seconds`` before answering, the "did it happen?" case;
-``malformed`` handles the call and answers 200 with a body that is not protobuf.
+``malformed`` handles the call and answers 200 with a body that is not protobuf;
+``html_page`` answers 200 with an HTML page without handling the call (not LiveKit's
+behaviour: what an HTTP proxy or CDN error page in front of it looks like to the client).
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ _WRITE_PREFIXES = ("Create", "Update", "Delete", "Remove", "Transfer")
 # Not a protobuf message: 0xFF starts a field tag with an invalid wire type.
 _MALFORMED_BODY = b"\xff\xff\xff\xff not protobuf"
 _SILENT = ("hang", "half_open")
+_HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>Bad gateway</title></head><body>Bad gateway</body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,9 @@ class LiveKitTwirpSim(LoopbackServer):
                 body=json.dumps({"code": failure.code, "msg": failure.msg}),
                 content_type="application/json",
             )
+
+        if self.faults.first(index, "html_page") is not None:
+            return web.Response(text=_HTML_PAGE, content_type="text/html")
 
         as_json = request.content_type == "application/json"
         try:

@@ -4,6 +4,17 @@ Every request is bounded by `asyncio.timeout` (livekit-api 1.2.2 sends most requ
 ``timeout=None``, so a stuck server would hold a call forever) and retried only when
 repeating it is harmless: deleting a room twice leaves it deleted, but a transfer that
 timed out may already be ringing the far end, so it is never sent twice.
+
+livekit-api has a retry of its own: with ``failover=True`` (its default), a request to a
+LiveKit Cloud host (``*.livekit.cloud``) that fails with a 5xx or a transport error is
+replayed up to 3 times, against other regions or the same host
+(``livekit/api/_failover.py``, ``twirp_client.py``). That would send a REFER again, so the
+client here is built with ``failover=False`` and the only retries are the ones below.
+
+Whatever the client raises (a Twirp error, an aiohttp error, a timeout, a protobuf
+``DecodeError`` from a 200 that is not protobuf, such as a proxy's HTML page, or anything
+else) comes out as `CallControlError`: a transfer that did not complete, which the caller
+is told about and which is not tried again.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from typing import Literal
 
 import aiohttp
 import structlog
+from google.protobuf.message import DecodeError
 from livekit import api
 from livekit.protocol import room, sip
 
@@ -26,7 +38,7 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 
-FailureKind = Literal["timeout", "rejected", "unreachable"]
+FailureKind = Literal["timeout", "rejected", "unreachable", "malformed", "error"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,9 @@ class CallControlError(Exception):
     Attributes:
         kind: ``timeout`` (no answer in time: it may or may not have happened),
             ``rejected`` (the server or the far end said no), ``unreachable`` (no
-            connection to the server).
+            connection to the server), ``malformed`` (an answer that is not the API's,
+            such as a proxy's HTML page: it may or may not have happened), ``error``
+            (anything else the client raised).
         sip_status_code: the far end's SIP status for a failed transfer (486, 603...).
     """
 
@@ -85,6 +99,9 @@ class CallControl:
         api_key: API key the requests' tokens are issued by.
         api_secret: secret they are signed with.
         options: time bounds and retries.
+        http_session: the aiohttp session requests go through (its connector decides
+            name resolution and TLS); default: one of livekit-api's own. The caller
+            closes a session it passes.
     """
 
     def __init__(
@@ -94,17 +111,26 @@ class CallControl:
         api_key: str,
         api_secret: str,
         options: CallControlOptions | None = None,
+        http_session: aiohttp.ClientSession | None = None,
     ) -> None:
         self._url = url
         self._key = api_key
         self._secret = api_secret
         self.options = options or CallControlOptions()
+        self._http_session = http_session
         self._api: api.LiveKitAPI | None = None
 
     def _client(self) -> api.LiveKitAPI:
         # Created lazily: LiveKitAPI opens an aiohttp session, which needs a running loop.
         if self._api is None:
-            self._api = api.LiveKitAPI(self._url, self._key, self._secret)
+            self._api = api.LiveKitAPI(
+                self._url,
+                self._key,
+                self._secret,
+                session=self._http_session,
+                # Sent once: see the module docstring (the SDK's Cloud failover).
+                failover=False,
+            )
         return self._api
 
     async def aclose(self) -> None:
@@ -134,16 +160,10 @@ class CallControl:
                 response = await self._client().sip.transfer_sip_participant(
                     request, timeout=self.options.transfer_timeout
                 )
-        except TimeoutError:
-            raise CallControlError(method, "timeout", "no answer from the server") from None
-        except api.SipCallError as error:
-            raise CallControlError(
-                method, "rejected", error.message, error.sip_status_code
-            ) from None
-        except api.TwirpError as error:
-            raise CallControlError(method, "rejected", f"{error.code}: {error.message}") from None
-        except aiohttp.ClientError as error:
-            raise CallControlError(method, "unreachable", type(error).__name__) from None
+        except Exception as error:
+            # Every failure, of any type, is a transfer that did not complete: the caller
+            # hears so, and the destination is not tried again on this call.
+            raise _failure(method, error) from None
         # livekit/protocol sip.proto: a response whose status is not successful is a
         # transfer that did not complete, even without an error.
         if response.status == sip.SIPTransferStatus.STS_TRANSFER_FAILED:
@@ -168,15 +188,30 @@ class CallControl:
                 async with asyncio.timeout(self.options.request_timeout):
                     await self._client().room.delete_room(room.DeleteRoomRequest(room=room_name))
                 return
-            except TimeoutError:
-                last = CallControlError(method, "timeout", "no answer from the server")
             except api.TwirpError as error:
                 if error.code == api.TwirpErrorCode.NOT_FOUND:
                     return
-                last = CallControlError(method, "rejected", f"{error.code}: {error.message}")
+                last = _failure(method, error)
                 if error.status < 500:
                     break
-            except aiohttp.ClientError as error:
-                last = CallControlError(method, "unreachable", type(error).__name__)
+            except Exception as error:
+                # Whatever it was, the room may still be there: try again, then give up
+                # with a CallControlError the caller of hang_up handles.
+                last = _failure(method, error)
             log.warning("call_control_retry", method=method, attempt=attempt + 1)
         raise last
+
+
+def _failure(method: str, error: Exception) -> CallControlError:
+    """What any exception from livekit-api means for a call-control request."""
+    if isinstance(error, TimeoutError):
+        return CallControlError(method, "timeout", "no answer from the server")
+    if isinstance(error, api.SipCallError):
+        return CallControlError(method, "rejected", error.message, error.sip_status_code)
+    if isinstance(error, api.TwirpError):
+        return CallControlError(method, "rejected", f"{error.code}: {error.message}")
+    if isinstance(error, aiohttp.ClientError):
+        return CallControlError(method, "unreachable", type(error).__name__)
+    if isinstance(error, DecodeError):
+        return CallControlError(method, "malformed", "the answer is not the API's protobuf")
+    return CallControlError(method, "error", type(error).__name__)

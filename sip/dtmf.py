@@ -8,11 +8,17 @@ its vault (tools get the real value), and they are never logged.
 A flood (a stuck key, a fax tone mis-detected, someone leaning on the keypad) has a
 defined outcome: presses beyond the rate limit are dropped, and an entry longer than
 ``max_digits`` is cut off there, so the agent gets at most one bounded entry per pause.
+
+Entries reach the agent at a bounded rate too (`EntryThrottle`): each one is an LLM
+request, and ``1#1#1#...`` would otherwise make several a second. One goes through at
+once; those finished within ``entry_interval`` of it wait and go together as one turn,
+up to ``max_batched_entries`` (the rest are dropped and counted).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +28,7 @@ import structlog
 from compliance import CallRedactor
 from config.redaction_policy import EntityType
 
-__all__ = ["DigitCollector", "DtmfOptions", "describe_entry"]
+__all__ = ["DigitCollector", "DtmfOptions", "EntryThrottle", "describe_entry"]
 
 log = structlog.get_logger(__name__)
 
@@ -36,15 +42,26 @@ class DtmfOptions:
     terminator: the key that ends an entry at once (not part of it).
     max_digits: the longest entry kept.
     max_presses_per_second: presses beyond this rate are dropped.
+    entry_interval: at most one turn of keypad entries reaches the agent this often
+        (seconds); entries finished sooner are held and go together.
+    max_batched_entries: the most entries held for one turn; more are dropped.
     """
 
     inter_digit_timeout: float = 2.5
     terminator: str = "#"
     max_digits: int = 24
     max_presses_per_second: int = 12
+    entry_interval: float = 1.0
+    max_batched_entries: int = 4
 
     def __post_init__(self) -> None:
-        if self.inter_digit_timeout <= 0 or self.max_digits < 1 or self.max_presses_per_second < 1:
+        if (
+            self.inter_digit_timeout <= 0
+            or self.max_digits < 1
+            or self.max_presses_per_second < 1
+            or self.entry_interval <= 0
+            or self.max_batched_entries < 1
+        ):
             raise ValueError("DTMF limits must be positive")
 
 
@@ -119,3 +136,56 @@ class DigitCollector:
             self._timer.cancel()
             self._timer = None
         self._keys = []
+
+
+class EntryThrottle:
+    """Passes finished entries on at most once per ``options.entry_interval``.
+
+    Args:
+        deliver: called with one or more entries (oldest first) that make one turn.
+        options: the interval and how many entries one turn may hold.
+    """
+
+    def __init__(
+        self, deliver: Callable[[list[str]], None], options: DtmfOptions | None = None
+    ) -> None:
+        self._deliver = deliver
+        self.options = options or DtmfOptions()
+        self._pending: list[str] = []
+        self._last_sent = -math.inf
+        self._timer: asyncio.TimerHandle | None = None
+        self.dropped = 0
+        """Entries dropped because a turn already held ``max_batched_entries``."""
+
+    def add(self, keys: str) -> None:
+        """One finished entry (the `DigitCollector`'s ``deliver``)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        interval = self.options.entry_interval
+        if self._timer is None and now - self._last_sent >= interval:
+            self._send([keys], now)
+            return
+        if len(self._pending) >= self.options.max_batched_entries:
+            if not self.dropped:
+                log.warning("dtmf_entries_dropped", limit=self.options.max_batched_entries)
+            self.dropped += 1
+            return
+        self._pending.append(keys)
+        if self._timer is None:
+            self._timer = loop.call_at(self._last_sent + interval, self._flush)
+
+    def _flush(self) -> None:
+        self._timer = None
+        entries, self._pending = self._pending, []
+        if entries:
+            self._send(entries, asyncio.get_running_loop().time())
+
+    def _send(self, entries: list[str], now: float) -> None:
+        self._last_sent = now
+        self._deliver(entries)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._pending = []

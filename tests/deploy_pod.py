@@ -43,7 +43,7 @@ TEST_SECRETS = {
     "DEEPGRAM_API_KEY": "dg-smoke",
     "OPENAI_API_KEY": "sk-smoke",
     "ELEVEN_API_KEY": "el-smoke",
-    "CALLCENTER_TOKENS__BEARER_SECRET": "bearer-" + "b" * 40,
+    "CALLCENTER_TOKENS__BEARER_SECRET": "U_32y_bQ2RT2SFGWYUFPJn8hdPEibJZUubK6wLbDZbY",
     "MAIN_LINE_SIP_PASSWORD": "sip-smoke-password",
 }
 

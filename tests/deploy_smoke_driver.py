@@ -38,6 +38,14 @@ async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, str]:
         return 0, ""
 
 
+def _sample(exposition: str, series: str) -> float | None:
+    """One sample's value from a Prometheus text exposition, or None when it is absent."""
+    for line in exposition.splitlines():
+        if line.startswith(series + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
 async def _start(spec: PodSpec, scratch: Path) -> tuple[asyncio.subprocess.Process, Path]:
     argv = sandbox_argv(spec, scratch)
     log = scratch / "output.log"
@@ -120,11 +128,9 @@ async def tokens(spec: PodSpec, scratch: Path) -> dict[str, Any]:
             await asyncio.sleep(0.2)
         headers = {"Authorization": f"Bearer {TEST_SECRETS['CALLCENTER_TOKENS__BEARER_SECRET']}"}
         with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-            # The example tenants file's tenant, by name: `POST /token` alone means the
-            # file's default tenant, which the token endpoint resolves from the file once
-            # issue 28's strict tenants loading lands (today: settings.default_tenant).
+            # No tenant in the path: the tenants file's `default` answers.
             async with http.post(
-                f"http://127.0.0.1:{port}/token/acme",
+                f"http://127.0.0.1:{port}/token",
                 json={"participant_identity": "smoke-caller"},
                 headers=headers,
                 timeout=_HTTP,
@@ -132,6 +138,12 @@ async def tokens(spec: PodSpec, scratch: Path) -> dict[str, Any]:
                 seen["token_status"] = response.status
                 body = await response.json(content_type=None)
                 seen["token_fields"] = sorted(body) if isinstance(body, dict) else body
+            # What the alert rules read (deploy/prometheus/callcenter-rules.yaml).
+            status, text = await _get(http, f"http://127.0.0.1:{port}/metrics")
+            seen["metrics_status"] = status
+            seen["token_metric_201"] = _sample(
+                text, 'callcenter_token_requests_total{status="201"}'
+            )
     seen["exit_code"] = await _stop(process)
     seen["log"] = log.read_text(errors="replace")[-4000:]
     return seen

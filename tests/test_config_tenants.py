@@ -83,7 +83,7 @@ def test_business_hours_follow_the_tenant_time_zone(tmp_path: Path) -> None:
             "tenants.b.numbers",
             "also a's",
         ),
-        ("tenants: [1, 2\n", "(file)", "not YAML"),
+        ("tenants: [1, 2\n", "line 2: (file)", "not valid YAML"),
     ],
 )
 def test_bad_file_names_file_tenant_and_field(
@@ -123,3 +123,50 @@ def test_worker_exits_2_on_a_bad_tenants_file(tmp_path: Path, run_module: RunMod
     assert result.returncode == 2, result.stderr
     assert str(path) in result.stderr
     assert "tenants.bank.numbers" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "says"),
+    [
+        ("default: main\ntenants:\n  main: {}\n  main: {}\n", "line 4: (file)", "duplicate key"),
+        (
+            "default: main\ntenants:\n  main: &t {display_name: A}\n  other: *t\n",
+            "line 4: (file)",
+            "aliases",
+        ),
+        ("default: nobody\ntenants:\n  main: {}\n", "line 1: default", "'nobody' is not a tenant"),
+        ("tenants:\n  main: {}\n", "default", "'default' is not a tenant"),
+        (
+            "default: main\ntenants:\n  main:\n    numbers: ['555']\n",
+            "line 4: tenants.main",
+            "E.164",
+        ),
+        (
+            "default: main\ntenants:\n  main:\n"
+            + "".join(" " * (4 + 2 * i) + "x:\n" for i in range(20)),
+            "(file)",
+            "nested more than 16",
+        ),
+    ],
+)
+def test_strict_yaml_and_a_default_that_is_a_tenant(
+    tmp_path: Path, text: str, where: str, says: str
+) -> None:
+    with pytest.raises(TenantsFileError) as raised:
+        load_tenants_file(_write(tmp_path, text))
+    assert where in str(raised.value)
+    assert says in str(raised.value)
+
+
+def test_bytes_that_are_not_utf8_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "tenants.yaml"
+    path.write_bytes(b"default: main\ntenants:\n  main:\n    display_name: \xff\xfe\n")
+    with pytest.raises(TenantsFileError, match=r"line 4: \(file\): not UTF-8"):
+        load_tenants_file(path)
+
+
+def test_the_files_default_is_the_default(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, tenants_file=_write(tmp_path, GOOD))  # type: ignore[call-arg]
+    directory = load_tenant_directory(settings)
+    assert directory.default == "main"
+    assert directory.resolve().name == "main"

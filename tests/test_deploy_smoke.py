@@ -109,6 +109,8 @@ def test_k8s_tokens_pod_serves_a_token(tmp_path: Path) -> None:
     assert seen.get("healthz") == 200, seen["log"]
     assert seen.get("token_status") == 201, seen["log"]
     assert {"server_url", "participant_token"} <= set(seen["token_fields"])
+    assert seen.get("metrics_status") == 200, seen["log"]
+    assert seen.get("token_metric_201") == 1.0, seen["log"]
     assert seen["exit_code"] == 0, seen["log"]
 
 

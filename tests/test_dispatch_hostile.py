@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from dispatch_harness import KEY, SECRET, run_cli, settings_for
 
-from dispatch.yaml_source import MAX_BYTES
+from config.yaml_source import MAX_BYTES
 from sim.livekit_twirp import LiveKitTwirpSim
 
 pytestmark = pytest.mark.sim

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from config.yaml_source import MAX_BYTES
 from dispatch.model import DispatchFile, InvalidFile, load_file, parse_file
 from dispatch.validate import ValidationContext, validate
-from dispatch.yaml_source import MAX_BYTES
 
 pytestmark = pytest.mark.unit
 

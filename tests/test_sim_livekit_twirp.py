@@ -391,6 +391,16 @@ async def test_malformed_fault_applies_but_garbles_the_answer(
     assert [t.name for t in sim.inbound_trunks.values()] == ["a"]
 
 
+async def test_html_page_fault_answers_200_html_without_handling(
+    sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
+) -> None:
+    sim.faults = FaultPlan([Fault("html_page", request=0)])
+    with pytest.raises(DecodeError):
+        await lkapi.sip.create_inbound_trunk(_inbound("a", ["+14155550100"]))
+    assert sim.inbound_trunks == {}
+    assert sim.request_count == 1
+
+
 async def test_stall_fault_applies_then_answers_late(
     sim: LiveKitTwirpSim, lkapi: api.LiveKitAPI
 ) -> None:

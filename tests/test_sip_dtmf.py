@@ -8,7 +8,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from compliance import CallRedactor
-from sip.dtmf import DigitCollector, DtmfOptions, describe_entry
+from sip.dtmf import DigitCollector, DtmfOptions, EntryThrottle, describe_entry
 
 pytestmark = pytest.mark.unit
 
@@ -64,3 +64,29 @@ def test_card_number_keyed_in_becomes_a_card_placeholder() -> None:
     text = describe_entry("4111111111111111", redactor)
     assert "[CARD_1]" in text
     assert "4111" not in text
+
+
+async def test_entries_reach_the_agent_once_per_interval_held_ones_together() -> None:
+    turns: list[tuple[float, list[str]]] = []
+    loop = asyncio.get_running_loop()
+    throttle = EntryThrottle(
+        lambda entries: turns.append((loop.time(), entries)),
+        DtmfOptions(entry_interval=0.2, max_batched_entries=2),
+    )
+    start = loop.time()
+    throttle.add("1")  # the first goes at once
+    throttle.add("2")
+    throttle.add("3")
+    throttle.add("4")  # a third held entry: dropped
+    assert [entries for _, entries in turns] == [["1"]]
+    await asyncio.sleep(0.3)
+    assert [entries for _, entries in turns] == [["1"], ["2", "3"]]
+    assert turns[1][0] - start >= 0.2
+    assert throttle.dropped == 1
+    await asyncio.sleep(0.25)
+    throttle.add("5")  # an interval has passed since the last turn: at once
+    assert turns[-1][1] == ["5"]
+    throttle.add("6")
+    throttle.close()  # the call ended: nothing more is delivered
+    await asyncio.sleep(0.3)
+    assert [entries for _, entries in turns] == [["1"], ["2", "3"], ["5"]]

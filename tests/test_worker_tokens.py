@@ -22,7 +22,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from livekit import api
 from support import ROOT, RunModule
 
-from config import Settings
+from config import Settings, TenantDirectory
+from config.tenants import TenantSettings
 from worker.tokens_http import build_token_app
 from worker.tokens_rate import RateLimiter
 
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.unit
 
 API_KEY = "APIcallcenterTest"
 API_SECRET = "a-livekit-api-secret-long-enough-for-hs256"
-BEARER = "app-bearer-secret"
+BEARER = "tB8v-Qx2mZp9_Lk4WvN8sTd1HcE6uJ0aYf3R"
 AUTH = {"Authorization": f"Bearer {BEARER}"}
 _OTHER_TENANT = '{"tenant":"x"}'
 
@@ -42,6 +43,10 @@ def _settings(tenants: dict[str, Any] | None = None, **tokens: Any) -> Settings:
         tokens={"bearer_secret": BEARER, "ttl_s": 300, **tokens},
         tenants=tenants or {},
     )
+
+
+def _directory(*names: str) -> TenantDirectory:
+    return TenantDirectory({name: TenantSettings() for name in names}, "default")
 
 
 @pytest.fixture
@@ -81,7 +86,8 @@ async def test_issues_a_token_in_livekits_format(make_client: Callable[..., Any]
     )
     assert response.status == 201
     body = await response.json()
-    assert set(body) == {"server_url", "participant_token"}
+    # TokenSourceResponse, and the ticket to rejoin the room (SDKs ignore unknown fields).
+    assert set(body) == {"server_url", "participant_token", "room_ticket"}
     assert body["server_url"] == "wss://lk.example.com"
 
     claims = _claims(body["participant_token"])
@@ -113,21 +119,21 @@ async def test_each_call_gets_its_own_unguessable_room(make_client: Callable[...
     assert len(rooms) == 3
 
 
-async def test_sdk_agent_name_option_and_app_room_are_accepted(
+async def test_sdk_agent_name_option_is_accepted(
     make_client: Callable[..., Any],
 ) -> None:
-    client = await make_client(tenants={"acme"})
-    # What TokenSource.endpoint sends for {roomName, agentName}: room_config.agents[0].
+    client = await make_client(tenants=_directory("acme"))
+    # What TokenSource.endpoint sends for {agentName}: room_config.agents[0].
     response = await client.post(
         "/token/acme",
         headers=AUTH,
-        json={"room_name": "app-mine", "room_config": {"agents": [{"agent_name": "callcenter"}]}},
+        json={"room_config": {"agents": [{"agent_name": "callcenter"}]}},
     )
     assert response.status == 201
     grants = api.TokenVerifier(API_KEY, API_SECRET).verify(
         (await response.json())["participant_token"]
     )
-    assert grants.video is not None and grants.video.room == "app-mine"
+    assert grants.video is not None and grants.video.room.startswith("app-")
     assert grants.room_config is not None
     assert [(a.agent_name, a.metadata) for a in grants.room_config.agents] == [
         ("callcenter", '{"tenant":"acme"}')
@@ -144,7 +150,7 @@ async def test_known_tenants_default_to_settings(make_client: Callable[..., Any]
 
 
 async def test_unknown_tenant_entry_point_is_404(make_client: Callable[..., Any]) -> None:
-    client = await make_client(tenants={"acme"})
+    client = await make_client(tenants=_directory("acme"))
     response = await client.post("/token/globex", headers=AUTH, json={})
     assert response.status == 404
 
@@ -266,13 +272,11 @@ _CLI_ENV = {"LIVEKIT_API_KEY": API_KEY, "LIVEKIT_API_SECRET": API_SECRET}
 
 
 def test_token_cli_prints_a_decodable_token(run_module: RunModule) -> None:
-    result = run_module(
-        "worker", "token", "--identity", "tester", "--room", "app-try-1", env=_CLI_ENV
-    )
+    result = run_module("worker", "token", "--identity", "tester", env=_CLI_ENV)
     assert result.returncode == 0, result.stderr
     claims = _claims(result.stdout.strip())
     assert claims["sub"] == "tester"
-    assert claims["video"]["room"] == "app-try-1"
+    assert claims["video"]["room"].startswith("app-")
     assert claims["roomConfig"]["agents"] == [
         {"agentName": "callcenter", "metadata": '{"tenant":"default"}'}
     ]
@@ -354,3 +358,55 @@ async def test_worker_tokens_serves_over_http(served_endpoint: str) -> None:
             assert response.status == 201
             body = await response.json()
     assert _claims(body["participant_token"])["sub"] == "u1"
+
+
+def test_token_cli_uses_the_tenants_files_default(run_module: RunModule, tmp_path: Any) -> None:
+    path = tmp_path / "tenants.yaml"
+    path.write_text("default: acme\ntenants:\n  acme: {display_name: Acme}\n", encoding="utf-8")
+    env = {**_CLI_ENV, "CALLCENTER_TENANTS_FILE": str(path)}
+    result = run_module("worker", "token", "--identity", "tester", env=env)
+    assert result.returncode == 0, result.stderr
+    agents = _claims(result.stdout.strip())["roomConfig"]["agents"]
+    assert agents == [{"agentName": "callcenter", "metadata": '{"tenant":"acme"}'}]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"participant_identity": 'ana\n{"event":"forged"}'}, 400, "control characters"),
+        ({"participant_identity": "\u001b]0;pwned\u0007"}, 400, "control characters"),
+        ({"participant_identity": "agent-AJ_abc123"}, 403, "LiveKit's"),
+        ({"participant_identity": "sip_+14155550100"}, 403, "LiveKit's"),
+        ({"participant_attributes": {"SIP.phoneNumber": "+1"}}, 403, "sip.*"),
+        ({"participant_attributes": {" sip.phoneNumber": "+1"}}, 403, "sip.*"),
+        ({"participant_attributes": {"sip .phoneNumber": "+1"}}, 403, "sip.*"),
+        ({"participant_attributes": {"Lk.agent.state": "x"}}, 403, "lk.*"),
+        ({"participant_attributes": {"a b": "x"}}, 400, "letters, digits"),
+    ],
+)
+async def test_identities_and_attributes_that_pass_for_livekits_are_refused(
+    make_client: Callable[..., Any], body: dict[str, Any], status: int, says: str
+) -> None:
+    client = await make_client()
+    response = await client.post("/token", headers=AUTH, json=body)
+    assert response.status == status
+    assert says in (await response.json())["error"]
+
+
+async def test_two_credentials_are_none(make_client: Callable[..., Any]) -> None:
+    client = await make_client()
+    headers = [("Authorization", "Bearer wrong"), ("Authorization", f"Bearer {BEARER}")]
+    for order in (headers, headers[::-1]):
+        assert (await client.post("/token", headers=order, json={})).status == 401
+
+
+async def test_a_body_in_another_charset_is_refused(make_client: Callable[..., Any]) -> None:
+    client = await make_client()
+    # UTF-7: '+ACI-' is a quote there, so a proxy honouring it reads another document.
+    body = b'{"participant_name":"x+ACIALAAi-room_config+ACI-:{}"}'
+    response = await client.post(
+        "/token",
+        headers={**AUTH, "Content-Type": "application/json; charset=utf-7"},
+        data=body,
+    )
+    assert response.status == 415

@@ -23,7 +23,7 @@ from livekit.agents.voice.turn import TurnDetectionMode
 from config import ResolvedTenant, Settings, TenantDirectory
 from config.tenants import TenantSettings
 from sip.call_control import CallControl, CallControlOptions
-from sip.dtmf import DigitCollector, DtmfOptions, describe_entry
+from sip.dtmf import DigitCollector, DtmfOptions, EntryThrottle, describe_entry
 from worker.call_actions import CallActions
 from worker.call_limits import CallLimitsWatch
 from worker.caller import Caller, describe_caller, parse_dispatch_metadata
@@ -198,13 +198,16 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     state.actions = actions
     limits = CallLimitsWatch(session, actions, tenant.settings.limits)
 
-    def deliver(keys: str) -> None:
+    def deliver(entries: list[str]) -> None:
         if state.fillers is not None:
             state.fillers.caller_keyed()
         # Redacted before it enters the chat history; the vault keeps the digits for tools.
-        session.generate_reply(user_input=describe_entry(keys, state.redactor))
+        # One LLM turn for however many entries the throttle held together.
+        text = " ".join(describe_entry(keys, state.redactor) for keys in entries)
+        session.generate_reply(user_input=text)
 
-    digits = DigitCollector(deliver, services.dtmf)
+    entries = EntryThrottle(deliver, services.dtmf)
+    digits = DigitCollector(entries.add, services.dtmf)
     if caller.kind == "phone":
         room.on_dtmf(caller.identity, digits.press)
 
@@ -214,6 +217,7 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
 
     async def _close() -> None:
         digits.close()
+        entries.close()
         await limits.aclose()
         await actions.aclose()
         # The session's close event normally wrote the summary; a job shut down first

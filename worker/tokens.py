@@ -7,9 +7,13 @@ client SDKs' endpoint ``TokenSource`` posts the request as JSON with the proto f
 true})``; its ``agentName``/``agentMetadata`` options land in ``room_config.agents[0]``) and
 reads ``server_url`` and ``participant_token`` back.
 
-A client decides nothing that routes or dispatches its call: the room must carry the app
-prefix, the only agent is ours, the tenant comes from the entry point the server was asked
-on, and ``sip.*`` attributes are refused so an app caller can never look like a phone caller.
+A client decides nothing that routes or dispatches its call: the server names every new
+room (random, under the app prefix), the only agent is ours, the tenant comes from the
+entry point the server was asked on, and ``sip.*`` attributes are refused so an app caller
+can never look like a phone caller. A room is one caller's: naming an existing room needs
+the room ticket issued with its first token, for the same identity
+(`worker.room_tickets`), and the HTTP layer refuses a room another identity is already in
+(`worker.room_occupancy`). The threat model is in docs/security.md.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -25,7 +29,9 @@ from typing import Any
 from google.protobuf.json_format import ParseDict, ParseError
 from livekit import api
 
-from config import Settings, load_tenant_directory
+from config import Settings, TenantDirectory, load_tenant_directory
+from config.urls import strip_userinfo
+from worker.room_tickets import RoomTickets
 
 __all__ = [
     "AppTokenRequest",
@@ -34,13 +40,21 @@ __all__ = [
     "TokenPolicyError",
     "TokenRequestError",
     "issue_token",
-    "known_tenants",
+    "new_room",
     "parse_token_request",
+    "requested_room",
 ]
 
 # LiveKit reserves `lk.` for its own attributes (agent state, transcription); `sip.` is what
-# the SIP bridge sets on phone callers (sip/attributes.py reads it).
+# the SIP bridge sets on phone callers (sip/attributes.py reads it). Compared without case
+# or whitespace: "SIP.phoneNumber" and " sip.x" must not pass for something else.
 RESERVED_ATTRIBUTE_PREFIXES = ("sip.", "lk.")
+# The identities LiveKit gives its own participants: agents (agent-AJ_...), SIP callers
+# (sip_+1555...), egress and ingress (EG_..., IN_...). A caller choosing one could pass
+# for them in logs and in anything that keys on the identity.
+RESERVED_IDENTITY_PREFIXES = ("agent-", "sip_", "EG_", "IN_")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 _REQUEST_FIELDS = frozenset(
     {
@@ -104,17 +118,23 @@ class TokenPolicy:
     ttl: timedelta
     tenants: frozenset[str]
     default_tenant: str
+    tickets: RoomTickets
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, tenants: Iterable[str] | None = None
+        cls, settings: Settings, *, tenants: TenantDirectory | None = None
     ) -> TokenPolicy:
         """The policy from Settings.
 
         Args:
             settings: the process's settings.
-            tenants: the tenant names a token may carry; default: ``settings.tenants``
-                and ``settings.default_tenant``.
+            tenants: the tenants a token may name, and the default one; default: the
+                directory the worker routes calls with (the tenants file's, with its
+                ``default``, or the inline ``tenants``).
+
+        Raises:
+            TokenPolicyError: the LiveKit key or secret is missing.
+            TenantsFileError: the tenants file is unusable.
         """
         livekit = settings.livekit
         if livekit.api_key is None or livekit.api_secret is None:
@@ -122,17 +142,28 @@ class TokenPolicy:
                 "livekit.api_key and livekit.api_secret (LIVEKIT_API_KEY, LIVEKIT_API_SECRET) "
                 "are required to sign tokens"
             )
-        names = known_tenants(settings) if tenants is None else {*tenants, settings.default_tenant}
+        directory = tenants if tenants is not None else load_tenant_directory(settings)
         return cls(
             api_key=livekit.api_key.get_secret_value(),
             api_secret=livekit.api_secret.get_secret_value(),
-            server_url=settings.tokens.public_url or livekit.url,
+            # Clients get no credentials a URL setting may carry (user:password@).
+            server_url=strip_userinfo(settings.tokens.public_url or livekit.url),
             agent_name=livekit.agent_name,
             room_prefix=settings.tokens.room_prefix,
             ttl=timedelta(seconds=settings.tokens.ttl_s),
-            tenants=frozenset(names),
-            default_tenant=settings.default_tenant,
+            tenants=frozenset({*directory.tenants, directory.default}),
+            default_tenant=directory.default,
+            tickets=RoomTickets(
+                livekit.api_secret.get_secret_value(), ttl_s=settings.tokens.room_ticket_ttl_s
+            ),
         )
+
+    def check_tenant(self, tenant: str | None) -> str:
+        """The entry point's tenant (the default for None); 404 for an unknown one."""
+        name = tenant or self.default_tenant
+        if name not in self.tenants:
+            raise TokenRequestError(404, f"unknown tenant {name!r}")
+        return name
 
 
 @dataclass(frozen=True)
@@ -142,17 +173,16 @@ class IssuedToken:
     tenant: str
     server_url: str
     participant_token: str
+    room_ticket: str
 
     def response_body(self) -> dict[str, str]:
-        """The ``TokenSourceResponse`` JSON (proto field names)."""
-        return {"server_url": self.server_url, "participant_token": self.participant_token}
-
-
-def known_tenants(settings: Settings) -> frozenset[str]:
-    """The tenant names the worker knows: the tenants file's (or the inline ``tenants``)
-    and the default, from the same directory the worker routes calls with."""
-    directory = load_tenant_directory(settings)
-    return frozenset({*directory.tenants, directory.default})
+        """The ``TokenSourceResponse`` JSON (proto field names), and the room ticket the
+        app keeps to rejoin this room (the SDKs ignore fields they do not know)."""
+        return {
+            "server_url": self.server_url,
+            "participant_token": self.participant_token,
+            "room_ticket": self.room_ticket,
+        }
 
 
 def _optional_str(body: Mapping[str, Any], key: str, limit: int) -> str | None:
@@ -166,6 +196,19 @@ def _optional_str(body: Mapping[str, Any], key: str, limit: int) -> str | None:
     return value or None
 
 
+def _identity(body: Mapping[str, Any]) -> str | None:
+    identity = _optional_str(body, "participant_identity", _MAX_IDENTITY)
+    if identity is None:
+        return None
+    if _CONTROL.search(identity):
+        raise TokenRequestError(400, "participant_identity has control characters")
+    if identity.startswith(RESERVED_IDENTITY_PREFIXES):
+        raise TokenRequestError(
+            403, f"identities starting with {', '.join(RESERVED_IDENTITY_PREFIXES)} are LiveKit's"
+        )
+    return identity
+
+
 def _attributes(value: object) -> dict[str, str]:
     if value is None:
         return {}
@@ -176,11 +219,15 @@ def _attributes(value: object) -> dict[str, str]:
     if len(value) > _MAX_ATTRIBUTES:
         raise TokenRequestError(400, f"participant_attributes has more than {_MAX_ATTRIBUTES}")
     for key, text in value.items():
-        if not key or len(key) > _MAX_ATTRIBUTE_KEY or len(text) > _MAX_ATTRIBUTE_VALUE:
-            raise TokenRequestError(400, f"participant_attributes[{key!r}] is too long or empty")
-        if key.startswith(RESERVED_ATTRIBUTE_PREFIXES):
+        if re.sub(r"\s", "", key).lower().startswith(RESERVED_ATTRIBUTE_PREFIXES):
             raise TokenRequestError(
                 403, f"participant_attributes[{key!r}]: sip.* and lk.* are set by LiveKit only"
+            )
+        if not key or len(key) > _MAX_ATTRIBUTE_KEY or len(text) > _MAX_ATTRIBUTE_VALUE:
+            raise TokenRequestError(400, f"participant_attributes[{key!r}] is too long or empty")
+        if not _ATTRIBUTE_KEY.match(key):
+            raise TokenRequestError(
+                400, f"participant_attributes[{key!r}]: letters, digits, _ . : or - only"
             )
     return dict(value)
 
@@ -202,7 +249,7 @@ def parse_token_request(body: object) -> AppTokenRequest:
             raise TokenRequestError(400, f"room_config: {error}") from None
     return AppTokenRequest(
         room_name=_optional_str(body, "room_name", 256),
-        participant_identity=_optional_str(body, "participant_identity", _MAX_IDENTITY),
+        participant_identity=_identity(body),
         participant_name=_optional_str(body, "participant_name", _MAX_NAME),
         participant_metadata=_optional_str(body, "participant_metadata", _MAX_METADATA),
         participant_attributes=_attributes(body.get("participant_attributes")),
@@ -210,21 +257,30 @@ def parse_token_request(body: object) -> AppTokenRequest:
     )
 
 
-def _room(request: AppTokenRequest, policy: TokenPolicy) -> str:
+def requested_room(request: AppTokenRequest, policy: TokenPolicy) -> str | None:
+    """The room the client names (``room_name`` or ``room_config.name``), or None.
+
+    Raises:
+        TokenRequestError: 403 for two different names, or a name outside the prefix.
+    """
     room = request.room_name
     config_name = request.room_config.name if request.room_config else ""
     if config_name and room and config_name != room:
         raise TokenRequestError(403, "room_config.name differs from room_name")
     room = room or config_name or None
     if room is None:
-        # Unguessable, so no caller can walk into another caller's room.
-        return f"{policy.room_prefix}{secrets.token_urlsafe(12)}"
+        return None
     suffix = room.removeprefix(policy.room_prefix)
     if suffix == room or not _ROOM_SUFFIX.fullmatch(suffix):
         raise TokenRequestError(
             403, f"room_name must be {policy.room_prefix!r} followed by [A-Za-z0-9_-]{{1,96}}"
         )
     return room
+
+
+def new_room(policy: TokenPolicy) -> str:
+    """A new room's name: 128 random bits, so no caller can guess another's."""
+    return f"{policy.room_prefix}{secrets.token_urlsafe(16)}"
 
 
 def _check_room_config(config: api.RoomConfiguration, policy: TokenPolicy, tenant: str) -> None:
@@ -253,25 +309,25 @@ def _dispatch_metadata(tenant: str) -> str:
 
 
 def issue_token(
-    request: AppTokenRequest, policy: TokenPolicy, *, tenant: str | None = None
+    request: AppTokenRequest, policy: TokenPolicy, *, tenant: str, room: str
 ) -> IssuedToken:
-    """Check a request against the policy and sign its token.
+    """Check what the client may not set and sign its token for ``room``.
+
+    Who may have ``room`` is decided before (`requested_room`, `new_room`, the room ticket
+    and who is already in it): this signs for the room it is given.
 
     Args:
         request: what the client asked for.
         policy: what the server decides.
-        tenant: the entry point's tenant; None for the default tenant.
+        tenant: the checked tenant (`TokenPolicy.check_tenant`).
+        room: the room the token joins.
 
     Raises:
-        TokenRequestError: 403 for what a client may not set, 404 for an unknown tenant.
+        TokenRequestError: 403 for what a client may not set.
     """
-    tenant = tenant or policy.default_tenant
-    if tenant not in policy.tenants:
-        raise TokenRequestError(404, f"unknown tenant {tenant!r}")
-    room = _room(request, policy)
     if request.room_config is not None:
         _check_room_config(request.room_config, policy, tenant)
-    identity = request.participant_identity or f"app-caller-{secrets.token_hex(6)}"
+    identity = request.participant_identity or f"app-caller-{secrets.token_hex(8)}"
 
     token = (
         api.AccessToken(policy.api_key, policy.api_secret)
@@ -311,4 +367,5 @@ def issue_token(
         tenant=tenant,
         server_url=policy.server_url,
         participant_token=token.to_jwt(),
+        room_ticket=policy.tickets.issue(room=room, identity=identity),
     )
