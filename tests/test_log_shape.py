@@ -91,7 +91,7 @@ def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "worker", "tokens"],
         env=_env(
-            CALLCENTER_TOKENS__BEARER_SECRET="b" * 40,
+            CALLCENTER_TOKENS__BEARER_SECRET="Hx7-Tq2vLm9_Rb4NcW8sKd1ZpE6uJ0aYf3Gk",
             CALLCENTER_TOKENS__HOST="127.0.0.1",
             CALLCENTER_TOKENS__PORT=str(port),
         ),
@@ -109,4 +109,4 @@ def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
     records = _lines(first + rest)
     _assert_shape(records)
     assert records[0]["message"] == "token_endpoint_listening"
-    assert records[0]["name"] == "worker.tokens_http"
+    assert records[0]["name"] == "worker.tokens_server"
