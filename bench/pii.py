@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Four corpora, reported apart:
+corpus was written (`bench.pii_match`). Five corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -16,7 +16,11 @@ corpus was written (`bench.pii_match`). Four corpora, reported apart:
 * ``fresh`` (``compliance/corpus/pii_fresh.yaml``): a second independent set, written by
   someone who had read neither ``compliance/`` nor the first independent set, kept
   unchanged (its rules: ``compliance/corpus/pii_fresh.md``); used as a development set for
-  the kinds of error it showed, so its figure is no longer out of sample either.
+  the kinds of error it showed, so its figure is no longer out of sample either;
+* ``final`` (``compliance/corpus/pii_final.yaml``): a third independent set (its rules:
+  ``compliance/corpus/pii_final.md``), written without reading ``compliance/`` or any other
+  corpus and never used to change the detectors: the only out-of-sample figure. It is
+  reported, not held to a target (``--strict`` ignores it), so that it stays out of sample.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -46,6 +50,7 @@ from compliance.redactor import MAX_TURN_CHARS
 __all__ = [
     "CORPORA",
     "DEFAULT_CORPUS",
+    "FINAL_CORPUS",
     "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
     "INDEPENDENT_CORPUS",
@@ -64,6 +69,7 @@ DEFAULT_CORPUS: Final = _CORPUS_DIR / "pii_corpus.yaml"
 INDEPENDENT_CORPUS: Final = _CORPUS_DIR / "pii_independent.yaml"
 HOLDOUT_CORPUS: Final = _CORPUS_DIR / "pii_holdout.yaml"
 FRESH_CORPUS: Final = _CORPUS_DIR / "pii_fresh.yaml"
+FINAL_CORPUS: Final = _CORPUS_DIR / "pii_final.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -79,6 +85,8 @@ class Corpus:
         recall: Target recall.
         keep: Target keep rate.
         note: What the figures mean.
+        gate: Whether ``--strict`` holds it to its targets; an out-of-sample corpus is
+            only reported, or tuning to pass it would make it one more development set.
     """
 
     label: str
@@ -87,6 +95,7 @@ class Corpus:
     recall: float
     keep: float
     note: str
+    gate: bool = True
 
 
 CORPORA: Final = (
@@ -122,6 +131,15 @@ CORPORA: Final = (
         0.95,
         "second independent set (read neither compliance/ nor the first set), unchanged; "
         "a development set since",
+    ),
+    Corpus(
+        "final",
+        FINAL_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "third independent set, never used for tuning: the out-of-sample figure",
+        gate=False,
     ),
 )
 _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
@@ -200,6 +218,7 @@ class PiiReport:
     targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
     per_type: dict[str, TypeStats] = field(default_factory=dict)
     per_class: dict[str, TypeStats] = field(default_factory=dict)
+    gate: bool = True
     names: bool = False
     skipped_name_cases: int = 0
     scaling: list[dict[str, float]] = field(default_factory=list)
@@ -274,6 +293,7 @@ class PiiReport:
             "unredacted_earlier_chunks": self.unredacted_earlier_chunks,
             "targets": {**TARGETS, **self.targets},
             "meets_targets": self.meets_targets(),
+            "gate": self.gate,
         }
 
 
@@ -357,6 +377,7 @@ def evaluate(
         note=spec.note,
         matching=spec.matching,
         targets={"recall": spec.recall, "keep": spec.keep},
+        gate=spec.gate,
         names=names,
         skipped_name_cases=len(every) - len(cases),
     )
@@ -470,6 +491,8 @@ def _table(report: PiiReport) -> str:
             f"({MAX_TURN_CHARS} chars passed on): {report.max_turn_ms:.1f} ms"
         )
     verdict = "meets targets" if report.meets_targets() else "MISSES targets"
+    if not report.gate:
+        verdict += " (out of sample: reported, not a gate)"
     lines += [
         "",
         f"recall {report.recall:.4f} (target ≥ {report.targets['recall']})  "
@@ -499,8 +522,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         "--corpus",
         type=Path,
         action="append",
-        help="corpus YAML (repeatable; default: the project, independent, holdout and fresh "
-        "corpora)",
+        help="corpus YAML (repeatable; default: the project, independent, holdout, fresh and "
+        "final corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
@@ -521,7 +544,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             spec.path,
             max(1, args.repeat),
             names=args.names,
-            scaling=not args.no_scaling and index == len(specs) - 1,
+            scaling=not args.no_scaling and index == 0,
             corpus=spec,
         )
         for index, spec in enumerate(specs)
@@ -530,5 +553,5 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.json is not None:
         data = {"corpora": {r.label: r.to_json() for r in reports}}
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    met = all(r.meets_targets() for r in reports)
+    met = all(r.meets_targets() for r in reports if r.gate)
     return 1 if args.strict and not met else 0

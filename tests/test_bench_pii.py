@@ -10,6 +10,7 @@ import pytest
 
 from bench.pii import (
     DEFAULT_CORPUS,
+    FINAL_CORPUS,
     FRESH_CORPUS,
     HOLDOUT_CORPUS,
     INDEPENDENT_CORPUS,
@@ -103,6 +104,28 @@ def test_fresh_corpus_is_kept_as_written() -> None:
     assert FRESH_CORPUS.with_suffix(".md").exists()
 
 
+# The third independent corpus, the out-of-sample one: scored and reported, never edited,
+# never a gate (a target on it would make it a development set).
+FINAL_SHA256 = "4882607d3b92693e9303ec864dda080d5952e54c870368f355d482ec36e2406e"
+
+
+def test_final_corpus_is_kept_as_written_and_reported_without_a_gate(tmp_path: Path) -> None:
+    assert hashlib.sha256(FINAL_CORPUS.read_bytes()).hexdigest() == FINAL_SHA256
+    assert FINAL_CORPUS.with_suffix(".md").exists()
+    out = tmp_path / "final.json"
+
+    status = run(
+        ["--corpus", str(FINAL_CORPUS), "--strict", "--repeat", "1", "--no-scaling",
+         "--json", str(out)]
+    )  # fmt: skip
+
+    final = json.loads(out.read_text())["corpora"]["final"]
+    assert final["gate"] is False
+    assert final["cases"] >= 250
+    # --strict exits 0 whatever the out-of-sample figure: it is reported, not held.
+    assert status == 0
+
+
 def test_said_comparison_reads_numbers_as_the_independent_corpus_defines_them() -> None:
     # Fillers, "and" and words between groups do not hide a number ...
     assert leaked("4849093406621708", "It's uh 4849, um, 0934, 0662, 1708.", "said")
@@ -134,7 +157,7 @@ def test_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
     assert status == 0
     data = json.loads(out.read_text())
-    assert {"project", "independent", "holdout", "fresh"} <= set(data["corpora"])
+    assert {"project", "independent", "holdout", "fresh", "final"} <= set(data["corpora"])
     project = data["corpora"]["project"]
     assert project["cases"] >= 150
     assert set(project["latency_us"]) == {"p50", "p99", "max"}
