@@ -295,9 +295,7 @@ async def test_mocked_transfer_tool_keeps_the_schema_the_model_sees(
     async with OpenAIChatSim(responder=script, api_key=KEY) as llm_sim:
         h = await _harness(twirp, llm_sim)
         try:
-            with mock_tools(
-                CallAgent, {"transfer_call": lambda destination, reason: "mocked"}
-            ):
+            with mock_tools(CallAgent, {"transfer_call": lambda destination, reason: "mocked"}):
                 result = await h.session.run(user_input="Billing.")
         finally:
             await h.close()
