@@ -354,7 +354,9 @@ class CallActions:
         except ToolError as error:
             log.info("warm_transfer_not_completed", destination=name, error=str(error))
             return await self._no_answer(context, name, note, headers)
+        # The task moved the human into the caller's room; the agent leaves it.
         state.end_with(CallOutcome.TRANSFERRED)
+        self._session.shutdown(drain=False)
         return TransferOutcome("transferred", name)
 
     async def _drop_room(self, room_name: str) -> None:

@@ -67,7 +67,8 @@ async def transfer_call(
             "The transfer did not go through and the caller has been told. Continue helping them."
         )
     if outcome.status == "unavailable":
-        if state.tenant.handoff.offer_callback:
+        handoff = state.tenant.handoff
+        if handoff.offer_callback and handoff.webhook_url is not None:
             return (
                 f"That team is {outcome.reason} and the caller has been told. Offer a "
                 "callback: ask for the number to call and a preferred time, then call "
