@@ -23,6 +23,7 @@ from sip.call_control import CallControl, CallControlError
 from worker.handoff import CallHandoff
 from worker.handoff_note import build_note
 from worker.handoff_webhook import DeliveryOptions, deliver, sign
+from worker.spoken_lines import handoff_lines
 from worker.warm_transfer import warm_transfer_task
 
 pytestmark = pytest.mark.unit
@@ -310,3 +311,12 @@ async def test_cloud_warm_transfer_gets_the_note_headers_and_redacted_history() 
     assert "[CARD_1]" in instructions  # the history, as the model saw it
     assert isinstance(task.chat_ctx, llm.ChatContext)
     assert sip.CreateSIPParticipantRequest  # the request type the task sends
+
+
+@pytest.mark.parametrize("language", ["es-ES", "fr-FR", "de-DE"])
+def test_hand_off_lines_are_said_in_the_tenants_language(language: str) -> None:
+    english, lines = handoff_lines("en-US"), handoff_lines(language)
+    for name, text in vars(lines).items():
+        assert text and text != getattr(english, name), (language, name)
+    assert "{reason}" in lines.briefing and "{summary}" in lines.briefing
+    assert handoff_lines("ja-JP") == english
