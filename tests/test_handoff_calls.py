@@ -370,4 +370,7 @@ async def test_out_of_hours_without_alternative_collects_a_callback(vad_model: v
     assert request["destination"] == "billing"
     text = delivery.body.decode()
     assert "2671" not in text and "415" not in text
-    assert [h["kind"] for h in result.summary["handoffs"]] == ["callback"]
+    assert [(h["kind"], h["outcome"]) for h in result.summary["handoffs"]] == [
+        ("handoff", "closed"),
+        ("callback", "callback"),
+    ]

@@ -147,6 +147,7 @@ class CallActions:
         options = state.tenant.destination_options(name)
         if options.hours is not None and not options.hours.is_open(self._clock()):
             log.info("transfer_destination_closed", destination=name)
+            self.handoff.unreachable(reason, name, "closed")
             return await self._unavailable(context, name, reason, "closed", alternative_allowed)
         note = self.note(name, reason)
         # The webhook starts now, in the background: the REFER never waits for it.

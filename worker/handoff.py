@@ -16,7 +16,7 @@ import aiohttp
 import structlog
 
 from config.tenants import HandoffSettings
-from worker.handoff_note import HandoffNote, ReasonCode
+from worker.handoff_note import HandoffNote, ReasonCode, new_handoff_id
 from worker.handoff_webhook import DeliveryOptions, DeliveryResult, deliver
 from worker.prometheus_metrics import collectors
 
@@ -98,6 +98,14 @@ class CallHandoff:
             mode=record.mode,
             outcome=outcome,
         )
+
+    def unreachable(self, reason: ReasonCode, destination: str, outcome: str) -> HandoffRecord:
+        """A destination the call never dialled (``closed``): counted and in the
+        summary, with no note sent."""
+        record = HandoffRecord(new_handoff_id(), "handoff", reason, destination)
+        self.records.append(record)
+        self.finish(record, outcome)
+        return record
 
     def callback(
         self, handoff_id: str, *, reason: ReasonCode, destination: str | None, payload: Any

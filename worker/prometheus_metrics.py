@@ -131,8 +131,8 @@ def _build() -> Collectors:
         ),
         handoffs=Counter(
             "callcenter_handoffs",
-            "Transfers to a person by reason code and outcome (transferred, failed, "
-            "unavailable, continued, fallback).",
+            "Transfers to a person by reason code and outcome (transferred, fallback, "
+            "busy, closed, continued, failed, callback).",
             ("reason", "outcome"),
         ),
         handoff_webhook_deliveries=Counter(
