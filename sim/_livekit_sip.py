@@ -414,14 +414,15 @@ class SipState:
     ) -> sip.SIPParticipantInfo:
         """``livekit/sip`` ``pkg/sip/outbound.go``: with ``wait_until_answered`` the
         answer comes once the far end answers; the INVITE is bounded by the ringing
-        timeout (``sipSignal`` runs it under ``context.WithTimeout``; the service's
-        default is 30 s, ``pkg/sip/service.go``), after which the call fails:
+        timeout (``sipSignal`` runs it under ``context.WithTimeout``; unset, it is
+        ``defaultRingingTimeout``, 3 minutes, ``pkg/sip/participant.go``), after which
+        the call fails:
         ``deadline_exceeded`` here, without a SIP status (nobody answered)."""
         self.validate_participant(req)
         self.outbound_calls.append(_copy(req))
         self._fail_dial(req)
         if req.wait_until_answered and req.sip_call_to in self.answer_after:
-            ringing = req.ringing_timeout.ToTimedelta().total_seconds() or 30.0
+            ringing = req.ringing_timeout.ToTimedelta().total_seconds() or 180.0
             rings = self.answer_after[req.sip_call_to]
             if rings is None or rings > ringing:
                 await asyncio.sleep(ringing)
