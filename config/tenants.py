@@ -38,11 +38,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from config.redaction_policy import RedactionPolicy
+from config.urls import HttpUrl
 from config.yaml_source import (
     LimitedDocument,
     YamlLimits,
@@ -58,6 +61,8 @@ __all__ = [
     "TENANTS_FILE_LIMITS",
     "BusinessHours",
     "CallLimits",
+    "DestinationOptions",
+    "HandoffSettings",
     "RecordingPolicy",
     "ResolvedTenant",
     "TenantDirectory",
@@ -172,6 +177,80 @@ class RecordingPolicy(_Group):
     consent_message: str = "This call may be recorded for quality and training."
 
 
+class DestinationOptions(_Group):
+    """How a call reaches one transfer destination (docs/handoff.md).
+
+    ``cold`` sends a SIP REFER; ``warm`` first briefs the human: on a PBX (``platform:
+    pbx``) the agent dials ``dial_to`` through ``outbound_trunk_id`` into a consult room,
+    says the hand-off note and bridges the human in; on LiveKit Cloud (``platform:
+    cloud``) it runs the framework's ``WarmTransferTask``.
+    """
+
+    mode: Literal["cold", "warm"] = "cold"
+    platform: Literal["pbx", "cloud"] = "pbx"
+    dial_to: str | None = Field(
+        default=None,
+        description="Number or SIP user the warm path dials (CreateSIPParticipant sip_call_to).",
+    )
+    outbound_trunk_id: str | None = Field(
+        default=None, description="The LiveKit outbound trunk the warm path dials through."
+    )
+    ring_timeout: Seconds = Field(
+        default=20.0, description="How long the human may ring before the fallback."
+    )
+    hours: BusinessHours | None = Field(
+        default=None, description="When this destination takes calls; None: always."
+    )
+    alternative: Name | None = Field(
+        default=None, description="Destination offered when this one is closed or busy."
+    )
+
+    @model_validator(mode="after")
+    def _warm_can_dial(self) -> DestinationOptions:
+        if self.mode == "warm" and (not self.dial_to or not self.outbound_trunk_id):
+            raise ValueError("a warm destination needs dial_to and outbound_trunk_id")
+        return self
+
+
+class HandoffSettings(_Group):
+    """What goes with a transfer: the hand-off note's forms and the fallbacks."""
+
+    sip_headers: bool = Field(
+        default=True, description="X-Handoff-Id and X-Handoff-Reason on the REFER / INVITE."
+    )
+    webhook_url: HttpUrl | None = Field(
+        default=None, description="POSTed the signed hand-off note (and callback requests)."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key of the webhook signature."
+    )
+    webhook_attempt_timeout: Seconds = 3.0
+    webhook_max_attempts: int = Field(default=4, ge=1, le=10)
+    webhook_backoff: Seconds = Field(default=0.5, description="First retry delay; doubles.")
+    webhook_deadline: Seconds = Field(
+        default=20.0, description="Total time a delivery may take, retries included."
+    )
+    allowed_fields: list[str] = Field(
+        default_factory=list,
+        description="Tool arguments whose value (as the model passed it) the note may carry.",
+    )
+    destinations: dict[Name, DestinationOptions] = Field(
+        default_factory=dict, description="Per transfer destination: mode, hours, alternative."
+    )
+    fallback: Name | None = Field(
+        default=None, description="Voicemail or queue destination when a warm transfer fails."
+    )
+    offer_callback: bool = Field(
+        default=True, description="Closed or busy with no alternative: offer a callback."
+    )
+
+    @model_validator(mode="after")
+    def _signed(self) -> HandoffSettings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("webhook_url needs webhook_secret (deliveries are signed)")
+        return self
+
+
 class TenantSettings(_Group):
     """One tenant. Every field has a default, so an empty tenant is a working one."""
 
@@ -222,6 +301,24 @@ class TenantSettings(_Group):
     )
     business_hours: BusinessHours | None = None
     limits: CallLimits = Field(default_factory=CallLimits)
+    handoff: HandoffSettings = Field(default_factory=HandoffSettings)
+
+    @model_validator(mode="after")
+    def _handoff_names_destinations(self) -> TenantSettings:
+        known = self.transfer_destinations
+        named = [("handoff.fallback", self.handoff.fallback)]
+        for name, options in self.handoff.destinations.items():
+            if name not in known:
+                raise ValueError(f"handoff.destinations.{name} is not a transfer destination")
+            named.append((f"handoff.destinations.{name}.alternative", options.alternative))
+        for field_name, value in named:
+            if value is not None and value not in known:
+                raise ValueError(f"{field_name}: {value!r} is not a transfer destination")
+        return self
+
+    def destination_options(self, name: str) -> DestinationOptions:
+        """The options of one transfer destination (defaults: cold, always open)."""
+        return self.handoff.destinations.get(name) or DestinationOptions()
 
 
 class _TenantsFile(_Group):
@@ -372,6 +469,8 @@ def _field_names() -> list[str]:
         CallLimits,
         RecordingPolicy,
         RedactionPolicy,
+        HandoffSettings,
+        DestinationOptions,
     ]
     return sorted({name for model in models for name in model.model_fields})
 

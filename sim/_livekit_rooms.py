@@ -44,6 +44,7 @@ class RoomState:
     participants: dict[str, dict[str, models.ParticipantInfo]] = field(default_factory=dict)
     deleted_rooms: list[str] = field(default_factory=list)
     removed_participants: list[tuple[str, str]] = field(default_factory=list)
+    moved_participants: list[tuple[str, str, str]] = field(default_factory=list)
     sent_data: list[room.SendDataRequest] = field(default_factory=list)
     _watchers: dict[str, list[RoomWatcher]] = field(default_factory=dict)
 
@@ -68,6 +69,7 @@ class RoomState:
             "RemoveParticipant": self.remove_participant,
             "UpdateParticipant": self.update_participant,
             "SendData": self.send_data,
+            "MoveParticipant": self.move_participant,
         }
 
     def ensure_room(self, name: str) -> models.Room:
@@ -121,6 +123,26 @@ class RoomState:
                 "not_found", f"participant {identity!r} not found in room {room_name!r}"
             )
         return found
+
+    def move_participant(self, req: room.MoveParticipantRequest) -> room.MoveParticipantResponse:
+        """``livekit/livekit`` ``pkg/service/roomservice.go`` ``MoveParticipant``: the
+        destination must be another room (``invalid_argument``), then the participant's
+        own node moves it; here: it must be in the source room (``not_found``) and the
+        destination must exist, and it leaves one and joins the other with the same
+        identity. livekit-api says the move is a LiveKit Cloud / Private Cloud feature
+        (docs/handoff.md)."""
+        if req.room == req.destination_room:
+            raise TwirpFailure(
+                "invalid_argument", "destination room cannot be the same as source room"
+            )
+        moved = self.participant(req.room, req.identity)
+        self._room(req.destination_room)
+        del self.participants[req.room][req.identity]
+        self._count(req.room)
+        self.participants[req.destination_room][req.identity] = moved
+        self._count(req.destination_room)
+        self.moved_participants.append((req.room, req.identity, req.destination_room))
+        return room.MoveParticipantResponse()
 
     def remove(self, room_name: str, identity: str) -> None:
         self.participant(room_name, identity)

@@ -17,10 +17,11 @@ listed as inbound, outbound or both, as ``AsInbound``/``AsOutbound`` convert the
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import string
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -29,6 +30,7 @@ from livekit.protocol import models, sip
 
 from . import _sip_rules as rules
 from ._livekit_rooms import RoomState
+from ._sip_headers import check_headers
 from ._twirp import TwirpFailure
 
 __all__ = ["DialFailure", "SipState", "new_id"]
@@ -107,8 +109,11 @@ class SipState:
     transfers: list[sip.TransferSIPParticipantRequest] = field(default_factory=list)
     dial_failures: dict[str, DialFailure] = field(default_factory=dict)
     transfer_failures: dict[str, DialFailure] = field(default_factory=dict)
+    answer_after: dict[str, float | None] = field(default_factory=dict)
+    """Number dialed -> seconds the far end rings before answering a call that waits
+    for the answer (``wait_until_answered``); None: it never answers."""
 
-    def handlers(self) -> Mapping[str, Callable[[Any], Message]]:
+    def handlers(self) -> Mapping[str, Callable[[Any], Message | Awaitable[Message]]]:
         """Method name -> handler; each takes the request message."""
         return {
             "CreateSIPInboundTrunk": self.create_inbound_trunk,
@@ -404,17 +409,39 @@ class SipState:
 
     # -- calls ----------------------------------------------------------------------
 
-    def create_participant(self, req: sip.CreateSIPParticipantRequest) -> sip.SIPParticipantInfo:
+    async def create_participant(
+        self, req: sip.CreateSIPParticipantRequest
+    ) -> sip.SIPParticipantInfo:
+        """``livekit/sip`` ``pkg/sip/outbound.go``: with ``wait_until_answered`` the
+        answer comes once the far end answers; the INVITE is bounded by the ringing
+        timeout (``sipSignal`` runs it under ``context.WithTimeout``; unset, it is
+        ``defaultRingingTimeout``, 3 minutes, ``pkg/sip/participant.go``), after which
+        the call fails:
+        ``deadline_exceeded`` here, without a SIP status (nobody answered)."""
+        self.validate_participant(req)
+        self.outbound_calls.append(_copy(req))
+        self._fail_dial(req)
+        if req.wait_until_answered and req.sip_call_to in self.answer_after:
+            ringing = req.ringing_timeout.ToTimedelta().total_seconds() or 180.0
+            rings = self.answer_after[req.sip_call_to]
+            if rings is None or rings > ringing:
+                await asyncio.sleep(ringing)
+                raise TwirpFailure("deadline_exceeded", "SIP call failed: ringing timeout")
+            await asyncio.sleep(rings)
+        return self._seat(req)
+
+    def validate_participant(self, req: sip.CreateSIPParticipantRequest) -> None:
         if not req.sip_call_to:
             raise TwirpFailure("invalid_argument", "missing sip_call_to")
         if not req.room_name:
             raise TwirpFailure("invalid_argument", "missing room_name")
-        trunk_numbers: list[str] = []
         if req.sip_trunk_id:
-            trunk_numbers = list(self._outbound(req.sip_trunk_id).numbers)
+            self._outbound(req.sip_trunk_id)
         elif not req.HasField("trunk"):
             raise TwirpFailure("invalid_argument", "missing sip_trunk_id or trunk")
-        self.outbound_calls.append(_copy(req))
+        check_headers(req.headers)
+
+    def _fail_dial(self, req: sip.CreateSIPParticipantRequest) -> None:
         failure = self.dial_failures.get(req.sip_call_to)
         if failure is not None:
             raise TwirpFailure(
@@ -425,6 +452,9 @@ class SipState:
                     "sip_status": failure.sip_status,
                 },
             )
+
+    def _seat(self, req: sip.CreateSIPParticipantRequest) -> sip.SIPParticipantInfo:
+        trunk_numbers = list(self._outbound(req.sip_trunk_id).numbers) if req.sip_trunk_id else []
         call_id = new_id("SCL_")
         identity = req.participant_identity or f"sip_{req.sip_call_to}"
         attributes = dict(req.participant_attributes)

@@ -6,6 +6,7 @@ Transfer follows what LiveKit defines, not what our client sends:
   room name, participant identity and ``transfer_to`` are required; ``transfer_to`` must
   be a ``sip:``, ``sips:`` or ``tel:`` URI (optionally in angle brackets), else
   ``invalid_argument``; a SIP URI is sent on as a name-addr ``<sip:...>``.
+* ``headers`` are checked as ``validateHeaders`` does (`sim._sip_headers`).
 * A failed REFER (the far end's 4xx/5xx) comes back as a Twirp error carrying
   ``sip_status_code``/``sip_status`` metadata (``livekit/sip`` ``siperrors.ApplySIPStatus``),
   which ``livekit-api`` raises as ``SipCallError``.
@@ -24,6 +25,7 @@ from livekit.protocol import models, sip
 
 from ._livekit_rooms import RoomState
 from ._livekit_sip import SipState
+from ._sip_headers import check_headers
 from ._twirp import TwirpFailure
 
 __all__ = ["SipCalls"]
@@ -64,6 +66,7 @@ class SipCalls:
         if not req.transfer_to:
             raise TwirpFailure("invalid_argument", "missing transfer to")
         refer_to = _refer_to(req.transfer_to)
+        check_headers(req.headers)
         participant = self.rooms.participant(req.room_name, req.participant_identity)
         if participant.kind != models.ParticipantInfo.Kind.SIP:
             raise TwirpFailure(

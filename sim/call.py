@@ -24,6 +24,7 @@ from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
 from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
 from livekit.agents.voice.turn import TurnDetectionMode
+from livekit.protocol import sip
 from livekit.protocol.models import ParticipantInfo
 
 from config import Settings, load_tenant_directory
@@ -151,6 +152,14 @@ class CallResult:
     """(loop time, method) of each request the LiveKit Twirp simulator received."""
     transfers: list[str] = field(default_factory=list)
     """``transfer_to`` of each TransferSIPParticipant the simulator handled."""
+    refer_headers: list[dict[str, str]] = field(default_factory=list)
+    """The SIP headers of each of those REFERs, as the simulator received them."""
+    dials: list[sip.CreateSIPParticipantRequest] = field(default_factory=list)
+    """Each CreateSIPParticipant the simulator received (warm transfers' dials)."""
+    moved_participants: list[tuple[str, str, str]] = field(default_factory=list)
+    """(from room, identity, to room) of each MoveParticipant handled."""
+    consult_audio_s: dict[str, float] = field(default_factory=dict)
+    """Consult room -> seconds of audio the agent played there (the briefing)."""
     deleted_rooms: list[str] = field(default_factory=list)
     stt_finals: list[str] = field(default_factory=list)
     """Every final transcript the Deepgram simulator sent, in order, read off its wire record."""
@@ -351,6 +360,7 @@ async def run_call(
     clock: Callable[[], datetime] | None = None,
     seed: int = 0,
     caller_hangs_up: bool | None = None,
+    livekit_setup: Callable[[LiveKitTwirpSim], None] | None = None,
 ) -> CallResult:
     """Run one simulated call end to end through the worker's entrypoint, and measure
     every turn.
@@ -371,6 +381,8 @@ async def run_call(
             every provider's delays); the same seed replays the same call.
         caller_hangs_up: after the last turn the caller leaves (the room participant
             disconnects); by default as the scenario says.
+        livekit_setup: seeds the LiveKit simulator before the call (outbound trunks,
+            how the far ends of dials and transfers answer).
     """
     if caller_hangs_up is not None:
         scenario = scenario.model_copy(update={"caller_hangs_up": caller_hangs_up})
@@ -408,6 +420,8 @@ async def run_call(
         room_name = f"sim-{scenario.name}"
         identity = f"sim-{scenario.caller}"
         _seat_caller(livekit, scenario, room_name, identity)
+        if livekit_setup is not None:
+            livekit_setup(livekit)
         services = CallServices(
             settings=settings,
             tenants=load_tenant_directory(settings),
@@ -421,7 +435,7 @@ async def run_call(
         if metadata is None:
             metadata = json.dumps({"tenant": scenario.tenant}) if scenario.tenant else ""
         async with utils.http_context.open():
-            turns, windows, started, speaker, usage = await _converse(
+            turns, windows, started, speaker, usage, room = await _converse(
                 scenario, services, livekit, room_name, identity, metadata, voiced, responder
             )
         _fill_llm_saw(turns, windows, openai)
@@ -446,6 +460,12 @@ async def run_call(
                 (r.at, r.path.rsplit("/", 1)[-1]) for r in livekit.received if r.kind == "twirp"
             ],
             transfers=[t.transfer_to for t in livekit.transfers],
+            refer_headers=[dict(t.headers) for t in livekit.transfers],
+            dials=list(livekit.outbound_calls),
+            moved_participants=list(livekit.moved_participants),
+            consult_audio_s={
+                name: sum(f.duration for f in frames) for name, frames in room.consult_audio.items()
+            },
             deleted_rooms=list(livekit.deleted_rooms),
             stt_finals=_stt_finals(deepgram)
             + [t.transcript for t in flux.turns if t.end_of_turn_at is not None],
@@ -547,6 +567,7 @@ async def _converse(
     StartedCall,
     CapturingAudioOutput,
     dict[str, float],
+    SimulatedCallRoom,
 ]:
     first = next((p for parts in voiced for p in parts if isinstance(p, Utterance)), None)
     profile = channel_profile(services.settings, scenario.caller)
@@ -631,7 +652,7 @@ async def _converse(
             await room.aclose()
             await mic.aclose()
     _fill_from_history(records, windows, session)
-    return records, loop_windows, started, speaker, started.metrics.totals()
+    return records, loop_windows, started, speaker, started.metrics.totals(), room
 
 
 def _time_answer(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -87,6 +87,8 @@ class SimulatedCallRoom:
         self._left: list[Callable[[], None]] = []
         self._shutdown: list[Callable[[], Coroutine[Any, Any, None]]] = []
         self.deleted = asyncio.Event()
+        self.consult_audio: dict[str, list[rtc.AudioFrame]] = {}
+        """Consult room -> the frames the agent played there (the briefing)."""
         twirp.room_state.watch(room_name, self)
 
     # -- CallRoom -------------------------------------------------------------------
@@ -135,6 +137,20 @@ class SimulatedCallRoom:
 
     def add_shutdown_callback(self, callback: Callable[[], Coroutine[Any, Any, None]]) -> None:
         self._shutdown.append(callback)
+
+    def consult_output(
+        self, room_name: str, sample_rate: int
+    ) -> contextlib.AbstractAsyncContextManager[Callable[[rtc.AudioFrame], Awaitable[None]]]:
+        frames = self.consult_audio.setdefault(room_name, [])
+
+        @contextlib.asynccontextmanager
+        async def output() -> AsyncIterator[Callable[[rtc.AudioFrame], Awaitable[None]]]:
+            async def sink(frame: rtc.AudioFrame) -> None:
+                frames.append(frame)
+
+            yield sink
+
+        return output()
 
     # -- RoomWatcher (the server's side) ---------------------------------------------
 

@@ -33,8 +33,9 @@ behaviour: what an HTTP proxy or CDN error page in front of it looks like to the
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -118,7 +119,7 @@ class LiveKitTwirpSim(LoopbackServer):
         self.sip_calls = SipCalls(sip_state=self.sip_state, rooms=self.room_state)
         self._requests = 0
         self._verifier = TokenVerifier(api_key, api_secret)
-        self._handlers: dict[str, Mapping[str, Callable[[Any], Message]]] = {
+        self._handlers: dict[str, Mapping[str, Callable[[Any], Message | Awaitable[Message]]]] = {
             "SIP": {**self.sip_state.handlers(), **self.sip_calls.handlers()},
             "RoomService": self.room_state.handlers(),
         }
@@ -162,6 +163,16 @@ class LiveKitTwirpSim(LoopbackServer):
     def dial_failures(self) -> dict[str, DialFailure]:
         """Number dialed -> the SIP failure CreateSIPParticipant answers with."""
         return self.sip_state.dial_failures
+
+    @property
+    def answer_after(self) -> dict[str, float | None]:
+        """Number dialed -> seconds before the far end answers; None: never."""
+        return self.sip_state.answer_after
+
+    @property
+    def moved_participants(self) -> list[tuple[str, str, str]]:
+        """(from room, identity, to room) of each MoveParticipant handled."""
+        return self.room_state.moved_participants
 
     @property
     def transfer_failures(self) -> dict[str, DialFailure]:
@@ -275,6 +286,9 @@ class LiveKitTwirpSim(LoopbackServer):
             await asyncio.sleep(self.latency.per_request)
         self.calls.append(TwirpCall(service, method, message))
         response = handler(message)
+        if inspect.isawaitable(response):
+            # A dial that waits for the far end to answer (CreateSIPParticipant).
+            response = await response
         expected = GetMessageClass(method_descriptor.output_type)
         return response if isinstance(response, expected) else expected()
 
@@ -304,6 +318,18 @@ def _authorize(service: str, method: str, message: Message, claims: Claims) -> N
             return
         if not (sip_grants and sip_grants.admin):
             raise TwirpFailure("permission_denied", "requires SIP admin grant")
+        return
+    if method == "MoveParticipant":
+        # livekit/livekit pkg/service/auth.go EnsureDestRoomPermission: roomAdmin, and
+        # the token's room and destination room both exactly the request's.
+        move = cast(room.MoveParticipantRequest, message)
+        if not (
+            video
+            and video.room_admin
+            and video.room == move.room
+            and video.destination_room == move.destination_room
+        ):
+            raise TwirpFailure("permission_denied", "requires roomAdmin for both rooms")
         return
     if method in ("CreateRoom", "DeleteRoom"):
         if not (video and video.room_create):

@@ -20,6 +20,7 @@ is told about and which is not tried again.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -139,11 +140,22 @@ class CallControl:
             self._api = None
 
     async def transfer(
-        self, *, room_name: str, participant_identity: str, transfer_to: str
+        self,
+        *,
+        room_name: str,
+        participant_identity: str,
+        transfer_to: str,
+        headers: Mapping[str, str] | None = None,
     ) -> TransferResult:
         """Cold-transfer a SIP participant by SIP REFER, with dial tone while it rings.
 
         Sent once: a timed-out transfer may already be ringing the far end.
+
+        Args:
+            room_name: the caller's room.
+            participant_identity: the SIP caller.
+            transfer_to: the ``sip:`` or ``tel:`` URI (the REFER's Refer-To).
+            headers: extra SIP headers on the REFER (``X-Handoff-Id``...).
 
         Raises:
             CallControlError: the transfer did not complete.
@@ -153,6 +165,7 @@ class CallControl:
             participant_identity=participant_identity,
             transfer_to=transfer_to,
             play_dialtone=True,
+            headers=dict(headers or {}),
         )
         method = "TransferSIPParticipant"
         try:
@@ -171,6 +184,63 @@ class CallControl:
             raise CallControlError(method, "rejected", "transfer failed", code)
         code = response.sip_status.code if response.HasField("sip_status") else None
         return TransferResult(transfer_id=response.transfer_id, sip_status_code=code)
+
+    async def dial(
+        self,
+        *,
+        room_name: str,
+        participant_identity: str,
+        sip_call_to: str,
+        sip_trunk_id: str,
+        ringing_timeout: float,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Call a person into ``room_name`` and return once they answered.
+
+        Sent once, like a transfer: a dial that timed out may still be ringing. Bounded
+        by the ringing timeout plus ``request_timeout`` for the server's own answer.
+
+        Returns:
+            The SIP participant's identity in the room.
+
+        Raises:
+            CallControlError: nobody answered (``sip_status_code`` 408, 480, 486...), or
+                the request failed.
+        """
+        request = sip.CreateSIPParticipantRequest(
+            sip_trunk_id=sip_trunk_id,
+            sip_call_to=sip_call_to,
+            room_name=room_name,
+            participant_identity=participant_identity,
+            wait_until_answered=True,
+            headers=dict(headers or {}),
+        )
+        request.ringing_timeout.FromNanoseconds(int(ringing_timeout * 1e9))
+        method = "CreateSIPParticipant"
+        bound = ringing_timeout + self.options.request_timeout
+        try:
+            async with asyncio.timeout(bound):
+                info = await self._client().sip.create_sip_participant(request, timeout=bound)
+        except Exception as error:
+            raise _failure(method, error) from None
+        return info.participant_identity or participant_identity
+
+    async def move_participant(self, *, room_name: str, identity: str, to_room: str) -> None:
+        """Move a participant (the briefed human) into another room (the caller's).
+
+        Raises:
+            CallControlError: the move did not happen.
+        """
+        method = "MoveParticipant"
+        try:
+            async with asyncio.timeout(self.options.request_timeout):
+                await self._client().room.move_participant(
+                    room.MoveParticipantRequest(
+                        room=room_name, identity=identity, destination_room=to_room
+                    )
+                )
+        except Exception as error:
+            raise _failure(method, error) from None
 
     async def delete_room(self, room_name: str) -> None:
         """Delete the room, which hangs up every SIP leg in it. Retried: deleting twice

@@ -20,7 +20,11 @@ __all__ = ["TransferOutcome", "choose_destination", "cold_transfer"]
 
 log = structlog.get_logger(__name__)
 
-TransferStatus = Literal["transferred", "refused", "failed", "repeated", "not_phone"]
+TransferStatus = Literal[
+    "transferred", "refused", "failed", "repeated", "not_phone", "unavailable", "continued"
+]
+"""``unavailable``: closed or busy with no alternative (the agent may offer a callback);
+``continued``: a warm transfer nobody answered, the call goes on with the agent."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class TransferOutcome:
     destination: str | None = None
     """The destination's name (never its URI: the log and the LLM only see names)."""
     reason: str = ""
+    sip_status_code: int | None = None
+    """The far end's SIP status of a failed transfer (486 busy, 600 busy everywhere)."""
 
 
 def choose_destination(destinations: Mapping[str, str], requested: str) -> tuple[str, str] | None:
@@ -46,6 +52,7 @@ async def cold_transfer(
     name: str,
     uri: str,
     hand_off: Callable[[], Awaitable[None]],
+    headers: Mapping[str, str] | None = None,
 ) -> TransferOutcome:
     """Say the hand-off line, wait for it to finish playing, then REFER the caller.
 
@@ -56,11 +63,15 @@ async def cold_transfer(
         name: the destination's name (for the log).
         uri: its ``sip:`` or ``tel:`` URI from the tenants file.
         hand_off: speaks the hand-off line and returns once it has played out.
+        headers: SIP headers for the REFER (the hand-off id and reason code).
     """
     await hand_off()
     try:
         await control.transfer(
-            room_name=room_name, participant_identity=participant_identity, transfer_to=uri
+            room_name=room_name,
+            participant_identity=participant_identity,
+            transfer_to=uri,
+            headers=headers,
         )
     except CallControlError as error:
         log.warning(
@@ -70,6 +81,6 @@ async def cold_transfer(
             sip_status_code=error.sip_status_code,
         )
         reason = error.kind if error.sip_status_code is None else f"SIP {error.sip_status_code}"
-        return TransferOutcome("failed", name, reason)
+        return TransferOutcome("failed", name, reason, error.sip_status_code)
     log.info("transferred", destination=name)
     return TransferOutcome("transferred", name)

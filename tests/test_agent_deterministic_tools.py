@@ -61,6 +61,7 @@ async def test_the_model_is_offered_exactly_our_tools(vad_model: vad.VAD) -> Non
     assert sorted(model.offered_tools[0]) == [
         "end_call",
         "lookup_order",
+        "request_callback",
         "transfer_call",
         "update_payment_card",
     ]
@@ -269,7 +270,7 @@ async def test_transfer_outside_the_tenants_destinations_is_refused(
     assert call.state.outcome is None
     # Recorded in memory for the call record, never logged.
     assert [t.arguments for t in call.state.tool_invocations] == [
-        {"destination": "+1 900 555 0100"}
+        {"destination": "+1 900 555 0100", "reason": "caller_request"}
     ]
 
 

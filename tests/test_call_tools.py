@@ -168,7 +168,11 @@ async def test_app_caller_cannot_be_transferred(twirp: LiveKitTwirpSim) -> None:
 
 
 async def test_failed_transfer_is_told_and_the_call_goes_on(twirp: LiveKitTwirpSim) -> None:
-    twirp.transfer_failures["sip:billing@pbx.example.com"] = DialFailure(486, "Busy Here")
+    # 480, not 486: a busy destination is offered the tenant's alternative instead
+    # (tests/test_handoff_calls.py).
+    twirp.transfer_failures["sip:billing@pbx.example.com"] = DialFailure(
+        480, "Temporarily Unavailable"
+    )
     script = _script(
         ToolCallSpec("transfer_call", {"destination": "billing"}), after="Anything else?"
     )
@@ -291,7 +295,7 @@ async def test_mocked_transfer_tool_keeps_the_schema_the_model_sees(
     async with OpenAIChatSim(responder=script, api_key=KEY) as llm_sim:
         h = await _harness(twirp, llm_sim)
         try:
-            with mock_tools(CallAgent, {"transfer_call": lambda destination: "mocked"}):
+            with mock_tools(CallAgent, {"transfer_call": lambda destination, reason: "mocked"}):
                 result = await h.session.run(user_input="Billing.")
         finally:
             await h.close()
@@ -300,5 +304,5 @@ async def test_mocked_transfer_tool_keeps_the_schema_the_model_sees(
     # The model was offered exactly the call tools' schemas alongside the others.
     tools = {t["function"]["name"]: t["function"] for t in llm_sim.requests[0]["tools"]}
     assert set(tools) >= {"transfer_call", "end_call", "lookup_order"}
-    assert tools["transfer_call"]["parameters"]["required"] == ["destination"]
+    assert tools["transfer_call"]["parameters"]["required"] == ["destination", "reason"]
     assert twirp.transfers == []

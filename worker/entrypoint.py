@@ -9,7 +9,8 @@ with its simulated room and the Twirp simulator, so the simulated calls test thi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -27,6 +28,7 @@ from sip.dtmf import DigitCollector, DtmfOptions, EntryThrottle, describe_entry
 from worker.call_actions import CallActions
 from worker.call_limits import CallLimitsWatch
 from worker.caller import Caller, describe_caller, parse_dispatch_metadata
+from worker.consult import FrameSink, rtc_consult_output, speak_lines
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
 from worker.observability import CallObserver, attach_observability
@@ -85,6 +87,10 @@ class CallRoom(Protocol):
     def on_caller_left(self, identity: str, callback: Callable[[], None]) -> None: ...
 
     def add_shutdown_callback(self, callback: Callable[[], Coroutine[Any, Any, None]]) -> None: ...
+
+    def consult_output(
+        self, room_name: str, sample_rate: int
+    ) -> AbstractAsyncContextManager[FrameSink]: ...
 
 
 def _utc_now() -> datetime:
@@ -194,7 +200,20 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
         tenant=tenant.settings,
     )
     session, state = call.session, call.state
-    actions = CallActions(session, state, control=room.call_control, room_name=room.room_name)
+
+    async def brief(consult_room: str, lines: Sequence[str]) -> None:
+        if session.tts is not None:
+            output = room.consult_output(consult_room, call.profile.tts_sample_rate)
+            await speak_lines(session.tts, lines, output)
+
+    actions = CallActions(
+        session,
+        state,
+        control=room.call_control,
+        room_name=room.room_name,
+        clock=services.clock,
+        brief=brief,
+    )
     state.actions = actions
     limits = CallLimitsWatch(session, actions, tenant.settings.limits)
 
@@ -290,6 +309,7 @@ class JobCallRoom:
         self, ctx: JobContext, settings: Settings, options: CallControlOptions | None = None
     ) -> None:
         self._ctx = ctx
+        self._settings = settings
         self._frame_ms = settings.latency.input_frame_ms
         livekit = settings.livekit
         self._control: CallControl | None = None
@@ -358,3 +378,18 @@ class JobCallRoom:
 
     def add_shutdown_callback(self, callback: Callable[[], Coroutine[Any, Any, None]]) -> None:
         self._ctx.add_shutdown_callback(callback)
+
+    def consult_output(
+        self, room_name: str, sample_rate: int
+    ) -> AbstractAsyncContextManager[FrameSink]:
+        livekit = self._settings.livekit
+        if livekit.api_key is None or livekit.api_secret is None:
+            raise RuntimeError("a consult room needs livekit.api_key and api_secret")
+        return rtc_consult_output(
+            url=livekit.url,
+            api_key=livekit.api_key.get_secret_value(),
+            api_secret=livekit.api_secret.get_secret_value(),
+            room_name=room_name,
+            identity=f"agent-{self.job_id}",
+            sample_rate=sample_rate,
+        )

@@ -8,6 +8,7 @@ what operators see is what the simulated calls and the benchmark measure.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -120,6 +121,7 @@ class CallObserver:
         self.fallbacks: Counter[str] = Counter()
         self.provider_errors: Counter[str] = Counter()
         self.summary: dict[str, Any] | None = None
+        self._deferred: asyncio.Task[None] | None = None
         self._watch_providers(call)
         call.session.on("close", self._on_close)
         # Room and job as bound to the call's log lines (worker.logs.bind_call).
@@ -213,7 +215,19 @@ class CallObserver:
         return {"ttfa_content": AnswerStats(self.answers.timings).content_ms, **samples}
 
     def _on_close(self, event: CloseEvent) -> None:
+        actions = self._state.actions
+        if actions is not None and actions.handoff.pending:
+            # A hand-off webhook is still being delivered (bounded by its deadline):
+            # the summary waits for its result rather than saying "pending".
+            self._deferred = asyncio.create_task(self._finish_after_handoff(event.reason))
+            return
         self.finish(event.reason)
+
+    async def _finish_after_handoff(self, reason: CloseReason | None) -> None:
+        actions = self._state.actions
+        if actions is not None:
+            await actions.handoff.wait()
+        self.finish(reason)
 
     def finish(self, reason: CloseReason | None = None) -> dict[str, Any]:
         """Record the outcome, count the call and log `call.summary` (once)."""
@@ -248,6 +262,8 @@ class CallObserver:
             self._session.history, self._state.lines
         )
         self.summary["recovery_lines"] = dict(recovery)
+        actions = self._state.actions
+        self.summary["handoffs"] = actions.handoff.summary() if actions is not None else []
         for kind, count in recovery.items():
             c.recovery_lines.labels(kind=kind).inc(count)
         log.info("call.summary", **self.summary)

@@ -64,6 +64,8 @@ class Collectors:
     recovery_lines: Counter
     fillers: Counter
     budget_exceeded: Counter
+    handoffs: Counter
+    handoff_webhook_deliveries: Counter
     active_calls: Gauge
     worker_registered: Gauge
 
@@ -127,6 +129,18 @@ def _build() -> Collectors:
             "Turns over their latency budget, by component.",
             ("component",),
         ),
+        handoffs=Counter(
+            "callcenter_handoffs",
+            "Transfers to a person by reason code and outcome (transferred, fallback, "
+            "busy, closed, continued, failed, callback).",
+            ("reason", "outcome"),
+        ),
+        handoff_webhook_deliveries=Counter(
+            "callcenter_handoff_webhook_deliveries",
+            "Hand-off webhook deliveries by outcome (delivered, rejected, failed), and "
+            "each retry as outcome=retried.",
+            ("outcome",),
+        ),
         active_calls=Gauge(
             "callcenter_active_calls",
             "Calls in progress.",
@@ -159,6 +173,8 @@ METRIC_NAMES = frozenset(
         "callcenter_recovery_lines_total",
         "callcenter_fillers_total",
         "callcenter_budget_exceeded_total",
+        "callcenter_handoffs_total",
+        "callcenter_handoff_webhook_deliveries_total",
         "callcenter_active_calls",
         "callcenter_worker_registered",
         # The framework's own, on the same endpoint (livekit.agents.telemetry.metrics).

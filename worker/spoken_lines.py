@@ -21,9 +21,11 @@ from typing import Final, Literal
 __all__ = [
     "FALLBACK_LANGUAGE",
     "Cue",
+    "HandoffLines",
     "SpokenLines",
     "base_language",
     "caller_cue",
+    "handoff_lines",
     "is_bad_news",
     "spoken_lines",
 ]
@@ -356,3 +358,85 @@ def is_bad_news(agent_text: str, lines: SpokenLines) -> bool:
     return bool(lowered) and (
         _has_phrase(lowered, lines.bad_news_words) or lines.apology.lower() in lowered
     )
+
+
+@dataclass(frozen=True)
+class HandoffLines:
+    """What the caller and the human hear around a transfer (docs/handoff.md).
+
+    Attributes:
+        consult_hold: to the caller while the agent rings and briefs a colleague.
+        no_answer: to the caller when the colleague did not answer in time.
+        fallback: to the caller before going to the tenant's voicemail or queue.
+        closed: to the caller when the destination is outside its hours.
+        busy: to the caller when the destination is busy.
+        alternative: to the caller before going to the alternative destination.
+        callback_saved: to the caller once a callback request is passed on.
+        briefing: to the human before the note ("{reason}" and "{summary}" filled in).
+        connecting: to the human once briefed, before the caller is bridged in.
+    """
+
+    consult_hold: str
+    no_answer: str
+    fallback: str
+    closed: str
+    busy: str
+    alternative: str
+    callback_saved: str
+    briefing: str
+    connecting: str
+
+
+_HANDOFF_LINES: Final[Mapping[str, HandoffLines]] = {
+    "en": HandoffLines(
+        consult_hold="Please hold for a moment while I brief a colleague.",
+        no_answer="I'm sorry, nobody could answer just now.",
+        fallback="I'll put you through so you can leave a message or wait in line.",
+        closed="That team is closed right now.",
+        busy="That team is busy right now.",
+        alternative="I'll connect you with another team who can help.",
+        callback_saved="Thanks, I've passed on your callback request.",
+        briefing="Hello, this is the virtual agent with a caller. Reason: {reason}. {summary}",
+        connecting="I'm connecting the caller now.",
+    ),
+    "es": HandoffLines(
+        consult_hold="Espere un momento, por favor, mientras informo a un compañero.",
+        no_answer="Lo siento, nadie ha podido atender ahora mismo.",
+        fallback="Le paso para que pueda dejar un mensaje o esperar su turno.",
+        closed="Ese equipo está cerrado ahora mismo.",
+        busy="Ese equipo está ocupado ahora mismo.",
+        alternative="Le comunico con otro equipo que puede ayudarle.",
+        callback_saved="Gracias, he pasado su solicitud de que le llamemos.",
+        briefing="Hola, soy el agente virtual con un cliente. Motivo: {reason}. {summary}",
+        connecting="Le paso al cliente ahora.",
+    ),
+    "fr": HandoffLines(
+        consult_hold="Un instant, s'il vous plaît, je préviens un collègue.",
+        no_answer="Je suis désolé, personne n'a pu répondre pour le moment.",
+        fallback="Je vous transfère pour laisser un message ou patienter.",
+        closed="Ce service est fermé en ce moment.",
+        busy="Ce service est occupé en ce moment.",
+        alternative="Je vous mets en relation avec un autre service qui peut vous aider.",
+        callback_saved="Merci, j'ai transmis votre demande de rappel.",
+        briefing="Bonjour, ici l'agent virtuel avec un client. Motif : {reason}. {summary}",
+        connecting="Je vous passe le client maintenant.",
+    ),
+    "de": HandoffLines(
+        consult_hold="Bitte bleiben Sie kurz dran, ich informiere einen Kollegen.",
+        no_answer="Es tut mir leid, gerade konnte niemand annehmen.",
+        fallback="Ich verbinde Sie, damit Sie eine Nachricht hinterlassen oder warten können.",
+        closed="Dieses Team ist gerade nicht erreichbar.",
+        busy="Dieses Team ist gerade besetzt.",
+        alternative="Ich verbinde Sie mit einem anderen Team, das helfen kann.",
+        callback_saved="Danke, ich habe Ihre Rückrufbitte weitergegeben.",
+        briefing=(
+            "Hallo, hier ist der virtuelle Assistent mit einem Anrufer. Grund: {reason}. {summary}"
+        ),
+        connecting="Ich verbinde jetzt den Anrufer.",
+    ),
+}
+
+
+def handoff_lines(language: str) -> HandoffLines:
+    """The hand-off lines for a tenant's ``language``; English for one without lines."""
+    return _HANDOFF_LINES.get(base_language(language), _HANDOFF_LINES[FALLBACK_LANGUAGE])
