@@ -256,12 +256,18 @@ def capacity(data: Sequence[Data]) -> str:
         ],
         rows,
     )
-    return (
-        f"{table}\n\n"
+    held = (
         f"Held: **{verdict['max_calls']} calls on {verdict['cores']} cores** "
         f"({verdict['calls_per_core']:.1f} per core; {report['arrival']} arrival, "
         f"{report['latency_profile']} latency profile); limit: "
         f"{verdict.get('limited_by') or 'not reached'}."
+    )
+    shares = report.get("profile") or []
+    if not shares:
+        return f"{table}\n\n{held}"
+    where = ", ".join(f"{row['category']} {pct(row['share'], 1)}" for row in shares)
+    return (
+        f"{table}\n\n{held}\n\nWhere one call's event-loop CPU went (cProfile, own time): {where}."
     )
 
 
@@ -461,6 +467,13 @@ TABLES: dict[str, Table] = {
             ("capacity.json",),
             "uv run python -m bench capacity --levels 1,8,12,16,20 "
             "--json bench/results/capacity.json",
+            capacity,
+        ),
+        Table(
+            "capacity-together",
+            ("capacity_together.json",),
+            "uv run python -m bench capacity --arrival together --levels 1,8,12,14,16,18 "
+            "--json bench/results/capacity_together.json",
             capacity,
         ),
         Table(

@@ -1,6 +1,6 @@
 """``python -m bench docs``: rewrite the docs' benchmark tables from ``bench/results/*.json``.
 
-Only the text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` is ours; every
+Only the text between the lines ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` is ours; every
 other byte of a file is left as it is. A region whose JSON is missing is left as it is
 too (and said so on stderr), so a partial run never deletes a table it cannot redraw.
 ``--check`` rewrites nothing and exits 1 when a region differs from what its JSON gives.
@@ -22,8 +22,9 @@ from bench.doc_tables import TABLES, Table
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RESULTS = ROOT / "bench" / "results"
 
-_OPEN = re.compile(r"<!-- bench:(?P<name>[\w-]+) -->")
-_CLOSE = re.compile(r"<!-- /bench:(?P<name>[\w-]+) -->")
+# A marker is a line of its own: one quoted in prose (`<!-- bench:NAME -->`) is text.
+_OPEN = re.compile(r"^<!-- bench:(?P<name>[\w-]+) -->$", re.MULTILINE)
+_CLOSE = re.compile(r"^<!-- /bench:(?P<name>[\w-]+) -->$", re.MULTILINE)
 
 
 class DocsError(Exception):
@@ -42,6 +43,11 @@ class Region:
 def default_files(root: Path = ROOT) -> list[Path]:
     """README.md and every page under docs/."""
     return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
+def _shown(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
 
 
 def find_regions(text: str, where: str) -> list[Region]:
@@ -101,14 +107,13 @@ def _provenance(table: Table, loaded: Sequence[Any]) -> str:
 
 def render(table: Table, results: Path, cache: dict[str, Any]) -> str | None:
     """A region's body, or ``None`` when one of its JSON files is missing."""
-    loaded = []
     for source in table.sources:
         if source not in cache:
             path = results / source
             cache[source] = _load(path) if path.is_file() else None
-        if cache[source] is None:
-            return None
-        loaded.append(cache[source])
+    loaded = [cache[source] for source in table.sources]
+    if any(data is None for data in loaded):
+        return None
     try:
         body = table.render(loaded)
     except (KeyError, TypeError, ValueError) as error:
@@ -161,7 +166,7 @@ def generate(files: Sequence[Path], results: Path, *, check: bool) -> Outcome:
         for region in regions:
             table = TABLES[region.name]
             body = render(table, results, cache)
-            label = f"{path}: bench:{region.name}"
+            label = f"{_shown(path)}: bench:{region.name}"
             if body is None:
                 absent = [s for s in table.sources if cache.get(s) is None]
                 outcome.missing.append(f"{label} ({', '.join(absent)})")

@@ -61,7 +61,7 @@ SCRAPE: list[dict[str, Any]] = [
 
 PAGE = """# A page
 
-Prose before, with a table of its own:
+Prose before, quoting a marker (`<!-- bench:capacity -->`), with a table of its own:
 
 | a | b |
 |---|---|
@@ -92,12 +92,13 @@ def _page(tmp_path: Path, text: str = PAGE) -> Path:
 
 
 def _between(text: str, name: str) -> str:
-    return text.split(f"<!-- bench:{name} -->", 1)[1].split(f"<!-- /bench:{name} -->", 1)[0]
+    return text.split(f"\n<!-- bench:{name} -->", 1)[1].split(f"<!-- /bench:{name} -->", 1)[0][1:]
 
 
 def _outside(text: str) -> str:
     """The file with every region's body cut out, its markers kept."""
-    return re.sub(r"(<!-- bench:([\w-]+) -->).*?(<!-- /bench:\2 -->)", r"\1\3", text, flags=re.S)
+    pattern = r"^(<!-- bench:([\w-]+) -->)$.*?^(<!-- /bench:\2 -->)$"
+    return re.sub(pattern, r"\1\3", text, flags=re.S | re.M)
 
 
 def test_a_region_is_redrawn_from_its_json_and_nothing_else_changes(tmp_path: Path) -> None:
@@ -119,7 +120,7 @@ def test_a_region_is_redrawn_from_its_json_and_nothing_else_changes(tmp_path: Pa
     assert "`uv run python -m bench scrape --json bench/results/scrape.json`" in scrape
     # Every byte outside the regions' bodies is the same.
     assert _outside(text) == _outside(PAGE)
-    assert text.startswith(PAGE.split("<!-- bench:capacity -->")[0])
+    assert text.startswith(PAGE.split("\n<!-- bench:capacity -->")[0])
     assert text.endswith("<!-- /bench:scrape -->\nProse after, no newline at the end.")
 
 
@@ -132,7 +133,7 @@ def test_a_missing_json_leaves_its_region_and_says_so(
     assert run([str(page), "--results", str(results)]) == 0
 
     text = page.read_text(encoding="utf-8")
-    assert _between(text, "capacity") == "\nan old table\n"
+    assert _between(text, "capacity") == "an old table\n"
     assert "| plain |" in _between(text, "scrape")
     err = capsys.readouterr().err
     assert "bench:capacity (capacity.json)" in err
