@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from support import ROOT
 
-from bench.docs import DEFAULT_RESULTS, default_files, generate, run
+from bench.doc_tables import TABLES
+from bench.docs import DEFAULT_RESULTS, default_files, generate, render, run
 
 pytestmark = pytest.mark.unit
 
@@ -206,3 +207,113 @@ def test_the_committed_docs_are_the_committed_jsons_tables() -> None:
     outcome = generate(default_files(ROOT), DEFAULT_RESULTS, check=True)
 
     assert outcome.changed == [], "run `make docs` and commit the result"
+
+
+def _latency() -> Any:
+    from bench.latency import FlavorStats, summarize
+
+    return summarize({"budget": {"ours": FlavorStats(), "vanilla": FlavorStats()}})
+
+
+def _latency_ablation() -> Any:
+    from bench.latency import ABLATIONS, FlavorStats, summarize_ablation
+
+    label = f"-{ABLATIONS[0][0]}"
+    return summarize_ablation({"budget": {"all on": FlavorStats(), label: FlavorStats()}})
+
+
+def _turns() -> Any:
+    return json.loads((DEFAULT_RESULTS / "turns.json").read_text(encoding="utf-8"))
+
+
+def _pii() -> Any:
+    from bench.pii import CORPORA, evaluate
+
+    spec = CORPORA[0]
+    report = evaluate(spec.path, 1, names=False, scaling=False, corpus=spec)
+    return {"corpora": {report.label: report.to_json()}}
+
+
+def _capacity() -> Any:
+    from bench.capacity import LevelResult
+
+    level = LevelResult(
+        calls=1,
+        ttfa_ms=[500.0, 900.0],
+        lag_p99_ms=[2.0],
+        cpu_s_per_call=[1.0],
+        wall_s_per_call=[10.0],
+        rss_mb_per_call=[300.0],
+        measured_calls=1,
+    )
+    # The top level as bench/capacity.py's _run returns it.
+    return {
+        "latency_profile": "budget",
+        "arrival": "steady",
+        "levels": [level.summary()],
+        "verdict": {"max_calls": 1, "limited_by": None, "cores": 2, "calls_per_core": 0.5},
+        "profile": [{"category": "asyncio", "share": 0.3}],
+    }
+
+
+def _faults() -> Any:
+    from bench.faults import FAULTS, CallVerdict, FaultStats
+
+    verdict = CallVerdict(True, 0.5, {"stt_reconnects": 1}, True, "completed")
+    return {
+        "calls_per_fault": 1,
+        "concurrency": 1,
+        "silence_target_s": 3.0,
+        "faults": {FAULTS[0].name: FaultStats(FAULTS[0], [verdict]).as_dict()},
+    }
+
+
+def _soak() -> Any:
+    from bench.soak import ProcessSample, SoakResult
+
+    samples = [ProcessSample(0.0, 0, 180.0, 22, 3), ProcessSample(60.0, 2, 181.0, 24, 3)]
+    return {"minutes": 1.0, "concurrency": 2, **SoakResult(samples=samples, calls=2).summary()}
+
+
+def _scrape() -> Any:
+    from dataclasses import asdict
+
+    from bench.scrape import WriterRun
+
+    return [asdict(WriterRun(calls=10, compacted=True, files_after=2, scrape_ms={1: 1.5}))]
+
+
+def _security() -> Any:
+    from bench.security import _summary
+
+    return {"source": ".", "parts": [{**_summary("tokens", []), "results": []}]}
+
+
+WRITERS = {
+    "latency.json": _latency,
+    "latency_ablation.json": _latency_ablation,
+    "turns.json": _turns,
+    "pii.json": _pii,
+    "capacity.json": _capacity,
+    "capacity_together.json": _capacity,
+    "faults.json": _faults,
+    "soak.json": _soak,
+    "scrape.json": _scrape,
+    "security.json": _security,
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_each_table_reads_what_its_benchmark_writes(name: str, tmp_path: Path) -> None:
+    """Built by the benchmarks' own code and passed through JSON, as `--json` writes it."""
+    table = TABLES[name]
+    results = tmp_path / "results"
+    results.mkdir()
+    for source in table.sources:
+        data = json.loads(json.dumps(WRITERS[source]()))
+        (results / source).write_text(json.dumps(data), encoding="utf-8")
+
+    body = render(table, results, {})
+
+    assert body is not None
+    assert body.count("\n|") >= 3, "a header, its rule and at least one row"
