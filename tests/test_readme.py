@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import importlib.util
 import io
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -114,11 +115,11 @@ def _tracked() -> tuple[str, ...]:
     """Every file and folder in the tree (not the venv or caches), relative to ROOT."""
     skip = {".venv", ".git", ".cache", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
     found = []
-    for path in ROOT.rglob("*"):
-        relative = path.relative_to(ROOT)
-        if relative.parts[0] in skip or "__pycache__" in relative.parts:
-            continue
-        found.append(relative.as_posix() + ("/" if path.is_dir() else ""))
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in skip and d != "__pycache__"]
+        relative = Path(folder).relative_to(ROOT)
+        found += [(relative / d).as_posix() + "/" for d in dirs]
+        found += [(relative / f).as_posix() for f in files]
     return tuple(found)
 
 
