@@ -86,7 +86,10 @@ def _load(path: Path) -> Any:
 
 
 def _default_command(source: str) -> str:
-    return next(t.command for t in TABLES.values() if t.sources == (source,))
+    return next(
+        (t.command for t in TABLES.values() if t.sources == (source,)),
+        f"the benchmark that writes bench/results/{source}",
+    )
 
 
 def _provenance(table: Table, loaded: Sequence[Any]) -> str:
