@@ -14,12 +14,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := espeak-ng sox libportaudio2 time
 STAMP := .venv/.synced
 
-.PHONY: help setup system-deps venv demo test lint typecheck pytest bench clean deploy-check promtool
+.PHONY: help setup system-deps venv demo test lint typecheck pytest bench docs clean deploy-check promtool
 
 help:
 	@echo "make demo   install everything, then run two simulated calls (no keys, no network)"
 	@echo "make test   install everything, then run ruff, mypy and the whole pytest suite"
-	@echo "make bench  run the latency, end-of-turn, PII and capacity benchmarks (tables + JSON under bench/results/)"
+	@echo "make bench  run the latency, end-of-turn, PII and capacity benchmarks (tables + JSON under bench/results/), then make docs"
+	@echo "make docs   redraw the benchmark tables in README.md and docs/*.md from bench/results/*.json"
 
 setup: system-deps venv
 
@@ -100,10 +101,15 @@ deploy-check: venv $(PROMTOOL)
 test: lint typecheck deploy-check pytest
 
 bench: setup
-	$(UV) run --frozen python -m bench latency
-	$(UV) run --frozen python -m bench turns --no-audio
-	$(UV) run --frozen python -m bench pii
-	$(UV) run --frozen python -m bench capacity
+	$(UV) run --frozen python -m bench latency --calls 4 --profiles zero budget typical measured --json bench/results/latency.json
+	$(UV) run --frozen python -m bench turns --no-audio --per-class 100 --json bench/results/turns.json
+	$(UV) run --frozen python -m bench pii --json bench/results/pii.json
+	$(UV) run --frozen python -m bench capacity --levels 1,8,12,16,20 --json bench/results/capacity.json
+	$(UV) run --frozen python -m bench docs
+
+# The docs' benchmark tables, from the JSON the last run of each benchmark wrote.
+docs: venv
+	$(UV) run --frozen python -m bench docs
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache .cache

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.latency import percentile
+from bench.record import recorded
 from config.log_setup import configure_logging
 from sim.fleet import Fleet, fleet
 
@@ -370,6 +371,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(level="WARNING", fmt="console", own_handler=True)
     report = asyncio.run(_run(args))
+    report["recorded"] = recorded("capacity", argv)
     print(render(report["levels"], report["verdict"]))
     if report["profile"]:
         print("\nwhere a call's event-loop CPU goes (cProfile, own time):")

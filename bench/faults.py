@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from livekit.agents import vad
 
+from bench.record import recorded
 from config import Settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
@@ -416,6 +417,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     cases = [c for c in FAULTS if c.name in args.only]
     stats = asyncio.run(_measure(cases, args.calls, args.concurrency))
     summary = {
+        "recorded": recorded("faults", argv),
         "calls_per_fault": args.calls,
         "concurrency": args.concurrency,
         "silence_target_s": SILENCE_TARGET_S,

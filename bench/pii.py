@@ -44,6 +44,7 @@ import yaml
 
 import compliance
 from bench.pii_match import Matching, kept, leaked
+from bench.record import recorded
 from compliance import CallRedactor, RedactionPolicy
 from compliance.redactor import MAX_TURN_CHARS
 
@@ -551,7 +552,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     ]
     print("\n\n".join(_table(report) for report in reports))
     if args.json is not None:
-        data = {"corpora": {r.label: r.to_json() for r in reports}}
+        data = {
+            "recorded": recorded("pii", argv),
+            "corpora": {r.label: r.to_json() for r in reports},
+        }
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     met = all(r.meets_targets() for r in reports if r.gate)
     return 1 if args.strict and not met else 0

@@ -25,6 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bench.record import recorded
 from bench.security_procs import ROOT
 from bench.security_slow import run_slow_clients, run_startup_cases
 from bench.security_tenants import (
@@ -135,7 +136,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parts = [p for p in args.parts.split(",") if p]
     source = args.source.resolve()
-    report: dict[str, Any] = {"source": str(source), "parts": []}
+    report: dict[str, Any] = {
+        "recorded": recorded("security", argv),
+        "source": str(source),
+        "parts": [],
+    }
     failing: list[str] = []
     for part in parts:
         results: Sequence[CaseResult | TenantsResult]

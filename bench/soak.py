@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.record import recorded
 from config.log_setup import configure_logging
 from sim.fleet import Fleet, fleet
 from sim.livekit_agent_ws import DispatchedJob
@@ -205,6 +206,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(level="WARNING", fmt="console", own_handler=True)
     summary = asyncio.run(_run(args))
+    summary["recorded"] = recorded("soak", argv)
     print(render(summary))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")

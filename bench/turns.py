@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bench.record import recorded
 from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
@@ -579,6 +580,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if "ours" in summary["corpora"]:
         # Where earlier readers of this JSON look for the project's own corpus.
         summary["detectors"] = summary["corpora"]["ours"]["detectors"]
+    summary["recorded"] = recorded("turns", argv)
     summary["config"] = {
         "per_class": args.per_class,
         "seed": args.seed,

@@ -233,8 +233,7 @@ class LatencySettings(_Group):
         description=(
             "Silero silence before end of speech. The transcript judge, not this window, "
             "keeps a caller who pauses mid-sentence or between digit groups from being "
-            "answered; shorter answers sooner (bench latency zero p50 ~240 ms at 0.12, "
-            "~255 ms at 0.15, ~320 ms at 0.2)."
+            "answered; shorter answers sooner (docs/turn-taking.md)."
         ),
     )
     vad_activation_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
