@@ -45,6 +45,8 @@ ELSEWHERE = {
     "livekit/sip_validation.go": "livekit/protocol",
     "livekit/types.go": "livekit/protocol",
     "pkg/stats/monitor.go": "livekit/sip",
+    "pkg/sip/service.go": "livekit/sip",
+    "pkg/sip/outbound.go": "livekit/sip",
     "pkg/config/config.go": "livekit/livekit, livekit/sip",
     "config-sample.yaml": "livekit/livekit",
     "pkg/service/ioservice_sip.go": "livekit/livekit",
