@@ -247,6 +247,8 @@ def build_call(
         # Speech the VAD heard with no final after it: LateTranscriptBridge's cue that
         # an STT showing nothing at all is not hearing the caller.
         "transcription_timeout": LATE_FINAL_AFTER_S,
+        # The caller's silence, as worker/call_limits.py acts on it ("away").
+        "user_away_timeout": tenant.limits.idle_timeout,
         "conn_options": SessionConnectOptions(
             stt_conn_options=api,
             llm_conn_options=_outer(api, isinstance(providers.llm, llm.FallbackAdapter)),
