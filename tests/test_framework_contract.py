@@ -103,7 +103,7 @@ def test_reexported_types_are_still_not_public(name: str) -> None:
     assert home is None, _broken(f"{name} is now public in {home}: import it from there")
 
 
-def test_session_connect_options_configure_the_session() -> None:
+async def test_session_connect_options_configure_the_session() -> None:
     fields = {f.name: f.type for f in dataclasses.fields(framework.SessionConnectOptions)}
     for name in ("stt_conn_options", "llm_conn_options", "tts_conn_options"):
         assert name in fields, _broken(f"SessionConnectOptions has no {name}")
@@ -152,11 +152,19 @@ def test_our_turn_detector_protocol_is_the_frameworks() -> None:
         )
 
 
-def test_the_turn_judge_satisfies_the_protocol() -> None:
+def test_the_turn_judge_implements_the_protocol() -> None:
     from worker.turn_judge import TranscriptTurnJudge
 
-    judge: framework.TurnDetector = TranscriptTurnJudge()  # mypy checks the shape
-    assert inspect.iscoroutinefunction(judge.predict_end_of_turn)
+    judge: framework.TurnDetector = TranscriptTurnJudge()  # and mypy checks the types
+    for name, signature in _protocol_members(framework.TurnDetector).items():
+        member = inspect.getattr_static(judge, name)
+        if signature is None:
+            assert isinstance(member, property), name
+            continue
+        assert list(inspect.signature(member).parameters) == list(signature.parameters), name
+        assert inspect.iscoroutinefunction(member) == inspect.iscoroutinefunction(
+            getattr(framework.TurnDetector, name)
+        ), name
 
 
 def test_a_probability_below_the_threshold_still_picks_the_maximum_delay() -> None:
