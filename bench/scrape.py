@@ -95,8 +95,8 @@ def run_writers(
 ) -> WriterRun:
     """Run ``calls`` writer processes one after another into ``directory``.
 
-    Must run in a process that has created no metric value yet (a fresh interpreter):
-    it switches prometheus-client to multiprocess mode for itself and its children.
+    Must run in an interpreter started with ``PROMETHEUS_MULTIPROC_DIR`` set to
+    ``directory`` (`run_in_fresh_process`): its children inherit multiprocess mode.
 
     Args:
         directory: an empty multiprocess directory.
@@ -106,10 +106,12 @@ def run_writers(
         crash_every: SIGKILL every n-th writer mid-call (0: none).
         checkpoints: after how many calls to time a scrape.
     """
+    from config.metrics_env import export_metrics_dir
     from worker.metrics_store import CrashedCall, MetricsStore
-    from worker.prometheus_metrics import enable_multiprocess
 
-    enable_multiprocess(directory)
+    # The variable was set when this interpreter started (`run_in_fresh_process`); this
+    # fails if it was not, instead of counting in memory.
+    export_metrics_dir(directory)
     result = WriterRun(calls=calls, compacted=compact)
 
     def crashed(call: CrashedCall) -> None:
@@ -185,6 +187,8 @@ def run_in_fresh_process(
         capture_output=True,
         text=True,
         check=True,
+        # Multiprocess mode is chosen when prometheus-client is imported: set it first.
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)},
     )
     raw = json.loads(done.stdout.splitlines()[-1])
     raw["scrape_ms"] = {int(k): v for k, v in raw["scrape_ms"].items()}

@@ -23,7 +23,6 @@ import structlog
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
 from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
-from livekit.agents.voice.turn import TurnDetectionMode
 from livekit.protocol import sip
 from livekit.protocol.models import ParticipantInfo
 
@@ -44,6 +43,7 @@ from sim.word_timing import voiced_time, word_ends
 from worker.answer_timing import AnswerTiming, answer_timing, stretches
 from worker.channel_profile import channel_profile
 from worker.entrypoint import CallServices, StartedCall, start_call
+from worker.framework import TurnDetectionMode
 from worker.session_factory import SessionFlavor
 from worker.state import CallState, ToolInvocation
 

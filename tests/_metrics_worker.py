@@ -2,7 +2,8 @@
 framework's /metrics with our multiprocess options; each job it is handed runs one
 simulated call in a framework job process. Driven by test_metrics_endpoint.py.
 
-Usage: python -c "import _metrics_worker; _metrics_worker.main()" PORT DIR [ROOM...]
+Usage: python -c "import _metrics_worker; _metrics_worker.main()" PORT DIR [ROOM...], with
+PROMETHEUS_MULTIPROC_DIR set first as `python -m worker` sets it (`launch` below).
 Launches one simulated call per room (default: a completed call and a call the caller
 hangs up; a room ending in "long" has three turns), prints "launched", and shuts down
 when stdin closes. /metrics is served as `python -m worker start` serves it
@@ -26,7 +27,7 @@ from sim.call import run_call
 from sim.scenario import Scenario
 from worker.call_ledger import open_call_ledger
 from worker.ops_http import OpsServers
-from worker.prometheus_metrics import metrics_server_options, prepare_worker_process
+from worker.prometheus_metrics import metrics_server_options
 from worker.server import load_vad
 
 TURNS: list[dict[str, Any]] = [
@@ -67,7 +68,6 @@ async def simulated_call(ctx: JobContext) -> None:
 async def _serve(port: int, directory: str, rooms: list[str]) -> None:
     settings = _settings(port, directory)
     configure_logging(level="INFO", fmt="json", own_handler=True)
-    prepare_worker_process(settings)  # what `python -m worker` does before the CLI
     server = AgentServer(
         setup_fnc=setup,
         num_idle_processes=len(rooms),

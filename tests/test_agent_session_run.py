@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from livekit import rtc
 from livekit.agents import AgentSession, APIConnectOptions, RunResult, utils
-from livekit.agents.voice.agent_session import SessionConnectOptions
 from livekit.plugins import openai
 
 from compliance import CallRedactor
@@ -25,6 +24,7 @@ from sim.faults import Fault, FaultPlan
 from sim.openai_chat import OpenAIChatSim, OpenAILatency, ScriptedReply, ToolCallSpec
 from worker.agent import APOLOGY, CallAgent
 from worker.caller import describe_caller
+from worker.framework import SessionConnectOptions
 from worker.state import CallState
 
 pytestmark = pytest.mark.sim

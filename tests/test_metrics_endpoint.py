@@ -63,7 +63,11 @@ def _launch(tmp_path: Path, rooms: list[str]) -> Iterator[_Worker]:
     port = _free_port()
     log = tmp_path / "worker.log"
     directory = tmp_path / "prom"
-    launch = "import _metrics_worker; _metrics_worker.main()"
+    # What `python -m worker` does first, before anything imports prometheus-client.
+    launch = (
+        "import sys; from pathlib import Path; from config.metrics_env import export_metrics_dir;"
+        " export_metrics_dir(Path(sys.argv[2])); import _metrics_worker; _metrics_worker.main()"
+    )
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-c", launch, str(port), str(directory), *rooms],

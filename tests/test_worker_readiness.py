@@ -2,8 +2,9 @@
 with the agent-dispatch simulator (sim/livekit_agent_ws.py, built from LiveKit's
 protocol and server source), and ``GET /ready`` read over HTTP.
 
-This is also the contract test of worker/readiness.py's one read of framework state
-(`_connection_state`): it breaks if a livekit-agents upgrade changes what it reads.
+It also checks what the one read of framework state means
+(`worker.framework.connection_state`, whose shape tests/test_framework_contract.py
+pins) while a real worker connects, is refused, registers and gives up.
 """
 
 from __future__ import annotations

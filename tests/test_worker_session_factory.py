@@ -9,6 +9,7 @@ from livekit.agents import utils, vad
 from config import Settings, TenantSettings
 from worker.caller import describe_caller, tenant_from_metadata
 from worker.channel_profile import channel_profile
+from worker.framework import fallback_engines
 from worker.session_factory import build_call
 from worker.turn_judge import TranscriptTurnJudge
 
@@ -165,7 +166,7 @@ async def test_the_tenants_language_reaches_both_stts(vad_model: vad.VAD) -> Non
     )
     async with utils.http_context.open():
         call = build_call(settings, caller, vad_model=vad_model)
-        engines = call.providers.stt._stt_instances  # type: ignore[attr-defined]
+        engines = fallback_engines(call.providers.stt)
         # The non-streaming OpenAI STT sits inside the framework's StreamAdapter.
         unwrapped = [getattr(engine, "wrapped_stt", engine) for engine in engines]
         by_kind = {type(engine): engine for engine in unwrapped}

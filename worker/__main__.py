@@ -17,6 +17,7 @@ from config import (
     missing_credentials,
 )
 from config.credentials import Role
+from config.metrics_env import prepare_worker_process
 
 if TYPE_CHECKING:
     from livekit.agents import AgentServer
@@ -65,15 +66,15 @@ def main() -> None:
         print(error, file=sys.stderr)
         sys.exit(2)
     _refuse_missing_credentials(settings, sys.argv[1:])
+    # Before anything imports livekit-agents, which imports prometheus-client.
+    prepare_worker_process(settings)
 
     from config.log_setup import configure_logging
     from worker.ops_http import BindError, OpsServers
-    from worker.prometheus_metrics import prepare_worker_process
     from worker.server import build_server
 
     # The framework's CLI installs the handler; this routes our lines into it.
     configure_logging(level=settings.observability.log_level)
-    prepare_worker_process(settings)
     server = build_server(settings, tenants)
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     ops: OpsServers | None = None

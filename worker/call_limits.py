@@ -1,5 +1,11 @@
 """Per-tenant time limits: an idle caller gets one check-in then a goodbye, and a call
-that reaches its maximum duration gets a warning then a polite end."""
+that reaches its maximum duration gets a warning then a polite end.
+
+Silence is the framework's to measure: the session is built with the tenant's
+``idle_timeout`` as its ``user_away_timeout`` (worker/session_factory.py), and says
+"away" on ``user_state_changed`` once user and agent have both been listening that long
+(a running tool holds the count off).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import contextlib
 
 import structlog
 from livekit.agents import AgentSession
-from livekit.agents.voice.events import AgentStateChangedEvent, UserStateChangedEvent
+from livekit.agents.voice.events import UserStateChangedEvent
 
 from config.tenants import CallLimits
 from worker.call_actions import CallActions
@@ -19,16 +25,13 @@ __all__ = ["CallLimitsWatch"]
 
 log = structlog.get_logger(__name__)
 
-_TICK_S = 0.2
-"""How often silence is measured: well under any sensible idle limit."""
-
 
 class CallLimitsWatch:
     """Watches one call's silence and length.
 
     Silence counts only while both sides are quiet: the agent listening and the caller
-    not speaking. The agent's own check-in resets it, so the goodbye comes a full
-    ``idle_timeout`` after the check-in finished.
+    not speaking (the framework's away timer). The agent's own check-in resets it, so
+    the goodbye comes a full ``idle_timeout`` after the check-in finished.
 
     Args:
         session: the call's session.
@@ -42,13 +45,9 @@ class CallLimitsWatch:
         self._session = session
         self._actions = actions
         self._limits = limits
-        self._user = "listening"
-        self._agent = "initializing"
         self._checked_in = False
-        self._last_activity = 0.0
         self._tasks: list[asyncio.Task[None]] = []
         session.on("user_state_changed", self._on_user)
-        session.on("agent_state_changed", self._on_agent)
         session.on("close", self._on_close)
 
     def _on_close(self, _event: object) -> None:
@@ -57,24 +56,13 @@ class CallLimitsWatch:
             task.cancel()
 
     def _on_user(self, event: UserStateChangedEvent) -> None:
-        self._user = event.new_state
         if event.new_state == "speaking":
             self._checked_in = False
-        self._touch()
-
-    def _on_agent(self, event: AgentStateChangedEvent) -> None:
-        self._agent = event.new_state
-        self._touch()
-
-    def _touch(self) -> None:
-        self._last_activity = asyncio.get_running_loop().time()
+        elif event.new_state == "away" and self._tasks:
+            self._on_away()
 
     def start(self) -> None:
-        self._touch()
-        self._tasks = [
-            asyncio.create_task(self._idle(), name="CallLimitsWatch.idle"),
-            asyncio.create_task(self._duration(), name="CallLimitsWatch.duration"),
-        ]
+        self._tasks = [asyncio.create_task(self._duration(), name="CallLimitsWatch.duration")]
 
     def _say(self, text: str) -> None:
         try:
@@ -85,25 +73,19 @@ class CallLimitsWatch:
             # The session is closing (the caller left): nothing left to warn.
             log.info("limit_message_not_said", error=str(error))
 
-    async def _idle(self) -> None:
-        loop = asyncio.get_running_loop()
-        while not self._actions.ending:
-            await asyncio.sleep(_TICK_S)
-            busy = self._user == "speaking" or self._agent not in ("listening", "idle")
-            if busy:
-                self._last_activity = loop.time()
-                continue
-            if loop.time() - self._last_activity < self._limits.idle_timeout:
-                continue
-            if not self._checked_in:
-                self._checked_in = True
-                log.info("idle_check_in")
-                self._say(self._limits.idle_check_in)
-                self._touch()
-            else:
-                log.info("idle_timeout")
-                self._actions.end(CallOutcome.IDLE_TIMEOUT, self._limits.idle_goodbye)
-                return
+    def _on_away(self) -> None:
+        if self._actions.ending:
+            return
+        if not self._checked_in:
+            self._checked_in = True
+            log.info("idle_check_in")
+            # The framework counts the next silence only from "listening": the caller is
+            # put back there, so its timer restarts once the check-in has been said.
+            self._session.reset_away_timer()
+            self._say(self._limits.idle_check_in)
+        else:
+            log.info("idle_timeout")
+            self._actions.end(CallOutcome.IDLE_TIMEOUT, self._limits.idle_goodbye)
 
     async def _duration(self) -> None:
         limits = self._limits

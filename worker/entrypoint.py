@@ -19,7 +19,6 @@ import structlog
 from livekit import rtc
 from livekit.agents import JobContext, room_io
 from livekit.agents.voice import SpeechHandle
-from livekit.agents.voice.turn import TurnDetectionMode
 
 from config import ResolvedTenant, Settings, TenantDirectory
 from config.tenants import TenantSettings
@@ -29,6 +28,7 @@ from worker.call_actions import CallActions
 from worker.call_limits import CallLimitsWatch
 from worker.caller import Caller, describe_caller, parse_dispatch_metadata
 from worker.consult import FrameSink, rtc_consult_output, speak_lines
+from worker.framework import TurnDetectionMode
 from worker.logs import CallIdentity, bind_call
 from worker.metrics import CallMetrics
 from worker.observability import CallObserver, attach_observability

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -31,6 +30,7 @@ from worker.answer_clock import AnswerClock
 from worker.answer_timing import AnswerStats, AnswerTiming
 from worker.budgets import Budgets
 from worker.call_summary import COMPONENT_FIELDS, CallSummary
+from worker.framework import fallback_engines
 from worker.metrics import CallMetrics
 from worker.outcome import CallOutcome
 from worker.prometheus_metrics import CallCount, Collectors, collectors
@@ -74,12 +74,6 @@ def provider_name(engine: object) -> str:
     if module.startswith("livekit.plugins."):
         return module.split(".")[2]
     return type(engine).__name__.lower()
-
-
-def _engines(adapter: object, attribute: str) -> Sequence[Any]:
-    # The fallback adapters keep their engines in a private list; a bare engine is its own.
-    engines = getattr(adapter, attribute, None)
-    return list(engines) if isinstance(engines, list) else [adapter]
 
 
 class CallObserver:
@@ -136,15 +130,15 @@ class CallObserver:
         )
 
     def _watch_providers(self, call: CallSession) -> None:
-        parts: list[tuple[str, object, str]] = [
-            ("stt", call.providers.stt, "_stt_instances"),
-            ("llm", call.providers.llm, "_llm_instances"),
-            ("tts", call.providers.tts, "_tts_instances"),
+        parts: list[tuple[str, object]] = [
+            ("stt", call.providers.stt),
+            ("llm", call.providers.llm),
+            ("tts", call.providers.tts),
         ]
         if call.providers.fast_llm is not None:
-            parts.append(("llm", call.providers.fast_llm, "_llm_instances"))
-        for component, adapter, attribute in parts:
-            for engine in _engines(adapter, attribute):
+            parts.append(("llm", call.providers.fast_llm))
+        for component, adapter in parts:
+            for engine in fallback_engines(adapter):
                 engine.on("error", self._error_handler(component, provider_name(engine)))
         providers = call.providers
         if isinstance(providers.stt, stt.FallbackAdapter):

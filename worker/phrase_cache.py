@@ -34,7 +34,8 @@ from typing import Any
 import structlog
 from livekit import rtc
 from livekit.agents import tts
-from livekit.agents.types import USERDATA_TTS_STARTED_TIME
+
+from worker.framework import forget_tts_start
 
 __all__ = ["OPENERS", "PhraseCache", "clause_forms", "opener_instruction"]
 
@@ -156,7 +157,7 @@ class PhraseCache:
                         # frame replayed later would report the warm-up's start (tens of
                         # seconds: false budget alarms). Without it the framework counts
                         # from the reply's first text, which is what a cached opener costs.
-                        event.frame.userdata.pop(USERDATA_TTS_STARTED_TIME, None)
+                        forget_tts_start(event.frame)
                         frames.append(event.frame)
             except Exception as error:  # a failed warm-up only costs the cache
                 log.warning("phrase_cache_warm_failed", error=type(error).__name__)

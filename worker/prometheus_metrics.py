@@ -17,15 +17,13 @@ framework's server: each scrape first folds dead job processes into archive file
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import prometheus_client
-from prometheus_client import Counter, Gauge, Histogram, values
+from prometheus_client import Counter, Gauge, Histogram
 
 from config import Settings
 from worker.call_ledger import call_ledger
@@ -36,10 +34,8 @@ __all__ = [
     "CallCount",
     "Collectors",
     "collectors",
-    "enable_multiprocess",
     "metrics_server_options",
     "multiprocess_registry",
-    "prepare_worker_process",
 ]
 
 # Seconds. Dense under 1.5 s, where time-to-first-audio budgets live.
@@ -203,23 +199,6 @@ def collectors() -> Collectors:
         return _collectors
 
 
-def enable_multiprocess(directory: Path) -> None:
-    """Put this process (and the job processes it starts) in multiprocess mode.
-
-    prometheus-client picks its value store once, from ``PROMETHEUS_MULTIPROC_DIR``, when
-    it is first imported; the framework sets that variable only inside
-    ``AgentServer.run()``, after it has imported prometheus-client. Its own main-process
-    gauges (worker load, active jobs) would then be kept in memory, where a
-    multiprocess scrape never looks. So the variable is set here, before ``run()``, and
-    the store is chosen again; every labelled value created from now on is file-backed.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    # Written, not read: this is prometheus-client's and the framework's configuration
-    # channel to child processes, the same variable `AgentServer.run()` writes.
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
-    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
-
-
 def multiprocess_registry() -> prometheus_client.CollectorRegistry:
     """A registry that reads every process's samples, as the framework's /metrics does."""
     from prometheus_client import multiprocess
@@ -235,16 +214,11 @@ def metrics_server_options(settings: Settings) -> dict[str, Any]:
     Only the directory: the framework then empties it when the worker starts and
     reports its child-process count there. ``/metrics`` itself is ours
     (`worker.ops_http`), because a scrape must not race the compaction of dead
-    processes' files. Pure: `enable_multiprocess` is for the process that serves."""
+    processes' files. Pure: the process entry puts the process in multiprocess mode
+    first (`config.metrics_env`)."""
     if settings.observability.metrics_port == 0:
         return {}
     return {"prometheus_multiproc_dir": str(settings.observability.metrics_multiproc_dir)}
-
-
-def prepare_worker_process(settings: Settings) -> None:
-    """In the worker's main process, before the framework's CLI runs the server."""
-    if settings.observability.metrics_port:
-        enable_multiprocess(settings.observability.metrics_multiproc_dir)
 
 
 class CallCount:

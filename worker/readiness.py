@@ -6,46 +6,22 @@ the worker retries a LiveKit it cannot reach or that refuses its key, and 503 on
 it has given up; it stays the liveness probe. `RegistrationWatch` says whether the worker
 is registered *now*: from the framework's public ``worker_registered`` event (each
 registration, reconnections included) and, for the loss of one, from the state of the
-framework's connection task, which livekit-agents 1.8 exposes no public way to read.
-That read is confined to `_connection_state`, here and nowhere else, and
-``tests/test_worker_readiness.py`` pins it against a real `AgentServer` registering with
-the agent-dispatch simulator: if a framework upgrade changes it, that test fails.
+framework's connection task, which livekit-agents 1.8 exposes no public way to read
+(`worker.framework.connection_state`; its shape is pinned in
+``tests/test_framework_contract.py``, its meaning in ``tests/test_worker_readiness.py``
+against a real `AgentServer` registering with the agent-dispatch simulator).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 from livekit.agents import AgentServer
 
+from worker.framework import connection_state
+
 __all__ = ["RegistrationWatch", "readiness_app"]
-
-
-@dataclass(frozen=True)
-class ConnectionState:
-    """The framework's view of its websocket to LiveKit."""
-
-    connecting: bool
-    """Between a connection attempt's start and its register response."""
-    gave_up: bool
-    """``worker.connect_attempts`` retries failed: ``run()`` is about to raise."""
-    closed: bool
-    """Not running (not started yet, or shut down)."""
-
-
-def _connection_state(server: AgentServer) -> ConnectionState:
-    # livekit/agents/worker.py (1.8.9), AgentServer._connection_task: `_connecting` is set
-    # at the start of every attempt (the first, and each one after a lost connection) and
-    # cleared once LiveKit answered the register request; `_connection_failed` is set when
-    # the retries are exhausted; `_closed` is False only while run() runs. No public
-    # attribute or event carries any of it.
-    return ConnectionState(
-        connecting=bool(server._connecting),
-        gave_up=bool(server._connection_failed),
-        closed=bool(server._closed),
-    )
 
 
 class RegistrationWatch:
@@ -68,13 +44,13 @@ class RegistrationWatch:
     def registered(self) -> bool:
         if self.worker_id is None:
             return False
-        state = _connection_state(self._server)
+        state = connection_state(self._server)
         return not (state.connecting or state.gave_up or state.closed)
 
     @property
     def gave_up(self) -> bool:
         """The worker stopped retrying LiveKit: the process must exit non-zero."""
-        return _connection_state(self._server).gave_up
+        return connection_state(self._server).gave_up
 
 
 _WATCH = web.AppKey("watch", RegistrationWatch)

@@ -14,14 +14,13 @@ from typing import Any
 
 import structlog
 from livekit.agents import NOT_GIVEN, AgentServer, JobContext, JobProcess, vad
-from livekit.agents.utils import http_context
-from livekit.agents.worker import ServerEnvOption
 from livekit.plugins import silero
 
 from config import Settings, TenantDirectory
 from config.log_setup import configure_logging
 from worker.call_ledger import open_call_ledger
 from worker.entrypoint import CallServices, JobCallRoom, start_call
+from worker.framework import ServerEnvOption, warm_framework_tls
 from worker.prometheus_metrics import metrics_server_options
 from worker.providers import tls_context
 from worker.tracing import configure_tracing
@@ -64,14 +63,11 @@ def warm_call_start() -> None:
     each: 100-240 ms apiece).
 
     * the TLS contexts: ours for the OpenAI clients, and the framework's for its shared
-      HTTP session (a process-wide cache it fills on first use; private, so only if this
-      framework version has it);
+      HTTP session (a process-wide cache it fills on first use; `worker.framework`);
     * modules the OpenAI SDK and anyio import on a call's first request.
     """
     tls_context()
-    framework_tls = getattr(http_context, "_create_ssl_context", None)
-    if callable(framework_tls):
-        framework_tls()
+    warm_framework_tls()
     for module in _LAZY_ON_FIRST_REQUEST:
         importlib.import_module(module)
 

@@ -13,9 +13,8 @@ from typing import Literal
 
 import structlog
 from livekit.agents import AgentSession, APIConnectOptions, llm, tts, vad
-from livekit.agents.voice.agent_session import SessionConnectOptions  # pinned: see below
 from livekit.agents.voice.events import AgentStateChangedEvent, UserStateChangedEvent
-from livekit.agents.voice.turn import TurnDetectionMode, TurnHandlingOptions
+from livekit.agents.voice.turn import TurnHandlingOptions
 
 from compliance import CallRedactor
 from config import Settings, TenantSettings
@@ -24,6 +23,7 @@ from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
 from worker.filler_policy import FillerPolicy, FillerRules
 from worker.flux_turns import flux_serving
+from worker.framework import SessionConnectOptions, TurnDetectionMode
 from worker.instructions import call_instructions
 from worker.late_transcript import LATE_FINAL_AFTER_S, LateTranscriptBridge
 from worker.phrase_cache import PhraseCache
@@ -37,10 +37,6 @@ from worker.turn_judge import TranscriptTurnJudge
 __all__ = ["CallSession", "SessionFlavor", "build_call", "follow_the_caller", "turn_handling"]
 
 log = structlog.get_logger(__name__)
-
-# SessionConnectOptions comes from a framework module because livekit-agents 1.8.9 exports
-# it from neither livekit.agents nor livekit.agents.voice, yet AgentSession(conn_options=)
-# takes only that type.
 
 # The TTS timeout is an idle timeout between audio messages (ElevenLabs plugin), and a
 # streaming TTS sends faster than real time: 2 s without audio is a stuck provider, and
@@ -251,6 +247,8 @@ def build_call(
         # Speech the VAD heard with no final after it: LateTranscriptBridge's cue that
         # an STT showing nothing at all is not hearing the caller.
         "transcription_timeout": LATE_FINAL_AFTER_S,
+        # The caller's silence, as worker/call_limits.py acts on it ("away").
+        "user_away_timeout": tenant.limits.idle_timeout,
         "conn_options": SessionConnectOptions(
             stt_conn_options=api,
             llm_conn_options=_outer(api, isinstance(providers.llm, llm.FallbackAdapter)),

@@ -24,6 +24,8 @@ from dataclasses import replace
 
 from livekit.agents import stt
 
+from worker.framework import preflight_transcript
+
 __all__ = ["predicted_final", "speculate_from_interims"]
 
 
@@ -52,11 +54,7 @@ async def speculate_from_interims(
                 alternatives = [
                     replace(alt, text=predicted_final(alt.text)) for alt in interim.alternatives
                 ]
-                yield replace(
-                    interim,
-                    type=stt.SpeechEventType.PREFLIGHT_TRANSCRIPT,
-                    alternatives=alternatives,
-                )
+                yield preflight_transcript(interim, alternatives)
                 interim = None
                 continue
             try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from livekit.agents import tokenize
-from livekit.agents.tokenize import token_stream
 from livekit.agents.tokenize.tokenizer import SentenceStream
 
 __all__ = ["FirstClauseTokenizer"]
@@ -56,7 +55,7 @@ class FirstClauseTokenizer(tokenize.SentenceTokenizer):
         return self._sentences.tokenize(text, language=language)
 
     def stream(self, *, language: str | None = None) -> SentenceStream:
-        return token_stream.BufferedSentenceStream(
+        return tokenize.BufferedSentenceStream(
             tokenizer=_FirstClause(self._sentences, self._min_clause_len),
             # Emit a token as soon as one is complete; the sentence splitter already
             # merges fragments shorter than a sentence.

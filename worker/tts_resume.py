@@ -31,7 +31,8 @@ from typing import Any
 import structlog
 from livekit import rtc
 from livekit.agents import tts
-from livekit.agents.types import USERDATA_TIMED_TRANSCRIPT
+
+from worker.framework import timed_transcript
 
 __all__ = ["finish_cut_replies", "restart_point"]
 
@@ -60,7 +61,7 @@ def restart_point(text: str, spoken_letters: int) -> int:
 
 
 def _timed_letters(frame: rtc.AudioFrame) -> int:
-    words = frame.userdata.get(USERDATA_TIMED_TRANSCRIPT) or ()
+    words = timed_transcript(frame)
     return sum(_letters(str(word)) for word in words)
 
 

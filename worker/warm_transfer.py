@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 
 from livekit.agents import llm
-from livekit.agents.beta.workflows import WarmTransferTask
 
 from config.tenants import DestinationOptions
+from worker.framework import WarmTransferTask
 from worker.handoff_note import HandoffNote
 
 __all__ = ["warm_transfer_task"]
