@@ -1,7 +1,7 @@
 """Configuration: one `Settings` object, built once from the environment and handed down."""
 
 from config.credentials import missing_credentials
-from config.loading import SettingsError, load_settings, secret_variables
+from config.loading import SettingsError, load_settings, load_tenant_directory, secret_variables
 from config.settings import (
     CompliancePolicy,
     ContextSettings,
@@ -18,7 +18,6 @@ from config.tenants import (
     ResolvedTenant,
     TenantDirectory,
     TenantsFileError,
-    load_tenant_directory,
 )
 
 __all__ = [

@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from config.settings import Settings
+from config.tenants import TenantDirectory, load_tenants_file
 
-__all__ = ["SettingsError", "load_settings", "secret_variables"]
+__all__ = ["SettingsError", "load_settings", "load_tenant_directory", "secret_variables"]
 
 
 class SettingsError(Exception):
@@ -49,3 +50,14 @@ def secret_variables() -> Mapping[str, str]:
     """The process environment, for secrets a config *file* names by variable (the
     dispatch file's ``auth_password_env``); only this package reads the environment."""
     return os.environ
+
+
+def load_tenant_directory(settings: Settings) -> TenantDirectory:
+    """The process's tenants: the file named by ``tenants_file`` when set, else the
+    inline ``tenants`` of the settings (single-tenant deployments and tests)."""
+    if settings.tenants_file is not None:
+        return load_tenants_file(settings.tenants_file)
+    try:
+        return TenantDirectory(settings.tenants, settings.default_tenant)
+    except ValueError as error:
+        raise SettingsError(list(error.args[0])) from None
