@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING
+from typing import Any
 
 import structlog
 from livekit.agents import AgentSession, RunContext
@@ -18,10 +18,8 @@ from livekit.agents.voice import SpeechHandle
 
 from sip.call_control import CallControl, CallControlError
 from sip.transfer import TransferOutcome, choose_destination, cold_transfer
+from worker.call_party import CallParty
 from worker.outcome import CallOutcome
-
-if TYPE_CHECKING:
-    from worker.state import CallState
 
 __all__ = ["CallActions"]
 
@@ -40,8 +38,8 @@ class CallActions:
 
     def __init__(
         self,
-        session: AgentSession[CallState],
-        state: CallState,
+        session: AgentSession[Any],
+        state: CallParty,
         *,
         control: CallControl | None,
         room_name: str,
@@ -66,7 +64,7 @@ class CallActions:
         handle = self._session.say(text, allow_interruptions=False)
         await handle.wait_for_playout()
 
-    async def transfer(self, context: RunContext[CallState], requested: str) -> TransferOutcome:
+    async def transfer(self, context: RunContext[Any], requested: str) -> TransferOutcome:
         """Cold-transfer the caller to the tenant destination named ``requested``."""
         state = self._state
         if state.caller.kind != "phone" or self.control is None:
