@@ -7,11 +7,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_settings import InitSettingsSource
 
 from config.settings import Settings
 from config.tenants import TenantDirectory, load_tenants_file
 
-__all__ = ["SettingsError", "load_settings", "load_tenant_directory", "secret_variables"]
+__all__ = [
+    "SettingsError",
+    "default_settings",
+    "load_settings",
+    "load_tenant_directory",
+    "secret_variables",
+]
 
 
 class SettingsError(Exception):
@@ -42,6 +49,22 @@ def load_settings(**overrides: Any) -> Settings:
     """Read the environment, ``.env`` and secrets; raise `SettingsError` naming bad fields."""
     try:
         return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_problems(error)) from None
+
+
+def default_settings(**values: Any) -> Settings:
+    """The code's defaults and ``values``, validated, and nothing else: no ``CALLCENTER_*``
+    or standard provider variable, no ``.env``, no secrets directory.
+
+    For simulated calls and benchmarks, whose figures must not move with whatever a
+    developer's shell exports; `load_settings` is the production path.
+    """
+    # Only the init source: the environment sources never run (an ``_env_file=None``
+    # would still read the process environment).
+    source = InitSettingsSource(Settings, init_kwargs=values)
+    try:
+        return Settings(_build_sources=((source,), values))  # type: ignore[call-arg]
     except ValidationError as error:
         raise SettingsError(_problems(error)) from None
 
