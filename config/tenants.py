@@ -209,10 +209,11 @@ class TenantSettings(_Group):
     model_routing: bool | None = Field(
         default=None,
         description=(
-            "Answer conversational glue ('thanks', 'bye') with the fast model; None: the "
-            "latency default (latency.model_routing). See docs/latency.md for the "
-            "measurement."
+            "Experimental, measured as no clear win: answer conversational glue "
+            "('thanks', 'bye') with the fast model; None: the latency default "
+            "(latency.model_routing). See docs/latency.md for the measurement."
         ),
+        json_schema_extra={"experimental": True},
     )
     max_endpointing_delay: float | None = Field(
         default=None, ge=0.0, description="Latency bound on waiting for a turn's end."
