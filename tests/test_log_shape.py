@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -91,7 +92,7 @@ def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "worker", "tokens"],
         env=_env(
-            CALLCENTER_TOKENS__BEARER_SECRET="b" * 40,
+            CALLCENTER_TOKENS__BEARER_SECRET=secrets.token_urlsafe(32),
             CALLCENTER_TOKENS__HOST="127.0.0.1",
             CALLCENTER_TOKENS__PORT=str(port),
         ),
@@ -109,4 +110,4 @@ def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
     records = _lines(first + rest)
     _assert_shape(records)
     assert records[0]["message"] == "token_endpoint_listening"
-    assert records[0]["name"] == "worker.tokens_http"
+    assert records[0]["name"] == "worker.tokens_server"
