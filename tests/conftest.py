@@ -1,15 +1,18 @@
-"""Suite-wide fixtures: keep a developer's environment out of the tests, run our CLIs,
-share the loaded VAD."""
+"""Suite-wide fixtures: keep a developer's environment out of the tests, fail a test that
+leaks asyncio tasks or module state, run our CLIs, share the loaded VAD."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from livekit.agents import vad
+from pytest_asyncio import is_async_test
 from support import ROOT, RunModule
 
 from config import Settings
@@ -40,6 +43,61 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # considered once the caller has waited 0.7 s and only when the call's own model
     # has been predicted slow, which a zero-latency simulator never is. A test that
     # needs them off says so (CALLCENTER_LATENCY__FILLERS or latency.fillers).
+
+
+# Tasks a test may leave on its loop, by coroutine qualname: each is the framework's own,
+# kept for the process and outside our control.
+_FRAMEWORK_TASKS: dict[str, str] = {}
+
+# Loop turns given to tasks cancelled during teardown to finish unwinding: a task whose
+# owner cancelled it without awaiting it is done after one or two.
+_SETTLE_TURNS = 5
+
+
+def _describe_task(task: asyncio.Task[object]) -> str:
+    coro = task.get_coro()
+    name = getattr(coro, "__qualname__", repr(coro))
+    frames = task.get_stack()
+    where = f" at {frames[0].f_code.co_filename}:{frames[0].f_lineno}" if frames else ""
+    return f"{task.get_name()} ({name}){where}"
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves asyncio tasks running on its loop once the test and every
+    fixture it used have ended.
+
+    pytest-asyncio cancels whatever is left when it closes the loop, so a task without an
+    owner (one nobody cancels or awaits) would otherwise pass unnoticed here and run on
+    in production. Autouse and depending on the loop's runner, this fixture is set up
+    before the test's other fixtures and torn down after them, before the loop closes.
+    Only function-scoped loops are checked: a wider loop legitimately carries tasks of
+    fixtures that outlive the test.
+    """
+    if not is_async_test(request.node):
+        yield
+        return
+    marker = request.node.get_closest_marker("asyncio")
+    scope = (marker.kwargs.get("loop_scope") if marker else None) or "function"
+    if scope != "function":
+        yield
+        return
+    runner = request.getfixturevalue("_function_scoped_runner")
+    loop = runner.get_loop()
+    before = asyncio.all_tasks(loop)
+    yield
+    for _ in range(_SETTLE_TURNS):
+        if not any(not t.done() for t in asyncio.all_tasks(loop) - before):
+            break
+        runner.run(asyncio.sleep(0))
+    leaked = [
+        task
+        for task in asyncio.all_tasks(loop) - before
+        if not task.done() and getattr(task.get_coro(), "__qualname__", "") not in _FRAMEWORK_TASKS
+    ]
+    if leaked:
+        listing = "\n  ".join(sorted(_describe_task(task) for task in leaked))
+        pytest.fail(f"asyncio tasks still running after the test:\n  {listing}", pytrace=False)
 
 
 @pytest.fixture

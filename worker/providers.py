@@ -26,6 +26,7 @@ __all__ = [
     "SharedOpenAIClient",
     "TimeoutCap",
     "build_llm",
+    "build_llm_engines",
     "build_providers",
     "build_stt_engines",
     "build_tts",
@@ -149,6 +150,9 @@ class Providers:
     fast_llm: LLM | None
     tts: TTS
     openai: SharedOpenAIClient
+    llm_engines: tuple[LLM, ...] = ()
+    """The models behind ``llm`` and ``fast_llm``: the framework's LLM fallback adapter
+    does not close them, and each holds its prewarm request."""
 
     async def aclose(self) -> None:
         """Close what the call opened: plugin streams and pools, then the shared client.
@@ -159,6 +163,7 @@ class Providers:
         engines: list[STT | LLM | TTS] = [self.stt, self.llm, self.tts]
         if self.fast_llm is not None:
             engines.append(self.fast_llm)
+        engines.extend(e for e in self.llm_engines if all(e is not o for o in engines))
         for engine in engines:
             await engine.aclose()
         if self.openai.client is not None:
@@ -267,21 +272,36 @@ def fallback_stt(settings: Settings, engines: Sequence[STT], vad_model: vad.VAD)
     )
 
 
+def build_llm_engines(
+    settings: Settings,
+    *,
+    model: str | None = None,
+    openai_client: SharedOpenAIClient | None = None,
+) -> list[LLM]:
+    """``model`` (or the configured one), then the fallback models, each its own LLM."""
+    providers = settings.providers
+    primary = model or providers.openai_model
+    client = (openai_client or SharedOpenAIClient(providers)).get()
+    models = [primary, *[m for m in providers.openai_fallback_models if m != primary]]
+    return [openai.LLM(model=m, client=client) for m in models]
+
+
 def build_llm(
     settings: Settings,
     *,
     model: str | None = None,
     openai_client: SharedOpenAIClient | None = None,
+    engines: Sequence[LLM] | None = None,
 ) -> LLM:
+    """``engines`` (built from the settings by default) as one LLM: the only one, or a
+    fallback adapter over them. Closing the adapter leaves the engines open."""
+    if engines is None:
+        engines = build_llm_engines(settings, model=model, openai_client=openai_client)
     providers = settings.providers
-    primary = model or providers.openai_model
-    client = (openai_client or SharedOpenAIClient(providers)).get()
-    models = [primary, *[m for m in providers.openai_fallback_models if m != primary]]
-    engines: list[LLM] = [openai.LLM(model=m, client=client) for m in models]
     if len(engines) == 1:
         return engines[0]
     return llm.FallbackAdapter(
-        engines,
+        list(engines),
         attempt_timeout=providers.request_timeout,
         max_retry_per_llm=0,
         retry_interval=providers.retry_interval,
@@ -333,17 +353,21 @@ def build_providers(
     settings: Settings, profile: ChannelProfile, vad_model: vad.VAD, language: str = "en-US"
 ) -> Providers:
     shared = SharedOpenAIClient(settings.providers)
-    fast = (
-        build_llm(settings, model=settings.providers.openai_fast_model, openai_client=shared)
+    llm_engines = build_llm_engines(settings, openai_client=shared)
+    fast_engines = (
+        build_llm_engines(
+            settings, model=settings.providers.openai_fast_model, openai_client=shared
+        )
         if settings.latency.model_routing
-        else None
+        else []
     )
     stt_engines = build_stt_engines(settings, profile, shared, language)
     return Providers(
         stt=fallback_stt(settings, stt_engines, vad_model),
         stt_engines=tuple(stt_engines),
-        llm=build_llm(settings, openai_client=shared),
-        fast_llm=fast,
+        llm=build_llm(settings, engines=llm_engines),
+        fast_llm=build_llm(settings, engines=fast_engines) if fast_engines else None,
         tts=build_tts(settings, profile, shared),
         openai=shared,
+        llm_engines=(*llm_engines, *fast_engines),
     )
