@@ -7,13 +7,14 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from livekit.agents import vad
 from pytest_asyncio import is_async_test
 from support import ROOT, RunModule
+from virtual_time import VirtualTimeLoop
 
 from config import Settings
 from worker.server import load_vad
@@ -43,6 +44,16 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # considered once the caller has waited 0.7 s and only when the call's own model
     # has been predicted slow, which a zero-latency simulator never is. A test that
     # needs them off says so (CALLCENTER_LATENCY__FILLERS or latency.fillers).
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """A test marked ``virtual_time`` runs on a loop whose clock jumps to the next timer
+    (tests/virtual_time.py); every other test on asyncio's own loop."""
+    if item.get_closest_marker("virtual_time") is not None:
+        return {"virtual_time": VirtualTimeLoop}
+    return {"asyncio": asyncio.new_event_loop}
 
 
 # Tasks a test may leave on its loop, by coroutine qualname: each is the framework's own,
