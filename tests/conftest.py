@@ -4,6 +4,7 @@ leaks asyncio tasks or module state, run our CLIs, share the loaded VAD."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from livekit.agents import vad
+from prometheus_client import values
 from pytest_asyncio import is_async_test
 from support import ROOT, RunModule
 from virtual_time import VirtualTimeLoop
@@ -109,6 +112,46 @@ def _no_leaked_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
     if leaked:
         listing = "\n  ".join(sorted(_describe_task(task) for task in leaked))
         pytest.fail(f"asyncio tasks still running after the test:\n  {listing}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _restore_module_state() -> Iterator[None]:
+    """Put back the process-wide state our code configures, so no test sees what an
+    earlier one left: the environment (`worker.prometheus_metrics` writes
+    PROMETHEUS_MULTIPROC_DIR itself), prometheus-client's value class, structlog's
+    configuration and bound context, and the stdlib loggers' levels, handlers and
+    handler filters (`config.log_setup`).
+
+    Not the default Prometheus registry: our collectors are registered once per
+    process on first use (`worker.prometheus_metrics.collectors`), as in production, and tests
+    read their values as differences."""
+    environ = dict(os.environ)
+    value_class = values.ValueClass
+    structlog_config = structlog.get_config()
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger()] + [
+        logger for logger in manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
+    saved = {
+        logger: (logger.level, list(logger.handlers), logger.propagate, logger.disabled)
+        for logger in loggers
+    }
+    handler_filters = {
+        handler: list(handler.filters) for logger in loggers for handler in logger.handlers
+    }
+    yield
+    os.environ.clear()
+    os.environ.update(environ)
+    values.ValueClass = value_class
+    structlog.configure(**structlog_config)
+    structlog.contextvars.clear_contextvars()
+    for logger, (level, handlers, propagate, disabled) in saved.items():
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
+        logger.propagate = propagate
+        logger.disabled = disabled
+    for handler, filters in handler_filters.items():
+        handler.filters[:] = filters
 
 
 @pytest.fixture
