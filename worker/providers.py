@@ -30,6 +30,7 @@ __all__ = [
     "build_providers",
     "build_stt_engines",
     "build_tts",
+    "build_tts_engines",
     "fallback_stt",
     "flux_stt",
     "tls_context",
@@ -153,6 +154,9 @@ class Providers:
     llm_engines: tuple[LLM, ...] = ()
     """The models behind ``llm`` and ``fast_llm``: the framework's LLM fallback adapter
     does not close them, and each holds its prewarm request."""
+    tts_engines: tuple[TTS, ...] = ()
+    """The voices behind ``tts``: the TTS fallback adapter does not close them either
+    (an ElevenLabs TTS keeps reconnecting its prewarm socket until closed)."""
 
     async def aclose(self) -> None:
         """Close what the call opened: plugin streams and pools, then the shared client.
@@ -163,7 +167,8 @@ class Providers:
         engines: list[STT | LLM | TTS] = [self.stt, self.llm, self.tts]
         if self.fast_llm is not None:
             engines.append(self.fast_llm)
-        engines.extend(e for e in self.llm_engines if all(e is not o for o in engines))
+        inner: list[LLM | TTS] = [*self.llm_engines, *self.tts_engines]
+        engines.extend(e for e in inner if all(e is not other for other in engines))
         for engine in engines:
             await engine.aclose()
         if self.openai.client is not None:
@@ -308,9 +313,10 @@ def build_llm(
     )
 
 
-def build_tts(
+def build_tts_engines(
     settings: Settings, profile: ChannelProfile, openai_client: SharedOpenAIClient | None = None
-) -> TTS:
+) -> list[TTS]:
+    """Each configured voice, in fallback order."""
     providers = settings.providers
     shared = openai_client or SharedOpenAIClient(providers)
     engines: list[TTS] = []
@@ -338,6 +344,19 @@ def build_tts(
                     response_format="pcm",
                 )
             )
+    return engines
+
+
+def build_tts(
+    settings: Settings,
+    profile: ChannelProfile,
+    openai_client: SharedOpenAIClient | None = None,
+    engines: Sequence[TTS] | None = None,
+) -> TTS:
+    """``engines`` (built from the settings by default) as one TTS: the only one, or a
+    fallback adapter over them. Closing the adapter leaves the engines open."""
+    if engines is None:
+        engines = build_tts_engines(settings, profile, openai_client)
     if len(engines) == 1:
         return engines[0]
     # No retry of the same engine before the next one: a stalled ElevenLabs context
@@ -346,7 +365,9 @@ def build_tts(
     # while the caller sits in silence (5 s measured behind an acknowledgment). The
     # next engine answers within its first byte; the adapter's recovery probe brings
     # the first back once it answers again, as the LLM chain does.
-    return tts.FallbackAdapter(engines, max_retry_per_tts=0, sample_rate=profile.tts_sample_rate)
+    return tts.FallbackAdapter(
+        list(engines), max_retry_per_tts=0, sample_rate=profile.tts_sample_rate
+    )
 
 
 def build_providers(
@@ -362,12 +383,14 @@ def build_providers(
         else []
     )
     stt_engines = build_stt_engines(settings, profile, shared, language)
+    tts_engines = build_tts_engines(settings, profile, shared)
     return Providers(
         stt=fallback_stt(settings, stt_engines, vad_model),
         stt_engines=tuple(stt_engines),
         llm=build_llm(settings, engines=llm_engines),
         fast_llm=build_llm(settings, engines=fast_engines) if fast_engines else None,
-        tts=build_tts(settings, profile, shared),
+        tts=build_tts(settings, profile, engines=tts_engines),
         openai=shared,
         llm_engines=(*llm_engines, *fast_engines),
+        tts_engines=tuple(tts_engines),
     )
