@@ -26,7 +26,7 @@ from typing import Any, Literal
 from livekit.agents import vad
 
 from bench.record import recorded
-from config import Settings
+from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
 from sim.elevenlabs_multistream import ElevenLabsLatency
@@ -390,7 +390,7 @@ def render_table(summary: Mapping[str, Any]) -> str:
 async def _measure(
     cases: Sequence[FaultCase], calls: int, concurrency: int
 ) -> dict[str, FaultStats]:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = default_settings()
     vad_model = load_vad(settings)
     out: dict[str, FaultStats] = {}
     for case in cases:

@@ -34,7 +34,7 @@ from livekit.agents import vad
 from livekit.plugins import silero
 
 from bench.latency_stt import STT_CHOICES, measure_stt, render_stt_table, summarize_stt
-from config import Settings
+from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
 from sim.latency_profiles import PROFILES
@@ -220,7 +220,7 @@ def _progress(profile: str, label: str, result: CallResult, started: float) -> N
 async def _measure(
     calls: int, profiles: Sequence[LatencyName]
 ) -> dict[str, dict[str, FlavorStats]]:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = default_settings()
     vads: dict[str, vad.VAD] = {
         "ours": load_vad(settings),
         # Vanilla: the framework's defaults, Silero included.
@@ -321,7 +321,7 @@ async def _measure_ablation(
 ) -> dict[str, dict[str, FlavorStats]]:
     """Ours with everything on, then with each technique off (or on) in turn; every
     variant hears the same calls (scenario and seed)."""
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = default_settings()
     vad_model = load_vad(settings)
     variants = {
         label: v

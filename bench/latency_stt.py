@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from config import Settings
+from config import Settings, default_settings
 from config.settings import STTProvider
 from sim.call import CallResult, run_call
 from sim.latency_profiles import PROFILES
@@ -130,7 +130,7 @@ async def measure_stt(
     calls: int, profiles: Sequence[LatencyName], stts: Sequence[SttChoice]
 ) -> dict[str, dict[str, SttStats]]:
     """Each STT over the same calls (scenario and seed) under each profile."""
-    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    base = default_settings()
     vad_model = load_vad(base)
     prices = dict(base.observability.prices)
     stats: dict[str, dict[str, SttStats]] = {

@@ -55,7 +55,7 @@ from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turn_corpus_independent import TARGET_EXEMPT as INDEPENDENT_EXEMPT
-from config import Settings
+from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.latency import Delay
 from sim.latency_profiles import PROFILES
@@ -491,7 +491,7 @@ def measure(
 ) -> list[Outcome]:
     """Every detector on a corpus (the project's own, ``per_class`` items of each class,
     unless ``items`` are given)."""
-    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = settings or default_settings()
     items = list(items) if items is not None else build_corpus(per_class=per_class, seed=seed)
     specs = detectors(settings)
     rng = random.Random(seed)
@@ -548,7 +548,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.per_class < 1:
         parser.error("--per-class must be at least 1")
     configure_logging(level="ERROR", fmt="console", own_handler=True)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = default_settings()
     if args.vad_silence is not None:
         settings.latency.vad_min_silence = args.vad_silence
     started = time.monotonic()

@@ -1,7 +1,13 @@
 """Configuration: one `Settings` object, built once from the environment and handed down."""
 
 from config.credentials import missing_credentials
-from config.loading import SettingsError, load_settings, secret_variables
+from config.loading import (
+    SettingsError,
+    default_settings,
+    load_settings,
+    load_tenant_directory,
+    secret_variables,
+)
 from config.settings import (
     CompliancePolicy,
     ContextSettings,
@@ -18,7 +24,6 @@ from config.tenants import (
     ResolvedTenant,
     TenantDirectory,
     TenantsFileError,
-    load_tenant_directory,
 )
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "TenantSettings",
     "TenantsFileError",
     "WorkerSettings",
+    "default_settings",
     "load_settings",
     "load_tenant_directory",
     "missing_credentials",

@@ -8,8 +8,8 @@ import json
 import sys
 
 from config.credentials import missing_credentials
-from config.loading import SettingsError, load_settings
-from config.tenants import TenantsFileError, load_tenant_directory
+from config.loading import SettingsError, load_settings, load_tenant_directory
+from config.tenants import TenantsFileError
 
 EXIT_INVALID = 2
 

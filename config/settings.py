@@ -288,7 +288,15 @@ class LatencySettings(_Group):
         ),
     )
     preemptive_generation: bool = True
-    preemptive_tts: bool = False
+    preemptive_tts: bool = Field(
+        default=False,
+        description=(
+            "Experimental, measured as no gain: also start the TTS of a preemptive reply "
+            "before the turn is committed (within noise at the budget and typical "
+            "profiles; the LLM, not the commit, is on the critical path)."
+        ),
+        json_schema_extra={"experimental": True},
+    )
     input_frame_ms: int = Field(
         default=20,
         ge=10,
@@ -360,9 +368,13 @@ class LatencySettings(_Group):
     speculative_interim_after: Seconds | None = Field(
         default=None,
         description=(
-            "Start the LLM from an interim transcript stable this long, before the STT "
-            "final (kept when the final matches, cancelled when not); None: off."
+            "Experimental, measured as no gain: start the LLM from an interim transcript "
+            "stable this long, before the STT final (kept when the final matches, "
+            "cancelled when not); None: off. Deepgram sends about one interim a second, so "
+            "a turn's last words are rarely in one before the final; at a faster interim "
+            "cadence it tripled LLM requests without a TTFA gain."
         ),
+        json_schema_extra={"experimental": True},
     )
     tool_bridge_after: Seconds | None = Field(
         default=1.0,
@@ -372,7 +384,13 @@ class LatencySettings(_Group):
         ),
     )
     model_routing: bool = Field(
-        default=False, description="Route acknowledgement turns to the fast model."
+        default=False,
+        description=(
+            "Experimental, measured as no clear win: route acknowledgement turns to the "
+            "fast model (content TTFA p50 earlier, p95 later in every simulated profile: "
+            "docs/latency.md, Model routing)."
+        ),
+        json_schema_extra={"experimental": True},
     )
     min_interruption_duration: Seconds = 0.5
 

@@ -16,10 +16,11 @@ the app entry point named in the agent dispatch metadata, or by the metadata's
           sales: "tel:+15550199"
         limits: {idle_timeout: 20, max_duration: 1800}
 
-The file is read once per process (`load_tenant_directory`) through the same strict YAML
-loader as dispatch files (`config.yaml_source`: no duplicate keys, no aliases, UTF-8 only,
-bounded by `TENANTS_FILE_LIMITS`), ``default`` must name one of its tenants, and a bad file
-stops every command that reads it with exit 2, naming the file, line, tenant and field.
+The file is read once per process (`config.loading.load_tenant_directory`) through the
+same strict YAML loader as dispatch files (`config.yaml_source`: no duplicate keys, no
+aliases, UTF-8 only, bounded by `TENANTS_FILE_LIMITS`), ``default`` must name one of its
+tenants, and a bad file stops every command that reads it with exit 2, naming the file,
+line, tenant and field.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -54,9 +55,6 @@ from config.yaml_source import (
     read_limited,
 )
 
-if TYPE_CHECKING:
-    from config.settings import Settings
-
 __all__ = [
     "TENANTS_FILE_LIMITS",
     "BusinessHours",
@@ -69,7 +67,6 @@ __all__ = [
     "TenantProblem",
     "TenantSettings",
     "TenantsFileError",
-    "load_tenant_directory",
     "load_tenants_file",
 ]
 
@@ -291,10 +288,11 @@ class TenantSettings(_Group):
     model_routing: bool | None = Field(
         default=None,
         description=(
-            "Answer conversational glue ('thanks', 'bye') with the fast model; None: the "
-            "latency default (latency.model_routing). See docs/latency.md for the "
-            "measurement."
+            "Experimental, measured as no clear win: answer conversational glue "
+            "('thanks', 'bye') with the fast model; None: the latency default "
+            "(latency.model_routing). See docs/latency.md for the measurement."
         ),
+        json_schema_extra={"experimental": True},
     )
     max_endpointing_delay: float | None = Field(
         default=None, ge=0.0, description="Latency bound on waiting for a turn's end."
@@ -537,16 +535,3 @@ def load_tenants_file(path: Path) -> TenantDirectory:
     if problems:
         raise TenantsFileError(path, problems)
     return directory
-
-
-def load_tenant_directory(settings: Settings) -> TenantDirectory:
-    """The process's tenants: the file named by ``tenants_file`` when set, else the
-    inline ``tenants`` of the settings (single-tenant deployments and tests)."""
-    if settings.tenants_file is not None:
-        return load_tenants_file(settings.tenants_file)
-    try:
-        return TenantDirectory(settings.tenants, settings.default_tenant)
-    except ValueError as error:
-        from config.loading import SettingsError  # imports config.settings, which imports us
-
-        raise SettingsError(list(error.args[0])) from None

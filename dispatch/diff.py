@@ -18,90 +18,20 @@ number that is routed before and after the sync is unrouted in between.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from dispatch import ownership
-from dispatch.canonical import HIDDEN_FIELDS, Fields, Kind, ServerMetadata, Stamp
+from dispatch.canonical import Fields, Kind, ServerMetadata, Stamp
 from dispatch.kinds import KINDS, Declared, Info, KindSpec, field_level_update, object_id
 from dispatch.model import DispatchFile
 from dispatch.numbers import server_key
 from dispatch.ownership import FileIdentity
+from dispatch.plan import Change, Conflict, FieldChange, Plan
+from dispatch.schedule import schedule
 from dispatch.state import ServerState
 
 __all__ = ["Change", "Conflict", "FieldChange", "Plan", "make_plan"]
-
-Action = Literal["create", "update", "delete"]
-Method = Literal["create", "fields", "replace", "delete"]
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: Any
-    new: Any
-
-    @property
-    def secret(self) -> bool:
-        return self.field in HIDDEN_FIELDS
-
-
-@dataclass(frozen=True)
-class Change:
-    """One API write.
-
-    Args:
-        desired: the comparable form to send (None for a delete).
-        base: the server's current object, which an update starts from.
-        method: ``fields`` (a field-level update) or ``replace`` for an update.
-        kept: fields the file does not model that the object has and keeps.
-        writer: for an update or delete, which file last wrote the object.
-        reason: why the change is there when the file does not say it directly
-            (a rename, a duplicate, a bridge).
-        role: ``bridge`` for the tool's temporary objects (`dispatch.schedule`).
-        secrets_from: the declared trunk whose password a bridge trunk sends.
-    """
-
-    action: Action
-    kind: Kind
-    name: str
-    object_id: str | None
-    fields: tuple[FieldChange, ...] = ()
-    desired: Fields | None = field(default=None, repr=False)
-    base: Info | None = field(default=None, repr=False)
-    method: Method = "create"
-    kept: tuple[str, ...] = ()
-    writer: str = ""
-    reason: str = ""
-    role: str = ""
-    secrets_from: str = ""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    kind: Kind
-    name: str
-    message: str
-
-
-@dataclass
-class Plan:
-    stack: str = ""
-    stamp: Stamp = field(default_factory=lambda: Stamp(""))
-    changes: list[Change] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    unchanged: list[tuple[Kind, str]] = field(default_factory=list)
-    undeclared: list[tuple[Kind, str, str, str]] = field(default_factory=list)
-    """``(kind, name, id, writer)`` of this stack's objects the file no longer declares,
-    kept because ``--prune`` is off."""
-    trunk_ids: dict[str, str] = field(default_factory=dict)
-    """Inbound trunk name -> id for this stack's trunks that already exist."""
-    notes: list[str] = field(default_factory=list)
-    """What the order could not avoid (a number unrouted for one step), said plainly."""
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.changes)
 
 
 @dataclass(frozen=True)
@@ -423,8 +353,6 @@ def make_plan(
             objects of this stack another file's identity wrote.
         adopt_stack: also claim the objects of this (other) stack the file names.
     """
-    from dispatch.schedule import schedule
-
     plan = Plan(stack=identity.stack, stamp=identity.stamp)
     options = _Options(identity, prune, adopt, adopt_stack)
     listed: dict[Kind, list[Any]] = {

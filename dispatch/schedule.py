@@ -43,8 +43,8 @@ from livekit.protocol import sip
 
 from dispatch import server_rules
 from dispatch.canonical import Fields, Kind, parse_metadata
-from dispatch.diff import Change, Conflict, Plan
 from dispatch.kinds import KINDS, Info, object_id
+from dispatch.plan import Change, Conflict, Plan
 from dispatch.routing import Route, match_trunk, route
 from dispatch.state import ServerState
 

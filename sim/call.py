@@ -26,7 +26,7 @@ from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItem
 from livekit.protocol import sip
 from livekit.protocol.models import ParticipantInfo
 
-from config import Settings, load_tenant_directory
+from config import Settings, default_settings, load_tenant_directory
 from sim.audio_io import CapturingAudioOutput, ScriptedAudioInput
 from sim.call_room import SimulatedCallRoom
 from sim.caller_voice import Utterance, at_rate, synthesize
@@ -387,7 +387,7 @@ async def run_call(
     if caller_hangs_up is not None:
         scenario = scenario.model_copy(update={"caller_hangs_up": caller_hangs_up})
     latency = latency or PROFILES[scenario.latency]
-    profile = channel_profile(base_settings or Settings(_env_file=None), scenario.caller)  # type: ignore[call-arg]
+    profile = channel_profile(base_settings or default_settings(), scenario.caller)
     voiced = await _voice(scenario, cache_dir, profile.input_sample_rate)
     responder = _Responder(scenario.turns)
     async with _simulators(scenario, latency, responder, seed) as (

@@ -21,7 +21,7 @@ from pathlib import Path
 from sim.fleet_worker import JobRequest
 from sim.livekit_agent_ws import AgentDispatchSim, DispatchedJob
 
-__all__ = ["Fleet", "WorkerProcess", "fleet"]
+__all__ = ["Fleet", "WorkerProcess", "fleet", "worker_environment"]
 
 _ROOT = Path(__file__).resolve().parents[1]
 _AGENT_NAME = "callcenter"
@@ -86,6 +86,39 @@ class Fleet:
         return job, out
 
 
+def worker_environment(
+    livekit_url: str,
+    api_key: str,
+    api_secret: str,
+    *,
+    results_dir: Path,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """A fleet worker's environment: this process's, minus its ``CALLCENTER_*`` settings,
+    plus the fleet's and then ``env``'s.
+
+    The workers read their settings the production way (`config.load_settings`), so a
+    variable a developer's shell exports would change what a benchmark measures; only
+    what the caller asks for through ``env`` applies.
+    """
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CALLCENTER_")}
+    return {
+        **inherited,
+        "PYTHONPATH": str(_ROOT),
+        "LIVEKIT_URL": livekit_url,
+        "LIVEKIT_API_KEY": api_key,
+        "LIVEKIT_API_SECRET": api_secret,
+        "CALLCENTER_LIVEKIT__AGENT_NAME": _AGENT_NAME,
+        # Several workers on one host: each health endpoint on a free port.
+        "CALLCENTER_WORKER__HEALTH_PORT": "0",
+        # ...and no fixed Prometheus port or shared multiprocess directory, which the
+        # framework empties at start: fleets side by side (parallel tests) stay apart.
+        "CALLCENTER_OBSERVABILITY__METRICS_PORT": "0",
+        "CALLCENTER_OBSERVABILITY__METRICS_MULTIPROC_DIR": str(results_dir / "prometheus"),
+        **(env or {}),
+    }
+
+
 @contextlib.asynccontextmanager
 async def fleet(
     results_dir: Path,
@@ -105,21 +138,9 @@ async def fleet(
     api_key, api_secret = "sim-fleet", secrets.token_urlsafe(32)
     await asyncio.to_thread(results_dir.mkdir, parents=True, exist_ok=True)
     async with AgentDispatchSim(api_key=api_key, api_secret=api_secret) as dispatcher:
-        worker_env = {
-            **os.environ,
-            "PYTHONPATH": str(_ROOT),
-            "LIVEKIT_URL": dispatcher.url,
-            "LIVEKIT_API_KEY": api_key,
-            "LIVEKIT_API_SECRET": api_secret,
-            "CALLCENTER_LIVEKIT__AGENT_NAME": _AGENT_NAME,
-            # Several workers on one host: each health endpoint on a free port.
-            "CALLCENTER_WORKER__HEALTH_PORT": "0",
-            # ...and no fixed Prometheus port or shared multiprocess directory, which the
-            # framework empties at start: fleets side by side (parallel tests) stay apart.
-            "CALLCENTER_OBSERVABILITY__METRICS_PORT": "0",
-            "CALLCENTER_OBSERVABILITY__METRICS_MULTIPROC_DIR": str(results_dir / "prometheus"),
-            **(env or {}),
-        }
+        worker_env = worker_environment(
+            dispatcher.url, api_key, api_secret, results_dir=results_dir, env=env
+        )
         started: list[WorkerProcess] = []
         try:
             for index in range(workers):

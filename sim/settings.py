@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from config import Settings
+from config import Settings, default_settings
 
 __all__ = ["simulator_settings"]
 
@@ -24,8 +24,9 @@ def simulator_settings(
     cost a simulated call what it would cost a real one. A test that wants a shorter
     wait replaces ``providers.request_timeout`` on the settings it passes in.
     """
-    # No .env and no secrets: a developer's real keys must never reach a simulator run.
-    settings = base or Settings(_env_file=None)  # type: ignore[call-arg]
+    # Nothing from the environment: a developer's real keys must never reach a simulator
+    # run, and a CALLCENTER_* variable must not change what a simulated call measures.
+    settings = base or default_settings()
     key = SecretStr(api_key)
     providers = settings.providers.model_copy(
         update={

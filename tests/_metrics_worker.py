@@ -60,7 +60,12 @@ async def simulated_call(ctx: JobContext) -> None:
         {"name": room, "caller": "phone", "latency": "zero", "turns": turns}
     )
     await run_call(
-        scenario, vad_model=ctx.proc.userdata["vad"], cache_dir=CACHE, caller_hangs_up=hang_up
+        scenario,
+        vad_model=ctx.proc.userdata["vad"],
+        cache_dir=CACHE,
+        caller_hangs_up=hang_up,
+        # The test's environment (its phrase cache directory), not the code's defaults.
+        base_settings=Settings(_env_file=None),  # type: ignore[call-arg]
     )
     ctx.shutdown()
 

@@ -40,6 +40,9 @@ def _scenario(**fields: Any) -> Scenario:
 
 
 async def _run(scenario: Scenario, vad_model: vad.VAD, **kwargs: Any) -> CallResult:
+    # From the test's cleaned environment (its own phrase cache directory): a simulated
+    # call without base settings starts from the code's defaults.
+    kwargs.setdefault("base_settings", Settings(_env_file=None))  # type: ignore[call-arg]
     return await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, **kwargs)
 
 

@@ -74,6 +74,9 @@ async def test_the_call_redacts_by_its_tenants_policy(tmp_path: Path, vad_model:
     async with utils.http_context.open():
         shop = build("shop", directory.get("shop"))
         garage = build("garage", directory.get("garage"))
+        # Built calls own provider connections (the LLM's prewarm request): close them.
+        await shop.aclose()
+        await garage.aclose()
     said = "Reg is BD51 SMR, the card ending 4419, and I'm Jane Doe."
 
     assert shop.state.redactor.redact(said) == (

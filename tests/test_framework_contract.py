@@ -526,6 +526,18 @@ def test_warm_transfer_task_still_takes_the_arguments_the_hand_off_gives_it() ->
     )
 
 
+async def test_closing_a_warm_transfer_task_leaves_no_task_running() -> None:
+    before = asyncio.all_tasks()
+    task = framework.WarmTransferTask("+15550100", sip_trunk_id="ST_1")
+    started = asyncio.all_tasks() - before
+    # 1.8.9 starts the hold music's mixer in the constructor (why close_warm_transfer exists).
+    assert started, f"livekit-agents {INSTALLED}: WarmTransferTask no longer starts a task"
+
+    await framework.close_warm_transfer(task)
+
+    assert all(t.done() for t in started)
+
+
 def test_only_worker_framework_reaches_framework_internals() -> None:
     problems = [
         problem

@@ -20,6 +20,7 @@ from prometheus_client import REGISTRY
 from config.tenants import DestinationOptions, TenantSettings, TenantsFileError, load_tenants_file
 from sim.livekit_twirp import LiveKitTwirpSim
 from sip.call_control import CallControl, CallControlError
+from worker.framework import close_warm_transfer
 from worker.handoff import CallHandoff
 from worker.handoff_note import build_note
 from worker.handoff_webhook import DeliveryOptions, deliver, sign
@@ -311,6 +312,7 @@ async def test_cloud_warm_transfer_gets_the_note_headers_and_redacted_history() 
     assert "[CARD_1]" in instructions  # the history, as the model saw it
     assert isinstance(task.chat_ctx, llm.ChatContext)
     assert sip.CreateSIPParticipantRequest  # the request type the task sends
+    await close_warm_transfer(task)
 
 
 @pytest.mark.parametrize("language", ["es-ES", "fr-FR", "de-DE"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -91,7 +92,7 @@ def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "worker", "tokens"],
         env=_env(
-            CALLCENTER_TOKENS__BEARER_SECRET="Hx7-Tq2vLm9_Rb4NcW8sKd1ZpE6uJ0aYf3Gk",
+            CALLCENTER_TOKENS__BEARER_SECRET=secrets.token_urlsafe(32),
             CALLCENTER_TOKENS__HOST="127.0.0.1",
             CALLCENTER_TOKENS__PORT=str(port),
         ),

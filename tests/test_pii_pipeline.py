@@ -120,7 +120,7 @@ async def test_planted_secrets_never_leave_the_call(
 ) -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.latency.preemptive_generation
-    result = await run_call(SCENARIO, vad_model=vad_model, cache_dir=CACHE)
+    result = await run_call(SCENARIO, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
 
     # The test only means something if the secrets were really transcribed: read what the
     # Deepgram simulator sent on the wire, not the scenario's script.
@@ -144,7 +144,8 @@ async def test_the_agents_question_makes_a_grouped_answer_a_phone_number(
     vad_model: vad.VAD,
 ) -> None:
     scenario = load_scenario("app-phone-by-question")
-    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
 
     # What the STT sent: the number in words, grouped 6-4, no context word of its own.
     answer = next(f for f in result.stt_finals if "five five five" in f.lower())

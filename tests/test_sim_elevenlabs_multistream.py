@@ -273,7 +273,8 @@ async def test_stall_trips_the_context_timeout() -> None:
                 await _speak(engine, TEXT, short)
         finally:
             await engine.aclose()
-        assert loop.time() - started < 2.0
+        # The client gave up, not the stall ending (3 s): no tighter wall-clock bound.
+        assert loop.time() - started < 3.0
 
 
 @pytest.mark.usefixtures("http")

@@ -313,7 +313,9 @@ async def test_stall_trips_the_client_timeout() -> None:
                 await _collect(model, _ctx("hi"), conn_options=short)
         finally:
             await model.aclose()
-    assert loop.time() - started < 1.5
+    # The client gave up, not the stall ending (2 s): no upper bound tighter than that,
+    # which a loaded machine could cross.
+    assert loop.time() - started < 2.0
     assert sim.timings[0].first_token_at is not None
 
 
@@ -322,6 +324,7 @@ async def test_ttft_and_token_pace_honoured_per_model() -> None:
     reply = "one two three four five six seven eight nine ten"
     async with OpenAIChatSim(replies=[reply, reply], latency=latency) as sim:
         loop = asyncio.get_running_loop()
+        client_ttft: dict[str, float] = {}
         for name, min_ttft, min_total in (("strong", 0.3, 0.3 + 9 / 50), ("fast", 0.05, 0.05)):
             model = openai.LLM(model=name, base_url=sim.base_url, api_key=KEY)
             try:
@@ -335,15 +338,19 @@ async def test_ttft_and_token_pace_honoured_per_model() -> None:
             finally:
                 await model.aclose()
             assert first is not None
+            # Lower bounds only: a delay is never shorter than configured; load can
+            # only lengthen it, so the fast model is checked by order, not by a bound.
             assert first - started >= min_ttft
             assert ended - started >= min_total
-            if name == "fast":
-                assert first - started < 0.3
+            client_ttft[name] = first - started
+    assert client_ttft["fast"] < client_ttft["strong"]
     strong, fast = sim.timings
+    # What each model's profile chose, exactly; what was measured is never less.
+    assert (strong.drawn_ttft_s, fast.drawn_ttft_s) == pytest.approx((0.3, 0.05))
     assert strong.ttft_s is not None
     assert strong.ttft_s >= 0.3
     assert fast.ttft_s is not None
-    assert fast.ttft_s < 0.3
+    assert fast.drawn_ttft_s <= fast.ttft_s < strong.ttft_s
 
 
 async def test_client_cancel_mid_stream_is_recorded() -> None:
@@ -473,7 +480,7 @@ async def test_ttft_grows_with_the_prompt_and_drops_with_a_cached_prefix() -> No
     cached = cached_usage.usage.prompt_cached_tokens
     assert cached % 128 == 0
     assert long_usage.usage.prompt_tokens - 128 < cached <= long_usage.usage.prompt_tokens
-    assert short_ttft < 0.3
+    assert short_ttft < long_ttft
     assert long_ttft >= 0.05 + 0.2 * 3.0
     assert cached_ttft < long_ttft - 0.3
 

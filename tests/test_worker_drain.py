@@ -87,9 +87,11 @@ async def test_a_second_signal_exits_at_once(tmp_path: Path) -> None:
         await asyncio.sleep(0.5)
         signalled = time.monotonic()
         worker.signal(signal.SIGTERM)
-        returncode = await worker.wait_exit(within=10)
+        # "At once" against the 120 s drain: a quarter of it, not a few seconds a
+        # loaded machine's process teardown could exceed.
+        returncode = await worker.wait_exit(within=30)
         assert returncode != 0
-        assert time.monotonic() - signalled < 5
+        assert time.monotonic() - signalled < 30
         # The call was cut, not finished: no result was written.
         assert not out.exists()
         assert fleet_.dispatcher.jobs[job_id].status != agent.JobStatus.JS_SUCCESS

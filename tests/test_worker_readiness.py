@@ -102,6 +102,7 @@ async def running(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[_Running]:
             finally:
                 await server.aclose()
                 await asyncio.gather(task, return_exceptions=True)
+                await ops.aclose()
 
 
 async def test_ready_only_while_registered(running: _Running) -> None:
@@ -166,6 +167,7 @@ async def test_gave_up_is_reported_and_not_ready(monkeypatch: pytest.MonkeyPatch
     assert ops.watch.gave_up
     assert not ops.watch.registered
     await server.aclose()
+    await ops.aclose()
 
 
 def test_the_worker_exits_non_zero_when_it_gives_up(tmp_path: object) -> None:

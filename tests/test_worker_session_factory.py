@@ -82,6 +82,9 @@ async def test_turn_handling_from_settings_and_tenant(vad_model: vad.VAD) -> Non
             ),
             vad_model=vad_model,
         )
+        # Built calls own provider connections (the LLM's prewarm request): close them.
+        await default.aclose()
+        await bank.aclose()
     handling = default.session.options.turn_handling
     assert handling["endpointing"]["min_delay"] == 0.2
     assert handling["endpointing"]["max_delay"] == 1.1
@@ -192,6 +195,7 @@ async def test_a_call_gets_room_audio_at_its_own_rate(vad_model: vad.VAD) -> Non
     for caller, (rate_in, rate_out) in ((phone, (8000, 16000)), (app, (16000, 24000))):
         async with utils.http_context.open():
             call = build_call(settings, caller, vad_model=vad_model)
+            await call.aclose()
         options = room_options(call, caller, frame_ms=20)
         audio_in, audio_out = options.get_audio_input_options(), options.get_audio_output_options()
         assert audio_in is not None and audio_out is not None
@@ -224,6 +228,8 @@ async def test_a_call_speaks_its_tenants_language_and_says_when_it_cannot(
         with capture_logs() as logs:
             madrid = build_call(settings, caller("madrid"), vad_model=vad_model)  # type: ignore[arg-type]
             lisboa = build_call(settings, caller("lisboa"), vad_model=vad_model)  # type: ignore[arg-type]
+        await madrid.aclose()
+        await lisboa.aclose()
     assert madrid.state.lines.language == "es"
     assert madrid.state.fillers is not None and madrid.state.fillers.lines.language == "es"
     # Its openers are asked of the model and cached in Spanish too.

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Final
+from typing import Any, Final
 
 import structlog
 from livekit.agents import AgentSession, RunContext, ToolError
@@ -21,14 +21,13 @@ from livekit.agents.voice import SpeechHandle
 from config.tenants import DestinationOptions
 from sip.call_control import CallControl, CallControlError
 from sip.transfer import TransferOutcome, choose_destination, cold_transfer
+from worker.call_party import CallParty
+from worker.framework import close_warm_transfer
 from worker.handoff import CallHandoff
 from worker.handoff_note import HandoffNote, ReasonCode, build_note, new_handoff_id
 from worker.outcome import CallOutcome
 from worker.spoken_lines import handoff_lines
 from worker.warm_transfer import warm_transfer_task
-
-if TYPE_CHECKING:
-    from worker.state import CallState
 
 __all__ = ["BUSY_CODES", "HUMAN_IDENTITY", "Brief", "CallActions"]
 
@@ -77,8 +76,8 @@ class CallActions:
 
     def __init__(
         self,
-        session: AgentSession[CallState],
-        state: CallState,
+        session: AgentSession[Any],
+        state: CallParty,
         *,
         control: CallControl | None,
         room_name: str,
@@ -112,7 +111,7 @@ class CallActions:
 
     async def transfer(
         self,
-        context: RunContext[CallState],
+        context: RunContext[Any],
         requested: str,
         reason: ReasonCode = "caller_request",
     ) -> TransferOutcome:
@@ -137,7 +136,7 @@ class CallActions:
 
     async def _transfer_to(
         self,
-        context: RunContext[CallState],
+        context: RunContext[Any],
         name: str,
         reason: ReasonCode,
         *,
@@ -179,14 +178,14 @@ class CallActions:
             scrub=state.redactor.vault.redact_known_values,
         )
 
-    async def _say_in_foreground(self, context: RunContext[CallState], *texts: str) -> None:
+    async def _say_in_foreground(self, context: RunContext[Any], *texts: str) -> None:
         async with context.foreground():
             for text in texts:
                 await self._say(text)
 
     async def _unavailable(
         self,
-        context: RunContext[CallState],
+        context: RunContext[Any],
         name: str,
         reason: ReasonCode,
         why: str,
@@ -206,7 +205,7 @@ class CallActions:
         return TransferOutcome("unavailable", name, why)
 
     async def _cold(
-        self, context: RunContext[CallState], name: str, headers: dict[str, str]
+        self, context: RunContext[Any], name: str, headers: dict[str, str]
     ) -> TransferOutcome:
         state = self._state
         assert self.control is not None
@@ -246,7 +245,7 @@ class CallActions:
 
     async def _attended(
         self,
-        context: RunContext[CallState],
+        context: RunContext[Any],
         name: str,
         options: DestinationOptions,
         note: HandoffNote,
@@ -302,7 +301,7 @@ class CallActions:
 
     async def _no_answer(
         self,
-        context: RunContext[CallState],
+        context: RunContext[Any],
         name: str,
         note: HandoffNote,
         headers: dict[str, str],
@@ -340,7 +339,7 @@ class CallActions:
 
     async def _warm_cloud(
         self,
-        context: RunContext[CallState],
+        context: RunContext[Any],
         name: str,
         options: DestinationOptions,
         note: HandoffNote,
@@ -355,6 +354,8 @@ class CallActions:
         except ToolError as error:
             log.info("warm_transfer_not_completed", destination=name, error=str(error))
             return await self._no_answer(context, name, note, headers)
+        finally:
+            await close_warm_transfer(task)
         # The task moved the human into the caller's room; the agent leaves it.
         state.end_with(CallOutcome.TRANSFERRED)
         self._session.shutdown(drain=False)

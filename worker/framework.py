@@ -58,6 +58,7 @@ __all__ = [
     "TurnDetectionMode",
     "TurnDetector",
     "WarmTransferTask",
+    "close_warm_transfer",
     "connection_state",
     "fallback_engines",
     "forget_tts_start",
@@ -166,3 +167,16 @@ def preflight_transcript(
     return replace(
         interim, type=stt.SpeechEventType.PREFLIGHT_TRANSCRIPT, alternatives=alternatives
     )
+
+
+async def close_warm_transfer(task: WarmTransferTask) -> None:
+    """Stop what a `WarmTransferTask` started and left running.
+
+    livekit-agents 1.8.9 (``beta/workflows/warm_transfer.py``) builds a
+    ``BackgroundAudioPlayer`` in the task's constructor, whose ``rtc.AudioMixer`` starts
+    its mixing task at once, and closes neither when the task completes: after a warm
+    transfer nobody answered, that task would run for the rest of the call.
+    """
+    player = task._background_audio
+    await player.aclose()
+    await player._audio_mixer.aclose()

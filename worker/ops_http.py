@@ -126,6 +126,18 @@ class OpsServers:
         logging.captureWarnings(True)
         self._task = asyncio.get_running_loop().create_task(self._serve())
 
+    async def aclose(self) -> None:
+        """Stop serving and release the ports. The framework's CLI cancels the serving
+        task when the process ends; whoever runs the worker some other way (tests, an
+        embedding process) closes it here."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for _app, sock in self._sites:
+            sock.close()
+
     async def _serve(self) -> None:
         try:
             for app, sock in self._sites:

@@ -26,9 +26,11 @@ __all__ = [
     "SharedOpenAIClient",
     "TimeoutCap",
     "build_llm",
+    "build_llm_engines",
     "build_providers",
     "build_stt_engines",
     "build_tts",
+    "build_tts_engines",
     "fallback_stt",
     "flux_stt",
     "tls_context",
@@ -149,6 +151,12 @@ class Providers:
     fast_llm: LLM | None
     tts: TTS
     openai: SharedOpenAIClient
+    llm_engines: tuple[LLM, ...] = ()
+    """The models behind ``llm`` and ``fast_llm``: the framework's LLM fallback adapter
+    does not close them, and each holds its prewarm request."""
+    tts_engines: tuple[TTS, ...] = ()
+    """The voices behind ``tts``: the TTS fallback adapter does not close them either
+    (an ElevenLabs TTS keeps reconnecting its prewarm socket until closed)."""
 
     async def aclose(self) -> None:
         """Close what the call opened: plugin streams and pools, then the shared client.
@@ -159,6 +167,8 @@ class Providers:
         engines: list[STT | LLM | TTS] = [self.stt, self.llm, self.tts]
         if self.fast_llm is not None:
             engines.append(self.fast_llm)
+        inner: list[LLM | TTS] = [*self.llm_engines, *self.tts_engines]
+        engines.extend(e for e in inner if all(e is not other for other in engines))
         for engine in engines:
             await engine.aclose()
         if self.openai.client is not None:
@@ -267,30 +277,46 @@ def fallback_stt(settings: Settings, engines: Sequence[STT], vad_model: vad.VAD)
     )
 
 
+def build_llm_engines(
+    settings: Settings,
+    *,
+    model: str | None = None,
+    openai_client: SharedOpenAIClient | None = None,
+) -> list[LLM]:
+    """``model`` (or the configured one), then the fallback models, each its own LLM."""
+    providers = settings.providers
+    primary = model or providers.openai_model
+    client = (openai_client or SharedOpenAIClient(providers)).get()
+    models = [primary, *[m for m in providers.openai_fallback_models if m != primary]]
+    return [openai.LLM(model=m, client=client) for m in models]
+
+
 def build_llm(
     settings: Settings,
     *,
     model: str | None = None,
     openai_client: SharedOpenAIClient | None = None,
+    engines: Sequence[LLM] | None = None,
 ) -> LLM:
+    """``engines`` (built from the settings by default) as one LLM: the only one, or a
+    fallback adapter over them. Closing the adapter leaves the engines open."""
+    if engines is None:
+        engines = build_llm_engines(settings, model=model, openai_client=openai_client)
     providers = settings.providers
-    primary = model or providers.openai_model
-    client = (openai_client or SharedOpenAIClient(providers)).get()
-    models = [primary, *[m for m in providers.openai_fallback_models if m != primary]]
-    engines: list[LLM] = [openai.LLM(model=m, client=client) for m in models]
     if len(engines) == 1:
         return engines[0]
     return llm.FallbackAdapter(
-        engines,
+        list(engines),
         attempt_timeout=providers.request_timeout,
         max_retry_per_llm=0,
         retry_interval=providers.retry_interval,
     )
 
 
-def build_tts(
+def build_tts_engines(
     settings: Settings, profile: ChannelProfile, openai_client: SharedOpenAIClient | None = None
-) -> TTS:
+) -> list[TTS]:
+    """Each configured voice, in fallback order."""
     providers = settings.providers
     shared = openai_client or SharedOpenAIClient(providers)
     engines: list[TTS] = []
@@ -318,6 +344,19 @@ def build_tts(
                     response_format="pcm",
                 )
             )
+    return engines
+
+
+def build_tts(
+    settings: Settings,
+    profile: ChannelProfile,
+    openai_client: SharedOpenAIClient | None = None,
+    engines: Sequence[TTS] | None = None,
+) -> TTS:
+    """``engines`` (built from the settings by default) as one TTS: the only one, or a
+    fallback adapter over them. Closing the adapter leaves the engines open."""
+    if engines is None:
+        engines = build_tts_engines(settings, profile, openai_client)
     if len(engines) == 1:
         return engines[0]
     # No retry of the same engine before the next one: a stalled ElevenLabs context
@@ -326,24 +365,32 @@ def build_tts(
     # while the caller sits in silence (5 s measured behind an acknowledgment). The
     # next engine answers within its first byte; the adapter's recovery probe brings
     # the first back once it answers again, as the LLM chain does.
-    return tts.FallbackAdapter(engines, max_retry_per_tts=0, sample_rate=profile.tts_sample_rate)
+    return tts.FallbackAdapter(
+        list(engines), max_retry_per_tts=0, sample_rate=profile.tts_sample_rate
+    )
 
 
 def build_providers(
     settings: Settings, profile: ChannelProfile, vad_model: vad.VAD, language: str = "en-US"
 ) -> Providers:
     shared = SharedOpenAIClient(settings.providers)
-    fast = (
-        build_llm(settings, model=settings.providers.openai_fast_model, openai_client=shared)
+    llm_engines = build_llm_engines(settings, openai_client=shared)
+    fast_engines = (
+        build_llm_engines(
+            settings, model=settings.providers.openai_fast_model, openai_client=shared
+        )
         if settings.latency.model_routing
-        else None
+        else []
     )
     stt_engines = build_stt_engines(settings, profile, shared, language)
+    tts_engines = build_tts_engines(settings, profile, shared)
     return Providers(
         stt=fallback_stt(settings, stt_engines, vad_model),
         stt_engines=tuple(stt_engines),
-        llm=build_llm(settings, openai_client=shared),
-        fast_llm=fast,
-        tts=build_tts(settings, profile, shared),
+        llm=build_llm(settings, engines=llm_engines),
+        fast_llm=build_llm(settings, engines=fast_engines) if fast_engines else None,
+        tts=build_tts(settings, profile, engines=tts_engines),
         openai=shared,
+        llm_engines=(*llm_engines, *fast_engines),
+        tts_engines=tuple(tts_engines),
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from compliance import CallRedactor
 from config import TenantSettings
+from worker.call_actions import CallActions
 from worker.caller import Caller
 from worker.filler_policy import FillerPolicy
 from worker.outcome import CallOutcome
@@ -15,9 +16,6 @@ from worker.phrase_cache import PhraseCache
 from worker.reply_audio import SpeechLedger
 from worker.spoken_lines import SpokenLines, spoken_lines
 from worker.turn_judge import RawTurnText
-
-if TYPE_CHECKING:
-    from worker.call_actions import CallActions
 
 __all__ = ["CallState", "ToolInvocation"]
 
