@@ -32,7 +32,7 @@ from sim.call import CallResult, TurnRecord, run_call
 from sim.elevenlabs_multistream import ElevenLabsLatency
 from sim.scenario import FaultSpec, Scenario, load_scenario
 from worker.agent import APOLOGY
-from worker.outcome import CallOutcome
+from worker.call.outcome import CallOutcome
 from worker.server import load_vad
 
 __all__ = [

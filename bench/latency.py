@@ -1,14 +1,14 @@
 """``python -m bench latency``: time to the answer, ours vs vanilla, under the provider
 latency profiles, through the real pipeline and the wire simulators.
 
-The headline is **content TTFA** (:mod:`worker.answer_timing`): from the caller's last
+The headline is **content TTFA** (:mod:`worker.telemetry.answer_timing`): from the caller's last
 voiced sample to the first audio of the model's words, at the audio boundary. A filler,
 bridge line, repeat request or apology is not the answer; cached audio of the model's
 own opener is. **First sound** (any agent audio) is the second figure. ``wrk_p50``: the
 same turns' content TTFA as the worker's own collectors observed it
 (``callcenter_ttfa_content_seconds``), what operators see on the dashboard.
 
-Per cell, what callers notice of fillers (:mod:`worker.filler_policy`): the share of
+Per cell, what callers notice of fillers (:mod:`worker.speech.filler_policy`): the share of
 turns with one, the same line twice in a row (``same``), fillers on consecutive turns
 (``consec``), the silence between a filler and the answer (``sil50``) and how long a
 ready answer waited behind a filler (``dly50``); and the phrase cache's hit rate over the
@@ -39,9 +39,9 @@ from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
 from sim.latency_profiles import PROFILES
 from sim.scenario import LatencyName, load_scenario
-from worker.answer_timing import AnswerStats
 from worker.server import load_vad
 from worker.session_factory import SessionFlavor
+from worker.telemetry.answer_timing import AnswerStats
 
 __all__ = ["FlavorStats", "percentile", "run", "summarize"]
 
@@ -67,7 +67,7 @@ def _nan(value: object) -> float:
 @dataclass
 class FlavorStats:
     calls: list[AnswerStats] = field(default_factory=list)
-    """Every call's turns, timed by the one definition (:mod:`worker.answer_timing`)."""
+    """Every call's turns, timed by the one definition (:mod:`worker.telemetry.answer_timing`)."""
     worker_content_ms: list[float] = field(default_factory=list)
     """Content TTFA as the worker's own collectors observed it."""
     paused_turns: int = 0

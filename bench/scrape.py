@@ -50,8 +50,8 @@ class WriterRun:
 
 def _call(index: int, crash: bool) -> None:
     """In a forked child: one call's metrics, as a job process records them."""
-    from worker.call_ledger import open_call_ledger
-    from worker.prometheus_metrics import CallCount, collectors
+    from worker.telemetry.ledger import open_call_ledger
+    from worker.telemetry.prometheus_metrics import CallCount, collectors
 
     open_call_ledger(Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]))
     kind = "phone" if index % 2 else "app"
@@ -107,7 +107,7 @@ def run_writers(
         checkpoints: after how many calls to time a scrape.
     """
     from config.metrics_env import export_metrics_dir
-    from worker.metrics_store import CrashedCall, MetricsStore
+    from worker.telemetry.metrics_store import CrashedCall, MetricsStore
 
     # The variable was set when this interpreter started (`run_in_fresh_process`); this
     # fails if it was not, instead of counting in memory.

@@ -18,7 +18,8 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
 Two corpora, reported apart: the project's own (bench/turn_corpus, written with the
 judge) and an independent one (bench/turn_corpus_independent: 472 turns written by another
 engineer without reading the judge; its README says how and from which sources). Per
-class, the decision's p50/p95 and content TTFA (:mod:`worker.answer_timing`): the decision,
+class, the decision's p50/p95 and content TTFA
+(:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation
 does) and the TTS's first audio drawn from ``--providers`` (zero by default).
 
@@ -59,8 +60,8 @@ from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.latency import Delay
 from sim.latency_profiles import PROFILES
-from worker.answer_timing import AudioStretch, answer_timing
-from worker.turn_judge import TurnVerdict, hold_for, judge_turn
+from worker.telemetry.answer_timing import AudioStretch, answer_timing
+from worker.turns.turn_judge import TurnVerdict, hold_for, judge_turn
 
 __all__ = ["DetectorSpec", "Outcome", "evaluate", "run", "summarize"]
 
@@ -113,7 +114,7 @@ class Outcome:
     decision_ms: float
     reason: str
     content_ms: float | None = None
-    """Content TTFA (:mod:`worker.answer_timing`): the decision, the model's first token
+    """Content TTFA (:mod:`worker.telemetry.answer_timing`): the decision, the model's first token
     and the TTS's first audio as the provider profile draws them."""
 
 

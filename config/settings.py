@@ -337,7 +337,7 @@ class LatencySettings(_Group):
         default=True,
         description=(
             "Say a short filler ('Let me see.') while a slow answer keeps the caller "
-            "waiting, and bridge lines while a provider is late (worker/filler_policy.py); "
+            "waiting, and bridge lines while a provider is late (worker/speech/filler_policy.py); "
             "off: none of them (the repeat request for lost words and the apology stay)."
         ),
     )
@@ -546,7 +546,7 @@ class WorkerSettings(_Group):
         le=65535,
         description=(
             "GET /ready: 200 while the worker is registered with LiveKit, 503 before and "
-            "after (worker/readiness.py); dev: any. 0 picks a free port."
+            "after (worker/telemetry/readiness.py); dev: any. 0 picks a free port."
         ),
     )
     health_host: str = Field(

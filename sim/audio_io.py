@@ -26,7 +26,7 @@ from livekit.agents import utils
 from livekit.agents.voice import io
 
 from sim.caller_voice import Utterance
-from worker.answer_timing import CONTENT, SpeechKind, frame_mark
+from worker.telemetry.answer_timing import CONTENT, SpeechKind, frame_mark
 
 __all__ = [
     "CapturedFrame",
@@ -264,7 +264,7 @@ class CapturedFrame:
         played_at: loop time the frame began to play; ``None`` if it was discarded
             by an interruption before it played.
         duration_s: frame length.
-        kind: what the agent's TTS node marked it as (:mod:`worker.answer_timing`).
+        kind: what the agent's TTS node marked it as (:mod:`worker.telemetry.answer_timing`).
         line: which of the agent's own lines, for those.
         ready_at: loop time the reply's first content frame was ready to play.
     """

@@ -40,12 +40,12 @@ from sim.premature import premature_turn
 from sim.scenario import Scenario, Turn
 from sim.settings import simulator_settings
 from sim.word_timing import voiced_time, word_ends
-from worker.answer_timing import AnswerTiming, answer_timing, stretches
+from worker.call.state import CallState, ToolInvocation
 from worker.channel_profile import channel_profile
 from worker.entrypoint import CallServices, StartedCall, start_call
 from worker.framework import TurnDetectionMode
 from worker.session_factory import SessionFlavor
-from worker.state import CallState, ToolInvocation
+from worker.telemetry.answer_timing import AnswerTiming, answer_timing, stretches
 
 __all__ = ["CallResult", "TurnRecord", "run_call"]
 
@@ -71,7 +71,7 @@ class TurnRecord:
     """First-sound TTFA: the caller's last voiced sample to the first agent audio of any
     kind, a filler included."""
     content_ttfa_ms: float | None = None
-    """Content TTFA (:mod:`worker.answer_timing`): to the first audio of the model's
+    """Content TTFA (:mod:`worker.telemetry.answer_timing`): to the first audio of the model's
     words; None when the caller heard none."""
     fillers: list[str] = field(default_factory=list)
     """Our lines the caller heard before the answer (fillers, bridge lines)."""
@@ -141,7 +141,7 @@ class CallResult:
     usage: dict[str, float]
     """What the framework billed (session_usage_updated), summed over models."""
     outcome: str | None = None
-    """How the call ended (`worker.outcome.CallOutcome`), as the entrypoint recorded it."""
+    """How the call ended (`worker.call.outcome.CallOutcome`), as the entrypoint recorded it."""
     tenant: str | None = None
     """The tenant the entrypoint picked."""
     agent_audio: list[tuple[float, float]] = field(default_factory=list)

@@ -7,7 +7,7 @@ PROMETHEUS_MULTIPROC_DIR set first as `python -m worker` sets it (`launch` below
 Launches one simulated call per room (default: a completed call and a call the caller
 hangs up; a room ending in "long" has three turns), prints "launched", and shuts down
 when stdin closes. /metrics is served as `python -m worker start` serves it
-(worker.ops_http), and the job processes keep the call ledger as the worker's prewarm
+(worker.telemetry.ops_http), and the job processes keep the call ledger as the worker's prewarm
 opens it.
 """
 
@@ -25,10 +25,10 @@ from config import Settings
 from config.log_setup import configure_logging
 from sim.call import run_call
 from sim.scenario import Scenario
-from worker.call_ledger import open_call_ledger
-from worker.ops_http import OpsServers
-from worker.prometheus_metrics import metrics_server_options
 from worker.server import load_vad
+from worker.telemetry.ledger import open_call_ledger
+from worker.telemetry.ops_http import OpsServers
+from worker.telemetry.prometheus_metrics import metrics_server_options
 
 TURNS: list[dict[str, Any]] = [
     {"caller": "Hello there, is anyone there?", "agent": {"reply": "Yes, I'm here."}}

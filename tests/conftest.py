@@ -43,7 +43,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Opener audio outlives a process by default (the machine's temporary directory):
     # each test gets its own, so what a call heard never depends on an earlier run.
     monkeypatch.setenv("CALLCENTER_LATENCY__PHRASE_CACHE_DIR", str(tmp_path / "phrase-cache"))
-    # Fillers stay on, as in production (worker/filler_policy.py): a filler is only
+    # Fillers stay on, as in production (worker/speech/filler_policy.py): a filler is only
     # considered once the caller has waited 0.7 s and only when the call's own model
     # has been predicted slow, which a zero-latency simulator never is. A test that
     # needs them off says so (CALLCENTER_LATENCY__FILLERS or latency.fillers).
@@ -117,13 +117,14 @@ def _no_leaked_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _restore_module_state() -> Iterator[None]:
     """Put back the process-wide state our code configures, so no test sees what an
-    earlier one left: the environment (`worker.prometheus_metrics` writes
+    earlier one left: the environment (`worker.telemetry.prometheus_metrics` writes
     PROMETHEUS_MULTIPROC_DIR itself), prometheus-client's value class, structlog's
     configuration and bound context, and the stdlib loggers' levels, handlers and
     handler filters (`config.log_setup`).
 
     Not the default Prometheus registry: our collectors are registered once per
-    process on first use (`worker.prometheus_metrics.collectors`), as in production, and tests
+    process on first use (`worker.telemetry.prometheus_metrics.collectors`), as in
+    production, and tests
     read their values as differences."""
     environ = dict(os.environ)
     value_class = values.ValueClass

@@ -44,10 +44,10 @@ from livekit.agents import (
 from livekit.agents.voice import io
 
 from config import Settings, TenantSettings
+from worker.call.state import CallState
 from worker.caller import Caller
-from worker.providers import Providers, SharedOpenAIClient
+from worker.providers.providers import Providers, SharedOpenAIClient
 from worker.session_factory import CallSession, build_call
-from worker.state import CallState
 
 __all__ = [
     "InstantSpeaker",

@@ -13,7 +13,7 @@ from livekit.agents import APIConnectionError, APIStatusError, llm, vad
 from scripted_models import RecordingTTS, Reply, ScriptedLLM, scripted_call
 
 from worker.agent import APOLOGY
-from worker.outcome import CallOutcome
+from worker.call.outcome import CallOutcome
 
 pytestmark = pytest.mark.unit
 
@@ -23,7 +23,7 @@ def _server_error(*, retryable: bool = True) -> Reply:
 
 
 def _chain(*models: ScriptedLLM) -> llm.FallbackAdapter:
-    # As worker/providers.py builds it: no retry per model, the chain moves on.
+    # As worker/providers/providers.py builds it: no retry per model, the chain moves on.
     return llm.FallbackAdapter(list(models), max_retry_per_llm=0, retry_interval=0.0)
 
 
@@ -91,7 +91,8 @@ async def test_a_reply_cut_off_midway_is_not_followed_by_the_apology(vad_model: 
 
 
 async def test_no_tts_ends_the_call_with_an_error_outcome(vad_model: vad.VAD) -> None:
-    """worker/provider_outage.py: a caller who can hear nothing is not kept on the line."""
+    """worker/providers/provider_outage.py: a caller who can hear nothing is not kept on
+    the line."""
     speech = RecordingTTS(error=APIConnectionError("TTS unreachable"))
     model = ScriptedLLM("Hello, how can I help?")
     async with scripted_call(model, vad_model=vad_model, speech=speech) as call:

@@ -18,10 +18,10 @@ from scripted_models import Reply, ScriptedCall, ScriptedLLM, ToolCall, scripted
 from config import TenantSettings
 from sip.call_control import CallControl
 from worker.agent import CallAgent
-from worker.call_actions import CallActions
+from worker.call.actions import CallActions
+from worker.call.outcome import CallOutcome
+from worker.call.state import CallState
 from worker.caller import Caller, describe_caller
-from worker.outcome import CallOutcome
-from worker.state import CallState
 
 pytestmark = pytest.mark.unit
 

@@ -23,9 +23,9 @@ from config import TenantSettings
 from sim.faults import Fault, FaultPlan
 from sim.openai_chat import OpenAIChatSim, OpenAILatency, ScriptedReply, ToolCallSpec
 from worker.agent import APOLOGY, CallAgent
+from worker.call.state import CallState
 from worker.caller import describe_caller
 from worker.framework import SessionConnectOptions
-from worker.state import CallState
 
 pytestmark = pytest.mark.sim
 

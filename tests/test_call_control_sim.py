@@ -16,8 +16,8 @@ from config import Settings
 from config.tenants import BusinessHours, RecordingPolicy, TenantSettings
 from sim.call import CallResult, run_call
 from sim.scenario import Scenario
-from worker.phrase_cache import clause_forms
-from worker.spoken_lines import spoken_lines
+from worker.speech.phrase_cache import clause_forms
+from worker.speech.spoken_lines import spoken_lines
 
 pytestmark = pytest.mark.sim
 

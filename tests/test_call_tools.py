@@ -22,10 +22,10 @@ from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 from sim.openai_chat import OpenAIChatSim, ScriptedReply, ToolCallSpec
 from sip.call_control import CallControl, CallControlOptions
 from worker.agent import CallAgent
-from worker.call_actions import CallActions
+from worker.call.actions import CallActions
+from worker.call.outcome import CallOutcome
+from worker.call.state import CallState
 from worker.caller import describe_caller
-from worker.outcome import CallOutcome
-from worker.state import CallState
 
 pytestmark = pytest.mark.sim
 

@@ -13,9 +13,9 @@ from scripted_models import KEYS
 from compliance import EntityType
 from config import Settings, TenantsFileError
 from config.tenants import TenantSettings, load_tenants_file
+from worker.call.account_tools import secret_phrases
 from worker.caller import describe_caller
 from worker.session_factory import CallSession, build_call
-from worker.tools import secret_phrases
 
 pytestmark = pytest.mark.unit
 

@@ -153,7 +153,7 @@ def test_our_turn_detector_protocol_is_the_frameworks() -> None:
 
 
 def test_the_turn_judge_implements_the_protocol() -> None:
-    from worker.turn_judge import TranscriptTurnJudge
+    from worker.turns.turn_judge import TranscriptTurnJudge
 
     judge: framework.TurnDetector = TranscriptTurnJudge()  # and mypy checks the types
     for name, signature in _protocol_members(framework.TurnDetector).items():
@@ -522,7 +522,7 @@ def test_warm_transfer_task_still_takes_the_arguments_the_hand_off_gives_it() ->
     missing = wanted - set(parameters)
     assert not missing, (
         f"livekit-agents {INSTALLED} (checked on {PINNED_VERSION}): "
-        f"WarmTransferTask no longer takes {sorted(missing)}; see worker/warm_transfer.py"
+        f"WarmTransferTask no longer takes {sorted(missing)}; see worker/handoff/warm_transfer.py"
     )
 
 

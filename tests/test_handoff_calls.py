@@ -21,7 +21,7 @@ from config.tenants import TenantSettings
 from sim.call import CallResult, run_call
 from sim.livekit_twirp import DialFailure, LiveKitTwirpSim
 from sim.scenario import Scenario
-from worker.spoken_lines import handoff_lines
+from worker.speech.spoken_lines import handoff_lines
 
 pytestmark = pytest.mark.sim
 

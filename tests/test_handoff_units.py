@@ -21,11 +21,11 @@ from config.tenants import DestinationOptions, TenantSettings, TenantsFileError,
 from sim.livekit_twirp import LiveKitTwirpSim
 from sip.call_control import CallControl, CallControlError
 from worker.framework import close_warm_transfer
-from worker.handoff import CallHandoff
-from worker.handoff_note import build_note
-from worker.handoff_webhook import DeliveryOptions, deliver, sign
-from worker.spoken_lines import handoff_lines
-from worker.warm_transfer import warm_transfer_task
+from worker.handoff.note import build_note
+from worker.handoff.transfer import CallHandoff
+from worker.handoff.warm_transfer import warm_transfer_task
+from worker.handoff.webhook import DeliveryOptions, deliver, sign
+from worker.speech.spoken_lines import handoff_lines
 
 pytestmark = pytest.mark.unit
 

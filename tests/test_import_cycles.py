@@ -240,10 +240,10 @@ def test_the_graph_sees_every_package_and_both_kinds_of_import(graph: ImportGrap
     assert module_edges > 300
     assert function_edges > 10
     # Known imports of each kind, from the source as it stands.
-    assert "worker.call_actions" in graph.module_level["worker.state"]
+    assert "worker.call.actions" in graph.module_level["worker.call.state"]
     assert "dispatch.diff" in graph.function_level["dispatch.cli"]
     # A relative import resolves like an absolute one.
-    assert "worker.state" in graph.module_level["worker.call_tools"]
+    assert "worker.call.state" in graph.module_level["worker.call.control_tools"]
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

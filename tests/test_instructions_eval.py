@@ -36,10 +36,10 @@ from livekit.agents.voice.run_result import ChatMessageEvent, FunctionCallEvent
 from scripted_models import Reply, ScriptedLLM, ToolCall, scripted_call
 
 from config import TenantSettings
-from worker.call_tools import transfer_call
+from worker.call.account_tools import update_payment_card
+from worker.call.control_tools import transfer_call
 from worker.caller import Caller, describe_caller
 from worker.instructions import STABLE_PREFIX, call_instructions
-from worker.tools import update_payment_card
 
 pytestmark = pytest.mark.unit
 

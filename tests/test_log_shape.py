@@ -82,7 +82,7 @@ def test_worker_start_lines_ours_and_the_frameworks_share_one_shape(tmp_path: Pa
     # The framework's lines and ours, through the same handler.
     assert "livekit.agents" in names
     (ours,) = [r for r in records if r["message"] == "ops_http_listening"]
-    assert ours["name"] == "worker.ops_http" and ours["level"] == "INFO"
+    assert ours["name"] == "worker.telemetry.ops_http" and ours["level"] == "INFO"
 
 
 def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
@@ -110,4 +110,4 @@ def test_token_endpoint_lines_have_the_same_shape(tmp_path: Path) -> None:
     records = _lines(first + rest)
     _assert_shape(records)
     assert records[0]["message"] == "token_endpoint_listening"
-    assert records[0]["name"] == "worker.tokens_server"
+    assert records[0]["name"] == "worker.tokens.server"

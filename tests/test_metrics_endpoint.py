@@ -26,8 +26,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 from support import ROOT
 
-from worker.call_ledger import read_ledger
-from worker.metrics_store import pid_alive
+from worker.telemetry.ledger import read_ledger
+from worker.telemetry.metrics_store import pid_alive
 
 pytestmark = pytest.mark.sim
 

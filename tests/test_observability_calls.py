@@ -30,7 +30,7 @@ from sim.latency_profiles import ProviderLatency
 from sim.openai_chat import OpenAILatency
 from sim.scenario import Scenario
 from worker.agent import APOLOGY
-from worker.tracing import install_tracer_provider
+from worker.telemetry.tracing import install_tracer_provider
 
 pytestmark = pytest.mark.sim
 

@@ -12,7 +12,7 @@ import yaml
 from prometheus_client import REGISTRY
 from support import ROOT
 
-from worker.prometheus_metrics import METRIC_NAMES, collectors
+from worker.telemetry.prometheus_metrics import METRIC_NAMES, collectors
 
 pytestmark = pytest.mark.unit
 
@@ -24,10 +24,10 @@ RULE_TESTS = ROOT / "deploy" / "prometheus" / "tests" / "callcenter-rules.test.y
 # with where it comes from.
 EXTERNAL = {
     # python -m worker tokens serves its own /metrics (the token endpoint's counter).
-    "callcenter_token_requests_total": "worker/tokens_http.py",
+    "callcenter_token_requests_total": "worker/tokens/http_app.py",
     # The answer's TTFA beside the first sound's (the latency work of issue 29's
     # contract); served by the worker once that histogram is registered.
-    "callcenter_ttfa_content_seconds_bucket": "worker/prometheus_metrics.py",
+    "callcenter_ttfa_content_seconds_bucket": "worker/telemetry/prometheus_metrics.py",
     # kube-state-metrics: the worker HPA.
     "kube_horizontalpodautoscaler_status_current_replicas": "kube-state-metrics",
     "kube_horizontalpodautoscaler_spec_max_replicas": "kube-state-metrics",

@@ -16,11 +16,11 @@ from livekit.agents.voice.events import CloseReason
 from config import Settings, load_settings
 from config.log_setup import PIIFieldFilter, configure_logging
 from config.settings import ModelPrice
-from worker.budgets import Budgets, percentile
-from worker.call_summary import estimate_cost
-from worker.observability import error_class, outcome_from_close
-from worker.outcome import CallOutcome
-from worker.tracing import otlp_exporter
+from worker.call.outcome import CallOutcome
+from worker.telemetry.budgets import Budgets, percentile
+from worker.telemetry.observability import error_class, outcome_from_close
+from worker.telemetry.summary import estimate_cost
+from worker.telemetry.tracing import otlp_exporter
 
 pytestmark = pytest.mark.unit
 
@@ -92,7 +92,7 @@ def test_budget_warning_names_the_component() -> None:
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign]
-    logging.getLogger("worker.budgets").addHandler(handler)
+    logging.getLogger("worker.telemetry.budgets").addHandler(handler)
     try:
         # A first sound (a filler) inside a second is not the answer: not budgeted.
         over = budgets.check_turn(
@@ -101,7 +101,7 @@ def test_budget_warning_names_the_component() -> None:
         # The answer itself is, from the call's answer clock.
         late = budgets.check("ttfa_content", 1200.0)
     finally:
-        logging.getLogger("worker.budgets").removeHandler(handler)
+        logging.getLogger("worker.telemetry.budgets").removeHandler(handler)
     assert over == ["llm_ttft", "tts_ttfb"] and late
     assert [(r.getMessage(), r.component, r.levelno) for r in records] == [  # type: ignore[attr-defined]
         ("latency_budget_exceeded", "llm_ttft", logging.WARNING),
@@ -201,12 +201,12 @@ def test_tracing_off_without_an_endpoint_and_on_from_otel_variables(
 
 
 def test_metrics_server_options_follow_the_port_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    from worker.prometheus_metrics import metrics_server_options
+    from worker.telemetry.prometheus_metrics import metrics_server_options
 
     monkeypatch.setenv("CALLCENTER_OBSERVABILITY__METRICS_PORT", "9191")
     monkeypatch.setenv("CALLCENTER_OBSERVABILITY__METRICS_MULTIPROC_DIR", "/var/run/prom")
     # The framework keeps (and empties at start) the directory; /metrics is ours
-    # (worker.ops_http), so no prometheus_port for the framework's server.
+    # (worker.telemetry.ops_http), so no prometheus_port for the framework's server.
     assert metrics_server_options(load_settings(_env_file=None)) == {
         "prometheus_multiproc_dir": "/var/run/prom",
     }

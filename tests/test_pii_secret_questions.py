@@ -25,7 +25,7 @@ from config import Settings
 from config.log_setup import configure_logging
 from sim.call import run_call
 from sim.scenario import load_scenario
-from worker.tracing import install_tracer_provider
+from worker.telemetry.tracing import install_tracer_provider
 
 pytestmark = pytest.mark.sim
 

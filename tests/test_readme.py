@@ -204,7 +204,7 @@ def _entry(module: str) -> Callable[[list[str]], Any] | None:
         "config": ("config.__main__", "main"),
         "dispatch": ("dispatch.cli", "main"),
         "compliance": ("compliance.cli", "main"),
-        "worker": ("worker.tokens_cli", "main"),
+        "worker": ("worker.tokens.cli", "main"),
     }.get(module)
     if where is None:
         return None

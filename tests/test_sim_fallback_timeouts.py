@@ -1,7 +1,7 @@
 """A provider that hangs costs the call its configured timeout, then the fallback serves.
 
 The real plugins and the framework's FallbackAdapters, built by the worker's own
-``worker.providers`` from Settings, against simulators that accept the request and then
+``worker.providers.providers`` from Settings, against simulators that accept the request and then
 send nothing. The timeout is shortened the way a test should: by replacing the settings
 field, not by patching.
 """
@@ -21,7 +21,7 @@ from sim.faults import Fault, FaultPlan
 from sim.openai_chat import OpenAIChatSim, OpenAILatency
 from sim.settings import simulator_settings
 from worker.channel_profile import channel_profile
-from worker.providers import build_llm, build_tts
+from worker.providers.providers import build_llm, build_tts
 
 pytestmark = pytest.mark.sim
 

@@ -1,4 +1,4 @@
-"""The STT the worker builds for Flux (``worker.providers.flux_stt``, the real
+"""The STT the worker builds for Flux (``worker.providers.providers.flux_stt``, the real
 ``deepgram.STTv2``) against the /v2/listen simulator: what it asks for, and the speech
 events the session gets from Flux's turn events."""
 
@@ -19,7 +19,7 @@ from config import Settings
 from sim.deepgram_flux import DeepgramFluxSim, FluxLatency, Segment
 from sim.latency import Delay
 from worker.channel_profile import channel_profile
-from worker.providers import build_stt_engines, flux_stt
+from worker.providers.providers import build_stt_engines, flux_stt
 
 pytestmark = pytest.mark.sim
 

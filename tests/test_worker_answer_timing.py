@@ -10,8 +10,8 @@ import pytest
 from livekit import rtc
 from livekit.agents.voice import io
 
-from worker.answer_clock import AnswerTap
-from worker.answer_timing import (
+from worker.telemetry.answer_clock import AnswerTap
+from worker.telemetry.answer_timing import (
     AnswerStats,
     AnswerTiming,
     AudioStretch,
@@ -169,7 +169,7 @@ def test_the_clock_times_each_spoken_turn_and_not_a_keyed_one() -> None:
     from livekit.agents import llm
     from livekit.agents.voice.events import ConversationItemAddedEvent
 
-    from worker.answer_clock import AnswerClock
+    from worker.telemetry.answer_clock import AnswerClock
 
     history = _History()
     clock = AnswerClock(history)  # type: ignore[arg-type]

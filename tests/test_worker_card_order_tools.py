@@ -11,10 +11,10 @@ from livekit.agents import ToolError
 
 from compliance import CallRedactor
 from config import TenantSettings
+from worker.call.account_tools import lookup_order, parse_expiry, update_payment_card
+from worker.call.state import CallState
 from worker.caller import Caller
 from worker.redaction import speak_placeholders
-from worker.state import CallState
-from worker.tools import lookup_order, parse_expiry, update_payment_card
 
 pytestmark = pytest.mark.unit
 

@@ -95,7 +95,7 @@ def test_the_forkserver_preload_leaves_a_job_process_little_to_do() -> None:
     # modules and the TLS contexts a call's first request would otherwise build.
     probe = (
         "import sys, worker.forkserver_preload\n"
-        "from worker.providers import tls_context\n"
+        "from worker.providers.providers import tls_context\n"
         "assert 'worker.entrypoint' in sys.modules\n"
         "assert tls_context.cache_info().currsize == 1\n"
         "assert 'openai.resources.chat.completions.completions' in sys.modules\n"

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from worker.filler_policy import FillerPolicy, FillerRules, RunningEstimate
-from worker.spoken_lines import caller_cue, is_bad_news, spoken_lines
+from worker.speech.filler_policy import FillerPolicy, FillerRules, RunningEstimate
+from worker.speech.spoken_lines import caller_cue, is_bad_news, spoken_lines
 
 pytestmark = pytest.mark.unit
 

@@ -7,8 +7,8 @@ from livekit.agents import llm, stt
 from livekit.agents.stt import AvailabilityChangedEvent
 from livekit.plugins import deepgram
 
-from worker.flux_turns import STT_ENDED_REASON, ServingStt, SttEndOfTurnJudge, flux_serving
-from worker.turn_judge import FINAL_SCORE, TranscriptTurnJudge
+from worker.turns.flux_turns import STT_ENDED_REASON, ServingStt, SttEndOfTurnJudge, flux_serving
+from worker.turns.turn_judge import FINAL_SCORE, TranscriptTurnJudge
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.json_body import BodyError, nested_deeper_than, parse_json_body
+from worker.tokens.json_body import BodyError, nested_deeper_than, parse_json_body
 
 pytestmark = pytest.mark.unit
 

@@ -15,11 +15,11 @@ from livekit.agents.voice.events import AgentStateChangedEvent, UserTranscriptio
 
 from compliance import CallRedactor
 from config import TenantSettings
+from worker.call.state import CallState
 from worker.caller import describe_caller
-from worker.filler_policy import FillerPolicy, FillerRules
-from worker.late_transcript import LateTranscriptBridge
-from worker.spoken_lines import spoken_lines
-from worker.state import CallState
+from worker.speech.filler_policy import FillerPolicy, FillerRules
+from worker.speech.spoken_lines import spoken_lines
+from worker.turns.late_transcript import LateTranscriptBridge
 
 pytestmark = pytest.mark.unit
 

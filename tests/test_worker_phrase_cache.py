@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from livekit import rtc
 
-from worker.phrase_cache import _STORE, PhraseCache, clause_forms, opener_instruction
+from worker.speech.phrase_cache import _STORE, PhraseCache, clause_forms, opener_instruction
 
 pytestmark = pytest.mark.unit
 

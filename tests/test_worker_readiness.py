@@ -27,8 +27,8 @@ from support import ROOT
 from config import Settings, TenantDirectory
 from sim.faults import Fault, FaultPlan
 from sim.livekit_agent_ws import AgentDispatchSim
-from worker.ops_http import OpsServers
 from worker.server import build_server
+from worker.telemetry.ops_http import OpsServers
 
 pytestmark = pytest.mark.sim
 

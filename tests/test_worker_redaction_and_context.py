@@ -10,9 +10,9 @@ import pytest
 from livekit.agents import llm, stt
 
 from compliance import CallRedactor, RedactionPolicy
-from worker.context_window import ContextWindow
+from worker.call.context_window import ContextWindow
+from worker.providers.routing import classify_intent
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
-from worker.routing import classify_intent
 
 pytestmark = pytest.mark.unit
 

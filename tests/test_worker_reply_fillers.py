@@ -12,11 +12,11 @@ import pytest
 from livekit import rtc
 from livekit.agents import llm
 
-from worker.answer_timing import frame_mark
-from worker.filler_policy import FillerPolicy, FillerRules, RunningEstimate
-from worker.reply_audio import SpeechLedger, play_reply, word_chunks
-from worker.reply_fillers import with_fillers
-from worker.spoken_lines import spoken_lines
+from worker.speech.filler_policy import FillerPolicy, FillerRules, RunningEstimate
+from worker.speech.reply_audio import SpeechLedger, play_reply, word_chunks
+from worker.speech.reply_fillers import with_fillers
+from worker.speech.spoken_lines import spoken_lines
+from worker.telemetry.answer_timing import frame_mark
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.room_tickets import RoomTickets
+from worker.tokens.room_tickets import RoomTickets
 
 pytestmark = pytest.mark.unit
 

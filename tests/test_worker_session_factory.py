@@ -11,7 +11,7 @@ from worker.caller import describe_caller, tenant_from_metadata
 from worker.channel_profile import channel_profile
 from worker.framework import fallback_engines
 from worker.session_factory import build_call
-from worker.turn_judge import TranscriptTurnJudge
+from worker.turns.turn_judge import TranscriptTurnJudge
 
 pytestmark = pytest.mark.unit
 
@@ -133,7 +133,7 @@ async def test_every_openai_client_uses_the_tls_context_the_prewarm_built() -> N
     # once per process, off every call's event loop, and each call's client reuses it.
     from livekit.agents.utils import http_context
 
-    from worker.providers import SharedOpenAIClient, TimeoutCap, tls_context
+    from worker.providers.providers import SharedOpenAIClient, TimeoutCap, tls_context
     from worker.server import prewarm_models
 
     tls_context.cache_clear()

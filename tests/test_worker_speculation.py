@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from livekit.agents import stt
 
-from worker.speculation import predicted_final, speculate_from_interims
+from worker.turns.speculation import predicted_final, speculate_from_interims
 
 pytestmark = pytest.mark.unit
 

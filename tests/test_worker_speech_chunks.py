@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from worker.speech_chunks import FirstClauseTokenizer
+from worker.speech.speech_chunks import FirstClauseTokenizer
 
 pytestmark = pytest.mark.unit
 

@@ -24,8 +24,8 @@ from support import ROOT, RunModule
 
 from config import Settings, TenantDirectory
 from config.tenants import TenantSettings
-from worker.tokens_http import build_token_app
-from worker.tokens_rate import RateLimiter
+from worker.tokens.http_app import build_token_app
+from worker.tokens.rate_limit import RateLimiter
 
 pytestmark = pytest.mark.unit
 

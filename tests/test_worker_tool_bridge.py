@@ -15,11 +15,11 @@ from livekit.plugins import openai
 from compliance import CallRedactor
 from config import TenantSettings
 from sim.openai_chat import OpenAIChatSim, OpenAILatency, ScriptedReply, ToolCallSpec
+from worker.call.state import CallState
 from worker.caller import describe_caller
-from worker.filler_policy import FillerPolicy, RunningEstimate
-from worker.spoken_lines import spoken_lines
-from worker.state import CallState
-from worker.tool_bridge import tool_bridge
+from worker.speech.filler_policy import FillerPolicy, RunningEstimate
+from worker.speech.spoken_lines import spoken_lines
+from worker.speech.tool_bridge import tool_bridge
 
 pytestmark = pytest.mark.sim
 

@@ -1,6 +1,6 @@
 """A reply whose TTS breaks part-way is finished by the next TTS from the sentence it
 broke in: the real ElevenLabs and OpenAI plugins in the framework's FallbackAdapter,
-built by ``worker.providers``, against the simulators."""
+built by ``worker.providers.providers``, against the simulators."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from sim.faults import Fault, FaultPlan
 from sim.openai_chat import OpenAIChatSim, OpenAILatency
 from sim.settings import simulator_settings
 from worker.channel_profile import channel_profile
-from worker.providers import build_tts
-from worker.tts_resume import finish_cut_replies, restart_point
+from worker.providers.providers import build_tts
+from worker.speech.tts_resume import finish_cut_replies, restart_point
 
 REPLY = "Your order shipped on Tuesday. It arrives on Friday before noon."
 SECOND = "It arrives on Friday before noon."

@@ -8,8 +8,8 @@ import time
 import pytest
 from livekit.agents import llm
 
-from worker.turn_hold import TurnHold
-from worker.turn_judge import RawTurnText
+from worker.turns.turn_hold import TurnHold
+from worker.turns.turn_judge import RawTurnText
 
 pytestmark = pytest.mark.unit
 

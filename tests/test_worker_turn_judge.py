@@ -7,8 +7,8 @@ import pytest
 from livekit.agents import llm
 
 from compliance import CallRedactor
-from worker.dictation import asked_for, dictation_state, luhn_ok
-from worker.turn_judge import RawTurnText, TranscriptTurnJudge, judge_turn
+from worker.turns.dictation import asked_for, dictation_state, luhn_ok
+from worker.turns.turn_judge import RawTurnText, TranscriptTurnJudge, judge_turn
 
 pytestmark = pytest.mark.unit
 

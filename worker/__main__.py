@@ -22,7 +22,7 @@ from config.metrics_env import prepare_worker_process
 if TYPE_CHECKING:
     from livekit.agents import AgentServer
 
-    from worker.ops_http import OpsServers
+    from worker.telemetry.ops_http import OpsServers
 
 # What each of the framework's commands is about to do; others (help, download-files)
 # need no credentials.
@@ -54,7 +54,7 @@ def _refuse_missing_credentials(settings: Settings, argv: list[str]) -> None:
 def main() -> None:
     if sys.argv[1:2] and sys.argv[1] in ("tokens", "token"):
         # The token endpoint loads no models and no agent.
-        from worker.tokens_cli import main as tokens_main
+        from worker.tokens.cli import main as tokens_main
 
         sys.exit(tokens_main(sys.argv[1:]))
     try:
@@ -70,8 +70,8 @@ def main() -> None:
     prepare_worker_process(settings)
 
     from config.log_setup import configure_logging
-    from worker.ops_http import BindError, OpsServers
     from worker.server import build_server
+    from worker.telemetry.ops_http import BindError, OpsServers
 
     # The framework's CLI installs the handler; this routes our lines into it.
     configure_logging(level=settings.observability.log_level)

@@ -1,5 +1,5 @@
 """The call-center agent: redaction at the STT and LLM nodes, a bounded context, model
-routing, fillers while a slow answer keeps the caller waiting (:mod:`worker.filler_policy`),
+routing, fillers while a slow answer keeps the caller waiting (:mod:`worker.speech.filler_policy`),
 and a spoken apology instead of silence when every LLM fails."""
 
 from __future__ import annotations
@@ -15,20 +15,20 @@ from livekit import rtc
 from livekit.agents import Agent, APIError, FlushSentinel, StopResponse, llm, stt
 from livekit.agents.voice import ModelSettings
 
-from worker.call_tools import CALL_TOOLS
-from worker.context_window import ContextWindow
-from worker.phrase_cache import PhraseCache, opener_instruction
+from worker.call.account_tools import ALL_TOOLS
+from worker.call.context_window import ContextWindow
+from worker.call.control_tools import CALL_TOOLS
+from worker.call.state import CallState
+from worker.providers.routing import classify_intent
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
-from worker.reply_audio import play_reply
-from worker.reply_fillers import with_fillers
-from worker.routing import classify_intent
-from worker.speculation import speculate_from_interims
-from worker.spoken_lines import SpokenLines, spoken_lines
-from worker.state import CallState
-from worker.tools import ALL_TOOLS
-from worker.tts_resume import finish_cut_replies
-from worker.turn_hold import TurnHold
-from worker.turn_judge import last_agent_text, last_user_text
+from worker.speech.phrase_cache import PhraseCache, opener_instruction
+from worker.speech.reply_audio import play_reply
+from worker.speech.reply_fillers import with_fillers
+from worker.speech.spoken_lines import SpokenLines, spoken_lines
+from worker.speech.tts_resume import finish_cut_replies
+from worker.turns.speculation import speculate_from_interims
+from worker.turns.turn_hold import TurnHold
+from worker.turns.turn_judge import last_agent_text, last_user_text
 
 __all__ = [
     "APOLOGY",
@@ -112,7 +112,7 @@ async def _at_rate(
 ) -> AsyncIterator[rtc.AudioFrame]:
     """``frames`` at the output's ``rate``. The framework would resample a fallback TTS's
     audio itself, but into new frames without the marks that say what each one is
-    (:mod:`worker.answer_timing`), so it is done here, before they are marked."""
+    (:mod:`worker.telemetry.answer_timing`), so it is done here, before they are marked."""
     resampler: rtc.AudioResampler | None = None
     async for frame in frames:
         if rate is None or frame.sample_rate == rate:

@@ -24,17 +24,17 @@ from config import ResolvedTenant, Settings, TenantDirectory
 from config.tenants import TenantSettings
 from sip.call_control import CallControl, CallControlOptions
 from sip.dtmf import DigitCollector, DtmfOptions, EntryThrottle, describe_entry
-from worker.call_actions import CallActions
-from worker.call_limits import CallLimitsWatch
+from worker.call.actions import CallActions
+from worker.call.limits import CallLimitsWatch
 from worker.caller import Caller, describe_caller, parse_dispatch_metadata
-from worker.consult import FrameSink, rtc_consult_output, speak_lines
 from worker.framework import TurnDetectionMode
+from worker.handoff.consult import FrameSink, rtc_consult_output, speak_lines
 from worker.logs import CallIdentity, bind_call
-from worker.metrics import CallMetrics
-from worker.observability import CallObserver, attach_observability
 from worker.redaction import redacted_text_input
 from worker.session_factory import CallSession, SessionFlavor, build_call
-from worker.tracing import flush_tracing
+from worker.telemetry.metrics import CallMetrics
+from worker.telemetry.observability import CallObserver, attach_observability
+from worker.telemetry.tracing import flush_tracing
 
 __all__ = [
     "CallRoom",
@@ -259,7 +259,7 @@ async def start_call(room: CallRoom, services: CallServices) -> StartedCall:
     await room.start_session(call, caller, record=recording)
     if session.output.audio is not None:
         # In front of whatever output the room gave the session: what the caller hears,
-        # and when, for content TTFA (worker/answer_clock.py).
+        # and when, for content TTFA (worker/telemetry/answer_clock.py).
         session.output.audio = observer.answers.tap(session.output.audio)
     text, interruptible = opening_line(tenant.settings, services.clock(), recording=recording)
     opening = session.say(text, allow_interruptions=interruptible) if text else None

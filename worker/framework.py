@@ -24,7 +24,7 @@ What is here, and why there is no public way (livekit-agents 1.8.9):
   enum member is public, but that the framework starts preemptive generation on one
   (``voice/audio_recognition.py``, ``voice/agent_activity.py``) is internal behaviour.
 * `TurnDetector`: the framework's private ``_TurnDetector`` protocol, which
-  `worker.turn_judge.TranscriptTurnJudge` implements. Its only answer is a probability,
+  `worker.turns.turn_judge.TranscriptTurnJudge` implements. Its only answer is a probability,
   which picks one of two endpointing delays (``min_delay`` or ``max_delay``, read before
   the prediction is asked for); a delay in between, or beyond ``max_delay`` for a number
   still being dictated, can only be expressed by answering later. So the judge's hold

@@ -18,12 +18,12 @@ from livekit.plugins import silero
 
 from config import Settings, TenantDirectory
 from config.log_setup import configure_logging
-from worker.call_ledger import open_call_ledger
 from worker.entrypoint import CallServices, JobCallRoom, start_call
 from worker.framework import ServerEnvOption, warm_framework_tls
-from worker.prometheus_metrics import metrics_server_options
-from worker.providers import tls_context
-from worker.tracing import configure_tracing
+from worker.providers.providers import tls_context
+from worker.telemetry.ledger import open_call_ledger
+from worker.telemetry.prometheus_metrics import metrics_server_options
+from worker.telemetry.tracing import configure_tracing
 
 __all__ = ["CallEntrypoint", "Prewarm", "build_server", "load_vad", "prewarm_models"]
 

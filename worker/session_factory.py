@@ -19,20 +19,20 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 from compliance import CallRedactor
 from config import Settings, TenantSettings
 from worker.agent import CallAgent
+from worker.call.account_tools import secret_phrases
+from worker.call.state import CallState
 from worker.caller import Caller
 from worker.channel_profile import ChannelProfile, channel_profile
-from worker.filler_policy import FillerPolicy, FillerRules
-from worker.flux_turns import flux_serving
 from worker.framework import SessionConnectOptions, TurnDetectionMode
 from worker.instructions import call_instructions
-from worker.late_transcript import LATE_FINAL_AFTER_S, LateTranscriptBridge
-from worker.phrase_cache import PhraseCache
-from worker.provider_outage import end_call_when_unservable
-from worker.providers import Providers, build_providers
-from worker.spoken_lines import spoken_lines
-from worker.state import CallState
-from worker.tools import secret_phrases
-from worker.turn_judge import TranscriptTurnJudge
+from worker.providers.provider_outage import end_call_when_unservable
+from worker.providers.providers import Providers, build_providers
+from worker.speech.filler_policy import FillerPolicy, FillerRules
+from worker.speech.phrase_cache import PhraseCache
+from worker.speech.spoken_lines import spoken_lines
+from worker.turns.flux_turns import flux_serving
+from worker.turns.late_transcript import LATE_FINAL_AFTER_S, LateTranscriptBridge
+from worker.turns.turn_judge import TranscriptTurnJudge
 
 __all__ = ["CallSession", "SessionFlavor", "build_call", "follow_the_caller", "turn_handling"]
 
@@ -247,7 +247,7 @@ def build_call(
         # Speech the VAD heard with no final after it: LateTranscriptBridge's cue that
         # an STT showing nothing at all is not hearing the caller.
         "transcription_timeout": LATE_FINAL_AFTER_S,
-        # The caller's silence, as worker/call_limits.py acts on it ("away").
+        # The caller's silence, as worker/call/limits.py acts on it ("away").
         "user_away_timeout": tenant.limits.idle_timeout,
         "conn_options": SessionConnectOptions(
             stt_conn_options=api,
@@ -258,7 +258,8 @@ def build_call(
             ),
         ),
     }
-    # Deepgram Flux ends turns itself: the judge reads its turns as such (worker/flux_turns.py).
+    # Deepgram Flux ends turns itself: the judge reads its turns as such
+    # (worker/turns/flux_turns.py).
     flux = flux_serving(providers.stt, providers.stt_engines)
     judge = flux[1] if flux is not None else TranscriptTurnJudge
     if flavor == "tuned":

@@ -30,7 +30,7 @@ from support import ROOT
 from config import Settings
 from sim.faults import Fault, FaultPlan
 from sim.livekit_twirp import LiveKitTwirpSim
-from worker.tokens_http import ROOM_TICKET_HEADER, build_token_app
+from worker.tokens.http_app import ROOM_TICKET_HEADER, build_token_app
 
 pytestmark = pytest.mark.sim
 

@@ -1,6 +1,6 @@
 """Attack: put a phone caller's room inside the app callers' room prefix.
 
-The token endpoint (`worker/tokens.py`) gives any holder of the app's bearer secret a
+The token endpoint (`worker/tokens/grants.py`) gives any holder of the app's bearer secret a
 token for a room named under ``settings.tokens.room_prefix`` (default ``app-``). A
 dispatch rule whose rooms can fall under that prefix would let anyone with the app join
 a phone caller's room and hear the call. So ``dispatch validate`` and ``dispatch plan``
