@@ -99,7 +99,7 @@ async def test_a_prompt_model_is_left_exactly_as_it_wrote() -> None:
     assert text == "Hi."
 
 
-async def test_a_stuck_model_gets_stall_lines_and_a_tool_call_passes_through() -> None:
+async def test_a_stuck_model_gets_one_stall_line_and_a_tool_call_passes_through() -> None:
     policy = _policy(ttft_s=0.05)  # predicted fast: no filler, but it stalls
     ledger = SpeechLedger()
     out = [
@@ -113,8 +113,8 @@ async def test_a_stuck_model_gets_stall_lines_and_a_tool_call_passes_through() -
         )
     ]
     said = [c for c in out if isinstance(c, str)]
-    assert len(said) >= 2 and said[0] in EN.stall and said[1].strip() in EN.stall
-    assert said[1].startswith(" ")  # joined to the line before it
+    # 0.8 s is more than two stall intervals: still one line, then the fault path.
+    assert len(said) == 1 and said[0] in EN.stall
     calls = [c for c in out if isinstance(c, llm.ChatChunk) and c.delta and c.delta.tool_calls]
     assert calls and calls[0].delta is not None
     assert calls[0].delta.tool_calls[0].name == "lookup_order"

@@ -29,7 +29,10 @@ five, with one set of rules:
 One exception, for faults rather than slowness: once the caller has heard nothing for
 ``stall_s`` (2 s) and the model has taken twice its usual time (stuck, not slow), a
 *stall* line keeps them from silence (a phone line silent for three seconds sounds dead:
-the fault suite's target), repeated every ``stall_s`` with a different line each time.
+the fault suite's target), once, and only on a turn that has had no line of ours yet: at
+most one line a turn. A model still silent after it is a provider fault, and the fault
+path speaks next (the LLM chain's attempt timeout, ``providers.llm_attempt_timeout``,
+moves to the next model, and a chain that fails says the apology line).
 The repeat request is not optional (the words are gone): it is always said, but its
 line, language and no-repeat rule come from here too.
 """
@@ -177,6 +180,7 @@ class FillerPolicy:
         self._turn = 0
         self._agent_spoke = True
         self._turn_had_filler = False
+        self._turn_had_line = False
         self._previous_turn_had_filler = False
         self._failing_turn = -1
         self._last_line: str | None = None
@@ -198,6 +202,7 @@ class FillerPolicy:
         self._turn += 1
         self._previous_turn_had_filler = self._turn_had_filler
         self._turn_had_filler = False
+        self._turn_had_line = False
 
     def caller_keyed(self) -> None:
         """The caller's turn came as keys pressed or typed text: it ended just now."""
@@ -315,8 +320,9 @@ class FillerPolicy:
 
     def stall_line(self, kind: FillerKind = "llm_bridge") -> Filler | None:
         """A line for a provider that has kept the caller in silence for ``stall_s``
-        (not a filler: faults only), or None when fillers are off."""
-        if not self.enabled:
+        (not a filler: faults only; no cooldown), or None when fillers are off or the
+        turn has had a line of ours already (one a turn: the fault path speaks next)."""
+        if not self.enabled or self._turn_had_line:
             return None
         line = self._pick(self.lines.stall)
         return self._record(Filler(kind, line, self.line_audio_s(line)), counts=False)
@@ -346,6 +352,7 @@ class FillerPolicy:
         now = self._clock()
         self._last_line = filler.line
         self._last_filler_end = now + filler.audio_s
+        self._turn_had_line = True
         if counts:
             self._turn_had_filler = True
         self.said.append(filler)
