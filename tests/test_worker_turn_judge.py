@@ -147,7 +147,9 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("", "The problem is.", "unfinished"),
         ("How can I help?", "I got a text saying.", "unfinished"),
         ("How can I help?", "Can you tell me.", "unfinished"),
-        ("And the expiration date?", "Oh nine.", "final"),
+        # An expiry is a month and a year: the year follows the month's pause.
+        ("And the expiration date?", "Oh nine.", "unfinished"),
+        ("And the expiration date?", "Oh nine. Twenty-seven.", "final"),
         ("", "My phone number is.", "unfinished"),
         ("", "Can you tell me when the refund will arrive?", "final"),
         # "Yes" to an offer of more help says there is more; "No" ends it.
@@ -306,3 +308,12 @@ def test_a_date_said_in_pieces_to_a_when_question_is_held_until_a_year() -> None
 
 def test_a_modal_after_if_owes_its_verb() -> None:
     assert judge_turn("I'm not sure if I should.", "How can I help?").state == "unfinished"
+
+
+def test_an_expiry_a_spelled_name_and_a_number_to_text_are_values() -> None:
+    assert asked_for("And the expiry date?") == ("reference", 4)
+    assert judge_turn("09.", "And the expiry date?").state == "unfinished"
+    assert judge_turn("09. 27.", "And the expiry date?").state == "final"
+    spelling = "Can you spell that for me?"
+    assert judge_turn("P as in Peter. J as in John. Smith.", spelling).state == "maybe"
+    assert asked_for("What's the number for the pharmacy to text?") == ("phone", None)

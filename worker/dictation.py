@@ -47,7 +47,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
             r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
-            r"number (?:are|were) you (?:calling from|on))\b"
+            r"number (?:are|were) you (?:calling from|on)|"
+            r"number (?:for|of) [\w' ]+ to (?:text|call))\b"
         ),
     ),
     (
@@ -79,6 +80,7 @@ _N_DIGIT: Final = re.compile(
 )
 # "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
+_EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
 # The names of values an agent asks for, to tell "your sort code and account number"
 # (two values, the second follows the first) from one.
 _VALUE_NAME: Final = re.compile(
@@ -135,7 +137,7 @@ _OPINION: Final = re.compile(
 # a value read aloud is a few tokens, or spelled ("P as in Peter").
 _SPELLED: Final = re.compile(
     r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
-    r"\b[a-z](?: [a-z]){2,}\b"
+    r"\b[a-z]\W+[a-z]\b"
 )
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
@@ -234,6 +236,9 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         # "Can you spell that for me?": letters, as many as the word has.
         if length is not None or re.search(r"\bspell\b", text):
             return "reference", length
+        if _EXPIRY.search(text):
+            # A card's expiry: month and year, two digits each.
+            return "reference", 4
         return None
     if found == "zip":
         return found, (9 if _ZIP_PLUS_FOUR.search(text) else None)
