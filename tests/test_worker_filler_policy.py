@@ -216,3 +216,17 @@ def test_every_language_has_every_line(language: str) -> None:
     for group in (lines.tool_bridge, lines.repeat_request, lines.stall, lines.openers):
         assert group and all(line.strip() for line in group)
     assert lines.apology and lines.question_words and lines.thanks_words
+
+
+def test_a_gap_the_caller_would_not_notice_gets_no_filler() -> None:
+    clock = Clock()
+    policy = _policy(clock, margin_s=0.2, quiet_s=0.7)
+    _turn(policy, clock)
+    # Decided at the commit, 0.1 s after the caller stopped: an answer predicted 0.65 s
+    # later starts 0.75 s after the caller stopped, past the quiet gap; 0.55 s is not.
+    assert policy.waited_s() == 0.0
+    clock.now += 0.1
+    assert policy.choose("acknowledgment", answer_due_in_s=0.65, waited_s=0.1) is not None
+    _turn(policy, clock)
+    clock.now += 0.1
+    assert policy.choose("acknowledgment", answer_due_in_s=0.55, waited_s=0.1) is None

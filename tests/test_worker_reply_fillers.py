@@ -288,3 +288,21 @@ async def test_the_models_words_and_our_uncached_lines_are_marked() -> None:
     ]
     assert [k for k, _, _ in content] == ["content", "content"]
     assert content[0][2] is not None  # when the answer was ready to play
+
+
+async def test_the_filler_is_decided_at_the_commit_not_after_the_quiet_gap() -> None:
+    # Quiet gap 0.5 s; the model predicted 1 s away: the filler goes out when the reply
+    # is asked for, so its audio ends before the answer instead of running into it.
+    policy = _policy(quiet_s=0.5)
+    started = time.monotonic()
+    first_at: list[float] = []
+    async for item in with_fillers(
+        _late(0.8, _chunk("It shipped.")),
+        policy=policy,
+        ledger=SpeechLedger(),
+        caller_text="Where is my order?",
+        agent_text="",
+    ):
+        if isinstance(item, str) and not first_at:
+            first_at.append(time.monotonic() - started)
+    assert first_at and first_at[0] < 0.4

@@ -12,12 +12,15 @@ five, with one set of rules:
    answer must come after the filler), not a fixed delay: a fast model never gets one,
    and a filler rarely stands between the caller and a ready answer (when it does, the
    answer waits no more than the filler's current word: :mod:`worker.reply_audio`).
-2. **Only when the silence would be noticed.** Nothing is considered before the caller
-   has waited ``quiet_s`` (0.7 s by default). Conversation analysis puts the usual gap
-   between turns at about 200 ms (Stivers et al. 2009, ten languages) and the longest
-   silence speakers let pass before treating it as trouble at about one second
-   (Jefferson 1988, "standard maximum"); a filler that starts by 0.7 s closes the gap
-   before that.
+2. **Only when the silence would be noticed.** The decision is made once, at the
+   commit (the model asked and the caller silent), from the predicted answer start: a
+   filler only when that start is more than ``quiet_s`` (0.7 s by default) after the
+   caller stopped, said at once so it ends before the answer. Conversation analysis
+   puts the usual gap between turns at about 200 ms (Stivers et al. 2009, ten
+   languages) and the longest silence speakers let pass before treating it as trouble
+   at about one second (Jefferson 1988, "standard maximum"). Deciding at the commit
+   rather than at ``quiet_s`` leaves the filler's audio the whole predicted gap, so the
+   answer rarely waits behind it.
 3. **Rarely.** At most one per caller turn, none on two turns in a row, and a cooldown
    of ``cooldown_s`` after the last one; never the same line twice in a row.
 4. **Never the wrong moment.** None when the turn is headed for an apology (a provider
@@ -259,9 +262,16 @@ class FillerPolicy:
         return request_at + _OVERDUE_FACTOR * self.llm_ttft.seconds
 
     def first_check_at(self, request_at: float) -> float:
-        """When a reply requested at ``request_at`` is first looked at for a filler."""
+        """When a reply requested at ``request_at`` is looked at for a filler: the
+        commit, once the model is asked and the caller has stopped."""
         stopped = self.caller_stopped_at if self.caller_stopped_at is not None else request_at
-        return max(request_at, stopped + self.rules.quiet_s)
+        return max(request_at, stopped)
+
+    def waited_s(self) -> float:
+        """How long the caller has been silent (0 when not known)."""
+        if self.caller_stopped_at is None:
+            return 0.0
+        return max(0.0, self._clock() - self.caller_stopped_at)
 
     def line_audio_s(self, line: str) -> float:
         """How long ``line`` keeps the caller listening, from now: its cached audio, or
@@ -280,6 +290,7 @@ class FillerPolicy:
         answer_due_in_s: float,
         caller_text: str = "",
         agent_text: str = "",
+        waited_s: float = math.inf,
     ) -> Filler | None:
         """A line to say now, or None.
 
@@ -289,10 +300,14 @@ class FillerPolicy:
             answer_due_in_s: seconds until the answer's first audio is predicted.
             caller_text: the caller's turn, for the cue.
             agent_text: the agent's last message, for bad news.
+            waited_s: how long the caller has already been silent; with the predicted
+                wait, a gap under ``quiet_s`` goes unnoticed and gets no filler.
         """
         if kind == "repeat_request":
             return self.repeat_request()
         if not self.enabled or self._refused(agent_text):
+            return None
+        if waited_s + answer_due_in_s < self.rules.quiet_s:
             return None
         if kind == "acknowledgment":
             long_wait = answer_due_in_s >= _LONG_WAIT_S

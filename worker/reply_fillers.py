@@ -80,6 +80,7 @@ async def with_fillers(
                         answer_due_in_s=policy.answer_due_in(now - started),
                         caller_text=caller_text,
                         agent_text=agent_text,
+                        waited_s=policy.waited_s(),
                     )
                 if said is not None:
                     ledger.expect(said.kind, said.line, owner)
