@@ -10,7 +10,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 import numpy as np
 import pytest
 from livekit import rtc
-from livekit.agents import llm
+from livekit.agents import APITimeoutError, llm
 
 from worker.answer_timing import frame_mark
 from worker.filler_policy import FillerPolicy, FillerRules, RunningEstimate
@@ -105,7 +105,7 @@ async def test_a_stuck_model_gets_one_stall_line_and_a_tool_call_passes_through(
     out = [
         c
         async for c in with_fillers(
-            _late(0.8, _chunk(tool="lookup_order")),
+            _late(0.5, _chunk(tool="lookup_order")),
             policy=policy,
             ledger=ledger,
             caller_text="Where is my order?",
@@ -113,7 +113,6 @@ async def test_a_stuck_model_gets_one_stall_line_and_a_tool_call_passes_through(
         )
     ]
     said = [c for c in out if isinstance(c, str)]
-    # 0.8 s is more than two stall intervals: still one line, then the fault path.
     assert len(said) == 1 and said[0] in EN.stall
     calls = [c for c in out if isinstance(c, llm.ChatChunk) and c.delta and c.delta.tool_calls]
     assert calls and calls[0].delta is not None
@@ -306,3 +305,23 @@ async def test_the_filler_is_decided_at_the_commit_not_after_the_quiet_gap() -> 
         if isinstance(item, str) and not first_at:
             first_at.append(time.monotonic() - started)
     assert first_at and first_at[0] < 0.4
+
+
+async def test_a_model_silent_after_the_one_line_is_a_fault_not_another_line() -> None:
+    # Stall line at 0.3 s (0.1 s of audio), then 0.3 s more of silence: the reply gives
+    # up with a timeout, which the LLM node turns into the apology line.
+    out: list[llm.ChatChunk | str] = []
+
+    async def collect() -> None:
+        async for c in with_fillers(
+            _late(5.0, _chunk("Too late.")),
+            policy=_policy(ttft_s=0.05),
+            ledger=SpeechLedger(),
+            caller_text="Where is my order?",
+            agent_text="",
+        ):
+            out.append(c)
+
+    with pytest.raises(APITimeoutError):
+        await asyncio.wait_for(collect(), timeout=4.0)
+    assert len(out) == 1 and isinstance(out[0], str) and out[0] in EN.stall
