@@ -33,6 +33,7 @@ from typing import Any
 from livekit.agents import vad
 from livekit.plugins import silero
 
+from bench.latency_stages import StageTimes, render_stage_table
 from bench.latency_stt import STT_CHOICES, measure_stt, render_stt_table, summarize_stt
 from config import Settings, default_settings
 from config.log_setup import configure_logging
@@ -76,6 +77,8 @@ class FlavorStats:
     """Premature turns among all turns, paused or not."""
     cache_hits: int = 0
     cache_misses: int = 0
+    stages: StageTimes = field(default_factory=StageTimes)
+    """Where each turn's time went (:mod:`bench.latency_stages`)."""
 
     @property
     def answers(self) -> AnswerStats:
@@ -87,6 +90,7 @@ class FlavorStats:
     def add(self, turns: Sequence[TurnRecord]) -> None:
         """One call's turns."""
         self.calls.append(AnswerStats(t.timing() for t in turns))
+        self.stages.add(turns)
         for turn in turns:
             self.premature_any += int(turn.premature)
             if turn.paused:
@@ -131,6 +135,7 @@ class FlavorStats:
             # What operators see on the dashboard for the same turns.
             "worker_content_p50_ms": percentile(self.worker_content_ms, 50),
             "worker_content_p95_ms": percentile(self.worker_content_ms, 95),
+            "stages": self.stages.as_dict(),
         }
 
 
@@ -179,7 +184,12 @@ def render_table(summary: dict[str, Any]) -> str:
         lines.append(
             f"{profile:<8} {'ours/vanilla':<16} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f}"
         )
-    return "\n".join(lines)
+    cells = {
+        f"{profile} {name}": entry[name]["stages"]
+        for profile, entry in summary["profiles"].items()
+        for name in FLAVORS
+    }
+    return "\n".join(lines) + "\n\n" + render_stage_table(cells)
 
 
 def plot_cdf(summary: dict[str, Any], path: Path) -> None:
@@ -386,7 +396,12 @@ def render_ablation(summary: dict[str, Any]) -> str:
                 else f"{'':>7} {'':>7}"
             )
             lines.append(f"{_row(profile, label, e)} {saves}  {e.get('claimed', '')}")
-    return "\n".join(lines)
+    cells = {
+        f"{profile} {label}": e["stages"]
+        for profile, rows in summary["ablation"].items()
+        for label, e in rows.items()
+    }
+    return "\n".join(lines) + "\n\n" + render_stage_table(cells)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -418,6 +433,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="ours with each of these Deepgram STTs (nova, flux) on the same calls",
     )
+    parser.add_argument(
+        "--fillers",
+        nargs="+",
+        choices=("on", "off"),
+        default=(),
+        help="with --stt: the filler policy on, off, or both on the same calls",
+    )
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error("--calls must be at least 1")
@@ -434,7 +456,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {path}")
         return 0
     if args.stt:
-        compared = summarize_stt(asyncio.run(measure_stt(args.calls, args.profiles, args.stt)))
+        fillers = [choice == "on" for choice in args.fillers]
+        compared = summarize_stt(
+            asyncio.run(measure_stt(args.calls, args.profiles, args.stt, fillers))
+        )
         print(render_stt_table(compared))
         path = args.json.with_name("latency_stt.json")
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -147,6 +147,15 @@ class ProviderSettings(_Group):
     request_timeout: Seconds = Field(
         default=10.0, description="Per-attempt timeout before a provider counts as failed."
     )
+    llm_attempt_timeout: Seconds = Field(
+        default=4.0,
+        description=(
+            "How long the LLM chain waits on a model that sends nothing before the next "
+            "model answers (a read timeout: a streaming reply is never cut). A stuck "
+            "model gets one stall line at filler_stall (2 s); the fallback's answer must "
+            "follow before three more seconds of silence."
+        ),
+    )
     max_retries: int = Field(
         default=1,
         ge=0,
@@ -362,7 +371,7 @@ class LatencySettings(_Group):
         default=2.0,
         description=(
             "Silence while a provider is stuck after which a line keeps the caller from "
-            "thinking the line is dead, and again after each such line."
+            "thinking the line is dead; once a turn, then the fault path speaks."
         ),
     )
     speculative_interim_after: Seconds | None = Field(

@@ -22,7 +22,12 @@ from typing import Any, TypeVar
 import structlog
 from livekit.agents import AgentSession, utils, vad
 from livekit.agents.llm import ChatMessage, FunctionCall
-from livekit.agents.voice.events import AgentStateChangedEvent, ConversationItemAddedEvent
+from livekit.agents.voice.events import (
+    AgentStateChangedEvent,
+    ConversationItemAddedEvent,
+    UserInputTranscribedEvent,
+    UserStateChangedEvent,
+)
 from livekit.protocol import sip
 from livekit.protocol.models import ParticipantInfo
 
@@ -47,7 +52,7 @@ from worker.framework import TurnDetectionMode
 from worker.session_factory import SessionFlavor
 from worker.telemetry.answer_timing import AnswerTiming, answer_timing, stretches
 
-__all__ = ["CallResult", "TurnRecord", "run_call"]
+__all__ = ["STAGES", "CallResult", "TurnRecord", "run_call"]
 
 log = structlog.get_logger(__name__)
 
@@ -55,6 +60,33 @@ _T = TypeVar("_T")
 
 DEFAULT_CACHE = Path(".cache/caller-voice")
 _AGENT_TIMEOUT_S = 20.0
+
+STAGES: tuple[str, ...] = (
+    "vad_end",
+    "stt_final",
+    "commit",
+    "llm_request",
+    "first_token",
+    "tts_text",
+    "tts_first_audio",
+    "played",
+)
+"""Where a turn's time goes, in the order a serial pipeline would take them, each timed
+from the caller's last voiced sample (:attr:`TurnRecord.stages_ms`):
+
+* ``vad_end``: the framework's VAD reported the end of speech (``user_state_changed``
+  away from speaking), after its silence window;
+* ``stt_final``: the worker received the turn's final transcript (the first after the
+  caller stopped; Flux's ``EndOfTurn``);
+* ``commit``: the session committed to a reply (agent state ``thinking``): the judge's
+  verdict plus the endpointing delay it chose;
+* ``llm_request`` / ``first_token``: the chat request whose tokens the caller heard first
+  arrived at the provider, and its first token left (a preemptive request can arrive
+  before the commit);
+* ``tts_text`` / ``tts_first_audio``: the TTS context that spoke the answer got its
+  first text, and sent its first audio;
+* ``played``: the first audio frame of the answer played (content TTFA).
+"""
 _SIM_KEY = "sim-key"
 
 
@@ -97,6 +129,10 @@ class TurnRecord:
     tts_node_ttfb_ms: float | None = None
     transcription_delay_ms: float | None = None
     end_of_turn_delay_ms: float | None = None
+
+    stages_ms: dict[str, float] = field(default_factory=dict)
+    """Each of :data:`STAGES` this turn reached, in ms from the caller's last voiced
+    sample (a stage the turn did not pass through is absent)."""
 
     speech_end_at: float | None = None
     """Loop time the caller's last voiced sample of the turn played."""
@@ -227,9 +263,23 @@ class _AgentWatch:
         self.replies = 0
         """Assistant messages in the history; a bridge line said outside the chat
         context ("One moment, please.") is not an answer, and a caller waits on."""
+        self.vad_ends: list[float] = []
+        """Loop times the framework reported the caller's end of speech."""
+        self.finals: list[float] = []
+        """Loop times the worker received a final transcript."""
         session.on("agent_state_changed", self._on_state)
         session.on("close", self._on_close)
         session.on("conversation_item_added", self._on_item)
+        session.on("user_state_changed", self._on_user_state)
+        session.on("user_input_transcribed", self._on_transcript)
+
+    def _on_user_state(self, event: UserStateChangedEvent) -> None:
+        if event.old_state == "speaking":
+            self.vad_ends.append(asyncio.get_running_loop().time())
+
+    def _on_transcript(self, event: UserInputTranscribedEvent) -> None:
+        if event.is_final:
+            self.finals.append(asyncio.get_running_loop().time())
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:
         if isinstance(event.item, ChatMessage) and event.item.role == "assistant":
@@ -439,6 +489,7 @@ async def run_call(
                 scenario, services, livekit, room_name, identity, metadata, voiced, responder
             )
         _fill_llm_saw(turns, windows, openai)
+        _fill_provider_stages(turns, windows, openai, elevenlabs)
         state = started.call.state
         return CallResult(
             scenario=scenario.name,
@@ -552,6 +603,47 @@ def _fill_llm_saw(
                 record.llm_saw = _user_text(users[-1])
 
 
+def _fill_provider_stages(
+    records: list[TurnRecord],
+    windows: list[tuple[float, float, float]],
+    openai: OpenAIChatSim,
+    elevenlabs: ElevenLabsSim,
+) -> None:
+    """The provider stages of each answered turn, off the simulators' own clocks: the
+    chat request and the TTS context that produced the first audio of the answer (the
+    latest of the turn's to have a token, or audio, before that audio played)."""
+    for record, (start, _end, caller_end) in zip(records, windows, strict=True):
+        played = record.stages_ms.get("played")
+        if played is None:
+            continue
+        played_at = caller_end + played / 1000.0
+        requests = [
+            t
+            for t in openai.timings
+            if start <= t.arrived_at and t.first_token_at is not None
+            if t.first_token_at <= played_at
+        ]
+        if requests:
+            answer = max(requests, key=lambda t: t.first_token_at or 0.0)
+            record.stages_ms["llm_request"] = round((answer.arrived_at - caller_end) * 1000.0, 1)
+            token_at = answer.first_token_at or answer.arrived_at
+            record.stages_ms["first_token"] = round((token_at - caller_end) * 1000.0, 1)
+        contexts = [
+            c
+            for c in elevenlabs.context_timings.values()
+            if start <= c.opened_at and c.first_audio_at is not None
+            if c.first_audio_at <= played_at
+        ]
+        if contexts:
+            spoken = max(contexts, key=lambda c: c.first_audio_at or 0.0)
+            if spoken.first_text_at is not None:
+                record.stages_ms["tts_text"] = round(
+                    (spoken.first_text_at - caller_end) * 1000.0, 1
+                )
+            audio_at = spoken.first_audio_at or spoken.opened_at
+            record.stages_ms["tts_first_audio"] = round((audio_at - caller_end) * 1000.0, 1)
+
+
 async def _converse(
     scenario: Scenario,
     services: CallServices,
@@ -631,6 +723,11 @@ async def _converse(
                 )
                 if committed:
                     record.turn_committed_ms = _ms(committed[0] - last_end)
+                    record.stages_ms["commit"] = round((committed[0] - last_end) * 1000.0, 1)
+                for stage, times in (("vad_end", watch.vad_ends), ("stt_final", watch.finals)):
+                    after_end = [t for t in times if t >= last_end]
+                    if after_end:
+                        record.stages_ms[stage] = round((after_end[0] - last_end) * 1000.0, 1)
                 after = speaker.first_frame_after(last_end)
                 record.ttfa_ms = _ms(after - last_end) if after is not None else None
                 record.speech_end_at = last_end
@@ -667,6 +764,8 @@ def _time_answer(
     )
     timing = answer_timing(caller_end, heard, until=waited_until)
     record.content_ttfa_ms = _ms(timing.content_s)
+    if timing.content_s is not None:
+        record.stages_ms["played"] = round(timing.content_s * 1000.0, 1)
     record.fillers = list(timing.fillers)
     record.filler_kinds = list(timing.filler_kinds)
     record.silence_after_filler_ms = _ms(timing.silence_after_filler_s)

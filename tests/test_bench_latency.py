@@ -60,7 +60,9 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
 
     table = render_table(summary)
     assert "ours/vanilla" in table
-    assert table.count("\n") == 1 + 3 * 3
+    figures, stages = table.split("\n\n")
+    assert figures.count("\n") == 1 + 3 * 3
+    assert stages.count("\n") == 1 + 2 * 2 * 3  # ours and vanilla of three profiles, two rows each
     plot = tmp_path / "cdf.png"
     plot_cdf(summary, plot)
     assert plot.stat().st_size > 0
@@ -104,7 +106,9 @@ def test_ablation_summary_reports_each_technique_against_all_on() -> None:
     assert rows["-phrase cache"]["source"].startswith("https://")
     # Turned on, it is its own saving.
     assert rows["+model routing"]["saving_p50_ms"] == 100
-    assert render_ablation(summary).count("\n") == 1 + 1 + len(ABLATIONS) + len(ADDITIONS)
+    figures, stages = render_ablation(summary).split("\n\n")
+    assert figures.count("\n") == 1 + 1 + len(ABLATIONS) + len(ADDITIONS)
+    assert stages.count("\n") == 1 + 2 * (1 + len(ABLATIONS) + len(ADDITIONS))
 
 
 def test_a_filler_is_not_the_answer_and_what_callers_notice_is_counted() -> None:

@@ -69,7 +69,9 @@ def test_the_comparison_counts_requests_turns_and_cost() -> None:
     summary = summarize_stt({"zero": {"nova": nova, "flux": flux}})
     json.dumps(summary)
     table = render_stt_table(summary)
-    assert table.count("\n") == 1 + 2
+    comparison, stages = table.split("\n\n")
+    assert comparison.count("\n") == 1 + 2
+    assert stages.count("\n") == 1 + 2 * 2  # a row of stage times and one of steps per cell
     assert "llm/turn" in table and "usd/call" in table
 
 

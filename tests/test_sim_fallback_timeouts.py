@@ -114,6 +114,33 @@ async def test_llm_falls_back_only_after_the_timeout(kind: str) -> None:
 
 
 @pytest.mark.usefixtures("http")
+async def test_a_silent_model_gives_way_after_the_llm_attempt_timeout() -> None:
+    # A model that sends nothing is stuck well before the generic request timeout: the
+    # next model answers after llm_attempt_timeout, so one stall line covers the wait.
+    faults = FaultPlan([Fault("hang", request=0)])
+    async with (
+        OpenAIChatSim(
+            replies=["From the fallback."], latency=OpenAILatency.instant(), faults=faults
+        ) as openai,
+        ElevenLabsSim() as elevenlabs,
+    ):
+        settings = _settings(openai, elevenlabs, request_timeout=8.0, llm_attempt_timeout=1.0)
+        model = build_llm(settings)
+        ctx = llm.ChatContext.empty()
+        ctx.add_message(role="user", content="Where is my order?")
+        started = asyncio.get_running_loop().time()
+        try:
+            async with model.chat(chat_ctx=ctx, conn_options=_conn(settings)) as stream:
+                async for _chunk in stream:
+                    pass
+        finally:
+            await model.aclose()
+    second = openai.timings[1]
+    assert second.model == settings.providers.openai_fallback_models[0]
+    assert 1.0 - 0.05 <= second.arrived_at - started < 1.0 + 3.0
+
+
+@pytest.mark.usefixtures("http")
 async def test_tts_falls_back_only_after_the_timeout() -> None:
     hang = FaultPlan([Fault("hang", request=None)])
     async with (

@@ -137,15 +137,27 @@ def test_chosen_from_what_the_caller_said() -> None:
     assert caller_cue("Thanks. And when does it arrive?", EN) == "question"
 
 
-def test_a_long_predicted_wait_gets_a_bridge_line_and_a_stall_gets_more() -> None:
+def test_a_long_predicted_wait_gets_a_bridge_line_and_then_no_stall_line() -> None:
     clock = Clock()
     policy = _policy(clock)
     _turn(policy, clock)
     filler = policy.choose("acknowledgment", answer_due_in_s=2.0)
     assert filler is not None and filler.kind == "llm_bridge" and filler.line in EN.llm_bridge
-    stalls = [policy.stall_line() for _ in range(2)]
-    assert all(s is not None and s.line in EN.stall for s in stalls)
-    assert stalls[0] != stalls[1]
+    # One line a turn: after the bridge line a stuck model is the fault path's to voice.
+    assert policy.stall_line() is None
+
+
+def test_a_stall_line_is_said_once_a_turn() -> None:
+    clock = Clock()
+    policy = _policy(clock)
+    _turn(policy, clock)
+    stall = policy.stall_line()
+    assert stall is not None and stall.line in EN.stall
+    assert policy.stall_line() is None
+    # The next turn may have its own (a stall line is not a filler: no cooldown).
+    _turn(policy, clock)
+    again = policy.stall_line()
+    assert again is not None and again.line != stall.line
 
 
 def test_none_after_bad_news_or_before_an_apology() -> None:
@@ -204,3 +216,17 @@ def test_every_language_has_every_line(language: str) -> None:
     for group in (lines.tool_bridge, lines.repeat_request, lines.stall, lines.openers):
         assert group and all(line.strip() for line in group)
     assert lines.apology and lines.question_words and lines.thanks_words
+
+
+def test_a_gap_the_caller_would_not_notice_gets_no_filler() -> None:
+    clock = Clock()
+    policy = _policy(clock, margin_s=0.2, quiet_s=0.7)
+    _turn(policy, clock)
+    # Decided at the commit, 0.1 s after the caller stopped: an answer predicted 0.65 s
+    # later starts 0.75 s after the caller stopped, past the quiet gap; 0.55 s is not.
+    assert policy.waited_s() == 0.0
+    clock.now += 0.1
+    assert policy.choose("acknowledgment", answer_due_in_s=0.65, waited_s=0.1) is not None
+    _turn(policy, clock)
+    clock.now += 0.1
+    assert policy.choose("acknowledgment", answer_due_in_s=0.55, waited_s=0.1) is None

@@ -7,7 +7,7 @@ import pytest
 from livekit.agents import llm
 
 from compliance import CallRedactor
-from worker.turns.dictation import asked_for, dictation_state, luhn_ok
+from worker.turns.dictation import asked_for, asks_for_two, dictation_state, luhn_ok
 from worker.turns.turn_judge import RawTurnText, TranscriptTurnJudge, judge_turn
 
 pytestmark = pytest.mark.unit
@@ -147,7 +147,9 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("", "The problem is.", "unfinished"),
         ("How can I help?", "I got a text saying.", "unfinished"),
         ("How can I help?", "Can you tell me.", "unfinished"),
-        ("And the expiration date?", "Oh nine.", "final"),
+        # An expiry is a month and a year: the year follows the month's pause.
+        ("And the expiration date?", "Oh nine.", "unfinished"),
+        ("And the expiration date?", "Oh nine. Twenty-seven.", "final"),
         ("", "My phone number is.", "unfinished"),
         ("", "Can you tell me when the refund will arrive?", "final"),
         # "Yes" to an offer of more help says there is more; "No" ends it.
@@ -267,3 +269,51 @@ def test_spelled_and_dotted_addresses_are_still_dictation() -> None:
     assert dotted is not None and dotted.complete is False
     assert asked_for("What's your postcode?") == ("zip", None)
     assert asked_for("What's the best landline number?") == ("phone", None)
+
+
+def test_a_value_announced_then_read_in_groups_is_held() -> None:
+    # The STT closes a part on the word that introduces the value.
+    verdict = judge_turn("It's. 42 Harbour Street.", "What's the delivery address?")
+    assert (verdict.state, verdict.reason) == ("maybe", "announced_value")
+    # "This is." said to a question asking who: the name follows.
+    assert judge_turn("This is.", "Who am I speaking with?").state == "unfinished"
+    assert judge_turn("Yes, it is.", "Is this your first call?").state == "final"
+
+
+def test_a_request_for_two_values_waits_for_the_second() -> None:
+    agent = "Can I have your sort code and account number?"
+    assert asks_for_two(agent)
+    assert not asks_for_two("What's your phone number?")
+    verdict = judge_turn("20. 10. 53. 3192. 6819.", agent)
+    assert verdict.state == "maybe"
+    place = judge_turn("Surry Hills. New South Wales.", "Which suburb is that, and the postcode?")
+    assert (place.state, place.reason) == ("maybe", "value_expected:zip")
+
+
+def test_the_value_asked_for_is_the_first_named() -> None:
+    assert asked_for("What's the card number on the account?") == ("card", None)
+    assert asked_for("What's the full zip code, with the extra four digits?") == ("zip", 9)
+    assert asked_for("Can you read me the last eight digits?") == ("reference", 8)
+    assert asked_for("What's the order number?") == ("reference", None)
+    spelled = judge_turn("K as in kilo.", "What's the confirmation code?")
+    assert spelled.state == "maybe"
+
+
+def test_a_date_said_in_pieces_to_a_when_question_is_held_until_a_year() -> None:
+    assert judge_turn("The 15th.", "When's the moving date?").reason == "date_fragment"
+    assert judge_turn("The 15th of December 2026.", "When's the moving date?").state == "final"
+    # Not asked when: a day named in a request is answered at once.
+    assert judge_turn("I want to move my delivery to Tuesday.", "How can I help?").state == "final"
+
+
+def test_a_modal_after_if_owes_its_verb() -> None:
+    assert judge_turn("I'm not sure if I should.", "How can I help?").state == "unfinished"
+
+
+def test_an_expiry_a_spelled_name_and_a_number_to_text_are_values() -> None:
+    assert asked_for("And the expiry date?") == ("reference", 4)
+    assert judge_turn("09.", "And the expiry date?").state == "unfinished"
+    assert judge_turn("09. 27.", "And the expiry date?").state == "final"
+    spelling = "Can you spell that for me?"
+    assert judge_turn("P as in Peter. J as in John. Smith.", spelling).state == "maybe"
+    assert asked_for("What's the number for the pharmacy to text?") == ("phone", None)

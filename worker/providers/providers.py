@@ -307,7 +307,7 @@ def build_llm(
         return engines[0]
     return llm.FallbackAdapter(
         list(engines),
-        attempt_timeout=providers.request_timeout,
+        attempt_timeout=min(providers.llm_attempt_timeout, providers.request_timeout),
         max_retry_per_llm=0,
         retry_interval=providers.retry_interval,
     )

@@ -12,12 +12,15 @@ five, with one set of rules:
    answer must come after the filler), not a fixed delay: a fast model never gets one,
    and a filler rarely stands between the caller and a ready answer (when it does, the
    answer waits no more than the filler's current word: :mod:`worker.speech.reply_audio`).
-2. **Only when the silence would be noticed.** Nothing is considered before the caller
-   has waited ``quiet_s`` (0.7 s by default). Conversation analysis puts the usual gap
-   between turns at about 200 ms (Stivers et al. 2009, ten languages) and the longest
-   silence speakers let pass before treating it as trouble at about one second
-   (Jefferson 1988, "standard maximum"); a filler that starts by 0.7 s closes the gap
-   before that.
+2. **Only when the silence would be noticed.** The decision is made once, at the
+   commit (the model asked and the caller silent), from the predicted answer start: a
+   filler only when that start is more than ``quiet_s`` (0.7 s by default) after the
+   caller stopped, said at once so it ends before the answer. Conversation analysis
+   puts the usual gap between turns at about 200 ms (Stivers et al. 2009, ten
+   languages) and the longest silence speakers let pass before treating it as trouble
+   at about one second (Jefferson 1988, "standard maximum"). Deciding at the commit
+   rather than at ``quiet_s`` leaves the filler's audio the whole predicted gap, so the
+   answer rarely waits behind it.
 3. **Rarely.** At most one per caller turn, none on two turns in a row, and a cooldown
    of ``cooldown_s`` after the last one; never the same line twice in a row.
 4. **Never the wrong moment.** None when the turn is headed for an apology (a provider
@@ -29,7 +32,10 @@ five, with one set of rules:
 One exception, for faults rather than slowness: once the caller has heard nothing for
 ``stall_s`` (2 s) and the model has taken twice its usual time (stuck, not slow), a
 *stall* line keeps them from silence (a phone line silent for three seconds sounds dead:
-the fault suite's target), repeated every ``stall_s`` with a different line each time.
+the fault suite's target), once, and only on a turn that has had no line of ours yet: at
+most one line a turn. A model still silent after it is a provider fault, and the fault
+path speaks next (the LLM chain's attempt timeout, ``providers.llm_attempt_timeout``,
+moves to the next model, and a chain that fails says the apology line).
 The repeat request is not optional (the words are gone): it is always said, but its
 line, language and no-repeat rule come from here too.
 """
@@ -177,6 +183,7 @@ class FillerPolicy:
         self._turn = 0
         self._agent_spoke = True
         self._turn_had_filler = False
+        self._turn_had_line = False
         self._previous_turn_had_filler = False
         self._failing_turn = -1
         self._last_line: str | None = None
@@ -198,6 +205,7 @@ class FillerPolicy:
         self._turn += 1
         self._previous_turn_had_filler = self._turn_had_filler
         self._turn_had_filler = False
+        self._turn_had_line = False
 
     def caller_keyed(self) -> None:
         """The caller's turn came as keys pressed or typed text: it ended just now."""
@@ -254,9 +262,16 @@ class FillerPolicy:
         return request_at + _OVERDUE_FACTOR * self.llm_ttft.seconds
 
     def first_check_at(self, request_at: float) -> float:
-        """When a reply requested at ``request_at`` is first looked at for a filler."""
+        """When a reply requested at ``request_at`` is looked at for a filler: the
+        commit, once the model is asked and the caller has stopped."""
         stopped = self.caller_stopped_at if self.caller_stopped_at is not None else request_at
-        return max(request_at, stopped + self.rules.quiet_s)
+        return max(request_at, stopped)
+
+    def waited_s(self) -> float:
+        """How long the caller has been silent (0 when not known)."""
+        if self.caller_stopped_at is None:
+            return 0.0
+        return max(0.0, self._clock() - self.caller_stopped_at)
 
     def line_audio_s(self, line: str) -> float:
         """How long ``line`` keeps the caller listening, from now: its cached audio, or
@@ -275,6 +290,7 @@ class FillerPolicy:
         answer_due_in_s: float,
         caller_text: str = "",
         agent_text: str = "",
+        waited_s: float = math.inf,
     ) -> Filler | None:
         """A line to say now, or None.
 
@@ -284,10 +300,14 @@ class FillerPolicy:
             answer_due_in_s: seconds until the answer's first audio is predicted.
             caller_text: the caller's turn, for the cue.
             agent_text: the agent's last message, for bad news.
+            waited_s: how long the caller has already been silent; with the predicted
+                wait, a gap under ``quiet_s`` goes unnoticed and gets no filler.
         """
         if kind == "repeat_request":
             return self.repeat_request()
         if not self.enabled or self._refused(agent_text):
+            return None
+        if waited_s + answer_due_in_s < self.rules.quiet_s:
             return None
         if kind == "acknowledgment":
             long_wait = answer_due_in_s >= _LONG_WAIT_S
@@ -315,8 +335,9 @@ class FillerPolicy:
 
     def stall_line(self, kind: FillerKind = "llm_bridge") -> Filler | None:
         """A line for a provider that has kept the caller in silence for ``stall_s``
-        (not a filler: faults only), or None when fillers are off."""
-        if not self.enabled:
+        (not a filler: faults only; no cooldown), or None when fillers are off or the
+        turn has had a line of ours already (one a turn: the fault path speaks next)."""
+        if not self.enabled or self._turn_had_line:
             return None
         line = self._pick(self.lines.stall)
         return self._record(Filler(kind, line, self.line_audio_s(line)), counts=False)
@@ -346,6 +367,7 @@ class FillerPolicy:
         now = self._clock()
         self._last_line = filler.line
         self._last_filler_end = now + filler.audio_s
+        self._turn_had_line = True
         if counts:
             self._turn_had_filler = True
         self.said.append(filler)

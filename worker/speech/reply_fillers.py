@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from livekit.agents import llm
+from livekit.agents import APITimeoutError, llm
 
 from worker.speech.filler_policy import Filler, FillerPolicy
 from worker.speech.reply_audio import SpeechLedger
@@ -51,6 +51,10 @@ async def with_fillers(
             said by then would be all the caller hears of it.
         on_model_ttft: the model's own time to its first output (the framework's figure
             for the reply would time the filler).
+
+    Raises:
+        APITimeoutError: the model is still silent a stall interval after the turn's
+            one line (at most one a turn): the LLM node's fault path says the apology.
     """
     owner = object()
     started = policy.now()
@@ -58,6 +62,7 @@ async def with_fillers(
     said: Filler | None = None
     checked = False
     heard_until: float | None = None
+    stuck = False
     try:
         while True:
             if not checked:
@@ -80,6 +85,7 @@ async def with_fillers(
                         answer_due_in_s=policy.answer_due_in(now - started),
                         caller_text=caller_text,
                         agent_text=agent_text,
+                        waited_s=policy.waited_s(),
                     )
                 if said is not None:
                     ledger.expect(said.kind, said.line, owner)
@@ -88,6 +94,11 @@ async def with_fillers(
                 continue
             stall = policy.stall_line()
             if stall is None:
+                if said is not None:
+                    # The turn's one line said and the model still silent a stall
+                    # interval after it: a provider fault, whose path speaks next.
+                    stuck = True
+                    break
                 await asyncio.wait({first})
                 break
             ledger.expect(stall.kind, stall.line, owner)
@@ -95,10 +106,11 @@ async def with_fillers(
             # A line said after another joins the reply's text with a space.
             yield f" {stall.line}" if said is not None else stall.line
             said = said or stall
-        try:
-            chunk = first.result()
-        except StopAsyncIteration:
-            return
+        if not stuck:
+            try:
+                chunk = first.result()
+            except StopAsyncIteration:
+                return
     except BaseException:
         # Discarded (a preemptive generation the framework dropped) or interrupted:
         # its lines will never reach the TTS node.
@@ -108,6 +120,9 @@ async def with_fillers(
         if not first.done():
             first.cancel()
             await asyncio.gather(first, return_exceptions=True)
+    if stuck:
+        # The LLM node's fault path: the apology line, after the line already said.
+        raise APITimeoutError("the model said nothing after the turn's one line")
     on_model_ttft(policy.now() - started)
     ledger.model_spoke()
     rest = _chain(chunk, chunks)

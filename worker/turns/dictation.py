@@ -22,6 +22,7 @@ __all__ = [
     "Dictation",
     "DictationKind",
     "asked_for",
+    "asks_for_two",
     "dictation_state",
     "kind_named_last",
     "luhn_ok",
@@ -46,7 +47,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
             r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
-            r"number (?:are|were) you (?:calling from|on))\b"
+            r"number (?:are|were) you (?:calling from|on)|"
+            r"number (?:for|of) [\w' ]+ to (?:text|call))\b"
         ),
     ),
     (
@@ -58,7 +60,9 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
         re.compile(
             r"\b(?:reference(?: number)?|claim number|case number|booking reference|"
             r"tracking number|customer number|loan number|confirmation (?:code|number)|"
-            r"serial number|prescription number|meter number|iban)\b"
+            r"serial number|prescription number|meter number|iban|order number|"
+            r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|"
+            r"invoice number|ticket number)\b"
         ),
     ),
 )
@@ -72,7 +76,16 @@ _VALUE_NAMED_LAST: Final = re.compile(
 _INTRO: Final = re.compile(r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|:)\b|^\s*:")
 _N_DIGIT: Final = re.compile(
     r"\b(\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen)[- ]digit\b"
+    r"sixteen|seventeen|eighteen|nineteen)[- ]digits?\b"
+)
+# "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
+_ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
+_EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
+# The names of values an agent asks for, to tell "your sort code and account number"
+# (two values, the second follows the first) from one.
+_VALUE_NAME: Final = re.compile(
+    r"\b(?:number|code|expiry|expiration|postcode|post code|zip|date|e-?mail|address|"
+    r"suburb|town|city|bsb|iban)\b"
 )
 _WORD_NUMBERS: Final = {
     "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -122,7 +135,10 @@ _OPINION: Final = re.compile(
 )
 # A sentence about a value ("It's the same as my username.") is not one being read out:
 # a value read aloud is a few tokens, or spelled ("P as in Peter").
-_SPELLED: Final = re.compile(r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@")
+_SPELLED: Final = re.compile(
+    r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
+    r"\b[a-z]\W+[a-z]\b"
+)
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
@@ -208,15 +224,46 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     text = asking[-1]
     if text.rstrip().endswith("?") and _CHOICE.search(text) and _CONFIRMING.search(text):
         return None
-    found = _kind_at(text)
-    if found is None:
-        return None
     size = _N_DIGIT.search(text)
     length = None
     if size is not None:
         raw = size.group(1)
         length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
-    return found[0], length
+    # The value asked for is the first one named: "the card number on the account".
+    found = _kind_first(text)
+    if found is None:
+        # "Can you read me the last eight digits?": digits of a known count, no name;
+        # "Can you spell that for me?": letters, as many as the word has.
+        if length is not None or re.search(r"\bspell\b", text):
+            return "reference", length
+        if _EXPIRY.search(text):
+            # A card's expiry: month and year, two digits each.
+            return "reference", 4
+        return None
+    if found == "zip":
+        return found, (9 if _ZIP_PLUS_FOUR.search(text) else None)
+    return found, length
+
+
+def _kind_first(text: str) -> DictationKind | None:
+    """The first value kind named in ``text`` (at the same start, the more specific)."""
+    best: tuple[int, DictationKind] | None = None
+    for kind, pattern in _KIND_PATTERNS:
+        match = pattern.search(text)
+        if match is not None and (best is None or match.start() < best[0]):
+            best = (match.start(), kind)
+    return best[1] if best is not None else None
+
+
+def asks_for_two(agent_text: str) -> bool:
+    """The agent's request names two values joined by "and" ("your sort code and account
+    number", "the card number and expiry"): the first value complete is not the end."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?") or _REQUEST.search(s)]
+    if not asking:
+        return False
+    head, sep, tail = asking[-1].partition(" and ")
+    return bool(sep) and bool(_VALUE_NAME.search(head)) and bool(_VALUE_NAME.search(tail))
 
 
 def _confirming(agent_text: str) -> bool:
@@ -255,6 +302,11 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         state = _date_complete(written)
         return None if state is None else (state, len(digits))
     if not digits:
+        if kind in ("reference", "account") and (
+            _SPELLED.search(written) or re.fullmatch(r"\W*[a-z](?:\W+[a-z]){0,2}\W*", written)
+        ):
+            # "K as in kilo.": a code read letter by letter, its length unknown.
+            return None, 0
         return None
     count = len(digits)
     if length is not None:

@@ -47,6 +47,9 @@ _SETTLE_S = 0.2
 LATE_FINAL_AFTER_S = 1.5
 """How long after the caller stops a final counts as late (a healthy streaming STT
 finalises within a few hundred milliseconds); the session's ``transcription_timeout``."""
+_FAULT_AFTER_LINE_S = 0.5
+"""After the turn's one bridge line, how long the agent waits before asking again: the
+request's own TTS time comes on top, and three seconds of silence sound like a dead line."""
 _UNHEARD_MIN_SPEECH_S = 0.8
 """Speech the VAD heard without any sign from the STT that counts as words it owes:
 longer than a cough or a click, about two words."""
@@ -223,6 +226,11 @@ class LateTranscriptBridge:
             first = False
             said += 1
             if filler is None:
+                if policy.enabled:
+                    # One line a turn, said: still nothing after it is a fault, and the
+                    # fault path (asking again) speaks next, a beat after the line.
+                    await asyncio.sleep(_FAULT_AFTER_LINE_S)
+                    break
                 # Lines are off: wait as long as they would have taken.
                 await asyncio.sleep(self._every_s)
                 continue

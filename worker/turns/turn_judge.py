@@ -34,7 +34,13 @@ from typing import Final, Literal
 from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
-from worker.turns.dictation import Dictation, asked_for, dictation_state, kind_named_last
+from worker.turns.dictation import (
+    Dictation,
+    asked_for,
+    asks_for_two,
+    dictation_state,
+    kind_named_last,
+)
 
 __all__ = [
     "RawTurnText",
@@ -117,6 +123,23 @@ _SEND_TO: Final = re.compile(
     r"\b(?:to|on|at) (?:my|the|this|that) [\w' -]+$"
 )
 _SENTENCE_END: Final = re.compile(r"[.?!]+")
+# A part the STT closed on the word that introduces a value ("It's.", "The order number
+# is.", "Send it to."), then a few words: the value being read, in groups.
+_ANNOUNCED: Final = re.compile(r"\b(?:is|it's|that's|'s|are|was|to|be)[.?!]\s+(?P<tail>[^?]+)$")
+_ANNOUNCED_TAIL_WORDS: Final = 8
+# The agent asked when: a day, a month or a date may come in pieces ("The 1st." / "Of
+# next month."), and only a year closes one for certain.
+_DATE_QUESTION: Final = re.compile(r"\b(?:what|which) (?:date|day)\b|\bwhen\b")
+_DATE_WORDS: Final = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"yesterday|week|month|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|\d+(?:st|nd|rd|th))\b"
+)
+_DATE_FRAGMENT_WORDS: Final = 8
+# "...if I should." -- a modal after "if" or "whether" still owes its verb.
+_OPEN_MODAL: Final = re.compile(
+    r"\b(?:if|whether) \w+ (?:should|could|would|can|will|might|must|ought to)\W*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +201,15 @@ def _last_clause(text: str) -> str:
     return parts[-1].strip().lower() if parts else ""
 
 
+_YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _last_question(agent_text: str) -> str:
+    """The agent's last sentence, lower-cased, if it is a question; else ""."""
+    sentences = [s.strip().lower() for s in re.split(r"(?<=[.?!])\s+", agent_text) if s.strip()]
+    return sentences[-1] if sentences and sentences[-1].endswith("?") else ""
+
+
 def _is_yes_no_question(agent_text: str) -> bool:
     if not agent_text.rstrip().endswith("?"):
         return False
@@ -212,8 +244,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
-    # "Yes, it is." / "I am." end on a verb and are still finished.
-    answered_be = last in _BE and len(words) > 1 and words[-2] in _PRONOUNS
+    # "Yes, it is." / "I am." end on a verb and are still finished; said to a question
+    # that asks for something ("Who am I speaking with?" / "This is."), the answer follows.
+    asks_what = agent_text.rstrip().endswith("?") and not _is_yes_no_question(agent_text)
+    answered_be = last in _BE and len(words) > 1 and words[-2] in _PRONOUNS and not asks_what
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
     subject_left = last in _SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
     if (
@@ -221,10 +255,19 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or subject_left
         or text.endswith((",", "-", "...", "…"))
         or _DANGLING_TAIL.search(text.lower())
+        or _OPEN_MODAL.search(text.lower())
     ):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
+        if agent_text and asks_for_two(agent_text):
+            # "Your sort code and account number?": the sort code said, the number next.
+            return TurnVerdict("maybe", f"second_value:{dictation.kind}", dictation)
         return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
+    announced = _ANNOUNCED.search(text.lower())
+    if announced is not None and len(_WORD.findall(announced["tail"])) <= _ANNOUNCED_TAIL_WORDS:
+        # The caller introduced a value and has read some of it ("It's." / "42 Harbour
+        # Street." / "Leeds."): the next group may follow after a breath.
+        return TurnVerdict("maybe", "announced_value", dictation)
     if dictation is not None:
         return TurnVerdict("maybe", f"dictation_unknown_length:{dictation.kind}", dictation)
     named = kind_named_last(text) if not text.endswith("?") else None
@@ -242,6 +285,27 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # the first group of a code ("HP.", "SW1A." ahead of "0048."), a place before
         # its postcode ("Austin."): the value may follow after a breath.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    if (
+        asked is not None
+        and asked[0] != "email"
+        and not any(ch.isdigit() for ch in text)
+        and len(words) <= _DATE_FRAGMENT_WORDS
+        and not text.endswith("?")
+        and not _REFUSAL.search(text.lower())
+        and asks_for_two(agent_text)
+    ):
+        # "Which suburb is that, and the postcode?" / "Surry Hills. New South Wales.":
+        # the place is said, the number not yet.
+        return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    if (
+        _DATE_QUESTION.search(_last_question(agent_text))
+        and _DATE_WORDS.search(text.lower())
+        and len(words) <= _DATE_FRAGMENT_WORDS
+        and not _YEAR.search(text)
+    ):
+        # "When's the moving date?" / "The 15th." then "Of December.": a date said in
+        # pieces; a breath may come between them.
+        return TurnVerdict("maybe", "date_fragment")
     clause_text = _last_clause(text)
     refused = _REFUSAL.search(clause_text) is not None
     # Across the STT's periods: "...send a text to. My mobile." is one request.
