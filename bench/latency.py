@@ -35,6 +35,7 @@ from livekit.plugins import silero
 
 from bench.latency_stages import StageTimes, render_stage_table
 from bench.latency_stt import STT_CHOICES, measure_stt, render_stt_table, summarize_stt
+from bench.record import recorded
 from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
@@ -450,6 +451,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_measure_ablation(args.calls, args.profiles, args.only))
         )
         print(render_ablation(ablation))
+        ablation["recorded"] = recorded("latency", argv)
         path = args.json.with_name("latency_ablation.json")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(ablation, indent=2))
@@ -461,6 +463,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             asyncio.run(measure_stt(args.calls, args.profiles, args.stt, fillers))
         )
         print(render_stt_table(compared))
+        compared["recorded"] = recorded("latency", argv)
         path = args.json.with_name("latency_stt.json")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(compared, indent=2))
@@ -469,6 +472,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     stats = asyncio.run(_measure(args.calls, args.profiles))
     summary = summarize(stats)
     print(render_table(summary))
+    summary["recorded"] = recorded("latency", argv)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(summary, indent=2))
     print(f"wrote {args.json}")

@@ -209,7 +209,9 @@ async def test_stt_fallback_transcribes_when_deepgram_is_down(vad_model: vad.VAD
 
     assert result.stt_queries == []  # every Deepgram connection was refused
     assert result.turns[0].llm_saw == "Hello is anyone there"
-    assert result.turns[0].agent_text == "Yes, I'm here."
+    # The fallback STT transcribes after the turn: when the call predicts the answer late
+    # (a loaded machine), one filler may come first; the model's answer follows in full.
+    assert result.turns[0].agent_text.endswith("Yes, I'm here.")
 
 
 async def test_a_model_known_slow_gets_one_filler_and_the_answer_is_timed_apart(

@@ -251,7 +251,7 @@ def test_compose_ports_match_settings_and_do_not_collide(
         int(livekit["redis"]["address"].rsplit(":", 1)[1]),
         worker.worker.health_port,
         worker.worker.readiness_port,
-        worker.telemetry.observability.metrics_port,
+        worker.observability.metrics_port,
         tokens.tokens.port,
     ]
     assert len(listeners) == len(set(listeners)), listeners
