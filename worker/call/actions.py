@@ -235,8 +235,7 @@ class CallActions:
         uri = state.tenant.transfer_destinations[name]
 
         async def hand_off() -> None:
-            async with context.foreground():
-                await self._say(state.tenant.hand_off_message)
+            await self._say_in_foreground(context, state.tenant.hand_off_message)
 
         outcome = await self._refer(name, uri, hand_off, headers)
         busy = outcome.status == "failed" and outcome.sip_status_code in BUSY_CODES
@@ -250,8 +249,7 @@ class CallActions:
             self._session.shutdown(drain=False)
         elif not busy:
             self._failed_destinations.add(name)
-            async with context.foreground():
-                await self._say(state.tenant.transfer_failed_message)
+            await self._say_in_foreground(context, state.tenant.transfer_failed_message)
         return outcome
 
     async def _attended(
