@@ -10,10 +10,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Self
+from typing import IO
 
 from bench.security_procs import clean_environment
+from sim.lifecycle import Lifecycle
 
 __all__ = ["TokenServer", "free_port"]
 
@@ -25,7 +25,7 @@ def free_port() -> int:
         return port
 
 
-class TokenServer:
+class TokenServer(Lifecycle):
     """The endpoint process.
 
     Args:
@@ -112,15 +112,3 @@ class TokenServer:
             with contextlib.suppress(OSError):
                 self._stderr.close()
         self._scratch.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from bench.security_procs import ROOT, CommandRun, clean_environment, run_command
+from bench.security_server import free_port
 
 __all__ = [
     "CORPUS",
@@ -121,13 +122,6 @@ def make_big_files(directory: Path, corpus: Path = CORPUS) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _fill(text: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
@@ -160,7 +154,7 @@ def _command_run(
         # set: without them it exits 2 whatever the tenants file says.
         argv.append("--skip-credentials")
     env_spec: dict[str, str] = dict(case_defaults["env"])
-    port = _free_port()
+    port = free_port()
     values = {"FILE": path, "PORT": str(port)}
     env = clean_environment(source, {k: _fill(str(v), values) for k, v in env_spec.items()})
     timeout_s = float(case_defaults.get("timeout_s", 30))

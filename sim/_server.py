@@ -11,12 +11,12 @@ import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
 
 from .faults import Fault, FaultKind, FaultPlan
+from .lifecycle import Lifecycle
 
 __all__ = [
     "Fault",
@@ -61,7 +61,7 @@ class Received:
     at: float
 
 
-class LoopbackServer:
+class LoopbackServer(Lifecycle):
     """Base for the wire simulators: start/stop as an async context manager.
 
     Subclasses add routes in :meth:`_routes`. Requests are numbered per simulator
@@ -135,15 +135,3 @@ class LoopbackServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

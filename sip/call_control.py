@@ -30,6 +30,8 @@ from google.protobuf.message import DecodeError
 from livekit import api
 from livekit.protocol import room, sip
 
+from sip.livekit_client import LazyLiveKitAPI
+
 __all__ = [
     "CallControl",
     "CallControlError",
@@ -114,30 +116,14 @@ class CallControl:
         options: CallControlOptions | None = None,
         http_session: aiohttp.ClientSession | None = None,
     ) -> None:
-        self._url = url
-        self._key = api_key
-        self._secret = api_secret
         self.options = options or CallControlOptions()
-        self._http_session = http_session
-        self._api: api.LiveKitAPI | None = None
-
-    def _client(self) -> api.LiveKitAPI:
-        # Created lazily: LiveKitAPI opens an aiohttp session, which needs a running loop.
-        if self._api is None:
-            self._api = api.LiveKitAPI(
-                self._url,
-                self._key,
-                self._secret,
-                session=self._http_session,
-                # Sent once: see the module docstring (the SDK's Cloud failover).
-                failover=False,
-            )
-        return self._api
+        # Sent once: see the module docstring (the SDK's Cloud failover).
+        self._api = LazyLiveKitAPI(
+            url=url, api_key=api_key, api_secret=api_secret, http_session=http_session
+        )
 
     async def aclose(self) -> None:
-        if self._api is not None:
-            await self._api.aclose()
-            self._api = None
+        await self._api.aclose()
 
     async def transfer(
         self,
@@ -170,7 +156,7 @@ class CallControl:
         method = "TransferSIPParticipant"
         try:
             async with asyncio.timeout(self.options.transfer_timeout):
-                response = await self._client().sip.transfer_sip_participant(
+                response = await self._api.get().sip.transfer_sip_participant(
                     request, timeout=self.options.transfer_timeout
                 )
         except Exception as error:
@@ -220,7 +206,7 @@ class CallControl:
         bound = ringing_timeout + self.options.request_timeout
         try:
             async with asyncio.timeout(bound):
-                info = await self._client().sip.create_sip_participant(request, timeout=bound)
+                info = await self._api.get().sip.create_sip_participant(request, timeout=bound)
         except Exception as error:
             raise _failure(method, error) from None
         return info.participant_identity or participant_identity
@@ -234,7 +220,7 @@ class CallControl:
         method = "MoveParticipant"
         try:
             async with asyncio.timeout(self.options.request_timeout):
-                await self._client().room.move_participant(
+                await self._api.get().room.move_participant(
                     room.MoveParticipantRequest(
                         room=room_name, identity=identity, destination_room=to_room
                     )
@@ -256,7 +242,7 @@ class CallControl:
                 await asyncio.sleep(self.options.retry_interval)
             try:
                 async with asyncio.timeout(self.options.request_timeout):
-                    await self._client().room.delete_room(room.DeleteRoomRequest(room=room_name))
+                    await self._api.get().room.delete_room(room.DeleteRoomRequest(room=room_name))
                 return
             except api.TwirpError as error:
                 if error.code == api.TwirpErrorCode.NOT_FOUND:

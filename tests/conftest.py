@@ -8,11 +8,14 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import structlog
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from livekit.agents import vad
 from prometheus_client import values
 from pytest_asyncio import is_async_test
@@ -190,3 +193,23 @@ def vad_model() -> vad.VAD:
     fixture is built before the per-test environment cleaning applies.
     """
     return load_vad(Settings.model_construct())
+
+
+AppClient = TestClient[Any, Any]
+
+
+@pytest.fixture
+async def app_client() -> AsyncIterator[Callable[[web.Application], Awaitable[AppClient]]]:
+    """Serve an aiohttp app on a loopback port behind a test client; every client the
+    test started is closed at teardown."""
+    clients: list[AppClient] = []
+
+    async def start(app: web.Application) -> AppClient:
+        client: AppClient = TestClient(TestServer(app, host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()

@@ -93,6 +93,7 @@ class _STTStream(stt.RecognizeStream):
     def __init__(self, model: _ScriptedSTT, conn_options: APIConnectOptions) -> None:
         super().__init__(stt=model, conn_options=conn_options, sample_rate=_RATE)
         model.voice._stt_streams.append(self)
+        model.voice._stt_opened.set()
 
     async def _run(self) -> None:
         async for _ in self._input_ch:
@@ -104,7 +105,11 @@ class _STTStream(stt.RecognizeStream):
             if kind == stt.SpeechEventType.FINAL_TRANSCRIPT
             else []
         )
-        self._event_ch.send_nowait(stt.SpeechEvent(type=kind, alternatives=alternatives))
+        self.send_event(stt.SpeechEvent(type=kind, alternatives=alternatives))
+
+    def send_event(self, event: stt.SpeechEvent) -> None:
+        """Hand the session ``event`` as the STT's own."""
+        self._event_ch.send_nowait(event)
 
 
 class _ScriptedSTT(stt.STT[Any]):
@@ -136,6 +141,7 @@ class CallerVoice:
 
     _vad_streams: list[_VADStream] = field(default_factory=list)
     _stt_streams: list[_STTStream] = field(default_factory=list)
+    _stt_opened: asyncio.Event = field(default_factory=asyncio.Event)
     microphone: _Microphone = field(default_factory=_Microphone)
 
     def __post_init__(self) -> None:
@@ -149,6 +155,12 @@ class CallerVoice:
                 return self._vad_streams[-1], self._stt_streams[-1]
             await asyncio.sleep(0.005)
         raise AssertionError("the session never opened its VAD and STT streams")
+
+    async def stt_stream(self) -> _STTStream:
+        """The latest STT stream the session opened, once it has opened one (unbounded:
+        the caller bounds the wait)."""
+        await self._stt_opened.wait()
+        return self._stt_streams[-1]
 
     async def say(self, *finals: str, pause: float = 0.0, stt_lag: float = 0.02) -> None:
         """One stretch of speech, transcribed as ``finals``; ``pause`` of silence between

@@ -27,19 +27,17 @@ import pytest
 from livekit import rtc
 from livekit.agents import (
     DEFAULT_API_CONNECT_OPTIONS,
-    NOT_GIVEN,
     AgentServer,
     AgentSession,
     APIConnectOptions,
     LanguageCode,
-    NotGivenOr,
     llm,
     stt,
     tts,
-    utils,
 )
 from livekit.agents.voice import io
 from scripted_models import InstantSpeaker, RecordingTTS, ScriptedLLM
+from scripted_voice import CallerVoice
 from support import ROOT
 
 from worker import framework
@@ -193,22 +191,9 @@ def test_server_env_option_picks_the_dev_or_production_value() -> None:
 # --- fallback adapters' engines -------------------------------------------------------
 
 
-class _STT(stt.STT[Any]):
-    def __init__(self) -> None:
-        super().__init__(capabilities=stt.STTCapabilities(streaming=True, interim_results=False))
-
-    async def _recognize_impl(
-        self,
-        buffer: utils.AudioBuffer,
-        *,
-        language: NotGivenOr[str] = NOT_GIVEN,
-        conn_options: APIConnectOptions,
-    ) -> stt.SpeechEvent:
-        raise AssertionError("not used")
-
-
-def test_fallback_engines_are_the_adapters_engines_in_order() -> None:
-    stts = [_STT(), _STT()]
+async def test_fallback_engines_are_the_adapters_engines_in_order() -> None:
+    # Async only because a CallerVoice's microphone channel needs a running loop.
+    stts = [CallerVoice().stt, CallerVoice().stt]
     llms = [ScriptedLLM(label="a"), ScriptedLLM(label="b")]
     ttss = [RecordingTTS(), RecordingTTS()]
     adapters: list[tuple[object, list[Any]]] = [
@@ -297,49 +282,13 @@ def test_a_new_server_is_closed_and_not_connecting() -> None:
 # --- fabricated preflight transcripts -------------------------------------------------
 
 
-class _Microphone(io.AudioInput):
-    def __init__(self) -> None:
-        super().__init__(label="ContractMicrophone")
-        self.frames = utils.aio.Chan[rtc.AudioFrame]()
-
-    async def __anext__(self) -> rtc.AudioFrame:
-        return await self.frames.__anext__()
-
-
-class _ScriptedStream(stt.RecognizeStream):
-    async def _run(self) -> None:
-        async for _ in self._input_ch:
-            pass
-
-    def send(self, event: stt.SpeechEvent) -> None:
-        self._event_ch.send_nowait(event)
-
-
-class _ScriptedSTT(_STT):
-    def __init__(self) -> None:
-        super().__init__()
-        self.streams: list[_ScriptedStream] = []
-        self.opened = asyncio.Event()
-
-    def stream(
-        self,
-        *,
-        language: NotGivenOr[str] = NOT_GIVEN,
-        conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
-    ) -> stt.RecognizeStream:
-        stream = _ScriptedStream(stt=self, conn_options=conn_options, sample_rate=16000)
-        self.streams.append(stream)
-        self.opened.set()
-        return stream
-
-
 def _speech(kind: stt.SpeechEventType, text: str = "") -> stt.SpeechEvent:
     data = [stt.SpeechData(language=LanguageCode("en"), text=text, confidence=1.0)]
     return stt.SpeechEvent(type=kind, alternatives=data if text else [])
 
 
 async def test_a_preflight_transcript_starts_a_preemptive_reply() -> None:
-    recognizer = _ScriptedSTT()
+    voice = CallerVoice()
     asked = asyncio.Event()
 
     def answer(_ctx: llm.ChatContext) -> str:
@@ -347,9 +296,8 @@ async def test_a_preflight_transcript_starts_a_preemptive_reply() -> None:
         return "Sure."
 
     model = ScriptedLLM(responder=answer)
-    microphone = _Microphone()
     session: AgentSession[None] = AgentSession(
-        stt=recognizer,
+        stt=voice.stt,
         llm=model,
         tts=RecordingTTS(),
         turn_handling={
@@ -357,25 +305,20 @@ async def test_a_preflight_transcript_starts_a_preemptive_reply() -> None:
             "preemptive_generation": {"enabled": True},
         },
     )
-    session.input.audio = microphone
+    session.input.audio = voice.microphone
     session.output.audio = InstantSpeaker()
     await session.start(livekit.agents.Agent(instructions="Answer briefly."))
     try:
-        microphone.frames.send_nowait(
-            rtc.AudioFrame(
-                data=b"\x00\x00" * 1600, sample_rate=16000, num_channels=1, samples_per_channel=1600
-            )
-        )
+        voice.microphone.push_silence(0.1)
         async with asyncio.timeout(10):
-            await recognizer.opened.wait()
-            stream = recognizer.streams[-1]
-            stream.send(_speech(stt.SpeechEventType.START_OF_SPEECH))
+            stream = await voice.stt_stream()
+            stream.send_event(_speech(stt.SpeechEventType.START_OF_SPEECH))
             # An interim starts nothing; the preflight made from it does. No final and no
             # end of speech ever come, so only a preemptive reply asks the model.
             interim = _speech(stt.SpeechEventType.INTERIM_TRANSCRIPT, "I want to check")
-            stream.send(interim)
+            stream.send_event(interim)
             alternatives = [dataclasses.replace(interim.alternatives[0], text="My order.")]
-            stream.send(framework.preflight_transcript(interim, alternatives))
+            stream.send_event(framework.preflight_transcript(interim, alternatives))
             await asked.wait()
     except TimeoutError:
         pytest.fail(_broken("a PREFLIGHT_TRANSCRIPT no longer starts preemptive generation"))

@@ -58,6 +58,21 @@ def _tenant(url: str, **handoff: Any) -> TenantSettings:
     )
 
 
+def _tenant_without_webhook(**handoff: Any) -> TenantSettings:
+    return _tenant("http://127.0.0.1:9/unused", webhook_url=None, webhook_secret=None, **handoff)
+
+
+def _warm_tenant(*, ring_timeout: float, **handoff: Any) -> TenantSettings:
+    """Billing is a PBX attended transfer: dial +15550300 over ST_handoff."""
+    warm = {
+        "mode": "warm",
+        "dial_to": "+15550300",
+        "outbound_trunk_id": "ST_handoff",
+        "ring_timeout": ring_timeout,
+    }
+    return _tenant_without_webhook(destinations={"billing": warm}, **handoff)
+
+
 def _settings(tenant: TenantSettings) -> Settings:
     return Settings(_env_file=None, tenants={"acme": tenant}, default_tenant="acme")  # type: ignore[call-arg]
 
@@ -206,19 +221,7 @@ async def test_a_failing_webhook_never_delays_the_transfer_and_is_retried_a_boun
 
 
 async def test_warm_transfer_dials_briefs_and_bridges_the_human(vad_model: vad.VAD) -> None:
-    tenant = _tenant(
-        "http://127.0.0.1:9/unused",
-        destinations={
-            "billing": {
-                "mode": "warm",
-                "dial_to": "+15550300",
-                "outbound_trunk_id": "ST_handoff",
-                "ring_timeout": 5,
-            }
-        },
-        webhook_url=None,
-        webhook_secret=None,
-    )
+    tenant = _warm_tenant(ring_timeout=5)
 
     def setup(livekit: LiveKitTwirpSim) -> None:
         _trunk(livekit)
@@ -251,20 +254,7 @@ async def test_a_human_who_does_not_answer_leads_to_the_fallback_within_the_time
     vad_model: vad.VAD,
 ) -> None:
     ring = 2.0
-    tenant = _tenant(
-        "http://127.0.0.1:9/unused",
-        destinations={
-            "billing": {
-                "mode": "warm",
-                "dial_to": "+15550300",
-                "outbound_trunk_id": "ST_handoff",
-                "ring_timeout": ring,
-            }
-        },
-        fallback="voicemail",
-        webhook_url=None,
-        webhook_secret=None,
-    )
+    tenant = _warm_tenant(ring_timeout=ring, fallback="voicemail")
 
     def setup(livekit: LiveKitTwirpSim) -> None:
         _trunk(livekit)
@@ -289,16 +279,13 @@ async def test_a_human_who_does_not_answer_leads_to_the_fallback_within_the_time
 
 
 async def test_out_of_hours_goes_to_the_alternative(vad_model: vad.VAD) -> None:
-    tenant = _tenant(
-        "http://127.0.0.1:9/unused",
+    tenant = _tenant_without_webhook(
         destinations={
             "billing": {
                 "hours": {"timezone": "UTC", "opens": "09:00", "closes": "17:00"},
                 "alternative": "support",
             }
-        },
-        webhook_url=None,
-        webhook_secret=None,
+        }
     )
     monday_night = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
     turn = _ask("Billing please.", [_transfer()])
@@ -310,12 +297,7 @@ async def test_out_of_hours_goes_to_the_alternative(vad_model: vad.VAD) -> None:
 
 
 async def test_busy_destination_goes_to_the_alternative(vad_model: vad.VAD) -> None:
-    tenant = _tenant(
-        "http://127.0.0.1:9/unused",
-        destinations={"billing": {"alternative": "support"}},
-        webhook_url=None,
-        webhook_secret=None,
-    )
+    tenant = _tenant_without_webhook(destinations={"billing": {"alternative": "support"}})
 
     def setup(livekit: LiveKitTwirpSim) -> None:
         livekit.transfer_failures[BILLING] = DialFailure(486, "Busy Here")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import random
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -21,7 +22,7 @@ from config.tenants import DestinationOptions, TenantSettings, TenantsFileError,
 from sim.livekit_twirp import LiveKitTwirpSim
 from sip.call_control import CallControl, CallControlError
 from worker.framework import close_warm_transfer
-from worker.handoff.note import build_note
+from worker.handoff.note import HandoffNote, ReasonCode, build_note
 from worker.handoff.transfer import CallHandoff
 from worker.handoff.warm_transfer import warm_transfer_task
 from worker.handoff.webhook import DeliveryOptions, deliver, sign
@@ -102,21 +103,29 @@ async def test_call_handoff_counts_retries_and_the_final_outcome() -> None:
             {"handoff": {"webhook_url": receiver.url, "webhook_secret": "s"}}
         ).handoff
         handoff = CallHandoff(settings, FAST)
-        note = build_note(
-            llm.ChatContext.empty(),
-            handoff_id="ho_5",
-            reason="other",
-            destination="billing",
-            tenant="acme",
-            call_id="c",
-            language="en",
-        )
+        note = _note(llm.ChatContext.empty(), handoff_id="ho_5", reason="other")
         record = handoff.start(note, mode="cold")
         assert record.webhook == "pending"  # started, not awaited
         await handoff.aclose()
     assert record.webhook == {"outcome": "delivered", "attempts": 2, "status": 200}
     assert value("retried") == before["retried"] + 1
     assert value("delivered") == before["delivered"] + 1
+
+
+def _note(
+    history: llm.ChatContext, *, handoff_id: str, reason: ReasonCode, **options: Any
+) -> HandoffNote:
+    """The note of acme's call ``c`` (English) to billing."""
+    return build_note(
+        history,
+        handoff_id=handoff_id,
+        reason=reason,
+        destination="billing",
+        tenant="acme",
+        call_id="c",
+        language="en",
+        **options,
+    )
 
 
 def _history() -> llm.ChatContext:
@@ -146,14 +155,10 @@ def _history() -> llm.ChatContext:
 
 
 def test_the_note_keeps_placeholders_names_tools_and_only_allowed_values() -> None:
-    note = build_note(
+    note = _note(
         _history(),
         handoff_id="ho_6",
         reason="complaint",
-        destination="billing",
-        tenant="acme",
-        call_id="c",
-        language="en",
         allowed_fields=["order_number"],
         scrub=lambda text: text.replace("4155552671", "[PHONE_1]"),
     )
@@ -297,15 +302,7 @@ async def test_cloud_warm_transfer_gets_the_note_headers_and_redacted_history() 
         outbound_trunk_id="ST_1",
         ring_timeout=12,
     )
-    note = build_note(
-        _history(),
-        handoff_id="ho_7",
-        reason="needs_human",
-        destination="billing",
-        tenant="acme",
-        call_id="c",
-        language="en",
-    )
+    note = _note(_history(), handoff_id="ho_7", reason="needs_human")
     task = warm_transfer_task(options, note, {"X-Handoff-Id": "ho_7"}, _history())
     instructions = str(task.instructions)
     assert "ho_7" in instructions and "needs_human" in instructions

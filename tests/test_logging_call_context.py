@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
+from root_logs import root_logs_at_debug
 
-from config.log_setup import CALL_FIELDS, configure_logging, mask_phone_numbers
+from config.log_setup import CALL_FIELDS, mask_phone_numbers
 from worker.logs import CallIdentity, bind_call
 
 pytestmark = pytest.mark.unit
@@ -33,19 +34,13 @@ class _FakeJob:
 
 @pytest.fixture
 def captured() -> Iterator[_Collect]:
-    root = logging.getLogger()
     handler = _Collect()
-    root.addHandler(handler)
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-    configure_logging(level="DEBUG")
-    structlog.contextvars.clear_contextvars()
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
+    with root_logs_at_debug(handler):
         structlog.contextvars.clear_contextvars()
+        try:
+            yield handler
+        finally:
+            structlog.contextvars.clear_contextvars()
 
 
 IDENTITY = CallIdentity(

@@ -12,13 +12,13 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiohttp
 import jwt
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from livekit import api
 from support import ROOT, RunModule
 
@@ -50,19 +50,14 @@ def _directory(*names: str) -> TenantDirectory:
 
 
 @pytest.fixture
-async def make_client() -> AsyncIterator[Callable[..., Any]]:
-    clients: list[TestClient[Any, Any]] = []
-
+def make_client(app_client: Callable[..., Any]) -> Callable[..., Any]:
     async def make(settings: Settings | None = None, **kwargs: Any) -> TestClient[Any, Any]:
-        app = build_token_app(settings or _settings(), **kwargs)
-        client = TestClient(TestServer(app, host="127.0.0.1"))
-        await client.start_server()
-        clients.append(client)
+        client: TestClient[Any, Any] = await app_client(
+            build_token_app(settings or _settings(), **kwargs)
+        )
         return client
 
-    yield make
-    for client in clients:
-        await client.close()
+    return make
 
 
 def _claims(token: str) -> dict[str, Any]:

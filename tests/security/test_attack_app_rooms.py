@@ -23,7 +23,7 @@ from typing import Any
 
 import jwt
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from livekit.protocol import models
 from support import ROOT
 
@@ -49,9 +49,7 @@ async def livekit() -> AsyncIterator[LiveKitTwirpSim]:
 
 
 @pytest.fixture
-async def make_client(livekit: LiveKitTwirpSim) -> AsyncIterator[Callable[..., Any]]:
-    clients: list[Client] = []
-
+def make_client(livekit: LiveKitTwirpSim, app_client: Callable[..., Any]) -> Callable[..., Any]:
     async def make(**tokens: Any) -> Client:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
@@ -65,14 +63,10 @@ async def make_client(livekit: LiveKitTwirpSim) -> AsyncIterator[Callable[..., A
                 **tokens,
             },
         )
-        client: Client = TestClient(TestServer(build_token_app(settings), host="127.0.0.1"))
-        await client.start_server()
-        clients.append(client)
+        client: Client = await app_client(build_token_app(settings))
         return client
 
-    yield make
-    for client in clients:
-        await client.close()
+    return make
 
 
 def _room(token: str) -> str:

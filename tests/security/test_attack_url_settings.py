@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
+from root_logs import root_logs_at_debug
 from support import RunModule
-
-from config.log_setup import configure_logging
 
 pytestmark = pytest.mark.unit
 
@@ -79,17 +78,9 @@ class _Collect(logging.Handler):
 
 @pytest.fixture
 def captured() -> Iterator[_Collect]:
-    root = logging.getLogger()
     handler = _Collect()
-    root.addHandler(handler)
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-    configure_logging(level="DEBUG")
-    try:
+    with root_logs_at_debug(handler):
         yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
 
 
 def test_no_log_line_carries_the_password(captured: _Collect) -> None:

@@ -204,23 +204,22 @@ class CallActions:
         self._unavailable_destination = name
         return TransferOutcome("unavailable", name, why)
 
-    async def _cold(
-        self, context: RunContext[Any], name: str, headers: dict[str, str]
+    async def _refer(
+        self,
+        name: str,
+        uri: str,
+        hand_off: Callable[[], Awaitable[None]],
+        headers: dict[str, str],
     ) -> TransferOutcome:
-        state = self._state
+        """`cold_transfer` the caller to ``uri``, marked as transferring while it runs: a
+        caller leg that leaves meanwhile is the REFER at work (see `caller_left`)."""
         assert self.control is not None
-        uri = state.tenant.transfer_destinations[name]
-
-        async def hand_off() -> None:
-            async with context.foreground():
-                await self._say(state.tenant.hand_off_message)
-
         self._transferring = True
         try:
-            outcome = await cold_transfer(
+            return await cold_transfer(
                 self.control,
                 room_name=self.room_name,
-                participant_identity=state.caller.identity,
+                participant_identity=self._state.caller.identity,
                 name=name,
                 uri=uri,
                 hand_off=hand_off,
@@ -228,6 +227,17 @@ class CallActions:
             )
         finally:
             self._transferring = False
+
+    async def _cold(
+        self, context: RunContext[Any], name: str, headers: dict[str, str]
+    ) -> TransferOutcome:
+        state = self._state
+        uri = state.tenant.transfer_destinations[name]
+
+        async def hand_off() -> None:
+            await self._say_in_foreground(context, state.tenant.hand_off_message)
+
+        outcome = await self._refer(name, uri, hand_off, headers)
         busy = outcome.status == "failed" and outcome.sip_status_code in BUSY_CODES
         if outcome.status != "transferred" and self._caller_gone:
             # The caller hung up while it rang: nobody left to tell.
@@ -239,8 +249,7 @@ class CallActions:
             self._session.shutdown(drain=False)
         elif not busy:
             self._failed_destinations.add(name)
-            async with context.foreground():
-                await self._say(state.tenant.transfer_failed_message)
+            await self._say_in_foreground(context, state.tenant.transfer_failed_message)
         return outcome
 
     async def _attended(
@@ -315,20 +324,9 @@ class CallActions:
             await self._say_in_foreground(context, lines.no_answer)
             return TransferOutcome("continued", name, "no answer")
         await self._say_in_foreground(context, lines.no_answer, lines.fallback)
-        assert self.control is not None
-        self._transferring = True
-        try:
-            outcome = await cold_transfer(
-                self.control,
-                room_name=self.room_name,
-                participant_identity=state.caller.identity,
-                name=fallback,
-                uri=state.tenant.transfer_destinations[fallback],
-                hand_off=_nothing,
-                headers=headers,
-            )
-        finally:
-            self._transferring = False
+        outcome = await self._refer(
+            fallback, state.tenant.transfer_destinations[fallback], _nothing, headers
+        )
         if outcome.status == "transferred":
             state.end_with(CallOutcome.TRANSFERRED)
             self._session.shutdown(drain=False)

@@ -17,6 +17,8 @@ import aiohttp
 from livekit import api
 from livekit.protocol import models, room
 
+from sip.livekit_client import LazyLiveKitAPI
+
 __all__ = ["LiveKitRoomOccupancy", "RoomCheckError", "RoomOccupancy"]
 
 _NOT_CALLERS = frozenset({models.ParticipantInfo.Kind.AGENT, models.ParticipantInfo.Kind.EGRESS})
@@ -58,30 +60,16 @@ class LiveKitRoomOccupancy:
         timeout_s: float,
         http_session: aiohttp.ClientSession | None = None,
     ) -> None:
-        self._url = url
-        self._key = api_key
-        self._secret = api_secret
         self._timeout_s = timeout_s
-        self._http_session = http_session
-        self._api: api.LiveKitAPI | None = None
-
-    def _client(self) -> api.LiveKitAPI:
-        # Lazily, inside the running loop (LiveKitAPI opens an aiohttp session).
-        if self._api is None:
-            self._api = api.LiveKitAPI(
-                self._url,
-                self._key,
-                self._secret,
-                session=self._http_session,
-                # One attempt, bounded: the client that asked for a token retries.
-                failover=False,
-            )
-        return self._api
+        # One attempt, bounded: the client that asked for a token retries.
+        self._api = LazyLiveKitAPI(
+            url=url, api_key=api_key, api_secret=api_secret, http_session=http_session
+        )
 
     async def callers(self, room_name: str) -> frozenset[str]:
         try:
             async with asyncio.timeout(self._timeout_s):
-                response = await self._client().room.list_participants(
+                response = await self._api.get().room.list_participants(
                     room.ListParticipantsRequest(room=room_name)
                 )
         except api.TwirpError as error:
@@ -94,6 +82,4 @@ class LiveKitRoomOccupancy:
         return frozenset(p.identity for p in response.participants if p.kind not in _NOT_CALLERS)
 
     async def aclose(self) -> None:
-        if self._api is not None:
-            await self._api.aclose()
-            self._api = None
+        await self._api.aclose()
