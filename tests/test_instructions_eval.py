@@ -275,11 +275,8 @@ def test_the_transfer_destination_is_an_enum_of_the_tenants_destinations() -> No
     assert "enum" in _parameters(transfer_call)["properties"]["destination"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not enforced: update_payment_card changes the account without a "
-    "'confirmed' argument, and the instructions do not ask for a confirmation first",
-)
 def test_a_tool_that_changes_data_requires_a_confirmation() -> None:
+    # Asked of the model by the instructions (the real-model eval above judges whether it
+    # does); update_payment_card itself takes no `confirmed` argument.
     confirms = "confirmed" in _parameters(update_payment_card)["properties"]
     assert confirms or "confirm" in STABLE_PREFIX.lower()

@@ -35,6 +35,8 @@ Tools:
 - Use a tool whenever the caller asks about an order, a payment card or an account; \
 never invent order status, amounts or dates.
 - Before a tool that takes a moment, say a few words first, such as "Let me check that."
+- Before a tool that changes the caller's account, such as replacing the payment card, \
+say what will change and ask the caller to confirm; call it only after they agree.
 """
 
 
