@@ -134,10 +134,13 @@ async def test_planted_secrets_never_leave_the_call(
     leaking = [line for line in all_logs.lines if _leaks(line)]
     assert leaking == []
     # Typed, call-scoped placeholders (so tools can get the real values back).
-    saw = [t.llm_saw or "" for t in result.turns]
-    assert "[SSN_1]" in saw[0]
-    assert "[EMAIL_1]" in saw[1]
-    assert "[CARD_1]" in saw[2]
+    # Which turn carries which depends on where the STT split the caller's words (a
+    # loaded machine moves pauses); that each value reached the model as its placeholder
+    # does not.
+    saw = " ".join(t.llm_saw or "" for t in result.turns)
+    assert "[SSN_1]" in saw
+    assert "[EMAIL_1]" in saw
+    assert "[CARD_1]" in saw
 
 
 async def test_the_agents_question_makes_a_grouped_answer_a_phone_number(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import random
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -730,5 +731,17 @@ async def test_final_latency_matches_the_published_p50_p90() -> None:
     ordered = sorted(delays)
     p50 = ordered[len(ordered) // 2]
     p90 = ordered[int(len(ordered) * 0.9)]
-    assert p50 == pytest.approx(0.361, rel=0.10), (p50, p90)
-    assert p90 == pytest.approx(1.256, rel=0.10), (p50, p90)
+    # The client never sees a final sooner than the published figures; a loaded machine
+    # only adds its scheduling lag on top, so the upper side is checked on the
+    # simulator's own draws (below), not on wall-clock time.
+    assert p50 >= 0.361 * 0.9, (p50, p90)
+    assert p90 >= 1.256 * 0.9, (p50, p90)
+
+
+def test_final_delay_draws_have_the_published_p50_p90() -> None:
+    final = Delay(p50_s=0.361, p90_s=1.256, max_s=4.0)
+    rng = random.Random(7)
+    ordered = sorted(final.sample(rng) for _ in range(20_000))
+
+    assert ordered[10_000] == pytest.approx(0.361, rel=0.03)
+    assert ordered[18_000] == pytest.approx(1.256, rel=0.03)
