@@ -119,7 +119,10 @@ def test_worker_metrics_show_the_calls(worker: int) -> None:
         "callcenter_transcription_delay_seconds",
     ):
         assert _value(samples, f"{histogram}_count", **phone) == 2, histogram
-        assert _value(samples, f"{histogram}_sum", **phone) > 0, histogram
+        # The framework's transcription delay is 0 when the final came before the VAD
+        # ended speech (a loaded machine runs the VAD late): a sum of 0 is a real value.
+        floor = 0 if histogram == "callcenter_transcription_delay_seconds" else 1e-9
+        assert _value(samples, f"{histogram}_sum", **phone) >= floor, histogram
         assert _value(samples, f"{histogram}_bucket", le="+Inf", **phone) == 2, histogram
     # Both calls ended: the live sum over job processes is back to zero.
     assert _value(samples, "callcenter_active_calls", caller_kind="phone") == 0
