@@ -51,20 +51,25 @@ def _said(call: ScriptedCall) -> list[str]:
     ]
 
 
-async def test_the_model_is_offered_exactly_our_tools(vad_model: vad.VAD) -> None:
+@pytest.mark.parametrize(
+    ("destinations", "transfer"),
+    [({"billing": "sip:billing@pbx.example.com"}, ["transfer_call"]), ({}, [])],
+    ids=["with-destinations", "no-destinations"],
+)
+async def test_the_model_is_offered_exactly_our_tools(
+    vad_model: vad.VAD, destinations: dict[str, str], transfer: list[str]
+) -> None:
+    # A tenant with nowhere to transfer to is not offered transfer_call at all.
     model = ScriptedLLM("Hello, how can I help?")
-    async with scripted_call(model, vad_model=vad_model) as call:
+    tenant = TenantSettings(transfer_destinations=destinations)
+    async with scripted_call(model, vad_model=vad_model, tenant=tenant) as call:
         result = await call.session.run(user_input="Hi.")
 
     result.expect.next_event().is_message(role="assistant")
     result.expect.no_more_events()
-    assert sorted(model.offered_tools[0]) == [
-        "end_call",
-        "lookup_order",
-        "request_callback",
-        "transfer_call",
-        "update_payment_card",
-    ]
+    assert sorted(model.offered_tools[0]) == sorted(
+        ["end_call", "lookup_order", "request_callback", "update_payment_card", *transfer]
+    )
 
 
 async def test_lookup_order_answers_from_the_order_book(vad_model: vad.VAD) -> None:

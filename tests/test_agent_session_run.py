@@ -95,7 +95,13 @@ async def _turn(user_input: str, sim: OpenAIChatSim, *, redact: bool = False) ->
             turn_handling={"turn_detection": None},
             conn_options=_NO_RETRY,
         )
-        agent = CallAgent(instructions="test", fast_llm=None, max_context_items=40, summarize=False)
+        agent = CallAgent(
+            instructions="test",
+            transfer_destinations=(),
+            fast_llm=None,
+            max_context_items=40,
+            summarize=False,
+        )
         await session.start(agent)
         try:
             said = session.userdata.redactor.redact(user_input) if redact else user_input

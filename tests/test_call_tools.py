@@ -98,7 +98,13 @@ async def _harness(
         options=CallControlOptions(request_timeout=1.0, transfer_timeout=1.0),
     )
     state.actions = CallActions(session, state, control=control, room_name=ROOM)
-    agent = CallAgent(instructions="test", fast_llm=None, max_context_items=40, summarize=False)
+    agent = CallAgent(
+        instructions="test",
+        transfer_destinations=TENANT.transfer_destinations,
+        fast_llm=None,
+        max_context_items=40,
+        summarize=False,
+    )
     await session.start(agent)
     return Harness(session, state, twirp, control)
 
@@ -124,6 +130,13 @@ async def test_transfer_to_a_named_destination_after_the_hand_off_line(
     result.expect.next_event().is_function_call(
         name="transfer_call", arguments={"destination": "billing"}
     )
+    # What the OpenAI plugin put on the wire: the destination is one of the tenant's names.
+    (offered,) = [
+        t["function"]
+        for t in llm_sim.requests[0]["tools"]
+        if t["function"]["name"] == "transfer_call"
+    ]
+    assert offered["parameters"]["properties"]["destination"]["enum"] == ["billing"]
     # The hand-off line is spoken inside the tool, before it returns.
     hand_off = result.expect.next_event().is_message(role="assistant").event().item
     assert hand_off.text_content == "Connecting you to billing now."

@@ -12,8 +12,8 @@ Two parts:
   cannot stand in here: it replies what a test scripts, so it would test the script,
   not the prompt.
 - **Without a model** (``unit``): the instructions and the tool definitions the model
-  is given promise these behaviours. Where a behaviour is not enforced in code, a
-  strict ``xfail`` names the gap, so the day it is closed the marker must go.
+  is given promise these behaviours; where one is only asked of the model (not enforced
+  in code), its test says so, and the real-model eval judges it.
 
 Run the eval: ``OPENAI_API_KEY=... uv run pytest tests/test_instructions_eval.py -m eval``
 (``CALLCENTER_EVAL_MODEL`` / ``CALLCENTER_EVAL_JUDGE_MODEL`` pick the models,
@@ -37,7 +37,7 @@ from scripted_models import Reply, ScriptedLLM, ToolCall, scripted_call
 
 from config import TenantSettings
 from worker.call.account_tools import update_payment_card
-from worker.call.control_tools import transfer_call
+from worker.call.control_tools import call_tools
 from worker.caller import Caller, describe_caller
 from worker.instructions import STABLE_PREFIX, call_instructions
 
@@ -225,6 +225,9 @@ def test_a_phone_caller_can_be_transferred_only_to_the_tenants_destinations() ->
     # An app caller cannot be transferred: no transfer is offered at all.
     assert "transfer_call" not in call_instructions(_caller("app"), TENANT)
     # The tool's own description says the same to the model.
+    (transfer_call,) = [
+        t for t in call_tools(TENANT.transfer_destinations) if t.info.name == "transfer_call"
+    ]
     description = build_strict_openai_schema(transfer_call)["function"]["description"]
     assert "never to a number or address the caller gives you" in description
 
@@ -265,14 +268,13 @@ async def test_the_model_never_holds_the_card_number(
     assert any(isinstance(e, ChatMessageEvent) for e in result.events)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not enforced: transfer_call's destination is a free string; a destination "
-    "outside the tenant's is refused at run time (CallActions.transfer, "
-    "test_agent_deterministic_tools), not by the schema the model sees",
-)
 def test_the_transfer_destination_is_an_enum_of_the_tenants_destinations() -> None:
-    assert "enum" in _parameters(transfer_call)["properties"]["destination"]
+    tools = {t.info.name: t for t in call_tools(TENANT.transfer_destinations)}
+    destination = _parameters(tools["transfer_call"])["properties"]["destination"]
+    assert destination["enum"] == ["billing", "sales"]
+    assert destination["type"] == "string"
+    # A tenant with nowhere to transfer to is not offered the tool at all.
+    assert "transfer_call" not in {t.info.name for t in call_tools({})}
 
 
 def test_a_tool_that_changes_data_requires_a_confirmation() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Collection, Sequence
 from typing import Any
 
 import structlog
@@ -17,7 +17,7 @@ from livekit.agents.voice import ModelSettings
 
 from worker.call.account_tools import ALL_TOOLS
 from worker.call.context_window import ContextWindow
-from worker.call.control_tools import CALL_TOOLS
+from worker.call.control_tools import call_tools
 from worker.call.state import CallState
 from worker.providers.routing import classify_intent
 from worker.redaction import redact_chat_ctx, redact_speech_event, speak_placeholders
@@ -130,10 +130,14 @@ async def _at_rate(
 
 
 class CallAgent(Agent):
+    """The one agent every call runs; ``transfer_destinations`` are the tenant's names,
+    the only values the model is offered for ``transfer_call``."""
+
     def __init__(
         self,
         *,
         instructions: str,
+        transfer_destinations: Collection[str],
         fast_llm: llm.LLM[Any] | None,
         max_context_items: int,
         summarize: bool,
@@ -143,7 +147,9 @@ class CallAgent(Agent):
         if phrase_cache is not None:
             # After the shared prefix, so the provider's prompt cache still holds.
             instructions += opener_instruction(phrase_cache.openers)
-        super().__init__(instructions=instructions, tools=[*ALL_TOOLS, *CALL_TOOLS])
+        super().__init__(
+            instructions=instructions, tools=[*ALL_TOOLS, *call_tools(transfer_destinations)]
+        )
         self._phrases = phrase_cache
         self._speculate_after = speculate_after
         self._hold: TurnHold | None = None

@@ -280,6 +280,7 @@ def build_call(
     )
     agent = CallAgent(
         instructions=call_instructions(caller, tenant),
+        transfer_destinations=tenant.transfer_destinations,
         fast_llm=providers.fast_llm,
         max_context_items=settings.context.max_items,
         summarize=settings.context.summarize,

@@ -104,7 +104,13 @@ async def test_one_refer_per_transfer_on_a_cloud_host(
         )
         state.actions = CallActions(session, state, control=control, room_name=ROOM)
         await session.start(
-            CallAgent(instructions="test", fast_llm=None, max_context_items=40, summarize=False)
+            CallAgent(
+                instructions="test",
+                transfer_destinations=TENANT.transfer_destinations,
+                fast_llm=None,
+                max_context_items=40,
+                summarize=False,
+            )
         )
         try:
             await session.run(user_input="Put me through to billing.")

@@ -6,9 +6,13 @@ tenant, never from the conversation.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Annotated
+
 import structlog
 from livekit.agents import RunContext, ToolError, function_tool
 from livekit.agents.llm import Tool
+from pydantic import Field
 
 from compliance.vault import PLACEHOLDER
 from worker.call.outcome import CallOutcome
@@ -16,23 +20,59 @@ from worker.call.state import CallState, ToolInvocation
 from worker.handoff.note import REASON_CODES, ReasonCode, new_handoff_id
 from worker.speech.spoken_lines import handoff_lines
 
-__all__ = ["CALL_TOOLS", "end_call", "request_callback", "transfer_call"]
+__all__ = ["call_tools", "end_call", "request_callback", "transfer_call_tool"]
 
 log = structlog.get_logger(__name__)
 
 
-@function_tool
-async def transfer_call(
-    context: RunContext[CallState], destination: str, reason: ReasonCode = "caller_request"
-) -> str | None:
-    """Transfer the caller to a person. Only for the destinations named in your
-    instructions; never to a number or address the caller gives you.
+def transfer_call_tool(destinations: Collection[str]) -> Tool:
+    """``transfer_call`` for one tenant: its destination is an enum of their names.
+
+    The enum is in the schema the model sees (strict mode keeps it to those names); the
+    argument itself stays a string, so a name outside it still reaches
+    :meth:`CallActions.transfer`, which refuses it, logs it and tells the model, rather
+    than failing validation with an error the model cannot act on.
 
     Args:
-        destination: The destination's name from your instructions, such as billing.
-        reason: Why: caller_request (they asked for a person), needs_human (you cannot
-            do what they need), complaint, verification_failed, technical, or other.
+        destinations: the tenant's destination names; at least one.
     """
+    if not destinations:
+        raise ValueError("a transfer tool needs at least one destination")
+    destination_type = Annotated[str, Field(json_schema_extra={"enum": sorted(destinations)})]
+
+    async def transfer_call(
+        context: RunContext[CallState], destination: str, reason: ReasonCode = "caller_request"
+    ) -> str | None:
+        """Transfer the caller to a person. Only for the destinations named in your
+        instructions; never to a number or address the caller gives you.
+
+        Args:
+            destination: The destination's name from your instructions, such as billing.
+            reason: Why: caller_request (they asked for a person), needs_human (you cannot
+                do what they need), complaint, verification_failed, technical, or other.
+        """
+        return await _transfer(context, destination, reason)
+
+    # The module's annotations are strings resolved in its globals; this one is built
+    # per tenant, so it is set as an object.
+    transfer_call.__annotations__["destination"] = destination_type
+    return function_tool(transfer_call)
+
+
+def call_tools(destinations: Collection[str]) -> list[Tool]:
+    """The call-control tools for a tenant; one with no destinations is offered no
+    transfer at all.
+
+    Args:
+        destinations: the tenant's transfer destination names.
+    """
+    transfer = [transfer_call_tool(destinations)] if destinations else []
+    return [*transfer, end_call, request_callback]
+
+
+async def _transfer(
+    context: RunContext[CallState], destination: str, reason: ReasonCode
+) -> str | None:
     state = context.userdata
     if reason not in REASON_CODES:
         reason = "other"
@@ -138,6 +178,3 @@ async def request_callback(
         "Callback request passed on. Tell the caller: "
         + handoff_lines(state.tenant.language).callback_saved
     )
-
-
-CALL_TOOLS: list[Tool] = [transfer_call, end_call, request_callback]
