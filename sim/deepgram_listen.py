@@ -288,6 +288,8 @@ class UtteranceRecord:
     speech_end_at: float | None = None
     """Wall time at which the audio holding the last voiced frame arrived."""
     endpoint_at: float | None = None
+    final_due_at: float | None = None
+    """Wall time the final was scheduled for: the end of speech plus the drawn delay."""
     final_sent_at: float | None = None
     """``None`` when the connection ended before the final went out."""
     from_finalize: bool = False
@@ -656,6 +658,7 @@ class _ListenSession:
         utterance.endpoint_s = round(self._now_s, 3)
         utterance.speech_end_at = self._last_voiced_at
         utterance.endpoint_at = self._loop.time()
+        utterance.final_due_at = not_before
         utterance.from_finalize = from_finalize
         utterance.speech_final = speech_final
 
