@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 __all__ = ["ROOT", "CommandRun", "clean_environment", "run_command"]
 
@@ -53,10 +54,11 @@ def run_command(
     *,
     cwd: Path,
     timeout_s: float,
-    stop_when: Callable[[], bool] | None = None,
+    stop_when: Callable[[bytes], bool] | None = None,
 ) -> CommandRun:
     """Run ``argv`` (``python`` is this interpreter) to its end, ``timeout_s``, or until
-    ``stop_when`` says it has got where the caller wanted (a server listening).
+    ``stop_when``, given its output so far (stdout then stderr), says it has got where the
+    caller wanted (a server saying it listens).
 
     Peak memory is GNU time's (``/usr/bin/time -f %M``): the command's own high-water
     mark. The kernel's ``ru_maxrss`` of a child of this process would not do: it counts
@@ -85,7 +87,8 @@ def run_command(
             status = process.poll()
             if status is not None:
                 break
-            stopped = stop_when is not None and stop_when()
+            # pread: the child shares these files' offsets, so they are never seeked.
+            stopped = stop_when is not None and stop_when(_so_far(out) + _so_far(err))
             if stopped or time.monotonic() > deadline:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
@@ -98,6 +101,10 @@ def run_command(
         # Without GNU time (make setup installs it), no figure rather than a wrong one.
         rss_kb = _peak_kb(peak.read()) if timed else 0
         return CommandRun(status, out.read(), err.read(), wall, rss_kb / 1024, stopped)
+
+
+def _so_far(file: IO[bytes]) -> bytes:
+    return os.pread(file.fileno(), 1 << 20, 0)
 
 
 def _peak_kb(report: str) -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import socket
 import statistics
 import subprocess
 import sys
@@ -137,12 +136,16 @@ def _resolve_path(case: TenantsCase, corpus: Path, big: Path | None) -> str | No
     return path
 
 
-def _listening(port: int) -> Callable[[], bool]:
-    def probe() -> bool:
-        with socket.socket() as sock:
-            return sock.connect_ex(("127.0.0.1", port)) == 0
+def _listening(port: int) -> Callable[[bytes], bool]:
+    """The endpoint's own word that it listens on ``port``: a probe of the port alone
+    would take another process that took the free port meanwhile (the suite runs beside
+    benchmarks that open many) for the endpoint having accepted the file."""
+    said = re.compile(rb"token_endpoint_listening.*\bport\W{1,4}%d\b" % port)
 
-    return probe
+    def listening(output: bytes) -> bool:
+        return said.search(output) is not None
+
+    return listening
 
 
 def _command_run(
