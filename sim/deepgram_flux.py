@@ -80,14 +80,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-import numpy as np
 import structlog
-from aiohttp import WSMsgType, web
+from aiohttp import web
 from multidict import MultiMapping
 
-from ._server import Fault, FaultPlan, LoopbackServer, hold_until_client_leaves
+from ._server import FaultPlan
 from .deepgram_listen import Segment, _Endpointer, _Heard
 from .deepgram_punctuation import DeepgramPunctuation, Punctuator
+from .deepgram_socket import DeepgramSocket, DeepgramSocketServer
 from .latency import Delay
 
 __all__ = [
@@ -108,7 +108,6 @@ log = structlog.get_logger(__name__)
 
 _PATH = "/v2/listen"
 _FRAME_S = 0.01
-_INT16_FULL_SCALE = 32768.0
 _TRUE_FALSE = {"true": True, "false": False}
 
 FLUX_MODELS = frozenset({"flux-general-en", "flux-general-multi"})
@@ -358,14 +357,6 @@ class _Token:
     end_s: float
 
 
-@dataclass(frozen=True)
-class _Out:
-    message: Message
-    not_before: float
-    ended_turn: FluxTurnRecord | None = None
-    """The turn an ``EndOfTurn`` message ends: its send time is recorded."""
-
-
 @dataclass
 class _Pause:
     start_s: float
@@ -388,8 +379,12 @@ def _spread(words: list[str], start_s: float, end_s: float) -> list[_Token]:
     return out
 
 
-class _FluxSession:
+class _FluxSession(DeepgramSocket):
     """One accepted websocket: audio in, Flux messages out."""
+
+    log_name = "flux_sim"
+    malformed = '{"type": "TurnInfo", "event": '
+    invalid_utf8 = b'{"type": "TurnInfo", "transcript": "\xff"}'
 
     def __init__(
         self,
@@ -398,28 +393,27 @@ class _FluxSession:
         conn: FluxConnection,
         query: FluxQuery,
     ) -> None:
+        # [API] Flux takes mono linear16 only.
+        super().__init__(
+            sim,
+            ws,
+            conn,
+            sample_rate=query.sample_rate,
+            channels=1,
+            frame_s=_FRAME_S,
+            threshold_dbfs=sim.latency.threshold_dbfs,
+            idle_timeout_s=sim.latency.idle_timeout_s,
+        )
         self._sim = sim
-        self._ws = ws
         self._conn = conn
         self._q = query
         self._lat = sim.latency
-        self._loop = asyncio.get_running_loop()
         self._endpointer = _Endpointer(onset_s=self._lat.onset_s, gap_s=self._lat.min_silence_s)
         seed = f"{sim.seed}:{conn.index}"
         self._eot_rng = random.Random(f"flux-eot:{seed}")
         self._delay_rng = random.Random(f"flux-delay:{seed}")
         self._punct_rng = random.Random(f"flux-punct:{seed}")
-        self._frame_samples = max(1, round(query.sample_rate * _FRAME_S))
-        self._frame_bytes = self._frame_samples * 2
-        self._carry = b""
-        self._samples = 0
-        self._threshold = _INT16_FULL_SCALE * 10 ** (self._lat.threshold_dbfs / 20)
-        self._outbox: asyncio.Queue[_Out | None] = asyncio.Queue()
         self._sequence = 0
-        self._sent = 0
-        self._fired: set[int] = set()
-        self._closed = False
-        self._sender_closing = False
         self._heard: _Heard | None = None
         self._state: State = "Initial"
         self._turn_index = 0
@@ -434,56 +428,15 @@ class _FluxSession:
 
     # -- audio -------------------------------------------------------------------------
 
-    @property
-    def _now_s(self) -> float:
-        return self._samples / self._q.sample_rate
-
-    async def run(self) -> None:
-        sender = asyncio.create_task(self._send_loop(), name=f"flux-sim-send-{self._conn.index}")
+    def _on_open(self) -> None:
         # [SDK] ListenV2Connected: the first message, sequence_id 0.
         self._queue({"type": "Connected", "request_id": self._conn.request_id})
-        try:
-            await self._receive_loop(sender)
-        finally:
-            self._closed = True
-            if self._sender_closing and not sender.done():
-                await asyncio.wait([sender], timeout=1.0)
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
-            self._hand_over()
 
-    async def _receive_loop(self, sender: asyncio.Task[None]) -> None:
-        while not self._ws.closed:
-            try:
-                msg = await self._ws.receive(timeout=self._lat.idle_timeout_s)
-            except TimeoutError:
-                log.info("flux_sim.idle_timeout", connection=self._conn.index)
-                await self._fail("NET-0001", "No audio or message within the timeout window")
-                return
-            if msg.type == WSMsgType.BINARY:
-                self._on_audio(msg.data)
-            elif msg.type == WSMsgType.TEXT:
-                if await self._on_control(msg.data, sender):
-                    return
-            else:
-                return
+    async def _on_idle(self) -> None:
+        await self._fail("NET-0001", "No audio or message within the timeout window")
 
-    def _on_audio(self, data: bytes) -> None:
-        self._conn.audio_bytes += len(data)
+    def _on_audio_bytes(self, data: bytes) -> None:
         self._conn.audio_message_sizes[len(data)] += 1
-        buf = self._carry + data
-        usable = len(buf) - len(buf) % self._frame_bytes
-        self._carry = buf[usable:]
-        if not usable:
-            return
-        pcm = np.frombuffer(buf[:usable], dtype="<i2").astype(np.float64)
-        frames = pcm.reshape(-1, self._frame_samples)
-        rms = np.sqrt(np.mean(frames * frames, axis=1))
-        frame_s = self._frame_samples / self._q.sample_rate
-        for level in rms:
-            self._samples += self._frame_samples
-            self._on_frame(frame_s, bool(level >= self._threshold))
 
     def _on_frame(self, frame_s: float, voiced: bool) -> None:
         ep = self._endpointer
@@ -748,57 +701,20 @@ class _FluxSession:
         if self._closed:
             return
         delay = self._lat.event_delay.sample(self._delay_rng)
-        self._outbox.put_nowait(_Out(message, self._loop.time() + delay, turn))
 
-    async def _send_loop(self) -> None:
-        try:
-            while True:
-                if await self._apply_faults():
-                    return
-                item = await self._outbox.get()
-                if item is None:
-                    return
-                message = item.message
-                delay = item.not_before - self._loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                # [SDK] sequence_id: from 0, one more for every message the server sends.
-                message["sequence_id"] = self._sequence
-                self._sequence += 1
-                await self._ws.send_str(json.dumps(message))
-                self._sent += 1
-                self._conn.sent.append(message)
-                if item.ended_turn is not None:
-                    item.ended_turn.end_of_turn_at = self._loop.time()
-        except ConnectionError:
-            log.info("flux_sim.send_failed", connection=self._conn.index)
-        finally:
-            self._closed = True
+        def ended(at: float) -> None:
+            if turn is not None:
+                turn.end_of_turn_at = at
 
-    async def _apply_faults(self) -> bool:
-        """Inject the faults due after ``self._sent`` messages; True: stop sending."""
-        for number, fault in enumerate(self._sim.faults.for_request(self._conn.index)):
-            if number in self._fired or fault.after_messages != self._sent:
-                continue
-            if fault.kind not in ("stall", "malformed", "invalid_utf8", "disconnect"):
-                continue
-            self._fired.add(number)
-            log.info("flux_sim.fault", connection=self._conn.index, kind=fault.kind)
-            if fault.kind == "stall":
-                await asyncio.sleep(fault.seconds)
-            elif fault.kind == "malformed":
-                raw = '{"type": "TurnInfo", "event": '
-                await self._ws.send_str(raw)
-                self._conn.sent.append(raw)
-            elif fault.kind == "invalid_utf8":
-                data = b'{"type": "TurnInfo", "transcript": "\xff"}'
-                await self._ws.send_frame(data, WSMsgType.TEXT)
-                self._conn.sent.append(data.decode("utf-8", errors="replace"))
-            else:
-                self._sender_closing = True
-                await self._fail("INTERNAL_SERVER_ERROR", "Simulated server failure")
-                return True
-        return False
+        self._enqueue(message, delay, ended if turn is not None else None)
+
+    def _stamp(self, message: Message) -> None:
+        # [SDK] sequence_id: from 0, one more for every message the server sends.
+        message["sequence_id"] = self._sequence
+        self._sequence += 1
+
+    async def _disconnect(self) -> None:
+        await self._fail("INTERNAL_SERVER_ERROR", "Simulated server failure")
 
     async def _fail(self, code: str, description: str) -> None:
         """[SDK] ListenV2FatalError: an Error message, then the server closes."""
@@ -813,13 +729,6 @@ class _FluxSession:
             await self._ws.send_str(json.dumps(message))
             self._conn.sent.append(message)
         await self._close(1011, code)
-
-    async def _close(self, code: int, reason: str) -> None:
-        self._closed = True
-        if self._conn.close_code is None:
-            self._conn.close_code = code
-        with contextlib.suppress(ConnectionError):
-            await self._ws.close(code=code, message=reason.encode())
 
     def _hand_over(self) -> None:
         """The connection is over: words it heard and never ended a turn with are lost
@@ -837,18 +746,7 @@ class _FluxSession:
             self._sim._unfinished.append(heard)
 
 
-_ERROR_CODES = {
-    400: "Bad Request",
-    401: "INVALID_AUTH",
-    402: "ASR_PAYMENT_REQUIRED",
-    403: "INSUFFICIENT_PERMISSIONS",
-    429: "TOO_MANY_REQUESTS",
-    500: "INTERNAL_SERVER_ERROR",
-    503: "SERVICE_UNAVAILABLE",
-}
-
-
-class DeepgramFluxSim(LoopbackServer):
+class DeepgramFluxSim(DeepgramSocketServer):
     """Loopback stand-in for ``wss://api.deepgram.com/v2/listen`` (Flux).
 
     Args:
@@ -860,6 +758,12 @@ class DeepgramFluxSim(LoopbackServer):
         punctuation: how turn transcripts are punctuated.
         seed: seeds each connection's draws (end-of-turn timing, punctuation, delays).
     """
+
+    log_name = "flux_sim"
+
+    def _accepts_scheme(self, scheme: str) -> bool:
+        # [API] "Authorization: Token <key>" or "Bearer <temporary token>".
+        return scheme.lower() in ("token", "bearer")
 
     def __init__(
         self,
@@ -901,18 +805,6 @@ class DeepgramFluxSim(LoopbackServer):
     def _routes(self, app: web.Application) -> None:
         app.router.add_get(_PATH, self.tracked(self._handle))
 
-    def _refuse(self, conn: FluxConnection, status: int, message: str) -> web.Response:
-        conn.status = status
-        log.info("flux_sim.refused", connection=conn.index, status=status)
-        body = {
-            "err_code": _ERROR_CODES.get(status, "ERROR"),
-            "err_msg": message,
-            "request_id": conn.request_id,
-        }
-        return web.json_response(
-            body, status=status, headers={"dg-request-id": conn.request_id, "dg-error": message}
-        )
-
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         index = self.next_request_index()
         raw = {k: tuple(request.query.getall(k)) for k in dict.fromkeys(request.query.keys())}
@@ -920,41 +812,17 @@ class DeepgramFluxSim(LoopbackServer):
         self.connections.append(conn)
         self.record(index, "connect", _PATH, raw)
 
-        slow = self.faults.first(index, "slow_start")
-        delay = self.latency.connect_delay_s + (slow.seconds if slow else 0.0)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        error: Fault | None = self.faults.first(index, "http_error")
-        if error is not None:
-            return self._refuse(conn, error.status, f"Simulated failure ({error.status})")
-        hang = self.faults.first(index, "hang") or self.faults.first(index, "half_open")
-        if hang is not None:
-            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
-            conn.status = 499
-            return web.Response(status=504)
-        # [API] "Authorization: Token <key>" or "Bearer <temporary token>".
-        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-        if (
-            scheme.lower() not in ("token", "bearer")
-            or not key
-            or (self._api_key is not None and key != self._api_key)
-        ):
-            return self._refuse(conn, 401, "Invalid credentials.")
-        try:
-            query = FluxQuery.parse(request.query)
-        except ValueError as exc:
-            return self._refuse(conn, 400, str(exc))
+        opened = await self._upgrade(
+            request,
+            conn,
+            api_key=self._api_key,
+            connect_delay_s=self.latency.connect_delay_s,
+            parse=FluxQuery.parse,
+        )
+        if not isinstance(opened, tuple):
+            return opened
+        ws, query = opened
         conn.query = query
-        ws = web.WebSocketResponse(autoping=True)
-        if not ws.can_prepare(request).ok:
-            return self._refuse(conn, 400, "Expected a websocket upgrade")
-        ws.headers["dg-request-id"] = conn.request_id
-        try:
-            await ws.prepare(request)
-        except (ConnectionError, RuntimeError):
-            conn.status = 499
-            return ws
-        conn.status = 101
         log.info(
             "flux_sim.connected",
             connection=index,

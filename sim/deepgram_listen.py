@@ -54,13 +54,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import structlog
-from aiohttp import WSMsgType, web
+from aiohttp import web
 from multidict import MultiMapping
 
-from ._server import Fault, FaultPlan, LoopbackServer, hold_until_client_leaves
+from ._server import FaultPlan
 from .deepgram_punctuation import DeepgramPunctuation, Punctuator
+from .deepgram_socket import DeepgramSocket, DeepgramSocketServer
 from .latency import Delay
 from .word_timing import spoken_words
 
@@ -78,7 +78,6 @@ log = structlog.get_logger(__name__)
 
 _PATH = "/v1/listen"
 _FRAME_S = 0.01
-_INT16_FULL_SCALE = 32768.0
 _TRUE_FALSE = {"true": True, "false": False}
 
 Message = dict[str, Any]
@@ -296,13 +295,6 @@ class UtteranceRecord:
     speech_final: bool = False
 
 
-@dataclass(frozen=True)
-class _Out:
-    message: Message
-    not_before: float
-    on_sent: Callable[[float], None] | None = None
-
-
 class _Endpointer:
     """Speech segmentation from per-frame voiced/quiet decisions, in audio time."""
 
@@ -428,8 +420,10 @@ def _words(
     return out
 
 
-class _ListenSession:
+class _ListenSession(DeepgramSocket):
     """One accepted websocket: audio in, Deepgram messages out."""
+
+    log_name = "deepgram_sim"
 
     def __init__(
         self,
@@ -438,12 +432,20 @@ class _ListenSession:
         conn: ListenConnection,
         query: ListenQuery,
     ) -> None:
+        super().__init__(
+            sim,
+            ws,
+            conn,
+            sample_rate=query.sample_rate,
+            channels=query.channels,
+            frame_s=_FRAME_S,
+            threshold_dbfs=sim.latency.threshold_dbfs,
+            idle_timeout_s=sim.latency.idle_timeout_s,
+        )
         self._sim = sim
-        self._ws = ws
         self._conn = conn
         self._q = query
         self._lat = sim.latency
-        self._loop = asyncio.get_running_loop()
         # endpointing=false: no endpoint, but a long quiet still finalizes.
         self._endpoints = query.endpointing_ms is not None
         gap_s = (
@@ -456,17 +458,7 @@ class _ListenSession:
         seed = f"{sim.seed}:{conn.index}"
         self._delay_rng = random.Random(f"deepgram-final-delay:{seed}")
         self._punctuator = Punctuator(sim.punctuation, random.Random(f"deepgram-punct:{seed}"))
-        self._frame_samples = max(1, round(query.sample_rate * _FRAME_S))
-        self._frame_bytes = self._frame_samples * 2 * query.channels
-        self._carry = b""
-        self._samples = 0
         self._sha = hashlib.sha256()
-        self._threshold = _INT16_FULL_SCALE * 10 ** (self._lat.threshold_dbfs / 20)
-        self._outbox: asyncio.Queue[_Out | None] = asyncio.Queue()
-        self._sent = 0
-        self._fired: set[int] = set()
-        self._closed = False
-        self._sender_closing = False
         self._cursor_s = 0.0
         self._heard: _Heard | None = None
         self._utterance: UtteranceRecord | None = None
@@ -476,25 +468,6 @@ class _ListenSession:
         self._endpoint_pending = False
         self._utterance_end_due: tuple[float, float] | None = None
         self._last_voiced_at = self._loop.time()
-
-    @property
-    def _now_s(self) -> float:
-        return self._samples / self._q.sample_rate
-
-    async def run(self) -> None:
-        sender = asyncio.create_task(self._send_loop(), name=f"dg-sim-send-{self._conn.index}")
-        try:
-            await self._receive_loop(sender)
-        finally:
-            self._closed = True
-            if self._sender_closing and not sender.done():
-                # The sender is mid-close (a disconnect fault); let the close handshake
-                # finish rather than cut it short.
-                await asyncio.wait([sender], timeout=1.0)
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
-            self._hand_over()
 
     def _hand_over(self) -> None:
         """The connection is over: what it heard and did not send is lost with it, and
@@ -517,37 +490,14 @@ class _ListenSession:
         if not heard.exhausted:
             self._sim._unfinished.append(heard)
 
-    async def _receive_loop(self, sender: asyncio.Task[None]) -> None:
-        while not self._ws.closed:
-            try:
-                msg = await self._ws.receive(timeout=self._lat.idle_timeout_s)
-            except TimeoutError:
-                log.info("deepgram_sim.idle_timeout", connection=self._conn.index)
-                await self._close(1011, "NET-0001: no audio or message within the timeout window")
-                return
-            if msg.type == WSMsgType.BINARY:
-                self._on_audio(msg.data)
-            elif msg.type == WSMsgType.TEXT:
-                if await self._on_control(msg.data, sender):
-                    return
-            else:
-                return  # close, closing, closed or error: the client went away
+    async def _on_idle(self) -> None:
+        await self._close(1011, "NET-0001: no audio or message within the timeout window")
 
-    def _on_audio(self, data: bytes) -> None:
-        self._conn.audio_bytes += len(data)
+    async def _disconnect(self) -> None:
+        await self._close(1011, "simulated disconnect")
+
+    def _on_audio_bytes(self, data: bytes) -> None:
         self._sha.update(data)
-        buf = self._carry + data
-        usable = len(buf) - len(buf) % self._frame_bytes
-        self._carry = buf[usable:]
-        if not usable:
-            return
-        pcm = np.frombuffer(buf[:usable], dtype="<i2").astype(np.float64)
-        frames = pcm.reshape(-1, self._frame_samples, self._q.channels).mean(axis=2)
-        rms = np.sqrt(np.mean(frames * frames, axis=1))
-        frame_s = self._frame_samples / self._q.sample_rate
-        for level in rms:
-            self._samples += self._frame_samples
-            self._on_frame(frame_s, bool(level >= self._threshold))
 
     def _spoken_s(self) -> float:
         """Voiced time of the current segment up to the last voiced frame of the stretch
@@ -751,75 +701,10 @@ class _ListenSession:
         delay_s: float = 0.0,
         on_sent: Callable[[float], None] | None = None,
     ) -> None:
-        if not self._closed:
-            self._outbox.put_nowait(_Out(message, self._loop.time() + delay_s, on_sent))
-
-    async def _send_loop(self) -> None:
-        try:
-            while True:
-                if await self._apply_faults():
-                    return
-                item = await self._outbox.get()
-                if item is None:
-                    return
-                delay = item.not_before - self._loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                await self._ws.send_str(json.dumps(item.message))
-                self._sent += 1
-                self._conn.sent.append(item.message)
-                if item.on_sent is not None:
-                    item.on_sent(self._loop.time())
-        except ConnectionError:
-            log.info("deepgram_sim.send_failed", connection=self._conn.index)
-        finally:
-            self._closed = True
-
-    async def _apply_faults(self) -> bool:
-        """Inject the faults due after ``self._sent`` messages; True means stop sending."""
-        for number, fault in enumerate(self._sim.faults.for_request(self._conn.index)):
-            if number in self._fired or fault.after_messages != self._sent:
-                continue
-            if fault.kind not in ("stall", "malformed", "invalid_utf8", "disconnect"):
-                continue
-            self._fired.add(number)
-            log.info("deepgram_sim.fault", connection=self._conn.index, kind=fault.kind)
-            if fault.kind == "stall":
-                await asyncio.sleep(fault.seconds)
-            elif fault.kind == "malformed":
-                raw = '{"type": "Results", "channel": '
-                await self._ws.send_str(raw)
-                self._conn.sent.append(raw)
-            elif fault.kind == "invalid_utf8":
-                data = b'{"type": "Results", "channel": "\xff"}'
-                await self._ws.send_frame(data, WSMsgType.TEXT)
-                self._conn.sent.append(data.decode("utf-8", errors="replace"))
-            else:
-                self._sender_closing = True
-                await self._close(1011, "simulated disconnect")
-                return True
-        return False
-
-    async def _close(self, code: int, reason: str) -> None:
-        self._closed = True
-        if self._conn.close_code is None:
-            self._conn.close_code = code
-        with contextlib.suppress(ConnectionError):
-            await self._ws.close(code=code, message=reason.encode())
+        self._enqueue(message, delay_s, on_sent)
 
 
-_ERROR_CODES = {
-    400: "Bad Request",
-    401: "INVALID_AUTH",
-    402: "ASR_PAYMENT_REQUIRED",
-    403: "INSUFFICIENT_PERMISSIONS",
-    429: "TOO_MANY_REQUESTS",
-    500: "INTERNAL_SERVER_ERROR",
-    503: "SERVICE_UNAVAILABLE",
-}
-
-
-class DeepgramListenSim(LoopbackServer):
+class DeepgramListenSim(DeepgramSocketServer):
     """Loopback stand-in for ``wss://api.deepgram.com/v1/listen``.
 
     Args:
@@ -833,6 +718,8 @@ class DeepgramListenSim(LoopbackServer):
         seed: seeds each connection's draws (final delays, punctuation), so a run is
             reproducible; another seed is another plausible run.
     """
+
+    log_name = "deepgram_sim"
 
     def __init__(
         self,
@@ -888,20 +775,6 @@ class DeepgramListenSim(LoopbackServer):
             "model_uuid": model_uuid,
         }
 
-    def _refuse(self, conn: ListenConnection, status: int, message: str) -> web.Response:
-        conn.status = status
-        log.info("deepgram_sim.refused", connection=conn.index, status=status)
-        body = {
-            "err_code": _ERROR_CODES.get(status, "ERROR"),
-            "err_msg": message,
-            "request_id": conn.request_id,
-        }
-        return web.json_response(
-            body,
-            status=status,
-            headers={"dg-request-id": conn.request_id, "dg-error": message},
-        )
-
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         index = self.next_request_index()
         raw = {k: tuple(request.query.getall(k)) for k in dict.fromkeys(request.query.keys())}
@@ -909,42 +782,17 @@ class DeepgramListenSim(LoopbackServer):
         self.connections.append(conn)
         self.record(index, "connect", _PATH, raw)
 
-        slow = self.faults.first(index, "slow_start")
-        delay = self.latency.connect_delay_s + (slow.seconds if slow else 0.0)
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-        error: Fault | None = self.faults.first(index, "http_error")
-        if error is not None:
-            return self._refuse(conn, error.status, f"Simulated failure ({error.status})")
-        hang = self.faults.first(index, "hang") or self.faults.first(index, "half_open")
-        if hang is not None:
-            # An outage that accepts the connection and never answers the upgrade: only
-            # the client's own connect timeout ends it (the plugin bounds ws_connect by
-            # its conn_options.timeout).
-            await hold_until_client_leaves(request, half_open=hang.kind == "half_open")
-            conn.status = 499
-            return web.Response(status=504)
-        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "Token" or not key or (self._api_key is not None and key != self._api_key):
-            return self._refuse(conn, 401, "Invalid credentials.")
-        try:
-            query = ListenQuery.parse(request.query)
-        except ValueError as exc:
-            return self._refuse(conn, 400, str(exc))
+        opened = await self._upgrade(
+            request,
+            conn,
+            api_key=self._api_key,
+            connect_delay_s=self.latency.connect_delay_s,
+            parse=ListenQuery.parse,
+        )
+        if not isinstance(opened, tuple):
+            return opened
+        ws, query = opened
         conn.query = query
-
-        ws = web.WebSocketResponse(autoping=True)
-        if not ws.can_prepare(request).ok:
-            return self._refuse(conn, 400, "Expected a websocket upgrade")
-        ws.headers["dg-request-id"] = conn.request_id
-        try:
-            await ws.prepare(request)
-        except (ConnectionError, RuntimeError):
-            # The client gave up during a slow handshake; nothing left to serve.
-            conn.status = 499
-            return ws
-        conn.status = 101
         log.info(
             "deepgram_sim.connected",
             connection=index,

@@ -447,7 +447,14 @@ async def test_end_input_after_quiet_is_a_finalized_endpoint() -> None:
 async def test_utterance_end_follows_the_final() -> None:
     async with DeepgramListenSim(["Okay"]) as sim, streaming(sim, utterance_end_ms=1000) as run:
         run.push(quiet(0.2, 8000), voiced(0.5, 8000), quiet(1.2, 8000))
-        await until(lambda: sim.connections and "UtteranceEnd" in kinds(sim.connections[0]))
+        # The server's UtteranceEnd and the client's final event travel apart: wait for both.
+        await until(
+            lambda: (
+                sim.connections
+                and "UtteranceEnd" in kinds(sim.connections[0])
+                and run.of(EV.FINAL_TRANSCRIPT)
+            )
+        )
         conn = sim.connections[0]
         order = [k for k in kinds(conn) if k != "Results"]
 
