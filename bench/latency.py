@@ -35,8 +35,9 @@ from livekit.plugins import silero
 
 from bench.latency_stages import StageTimes, render_stage_table
 from bench.latency_stt import STT_CHOICES, measure_stt, render_stt_table, summarize_stt
+from bench.overrides import settings_with
 from bench.record import recorded
-from config import Settings, default_settings
+from config import Settings, SettingsError
 from config.log_setup import configure_logging
 from sim.call import CallResult, TurnRecord, run_call
 from sim.latency_profiles import PROFILES
@@ -229,9 +230,8 @@ def _progress(profile: str, label: str, result: CallResult, started: float) -> N
 
 
 async def _measure(
-    calls: int, profiles: Sequence[LatencyName]
+    calls: int, profiles: Sequence[LatencyName], settings: Settings
 ) -> dict[str, dict[str, FlavorStats]]:
-    settings = default_settings()
     vads: dict[str, vad.VAD] = {
         "ours": load_vad(settings),
         # Vanilla: the framework's defaults, Silero included.
@@ -328,11 +328,10 @@ def _variants(settings: Settings) -> dict[str, Settings]:
 
 
 async def _measure_ablation(
-    calls: int, profiles: Sequence[LatencyName], only: Sequence[str] = ()
+    calls: int, profiles: Sequence[LatencyName], settings: Settings, only: Sequence[str] = ()
 ) -> dict[str, dict[str, FlavorStats]]:
     """Ours with everything on, then with each technique off (or on) in turn; every
     variant hears the same calls (scenario and seed)."""
-    settings = default_settings()
     vad_model = load_vad(settings)
     variants = {
         label: v
@@ -441,14 +440,25 @@ def run(argv: Sequence[str] | None = None) -> int:
         default=(),
         help="with --stt: the filler policy on, off, or both on the same calls",
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.FIELD=VALUE",
+        help="a setting for every call of the run (repeatable); CALLCENTER_* is not read",
+    )
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error("--calls must be at least 1")
+    try:
+        settings = settings_with(args.set)
+    except (ValueError, SettingsError) as error:
+        parser.error(str(error))
 
     configure_logging(level="ERROR", fmt="console", own_handler=True)
     if args.ablate:
         ablation = summarize_ablation(
-            asyncio.run(_measure_ablation(args.calls, args.profiles, args.only))
+            asyncio.run(_measure_ablation(args.calls, args.profiles, settings, args.only))
         )
         print(render_ablation(ablation))
         ablation["recorded"] = recorded("latency", argv)
@@ -460,7 +470,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.stt:
         fillers = [choice == "on" for choice in args.fillers]
         compared = summarize_stt(
-            asyncio.run(measure_stt(args.calls, args.profiles, args.stt, fillers))
+            asyncio.run(measure_stt(args.calls, args.profiles, args.stt, fillers, base=settings))
         )
         print(render_stt_table(compared))
         compared["recorded"] = recorded("latency", argv)
@@ -469,7 +479,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         path.write_text(json.dumps(compared, indent=2))
         print(f"wrote {path}")
         return 0
-    stats = asyncio.run(_measure(args.calls, args.profiles))
+    stats = asyncio.run(_measure(args.calls, args.profiles, settings))
     summary = summarize(stats)
     print(render_table(summary))
     summary["recorded"] = recorded("latency", argv)

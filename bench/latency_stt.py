@@ -162,10 +162,12 @@ async def measure_stt(
     profiles: Sequence[LatencyName],
     stts: Sequence[SttChoice],
     fillers: Sequence[bool] = (),
+    *,
+    base: Settings | None = None,
 ) -> dict[str, dict[str, SttStats]]:
     """Each STT (and filler setting) over the same calls (scenario and seed) under each
-    profile."""
-    base = default_settings()
+    profile, on ``base`` (the defaults when None)."""
+    base = base or default_settings()
     vad_model = load_vad(base)
     prices = dict(base.observability.prices)
     variants = _variants(stts, fillers)
