@@ -54,6 +54,12 @@ def pct(value: Any, digits: int = 0) -> str:
     return "-" if number is None else f"{number * 100:.{digits}f} %"
 
 
+def fixed(value: Any, digits: int) -> str:
+    """A number with ``digits`` decimals; ``-`` for none."""
+    number = _number(value)
+    return "-" if number is None else f"{number:.{digits}f}"
+
+
 def _row(cells: Sequence[object]) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
@@ -135,6 +141,83 @@ def latency_ablation(data: Sequence[Data]) -> str:
         ["profile", "variant", "content p50", "content p95", "sound p50", "filler", "saves"],
         rows,
     )
+
+
+STAGE_LABELS: dict[str, str] = {
+    "vad_end": "vad",
+    "stt_final": "final",
+    "commit": "commit",
+    "llm_request": "llm_req",
+    "first_token": "token",
+    "tts_text": "tts_txt",
+    "tts_first_audio": "tts_aud",
+    "played": "played",
+}
+"""Each stage of a turn (``sim.call.STAGES``, in order) and its short column name."""
+
+
+def _stt_cell(name: str) -> tuple[str, str]:
+    """``"nova fill-on"`` as (``"nova"``, ``"on"``); a run without ``--fillers`` has none."""
+    stt, _, fillers = name.partition(" fill-")
+    return stt, fillers or "on"
+
+
+def latency_stt(data: Sequence[Data]) -> str:
+    """``bench latency --stt``: Nova against Flux (and fillers on against off) on the same
+    calls: TTFA, LLM requests per turn and what a call costs."""
+    (summary,) = data
+    rows = []
+    for profile, cells in summary["stt"].items():
+        for name, s in cells.items():
+            stt, fillers = _stt_cell(name)
+            rows.append(
+                [
+                    profile,
+                    stt,
+                    fillers,
+                    ms(s["content_p50_ms"]),
+                    ms(s["content_p95_ms"]),
+                    ms(s["p50_ms"]),
+                    ms(s["p95_ms"]),
+                    pct(s["filler_rate"]),
+                    pct(s["premature_rate"]),
+                    fixed(s["llm_requests_per_turn"], 2),
+                    fixed(s["usd_per_call"], 4),
+                    s["turns"],
+                ]
+            )
+    return markdown(
+        [
+            "profile",
+            "stt",
+            "fillers",
+            "content p50",
+            "content p95",
+            "sound p50",
+            "sound p95",
+            "filler",
+            "premature",
+            "llm/turn",
+            "usd/call",
+            "turns",
+        ],
+        rows,
+    )
+
+
+def latency_stages(data: Sequence[Data]) -> str:
+    """``bench latency --stt``'s stage table: each stage's p50 from the caller's last
+    voiced sample, one row per cell."""
+    (summary,) = data
+    rows = []
+    for profile, cells in summary["stt"].items():
+        for name, s in cells.items():
+            stt, fillers = _stt_cell(name)
+            at = s["stages"]["p50_ms"]
+            rows.append(
+                [f"{profile} {stt}, fillers {fillers}", *(ms(at.get(k)) for k in STAGE_LABELS)]
+            )
+    return markdown(["cell", *STAGE_LABELS.values()], rows)
 
 
 def turns(data: Sequence[Data]) -> str:
@@ -448,6 +531,20 @@ TABLES: dict[str, Table] = {
             ("latency_ablation.json",),
             "uv run python -m bench latency --ablate --calls 2 --profiles budget typical",
             latency_ablation,
+        ),
+        Table(
+            "latency-stt",
+            ("latency_stt.json",),
+            "uv run python -m bench latency --stt nova flux --fillers on off --calls 2 "
+            "--profiles budget typical --json bench/results/latency.json",
+            latency_stt,
+        ),
+        Table(
+            "latency-stages",
+            ("latency_stt.json",),
+            "uv run python -m bench latency --stt nova flux --fillers on off --calls 2 "
+            "--profiles budget typical --json bench/results/latency.json",
+            latency_stages,
         ),
         Table(
             "turns",

@@ -14,20 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.doc_tables import STAGE_LABELS
 from sim.call import STAGES, TurnRecord
 
 __all__ = ["StageTimes", "render_stage_table"]
 
-_LABELS = {
-    "vad_end": "vad",
-    "stt_final": "final",
-    "commit": "commit",
-    "llm_request": "llm_req",
-    "first_token": "token",
-    "tts_text": "tts_txt",
-    "tts_first_audio": "tts_aud",
-    "played": "played",
-}
+_LABELS = STAGE_LABELS
 
 
 def _median(values: Sequence[float]) -> float:

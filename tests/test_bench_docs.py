@@ -222,6 +222,12 @@ def _latency_ablation() -> Any:
     return summarize_ablation({"budget": {"all on": FlavorStats(), label: FlavorStats()}})
 
 
+def _latency_stt() -> Any:
+    from bench.latency_stt import SttStats, summarize_stt
+
+    return summarize_stt({"budget": {"nova fill-on": SttStats(), "flux fill-off": SttStats()}})
+
+
 def _turns() -> Any:
     return json.loads((DEFAULT_RESULTS / "turns.json").read_text(encoding="utf-8"))
 
@@ -292,6 +298,7 @@ def _security() -> Any:
 WRITERS = {
     "latency.json": _latency,
     "latency_ablation.json": _latency_ablation,
+    "latency_stt.json": _latency_stt,
     "turns.json": _turns,
     "pii.json": _pii,
     "capacity.json": _capacity,
