@@ -182,6 +182,8 @@ def latency_stt(data: Sequence[Data]) -> str:
                     pct(s["filler_rate"]),
                     pct(s["premature_rate"]),
                     fixed(s["llm_requests_per_turn"], 2),
+                    fixed(s["eager_per_turn"], 2) if stt == "flux" else "-",
+                    s["resumed"] if stt == "flux" else "-",
                     fixed(s["usd_per_call"], 4),
                     s["turns"],
                 ]
@@ -198,6 +200,8 @@ def latency_stt(data: Sequence[Data]) -> str:
             "filler",
             "premature",
             "llm/turn",
+            "eager/turn",
+            "resumed",
             "usd/call",
             "turns",
         ],
