@@ -26,6 +26,7 @@ __all__ = [
     "dictation_state",
     "kind_named_last",
     "luhn_ok",
+    "sentences",
 ]
 
 DictationKind = Literal[
@@ -213,16 +214,25 @@ def kind_named_last(user_text: str) -> DictationKind | None:
     return found[0] if found is not None else None
 
 
+def sentences(text: str) -> list[str]:
+    """``text`` lower-cased and cut after each ``.``, ``?`` or ``!``, each sentence stripped."""
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text.lower()) if s.strip()]
+
+
+def _last_request(agent_text: str) -> str | None:
+    """The agent's last sentence that asks for something: a question or a request."""
+    asking = [s for s in sentences(agent_text) if s.endswith("?") or _REQUEST.search(s)]
+    return asking[-1] if asking else None
+
+
 def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     """The kind of value the agent's message asks for, and its length if it says one
     ("your ten-digit account number"). A statement that only mentions one ("I've sent
     you a confirmation e-mail.") asks for nothing."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?") or _REQUEST.search(s)]
-    if not asking:
+    text = _last_request(agent_text)
+    if text is None:
         return None
-    text = asking[-1]
-    if text.rstrip().endswith("?") and _CHOICE.search(text) and _CONFIRMING.search(text):
+    if text.endswith("?") and _CHOICE.search(text) and _CONFIRMING.search(text):
         return None
     size = _N_DIGIT.search(text)
     length = None
@@ -258,18 +268,17 @@ def _kind_first(text: str) -> DictationKind | None:
 def asks_for_two(agent_text: str) -> bool:
     """The agent's request names two values joined by "and" ("your sort code and account
     number", "the card number and expiry"): the first value complete is not the end."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?") or _REQUEST.search(s)]
-    if not asking:
+    text = _last_request(agent_text)
+    if text is None:
         return False
-    head, sep, tail = asking[-1].partition(" and ")
+    head, sep, tail = text.partition(" and ")
     return bool(sep) and bool(_VALUE_NAME.search(head)) and bool(_VALUE_NAME.search(tail))
 
 
 def _confirming(agent_text: str) -> bool:
     """The agent's last question asks the caller to confirm a value, not to read one."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.lower()) if s.strip()]
-    last = sentences[-1] if sentences else ""
+    said = sentences(agent_text)
+    last = said[-1] if said else ""
     return bool(_CONFIRMING.search(last)) and not _READ_VERB.search(last)
 
 

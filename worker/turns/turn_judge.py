@@ -40,6 +40,7 @@ from worker.turns.dictation import (
     asks_for_two,
     dictation_state,
     kind_named_last,
+    sentences,
 )
 
 __all__ = [
@@ -206,25 +207,21 @@ _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b")
 
 def _last_question(agent_text: str) -> str:
     """The agent's last sentence, lower-cased, if it is a question; else ""."""
-    sentences = [s.strip().lower() for s in re.split(r"(?<=[.?!])\s+", agent_text) if s.strip()]
-    return sentences[-1] if sentences and sentences[-1].endswith("?") else ""
+    said = sentences(agent_text)
+    return said[-1] if said and said[-1].endswith("?") else ""
 
 
 def _is_yes_no_question(agent_text: str) -> bool:
-    if not agent_text.rstrip().endswith("?"):
+    question = _last_question(agent_text)
+    if not question:
         return False
-    sentences = [s.strip().lower() for s in re.split(r"(?<=[.?!])\s+", agent_text) if s.strip()]
-    question = sentences[-1] if sentences else ""
     if re.search(r"\b(?:right|correct|ok|okay)\?$", question):
         return True
     return _YES_NO_OPENERS.match(question) is not None
 
 
 def _offers_more(agent_text: str) -> bool:
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", agent_text.strip().lower()) if s]
-    return (
-        bool(sentences) and sentences[-1].endswith("?") and bool(_MORE_OFFER.search(sentences[-1]))
-    )
+    return bool(_MORE_OFFER.search(_last_question(agent_text)))
 
 
 def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
