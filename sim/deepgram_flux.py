@@ -312,6 +312,10 @@ class FluxTurnRecord:
     """Loop time the ``EndOfTurn`` went out; None when the connection ended first."""
     forced_by_timeout: bool = False
 
+    def sent_end_of_turn(self, at: float) -> None:
+        """The ``EndOfTurn`` message that ends this turn went out at loop time ``at``."""
+        self.end_of_turn_at = at
+
 
 @dataclass
 class FluxConnection:
@@ -702,11 +706,7 @@ class _FluxSession(DeepgramSocket):
             return
         delay = self._lat.event_delay.sample(self._delay_rng)
 
-        def ended(at: float) -> None:
-            if turn is not None:
-                turn.end_of_turn_at = at
-
-        self._enqueue(message, delay, ended if turn is not None else None)
+        self._enqueue(message, delay, turn.sent_end_of_turn if turn is not None else None)
 
     def _stamp(self, message: Message) -> None:
         # [SDK] sequence_id: from 0, one more for every message the server sends.
