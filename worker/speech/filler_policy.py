@@ -9,7 +9,8 @@ five, with one set of rules:
    later than the filler's own audio would end plus a margin. The prediction uses the
    call's running estimates of the model's time to first token and the TTS's time from
    text to first audio (:class:`RunningEstimate`, their lower quartile: even a quick
-   answer must come after the filler), not a fixed delay: a fast model never gets one,
+   answer must come after the filler; before the call has timed them, the published
+   priors' tenth percentile), not a fixed delay: a fast model never gets one,
    and a filler rarely stands between the caller and a ready answer (when it does, the
    answer waits no more than the filler's current word: :mod:`worker.speech.reply_audio`).
 2. **Only when the silence would be noticed.** The decision is made once, at the
@@ -81,6 +82,13 @@ half the median for the spread measured for these models (p90 ~1.8x p50,
 sim/latency_profiles.py)."""
 _LOWER_QUARTILE_RATIO: Final = 0.73
 """p25 / p50 of a log-normal with p90 / p50 = 1.8 (exp(-0.674 * ln 1.8 / 1.28))."""
+_UNMEASURED_RATIO: Final = 1 / 1.8
+"""p10 / p50 of the same log-normal. Before a call has timed its own providers the prior
+is a published median of one model and voice, and the call may run a faster one: a
+filler said on that guess delays an answer that was nearly ready, while one not said
+costs at most the silence until the call's first sample. So the unmeasured prediction
+is the optimistic tenth percentile, and a first-turn filler is said only for a wait
+that is long even then."""
 _SECONDS_PER_CHAR: Final = 0.065
 """Speaking time of a line whose audio is not cached yet (about 15 characters a second)."""
 _OVERDUE_FACTOR: Final = 2.0
@@ -117,9 +125,10 @@ class RunningEstimate:
     @property
     def early(self) -> float:
         """The lower quartile: how soon it is when it is quick. Before any sample, the
-        prior's lower quartile for the spread measured for these providers."""
+        prior's tenth percentile for the spread measured for these providers (the
+        provider may be faster than the prior's)."""
         if not self._samples:
-            return self.prior_s * _LOWER_QUARTILE_RATIO
+            return self.prior_s * _UNMEASURED_RATIO
         ordered = sorted(self._samples)
         return ordered[max(1, math.ceil(0.25 * len(ordered))) - 1]
 
