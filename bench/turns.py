@@ -53,6 +53,7 @@ import numpy.typing as npt
 
 from bench.record import recorded
 from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
+from bench.turn_corpus_holdout import load_holdout, unseen
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turn_corpus_independent import TARGET_EXEMPT as INDEPENDENT_EXEMPT
@@ -410,6 +411,10 @@ class Corpus:
 
 OURS = Corpus("ours", CLASSES, TARGET_EXEMPT, frozenset({"complete"}))
 INDEPENDENT = Corpus("independent", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+HOLDOUT_READ = Corpus("holdout-read", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+HOLDOUT_UNSEEN = Corpus(
+    "holdout-unseen", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE
+)
 PREMATURE_TARGET = 0.02
 COMPLETE_P95_TARGET_MS = 400.0
 """Issue 27: complete turns decided at p95 <= 400 ms at zero provider latency."""
@@ -531,9 +536,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus",
-        choices=("both", "ours", "independent"),
-        default="both",
-        help="the project's corpus, the independent one (bench/turn_corpus_independent), or both",
+        choices=("all", "ours", "independent", "holdout"),
+        default="all",
+        help=(
+            "the project's corpus, the independent one (bench/turn_corpus_independent), "
+            "the one held out from the judge's changes (bench/turn_corpus_holdout), or all"
+        ),
     )
     parser.add_argument(
         "--no-audio", action="store_true", help="skip synthesis and the audio model"
@@ -554,10 +562,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         settings.latency.vad_min_silence = args.vad_silence
     started = time.monotonic()
     corpora: list[tuple[Corpus, Sequence[TurnItem] | None]] = []
-    if args.corpus in ("both", "ours"):
+    if args.corpus in ("all", "ours"):
         corpora.append((OURS, None))
-    if args.corpus in ("both", "independent"):
+    if args.corpus in ("all", "independent"):
         corpora.append((INDEPENDENT, load_independent()))
+    if args.corpus in ("all", "holdout"):
+        held = load_holdout()
+        corpora.append((HOLDOUT_READ, [i for i in held if not unseen(i.id)]))
+        corpora.append((HOLDOUT_UNSEEN, [i for i in held if unseen(i.id)]))
     summary: dict[str, Any] = {"corpora": {}}
     tables = []
     for corpus, items in corpora:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.turn_corpus import CLASSES, build_corpus, stt_text
+from bench.turn_corpus_holdout import load_holdout, unseen
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
@@ -56,6 +57,7 @@ def test_bench_turns_writes_the_table_and_json(
     table = capsys.readouterr().out
     assert "TARGETS" in table
     assert "corpus: ours" in table and "corpus: independent" in table
+    assert "corpus: holdout-read" in table and "corpus: holdout-unseen" in table
     summary = json.loads(out.read_text())
     independent = summary["corpora"]["independent"]["detectors"]["ours"]
     assert set(INDEPENDENT_CLASSES) <= set(independent)
@@ -83,3 +85,32 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         assert all(p.pause_after > 0 for p in item.parts[:-1])
     first = items[0]
     assert first.parts[0].heard == "My account is under my wife's name, actually."
+
+
+def test_the_held_out_corpus_loads_and_splits_into_a_read_and_an_unseen_half() -> None:
+    items = load_holdout()
+    assert len(items) == 269
+    assert {i.cls for i in items} == set(INDEPENDENT_CLASSES)
+    assert len({i.id for i in items}) == len(items)
+    hidden = [i for i in items if unseen(i.id)]
+    assert 0 < len(hidden) < len(items)
+    assert unseen("cs-012") and not unseen("cs-011")
+    for item in items:
+        assert item.parts[-1].pause_after == 0.0
+        assert all(p.pause_after > 0 for p in item.parts[:-1])
+
+
+def test_bench_turns_reports_the_held_out_halves_apart(tmp_path: Path) -> None:
+    out = tmp_path / "turns.json"
+    assert run(["--no-audio", "--corpus", "holdout", "--json", str(out)]) == 0
+    corpora = json.loads(out.read_text())["corpora"]
+    assert set(corpora) == {"holdout-read", "holdout-unseen"}
+    read = corpora["holdout-read"]["detectors"]["ours"]
+    hidden = corpora["holdout-unseen"]["detectors"]["ours"]
+    total = sum(
+        entry[cls]["items"]
+        for entry in (read, hidden)
+        for cls in INDEPENDENT_CLASSES
+        if cls in entry
+    )
+    assert total == len(load_holdout())

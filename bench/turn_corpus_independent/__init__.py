@@ -61,7 +61,7 @@ class CorpusError(ValueError):
 
 def _part(raw: Any, where: str) -> Part:
     if not isinstance(raw, dict) or not {"say", "heard", "pause_after"} <= set(raw):
-        raise CorpusError(f"{CORPUS_FILE.name}: {where}: a part needs say, heard, pause_after")
+        raise CorpusError(f"{where}: a part needs say, heard, pause_after")
     return Part(str(raw["say"]), str(raw["heard"]), float(raw["pause_after"]))
 
 
@@ -74,7 +74,8 @@ def load_independent(path: Path = CORPUS_FILE) -> list[TurnItem]:
         cls = str(raw.get("class"))
         if cls not in INDEPENDENT_CLASSES:
             raise CorpusError(f"{path.name}: {ident}: unknown class {cls!r}")
-        parts = tuple(_part(p, f"{ident} part {n}") for n, p in enumerate(raw.get("parts") or []))
+        raw_parts = raw.get("parts") or []
+        parts = tuple(_part(p, f"{path.name}: {ident} part {n}") for n, p in enumerate(raw_parts))
         if not parts or parts[-1].pause_after != 0.0:
             raise CorpusError(f"{path.name}: {ident}: the last part must end the turn")
         items.append(TurnItem(ident, cls, str(raw.get("agent", "")), parts))
