@@ -265,13 +265,14 @@ class LatencySettings(_Group):
     )
     turn_unlikely_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
     turn_maybe_hold: Seconds = Field(
-        default=1.25,
+        default=1.45,
         description=(
             "Transcript judge: extra wait for a value that may be complete or not "
             "(an account number of unknown length), or that the caller named last and "
             "may be about to read ('send a text to my mobile.'). Counted from the VAD's "
             "end of speech, so the caller's pause it allows is vad_min_silence + this "
-            "(1.37 s); shrink the VAD window and this must grow (bench turns, account)."
+            "(1.57 s, past the 1.4 s breaths callers take between groups); shrink the "
+            "VAD window and this must grow (bench turns, account)."
         ),
     )
     turn_dictation_hold: Seconds = Field(

@@ -172,7 +172,7 @@ async def test_complete_address_answer_gets_the_short_delay() -> None:
         ("How can I help?", "Every time I try to pay online, it.", "unfinished"),
         ("How can I help?", "We've had no water pressure since.", "unfinished"),
         # A few words of no digits after the agent asked for a value: its first group.
-        ("What's your policy number?", "HP.", "maybe"),
+        ("What's your policy number?", "HP.", "unfinished"),  # letters alone: a first group
         ("What city and zip code is that?", "Austin.", "maybe"),
         ("What's your policy number?", "I don't know it.", "final"),
     ],
@@ -242,7 +242,7 @@ def test_a_greeting_that_asks_or_says_more_is_not_held() -> None:
     # "Hello?" checks the line is open: someone should answer at once.
     assert judge_turn("Hello?", "Thanks for calling First Bank.").state == "final"
     assert judge_turn("Hello, I have a question.", "").state == "final"
-    assert judge_turn("There.", "").reason == "punctuated"
+    assert judge_turn("There.", "").reason != "greeting"
 
 
 @pytest.mark.parametrize(
@@ -317,3 +317,61 @@ def test_an_expiry_a_spelled_name_and_a_number_to_text_are_values() -> None:
     spelling = "Can you spell that for me?"
     assert judge_turn("P as in Peter. J as in John. Smith.", spelling).state == "maybe"
     assert asked_for("What's the number for the pharmacy to text?") == ("phone", None)
+
+
+@pytest.mark.parametrize(
+    ("agent", "user"),
+    [
+        ("Would you like to pay the full balance today?", "Not today."),
+        ("Have you used the online portal before?", "Once."),
+        ("Thank you for holding.", "That's okay."),
+        ("Hello, you're speaking with Priya.", "Hi, Priya."),
+    ],
+)
+def test_a_short_finished_turn_to_a_yes_no_question_or_a_statement_waits_the_short_hold(
+    agent: str, user: str
+) -> None:
+    # Each is as often the opener of a longer turn ("Not today. / Can I pay half now?")
+    # after a comma's breath as the whole of it.
+    verdict = judge_turn(user, agent)
+    assert (verdict.state, verdict.reason) == ("maybe", "short_turn")
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.45, short_hold_s=0.3)
+    assert judge.hold_s(verdict) == 0.3
+
+
+def test_a_short_answer_to_a_question_asking_what_is_answered_at_once() -> None:
+    assert judge_turn("Maria Gonzalez.", "Who am I speaking with?").state == "final"
+    assert judge_turn("Billing.", "What is the call about?").state == "final"
+    assert judge_turn("Why?", "Would you like to pay the full balance today?").state == "final"
+
+
+def test_a_named_date_asked_for_is_held_until_it_has_a_year() -> None:
+    agent = "What's the start date on the policy?"
+    assert judge_turn("1st.", agent).reason == "date_fragment"
+    assert judge_turn("September. 9th.", "What was the date of service on the bill?").state == (
+        "maybe"
+    )
+    assert judge_turn("1st. August. 2024.", agent).state == "final"
+
+
+def test_letters_said_as_a_reference_are_its_first_group() -> None:
+    # smart_format joins spelled letters: "A B" comes back as "AB."
+    verdict = judge_turn("Okay, the reference is AB.", "What's the reference number?")
+    assert (verdict.state, verdict.reason) == ("unfinished", "dictation_incomplete:reference")
+    assert judge_turn("HP.", "What's your policy number?").state == "unfinished"
+    # A sentence that ends on an acronym names a bank, not a value.
+    assert judge_turn("I have a savings account with TSB.", "How can I help?").state == "final"
+    assert dictation_state("My account is OK.", "") is None
+
+
+def test_the_first_part_of_an_address_announced_is_not_all_of_it() -> None:
+    agent = "Can I have your email address?"
+    assert judge_turn("The first part is B Wright.", agent).state == "unfinished"
+    done = judge_turn("The first part is B Wright. At sky.com.", agent)
+    assert done.reason == "dictation_complete:email"
+
+
+def test_a_time_left_open_is_unfinished() -> None:
+    assert judge_turn("Any time after.", "What time works best?").reason == "dangling_word"
+    assert judge_turn("Any time after 3.", "What time works best?").state == "final"
+    assert judge_turn("I called the day before.", "How can I help?").state == "final"

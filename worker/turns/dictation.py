@@ -140,6 +140,19 @@ _SPELLED: Final = re.compile(
     r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
     r"\b[a-z]\W+[a-z]\b"
 )
+# "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
+# more of the value is coming.
+_PARTIAL: Final = re.compile(
+    r"\b(?:(?:first|1st) (?:part|bit|half|few (?:letters|digits))|"
+    r"(?:starts|begins|start|begin) with)\b"
+)
+# "AB." after "the reference is": smart_format joins spelled letters into one capital
+# token, and no reference or account number is two or three letters alone. Only a token
+# said as the value (alone, or right after "is") counts: "...my account with TSB." ends
+# on a bank's name. "OK" is a word.
+_CODE_START: Final = re.compile(
+    r"(?:^|[.?!]\s+|\b(?:is|it's|it is|that's|'s)[,:]?\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
+)
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
@@ -304,6 +317,8 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         local = _INTRO.sub("", written, count=1)
         words = [w for w in re.findall(r"[a-z0-9']+", local) if len(w) > 1]  # not letters
         if _OPINION.search(written) or (len(words) >= 4 and not _SPELLED.search(local)):
+            if _PARTIAL.search(local):
+                return False, 0
             return None  # a sentence about the address, not the address
         # Letters after "my email is" are the local part; the domain is still to come.
         return (False, 0) if re.search(r"[a-z0-9]", local) else None
@@ -370,6 +385,8 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):
             # "My phone number is." -- introduced, nothing given yet.
             return Dictation(kind, False, 0)
+    if own is not None and own[0] in ("reference", "account") and _CODE_START.search(user_text):
+        return Dictation(own[0], False, 0)
     if asked is not None:
         kind, length = asked
         if _READY.search(written) and not _confirming(agent_text):
@@ -379,6 +396,8 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         if kind == "email" and "@" not in written and _NOT_AN_ADDRESS.search(written):
             return None
         judged = _judge(kind, written, length)
+        if judged is None and kind in ("reference", "account") and _CODE_START.search(user_text):
+            return Dictation(kind, False, 0, from_agent=True)
         if judged is not None:
             return Dictation(kind, judged[0], judged[1], from_agent=True)
     return None

@@ -97,7 +97,11 @@ _GREETING: Final = re.compile(
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
 # the value hold.
 _ACK_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
-_SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer"})
+_SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "short_turn"})
+# A finished turn this short, said to a yes/no question or a statement ("Not today.",
+# "Once.", "Hi, Priya."), is as often the opener of a longer one, after a comma's breath,
+# as the whole of it.
+_SHORT_TURN_WORDS: Final = 2
 # The agent offering more help: a "yes" to it says there is more, and what it is
 # follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
 _MORE_OFFER: Final = re.compile(
@@ -108,12 +112,16 @@ _YES_NO_OPENERS: Final = re.compile(
     r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|"
     r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
 )
-# Endings no sentence stops on, beyond single words: "how much", "whether", and a
-# self-correction still missing its replacement ("Actually, no.", "No, sorry.").
+# Endings no sentence stops on, beyond single words: "how much", "whether", a
+# self-correction still missing its replacement ("Actually, no.", "No, sorry."), and a
+# time or place left open ("Any time after.").
 _DANGLING_TAIL: Final = re.compile(
     r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
     r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
-    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying)\W*$"
+    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
+    # "Any time after." -- a time left open, its point still to come.
+    r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until))"
+    r"\W*$"
 )
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
 _REFUSAL: Final = re.compile(r"\b(?:don't|do not|not|can't|cannot|won't|never|no)\b")
@@ -130,7 +138,12 @@ _ANNOUNCED: Final = re.compile(r"\b(?:is|it's|that's|'s|are|was|to|be)[.?!]\s+(?
 _ANNOUNCED_TAIL_WORDS: Final = 8
 # The agent asked when: a day, a month or a date may come in pieces ("The 1st." / "Of
 # next month."), and only a year closes one for certain.
-_DATE_QUESTION: Final = re.compile(r"\b(?:what|which) (?:date|day)\b|\bwhen\b")
+# "What date...", "When...", and a named date: "What's the start date on the policy?",
+# "What was the date of service?".
+_DATE_QUESTION: Final = re.compile(
+    r"\b(?:what|which)(?:'s| is| was| are| were)?(?: (?:the|your|its|their))?(?: [a-z]+){0,2} "
+    r"(?:date|day)\b|\bwhen\b"
+)
 _DATE_WORDS: Final = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
     r"yesterday|week|month|january|february|march|april|may|june|july|august|september|"
@@ -346,6 +359,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     wants = _WANTS.search(clause.rstrip(" ,"))
     if wants is not None and wants.group("verb") in _TRANSITIVE:
         return TurnVerdict("unfinished", "verb_without_object")
+    if len(words) <= _SHORT_TURN_WORDS and not text.endswith("?") and not asks_what:
+        # After "What's the name on the account?" two words are the answer; after a
+        # yes/no question or a statement they are often the start of one.
+        return TurnVerdict("maybe", "short_turn")
     if text.endswith(("?", ".", "!")):
         return TurnVerdict("final", "punctuated")
     # Digits or a placeholder with no full stop: a number read out in groups.
@@ -480,7 +497,7 @@ class TranscriptTurnJudge:
         *,
         unlikely_threshold: float = 0.2,
         raw_text: RawTurnText | None = None,
-        maybe_hold_s: float = 1.25,
+        maybe_hold_s: float = 1.45,
         dictation_hold_s: float = 1.6,
         ack_hold_s: float = 0.5,
         short_hold_s: float = 0.3,
