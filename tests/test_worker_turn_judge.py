@@ -375,3 +375,49 @@ def test_a_time_left_open_is_unfinished() -> None:
     assert judge_turn("Any time after.", "What time works best?").reason == "dangling_word"
     assert judge_turn("Any time after 3.", "What time works best?").state == "final"
     assert judge_turn("I called the day before.", "How can I help?").state == "final"
+
+
+def test_more_ways_an_agent_asks_for_a_number() -> None:
+    assert asked_for("Can I have a number where the technician can reach you?") == ("phone", None)
+    assert asked_for("Is there a number we can text the code to?") == ("phone", None)
+    assert asked_for("Go ahead with the Amex number.") == ("card", None)
+    assert asked_for("What's your National Insurance number?") == ("reference", None)
+    amex = "Go ahead with the Amex number."
+    assert judge_turn("3782. 822463.", amex).state == "unfinished"
+    assert judge_turn("3782. 822463. 10005.", amex).state == "final"  # 15 digits, Luhn
+
+
+def test_a_number_with_a_trunk_zero_runs_to_eleven_digits() -> None:
+    agent = "What's the best number to reach you?"
+    assert judge_turn("07700. 900. 7.", agent).state == "unfinished"
+    assert judge_turn("07700. 900. 714.", agent).state == "final"
+    # Ten digits after a 0: a whole Australian number or a UK one a digit short.
+    assert judge_turn("0491. 570. 156.", agent).state == "maybe"
+
+
+def test_an_address_in_dotted_pieces_is_dictation() -> None:
+    verdict = judge_turn("First name.last name.", "What's your work email?")
+    assert verdict.reason == "dictation_incomplete:email"
+
+
+@pytest.mark.parametrize(
+    ("user", "state"),
+    [
+        ("It says.", "unfinished"),
+        ("That's what it says.", "final"),
+        ("It's just a bit too.", "unfinished"),
+        ("Me too.", "maybe"),  # two words to a statement: the short hold, not dangling
+        ("Can you leave it with the neighbour at number.", "unfinished"),
+    ],
+)
+def test_phrases_that_owe_their_object(user: str, state: str) -> None:
+    assert judge_turn(user, "I can see the charge here.").state == state
+
+
+def test_a_time_of_day_said_back_to_a_greeting_is_a_greeting() -> None:
+    verdict = judge_turn("Morning.", "Good morning, how can I help?")
+    assert (verdict.state, verdict.reason) == ("maybe", "greeting")
+    # Said to a question offering slots, it is the answer.
+    assert judge_turn("Afternoon.", "Would a morning or afternoon slot suit you?").reason != (
+        "greeting"
+    )

@@ -37,7 +37,13 @@ DictationKind = Literal[
 # before the bare "number"). Built from how callers and agents name these values.
 _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ("date", re.compile(r"\b(?:date of birth|birth ?date|birthday|born on|born|dob|d\.o\.b)\b")),
-    ("card", re.compile(r"\b(?:card number|credit card|debit card|card)\b")),
+    (
+        "card",
+        re.compile(
+            r"\b(?:card number|credit card|debit card|card|amex|american express|visa|"
+            r"mastercard|discover)(?: number)?\b"
+        ),
+    ),
     ("ssn", re.compile(r"\b(?:social security(?: number)?|ssn|social)\b")),
     ("routing", re.compile(r"\brouting(?: number)?\b")),
     ("email", re.compile(r"\b(?:e-?mail(?: address)?)\b")),
@@ -49,6 +55,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"callback number|call ?back number|contact number|home number|work number|"
             r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
             r"number (?:are|were) you (?:calling from|on)|"
+            r"number (?:where |that )?(?:we|i|you|they|the [a-z]+) (?:can|could|should|will) "
+            r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call))\b"
         ),
     ),
@@ -63,7 +71,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"tracking number|customer number|loan number|confirmation (?:code|number)|"
             r"serial number|prescription number|meter number|iban|order number|"
             r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|"
-            r"invoice number|ticket number)\b"
+            r"invoice number|ticket number|national insurance(?: number)?|ni number|"
+            r"pps number|tax file number)\b"
         ),
     ),
 )
@@ -138,7 +147,7 @@ _OPINION: Final = re.compile(
 # a value read aloud is a few tokens, or spelled ("P as in Peter").
 _SPELLED: Final = re.compile(
     r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
-    r"\b[a-z]\W+[a-z]\b"
+    r"\b[a-z]\W+[a-z]\b|[a-z0-9]\.[a-z]"
 )
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
 # more of the value is coming.
@@ -336,6 +345,10 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
     if length is not None:
         return count >= length, count
     if kind == "phone":
+        if digits.startswith("0"):
+            # A trunk prefix: UK and Irish numbers run to eleven digits, Australian ones
+            # ten, so ten may be the whole number or one short.
+            return (True if count >= 11 else None if count == 10 else False), count
         # A leading country code 1 makes a NANP number eleven digits.
         need = 11 if digits.startswith("1") and count > 10 else 10
         return count >= need, count

@@ -94,6 +94,7 @@ _GREETING: Final = re.compile(
     r"^(?:(?:yeah|yes|oh|um|uh) )?"
     r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))$"
 )
+_GREETED: Final = re.compile(r"(?:good )?(?:morning|afternoon|evening)\b|(?:hi|hello|hey)\b")
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
 # the value hold.
 _ACK_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
@@ -113,14 +114,20 @@ _YES_NO_OPENERS: Final = re.compile(
     r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
 )
 # Endings no sentence stops on, beyond single words: "how much", "whether", a
-# self-correction still missing its replacement ("Actually, no.", "No, sorry."), and a
-# time or place left open ("Any time after.").
+# self-correction still missing its replacement ("Actually, no.", "No, sorry."), a
+# time or place left open ("Any time after."), and a few phrases that owe their object.
 _DANGLING_TAIL: Final = re.compile(
     r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
     r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
     r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
     # "Any time after." -- a time left open, its point still to come.
-    r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until))"
+    r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until)|"
+    # "It says." -- what it says is still to come ("That's what it says." is whole).
+    r"(?<!what )\b(?:it|that|this|which) (?:says|said|shows|showed|reads)|"
+    # "It's just a bit too." -- a degree still missing its adjective ("Me too." is whole).
+    r"\b(?:a bit|a little|way|far|much|slightly|just) too|"
+    # "The neighbour at number." -- the number itself is next.
+    r"\b(?:at|in|on|to) number)"
     r"\W*$"
 )
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
@@ -336,7 +343,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     greeting = _GREETING.match(" ".join(words))
     # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
     bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
-    asked_something = agent_text.rstrip().endswith("?")
+    # "Morning." said back to "Good morning, how can I help?" is a greeting all the same.
+    asked_something = agent_text.rstrip().endswith("?") and not _GREETED.match(
+        agent_text.strip().lower()
+    )
     if greeting and not text.endswith("?") and not (bare_time and asked_something):
         return TurnVerdict("maybe", "greeting")
     clause = _last_clause(text)
