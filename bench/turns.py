@@ -53,7 +53,8 @@ import numpy.typing as npt
 
 from bench.record import recorded
 from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
-from bench.turn_corpus_holdout import load_holdout, unseen
+from bench.turn_corpus_fresh import load_fresh
+from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turn_corpus_independent import TARGET_EXEMPT as INDEPENDENT_EXEMPT
@@ -411,10 +412,8 @@ class Corpus:
 
 OURS = Corpus("ours", CLASSES, TARGET_EXEMPT, frozenset({"complete"}))
 INDEPENDENT = Corpus("independent", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-HOLDOUT_READ = Corpus("holdout-read", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-HOLDOUT_UNSEEN = Corpus(
-    "holdout-unseen", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE
-)
+HOLDOUT = Corpus("holdout", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+FRESH = Corpus("fresh", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 PREMATURE_TARGET = 0.02
 COMPLETE_P95_TARGET_MS = 400.0
 """Issue 27: complete turns decided at p95 <= 400 ms at zero provider latency."""
@@ -536,11 +535,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus",
-        choices=("all", "ours", "independent", "holdout"),
+        choices=("all", "ours", "independent", "holdout", "fresh"),
         default="all",
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
-            "the one held out from the judge's changes (bench/turn_corpus_holdout), or all"
+            "the held-out one used since (bench/turn_corpus_holdout), the one no one "
+            "changing the judge has read (bench/turn_corpus_fresh), or all"
         ),
     )
     parser.add_argument(
@@ -567,9 +567,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.corpus in ("all", "independent"):
         corpora.append((INDEPENDENT, load_independent()))
     if args.corpus in ("all", "holdout"):
-        held = load_holdout()
-        corpora.append((HOLDOUT_READ, [i for i in held if not unseen(i.id)]))
-        corpora.append((HOLDOUT_UNSEEN, [i for i in held if unseen(i.id)]))
+        corpora.append((HOLDOUT, load_holdout()))
+    if args.corpus in ("all", "fresh"):
+        corpora.append((FRESH, load_fresh()))
     summary: dict[str, Any] = {"corpora": {}}
     tables = []
     for corpus, items in corpora:

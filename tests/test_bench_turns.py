@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bench.turn_corpus import CLASSES, build_corpus, stt_text
-from bench.turn_corpus_holdout import load_holdout, unseen
+from bench.turn_corpus import CLASSES, TurnItem, build_corpus, stt_text
+from bench.turn_corpus_fresh import load_fresh
+from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
@@ -57,7 +59,7 @@ def test_bench_turns_writes_the_table_and_json(
     table = capsys.readouterr().out
     assert "TARGETS" in table
     assert "corpus: ours" in table and "corpus: independent" in table
-    assert "corpus: holdout-read" in table and "corpus: holdout-unseen" in table
+    assert "corpus: holdout" in table and "corpus: fresh" in table
     summary = json.loads(out.read_text())
     independent = summary["corpora"]["independent"]["detectors"]["ours"]
     assert set(INDEPENDENT_CLASSES) <= set(independent)
@@ -87,30 +89,23 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
     assert first.parts[0].heard == "My account is under my wife's name, actually."
 
 
-def test_the_held_out_corpus_loads_and_splits_into_a_read_and_an_unseen_half() -> None:
-    items = load_holdout()
-    assert len(items) == 269
+@pytest.mark.parametrize(("load", "count"), [(load_holdout, 269), (load_fresh, 265)])
+def test_the_later_corpora_load_as_their_authors_wrote_them(
+    load: Callable[[], list[TurnItem]], count: int
+) -> None:
+    items = load()
+    assert len(items) == count
     assert {i.cls for i in items} == set(INDEPENDENT_CLASSES)
     assert len({i.id for i in items}) == len(items)
-    hidden = [i for i in items if unseen(i.id)]
-    assert 0 < len(hidden) < len(items)
-    assert unseen("cs-012") and not unseen("cs-011")
     for item in items:
         assert item.parts[-1].pause_after == 0.0
         assert all(p.pause_after > 0 for p in item.parts[:-1])
 
 
-def test_bench_turns_reports_the_held_out_halves_apart(tmp_path: Path) -> None:
+def test_bench_turns_reports_each_corpus_apart(tmp_path: Path) -> None:
     out = tmp_path / "turns.json"
-    assert run(["--no-audio", "--corpus", "holdout", "--json", str(out)]) == 0
+    assert run(["--no-audio", "--corpus", "fresh", "--json", str(out)]) == 0
     corpora = json.loads(out.read_text())["corpora"]
-    assert set(corpora) == {"holdout-read", "holdout-unseen"}
-    read = corpora["holdout-read"]["detectors"]["ours"]
-    hidden = corpora["holdout-unseen"]["detectors"]["ours"]
-    total = sum(
-        entry[cls]["items"]
-        for entry in (read, hidden)
-        for cls in INDEPENDENT_CLASSES
-        if cls in entry
-    )
-    assert total == len(load_holdout())
+    assert set(corpora) == {"fresh"}
+    ours = corpora["fresh"]["detectors"]["ours"]
+    assert sum(ours[c]["items"] for c in INDEPENDENT_CLASSES) == len(load_fresh())
