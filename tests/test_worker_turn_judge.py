@@ -421,3 +421,19 @@ def test_a_time_of_day_said_back_to_a_greeting_is_a_greeting() -> None:
     assert judge_turn("Afternoon.", "Would a morning or afternoon slot suit you?").reason != (
         "greeting"
     )
+
+
+@pytest.mark.parametrize(
+    "user", ["416. Five five five.", "150.", "SW1A.", "QQ 12 34.", "Okay. AB 5572."]
+)
+def test_a_group_of_a_value_said_alone_waits_the_value_hold(user: str) -> None:
+    # Its kind unknown (the agent's words named none), the next group may follow.
+    verdict = judge_turn(user, "Can I have a number for the technician?")
+    assert (verdict.state, verdict.reason) == ("maybe", "value_group")
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.45, short_hold_s=0.3)
+    assert judge.hold_s(verdict) == 1.45
+
+
+@pytest.mark.parametrize("user", ["Two.", "I was charged 150.", "It is 2024.", "Flat 4B."])
+def test_a_number_inside_words_or_a_small_count_is_not_a_value_group(user: str) -> None:
+    assert judge_turn(user, "How many were there?").reason != "value_group"

@@ -34,6 +34,7 @@ from typing import Final, Literal
 from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
+from compliance import normalise
 from worker.turns.dictation import (
     Dictation,
     asked_for,
@@ -93,6 +94,14 @@ _SHORT_ANSWERS: Final = frozenset(
 _GREETING: Final = re.compile(
     r"^(?:(?:yeah|yes|oh|um|uh) )?"
     r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))$"
+)
+# A sentence that is only a group of a value: three or more digits, or a code of
+# capitals and digits ("416.", "555 0173.", "QQ 12 34.", "SW1A.", "4BT."), nothing else
+# said. Case-sensitive: smart_format prints spelled letters as capitals.
+_VALUE_GROUP: Final = re.compile(
+    r"(?=(?:\D*\d){3})[\d ,\-]+|"
+    r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
+    r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
 )
 _GREETED: Final = re.compile(r"(?:good )?(?:morning|afternoon|evening)\b|(?:hi|hello|hey)\b")
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
@@ -215,6 +224,12 @@ _FILLERS: Final = frozenset("um uh er erm hmm like".split())
 _WH: Final = frozenset("what which who whom whose where when why how".split())
 _SUBJECTS: Final = frozenset("i we you they he she it".split())
 _PARTICLES: Final = frozenset("on off up in out back down over about".split())
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence as written (case kept), without its closing mark."""
+    parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    return parts[-1].strip() if parts else ""
 
 
 def _last_clause(text: str) -> str:
@@ -369,6 +384,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     wants = _WANTS.search(clause.rstrip(" ,"))
     if wants is not None and wants.group("verb") in _TRANSITIVE:
         return TurnVerdict("unfinished", "verb_without_object")
+    group = _last_sentence(normalise(text).text)
+    said_a_date = _YEAR.fullmatch(group) is not None and _DATE_WORDS.search(text.lower())
+    if _VALUE_GROUP.fullmatch(group) and not said_a_date:
+        # "416. Five five five.": a group of a value read aloud, its kind not known (or
+        # its length not): callers breathe between groups, so the next may follow. A
+        # year after a day and month ends a date.
+        return TurnVerdict("maybe", "value_group")
     if len(words) <= _SHORT_TURN_WORDS and not text.endswith("?") and not asks_what:
         # After "What's the name on the account?" two words are the answer; after a
         # yes/no question or a statement they are often the start of one.
