@@ -23,13 +23,19 @@ class Clock:
         return self.now
 
 
-def _policy(clock: Clock, *, cached: bool = True, **rules: float) -> FillerPolicy:
-    return FillerPolicy(
+def _policy(
+    clock: Clock, *, cached: bool = True, timed: bool = True, **rules: float
+) -> FillerPolicy:
+    """A call's policy; ``timed``: the call has already timed its model once."""
+    policy = FillerPolicy(
         EN,
         FillerRules(**rules),
         audio_s=(lambda line: 0.4) if cached else (lambda line: None),
         clock=clock,
     )
+    if timed:
+        policy.llm_ttft.observe(0.6)
+    return policy
 
 
 def _turn(policy: FillerPolicy, clock: Clock, seconds: float = 10.0) -> None:
@@ -48,6 +54,21 @@ def test_a_filler_only_when_the_answer_would_start_after_it_ends() -> None:
     assert policy.choose("acknowledgment", answer_due_in_s=0.5, caller_text="Hi.") is None
     filler = policy.choose("acknowledgment", answer_due_in_s=0.7, caller_text="Hi.")
     assert filler is not None and filler.kind == "acknowledgment"
+
+
+def test_no_acknowledgment_before_the_call_has_timed_its_model() -> None:
+    clock = Clock()
+    policy = _policy(clock, timed=False)
+    _turn(policy, clock)
+    # However long the priors predict, the first answer is not kept waiting on a guess.
+    assert policy.choose("acknowledgment", answer_due_in_s=3.0, caller_text="Hi.") is None
+    # Once the call has timed its model, a long predicted wait gets one.
+    policy.llm_ttft.observe(0.9)
+    assert policy.choose("acknowledgment", answer_due_in_s=1.0, caller_text="Hi.") is not None
+    # A tool running long is seen, not predicted: its bridge is said before any timing.
+    untimed = _policy(clock, timed=False)
+    _turn(untimed, clock)
+    assert untimed.choose("tool_bridge", answer_due_in_s=3.0) is not None
 
 
 def test_the_prediction_follows_the_calls_own_estimates() -> None:
@@ -197,6 +218,7 @@ def test_the_tenants_language_with_a_clear_fallback() -> None:
     assert caller_cue("Muchas gracias.", spanish) == "thanks"
     clock = Clock()
     policy = FillerPolicy(spanish, audio_s=lambda line: 0.4, clock=clock)
+    policy.llm_ttft.observe(0.6)
     _turn(policy, clock)
     filler = policy.choose("acknowledgment", answer_due_in_s=0.8, caller_text="Quiero pagar.")
     assert filler is not None and filler.line in spanish.fillers["request"]

@@ -46,11 +46,18 @@ def _text(out: list[llm.ChatChunk | str]) -> str:
     )
 
 
+def _timed(seconds: float) -> RunningEstimate:
+    """The call's model, timed once at ``seconds``."""
+    estimate = RunningEstimate(prior_s=seconds)
+    estimate.observe(seconds)
+    return estimate
+
+
 def _policy(ttft_s: float = 1.0, **rules: float) -> FillerPolicy:
     policy = FillerPolicy(
         EN,
         FillerRules(**{"quiet_s": 0.05, "margin_s": 0.05, "stall_s": 0.3, **rules}),
-        llm_ttft=RunningEstimate(prior_s=ttft_s),
+        llm_ttft=_timed(ttft_s),
         tts_ttfb=RunningEstimate(prior_s=0.05),
         audio_s=lambda line: 0.1,
     )

@@ -58,6 +58,7 @@ def _state(after: float | None, *, had_filler: bool = False) -> CallState:
     # A call whose model has been slow (3 s to a first token): after a slow tool the
     # answer is still seconds away, longer than the bridge line takes to say.
     state.fillers = FillerPolicy(state.lines, llm_ttft=RunningEstimate(prior_s=3.0))
+    state.fillers.llm_ttft.observe(3.0)  # the call has timed its model
     state.fillers.caller_started()
     if had_filler:
         state.fillers.choose("acknowledgment", answer_due_in_s=2.0)

@@ -13,6 +13,9 @@ five, with one set of rules:
    priors' tenth percentile), not a fixed delay: a fast model never gets one,
    and a filler rarely stands between the caller and a ready answer (when it does, the
    answer waits no more than the filler's current word: :mod:`worker.speech.reply_audio`).
+   No acknowledgment before the call has timed its model once (the first answer): a
+   prediction from published priors put a filler in front of answers that were nearly
+   ready.
 2. **Only when the silence would be noticed.** The decision is made once, at the
    commit (the model asked and the caller silent), from the predicted answer start: a
    filler only when that start is more than ``quiet_s`` (0.7 s by default) after the
@@ -317,6 +320,11 @@ class FillerPolicy:
         if not self.enabled or self._refused(agent_text):
             return None
         if waited_s + answer_due_in_s < self.rules.quiet_s:
+            return None
+        if kind == "acknowledgment" and not self.llm_ttft.samples:
+            # The model's speed is not known until this call has timed it: a filler on
+            # a guess stood in front of an answer that was nearly ready. A stuck model
+            # still gets the stall line.
             return None
         if kind == "acknowledgment":
             long_wait = answer_due_in_s >= _LONG_WAIT_S
