@@ -71,6 +71,19 @@ def test_no_acknowledgment_before_the_call_has_timed_its_model() -> None:
     assert untimed.choose("tool_bridge", answer_due_in_s=3.0) is not None
 
 
+def test_one_slow_timing_is_not_taken_for_the_models_pace() -> None:
+    estimate = RunningEstimate(prior_s=0.55)
+    estimate.observe(0.9)  # a tail draw: the model's p90 is ~1.8x its median
+    assert estimate.early == pytest.approx(0.55 / 1.8)
+    estimate.observe(1.0)
+    assert estimate.early == pytest.approx(0.55 / 1.8)
+    estimate.observe(0.8)  # three timings: the call's own lower quartile
+    assert estimate.early == pytest.approx(0.8)
+    quick = RunningEstimate(prior_s=0.55)
+    quick.observe(0.1)
+    assert quick.early == pytest.approx(0.1)
+
+
 def test_the_prediction_follows_the_calls_own_estimates() -> None:
     clock = Clock()
     policy = FillerPolicy(

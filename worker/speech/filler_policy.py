@@ -92,6 +92,10 @@ filler said on that guess delays an answer that was nearly ready, while one not 
 costs at most the silence until the call's first sample. So the unmeasured prediction
 is the optimistic tenth percentile, and a first-turn filler is said only for a wait
 that is long even then."""
+_TRUSTED_SAMPLES: Final = 3
+"""Timings a call needs before their lower quartile stands alone: one or two may be a
+tail draw (a model's p90 is ~1.8x its median), and a slow first one read as the model's
+pace put a filler in front of an answer that came at its usual speed."""
 _SECONDS_PER_CHAR: Final = 0.065
 """Speaking time of a line whose audio is not cached yet (about 15 characters a second)."""
 _OVERDUE_FACTOR: Final = 2.0
@@ -129,11 +133,14 @@ class RunningEstimate:
     def early(self) -> float:
         """The lower quartile: how soon it is when it is quick. Before any sample, the
         prior's tenth percentile for the spread measured for these providers (the
-        provider may be faster than the prior's)."""
+        provider may be faster than the prior's); until a few samples, the sooner of the
+        two."""
+        unmeasured = self.prior_s * _UNMEASURED_RATIO
         if not self._samples:
-            return self.prior_s * _UNMEASURED_RATIO
+            return unmeasured
         ordered = sorted(self._samples)
-        return ordered[max(1, math.ceil(0.25 * len(ordered))) - 1]
+        quick = ordered[max(1, math.ceil(0.25 * len(ordered))) - 1]
+        return quick if len(ordered) >= _TRUSTED_SAMPLES else min(quick, unmeasured)
 
     @property
     def samples(self) -> int:
