@@ -12,14 +12,18 @@ answer. This judge reads, in order:
    ends by naming ("to my mobile.") may be read next;
 2. the last words: a filler, a trailing conjunction or preposition, a correction marker
    ("I mean", "sorry") or a verb still missing its object ("I'd like to change.");
-3. the agent's last question: a yes/no question makes a bare "yes" final;
-4. punctuation, last, and only as weak evidence.
+3. a group of a value said alone ("416. Five five five."), whatever its kind, may be
+   followed by the next;
+4. the agent's last question: a yes/no question makes a bare "yes" final, and a short
+   turn said to it or to a statement ("Not today.") may be the start of a longer one;
+5. punctuation, last, and only as weak evidence.
 
 It plugs into the framework's ``turn_detection`` protocol: a low score gets the maximum
 endpointing delay, a high one the minimum. Two cases hold the verdict back (the
 framework cancels the wait when the caller speaks again): a value half dictated waits
 longer than the maximum delay (``dictation_hold_s``), an account number of unknown
-length or a value named last a little longer than the minimum (``maybe_hold_s``).
+length, a value named last or a group said alone a little longer than the minimum
+(``maybe_hold_s``), a short answer just past a comma's pause (``short_hold_s``).
 """
 
 from __future__ import annotations
