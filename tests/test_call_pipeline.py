@@ -3,6 +3,7 @@ from espeak-ng, through the worker's own session factory."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import replace
@@ -217,16 +218,20 @@ async def test_stt_fallback_transcribes_when_deepgram_is_down(vad_model: vad.VAD
 async def test_a_model_known_slow_gets_one_filler_and_the_answer_is_timed_apart(
     vad_model: vad.VAD,
 ) -> None:
-    # 1.6 s to every first token, nothing else slow. The first turn's prediction is the
-    # public prior (0.55 s): no filler. By the second the call has measured its model:
-    # the answer is predicted well after a cached filler would end, so one is said.
-    # The third turn follows a turn with one: none (never two turns in a row).
+    # 1.2 s to every first token, nothing else slow (a longer wait gets the longer
+    # bridge line, whose own audio would outlast it). Until the call has timed its model
+    # three times, its quick end is no later than the prior's tenth percentile: no
+    # filler (a first slow timing may be a tail draw). Once it has, the answer is
+    # predicted well after a cached filler would end, so one is said; never on two
+    # turns in a row.
     slow_model = replace(
         PROFILES["zero"],
-        openai=OpenAILatency.constant(1.6, 100.0),
+        openai=OpenAILatency.constant(1.2, 100.0),
     )
     turns = [
         {"caller": "What are your opening hours?", "agent": {"reply": "We're open nine to five."}},
+        {"caller": "Do you deliver on Sundays?", "agent": {"reply": "Yes, until noon."}},
+        {"caller": "Is delivery free?", "agent": {"reply": "Over fifty pounds, it is."}},
         {
             "caller": "I want to change my delivery address.",
             "agent": {"reply": "Sure, what's the new address?"},
@@ -235,37 +240,42 @@ async def test_a_model_known_slow_gets_one_filler_and_the_answer_is_timed_apart(
     ]
     result = await _run(_scenario(turns=turns), vad_model, latency=slow_model)
 
-    first, second, third = result.turns
-    assert first.fillers == [] and third.fillers == []
+    with_filler = [t for t in result.turns if t.fillers]
+    assert with_filler, "a model timed at 1.2 s three times gets a filler"
+    assert not result.turns[0].fillers  # nothing timed yet
+    indices = [t.index for t in with_filler]
+    assert all(b - a > 1 for a, b in itertools.pairwise(indices))
+    second = with_filler[0]
     assert len(second.fillers) == 1
     (line,) = second.fillers
-    assert second.agent_text == f"{line} What's the new address?" or (
-        line != "Sure." and second.agent_text == f"{line} Sure, what's the new address?"
-    )
+    # The reply's text is the filler, then the model's own words (an opener that only
+    # repeats the filler is dropped).
+    assert second.agent_text.startswith(f"{line} ")
     # The filler is heard first; the answer is the model's words, which cannot come
     # before the model's first token.
     assert second.ttfa_ms is not None and second.content_ttfa_ms is not None
     assert second.llm_first_token_ms is not None
     assert second.ttfa_ms < second.llm_first_token_ms <= second.content_ttfa_ms
     # It ended before the answer was ready, so the answer did not queue behind it: a
-    # gap of silence follows it (the model takes 1.6 s), and the answer waited at most
+    # gap of silence follows it (the model takes 1.2 s), and the answer waited at most
     # the filler's current word (the policy's rule), however loaded the machine.
     assert second.silence_after_filler_ms is not None and second.silence_after_filler_ms > 0
     assert second.filler_delay_ms is not None and second.filler_delay_ms < 250
-    for turn in (first, third):
-        assert turn.content_ttfa_ms is not None and turn.ttfa_ms is not None
-        assert abs(turn.content_ttfa_ms - turn.ttfa_ms) < 1  # no filler: one figure
+    for turn in result.turns:
         assert not turn.premature
+        if not turn.fillers:
+            assert turn.content_ttfa_ms is not None and turn.ttfa_ms is not None
+            assert abs(turn.content_ttfa_ms - turn.ttfa_ms) < 1  # no filler: one figure
     summary = result.summary
-    assert summary["fillers"]["filler_turns"] == 1
+    assert summary["fillers"]["filler_turns"] == len(with_filler)
     assert summary["fillers"]["filler_consecutive_turns"] == 0
     # The LLM TTFT figure (logs, budgets, Prometheus) is the model's own.
-    assert summary["latency"]["llm_ttft"]["p50_ms"] >= 1590
+    assert summary["latency"]["llm_ttft"]["p50_ms"] >= 1190
     # The worker's content TTFA is the answer's, not the filler's.
-    assert summary["latency"]["ttfa_content"]["p95_ms"] >= 1590
+    assert summary["latency"]["ttfa_content"]["p95_ms"] >= 1190
     # Only the model's words went to the TTS for the reply: the filler's audio was the
     # cache's (synthesised once, on its own, when the cache was warmed).
-    reply = [text for text in result.tts_texts if "address" in text]
+    reply = [text for text in result.tts_texts if second.agent_text.split(" ", 1)[1] in text]
     assert reply and not any(line in text for text in reply)
 
 
