@@ -90,8 +90,9 @@ _UNMEASURED_RATIO: Final = 1 / 1.8
 is a published median of one model and voice, and the call may run a faster one: a
 filler said on that guess delays an answer that was nearly ready, while one not said
 costs at most the silence until the call's first sample. So the unmeasured prediction
-is the optimistic tenth percentile, and a first-turn filler is said only for a wait
-that is long even then."""
+is the optimistic tenth percentile: a tool or transcript bridge said before the call has
+timed its providers is said only for a wait that is long even then (an acknowledgment is
+not said at all until the model has been timed once)."""
 _TRUSTED_SAMPLES: Final = 3
 """Timings a call needs before their lower quartile stands alone: one or two may be a
 tail draw (a model's p90 is ~1.8x its median), and a slow first one read as the model's

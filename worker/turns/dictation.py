@@ -371,6 +371,12 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
     return count >= min(need_any), count
 
 
+def _code_started(kind: DictationKind, user_text: str) -> bool:
+    """A reference or account number whose only part said yet is a few capitals ("AB.");
+    read on the raw text, where smart_format's capitals still show."""
+    return kind in ("reference", "account") and _CODE_START.search(user_text) is not None
+
+
 def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
     """What the caller's turn is dictating and whether it is complete.
 
@@ -398,7 +404,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):
             # "My phone number is." -- introduced, nothing given yet.
             return Dictation(kind, False, 0)
-    if own is not None and own[0] in ("reference", "account") and _CODE_START.search(user_text):
+    if own is not None and _code_started(own[0], user_text):
         return Dictation(own[0], False, 0)
     if asked is not None:
         kind, length = asked
@@ -409,7 +415,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         if kind == "email" and "@" not in written and _NOT_AN_ADDRESS.search(written):
             return None
         judged = _judge(kind, written, length)
-        if judged is None and kind in ("reference", "account") and _CODE_START.search(user_text):
+        if judged is None and _code_started(kind, user_text):
             return Dictation(kind, False, 0, from_agent=True)
         if judged is not None:
             return Dictation(kind, judged[0], judged[1], from_agent=True)

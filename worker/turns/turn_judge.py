@@ -237,8 +237,7 @@ def _last_sentence(text: str) -> str:
 
 
 def _last_clause(text: str) -> str:
-    parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
-    return parts[-1].strip().lower() if parts else ""
+    return _last_sentence(text).lower()
 
 
 _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b")
