@@ -5,6 +5,7 @@ most memory it held."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-__all__ = ["ROOT", "CommandRun", "clean_environment", "run_command"]
+__all__ = ["ROOT", "CommandRun", "clean_environment", "run_command", "said_listening"]
 
 ROOT = Path(__file__).resolve().parents[1]
 _TIME = "/usr/bin/time"
@@ -111,3 +112,16 @@ def _peak_kb(report: str) -> int:
     """GNU time's %M (KB), its last line (a killed command leaves a note above it)."""
     lines = [line for line in report.splitlines() if line.strip().isdigit()]
     return int(lines[-1]) if lines else 0
+
+
+def said_listening(port: int) -> Callable[[bytes], bool]:
+    """The token endpoint's own word, in a command's output, that it listens on ``port``.
+    A probe of the port alone would take another process that took the free port
+    meanwhile (the suite runs beside benchmarks and its own workers, which open many)
+    for the endpoint having started."""
+    said = re.compile(rb"token_endpoint_listening.*\bport\W{1,4}%d\b" % port)
+
+    def listening(output: bytes) -> bool:
+        return said.search(output) is not None
+
+    return listening

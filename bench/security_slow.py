@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.security_http import build_request, exchange
-from bench.security_procs import ROOT, clean_environment, run_command
+from bench.security_procs import ROOT, clean_environment, run_command, said_listening
 from bench.security_server import TokenServer, free_port
 from bench.security_tokens import TRACEBACK, CaseResult, TokenCorpus, _Context
 
@@ -326,21 +326,6 @@ async def run_startup_cases(
         base = {k: ctx.fill(str(v)) for k, v in corpus.server["env"].items()}
         base["CALLCENTER_TENANTS_FILE"] = str(corpus.directory / base["CALLCENTER_TENANTS_FILE"])
         base.update({k: ctx.fill(str(v)) for k, v in (case.get("env") or {}).items()})
-        listened = False
-
-        async def watch_port(done: asyncio.Event) -> bool:
-            while not done.is_set():
-                try:
-                    _, writer = await asyncio.open_connection("127.0.0.1", ctx.port)
-                except OSError:
-                    await asyncio.sleep(0.05)
-                    continue
-                writer.close()
-                return True
-            return False
-
-        done = asyncio.Event()
-        watcher = asyncio.create_task(watch_port(done))
         with tempfile.TemporaryDirectory() as scratch:
             run = await asyncio.to_thread(
                 run_command,
@@ -349,8 +334,7 @@ async def run_startup_cases(
                 cwd=Path(scratch),
                 timeout_s=float(expect.get("within_s", 30)),
             )
-        done.set()
-        listened = await watcher
+        listened = said_listening(ctx.port)(run.output)
         output = run.output.decode("utf-8", "replace")
         result.statuses = [run.exit]
         if run.exit not in expect.get("exit", [2]):

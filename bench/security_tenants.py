@@ -25,14 +25,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bench.security_procs import ROOT, CommandRun, clean_environment, run_command
+from bench.security_procs import ROOT, CommandRun, clean_environment, run_command, said_listening
 from bench.security_server import free_port
 
 __all__ = [
@@ -136,18 +136,6 @@ def _resolve_path(case: TenantsCase, corpus: Path, big: Path | None) -> str | No
     return path
 
 
-def _listening(port: int) -> Callable[[bytes], bool]:
-    """The endpoint's own word that it listens on ``port``: a probe of the port alone
-    would take another process that took the free port meanwhile (the suite runs beside
-    benchmarks that open many) for the endpoint having accepted the file."""
-    said = re.compile(rb"token_endpoint_listening.*\bport\W{1,4}%d\b" % port)
-
-    def listening(output: bytes) -> bool:
-        return said.search(output) is not None
-
-    return listening
-
-
 def _command_run(
     case_defaults: dict[str, Any], command: str, path: str, source: Path, cwd: Path
 ) -> CommandRun:
@@ -163,7 +151,7 @@ def _command_run(
     timeout_s = float(case_defaults.get("timeout_s", 30))
     serves = command == "worker_tokens"
     return run_command(
-        argv, env, cwd=cwd, timeout_s=timeout_s, stop_when=_listening(port) if serves else None
+        argv, env, cwd=cwd, timeout_s=timeout_s, stop_when=said_listening(port) if serves else None
     )
 
 
