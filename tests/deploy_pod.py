@@ -15,13 +15,18 @@ builds the container's filesystem view in a private mount namespace:
   the test's environment.
 
 The checkout's venv stands in for the image's: an interpreter under a private /root (a
-pyenv install) is made reachable for that user by a read-only bind mount.
+pyenv install) is made reachable for that user by a read-only bind mount. The checkout
+itself is the image's /app: when the image's user could not read it (a ``mktemp -d``
+clone is 0700) or an ``emptyDir`` would hide it (a clone under /tmp), the container sees
+it through a world-readable view of its entries at the same path, outside every
+``emptyDir``, as /app is in the image.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,12 +178,47 @@ def compose_service(name: str, *, files: dict[str, str]) -> PodSpec:
     )
 
 
+def _readable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner can list ``path`` and reach it from ``/``."""
+    if not path.stat().st_mode & stat.S_IROTH:
+        return False
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
+
+
+def _checkout_view(spec: PodSpec, scratch: Path, script: list[str]) -> Path | None:
+    """Stage a world-readable view of the checkout in ``scratch`` when the container could
+    not otherwise see it, and return where; None when the checkout needs no view.
+
+    The view is a 0755 tmpfs holding a bind mount of each of the checkout's entries, so
+    its contents keep their own modes and the real checkout's mode is never changed.
+    """
+    hidden = any(ROOT.is_relative_to(path) for path in spec.empty_dirs)
+    if not hidden and (spec.uid is None or _readable_by_others(ROOT)):
+        return None
+    view = scratch / "checkout"
+    view.mkdir(exist_ok=True)
+    script.append(f"mount -t tmpfs -o mode=0755,size=1m tmpfs {view}")
+    for entry in sorted(ROOT.iterdir()):
+        source, target = shlex.quote(str(entry)), shlex.quote(str(view / entry.name))
+        if entry.is_symlink():
+            script.append(f"cp -P {source} {target}")
+            continue
+        script += [
+            f"mkdir {target}" if entry.is_dir() else f"touch {target}",
+            f"mount --rbind {source} {target}",
+        ]
+        if spec.read_only_root:
+            # The image's /app is on its read-only root.
+            script.append(f"mount -o remount,bind,ro {target}")
+    return view
+
+
 def sandbox_argv(spec: PodSpec, scratch: Path) -> list[str]:
     """``unshare -m`` running ``spec``'s command in its filesystem view (needs root)."""
     scratch.mkdir(parents=True, exist_ok=True)
     venv_bin = Path(sys.executable).parent
     env = {"PATH": f"{venv_bin}:/usr/bin:/bin", **IMAGE_ENV, **spec.env}
-    script = ["set -e", "mount --make-rprivate /"]
+    script = ["set -e", "umask 022", "mount --make-rprivate /"]
     interpreter = Path(sys.base_prefix).resolve()
     if spec.uid is not None and interpreter.is_relative_to("/root"):
         # /root is private (0700): the image's user could not reach a pyenv interpreter.
@@ -219,8 +259,26 @@ def sandbox_argv(spec: PodSpec, scratch: Path) -> list[str]:
         ]
     for parent in sorted(overlays):
         script.append(f"mount -o remount,ro {shlex.quote(parent)}")
-    for path in spec.empty_dirs:
-        script.append(f"mount -t tmpfs -o mode=1777,size=256m tmpfs {shlex.quote(path)}")
+    view = _checkout_view(spec, scratch, script)
+    holder = next((path for path in spec.empty_dirs if ROOT.is_relative_to(path)), None)
+    if view is not None and holder is None:
+        # Before any emptyDir hides the staged view.
+        script.append(f"mount --move {view} {shlex.quote(str(ROOT))}")
+    for index, path in enumerate(spec.empty_dirs):
+        if view is None or path != holder:
+            script.append(f"mount -t tmpfs -o mode=1777,size=256m tmpfs {shlex.quote(path)}")
+            continue
+        # The checkout lives under this emptyDir: fill the tmpfs with the checkout's view
+        # where it sits, then put the tmpfs in place.
+        staged = scratch / f"empty-{index}"
+        staged.mkdir(exist_ok=True)
+        inside = staged / ROOT.relative_to(path)
+        script += [
+            f"mount -t tmpfs -o mode=1777,size=256m tmpfs {staged}",
+            f"mkdir -p {shlex.quote(str(inside))}",
+            f"mount --move {view} {shlex.quote(str(inside))}",
+            f"mount --move {staged} {shlex.quote(path)}",
+        ]
     if spec.read_only_root:
         script.append("mount -o remount,bind,ro /")
     script.append("cd /")
