@@ -21,6 +21,7 @@ from sim.latency_profiles import PROFILES
 from sim.openai_chat import OpenAILatency
 from sim.scenario import Scenario, load_scenario
 from worker.agent import APOLOGY
+from worker.speech.spoken_lines import spoken_lines
 
 pytestmark = pytest.mark.sim
 
@@ -213,6 +214,34 @@ async def test_stt_fallback_transcribes_when_deepgram_is_down(vad_model: vad.VAD
     # The fallback STT transcribes after the turn: when the call predicts the answer late
     # (a loaded machine), one filler may come first; the model's answer follows in full.
     assert result.turns[0].agent_text.endswith("Yes, I'm here.")
+
+
+async def test_a_stall_line_on_a_stuck_first_turn_gives_way_at_its_current_word(
+    vad_model: vad.VAD,
+) -> None:
+    # The model takes 2.4 s on the first turn: past the stall interval (2 s of silence),
+    # so a stall line is said, whether or not the phrase cache has its audio yet; the
+    # answer is ready while the line still plays and must not wait for the rest of it.
+    stuck_model = replace(PROFILES["zero"], openai=OpenAILatency.constant(2.4, 100.0))
+    turns = [
+        {"caller": "What are your opening hours?", "agent": {"reply": "We're open nine to five."}},
+        {"caller": "Thanks, bye.", "agent": {"reply": "Goodbye."}},
+    ]
+    result = await _run(_scenario(turns=turns), vad_model, latency=stuck_model)
+
+    first = result.turns[0]
+    assert len(first.fillers) == 1 and first.fillers[0] in spoken_lines("en").stall
+    line = first.fillers[0]
+    assert first.agent_text == f"{line} We're open nine to five."
+    # The line began before the answer and the answer came before the line's own end.
+    ms_per_char = stuck_model.elevenlabs.ms_per_char
+    assert first.ttfa_ms is not None and first.content_ttfa_ms is not None
+    assert first.content_ttfa_ms < first.ttfa_ms + len(line) * ms_per_char
+    # It waited at most the word playing when it was ready (and the output's lead).
+    longest_word_ms = max(len(word) for word in line.split()) * ms_per_char
+    assert first.filler_delay_ms is not None
+    assert first.filler_delay_ms < longest_word_ms + 150
+    assert not any(turn.premature for turn in result.turns)
 
 
 async def test_a_model_known_slow_gets_one_filler_and_the_answer_is_timed_apart(

@@ -103,7 +103,8 @@ async def test_warmed_audio_carries_no_stale_synthesis_start() -> None:
 
     async with (
         utils.http_context.open(),
-        ElevenLabsSim(latency=ElevenLabsLatency.instant(ms_per_char=1.0)) as sim,
+        # A speaking rate at which "Sure." outlasts one of the plugin's frames.
+        ElevenLabsSim(latency=ElevenLabsLatency.instant(ms_per_char=65.0)) as sim,
     ):
         engine = elevenlabs.TTS(base_url=sim.base_url, api_key="xi-key", encoding="pcm_16000")
         try:
@@ -123,6 +124,11 @@ async def test_warmed_audio_carries_no_stale_synthesis_start() -> None:
     assert cached
     assert not any(USERDATA_TTS_STARTED_TIME in f.userdata for f in cached)
     assert set(_STORE["sim:warm:16000"]) == {"Sure.", "Sure,", "Sure!"}
+    # Kept in 20 ms frames, as a file is read back (the plugin's are 200 ms): a line is
+    # stopped at the end of its current word only if a frame can end there.
+    assert max(f.duration for f in fresh) > 0.02
+    assert max(f.duration for f in cached) <= 0.02
+    assert b"".join(bytes(f.data) for f in cached) == b"".join(bytes(f.data) for f in fresh)
 
 
 async def _warm_through_the_sim(cache: PhraseCache) -> list[str]:

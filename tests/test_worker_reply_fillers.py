@@ -232,6 +232,56 @@ async def test_the_answer_waits_for_no_more_than_the_fillers_current_word() -> N
     assert all(said == line for _, k, said in got if k == "llm_bridge")
 
 
+async def test_an_uncached_line_also_stops_at_its_current_word() -> None:
+    # The stall line of a first turn, before the phrase cache has it: the TTS streams
+    # the whole line at once, faster than it plays.
+    line = "Thanks for bearing with me."
+    word_s = 0.3
+    spoken = _line_audio(5, word_s=word_s)
+    ledger = SpeechLedger()
+    ledger.expect("llm_bridge", line, owner=object())
+    answer_ready = 0.15  # into the line's first word
+
+    def speak_line(words: AsyncIterable[str]) -> AsyncIterator[rtc.AudioFrame]:
+        async def audio() -> AsyncIterator[rtc.AudioFrame]:
+            async for _ in words:
+                pass
+            # In the framework's 200 ms frames, which run across word boundaries.
+            for start in range(0, len(spoken), 10):
+                pcm = b"".join(bytes(f.data) for f in spoken[start : start + 10])
+                yield rtc.AudioFrame(
+                    pcm, sample_rate=RATE, num_channels=1, samples_per_channel=len(pcm) // 2
+                )
+
+        return audio()
+
+    def synthesize(words: AsyncIterable[str]) -> AsyncIterator[rtc.AudioFrame]:
+        async def audio() -> AsyncIterator[rtc.AudioFrame]:
+            async for _ in words:
+                pass
+            await asyncio.sleep(answer_ready)
+            for frame in _word(0.1):
+                yield frame
+
+        return audio()
+
+    kinds = [
+        frame_mark(frame)[0]
+        async for frame in play_reply(
+            _words(line, " It shipped."),
+            ledger=ledger,
+            clip=lambda _said: None,
+            synthesize=synthesize,
+            speak_line=speak_line,
+        )
+    ]
+    line_frames = kinds.count("llm_bridge")
+    # The first word played whole, in 20 ms frames (the output ran no more than its
+    # lead ahead); the other four never reached the output.
+    assert line_frames == round(word_s / 0.02)
+    assert kinds[line_frames:] == ["content"] * 5
+
+
 async def test_a_line_said_on_its_own_stops_when_the_model_speaks() -> None:
     line = "One moment while I look that up."
     clip = _line_audio(7, word_s=0.15)

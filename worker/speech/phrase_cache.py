@@ -36,6 +36,7 @@ from livekit import rtc
 from livekit.agents import tts
 
 from worker.framework import forget_tts_start
+from worker.speech.audio_frames import short_frames
 
 __all__ = ["OPENERS", "PhraseCache", "clause_forms", "opener_instruction"]
 
@@ -58,8 +59,6 @@ _CLAUSE_MARKS = ((".", ","), ("!",))
 
 # voice key -> phrase -> frames; shared by every call of the process.
 _STORE: dict[str, dict[str, list[rtc.AudioFrame]]] = {}
-# Frames a phrase read from disk is cut into: what a streaming TTS hands the output.
-_FILE_FRAME_S = 0.02
 
 
 def clause_forms(openers: tuple[str, ...]) -> tuple[str, ...]:
@@ -163,6 +162,13 @@ class PhraseCache:
                 log.warning("phrase_cache_warm_failed", error=type(error).__name__)
                 return
             if frames:
+                # Short frames, as read back from a file: a line is cut at its words.
+                first = frames[0]
+                frames = short_frames(
+                    b"".join(bytes(frame.data) for frame in frames),
+                    sample_rate=first.sample_rate,
+                    num_channels=first.num_channels,
+                )
                 self._audio[phrase] = frames
                 if self.directory is not None:
                     await asyncio.to_thread(_write, self.directory, self._path(phrase), frames)
@@ -249,16 +255,7 @@ def _read(path: Path) -> list[rtc.AudioFrame]:
             pcm = wav.readframes(wav.getnframes())
     except (OSError, EOFError, wave.Error):
         return []
-    step = max(1, round(rate * _FILE_FRAME_S)) * channels * 2
-    return [
-        rtc.AudioFrame(
-            pcm[i : i + step],
-            sample_rate=rate,
-            num_channels=channels,
-            samples_per_channel=len(pcm[i : i + step]) // (2 * channels),
-        )
-        for i in range(0, len(pcm) - len(pcm) % (2 * channels), step)
-    ]
+    return short_frames(pcm, sample_rate=rate, num_channels=channels)
 
 
 def _write(directory: Path, path: Path, frames: list[rtc.AudioFrame]) -> None:

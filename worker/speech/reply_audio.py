@@ -10,6 +10,8 @@ the front (they always come before the model's words of the same reply), and
 - a line whose audio is cached is played a word at a time, each word handed to the
   output just before the previous one ends, so the output never holds more than a word
   of it ahead;
+- a line not cached (a cache still warming) is played as the TTS streams it, handed to
+  the output no further ahead than that;
 - meanwhile the model's words (the rest of the text) are already being synthesised; the
   moment their first audio is ready, the line stops at the end of its current word and
   the answer plays.
@@ -33,6 +35,7 @@ from typing import Final
 import numpy as np
 from livekit import rtc
 
+from worker.speech.audio_frames import short_frames
 from worker.telemetry.answer_timing import CONTENT, SpeechKind, mark_frame
 
 __all__ = ["ExpectedLine", "SpeechLedger", "play_reply", "word_chunks"]
@@ -40,6 +43,8 @@ __all__ = ["ExpectedLine", "SpeechLedger", "play_reply", "word_chunks"]
 _LEAD_S: Final = 0.06
 """How far ahead of its start a word is handed to the output: three 20 ms frames, so
 the output never runs dry between two words."""
+_QUIET: Final = 0.05
+"""A frame quieter than this share of the line's loudest is between two words."""
 _STALE_S: Final = 30.0
 _MIN_PREFIX: Final = 3
 """Characters of one of our lines the text must show before it is taken for that line
@@ -113,7 +118,7 @@ def word_chunks(frames: Sequence[rtc.AudioFrame], line: str) -> list[list[rtc.Au
         return [list(frames)]
     levels = [_rms(f) for f in frames]
     loud = max(levels) or 1.0
-    quiet = [level < 0.05 * loud for level in levels]
+    quiet = [level < _QUIET * loud for level in levels]
     cuts: list[int] = []
     index = 0
     while index < len(quiet):
@@ -299,7 +304,7 @@ async def _play_line(
         async def one() -> AsyncIterator[str]:
             yield expected.line
 
-        async for frame in speak_line(one()):
+        async for frame in _streamed_line(speak_line(one()), stop=stop):
             yield mark_frame(frame, expected.kind, line=expected.line)
         return
     began = time.monotonic()
@@ -314,6 +319,55 @@ async def _play_line(
         for frame in word:
             yield mark_frame(_copy(frame), expected.kind, line=expected.line)
             offset += frame.duration
+
+
+async def _streamed_line(
+    frames: AsyncIterable[rtc.AudioFrame], *, stop: Callable[[], bool]
+) -> AsyncIterator[rtc.AudioFrame]:
+    """A line the TTS is synthesising now, handed on no more than ``_LEAD_S`` ahead of
+    its playout, and ended at its next quiet frame (the end of the current word) once
+    ``stop()`` says the answer is ready.
+
+    A TTS streams faster than speech plays: handed on as it comes, the whole line would
+    sit in the output's buffer and the answer would wait for all of it.
+    """
+    began: float | None = None
+    offset = 0.0
+    loudest = 0.0
+    async for frame in _sliced(frames):
+        level = _rms(frame)
+        if began is None:
+            if stop():
+                return  # the answer is ready before the line began: not a word of it
+            began = time.monotonic()
+        else:
+            answer_ready = not await _paced(began + offset - _LEAD_S, stop)
+            if answer_ready and loudest and level < _QUIET * loudest:
+                return  # between two words
+        loudest = max(loudest, level)
+        offset += frame.duration
+        yield frame
+
+
+async def _sliced(frames: AsyncIterable[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
+    """``frames`` in short frames (:mod:`worker.speech.audio_frames`), the first piece
+    of each keeping its frame's userdata (the TTS's timed transcript)."""
+    async for frame in frames:
+        pieces = short_frames(
+            bytes(frame.data), sample_rate=frame.sample_rate, num_channels=frame.num_channels
+        )
+        if pieces:
+            pieces[0].userdata.update(frame.userdata)
+        for piece in pieces:
+            yield piece
+
+
+async def _paced(at: float, stop: Callable[[], bool]) -> bool:
+    """Wait until ``at`` (monotonic), unless ``stop()`` first; whether it was not."""
+    wait = at - time.monotonic()
+    if wait > 0:
+        await _sleep_unless(wait, stop)
+    return not stop()
 
 
 async def _sleep_unless(seconds: float, stop: Callable[[], bool]) -> None:
