@@ -15,9 +15,10 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
   the detector is asked; the turn is committed ``min_delay`` or ``max_delay`` after the
   voice stopped (its verdict), and never before a final transcript exists.
 
-Two corpora, reported apart: the project's own (bench/turn_corpus, written with the
-judge) and an independent one (bench/turn_corpus_independent: 472 turns written by another
-engineer without reading the judge; its README says how and from which sources). Per
+Five corpora, reported apart: the project's own (bench/turn_corpus, written with the
+judge) and four written by other engineers without reading the judge, each README saying
+how and from which sources: bench/turn_corpus_independent, _holdout and _fresh (read
+since to change the judge) and _unseen (not read by anyone changing the judge). Per
 class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation
@@ -58,6 +59,7 @@ from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turn_corpus_independent import TARGET_EXEMPT as INDEPENDENT_EXEMPT
+from bench.turn_corpus_unseen import load_unseen
 from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.latency import Delay
@@ -414,6 +416,7 @@ OURS = Corpus("ours", CLASSES, TARGET_EXEMPT, frozenset({"complete"}))
 INDEPENDENT = Corpus("independent", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 HOLDOUT = Corpus("holdout", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 FRESH = Corpus("fresh", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+UNSEEN = Corpus("unseen", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 PREMATURE_TARGET = 0.02
 COMPLETE_P95_TARGET_MS = 400.0
 """Issue 27: complete turns decided at p95 <= 400 ms at zero provider latency."""
@@ -535,12 +538,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus",
-        choices=("all", "ours", "independent", "holdout", "fresh"),
+        choices=("all", "ours", "independent", "holdout", "fresh", "unseen"),
         default="all",
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
-            "the held-out one used since (bench/turn_corpus_holdout), the one no one "
-            "changing the judge has read (bench/turn_corpus_fresh), or all"
+            "the ones read since to change the judge (bench/turn_corpus_holdout, "
+            "bench/turn_corpus_fresh), the one no one changing the judge has read "
+            "(bench/turn_corpus_unseen), or all"
         ),
     )
     parser.add_argument(
@@ -570,6 +574,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         corpora.append((HOLDOUT, load_holdout()))
     if args.corpus in ("all", "fresh"):
         corpora.append((FRESH, load_fresh()))
+    if args.corpus in ("all", "unseen"):
+        corpora.append((UNSEEN, load_unseen()))
     summary: dict[str, Any] = {"corpora": {}}
     tables = []
     for corpus, items in corpora:

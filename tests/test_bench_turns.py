@@ -14,6 +14,7 @@ from bench.turn_corpus import CLASSES, TurnItem, build_corpus, stt_text
 from bench.turn_corpus_fresh import load_fresh
 from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
+from bench.turn_corpus_unseen import load_unseen
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
 pytestmark = pytest.mark.bench
@@ -89,7 +90,9 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
     assert first.parts[0].heard == "My account is under my wife's name, actually."
 
 
-@pytest.mark.parametrize(("load", "count"), [(load_holdout, 269), (load_fresh, 265)])
+@pytest.mark.parametrize(
+    ("load", "count"), [(load_holdout, 269), (load_fresh, 265), (load_unseen, 265)]
+)
 def test_the_later_corpora_load_as_their_authors_wrote_them(
     load: Callable[[], list[TurnItem]], count: int
 ) -> None:

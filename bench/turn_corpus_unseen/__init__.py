@@ -1,0 +1,30 @@
+"""The fifth end-of-turn corpus: the one no one changing the judge has read.
+
+``unseen.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
+caller turns written from the issue and call-centre practice (health insurance, telco,
+utilities, banking, travel, returns, government services; US, UK, Canadian, Australian,
+Irish, Indian, South African and New Zealand formats) **without reading the turn judge,
+this project's code or any other corpus**. Same format and classes as the independent
+corpus, so the same loader reads it; the files are the author's, unedited.
+
+It was written before the fresh corpus (``bench/turn_corpus_fresh``) was read to change
+the judge, so its figures are the judge's out-of-sample ones. Reading its items to fix
+the judge spends it: write a new corpus first, as this one was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from bench.turn_corpus import TurnItem
+from bench.turn_corpus_independent import load_independent
+
+__all__ = ["CORPUS_FILE", "load_unseen"]
+
+CORPUS_FILE: Final = Path(__file__).with_name("unseen.yaml")
+
+
+def load_unseen(path: Path = CORPUS_FILE) -> list[TurnItem]:
+    """The corpus's items, in file order."""
+    return load_independent(path)
