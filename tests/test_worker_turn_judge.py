@@ -437,3 +437,127 @@ def test_a_group_of_a_value_said_alone_waits_the_value_hold(user: str) -> None:
 @pytest.mark.parametrize("user", ["Two.", "I was charged 150.", "It is 2024.", "Flat 4B."])
 def test_a_number_inside_words_or_a_small_count_is_not_a_value_group(user: str) -> None:
     assert judge_turn(user, "How many were there?").reason != "value_group"
+
+
+def test_an_account_number_past_ten_digits_may_still_go_on() -> None:
+    # No length named: 8 to 17 digits may be all of it or not; the value hold, not
+    # the tenth digit, ends it.
+    agent = "What's the account number on your bill?"
+    verdict = judge_turn("1204. 556. 789.", agent)
+    assert (verdict.state, verdict.reason) == ("maybe", "dictation_unknown_length:account")
+    assert judge_turn("1204. 556. 789. 001. 2345.", agent).reason == "dictation_complete:account"
+
+
+@pytest.mark.parametrize(
+    ("agent", "user", "kind", "length"),
+    [
+        ("And the three-digit security code on the back?", "7.", "reference", 3),
+        ("What's the full nine-digit zip?", "10001.", "zip", 9),
+        ("Is there a daytime number?", "02.", "phone", None),
+        ("Please tell me your PAN number.", "BRKPS. 4219.", "reference", None),
+        ("What's the car's registration?", "Lima Kilo. 68.", "reference", None),
+        ("And the Eircode for the meter address?", "D02.", "zip", None),
+    ],
+)
+def test_more_values_an_agent_asks_for_and_the_lengths_it_names(
+    agent: str, user: str, kind: str, length: int | None
+) -> None:
+    assert asked_for(agent) == (kind, length)
+    assert judge_turn(user, agent).state != "final"
+
+
+def test_a_count_is_not_a_dictated_value() -> None:
+    said = "My card's been declined three times today and I don't know why."
+    assert dictation_state(said, "What can I do for you?") is None
+    assert judge_turn(said, "What can I do for you?").state == "final"
+
+
+def test_a_group_taken_back_in_a_card_number_is_not_counted_twice() -> None:
+    agent = "Go ahead with the card number."
+    # 4242 4242 4224, then "sorry" and the group again: 12 digits so far, not 16.
+    state = dictation_state("4242. 4242. 4224. Sorry. 4242.", agent)
+    assert state is not None and (state.complete, state.digits) == (False, 12)
+    done = dictation_state("4242. 4242. 4224. Sorry. 4242. 4242.", agent)
+    assert done is not None and done.complete is True
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Dave underscore.", "Where should the receipt go?"),
+        ("Dave underscore. Hughes.", "Where should the receipt go?"),
+        ("All lowercase. Gwen. Dot. McAllister.", "What's the best email for you?"),
+    ],
+)
+def test_an_address_being_spelled_is_held_until_its_domain(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "unfinished"
+    assert judge_turn(f"{user} At gmail.com.", agent).state != "unfinished"
+
+
+def test_a_value_spelled_in_the_phonetic_alphabet_is_a_group() -> None:
+    agent = "Could you read that out for me?"
+    assert judge_turn("X as in X-ray.", agent).reason == "value_group"
+    assert judge_turn("Lima Kilo.", agent).reason == "value_group"
+    # One name that is also a letter's word is a name.
+    assert judge_turn("Mike.", "Who am I speaking with?").reason != "value_group"
+
+
+def test_a_possessive_said_alone_owes_its_noun() -> None:
+    assert judge_turn("My husband's.", "Riverside Pharmacy, how can I help?").state == (
+        "unfinished"
+    )
+    assert judge_turn("My broadband's.", "What's the reason for your call?").state == ("unfinished")
+    # To "whose" it is the answer.
+    assert judge_turn("My husband's.", "Whose name is on it?").state != "unfinished"
+    assert judge_turn("It's my husband's.", "How can I help?").state == "final"
+
+
+def test_a_filler_said_last_holds_the_floor_longer() -> None:
+    verdict = judge_turn("Um.", "How can I help?")
+    assert (verdict.state, verdict.reason) == ("unfinished", "hesitation")
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.45, short_hold_s=0.3)
+    assert judge.hold_s(verdict) == judge.hold_s(judge_turn("07700.", "Your mobile number?"))
+
+
+def test_two_greetings_are_a_greeting() -> None:
+    verdict = judge_turn("Hi. Good morning.", "Good morning, you're through to the surgery.")
+    assert (verdict.state, verdict.reason) == ("maybe", "greeting")
+
+
+def test_a_refusal_with_any_negative_is_answered_at_once() -> None:
+    agent = "What's the account number?"
+    assert judge_turn("I haven't got my account number.", agent).state == "final"
+
+
+def test_a_short_answer_closing_a_longer_turn_ends_it() -> None:
+    verdict = judge_turn("No. That's everything. Thanks.", "Anything else I can help with?")
+    assert verdict.state == "final"
+    assert judge_turn("Thanks.", "Anything else I can help with?").state == "maybe"
+
+
+def test_a_preposition_whose_object_came_first_ends_the_sentence() -> None:
+    assert judge_turn("I'm not sure who I need to talk to.", "How can I help?").state == "final"
+    assert judge_turn("I want to speak to someone about.", "How can I help?").state == (
+        "unfinished"
+    )
+
+
+def test_a_phrasal_verb_ends_its_sentence_and_an_infinitive_does_not() -> None:
+    said = "My husband's. Prescription hasn't been sent over."
+    assert judge_turn(said, "Riverside Pharmacy, how can I help?").state == "final"
+    assert judge_turn("The engineer never turned up.", "What's the problem?").state == "final"
+    assert judge_turn("It was supposed to come on.", "What's the problem?").state == ("unfinished")
+
+
+def test_a_sentence_after_the_thing_is_is_not_a_value() -> None:
+    said = "So the thing is. The engineer never turned up."
+    assert judge_turn(said, "What's the problem?").state == "final"
+    # A value after "is." still waits for its next group.
+    assert judge_turn("It's. 42 Harbour Street.", "What's the address?").reason == (
+        "announced_value"
+    )
+
+
+def test_it_is_said_to_a_yes_no_question_answers_it() -> None:
+    said = "It is. Yeah. Since about 6 this morning."
+    assert judge_turn(said, "Is the outage still affecting you?").state == "final"

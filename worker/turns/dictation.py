@@ -47,12 +47,14 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ("ssn", re.compile(r"\b(?:social security(?: number)?|ssn|social)\b")),
     ("routing", re.compile(r"\brouting(?: number)?\b")),
     ("email", re.compile(r"\b(?:e-?mail(?: address)?)\b")),
-    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post ?code)\b")),
+    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post ?code|eircode)\b")),
     (
         "phone",
         re.compile(
             r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
+            r"(?:daytime|evening|alternative|alternate|office|direct|landline|business) "
+            r"(?:phone |contact )?number|"
             r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
             r"number (?:are|were) you (?:calling from|on)|"
             r"number (?:where |that )?(?:we|i|you|they|the [a-z]+) (?:can|could|should|will) "
@@ -72,7 +74,10 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"serial number|prescription number|meter number|iban|order number|"
             r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|"
             r"invoice number|ticket number|national insurance(?: number)?|ni number|"
-            r"pps number|tax file number)\b"
+            r"pps number|tax file number|(?:car |vehicle )?registration(?: number)?|"
+            r"reg number|(?:number|licen[cs]e) plate|plate number|pan (?:number|card)|pnr|"
+            r"vin|imei(?: number)?|puk(?: code)?|membership number|frequent flyer number|"
+            r"security code|cvv2?|cvc|card verification (?:code|value))\b"
         ),
     ),
 )
@@ -85,7 +90,7 @@ _VALUE_NAMED_LAST: Final = re.compile(
 # "It's", "is", ":" -- a kind named then introduced ("my number is") starts dictation.
 _INTRO: Final = re.compile(r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|:)\b|^\s*:")
 _N_DIGIT: Final = re.compile(
-    r"\b(\d+|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen)[- ]digits?\b"
 )
 # "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
@@ -98,7 +103,8 @@ _VALUE_NAME: Final = re.compile(
     r"suburb|town|city|bsb|iban)\b"
 )
 _WORD_NUMBERS: Final = {
-    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
@@ -147,7 +153,8 @@ _OPINION: Final = re.compile(
 # a value read aloud is a few tokens, or spelled ("P as in Peter").
 _SPELLED: Final = re.compile(
     r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
-    r"\b[a-z]\W+[a-z]\b|[a-z0-9]\.[a-z]"
+    r"\b[a-z]\W+[a-z]\b|[a-z0-9]\.[a-z]|_|\bunderscore\b|\b(?:all )?(?:lower|upper) ?case\b|"
+    r"\bcapital [a-z]\b"
 )
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
 # more of the value is coming.
@@ -162,15 +169,30 @@ _PARTIAL: Final = re.compile(
 _CODE_START: Final = re.compile(
     r"(?:^|[.?!]\s+|\b(?:is|it's|it is|that's|'s)[,:]?\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
 )
+# Said only of an e-mail address being spelled out.
+_EMAIL_CUE: Final = re.compile(r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b")
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
 )
 # Account numbers have no checksum and no fixed length; without the agent naming one,
-# fewer than 8 digits is unfinished, 8-9 maybe finished, and 10 (the commonest length of
-# a US bank account number, and the end of most 8-12 digit ones) finished.
+# fewer than 8 digits is unfinished, and from 8 (a UK account) to 17 (the longest US bank
+# account) maybe finished: a caller reading one breathes between groups, and the turn
+# waits the value hold after each rather than cut the number at its tenth digit.
+# A number followed by what it counts is a quantity, not digits of a value.
+_COUNTED: Final = re.compile(
+    r"\b\d+\s+(?:times?|days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|"
+    r"pounds?|quid|dollars?|bucks|euros?|cents?|pence|percent|people|items?|bills?|"
+    r"calls?|payments?|cards?|accounts?|kids|children)\b"
+)
+# A correction in the middle of a value: the group before it is said again.
+_TAKEN_BACK: Final = re.compile(
+    r"\b(?:sorry|i mean|no wait|wait no|scratch that|(?:let me )?start (?:again|over)|"
+    r"from the (?:start|beginning|top))\b[.,!]?"
+)
+_START_OVER: Final = re.compile(r"\bstart (?:again|over)\b|\bfrom the (?:start|beginning|top)\b")
 _ACCOUNT_MIN_DIGITS: Final = 8
-_ACCOUNT_USUAL_DIGITS: Final = 10
+_ACCOUNT_MAX_DIGITS: Final = 17
 _REFERENCE_MIN_DIGITS: Final = 4
 _FIXED_DIGITS: Final[dict[DictationKind, tuple[int, ...]]] = {
     "phone": (10,),
@@ -273,7 +295,7 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
             return "reference", 4
         return None
     if found == "zip":
-        return found, (9 if _ZIP_PLUS_FOUR.search(text) else None)
+        return found, (9 if _ZIP_PLUS_FOUR.search(text) else length)
     return found, length
 
 
@@ -305,6 +327,20 @@ def _confirming(agent_text: str) -> bool:
 
 
 def _digits(written: str) -> str:
+    """The value's digits: a number that counts something ("declined 3 times") is not
+    one of them, and a group the caller took back ("4224. Sorry. 4242.") is replaced."""
+    written = _COUNTED.sub(" ", written)
+    taken_back = list(_TAKEN_BACK.finditer(written))
+    if taken_back:
+        last = taken_back[-1]
+        head = written[: last.start()]
+        if _START_OVER.search(last.group(0)):
+            head = ""
+        else:
+            # The group just before the correction is the one it replaces (digits said
+            # one at a time are one group).
+            head = re.sub(r"(?:\b\d (?=\d))*\d+[\s.,\-]*$", "", head)
+        written = head + " " + written[last.end() :]
     return "".join(ch for ch in written if ch.isdigit())
 
 
@@ -364,7 +400,7 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         # letters; a few characters are a first group, more may be all of it.
         return (None if count >= _REFERENCE_MIN_DIGITS else False), count
     if kind == "account":
-        if count >= _ACCOUNT_USUAL_DIGITS:
+        if count >= _ACCOUNT_MAX_DIGITS:
             return True, count
         return (None if count >= _ACCOUNT_MIN_DIGITS else False), count
     need_any = _FIXED_DIGITS[kind]
@@ -406,6 +442,9 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             return Dictation(kind, False, 0)
     if own is not None and _code_started(own[0], user_text):
         return Dictation(own[0], False, 0)
+    if own is None and asked is None and _EMAIL_CUE.search(written) and "@" not in written:
+        # "Dave underscore." / "All lowercase.": an address being spelled, asked for or not.
+        return Dictation("email", False, 0)
     if asked is not None:
         kind, length = asked
         if _READY.search(written) and not _confirming(agent_text):

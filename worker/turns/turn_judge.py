@@ -11,9 +11,10 @@ answer. This judge reads, in order:
    keeps the turn open whatever its punctuation (worker/turns/dictation.py), and one the turn
    ends by naming ("to my mobile.") may be read next;
 2. the last words: a filler, a trailing conjunction or preposition, a correction marker
-   ("I mean", "sorry") or a verb still missing its object ("I'd like to change.");
-3. a group of a value said alone ("416. Five five five."), whatever its kind, may be
-   followed by the next;
+   ("I mean", "sorry"), a verb still missing its object ("I'd like to change.") or a
+   possessive still missing its noun ("My husband's.");
+3. a group of a value said alone ("416. Five five five.", "Lima Kilo.", "X as in
+   X-ray."), whatever its kind, may be followed by the next;
 4. the agent's last question: a yes/no question makes a bare "yes" final, and a short
    turn said to it or to a statement ("Not today.") may be the start of a longer one;
 5. punctuation, last, and only as weak evidence.
@@ -23,7 +24,9 @@ endpointing delay, a high one the minimum. Two cases hold the verdict back (the
 framework cancels the wait when the caller speaks again): a value half dictated waits
 longer than the maximum delay (``dictation_hold_s``), an account number of unknown
 length, a value named last or a group said alone a little longer than the minimum
-(``maybe_hold_s``), a short answer just past a comma's pause (``short_hold_s``).
+(``maybe_hold_s``), a short answer just past a comma's pause (``short_hold_s``), and a
+turn that ends on "um" as long as a half-dictated value (callers pause longest after a
+filler).
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ _DANGLING: Final = frozenset(
     and or but so because if when while that which who whose where my your our their his her its
     is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
+    underscore dot dash hyphen
     """.split()
 )
 _BE: Final = frozenset("is are was were am".split())
@@ -95,9 +99,12 @@ _SHORT_ANSWERS: Final = frozenset(
 # A greeting said back to the agent's: "Hi," or "Hello," is how a caller starts the
 # reason for the call, and the comma pause after it (~140 ms in synthesised speech) can
 # outlast the VAD's silence window. Said alone it asks for nothing; "Hello?" checks the line.
+_GREETING_WORDS: Final = (
+    r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))"
+)
+# One greeting or two ("Hi. Good morning."), after a "yes" or a filler.
 _GREETING: Final = re.compile(
-    r"^(?:(?:yeah|yes|oh|um|uh) )?"
-    r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))$"
+    rf"^(?:(?:yeah|yes|oh|um|uh) )?{_GREETING_WORDS}(?: {_GREETING_WORDS})?$"
 )
 # A sentence that is only a group of a value: three or more digits, or a code of
 # capitals and digits ("416.", "555 0173.", "QQ 12 34.", "SW1A.", "4BT."), nothing else
@@ -106,6 +113,22 @@ _VALUE_GROUP: Final = re.compile(
     r"(?=(?:\D*\d){3})[\d ,\-]+|"
     r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
     r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
+)
+# A group of a value spelled: "X as in X-ray.", "P for Peter.", or letters in the
+# phonetic alphabet ("Lima Kilo.", "X-ray Yankee Zulu."), with digits or not.
+_NATO: Final = (
+    r"(?:alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|juliett|kilo|"
+    r"lima|mike|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|"
+    r"whisky|x-ray|xray|yankee|zulu)"
+)
+_AS_IN: Final = r"(?:\w|\d+) (?:as in|for) [\w\-]+"
+_SPELLED_GROUP: Final = re.compile(
+    rf"(?:{_AS_IN}|{_NATO}|\d+|[a-z])(?:[ ,]+(?:{_AS_IN}|{_NATO}|\d+|[a-z]))*"
+)
+# "My husband's." said alone: a possessive (or "is") whose noun or verb is still to come.
+# Said to "Whose name is it in?" it is the answer.
+_POSSESSIVE_ONLY: Final = re.compile(
+    r"(?:my|our|your|his|her|their|the|a|this|that)(?: [a-z\-]+)? [a-z\-]+'s"
 )
 _GREETED: Final = re.compile(r"(?:good )?(?:morning|afternoon|evening)\b|(?:hi|hello|hey)\b")
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
@@ -144,7 +167,8 @@ _DANGLING_TAIL: Final = re.compile(
     r"\W*$"
 )
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
-_REFUSAL: Final = re.compile(r"\b(?:don't|do not|not|can't|cannot|won't|never|no)\b")
+# "I don't have it", "I haven't got my account number", "I can't find it".
+_REFUSAL: Final = re.compile(r"\b(?:\w+n't|not|cannot|never|no)\b")
 # Something to be sent to a value the caller then names ("text the link to my mobile"):
 # the words announce the value, as "my number is" does.
 _SEND_TO: Final = re.compile(
@@ -156,6 +180,19 @@ _SENTENCE_END: Final = re.compile(r"[.?!]+")
 # is.", "Send it to."), then a few words: the value being read, in groups.
 _ANNOUNCED: Final = re.compile(r"\b(?:is|it's|that's|'s|are|was|to|be)[.?!]\s+(?P<tail>[^?]+)$")
 _ANNOUNCED_TAIL_WORDS: Final = 8
+# "So the thing is." introduces a sentence, not a value.
+_NOT_A_VALUE_INTRO: Final = re.compile(
+    r"\b(?:thing|problem|issue|question|point|trouble|reason|situation|worry|story) is\W*$"
+)
+# A tail with its own verb ("...hasn't been sent over.") is a sentence, not a value.
+_CLAUSE_VERB: Final = re.compile(
+    r"\b(?:\w+n't|been|has|have|had|did|does|will|would|could|should|never)\b"
+)
+# "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
+_ANSWERED_YES_NO: Final = re.compile(
+    r"^\W*(?:(?:yes|yeah|no)\W+)?(?:it|that|he|she|there|this|they|i|we) "
+    r"(?:is|was|are|were|am|does|did|do|has|have|can|will)[.!]"
+)
 # The agent asked when: a day, a month or a date may come in pieces ("The 1st." / "Of
 # next month."), and only a year closes one for certain.
 # "What date...", "When...", and a named date: "What's the start date on the policy?",
@@ -219,21 +256,48 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return clause[0] in _WH or last != "to" or relative
     if len(words) >= 2 and words[-2:] == ["thank", "you"]:
         return True
+    if _STRANDED.search(" ".join(clause).lower()):
+        # "I'm not sure who I need to talk to.": the preposition's object is "who".
+        return True
     if len(words) >= 3 and words[-2] in _PARTICLE_OBJECTS and last in _PARTICLES:
+        return True
+    if (
+        len(words) >= 3
+        and last in _PARTICLES
+        and _PAST_VERB.fullmatch(words[-2])
+        and words[-3] not in _BEFORE_A_BARE_VERB
+    ):
+        # "It hasn't been sent over.", "The engineer never turned up.": a phrasal verb.
         return True
     return last in _SENTENCE_ADVERBS and len(clause) >= 4 and bool(re.search(r",\s*\w+\W*$", text))
 
 
 _FILLERS: Final = frozenset("um uh er erm hmm like".split())
+_HESITATIONS: Final = frozenset("um uh er erm umm uhm".split())
 _WH: Final = frozenset("what which who whom whose where when why how".split())
 _SUBJECTS: Final = frozenset("i we you they he she it".split())
 _PARTICLES: Final = frozenset("on off up in out back down over about".split())
+_PAST_VERB: Final = re.compile(
+    r"[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
+    r"brought|broke|broken|given|gave|showed|shown|held|kept|left|made|paid|picked|"
+    r"switched|cut|stuck|woke|woken"
+)
+# "It was supposed to come on." -- an infinitive, whose preposition still owes its object.
+_BEFORE_A_BARE_VERB: Final = frozenset("to will would can could should must might".split())
+_STRANDED: Final = re.compile(
+    r"\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*"
+    r"\b(?:to|for|with|about|from|on|in|at|of)$"
+)
 
 
 def _last_sentence(text: str) -> str:
     """The last sentence as written (case kept), without its closing mark."""
     parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
     return parts[-1].strip() if parts else ""
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def _last_clause(text: str) -> str:
@@ -279,6 +343,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
+    if last in _HESITATIONS:
+        # "Um." -- the caller holds the floor while finding the words, and the pause
+        # after a filler runs longer than one between words (over a second).
+        return TurnVerdict("unfinished", "hesitation", dictation)
+    if _POSSESSIVE_ONLY.fullmatch(_last_clause(text)) and not re.search(
+        r"\b(?:whose|which|where)\b", _last_question(agent_text)
+    ):
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     # "Yes, it is." / "I am." end on a verb and are still finished; said to a question
     # that asks for something ("Who am I speaking with?" / "This is."), the answer follows.
     asks_what = agent_text.rstrip().endswith("?") and not _is_yes_no_question(agent_text)
@@ -299,7 +371,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             return TurnVerdict("maybe", f"second_value:{dictation.kind}", dictation)
         return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
     announced = _ANNOUNCED.search(text.lower())
-    if announced is not None and len(_WORD.findall(announced["tail"])) <= _ANNOUNCED_TAIL_WORDS:
+    if (
+        announced is not None
+        and len(_WORD.findall(announced["tail"])) <= _ANNOUNCED_TAIL_WORDS
+        and not _NOT_A_VALUE_INTRO.search(text.lower()[: announced.start() + 4])
+        and not _CLAUSE_VERB.search(announced["tail"])
+        and not (_is_yes_no_question(agent_text) and _ANSWERED_YES_NO.search(text.lower()))
+    ):
         # The caller introduced a value and has read some of it ("It's." / "42 Harbour
         # Street." / "Leeds."): the next group may follow after a breath.
         return TurnVerdict("maybe", "announced_value", dictation)
@@ -369,7 +447,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("maybe", "greeting")
     clause = _last_clause(text)
     clause_words = _WORD.findall(clause)
-    if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words):
+    # "No. That's everything. Thanks.": a short answer closing a longer turn ends it.
+    closing = len(words) > 3 and not all(w in _SHORT_ANSWERS for w in words)
+    if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words) and not closing:
         if set(words) <= _YES and _offers_more(agent_text) and not set(words) <= {"well"}:
             return TurnVerdict("maybe", "yes_to_more")
         if agent_text and not agent_text.rstrip().endswith("?") and set(words) <= _SHORT_ANSWERS:
@@ -387,6 +467,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     wants = _WANTS.search(clause.rstrip(" ,"))
     if wants is not None and wants.group("verb") in _TRANSITIVE:
         return TurnVerdict("unfinished", "verb_without_object")
+    spelled = _SPELLED_GROUP.fullmatch(clause)
+    if spelled and (
+        len(re.findall(rf"\b{_NATO}\b", clause)) >= 2
+        or re.search(_AS_IN, clause)
+        or (re.search(rf"\b{_NATO}\b", clause) and (asked is not None or _has_digit(clause)))
+    ):
+        # "X as in X-ray.", "Lima Kilo.": a value spelled in groups, more may follow.
+        return TurnVerdict("maybe", "value_group")
     group = _last_sentence(normalise(text).text)
     said_a_date = _YEAR.fullmatch(group) is not None and _DATE_WORDS.search(text.lower())
     if _VALUE_GROUP.fullmatch(group) and not said_a_date:
@@ -419,14 +507,16 @@ def hold_for(
     """The extra wait a verdict asks for: the value hold for a ``maybe``, the
     acknowledgement hold for a bare acknowledgement or greeting, the short-answer hold
     for a bare "Yes." (a comma's breath), the dictation hold for a value said only in
-    part, nothing otherwise. The judge and `bench turns` share it."""
+    part or a turn ending on "um", nothing otherwise. The judge and `bench turns` share it."""
     if verdict.state == "maybe":
         if verdict.reason in _ACK_HOLD_REASONS:
             return ack_s
         if verdict.reason in _SHORT_HOLD_REASONS:
             return short_s
         return maybe_s
-    if verdict.state == "unfinished" and verdict.reason.startswith("dictation_incomplete"):
+    if verdict.state == "unfinished" and (
+        verdict.reason.startswith("dictation_incomplete") or verdict.reason == "hesitation"
+    ):
         return dictation_s
     return 0.0
 
