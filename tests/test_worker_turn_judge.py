@@ -561,3 +561,53 @@ def test_a_sentence_after_the_thing_is_is_not_a_value() -> None:
 def test_it_is_said_to_a_yes_no_question_answers_it() -> None:
     said = "It is. Yeah. Since about 6 this morning."
     assert judge_turn(said, "Is the outage still affecting you?").state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("I am not able to do the online check in.", "How may I help you?"),
+        ("I'd like to move my number from. My old network over to you.", "How can I help?"),
+        ("I've been charged for a. Roaming bundle I never asked for.", "How can I help?"),
+        ("I need to move the electricity over.", "What can I do for you?"),
+        ("The boiler's making a noise when. The heating comes on.", "What's the problem?"),
+        ("Actually, my debit card is. Not working at the ATM.", "How can I help you?"),
+        ("I need to cancel.", "How can I help?"),
+        ("I'd like to update my email address as well.", "Is there anything else?"),
+        ("Ja. That's my cell.", "Is this the number we can reach you on?"),
+        ("Yes. The one ending 4242.", "Do you want the refund back to the original card?"),
+    ],
+)
+def test_finished_sentences_from_the_unseen_corpus_are_answered_at_once(
+    user: str, agent: str
+) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("The number on the card says.", "What's your member number?"),
+        ("I need to speak to someone about my mother's.", "How can I help?"),
+        ("Okay. Hang on.", "Read me the number that comes up."),
+        ("Let me just check.", "And what dates did you book for?"),
+        ("Hang on. I need my glasses.", "And the three-digit security code on the back?"),
+        ("Okay. Hang on. 35.", "Can you read me the number that comes up?"),
+        ("Yeah. No worries. It's 0491.", "I'll need a number in case we get disconnected."),
+        ("Right. I've got the letter here.", "Could you give me your policy number?"),
+        ("Sean. S E A N. Dot O'Brien. No apostrophe.", "What email address is on the booking?"),
+        ("I want to talk to you about.", "How can I help?"),
+    ],
+)
+def test_unfinished_turns_from_the_unseen_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "unfinished"
+
+
+def test_a_bare_day_or_month_said_to_a_when_question_waits_for_the_rest() -> None:
+    verdict = judge_turn("Um. 03.", "When does your passport expire?")
+    assert (verdict.state, verdict.reason) == ("maybe", "date_fragment")
+
+
+def test_a_caller_holding_the_floor_but_refusing_or_asking_is_answered() -> None:
+    assert judge_turn("Hang on. I don't have it.", "Card number?").state == "final"
+    assert judge_turn("Hold on. Can you repeat that?", "Card number?").state == "final"

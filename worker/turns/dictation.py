@@ -59,7 +59,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"number (?:are|were) you (?:calling from|on)|"
             r"number (?:where |that )?(?:we|i|you|they|the [a-z]+) (?:can|could|should|will) "
             r"(?:reach|call|text|contact|ring)|"
-            r"number (?:for|of) [\w' ]+ to (?:text|call))\b"
+            r"number (?:for|of) [\w' ]+ to (?:text|call)|"
+            r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?))\b"
         ),
     ),
     (
@@ -128,9 +129,11 @@ _NOT_AN_ADDRESS: Final = re.compile(
 # and is about to read it, and often pauses to find the card first.
 _READY: Final = re.compile(
     r"^\W*(?:(?:sure|okay|ok|yes|yeah|yep|alright|all right|right|of course|certainly|"
-    r"no problem|um+|uh+|so|well|hold on|one (?:sec|second|moment)|"
-    r"just a (?:sec|second|moment|minute)|give me a (?:sec|second|moment)|"
-    r"let me (?:get|find|grab|check|see|look)(?: (?:it|that|for it|at it))?)\W*)+$"
+    r"no problem|no worries|um+|uh+|so|well|hold on|hang on|bear with me|"
+    r"one (?:sec|second|moment)|just a (?:sec|second|moment|minute|tick)|"
+    r"give me a (?:sec|second|moment|minute)|"
+    r"let me (?:just )?(?:get|find|grab|check|see|look)(?: (?:it|that|for it|at it))?|"
+    r"i(?:'ve| have) got (?:it|the [a-z]+)(?: here| in front of me)?)\W*)+$"
 )
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
 _CONFIRMING: Final = re.compile(
@@ -171,6 +174,9 @@ _CODE_START: Final = re.compile(
 )
 # Said only of an e-mail address being spelled out.
 _EMAIL_CUE: Final = re.compile(r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b")
+_READ_A_NUMBER: Final = re.compile(
+    r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"
+)
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
@@ -191,6 +197,9 @@ _TAKEN_BACK: Final = re.compile(
     r"from the (?:start|beginning|top))\b[.,!]?"
 )
 _START_OVER: Final = re.compile(r"\bstart (?:again|over)\b|\bfrom the (?:start|beginning|top)\b")
+_LAST_DIGITS: Final = re.compile(
+    r"\b(?:ending|ends|last (?:four|4)(?: digits)?)(?: (?:in|with|are|is))?\b"
+)
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_MAX_DIGITS: Final = 17
 _REFERENCE_MIN_DIGITS: Final = 4
@@ -285,6 +294,9 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
     # The value asked for is the first one named: "the card number on the account".
     found = _kind_first(text)
+    if found is None and _READ_A_NUMBER.search(text):
+        # "...read me the number that comes up?": a number of a kind not named.
+        return "reference", length
     if found is None:
         # "Can you read me the last eight digits?": digits of a known count, no name;
         # "Can you spell that for me?": letters, as many as the word has.
@@ -389,6 +401,9 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         need = 11 if digits.startswith("1") and count > 10 else 10
         return count >= need, count
     if kind == "card":
+        if _LAST_DIGITS.search(written):
+            # "The one ending 4242.": a card named by its last digits, not read out.
+            return count >= 4, count
         if count < 13:
             return False, count
         if luhn_ok(digits):
@@ -435,6 +450,9 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         rest = written[end:]
         length = asked[1] if asked is not None and asked[0] == kind else None
         judged = _judge(kind, rest, length)
+        if kind == "email" and not (_INTRO.search(rest) or "@" in rest or _SPELLED.search(rest)):
+            # "...update my email address as well.": the address named, none given.
+            judged = None
         if judged is not None:
             return Dictation(kind, judged[0], judged[1])
         if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):
@@ -451,7 +469,13 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             return Dictation(kind, False, 0, from_agent=True)
         # An answer to "what's your email?" is the start of an address unless it is a
         # refusal ("I don't have one.").
-        if kind == "email" and "@" not in written and _NOT_AN_ADDRESS.search(written):
+        if (
+            kind == "email"
+            and "@" not in written
+            and _NOT_AN_ADDRESS.search(written)
+            and not _SPELLED.search(written)
+        ):
+            # ("No apostrophe." after "S E A N." is part of the spelling.)
             return None
         judged = _judge(kind, written, length)
         if judged is None and _code_started(kind, user_text):

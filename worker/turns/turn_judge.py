@@ -80,7 +80,7 @@ _PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
 # unfinished ("I'd like to change." said before a pause).
 _TRANSITIVE: Final = frozenset(
     """
-    change update check cancel book order buy pay get make add remove move set reset know
+    change update check book order buy pay get make add remove move set reset know
     see report dispute return transfer speak talk schedule reschedule confirm verify open
     close use find ask give send tell
     """.split()
@@ -160,6 +160,9 @@ _DANGLING_TAIL: Final = re.compile(
     r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until)|"
     # "It says." -- what it says is still to come ("That's what it says." is whole).
     r"(?<!what )\b(?:it|that|this|which) (?:says|said|shows|showed|reads)|"
+    r"(?<!what )\b(?:the )?[a-z]+ (?:says|shows|reads|states)|"
+    # "...about my mother's." -- the possessive's noun is still to come.
+    r"\b(?:about|regarding|concerning|for) (?:my|our|his|her|their|your) [a-z\-]+'s|"
     # "It's just a bit too." -- a degree still missing its adjective ("Me too." is whole).
     r"\b(?:a bit|a little|way|far|much|slightly|just) too|"
     # "The neighbour at number." -- the number itself is next.
@@ -186,7 +189,7 @@ _NOT_A_VALUE_INTRO: Final = re.compile(
 )
 # A tail with its own verb ("...hasn't been sent over.") is a sentence, not a value.
 _CLAUSE_VERB: Final = re.compile(
-    r"\b(?:\w+n't|been|has|have|had|did|does|will|would|could|should|never)\b"
+    r"\b(?:\w+n't|not|been|has|have|had|did|does|will|would|could|should|never)\b"
 )
 # "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
 _ANSWERED_YES_NO: Final = re.compile(
@@ -256,8 +259,16 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return clause[0] in _WH or last != "to" or relative
     if len(words) >= 2 and words[-2:] == ["thank", "you"]:
         return True
-    if _STRANDED.search(" ".join(clause).lower()):
-        # "I'm not sure who I need to talk to.": the preposition's object is "who".
+    said = " ".join(clause).lower()
+    if _STRANDED.search(said):
+        # "I'm not sure who I need to talk to.", "a bundle I never asked for.": the
+        # preposition's object came first.
+        return True
+    if len(words) >= 2 and words[-2] in _PREPOSITIONS and last in _OBJECT_PRONOUNS:
+        return True  # "...my old network over to you."
+    if _PHRASAL_END.search(said) and (len(words) < 3 or words[-3] not in _BEFORE_A_BARE_VERB):
+        # "...the online check in.", "...move the electricity over.", "...when the
+        # heating comes on.": the particle of a phrasal verb, not a preposition.
         return True
     if len(words) >= 3 and words[-2] in _PARTICLE_OBJECTS and last in _PARTICLES:
         return True
@@ -274,6 +285,12 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 _FILLERS: Final = frozenset("um uh er erm hmm like".split())
 _HESITATIONS: Final = frozenset("um uh er erm umm uhm".split())
+_HOLDING_FLOOR: Final = re.compile(
+    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
+    r"(?:hang on|hold on|bear with me|wait|one (?:sec|second|moment)|"
+    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
+    r"let me (?:just )?(?:find|check|get|grab|look|see)(?: (?:it|that|for it|at it|up))?)"
+)
 _WH: Final = frozenset("what which who whom whose where when why how".split())
 _SUBJECTS: Final = frozenset("i we you they he she it".split())
 _PARTICLES: Final = frozenset("on off up in out back down over about".split())
@@ -285,8 +302,23 @@ _PAST_VERB: Final = re.compile(
 # "It was supposed to come on." -- an infinitive, whose preposition still owes its object.
 _BEFORE_A_BARE_VERB: Final = frozenset("to will would can could should must might".split())
 _STRANDED: Final = re.compile(
-    r"\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*"
-    r"\b(?:to|for|with|about|from|on|in|at|of)$"
+    r"(?:\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*|"
+    r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:[a-z]+ed|paid|got|bought|sent|spoke|"
+    r"went|came|thought|made|took|gave|signed up|applied|spent) )"
+    r"(?:to|for|with|about|from|on|in|at|of)$"
+)
+_PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".split())
+_OBJECT_PRONOUNS: Final = frozenset("me you us them him".split())
+_PHRASAL_END: Final = re.compile(
+    r"\b(?:check|log|sign|top|pick|set|drop|call|ring|follow|print|break|cut|hang|turn|"
+    r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand|log)"
+    r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
+    r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
+    r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"
+    r"close|clear|read|write|hook)(?:s|es|ed|ing)?(?: [a-z']+){1,3} "
+    r"(?:over|up|out|off|in|on|back|down|through)$|"
+    r"\b(?:came|went|turned|kicked|switched|broke|showed|cut|comes|goes|turns|kicks|"
+    r"switches|breaks|shows|cuts|keeps|keep|kept) (?:on|off|up|in|out|back|down|over)$"
 )
 
 
@@ -343,9 +375,17 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
-    if last in _HESITATIONS:
-        # "Um." -- the caller holds the floor while finding the words, and the pause
-        # after a filler runs longer than one between words (over a second).
+    parts = sentences(text)
+    still_finding = (
+        _HOLDING_FLOOR.fullmatch(parts[0].rstrip(".!?,"))
+        and not _has_digit(text)
+        and not text.endswith("?")
+        and not _REFUSAL.search(text.lower())
+    )
+    if last in _HESITATIONS or _HOLDING_FLOOR.fullmatch(_last_clause(text)) or still_finding:
+        # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
+        # caller holds the floor while finding the words or the letter, and that pause
+        # runs longer than one between words (over a second).
         return TurnVerdict("unfinished", "hesitation", dictation)
     if _POSSESSIVE_ONLY.fullmatch(_last_clause(text)) and not re.search(
         r"\b(?:whose|which|where)\b", _last_question(agent_text)
@@ -410,6 +450,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "Which suburb is that, and the postcode?" / "Surry Hills. New South Wales.":
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    if _DATE_QUESTION.search(_last_question(agent_text)) and re.fullmatch(
+        r"\d{1,2}(?:st|nd|rd|th)?", _last_clause(text)
+    ):
+        # "03." to "When does your passport expire?": a month or a day, the rest next.
+        return TurnVerdict("maybe", "date_fragment")
     if (
         _DATE_QUESTION.search(_last_question(agent_text))
         and _DATE_WORDS.search(text.lower())
@@ -425,7 +470,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     joined = re.sub(r"[.?!]+", "", text.lower()).strip(" ,")
     sent_there = named is not None and _SEND_TO.search(joined) is not None
     asked_it = asked is not None and asked[0] == named
-    if named is not None and (asked_it or sent_there) and not refused:
+    confirming = re.match(r"(?:is|are) (?:this|that|it|these) ", _last_question(agent_text))
+    if named is not None and (asked_it or sent_there) and not refused and not confirming:
         # The agent just asked for this value and the caller named it ("The number on
         # my account." after "What's the best number?"), or the caller asks for
         # something to be sent there ("Could you text the link to my mobile,"): the
