@@ -15,10 +15,10 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
   the detector is asked; the turn is committed ``min_delay`` or ``max_delay`` after the
   voice stopped (its verdict), and never before a final transcript exists.
 
-Five corpora, reported apart: the project's own (bench/turn_corpus, written with the
-judge) and four written by other engineers without reading the judge, each README saying
-how and from which sources: bench/turn_corpus_independent, _holdout and _fresh (read
-since to change the judge) and _unseen (not read by anyone changing the judge). Per
+Six corpora, reported apart: the project's own (bench/turn_corpus, written with the
+judge) and five written by other engineers without reading the judge, each README saying
+how and from which sources: bench/turn_corpus_independent, _holdout, _fresh and _unseen
+(read since to change the judge) and _blind (not read by anyone changing the judge). Per
 class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation
@@ -54,6 +54,7 @@ import numpy.typing as npt
 
 from bench.record import recorded
 from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
+from bench.turn_corpus_blind import load_blind
 from bench.turn_corpus_fresh import load_fresh
 from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
@@ -417,6 +418,7 @@ INDEPENDENT = Corpus("independent", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, IND
 HOLDOUT = Corpus("holdout", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 FRESH = Corpus("fresh", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 UNSEEN = Corpus("unseen", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+BLIND = Corpus("blind", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 PREMATURE_TARGET = 0.02
 COMPLETE_P95_TARGET_MS = 400.0
 """Issue 27: complete turns decided at p95 <= 400 ms at zero provider latency."""
@@ -538,13 +540,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus",
-        choices=("all", "ours", "independent", "holdout", "fresh", "unseen"),
+        choices=("all", "ours", "independent", "holdout", "fresh", "unseen", "blind"),
         default="all",
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
             "the ones read since to change the judge (bench/turn_corpus_holdout, "
-            "bench/turn_corpus_fresh), the one no one changing the judge has read "
-            "(bench/turn_corpus_unseen), or all"
+            "bench/turn_corpus_fresh, bench/turn_corpus_unseen), the one no one "
+            "changing the judge has read (bench/turn_corpus_blind), or all"
         ),
     )
     parser.add_argument(
@@ -576,6 +578,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         corpora.append((FRESH, load_fresh()))
     if args.corpus in ("all", "unseen"):
         corpora.append((UNSEEN, load_unseen()))
+    if args.corpus in ("all", "blind"):
+        corpora.append((BLIND, load_blind()))
     summary: dict[str, Any] = {"corpora": {}}
     tables = []
     for corpus, items in corpora:

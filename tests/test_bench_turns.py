@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.turn_corpus import CLASSES, TurnItem, build_corpus, stt_text
+from bench.turn_corpus_blind import load_blind
 from bench.turn_corpus_fresh import load_fresh
 from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
@@ -91,7 +92,8 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("load", "count"), [(load_holdout, 269), (load_fresh, 265), (load_unseen, 265)]
+    ("load", "count"),
+    [(load_holdout, 269), (load_fresh, 265), (load_unseen, 265), (load_blind, 265)],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(
     load: Callable[[], list[TurnItem]], count: int

@@ -1,4 +1,4 @@
-"""The fourth end-of-turn corpus: the one no one changing the judge has read.
+"""The fourth end-of-turn corpus, read since to change the judge.
 
 ``fresh.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (US, UK, Canadian,
@@ -7,8 +7,8 @@ code or any other corpus**, after the judge's last change. Same format and class
 the independent corpus, so the same loader reads it; the files are the author's,
 unedited.
 
-Its figures are the judge's out-of-sample ones. Reading its items to fix the judge
-spends it: write a new corpus first, as this one was.
+Its figures were the judge's out-of-sample ones until its premature items were read to
+change the judge, after ``bench/turn_corpus_unseen`` had been written to take its place.
 """
 
 from __future__ import annotations

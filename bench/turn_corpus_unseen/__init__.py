@@ -1,4 +1,4 @@
-"""The fifth end-of-turn corpus: the one no one changing the judge has read.
+"""The fifth end-of-turn corpus, read since to change the judge.
 
 ``unseen.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (health insurance, telco,
@@ -8,8 +8,8 @@ this project's code or any other corpus**. Same format and classes as the indepe
 corpus, so the same loader reads it; the files are the author's, unedited.
 
 It was written before the fresh corpus (``bench/turn_corpus_fresh``) was read to change
-the judge, so its figures are the judge's out-of-sample ones. Reading its items to fix
-the judge spends it: write a new corpus first, as this one was.
+the judge, and its figures were the out-of-sample ones until its items were read in turn
+to change the judge; ``bench/turn_corpus_blind`` was written first and took its place.
 """
 
 from __future__ import annotations
