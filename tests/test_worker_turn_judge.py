@@ -61,7 +61,7 @@ def test_words_heard_past_the_last_final_keep_the_turn_open_until_their_final() 
     # Its final re-runs the judgment on the whole turn.
     raw.add("Is there a way to talk to?", "Is there a way to talk to?")
     whole = judge.verdict(_ctx(agent, "Yes. Is there a way to talk to?"))
-    assert (whole.state, whole.reason) == ("unfinished", "dangling_word")
+    assert (whole.state, whole.reason) == ("unfinished", "open_phrase")
     # An empty interim (line noise heard as nothing) holds nothing.
     raw.add("Someone about a business account?", "Someone about a business account?")
     raw.heard("  ")
@@ -611,3 +611,81 @@ def test_a_bare_day_or_month_said_to_a_when_question_waits_for_the_rest() -> Non
 def test_a_caller_holding_the_floor_but_refusing_or_asking_is_answered() -> None:
     assert judge_turn("Hang on. I don't have it.", "Card number?").state == "final"
     assert judge_turn("Hold on. Can you repeat that?", "Card number?").state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Yeah. You're a bit quiet, but I can hear you.", "Can you hear me okay?"),
+        ("Um, I think that's it actually.", "Is there anything else you wanted to check?"),
+        ("No. It's my mum's account. I'm calling for her.", "Are you the account holder?"),
+        ("How much do I owe?", "How can I help?"),
+        (
+            "Well, I've been having my pension paid into the post office account for years, "
+            "and I don't really understand what I'm meant to do about it.",
+            "How can I help you today?",
+        ),
+        ("Example. Dot. Org.", "And what comes after the at sign?"),
+    ],
+)
+def test_finished_turns_from_the_blind_corpus_are_answered_without_the_value_hold(
+    user: str, agent: str
+) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("I usually see.", "Which dentist do you normally see?"),
+        ("It says that I owe.", "What did the letter say?"),
+        ("So I've got.", "How can I help?"),
+        ("Yes. Can you.", "Is there anything else?"),
+        ("0161. 496. Oh, no. Sorry. Let me start again.", "And a contact number for you?"),
+        ("Example. Dot.", "And what comes after the at sign?"),
+        ("S123.", "Can I have your NRIC number?"),
+        ("49.", "What's your IRD number?"),
+    ],
+)
+def test_unfinished_turns_from_the_blind_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "unfinished"
+
+
+def test_a_pan_is_a_value_asked_for() -> None:
+    assert asked_for("Can you give me your PAN for the invoice?") == ("reference", None)
+    assert judge_turn("ABCDE.", "Can you give me your PAN for the invoice?").state != "final"
+
+
+def test_an_open_phrase_waits_as_long_as_a_hesitation() -> None:
+    verdict = judge_turn("Well, it's about my.", "How can I help you today?")
+    assert (verdict.state, verdict.reason) == ("unfinished", "open_phrase")
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.45, short_hold_s=0.3)
+    assert judge.hold_s(verdict) == judge.hold_s(judge_turn("Um.", "How can I help?"))
+
+
+@pytest.mark.parametrize(
+    ("user", "agent", "reason"),
+    [
+        ("It's 202.", "And the number for the account holder?", "value_group"),
+        ("It's 24.", "What's the job number for the repair?", "dictation_incomplete"),
+        ("It was on. The 15.", "What was the date of the incident?", "date_fragment"),
+    ],
+)
+def test_a_group_after_its_introduction_waits_for_the_next(
+    user: str, agent: str, reason: str
+) -> None:
+    verdict = judge_turn(user, agent)
+    assert verdict.state != "final" and verdict.reason.startswith(reason)
+
+
+def test_a_pick_from_a_choice_is_not_a_greeting_and_a_confirmation_gives_no_value() -> None:
+    assert judge_turn("Afternoon.", "Morning or afternoon?").reason != "greeting"
+    said = judge_turn("That's right.", "Is your date of birth still the fourth of May 1961?")
+    assert said.reason != "value_expected:date"
+
+
+def test_spelling_cues_need_a_letter() -> None:
+    # "for her" is not "B for Bravo", nor "I'm" two spelled letters.
+    assert dictation_state("It's my mum's account. I'm calling for her.") is None
+    state = dictation_state("B for Bravo.", "Could you spell the reference?")
+    assert state is not None and state.kind == "reference"

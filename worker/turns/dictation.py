@@ -46,7 +46,10 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ),
     ("ssn", re.compile(r"\b(?:social security(?: number)?|ssn|social)\b")),
     ("routing", re.compile(r"\brouting(?: number)?\b")),
-    ("email", re.compile(r"\b(?:e-?mail(?: address)?)\b")),
+    (
+        "email",
+        re.compile(r"\b(?:e-?mail(?: address)?|at (?:sign|symbol)|after the at|domain)\b"),
+    ),
     ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post ?code|eircode)\b")),
     (
         "phone",
@@ -76,7 +79,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|"
             r"invoice number|ticket number|national insurance(?: number)?|ni number|"
             r"pps number|tax file number|(?:car |vehicle )?registration(?: number)?|"
-            r"reg number|(?:number|licen[cs]e) plate|plate number|pan (?:number|card)|pnr|"
+            r"reg number|(?:number|licen[cs]e) plate|plate number|pan (?:number|card)|"
+            r"(?:your|the) pan|nric|pnr|"
             r"vin|imei(?: number)?|puk(?: code)?|membership number|frequent flyer number|"
             r"security code|cvv2?|cvc|card verification (?:code|value))\b"
         ),
@@ -117,6 +121,11 @@ _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
 _EMAIL_DONE: Final = re.compile(
     r"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)\b"
 )
+# A domain said alone, the STT's periods between its parts ("Example... Org.").
+_DOMAIN_DONE: Final = re.compile(
+    r"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*"
+    r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)\W*$"
+)
 _REQUEST: Final = re.compile(
     r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
     r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need)\b"
@@ -155,8 +164,8 @@ _OPINION: Final = re.compile(
 # A sentence about a value ("It's the same as my username.") is not one being read out:
 # a value read aloud is a few tokens, or spelled ("P as in Peter").
 _SPELLED: Final = re.compile(
-    r"\b(?:as in|for)\s+[a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
-    r"\b[a-z]\W+[a-z]\b|[a-z0-9]\.[a-z]|_|\bunderscore\b|\b(?:all )?(?:lower|upper) ?case\b|"
+    r"\bas in\s+[a-z]+|\b[a-z] for [a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
+    r"\b[a-z][^\w']+[a-z]\b|[a-z0-9]\.[a-z]|_|\bunderscore\b|\b(?:all )?(?:lower|upper) ?case\b|"
     r"\bcapital [a-z]\b"
 )
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
@@ -177,6 +186,8 @@ _EMAIL_CUE: Final = re.compile(r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b"
 _READ_A_NUMBER: Final = re.compile(
     r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"
 )
+# "your IRD number", "the job number": a number named by what it is for.
+_SOME_NUMBER: Final = re.compile(r"\b(?:the|your|its|his|her|their) [a-z]+ number\b")
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
@@ -294,8 +305,9 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
     # The value asked for is the first one named: "the card number on the account".
     found = _kind_first(text)
-    if found is None and _READ_A_NUMBER.search(text):
-        # "...read me the number that comes up?": a number of a kind not named.
+    if found is None and (_READ_A_NUMBER.search(text) or _SOME_NUMBER.search(text)):
+        # "...read me the number that comes up?", "What's your IRD number?", "the job
+        # number": a number of a kind not named.
         return "reference", length
     if found is None:
         # "Can you read me the last eight digits?": digits of a known count, no name;
@@ -371,6 +383,10 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
     if kind == "email":
         if "@" in written:
             return _EMAIL_DONE.search(written) is not None, len(digits)
+        if _DOMAIN_DONE.search(written):
+            # "Example. Dot. Org." after "what comes after the at sign?": the domain,
+            # the address's last part.
+            return True, len(digits)
         local = _INTRO.sub("", written, count=1)
         words = [w for w in re.findall(r"[a-z0-9']+", local) if len(w) > 1]  # not letters
         if _OPINION.search(written) or (len(words) >= 4 and not _SPELLED.search(local)):

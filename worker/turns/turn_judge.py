@@ -130,6 +130,10 @@ _SPELLED_GROUP: Final = re.compile(
 _POSSESSIVE_ONLY: Final = re.compile(
     r"(?:my|our|your|his|her|their|the|a|this|that)(?: [a-z\-]+)? [a-z\-]+'s"
 )
+_GROUP_INTRO: Final = re.compile(
+    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is)\s+",
+    re.IGNORECASE,
+)
 _GREETED: Final = re.compile(r"(?:good )?(?:morning|afternoon|evening)\b|(?:hi|hello|hey)\b")
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
 # the value hold.
@@ -168,6 +172,14 @@ _DANGLING_TAIL: Final = re.compile(
     # "The neighbour at number." -- the number itself is next.
     r"\b(?:at|in|on|to) number)"
     r"\W*$"
+)
+# "I usually see.", "It says that I owe.", "So I've got.": a verb still owing its object.
+# Not in a question or after "what"/"how much" ("How much do I owe?", "That's what I owe.").
+_OWES_OBJECT: Final = re.compile(
+    r"(?:\b(?:i|we|you|they|he|she) (?:usually|normally|always|often|generally|mostly) "
+    r"(?:see|use|go to|pay|get|have|call|book|speak to|deal with)|"
+    r"\b(?:i|we|you|they|he|she) (?:still )?owes?|"
+    r"\b(?:i|we|you|they)(?:'ve| have) got)[.!]*$"
 )
 _WORD: Final = re.compile(r"[\w'\-\[\]]+")
 # "I don't have it", "I haven't got my account number", "I can't find it".
@@ -265,7 +277,9 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # preposition's object came first.
         return True
     if len(words) >= 2 and words[-2] in _PREPOSITIONS and last in _OBJECT_PRONOUNS:
-        return True  # "...my old network over to you."
+        return True  # "...my old network over to you.", "I'm calling for her."
+    if last == "you" and len(words) >= 2 and words[-2] not in _BEFORE_YOU_GOES_ON:
+        return True  # "...but I can hear you.": the object
     if _PHRASAL_END.search(said) and (len(words) < 3 or words[-3] not in _BEFORE_A_BARE_VERB):
         # "...the online check in.", "...move the electricity over.", "...when the
         # heating comes on.": the particle of a phrasal verb, not a preposition.
@@ -280,16 +294,23 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     ):
         # "It hasn't been sent over.", "The engineer never turned up.": a phrasal verb.
         return True
-    return last in _SENTENCE_ADVERBS and len(clause) >= 4 and bool(re.search(r",\s*\w+\W*$", text))
+    # "..., actually." or "I think that's it actually.": a sentence adverb after a
+    # clause; "Actually." alone (or "no, actually") starts a correction.
+    return last in _SENTENCE_ADVERBS and len(clause) >= 4 and words[-2] not in ("no", "wait")
 
 
 _FILLERS: Final = frozenset("um uh er erm hmm like".split())
 _HESITATIONS: Final = frozenset("um uh er erm umm uhm".split())
+_OPEN_PHRASE: Final = frozenset(
+    "a an the my your our their his its to of for from with about at by into under".split()
+)
 _HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
     r"(?:hang on|hold on|bear with me|wait|one (?:sec|second|moment)|"
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
-    r"let me (?:just )?(?:find|check|get|grab|look|see)(?: (?:it|that|for it|at it|up))?)"
+    r"let me (?:just )?(?:find|check|get|grab|look|see)(?: (?:it|that|for it|at it|up))?|"
+    r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
+    r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
 )
 _WH: Final = frozenset("what which who whom whose where when why how".split())
 _SUBJECTS: Final = frozenset("i we you they he she it".split())
@@ -308,7 +329,14 @@ _STRANDED: Final = re.compile(
     r"(?:to|for|with|about|from|on|in|at|of)$"
 )
 _PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".split())
-_OBJECT_PRONOUNS: Final = frozenset("me you us them him".split())
+_OBJECT_PRONOUNS: Final = frozenset("me you us them him her".split())
+# "...and you." may go on; "Can you." owes its verb.
+_BEFORE_YOU_GOES_ON: Final = frozenset(
+    """
+    and or but because if when so that than while can could would will do did have are
+    were should shall may might must
+    """.split()
+)
 _PHRASAL_END: Final = re.compile(
     r"\b(?:check|log|sign|top|pick|set|drop|call|ring|follow|print|break|cut|hang|turn|"
     r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand|log)"
@@ -403,7 +431,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or text.endswith((",", "-", "...", "…"))
         or _DANGLING_TAIL.search(text.lower())
         or _OPEN_MODAL.search(text.lower())
+        or (
+            _OWES_OBJECT.search(text.lower())
+            and not re.search(r"\b(?:what|how much|how many)\b", _last_clause(text))
+        )
     ):
+        if last in _OPEN_PHRASE and not _ends_whole(text, words):
+            # "Well, it's about my." -- an article, a possessive or a preposition left
+            # open: the caller is finding the word, and may take as long as after "um".
+            return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
         if agent_text and asks_for_two(agent_text):
@@ -425,8 +461,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("maybe", f"dictation_unknown_length:{dictation.kind}", dictation)
     named = kind_named_last(text) if not text.endswith("?") else None
     asked = asked_for(agent_text) if agent_text else None
+    confirms = re.match(r"(?:is|are|was|were|do|does|did|has|have) ", _last_question(agent_text))
     if (
         asked is not None
+        and not confirms
         and dictation is None
         and len(words) <= 3
         and not any(ch.isdigit() for ch in text)
@@ -451,7 +489,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
     if _DATE_QUESTION.search(_last_question(agent_text)) and re.fullmatch(
-        r"\d{1,2}(?:st|nd|rd|th)?", _last_clause(text)
+        r"(?:(?:it was |on )?the )?\d{1,2}(?:st|nd|rd|th)?", _last_clause(text)
     ):
         # "03." to "When does your passport expire?": a month or a day, the rest next.
         return TurnVerdict("maybe", "date_fragment")
@@ -486,8 +524,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
     bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
     # "Morning." said back to "Good morning, how can I help?" is a greeting all the same.
-    asked_something = agent_text.rstrip().endswith("?") and not _GREETED.match(
-        agent_text.strip().lower()
+    asked_something = agent_text.rstrip().endswith("?") and (
+        not _GREETED.match(agent_text.strip().lower()) or " or " in agent_text.lower()
     )
     if greeting and not text.endswith("?") and not (bare_time and asked_something):
         return TurnVerdict("maybe", "greeting")
@@ -521,8 +559,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     ):
         # "X as in X-ray.", "Lima Kilo.": a value spelled in groups, more may follow.
         return TurnVerdict("maybe", "value_group")
-    group = _last_sentence(normalise(text).text)
-    said_a_date = _YEAR.fullmatch(group) is not None and _DATE_WORDS.search(text.lower())
+    # "It's 202.": a group after the words that introduce it ("It is 2024." is a year).
+    sentence = _last_sentence(normalise(text).text)
+    group = _GROUP_INTRO.sub("", sentence)
+    said_a_date = _YEAR.fullmatch(group) is not None and (
+        _DATE_WORDS.search(text.lower()) or group != sentence
+    )
     if _VALUE_GROUP.fullmatch(group) and not said_a_date:
         # "416. Five five five.": a group of a value read aloud, its kind not known (or
         # its length not): callers breathe between groups, so the next may follow. A
@@ -561,7 +603,8 @@ def hold_for(
             return short_s
         return maybe_s
     if verdict.state == "unfinished" and (
-        verdict.reason.startswith("dictation_incomplete") or verdict.reason == "hesitation"
+        verdict.reason.startswith("dictation_incomplete")
+        or verdict.reason in ("hesitation", "open_phrase")
     ):
         return dictation_s
     return 0.0
