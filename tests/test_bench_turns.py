@@ -15,6 +15,7 @@ from bench.turn_corpus_blind import load_blind
 from bench.turn_corpus_fresh import load_fresh
 from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
+from bench.turn_corpus_sealed import load_sealed
 from bench.turn_corpus_unseen import load_unseen
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
@@ -93,7 +94,13 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
 
 @pytest.mark.parametrize(
     ("load", "count"),
-    [(load_holdout, 269), (load_fresh, 265), (load_unseen, 265), (load_blind, 265)],
+    [
+        (load_holdout, 269),
+        (load_fresh, 265),
+        (load_unseen, 265),
+        (load_blind, 265),
+        (load_sealed, 265),
+    ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(
     load: Callable[[], list[TurnItem]], count: int

@@ -1,4 +1,4 @@
-"""The sixth end-of-turn corpus: the one no one changing the judge has read.
+"""The sixth end-of-turn corpus, read since to change the judge.
 
 ``blind.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (letting agents, vets,
@@ -10,8 +10,8 @@ classes as the independent corpus, so the same loader reads it; the files are th
 author's, unedited.
 
 It was written while the unseen corpus (``bench/turn_corpus_unseen``) was being read to
-change the judge, so its figures are the judge's out-of-sample ones. Reading its items
-to fix the judge spends it: write a new corpus first, as this one was.
+change the judge; its figures were the out-of-sample ones until its items were read in
+turn, after ``bench/turn_corpus_sealed`` had been written to take its place.
 """
 
 from __future__ import annotations
