@@ -689,3 +689,62 @@ def test_spelling_cues_need_a_letter() -> None:
     assert dictation_state("It's my mum's account. I'm calling for her.") is None
     state = dictation_state("B for Bravo.", "Could you spell the reference?")
     assert state is not None and state.kind == "reference"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("That's fine. Someone will be in.", "Your delivery is booked. Is that okay?"),
+        ("I can't really afford it at the moment. Sorry.", "Would you increase your gift?"),
+        ("Wednesday morning, if possible.", "Which day suits you best?"),
+        ("Yes. 2 employers, actually.", "Have you been paid by an employer this tax year?"),
+    ],
+)
+def test_finished_turns_from_the_sealed_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Sort of.", "Is the water discoloured?"),
+        ("Okay then.", "The outstanding balance is now four hundred and twelve pounds."),
+        ("I think so.", "Is your phone unlocked?"),
+    ],
+)
+def test_short_closings_from_the_sealed_corpus_wait_only_the_short_hold(
+    user: str, agent: str
+) -> None:
+    verdict = judge_turn(user, agent)
+    judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.45, short_hold_s=0.3)
+    assert verdict.state == "maybe" and judge.hold_s(verdict) == 0.3
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("There's a payment from a company called.", "What's happened?"),
+        ("It's with the. Hang on. It's on the letter.", "Which department is it with?"),
+        ("My sofa was supposed to arrive today between.", "How can I help today?"),
+        ("He's got chest pain and he's really.", "What symptoms does he have?"),
+        ("I used it on.", "When did you last use the card yourself?"),
+        ("Let me just check my phone.", "Which number is registered to the account?"),
+        ("+44.", "What number can our team call you on abroad?"),
+        ("71.", "What's your TV licence number?"),
+        ("It's my initial a. Then Nguyen.", "And your email?"),
+        ("Sorry. It's loud here. DN.", "What's the postcode for the delivery?"),
+        ("Yes, actually.", "No problem. Anything else?"),
+    ],
+)
+def test_unfinished_turns_from_the_sealed_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+def test_a_label_read_aloud_announces_its_value() -> None:
+    said = "Hang on. Let me open the app. Okay. It's order number."
+    assert judge_turn(said, "What's your order number?").reason == "label_read"
+    label = judge_turn("On the letter it says. Supporter number.", "Your supporter number?")
+    assert label.state == "maybe"
+    assert judge_turn("It's Romeo Tango.", "What's the rental agreement number?").state == "maybe"
+    # The phrasal-verb particle after an object still ends a sentence.
+    assert judge_turn("Can you turn it on?", "How can I help?").state == "final"

@@ -60,6 +60,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"(?:phone |contact )?number|"
             r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
             r"number (?:are|were) you (?:calling from|on)|"
+            r"number (?:can|could|should|will) (?:we|i|you|they|our [a-z]+|the [a-z]+) "
+            r"(?:reach|call|text|contact|ring)|"
             r"number (?:where |that )?(?:we|i|you|they|the [a-z]+) (?:can|could|should|will) "
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call)|"
@@ -166,7 +168,7 @@ _OPINION: Final = re.compile(
 _SPELLED: Final = re.compile(
     r"\bas in\s+[a-z]+|\b[a-z] for [a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
     r"\b[a-z][^\w']+[a-z]\b|[a-z0-9]\.[a-z]|_|\bunderscore\b|\b(?:all )?(?:lower|upper) ?case\b|"
-    r"\bcapital [a-z]\b"
+    r"\bcapital [a-z]\b|\binitials? [a-z]\b"
 )
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
 # more of the value is coming.
@@ -187,7 +189,7 @@ _READ_A_NUMBER: Final = re.compile(
     r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"
 )
 # "your IRD number", "the job number": a number named by what it is for.
-_SOME_NUMBER: Final = re.compile(r"\b(?:the|your|its|his|her|their) [a-z]+ number\b")
+_SOME_NUMBER: Final = re.compile(r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}number\b")
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
@@ -439,9 +441,10 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
 
 
 def _code_started(kind: DictationKind, user_text: str) -> bool:
-    """A reference or account number whose only part said yet is a few capitals ("AB.");
+    """A reference, account number or postcode whose only part said yet is a few
+    capitals ("AB.", "DN.");
     read on the raw text, where smart_format's capitals still show."""
-    return kind in ("reference", "account") and _CODE_START.search(user_text) is not None
+    return kind in ("reference", "account", "zip") and _CODE_START.search(user_text) is not None
 
 
 def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:

@@ -71,7 +71,7 @@ _DANGLING: Final = frozenset(
     and or but so because if when while that which who whose where my your our their his her its
     is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
-    underscore dot dash hyphen
+    underscore dot dash hyphen between among via towards toward including except versus
     """.split()
 )
 _BE: Final = frozenset("is are was were am".split())
@@ -130,6 +130,13 @@ _SPELLED_GROUP: Final = re.compile(
 _POSSESSIVE_ONLY: Final = re.compile(
     r"(?:my|our|your|his|her|their|the|a|this|that)(?: [a-z\-]+)? [a-z\-]+'s"
 )
+_HEDGED: Final = re.compile(
+    r"(?:(?:yeah|yes|um|uh|well),? )?i (?:think|hope|guess|believe|suppose|reckon) (?:so|not)"
+)
+_LABEL_READ: Final = re.compile(
+    r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
+    r"(?:the |my |your )?(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
+)
 _GROUP_INTRO: Final = re.compile(
     r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is)\s+",
     re.IGNORECASE,
@@ -170,7 +177,12 @@ _DANGLING_TAIL: Final = re.compile(
     # "It's just a bit too." -- a degree still missing its adjective ("Me too." is whole).
     r"\b(?:a bit|a little|way|far|much|slightly|just) too|"
     # "The neighbour at number." -- the number itself is next.
-    r"\b(?:at|in|on|to) number)"
+    r"\b(?:at|in|on|to) number|"
+    # "...and he's really." -- an intensifier still missing its adjective.
+    r"\b(?:is|'s|are|'re|was|were|am|'m|be|been|feel|feels|felt|getting|looks?) "
+    r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
+    # "...a payment from a company called." -- the name is next ("I called." is whole).
+    r"\b(?:a|an|some|this) [a-z]+ (?:called|named))"
     r"\W*$"
 )
 # "I usually see.", "It says that I owe.", "So I've got.": a verb still owing its object.
@@ -193,7 +205,9 @@ _SEND_TO: Final = re.compile(
 _SENTENCE_END: Final = re.compile(r"[.?!]+")
 # A part the STT closed on the word that introduces a value ("It's.", "The order number
 # is.", "Send it to."), then a few words: the value being read, in groups.
-_ANNOUNCED: Final = re.compile(r"\b(?:is|it's|that's|'s|are|was|to|be)[.?!]\s+(?P<tail>[^?]+)$")
+_ANNOUNCED: Final = re.compile(
+    r"\b(?:is|it's|that's|'s|are|was|to|be|says|reads)[.?!]\s+(?P<tail>[^?]+)$"
+)
 _ANNOUNCED_TAIL_WORDS: Final = 8
 # "So the thing is." introduces a sentence, not a value.
 _NOT_A_VALUE_INTRO: Final = re.compile(
@@ -222,6 +236,12 @@ _DATE_WORDS: Final = re.compile(
     r"october|november|december|\d+(?:st|nd|rd|th))\b"
 )
 _DATE_FRAGMENT_WORDS: Final = 8
+# "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
+_DAY_ONLY: Final = re.compile(
+    r"(?:on |next |this |a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|tomorrow)(?: (?:morning|afternoon|evening|night)|,? (?:if possible|please|"
+    r"ideally|preferably|if that's okay|if that's possible|if you can))+"
+)
 # "...if I should." -- a modal after "if" or "whether" still owes its verb.
 _OPEN_MODAL: Final = re.compile(
     r"\b(?:if|whether) \w+ (?:should|could|would|can|will|might|must|ought to)\W*$"
@@ -284,8 +304,13 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # "...the online check in.", "...move the electricity over.", "...when the
         # heating comes on.": the particle of a phrasal verb, not a preposition.
         return True
-    if len(words) >= 3 and words[-2] in _PARTICLE_OBJECTS and last in _PARTICLES:
-        return True
+    if (
+        len(words) >= 3
+        and words[-2] in _PARTICLE_OBJECTS
+        and last in _PARTICLES
+        and _PHRASAL_VERB.fullmatch(words[-3])
+    ):
+        return True  # "turn it on.", "send them back." -- not "I used it on." (a day next)
     if (
         len(words) >= 3
         and last in _PARTICLES
@@ -294,13 +319,23 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     ):
         # "It hasn't been sent over.", "The engineer never turned up.": a phrasal verb.
         return True
+    if _WHOLE_ENDING.search(said):
+        return True
+    if last == "sorry" and len(_WORD.findall(_previous_sentence(text))) >= 5:
+        return True  # "I can't really afford it at the moment. Sorry.": an apology
     # "..., actually." or "I think that's it actually.": a sentence adverb after a
     # clause; "Actually." alone (or "no, actually") starts a correction.
-    return last in _SENTENCE_ADVERBS and len(clause) >= 4 and words[-2] not in ("no", "wait")
+    after_comma = bool(re.search(r",\s*\w+\W*$", text)) and len(clause) >= 3
+    return (
+        last in _SENTENCE_ADVERBS
+        and (len(clause) >= 4 or after_comma)
+        and words[-2] not in ("no", "wait")
+    )
 
 
 _FILLERS: Final = frozenset("um uh er erm hmm like".split())
 _HESITATIONS: Final = frozenset("um uh er erm umm uhm".split())
+_FINDING_WORDS: Final = 6
 _OPEN_PHRASE: Final = frozenset(
     "a an the my your our their his its to of for from with about at by into under".split()
 )
@@ -308,13 +343,29 @@ _HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
     r"(?:hang on|hold on|bear with me|wait|one (?:sec|second|moment)|"
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
-    r"let me (?:just )?(?:find|check|get|grab|look|see)(?: (?:it|that|for it|at it|up))?|"
+    r"let me (?:just )?(?:find|check|get|grab|look|see)"
+    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
     r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
 )
 _WH: Final = frozenset("what which who whom whose where when why how".split())
 _SUBJECTS: Final = frozenset("i we you they he she it".split())
 _PARTICLES: Final = frozenset("on off up in out back down over about".split())
+_PHRASAL_VERB: Final = re.compile(
+    r"(?:turn|switch|put|take|took|send|sent|pick|hand|give|gave|bring|brought|log|sign|"
+    r"plug|hang|hung|shut|cut|pay|paid|top|back|fill|set|check|look|sort|call|ring|rang|"
+    r"try|write|wrote|print|throw|threw|let|drop|leave|left|get|got|keep|kept|move|pass|"
+    r"switch|lock|open|close|clear|wipe|fix|plug|read|blow|knock|break|broke|shut)"
+    r"(?:s|es|ed|ing|ped|ted|ged)?"
+)
+# Endings that close a sentence though their last word often does not: "Someone will be
+# in.", "I think so.", "Sort of.", "Okay then."
+_WHOLE_ENDING: Final = re.compile(
+    r"(?:\b(?:will|'ll|won't|would|should|might|can|could) be (?:in|out|back|home|away|around|"
+    r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
+    r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
+    r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then)$"
+)
 _PAST_VERB: Final = re.compile(
     r"[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
     r"brought|broke|broken|given|gave|showed|shown|held|kept|left|made|paid|picked|"
@@ -354,6 +405,11 @@ def _last_sentence(text: str) -> str:
     """The last sentence as written (case kept), without its closing mark."""
     parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
     return parts[-1].strip() if parts else ""
+
+
+def _previous_sentence(text: str) -> str:
+    parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    return parts[-2] if len(parts) >= 2 else ""
 
 
 def _has_digit(text: str) -> bool:
@@ -403,12 +459,17 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
-    parts = sentences(text)
+    parts = [part.rstrip(".!?,") for part in sentences(text)]
+    holding = [i for i, part in enumerate(parts) if _HOLDING_FLOOR.fullmatch(part)]
+    since = " ".join(parts[holding[-1] + 1 :]) if holding else ""
+    # "Hang on. I need my glasses.", "It's with the. Hang on. It's on the letter.": the
+    # caller went to find something and has not given it yet.
     still_finding = (
-        _HOLDING_FLOOR.fullmatch(parts[0].rstrip(".!?,"))
-        and not _has_digit(text)
+        bool(holding)
+        and not _has_digit(since)
+        and len(_WORD.findall(since)) <= _FINDING_WORDS
         and not text.endswith("?")
-        and not _REFUSAL.search(text.lower())
+        and not _REFUSAL.search(since)
     )
     if last in _HESITATIONS or _HOLDING_FLOOR.fullmatch(_last_clause(text)) or still_finding:
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
@@ -496,6 +557,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if (
         _DATE_QUESTION.search(_last_question(agent_text))
         and _DATE_WORDS.search(text.lower())
+        and not _DAY_ONLY.fullmatch(_last_clause(text))
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not _YEAR.search(text)
     ):
@@ -520,6 +582,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # and so is one that refuses it ("I don't have my account number."); words
         # that announce the value ("my number is") are dictation, above.
         return TurnVerdict("maybe", f"kind_named:{named}")
+    if _LABEL_READ.fullmatch(_last_clause(text)) and not refused:
+        # "Okay. It's order number." -- the caller reads the label; the value is next.
+        return TurnVerdict("maybe", "label_read")
     greeting = _GREETING.match(" ".join(words))
     # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
     bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
@@ -548,10 +613,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             "answer_to_yes_no" if agent_text and _is_yes_no_question(agent_text) else "short_answer"
         )
         return TurnVerdict("maybe", reason)
+    if _HEDGED.fullmatch(clause) and agent_text and _is_yes_no_question(agent_text):
+        # "I think so." to a yes/no question: a short answer, as often followed by more.
+        return TurnVerdict("maybe", "answer_to_yes_no")
     wants = _WANTS.search(clause.rstrip(" ,"))
     if wants is not None and wants.group("verb") in _TRANSITIVE:
         return TurnVerdict("unfinished", "verb_without_object")
-    spelled = _SPELLED_GROUP.fullmatch(clause)
+    spelled = _SPELLED_GROUP.fullmatch(_GROUP_INTRO.sub("", clause))
     if spelled and (
         len(re.findall(rf"\b{_NATO}\b", clause)) >= 2
         or re.search(_AS_IN, clause)
