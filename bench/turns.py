@@ -15,10 +15,11 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
   the detector is asked; the turn is committed ``min_delay`` or ``max_delay`` after the
   voice stopped (its verdict), and never before a final transcript exists.
 
-Seven corpora, reported apart: the project's own (bench/turn_corpus, written with the
-judge) and six written by other engineers without reading the judge, each README saying
-how and from which sources: bench/turn_corpus_independent, _holdout, _fresh, _unseen and
-_blind (read since to change the judge) and _sealed (not read by anyone changing it). Per
+Eight corpora, reported apart: the project's own (bench/turn_corpus, written with the
+judge) and seven written by other engineers without reading the judge, each README
+saying how and from which sources: bench/turn_corpus_independent, _holdout, _fresh,
+_unseen, _blind and _sealed (read since to change the judge) and _vault (not read by
+anyone changing it). Per
 class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation
@@ -62,6 +63,7 @@ from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turn_corpus_independent import TARGET_EXEMPT as INDEPENDENT_EXEMPT
 from bench.turn_corpus_sealed import load_sealed
 from bench.turn_corpus_unseen import load_unseen
+from bench.turn_corpus_vault import load_vault
 from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.latency import Delay
@@ -421,6 +423,7 @@ FRESH = Corpus("fresh", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COM
 UNSEEN = Corpus("unseen", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 BLIND = Corpus("blind", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 SEALED = Corpus("sealed", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+VAULT = Corpus("vault", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
 PREMATURE_TARGET = 0.02
 COMPLETE_P95_TARGET_MS = 400.0
 """Issue 27: complete turns decided at p95 <= 400 ms at zero provider latency."""
@@ -542,13 +545,23 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus",
-        choices=("all", "ours", "independent", "holdout", "fresh", "unseen", "blind", "sealed"),
+        choices=(
+            "all",
+            "ours",
+            "independent",
+            "holdout",
+            "fresh",
+            "unseen",
+            "blind",
+            "sealed",
+            "vault",
+        ),
         default="all",
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
             "the ones read since to change the judge (bench/turn_corpus_holdout, _fresh, "
-            "_unseen, _blind), the one no one changing the judge has read "
-            "(bench/turn_corpus_sealed), or all"
+            "_unseen, _blind, _sealed), the one no one changing the judge has read "
+            "(bench/turn_corpus_vault), or all"
         ),
     )
     parser.add_argument(
@@ -584,6 +597,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         corpora.append((BLIND, load_blind()))
     if args.corpus in ("all", "sealed"):
         corpora.append((SEALED, load_sealed()))
+    if args.corpus in ("all", "vault"):
+        corpora.append((VAULT, load_vault()))
     summary: dict[str, Any] = {"corpora": {}}
     tables = []
     for corpus, items in corpora:

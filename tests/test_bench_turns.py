@@ -17,6 +17,7 @@ from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
 from bench.turn_corpus_sealed import load_sealed
 from bench.turn_corpus_unseen import load_unseen
+from bench.turn_corpus_vault import load_vault
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
 pytestmark = pytest.mark.bench
@@ -100,6 +101,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         (load_unseen, 265),
         (load_blind, 265),
         (load_sealed, 265),
+        (load_vault, 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(

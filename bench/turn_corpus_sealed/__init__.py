@@ -1,4 +1,4 @@
-"""The seventh end-of-turn corpus: the one no one changing the judge has read.
+"""The seventh end-of-turn corpus, read since to change the judge.
 
 ``sealed.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (lost baggage, fraud lines,
@@ -9,8 +9,8 @@ Same format and classes as the independent corpus, so the same loader reads it; 
 files are the author's, unedited.
 
 It was written while the blind corpus (``bench/turn_corpus_blind``) was being read to
-change the judge, so its figures are the judge's out-of-sample ones. Reading its items
-to fix the judge spends it: write a new corpus first, as this one was.
+change the judge; its figures were the out-of-sample ones until its items were read in
+turn, after ``bench/turn_corpus_vault`` had been written to take its place.
 """
 
 from __future__ import annotations
