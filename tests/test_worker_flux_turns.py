@@ -41,7 +41,7 @@ async def test_a_flux_turn_is_answered_after_the_short_delay() -> None:
     ("user", "agent", "reason"),
     [
         ("It's 415.", "What's the best phone number to reach you?", "dictation_incomplete:phone"),
-        ("I would like to talk to", "How can I help?", "dangling_word"),
+        ("I would like to talk to", "How can I help?", "open_phrase"),
         ("I'd like to change.", "How can I help?", "verb_without_object"),
     ],
 )
