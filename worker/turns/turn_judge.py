@@ -42,6 +42,7 @@ from livekit.agents import llm
 from livekit.agents.language import LanguageCode
 
 from compliance import normalise
+from worker.turns import caller_phrases as phrases
 from worker.turns.dictation import (
     Dictation,
     asked_for,
@@ -64,84 +65,6 @@ __all__ = [
 FINAL_SCORE: Final = 0.95
 UNFINISHED_SCORE: Final = 0.02
 
-_DANGLING: Final = frozenset(
-    """
-    a an the to of for from with without in on at by under over into about as than
-    since until unless
-    and or but so because if when while that which who whose where my your our their his her its
-    is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
-    then also plus mean actually wait sorry rather
-    underscore dot dash hyphen between among via towards toward including except versus
-    """.split()
-)
-_BE: Final = frozenset("is are was were am".split())
-_PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
-# Verbs a caller uses to say what they want; left without an object the request is
-# unfinished ("I'd like to change." said before a pause).
-_TRANSITIVE: Final = frozenset(
-    """
-    change update check book order buy pay get make add remove move set reset know
-    see report dispute return transfer speak talk schedule reschedule confirm verify open
-    close use find ask give send tell
-    """.split()
-)
-_WANTS: Final = re.compile(
-    r"\b(?:to|want|wanna|gonna|need|needs|please|can you|could you|would you|i'll|let me)\s+"
-    r"(?P<verb>[a-z']+)$"
-)
-_SHORT_ANSWERS: Final = frozenset(
-    """
-    yes yeah yep yup no nope nah okay ok sure correct right exactly alright fine great perfect
-    thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly well oh
-    speaking worries
-    """.split()
-)
-# A greeting said back to the agent's: "Hi," or "Hello," is how a caller starts the
-# reason for the call, and the comma pause after it (~140 ms in synthesised speech) can
-# outlast the VAD's silence window. Said alone it asks for nothing; "Hello?" checks the line.
-_GREETING_WORDS: Final = (
-    r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))"
-)
-# One greeting or two ("Hi. Good morning."), after a "yes" or a filler.
-_GREETING: Final = re.compile(
-    rf"^(?:(?:yeah|yes|oh|um|uh) )?{_GREETING_WORDS}(?: {_GREETING_WORDS})?$"
-)
-# A sentence that is only a group of a value: three or more digits, or a code of
-# capitals and digits ("416.", "555 0173.", "QQ 12 34.", "SW1A.", "4BT."), nothing else
-# said. Case-sensitive: smart_format prints spelled letters as capitals.
-_VALUE_GROUP: Final = re.compile(
-    r"(?=(?:\D*\d){3})[\d ,\-]+|"
-    r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
-    r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
-)
-# A group of a value spelled: "X as in X-ray.", "P for Peter.", or letters in the
-# phonetic alphabet ("Lima Kilo.", "X-ray Yankee Zulu."), with digits or not.
-_NATO: Final = (
-    r"(?:alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|juliett|kilo|"
-    r"lima|mike|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|"
-    r"whisky|x-ray|xray|yankee|zulu)"
-)
-_AS_IN: Final = r"(?:\w|\d+) (?:as in|for) [\w\-]+"
-_SPELLED_GROUP: Final = re.compile(
-    rf"(?:{_AS_IN}|{_NATO}|\d+|[a-z])(?:[ ,]+(?:{_AS_IN}|{_NATO}|\d+|[a-z]))*"
-)
-# "My husband's." said alone: a possessive (or "is") whose noun or verb is still to come.
-# Said to "Whose name is it in?" it is the answer.
-_POSSESSIVE_ONLY: Final = re.compile(
-    r"(?:my|our|your|his|her|their|the|a|this|that)(?: [a-z\-]+)? [a-z\-]+'s"
-)
-_HEDGED: Final = re.compile(
-    r"(?:(?:yeah|yes|um|uh|well),? )?i (?:think|hope|guess|believe|suppose|reckon) (?:so|not)"
-)
-_LABEL_READ: Final = re.compile(
-    r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
-    r"(?:the |my |your )?(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
-)
-_GROUP_INTRO: Final = re.compile(
-    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is)\s+",
-    re.IGNORECASE,
-)
-_GREETED: Final = re.compile(r"(?:good )?(?:morning|afternoon|evening)\b|(?:hi|hello|hey)\b")
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
 # the value hold.
 _ACK_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
@@ -150,102 +73,8 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 # "Once.", "Hi, Priya."), is as often the opener of a longer one, after a comma's breath,
 # as the whole of it.
 _SHORT_TURN_WORDS: Final = 2
-# The agent offering more help: a "yes" to it says there is more, and what it is
-# follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
-_MORE_OFFER: Final = re.compile(
-    r"\b(?:anything|something) else\b|\bany (?:other|more|further) (?:questions?|thing)"
-)
-_YES: Final = frozenset("yes yeah yep yup sure actually well um uh oh".split())
-_YES_NO_OPENERS: Final = re.compile(
-    r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|"
-    r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
-)
-# Endings no sentence stops on, beyond single words: "how much", "whether", a
-# self-correction still missing its replacement ("Actually, no.", "No, sorry."), a
-# time or place left open ("Any time after."), and a few phrases that owe their object.
-_DANGLING_TAIL: Final = re.compile(
-    r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
-    r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
-    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
-    # "Any time after." -- a time left open, its point still to come.
-    r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until)|"
-    # "It says." -- what it says is still to come ("That's what it says." is whole).
-    r"(?<!what )\b(?:it|that|this|which) (?:says|said|shows|showed|reads)|"
-    r"(?<!what )\b(?:the )?[a-z]+ (?:says|shows|reads|states)|"
-    # "...about my mother's." -- the possessive's noun is still to come.
-    r"\b(?:about|regarding|concerning|for) (?:my|our|his|her|their|your) [a-z\-]+'s|"
-    # "It's just a bit too." -- a degree still missing its adjective ("Me too." is whole).
-    r"\b(?:a bit|a little|way|far|much|slightly|just) too|"
-    # "The neighbour at number." -- the number itself is next.
-    r"\b(?:at|in|on|to) number|"
-    # "...and he's really." -- an intensifier still missing its adjective.
-    r"\b(?:is|'s|are|'re|was|were|am|'m|be|been|feel|feels|felt|getting|looks?) "
-    r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
-    # "...a payment from a company called." -- the name is next ("I called." is whole).
-    r"\b(?:a|an|some|this) [a-z]+ (?:called|named))"
-    r"\W*$"
-)
-# "I usually see.", "It says that I owe.", "So I've got.": a verb still owing its object.
-# Not in a question or after "what"/"how much" ("How much do I owe?", "That's what I owe.").
-_OWES_OBJECT: Final = re.compile(
-    r"(?:\b(?:i|we|you|they|he|she) (?:usually|normally|always|often|generally|mostly) "
-    r"(?:see|use|go to|pay|get|have|call|book|speak to|deal with)|"
-    r"\b(?:i|we|you|they|he|she) (?:still )?owes?|"
-    r"\b(?:i|we|you|they)(?:'ve| have) got)[.!]*$"
-)
-_WORD: Final = re.compile(r"[\w'\-\[\]]+")
-# "I don't have it", "I haven't got my account number", "I can't find it".
-_REFUSAL: Final = re.compile(r"\b(?:\w+n't|not|cannot|never|no)\b")
-# Something to be sent to a value the caller then names ("text the link to my mobile"):
-# the words announce the value, as "my number is" does.
-_SEND_TO: Final = re.compile(
-    r"\b(?:send|text|call|email|e-mail|message|ring|reach|contact|forward)\b.*"
-    r"\b(?:to|on|at) (?:my|the|this|that) [\w' -]+$"
-)
-_SENTENCE_END: Final = re.compile(r"[.?!]+")
-# A part the STT closed on the word that introduces a value ("It's.", "The order number
-# is.", "Send it to."), then a few words: the value being read, in groups.
-_ANNOUNCED: Final = re.compile(
-    r"\b(?:is|it's|that's|'s|are|was|to|be|says|reads)[.?!]\s+(?P<tail>[^?]+)$"
-)
 _ANNOUNCED_TAIL_WORDS: Final = 8
-# "So the thing is." introduces a sentence, not a value.
-_NOT_A_VALUE_INTRO: Final = re.compile(
-    r"\b(?:thing|problem|issue|question|point|trouble|reason|situation|worry|story) is\W*$"
-)
-# A tail with its own verb ("...hasn't been sent over.") is a sentence, not a value.
-_CLAUSE_VERB: Final = re.compile(
-    r"\b(?:\w+n't|not|been|has|have|had|did|does|will|would|could|should|never)\b"
-)
-# "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
-_ANSWERED_YES_NO: Final = re.compile(
-    r"^\W*(?:(?:yes|yeah|no)\W+)?(?:it|that|he|she|there|this|they|i|we) "
-    r"(?:is|was|are|were|am|does|did|do|has|have|can|will)[.!]"
-)
-# The agent asked when: a day, a month or a date may come in pieces ("The 1st." / "Of
-# next month."), and only a year closes one for certain.
-# "What date...", "When...", and a named date: "What's the start date on the policy?",
-# "What was the date of service?".
-_DATE_QUESTION: Final = re.compile(
-    r"\b(?:what|which)(?:'s| is| was| are| were)?(?: (?:the|your|its|their))?(?: [a-z]+){0,2} "
-    r"(?:date|day)\b|\bwhen\b"
-)
-_DATE_WORDS: Final = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
-    r"yesterday|week|month|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december|\d+(?:st|nd|rd|th))\b"
-)
 _DATE_FRAGMENT_WORDS: Final = 8
-# "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
-_DAY_ONLY: Final = re.compile(
-    r"(?:on |next |this |a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"today|tomorrow)(?: (?:morning|afternoon|evening|night)|,? (?:if possible|please|"
-    r"ideally|preferably|if that's okay|if that's possible|if you can))+"
-)
-# "...if I should." -- a modal after "if" or "whether" still owes its verb.
-_OPEN_MODAL: Final = re.compile(
-    r"\b(?:if|whether) \w+ (?:should|could|would|can|will|might|must|ought to)\W*$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,17 +96,10 @@ class TurnVerdict:
         return UNFINISHED_SCORE if self.state == "unfinished" else FINAL_SCORE
 
 
-# A word that leaves a sentence open said last, and yet the sentence is whole: a
-# preposition left at the end of a question ("...switch to?") or after its object ("turn
-# it on."), "thank you", or an adverb after a comma ("..., actually.").
-_PARTICLE_OBJECTS: Final = frozenset("it them me him her this that us".split())
-_SENTENCE_ADVERBS: Final = frozenset("actually though anyway".split())
-
-
 def _ends_whole(text: str, words: list[str]) -> bool:
     last = words[-1]
-    clause = _WORD.findall(_last_clause(text))
-    if last in _FILLERS:
+    clause = phrases.WORD.findall(_last_clause(text))
+    if last in phrases.FILLERS:
         return False
     if text.rstrip().endswith("?") and len(clause) >= 3:
         # "Who should I talk to?", "What is this charge for?" are whole. A yes/no-shaped
@@ -287,128 +109,65 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         if len(words) >= 3 and words[-3] == "to":
             return False
         # "...a plan I could switch to?": the preposition's object is the plan.
-        relative = any(w in _SUBJECTS for w in words[-4:-1])
-        return clause[0] in _WH or last != "to" or relative
+        relative = any(w in phrases.SUBJECTS for w in words[-4:-1])
+        return clause[0] in phrases.WH or last != "to" or relative
     if len(words) >= 2 and words[-2:] == ["thank", "you"]:
         return True
     said = " ".join(clause).lower()
-    if _STRANDED.search(said):
+    if phrases.STRANDED.search(said):
         # "I'm not sure who I need to talk to.", "a bundle I never asked for.": the
         # preposition's object came first.
         return True
-    if len(words) >= 2 and words[-2] in _PREPOSITIONS and last in _OBJECT_PRONOUNS:
+    if len(words) >= 2 and words[-2] in phrases.PREPOSITIONS and last in phrases.OBJECT_PRONOUNS:
         return True  # "...my old network over to you.", "I'm calling for her."
-    if last == "you" and len(words) >= 2 and words[-2] not in _BEFORE_YOU_GOES_ON:
+    if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
         return True  # "...but I can hear you.": the object
-    if _PHRASAL_END.search(said) and (len(words) < 3 or words[-3] not in _BEFORE_A_BARE_VERB):
+    if phrases.PHRASAL_END.search(said) and (
+        len(words) < 3 or words[-3] not in phrases.BEFORE_A_BARE_VERB
+    ):
         # "...the online check in.", "...move the electricity over.", "...when the
         # heating comes on.": the particle of a phrasal verb, not a preposition.
         return True
     if (
         len(words) >= 3
-        and words[-2] in _PARTICLE_OBJECTS
-        and last in _PARTICLES
-        and _PHRASAL_VERB.fullmatch(words[-3])
+        and words[-2] in phrases.PARTICLE_OBJECTS
+        and last in phrases.PARTICLES
+        and phrases.PHRASAL_VERB.fullmatch(words[-3])
     ):
         return True  # "turn it on.", "send them back." -- not "I used it on." (a day next)
     if (
         len(words) >= 3
-        and last in _PARTICLES
-        and _PAST_VERB.fullmatch(words[-2])
-        and words[-3] not in _BEFORE_A_BARE_VERB
+        and last in phrases.PARTICLES
+        and phrases.PAST_VERB.fullmatch(words[-2])
+        and words[-3] not in phrases.BEFORE_A_BARE_VERB
     ):
         # "It hasn't been sent over.", "The engineer never turned up.": a phrasal verb.
         return True
-    if _WHOLE_ENDING.search(said):
+    if phrases.WHOLE_ENDING.search(said):
         return True
-    if last == "sorry" and len(_WORD.findall(_previous_sentence(text))) >= 5:
+    if last == "sorry" and len(phrases.WORD.findall(_previous_sentence(text))) >= 5:
         return True  # "I can't really afford it at the moment. Sorry.": an apology
     # "..., actually." or "I think that's it actually.": a sentence adverb after a
     # clause; "Actually." alone (or "no, actually") starts a correction.
     after_comma = bool(re.search(r",\s*\w+\W*$", text)) and len(clause) >= 3
     return (
-        last in _SENTENCE_ADVERBS
+        last in phrases.SENTENCE_ADVERBS
         and (len(clause) >= 4 or after_comma)
         and words[-2] not in ("no", "wait")
     )
 
 
-_FILLERS: Final = frozenset("um uh er erm hmm like".split())
-_HESITATIONS: Final = frozenset("um uh er erm umm uhm".split())
 _FINDING_WORDS: Final = 6
-_OPEN_PHRASE: Final = frozenset(
-    "a an the my your our their his its to of for from with about at by into under".split()
-)
-_HOLDING_FLOOR: Final = re.compile(
-    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
-    r"(?:hang on|hold on|bear with me|wait|one (?:sec|second|moment)|"
-    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
-    r"let me (?:just )?(?:find|check|get|grab|look|see)"
-    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
-    r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
-    r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
-)
-_WH: Final = frozenset("what which who whom whose where when why how".split())
-_SUBJECTS: Final = frozenset("i we you they he she it".split())
-_PARTICLES: Final = frozenset("on off up in out back down over about".split())
-_PHRASAL_VERB: Final = re.compile(
-    r"(?:turn|switch|put|take|took|send|sent|pick|hand|give|gave|bring|brought|log|sign|"
-    r"plug|hang|hung|shut|cut|pay|paid|top|back|fill|set|check|look|sort|call|ring|rang|"
-    r"try|write|wrote|print|throw|threw|let|drop|leave|left|get|got|keep|kept|move|pass|"
-    r"switch|lock|open|close|clear|wipe|fix|plug|read|blow|knock|break|broke|shut)"
-    r"(?:s|es|ed|ing|ped|ted|ged)?"
-)
-# Endings that close a sentence though their last word often does not: "Someone will be
-# in.", "I think so.", "Sort of.", "Okay then."
-_WHOLE_ENDING: Final = re.compile(
-    r"(?:\b(?:will|'ll|won't|would|should|might|can|could) be (?:in|out|back|home|away|around|"
-    r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
-    r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
-    r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then)$"
-)
-_PAST_VERB: Final = re.compile(
-    r"[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
-    r"brought|broke|broken|given|gave|showed|shown|held|kept|left|made|paid|picked|"
-    r"switched|cut|stuck|woke|woken"
-)
-# "It was supposed to come on." -- an infinitive, whose preposition still owes its object.
-_BEFORE_A_BARE_VERB: Final = frozenset("to will would can could should must might".split())
-_STRANDED: Final = re.compile(
-    r"(?:\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*|"
-    r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:[a-z]+ed|paid|got|bought|sent|spoke|"
-    r"went|came|thought|made|took|gave|signed up|applied|spent) )"
-    r"(?:to|for|with|about|from|on|in|at|of)$"
-)
-_PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".split())
-_OBJECT_PRONOUNS: Final = frozenset("me you us them him her".split())
-# "...and you." may go on; "Can you." owes its verb.
-_BEFORE_YOU_GOES_ON: Final = frozenset(
-    """
-    and or but because if when so that than while can could would will do did have are
-    were should shall may might must
-    """.split()
-)
-_PHRASAL_END: Final = re.compile(
-    r"\b(?:check|log|sign|top|pick|set|drop|call|ring|follow|print|break|cut|hang|turn|"
-    r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand|log)"
-    r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
-    r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
-    r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"
-    r"close|clear|read|write|hook)(?:s|es|ed|ing)?(?: [a-z']+){1,3} "
-    r"(?:over|up|out|off|in|on|back|down|through)$|"
-    r"\b(?:came|went|turned|kicked|switched|broke|showed|cut|comes|goes|turns|kicks|"
-    r"switches|breaks|shows|cuts|keeps|keep|kept) (?:on|off|up|in|out|back|down|over)$"
-)
 
 
 def _last_sentence(text: str) -> str:
     """The last sentence as written (case kept), without its closing mark."""
-    parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    parts = [p for p in phrases.SENTENCE_END.split(text) if p.strip()]
     return parts[-1].strip() if parts else ""
 
 
 def _previous_sentence(text: str) -> str:
-    parts = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    parts = [p for p in phrases.SENTENCE_END.split(text) if p.strip()]
     return parts[-2] if len(parts) >= 2 else ""
 
 
@@ -418,9 +177,6 @@ def _has_digit(text: str) -> bool:
 
 def _last_clause(text: str) -> str:
     return _last_sentence(text).lower()
-
-
-_YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def _last_question(agent_text: str) -> str:
@@ -435,11 +191,11 @@ def _is_yes_no_question(agent_text: str) -> bool:
         return False
     if re.search(r"\b(?:right|correct|ok|okay)\?$", question):
         return True
-    return _YES_NO_OPENERS.match(question) is not None
+    return phrases.YES_NO_OPENERS.match(question) is not None
 
 
 def _offers_more(agent_text: str) -> bool:
-    return bool(_MORE_OFFER.search(_last_question(agent_text)))
+    return bool(phrases.MORE_OFFER.search(_last_question(agent_text)))
 
 
 def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
@@ -451,7 +207,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         agent_text: The agent's last message, if any.
     """
     text = user_text.strip()
-    words = [w.strip("-'") for w in _WORD.findall(text.lower())]
+    words = [w.strip("-'") for w in phrases.WORD.findall(text.lower())]
     words = [w for w in words if w]
     if not words:
         return TurnVerdict("final", "empty")
@@ -460,44 +216,50 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
     parts = [part.rstrip(".!?,") for part in sentences(text)]
-    holding = [i for i, part in enumerate(parts) if _HOLDING_FLOOR.fullmatch(part)]
+    holding = [i for i, part in enumerate(parts) if phrases.HOLDING_FLOOR.fullmatch(part)]
     since = " ".join(parts[holding[-1] + 1 :]) if holding else ""
     # "Hang on. I need my glasses.", "It's with the. Hang on. It's on the letter.": the
     # caller went to find something and has not given it yet.
     still_finding = (
         bool(holding)
         and not _has_digit(since)
-        and len(_WORD.findall(since)) <= _FINDING_WORDS
+        and len(phrases.WORD.findall(since)) <= _FINDING_WORDS
         and not text.endswith("?")
-        and not _REFUSAL.search(since)
+        and not phrases.REFUSAL.search(since)
     )
-    if last in _HESITATIONS or _HOLDING_FLOOR.fullmatch(_last_clause(text)) or still_finding:
+    if (
+        last in phrases.HESITATIONS
+        or phrases.HOLDING_FLOOR.fullmatch(_last_clause(text))
+        or still_finding
+    ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
         # runs longer than one between words (over a second).
         return TurnVerdict("unfinished", "hesitation", dictation)
-    if _POSSESSIVE_ONLY.fullmatch(_last_clause(text)) and not re.search(
+    if phrases.POSSESSIVE_ONLY.fullmatch(_last_clause(text)) and not re.search(
         r"\b(?:whose|which|where)\b", _last_question(agent_text)
     ):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     # "Yes, it is." / "I am." end on a verb and are still finished; said to a question
     # that asks for something ("Who am I speaking with?" / "This is."), the answer follows.
     asks_what = agent_text.rstrip().endswith("?") and not _is_yes_no_question(agent_text)
-    answered_be = last in _BE and len(words) > 1 and words[-2] in _PRONOUNS and not asks_what
+    answered_be = (
+        last in phrases.BE and len(words) > 1 and words[-2] in phrases.PRONOUNS and not asks_what
+    )
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
-    subject_left = last in _SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
+    subject_left = last in phrases.SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
     if (
-        (last in _DANGLING and not answered_be and not _ends_whole(text, words))
+        (last in phrases.DANGLING and not answered_be and not _ends_whole(text, words))
         or subject_left
         or text.endswith((",", "-", "...", "…"))
-        or _DANGLING_TAIL.search(text.lower())
-        or _OPEN_MODAL.search(text.lower())
+        or phrases.DANGLING_TAIL.search(text.lower())
+        or phrases.OPEN_MODAL.search(text.lower())
         or (
-            _OWES_OBJECT.search(text.lower())
+            phrases.OWES_OBJECT.search(text.lower())
             and not re.search(r"\b(?:what|how much|how many)\b", _last_clause(text))
         )
     ):
-        if last in _OPEN_PHRASE and not _ends_whole(text, words):
+        if last in phrases.OPEN_PHRASE and not _ends_whole(text, words):
             # "Well, it's about my." -- an article, a possessive or a preposition left
             # open: the caller is finding the word, and may take as long as after "um".
             return TurnVerdict("unfinished", "open_phrase", dictation)
@@ -507,13 +269,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             # "Your sort code and account number?": the sort code said, the number next.
             return TurnVerdict("maybe", f"second_value:{dictation.kind}", dictation)
         return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
-    announced = _ANNOUNCED.search(text.lower())
+    announced = phrases.ANNOUNCED.search(text.lower())
     if (
         announced is not None
-        and len(_WORD.findall(announced["tail"])) <= _ANNOUNCED_TAIL_WORDS
-        and not _NOT_A_VALUE_INTRO.search(text.lower()[: announced.start() + 4])
-        and not _CLAUSE_VERB.search(announced["tail"])
-        and not (_is_yes_no_question(agent_text) and _ANSWERED_YES_NO.search(text.lower()))
+        and len(phrases.WORD.findall(announced["tail"])) <= _ANNOUNCED_TAIL_WORDS
+        and not phrases.NOT_A_VALUE_INTRO.search(text.lower()[: announced.start() + 4])
+        and not phrases.CLAUSE_VERB.search(announced["tail"])
+        and not (_is_yes_no_question(agent_text) and phrases.ANSWERED_YES_NO.search(text.lower()))
     ):
         # The caller introduced a value and has read some of it ("It's." / "42 Harbour
         # Street." / "Leeds."): the next group may follow after a breath.
@@ -530,8 +292,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and len(words) <= 3
         and not any(ch.isdigit() for ch in text)
         and not text.endswith("?")
-        and not _REFUSAL.search(text.lower())
-        and not all(w in _SHORT_ANSWERS for w in words)
+        and not phrases.REFUSAL.search(text.lower())
+        and not all(w in phrases.SHORT_ANSWERS for w in words)
     ):
         # The agent asked for a value and the caller has said a few words of no digits:
         # the first group of a code ("HP.", "SW1A." ahead of "0048."), a place before
@@ -543,32 +305,32 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not any(ch.isdigit() for ch in text)
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not text.endswith("?")
-        and not _REFUSAL.search(text.lower())
+        and not phrases.REFUSAL.search(text.lower())
         and asks_for_two(agent_text)
     ):
         # "Which suburb is that, and the postcode?" / "Surry Hills. New South Wales.":
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
-    if _DATE_QUESTION.search(_last_question(agent_text)) and re.fullmatch(
+    if phrases.DATE_QUESTION.search(_last_question(agent_text)) and re.fullmatch(
         r"(?:(?:it was |on )?the )?\d{1,2}(?:st|nd|rd|th)?", _last_clause(text)
     ):
         # "03." to "When does your passport expire?": a month or a day, the rest next.
         return TurnVerdict("maybe", "date_fragment")
     if (
-        _DATE_QUESTION.search(_last_question(agent_text))
-        and _DATE_WORDS.search(text.lower())
-        and not _DAY_ONLY.fullmatch(_last_clause(text))
+        phrases.DATE_QUESTION.search(_last_question(agent_text))
+        and phrases.DATE_WORDS.search(text.lower())
+        and not phrases.DAY_ONLY.fullmatch(_last_clause(text))
         and len(words) <= _DATE_FRAGMENT_WORDS
-        and not _YEAR.search(text)
+        and not phrases.YEAR.search(text)
     ):
         # "When's the moving date?" / "The 15th." then "Of December.": a date said in
         # pieces; a breath may come between them.
         return TurnVerdict("maybe", "date_fragment")
     clause_text = _last_clause(text)
-    refused = _REFUSAL.search(clause_text) is not None
+    refused = phrases.REFUSAL.search(clause_text) is not None
     # Across the STT's periods: "...send a text to. My mobile." is one request.
     joined = re.sub(r"[.?!]+", "", text.lower()).strip(" ,")
-    sent_there = named is not None and _SEND_TO.search(joined) is not None
+    sent_there = named is not None and phrases.SEND_TO.search(joined) is not None
     asked_it = asked is not None and asked[0] == named
     confirming = re.match(r"(?:is|are) (?:this|that|it|these) ", _last_question(agent_text))
     if named is not None and (asked_it or sent_there) and not refused and not confirming:
@@ -582,26 +344,34 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # and so is one that refuses it ("I don't have my account number."); words
         # that announce the value ("my number is") are dictation, above.
         return TurnVerdict("maybe", f"kind_named:{named}")
-    if _LABEL_READ.fullmatch(_last_clause(text)) and not refused:
+    if phrases.LABEL_READ.fullmatch(_last_clause(text)) and not refused:
         # "Okay. It's order number." -- the caller reads the label; the value is next.
         return TurnVerdict("maybe", "label_read")
-    greeting = _GREETING.match(" ".join(words))
+    greeting = phrases.GREETING.match(" ".join(words))
     # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
     bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
     # "Morning." said back to "Good morning, how can I help?" is a greeting all the same.
     asked_something = agent_text.rstrip().endswith("?") and (
-        not _GREETED.match(agent_text.strip().lower()) or " or " in agent_text.lower()
+        not phrases.GREETED.match(agent_text.strip().lower()) or " or " in agent_text.lower()
     )
     if greeting and not text.endswith("?") and not (bare_time and asked_something):
         return TurnVerdict("maybe", "greeting")
     clause = _last_clause(text)
-    clause_words = _WORD.findall(clause)
+    clause_words = phrases.WORD.findall(clause)
     # "No. That's everything. Thanks.": a short answer closing a longer turn ends it.
-    closing = len(words) > 3 and not all(w in _SHORT_ANSWERS for w in words)
-    if clause_words and all(w.strip("-") in _SHORT_ANSWERS for w in clause_words) and not closing:
-        if set(words) <= _YES and _offers_more(agent_text) and not set(words) <= {"well"}:
+    closing = len(words) > 3 and not all(w in phrases.SHORT_ANSWERS for w in words)
+    if (
+        clause_words
+        and all(w.strip("-") in phrases.SHORT_ANSWERS for w in clause_words)
+        and not closing
+    ):
+        if set(words) <= phrases.YES and _offers_more(agent_text) and not set(words) <= {"well"}:
             return TurnVerdict("maybe", "yes_to_more")
-        if agent_text and not agent_text.rstrip().endswith("?") and set(words) <= _SHORT_ANSWERS:
+        if (
+            agent_text
+            and not agent_text.rstrip().endswith("?")
+            and set(words) <= phrases.SHORT_ANSWERS
+        ):
             # "Great." after the agent told the caller something, not asked: as often the
             # start of a longer turn ("Great, thank you so much.") as all of it, and
             # nothing waits on the answer; a short hold lets the rest arrive.
@@ -613,27 +383,27 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             "answer_to_yes_no" if agent_text and _is_yes_no_question(agent_text) else "short_answer"
         )
         return TurnVerdict("maybe", reason)
-    if _HEDGED.fullmatch(clause) and agent_text and _is_yes_no_question(agent_text):
+    if phrases.HEDGED.fullmatch(clause) and agent_text and _is_yes_no_question(agent_text):
         # "I think so." to a yes/no question: a short answer, as often followed by more.
         return TurnVerdict("maybe", "answer_to_yes_no")
-    wants = _WANTS.search(clause.rstrip(" ,"))
-    if wants is not None and wants.group("verb") in _TRANSITIVE:
+    wants = phrases.WANTS.search(clause.rstrip(" ,"))
+    if wants is not None and wants.group("verb") in phrases.TRANSITIVE:
         return TurnVerdict("unfinished", "verb_without_object")
-    spelled = _SPELLED_GROUP.fullmatch(_GROUP_INTRO.sub("", clause))
+    spelled = phrases.SPELLED_GROUP.fullmatch(phrases.GROUP_INTRO.sub("", clause))
     if spelled and (
-        len(re.findall(rf"\b{_NATO}\b", clause)) >= 2
-        or re.search(_AS_IN, clause)
-        or (re.search(rf"\b{_NATO}\b", clause) and (asked is not None or _has_digit(clause)))
+        len(re.findall(rf"\b{phrases.NATO}\b", clause)) >= 2
+        or re.search(phrases.AS_IN, clause)
+        or (re.search(rf"\b{phrases.NATO}\b", clause) and (asked is not None or _has_digit(clause)))
     ):
         # "X as in X-ray.", "Lima Kilo.": a value spelled in groups, more may follow.
         return TurnVerdict("maybe", "value_group")
     # "It's 202.": a group after the words that introduce it ("It is 2024." is a year).
     sentence = _last_sentence(normalise(text).text)
-    group = _GROUP_INTRO.sub("", sentence)
-    said_a_date = _YEAR.fullmatch(group) is not None and (
-        _DATE_WORDS.search(text.lower()) or group != sentence
+    group = phrases.GROUP_INTRO.sub("", sentence)
+    said_a_date = phrases.YEAR.fullmatch(group) is not None and (
+        phrases.DATE_WORDS.search(text.lower()) or group != sentence
     )
-    if _VALUE_GROUP.fullmatch(group) and not said_a_date:
+    if phrases.VALUE_GROUP.fullmatch(group) and not said_a_date:
         # "416. Five five five.": a group of a value read aloud, its kind not known (or
         # its length not): callers breathe between groups, so the next may follow. A
         # year after a day and month ends a date.

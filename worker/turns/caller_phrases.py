@@ -1,0 +1,366 @@
+"""What callers say, as the end-of-turn judge reads it: the words and phrases that leave
+a sentence open or close it, the ways a value is announced, spelled or read in groups,
+and the ways an agent's question asks for one (:mod:`worker.turns.turn_judge` decides in
+what order they count).
+
+Every pattern is matched against lower-cased text unless its comment says otherwise; each
+was added for turns a corpus of real call-centre phrasing showed (``python -m bench
+turns``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = [
+    "ANNOUNCED",
+    "ANSWERED_YES_NO",
+    "AS_IN",
+    "BE",
+    "BEFORE_A_BARE_VERB",
+    "BEFORE_YOU_GOES_ON",
+    "CLAUSE_VERB",
+    "DANGLING",
+    "DANGLING_TAIL",
+    "DATE_QUESTION",
+    "DATE_WORDS",
+    "DAY_ONLY",
+    "FILLERS",
+    "GREETED",
+    "GREETING",
+    "GREETING_WORDS",
+    "GROUP_INTRO",
+    "HEDGED",
+    "HESITATIONS",
+    "HOLDING_FLOOR",
+    "LABEL_READ",
+    "MORE_OFFER",
+    "NATO",
+    "NOT_A_VALUE_INTRO",
+    "OBJECT_PRONOUNS",
+    "OPEN_MODAL",
+    "OPEN_PHRASE",
+    "OWES_OBJECT",
+    "PARTICLES",
+    "PARTICLE_OBJECTS",
+    "PAST_VERB",
+    "PHRASAL_END",
+    "PHRASAL_VERB",
+    "POSSESSIVE_ONLY",
+    "PREPOSITIONS",
+    "PRONOUNS",
+    "REFUSAL",
+    "SEND_TO",
+    "SENTENCE_ADVERBS",
+    "SENTENCE_END",
+    "SHORT_ANSWERS",
+    "SPELLED_GROUP",
+    "STRANDED",
+    "SUBJECTS",
+    "TRANSITIVE",
+    "VALUE_GROUP",
+    "WANTS",
+    "WH",
+    "WHOLE_ENDING",
+    "WORD",
+    "YEAR",
+    "YES",
+    "YES_NO_OPENERS",
+]
+
+DANGLING: Final = frozenset(
+    """
+    a an the to of for from with without in on at by under over into about as than
+    since until unless
+    and or but so because if when while that which who whose where my your our their his her its
+    is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
+    then also plus mean actually wait sorry rather
+    underscore dot dash hyphen between among via towards toward including except versus
+    """.split()
+)
+
+BE: Final = frozenset("is are was were am".split())
+
+PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
+
+# Verbs a caller uses to say what they want; left without an object the request is
+# unfinished ("I'd like to change." said before a pause).
+TRANSITIVE: Final = frozenset(
+    """
+    change update check book order buy pay get make add remove move set reset know
+    see report dispute return transfer speak talk schedule reschedule confirm verify open
+    close use find ask give send tell
+    """.split()
+)
+
+WANTS: Final = re.compile(
+    r"\b(?:to|want|wanna|gonna|need|needs|please|can you|could you|would you|i'll|let me)\s+"
+    r"(?P<verb>[a-z']+)$"
+)
+
+SHORT_ANSWERS: Final = frozenset(
+    """
+    yes yeah yep yup no nope nah okay ok sure correct right exactly alright fine great perfect
+    thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly well oh
+    speaking worries
+    """.split()
+)
+
+# A greeting said back to the agent's: "Hi," or "Hello," is how a caller starts the
+# reason for the call, and the comma pause after it (~140 ms in synthesised speech) can
+# outlast the VAD's silence window. Said alone it asks for nothing; "Hello?" checks the line.
+GREETING_WORDS: Final = (
+    r"(?:(?:hi|hello|hey|hiya|howdy)(?: there)?|(?:good )?(?:morning|afternoon|evening))"
+)
+
+# One greeting or two ("Hi. Good morning."), after a "yes" or a filler.
+GREETING: Final = re.compile(
+    rf"^(?:(?:yeah|yes|oh|um|uh) )?{GREETING_WORDS}(?: {GREETING_WORDS})?$"
+)
+
+# A sentence that is only a group of a value: three or more digits, or a code of
+# capitals and digits ("416.", "555 0173.", "QQ 12 34.", "SW1A.", "4BT."), nothing else
+# said. Case-sensitive: smart_format prints spelled letters as capitals.
+VALUE_GROUP: Final = re.compile(
+    r"(?=(?:\D*\d){3})[\d ,\-]+|"
+    r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
+    r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
+)
+
+# A group of a value spelled: "X as in X-ray.", "P for Peter.", or letters in the
+# phonetic alphabet ("Lima Kilo.", "X-ray Yankee Zulu."), with digits or not.
+NATO: Final = (
+    r"(?:alpha|alfa|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|juliett|kilo|"
+    r"lima|mike|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|"
+    r"whisky|x-ray|xray|yankee|zulu)"
+)
+
+AS_IN: Final = r"(?:\w|\d+) (?:as in|for) [\w\-]+"
+
+SPELLED_GROUP: Final = re.compile(
+    rf"(?:{AS_IN}|{NATO}|\d+|[a-z])(?:[ ,]+(?:{AS_IN}|{NATO}|\d+|[a-z]))*"
+)
+
+# "My husband's." said alone: a possessive (or "is") whose noun or verb is still to come.
+# Said to "Whose name is it in?" it is the answer.
+POSSESSIVE_ONLY: Final = re.compile(
+    r"(?:my|our|your|his|her|their|the|a|this|that)(?: [a-z\-]+)? [a-z\-]+'s"
+)
+
+HEDGED: Final = re.compile(
+    r"(?:(?:yeah|yes|um|uh|well),? )?i (?:think|hope|guess|believe|suppose|reckon) (?:so|not)"
+)
+
+LABEL_READ: Final = re.compile(
+    r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
+    r"(?:the |my |your )?(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
+)
+
+GROUP_INTRO: Final = re.compile(
+    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is)\s+",
+    re.IGNORECASE,
+)
+
+GREETED: Final = re.compile(r"(?:good )?(?:morning|afternoon|evening)\b|(?:hi|hello|hey)\b")
+
+# The agent offering more help: a "yes" to it says there is more, and what it is
+# follows ("Yes, is there a way to talk to someone..." with a comma pause after "Yes").
+MORE_OFFER: Final = re.compile(
+    r"\b(?:anything|something) else\b|\bany (?:other|more|further) (?:questions?|thing)"
+)
+
+YES: Final = frozenset("yes yeah yep yup sure actually well um uh oh".split())
+
+YES_NO_OPENERS: Final = re.compile(
+    r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|shall|should|have|has|had|"
+    r"may|might|must|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shall)\b"
+)
+
+# Endings no sentence stops on, beyond single words: "how much", "whether", a
+# self-correction still missing its replacement ("Actually, no.", "No, sorry."), a
+# time or place left open ("Any time after."), and a few phrases that owe their object.
+DANGLING_TAIL: Final = re.compile(
+    r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
+    r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
+    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
+    # "Any time after." -- a time left open, its point still to come.
+    r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until)|"
+    # "It says." -- what it says is still to come ("That's what it says." is whole).
+    r"(?<!what )\b(?:it|that|this|which) (?:says|said|shows|showed|reads)|"
+    r"(?<!what )\b(?:the )?[a-z]+ (?:says|shows|reads|states)|"
+    # "...about my mother's." -- the possessive's noun is still to come.
+    r"\b(?:about|regarding|concerning|for) (?:my|our|his|her|their|your) [a-z\-]+'s|"
+    # "It's just a bit too." -- a degree still missing its adjective ("Me too." is whole).
+    r"\b(?:a bit|a little|way|far|much|slightly|just) too|"
+    # "The neighbour at number." -- the number itself is next.
+    r"\b(?:at|in|on|to) number|"
+    # "...and he's really." -- an intensifier still missing its adjective.
+    r"\b(?:is|'s|are|'re|was|were|am|'m|be|been|feel|feels|felt|getting|looks?) "
+    r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
+    # "...a payment from a company called." -- the name is next ("I called." is whole).
+    r"\b(?:a|an|some|this) [a-z]+ (?:called|named))"
+    r"\W*$"
+)
+
+# "I usually see.", "It says that I owe.", "So I've got.": a verb still owing its object.
+# Not in a question or after "what"/"how much" ("How much do I owe?", "That's what I owe.").
+OWES_OBJECT: Final = re.compile(
+    r"(?:\b(?:i|we|you|they|he|she) (?:usually|normally|always|often|generally|mostly) "
+    r"(?:see|use|go to|pay|get|have|call|book|speak to|deal with)|"
+    r"\b(?:i|we|you|they|he|she) (?:still )?owes?|"
+    r"\b(?:i|we|you|they)(?:'ve| have) got)[.!]*$"
+)
+
+WORD: Final = re.compile(r"[\w'\-\[\]]+")
+
+# "I don't have it", "I haven't got my account number", "I can't find it".
+REFUSAL: Final = re.compile(r"\b(?:\w+n't|not|cannot|never|no)\b")
+
+# Something to be sent to a value the caller then names ("text the link to my mobile"):
+# the words announce the value, as "my number is" does.
+SEND_TO: Final = re.compile(
+    r"\b(?:send|text|call|email|e-mail|message|ring|reach|contact|forward)\b.*"
+    r"\b(?:to|on|at) (?:my|the|this|that) [\w' -]+$"
+)
+
+SENTENCE_END: Final = re.compile(r"[.?!]+")
+
+# A part the STT closed on the word that introduces a value ("It's.", "The order number
+# is.", "Send it to."), then a few words: the value being read, in groups.
+ANNOUNCED: Final = re.compile(
+    r"\b(?:is|it's|that's|'s|are|was|to|be|says|reads)[.?!]\s+(?P<tail>[^?]+)$"
+)
+
+# "So the thing is." introduces a sentence, not a value.
+NOT_A_VALUE_INTRO: Final = re.compile(
+    r"\b(?:thing|problem|issue|question|point|trouble|reason|situation|worry|story) is\W*$"
+)
+
+# A tail with its own verb ("...hasn't been sent over.") is a sentence, not a value.
+CLAUSE_VERB: Final = re.compile(
+    r"\b(?:\w+n't|not|been|has|have|had|did|does|will|would|could|should|never)\b"
+)
+
+# "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
+ANSWERED_YES_NO: Final = re.compile(
+    r"^\W*(?:(?:yes|yeah|no)\W+)?(?:it|that|he|she|there|this|they|i|we) "
+    r"(?:is|was|are|were|am|does|did|do|has|have|can|will)[.!]"
+)
+
+# The agent asked when: a day, a month or a date may come in pieces ("The 1st." / "Of
+# next month."), and only a year closes one for certain.
+# "What date...", "When...", and a named date: "What's the start date on the policy?",
+# "What was the date of service?".
+DATE_QUESTION: Final = re.compile(
+    r"\b(?:what|which)(?:'s| is| was| are| were)?(?: (?:the|your|its|their))?(?: [a-z]+){0,2} "
+    r"(?:date|day)\b|\bwhen\b"
+)
+
+DATE_WORDS: Final = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"yesterday|week|month|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|\d+(?:st|nd|rd|th))\b"
+)
+
+# "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
+DAY_ONLY: Final = re.compile(
+    r"(?:on |next |this |a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|tomorrow)(?: (?:morning|afternoon|evening|night)|,? (?:if possible|please|"
+    r"ideally|preferably|if that's okay|if that's possible|if you can))+"
+)
+
+# "...if I should." -- a modal after "if" or "whether" still owes its verb.
+OPEN_MODAL: Final = re.compile(
+    r"\b(?:if|whether) \w+ (?:should|could|would|can|will|might|must|ought to)\W*$"
+)
+
+# A word that leaves a sentence open said last, and yet the sentence is whole: a
+# preposition left at the end of a question ("...switch to?") or after its object ("turn
+# it on."), "thank you", or an adverb after a comma ("..., actually.").
+PARTICLE_OBJECTS: Final = frozenset("it them me him her this that us".split())
+
+SENTENCE_ADVERBS: Final = frozenset("actually though anyway".split())
+
+FILLERS: Final = frozenset("um uh er erm hmm like".split())
+
+HESITATIONS: Final = frozenset("um uh er erm umm uhm".split())
+
+OPEN_PHRASE: Final = frozenset(
+    "a an the my your our their his its to of for from with about at by into under".split()
+)
+
+HOLDING_FLOOR: Final = re.compile(
+    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
+    r"(?:hang on|hold on|bear with me|wait|one (?:sec|second|moment)|"
+    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
+    r"let me (?:just )?(?:find|check|get|grab|look|see)"
+    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
+    r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
+    r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
+)
+
+WH: Final = frozenset("what which who whom whose where when why how".split())
+
+SUBJECTS: Final = frozenset("i we you they he she it".split())
+
+PARTICLES: Final = frozenset("on off up in out back down over about".split())
+
+PHRASAL_VERB: Final = re.compile(
+    r"(?:turn|switch|put|take|took|send|sent|pick|hand|give|gave|bring|brought|log|sign|"
+    r"plug|hang|hung|shut|cut|pay|paid|top|back|fill|set|check|look|sort|call|ring|rang|"
+    r"try|write|wrote|print|throw|threw|let|drop|leave|left|get|got|keep|kept|move|pass|"
+    r"switch|lock|open|close|clear|wipe|fix|plug|read|blow|knock|break|broke|shut)"
+    r"(?:s|es|ed|ing|ped|ted|ged)?"
+)
+
+# Endings that close a sentence though their last word often does not: "Someone will be
+# in.", "I think so.", "Sort of.", "Okay then."
+WHOLE_ENDING: Final = re.compile(
+    r"(?:\b(?:will|'ll|won't|would|should|might|can|could) be (?:in|out|back|home|away|around|"
+    r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
+    r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
+    r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then)$"
+)
+
+PAST_VERB: Final = re.compile(
+    r"[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
+    r"brought|broke|broken|given|gave|showed|shown|held|kept|left|made|paid|picked|"
+    r"switched|cut|stuck|woke|woken"
+)
+
+# "It was supposed to come on." -- an infinitive, whose preposition still owes its object.
+BEFORE_A_BARE_VERB: Final = frozenset("to will would can could should must might".split())
+
+STRANDED: Final = re.compile(
+    r"(?:\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*|"
+    r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:[a-z]+ed|paid|got|bought|sent|spoke|"
+    r"went|came|thought|made|took|gave|signed up|applied|spent) )"
+    r"(?:to|for|with|about|from|on|in|at|of)$"
+)
+
+PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".split())
+
+OBJECT_PRONOUNS: Final = frozenset("me you us them him her".split())
+
+# "...and you." may go on; "Can you." owes its verb.
+BEFORE_YOU_GOES_ON: Final = frozenset(
+    """
+    and or but because if when so that than while can could would will do did have are
+    were should shall may might must
+    """.split()
+)
+
+PHRASAL_END: Final = re.compile(
+    r"\b(?:check|log|sign|top|pick|set|drop|call|ring|follow|print|break|cut|hang|turn|"
+    r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand|log)"
+    r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
+    r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
+    r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"
+    r"close|clear|read|write|hook)(?:s|es|ed|ing)?(?: [a-z']+){1,3} "
+    r"(?:over|up|out|off|in|on|back|down|through)$|"
+    r"\b(?:came|went|turned|kicked|switched|broke|showed|cut|comes|goes|turns|kicks|"
+    r"switches|breaks|shows|cuts|keeps|keep|kept) (?:on|off|up|in|out|back|down|over)$"
+)
+
+YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b")
