@@ -55,15 +55,14 @@ import numpy.typing as npt
 
 from bench.record import recorded
 from bench.turn_corpus import CLASSES, TARGET_EXEMPT, TurnItem, build_corpus
-from bench.turn_corpus_blind import load_blind
-from bench.turn_corpus_fresh import load_fresh
-from bench.turn_corpus_holdout import load_holdout
 from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLETE
-from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
+from bench.turn_corpus_independent import (
+    INDEPENDENT_CLASSES,
+    LATER_CORPORA,
+    load_independent,
+    load_later,
+)
 from bench.turn_corpus_independent import TARGET_EXEMPT as INDEPENDENT_EXEMPT
-from bench.turn_corpus_sealed import load_sealed
-from bench.turn_corpus_unseen import load_unseen
-from bench.turn_corpus_vault import load_vault
 from config import Settings, default_settings
 from config.log_setup import configure_logging
 from sim.latency import Delay
@@ -418,12 +417,10 @@ class Corpus:
 
 OURS = Corpus("ours", CLASSES, TARGET_EXEMPT, frozenset({"complete"}))
 INDEPENDENT = Corpus("independent", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-HOLDOUT = Corpus("holdout", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-FRESH = Corpus("fresh", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-UNSEEN = Corpus("unseen", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-BLIND = Corpus("blind", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-SEALED = Corpus("sealed", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
-VAULT = Corpus("vault", INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+LATER = {
+    name: Corpus(name, INDEPENDENT_CLASSES, INDEPENDENT_EXEMPT, INDEPENDENT_COMPLETE)
+    for name in LATER_CORPORA
+}
 PREMATURE_TARGET = 0.02
 COMPLETE_P95_TARGET_MS = 400.0
 """Issue 27: complete turns decided at p95 <= 400 ms at zero provider latency."""
@@ -545,23 +542,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--corpus",
-        choices=(
-            "all",
-            "ours",
-            "independent",
-            "holdout",
-            "fresh",
-            "unseen",
-            "blind",
-            "sealed",
-            "vault",
-        ),
+        choices=("all", "ours", "independent", *LATER_CORPORA),
         default="all",
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
-            "the ones read since to change the judge (bench/turn_corpus_holdout, _fresh, "
-            "_unseen, _blind, _sealed), the one no one changing the judge has read "
-            "(bench/turn_corpus_vault), or all"
+            "one written since (bench/turn_corpus_<name>: each read to change the judge "
+            f"once the next was written; {LATER_CORPORA[-1]} by no one), or all"
         ),
     )
     parser.add_argument(
@@ -587,18 +573,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         corpora.append((OURS, None))
     if args.corpus in ("all", "independent"):
         corpora.append((INDEPENDENT, load_independent()))
-    if args.corpus in ("all", "holdout"):
-        corpora.append((HOLDOUT, load_holdout()))
-    if args.corpus in ("all", "fresh"):
-        corpora.append((FRESH, load_fresh()))
-    if args.corpus in ("all", "unseen"):
-        corpora.append((UNSEEN, load_unseen()))
-    if args.corpus in ("all", "blind"):
-        corpora.append((BLIND, load_blind()))
-    if args.corpus in ("all", "sealed"):
-        corpora.append((SEALED, load_sealed()))
-    if args.corpus in ("all", "vault"):
-        corpora.append((VAULT, load_vault()))
+    for name, corpus in LATER.items():
+        if args.corpus in ("all", name):
+            corpora.append((corpus, load_later(name)))
     summary: dict[str, Any] = {"corpora": {}}
     tables = []
     for corpus, items in corpora:

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bench.turn_corpus import CLASSES, TurnItem, build_corpus, stt_text
-from bench.turn_corpus_blind import load_blind
-from bench.turn_corpus_fresh import load_fresh
-from bench.turn_corpus_holdout import load_holdout
-from bench.turn_corpus_independent import INDEPENDENT_CLASSES, load_independent
-from bench.turn_corpus_sealed import load_sealed
-from bench.turn_corpus_unseen import load_unseen
-from bench.turn_corpus_vault import load_vault
+from bench.turn_corpus import CLASSES, build_corpus, stt_text
+from bench.turn_corpus_independent import (
+    INDEPENDENT_CLASSES,
+    LATER_CORPORA,
+    load_independent,
+    load_later,
+)
 from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
 
 pytestmark = pytest.mark.bench
@@ -94,20 +92,18 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("load", "count"),
+    ("name", "count"),
     [
-        (load_holdout, 269),
-        (load_fresh, 265),
-        (load_unseen, 265),
-        (load_blind, 265),
-        (load_sealed, 265),
-        (load_vault, 265),
+        ("holdout", 269),
+        ("fresh", 265),
+        ("unseen", 265),
+        ("blind", 265),
+        ("sealed", 265),
+        ("vault", 265),
     ],
 )
-def test_the_later_corpora_load_as_their_authors_wrote_them(
-    load: Callable[[], list[TurnItem]], count: int
-) -> None:
-    items = load()
+def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:
+    items = load_later(name)
     assert len(items) == count
     assert {i.cls for i in items} == set(INDEPENDENT_CLASSES)
     assert len({i.id for i in items}) == len(items)
@@ -116,10 +112,18 @@ def test_the_later_corpora_load_as_their_authors_wrote_them(
         assert all(p.pause_after > 0 for p in item.parts[:-1])
 
 
+def test_every_later_corpus_has_its_authors_readme_and_no_other_is_loaded() -> None:
+    root = Path(__file__).parent.parent / "bench"
+    for name in LATER_CORPORA:
+        assert (root / f"turn_corpus_{name}" / "README.md").is_file()
+    with pytest.raises(KeyError):
+        load_later("independent")
+
+
 def test_bench_turns_reports_each_corpus_apart(tmp_path: Path) -> None:
     out = tmp_path / "turns.json"
     assert run(["--no-audio", "--corpus", "fresh", "--json", str(out)]) == 0
     corpora = json.loads(out.read_text())["corpora"]
     assert set(corpora) == {"fresh"}
     ours = corpora["fresh"]["detectors"]["ours"]
-    assert sum(ours[c]["items"] for c in INDEPENDENT_CLASSES) == len(load_fresh())
+    assert sum(ours[c]["items"] for c in INDEPENDENT_CLASSES) == len(load_later("fresh"))

@@ -6,27 +6,11 @@ gyms, repairs desks, council tax, couriers, dentists, student loans, pensions, r
 breakdown, home insurance, software refunds, school admissions; US, UK, Canadian,
 Australian, Irish, Indian, South African, New Zealand and Singapore formats) **without
 reading the turn judge, this project's code or any other corpus**. Same format and
-classes as the independent corpus, so the same loader reads it; the files are the
+classes as the independent corpus, so the same loader reads it
+(``bench.turn_corpus_independent.load_later``); the files are the
 author's, unedited.
 
 It was written while the unseen corpus (``bench/turn_corpus_unseen``) was being read to
 change the judge; its figures were the out-of-sample ones until its items were read in
 turn, after ``bench/turn_corpus_sealed`` had been written to take its place.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Final
-
-from bench.turn_corpus import TurnItem
-from bench.turn_corpus_independent import load_independent
-
-__all__ = ["CORPUS_FILE", "load_blind"]
-
-CORPUS_FILE: Final = Path(__file__).with_name("blind.yaml")
-
-
-def load_blind(path: Path = CORPUS_FILE) -> list[TurnItem]:
-    """The corpus's items, in file order."""
-    return load_independent(path)

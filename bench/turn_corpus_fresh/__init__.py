@@ -4,26 +4,10 @@
 caller turns written from the issue and call-centre practice (US, UK, Canadian,
 Australian, Irish and Indian formats) **without reading the turn judge, this project's
 code or any other corpus**, after the judge's last change. Same format and classes as
-the independent corpus, so the same loader reads it; the files are the author's,
+the independent corpus, so the same loader reads it
+(``bench.turn_corpus_independent.load_later``); the files are the author's,
 unedited.
 
 Its figures were the judge's out-of-sample ones until its premature items were read to
 change the judge, after ``bench/turn_corpus_unseen`` had been written to take its place.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Final
-
-from bench.turn_corpus import TurnItem
-from bench.turn_corpus_independent import load_independent
-
-__all__ = ["CORPUS_FILE", "load_fresh"]
-
-CORPUS_FILE: Final = Path(__file__).with_name("fresh.yaml")
-
-
-def load_fresh(path: Path = CORPUS_FILE) -> list[TurnItem]:
-    """The corpus's items, in file order."""
-    return load_independent(path)

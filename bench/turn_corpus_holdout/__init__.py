@@ -4,26 +4,10 @@
 caller turns written from the issue and call-centre practice **without reading the turn
 judge, this project's code or either other corpus**; the files are the author's,
 unedited but for a note on its README's list of files. Same format and classes as the
-independent corpus (``bench/turn_corpus_independent``), so the same loader reads it.
+independent corpus (``bench/turn_corpus_independent``), so the same loader reads it
+(``load_later``).
 
 It was held out while the judge was changed against the independent corpus, then read
 to find the judge's remaining errors, so its figures are no longer out of sample: those
-come from ``bench/turn_corpus_fresh``.
+come from the newest corpus in ``bench.turn_corpus_independent.LATER_CORPORA``.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Final
-
-from bench.turn_corpus import TurnItem
-from bench.turn_corpus_independent import load_independent
-
-__all__ = ["CORPUS_FILE", "load_holdout"]
-
-CORPUS_FILE: Final = Path(__file__).with_name("holdout.yaml")
-
-
-def load_holdout(path: Path = CORPUS_FILE) -> list[TurnItem]:
-    """The corpus's items, in file order."""
-    return load_independent(path)

@@ -25,11 +25,17 @@ __all__ = [
     "COMPLETE_CLASSES",
     "CORPUS_FILE",
     "INDEPENDENT_CLASSES",
+    "LATER_CORPORA",
     "TARGET_EXEMPT",
     "load_independent",
+    "load_later",
 ]
 
 CORPUS_FILE: Final = Path(__file__).with_name("independent.yaml")
+LATER_CORPORA: Final = ("holdout", "fresh", "unseen", "blind", "sealed", "vault")
+"""The corpora written after this one the same way, oldest first, each in
+``bench/turn_corpus_<name>/<name>.yaml`` with its author's README; each was read to change
+the judge only once the next had been written, so the last is out of sample."""
 INDEPENDENT_CLASSES: Final = (
     "complete_noun_end",
     "complete",
@@ -63,6 +69,17 @@ def _part(raw: Any, where: str) -> Part:
     if not isinstance(raw, dict) or not {"say", "heard", "pause_after"} <= set(raw):
         raise CorpusError(f"{where}: a part needs say, heard, pause_after")
     return Part(str(raw["say"]), str(raw["heard"]), float(raw["pause_after"]))
+
+
+def load_later(name: str) -> list[TurnItem]:
+    """One of :data:`LATER_CORPORA`'s items, in file order.
+
+    Raises:
+        KeyError: ``name`` is not one of them.
+    """
+    if name not in LATER_CORPORA:
+        raise KeyError(name)
+    return load_independent(Path(__file__).parent.parent / f"turn_corpus_{name}" / f"{name}.yaml")
 
 
 def load_independent(path: Path = CORPUS_FILE) -> list[TurnItem]:

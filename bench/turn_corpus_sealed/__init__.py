@@ -5,27 +5,11 @@ caller turns written from the issue and call-centre practice (lost baggage, frau
 broadband faults, water, outpatients, car rental, debt collection, deliveries, tax,
 box offices, travel insurance, recruitment, TV licences, charities; formats from ten
 countries) **without reading the turn judge, this project's code or any other corpus**.
-Same format and classes as the independent corpus, so the same loader reads it; the
+Same format and classes as the independent corpus, so the same loader reads it
+(``bench.turn_corpus_independent.load_later``); the
 files are the author's, unedited.
 
 It was written while the blind corpus (``bench/turn_corpus_blind``) was being read to
 change the judge; its figures were the out-of-sample ones until its items were read in
 turn, after ``bench/turn_corpus_vault`` had been written to take its place.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Final
-
-from bench.turn_corpus import TurnItem
-from bench.turn_corpus_independent import load_independent
-
-__all__ = ["CORPUS_FILE", "load_sealed"]
-
-CORPUS_FILE: Final = Path(__file__).with_name("sealed.yaml")
-
-
-def load_sealed(path: Path = CORPUS_FILE) -> list[TurnItem]:
-    """The corpus's items, in file order."""
-    return load_independent(path)

@@ -5,26 +5,10 @@ caller turns written from the issue and call-centre practice (health insurance, 
 utilities, banking, travel, returns, government services; US, UK, Canadian, Australian,
 Irish, Indian, South African and New Zealand formats) **without reading the turn judge,
 this project's code or any other corpus**. Same format and classes as the independent
-corpus, so the same loader reads it; the files are the author's, unedited.
+corpus, so the same loader reads it
+(``bench.turn_corpus_independent.load_later``); the files are the author's, unedited.
 
 It was written before the fresh corpus (``bench/turn_corpus_fresh``) was read to change
 the judge, and its figures were the out-of-sample ones until its items were read in turn
 to change the judge; ``bench/turn_corpus_blind`` was written first and took its place.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Final
-
-from bench.turn_corpus import TurnItem
-from bench.turn_corpus_independent import load_independent
-
-__all__ = ["CORPUS_FILE", "load_unseen"]
-
-CORPUS_FILE: Final = Path(__file__).with_name("unseen.yaml")
-
-
-def load_unseen(path: Path = CORPUS_FILE) -> list[TurnItem]:
-    """The corpus's items, in file order."""
-    return load_independent(path)

@@ -6,26 +6,10 @@ mortgages, roaming, prescriptions, home warranties, gas emergencies, lost cards,
 groceries, visas, IT helpdesks, pet insurance, parking appeals, hotel loyalty, solar
 installers; formats from ten countries) **without reading the turn judge, this
 project's code or any other corpus**. Same format and classes as the independent
-corpus, so the same loader reads it; the files are the author's, unedited.
+corpus, so the same loader reads it
+(``bench.turn_corpus_independent.load_later``); the files are the author's, unedited.
 
 It was written while the sealed corpus (``bench/turn_corpus_sealed``) was being read to
 change the judge, so its figures are the judge's out-of-sample ones. Reading its items
 to fix the judge spends it: write a new corpus first, as this one was.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Final
-
-from bench.turn_corpus import TurnItem
-from bench.turn_corpus_independent import load_independent
-
-__all__ = ["CORPUS_FILE", "load_vault"]
-
-CORPUS_FILE: Final = Path(__file__).with_name("vault.yaml")
-
-
-def load_vault(path: Path = CORPUS_FILE) -> list[TurnItem]:
-    """The corpus's items, in file order."""
-    return load_independent(path)
