@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 
 import numpy as np
 import pytest
@@ -195,6 +195,22 @@ async def _words(*chunks: str, gap_s: float = 0.0) -> AsyncIterator[str]:
             await asyncio.sleep(gap_s)
 
 
+def _answer_after(seconds: float) -> Callable[[AsyncIterable[str]], AsyncIterator[rtc.AudioFrame]]:
+    """A TTS whose answer (0.1 s of audio) is ready ``seconds`` after its text ends."""
+
+    def synthesize(words: AsyncIterable[str]) -> AsyncIterator[rtc.AudioFrame]:
+        async def audio() -> AsyncIterator[rtc.AudioFrame]:
+            async for _ in words:
+                pass
+            await asyncio.sleep(seconds)
+            for frame in _word(0.1):
+                yield frame
+
+        return audio()
+
+    return synthesize
+
+
 async def test_the_answer_waits_for_no_more_than_the_fillers_current_word() -> None:
     line = "One moment, please."
     clip = _line_audio(3, word_s=0.3)
@@ -202,16 +218,7 @@ async def test_the_answer_waits_for_no_more_than_the_fillers_current_word() -> N
     ledger.expect("llm_bridge", line, owner=object())
     answer_ready = 0.15  # into the filler's first word
 
-    def synthesize(words: AsyncIterable[str]) -> AsyncIterator[rtc.AudioFrame]:
-        async def audio() -> AsyncIterator[rtc.AudioFrame]:
-            async for _ in words:
-                pass
-            await asyncio.sleep(answer_ready)
-            for frame in _word(0.1):
-                yield frame
-
-        return audio()
-
+    synthesize = _answer_after(answer_ready)
     got: list[tuple[float, str, str | None]] = []
     # The framework's markdown filter hands our line over a word at a time.
     text = _words("One", " moment", ",", " please", ".", " It", " shipped.")
@@ -255,16 +262,7 @@ async def test_an_uncached_line_also_stops_at_its_current_word() -> None:
 
         return audio()
 
-    def synthesize(words: AsyncIterable[str]) -> AsyncIterator[rtc.AudioFrame]:
-        async def audio() -> AsyncIterator[rtc.AudioFrame]:
-            async for _ in words:
-                pass
-            await asyncio.sleep(answer_ready)
-            for frame in _word(0.1):
-                yield frame
-
-        return audio()
-
+    synthesize = _answer_after(answer_ready)
     kinds = [
         frame_mark(frame)[0]
         async for frame in play_reply(
