@@ -546,8 +546,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         default="all",
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
-            "one written since (bench/turn_corpus_<name>: each read to change the judge "
-            f"once the next was written; {LATER_CORPORA[-1]} by no one), or all"
+            "one written since (bench/turn_corpus_<name>: each read in turn to change "
+            f"the judge; {LATER_CORPORA[-1]} by no one), or all"
         ),
     )
     parser.add_argument(

@@ -34,8 +34,9 @@ __all__ = [
 CORPUS_FILE: Final = Path(__file__).with_name("independent.yaml")
 LATER_CORPORA: Final = ("holdout", "fresh", "unseen", "blind", "sealed", "vault")
 """The corpora written after this one the same way, oldest first, each in
-``bench/turn_corpus_<name>/<name>.yaml`` with its author's README; each was read to change
-the judge only once the next had been written, so the last is out of sample."""
+``bench/turn_corpus_<name>/<name>.yaml`` with its author's README. Each was read in turn
+to change the judge (from ``fresh`` on, only once the next had been written); no one
+changing the judge has read the last, so its figures are the out-of-sample ones."""
 INDEPENDENT_CLASSES: Final = (
     "complete_noun_end",
     "complete",
