@@ -27,6 +27,7 @@ __all__ = [
     "DATE_WORDS",
     "DAY_ONLY",
     "FILLERS",
+    "GOING_TO_LOOK",
     "GREETED",
     "GREETING",
     "GREETING_WORDS",
@@ -60,6 +61,7 @@ __all__ = [
     "SUBJECTS",
     "TRANSITIVE",
     "VALUE_GROUP",
+    "WAIT_FOR_ME",
     "WANTS",
     "WH",
     "WHOLE_ENDING",
@@ -290,11 +292,19 @@ OPEN_PHRASE: Final = frozenset(
     "a an the my your our their his its to of for from with about at by into under".split()
 )
 
+# Asking the agent to wait ("Hang on.", "Bear with me.") and going to look ("Let me
+# just find it."): a dictated value is on its way (worker.turns.dictation reads these as
+# a caller ready to read one), and the turn is held while the caller looks.
+WAIT_FOR_ME: Final = (
+    r"hang on|hold on|bear with me|one (?:sec|second|moment)|"
+    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
+)
+GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see)"
+
 HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
-    r"(?:hang on|hold on|bear with me|wait|one (?:sec|second|moment)|"
-    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
-    r"let me (?:just )?(?:find|check|get|grab|look|see)"
+    rf"(?:{WAIT_FOR_ME}|wait|"
+    rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
     r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
@@ -310,7 +320,7 @@ PHRASAL_VERB: Final = re.compile(
     r"(?:turn|switch|put|take|took|send|sent|pick|hand|give|gave|bring|brought|log|sign|"
     r"plug|hang|hung|shut|cut|pay|paid|top|back|fill|set|check|look|sort|call|ring|rang|"
     r"try|write|wrote|print|throw|threw|let|drop|leave|left|get|got|keep|kept|move|pass|"
-    r"switch|lock|open|close|clear|wipe|fix|plug|read|blow|knock|break|broke|shut)"
+    r"lock|open|close|clear|wipe|fix|read|blow|knock|break|broke)"
     r"(?:s|es|ed|ing|ped|ted|ged)?"
 )
 
@@ -325,8 +335,7 @@ WHOLE_ENDING: Final = re.compile(
 
 PAST_VERB: Final = re.compile(
     r"[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
-    r"brought|broke|broken|given|gave|showed|shown|held|kept|left|made|paid|picked|"
-    r"switched|cut|stuck|woke|woken"
+    r"brought|broke|broken|given|gave|shown|held|kept|left|made|paid|cut|stuck|woke|woken"
 )
 
 # "It was supposed to come on." -- an infinitive, whose preposition still owes its object.
@@ -353,7 +362,7 @@ BEFORE_YOU_GOES_ON: Final = frozenset(
 
 PHRASAL_END: Final = re.compile(
     r"\b(?:check|log|sign|top|pick|set|drop|call|ring|follow|print|break|cut|hang|turn|"
-    r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand|log)"
+    r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand)"
     r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
     r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
     r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from compliance import normalise
+from worker.turns.caller_phrases import GOING_TO_LOOK, WAIT_FOR_ME
 
 __all__ = [
     "Dictation",
@@ -120,14 +121,10 @@ _MONTHS: Final = re.compile(
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
 _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
-_EMAIL_DONE: Final = re.compile(
-    r"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)\b"
-)
+_TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
+_EMAIL_DONE: Final = re.compile(rf"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b")
 # A domain said alone, the STT's periods between its parts ("Example... Org.").
-_DOMAIN_DONE: Final = re.compile(
-    r"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*"
-    r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)\W*$"
-)
+_DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD}\W*$")
 _REQUEST: Final = re.compile(
     r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
     r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need)\b"
@@ -140,10 +137,8 @@ _NOT_AN_ADDRESS: Final = re.compile(
 # and is about to read it, and often pauses to find the card first.
 _READY: Final = re.compile(
     r"^\W*(?:(?:sure|okay|ok|yes|yeah|yep|alright|all right|right|of course|certainly|"
-    r"no problem|no worries|um+|uh+|so|well|hold on|hang on|bear with me|"
-    r"one (?:sec|second|moment)|just a (?:sec|second|moment|minute|tick)|"
-    r"give me a (?:sec|second|moment|minute)|"
-    r"let me (?:just )?(?:get|find|grab|check|see|look)(?: (?:it|that|for it|at it))?|"
+    rf"no problem|no worries|um+|uh+|so|well|{WAIT_FOR_ME}|"
+    rf"{GOING_TO_LOOK}(?: (?:it|that|for it|at it))?|"
     r"i(?:'ve| have) got (?:it|the [a-z]+)(?: here| in front of me)?)\W*)+$"
 )
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
@@ -205,11 +200,11 @@ _COUNTED: Final = re.compile(
     r"calls?|payments?|cards?|accounts?|kids|children)\b"
 )
 # A correction in the middle of a value: the group before it is said again.
+_STARTING_OVER: Final = r"start (?:again|over)|from the (?:start|beginning|top)"
 _TAKEN_BACK: Final = re.compile(
-    r"\b(?:sorry|i mean|no wait|wait no|scratch that|(?:let me )?start (?:again|over)|"
-    r"from the (?:start|beginning|top))\b[.,!]?"
+    rf"\b(?:sorry|i mean|no wait|wait no|scratch that|(?:let me )?{_STARTING_OVER})\b[.,!]?"
 )
-_START_OVER: Final = re.compile(r"\bstart (?:again|over)\b|\bfrom the (?:start|beginning|top)\b")
+_START_OVER: Final = re.compile(rf"\b(?:{_STARTING_OVER})\b")
 _LAST_DIGITS: Final = re.compile(
     r"\b(?:ending|ends|last (?:four|4)(?: digits)?)(?: (?:in|with|are|is))?\b"
 )
@@ -359,13 +354,13 @@ def _digits(written: str) -> str:
     taken_back = list(_TAKEN_BACK.finditer(written))
     if taken_back:
         last = taken_back[-1]
-        head = written[: last.start()]
-        if _START_OVER.search(last.group(0)):
-            head = ""
-        else:
-            # The group just before the correction is the one it replaces (digits said
-            # one at a time are one group).
-            head = re.sub(r"(?:\b\d (?=\d))*\d+[\s.,\-]*$", "", head)
+        # Starting over drops all before it; otherwise the group just before the
+        # correction is the one it replaces (digits said one at a time are one group).
+        head = (
+            ""
+            if _START_OVER.search(last.group(0))
+            else re.sub(r"(?:\b\d (?=\d))*\d+[\s.,\-]*$", "", written[: last.start()])
+        )
         written = head + " " + written[last.end() :]
     return "".join(ch for ch in written if ch.isdigit())
 
@@ -442,8 +437,8 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
 
 def _code_started(kind: DictationKind, user_text: str) -> bool:
     """A reference, account number or postcode whose only part said yet is a few
-    capitals ("AB.", "DN.");
-    read on the raw text, where smart_format's capitals still show."""
+    capitals ("AB.", "DN."); read on the raw text, where smart_format's capitals still
+    show."""
     return kind in ("reference", "account", "zip") and _CODE_START.search(user_text) is not None
 
 
@@ -468,10 +463,11 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         kind, end = own
         rest = written[end:]
         length = asked[1] if asked is not None and asked[0] == kind else None
-        judged = _judge(kind, rest, length)
-        if kind == "email" and not (_INTRO.search(rest) or "@" in rest or _SPELLED.search(rest)):
-            # "...update my email address as well.": the address named, none given.
-            judged = None
+        # "...update my email address as well.": an address named, none given.
+        names_only = kind == "email" and not (
+            _INTRO.search(rest) or "@" in rest or _SPELLED.search(rest)
+        )
+        judged = None if names_only else _judge(kind, rest, length)
         if judged is not None:
             return Dictation(kind, judged[0], judged[1])
         if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):

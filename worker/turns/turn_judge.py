@@ -160,14 +160,19 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 _FINDING_WORDS: Final = 6
 
 
+def _sentences_as_written(text: str) -> list[str]:
+    """``text``'s sentences, case kept, without their closing marks."""
+    return [p for p in phrases.SENTENCE_END.split(text) if p.strip()]
+
+
 def _last_sentence(text: str) -> str:
     """The last sentence as written (case kept), without its closing mark."""
-    parts = [p for p in phrases.SENTENCE_END.split(text) if p.strip()]
+    parts = _sentences_as_written(text)
     return parts[-1].strip() if parts else ""
 
 
 def _previous_sentence(text: str) -> str:
-    parts = [p for p in phrases.SENTENCE_END.split(text) if p.strip()]
+    parts = _sentences_as_written(text)
     return parts[-2] if len(parts) >= 2 else ""
 
 
@@ -248,8 +253,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     )
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
     subject_left = last in phrases.SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
+    left_open = last in phrases.DANGLING and not _ends_whole(text, words)
     if (
-        (last in phrases.DANGLING and not answered_be and not _ends_whole(text, words))
+        (left_open and not answered_be)
         or subject_left
         or text.endswith((",", "-", "...", "…"))
         or phrases.DANGLING_TAIL.search(text.lower())
@@ -259,7 +265,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             and not re.search(r"\b(?:what|how much|how many)\b", _last_clause(text))
         )
     ):
-        if last in phrases.OPEN_PHRASE and not _ends_whole(text, words):
+        if left_open and last in phrases.OPEN_PHRASE:
             # "Well, it's about my." -- an article, a possessive or a preposition left
             # open: the caller is finding the word, and may take as long as after "um".
             return TurnVerdict("unfinished", "open_phrase", dictation)
@@ -290,7 +296,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not confirms
         and dictation is None
         and len(words) <= 3
-        and not any(ch.isdigit() for ch in text)
+        and not _has_digit(text)
         and not text.endswith("?")
         and not phrases.REFUSAL.search(text.lower())
         and not all(w in phrases.SHORT_ANSWERS for w in words)
@@ -302,7 +308,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if (
         asked is not None
         and asked[0] != "email"
-        and not any(ch.isdigit() for ch in text)
+        and not _has_digit(text)
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not text.endswith("?")
         and not phrases.REFUSAL.search(text.lower())
