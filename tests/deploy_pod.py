@@ -185,14 +185,14 @@ def _readable_by_others(path: Path) -> bool:
     return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents))
 
 
-def _checkout_view(spec: PodSpec, scratch: Path, script: list[str]) -> Path | None:
+def _checkout_view(spec: PodSpec, scratch: Path, script: list[str], *, hidden: bool) -> Path | None:
     """Stage a world-readable view of the checkout in ``scratch`` when the container could
-    not otherwise see it, and return where; None when the checkout needs no view.
+    not otherwise see it (``hidden`` under an emptyDir, or unreadable to its user), and
+    return where; None when the checkout needs no view.
 
     The view is a 0755 tmpfs holding a bind mount of each of the checkout's entries, so
     its contents keep their own modes and the real checkout's mode is never changed.
     """
-    hidden = any(ROOT.is_relative_to(path) for path in spec.empty_dirs)
     if not hidden and (spec.uid is None or _readable_by_others(ROOT)):
         return None
     view = scratch / "checkout"
@@ -259,8 +259,8 @@ def sandbox_argv(spec: PodSpec, scratch: Path) -> list[str]:
         ]
     for parent in sorted(overlays):
         script.append(f"mount -o remount,ro {shlex.quote(parent)}")
-    view = _checkout_view(spec, scratch, script)
     holder = next((path for path in spec.empty_dirs if ROOT.is_relative_to(path)), None)
+    view = _checkout_view(spec, scratch, script, hidden=holder is not None)
     if view is not None and holder is None:
         # Before any emptyDir hides the staged view.
         script.append(f"mount --move {view} {shlex.quote(str(ROOT))}")

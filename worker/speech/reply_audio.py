@@ -310,12 +310,8 @@ async def _play_line(
     began = time.monotonic()
     offset = 0.0
     for index, word in enumerate(word_chunks(frames, expected.line)):
-        if index > 0:
-            wait = began + offset - _LEAD_S - time.monotonic()
-            if wait > 0:
-                await _sleep_unless(wait, stop)
-            if stop():
-                return
+        if index > 0 and not await _paced(began + offset - _LEAD_S, stop):
+            return
         for frame in word:
             yield mark_frame(_copy(frame), expected.kind, line=expected.line)
             offset += frame.duration
