@@ -261,8 +261,9 @@ class _AgentWatch:
         self.thinking_at: list[float] = []
         """Loop times the agent committed to a reply (state ``thinking``)."""
         self.replies = 0
-        """Assistant messages in the history; a bridge line said outside the chat
-        context ("One moment, please.") is not an answer, and a caller waits on."""
+        """Assistant messages in the history heard to their end; a bridge line said
+        outside the chat context ("One moment, please.") is not an answer, and a caller
+        waits on."""
         self.vad_ends: list[float] = []
         """Loop times the framework reported the caller's end of speech."""
         self.finals: list[float] = []
@@ -282,7 +283,10 @@ class _AgentWatch:
             self.finals.append(asyncio.get_running_loop().time())
 
     def _on_item(self, event: ConversationItemAddedEvent) -> None:
-        if isinstance(event.item, ChatMessage) and event.item.role == "assistant":
+        item = event.item
+        # A line the agent itself cut off (a repeat request stopped by the late final it
+        # asked for) is not an answer: the caller hears a word and waits for the rest.
+        if isinstance(item, ChatMessage) and item.role == "assistant" and not item.interrupted:
             self.replies += 1
             self.changed.set()
 
