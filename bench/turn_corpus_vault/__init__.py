@@ -1,4 +1,4 @@
-"""The eighth end-of-turn corpus: the one no one changing the judge has read.
+"""The eighth end-of-turn corpus.
 
 ``vault.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (meter readings,
@@ -10,6 +10,6 @@ corpus, so the same loader reads it
 (``bench.turn_corpus_independent.load_later``); the files are the author's, unedited.
 
 It was written while the sealed corpus (``bench/turn_corpus_sealed``) was being read to
-change the judge, so its figures are the judge's out-of-sample ones. Reading its items
-to fix the judge spends it: write a new corpus first, as this one was.
+change the judge, and was itself read to change the judge only once the ledger corpus
+(``bench/turn_corpus_ledger``) had been written.
 """

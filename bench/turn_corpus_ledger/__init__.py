@@ -1,0 +1,17 @@
+"""The ninth end-of-turn corpus: the one no one changing the judge has read.
+
+``ledger.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
+caller turns written from the issue and call-centre practice (airline rebooking, water
+and electricity, a bank's fraud line, tax and council tax, car rental, broadband faults,
+couriers, dentists, insurance claims, cancellations, pharmacy refills, student loans,
+gyms, letting agents, vets, trains, mobile upgrades; formats from eight countries and a
+French speaker's digit grouping) **without reading the turn judge, this project's code
+or any other corpus**. Same format and classes as the independent corpus, so the same
+loader reads it (``bench.turn_corpus_independent.load_later``); the files are the
+author's, unedited.
+
+It was written while the vault corpus (``bench/turn_corpus_vault``) was still unread,
+and vault was read to change the judge only once this one existed, so its figures are
+the judge's out-of-sample ones. Reading its items to fix the judge spends it: write a
+new corpus first, as this one was.
+"""
