@@ -748,3 +748,59 @@ def test_a_label_read_aloud_announces_its_value() -> None:
     assert judge_turn("It's Romeo Tango.", "What's the rental agreement number?").state == "maybe"
     # The phrasal-verb particle after an object still ends a sentence.
     assert judge_turn("Can you turn it on?", "How can I help?").state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        (
+            "We're thinking of overpaying, and I wanted to know if there's a penalty for doing"
+            " that.",
+            "What can I help you with on the mortgage?",
+        ),
+        ("After 3 o'clock because I'm on the school run before that.", "What time works best?"),
+        ("Will I get an email to confirm?", "Okay, I've updated that for you."),
+        ("Yesterday afternoon at the petrol station.", "When did you last use the card?"),
+        (
+            "I've got two accounts and I want them merged under one membership number.",
+            "How can I help with your rewards account?",
+        ),
+        ("Visa. The gold one.", "Was it a Visa or a Mastercard?"),
+        # Dictation whole: a postcode with letters, a date with a two-digit year.
+        ("SW1A. 1AA.", "What's the postcode of the property?"),
+        ("H0H. 0H0.", "And the postal code?"),
+        ("A65. F4E2.", "What's your Eircode?"),
+        ("03. 07. 65.", "What's your date of birth, please?"),
+        ("25th. December. 99.", "Your date of birth, please?"),
+    ],
+)
+def test_finished_turns_from_the_vault_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("It's called.", "What's the name of the medication?"),
+        ("About 18 months now and they've never.", "How are the panels performing?"),
+        ("It was around.", "When did you buy the appliance?"),
+        ("It's on here somewhere. Where is it?", "Could you read me the policy number?"),
+        ("Um, it was 087.", "What number did the text come from?"),
+        ("Um, it was 087. 123.", "What number did the text come from?"),
+        ("It's just my name. Tomasz.", "What's your email, please?"),
+        ("The best one is my mobile, that's.", "Can I get a callback number?"),
+        # Half a postcode, and a year that may be the first half of one.
+        ("SW1A.", "What's the postcode of the property?"),
+        ("The 3rd of July. 19.", "What's your date of birth?"),
+    ],
+)
+def test_unfinished_turns_from_the_vault_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+def test_an_agent_offering_help_or_asking_an_amount_asks_for_no_value() -> None:
+    assert asked_for("How can I help with your rewards account?") is None
+    assert asked_for("How much was taken from the account?") is None
+    assert asked_for("What's the account number?") == ("account", None)
+    # "Where is it?" asked of the agent, with nothing asked of the caller, is a question.
+    assert judge_turn("Where is it?", "Your parcel has left the depot.").state == "final"

@@ -16,9 +16,11 @@ from typing import Final
 __all__ = [
     "ANNOUNCED",
     "ANSWERED_YES_NO",
+    "ASKED_OF_SELF",
     "AS_IN",
     "BE",
     "BEFORE_A_BARE_VERB",
+    "BEFORE_A_DEMONSTRATIVE",
     "BEFORE_YOU_GOES_ON",
     "CLAUSE_VERB",
     "DANGLING",
@@ -36,6 +38,7 @@ __all__ = [
     "HESITATIONS",
     "HOLDING_FLOOR",
     "LABEL_READ",
+    "LOOKING_FOR_IT",
     "MORE_OFFER",
     "NATO",
     "NOT_A_VALUE_INTRO",
@@ -52,6 +55,7 @@ __all__ = [
     "PREPOSITIONS",
     "PRONOUNS",
     "REFUSAL",
+    "RELATIVE_DAY",
     "SEND_TO",
     "SENTENCE_ADVERBS",
     "SENTENCE_END",
@@ -76,7 +80,7 @@ DANGLING: Final = frozenset(
     a an the to of for from with without in on at by under over into about as than
     since until unless
     and or but so because if when while that which who whose where my your our their his her its
-    is are was were be been am i'm it's i we you they he she um uh er erm hmm like just
+    is are was were be been am i'm it's that's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
     underscore dot dash hyphen between among via towards toward including except versus
     """.split()
@@ -201,7 +205,15 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:is|'s|are|'re|was|were|am|'m|be|been|feel|feels|felt|getting|looks?) "
     r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
     # "...a payment from a company called." -- the name is next ("I called." is whole).
-    r"\b(?:a|an|some|this) [a-z]+ (?:called|named))"
+    r"\b(?:a|an|some|this) [a-z]+ (?:called|named)|"
+    # "It's called." -- the name is next, as above.
+    r"\b(?:it|that|this|they|he|she)(?:'s|'re| is| was| are| were)(?: just| also)? "
+    r"(?:called|named)|"
+    # "...and they've never." -- the participle is still to come ("I never have." is whole).
+    r"\b(?:i|we|you|they|he|she|it)(?:'ve|'d| have| has| had) (?:never|just|ever|always|only)|"
+    # "It was around." -- an estimate whose figure or date is still to come.
+    r"\b(?:it|that|this|they)(?:'s|'re| is| was| are| were| would be| must be| must have been)"
+    r"(?: just)? (?:around|approximately|roughly|nearly|almost|maybe|probably|at least))"
     r"\W*$"
 )
 
@@ -301,9 +313,21 @@ WAIT_FOR_ME: Final = (
 )
 GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see)"
 
+# "It's on here somewhere.": the caller is looking for the value on a letter or a card.
+LOOKING_FOR_IT: Final = (
+    r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
+    r"(?:here|there|this|(?:the|my) [a-z]+) somewhere"
+)
+
+# "Where is it?" asked of no one while looking for the value, not of the agent.
+ASKED_OF_SELF: Final = re.compile(
+    r"(?:(?:now|um|uh|oh),? )*(?:where(?:'s| is| has) (?:it|that)(?: gone)?|"
+    r"where did i put (?:it|that|the [a-z]+)|where was i)"
+)
+
 HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
-    rf"(?:{WAIT_FOR_ME}|wait|"
+    rf"(?:{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
@@ -349,6 +373,19 @@ STRANDED: Final = re.compile(
 )
 
 PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".split())
+
+# "...before that.", "...for doing that.": "that" as the object, not opening a clause
+# ("I think that." and "so that." are left open).
+BEFORE_A_DEMONSTRATIVE: Final = re.compile(
+    r"before|after|for|with|from|at|by|about|of|on|in|over|like|than|without|until|"
+    r"(?!(?:some|any|no|every)?thing$)[a-z]+ing"
+)
+
+# "Yesterday afternoon.", "Last night.": a day named relative to today is a whole date.
+RELATIVE_DAY: Final = re.compile(
+    r"\b(?:yesterday|today|tonight|last (?:night|week|weekend|month|year)|"
+    r"this (?:morning|afternoon|evening)|\d+ (?:days?|weeks?|months?|years?) ago)\b"
+)
 
 OBJECT_PRONOUNS: Final = frozenset("me you us them him her".split())
 

@@ -71,7 +71,7 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ),
     (
         "account",
-        re.compile(r"\b(?:account(?: number)?(?! holder)|member (?:id|number)|policy number)\b"),
+        re.compile(r"\b(?:account(?: number)?\b(?! holder)|member (?:id|number)|policy number)\b"),
     ),
     (
         "reference",
@@ -121,6 +121,22 @@ _MONTHS: Final = re.compile(
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
 _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
+_DAY_OR_MONTH: Final = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|"
+    r"june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# "03, 07, 65.", "25th. December. 99.": a day, a month and a two-digit year. Not "19" or
+# "20", which are as often the first half of a year said in two breaths.
+_SHORT_YEAR_DATE: Final = re.compile(
+    rf"\b{_DAY_OR_MONTH}[\s.,/\-]+(?:of\s+)?{_DAY_OR_MONTH}[\s.,/\-]+'?(?!19\b|20\b)\d{{2}}\b"
+    r"(?!\s*(?:st|nd|rd|th)\b)"
+)
+# Whole postcodes with letters: UK ("SW1A 1AA"), Canadian ("K1A 0B1") and Irish Eircodes
+# ("A65 F4E2"); only the outward half ("SW1A.") is a first group.
+_POSTCODE_WHOLE: Final = re.compile(
+    r"\b(?:[a-z]{1,2}\d[a-z\d]?[\s.,\-]*\d[a-z]{2}|[a-z]\d[a-z][\s.,\-]*\d[a-z]\d|"
+    r"[a-z]\d{2}[\s.,\-]*[a-z\d]{4})\b"
+)
 _TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
 _EMAIL_DONE: Final = re.compile(rf"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b")
 # A domain said alone, the STT's periods between its parts ("Example... Org.").
@@ -145,12 +161,22 @@ _READY: Final = re.compile(
 _CONFIRMING: Final = re.compile(
     r"^\W*(?:is|are|am|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
 )
+_OFFERS_HELP: Final = re.compile(r"\b(?:help|assist)(?: you)? with\b")
+# "How much was taken from the account?" asks for an amount, not the account's number.
+_ASKS_AMOUNT: Final = re.compile(r"\W*(?:and |so )?how (?:much|many)\b")
 # "Would you prefer email or text?" offers a choice; it does not ask for the address.
 _CHOICE: Final = re.compile(r"\b(?:or|either)\b")
 # "the one", "that one", "the joint one": the pronoun, not the digit 1.
 _PRONOUN_ONE: Final = re.compile(
     r"\b(the|this|that|which|no|any|every|each|another|other|same|a|joint|new|old|right|"
     r"wrong|last|first|next|only|main|usual|second|other) one\b",
+    re.IGNORECASE,
+)
+# "The gold one.", "my business one": a one described, still the pronoun. Not after a
+# number word ("the twenty one").
+_DESCRIBED_ONE: Final = re.compile(
+    r"\b(the|this|that|my|your|our|his|her|their) (?!(?:twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|and|oh|number)\b)([a-z]{3,}) one\b",
     re.IGNORECASE,
 )
 # "Email's fine.", "Text is easier.": an opinion of the value's kind, not the value.
@@ -169,7 +195,9 @@ _SPELLED: Final = re.compile(
 # more of the value is coming.
 _PARTIAL: Final = re.compile(
     r"\b(?:(?:first|1st) (?:part|bit|half|few (?:letters|digits))|"
-    r"(?:starts|begins|start|begin) with)\b"
+    r"(?:starts|begins|start|begin) with|"
+    # "It's just my name." -- the address is the name, which is said next.
+    r"(?:just|only|simply) my (?:first |full |last |sur)?name)\b"
 )
 # "AB." after "the reference is": smart_format joins spelled letters into one capital
 # token, and no reference or account number is two or three letters alone. Only a token
@@ -295,6 +323,10 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         return None
     if text.endswith("?") and _CHOICE.search(text) and _CONFIRMING.search(text):
         return None
+    if _OFFERS_HELP.search(text) or _ASKS_AMOUNT.match(text):
+        # "How can I help with your rewards account?" names the account, asks for none;
+        # "How much was taken from it?" asks for an amount.
+        return None
     size = _N_DIGIT.search(text)
     length = None
     if size is not None:
@@ -366,7 +398,7 @@ def _digits(written: str) -> str:
 
 
 def _date_complete(written: str) -> bool | None:
-    has_year = _YEAR.search(written) is not None
+    has_year = _YEAR.search(written) is not None or _SHORT_YEAR_DATE.search(written) is not None
     if has_year:
         return True
     has_parts = _MONTHS.search(written) is not None or any(ch.isdigit() for ch in written)
@@ -431,6 +463,8 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         if count >= _ACCOUNT_MAX_DIGITS:
             return True, count
         return (None if count >= _ACCOUNT_MIN_DIGITS else False), count
+    if kind == "zip" and _POSTCODE_WHOLE.search(written):
+        return True, count
     need_any = _FIXED_DIGITS[kind]
     return count >= min(need_any), count
 
@@ -455,7 +489,9 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         user_text: The caller's turn so far, raw (before redaction).
         agent_text: The agent's last message, if any.
     """
-    written = normalise(_PRONOUN_ONE.sub(r"\1 un", user_text)).text.lower()
+    written = normalise(
+        _DESCRIBED_ONE.sub(r"\1 \2 un", _PRONOUN_ONE.sub(r"\1 un", user_text))
+    ).text.lower()
     asked = asked_for(agent_text) if agent_text else None
     # "email me a receipt": the verb; blanked out (same length) so positions still hold.
     own = _kind_at(_EMAIL_VERB.sub(lambda m: " " * len(m.group()), written))

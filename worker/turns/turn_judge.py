@@ -120,6 +120,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True
     if len(words) >= 2 and words[-2] in phrases.PREPOSITIONS and last in phrases.OBJECT_PRONOUNS:
         return True  # "...my old network over to you.", "I'm calling for her."
+    if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
+        return True  # "...before that.", "...a penalty for doing that.": the pronoun
     if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
         return True  # "...but I can hear you.": the object
     if phrases.PHRASAL_END.search(said) and (
@@ -232,10 +234,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not text.endswith("?")
         and not phrases.REFUSAL.search(since)
     )
+    # "It's on here somewhere. Where is it?": asked of no one while looking for a value.
+    asked_of_self = phrases.ASKED_OF_SELF.fullmatch(_last_clause(text)) is not None and (
+        bool(holding) or (bool(agent_text) and asked_for(agent_text) is not None)
+    )
     if (
         last in phrases.HESITATIONS
         or phrases.HOLDING_FLOOR.fullmatch(_last_clause(text))
         or still_finding
+        or asked_of_self
     ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
@@ -326,11 +333,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         phrases.DATE_QUESTION.search(_last_question(agent_text))
         and phrases.DATE_WORDS.search(text.lower())
         and not phrases.DAY_ONLY.fullmatch(_last_clause(text))
+        and not (phrases.RELATIVE_DAY.search(text.lower()) and len(words) >= 3)
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not phrases.YEAR.search(text)
     ):
         # "When's the moving date?" / "The 15th." then "Of December.": a date said in
-        # pieces; a breath may come between them.
+        # pieces; a breath may come between them. "Yesterday afternoon at the station."
+        # is whole; a bare "Yesterday." is as often followed by the time.
         return TurnVerdict("maybe", "date_fragment")
     clause_text = _last_clause(text)
     refused = phrases.REFUSAL.search(clause_text) is not None
@@ -393,7 +402,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "I think so." to a yes/no question: a short answer, as often followed by more.
         return TurnVerdict("maybe", "answer_to_yes_no")
     wants = phrases.WANTS.search(clause.rstrip(" ,"))
-    if wants is not None and wants.group("verb") in phrases.TRANSITIVE:
+    # "Will I get an email to confirm?": a whole question; a cut one is short ("Can I
+    # change?" then "my address").
+    whole_question = text.endswith("?") and len(clause_words) >= 5
+    if wants is not None and wants.group("verb") in phrases.TRANSITIVE and not whole_question:
         return TurnVerdict("unfinished", "verb_without_object")
     spelled = phrases.SPELLED_GROUP.fullmatch(phrases.GROUP_INTRO.sub("", clause))
     if spelled and (
@@ -406,6 +418,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "It's 202.": a group after the words that introduce it ("It is 2024." is a year).
     sentence = _last_sentence(normalise(text).text)
     group = phrases.GROUP_INTRO.sub("", sentence)
+    # "Um, it was 087.": a group with a leading zero is a code's first digits, never a
+    # quantity, whatever the words before it ("It was 150." may be a price).
+    prefix = re.fullmatch(
+        r"(?:(?:um|uh|so|yes|yeah|okay|ok),? )*(?:it|that) was (0\d+(?:[ ,\-]+\d+)*)",
+        group,
+        re.IGNORECASE,
+    )
+    if prefix is not None:
+        group = prefix.group(1)
     said_a_date = phrases.YEAR.fullmatch(group) is not None and (
         phrases.DATE_WORDS.search(text.lower()) or group != sentence
     )
