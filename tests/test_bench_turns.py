@@ -101,6 +101,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("sealed", 265),
         ("vault", 265),
         ("ledger", 265),
+        ("quarry", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

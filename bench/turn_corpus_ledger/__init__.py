@@ -1,4 +1,4 @@
-"""The ninth end-of-turn corpus: the one no one changing the judge has read.
+"""The ninth end-of-turn corpus.
 
 ``ledger.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (airline rebooking, water
@@ -8,10 +8,10 @@ gyms, letting agents, vets, trains, mobile upgrades; formats from eight countrie
 French speaker's digit grouping) **without reading the turn judge, this project's code
 or any other corpus**. Same format and classes as the independent corpus, so the same
 loader reads it (``bench.turn_corpus_independent.load_later``); the files are the
-author's, unedited.
+author's, unedited. The ``validate.py`` its README names stayed with the author: the
+structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was written while the vault corpus (``bench/turn_corpus_vault``) was still unread,
-and vault was read to change the judge only once this one existed, so its figures are
-the judge's out-of-sample ones. Reading its items to fix the judge spends it: write a
-new corpus first, as this one was.
+and was itself read to change the judge only once the quarry corpus
+(``bench/turn_corpus_quarry``) had been written.
 """
