@@ -804,3 +804,43 @@ def test_an_agent_offering_help_or_asking_an_amount_asks_for_no_value() -> None:
     assert asked_for("What's the account number?") == ("account", None)
     # "Where is it?" asked of the agent, with nothing asked of the caller, is a question.
     assert judge_turn("Where is it?", "Your parcel has left the depot.").state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("No. My husband is.", "Are you the account holder?"),
+        ("Perfect. And will I get an email to say so?", "That's your cancellation confirmed."),
+        ("And the other thing is. The bill's gone up by £40.", "Anything else on the account?"),
+        ("It says 03. Slash 27.", "What's the expiry on the card?"),
+        ("Info at. Example.com.", "What's the email for delivery notifications?"),
+        ("1017. BC.", "And the postcode of your address?"),
+    ],
+)
+def test_finished_turns_from_the_ledger_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("+44.", "What's the number we should use?"),
+        ("I graduated in.", "When did you graduate?"),
+        ("For the council tax, I need to.", "What can I help with?"),
+        ("For the council tax, I need to. How do you say?", "What can I help with?"),
+        ("P.", "What's your patient ID?"),
+        ("It's quite long.", "What's the membership ID?"),
+        ("Mary Smith, all one word.", "Email address?"),
+        ("My grandson set it up. It's Peter.", "Do you have an email address?"),
+        ("The tracking number on the card is. JD014.", "Can you read me the tracking number?"),
+    ],
+)
+def test_unfinished_turns_from_the_ledger_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+def test_a_value_introduced_and_not_yet_read_waits_as_long_as_a_hesitation() -> None:
+    # Callers pause 1.2-1.4 s there while they find the value: longer than the maximum
+    # delay, as after "um".
+    for said in ("Yes. The booking code is.", "So what I'd like to do is."):
+        assert judge_turn(said, "Can I take the booking details?").reason == "open_phrase"

@@ -32,7 +32,16 @@ __all__ = [
 ]
 
 CORPUS_FILE: Final = Path(__file__).with_name("independent.yaml")
-LATER_CORPORA: Final = ("holdout", "fresh", "unseen", "blind", "sealed", "vault", "ledger", "quarry")
+LATER_CORPORA: Final = (
+    "holdout",
+    "fresh",
+    "unseen",
+    "blind",
+    "sealed",
+    "vault",
+    "ledger",
+    "quarry",
+)
 """The corpora written after this one the same way, oldest first, each in
 ``bench/turn_corpus_<name>/<name>.yaml`` with its author's README. Each was read in turn
 to change the judge (from ``fresh`` on, only once the next had been written); no one

@@ -63,6 +63,7 @@ __all__ = [
     "SPELLED_GROUP",
     "STRANDED",
     "SUBJECTS",
+    "TIME_PREPOSITIONS",
     "TRANSITIVE",
     "VALUE_GROUP",
     "WAIT_FOR_ME",
@@ -129,7 +130,9 @@ GREETING: Final = re.compile(
 # capitals and digits ("416.", "555 0173.", "QQ 12 34.", "SW1A.", "4BT."), nothing else
 # said. Case-sensitive: smart_format prints spelled letters as capitals.
 VALUE_GROUP: Final = re.compile(
-    r"(?=(?:\D*\d){3})[\d ,\-]+|"
+    r"(?=(?:\D*\d){3})\+?[\d ,\-]+|"
+    # "+44.": a country code, the first group of a number read from abroad.
+    r"\+\d{1,3}|"
     r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
     r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
 )
@@ -277,6 +280,10 @@ DATE_WORDS: Final = re.compile(
     r"october|november|december|\d+(?:st|nd|rd|th))\b"
 )
 
+# "I graduated in." to "When did you graduate?": the time is still to come. Not "after"
+# or "before" ("The weekend after." names one).
+TIME_PREPOSITIONS: Final = frozenset("in on at around from until since by".split())
+
 # "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
 DAY_ONLY: Final = re.compile(
     r"(?:on |next |this |a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
@@ -319,10 +326,14 @@ LOOKING_FOR_IT: Final = (
     r"(?:here|there|this|(?:the|my) [a-z]+) somewhere"
 )
 
-# "Where is it?" asked of no one while looking for the value, not of the agent.
+# "Where is it?" asked of no one while looking for the value, not of the agent; "How do
+# you say?" while looking for a word.
 ASKED_OF_SELF: Final = re.compile(
     r"(?:(?:now|um|uh|oh),? )*(?:where(?:'s| is| has) (?:it|that)(?: gone)?|"
-    r"where did i put (?:it|that|the [a-z]+)|where was i)"
+    r"where did i put (?:it|that|the [a-z]+)|where was i|"
+    # "How do you say?": a word being searched for, not a question for the agent.
+    r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
+    r"what do you call (?:it|that|them))"
 )
 
 HOLDING_FLOOR: Final = re.compile(
@@ -358,7 +369,7 @@ WHOLE_ENDING: Final = re.compile(
 )
 
 PAST_VERB: Final = re.compile(
-    r"[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
+    r"(?!need$)[a-z]+ed|sent|put|set|got|gone|went|came|done|shut|hung|taken|took|"
     r"brought|broke|broken|given|gave|shown|held|kept|left|made|paid|cut|stuck|woke|woken"
 )
 
@@ -367,7 +378,7 @@ BEFORE_A_BARE_VERB: Final = frozenset("to will would can could should must might
 
 STRANDED: Final = re.compile(
     r"(?:\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*|"
-    r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:[a-z]+ed|paid|got|bought|sent|spoke|"
+    r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:(?!need\b)[a-z]+ed|paid|got|bought|sent|spoke|"
     r"went|came|thought|made|took|gave|signed up|applied|spent) )"
     r"(?:to|for|with|about|from|on|in|at|of)$"
 )

@@ -85,7 +85,9 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"reg number|(?:number|licen[cs]e) plate|plate number|pan (?:number|card)|"
             r"(?:your|the) pan|nric|pnr|"
             r"vin|imei(?: number)?|puk(?: code)?|membership number|frequent flyer number|"
-            r"security code|cvv2?|cvc|card verification (?:code|value))\b"
+            r"security code|cvv2?|cvc|card verification (?:code|value)|"
+            # "your patient ID", "the membership ID": an identifier of no known length.
+            r"(?:[a-z]+ )?id(?: number)?(?<!\bi id)(?<!\bmy id))\b"
         ),
     ),
 )
@@ -131,14 +133,15 @@ _SHORT_YEAR_DATE: Final = re.compile(
     rf"\b{_DAY_OR_MONTH}[\s.,/\-]+(?:of\s+)?{_DAY_OR_MONTH}[\s.,/\-]+'?(?!19\b|20\b)\d{{2}}\b"
     r"(?!\s*(?:st|nd|rd|th)\b)"
 )
-# Whole postcodes with letters: UK ("SW1A 1AA"), Canadian ("K1A 0B1") and Irish Eircodes
-# ("A65 F4E2"); only the outward half ("SW1A.") is a first group.
+# Whole postcodes with letters: UK ("SW1A 1AA"), Canadian ("K1A 0B1"), Irish Eircodes
+# ("A65 F4E2") and Dutch ("1017 BC"); only the outward half ("SW1A.") is a first group.
 _POSTCODE_WHOLE: Final = re.compile(
     r"\b(?:[a-z]{1,2}\d[a-z\d]?[\s.,\-]*\d[a-z]{2}|[a-z]\d[a-z][\s.,\-]*\d[a-z]\d|"
-    r"[a-z]\d{2}[\s.,\-]*[a-z\d]{4})\b"
+    r"[a-z]\d{2}[\s.,\-]*[a-z\d]{4}|\d{4}[\s.,\-]*[a-z]{2})\b"
 )
 _TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
-_EMAIL_DONE: Final = re.compile(rf"@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b")
+# "Info at. Example.com." arrives as "info@. example.com.": the STT's period after "at".
+_EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b")
 # A domain said alone, the STT's periods between its parts ("Example... Org.").
 _DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD}\W*$")
 _REQUEST: Final = re.compile(
@@ -161,7 +164,7 @@ _READY: Final = re.compile(
 _CONFIRMING: Final = re.compile(
     r"^\W*(?:is|are|am|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
 )
-_OFFERS_HELP: Final = re.compile(r"\b(?:help|assist)(?: you)? with\b")
+_OFFERS_HELP: Final = re.compile(r"\b(?:help|assist)(?: you)? with\b|\banything else\b")
 # "How much was taken from the account?" asks for an amount, not the account's number.
 _ASKS_AMOUNT: Final = re.compile(r"\W*(?:and |so )?how (?:much|many)\b")
 # "Would you prefer email or text?" offers a choice; it does not ask for the address.
@@ -197,7 +200,9 @@ _PARTIAL: Final = re.compile(
     r"\b(?:(?:first|1st) (?:part|bit|half|few (?:letters|digits))|"
     r"(?:starts|begins|start|begin) with|"
     # "It's just my name." -- the address is the name, which is said next.
-    r"(?:just|only|simply) my (?:first |full |last |sur)?name)\b"
+    r"(?:just|only|simply) my (?:first |full |last |sur)?name|"
+    # "Mary Smith, all one word.": the local part, spelled out; the domain is next.
+    r"all (?:one|1) word|no spaces?)\b"
 )
 # "AB." after "the reference is": smart_format joins spelled letters into one capital
 # token, and no reference or account number is two or three letters alone. Only a token
@@ -279,15 +284,25 @@ def luhn_ok(digits: str) -> bool:
     return bool(digits) and total % 10 == 0
 
 
+_WHERE_IT_IS: Final = re.compile(r"\b(?:on|from|in) (?:the|my|your) $")
+
+
 def _kind_at(text: str) -> tuple[DictationKind, int] | None:
     """The last value kind named in ``text`` and where its name ends."""
-    best: tuple[DictationKind, int, int] | None = None
-    for kind, pattern in _KIND_PATTERNS:
+    # (names the value, start, pattern order, kind): "The tracking number on the
+    # card is." names the tracking number; the card only says where it is.
+    mentions: list[tuple[bool, int, int, DictationKind]] = []
+    ends: dict[tuple[int, DictationKind], int] = {}
+    for order, (kind, pattern) in enumerate(_KIND_PATTERNS):
         for match in pattern.finditer(text):
+            where = _WHERE_IT_IS.search(text[: match.start()]) is not None
             # The latest mention wins; at the same start the earlier (more specific) one.
-            if best is None or match.start() > best[2]:
-                best = (kind, match.end(), match.start())
-    return (best[0], best[1]) if best is not None else None
+            mentions.append((not where, match.start(), -order, kind))
+            ends[(match.start(), kind)] = match.end()
+    if not mentions:
+        return None
+    _, start, _, kind = max(mentions)
+    return kind, ends[(start, kind)]
 
 
 def kind_named_last(user_text: str) -> DictationKind | None:
@@ -332,6 +347,10 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     if size is not None:
         raw = size.group(1)
         length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
+    if _EXPIRY.search(text) and not re.search(r"\bdate\b", text):
+        # "What's the expiry on the card?": month and year, two digits each, whatever
+        # the card's own number would need.
+        return "reference", 4
     # The value asked for is the first one named: "the card number on the account".
     found = _kind_first(text)
     if found is None and (_READ_A_NUMBER.search(text) or _SOME_NUMBER.search(text)):
@@ -416,6 +435,11 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
             # "Example. Dot. Org." after "what comes after the at sign?": the domain,
             # the address's last part.
             return True, len(digits)
+        said = sentences(written)
+        if len(said) > 1 and _INTRO.search(said[-1]):
+            # "My grandson set it up. It's Peter.": the address begins in the last
+            # sentence, after the words about it.
+            written = said[-1]
         local = _INTRO.sub("", written, count=1)
         words = [w for w in re.findall(r"[a-z0-9']+", local) if len(w) > 1]  # not letters
         if _OPINION.search(written) or (len(words) >= 4 and not _SPELLED.search(local)):

@@ -106,7 +106,7 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # one left on "to" ("Could you send a text to?") or an infinitive still missing
         # its object ("Is there a way to talk to?") is a question cut at a pause: a
         # punctuating STT puts a question mark on those too.
-        if len(words) >= 3 and words[-3] == "to":
+        if len(words) >= 3 and words[-3] == "to" and last in phrases.PREPOSITIONS:
             return False
         # "...a plan I could switch to?": the preposition's object is the plan.
         relative = any(w in phrases.SUBJECTS for w in words[-4:-1])
@@ -236,7 +236,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     )
     # "It's on here somewhere. Where is it?": asked of no one while looking for a value.
     asked_of_self = phrases.ASKED_OF_SELF.fullmatch(_last_clause(text)) is not None and (
-        bool(holding) or (bool(agent_text) and asked_for(agent_text) is not None)
+        bool(holding) or (bool(agent_text) and asked_for(agent_text) is not None) or len(parts) > 1
     )
     if (
         last in phrases.HESITATIONS
@@ -258,9 +258,26 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     answered_be = (
         last in phrases.BE and len(words) > 1 and words[-2] in phrases.PRONOUNS and not asks_what
     )
+    # "My husband is." to "Are you the account holder?": the question's own verb, echoed.
+    asked_with = _last_question(agent_text).split(maxsplit=1)
+    echoed_be = (
+        last in phrases.BE
+        and bool(asked_with)
+        and asked_with[0] in phrases.BE
+        and len(phrases.WORD.findall(_last_clause(text))) <= 4
+    )
+    answered_be = answered_be or echoed_be
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
     subject_left = last in phrases.SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
     left_open = last in phrases.DANGLING and not _ends_whole(text, words)
+    if (
+        last in phrases.TIME_PREPOSITIONS
+        and not text.endswith("?")
+        and phrases.DATE_QUESTION.search(_last_question(agent_text))
+    ):
+        # "I graduated in." to "When did you graduate?": the time is next, whatever
+        # phrasal verb the words might make ("I moved in." answers no "when").
+        left_open = True
     if (
         (left_open and not answered_be)
         or subject_left
@@ -272,9 +289,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             and not re.search(r"\b(?:what|how much|how many)\b", _last_clause(text))
         )
     ):
-        if left_open and last in phrases.OPEN_PHRASE:
+        if left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE):
             # "Well, it's about my." -- an article, a possessive or a preposition left
             # open: the caller is finding the word, and may take as long as after "um".
+            # "The booking code is." -- the caller is finding the value to read.
             return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
