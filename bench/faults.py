@@ -111,6 +111,13 @@ FAULTS: tuple[FaultCase, ...] = (
         call="fault-short-answer",
     ),
     FaultCase("stt-stall", "deepgram", ({"kind": "stall", "after_messages": 2, "seconds": 8},)),
+    # A socket that goes quiet for good, open and sending no error: the plugin would keep
+    # it, so the caller's repeat must go to a new one.
+    FaultCase(
+        "stt-stall-for-good",
+        "deepgram",
+        ({"kind": "stall", "after_messages": 2, "seconds": 600},),
+    ),
     # After SpeechStarted only: no interim ever shows words, as with a short answer
     # ("Yes.") that ends before Deepgram's first interim.
     FaultCase(
@@ -170,6 +177,9 @@ def longest_silence(result: CallResult, turn: TurnRecord) -> float | None:
         return None
     start, stop = turn.speech_end_at, turn.waited_until
     played = sorted((at, at + duration) for at, duration in _answer_frames(result, turn))
+    if turn.said_again is not None:
+        # The caller saying it again, asked to, is not a silence they sit through.
+        played = sorted([*played, turn.said_again])
     if not played:
         return stop - start
     longest, cursor = 0.0, start

@@ -136,6 +136,9 @@ class TurnRecord:
 
     speech_end_at: float | None = None
     """Loop time the caller's last voiced sample of the turn played."""
+    said_again: tuple[float, float] | None = None
+    """Loop times the caller began and finished saying the turn again, because the agent
+    asked them to (its repeat request); timings stay counted from the first saying."""
     waited_until: float | None = None
     """Loop time the caller stopped waiting for the answer (answered, timed out, or
     the call ended)."""
@@ -337,6 +340,37 @@ class _AgentWatch:
                 spoke_since[0] = True
 
 
+class _SaidAgain:
+    """What each STT simulator hears when the caller says a turn again, asked to: the
+    turn's scripted words, again, next."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        segments: list[list[Segment]],
+        deepgram: DeepgramListenSim,
+        flux: DeepgramFluxSim,
+        openai: OpenAIChatSim,
+    ) -> None:
+        self._scenario = scenario
+        self._segments = segments
+        self._deepgram = deepgram
+        self._flux = flux
+        self._openai = openai
+        self._transcribed_before = 0
+
+    def turn_began(self, index: int) -> None:
+        self._transcribed_before = self._openai.transcribed
+
+    def say_again(self, index: int) -> None:
+        self._deepgram.say_again(*self._segments[index])
+        self._flux.say_again(*self._segments[index])
+        if self._openai.transcribed > self._transcribed_before:
+            # The fallback STT answered the first saying: it answers the repeat too.
+            heard = [part.heard for part in self._scenario.turns[index].spoken_parts]
+            self._openai.say_again(*heard)
+
+
 CallerAction = Utterance | float | str
 """Speech, a pause (seconds), or keys pressed."""
 
@@ -451,6 +485,7 @@ async def run_call(
         livekit,
         flux,
     ):
+        turn_segments: list[list[Segment]] = []
         for turn, parts in zip(scenario.turns, voiced, strict=True):
             utterances = [p for p in parts if isinstance(p, Utterance)]
             segments = [
@@ -463,6 +498,8 @@ async def run_call(
             ]
             deepgram.push(*segments)
             flux.push(*segments)
+            turn_segments.append(segments)
+        script = _SaidAgain(scenario, turn_segments, deepgram, flux, openai)
         settings = simulator_settings(
             base_settings,
             deepgram_url=deepgram.base_url,
@@ -490,7 +527,15 @@ async def run_call(
             metadata = json.dumps({"tenant": scenario.tenant}) if scenario.tenant else ""
         async with utils.http_context.open():
             turns, windows, started, speaker, usage, room = await _converse(
-                scenario, services, livekit, room_name, identity, metadata, voiced, responder
+                scenario,
+                services,
+                livekit,
+                room_name,
+                identity,
+                metadata,
+                voiced,
+                responder,
+                script,
             )
         _fill_llm_saw(turns, windows, openai)
         _fill_provider_stages(turns, windows, openai, elevenlabs)
@@ -657,6 +702,7 @@ async def _converse(
     metadata: str,
     voiced: list[list[CallerAction]],
     responder: _Responder,
+    script: _SaidAgain,
 ) -> tuple[
     list[TurnRecord],
     list[tuple[float, float, float]],
@@ -690,10 +736,28 @@ async def _converse(
         # The worker's own entrypoint: caller detection, tenant, logs, session, call control.
         started = await start_call(room, services)
         session = started.call.session
+        state = session.userdata
         watch = _AgentWatch(session)
         if started.opening is not None:
             await started.opening.wait_for_playout()
         await watch.caller(mic.silence(0.3))
+
+        async def say(parts: list[CallerAction], since: float, spoke: list[bool]) -> float:
+            """The caller says one turn's parts; when its last voiced sample played."""
+            last = since
+            for part in parts:
+                if isinstance(part, Utterance):
+                    said = await watch.caller(mic.say(part))
+                    last = said.end if said is not None else last
+                elif isinstance(part, str):
+                    await watch.caller(room.press(part))
+                    last = asyncio.get_running_loop().time()
+                else:
+                    await watch.caller(mic.silence(part))
+                if watch.state == "speaking":
+                    spoke[0] = True
+            return last
+
         try:
             for index, (turn, parts) in enumerate(zip(scenario.turns, voiced, strict=True)):
                 if watch.closed:
@@ -706,21 +770,24 @@ async def _converse(
                 began_loop = asyncio.get_running_loop().time()
                 spoke = [False]
                 replies_before = watch.replies
-                last_end = began_loop
-                for part in parts:
-                    if isinstance(part, Utterance):
-                        said = await watch.caller(mic.say(part))
-                        last_end = said.end if said is not None else last_end
-                    elif isinstance(part, str):
-                        await watch.caller(room.press(part))
-                        last_end = asyncio.get_running_loop().time()
-                    else:
-                        await watch.caller(mic.silence(part))
-                    if watch.state == "speaking":
-                        spoke[0] = True
+                asked_again = state.recovery_lines["repeat_request"]
+                script.turn_began(index)
+
+                last_end = await say(parts, began_loop, spoke)
                 first_audio = speaker.first_frame_after(began_loop)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watch.answered(spoke, replies_before), _AGENT_TIMEOUT_S)
+                if state.recovery_lines["repeat_request"] > asked_again and not watch.closed:
+                    # Asked to say it again ("Sorry, could you say that again?"): a person
+                    # does, once, and waits for the answer to that.
+                    again_at = asyncio.get_running_loop().time()
+                    spoke, replies_before = [False], watch.replies
+                    script.say_again(index)
+                    record.said_again = (again_at, await say(parts, again_at, spoke))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(
+                            watch.answered(spoke, replies_before), _AGENT_TIMEOUT_S
+                        )
                 committed = [t for t in watch.thinking_at if t >= began_loop]
                 record.premature = premature_turn(
                     caller_end=last_end, committed_at=committed, first_audio_at=first_audio

@@ -85,7 +85,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from ._server import FaultPlan
-from .deepgram_listen import Segment, _Endpointer, _Heard
+from .deepgram_listen import Segment, _Endpointer, _Heard, say_again
 from .deepgram_punctuation import DeepgramPunctuation, Punctuator
 from .deepgram_socket import DeepgramSocket, DeepgramSocketServer
 from .latency import Delay
@@ -794,6 +794,10 @@ class DeepgramFluxSim(DeepgramSocketServer):
     def push(self, *segments: Segment | str) -> None:
         """Append segments to the script."""
         self._script.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
+
+    def say_again(self, *segments: Segment) -> None:
+        """The caller says ``segments`` again (the agent asked them to repeat)."""
+        say_again(self._script, self._unfinished, segments)
 
     def _next_heard(self, word_s: float) -> _Heard | None:
         if self._unfinished:

@@ -49,7 +49,7 @@ import json
 import random
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -338,6 +338,20 @@ class _Endpointer:
         """End the current stretch now (Finalize, CloseStream)."""
         self.in_speech = False
         self._run_start_s = None
+
+
+def say_again(
+    script: deque[Segment], unfinished: deque[_Heard], segments: Sequence[Segment]
+) -> None:
+    """Put ``segments`` back at the head of a simulator's ``script``: the caller says them
+    again, in full, next. Segments not yet heard at all stay where they are (the
+    connection that would have heard them never did), and the rest of one a dropped
+    connection left unfinished is not resumed: the caller starts over."""
+    kept = [h for h in unfinished if h.segment not in segments]
+    unfinished.clear()
+    unfinished.extend(kept)
+    if list(script)[: len(segments)] != list(segments):
+        script.extendleft(reversed(segments))
 
 
 class _Heard:
@@ -756,6 +770,10 @@ class DeepgramListenSim(DeepgramSocketServer):
     def push(self, *segments: Segment | str) -> None:
         """Append segments to the script."""
         self._script.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
+
+    def say_again(self, *segments: Segment) -> None:
+        """The caller says ``segments`` again (the agent asked them to repeat)."""
+        say_again(self._script, self._unfinished, segments)
 
     def _next_heard(self, word_s: float) -> _Heard | None:
         if self._unfinished:

@@ -25,6 +25,7 @@ import json
 import re
 import time
 import wave
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -257,13 +258,20 @@ class OpenAIChatSim(LoopbackServer):
         self._replies: Iterator[ScriptedReply | str] = iter(list(replies))
         self._api_key = api_key
         self._models = tuple(models)
-        self._transcripts: Iterator[str] = iter(list(transcripts))
+        self._transcripts: deque[str] = deque(transcripts)
+        self.transcribed = 0
+        """Transcriptions answered with the next scripted text."""
         self._audio_counter = itertools.count()
         self.requests: list[dict[str, Any]] = []
         self.timings: list[ChatRequestTiming] = []
         self.speech_requests: list[dict[str, Any]] = []
         self.transcription_requests: list[dict[str, Any]] = []
         self.models_requests = 0
+
+    def say_again(self, *texts: str) -> None:
+        """The caller says ``texts`` again (the agent asked them to repeat): the next
+        transcriptions answer with them."""
+        self._transcripts.extendleft(reversed(texts))
 
     @property
     def base_url(self) -> str:
@@ -587,7 +595,8 @@ class OpenAIChatSim(LoopbackServer):
         await asyncio.sleep(
             self.latency.tts_ttfb.sample(self._rng) + (slow.seconds if slow else 0.0)
         )
-        text = next(self._transcripts, "")
+        text = self._transcripts.popleft() if self._transcripts else ""
+        self.transcribed += 1
         fmt = fields.get("response_format", "json")
         if fmt == "text":
             return web.Response(text=text + "\n", content_type="text/plain")

@@ -105,7 +105,7 @@ def test_words_lost_with_a_dropped_stt_socket_are_counted_apart() -> None:
     assert not judge_call(case, result, settings).words_kept
 
 
-# Calls at once: real-time audio on a 2-core machine that also runs other tests. All 18
+# Calls at once: real-time audio on a 2-core machine that also runs other tests. All 19
 # at once put the process past what one worker holds (docs/benchmarks.md, capacity), and
 # answers were then cut by the load, not by the fault.
 FAULT_CALLS_AT_ONCE = 4
@@ -160,6 +160,9 @@ async def test_every_fault_kind_once(vad_model: vad.VAD, tmp_path: Path) -> None
     for name in ("stt-stall", "stt-stall-before-words", "stt-connect-hang"):
         assert lines[name].get("stt_bridge", 0) >= 1, (name, lines[name])
     assert lines["stt-drop-short-answer"].get("repeat_request", 0) >= 1
+    # A socket quiet for good: asked to say it again, the caller was heard on a new one.
+    assert lines["stt-stall-for-good"].get("repeat_request", 0) >= 1
+    assert by_name["stt-stall-for-good"].fallbacks["stt_reconnects"] >= 1
     assert lines["llm-stall"].get("llm_bridge", 0) >= 1
     assert lines["llm-outage"].get("apology", 0) >= 1
     assert lines["llm-500"] == {}, "a fault the fallback hides needs no words"

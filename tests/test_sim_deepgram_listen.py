@@ -754,3 +754,15 @@ def test_final_delay_draws_have_the_published_p50_p90() -> None:
 
     assert ordered[10_000] == pytest.approx(0.361, rel=0.03)
     assert ordered[18_000] == pytest.approx(1.256, rel=0.03)
+
+
+def test_a_segment_said_again_is_heard_next_and_once() -> None:
+    first, second = Segment("I would like to check on my order."), Segment("It is 12345.")
+    sim = DeepgramListenSim(segments=[first, second])
+    # Heard by a connection that then went quiet: the caller says it again, first.
+    assert sim._next_heard(0.3) is not None
+    sim.say_again(first)
+    assert sim.pending == (first, second)
+    # Never heard at all (the connection never came up): it is next already, not twice.
+    sim.say_again(first)
+    assert sim.pending == (first, second)

@@ -26,7 +26,7 @@ from worker.channel_profile import ChannelProfile, channel_profile
 from worker.framework import SessionConnectOptions, TurnDetectionMode
 from worker.instructions import call_instructions
 from worker.providers.provider_outage import end_call_when_unservable
-from worker.providers.providers import Providers, build_providers
+from worker.providers.providers import Providers, build_providers, reconnect_stt
 from worker.speech.filler_policy import FillerPolicy, FillerRules
 from worker.speech.phrase_cache import PhraseCache
 from worker.speech.spoken_lines import spoken_lines
@@ -277,6 +277,7 @@ def build_call(
         session,
         stt_engines=providers.stt_engines,
         interims_show_progress=flux[0].ends_turns if flux is not None else None,
+        reconnect=lambda: reconnect_stt(providers.stt_engines),
     )
     agent = CallAgent(
         instructions=call_instructions(caller, tenant),

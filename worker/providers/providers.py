@@ -33,6 +33,7 @@ __all__ = [
     "build_tts_engines",
     "fallback_stt",
     "flux_stt",
+    "reconnect_stt",
     "tls_context",
 ]
 
@@ -260,6 +261,21 @@ def flux_stt(settings: Settings, profile: ChannelProfile, language: str) -> STT 
         api_key=_key(providers.deepgram_api_key, "deepgram_api_key", "DEEPGRAM_API_KEY"),
         base_url=providers.deepgram_flux_base_url,
     )
+
+
+def reconnect_stt(engines: Sequence[STT]) -> None:
+    """Open a new connection for every open stream of the call's Deepgram engines.
+
+    A socket that stalls (open, no error, nothing sent) is not retried by the plugin,
+    which reconnects only on an error: whatever the caller says next would go to the
+    same silent socket. Both plugins reconnect when their options change (``update_options``
+    on Nova always; on Flux for options sent in the URL, such as the model).
+    """
+    for engine in engines:
+        if isinstance(engine, deepgram.STTv2):
+            engine.update_options(model=engine.model)
+        elif isinstance(engine, deepgram.STT):
+            engine.update_options()
 
 
 def fallback_stt(settings: Settings, engines: Sequence[STT], vad_model: vad.VAD) -> STT:

@@ -74,6 +74,9 @@ class LateTranscriptBridge:
             a sign of a working connection (Deepgram Flux repeats the turn's words every
             0.25 s of audio and sends the final only when it ends the turn): each one
             starts the wait again. None: never (Nova's interims stop with the speech).
+        reconnect: opens a new STT connection. Called when the caller is asked again
+            because the connection went quiet (no error): their repeat must not go to
+            the socket that stalled, which the plugins do not replace by themselves.
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class LateTranscriptBridge:
         every_s: float = 1.5,
         max_lines: int = 4,
         interims_show_progress: Callable[[], bool] | None = None,
+        reconnect: Callable[[], None] | None = None,
     ) -> None:
         self._session = session
         self._state: CallState = session.userdata
@@ -93,6 +97,7 @@ class LateTranscriptBridge:
         self._every_s = every_s
         self._max_lines = max_lines
         self._interims_show_progress = interims_show_progress
+        self._reconnect = reconnect
         self._heard_words = False
         self._unheard_speech = False
         self._words_lost = False
@@ -243,9 +248,14 @@ class LateTranscriptBridge:
         if self._words_lost or self._owed():
             # Every bridge line spent and still nothing: whatever held the words is not
             # giving them back in any time a caller would wait.
-            await self._ask_again()
+            await self._ask_again(stalled=not self._words_lost)
 
-    async def _ask_again(self) -> None:
+    async def _ask_again(self, *, stalled: bool = False) -> None:
+        if stalled and self._reconnect is not None:
+            # No error came, so the plugin keeps the quiet socket: the repeat goes to a
+            # new one (a final the old one still sends is not waited for: we asked again).
+            log.warning("stt_stalled_reconnecting")
+            self._reconnect()
         # Nothing is owed any more: the judge must not hold the next turn for it.
         self._forget_owed()
         self._stt_state.speech_ended()
