@@ -15,11 +15,11 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
   the detector is asked; the turn is committed ``min_delay`` or ``max_delay`` after the
   voice stopped (its verdict), and never before a final transcript exists.
 
-Ten corpora, reported apart: the project's own (bench/turn_corpus, written with the
-judge) and nine written by other engineers without reading the judge, each README
+Eleven corpora, reported apart: the project's own (bench/turn_corpus, written with the
+judge) and ten written by other engineers without reading the judge, each README
 saying how and from which sources: bench/turn_corpus_independent, _holdout, _fresh,
 _unseen, _blind, _sealed, _vault and _ledger (read since to change the judge) and
-_quarry (not read by anyone changing it). Per
+_quarry and _tally (not read by anyone changing it). Per
 class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation
@@ -59,6 +59,7 @@ from bench.turn_corpus_independent import COMPLETE_CLASSES as INDEPENDENT_COMPLE
 from bench.turn_corpus_independent import (
     INDEPENDENT_CLASSES,
     LATER_CORPORA,
+    UNREAD_CORPORA,
     load_independent,
     load_later,
 )
@@ -547,7 +548,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         help=(
             "the project's corpus, the independent one (bench/turn_corpus_independent), "
             "one written since (bench/turn_corpus_<name>: each read in turn to change "
-            f"the judge; {LATER_CORPORA[-1]} by no one), or all"
+            f"the judge, but {' and '.join(UNREAD_CORPORA)} by no one), or all"
         ),
     )
     parser.add_argument(

@@ -14,6 +14,6 @@ checked by ``tests/test_bench_turns.py``.
 
 It was written while the ledger corpus (``bench/turn_corpus_ledger``) was still unread,
 and ledger was read to change the judge only once this one existed, so its figures are
-the judge's out-of-sample ones. Reading its items to fix the judge spends it: write a
-new corpus first, as this one was.
+the judge's out-of-sample ones. The tally corpus (``bench/turn_corpus_tally``) was
+written after it: reading quarry to fix the judge leaves tally out of sample.
 """
