@@ -844,3 +844,40 @@ def test_a_value_introduced_and_not_yet_read_waits_as_long_as_a_hesitation() -> 
     # delay, as after "um".
     for said in ("Yes. The booking code is.", "So what I'd like to do is."):
         assert judge_turn(said, "Can I take the booking details?").reason == "open_phrase"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Listen. I don't know the name of it.", "Which channel package are you on?"),
+        ("Um, I was thinking. £15.", "How much would you like to give each month?"),
+        ("Oh, that's fine. We'll have it done before then.", "The deadline is the 15th."),
+        ("Area code 416. Then 555. 0177.", "What number should we use?"),
+    ],
+)
+def test_finished_turns_from_the_quarry_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Listen.", "Which channel package are you on?"),
+        ("Um, I was thinking.", "How much would you like to give each month?"),
+        ("The bike is number.", "What's the number on the bike?"),
+        ("Oh, here. Order.", "What's the order ID in the app?"),
+        ("I was hoping to pay it off in.", "How would you like to pay?"),
+        ("The driver left it at the wrong.", "Can you tell me what happened?"),
+        ("I ended the ride, but the app keeps.", "What seems to be the problem?"),
+        ("I got an email saying that I'd.", "How did you hear about the win?"),
+        ("I had it, but I think my son.", "Did you keep the receipt?"),
+        ("Hang on. She's here. What's your number, darling?", "What's your daughter's number?"),
+        ("Area code 416.", "What number should we use?"),
+        ("It starts with W.", "What's your order number?"),
+        ("It was last.", "What was the date of death?"),
+        ("Oh, what's our email again?", "What email should we send the policy to?"),
+        ("It was my work one.", "Which email did you get the message on?"),
+    ],
+)
+def test_unfinished_turns_from_the_quarry_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"

@@ -17,6 +17,7 @@ __all__ = [
     "ANNOUNCED",
     "ANSWERED_YES_NO",
     "ASKED_OF_SELF",
+    "ASKED_OF_SOMEONE_THERE",
     "AS_IN",
     "BE",
     "BEFORE_A_BARE_VERB",
@@ -51,6 +52,7 @@ __all__ = [
     "PAST_VERB",
     "PHRASAL_END",
     "PHRASAL_VERB",
+    "PICKED_ONE",
     "POSSESSIVE_ONLY",
     "PREPOSITIONS",
     "PRONOUNS",
@@ -84,6 +86,7 @@ DANGLING: Final = frozenset(
     is are was were be been am i'm it's that's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
     underscore dot dash hyphen between among via towards toward including except versus
+    i'd we'd they'd he'd she'd you'd keeps
     """.split()
 )
 
@@ -110,7 +113,7 @@ SHORT_ANSWERS: Final = frozenset(
     """
     yes yeah yep yup no nope nah okay ok sure correct right exactly alright fine great perfect
     thanks thank mm-hmm uh-huh mhm hm-hmm please absolutely definitely certainly well oh
-    speaking worries
+    speaking worries listen look
     """.split()
 )
 
@@ -166,8 +169,14 @@ LABEL_READ: Final = re.compile(
     r"(?:the |my |your )?(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
 )
 
+PICKED_ONE: Final = re.compile(
+    r"(?:(?:right|oh|um|uh|so|yes|yeah|okay|ok)\W+)*(?:it's|it is|it was|that's|use) "
+    r"(?:the|my|our) [a-z]+ one"
+)
+
 GROUP_INTRO: Final = re.compile(
-    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is)\s+",
+    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is|"
+    r"(?:and )?then)\s+",
     re.IGNORECASE,
 )
 
@@ -216,7 +225,18 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:i|we|you|they|he|she|it)(?:'ve|'d| have| has| had) (?:never|just|ever|always|only)|"
     # "It was around." -- an estimate whose figure or date is still to come.
     r"\b(?:it|that|this|they)(?:'s|'re| is| was| are| were| would be| must be| must have been)"
-    r"(?: just)? (?:around|approximately|roughly|nearly|almost|maybe|probably|at least))"
+    r"(?: just)? (?:around|approximately|roughly|nearly|almost|maybe|probably|at least)|"
+    # "Um, I was thinking." / "I was wondering." -- what is being thought is next.
+    r"\b(?:i was|i'm|i am|we were|we're|we are) (?:thinking|wondering|hoping)|"
+    # "The bike is number." -- the number itself is next.
+    r"\b(?:is|'s|was) number|"
+    # "...at the wrong." -- an adjective whose noun is still to come ("at the back." is whole).
+    r"\b(?:at|to|in|on|from|into|for|with) the (?:wrong|right|correct|new|old|main|nearest|"
+    r"other|same|local)|"
+    # "I had it, but I think my son." -- someone named, what they did still to come.
+    r"\b(?:but|and|because|so) (?:i think |maybe |probably )?(?:my|the|his|her|our|their) "
+    r"(?:son|daughter|wife|husband|partner|mum|mom|dad|mother|father|brother|sister|kids|"
+    r"friend|neighbour|neighbor|landlord|boss|carer))"
     r"\W*$"
 )
 
@@ -280,9 +300,9 @@ DATE_WORDS: Final = re.compile(
     r"october|november|december|\d+(?:st|nd|rd|th))\b"
 )
 
-# "I graduated in." to "When did you graduate?": the time is still to come. Not "after"
-# or "before" ("The weekend after." names one).
-TIME_PREPOSITIONS: Final = frozenset("in on at around from until since by".split())
+# "I graduated in." / "It was last." to a "when" question: the time is still to come.
+# Not "after" or "before" ("The weekend after." names one).
+TIME_PREPOSITIONS: Final = frozenset("in on at around from until since by last next".split())
 
 # "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
 DAY_ONLY: Final = re.compile(
@@ -320,6 +340,12 @@ WAIT_FOR_ME: Final = (
 )
 GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see)"
 
+# "What's your number, darling?": a question to someone in the room, whose answer the
+# caller will pass on.
+ASKED_OF_SOMEONE_THERE: Final = re.compile(
+    r",\s*(?:darling|love|dear|sweetheart|honey|pet|mum|mom|dad|son)\?\s*$", re.IGNORECASE
+)
+
 # "It's on here somewhere.": the caller is looking for the value on a letter or a card.
 LOOKING_FOR_IT: Final = (
     r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
@@ -333,7 +359,9 @@ ASKED_OF_SELF: Final = re.compile(
     r"where did i put (?:it|that|the [a-z]+)|where was i|"
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
-    r"what do you call (?:it|that|them))"
+    r"what do you call (?:it|that|them)|"
+    # "Oh, what's our email again?" -- asked of memory, or of someone in the room.
+    r"what(?:'s| is| was) (?:our|my) [a-z ]+ again)"
 )
 
 HOLDING_FLOOR: Final = re.compile(

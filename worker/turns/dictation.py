@@ -66,7 +66,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"number (?:where |that )?(?:we|i|you|they|the [a-z]+) (?:can|could|should|will) "
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call)|"
-            r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?))\b"
+            r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?)|"
+            r"area code)\b"
         ),
     ),
     (
@@ -453,7 +454,9 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         return None if state is None else (state, len(digits))
     if not digits:
         if kind in ("reference", "account") and (
-            _SPELLED.search(written) or re.fullmatch(r"\W*[a-z](?:\W+[a-z]){0,2}\W*", written)
+            _SPELLED.search(written)
+            or re.fullmatch(r"\W*[a-z](?:\W+[a-z]){0,2}\W*", written)
+            or _PARTIAL.search(written)
         ):
             # "K as in kilo.": a code read letter by letter, its length unknown.
             return None, 0

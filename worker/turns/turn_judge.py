@@ -120,12 +120,21 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True
     if len(words) >= 2 and words[-2] in phrases.PREPOSITIONS and last in phrases.OBJECT_PRONOUNS:
         return True  # "...my old network over to you.", "I'm calling for her."
+    if (
+        last == "then"
+        and len(words) >= 2
+        and words[-2] in ("before", "by", "until", "till", "since")
+    ):
+        return True  # "We'll have it done before then.": the time, not "and then..."
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
     if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
         return True  # "...but I can hear you.": the object
-    if phrases.PHRASAL_END.search(said) and (
-        len(words) < 3 or words[-3] not in phrases.BEFORE_A_BARE_VERB
+    if (
+        phrases.PHRASAL_END.search(said)
+        and (len(words) < 3 or words[-3] not in phrases.BEFORE_A_BARE_VERB)
+        # "...pay it off in.": the phrasal verb is whole, and a preposition follows it.
+        and words[-2] not in phrases.PARTICLES
     ):
         # "...the online check in.", "...move the electricity over.", "...when the
         # heating comes on.": the particle of a phrasal verb, not a preposition.
@@ -160,6 +169,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 
 _FINDING_WORDS: Final = 6
+
+_BEFORE_THEN: Final = frozenset("before by until till since".split())
 
 
 def _sentences_as_written(text: str) -> list[str]:
@@ -243,6 +254,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or phrases.HOLDING_FLOOR.fullmatch(_last_clause(text))
         or still_finding
         or asked_of_self
+        or phrases.ASKED_OF_SOMEONE_THERE.search(text)
     ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
@@ -377,7 +389,18 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # and so is one that refuses it ("I don't have my account number."); words
         # that announce the value ("my number is") are dictation, above.
         return TurnVerdict("maybe", f"kind_named:{named}")
-    if phrases.LABEL_READ.fullmatch(_last_clause(text)) and not refused:
+    label_asked = (
+        asked is not None
+        and len(phrases.WORD.findall(_last_clause(text))) == 1
+        and words[-1] not in phrases.SHORT_ANSWERS
+        and words[-1] in phrases.WORD.findall(_last_question(agent_text))
+    )
+    # "It was my work one." to "Which email...?": which of them, the value itself next.
+    picked_one = asked is not None and phrases.PICKED_ONE.fullmatch(_last_clause(text))
+    if (
+        phrases.LABEL_READ.fullmatch(_last_clause(text)) or label_asked or picked_one
+    ) and not refused:
+        # "Oh, here. Order." to "What's the order ID?": the label, read off the screen.
         # "Okay. It's order number." -- the caller reads the label; the value is next.
         return TurnVerdict("maybe", "label_read")
     greeting = phrases.GREETING.match(" ".join(words))
