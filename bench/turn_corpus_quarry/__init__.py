@@ -1,4 +1,4 @@
-"""The tenth end-of-turn corpus: the one no one changing the judge has read.
+"""The tenth end-of-turn corpus.
 
 ``quarry.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (hospital appointments,
@@ -13,7 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was written while the ledger corpus (``bench/turn_corpus_ledger``) was still unread,
-and ledger was read to change the judge only once this one existed, so its figures are
-the judge's out-of-sample ones. The tally corpus (``bench/turn_corpus_tally``) was
-written after it: reading quarry to fix the judge leaves tally out of sample.
+and was itself read to change the judge only once the tally corpus
+(``bench/turn_corpus_tally``) had been written.
 """

@@ -1,4 +1,4 @@
-"""The eleventh end-of-turn corpus, unread like quarry.
+"""The eleventh end-of-turn corpus: the one no one changing the judge has read.
 
 ``tally.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (smart meters, hearing-aid
@@ -12,7 +12,7 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was written after the ledger corpus had been read to change the judge, while quarry
-(``bench/turn_corpus_quarry``) was still unread. Neither has been read by anyone
-changing the judge: their figures are the out-of-sample ones. Reading quarry to fix the
-judge leaves tally as the out-of-sample corpus; write a new one before reading tally.
+(``bench/turn_corpus_quarry``) was still unread; quarry was read since. Its figures are
+the judge's out-of-sample ones. Reading its items to fix the judge spends it: write a
+new corpus first.
 """
