@@ -24,6 +24,7 @@ __all__ = [
     "BEFORE_A_DEMONSTRATIVE",
     "BEFORE_YOU_GOES_ON",
     "CLAUSE_VERB",
+    "CODE_IT_WAS",
     "DANGLING",
     "DANGLING_TAIL",
     "DATE_QUESTION",
@@ -167,6 +168,12 @@ HEDGED: Final = re.compile(
 LABEL_READ: Final = re.compile(
     r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
     r"(?:the |my |your )?(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
+)
+
+# "Um, it was 087.": a group with a leading zero after "it was" (a code, not a quantity).
+CODE_IT_WAS: Final = re.compile(
+    r"(?:(?:um|uh|so|yes|yeah|okay|ok),? )*(?:it|that) was (0\d+(?:[ ,\-]+\d+)*)",
+    re.IGNORECASE,
 )
 
 PICKED_ONE: Final = re.compile(

@@ -120,11 +120,7 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True
     if len(words) >= 2 and words[-2] in phrases.PREPOSITIONS and last in phrases.OBJECT_PRONOUNS:
         return True  # "...my old network over to you.", "I'm calling for her."
-    if (
-        last == "then"
-        and len(words) >= 2
-        and words[-2] in ("before", "by", "until", "till", "since")
-    ):
+    if last == "then" and len(words) >= 2 and words[-2] in _BEFORE_THEN:
         return True  # "We'll have it done before then.": the time, not "and then..."
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
@@ -461,11 +457,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     group = phrases.GROUP_INTRO.sub("", sentence)
     # "Um, it was 087.": a group with a leading zero is a code's first digits, never a
     # quantity, whatever the words before it ("It was 150." may be a price).
-    prefix = re.fullmatch(
-        r"(?:(?:um|uh|so|yes|yeah|okay|ok),? )*(?:it|that) was (0\d+(?:[ ,\-]+\d+)*)",
-        group,
-        re.IGNORECASE,
-    )
+    prefix = phrases.CODE_IT_WAS.fullmatch(group)
     if prefix is not None:
         group = prefix.group(1)
     said_a_date = phrases.YEAR.fullmatch(group) is not None and (
