@@ -8,7 +8,7 @@ from livekit.agents import llm
 
 from compliance import CallRedactor
 from worker.turns.dictation import asked_for, asks_for_two, dictation_state, luhn_ok
-from worker.turns.turn_judge import RawTurnText, TranscriptTurnJudge, judge_turn
+from worker.turns.turn_judge import RawTurnText, TranscriptTurnJudge, hold_for, judge_turn
 
 pytestmark = pytest.mark.unit
 
@@ -843,7 +843,8 @@ def test_a_value_introduced_and_not_yet_read_waits_as_long_as_a_hesitation() -> 
     # Callers pause 1.2-1.4 s there while they find the value: longer than the maximum
     # delay, as after "um".
     for said in ("Yes. The booking code is.", "So what I'd like to do is."):
-        assert judge_turn(said, "Can I take the booking details?").reason == "open_phrase"
+        verdict = judge_turn(said, "Can I take the booking details?")
+        assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 1.6
 
 
 @pytest.mark.parametrize(
@@ -881,3 +882,32 @@ def test_finished_turns_from_the_quarry_corpus_are_answered_at_once(user: str, a
 )
 def test_unfinished_turns_from_the_quarry_corpus_are_held(user: str, agent: str) -> None:
     assert judge_turn(user, agent).state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("So basically.", "Hearing aid repairs, how can I help?"),
+        ("I've got it here on the text.", "Can I take the PAC code?"),
+        ("I've got it here on the text. It's ABC.", "Can I take the PAC code?"),
+        ("Okay. I'm going to read it off the screen. It starts 0x.", "What's the address?"),
+        ("Unit.", "Which unit are you in?"),
+        ("It's on this letter somewhere. Here we go.", "Can I take your reference?"),
+        ("I've got the confirmation email open.", "What's the booking reference?"),
+        ("My daughter's passport has expired, and she's.", "How can I help?"),
+        ("02.", "What's the number at the property?"),
+        ("The agreement number.", "Do you have your agreement number handy?"),
+        ("Loyalty number.", "Loyalty number?"),
+        ("Oh, it's on here.", "What's your council tax account number?"),
+        ("It says date of expiry.", "When does the current passport expire?"),
+        ("1990.", "What is your date of birth?"),
+        ("I've had a letter from you saying that.", "How can I help?"),
+    ],
+)
+def test_unfinished_turns_from_the_tally_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+def test_a_date_of_birth_needs_more_than_its_year() -> None:
+    assert judge_turn("1990. November. 22.", "What is your date of birth?").state == "final"
+    assert judge_turn("The 3rd of May, 1961.", "What is your date of birth?").state == "final"

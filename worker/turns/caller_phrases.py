@@ -39,12 +39,15 @@ __all__ = [
     "HEDGED",
     "HESITATIONS",
     "HOLDING_FLOOR",
+    "LABEL_ECHO",
     "LABEL_READ",
+    "LABEL_WORDS",
     "LOOKING_FOR_IT",
     "MORE_OFFER",
     "NATO",
     "NOT_A_VALUE_INTRO",
     "OBJECT_PRONOUNS",
+    "OPENER_ONLY",
     "OPEN_MODAL",
     "OPEN_PHRASE",
     "OWES_OBJECT",
@@ -64,6 +67,7 @@ __all__ = [
     "SENTENCE_END",
     "SHORT_ANSWERS",
     "SPELLED_GROUP",
+    "STARTS_WITH",
     "STRANDED",
     "SUBJECTS",
     "TIME_PREPOSITIONS",
@@ -87,7 +91,7 @@ DANGLING: Final = frozenset(
     is are was were be been am i'm it's that's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
     underscore dot dash hyphen between among via towards toward including except versus
-    i'd we'd they'd he'd she'd you'd keeps
+    i'd we'd they'd he'd she'd you'd keeps he's she's they're we're you're there's
     """.split()
 )
 
@@ -135,8 +139,9 @@ GREETING: Final = re.compile(
 # said. Case-sensitive: smart_format prints spelled letters as capitals.
 VALUE_GROUP: Final = re.compile(
     r"(?=(?:\D*\d){3})\+?[\d ,\-]+|"
-    # "+44.": a country code, the first group of a number read from abroad.
-    r"\+\d{1,3}|"
+    # "+44.": a country code, the first group of a number read from abroad; "02.": a
+    # trunk prefix, never a quantity.
+    r"\+\d{1,3}|0\d{1,3}|"
     r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
     r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
 )
@@ -167,8 +172,30 @@ HEDGED: Final = re.compile(
 
 LABEL_READ: Final = re.compile(
     r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
-    r"(?:the |my |your )?(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
+    r"(?:the |my |your )?(?:(?:[a-z]+ ){0,2}(?:number|code|reference|id)|"
+    r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to))"
 )
+
+# "The agreement number." / "Loyalty number." said back: the label of what was asked,
+# the value itself next (compared with the agent's question).
+LABEL_ECHO: Final = re.compile(
+    r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?:the |my |our |your )?"
+    r"(?P<label>(?:[a-z]+ ){0,2}(?:number|code|reference|id))"
+)
+
+# "Unit." / "Flat." / "Terminal.": a word that names the value after it.
+LABEL_WORDS: Final = frozenset(
+    "unit flat apartment apt room suite model version terminal gate platform seat ward bed "
+    "block building floor".split()
+)
+
+# "It starts 0x.", "It begins with AB.": more of the value, said outright, is coming.
+STARTS_WITH: Final = re.compile(
+    r"(?:(?:and|so|okay|um|uh),? )*(?:it|that|the [a-z]+) (?:starts|begins)(?: with)? \S+"
+)
+
+# "So basically." -- an opener, the turn itself next.
+OPENER_ONLY: Final = re.compile(r"(?:(?:so|well|okay|right|and|but|um|uh),? )*basically")
 
 # "Um, it was 087.": a group with a leading zero after "it was" (a code, not a quantity).
 CODE_IT_WAS: Final = re.compile(
@@ -356,7 +383,13 @@ ASKED_OF_SOMEONE_THERE: Final = re.compile(
 # "It's on here somewhere.": the caller is looking for the value on a letter or a card.
 LOOKING_FOR_IT: Final = (
     r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
-    r"(?:here|there|this|(?:the|my) [a-z]+) somewhere"
+    r"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here)|"
+    # "I've got it here on the text.", "I'm going to read it off the screen.", "Here we
+    # go.": the value is in front of the caller, about to be read.
+    r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| open| up)?"
+    r"(?: on (?:the|my) [a-z]+)?|"
+    r"(?:i'm going to|i'll|let me) read (?:it|that)(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
+    r"here we go|here it is"
 )
 
 # "Where is it?" asked of no one while looking for the value, not of the agent; "How do
@@ -372,7 +405,7 @@ ASKED_OF_SELF: Final = re.compile(
 )
 
 HOLDING_FLOOR: Final = re.compile(
-    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so),? )*"
+    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so|oh),? )*"
     rf"(?:{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
@@ -424,7 +457,9 @@ PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".spl
 # ("I think that." and "so that." are left open).
 BEFORE_A_DEMONSTRATIVE: Final = re.compile(
     r"before|after|for|with|from|at|by|about|of|on|in|over|like|than|without|until|"
-    r"(?!(?:some|any|no|every)?thing$)[a-z]+ing"
+    # Not a verb that reports ("...saying that.", "...thinking that."): its clause is next.
+    r"(?!(?:some|any|no|every)?thing$|(?:say|think|tell|hop|know|explain|claim|stat|suggest|"
+    r"mean|show|believ|feel|assum|realis|realiz|notic|find|hear)ing$)[a-z]+ing"
 )
 
 # "Yesterday afternoon.", "Last night.": a day named relative to today is a whole date.

@@ -87,6 +87,9 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"(?:your|the) pan|nric|pnr|"
             r"vin|imei(?: number)?|puk(?: code)?|membership number|frequent flyer number|"
             r"security code|cvv2?|cvc|card verification (?:code|value)|"
+            # "the PAC code", "the promo code": a code of no known length.
+            r"(?:pac|promo|promotional|discount|voucher|access|activation|booking|"
+            r"confirmation|transfer|unlock|authori[sz]ation|verification|gift card) code|"
             # "your patient ID", "the membership ID": an identifier of no known length.
             r"(?:[a-z]+ )?id(?: number)?(?<!\bi id)(?<!\bmy id))\b"
         ),
@@ -159,7 +162,10 @@ _READY: Final = re.compile(
     r"^\W*(?:(?:sure|okay|ok|yes|yeah|yep|alright|all right|right|of course|certainly|"
     rf"no problem|no worries|um+|uh+|so|well|{WAIT_FOR_ME}|"
     rf"{GOING_TO_LOOK}(?: (?:it|that|for it|at it))?|"
-    r"i(?:'ve| have) got (?:it|the [a-z]+)(?: here| in front of me)?)\W*)+$"
+    r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| in front of me| open| up)?"
+    r"(?: on (?:the|my) [a-z]+)?|"
+    r"(?:i'm going to|i'll|let me) read (?:it|that)(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
+    r"here we go|here it is)\W*)+$"
 )
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
 _CONFIRMING: Final = re.compile(
@@ -418,9 +424,13 @@ def _digits(written: str) -> str:
 
 
 def _date_complete(written: str) -> bool | None:
-    has_year = _YEAR.search(written) is not None or _SHORT_YEAR_DATE.search(written) is not None
-    if has_year:
+    if _SHORT_YEAR_DATE.search(written) is not None:
         return True
+    year = _YEAR.search(written)
+    if year is not None:
+        # "1990." first, the month and day next: a date of birth needs all three.
+        rest = written[: year.start()] + written[year.end() :]
+        return _MONTHS.search(rest) is not None or re.search(r"\d", rest) is not None
     has_parts = _MONTHS.search(written) is not None or any(ch.isdigit() for ch in written)
     return False if has_parts else None
 

@@ -385,12 +385,18 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # and so is one that refuses it ("I don't have my account number."); words
         # that announce the value ("my number is") are dictation, above.
         return TurnVerdict("maybe", f"kind_named:{named}")
+    clause_said = _last_clause(text).rstrip(".?! ")
+    clause_count = len(phrases.WORD.findall(clause_said))
     label_asked = (
         asked is not None
-        and len(phrases.WORD.findall(_last_clause(text))) == 1
+        and clause_count == 1
         and words[-1] not in phrases.SHORT_ANSWERS
         and words[-1] in phrases.WORD.findall(_last_question(agent_text))
-    )
+    ) or (clause_count == 1 and words[-1] in phrases.LABEL_WORDS)
+    echo = phrases.LABEL_ECHO.fullmatch(clause_said)
+    if echo is not None and echo["label"] in _last_question(agent_text):
+        # "Loyalty number." to "Loyalty number?": the label said back, the value next.
+        label_asked = True
     # "It was my work one." to "Which email...?": which of them, the value itself next.
     picked_one = asked is not None and phrases.PICKED_ONE.fullmatch(_last_clause(text))
     if (
@@ -444,6 +450,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     whole_question = text.endswith("?") and len(clause_words) >= 5
     if wants is not None and wants.group("verb") in phrases.TRANSITIVE and not whole_question:
         return TurnVerdict("unfinished", "verb_without_object")
+    if phrases.STARTS_WITH.fullmatch(clause.rstrip(".?! ")) or phrases.OPENER_ONLY.fullmatch(
+        clause.rstrip(".?! ")
+    ):
+        # "It starts 0x.": the caller says outright that more is coming; "So basically."
+        # opens a turn.
+        return TurnVerdict("maybe", "value_group")
     spelled = phrases.SPELLED_GROUP.fullmatch(phrases.GROUP_INTRO.sub("", clause))
     if spelled and (
         len(re.findall(rf"\b{phrases.NATO}\b", clause)) >= 2
