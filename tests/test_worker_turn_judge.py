@@ -911,3 +911,19 @@ def test_unfinished_turns_from_the_tally_corpus_are_held(user: str, agent: str) 
 def test_a_date_of_birth_needs_more_than_its_year() -> None:
     assert judge_turn("1990. November. 22.", "What is your date of birth?").state == "final"
     assert judge_turn("The 3rd of May, 1961.", "What is your date of birth?").state == "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("No. It's my dad's account, but I'm on it as a second user.", "Are you the holder?"),
+        ("Okay. It's off now, and I've turned it back on.", "Can you switch it off and on?"),
+        ("Right. Okay. Let's do that, then.", "The fast track service is £178."),
+    ],
+)
+def test_finished_turns_from_the_tally_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state == "final"
+
+
+def test_then_after_and_still_leaves_the_turn_open() -> None:
+    assert judge_turn("I'll pay the deposit, and then.", "How can I help?").state != "final"

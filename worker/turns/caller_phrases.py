@@ -22,6 +22,7 @@ __all__ = [
     "BE",
     "BEFORE_A_BARE_VERB",
     "BEFORE_A_DEMONSTRATIVE",
+    "BEFORE_A_SEQUEL",
     "BEFORE_YOU_GOES_ON",
     "CLAUSE_VERB",
     "CODE_IT_WAS",
@@ -418,6 +419,9 @@ WH: Final = frozenset("what which who whom whose where when why how".split())
 SUBJECTS: Final = frozenset("i we you they he she it".split())
 
 PARTICLES: Final = frozenset("on off up in out back down over about".split())
+
+# "...and then." goes on; "Let's do that, then." is whole.
+BEFORE_A_SEQUEL: Final = frozenset("and but so or just since until by before after".split())
 
 PHRASAL_VERB: Final = re.compile(
     r"(?:turn|switch|put|take|took|send|sent|pick|hand|give|gave|bring|brought|log|sign|"

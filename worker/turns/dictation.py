@@ -240,6 +240,7 @@ _COUNTED: Final = re.compile(
     r"calls?|payments?|cards?|accounts?|kids|children)\b"
 )
 # A correction in the middle of a value: the group before it is said again.
+_ORDINAL: Final = re.compile(r"\ba \d+(?:st|nd|rd|th)\b")
 _STARTING_OVER: Final = r"start (?:again|over)|from the (?:start|beginning|top)"
 _TAKEN_BACK: Final = re.compile(
     rf"\b(?:sorry|i mean|no wait|wait no|scratch that|(?:let me )?{_STARTING_OVER})\b[.,!]?"
@@ -408,7 +409,8 @@ def _confirming(agent_text: str) -> bool:
 def _digits(written: str) -> str:
     """The value's digits: a number that counts something ("declined 3 times") is not
     one of them, and a group the caller took back ("4224. Sorry. 4242.") is replaced."""
-    written = _COUNTED.sub(" ", written)
+    # "I'm on it as a second user" reaches here as "a 2nd user": an ordinal, no digit.
+    written = _ORDINAL.sub(" ", _COUNTED.sub(" ", written))
     taken_back = list(_TAKEN_BACK.finditer(written))
     if taken_back:
         last = taken_back[-1]

@@ -129,8 +129,9 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     if (
         phrases.PHRASAL_END.search(said)
         and (len(words) < 3 or words[-3] not in phrases.BEFORE_A_BARE_VERB)
-        # "...pay it off in.": the phrasal verb is whole, and a preposition follows it.
-        and words[-2] not in phrases.PARTICLES
+        # "...pay it off in.": the phrasal verb is whole, and a preposition follows it
+        # ("...turned it back on." is one particle).
+        and (words[-2] not in phrases.PARTICLES or words[-2] == "back")
     ):
         # "...the online check in.", "...move the electricity over.", "...when the
         # heating comes on.": the particle of a phrasal verb, not a preposition.
@@ -157,6 +158,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     # "..., actually." or "I think that's it actually.": a sentence adverb after a
     # clause; "Actually." alone (or "no, actually") starts a correction.
     after_comma = bool(re.search(r",\s*\w+\W*$", text)) and len(clause) >= 3
+    if last == "then" and after_comma and words[-2] not in phrases.BEFORE_A_SEQUEL:
+        return True  # "Let's do that, then.": the adverb, not "and then..."
     return (
         last in phrases.SENTENCE_ADVERBS
         and (len(clause) >= 4 or after_comma)
