@@ -1,4 +1,4 @@
-"""The twelfth end-of-turn corpus, unread like tally.
+"""The twelfth end-of-turn corpus: the one no one changing the judge has read.
 
 ``stack.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (water leaks, premium-rate
@@ -13,7 +13,7 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was written after quarry had been read to change the judge, while tally
-(``bench/turn_corpus_tally``) was still unread. Neither has been read by anyone
-changing the judge: their figures are the out-of-sample ones. Reading tally to fix the
-judge leaves stack out of sample; write a new corpus before reading stack.
+(``bench/turn_corpus_tally``) was still unread; tally was read since. Its figures are
+the judge's out-of-sample ones. Reading its items to fix the judge spends it: write a
+new corpus first.
 """

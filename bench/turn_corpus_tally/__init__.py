@@ -1,4 +1,4 @@
-"""The eleventh end-of-turn corpus: the one no one changing the judge has read.
+"""The eleventh end-of-turn corpus.
 
 ``tally.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (smart meters, hearing-aid
@@ -12,7 +12,6 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was written after the ledger corpus had been read to change the judge, while quarry
-(``bench/turn_corpus_quarry``) was still unread; quarry was read since. Its figures are
-the judge's out-of-sample ones, as are those of stack (``bench/turn_corpus_stack``),
-written after it: reading tally to fix the judge leaves stack out of sample.
+(``bench/turn_corpus_quarry``) was still unread, and was itself read to change the
+judge only once the stack corpus (``bench/turn_corpus_stack``) had been written.
 """
