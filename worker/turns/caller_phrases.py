@@ -14,6 +14,7 @@ import re
 from typing import Final
 
 __all__ = [
+    "ABOUT_TO_READ",
     "ANNOUNCED",
     "ANSWERED_YES_NO",
     "ASKED_OF_SELF",
@@ -381,16 +382,20 @@ ASKED_OF_SOMEONE_THERE: Final = re.compile(
     r",\s*(?:darling|love|dear|sweetheart|honey|pet|mum|mom|dad|son)\?\s*$", re.IGNORECASE
 )
 
-# "It's on here somewhere.": the caller is looking for the value on a letter or a card.
-LOOKING_FOR_IT: Final = (
-    r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
-    r"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here)|"
-    # "I've got it here on the text.", "I'm going to read it off the screen.", "Here we
-    # go.": the value is in front of the caller, about to be read.
-    r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| open| up)?"
+# "I've got it here on the text.", "I'm going to read it off the screen.", "Here we go.":
+# the value is in front of the caller, about to be read (worker.turns.dictation reads
+# these as a caller ready to read one).
+ABOUT_TO_READ: Final = (
+    r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| in front of me| open| up)?"
     r"(?: on (?:the|my) [a-z]+)?|"
     r"(?:i'm going to|i'll|let me) read (?:it|that)(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is"
+)
+
+# "It's on here somewhere.": the caller is looking for the value on a letter or a card.
+LOOKING_FOR_IT: Final = (
+    r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
+    rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here)|{ABOUT_TO_READ}"
 )
 
 # "Where is it?" asked of no one while looking for the value, not of the agent; "How do

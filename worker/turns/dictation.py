@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from compliance import normalise
-from worker.turns.caller_phrases import GOING_TO_LOOK, WAIT_FOR_ME
+from worker.turns.caller_phrases import ABOUT_TO_READ, GOING_TO_LOOK, WAIT_FOR_ME
 
 __all__ = [
     "Dictation",
@@ -161,11 +161,7 @@ _NOT_AN_ADDRESS: Final = re.compile(
 _READY: Final = re.compile(
     r"^\W*(?:(?:sure|okay|ok|yes|yeah|yep|alright|all right|right|of course|certainly|"
     rf"no problem|no worries|um+|uh+|so|well|{WAIT_FOR_ME}|"
-    rf"{GOING_TO_LOOK}(?: (?:it|that|for it|at it))?|"
-    r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| in front of me| open| up)?"
-    r"(?: on (?:the|my) [a-z]+)?|"
-    r"(?:i'm going to|i'll|let me) read (?:it|that)(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
-    r"here we go|here it is)\W*)+$"
+    rf"{GOING_TO_LOOK}(?: (?:it|that|for it|at it))?|{ABOUT_TO_READ})\W*)+$"
 )
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
 _CONFIRMING: Final = re.compile(
