@@ -104,6 +104,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("quarry", 265),
         ("tally", 265),
         ("stack", 265),
+        ("pylon", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

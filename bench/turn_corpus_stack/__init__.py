@@ -1,4 +1,4 @@
-"""The twelfth end-of-turn corpus: the one no one changing the judge has read.
+"""The twelfth end-of-turn corpus, unread like pylon.
 
 ``stack.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (water leaks, premium-rate
@@ -14,6 +14,6 @@ checked by ``tests/test_bench_turns.py``.
 
 It was written after quarry had been read to change the judge, while tally
 (``bench/turn_corpus_tally``) was still unread; tally was read since. Its figures are
-the judge's out-of-sample ones. Reading its items to fix the judge spends it: write a
-new corpus first.
+the judge's out-of-sample ones, as are those of pylon (``bench/turn_corpus_pylon``),
+written after it: reading stack to fix the judge leaves pylon out of sample.
 """
