@@ -363,8 +363,8 @@ class _SaidAgain:
         self._transcribed_before = self._openai.transcribed
 
     def say_again(self, index: int) -> None:
-        self._deepgram.say_again(*self._segments[index])
-        self._flux.say_again(*self._segments[index])
+        self._deepgram.script.say_again(*self._segments[index])
+        self._flux.script.say_again(*self._segments[index])
         if self._openai.transcribed > self._transcribed_before:
             # The fallback STT answered the first saying: it answers the repeat too.
             heard = [part.heard for part in self._scenario.turns[index].spoken_parts]
@@ -496,8 +496,8 @@ async def run_call(
                 )
                 for part, u in zip(turn.spoken_parts, utterances, strict=True)
             ]
-            deepgram.push(*segments)
-            flux.push(*segments)
+            deepgram.script.push(*segments)
+            flux.script.push(*segments)
             turn_segments.append(segments)
         script = _SaidAgain(scenario, turn_segments, deepgram, flux, openai)
         settings = simulator_settings(

@@ -75,7 +75,7 @@ import json
 import math
 import random
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -85,7 +85,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from ._server import FaultPlan
-from .deepgram_listen import Segment, _Endpointer, _Heard, say_again
+from .deepgram_listen import Segment, SegmentScript, _Endpointer, _Heard
 from .deepgram_punctuation import DeepgramPunctuation, Punctuator
 from .deepgram_socket import DeepgramSocket, DeepgramSocketServer
 from .latency import Delay
@@ -467,7 +467,7 @@ class _FluxSession(DeepgramSocket):
 
     def _bind(self) -> None:
         if self._heard is None or self._heard.exhausted:
-            self._heard = self._sim._next_heard(self._lat.word_s)
+            self._heard = self._sim.script.next_heard(self._lat.word_s)
 
     def _spoken_s(self) -> float:
         ep, heard = self._endpointer, self._heard
@@ -743,7 +743,7 @@ class _FluxSession(DeepgramSocket):
             self._conn.lost_words += heard.words[heard.finalized : upto]
             heard.finalized = max(heard.finalized, upto)
         if not heard.exhausted:
-            self._sim._unfinished.append(heard)
+            self._sim.script.resume(heard)
 
 
 class DeepgramFluxSim(DeepgramSocketServer):
@@ -782,29 +782,12 @@ class DeepgramFluxSim(DeepgramSocketServer):
         self.connections: list[FluxConnection] = []
         self.turns: list[FluxTurnRecord] = []
         self._api_key = api_key
-        self._script: deque[Segment] = deque()
-        self._unfinished: deque[_Heard] = deque()
-        self.push(*segments)
+        self.script = SegmentScript(segments)
 
     @property
     def base_url(self) -> str:
         """What to pass as ``deepgram.STTv2(base_url=...)``; the plugin swaps http for ws."""
         return f"{self.http_url}{_PATH}"
-
-    def push(self, *segments: Segment | str) -> None:
-        """Append segments to the script."""
-        self._script.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
-
-    def say_again(self, *segments: Segment) -> None:
-        """The caller says ``segments`` again (the agent asked them to repeat)."""
-        say_again(self._script, self._unfinished, segments)
-
-    def _next_heard(self, word_s: float) -> _Heard | None:
-        if self._unfinished:
-            return self._unfinished.popleft()
-        if not self._script:
-            return None
-        return _Heard(self._script.popleft(), word_s)
 
     def _routes(self, app: web.Application) -> None:
         app.router.add_get(_PATH, self.tracked(self._handle))

@@ -49,7 +49,7 @@ import json
 import random
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -340,20 +340,6 @@ class _Endpointer:
         self._run_start_s = None
 
 
-def say_again(
-    script: deque[Segment], unfinished: deque[_Heard], segments: Sequence[Segment]
-) -> None:
-    """Put ``segments`` back at the head of a simulator's ``script``: the caller says them
-    again, in full, next. Segments not yet heard at all stay where they are (the
-    connection that would have heard them never did), and the rest of one a dropped
-    connection left unfinished is not resumed: the caller starts over."""
-    kept = [h for h in unfinished if h.segment not in segments]
-    unfinished.clear()
-    unfinished.extend(kept)
-    if list(script)[: len(segments)] != list(segments):
-        script.extendleft(reversed(segments))
-
-
 class _Heard:
     """A scripted segment being spoken: its words and how far the caller has got.
 
@@ -408,6 +394,49 @@ class _Heard:
         if self.span_s is not None:
             return self.done_s + _SPAN_SLACK_S >= self.span_s
         return self.stretches > 0
+
+
+class SegmentScript:
+    """What the caller will say, as a Deepgram simulator hears it: scripted segments in
+    order, and the rest of any a dropped connection left unfinished, which the next
+    connection resumes first."""
+
+    def __init__(self, segments: Iterable[Segment | str] = ()) -> None:
+        self._pending: deque[Segment] = deque()
+        self._unfinished: deque[_Heard] = deque()
+        self.push(*segments)
+
+    @property
+    def pending(self) -> tuple[Segment, ...]:
+        """Scripted segments not yet heard."""
+        return tuple(self._pending)
+
+    def push(self, *segments: Segment | str) -> None:
+        """Append segments to the script."""
+        self._pending.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
+
+    def resume(self, heard: _Heard) -> None:
+        """A connection ended partway through ``heard``: the next one hears the rest."""
+        self._unfinished.append(heard)
+
+    def next_heard(self, word_s: float) -> _Heard | None:
+        """The segment a new stretch of speech is, or None when the script is spent."""
+        if self._unfinished:
+            return self._unfinished.popleft()
+        if not self._pending:
+            return None
+        return _Heard(self._pending.popleft(), word_s)
+
+    def say_again(self, *segments: Segment) -> None:
+        """The caller says ``segments`` again (the agent asked them to repeat): heard next,
+        in full. Segments not yet heard at all stay where they are (the connection that
+        would have heard them never did), and the rest of one a dropped connection left
+        unfinished is not resumed: the caller starts over."""
+        kept = [h for h in self._unfinished if h.segment not in segments]
+        self._unfinished.clear()
+        self._unfinished.extend(kept)
+        if list(self._pending)[: len(segments)] != list(segments):
+            self._pending.extendleft(reversed(segments))
 
 
 def _words(
@@ -502,7 +531,7 @@ class _ListenSession(DeepgramSocket):
             heard.finalized = max(heard.finalized, upto)
             heard.done_s += ep.last_voiced_end_s - ep.start_s
         if not heard.exhausted:
-            self._sim._unfinished.append(heard)
+            self._sim.script.resume(heard)
 
     async def _on_idle(self) -> None:
         await self._close(1011, "NET-0001: no audio or message within the timeout window")
@@ -554,7 +583,7 @@ class _ListenSession(DeepgramSocket):
         # A segment spans pauses until all its words were finalized; the next one is
         # taken lazily so that push() after onset still feeds this stretch.
         if self._heard is None or self._heard.exhausted:
-            self._heard = self._sim._next_heard(self._lat.word_s)
+            self._heard = self._sim.script.next_heard(self._lat.word_s)
 
     def _on_quiet_idle(self) -> None:
         ep = self._endpointer
@@ -752,35 +781,12 @@ class DeepgramListenSim(DeepgramSocketServer):
         self.connections: list[ListenConnection] = []
         self.utterances: list[UtteranceRecord] = []
         self._api_key = api_key
-        self._script: deque[Segment] = deque()
-        self._unfinished: deque[_Heard] = deque()
-        """Segments a connection ended partway through, resumed by the next one."""
-        self.push(*segments)
+        self.script = SegmentScript(segments)
 
     @property
     def base_url(self) -> str:
         """What to pass as ``deepgram.STT(base_url=...)``; the plugin swaps http for ws."""
         return f"{self.http_url}{_PATH}"
-
-    @property
-    def pending(self) -> tuple[Segment, ...]:
-        """Scripted segments not yet heard."""
-        return tuple(self._script)
-
-    def push(self, *segments: Segment | str) -> None:
-        """Append segments to the script."""
-        self._script.extend(s if isinstance(s, Segment) else Segment(s) for s in segments)
-
-    def say_again(self, *segments: Segment) -> None:
-        """The caller says ``segments`` again (the agent asked them to repeat)."""
-        say_again(self._script, self._unfinished, segments)
-
-    def _next_heard(self, word_s: float) -> _Heard | None:
-        if self._unfinished:
-            return self._unfinished.popleft()
-        if not self._script:
-            return None
-        return _Heard(self._script.popleft(), word_s)
 
     def _routes(self, app: web.Application) -> None:
         app.router.add_get(_PATH, self.tracked(self._handle))

@@ -232,7 +232,7 @@ async def test_scripted_segments_come_back_in_order(rate: int) -> None:
     assert (first.speech_start_s, first.speech_end_s) == pytest.approx((0.2, 1.2), abs=0.02)
     assert (second.speech_start_s, second.speech_end_s) == pytest.approx((1.8, 2.3), abs=0.02)
     assert first.final_sent_at is not None
-    assert sim.pending == ()
+    assert sim.script.pending == ()
 
 
 async def test_records_the_query_the_plugin_sends() -> None:
@@ -319,11 +319,11 @@ async def test_a_pause_splits_a_segment_by_time(with_duration: bool) -> None:
     if with_duration:
         # 0.4 s of the 1.0 s segment is voiced at the pause: the first two words.
         assert finals == ["one two", "three four"]
-        assert sim.pending == (Segment("next"),)
+        assert sim.script.pending == (Segment("next"),)
     else:
         # Untimed: said in one breath, so it is all in the first final.
         assert finals == ["one two three four", "next"]
-        assert sim.pending == ()
+        assert sim.script.pending == ()
     finals_sent = results(sim.connections[0], final=True)
     assert [(f["is_final"], f["speech_final"]) for f in finals_sent] == [(True, True)] * 2
 
@@ -339,7 +339,7 @@ async def test_a_click_is_not_speech() -> None:
     assert run.failure is None
     assert run.events == []
     assert sim.utterances == []
-    assert sim.pending == (Segment("never heard"),)
+    assert sim.script.pending == (Segment("never heard"),)
     (conn,) = sim.connections
     assert kinds(conn) == ["Metadata"]
     assert conn.sent[-1]["duration"] == pytest.approx(0.82, abs=0.001)  # type: ignore[index]
@@ -543,7 +543,7 @@ async def test_a_dropped_connection_loses_only_the_words_whose_audio_it_received
         await until(lambda: len(sim.connections) == 2 and sim.connections[1].status == 101)
         run.push(voiced(1.2, 8000, seed=1), quiet(0.3, 8000))
         await until(lambda: run.of(EV.FINAL_TRANSCRIPT))
-        assert [s.text for s in sim.pending] == ["next turn"]
+        assert [s.text for s in sim.script.pending] == ["next turn"]
         run.push(voiced(0.5, 8000, seed=2), quiet(0.3, 8000))
         await until(lambda: len(run.of(EV.FINAL_TRANSCRIPT)) == 2)
 
@@ -760,9 +760,9 @@ def test_a_segment_said_again_is_heard_next_and_once() -> None:
     first, second = Segment("I would like to check on my order."), Segment("It is 12345.")
     sim = DeepgramListenSim(segments=[first, second])
     # Heard by a connection that then went quiet: the caller says it again, first.
-    assert sim._next_heard(0.3) is not None
-    sim.say_again(first)
-    assert sim.pending == (first, second)
+    assert sim.script.next_heard(0.3) is not None
+    sim.script.say_again(first)
+    assert sim.script.pending == (first, second)
     # Never heard at all (the connection never came up): it is next already, not twice.
-    sim.say_again(first)
-    assert sim.pending == (first, second)
+    sim.script.say_again(first)
+    assert sim.script.pending == (first, second)
