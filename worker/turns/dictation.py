@@ -293,20 +293,24 @@ _WHERE_IT_IS: Final = re.compile(r"\b(?:on|from|in) (?:the|my|your) $")
 
 def _kind_at(text: str) -> tuple[DictationKind, int] | None:
     """The last value kind named in ``text`` and where its name ends."""
-    # (names the value, start, pattern order, kind): "The tracking number on the
-    # card is." names the tracking number; the card only says where it is.
-    mentions: list[tuple[bool, int, int, DictationKind]] = []
-    ends: dict[tuple[int, DictationKind], int] = {}
-    for order, (kind, pattern) in enumerate(_KIND_PATTERNS):
-        for match in pattern.finditer(text):
-            where = _WHERE_IT_IS.search(text[: match.start()]) is not None
-            # The latest mention wins; at the same start the earlier (more specific) one.
-            mentions.append((not where, match.start(), -order, kind))
-            ends[(match.start(), kind)] = match.end()
+    # (names the value, start, pattern order, end, kind): "The tracking number on the
+    # card is." names the tracking number; the card only says where it is. The latest
+    # mention wins; at the same start the earlier (more specific) pattern.
+    mentions = [
+        (
+            _WHERE_IT_IS.search(text[: match.start()]) is None,
+            match.start(),
+            -order,
+            match.end(),
+            kind,
+        )
+        for order, (kind, pattern) in enumerate(_KIND_PATTERNS)
+        for match in pattern.finditer(text)
+    ]
     if not mentions:
         return None
-    _, start, _, kind = max(mentions)
-    return kind, ends[(start, kind)]
+    *_, end, kind = max(mentions)
+    return kind, end
 
 
 def kind_named_last(user_text: str) -> DictationKind | None:

@@ -232,6 +232,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     last = words[-1]
     if dictation is not None and dictation.complete is False:
         return TurnVerdict("unfinished", f"dictation_incomplete:{dictation.kind}", dictation)
+    clause = _last_clause(text)
+    clause_words = phrases.WORD.findall(clause)
+    question = _last_question(agent_text)
+    asked = asked_for(agent_text) if agent_text else None
     parts = [part.rstrip(".!?,") for part in sentences(text)]
     holding = [i for i, part in enumerate(parts) if phrases.HOLDING_FLOOR.fullmatch(part)]
     since = " ".join(parts[holding[-1] + 1 :]) if holding else ""
@@ -245,12 +249,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not phrases.REFUSAL.search(since)
     )
     # "It's on here somewhere. Where is it?": asked of no one while looking for a value.
-    asked_of_self = phrases.ASKED_OF_SELF.fullmatch(_last_clause(text)) is not None and (
-        bool(holding) or (bool(agent_text) and asked_for(agent_text) is not None) or len(parts) > 1
+    asked_of_self = phrases.ASKED_OF_SELF.fullmatch(clause) is not None and (
+        bool(holding) or asked is not None or len(parts) > 1
     )
     if (
         last in phrases.HESITATIONS
-        or phrases.HOLDING_FLOOR.fullmatch(_last_clause(text))
+        or phrases.HOLDING_FLOOR.fullmatch(clause)
         or still_finding
         or asked_of_self
         or phrases.ASKED_OF_SOMEONE_THERE.search(text)
@@ -259,8 +263,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # caller holds the floor while finding the words or the letter, and that pause
         # runs longer than one between words (over a second).
         return TurnVerdict("unfinished", "hesitation", dictation)
-    if phrases.POSSESSIVE_ONLY.fullmatch(_last_clause(text)) and not re.search(
-        r"\b(?:whose|which|where)\b", _last_question(agent_text)
+    if phrases.POSSESSIVE_ONLY.fullmatch(clause) and not re.search(
+        r"\b(?:whose|which|where)\b", question
     ):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     # "Yes, it is." / "I am." end on a verb and are still finished; said to a question
@@ -270,12 +274,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         last in phrases.BE and len(words) > 1 and words[-2] in phrases.PRONOUNS and not asks_what
     )
     # "My husband is." to "Are you the account holder?": the question's own verb, echoed.
-    asked_with = _last_question(agent_text).split(maxsplit=1)
+    asked_with = question.split(maxsplit=1)
     echoed_be = (
         last in phrases.BE
         and bool(asked_with)
         and asked_with[0] in phrases.BE
-        and len(phrases.WORD.findall(_last_clause(text))) <= 4
+        and len(clause_words) <= 4
     )
     answered_be = answered_be or echoed_be
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
@@ -284,7 +288,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if (
         last in phrases.TIME_PREPOSITIONS
         and not text.endswith("?")
-        and phrases.DATE_QUESTION.search(_last_question(agent_text))
+        and phrases.DATE_QUESTION.search(question)
     ):
         # "I graduated in." to "When did you graduate?": the time is next, whatever
         # phrasal verb the words might make ("I moved in." answers no "when").
@@ -297,7 +301,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or phrases.OPEN_MODAL.search(text.lower())
         or (
             phrases.OWES_OBJECT.search(text.lower())
-            and not re.search(r"\b(?:what|how much|how many)\b", _last_clause(text))
+            and not re.search(r"\b(?:what|how much|how many)\b", clause)
         )
     ):
         if left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE):
@@ -325,8 +329,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if dictation is not None:
         return TurnVerdict("maybe", f"dictation_unknown_length:{dictation.kind}", dictation)
     named = kind_named_last(text) if not text.endswith("?") else None
-    asked = asked_for(agent_text) if agent_text else None
-    confirms = re.match(r"(?:is|are|was|were|do|does|did|has|have) ", _last_question(agent_text))
+    confirms = re.match(r"(?:is|are|was|were|do|does|did|has|have) ", question)
     if (
         asked is not None
         and not confirms
@@ -353,15 +356,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "Which suburb is that, and the postcode?" / "Surry Hills. New South Wales.":
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
-    if phrases.DATE_QUESTION.search(_last_question(agent_text)) and re.fullmatch(
-        r"(?:(?:it was |on )?the )?\d{1,2}(?:st|nd|rd|th)?", _last_clause(text)
+    if phrases.DATE_QUESTION.search(question) and re.fullmatch(
+        r"(?:(?:it was |on )?the )?\d{1,2}(?:st|nd|rd|th)?", clause
     ):
         # "03." to "When does your passport expire?": a month or a day, the rest next.
         return TurnVerdict("maybe", "date_fragment")
     if (
-        phrases.DATE_QUESTION.search(_last_question(agent_text))
+        phrases.DATE_QUESTION.search(question)
         and phrases.DATE_WORDS.search(text.lower())
-        and not phrases.DAY_ONLY.fullmatch(_last_clause(text))
+        and not phrases.DAY_ONLY.fullmatch(clause)
         and not (phrases.RELATIVE_DAY.search(text.lower()) and len(words) >= 3)
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not phrases.YEAR.search(text)
@@ -370,13 +373,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # pieces; a breath may come between them. "Yesterday afternoon at the station."
         # is whole; a bare "Yesterday." is as often followed by the time.
         return TurnVerdict("maybe", "date_fragment")
-    clause_text = _last_clause(text)
-    refused = phrases.REFUSAL.search(clause_text) is not None
+    refused = phrases.REFUSAL.search(clause) is not None
     # Across the STT's periods: "...send a text to. My mobile." is one request.
     joined = re.sub(r"[.?!]+", "", text.lower()).strip(" ,")
     sent_there = named is not None and phrases.SEND_TO.search(joined) is not None
     asked_it = asked is not None and asked[0] == named
-    confirming = re.match(r"(?:is|are) (?:this|that|it|these) ", _last_question(agent_text))
+    confirming = re.match(r"(?:is|are) (?:this|that|it|these) ", question)
     if named is not None and (asked_it or sent_there) and not refused and not confirming:
         # The agent just asked for this value and the caller named it ("The number on
         # my account." after "What's the best number?"), or the caller asks for
@@ -388,23 +390,19 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # and so is one that refuses it ("I don't have my account number."); words
         # that announce the value ("my number is") are dictation, above.
         return TurnVerdict("maybe", f"kind_named:{named}")
-    clause_said = _last_clause(text).rstrip(".?! ")
-    clause_count = len(phrases.WORD.findall(clause_said))
     label_asked = (
         asked is not None
-        and clause_count == 1
+        and len(clause_words) == 1
         and words[-1] not in phrases.SHORT_ANSWERS
-        and words[-1] in phrases.WORD.findall(_last_question(agent_text))
-    ) or (clause_count == 1 and words[-1] in phrases.LABEL_WORDS)
-    echo = phrases.LABEL_ECHO.fullmatch(clause_said)
-    if echo is not None and echo["label"] in _last_question(agent_text):
+        and words[-1] in phrases.WORD.findall(question)
+    ) or (len(clause_words) == 1 and words[-1] in phrases.LABEL_WORDS)
+    echo = phrases.LABEL_ECHO.fullmatch(clause)
+    if echo is not None and echo["label"] in question:
         # "Loyalty number." to "Loyalty number?": the label said back, the value next.
         label_asked = True
     # "It was my work one." to "Which email...?": which of them, the value itself next.
-    picked_one = asked is not None and phrases.PICKED_ONE.fullmatch(_last_clause(text))
-    if (
-        phrases.LABEL_READ.fullmatch(_last_clause(text)) or label_asked or picked_one
-    ) and not refused:
+    picked_one = asked is not None and phrases.PICKED_ONE.fullmatch(clause)
+    if (phrases.LABEL_READ.fullmatch(clause) or label_asked or picked_one) and not refused:
         # "Oh, here. Order." to "What's the order ID?": the label, read off the screen.
         # "Okay. It's order number." -- the caller reads the label; the value is next.
         return TurnVerdict("maybe", "label_read")
@@ -417,8 +415,6 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     )
     if greeting and not text.endswith("?") and not (bare_time and asked_something):
         return TurnVerdict("maybe", "greeting")
-    clause = _last_clause(text)
-    clause_words = phrases.WORD.findall(clause)
     # "No. That's everything. Thanks.": a short answer closing a longer turn ends it.
     closing = len(words) > 3 and not all(w in phrases.SHORT_ANSWERS for w in words)
     if (
@@ -453,9 +449,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     whole_question = text.endswith("?") and len(clause_words) >= 5
     if wants is not None and wants.group("verb") in phrases.TRANSITIVE and not whole_question:
         return TurnVerdict("unfinished", "verb_without_object")
-    if phrases.STARTS_WITH.fullmatch(clause.rstrip(".?! ")) or phrases.OPENER_ONLY.fullmatch(
-        clause.rstrip(".?! ")
-    ):
+    if phrases.STARTS_WITH.fullmatch(clause) or phrases.OPENER_ONLY.fullmatch(clause):
         # "It starts 0x.": the caller says outright that more is coming; "So basically."
         # opens a turn.
         return TurnVerdict("maybe", "value_group")
