@@ -927,3 +927,60 @@ def test_finished_turns_from_the_tally_corpus_are_answered_at_once(user: str, ag
 
 def test_then_after_and_still_leaves_the_turn_open() -> None:
     assert judge_turn("I'll pay the deposit, and then.", "How can I help?").state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("The label on the front says.", "Do you know the make and model of the boiler?"),
+        ("Yes. I'm just reading it off the certificate. It's.", "Have you got the number?"),
+        ("The old passport number.", "Do you have the number of the old passport?"),
+        ("It was the lady called. Oh, what's her name?", "What was the name of the carer?"),
+        ("There's three calls to some.", "Can you describe the charges you're seeing?"),
+        ("I think we should be getting.", "How can I help?"),
+        ("It says I've.", "What does the letter say?"),
+        ("He hasn't eaten since. Hold on, Jack. I'm on the phone.", "Has he eaten today?"),
+        ("202-555-0175. Extension.", "What's the number for your office?"),
+        ("HCP.", "What's the number on your boiler cover plan?"),
+        ("DE89. 3704.", "Where would you like the closing balance sent?"),
+        ("It's on the folder here.", "Do you have your mother's client ID?"),
+        ("It's the 20.", "Which date is the flight?"),
+        ("The 20.", "Which tax year is the letter about?"),
+        ("My grandson set it up. It's Grandma Jean. 42.", "Do you have an email address?"),
+        ("Let me check. It's on my screen. Ahmed. Dot h.", "What's the email you registered?"),
+    ],
+)
+def test_unfinished_turns_from_the_stack_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["The label on the front says.", "I'm just reading it off the certificate. It's."],
+)
+def test_a_caller_reading_a_value_off_something_waits_as_long_as_a_hesitation(said: str) -> None:
+    verdict = judge_turn(said, "Do you know the make and model of the boiler?")
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 1.6
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Yes. Please do that.", "Would you like me to raise a dispute for those charges?"),
+        ("We get the keys on the 28th.", "When are you moving?"),
+        ("Well. It was fine on Sunday night.", "When did the boiler stop working?"),
+        ("Yes. I've already moved everything over.", "Are you sure you want to close it?"),
+        ("He's taking money off for a carpet that was. Already stained when we moved in.", ""),
+        ("The door opened, but there was. Nothing inside.", "What happened at the locker?"),
+        ("I had a small accident, and I need to. Make a claim.", "How can I help?"),
+        ("We are moving back to Portugal.", "May I ask why you're closing the account?"),
+    ],
+)
+def test_finished_turns_from_the_stack_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    verdict = judge_turn(user, agent)
+    assert verdict.state == "final"
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 0.0
+
+
+def test_a_month_after_it_was_is_still_a_date_in_pieces() -> None:
+    assert judge_turn("Um. I think it was May.", "When did the agreement start?").state != "final"

@@ -48,6 +48,7 @@ __all__ = [
     "MORE_OFFER",
     "NATO",
     "NOT_A_VALUE_INTRO",
+    "NOT_A_VALUE_TAIL",
     "OBJECT_PRONOUNS",
     "OPENER_ONLY",
     "OPEN_MODAL",
@@ -62,6 +63,7 @@ __all__ = [
     "POSSESSIVE_ONLY",
     "PREPOSITIONS",
     "PRONOUNS",
+    "READS_OUT",
     "REFUSAL",
     "RELATIVE_DAY",
     "SEND_TO",
@@ -94,10 +96,15 @@ DANGLING: Final = frozenset(
     then also plus mean actually wait sorry rather
     underscore dot dash hyphen between among via towards toward including except versus
     i'd we'd they'd he'd she'd you'd keeps he's she's they're we're you're there's
+    i've we've you've they've i'll we'll you'll they'll he'll she'll it'll what's
     """.split()
 )
 
 BE: Final = frozenset("is are was were am".split())
+
+# Last words that leave a value or a name about to be read ("It's.", "The label says.",
+# "A firm called."), when the judge has found the sentence open.
+READS_OUT: Final = frozenset("it's that's says reads shows states called named".split())
 
 PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
 
@@ -145,7 +152,7 @@ VALUE_GROUP: Final = re.compile(
     # trunk prefix, never a quantity.
     r"\+\d{1,3}|0\d{1,3}|"
     r"(?=.*\d)(?=.*[A-Z])(?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*)"
-    r"(?:[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
+    r"(?:,?[ \-](?:[A-Z]{1,3}|\d+|[A-Z\d]*(?:[A-Z]\d|\d[A-Z])[A-Z\d]*))*"
 )
 
 # A group of a value spelled: "X as in X-ray.", "P for Peter.", or letters in the
@@ -188,7 +195,7 @@ LABEL_ECHO: Final = re.compile(
 # "Unit." / "Flat." / "Terminal.": a word that names the value after it.
 LABEL_WORDS: Final = frozenset(
     "unit flat apartment apt room suite model version terminal gate platform seat ward bed "
-    "block building floor".split()
+    "block building floor extension ext".split()
 )
 
 # "It starts 0x.", "It begins with AB.": more of the value, said outright, is coming.
@@ -254,6 +261,9 @@ DANGLING_TAIL: Final = re.compile(
     r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
     # "...a payment from a company called." -- the name is next ("I called." is whole).
     r"\b(?:a|an|some|this) [a-z]+ (?:called|named)|"
+    # "It was the lady called." -- "it was" names someone, the name next ("The engineer
+    # called." is whole).
+    r"^(?:(?:oh|um|uh|so|and),? )*(?:it|that)(?:'s| is| was) the [a-z]+ (?:called|named)|"
     # "It's called." -- the name is next, as above.
     r"\b(?:it|that|this|they|he|she)(?:'s|'re| is| was| are| were)(?: just| also)? "
     r"(?:called|named)|"
@@ -269,6 +279,15 @@ DANGLING_TAIL: Final = re.compile(
     # "...at the wrong." -- an adjective whose noun is still to come ("at the back." is whole).
     r"\b(?:at|to|in|on|from|into|for|with) the (?:wrong|right|correct|new|old|main|nearest|"
     r"other|same|local)|"
+    # "The carer didn't come this." -- a time ("this morning") still to come after a verb
+    # that takes no object ("I'll leave this." is whole).
+    r"\b(?:come|comes|came|coming|go|goes|went|going|arrive|arrives|arrived|arriving|"
+    r"happen|happens|happened|happening)(?:n't)? (?:this|last|next|every)|"
+    # "I think we should be getting." -- what is due is still to come.
+    r"\b(?:be|been) (?:getting|receiving|paying|sending|making|taking|giving|having)|"
+    # "There's three calls to some." -- a quantifier whose noun is still to come ("I'll
+    # take some." is whole: no preposition).
+    r"\b(?:to|of|for|from|with|at|into|about|by) (?:some|another|every|each|several)|"
     # "I had it, but I think my son." -- someone named, what they did still to come.
     r"\b(?:but|and|because|so) (?:i think |maybe |probably )?(?:my|the|his|her|our|their) "
     r"(?:son|daughter|wife|husband|partner|mum|mom|dad|mother|father|brother|sister|kids|"
@@ -315,6 +334,12 @@ CLAUSE_VERB: Final = re.compile(
     r"\b(?:\w+n't|not|been|has|have|had|did|does|will|would|could|should|never)\b"
 )
 
+# "...a carpet that was. Already stained when we moved in.", "...but there was. Nothing
+# inside.": the sentence goes on after the pause, no value is read.
+NOT_A_VALUE_TAIL: Final = re.compile(
+    r"^(?:nothing|nobody|no one|none|never)\b|\b(?:i|we|they|he|she|you) [a-z]{3,}"
+)
+
 # "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
 ANSWERED_YES_NO: Final = re.compile(
     r"^\W*(?:(?:yes|yeah|no)\W+)?(?:it|that|he|she|there|this|they|i|we) "
@@ -327,7 +352,7 @@ ANSWERED_YES_NO: Final = re.compile(
 # "What was the date of service?".
 DATE_QUESTION: Final = re.compile(
     r"\b(?:what|which)(?:'s| is| was| are| were)?(?: (?:the|your|its|their))?(?: [a-z]+){0,2} "
-    r"(?:date|day)\b|\bwhen\b"
+    r"(?:date|day|year)\b|\bwhen\b"
 )
 
 DATE_WORDS: Final = re.compile(
@@ -392,10 +417,12 @@ ABOUT_TO_READ: Final = (
     r"here we go|here it is"
 )
 
-# "It's on here somewhere.": the caller is looking for the value on a letter or a card.
+# "It's on here somewhere.", "It's on the folder here.": the caller is looking for the
+# value on a letter or a card.
 LOOKING_FOR_IT: Final = (
     r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
-    rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here)|{ABOUT_TO_READ}"
+    rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here|(?:the|this) [a-z]+ here)|"
+    rf"{ABOUT_TO_READ}"
 )
 
 # "Where is it?" asked of no one while looking for the value, not of the agent; "How do
@@ -405,14 +432,18 @@ ASKED_OF_SELF: Final = re.compile(
     r"where did i put (?:it|that|the [a-z]+)|where was i|"
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
-    r"what do you call (?:it|that|them)|"
+    r"what do you call (?:it|that|them)|what(?:'s| is| was) (?:it|that|she|he) called|"
+    # "Oh, what's her name?" -- a name searched for in memory, said before it.
+    r"what(?:'s| is| was) (?:her|his|their) name(?: again)?|"
     # "Oh, what's our email again?" -- asked of memory, or of someone in the room.
     r"what(?:'s| is| was) (?:our|my) [a-z ]+ again)"
 )
 
 HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so|oh),? )*"
-    rf"(?:{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
+    # "Hold on, Jack.": said to someone in the room, named after the words.
+    rf"(?:(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
+    rf"{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
@@ -466,6 +497,8 @@ PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".spl
 # ("I think that." and "so that." are left open).
 BEFORE_A_DEMONSTRATIVE: Final = re.compile(
     r"before|after|for|with|from|at|by|about|of|on|in|over|like|than|without|until|"
+    # "Please do that.": what the agent offered to do.
+    r"do|does|did|done|"
     # Not a verb that reports ("...saying that.", "...thinking that."): its clause is next.
     r"(?!(?:some|any|no|every)?thing$|(?:say|think|tell|hop|know|explain|claim|stat|suggest|"
     r"mean|show|believ|feel|assum|realis|realiz|notic|find|hear)ing$)[a-z]+ing"
@@ -493,7 +526,7 @@ PHRASAL_END: Final = re.compile(
     r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
     r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
     r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"
-    r"close|clear|read|write|hook)(?:s|es|ed|ing)?(?: [a-z']+){1,3} "
+    r"close|clear|read|write|hook)(?:s|es|ed|d|ing)?(?: [a-z']+){1,3} "
     r"(?:over|up|out|off|in|on|back|down|through)$|"
     r"\b(?:came|went|turned|kicked|switched|broke|showed|cut|comes|goes|turns|kicks|"
     r"switches|breaks|shows|cuts|keeps|keep|kept) (?:on|off|up|in|out|back|down|over)$"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from compliance import normalise
-from worker.turns.caller_phrases import ABOUT_TO_READ, GOING_TO_LOOK, WAIT_FOR_ME
+from worker.turns.caller_phrases import ABOUT_TO_READ, GOING_TO_LOOK, SHORT_ANSWERS, WAIT_FOR_ME
 
 __all__ = [
     "Dictation",
@@ -168,8 +168,11 @@ _CONFIRMING: Final = re.compile(
     r"^\W*(?:is|are|am|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
 )
 _OFFERS_HELP: Final = re.compile(r"\b(?:help|assist)(?: you)? with\b|\banything else\b")
-# "How much was taken from the account?" asks for an amount, not the account's number.
-_ASKS_AMOUNT: Final = re.compile(r"\W*(?:and |so )?how (?:much|many)\b")
+# "How much was taken from the account?" asks for an amount, not the account's number;
+# "May I ask why you're closing the account?" for a reason.
+_ASKS_AMOUNT: Final = re.compile(
+    r"\W*(?:and |so )?(?:how (?:much|many)\b|(?:(?:may|can|could) i ask )?(?:why|how come)\b)"
+)
 # "Would you prefer email or text?" offers a choice; it does not ask for the address.
 _CHOICE: Final = re.compile(r"\b(?:or|either)\b")
 # "the one", "that one", "the joint one": the pronoun, not the digit 1.
@@ -197,6 +200,8 @@ _SPELLED: Final = re.compile(
     r"\b[a-z][^\w']+[a-z]\b|[a-z0-9]\.[a-z]|_|\bunderscore\b|\b(?:all )?(?:lower|upper) ?case\b|"
     r"\bcapital [a-z]\b|\binitials? [a-z]\b"
 )
+# A sentence that is only part of an address: tokens of letters, digits and separators.
+_PIECE: Final = re.compile(r"[a-z0-9._\-]+(?: [a-z0-9._\-]+)?[.!]?")
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
 # more of the value is coming.
 _PARTIAL: Final = re.compile(
@@ -220,7 +225,11 @@ _READ_A_NUMBER: Final = re.compile(
     r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"
 )
 # "your IRD number", "the job number": a number named by what it is for.
-_SOME_NUMBER: Final = re.compile(r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}number\b")
+# "What's the number on your cover plan?": a number read off something, kind unnamed.
+_SOME_NUMBER: Final = re.compile(
+    r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}number\b|"
+    r"\bthe (?:number|code|reference) (?:on|from|printed on|at the top of)\b"
+)
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
     r"\b(?:read|tell|give|provide|spell|say|share|type|enter|key in|have|get)\b"
@@ -453,6 +462,10 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
             # "My grandson set it up. It's Peter.": the address begins in the last
             # sentence, after the words about it.
             written = said[-1]
+        elif len(said) > 1 and _address_piece(said[-1]):
+            # "...It's Grandma Jean. 42.", "It's on my screen. Ahmed. Dot h.": a piece of
+            # the address after the words about it, its domain still to come.
+            return False, len(digits)
         local = _INTRO.sub("", written, count=1)
         words = [w for w in re.findall(r"[a-z0-9']+", local) if len(w) > 1]  # not letters
         if _OPINION.search(written) or (len(words) >= 4 and not _SPELLED.search(local)):
@@ -506,6 +519,17 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         return True, count
     need_any = _FIXED_DIGITS[kind]
     return count >= min(need_any), count
+
+
+def _address_piece(sentence: str) -> bool:
+    """One or two tokens of an address being read ("42.", "ahmed..h.", "jean smith."),
+    not a word that closes a turn ("Thanks.")."""
+    tokens = re.findall(r"[a-z0-9._\-]+", sentence)
+    return (
+        _PIECE.fullmatch(sentence) is not None
+        and 0 < len(tokens) <= 2
+        and not all(t.strip(".") in SHORT_ANSWERS for t in tokens)
+    )
 
 
 def _code_started(kind: DictationKind, user_text: str) -> bool:

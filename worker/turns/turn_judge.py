@@ -75,6 +75,7 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 _SHORT_TURN_WORDS: Final = 2
 _ANNOUNCED_TAIL_WORDS: Final = 8
 _DATE_FRAGMENT_WORDS: Final = 8
+_WORDS_BEFORE_A_DATE: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,32 @@ def _last_clause(text: str) -> str:
     return _last_sentence(text).lower()
 
 
+def _tail_is_a_sentence(announced: re.Match[str]) -> bool:
+    """What follows a word that may introduce a value is the sentence going on: its own
+    verb ("...that was. Already stained when we moved in."), no value ("there was.
+    Nothing inside."), or the verb after "to" ("I need to. Make a claim.")."""
+    tail = announced["tail"]
+    first = phrases.WORD.findall(tail)[:1]
+    return (
+        phrases.CLAUSE_VERB.search(tail) is not None
+        or phrases.NOT_A_VALUE_TAIL.search(tail) is not None
+        or (announced.group(0).startswith("to") and bool(first) and first[0] in phrases.TRANSITIVE)
+    )
+
+
+def _date_ends_a_sentence(clause: str) -> bool:
+    """A date that closes a sentence of its own: "We get the keys on the 28th.", "It was
+    fine on Sunday night." (a subject, a verb and more, then a preposition), not a date said
+    in pieces ("It was the 15th." / "Of March.", "I think it was May." / "2022.")."""
+    found = phrases.DATE_WORDS.search(clause)
+    if found is None:
+        return False
+    before = phrases.WORD.findall(clause[: found.start()])
+    # After a preposition: "I think it was May." is a month, its year maybe next.
+    at = [w for w in before if w != "the"][-1:]
+    return len(before) >= _WORDS_BEFORE_A_DATE and at in (["on"], ["in"], ["at"], ["by"])
+
+
 def _last_question(agent_text: str) -> str:
     """The agent's last sentence, lower-cased, if it is a question; else ""."""
     said = sentences(agent_text)
@@ -304,10 +331,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             and not re.search(r"\b(?:what|how much|how many)\b", clause)
         )
     ):
-        if left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE):
+        if (left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE)) or (
+            last in phrases.READS_OUT
+        ):
             # "Well, it's about my." -- an article, a possessive or a preposition left
             # open: the caller is finding the word, and may take as long as after "um".
-            # "The booking code is." -- the caller is finding the value to read.
+            # "The booking code is.", "The label on the front says.", "It's.", "It was
+            # the lady called." -- the caller is finding the value or the name to read.
             return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
@@ -320,7 +350,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         announced is not None
         and len(phrases.WORD.findall(announced["tail"])) <= _ANNOUNCED_TAIL_WORDS
         and not phrases.NOT_A_VALUE_INTRO.search(text.lower()[: announced.start() + 4])
-        and not phrases.CLAUSE_VERB.search(announced["tail"])
+        and not _tail_is_a_sentence(announced)
         and not (_is_yes_no_question(agent_text) and phrases.ANSWERED_YES_NO.search(text.lower()))
     ):
         # The caller introduced a value and has read some of it ("It's." / "42 Harbour
@@ -357,7 +387,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
     if phrases.DATE_QUESTION.search(question) and re.fullmatch(
-        r"(?:(?:it was |on )?the )?\d{1,2}(?:st|nd|rd|th)?", clause
+        r"(?:(?:it was |it's |it is |on )?the )?\d{1,2}(?:st|nd|rd|th)?", clause
     ):
         # "03." to "When does your passport expire?": a month or a day, the rest next.
         return TurnVerdict("maybe", "date_fragment")
@@ -368,6 +398,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not (phrases.RELATIVE_DAY.search(text.lower()) and len(words) >= 3)
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not phrases.YEAR.search(text)
+        and not _date_ends_a_sentence(clause)
     ):
         # "When's the moving date?" / "The 15th." then "Of December.": a date said in
         # pieces; a breath may come between them. "Yesterday afternoon at the station."
@@ -397,8 +428,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and words[-1] in phrases.WORD.findall(question)
     ) or (len(clause_words) == 1 and words[-1] in phrases.LABEL_WORDS)
     echo = phrases.LABEL_ECHO.fullmatch(clause)
-    if echo is not None and echo["label"] in question:
-        # "Loyalty number." to "Loyalty number?": the label said back, the value next.
+    if echo is not None and set(echo["label"].split()) <= set(phrases.WORD.findall(question)):
+        # "Loyalty number." to "Loyalty number?", "The old passport number." to "the number
+        # of the old passport?": the label said back, the value next.
         label_asked = True
     # "It was my work one." to "Which email...?": which of them, the value itself next.
     picked_one = asked is not None and phrases.PICKED_ONE.fullmatch(clause)
