@@ -984,3 +984,9 @@ def test_finished_turns_from_the_stack_corpus_are_answered_at_once(user: str, ag
 
 def test_a_month_after_it_was_is_still_a_date_in_pieces() -> None:
     assert judge_turn("Um. I think it was May.", "When did the agreement start?").state != "final"
+
+
+def test_an_opener_said_alone_is_held_as_an_opener_not_a_value() -> None:
+    verdict = judge_turn("So basically.", "Hearing aid repairs, how can I help?")
+    assert (verdict.state, verdict.reason) == ("maybe", "opener")
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 1.45

@@ -481,10 +481,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     whole_question = text.endswith("?") and len(clause_words) >= 5
     if wants is not None and wants.group("verb") in phrases.TRANSITIVE and not whole_question:
         return TurnVerdict("unfinished", "verb_without_object")
-    if phrases.STARTS_WITH.fullmatch(clause) or phrases.OPENER_ONLY.fullmatch(clause):
-        # "It starts 0x.": the caller says outright that more is coming; "So basically."
-        # opens a turn.
+    if phrases.STARTS_WITH.fullmatch(clause):
+        # "It starts 0x.": the caller says outright that more of the value is coming.
         return TurnVerdict("maybe", "value_group")
+    if phrases.OPENER_ONLY.fullmatch(clause):
+        # "So basically." opens a turn: what it is about is next.
+        return TurnVerdict("maybe", "opener")
     spelled = phrases.SPELLED_GROUP.fullmatch(phrases.GROUP_INTRO.sub("", clause))
     if spelled and (
         len(re.findall(rf"\b{phrases.NATO}\b", clause)) >= 2
