@@ -105,6 +105,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("tally", 265),
         ("stack", 265),
         ("pylon", 265),
+        ("beacon", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

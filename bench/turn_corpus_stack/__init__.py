@@ -1,4 +1,4 @@
-"""The twelfth end-of-turn corpus, unread like pylon.
+"""The twelfth end-of-turn corpus, read in turn.
 
 ``stack.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (water leaks, premium-rate
@@ -13,7 +13,7 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was written after quarry had been read to change the judge, while tally
-(``bench/turn_corpus_tally``) was still unread; tally was read since. Its figures are
-the judge's out-of-sample ones, as are those of pylon (``bench/turn_corpus_pylon``),
-written after it: reading stack to fix the judge leaves pylon out of sample.
+(``bench/turn_corpus_tally``) was still unread; tally was read since. Stack was read to
+change the judge once beacon (``bench/turn_corpus_beacon``) had been commissioned;
+pylon and beacon stay out of sample.
 """
