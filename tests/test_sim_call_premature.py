@@ -42,3 +42,43 @@ async def test_a_turn_committed_in_the_pause_is_premature(vad_model: vad.VAD) ->
     first_users = [m for m in result.llm_requests[0]["messages"] if m["role"] == "user"]
     assert "same order" not in str(first_users[-1]["content"]).lower()
     assert "charged twice for" in str(first_users[-1]["content"]).lower()
+
+
+async def test_a_commit_the_caller_talks_through_is_not_heard(vad_model: vad.VAD) -> None:
+    # The same commit in the pause, with the answer slower than the pause (the typical
+    # profile: about a second from commit to audio): the caller goes on before a word of
+    # the reply plays, the framework drops it, and the reply heard answers both halves.
+    # What bench turns counts as heard_cut rests on this.
+    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = base.model_copy(
+        update={"latency": base.latency.model_copy(update={"turn_detection": "vad"})}
+    )
+    scenario = Scenario.model_validate(
+        {
+            "name": "paused-typical",
+            "caller": "phone",
+            "latency": "typical",
+            "turns": [
+                {
+                    "caller": ["I was charged twice for", {"pause": 0.7}, "the same order."],
+                    "agent": {"reply": "Let me look into it."},
+                }
+            ],
+        }
+    )
+    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
+
+    (turn,) = result.turns
+    assert turn.premature  # committed in the pause, as above
+    assert turn.turn_committed_ms is not None and turn.turn_committed_ms < -500
+    # Nothing the agent said was heard before the caller finished.
+    assert turn.speech_end_at is not None and result.agent_audio
+    assert all(start > turn.speech_end_at for start, _end in result.agent_audio)
+    # The reply heard came from a request holding the whole sentence.
+    assert turn.llm_saw is not None and "same order" in turn.llm_saw.lower()
+    heard_from = [
+        " ".join(str(m["content"]) for m in request["messages"] if m["role"] == "user").lower()
+        for request in result.llm_requests
+    ]
+    assert "charged twice for" in heard_from[0] and "same order" not in heard_from[0]
+    assert any("charged twice for" in u and "same order" in u for u in heard_from[1:])
