@@ -25,6 +25,12 @@ class, the decision's p50/p95 and content TTFA
 then the model's first token (asked at the turn's last final, as preemptive generation
 does) and the TTS's first audio drawn from ``--providers`` (zero by default).
 
+A premature turn is *heard* (``talked_over``) when the reply's first audio, drawn from
+``--providers``, would start before the caller is heard going on; otherwise the
+framework drops it and answers the whole turn (see :class:`Outcome`). At zero provider
+latency every premature turn is heard; at a real provider's latency a pause shorter than
+the answer's is not. Reported beside premature, not as a target.
+
 Detectors: ``default`` (the framework's defaults: Silero 0.55 s silence, the offline
 audio model ``turn-detector-v1-mini`` from livekit-local-inference with its 0.36
 threshold, 0.5/3.0 s delays), ``vad`` (our VAD settings, no judge), ``last-char`` (the
@@ -124,6 +130,12 @@ class Outcome:
     content_ms: float | None = None
     """Content TTFA (:mod:`worker.telemetry.answer_timing`): the decision, the model's first token
     and the TTS's first audio as the provider profile draws them."""
+    talked_over: bool = False
+    """Premature, and the reply's first audio starts before the caller is heard going on:
+    the caller hears the agent answer half the turn. A reply not yet audible when the
+    caller goes on is dropped by the framework and the whole turn answered
+    (``tests/test_sim_call_premature.py``, the real session against the simulators), so
+    a premature turn the answer's latency covers is not heard, only paid for."""
 
 
 def detectors(settings: Settings) -> list[DetectorSpec]:
@@ -294,7 +306,11 @@ def evaluate(
     timelines: Sequence[_Timeline],
     audio_score: AudioScore | None,
     answer: AnswerModel | None = None,
+    cut_answer: AnswerModel | None = None,
 ) -> list[Outcome]:
+    """Each detector's decision on each turn; ``answer`` draws the content TTFA of turns
+    decided in time, ``cut_answer`` (its own draws, so adding it moves no other figure)
+    when a premature turn's reply would be heard."""
     outcomes: list[Outcome] = []
     for item, line in zip(items, timelines, strict=True):
         for spec in specs:
@@ -310,6 +326,10 @@ def evaluate(
                 )
                 if timing.content_s is not None:
                     content_ms = round(timing.content_s * 1000.0, 1)
+            talked_over = False
+            if cut_answer is not None and premature:
+                started = cut_answer.content_at(at, max(line.finals[: gap + 1]))
+                talked_over = started < line.starts[gap + 1] + _RESUME_DETECT_S
             outcomes.append(
                 Outcome(
                     item.id,
@@ -319,6 +339,7 @@ def evaluate(
                     decision_ms=round((at - line.ends[-1]) * 1000.0, 1),
                     reason=reason,
                     content_ms=content_ms,
+                    talked_over=talked_over,
                 )
             )
     return outcomes
@@ -389,6 +410,7 @@ class _Cell:
     decisions: list[float] = field(default_factory=list)
     contents: list[float] = field(default_factory=list)
     premature: int = 0
+    talked_over: int = 0
     items: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -397,6 +419,8 @@ class _Cell:
             "items": self.items,
             "premature": self.premature,
             "premature_rate": self.premature / self.items if self.items else math.nan,
+            "talked_over": self.talked_over,
+            "talked_over_rate": self.talked_over / self.items if self.items else math.nan,
             "decision_p50_ms": percentile(ok, 50),
             "decision_p95_ms": percentile(ok, 95),
             "content_p50_ms": percentile(self.contents, 50),
@@ -436,6 +460,7 @@ def summarize(outcomes: Sequence[Outcome], corpus: Corpus = OURS) -> dict[str, A
         cell.items += 1
         if o.premature:
             cell.premature += 1
+            cell.talked_over += o.talked_over
         else:
             cell.decisions.append(o.decision_ms)
             if o.content_ms is not None:
@@ -450,10 +475,14 @@ def summarize(outcomes: Sequence[Outcome], corpus: Corpus = OURS) -> dict[str, A
         p95 = percentile(decided, 95)
         p50 = percentile(decided, 50)
         worst = max(targeted, key=lambda cls: targeted[cls]["premature_rate"], default=None)
+        heard = max(targeted, key=lambda cls: targeted[cls]["talked_over_rate"], default=None)
         entry["targets"] = {
             "premature_max_rate": targeted[worst]["premature_rate"] if worst else math.nan,
             "premature_max_class": worst,
             "premature_ok": all(c["premature_rate"] <= PREMATURE_TARGET for c in targeted.values()),
+            # Not a target (issue 27 counts every premature commit): what the caller hears.
+            "talked_over_max_rate": targeted[heard]["talked_over_rate"] if heard else math.nan,
+            "talked_over_max_class": heard,
             "complete_p50_ms": p50,
             "complete_p50_ok": p50 <= COMPLETE_P50_TARGET_MS,
             "complete_p95_ms": p95,
@@ -465,8 +494,8 @@ def summarize(outcomes: Sequence[Outcome], corpus: Corpus = OURS) -> dict[str, A
 
 def render_table(summary: dict[str, Any], corpus: Corpus = OURS) -> str:
     header = (
-        f"{'detector':<11} {'class':<17} {'items':>5} {'premature':>9} {'p50_ms':>7} "
-        f"{'p95_ms':>7} {'cont50':>7} {'cont95':>7}"
+        f"{'detector':<11} {'class':<17} {'items':>5} {'premature':>9} {'heard':>6} "
+        f"{'p50_ms':>7} {'p95_ms':>7} {'cont50':>7} {'cont95':>7}"
     )
     lines = [f"corpus: {corpus.name}", header, "-" * len(header)]
     for name, entry in summary["detectors"].items():
@@ -477,7 +506,8 @@ def render_table(summary: dict[str, Any], corpus: Corpus = OURS) -> str:
             mark = " (not a target)" if cls in corpus.exempt else ""
             lines.append(
                 f"{name:<11} {cls:<17} {c['items']:>5} {c['premature_rate']:>8.1%} "
-                f"{c['decision_p50_ms']:>7.0f} {c['decision_p95_ms']:>7.0f} "
+                f"{c['talked_over_rate']:>6.1%} {c['decision_p50_ms']:>7.0f} "
+                f"{c['decision_p95_ms']:>7.0f} "
                 f"{c['content_p50_ms']:>7.0f} {c['content_p95_ms']:>7.0f}{mark}"
             )
         t = entry["targets"]
@@ -512,6 +542,7 @@ def measure(
     profile = PROFILES[providers]  # type: ignore[index]
     model = profile.openai.for_model(settings.providers.openai_model)
     answer = AnswerModel(model.ttft, profile.elevenlabs.ttfb, random.Random(seed + 1))
+    cut_answer = AnswerModel(model.ttft, profile.elevenlabs.ttfb, random.Random(seed + 2))
     audio_score: AudioScore | None = None
     if with_audio:
         voiced = asyncio.run(_voiced(items, cache))
@@ -527,7 +558,7 @@ def measure(
             timeline(item, [len(p.say.split()) / _WORDS_PER_S + 0.1 for p in item.parts], stt, rng)
             for item in items
         ]
-    return evaluate(items, specs, timelines, audio_score, answer)
+    return evaluate(items, specs, timelines, audio_score, answer, cut_answer)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -591,7 +622,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
         entry = summarize(outcomes, corpus)
         entry["premature_items"] = [
-            {"item": o.item, "detector": o.detector, "reason": o.reason}
+            {
+                "item": o.item,
+                "detector": o.detector,
+                "reason": o.reason,
+                "talked_over": o.talked_over,
+            }
             for o in outcomes
             if o.premature and o.detector.startswith("ours")
         ]

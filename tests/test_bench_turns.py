@@ -16,7 +16,8 @@ from bench.turn_corpus_independent import (
     load_independent,
     load_later,
 )
-from bench.turns import STT_PROFILES, DetectorSpec, evaluate, run, timeline
+from bench.turns import STT_PROFILES, AnswerModel, DetectorSpec, evaluate, run, timeline
+from sim.latency import Delay
 
 pytestmark = pytest.mark.bench
 
@@ -51,6 +52,23 @@ def test_timing_model_commits_in_the_pause_for_vad_and_after_the_last_group_for_
     assert not by_name["ours"].premature
     assert by_name["ours"].reason.startswith("dictation_complete")
     assert by_name["ours"].decision_ms == pytest.approx(220.0)
+
+
+@pytest.mark.parametrize(("answer_s", "heard"), [(0.0, True), (0.5, True), (2.0, False)])
+def test_a_premature_turn_is_heard_only_if_its_reply_plays_before_the_caller_goes_on(
+    answer_s: float, heard: bool
+) -> None:
+    # The VAD commits about 0.2 s into the first pause; the caller goes on at 1.0 s. The
+    # model's first token and the TTS's first audio take ``answer_s`` between them.
+    item = next(i for i in build_corpus(per_class=4, seed=1) if i.cls == "phone")
+    line = timeline(item, [1.0] * len(item.parts), STT_PROFILES["zero"], random.Random(0))
+    line.starts[1] = line.ends[0] + 1.0
+    vad = DetectorSpec("vad", vad_silence=0.2, min_delay=0.15, max_delay=1.2)
+    delay = Delay.constant(answer_s / 2)
+    reply = AnswerModel(delay, delay, random.Random(0))
+    (outcome,) = evaluate([item], [vad], [line], None, cut_answer=reply)
+    assert outcome.premature
+    assert outcome.talked_over is heard
 
 
 def test_bench_turns_writes_the_table_and_json(
