@@ -179,9 +179,12 @@ HEDGED: Final = re.compile(
     r"(?:(?:yeah|yes|um|uh|well),? )?i (?:think|hope|guess|believe|suppose|reckon) (?:so|not)"
 )
 
+# "Order number", "booking reference", "the PAC code": a label that names a value.
+_LABEL_NOUN: Final = r"(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
+
 LABEL_READ: Final = re.compile(
     r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
-    r"(?:the |my |your )?(?:(?:[a-z]+ ){0,2}(?:number|code|reference|id)|"
+    rf"(?:the |my |your )?(?:{_LABEL_NOUN}|"
     r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to))"
 )
 
@@ -189,7 +192,7 @@ LABEL_READ: Final = re.compile(
 # the value itself next (compared with the agent's question).
 LABEL_ECHO: Final = re.compile(
     r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?:the |my |our |your )?"
-    r"(?P<label>(?:[a-z]+ ){0,2}(?:number|code|reference|id))"
+    rf"(?P<label>{_LABEL_NOUN})"
 )
 
 # "Unit." / "Flat." / "Terminal.": a word that names the value after it.
