@@ -990,3 +990,63 @@ def test_an_opener_said_alone_is_held_as_an_opener_not_a_value() -> None:
     verdict = judge_turn("So basically.", "Hearing aid repairs, how can I help?")
     assert (verdict.state, verdict.reason) == ("maybe", "opener")
     assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 1.45
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("If I overpay this month.", "Is there anything else about the mortgage?"),
+        ("When I got home.", "What happened to the phone?"),
+        ("To be honest.", "We could offer you a free month instead."),
+        ("In that case.", "The earlier slot has just gone, I'm afraid."),
+        ("I want to pay off.", "What would you like to do with the mortgage?"),
+        ("I've got a. 30 foot sailing boat, and I need.", "Tell me a bit about the vessel."),
+        ("The points from my last.", "What seems to be the problem with your points?"),
+        ("I'm phoning about the. Sorry. My grandson's just come in.", "How can I help?"),
+        ("The number here at the house is 717.", "What's the number at the house?"),
+        ("The one ending.", "We have two cards on file. Which one should I charge?"),
+        ("It's 4242. Sorry. The light's bad in here.", "Whenever you're ready with the card."),
+        ("Can we do.", "When would you like the engineer to come?"),
+        ("I bought it on.", "When did you buy the tracker?"),
+        ("Is it the one at the top of the bill?", "What's the account number on your bill?"),
+    ],
+)
+def test_unfinished_turns_from_the_pylon_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("I bought it on.", "When did you buy the tracker?"),
+        ("I'm phoning about the. Sorry. My grandson's just come in.", "How can I help?"),
+    ],
+)
+def test_a_caller_finding_a_date_or_turned_aside_waits_as_long_as_a_hesitation(
+    user: str, agent: str
+) -> None:
+    verdict = judge_turn(user, agent)
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 1.6
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Yes, please do.", "Would you like me to transfer you?"),
+        ("What can we do?", "The flight has been cancelled."),
+        ("I don't know what to do.", "How can I help?"),
+        ("Yes, if possible.", "Can we call you back this afternoon?"),
+        ("When I can.", "Could you send us a photo of the damage?"),
+        ("When I got home.", "When did you notice it?"),
+        ("The year before last.", "When did you buy it?"),
+        ("Okay. I'll wait in for him then.", "The engineer can come between eight and one."),
+        ("Sorry. I've left the letter at my daughter's house.", "Could you read me the reference?"),
+        ("I've been trying to get through to. Someone since 9 o'clock this morning.", ""),
+        ("I'm phoning about the. Sorry. Ellie, put that down. A repeat prescription.", ""),
+        ("That's all I need.", "Is there anything else?"),
+    ],
+)
+def test_finished_turns_from_the_pylon_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    verdict = judge_turn(user, agent)
+    assert verdict.state == "final"
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 0.0

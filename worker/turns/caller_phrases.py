@@ -17,6 +17,7 @@ __all__ = [
     "ABOUT_TO_READ",
     "ANNOUNCED",
     "ANSWERED_YES_NO",
+    "ASIDE",
     "ASKED_OF_SELF",
     "ASKED_OF_SOMEONE_THERE",
     "AS_IN",
@@ -74,6 +75,7 @@ __all__ = [
     "STARTS_WITH",
     "STRANDED",
     "SUBJECTS",
+    "SUBORDINATE_ONLY",
     "TIME_PREPOSITIONS",
     "TRANSITIVE",
     "VALUE_GROUP",
@@ -114,13 +116,17 @@ TRANSITIVE: Final = frozenset(
     """
     change update check book order buy pay get make add remove move set reset know
     see report dispute return transfer speak talk schedule reschedule confirm verify open
-    close use find ask give send tell
+    close use find ask give send tell fill sort take hand put
     """.split()
 )
 
 WANTS: Final = re.compile(
-    r"\b(?:to|want|wanna|gonna|need|needs|please|can you|could you|would you|i'll|let me)\s+"
-    r"(?P<verb>[a-z']+)$"
+    r"\b(?:to|want|wanna|gonna|need|needs|please|can you|could you|would you|i'll|let me|"
+    r"can we|could we|shall we)\s+"
+    r"(?P<verb>[a-z']+)"
+    # "I want to pay off.": a phrasal verb that always takes an object, left without one.
+    r"(?: (?<=pay )(?:off|back)| (?<=set )up| (?<=give )back| (?<=send )(?:back|over)|"
+    r" (?<=fill )(?:in|out)| (?<=sort )out| (?<=take )out| (?<=hand )in| (?<=put )in)?$"
 )
 
 SHORT_ANSWERS: Final = frozenset(
@@ -206,8 +212,28 @@ STARTS_WITH: Final = re.compile(
     r"(?:(?:and|so|okay|um|uh),? )*(?:it|that|the [a-z]+) (?:starts|begins)(?: with)? \S+"
 )
 
-# "So basically." -- an opener, the turn itself next.
-OPENER_ONLY: Final = re.compile(r"(?:(?:so|well|okay|right|and|but|um|uh),? )*basically")
+# "So basically.", "To be honest.", "In that case." -- a discourse marker said alone
+# opens a turn; what it is about is next.
+OPENER_ONLY: Final = re.compile(
+    r"(?:(?:so|well|okay|ok|right|and|but|um|uh|oh|yeah),? )*"
+    r"(?:basically|to be (?:honest|fair|frank)|if i'm (?:honest|being honest)|honestly|"
+    r"in (?:that|which|any|this) case|in fact|the thing is|thing is|as i said|like i said|"
+    r"at the end of the day|having said that|that said|mind you|funnily enough|"
+    r"to be perfectly honest|on second thoughts?|either way|in the meantime|by the way)"
+)
+
+# "If I overpay this month.", "When I got home.": a clause that leads into its sentence,
+# said alone; the sentence itself is next ("If possible." and "When I can." are whole).
+SUBORDINATE_ONLY: Final = re.compile(
+    r"(?:(?:so|and|but|well|um|uh|oh|yeah|yes|okay|ok),? )*"
+    r"(?P<conj>if|when|whenever|once|although|though|unless|while|whilst|as soon as|"
+    r"even though|even if|every time|each time) "
+    r"(?!(?:possible|necessary|needed|so|not|any|ever|anything|applicable|that's \w+|"
+    r"that helps|that makes sense|you don't mind|it's not too much trouble)$)"
+    r"(?!(?:i|you|we|they|he|she|it) (?:can|could|may|might|must|do|don't|want|like|"
+    r"need to|have to|need|remember|recall)$)"
+    r"[^,]+"
+)
 
 # "Um, it was 087.": a group with a leading zero after "it was" (a code, not a quantity).
 CODE_IT_WAS: Final = re.compile(
@@ -288,6 +314,11 @@ DANGLING_TAIL: Final = re.compile(
     r"happen|happens|happened|happening)(?:n't)? (?:this|last|next|every)|"
     # "I think we should be getting." -- what is due is still to come.
     r"\b(?:be|been) (?:getting|receiving|paying|sending|making|taking|giving|having)|"
+    # "The points from my last." -- an adjective whose noun is still to come ("It was my
+    # last." is rare; "the week before last." is whole).
+    r"\b(?:my|our|your|his|her|their) (?:last|previous|usual|current|old|new|main)|"
+    # "The one ending." -- the card's last digits are next.
+    r"\b(?:one|card|number|account) (?:ending|ends|starting|starts)(?: in| with)?|"
     # "There's three calls to some." -- a quantifier whose noun is still to come ("I'll
     # take some." is whole: no preposition).
     r"\b(?:to|of|for|from|with|at|into|about|by) (?:some|another|every|each|several)|"
@@ -304,7 +335,11 @@ OWES_OBJECT: Final = re.compile(
     r"(?:\b(?:i|we|you|they|he|she) (?:usually|normally|always|often|generally|mostly) "
     r"(?:see|use|go to|pay|get|have|call|book|speak to|deal with)|"
     r"\b(?:i|we|you|they|he|she) (?:still )?owes?|"
-    r"\b(?:i|we|you|they)(?:'ve| have) got)[.!]*$"
+    r"\b(?:i|we|you|they)(?:'ve| have) got|"
+    # "...a sailing boat, and I need." -- what is needed is next.
+    r"\b(?:i|we) (?:really |just |still |also )?need|"
+    # "Can we do." -- what to do is next ("Please do." is whole).
+    r"\b(?:can|could|shall) (?:we|i|you) do)[.!]*$"
 )
 
 WORD: Final = re.compile(r"[\w'\-\[\]]+")
@@ -340,7 +375,8 @@ CLAUSE_VERB: Final = re.compile(
 # "...a carpet that was. Already stained when we moved in.", "...but there was. Nothing
 # inside.": the sentence goes on after the pause, no value is read.
 NOT_A_VALUE_TAIL: Final = re.compile(
-    r"^(?:nothing|nobody|no one|none|never)\b|\b(?:i|we|they|he|she|you) [a-z]{3,}"
+    r"^(?:nothing|nobody|no one|none|never|someone|somebody|anyone|anybody|everyone|"
+    r"everybody)\b|\b(?:i|we|they|he|she|you) [a-z]{3,}"
 )
 
 # "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
@@ -436,6 +472,10 @@ ASKED_OF_SELF: Final = re.compile(
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
     r"what do you call (?:it|that|them)|what(?:'s| is| was) (?:it|that|she|he) called|"
+    # "Is it the one at the top of the bill?" -- checking where to read the value from,
+    # then reading it.
+    r"(?:is it|it's) the (?:one|number|code) (?:at|on|in) the [a-z]+(?: of the [a-z]+)?"
+    r"(?:,? isn't it)?|"
     # "Oh, what's her name?" -- a name searched for in memory, said before it.
     r"what(?:'s| is| was) (?:her|his|their) name(?: again)?|"
     # "Oh, what's our email again?" -- asked of memory, or of someone in the room.
@@ -452,6 +492,9 @@ HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
     r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
 )
+
+# "Sorry. My grandson's just come in.", "Excuse me one second.": the caller turns aside.
+ASIDE: Final = re.compile(r"(?:oh,? )?(?:sorry|excuse me|pardon me)\b")
 
 WH: Final = frozenset("what which who whom whose where when why how".split())
 
@@ -476,7 +519,9 @@ WHOLE_ENDING: Final = re.compile(
     r"(?:\b(?:will|'ll|won't|would|should|might|can|could) be (?:in|out|back|home|away|around|"
     r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
     r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
-    r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then)$"
+    r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then|"
+    # "The year before last.": the one before the last, whole.
+    r"\bbefore last)$"
 )
 
 PAST_VERB: Final = re.compile(

@@ -150,6 +150,7 @@ _EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b"
 _DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD}\W*$")
 _REQUEST: Final = re.compile(
     r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
+    r"(?:when|whenever) you're ready|"
     r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need)\b"
 )
 _NOT_AN_ADDRESS: Final = re.compile(
@@ -202,6 +203,12 @@ _SPELLED: Final = re.compile(
 )
 # A sentence that is only part of an address: tokens of letters, digits and separators.
 _PIECE: Final = re.compile(r"[a-z0-9._\-]+(?: [a-z0-9._\-]+)?[.!]?")
+# Letters of a code read one by one ("K as in kilo", "capital B", "A B C"); not the "at"
+# and "dot" of an address ("I've left the letter at my daughter's.").
+_SPELLED_LETTERS: Final = re.compile(
+    r"\bas in\s+[a-z]+|\b[a-z] for [a-z]+|\bwith an? [a-z]\b|\b[a-z][^\w']+[a-z]\b|"
+    r"\bcapital [a-z]\b|\binitials? [a-z]\b"
+)
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
 # more of the value is coming.
 _PARTIAL: Final = re.compile(
@@ -228,7 +235,7 @@ _READ_A_NUMBER: Final = re.compile(
 # "What's the number on your cover plan?": a number read off something, kind unnamed.
 _SOME_NUMBER: Final = re.compile(
     r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}number\b|"
-    r"\bthe (?:number|code|reference) (?:on|from|printed on|at the top of)\b"
+    r"\bthe (?:number|code|reference) (?:on|from|at|printed on|at the top of)\b"
 )
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(
@@ -420,7 +427,13 @@ def _digits(written: str) -> str:
     one of them, and a group the caller took back ("4224. Sorry. 4242.") is replaced."""
     # "I'm on it as a second user" reaches here as "a 2nd user": an ordinal, no digit.
     written = _ORDINAL.sub(" ", _COUNTED.sub(" ", written))
-    taken_back = list(_TAKEN_BACK.finditer(written))
+    # "4242. Sorry. The light's bad in here.": words and no digits after the apology are
+    # an aside, and the group stands; nothing yet after it, the replacement may follow.
+    taken_back = [
+        m
+        for m in _TAKEN_BACK.finditer(written)
+        if re.search(r"\d", written[m.end() :]) or not re.search(r"[a-z]", written[m.end() :])
+    ]
     if taken_back:
         last = taken_back[-1]
         # Starting over drops all before it; otherwise the group just before the
@@ -479,7 +492,7 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         return None if state is None else (state, len(digits))
     if not digits:
         if kind in ("reference", "account") and (
-            _SPELLED.search(written)
+            _SPELLED_LETTERS.search(written)
             or re.fullmatch(r"\W*[a-z](?:\W+[a-z]){0,2}\W*", written)
             or _PARTIAL.search(written)
         ):

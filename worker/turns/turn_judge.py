@@ -123,6 +123,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True  # "...my old network over to you.", "I'm calling for her."
     if last == "then" and len(words) >= 2 and words[-2] in _BEFORE_THEN:
         return True  # "We'll have it done before then.": the time, not "and then..."
+    if last == "then" and len(words) >= 2 and words[-2] in phrases.OBJECT_PRONOUNS:
+        return True  # "I'll wait in for him then.": the adverb after the object
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
     if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
@@ -169,6 +171,11 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 
 _FINDING_WORDS: Final = 6
+_ASIDE_WORDS: Final = 8
+_ASIDE_SENTENCES: Final = 2
+_WHEN_CONJUNCTIONS: Final = frozenset(
+    {"when", "whenever", "once", "while", "whilst", "as soon as", "every time", "each time"}
+)
 
 _BEFORE_THEN: Final = frozenset("before by until till since".split())
 
@@ -195,6 +202,26 @@ def _has_digit(text: str) -> bool:
 
 def _last_clause(text: str) -> str:
     return _last_sentence(text).lower()
+
+
+def _aside_in_an_open_sentence(text: str, agent_text: str) -> bool:
+    """ "I'm phoning about the. Sorry. My grandson's just come in.": an apology and an
+    aside while the sentence before it is left open on an article or a preposition; the
+    caller comes back to it."""
+    said = _sentences_as_written(text)
+    for i in range(len(said) - 1, 0, -1):
+        if phrases.ASIDE.match(said[i].strip().lower()):
+            since = " ".join(said[i:])
+            # The apology and one sentence of aside; more is the caller back on the
+            # sentence ("Sorry. Ellie, put that down. A repeat prescription.").
+            if (
+                len(said) - i > _ASIDE_SENTENCES
+                or len(phrases.WORD.findall(since)) > _ASIDE_WORDS
+                or _has_digit(since)
+            ):
+                return False
+            return judge_turn(". ".join(said[:i]) + ".", agent_text).reason == "open_phrase"
+    return False
 
 
 def _tail_is_a_sentence(announced: re.Match[str]) -> bool:
@@ -283,6 +310,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         last in phrases.HESITATIONS
         or phrases.HOLDING_FLOOR.fullmatch(clause)
         or still_finding
+        or (
+            not (dictation is not None and dictation.complete)
+            and _aside_in_an_open_sentence(text, agent_text)
+        )
         or asked_of_self
         or phrases.ASKED_OF_SOMEONE_THERE.search(text)
     ):
@@ -312,14 +343,17 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
     subject_left = last in phrases.SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
     left_open = last in phrases.DANGLING and not _ends_whole(text, words)
+    time_left_open = False
     if (
         last in phrases.TIME_PREPOSITIONS
         and not text.endswith("?")
         and phrases.DATE_QUESTION.search(question)
+        and not phrases.WHOLE_ENDING.search(clause)  # "The year before last."
     ):
         # "I graduated in." to "When did you graduate?": the time is next, whatever
-        # phrasal verb the words might make ("I moved in." answers no "when").
-        left_open = True
+        # phrasal verb the words might make ("I moved in." answers no "when"); the
+        # caller may be finding the date ("I bought it on." / "Black Friday.").
+        left_open = time_left_open = True
     if (
         (left_open and not answered_be)
         or subject_left
@@ -328,17 +362,31 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or phrases.OPEN_MODAL.search(text.lower())
         or (
             phrases.OWES_OBJECT.search(text.lower())
-            and not re.search(r"\b(?:what|how much|how many)\b", clause)
+            and not re.search(r"\b(?:what|how much|how many|all|everything|anything)\b", clause)
         )
     ):
-        if (left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE)) or (
-            last in phrases.READS_OUT
+        if (
+            (left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE))
+            or last in phrases.READS_OUT
+            or time_left_open
         ):
             # "Well, it's about my." -- an article, a possessive or a preposition left
             # open: the caller is finding the word, and may take as long as after "um".
             # "The booking code is.", "The label on the front says.", "It's.", "It was
             # the lady called." -- the caller is finding the value or the name to read.
             return TurnVerdict("unfinished", "open_phrase", dictation)
+        return TurnVerdict("unfinished", "dangling_word", dictation)
+    subordinate = phrases.SUBORDINATE_ONLY.fullmatch(clause)
+    if (
+        subordinate is not None
+        and not text.endswith("?")
+        and not (
+            subordinate["conj"] in _WHEN_CONJUNCTIONS and phrases.DATE_QUESTION.search(question)
+        )
+    ):
+        # "If I overpay this month." / "Does my direct debit change?": the clause that
+        # leads in, its sentence next after a comma's breath; "When I got home." answers
+        # "When did it happen?".
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
         if agent_text and asks_for_two(agent_text):
@@ -479,7 +527,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "Will I get an email to confirm?": a whole question; a cut one is short ("Can I
     # change?" then "my address").
     whole_question = text.endswith("?") and len(clause_words) >= 5
-    if wants is not None and wants.group("verb") in phrases.TRANSITIVE and not whole_question:
+    # "What can we do?", "I don't know what to do.": the object came first.
+    fronted = re.search(r"\b(?:what|which|whatever|anything|everything|all)\b", clause)
+    if (
+        wants is not None
+        and wants.group("verb") in phrases.TRANSITIVE
+        and not whole_question
+        and not (fronted and fronted.start() < wants.start())
+    ):
         return TurnVerdict("unfinished", "verb_without_object")
     if phrases.STARTS_WITH.fullmatch(clause):
         # "It starts 0x.": the caller says outright that more of the value is coming.
