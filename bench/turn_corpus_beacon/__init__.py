@@ -1,4 +1,4 @@
-"""The fourteenth end-of-turn corpus, unread like pylon.
+"""The fourteenth end-of-turn corpus, unread like lantern.
 
 ``beacon.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (council tax, student
@@ -14,6 +14,7 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before stack (``bench/turn_corpus_stack``) was read to change the
 judge, and written while the judge was being changed from stack; its author saw neither.
-With pylon (``bench/turn_corpus_pylon``) its figures are the out-of-sample ones. Write a
-new corpus before reading either.
+Pylon (``bench/turn_corpus_pylon``) was read since. With lantern
+(``bench/turn_corpus_lantern``) its figures are the out-of-sample ones. Write a new
+corpus before reading either.
 """

@@ -1,4 +1,4 @@
-"""The thirteenth end-of-turn corpus, unread like beacon.
+"""The thirteenth end-of-turn corpus, read in turn.
 
 ``pylon.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (mortgage overpayments,
@@ -13,7 +13,7 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was written after tally had been read to change the judge, while stack
-(``bench/turn_corpus_stack``) was still unread; stack was read since. No one changing
-the judge has read pylon or beacon (``bench/turn_corpus_beacon``): their figures are the
-out-of-sample ones. Write a new corpus before reading either.
+(``bench/turn_corpus_stack``) was still unread; stack was read since, and pylon after it,
+once lantern (``bench/turn_corpus_lantern``) had been commissioned. Beacon and lantern
+stay out of sample.
 """
