@@ -7,24 +7,25 @@ from livekit.agents import vad
 from support import CACHE
 
 from config import Settings
-from sim.call import run_call
+from sim.call import CallResult, run_call
 from sim.scenario import Scenario
 
 pytestmark = pytest.mark.sim
 
 
-async def test_a_turn_committed_in_the_pause_is_premature(vad_model: vad.VAD) -> None:
-    # Silence-only end of turn answers in every 700 ms pause (see the protocols notes):
-    # the turn is committed with half the sentence, whatever the agent says after.
+async def _paused_call(vad_model: vad.VAD, *, caller: str, latency: str) -> CallResult:
+    """One caller turn, "I was charged twice for", a 0.7 s pause, "the same order.", with
+    silence-only end of turn, which answers in every 700 ms pause (see the protocols
+    notes)."""
     base = Settings(_env_file=None)  # type: ignore[call-arg]
     settings = base.model_copy(
         update={"latency": base.latency.model_copy(update={"turn_detection": "vad"})}
     )
     scenario = Scenario.model_validate(
         {
-            "name": "paused",
-            "caller": "app",
-            "latency": "zero",
+            "name": f"paused-{latency}",
+            "caller": caller,
+            "latency": latency,
             "turns": [
                 {
                     "caller": ["I was charged twice for", {"pause": 0.7}, "the same order."],
@@ -33,7 +34,12 @@ async def test_a_turn_committed_in_the_pause_is_premature(vad_model: vad.VAD) ->
             ],
         }
     )
-    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
+    return await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
+
+
+async def test_a_turn_committed_in_the_pause_is_premature(vad_model: vad.VAD) -> None:
+    # The turn is committed with half the sentence, whatever the agent says after.
+    result = await _paused_call(vad_model, caller="app", latency="zero")
 
     (turn,) = result.turns
     assert turn.premature
@@ -48,25 +54,8 @@ async def test_a_commit_the_caller_talks_through_is_not_heard(vad_model: vad.VAD
     # The same commit in the pause, with the answer slower than the pause (the typical
     # profile: about a second from commit to audio): the caller goes on before a word of
     # the reply plays, the framework drops it, and the reply heard answers both halves.
-    # What bench turns counts as heard_cut rests on this.
-    base = Settings(_env_file=None)  # type: ignore[call-arg]
-    settings = base.model_copy(
-        update={"latency": base.latency.model_copy(update={"turn_detection": "vad"})}
-    )
-    scenario = Scenario.model_validate(
-        {
-            "name": "paused-typical",
-            "caller": "phone",
-            "latency": "typical",
-            "turns": [
-                {
-                    "caller": ["I was charged twice for", {"pause": 0.7}, "the same order."],
-                    "agent": {"reply": "Let me look into it."},
-                }
-            ],
-        }
-    )
-    result = await run_call(scenario, vad_model=vad_model, cache_dir=CACHE, base_settings=settings)
+    # What bench turns counts as talked_over rests on this.
+    result = await _paused_call(vad_model, caller="phone", latency="typical")
 
     (turn,) = result.turns
     assert turn.premature  # committed in the pause, as above
