@@ -1050,3 +1050,42 @@ def test_finished_turns_from_the_pylon_corpus_are_answered_at_once(user: str, ag
     verdict = judge_turn(user, agent)
     assert verdict.state == "final"
     assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("The code stamped on it is.", "Is there a code stamped on the key?"),
+        ("The referral code they gave me.", "Do you have the referral code they gave you?"),
+        ("He's scratching his ear, and the vet said it's a. What was it?", "What did he say?"),
+        ("Is it possible to?", "How can I help with your loan?"),
+        ("I think the lock's.", "What kind of lock is it?"),
+        ("My son needs.", "Who's the appointment for?"),
+        ("Is it okay if my?", "Will anyone else be driving?"),
+    ],
+)
+def test_unfinished_turns_from_the_beacon_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("I want to check which repayment plan I'm on.", "What can I help with?"),
+        ("Just cancel it then.", "I'm afraid the upgrade isn't available on your plan."),
+        ("The reds were lovely. It's the whites I'm not keen on.", "Were you happy?"),
+        ("What I want is. The same deal, but with more data.", "What are you looking for?"),
+        ("I'm not sure if. If your lads can do stairs with it.", "Anything unusual?"),
+        ("We've had a letter saying. Sorry. Hold on. Saying we're in arrears.", ""),
+        ("Okay. So who do I speak to?", "I'm afraid I can't change that from here."),
+        ("That's all it needs.", "Is there anything else?"),
+    ],
+)
+def test_finished_turns_from_the_beacon_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    verdict = judge_turn(user, agent)
+    assert verdict.state == "final"
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 0.0
+
+
+def test_the_council_tax_i_need_to_still_owes_its_verb() -> None:
+    assert judge_turn("For the council tax, I need to.", "What can I help with?").state != "final"

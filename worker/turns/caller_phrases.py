@@ -21,6 +21,7 @@ __all__ = [
     "ASKED_OF_SELF",
     "ASKED_OF_SOMEONE_THERE",
     "AS_IN",
+    "AUXILIARIES",
     "BE",
     "BEFORE_A_BARE_VERB",
     "BEFORE_A_DEMONSTRATIVE",
@@ -104,6 +105,13 @@ DANGLING: Final = frozenset(
 
 BE: Final = frozenset("is are was were am".split())
 
+# Verbs that open a yes/no question ("Is it possible to?"): a subject after one is the
+# question's, not a relative clause's.
+AUXILIARIES: Final = frozenset(
+    "is are was were am do does did can could would will shall should may might must have has "
+    "had".split()
+)
+
 # Last words that leave a value or a name about to be read ("It's.", "The label says.",
 # "A firm called."), when the judge has found the sentence open.
 READS_OUT: Final = frozenset("it's that's says reads shows states called named".split())
@@ -178,6 +186,7 @@ SPELLED_GROUP: Final = re.compile(
 # "My husband's." said alone: a possessive (or "is") whose noun or verb is still to come.
 # Said to "Whose name is it in?" it is the answer.
 POSSESSIVE_ONLY: Final = re.compile(
+    r"(?:(?:i think|i believe|i guess|so|well|um|uh|and),? )?"
     r"(?:my|our|your|his|her|their|the|a|this|that)(?: [a-z\-]+)? [a-z\-]+'s"
 )
 
@@ -199,6 +208,8 @@ LABEL_READ: Final = re.compile(
 LABEL_ECHO: Final = re.compile(
     r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?:the |my |our |your )?"
     rf"(?P<label>{_LABEL_NOUN})"
+    # "The referral code they gave me.": the label and who gave it.
+    r"(?: (?:that |which )?(?:they|you|he|she|we|i|someone) [a-z]+(?: (?:me|us|you|it|him|her))?)?"
 )
 
 # "Unit." / "Flat." / "Terminal.": a word that names the value after it.
@@ -337,7 +348,8 @@ OWES_OBJECT: Final = re.compile(
     r"\b(?:i|we|you|they|he|she) (?:still )?owes?|"
     r"\b(?:i|we|you|they)(?:'ve| have) got|"
     # "...a sailing boat, and I need." -- what is needed is next.
-    r"\b(?:i|we) (?:really |just |still |also )?need|"
+    r"\b(?:i|we|he|she|they|it|(?:my|our|his|her|their|the) [a-z\-]+) "
+    r"(?:really |just |still |also )?needs?|"
     # "Can we do." -- what to do is next ("Please do." is whole).
     r"\b(?:can|could|shall) (?:we|i|you) do)[.!]*$"
 )
@@ -364,7 +376,9 @@ ANNOUNCED: Final = re.compile(
 
 # "So the thing is." introduces a sentence, not a value.
 NOT_A_VALUE_INTRO: Final = re.compile(
-    r"\b(?:thing|problem|issue|question|point|trouble|reason|situation|worry|story) is\W*$"
+    r"\b(?:thing|problem|issue|question|point|trouble|reason|situation|worry|story) is\W*$|"
+    # "What I want is. The same deal, but with more data.": a wh-cleft, a sentence next.
+    r"\bwhat (?:i|we) (?:want|need|mean|wanted|needed|would like|'d like) is\W*$"
 )
 
 # A tail with its own verb ("...hasn't been sent over.") is a sentence, not a value.
@@ -494,7 +508,11 @@ HOLDING_FLOOR: Final = re.compile(
 )
 
 # "Sorry. My grandson's just come in.", "Excuse me one second.": the caller turns aside.
-ASIDE: Final = re.compile(r"(?:oh,? )?(?:sorry|excuse me|pardon me)\b")
+ASIDE: Final = re.compile(
+    r"(?:oh,? )?(?:sorry|excuse me|pardon me)\b|"
+    # "...the vet said it's a. What was it?": the word searched for in memory.
+    r"(?:oh,? |um,? )?what (?:was|is) it\W*$|(?:oh,? |um,? )?what's it\W*$"
+)
 
 WH: Final = frozenset("what which who whom whose where when why how".split())
 
@@ -536,7 +554,13 @@ STRANDED: Final = re.compile(
     r"(?:\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*|"
     r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:(?!need\b)[a-z]+ed|paid|got|bought|sent|spoke|"
     r"went|came|thought|made|took|gave|signed up|applied|spent) )"
-    r"(?:to|for|with|about|from|on|in|at|of)$"
+    r"(?:to|for|with|about|from|on|in|at|of)$|"
+    # "...which repayment plan I'm on.", "It's the whites I'm not keen on.": a relative
+    # clause after a noun, its preposition's object the noun ("to" is left out: "the
+    # council tax, I need to." owes its verb).
+    r"\b(?:the|which|what|whichever) (?:[a-z\-]+ ){1,2}"
+    r"(?:i'm|we're|you're|they're|he's|she's|i|we|you|they) (?:\w+ ){0,3}?"
+    r"(?:for|with|about|from|on|in|at|of)$"
 )
 
 PREPOSITIONS: Final = frozenset("to for with from at by about of on in over".split())

@@ -234,7 +234,7 @@ _READ_A_NUMBER: Final = re.compile(
 # "your IRD number", "the job number": a number named by what it is for.
 # "What's the number on your cover plan?": a number read off something, kind unnamed.
 _SOME_NUMBER: Final = re.compile(
-    r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}number\b|"
+    r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}(?:number|code)\b|"
     r"\bthe (?:number|code|reference) (?:on|from|at|printed on|at the top of)\b"
 )
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")

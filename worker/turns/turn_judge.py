@@ -102,6 +102,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     clause = phrases.WORD.findall(_last_clause(text))
     if last in phrases.FILLERS:
         return False
+    if text.rstrip().endswith("?") and last in _DETERMINERS:
+        return False  # "Is it okay if my?": the noun is still to come
     if text.rstrip().endswith("?") and len(clause) >= 3:
         # "Who should I talk to?", "What is this charge for?" are whole. A yes/no-shaped
         # one left on "to" ("Could you send a text to?") or an infinitive still missing
@@ -109,9 +111,15 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # punctuating STT puts a question mark on those too.
         if len(words) >= 3 and words[-3] == "to" and last in phrases.PREPOSITIONS:
             return False
-        # "...a plan I could switch to?": the preposition's object is the plan.
-        relative = any(w in phrases.SUBJECTS for w in words[-4:-1])
-        return clause[0] in phrases.WH or last != "to" or relative
+        # "...a plan I could switch to?": the preposition's object is the plan; not
+        # "Is it possible to?", where the subject follows the verb.
+        relative = any(
+            w in phrases.SUBJECTS and words[k - 1] not in phrases.AUXILIARIES
+            for k, w in enumerate(words[:-1])
+            if k >= len(words) - 4 and k > 0
+        )
+        # "So who do I speak to?": a wh-question after its opener.
+        return any(w.lower() in phrases.WH for w in clause[:3]) or last != "to" or relative
     if len(words) >= 2 and words[-2:] == ["thank", "you"]:
         return True
     said = " ".join(clause).lower()
@@ -123,8 +131,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True  # "...my old network over to you.", "I'm calling for her."
     if last == "then" and len(words) >= 2 and words[-2] in _BEFORE_THEN:
         return True  # "We'll have it done before then.": the time, not "and then..."
-    if last == "then" and len(words) >= 2 and words[-2] in phrases.OBJECT_PRONOUNS:
-        return True  # "I'll wait in for him then.": the adverb after the object
+    if last == "then" and len(words) >= 2 and words[-2] in phrases.PARTICLE_OBJECTS:
+        return True  # "I'll wait in for him then.", "Just cancel it then.": after the object
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
     if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
@@ -172,6 +180,11 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 _FINDING_WORDS: Final = 6
 _ASIDE_WORDS: Final = 8
+_DETERMINERS: Final = frozenset("a an the my your our their its".split())
+# "I'm not sure if.", "I was wondering whether.": words whose clause is said next.
+_ASKS_A_CLAUSE: Final = frozenset(
+    "sure wonder wondering wondered know ask asking check see".split()
+)
 _ASIDE_SENTENCES: Final = 2
 _WHEN_CONJUNCTIONS: Final = frozenset(
     {"when", "whenever", "once", "while", "whilst", "as soon as", "every time", "each time"}
@@ -295,8 +308,16 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     since = " ".join(parts[holding[-1] + 1 :]) if holding else ""
     # "Hang on. I need my glasses.", "It's with the. Hang on. It's on the letter.": the
     # caller went to find something and has not given it yet.
+    # "We've had a letter saying. Sorry. Hold on. Saying we're in arrears.": back on the
+    # sentence, its last word said again.
+    back = holding[-1] - 1 if holding else -1
+    while back >= 0 and phrases.ASIDE.match(parts[back]):
+        back -= 1
+    before_hold = phrases.WORD.findall(parts[back]) if back >= 0 else []
+    resumed = bool(before_hold) and phrases.WORD.findall(since)[:1] == before_hold[-1:]
     still_finding = (
         bool(holding)
+        and not resumed
         and not _has_digit(since)
         and len(phrases.WORD.findall(since)) <= _FINDING_WORDS
         and not text.endswith("?")
@@ -329,7 +350,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # that asks for something ("Who am I speaking with?" / "This is."), the answer follows.
     asks_what = agent_text.rstrip().endswith("?") and not _is_yes_no_question(agent_text)
     answered_be = (
-        last in phrases.BE and len(words) > 1 and words[-2] in phrases.PRONOUNS and not asks_what
+        last in phrases.BE
+        and len(words) > 1
+        and words[-2] in phrases.PRONOUNS
+        and not asks_what
+        # "The code stamped on it is.": "it" is the preposition's, the subject is before.
+        and not (len(words) > 2 and words[-3] in phrases.PREPOSITIONS)
     )
     # "My husband is." to "Are you the account holder?": the question's own verb, echoed.
     asked_with = question.split(maxsplit=1)
@@ -377,9 +403,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
     subordinate = phrases.SUBORDINATE_ONLY.fullmatch(clause)
+    # "I'm not sure if. If your lads can do stairs with it.": the clause completes the
+    # sentence before it, which asked for one.
+    before = phrases.WORD.findall(_previous_sentence(text).lower())[-1:]
     if (
         subordinate is not None
         and not text.endswith("?")
+        and not (before and (before[0] == subordinate["conj"] or before[0] in _ASKS_A_CLAUSE))
         and not (
             subordinate["conj"] in _WHEN_CONJUNCTIONS and phrases.DATE_QUESTION.search(question)
         )
