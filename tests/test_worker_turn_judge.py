@@ -1089,3 +1089,43 @@ def test_finished_turns_from_the_beacon_corpus_are_answered_at_once(user: str, a
 
 def test_the_council_tax_i_need_to_still_owes_its_verb() -> None:
     assert judge_turn("For the council tax, I need to.", "What can I help with?").state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("The girl at the desk told me that. Sorry. The dog's going mad.", "How can I help?"),
+        ("It's a Spanish account. ES91. 21000418. 45020005.", "Which account is the refund for?"),
+        ("It's on the repeat slip.", "Can I take the NHS number for the patient?"),
+        ("999. 047.", "Can I take the NHS number for the patient?"),
+        ("Arriving on the 2nd of August.", "What dates are you looking at?"),
+        ("It's the same as my name.", "What email address is on the booking?"),
+    ],
+)
+def test_unfinished_turns_from_the_lantern_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Yes, go on then.", "Would you like me to add breakfast for both mornings?"),
+        ("Okay. I'll stay in then.", "The engineer is running about an hour behind."),
+        ("Um. Any day the week after next.", "What date would you like to move it to?"),
+        ("It's not the internet as such. It's. The landline that's gone dead.", ""),
+        ("It's a Spanish account. ES91. 21000418. 45020005. 1332.", "Which account is it?"),
+        ("999. 047. 2118.", "Can I take the NHS number for the patient?"),
+        ("Arriving on the 2nd of August. And leaving on the 5th.", "What dates suit you?"),
+        ("Friday the 27th. If there's space on the morning one.", "Which sailing?"),
+    ],
+)
+def test_finished_turns_from_the_lantern_corpus_are_answered_at_once(user: str, agent: str) -> None:
+    verdict = judge_turn(user, agent)
+    assert verdict.state == "final"
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 0.0
+
+
+def test_only_a_country_code_and_check_digits_start_an_iban() -> None:
+    # "is 12" is no Icelandic IBAN: eight digits are an account number that may be whole.
+    verdict = judge_turn("My account number is 12345678.", "What is your account number?")
+    assert verdict.reason == "dictation_unknown_length:account"

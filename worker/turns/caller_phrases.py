@@ -31,6 +31,7 @@ __all__ = [
     "CODE_IT_WAS",
     "DANGLING",
     "DANGLING_TAIL",
+    "DATES_ASKED",
     "DATE_QUESTION",
     "DATE_WORDS",
     "DAY_ONLY",
@@ -83,6 +84,7 @@ __all__ = [
     "WAIT_FOR_ME",
     "WANTS",
     "WH",
+    "WHERE_IT_IS",
     "WHOLE_ENDING",
     "WORD",
     "YEAR",
@@ -390,7 +392,9 @@ CLAUSE_VERB: Final = re.compile(
 # inside.": the sentence goes on after the pause, no value is read.
 NOT_A_VALUE_TAIL: Final = re.compile(
     r"^(?:nothing|nobody|no one|none|never|someone|somebody|anyone|anybody|everyone|"
-    r"everybody)\b|\b(?:i|we|they|he|she|you) [a-z]{3,}"
+    r"everybody)\b|\b(?:i|we|they|he|she|you) [a-z]{3,}|"
+    # "It's. The landline that's gone dead.": a relative clause, a sentence going on.
+    r"\b[a-z]+ (?:that|who|which)(?:'s| is| has| was| had)\b"
 )
 
 # "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
@@ -406,6 +410,12 @@ ANSWERED_YES_NO: Final = re.compile(
 DATE_QUESTION: Final = re.compile(
     r"\b(?:what|which)(?:'s| is| was| are| were)?(?: (?:the|your|its|their))?(?: [a-z]+){0,2} "
     r"(?:date|day|year)\b|\bwhen\b"
+)
+
+# "What dates are you looking at?", "When are you arriving and leaving?": two dates.
+DATES_ASKED: Final = re.compile(
+    r"\b(?:what|which) dates\b|\barriv\w* and (?:leav|depart)\w*|\bcheck-?in and check-?out\b|"
+    r"\bfrom when\b"
 )
 
 DATE_WORDS: Final = re.compile(
@@ -468,6 +478,14 @@ ABOUT_TO_READ: Final = (
     r"(?: on (?:the|my) [a-z]+)?|"
     r"(?:i'm going to|i'll|let me) read (?:it|that)(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is"
+)
+
+# "It's on the repeat slip." said when a value was asked for: where the caller is about
+# to read it from.
+WHERE_IT_IS: Final = re.compile(
+    r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh),? )*(?:it's|it is|that's|that is|it'll be) "
+    r"(?:on|in|at the top of|at the bottom of|printed on) (?:the|my|this|your|our) "
+    r"[a-z\-]+(?: [a-z\-]+)?"
 )
 
 # "It's on here somewhere.", "It's on the folder here.": the caller is looking for the
@@ -538,8 +556,8 @@ WHOLE_ENDING: Final = re.compile(
     r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
     r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
     r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then|"
-    # "The year before last.": the one before the last, whole.
-    r"\bbefore last)$"
+    # "The year before last.", "The week after next.": whole.
+    r"\bbefore last|\bafter next)$"
 )
 
 PAST_VERB: Final = re.compile(
@@ -579,7 +597,9 @@ BEFORE_A_DEMONSTRATIVE: Final = re.compile(
 # "Yesterday afternoon.", "Last night.": a day named relative to today is a whole date.
 RELATIVE_DAY: Final = re.compile(
     r"\b(?:yesterday|today|tonight|last (?:night|week|weekend|month|year)|"
-    r"this (?:morning|afternoon|evening)|\d+ (?:days?|weeks?|months?|years?) ago)\b"
+    r"this (?:morning|afternoon|evening)|\d+ (?:days?|weeks?|months?|years?) ago|"
+    # "The week after next.": named from today too.
+    r"after next|before last)\b"
 )
 
 OBJECT_PRONOUNS: Final = frozenset("me you us them him her".split())

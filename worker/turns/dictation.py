@@ -216,6 +216,8 @@ _PARTIAL: Final = re.compile(
     r"(?:starts|begins|start|begin) with|"
     # "It's just my name." -- the address is the name, which is said next.
     r"(?:just|only|simply) my (?:first |full |last |sur)?name|"
+    # "It's the same as my name." -- and then the name, spelled.
+    r"the same as my (?:first |full |last |sur)?name|"
     # "Mary Smith, all one word.": the local part, spelled out; the domain is next.
     r"all (?:one|1) word|no spaces?)\b"
 )
@@ -261,6 +263,17 @@ _START_OVER: Final = re.compile(rf"\b(?:{_STARTING_OVER})\b")
 _LAST_DIGITS: Final = re.compile(
     r"\b(?:ending|ends|last (?:four|4)(?: digits)?)(?: (?:in|with|are|is))?\b"
 )
+# An IBAN's country code and check digits, then its length by country (SWIFT's IBAN
+# Registry): "ES91" opens a 24-character Spanish IBAN.
+_IBAN_START: Final = re.compile(r"\b(?P<country>[a-z]{2})\d{2}\b")
+_IBAN_LENGTHS: Final = {
+    "at": 20, "be": 16, "ch": 21, "cy": 28, "cz": 24, "de": 22, "dk": 18, "ee": 20,
+    "es": 24, "fi": 18, "fr": 27, "gb": 22, "gr": 27, "hr": 21, "hu": 28, "ie": 22,
+    "is": 26, "it": 27, "li": 21, "lt": 20, "lu": 20, "lv": 21, "mt": 31, "nl": 18,
+    "no": 15, "pl": 28, "pt": 25, "ro": 24, "se": 24, "si": 19, "sk": 24,
+}  # fmt: skip
+_NHS_NUMBER: Final = re.compile(r"\bnhs number\b")
+_NHS_DIGITS: Final = 10
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_MAX_DIGITS: Final = 17
 _REFERENCE_MIN_DIGITS: Final = 4
@@ -392,6 +405,8 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         return None
     if found == "zip":
         return found, (9 if _ZIP_PLUS_FOUR.search(text) else length)
+    if found == "reference" and length is None and _NHS_NUMBER.search(text):
+        return found, _NHS_DIGITS  # always ten digits
     return found, length
 
 
@@ -490,6 +505,8 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
     if kind == "date":
         state = _date_complete(written)
         return None if state is None else (state, len(digits))
+    if kind in ("reference", "account") and (iban := _iban_complete(written)) is not None:
+        return iban, len(digits)
     if not digits:
         if kind in ("reference", "account") and (
             _SPELLED_LETTERS.search(written)
@@ -543,6 +560,16 @@ def _address_piece(sentence: str) -> bool:
         and 0 < len(tokens) <= 2
         and not all(t.strip(".") in SHORT_ANSWERS for t in tokens)
     )
+
+
+def _iban_complete(written: str) -> bool | None:
+    """Whether an IBAN read out is whole, by its country's length; None if ``written``
+    does not start one ("ES91. 2100 0418..." -- Spanish IBANs run to 24 characters)."""
+    start = _IBAN_START.search(written)
+    if start is None or start["country"] not in _IBAN_LENGTHS:
+        return None
+    said = re.sub(r"[^a-z0-9]", "", written[start.start() :])
+    return len(said) >= _IBAN_LENGTHS[start["country"]]
 
 
 def _code_started(kind: DictationKind, user_text: str) -> bool:

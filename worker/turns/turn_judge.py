@@ -131,8 +131,14 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True  # "...my old network over to you.", "I'm calling for her."
     if last == "then" and len(words) >= 2 and words[-2] in _BEFORE_THEN:
         return True  # "We'll have it done before then.": the time, not "and then..."
-    if last == "then" and len(words) >= 2 and words[-2] in phrases.PARTICLE_OBJECTS:
-        return True  # "I'll wait in for him then.", "Just cancel it then.": after the object
+    if (
+        last == "then"
+        and len(words) >= 2
+        and (words[-2] in phrases.PARTICLE_OBJECTS or words[-2] in phrases.PARTICLES)
+    ):
+        # "I'll wait in for him then.", "Just cancel it then.", "Go on then.": the adverb
+        # after the object or the particle.
+        return True
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
     if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
@@ -218,9 +224,9 @@ def _last_clause(text: str) -> str:
 
 
 def _aside_in_an_open_sentence(text: str, agent_text: str) -> bool:
-    """ "I'm phoning about the. Sorry. My grandson's just come in.": an apology and an
-    aside while the sentence before it is left open on an article or a preposition; the
-    caller comes back to it."""
+    """An apology and an aside while the sentence before it is left open ("about the.",
+    "told me that."): "I'm phoning about the. Sorry. My grandson's just come in." The
+    caller comes back to the sentence."""
     said = _sentences_as_written(text)
     for i in range(len(said) - 1, 0, -1):
         if phrases.ASIDE.match(said[i].strip().lower()):
@@ -233,7 +239,8 @@ def _aside_in_an_open_sentence(text: str, agent_text: str) -> bool:
                 or _has_digit(since)
             ):
                 return False
-            return judge_turn(". ".join(said[:i]) + ".", agent_text).reason == "open_phrase"
+            before = judge_turn(". ".join(said[:i]) + ".", agent_text)
+            return before.reason in ("open_phrase", "dangling_word")
     return False
 
 
@@ -337,6 +344,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         )
         or asked_of_self
         or phrases.ASKED_OF_SOMEONE_THERE.search(text)
+        # "It's on the repeat slip." after "Can I take the NHS number?": where the caller
+        # is about to read it from.
+        or (asked is not None and phrases.WHERE_IT_IS.fullmatch(clause))
     ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
@@ -406,8 +416,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "I'm not sure if. If your lads can do stairs with it.": the clause completes the
     # sentence before it, which asked for one.
     before = phrases.WORD.findall(_previous_sentence(text).lower())[-1:]
+    # "Friday the 27th. If there's space on the morning one.": after a sentence of its
+    # own, the clause qualifies it.
+    leads = all(
+        w in phrases.SHORT_ANSWERS for part in parts[:-1] for w in phrases.WORD.findall(part)
+    )
     if (
         subordinate is not None
+        and leads
         and not text.endswith("?")
         and not (before and (before[0] == subordinate["conj"] or before[0] in _ASKS_A_CLAUSE))
         and not (
@@ -464,6 +480,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "Which suburb is that, and the postcode?" / "Surry Hills. New South Wales.":
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    if (
+        phrases.DATES_ASKED.search(question)
+        and phrases.DATE_WORDS.search(text.lower())
+        and not re.search(r"\b(?:to|until|till|through|and)\b", text.lower())
+        and not text.endswith("?")
+    ):
+        # "What dates are you looking at?" / "Arriving on the 2nd of August.": one date of
+        # the two asked for; the other follows.
+        return TurnVerdict("maybe", "date_fragment")
     if phrases.DATE_QUESTION.search(question) and re.fullmatch(
         r"(?:(?:it was |it's |it is |on )?the )?\d{1,2}(?:st|nd|rd|th)?", clause
     ):
