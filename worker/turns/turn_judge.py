@@ -244,6 +244,28 @@ def _aside_in_an_open_sentence(text: str, agent_text: str) -> bool:
     return False
 
 
+def _leads_in_alone(text: str, clause: str, parts: list[str], question: str) -> bool:
+    """A clause that leads into its sentence, said alone: "If I overpay this month." /
+    "Does my direct debit change?". The sentence follows after a comma's breath."""
+    subordinate = phrases.SUBORDINATE_ONLY.fullmatch(clause)
+    if subordinate is None or text.endswith("?"):
+        return False
+    conj = subordinate["conj"]
+    # "I'm not sure if. If your lads can do stairs with it.": it completes the sentence
+    # before it, which asked for one.
+    before = phrases.WORD.findall(_previous_sentence(text).lower())[-1:]
+    if before and (before[0] == conj or before[0] in _ASKS_A_CLAUSE):
+        return False
+    # "When I got home." answers "When did it happen?".
+    if conj in _WHEN_CONJUNCTIONS and phrases.DATE_QUESTION.search(question):
+        return False
+    # "Friday the 27th. If there's space on the morning one.": after a sentence of its
+    # own, the clause qualifies it; only a short answer may come first ("Yes. If...").
+    return all(
+        w in phrases.SHORT_ANSWERS for part in parts[:-1] for w in phrases.WORD.findall(part)
+    )
+
+
 def _tail_is_a_sentence(announced: re.Match[str]) -> bool:
     """What follows a word that may introduce a value is the sentence going on: its own
     verb ("...that was. Already stained when we moved in."), no value ("there was.
@@ -313,8 +335,6 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     parts = [part.rstrip(".!?,") for part in sentences(text)]
     holding = [i for i, part in enumerate(parts) if phrases.HOLDING_FLOOR.fullmatch(part)]
     since = " ".join(parts[holding[-1] + 1 :]) if holding else ""
-    # "Hang on. I need my glasses.", "It's with the. Hang on. It's on the letter.": the
-    # caller went to find something and has not given it yet.
     # "We've had a letter saying. Sorry. Hold on. Saying we're in arrears.": back on the
     # sentence, its last word said again.
     back = holding[-1] - 1 if holding else -1
@@ -322,6 +342,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         back -= 1
     before_hold = phrases.WORD.findall(parts[back]) if back >= 0 else []
     resumed = bool(before_hold) and phrases.WORD.findall(since)[:1] == before_hold[-1:]
+    # "Hang on. I need my glasses.", "It's with the. Hang on. It's on the letter.": the
+    # caller went to find something and has not given it yet.
     still_finding = (
         bool(holding)
         and not resumed
@@ -412,27 +434,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             # the lady called." -- the caller is finding the value or the name to read.
             return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
-    subordinate = phrases.SUBORDINATE_ONLY.fullmatch(clause)
-    # "I'm not sure if. If your lads can do stairs with it.": the clause completes the
-    # sentence before it, which asked for one.
-    before = phrases.WORD.findall(_previous_sentence(text).lower())[-1:]
-    # "Friday the 27th. If there's space on the morning one.": after a sentence of its
-    # own, the clause qualifies it.
-    leads = all(
-        w in phrases.SHORT_ANSWERS for part in parts[:-1] for w in phrases.WORD.findall(part)
-    )
-    if (
-        subordinate is not None
-        and leads
-        and not text.endswith("?")
-        and not (before and (before[0] == subordinate["conj"] or before[0] in _ASKS_A_CLAUSE))
-        and not (
-            subordinate["conj"] in _WHEN_CONJUNCTIONS and phrases.DATE_QUESTION.search(question)
-        )
-    ):
-        # "If I overpay this month." / "Does my direct debit change?": the clause that
-        # leads in, its sentence next after a comma's breath; "When I got home." answers
-        # "When did it happen?".
+    if _leads_in_alone(text, clause, parts, question):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
         if agent_text and asks_for_two(agent_text):
