@@ -1,4 +1,4 @@
-"""The fourteenth end-of-turn corpus, unread like lantern.
+"""The fourteenth end-of-turn corpus, read in turn.
 
 ``beacon.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (council tax, student
@@ -14,7 +14,6 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before stack (``bench/turn_corpus_stack``) was read to change the
 judge, and written while the judge was being changed from stack; its author saw neither.
-Pylon (``bench/turn_corpus_pylon``) was read since. With lantern
-(``bench/turn_corpus_lantern``) its figures are the out-of-sample ones. Write a new
-corpus before reading either.
+Pylon (``bench/turn_corpus_pylon``) was read since, and beacon after it, once meridian
+(``bench/turn_corpus_meridian``) had been commissioned.
 """

@@ -1,4 +1,4 @@
-"""The fifteenth end-of-turn corpus, unread like beacon.
+"""The fifteenth end-of-turn corpus, read in turn.
 
 ``lantern.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (water billing, driving
@@ -14,6 +14,6 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before pylon (``bench/turn_corpus_pylon``) was read to change the
 judge, and written while the judge was being changed from pylon; its author saw
-neither. With beacon (``bench/turn_corpus_beacon``) its figures are the out-of-sample
-ones. Write a new corpus before reading either.
+neither. It was read after beacon (``bench/turn_corpus_beacon``), once orchard had been
+commissioned; meridian (``bench/turn_corpus_meridian``) stays out of sample.
 """
