@@ -126,6 +126,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("beacon", 265),
         ("lantern", 265),
         ("meridian", 265),
+        ("orchard", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

@@ -1,4 +1,4 @@
-"""The sixteenth end-of-turn corpus, the one no one changing the judge has read.
+"""The sixteenth end-of-turn corpus, unread like orchard.
 
 ``meridian.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (smart meters, passport
@@ -14,6 +14,7 @@ ignores). The ``validate.py`` its README names stayed with the author: the struc
 checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before beacon (``bench/turn_corpus_beacon``) was read to change the
-judge, and written while beacon and lantern were read; its author saw neither. Its
-figures are the out-of-sample ones. Write a new corpus before reading it.
+judge, and written while beacon and lantern were read; its author saw neither. With
+orchard (``bench/turn_corpus_orchard``) its figures are the out-of-sample ones. Write a
+new corpus before reading either.
 """
