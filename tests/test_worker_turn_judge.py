@@ -381,7 +381,8 @@ def test_more_ways_an_agent_asks_for_a_number() -> None:
     assert asked_for("Can I have a number where the technician can reach you?") == ("phone", None)
     assert asked_for("Is there a number we can text the code to?") == ("phone", None)
     assert asked_for("Go ahead with the Amex number.") == ("card", None)
-    assert asked_for("What's your National Insurance number?") == ("reference", None)
+    # Two letters, six digits and a letter: nine characters (HMRC's format).
+    assert asked_for("What's your National Insurance number?") == ("reference", 9)
     amex = "Go ahead with the Amex number."
     assert judge_turn("3782. 822463.", amex).state == "unfinished"
     assert judge_turn("3782. 822463. 10005.", amex).state == "final"  # 15 digits, Luhn
@@ -1129,3 +1130,49 @@ def test_only_a_country_code_and_check_digits_start_an_iban() -> None:
     # "is 12" is no Icelandic IBAN: eight digits are an account number that may be whole.
     verdict = judge_turn("My account number is 12345678.", "What is your account number?")
     assert verdict.reason == "dictation_unknown_length:account"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("Hang on, it's in the app.", "What's your member ID? It's in the app."),
+        ("INV.", "Which invoice are you querying?"),
+        ("It's LB.", "What's the penalty charge notice number?"),
+        ("RSS. MRA. 85T10.", "Could you read me his codice fiscale?"),
+        ("He was born.", "Do you know roughly when he was born?"),
+        ("It was.", "Can you tell me the date she passed?"),
+        ("She's in room.", "Which room is your mother in?"),
+        ("My wife reckons.", "When did you first notice it?"),
+        ("It is the right one, but sometimes.", "Which ear is giving you trouble?"),
+        ("My National Insurance number is. QQ. 123456.", "Can I take your NI number?"),
+        ("Okay. The IMEI is. 352991. 04211.", "Could you read me the IMEI?"),
+    ],
+)
+def test_unfinished_turns_from_the_meridian_corpus_are_held(user: str, agent: str) -> None:
+    assert judge_turn(user, agent).state != "final"
+
+
+@pytest.mark.parametrize(
+    ("user", "agent"),
+    [
+        ("RSS. MRA. 85T10. A562S.", "Could you read me his codice fiscale?"),
+        ("My National Insurance number is. QQ. 123456. C.", "Can I take your NI number?"),
+        ("He was born. Around Christmas 2020.", "Do you know roughly when he was born?"),
+        ("It's only going to be. Maybe 60 miles all in.", "Roughly how far will you drive?"),
+        ("It's the 12th month. 27.", "What's the expiry on the card?"),
+        ("Hang on. It's rubbed off a bit. 7. 37.", "And the three-digit security code?"),
+    ],
+)
+def test_finished_turns_from_the_meridian_corpus_are_answered_at_once(
+    user: str, agent: str
+) -> None:
+    verdict = judge_turn(user, agent)
+    assert verdict.state == "final"
+    assert hold_for(verdict, maybe_s=1.45, dictation_s=1.6, ack_s=0.5) == 0.0
+
+
+def test_a_member_id_with_letters_is_a_code_of_no_known_length() -> None:
+    # Not an account number short of its eight digits: the value hold, not the longest.
+    verdict = judge_turn("CR. 912. 66.", "What's your member ID?")
+    assert verdict.state == "maybe"
+    assert judge_turn("912. 66.", "What's your member ID?").state == "unfinished"

@@ -332,6 +332,13 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:my|our|your|his|her|their) (?:last|previous|usual|current|old|new|main)|"
     # "The one ending." -- the card's last digits are next.
     r"\b(?:one|card|number|account) (?:ending|ends|starting|starts)(?: in| with)?|"
+    # "He was born." -- when is next.
+    r"\b(?:was|were) born|"
+    # "My wife reckons." -- what is reckoned is next ("That's what he said." is whole).
+    r"(?<!what )\b(?:my|his|her|our|their|the) [a-z]+ (?:reckons|reckoned|thinks|thought)|"
+    r"\b(?:he|she|they) (?:reckons|reckon|reckoned)|"
+    # "It is the right one, but sometimes." -- the exception is next.
+    r"\b(?:but|and|because) (?:sometimes|usually|often|occasionally|maybe|probably)|"
     # "There's three calls to some." -- a quantifier whose noun is still to come ("I'll
     # take some." is whole: no preposition).
     r"\b(?:to|of|for|from|with|at|into|about|by) (?:some|another|every|each|several)|"
@@ -352,6 +359,8 @@ OWES_OBJECT: Final = re.compile(
     # "...a sailing boat, and I need." -- what is needed is next.
     r"\b(?:i|we|he|she|they|it|(?:my|our|his|her|their|the) [a-z\-]+) "
     r"(?:really |just |still |also )?needs?|"
+    # "She loved." -- what she loved is next.
+    r"\b(?:i|we|you|they|he|she) (?:loved|liked|enjoyed|preferred|hated|adored)|"
     # "Can we do." -- what to do is next ("Please do." is whole).
     r"\b(?:can|could|shall) (?:we|i|you) do)[.!]*$"
 )
@@ -394,7 +403,10 @@ NOT_A_VALUE_TAIL: Final = re.compile(
     r"^(?:nothing|nobody|no one|none|never|someone|somebody|anyone|anybody|everyone|"
     r"everybody)\b|\b(?:i|we|they|he|she|you) [a-z]{3,}|"
     # "It's. The landline that's gone dead.": a relative clause, a sentence going on.
-    r"\b[a-z]+ (?:that|who|which)(?:'s| is| has| was| had)\b"
+    r"\b[a-z]+ (?:that|who|which)(?:'s| is| has| was| had)\b|"
+    # "It's only going to be. Maybe 60 miles all in.": a quantity with its unit.
+    r"\b\d+ (?:miles?|km|kilometres?|kilometers?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|pounds?|dollars?|euros?|percent|kilos?|litres?|liters?)\b"
 )
 
 # "It is." said to "Is the outage still affecting you?": the answer, whatever follows.
@@ -516,8 +528,10 @@ ASKED_OF_SELF: Final = re.compile(
 
 HOLDING_FLOOR: Final = re.compile(
     r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so|oh),? )*"
+    # "Hang on, it's in the app.": going to look, said in one breath.
+    rf"(?:(?:{WAIT_FOR_ME}),? (?:it's|it is) (?:in|on) (?:the|my) [a-z]+|"
     # "Hold on, Jack.": said to someone in the room, named after the words.
-    rf"(?:(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
+    rf"(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
     rf"{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
@@ -556,8 +570,8 @@ WHOLE_ENDING: Final = re.compile(
     r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
     r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
     r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then|"
-    # "The year before last.", "The week after next.": whole.
-    r"\bbefore last|\bafter next)$"
+    # "The year before last.", "The week after next.", "Maybe 60 miles all in.": whole.
+    r"\bbefore last|\bafter next|\ball in)$"
 )
 
 PAST_VERB: Final = re.compile(

@@ -236,7 +236,7 @@ _READ_A_NUMBER: Final = re.compile(
 # "your IRD number", "the job number": a number named by what it is for.
 # "What's the number on your cover plan?": a number read off something, kind unnamed.
 _SOME_NUMBER: Final = re.compile(
-    r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,2}(?:number|code)\b|"
+    r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,3}(?:number|code)\b|"
     r"\bthe (?:number|code|reference) (?:on|from|at|printed on|at the top of)\b"
 )
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
@@ -272,8 +272,39 @@ _IBAN_LENGTHS: Final = {
     "is": 26, "it": 27, "li": 21, "lt": 20, "lu": 20, "lv": 21, "mt": 31, "nl": 18,
     "no": 15, "pl": 28, "pt": 25, "ro": 24, "se": 24, "si": 19, "sk": 24,
 }  # fmt: skip
-_NHS_NUMBER: Final = re.compile(r"\bnhs number\b")
-_NHS_DIGITS: Final = 10
+# Identifiers of one length everywhere, in characters (letters and digits), from their
+# issuers' published formats: an NHS number is ten digits, a UK National Insurance
+# number two letters, six digits and a letter, an Italian codice fiscale sixteen
+# characters, a VIN seventeen (ISO 3779).
+_ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
+    (re.compile(r"\bnhs number\b"), 10),
+    (re.compile(r"\b(?:national insurance|ni) number\b"), 9),
+    (re.compile(r"\bcodice fiscale\b"), 16),
+    (re.compile(r"\baadhaar(?: number)?\b"), 12),
+    (re.compile(r"\b(?:social insurance number|sin)\b"), 9),
+    (re.compile(r"\bcpf\b"), 11),
+    (re.compile(r"\b(?:bsn|burgerservicenummer)\b"), 9),
+    (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
+    (re.compile(r"\bimei(?: number)?\b"), 15),
+    (re.compile(r"\bsort code\b"), 6),
+)
+# "Which invoice are you querying?": a document named by its number.
+_WHICH_DOCUMENT: Final = re.compile(
+    r"\bwhich (?:invoice|booking|order|claim|ticket|parcel|reservation|application|case)\b"
+)
+# Words around a code that are not part of it ("It's", "the", "NHS", "ref").
+_NOT_CODE: Final = frozenset(
+    "a an the and or but so it its is my his her our their your of to on in at for by um uh "
+    "er erm oh ok yes yep yeah no nhs id ref num dot dash ni pps vin sin cpf bsn hmm mm ah eh "
+    "was are imei iban pin cvv cvc puk pac sim tfn ird pan dob uk us usa eu gb bic swift "
+    "ppsn nric pnr mpan mprn bsb vat utr".split()
+)
+# "Around Christmas 2020.", "Early 2019.", "The summer of 2015.": a date the caller
+# gives roughly, whole with its year.
+_APPROXIMATE: Final = re.compile(
+    r"\b(?:around|about|roughly|approximately|early|late|mid|christmas|easter|summer|winter|"
+    r"spring|autumn|fall|new year)\b"
+)
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_MAX_DIGITS: Final = 17
 _REFERENCE_MIN_DIGITS: Final = 4
@@ -388,6 +419,14 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         # "What's the expiry on the card?": month and year, two digits each, whatever
         # the card's own number would need.
         return "reference", 4
+    if length is None:
+        for named, characters in _ID_LENGTHS:
+            if named.search(text):
+                # "Could you read me his codice fiscale?": sixteen characters, always.
+                return "reference", characters
+    if _WHICH_DOCUMENT.search(text):
+        # "Which invoice are you querying?": its number, read off it.
+        return "reference", None
     # The value asked for is the first one named: "the card number on the account".
     found = _kind_first(text)
     if found is None and (_READ_A_NUMBER.search(text) or _SOME_NUMBER.search(text)):
@@ -405,8 +444,6 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         return None
     if found == "zip":
         return found, (9 if _ZIP_PLUS_FOUR.search(text) else length)
-    if found == "reference" and length is None and _NHS_NUMBER.search(text):
-        return found, _NHS_DIGITS  # always ten digits
     return found, length
 
 
@@ -465,6 +502,8 @@ def _digits(written: str) -> str:
 def _date_complete(written: str) -> bool | None:
     if _SHORT_YEAR_DATE.search(written) is not None:
         return True
+    if _YEAR.search(written) and _APPROXIMATE.search(written):
+        return True  # "Around Christmas 2020.": as exact as the caller can be
     year = _YEAR.search(written)
     if year is not None:
         # "1990." first, the month and day next: a date of birth needs all three.
@@ -474,9 +513,12 @@ def _date_complete(written: str) -> bool | None:
     return False if has_parts else None
 
 
-def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool | None, int] | None:
+def _judge(
+    kind: DictationKind, written: str, length: int | None, raw: str = ""
+) -> tuple[bool | None, int] | None:
     """Completeness of the dictated part ``written`` (normalised), or None if nothing of
-    the value has been said yet."""
+    the value has been said yet. ``raw`` is the turn as the STT wrote it, where a code's
+    letters still show as capitals."""
     digits = _digits(written)
     if kind == "email":
         if "@" in written:
@@ -507,6 +549,9 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         return None if state is None else (state, len(digits))
     if kind in ("reference", "account") and (iban := _iban_complete(written)) is not None:
         return iban, len(digits)
+    if kind == "account" and _code_letters(raw):
+        # "CR. 912. 66." for a member ID: a code with letters, of no length known.
+        kind = "reference"
     if not digits:
         if kind in ("reference", "account") and (
             _SPELLED_LETTERS.search(written)
@@ -518,7 +563,9 @@ def _judge(kind: DictationKind, written: str, length: int | None) -> tuple[bool 
         return None
     count = len(digits)
     if length is not None:
-        return count >= length, count
+        # A code with letters counts them too ("RSS MRA 85T10 A562S", a codice fiscale).
+        have = count + (_code_letters(raw) if kind == "reference" else 0)
+        return have >= length, count
     if kind == "phone":
         if digits.startswith("0"):
             # A trunk prefix: UK and Irish numbers run to eleven digits, Australian ones
@@ -560,6 +607,17 @@ def _address_piece(sentence: str) -> bool:
         and 0 < len(tokens) <= 2
         and not all(t.strip(".") in SHORT_ANSWERS for t in tokens)
     )
+
+
+def _code_letters(raw: str) -> int:
+    """The letters of a code read out, as the STT writes them: in capitals ("QQ 123456 C",
+    "RSS MRA 85T10 A562S"), not the labels around it ("NHS", "ID") nor "I" or "A"."""
+    letters = 0
+    for token in re.findall(r"\b[A-Z0-9]+\b", raw):
+        if token.isdigit() or token.lower() in _NOT_CODE or token in ("I", "A"):
+            continue
+        letters += sum(ch.isalpha() for ch in token)
+    return letters
 
 
 def _iban_complete(written: str) -> bool | None:
@@ -606,7 +664,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         names_only = kind == "email" and not (
             _INTRO.search(rest) or "@" in rest or _SPELLED.search(rest)
         )
-        judged = None if names_only else _judge(kind, rest, length)
+        judged = None if names_only else _judge(kind, rest, length, user_text)
         if judged is not None:
             return Dictation(kind, judged[0], judged[1])
         if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):
@@ -631,7 +689,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         ):
             # ("No apostrophe." after "S E A N." is part of the spelling.)
             return None
-        judged = _judge(kind, written, length)
+        judged = _judge(kind, written, length, user_text)
         if judged is None and _code_started(kind, user_text):
             return Dictation(kind, False, 0, from_agent=True)
         if judged is not None:

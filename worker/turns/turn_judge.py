@@ -186,12 +186,16 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 _FINDING_WORDS: Final = 6
 _ASIDE_WORDS: Final = 8
+_ASKS_TO_BE_TOLD: Final = re.compile(
+    r"(?:can|could|would|will) you (?:please )?(?:tell|give|read|spell|confirm|provide) (?:me|us)\b"
+)
 _DETERMINERS: Final = frozenset("a an the my your our their its".split())
 # "I'm not sure if.", "I was wondering whether.": words whose clause is said next.
 _ASKS_A_CLAUSE: Final = frozenset(
     "sure wonder wondering wondered know ask asking check see".split()
 )
 _ASIDE_SENTENCES: Final = 2
+_LABEL_AFTER: Final = frozenset("in at on from to into".split())
 _WHEN_CONJUNCTIONS: Final = frozenset(
     {"when", "whenever", "once", "while", "whilst", "as soon as", "every time", "each time"}
 )
@@ -304,6 +308,8 @@ def _is_yes_no_question(agent_text: str) -> bool:
         return False
     if re.search(r"\b(?:right|correct|ok|okay)\?$", question):
         return True
+    if _ASKS_TO_BE_TOLD.match(question):
+        return False  # "Can you tell me the date she passed?": a request for the date
     return phrases.YES_NO_OPENERS.match(question) is not None
 
 
@@ -532,6 +538,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and words[-1] not in phrases.SHORT_ANSWERS
         and words[-1] in phrases.WORD.findall(question)
     ) or (len(clause_words) == 1 and words[-1] in phrases.LABEL_WORDS)
+    # "She's in room.": the label after its preposition, the number next.
+    label_asked = label_asked or bool(
+        len(words) >= 2 and words[-1] in phrases.LABEL_WORDS and words[-2] in _LABEL_AFTER
+    )
     echo = phrases.LABEL_ECHO.fullmatch(clause)
     if echo is not None and set(echo["label"].split()) <= set(phrases.WORD.findall(question)):
         # "Loyalty number." to "Loyalty number?", "The old passport number." to "the number
