@@ -127,6 +127,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("lantern", 265),
         ("meridian", 265),
         ("orchard", 265),
+        ("quill", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

@@ -1,4 +1,4 @@
-"""The sixteenth end-of-turn corpus, unread like orchard.
+"""The sixteenth end-of-turn corpus, read in turn.
 
 ``meridian.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (smart meters, passport
@@ -14,7 +14,7 @@ ignores). The ``validate.py`` its README names stayed with the author: the struc
 checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before beacon (``bench/turn_corpus_beacon``) was read to change the
-judge, and written while beacon and lantern were read; its author saw neither. With
-orchard (``bench/turn_corpus_orchard``) its figures are the out-of-sample ones. Write a
-new corpus before reading either.
+judge, and written while beacon and lantern were read; its author saw neither. It was
+read after lantern, once quill (``bench/turn_corpus_quill``) had been commissioned;
+orchard (``bench/turn_corpus_orchard``) stays out of sample.
 """

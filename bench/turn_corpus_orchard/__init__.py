@@ -1,4 +1,4 @@
-"""The seventeenth end-of-turn corpus, unread like meridian.
+"""The seventeenth end-of-turn corpus, unread like quill.
 
 ``orchard.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (heating oil, TV licensing,
@@ -13,7 +13,7 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before lantern (``bench/turn_corpus_lantern``) was read to change
-the judge, and written while lantern was read; its author saw neither. With meridian
-(``bench/turn_corpus_meridian``) its figures are the out-of-sample ones. Write a new
-corpus before reading either.
+the judge, and written while lantern was read; its author saw neither. Meridian
+(``bench/turn_corpus_meridian``) was read since. With quill (``bench/turn_corpus_quill``)
+its figures are the out-of-sample ones. Write a new corpus before reading either.
 """
