@@ -194,21 +194,21 @@ _OPINION: Final = re.compile(
     r"^\W*(?:is|'s|are|would be)\s+(?:fine|good|great|ok|okay|perfect|better|best|easier|"
     r"easiest|quicker|the same)\b"
 )
-# A sentence about a value ("It's the same as my username.") is not one being read out:
-# a value read aloud is a few tokens, or spelled ("P as in Peter").
-_SPELLED: Final = re.compile(
-    r"\bas in\s+[a-z]+|\b[a-z] for [a-z]+|\bdot\b|\bat\b|@|\bwith an? [a-z]\b|"
-    r"\b[a-z][^\w']+[a-z]\b|[a-z0-9]\.[a-z]|_|\bunderscore\b|\b(?:all )?(?:lower|upper) ?case\b|"
-    r"\bcapital [a-z]\b|\binitials? [a-z]\b"
-)
-# A sentence that is only part of an address: tokens of letters, digits and separators.
-_PIECE: Final = re.compile(r"[a-z0-9._\-]+(?: [a-z0-9._\-]+)?[.!]?")
 # Letters of a code read one by one ("K as in kilo", "capital B", "A B C"); not the "at"
 # and "dot" of an address ("I've left the letter at my daughter's.").
 _SPELLED_LETTERS: Final = re.compile(
     r"\bas in\s+[a-z]+|\b[a-z] for [a-z]+|\bwith an? [a-z]\b|\b[a-z][^\w']+[a-z]\b|"
     r"\bcapital [a-z]\b|\binitials? [a-z]\b"
 )
+# A sentence about a value ("It's the same as my username.") is not one being read out:
+# a value read aloud is a few tokens, or spelled: letters as above, or an address's own
+# marks ("dot", "at", "@", "_", "all lowercase").
+_SPELLED: Final = re.compile(
+    rf"{_SPELLED_LETTERS.pattern}|\bdot\b|\bat\b|@|[a-z0-9]\.[a-z]|_|\bunderscore\b|"
+    r"\b(?:all )?(?:lower|upper) ?case\b"
+)
+# A sentence that is only part of an address: tokens of letters, digits and separators.
+_PIECE: Final = re.compile(r"[a-z0-9._\-]+(?: [a-z0-9._\-]+)?[.!]?")
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
 # more of the value is coming.
 _PARTIAL: Final = re.compile(
