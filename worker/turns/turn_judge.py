@@ -129,15 +129,10 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True
     if len(words) >= 2 and words[-2] in phrases.PREPOSITIONS and last in phrases.OBJECT_PRONOUNS:
         return True  # "...my old network over to you.", "I'm calling for her."
-    if last == "then" and len(words) >= 2 and words[-2] in _BEFORE_THEN:
-        return True  # "We'll have it done before then.": the time, not "and then..."
-    if (
-        last == "then"
-        and len(words) >= 2
-        and (words[-2] in phrases.PARTICLE_OBJECTS or words[-2] in phrases.PARTICLES)
-    ):
-        # "I'll wait in for him then.", "Just cancel it then.", "Go on then.": the adverb
-        # after the object or the particle.
+    if last == "then" and len(words) >= 2 and words[-2] in _THEN_ENDS_AFTER:
+        # "We'll have it done before then.": the time, not "and then..."; "I'll wait in
+        # for him then.", "Just cancel it then.", "Go on then.": the adverb after the
+        # object or the particle.
         return True
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
@@ -200,7 +195,9 @@ _WHEN_CONJUNCTIONS: Final = frozenset(
     {"when", "whenever", "once", "while", "whilst", "as soon as", "every time", "each time"}
 )
 
-_BEFORE_THEN: Final = frozenset("before by until till since".split())
+_THEN_ENDS_AFTER: Final = (
+    frozenset("before by until till since".split()) | phrases.PARTICLE_OBJECTS | phrases.PARTICLES
+)
 
 
 def _sentences_as_written(text: str) -> list[str]:
