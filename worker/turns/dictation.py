@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from compliance import normalise
+from compliance.checksums import IBAN_LENGTHS
 from worker.turns.caller_phrases import ABOUT_TO_READ, GOING_TO_LOOK, SHORT_ANSWERS, WAIT_FOR_ME
 
 __all__ = [
@@ -263,15 +264,9 @@ _START_OVER: Final = re.compile(rf"\b(?:{_STARTING_OVER})\b")
 _LAST_DIGITS: Final = re.compile(
     r"\b(?:ending|ends|last (?:four|4)(?: digits)?)(?: (?:in|with|are|is))?\b"
 )
-# An IBAN's country code and check digits, then its length by country (SWIFT's IBAN
-# Registry): "ES91" opens a 24-character Spanish IBAN.
+# An IBAN's country code and check digits, then its length by country
+# (compliance.checksums.IBAN_LENGTHS): "ES91" opens a 24-character Spanish IBAN.
 _IBAN_START: Final = re.compile(r"\b(?P<country>[a-z]{2})\d{2}\b")
-_IBAN_LENGTHS: Final = {
-    "at": 20, "be": 16, "ch": 21, "cy": 28, "cz": 24, "de": 22, "dk": 18, "ee": 20,
-    "es": 24, "fi": 18, "fr": 27, "gb": 22, "gr": 27, "hr": 21, "hu": 28, "ie": 22,
-    "is": 26, "it": 27, "li": 21, "lt": 20, "lu": 20, "lv": 21, "mt": 31, "nl": 18,
-    "no": 15, "pl": 28, "pt": 25, "ro": 24, "se": 24, "si": 19, "sk": 24,
-}  # fmt: skip
 # Identifiers of one length everywhere, in characters (letters and digits), from their
 # issuers' published formats: an NHS number is ten digits, a UK National Insurance
 # number two letters, six digits and a letter, an Italian codice fiscale sixteen
@@ -624,10 +619,11 @@ def _iban_complete(written: str) -> bool | None:
     """Whether an IBAN read out is whole, by its country's length; None if ``written``
     does not start one ("ES91. 2100 0418..." -- Spanish IBANs run to 24 characters)."""
     start = _IBAN_START.search(written)
-    if start is None or start["country"] not in _IBAN_LENGTHS:
+    length = None if start is None else IBAN_LENGTHS.get(start["country"].upper())
+    if start is None or length is None:
         return None
     said = re.sub(r"[^a-z0-9]", "", written[start.start() :])
-    return len(said) >= _IBAN_LENGTHS[start["country"]]
+    return len(said) >= length
 
 
 def _code_started(kind: DictationKind, user_text: str) -> bool:
