@@ -35,7 +35,7 @@ _ORD_TEENS: Final = {
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
     "twentieth": 20, "thirtieth": 30,
 }  # fmt: skip
-_REPEAT: Final = {"double": 2, "triple": 3}
+_REPEAT: Final = {"double": 2, "triple": 3, "treble": 3}  # "treble": British usage
 _SYMBOLS: Final = {
     "dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-", "slash": "/",
     "apostrophe": "'",
@@ -194,9 +194,9 @@ def _resolve_context(toks: list[_Tok]) -> None:
     for i, tok in enumerate(toks):
         if tok.cat == _REP:
             nxt = _neighbour(toks, i, 1)
-            digit_next = nxt is not None and (
-                nxt.cat in (_UNIT, _OH) or (nxt.cat == _NUM and len(nxt.text) == 1)
-            )
+            # "double 5", and "Double 04" as the STT writes "double oh four": the first
+            # digit said twice.
+            digit_next = nxt is not None and nxt.cat in (_UNIT, _OH, _NUM)
             if not digit_next:
                 tok.cat = _WORD
     # An "oh" is a zero when its chain of neighbouring "oh"s touches a number at either
@@ -461,7 +461,7 @@ def _atoms(items: list[_Tok]) -> list[tuple[str, int, int]]:
         if tok.cat == _REP and i + 1 < len(items):
             digit = items[i + 1]
             text = str(digit.value) if digit.cat == _UNIT else digit.text
-            atoms.append((text * tok.value, tok.start, digit.end))
+            atoms.append((text[0] * tok.value + text[1:], tok.start, digit.end))
             i += 2
             continue
         if tok.cat == _NUM:
@@ -609,7 +609,8 @@ def _normalise_segment(text: str) -> Normalised:
             ):
                 after = toks[j + 1]
                 if after.cat in _NUMERIC or after.cat in (_REP, _AND):
-                    if tok.cat == _NUM and after.cat == _NUM:
+                    # Two written groups stay two ("077 900"); "077 double 0" is one.
+                    if phrase[-1].cat == _NUM and after.cat == _NUM:
                         break
                     phrase.append(after)
                     last = j + 1
