@@ -111,6 +111,17 @@ _N_DIGIT: Final = re.compile(
 # "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
 _EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
+_ON_A_CARD: Final = re.compile(r"\b(?:on|of) (?:the|your|that) card\b")
+# Documents whose expiry is a whole date, day included.
+_EXPIRES_WHOLE: Final = re.compile(
+    r"\b(?:passport|licen[cs]e|permit|policy|membership|warranty|contract|insurance|mot|"
+    r"registration|certificate|tenancy|lease)\b"
+)
+# "The expiry and the security code?" (not after the card number: three values).
+_EXPIRY_AND_CODE: Final = re.compile(
+    r"^(?!.*\b(?:card|long) number\b).*\b(?:expiry|expiration)\b.* and (?:the |your )?"
+    r"(?:security|three-digit|3-digit|cvv|cvc|card verification)"
+)
 # The names of values an agent asks for, to tell "your sort code and account number"
 # (two values, the second follows the first) from one.
 _VALUE_NAME: Final = re.compile(
@@ -127,6 +138,8 @@ _MONTHS: Final = re.compile(
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
+# "April 29." for an expiry: a month said as a word stands for its two digits.
+_MONTH_NAMED: Final = re.compile(rf"{_MONTHS.pattern}(?=\W+\d)")
 _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
 _DAY_OR_MONTH: Final = (
     r"(?:\d{1,2}(?:st|nd|rd|th)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|"
@@ -282,6 +295,8 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
     (re.compile(r"\bimei(?: number)?\b"), 15),
     (re.compile(r"\bsort code\b"), 6),
+    # A pet's microchip (ISO 11784): fifteen digits.
+    (re.compile(r"\b(?:micro ?chip|chip) number\b"), 15),
 )
 # "Which invoice are you querying?": a document named by its number.
 _WHICH_DOCUMENT: Final = re.compile(
@@ -299,6 +314,21 @@ _NOT_CODE: Final = frozenset(
 _APPROXIMATE: Final = re.compile(
     r"\b(?:around|about|roughly|approximately|early|late|mid|christmas|easter|summer|winter|"
     r"spring|autumn|fall|new year)\b"
+)
+# Card numbers by issuer identification number (ISO/IEC 7812), as the networks publish
+# them: American Express 34/37 (15 digits), Diners Club International 36 and 300-305
+# (14), Visa 4, Mastercard 51-55 and 2221-2720, Discover 6011, 644-649 and 65, JCB
+# 3528-3589 (16).
+_ISSUER_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
+    (re.compile(r"3[47]"), 15),
+    (re.compile(r"36|30[0-5]"), 14),
+    (
+        re.compile(
+            r"4|5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720|"
+            r"6011|64[4-9]|65|35(?:2[89]|[3-8]\d)"
+        ),
+        16,
+    ),
 )
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_MAX_DIGITS: Final = 17
@@ -344,6 +374,18 @@ def luhn_ok(digits: str) -> bool:
 
 
 _WHERE_IT_IS: Final = re.compile(r"\b(?:on|from|in) (?:the|my|your) $")
+# "Your loyalty card number?", "It's on my membership card.": a card that pays for
+# nothing, its number a code like any other.
+_NOT_A_PAYMENT_CARD: Final = re.compile(
+    r"\b(?:loyalty|membership|member|members|library|rail|oyster|id|identity|student|gym|"
+    r"club|rewards?|points|medicare|health|insurance|key|sim|gift|store|bus|travel|"
+    r"society|donor|season|parking|access|staff|national insurance|nhs|pension) $"
+)
+# A card that pays: the caller who names one is reading its number.
+_PAYMENT_CARD: Final = re.compile(
+    r"\b(?:card number|credit|debit|visa|mastercard|amex|american express|discover|"
+    r"long number)\b"
+)
 
 
 def _kind_at(text: str) -> tuple[DictationKind, int] | None:
@@ -361,6 +403,7 @@ def _kind_at(text: str) -> tuple[DictationKind, int] | None:
         )
         for order, (kind, pattern) in enumerate(_KIND_PATTERNS)
         for match in pattern.finditer(text)
+        if kind != "card" or not _NOT_A_PAYMENT_CARD.search(text[: match.start()])
     ]
     if not mentions:
         return None
@@ -405,14 +448,19 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         # "How can I help with your rewards account?" names the account, asks for none;
         # "How much was taken from it?" asks for an amount.
         return None
+    if _EXPIRY_AND_CODE.search(text):
+        # "The expiry date and the security code?": month and year, then three digits,
+        # one group after another.
+        return "reference", 7
     size = _N_DIGIT.search(text)
     length = None
     if size is not None:
         raw = size.group(1)
         length = int(raw) if raw.isdigit() else _WORD_NUMBERS.get(raw)
-    if _EXPIRY.search(text) and not re.search(r"\bdate\b", text):
-        # "What's the expiry on the card?": month and year, two digits each, whatever
-        # the card's own number would need.
+    if _EXPIRY.search(text) and (not re.search(r"\bdate\b", text) or _ON_A_CARD.search(text)):
+        # "What's the expiry on the card?", "the expiry date on the card": month and
+        # year, two digits each, whatever the card's own number would need. (A
+        # passport's expiry date is a whole date.)
         return "reference", 4
     if length is None:
         for named, characters in _ID_LENGTHS:
@@ -433,7 +481,7 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         # "Can you spell that for me?": letters, as many as the word has.
         if length is not None or re.search(r"\bspell\b", text):
             return "reference", length
-        if _EXPIRY.search(text):
+        if _EXPIRY.search(text) and not _EXPIRES_WHOLE.search(text):
             # A card's expiry: month and year, two digits each.
             return "reference", 4
         return None
@@ -446,7 +494,14 @@ def _kind_first(text: str) -> DictationKind | None:
     """The first value kind named in ``text`` (at the same start, the more specific)."""
     best: tuple[int, DictationKind] | None = None
     for kind, pattern in _KIND_PATTERNS:
-        match = pattern.search(text)
+        match = next(
+            (
+                m
+                for m in pattern.finditer(text)
+                if kind != "card" or not _NOT_A_PAYMENT_CARD.search(text[: m.start()])
+            ),
+            None,
+        )
         if match is not None and (best is None or match.start() < best[0]):
             best = (match.start(), kind)
     return best[1] if best is not None else None
@@ -458,6 +513,8 @@ def asks_for_two(agent_text: str) -> bool:
     text = _last_request(agent_text)
     if text is None:
         return False
+    if _EXPIRY_AND_CODE.search(text):
+        return False  # counted as one value of seven digits
     head, sep, tail = text.partition(" and ")
     return bool(sep) and bool(_VALUE_NAME.search(head)) and bool(_VALUE_NAME.search(tail))
 
@@ -559,7 +616,11 @@ def _judge(
     count = len(digits)
     if length is not None:
         # A code with letters counts them too ("RSS MRA 85T10 A562S", a codice fiscale).
-        have = count + (_code_letters(raw) if kind == "reference" else 0)
+        have = count + (
+            _code_letters(raw) + 2 * len(_MONTH_NAMED.findall(written))
+            if kind == "reference"
+            else 0
+        )
         return have >= length, count
     if kind == "phone":
         if digits.startswith("0"):
@@ -575,6 +636,11 @@ def _judge(
             return count >= 4, count
         if count < 13:
             return False, count
+        issued = _issuer_length(digits)
+        if issued is not None:
+            # "4242 4242. 424242." is fourteen digits of a sixteen-digit Visa, whatever
+            # the checksum says of them.
+            return count >= issued, count
         if luhn_ok(digits):
             return True, count
         # Sixteen digits that fail the checksum were misheard, not unfinished.
@@ -591,6 +657,15 @@ def _judge(
         return True, count
     need_any = _FIXED_DIGITS[kind]
     return count >= min(need_any), count
+
+
+def _issuer_length(digits: str) -> int | None:
+    """The length a card number's issuer gives it, from its first digits; None for
+    issuers whose numbers vary (Maestro, 12 to 19)."""
+    for prefix, length in _ISSUER_LENGTHS:
+        if prefix.match(digits):
+            return length
+    return None
 
 
 def _address_piece(sentence: str) -> bool:
@@ -652,6 +727,19 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
     asked = asked_for(agent_text) if agent_text else None
     # "email me a receipt": the verb; blanked out (same length) so positions still hold.
     own = _kind_at(_EMAIL_VERB.sub(lambda m: " " * len(m.group()), written))
+    if (
+        own is not None
+        and own[0] == "card"
+        and asked is not None
+        and asked[0] != "card"
+        and not _PAYMENT_CARD.search(written)
+    ) or (
+        own is not None and own[0] == "reference" and _EXPIRY_AND_CODE.search(agent_text.lower())
+    ):
+        # "I've got the card in my hand. It's 63..." after "Your membership number?":
+        # the card the number is printed on, not one to pay with. "Expiry 03/30.
+        # Security code 812." names each half of the pair asked for.
+        own = None
     if own is not None:
         kind, end = own
         rest = written[end:]
