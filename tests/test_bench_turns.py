@@ -128,6 +128,8 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("meridian", 265),
         ("orchard", 265),
         ("quill", 265),
+        ("ridge", 265),
+        ("thistle", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

@@ -1,4 +1,4 @@
-"""The seventeenth end-of-turn corpus, unread like quill.
+"""The seventeenth end-of-turn corpus, read in turn.
 
 ``orchard.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (heating oil, TV licensing,
@@ -14,6 +14,7 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before lantern (``bench/turn_corpus_lantern``) was read to change
 the judge, and written while lantern was read; its author saw neither. Meridian
-(``bench/turn_corpus_meridian``) was read since. With quill (``bench/turn_corpus_quill``)
-its figures are the out-of-sample ones. Write a new corpus before reading either.
+(``bench/turn_corpus_meridian``) was read since. It was read after meridian, once ridge
+and thistle (``bench/turn_corpus_ridge``, ``bench/turn_corpus_thistle``) had been
+commissioned; quill (``bench/turn_corpus_quill``) stays out of sample.
 """

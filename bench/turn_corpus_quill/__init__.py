@@ -1,4 +1,4 @@
-"""The eighteenth end-of-turn corpus, unread like orchard.
+"""The eighteenth end-of-turn corpus, unread like ridge and thistle.
 
 ``quill.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (a building society's mortgages,
@@ -14,7 +14,8 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before meridian (``bench/turn_corpus_meridian``) was read to change
-the judge, and written while meridian was read; its author saw neither. With orchard
-(``bench/turn_corpus_orchard``) its figures are the out-of-sample ones. Write a new
-corpus before reading either.
+the judge, and written while meridian was read; its author saw neither. Orchard
+(``bench/turn_corpus_orchard``) was read since. With ridge and thistle
+(``bench/turn_corpus_ridge``, ``bench/turn_corpus_thistle``) its figures are the
+out-of-sample ones. Write a new corpus before reading any of them.
 """
