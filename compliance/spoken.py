@@ -311,6 +311,30 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
                 tok.cat, tok.text = _LETTER, _NATO[low]
 
 
+def _resolve_at_the_rate(toks: list[_Tok]) -> None:
+    """ "at the rate (of)" is "@" in Indian English ("rk.sharma at the rate gmail dot
+    com"): the words after "at" are folded into its symbol."""
+    for i, tok in enumerate(toks):
+        if tok.cat != _SYM or tok.text != "@":
+            continue
+        j = _next_index(toks, i)
+        k = _next_index(toks, j) if j is not None else None
+        if (
+            j is None
+            or k is None
+            or toks[j].text.lower() != "the"
+            or toks[k].text.lower() != "rate"
+        ):
+            continue
+        last = k
+        of = _next_index(toks, k)
+        if of is not None and toks[of].text.lower() == "of":
+            last = of
+        for m in range(i + 1, last + 1):
+            toks[m].cat = _SKIP
+        tok.end = toks[last].end
+
+
 _GAP_MARKS: Final = frozenset(",.;…")
 
 
@@ -533,7 +557,7 @@ def normalise(text: str) -> Normalised:
 
 _NUMBERISH: Final = re.compile(
     r"(?:\d|\b(?:" + "|".join([*_UNITS, *_TEENS, *_TENS, "oh", "o", "hundred", "thousand", "and",
-    "double", "triple"]) + r"))\W*$",
+    "double", "triple", "treble"]) + r"))\W*$",
     re.IGNORECASE,
 )  # fmt: skip
 
@@ -567,6 +591,7 @@ def _normalise_segment(text: str) -> Normalised:
     toks = [_classify(m) for m in _TOKEN.finditer(text)]
     _resolve_context(toks)
     _resolve_spelling(toks)
+    _resolve_at_the_rate(toks)
     _resolve_bridges(toks)
     out = _Builder()
     i, n = 0, len(toks)

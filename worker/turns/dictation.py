@@ -160,6 +160,7 @@ _POSTCODE_WHOLE: Final = re.compile(
 _TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
 # "Info at. Example.com." arrives as "info@. example.com.": the STT's period after "at".
 _EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b")
+_EMAIL_ENDS: Final = re.compile(rf"{_EMAIL_DONE.pattern}\W*$")
 # A domain said alone, the STT's periods between its parts ("Example... Org.").
 _DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD}\W*$")
 _REQUEST: Final = re.compile(
@@ -263,7 +264,7 @@ _READ_VERB: Final = re.compile(
 # waits the value hold after each rather than cut the number at its tenth digit.
 # A number followed by what it counts is a quantity, not digits of a value.
 _COUNTED: Final = re.compile(
-    r"\b\d+\s+(?:times?|days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|"
+    r"\b\d+\s+(?:times?|days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|secs?|moments?|"
     r"pounds?|quid|dollars?|bucks|euros?|cents?|pence|percent|people|items?|bills?|"
     r"calls?|payments?|cards?|accounts?|kids|children)\b"
 )
@@ -274,6 +275,14 @@ _TAKEN_BACK: Final = re.compile(
     rf"\b(?:sorry|i mean|no wait|wait no|scratch that|(?:let me )?{_STARTING_OVER})\b[.,!]?"
 )
 _START_OVER: Final = re.compile(rf"\b(?:{_STARTING_OVER})\b")
+# "514. Sorry, sweetie, one sec. 555.": an apology to someone in the room, or for a
+# pause, takes nothing back.
+_ASIDE_AFTER: Final = re.compile(
+    r"^\W*(?:darling|love|dear|sweetheart|sweetie|honey|hun|babe|pet|mate|son|mum|mom|dad|"
+    rf"{WAIT_FOR_ME})\b"
+)
+# "Sorry, hold on.": a sentence that only pauses the reading.
+_PAUSE_ONLY: Final = re.compile(rf"^(?:(?:oh|um|uh|sorry|no)\W+)*(?:{WAIT_FOR_ME})\W*$")
 _LAST_DIGITS: Final = re.compile(
     r"\b(?:ending|ends|last (?:four|4)(?: digits)?)(?: (?:in|with|are|is))?\b"
 )
@@ -536,7 +545,8 @@ def _digits(written: str) -> str:
     taken_back = [
         m
         for m in _TAKEN_BACK.finditer(written)
-        if re.search(r"\d", written[m.end() :]) or not re.search(r"[a-z]", written[m.end() :])
+        if (re.search(r"\d", written[m.end() :]) or not re.search(r"[a-z]", written[m.end() :]))
+        and not _ASIDE_AFTER.search(written[m.end() :])
     ]
     if taken_back:
         last = taken_back[-1]
@@ -573,6 +583,11 @@ def _judge(
     letters still show as capitals."""
     digits = _digits(written)
     if kind == "email":
+        said = sentences(written)
+        paused = [i for i, sentence in enumerate(said) if _PAUSE_ONLY.match(sentence)]
+        if paused and paused[-1] + 1 < len(said):
+            # "Busy mum. Sorry, hold on. Busy mum 3.": read again, or on, from the pause.
+            written = " ".join(said[paused[-1] + 1 :])
         if "@" in written:
             return _EMAIL_DONE.search(written) is not None, len(digits)
         if _DOMAIN_DONE.search(written):
@@ -596,6 +611,10 @@ def _judge(
             return None  # a sentence about the address, not the address
         # Letters after "my email is" are the local part; the domain is still to come.
         return (False, 0) if re.search(r"[a-z0-9]", local) else None
+    if kind in ("reference", "account") and _EMAIL_ENDS.search(written):
+        # "G for golf... At example.com." after "Could you spell the first part?": the
+        # whole address, read to its domain.
+        return True, len(digits)
     if kind == "date":
         state = _date_complete(written)
         return None if state is None else (state, len(digits))
