@@ -67,6 +67,7 @@ __all__ = [
     "PREPOSITIONS",
     "PRONOUNS",
     "READS_OUT",
+    "READ_FROM_WHERE",
     "REFUSAL",
     "RELATIVE_DAY",
     "SEND_TO",
@@ -497,7 +498,14 @@ ABOUT_TO_READ: Final = (
 WHERE_IT_IS: Final = re.compile(
     r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh),? )*(?:it's|it is|that's|that is|it'll be) "
     r"(?:on|in|at the top of|at the bottom of|printed on) (?:the|my|this|your|our) "
-    r"[a-z\-]+(?: [a-z\-]+)?"
+    r"[a-z\-]+(?: [a-z\-]+){0,2}"
+)
+# "It says on the sticker.", "It says here.": a reading verb with where it reads, and
+# not yet what; whatever was asked, the words read out come next.
+READ_FROM_WHERE: Final = re.compile(
+    r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh|well),? )*(?:it|this|that|the [a-z]+) "
+    r"(?:says|reads|shows) (?:here|(?:on|in|at the top of|at the bottom of) "
+    r"(?:the|my|this|your|our|his|her) [a-z\-]+(?: [a-z\-]+)?)"
 )
 
 # "It's on here somewhere.", "It's on the folder here.": the caller is looking for the

@@ -18,7 +18,13 @@ from typing import Final, Literal
 
 from compliance import normalise
 from compliance.checksums import IBAN_LENGTHS
-from worker.turns.caller_phrases import ABOUT_TO_READ, GOING_TO_LOOK, SHORT_ANSWERS, WAIT_FOR_ME
+from worker.turns.caller_phrases import (
+    ABOUT_TO_READ,
+    GOING_TO_LOOK,
+    NATO,
+    SHORT_ANSWERS,
+    WAIT_FOR_ME,
+)
 
 __all__ = [
     "Dictation",
@@ -213,7 +219,8 @@ _OPINION: Final = re.compile(
 # and "dot" of an address ("I've left the letter at my daughter's.").
 _SPELLED_LETTERS: Final = re.compile(
     r"\bas in\s+[a-z]+|\b[a-z] for [a-z]+|\bwith an? [a-z]\b|\b[a-z][^\w']+[a-z]\b|"
-    r"\bcapital [a-z]\b|\binitials? [a-z]\b"
+    # "Q. Like Quebec.": a letter told apart by its spelling-alphabet word.
+    rf"\bcapital [a-z]\b|\binitials? [a-z]\b|\blike {NATO}\b"
 )
 # A sentence about a value ("It's the same as my username.") is not one being read out:
 # a value read aloud is a few tokens, or spelled: letters as above, or an address's own

@@ -372,6 +372,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "It's on the repeat slip." after "Can I take the NHS number?": where the caller
         # is about to read it from.
         or (asked is not None and phrases.WHERE_IT_IS.fullmatch(clause))
+        or phrases.READ_FROM_WHERE.fullmatch(clause)
     ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
