@@ -34,6 +34,8 @@ __all__ = [
     "DATES_ASKED",
     "DATE_QUESTION",
     "DATE_WORDS",
+    "DAY_ASKED",
+    "DAY_NAMED",
     "DAY_ONLY",
     "FILLERS",
     "GOING_TO_LOOK",
@@ -48,6 +50,7 @@ __all__ = [
     "LABEL_READ",
     "LABEL_WORDS",
     "LOOKING_FOR_IT",
+    "MONTH_NAMED",
     "MORE_OFFER",
     "NATO",
     "NOT_A_VALUE_INTRO",
@@ -84,11 +87,13 @@ __all__ = [
     "VALUE_GROUP",
     "WAIT_FOR_ME",
     "WANTS",
+    "WEEKDAY_WITH_DAY",
     "WH",
     "WHERE_IT_IS",
     "WHOLE_ENDING",
     "WORD",
     "YEAR",
+    "YEAR_IN_WORDS",
     "YES",
     "YES_NO_OPENERS",
 ]
@@ -439,7 +444,31 @@ DATE_WORDS: Final = re.compile(
 
 # "I graduated in." / "It was last." to a "when" question: the time is still to come.
 # Not "after" or "before" ("The weekend after." names one).
-TIME_PREPOSITIONS: Final = frozenset("in on at around from until since by last next".split())
+TIME_PREPOSITIONS: Final = frozenset(
+    "in on at around from until till since by last next starting beginning".split()
+)
+
+_WEEKDAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# "Saturday, the 9th.", "Last Friday, so that'd be the 6th.": a weekday beside its day of
+# the month names one date, its month the nearest.
+WEEKDAY_WITH_DAY: Final = re.compile(
+    rf"\b{_WEEKDAY}\b(?:\W+\w+){{0,5}}?\W+\d{{1,2}}(?:st|nd|rd|th)\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)\b(?:\W+\w+){{0,2}}?\W+(?:a |on a )?{_WEEKDAY}\b"
+)
+# A year said other than in four digits: "this year", "Summer of 98".
+YEAR_IN_WORDS: Final = re.compile(
+    r"\b(?:this|last|next) year\b|"
+    r"\b(?:summer|winter|spring|autumn|fall|christmas|easter|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december) of\W+'?\d{2}\b"
+)
+# A day of the month or of the week: "the 22nd", "Friday" (two of them name two dates).
+DAY_NAMED: Final = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)\b|\b{_WEEKDAY}\b")
+MONTH_NAMED: Final = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b"
+)
+# "What date did the charges start?": a day is asked for, not only a month.
+DAY_ASKED: Final = re.compile(r"\b(?:what|which)(?: [a-z']+){0,3} date\b(?! of birth)")
 
 # "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
 DAY_ONLY: Final = re.compile(

@@ -486,27 +486,46 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "Which suburb is that, and the postcode?" / "Surry Hills. New South Wales.":
         # the place is said, the number not yet.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    lowered = text.lower()
     if (
         phrases.DATES_ASKED.search(question)
-        and phrases.DATE_WORDS.search(text.lower())
-        and not re.search(r"\b(?:to|until|till|through|and)\b", text.lower())
+        and phrases.DATE_WORDS.search(lowered)
+        and not re.search(r"\b(?:to|until|till|through|and)\b", lowered)
+        and len(phrases.DAY_NAMED.findall(lowered)) < 2  # "The 22nd. Back on the 30th."
         and not text.endswith("?")
     ):
         # "What dates are you looking at?" / "Arriving on the 2nd of August.": one date of
         # the two asked for; the other follows.
         return TurnVerdict("maybe", "date_fragment")
-    if phrases.DATE_QUESTION.search(question) and re.fullmatch(
-        r"(?:(?:it was |it's |it is |on )?the )?\d{1,2}(?:st|nd|rd|th)?", clause
+    if (
+        phrases.DATE_QUESTION.search(question)
+        and re.fullmatch(r"(?:(?:it was |it's |it is |on )?the )?\d{1,2}(?:st|nd|rd|th)?", clause)
+        and not phrases.YEAR_IN_WORDS.search(lowered)  # "Summer of. 98."
+        # "2025. October. 3.": the day, after the year and month.
+        and not (phrases.YEAR.search(text) and phrases.MONTH_NAMED.search(lowered))
     ):
         # "03." to "When does your passport expire?": a month or a day, the rest next.
         return TurnVerdict("maybe", "date_fragment")
     if (
+        phrases.DAY_ASKED.search(question)
+        and (phrases.YEAR.search(text) or phrases.YEAR_IN_WORDS.search(lowered))
+        and phrases.MONTH_NAMED.search(lowered)
+        and not phrases.DAY_NAMED.search(lowered)
+        and not re.search(r"\b\d{1,2}\b", phrases.YEAR.sub(" ", lowered))
+        and not text.endswith("?")
+    ):
+        # "What date did the charges start?" / "2025. October.": the month and year, the
+        # day asked for still to come.
+        return TurnVerdict("maybe", "date_fragment")
+    if (
         phrases.DATE_QUESTION.search(question)
-        and phrases.DATE_WORDS.search(text.lower())
+        and phrases.DATE_WORDS.search(lowered)
         and not phrases.DAY_ONLY.fullmatch(clause)
-        and not (phrases.RELATIVE_DAY.search(text.lower()) and len(words) >= 3)
+        and not (phrases.RELATIVE_DAY.search(lowered) and len(words) >= 3)
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not phrases.YEAR.search(text)
+        and not phrases.YEAR_IN_WORDS.search(lowered)
+        and not phrases.WEEKDAY_WITH_DAY.search(lowered)
         and not _date_ends_a_sentence(clause)
     ):
         # "When's the moving date?" / "The 15th." then "Of December.": a date said in
