@@ -191,6 +191,16 @@ _ASKS_A_CLAUSE: Final = frozenset(
 )
 _ASIDE_SENTENCES: Final = 2
 _LABEL_AFTER: Final = frozenset("in at on from to into".split())
+# "I have plot.": a place one holds, named with no article, is a label whose number is
+# next (a singular count noun after its verb needs one or the other).
+_HELD_PLACES: Final = frozenset("plot pitch berth bay locker stall unit flat allotment".split())
+_HOLDING_VERBS: Final = frozenset("have has had got rent rents own owns booked hold".split())
+# "I booked the wrong.": an adjective after its determiner, and the noun it needs not yet
+# said (not "the same", "the other", "the old one", which stand alone).
+_NEEDS_A_NOUN: Final = frozenset(
+    "wrong correct incorrect whole entire different separate extra faulty broken damaged "
+    "full exact proper".split()
+)
 _WHEN_CONJUNCTIONS: Final = frozenset(
     {"when", "whenever", "once", "while", "whilst", "as soon as", "every time", "each time"}
 )
@@ -438,6 +448,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             # the lady called." -- the caller is finding the value or the name to read.
             return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
+    if len(words) >= 2 and last in _NEEDS_A_NOUN and words[-2] in _DETERMINERS:
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     if _leads_in_alone(text, clause, parts, question):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
@@ -558,6 +570,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "She's in room.": the label after its preposition, the number next.
     label_asked = label_asked or bool(
         len(words) >= 2 and words[-1] in phrases.LABEL_WORDS and words[-2] in _LABEL_AFTER
+    )
+    label_asked = label_asked or bool(
+        len(words) >= 2 and words[-1] in _HELD_PLACES and words[-2] in _HOLDING_VERBS
     )
     echo = phrases.LABEL_ECHO.fullmatch(clause)
     if echo is not None and set(echo["label"].split()) <= set(phrases.WORD.findall(question)):
