@@ -87,7 +87,6 @@ __all__ = [
     "VALUE_GROUP",
     "WAIT_FOR_ME",
     "WANTS",
-    "WEEKDAY_WITH_DAY",
     "WH",
     "WHERE_IT_IS",
     "WHOLE_ENDING",
@@ -449,12 +448,6 @@ TIME_PREPOSITIONS: Final = frozenset(
 )
 
 _WEEKDAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-# "Saturday, the 9th.", "Last Friday, so that'd be the 6th.": a weekday beside its day of
-# the month names one date, its month the nearest.
-WEEKDAY_WITH_DAY: Final = re.compile(
-    rf"\b{_WEEKDAY}\b(?:\W+\w+){{0,5}}?\W+\d{{1,2}}(?:st|nd|rd|th)\b|"
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)\b(?:\W+\w+){{0,2}}?\W+(?:a |on a )?{_WEEKDAY}\b"
-)
 # A year said other than in four digits: "this year", "Summer of 98".
 YEAR_IN_WORDS: Final = re.compile(
     r"\b(?:this|last|next) year\b|"

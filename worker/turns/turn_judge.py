@@ -537,7 +537,6 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and len(words) <= _DATE_FRAGMENT_WORDS
         and not phrases.YEAR.search(text)
         and not phrases.YEAR_IN_WORDS.search(lowered)
-        and not phrases.WEEKDAY_WITH_DAY.search(lowered)
         and not _date_ends_a_sentence(clause)
     ):
         # "When's the moving date?" / "The 15th." then "Of December.": a date said in
