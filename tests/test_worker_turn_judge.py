@@ -392,8 +392,10 @@ def test_a_number_with_a_trunk_zero_runs_to_eleven_digits() -> None:
     agent = "What's the best number to reach you?"
     assert judge_turn("07700. 900. 7.", agent).state == "unfinished"
     assert judge_turn("07700. 900. 714.", agent).state == "final"
-    # Ten digits after a 0: a whole Australian number or a UK one a digit short.
-    assert judge_turn("0491. 570. 156.", agent).state == "maybe"
+    # Ten digits after a 0: a whole Australian landline or a UK one a digit short. (After
+    # "04", ten are whole: the UK has no 04 numbers.)
+    assert judge_turn("02. 5550. 1234.", agent).state == "maybe"
+    assert judge_turn("0491. 570. 156.", agent).state == "final"
 
 
 def test_an_address_in_dotted_pieces_is_dictation() -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "HEDGED",
     "HESITATIONS",
     "HOLDING_FLOOR",
+    "INTERJECTION_ONLY",
     "LABEL_ECHO",
     "LABEL_READ",
     "LABEL_WORDS",
@@ -238,6 +239,12 @@ OPENER_ONLY: Final = re.compile(
     r"in (?:that|which|any|this) case|in fact|the thing is|thing is|as i said|like i said|"
     r"at the end of the day|having said that|that said|mind you|funnily enough|"
     r"to be perfectly honest|on second thoughts?|either way|in the meantime|by the way)"
+)
+
+# "Oh, gosh.", "Eh.": a reaction or a sound said alone, the answer after it.
+INTERJECTION_ONLY: Final = re.compile(
+    r"(?:(?:oh|ah|well|um|uh),? )*(?:gosh|goodness|my goodness|oh my|blimey|crikey|golly|"
+    r"jeez|gee|wow|dear|oh dear|good grief|heavens|eh|ooh|hmm)"
 )
 
 # "If I overpay this month.", "When I got home.": a clause that leads into its sentence,

@@ -562,7 +562,12 @@ def _digits(written: str) -> str:
         head = (
             ""
             if _START_OVER.search(last.group(0))
-            else re.sub(r"(?:\b\d (?=\d))*\d+[\s.,\-]*$", "", written[: last.start()])
+            # ("049157. No, sorry. 0491.": the "no" before the apology goes with it.)
+            else re.sub(
+                r"(?:\b\d (?=\d))*\d+[\s.,\-]*(?:\b(?:no|oh|wait|um|uh|er)\W*)*$",
+                "",
+                written[: last.start()],
+            )
         )
         written = head + " " + written[last.end() :]
     return "".join(ch for ch in written if ch.isdigit())
@@ -649,6 +654,10 @@ def _judge(
         )
         return have >= length, count
     if kind == "phone":
+        if digits.startswith("04"):
+            # An Australian mobile (04xx xxx xxx) or an Irish landline is ten digits
+            # (a Wellington landline nine); the UK has no 04 numbers.
+            return (True if count >= 10 else None if count == 9 else False), count
         if digits.startswith("0"):
             # A trunk prefix: UK and Irish numbers run to eleven digits, Australian ones
             # ten, so ten may be the whole number or one short.

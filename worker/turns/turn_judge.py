@@ -437,8 +437,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             and not re.search(r"\b(?:what|how much|how many|all|everything|anything)\b", clause)
         )
     ):
+        # "Oh, it would have been.": the perfect of "be", its complement next.
+        perfect_be = last == "been" and len(words) >= 2 and words[-2] in ("have", "has", "had")
         if (
-            (left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE))
+            (left_open and (last in phrases.OPEN_PHRASE or last in phrases.BE or perfect_be))
             or last in phrases.READS_OUT
             or time_left_open
         ):
@@ -664,6 +666,19 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # its length not): callers breathe between groups, so the next may follow. A
         # year after a day and month ends a date.
         return TurnVerdict("maybe", "value_group")
+    if (
+        re.search(r"\baddress\b", question)
+        and not _is_yes_no_question(agent_text)
+        and re.fullmatch(
+            r"(?:(?:it's|it is|we're at|i'm at|at) )?(?:number )?\d{1,4}[a-z]?", group.lower()
+        )
+    ):
+        # "We're at number. 47." to "What's the address?": the house number; its street
+        # is next.
+        return TurnVerdict("maybe", "value_group")
+    if phrases.INTERJECTION_ONLY.fullmatch(clause) and len(parts) == 1:
+        # "Oh, gosh." to "How are you finding it?": the reaction first, the answer next.
+        return TurnVerdict("maybe", "short_turn")
     if len(words) <= _SHORT_TURN_WORDS and not text.endswith("?") and not asks_what:
         # After "What's the name on the account?" two words are the answer; after a
         # yes/no question or a statement they are often the start of one.

@@ -1,0 +1,63 @@
+"""Turns with more to come, and numbers whole by their prefix (from issue 27's orchard
+corpus, read, and call-centre practice)."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.turns.dictation import dictation_state
+from worker.turns.turn_judge import judge_turn
+
+CALL_BACK = "What's the best number to call you back on?"
+
+
+def test_no_sorry_takes_back_the_group_before_it() -> None:
+    state = dictation_state("049157. No, sorry. 0491. 571.", CALL_BACK)
+    assert state is not None and state.digits == 7 and state.complete is False
+
+
+@pytest.mark.parametrize(
+    ("said", "whole"),
+    [
+        # An Australian mobile or an Irish landline: ten digits after "04".
+        ("0491. 570. 156.", True),
+        ("0491. 570.", False),
+        # A Wellington landline is nine: it may be whole.
+        ("04. 555. 0123.", None),
+    ],
+)
+def test_a_number_starting_04_is_whole_at_ten_digits(said: str, whole: bool | None) -> None:
+    state = dictation_state(said, CALL_BACK)
+    assert state is not None and state.complete is whole
+
+
+@pytest.mark.parametrize(
+    ("said", "agent"),
+    [
+        # The perfect of "be": its complement is next, after as long a pause as "um".
+        ("Oh, it would have been.", "When was your last delivery?"),
+        ("It must have been.", "When was the hearing aid fitted?"),
+        # A reaction said alone, the answer after it.
+        ("Oh, gosh.", "How are you finding the current blend?"),
+        ("Eh.", "Which country are you travelling to?"),
+        # A house number, its street next.
+        ("We're at number. 47.", "What's the address for the clean?"),
+    ],
+)
+def test_more_is_coming(said: str, agent: str) -> None:
+    assert judge_turn(said, agent).state != "final"
+
+
+def test_the_perfect_of_be_waits_as_long_as_a_hesitation() -> None:
+    assert judge_turn("Oh, it would have been.", "When was it?").reason == "open_phrase"
+
+
+@pytest.mark.parametrize(
+    ("said", "agent"),
+    [
+        ("We're at number. 47. Acacia Avenue.", "What's the address for the clean?"),
+        ("Yes. Number 14.", "Is that the address on Elm Road?"),
+    ],
+)
+def test_a_whole_address_or_a_confirmed_one_is_answered(said: str, agent: str) -> None:
+    assert judge_turn(said, agent).state == "final"
