@@ -98,3 +98,16 @@ def test_a_pets_microchip_number_is_fifteen_digits() -> None:
     agent = "What's the microchip number?"
     assert judge_turn("985. 112. 004.", agent).state != "final"
     assert judge_turn("985. 112. Double 04. 367899.", agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("said", "whole"),
+    [("Registration is. LM72.", False), ("Registration is. LM72. KXP.", True)],
+)
+def test_a_uk_number_plate_is_seven_characters(said: str, whole: bool) -> None:
+    verdict = judge_turn(said, "What's the vehicle registration?")
+    assert (verdict.state == "final") is whole
+
+
+def test_a_company_registration_number_is_no_number_plate() -> None:
+    assert asked_for("What's your company registration number?") != ("reference", 7)

@@ -458,7 +458,8 @@ def test_an_account_number_past_ten_digits_may_still_go_on() -> None:
         ("What's the full nine-digit zip?", "10001.", "zip", 9),
         ("Is there a daytime number?", "02.", "phone", None),
         ("Please tell me your PAN number.", "BRKPS. 4219.", "reference", None),
-        ("What's the car's registration?", "Lima Kilo. 68.", "reference", None),
+        # A UK number plate: seven characters (DVLA's current format).
+        ("What's the car's registration?", "Lima Kilo. 68.", "reference", 7),
         ("And the Eircode for the meter address?", "D02.", "zip", None),
     ],
 )

@@ -311,6 +311,8 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
     (re.compile(r"\bimei(?: number)?\b"), 15),
     (re.compile(r"\bsort code\b"), 6),
+    # A UK number plate since 2001 (DVLA): two letters, two digits, three letters.
+    (re.compile(r"(?<!company )\b(?:(?:car|vehicle) )?registration\b|\bnumber plate\b"), 7),
     # A pet's microchip (ISO 11784): fifteen digits.
     (re.compile(r"\b(?:micro ?chip|chip) number\b"), 15),
 )
