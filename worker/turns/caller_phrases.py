@@ -51,6 +51,7 @@ __all__ = [
     "LABEL_READ",
     "LABEL_WORDS",
     "LOOKING_FOR_IT",
+    "MONTH",
     "MONTH_NAMED",
     "MORE_OFFER",
     "NATO",
@@ -442,10 +443,15 @@ DATES_ASKED: Final = re.compile(
     r"\bfrom when\b"
 )
 
+# A month as callers say and the STT writes it: "January", "Sept".
+MONTH: Final = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+MONTH_NAMED: Final = re.compile(rf"\b{MONTH}\b")
+_WEEKDAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 DATE_WORDS: Final = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
-    r"yesterday|week|month|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december|\d+(?:st|nd|rd|th))\b"
+    rf"\b(?:{_WEEKDAY}|today|tomorrow|yesterday|week|month|{MONTH}|\d+(?:st|nd|rd|th))\b"
 )
 
 # "I graduated in." / "It was last." to a "when" question: the time is still to come.
@@ -454,19 +460,13 @@ TIME_PREPOSITIONS: Final = frozenset(
     "in on at around from until till since by last next starting beginning".split()
 )
 
-_WEEKDAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 # A year said other than in four digits: "this year", "Summer of 98".
 YEAR_IN_WORDS: Final = re.compile(
     r"\b(?:this|last|next) year\b|"
-    r"\b(?:summer|winter|spring|autumn|fall|christmas|easter|january|february|march|april|may|"
-    r"june|july|august|september|october|november|december) of\W+'?\d{2}\b"
+    rf"\b(?:summer|winter|spring|autumn|fall|christmas|easter|{MONTH}) of\W+'?\d{{2}}\b"
 )
 # A day of the month or of the week: "the 22nd", "Friday" (two of them name two dates).
 DAY_NAMED: Final = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)\b|\b{_WEEKDAY}\b")
-MONTH_NAMED: Final = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b"
-)
 # "What date did the charges start?": a day is asked for, not only a month.
 DAY_ASKED: Final = re.compile(r"\b(?:what|which)(?: [a-z']+){0,3} date\b(?! of birth)")
 

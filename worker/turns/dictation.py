@@ -21,6 +21,8 @@ from compliance.checksums import IBAN_LENGTHS
 from worker.turns.caller_phrases import (
     ABOUT_TO_READ,
     GOING_TO_LOOK,
+    MONTH,
+    MONTH_NAMED,
     NATO,
     SHORT_ANSWERS,
     WAIT_FOR_ME,
@@ -140,17 +142,11 @@ _WORD_NUMBERS: Final = {
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
-_MONTHS: Final = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
-)
+_MONTHS: Final = MONTH_NAMED
 # "April 29." for an expiry: a month said as a word stands for its two digits.
 _MONTH_NAMED: Final = re.compile(rf"{_MONTHS.pattern}(?=\W+\d)")
 _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
-_DAY_OR_MONTH: Final = (
-    r"(?:\d{1,2}(?:st|nd|rd|th)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|"
-    r"june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_DAY_OR_MONTH: Final = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{MONTH})"
 # "03, 07, 65.", "25th. December. 99.": a day, a month and a two-digit year. Not "19" or
 # "20", which are as often the first half of a year said in two breaths.
 _SHORT_YEAR_DATE: Final = re.compile(
