@@ -130,6 +130,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("quill", 265),
         ("ridge", 265),
         ("thistle", 265),
+        ("willow", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:
