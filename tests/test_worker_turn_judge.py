@@ -457,7 +457,8 @@ def test_an_account_number_past_ten_digits_may_still_go_on() -> None:
         ("And the three-digit security code on the back?", "7.", "reference", 3),
         ("What's the full nine-digit zip?", "10001.", "zip", 9),
         ("Is there a daytime number?", "02.", "phone", None),
-        ("Please tell me your PAN number.", "BRKPS. 4219.", "reference", None),
+        # India's PAN: ten characters.
+        ("Please tell me your PAN number.", "BRKPS. 4219.", "reference", 10),
         # A UK number plate: seven characters (DVLA's current format).
         ("What's the car's registration?", "Lima Kilo. 68.", "reference", 7),
         ("And the Eircode for the meter address?", "D02.", "zip", None),
@@ -656,7 +657,8 @@ def test_unfinished_turns_from_the_blind_corpus_are_held(user: str, agent: str) 
 
 
 def test_a_pan_is_a_value_asked_for() -> None:
-    assert asked_for("Can you give me your PAN for the invoice?") == ("reference", None)
+    # India's PAN: five letters, four digits, a letter.
+    assert asked_for("Can you give me your PAN for the invoice?") == ("reference", 10)
     assert judge_turn("ABCDE.", "Can you give me your PAN for the invoice?").state != "final"
 
 

@@ -107,6 +107,7 @@ DANGLING: Final = frozenset(
     is are was were be been am i'm it's that's i we you they he she um uh er erm hmm like just
     then also plus mean actually wait sorry rather
     underscore dot dash hyphen between among via towards toward including except versus
+    within despite upon onto regarding concerning
     i'd we'd they'd he'd she'd you'd keeps he's she's they're we're you're there's
     i've we've you've they've i'll we'll you'll they'll he'll she'll it'll what's
     """.split()
@@ -564,7 +565,7 @@ ASKED_OF_SELF: Final = re.compile(
 )
 
 HOLDING_FLOOR: Final = re.compile(
-    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|so|oh),? )*"
+    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|er|erm|so|oh|ooh|ah|well),? )*"
     # "Hang on, it's in the app.": going to look, said in one breath.
     rf"(?:(?:{WAIT_FOR_ME}),? (?:it's|it is) (?:in|on) (?:the|my) [a-z]+|"
     # "Hold on, Jack.": said to someone in the room, named after the words.

@@ -67,12 +67,13 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
             r"(?:daytime|evening|alternative|alternate|office|direct|landline|business) "
-            r"(?:phone |contact )?number|"
+            r"(?:phone |contact )?number|direct line|"
             r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
             r"number (?:are|were) you (?:calling from|on)|"
             r"number (?:can|could|should|will) (?:we|i|you|they|our [a-z]+|the [a-z]+) "
             r"(?:reach|call|text|contact|ring)|"
-            r"number (?:where |that )?(?:we|i|you|they|the [a-z]+) (?:can|could|should|will) "
+            r"number (?:where |that |so |so that )?(?:we|i|you|they|the [a-z]+) "
+            r"(?:can|could|should|will) "
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call)|"
             r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?)|"
@@ -244,7 +245,8 @@ _PARTIAL: Final = re.compile(
 # said as the value (alone, or right after "is") counts: "...my account with TSB." ends
 # on a bank's name. "OK" is a word.
 _CODE_START: Final = re.compile(
-    r"(?:^|[.?!]\s+|\b(?:is|it's|it is|that's|'s)[,:]?\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
+    # ("The reference. Is BL.": the verb after the STT's period starts with a capital.)
+    r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s)[,:]?\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
 )
 # Said only of an e-mail address being spelled out.
 _EMAIL_CUE: Final = re.compile(r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b")
@@ -303,12 +305,24 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\baadhaar(?: number)?\b"), 12),
     (re.compile(r"\b(?:social insurance number|sin)\b"), 9),
     (re.compile(r"\bcpf\b"), 11),
-    (re.compile(r"\b(?:bsn|burgerservicenummer)\b"), 9),
+    (re.compile(r"\b(?:bsn|burgerservicenummer|citizen service number)\b"), 9),
+    # HMRC's Unique Taxpayer Reference: ten digits. An Australian tax file number:
+    # nine (the ATO's; older eight-digit ones wait, never cut). India's PAN: five
+    # letters, four digits, a letter. Germany's tax ID (Steuer-IdNr): eleven digits.
+    (re.compile(r"\b(?:utr|unique taxpayer reference)\b"), 10),
+    (re.compile(r"\b(?:tfn|tax file number)\b"), 9),
+    (re.compile(r"\bpan(?: number| card)?\b"), 10),
+    (re.compile(r"\b(?:german tax id|steuer-?id|tax identification number)\b"), 11),
+    # Postal codes of one length: Brazil's CEP eight digits, India's PIN code six.
+    (re.compile(r"\bcep\b"), 8),
+    (re.compile(r"\bpin ?code (?:in india|for (?:the |your )?(?:delivery|address))\b"), 6),
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
     (re.compile(r"\bimei(?: number)?\b"), 15),
     (re.compile(r"\bsort code\b"), 6),
     # A UK number plate since 2001 (DVLA): two letters, two digits, three letters.
     (re.compile(r"(?<!company )\b(?:(?:car|vehicle) )?registration\b|\bnumber plate\b"), 7),
+    # A US employer identification number (IRS): nine digits, XX-XXXXXXX.
+    (re.compile(r"\b(?:ein|employer identification number)\b"), 9),
     # A pet's microchip (ISO 11784): fifteen digits.
     (re.compile(r"\b(?:micro ?chip|chip) number\b"), 15),
 )

@@ -195,6 +195,11 @@ _LABEL_AFTER: Final = frozenset("in at on from to into".split())
 # next (a singular count noun after its verb needs one or the other).
 _HELD_PLACES: Final = frozenset("plot pitch berth bay locker stall unit flat allotment".split())
 _HOLDING_VERBS: Final = frozenset("have has had got rent rents own owns booked hold".split())
+# Subjects after which "has" may stand alone, its verb understood ("Nobody has.").
+_ELLIPSIS_SUBJECTS: Final = phrases.PRONOUNS | frozenset(
+    "nobody somebody anybody everybody someone anyone everyone none neither either both all "
+    "who which what mine yours his hers ours theirs one yes no".split()
+)
 # "I booked the wrong.": an adjective after its determiner, and the noun it needs not yet
 # said (not "the same", "the other", "the old one", which stand alone).
 _NEEDS_A_NOUN: Final = frozenset(
@@ -450,6 +455,17 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             # the lady called." -- the caller is finding the value or the name to read.
             return TurnVerdict("unfinished", "open_phrase", dictation)
         return TurnVerdict("unfinished", "dangling_word", dictation)
+    if (
+        last in ("has", "have", "had")
+        and len(words) >= 2
+        # Its subject near: "I don't even have." is whole.
+        and not _ELLIPSIS_SUBJECTS.intersection(words[-4:-1])
+        and phrases.WORD.findall(question)[:1] != [last]
+        and not text.endswith("?")
+    ):
+        # "My old employer's scheme has.": a noun's auxiliary, its participle next.
+        # ("Nobody has.", "Yes, it has." leave it out on purpose.)
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     if len(words) >= 2 and last in _NEEDS_A_NOUN and words[-2] in _DETERMINERS:
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if _leads_in_alone(text, clause, parts, question):
@@ -590,8 +606,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
     bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
     # "Morning." said back to "Good morning, how can I help?" is a greeting all the same.
-    asked_something = agent_text.rstrip().endswith("?") and (
-        not phrases.GREETED.match(agent_text.strip().lower()) or " or " in agent_text.lower()
+    # Not "Blue badge team, how can I help?": "Morning." greets that.
+    asked_something = (
+        agent_text.rstrip().endswith("?")
+        and (not phrases.GREETED.match(agent_text.strip().lower()) or " or " in agent_text.lower())
+        and re.search(r"\b(?:morning|afternoon|evening|when|time|slot)\b", question) is not None
     )
     if greeting and not text.endswith("?") and not (bare_time and asked_something):
         return TurnVerdict("maybe", "greeting")
