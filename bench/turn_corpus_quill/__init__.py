@@ -1,4 +1,4 @@
-"""The eighteenth end-of-turn corpus, unread like ridge, thistle and willow.
+"""The eighteenth end-of-turn corpus, read in turn.
 
 ``quill.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (a building society's mortgages,
@@ -15,7 +15,7 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before meridian (``bench/turn_corpus_meridian``) was read to change
 the judge, and written while meridian was read; its author saw neither. Orchard
-(``bench/turn_corpus_orchard``) was read since. With ridge, thistle and willow its
-figures are the out-of-sample ones (its class-level figures were looked at once while
-orchard was read: 23e384f). Write a new corpus before reading any of them.
+(``bench/turn_corpus_orchard``) was read since, then quill itself, once willow
+(``bench/turn_corpus_willow``) had been commissioned; ridge, thistle and willow stay out
+of sample.
 """
