@@ -89,6 +89,7 @@ __all__ = [
     "VALUE_GROUP",
     "WAIT_FOR_ME",
     "WANTS",
+    "WEEKDAY_BEFORE_ITS_DAY",
     "WH",
     "WHERE_IT_IS",
     "WHOLE_ENDING",
@@ -468,6 +469,10 @@ YEAR_IN_WORDS: Final = re.compile(
 )
 # A day of the month or of the week: "the 22nd", "Friday" (two of them name two dates).
 DAY_NAMED: Final = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)\b|\b{_WEEKDAY}\b")
+# "Friday the 4th": a weekday said before its own day of the month.
+WEEKDAY_BEFORE_ITS_DAY: Final = re.compile(
+    rf"\b{_WEEKDAY}\b(?=\W+(?:the\W+)?\d{{1,2}}(?:st|nd|rd|th)\b)"
+)
 # "What date did the charges start?": a day is asked for, not only a month.
 DAY_ASKED: Final = re.compile(r"\b(?:what|which)(?: [a-z']+){0,3} date\b(?! of birth)")
 
@@ -519,7 +524,8 @@ ASKED_OF_SOMEONE_THERE: Final = re.compile(
 ABOUT_TO_READ: Final = (
     r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| in front of me| open| up)?"
     r"(?: on (?:the|my) [a-z]+)?|"
-    r"(?:i'm going to|i'll|let me) read (?:it|that)(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
+    r"(?:i'm going to|i'll|let me|she'll|he'll|they'll|she will|he will) read (?:it|that)"
+    r"(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is"
 )
 

@@ -120,7 +120,7 @@ _N_DIGIT: Final = re.compile(
 # "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
 _EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
-_ON_A_CARD: Final = re.compile(r"\b(?:on|of) (?:the|your|that) card\b")
+_ON_A_CARD: Final = re.compile(r"\b(?:on|of) (?:the|your|that) card\b|\bcard's\b")
 # Documents whose expiry is a whole date, day included.
 _EXPIRES_WHOLE: Final = re.compile(
     r"\b(?:passport|licen[cs]e|permit|policy|membership|warranty|contract|insurance|mot|"
@@ -151,7 +151,8 @@ _DAY_OR_MONTH: Final = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{MONTH})"
 # "03, 07, 65.", "25th. December. 99.": a day, a month and a two-digit year. Not "19" or
 # "20", which are as often the first half of a year said in two breaths.
 _SHORT_YEAR_DATE: Final = re.compile(
-    rf"\b{_DAY_OR_MONTH}[\s.,/\-]+(?:of\s+)?{_DAY_OR_MONTH}[\s.,/\-]+'?(?!19\b|20\b)\d{{2}}\b"
+    rf"\b{_DAY_OR_MONTH}[\s.,/\-]+(?:of\s+(?:the\s+)?)?{_DAY_OR_MONTH}[\s.,/\-]+'?"
+    r"(?!19\b|20\b)\d{2}\b"
     r"(?!\s*(?:st|nd|rd|th)\b)"
 )
 # Whole postcodes with letters: UK ("SW1A 1AA"), Canadian ("K1A 0B1"), Irish Eircodes
@@ -162,14 +163,17 @@ _POSTCODE_WHOLE: Final = re.compile(
 )
 _TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
 # "Info at. Example.com." arrives as "info@. example.com.": the STT's period after "at".
-_EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}\b")
+# (A domain said as words, "Riverside Juniors FC dot org", keeps its spaces.)
+_EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:[.\s]+[a-z0-9-]+)*\.{_TLD}\b")
 _EMAIL_ENDS: Final = re.compile(rf"{_EMAIL_DONE.pattern}\W*$")
 # A domain said alone, the STT's periods between its parts ("Example... Org.").
 _DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD}\W*$")
 _REQUEST: Final = re.compile(
     r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
     r"(?:when|whenever) you're ready|"
-    r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need)\b"
+    r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need|"
+    # "For applicants from Mexico we need your CURP.": a request put as a need.
+    r"we(?:'ll| will)? need)\b"
 )
 _NOT_AN_ADDRESS: Final = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|right|no|um|uh|well|so)\W*)+$|"
@@ -315,12 +319,34 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(?:german tax id|steuer-?id|tax identification number)\b"), 11),
     # Postal codes of one length: Brazil's CEP eight digits, India's PIN code six.
     (re.compile(r"\bcep\b"), 8),
-    (re.compile(r"\bpin ?code (?:in india|for (?:the |your )?(?:delivery|address))\b"), 6),
+    (
+        re.compile(
+            r"\bpin ?code (?:in india|(?:of|for|at) (?:the |your )?(?:home |delivery |postal )?"
+            r"(?:delivery|address))\b"
+        ),
+        6,
+    ),
+    # Mexico's CURP and CLABE: eighteen characters. Poland's PESEL: eleven digits. Spain's
+    # DNI and NIE: eight digits and a letter, or a letter, seven digits and a letter. UCAS
+    # personal ID: ten digits. A UK driving licence number (DVLA): sixteen characters.
+    (re.compile(r"\b(?:curp|clabe)\b"), 18),
+    (re.compile(r"\bpesel\b"), 11),
+    (re.compile(r"\b(?:dni|nie)\b"), 9),
+    (re.compile(r"\bucas (?:personal )?id\b"), 10),
+    (re.compile(r"\bdriving licen[cs]e number\b"), 16),
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
     (re.compile(r"\bimei(?: number)?\b"), 15),
     (re.compile(r"\bsort code\b"), 6),
     # A UK number plate since 2001 (DVLA): two letters, two digits, three letters.
-    (re.compile(r"(?<!company )\b(?:(?:car|vehicle) )?registration\b|\bnumber plate\b"), 7),
+    (
+        re.compile(
+            r"\b(?:car|vehicle|van)(?:'s)? reg(?:istration)?\b|(?<!company )\breg(?:istration)? "
+            r"(?:number|plate|mark)\b|"
+            r"\bregistration of (?:the|your|his|her) (?:\w+ )?(?:car|vehicle|van)\b|"
+            r"\bnumber plate\b|\b(?:the|your) registration\?$"
+        ),
+        7,
+    ),
     # A US employer identification number (IRS): nine digits, XX-XXXXXXX.
     (re.compile(r"\b(?:ein|employer identification number)\b"), 9),
     # A pet's microchip (ISO 11784): fifteen digits.
@@ -335,7 +361,7 @@ _NOT_CODE: Final = frozenset(
     "a an the and or but so it its is my his her our their your of to on in at for by um uh "
     "er erm oh ok yes yep yeah no nhs id ref num dot dash ni pps vin sin cpf bsn hmm mm ah eh "
     "was are imei iban pin cvv cvc puk pac sim tfn ird pan dob uk us usa eu gb bic swift "
-    "ppsn nric pnr mpan mprn bsb vat utr".split()
+    "ppsn nric pnr mpan mprn bsb vat utr dni nie curp clabe pesel ucas ein cep rfc".split()
 )
 # "Around Christmas 2020.", "Early 2019.", "The summer of 2015.": a date the caller
 # gives roughly, whole with its year.
@@ -808,6 +834,10 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         return Dictation("email", False, 0)
     if asked is not None:
         kind, length = asked
+        if kind == "reference" and length is None:
+            # "The DNI number is 1234." after "the number on the ID card": the caller
+            # names an identifier whose length is known.
+            length = next((n for named, n in _ID_LENGTHS if named.search(written)), None)
         if _READY.search(written) and not _confirming(agent_text):
             return Dictation(kind, False, 0, from_agent=True)
         # An answer to "what's your email?" is the start of an address unless it is a
