@@ -1,4 +1,4 @@
-"""The nineteenth end-of-turn corpus, unread like thistle and willow.
+"""The nineteenth end-of-turn corpus, read in turn.
 
 ``ridge.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (a vet, boiler servicing, a
@@ -14,6 +14,7 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned, with thistle (``bench/turn_corpus_thistle``), before orchard
 (``bench/turn_corpus_orchard``) was read to change the judge; its author saw neither.
-With thistle and willow its figures are the out-of-sample ones (its class-level
-figures were looked at once while orchard was read: 23e384f).
+Its class-level figures were looked at once while orchard was read (23e384f). It was read
+after quill, once willow (``bench/turn_corpus_willow``) had been commissioned; thistle
+and willow stay out of sample.
 """
