@@ -37,6 +37,7 @@ __all__ = [
     "DAY_ASKED",
     "DAY_NAMED",
     "DAY_ONLY",
+    "ENDS_WITH_NEXT",
     "FILLERS",
     "GOING_TO_LOOK",
     "GREETED",
@@ -48,6 +49,7 @@ __all__ = [
     "HOLDING_FLOOR",
     "INTERJECTION_ONLY",
     "LABEL_ECHO",
+    "LABEL_NOUN",
     "LABEL_READ",
     "LABEL_WORDS",
     "LOOKING_FOR_IT",
@@ -206,11 +208,11 @@ HEDGED: Final = re.compile(
 )
 
 # "Order number", "booking reference", "the PAC code": a label that names a value.
-_LABEL_NOUN: Final = r"(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
+LABEL_NOUN: Final = r"(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
 
 LABEL_READ: Final = re.compile(
     r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
-    rf"(?:the |my |your )?(?:{_LABEL_NOUN}|"
+    rf"(?:the |my |your )?(?:{LABEL_NOUN}|"
     r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to))"
 )
 
@@ -218,7 +220,7 @@ LABEL_READ: Final = re.compile(
 # the value itself next (compared with the agent's question).
 LABEL_ECHO: Final = re.compile(
     r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?:the |my |our |your )?"
-    rf"(?P<label>{_LABEL_NOUN})"
+    rf"(?P<label>{LABEL_NOUN})"
     # "The referral code they gave me.": the label and who gave it.
     r"(?: (?:that |which )?(?:they|you|he|she|we|i|someone) [a-z]+(?: (?:me|us|you|it|him|her))?)?"
 )
@@ -229,6 +231,11 @@ LABEL_WORDS: Final = frozenset(
     "block building floor extension ext".split()
 )
 
+# "I think it ended.", "It starts with.": the digits it ends or starts with are next.
+ENDS_WITH_NEXT: Final = re.compile(
+    r"(?:(?:i think|um|uh|so|yes|yeah),? )*(?:it|that|the [a-z]+) "
+    r"(?:ends|ended|ending|starts|started|begins|began)(?: (?:in|with|on))?"
+)
 # "It starts 0x.", "It begins with AB.": more of the value, said outright, is coming.
 STARTS_WITH: Final = re.compile(
     r"(?:(?:and|so|okay|um|uh),? )*(?:it|that|the [a-z]+) (?:starts|begins)(?: with)? \S+"
@@ -532,9 +539,14 @@ ABOUT_TO_READ: Final = (
 # "It's on the repeat slip." said when a value was asked for: where the caller is about
 # to read it from.
 WHERE_IT_IS: Final = re.compile(
-    r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh),? )*(?:it's|it is|that's|that is|it'll be) "
-    r"(?:on|in|at the top of|at the bottom of|printed on) (?:the|my|this|your|our) "
-    r"[a-z\-]+(?: [a-z\-]+){0,2}"
+    r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh|i do),? )*"
+    # What holds it: "it's", "the policy number's", "it should be", "I've got it".
+    r"(?:(?:it|that|this|the [a-z]+(?: [a-z]+)?)(?:'s| is| should be| will be|'ll be| must be)|"
+    r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)(?: written down)?)"
+    # Where: "on the old green card", "at the top of the letter", "here".
+    r"(?: (?:just|right))?(?: (?:here|there)| (?:on|in|at the top of|at the bottom of|"
+    r"printed on|written on|on the back of|on the front of) "
+    r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2})(?: here| somewhere)?"
 )
 # "It says on the sticker.", "It says here.": a reading verb with where it reads, and
 # not yet what; whatever was asked, the words read out come next.
@@ -547,6 +559,9 @@ READ_FROM_WHERE: Final = re.compile(
 # "It's on here somewhere.", "It's on the folder here.": the caller is looking for the
 # value on a letter or a card.
 LOOKING_FOR_IT: Final = (
+    # "My husband's just reading it out to me.": someone else has it.
+    r"(?:my [a-z]+|he|she|they)(?:'s| is|'re| are) (?:just )?(?:reading|getting|finding) "
+    r"(?:it|that)(?: out)?(?: (?:to|for) me)?|"
     r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
     rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here|(?:the|this) [a-z]+ here)|"
     rf"{ABOUT_TO_READ}"

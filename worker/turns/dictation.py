@@ -68,9 +68,10 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"callback number|call ?back number|contact number|home number|work number|"
             r"(?:daytime|evening|alternative|alternate|office|direct|landline|business) "
             r"(?:phone |contact )?number|direct line|"
-            r"number to reach|reach you at|best number|number (?:should|can) we (?:call|text)|"
+            r"number to reach|reach you at|best number|good number to (?:ring|call|text|reach)|"
+            r"number (?:should|can) we (?:call|text)|"
             r"number (?:are|were) you (?:calling from|on)|"
-            r"number (?:can|could|should|will) (?:we|i|you|they|our [a-z]+|the [a-z]+) "
+            r"number (?:can|could|should|will|shall) (?:we|i|you|they|our [a-z]+|the [a-z]+) "
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:where |that |so |so that )?(?:we|i|you|they|the [a-z]+) "
             r"(?:can|could|should|will) "
@@ -120,7 +121,11 @@ _N_DIGIT: Final = re.compile(
 # "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
 _EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
+_ASKS_WHEN: Final = re.compile(
+    r"(?:and |so )?when (?:did|do|does|was|were|is|are|will|would|should|can|could|have|has|had)\b"
+)
 _ON_A_CARD: Final = re.compile(r"\b(?:on|of) (?:the|your|that) card\b|\bcard's\b")
+_THE_CARD: Final = re.compile(r"\b(?:the|your|that|this) card\b")
 # Documents whose expiry is a whole date, day included.
 _EXPIRES_WHOLE: Final = re.compile(
     r"\b(?:passport|licen[cs]e|permit|policy|membership|warranty|contract|insurance|mot|"
@@ -164,7 +169,7 @@ _POSTCODE_WHOLE: Final = re.compile(
 _TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
 # "Info at. Example.com." arrives as "info@. example.com.": the STT's period after "at".
 # (A domain said as words, "Riverside Juniors FC dot org", keeps its spaces.)
-_EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:[.\s]+[a-z0-9-]+)*\.{_TLD}\b")
+_EMAIL_DONE: Final = re.compile(rf"@[.\s]*[a-z0-9-]+(?:[.\s]+[a-z0-9-]+)*[.\s]*\.{_TLD}\b")
 _EMAIL_ENDS: Final = re.compile(rf"{_EMAIL_DONE.pattern}\W*$")
 # A domain said alone, the STT's periods between its parts ("Example... Org.").
 _DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD}\W*$")
@@ -331,7 +336,11 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     # personal ID: ten digits. A UK driving licence number (DVLA): sixteen characters.
     (re.compile(r"\b(?:curp|clabe)\b"), 18),
     (re.compile(r"\bpesel\b"), 11),
-    (re.compile(r"\b(?:dni|nie)\b"), 9),
+    (re.compile(r"\b(?:dni|nie|nif)\b"), 9),
+    # Singapore's NRIC: a letter, seven digits, a letter. An M-Pesa transaction code: ten
+    # characters.
+    (re.compile(r"\bnric\b"), 9),
+    (re.compile(r"\bm-?pesa (?:confirmation |transaction )?code\b"), 10),
     (re.compile(r"\bucas (?:personal )?id\b"), 10),
     (re.compile(r"\bdriving licen[cs]e number\b"), 16),
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
@@ -384,6 +393,8 @@ _ISSUER_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
         16,
     ),
 )
+_POSTCODE_MIN_DIGITS: Final = 4
+_TOWN_AFTER: Final = re.compile(r"\d[\s.,]+[a-z][a-z .'\-]*$")
 _ACCOUNT_MIN_DIGITS: Final = 8
 _ACCOUNT_MAX_DIGITS: Final = 17
 _REFERENCE_MIN_DIGITS: Final = 4
@@ -461,6 +472,9 @@ def _kind_at(text: str) -> tuple[DictationKind, int] | None:
     ]
     if not mentions:
         return None
+    if not any(named for named, *_ in mentions):
+        # "It's on the email." after "the tracking number": where it is, and no more.
+        return None
     *_, end, kind = max(mentions)
     return kind, end
 
@@ -502,6 +516,13 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         # "How can I help with your rewards account?" names the account, asks for none;
         # "How much was taken from it?" asks for an amount.
         return None
+    if text.endswith("?") and _ASKS_WHEN.match(text):
+        # "When does the card expire?": its month and year. "When did you last use the
+        # card?", "When does your visa expire?": a time, not the value named.
+        if re.search(r"\bexpire", text) and _THE_CARD.search(text):
+            return "reference", 4
+        if _kind_first(text) not in (None, "date"):
+            return None
     if _EXPIRY_AND_CODE.search(text):
         # "The expiry date and the security code?": month and year, then three digits,
         # one group after another.
@@ -727,6 +748,9 @@ def _judge(
             return True, count
         return (None if count >= _ACCOUNT_MIN_DIGITS else False), count
     if kind == "zip" and _POSTCODE_WHOLE.search(written):
+        return True, count
+    if kind == "zip" and count >= _POSTCODE_MIN_DIGITS and _TOWN_AFTER.search(written):
+        # "It's 8001. Zurich.": the town after the digits; the postcode is said.
         return True, count
     need_any = _FIXED_DIGITS[kind]
     return count >= min(need_any), count

@@ -172,6 +172,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         and last in phrases.PARTICLES
         and phrases.PAST_VERB.fullmatch(words[-2])
         and words[-3] not in phrases.BEFORE_A_BARE_VERB
+        # "I'm a bit worried about.": "about" after a feeling is its preposition.
+        and not (last == "about" and words[-2] not in _ABOUT_VERBS)
     ):
         # "It hasn't been sent over.", "The engineer never turned up.": a phrasal verb.
         return True
@@ -208,6 +210,8 @@ _LABEL_AFTER: Final = frozenset("in at on from to into".split())
 _HELD_PLACES: Final = frozenset("plot pitch berth bay locker stall unit flat allotment".split())
 _HOLDING_VERBS: Final = frozenset("have has had got rent rents own owns booked hold".split())
 _MODALS: Final = frozenset("might could would should will can may must".split())
+# Past forms whose particle "about" ends the verb ("It came about.").
+_ABOUT_VERBS: Final = frozenset("came brought set messed turned moved hung walked ran".split())
 _JOINING: Final = frozenset("and but because or cos".split())
 _REPORTING_VERBS: Final = frozenset(
     "said say says told promised thought think expected hoped asked wanted".split()
@@ -406,6 +410,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # is about to read it from.
         or (asked is not None and phrases.WHERE_IT_IS.fullmatch(clause))
         or phrases.READ_FROM_WHERE.fullmatch(clause)
+        or (asked is not None and phrases.ENDS_WITH_NEXT.fullmatch(clause))
+        # "My unit number's.": the label, its value next.
+        or re.search(rf"\b{phrases.LABEL_NOUN}'s$", clause.lower())
     ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
@@ -433,6 +440,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and bool(asked_with)
         and asked_with[0] in phrases.BE
         and len(clause_words) <= 4
+        # "The account code is." announces its value, whatever the question.
+        and not re.search(rf"\b{phrases.LABEL_NOUN} is$", clause.lower())
     )
     answered_be = answered_be or echoed_be
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
