@@ -19,8 +19,8 @@ Twenty-one corpora, reported apart: the project's own (bench/turn_corpus, writte
 the judge) and twenty written by other engineers without reading the judge, each
 README saying how and from which sources: bench/turn_corpus_independent, _holdout,
 _fresh, _unseen, _blind, _sealed, _vault, _ledger, _quarry, _tally, _stack, _pylon,
-_beacon, _lantern, _meridian, _orchard, _quill and _ridge (read since to change the judge)
-and _thistle and _willow (not read by anyone changing it). Per
+_beacon, _lantern, _meridian, _orchard, _quill, _ridge and _thistle (read since to change
+the judge) and _willow (not read by anyone changing it). Per
 class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation

@@ -1,4 +1,4 @@
-"""The twentieth end-of-turn corpus, unread like willow.
+"""The twentieth end-of-turn corpus, read in turn.
 
 ``thistle.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (an electrician, a dog
@@ -14,6 +14,7 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned, with ridge (``bench/turn_corpus_ridge``), before orchard
 (``bench/turn_corpus_orchard``) was read to change the judge; its author saw neither.
-With willow its figures are the out-of-sample ones (its class-level
-figures were looked at once while orchard was read: 23e384f).
+Its class-level figures were looked at once while orchard was read (23e384f). It was read
+after ridge, once yarrow had been commissioned; willow (``bench/turn_corpus_willow``)
+stays out of sample.
 """
