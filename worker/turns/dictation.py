@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from compliance import normalise
-from compliance.checksums import IBAN_LENGTHS
 from worker.turns.caller_phrases import (
     ABOUT_TO_READ,
     GOING_TO_LOOK,
@@ -27,6 +26,7 @@ from worker.turns.caller_phrases import (
     SHORT_ANSWERS,
     WAIT_FOR_ME,
 )
+from worker.turns.identifier_lengths import card_number_length, iban_whole, named_length
 
 __all__ = [
     "Dictation",
@@ -300,67 +300,6 @@ _PAUSE_ONLY: Final = re.compile(rf"^(?:(?:oh|um|uh|sorry|no)\W+)*(?:{WAIT_FOR_ME
 _LAST_DIGITS: Final = re.compile(
     r"\b(?:ending|ends|last (?:four|4)(?: digits)?)(?: (?:in|with|are|is))?\b"
 )
-# An IBAN's country code and check digits, then its length by country
-# (compliance.checksums.IBAN_LENGTHS): "ES91" opens a 24-character Spanish IBAN.
-_IBAN_START: Final = re.compile(r"\b(?P<country>[a-z]{2})\d{2}\b")
-# Identifiers of one length everywhere, in characters (letters and digits), from their
-# issuers' published formats: an NHS number is ten digits, a UK National Insurance
-# number two letters, six digits and a letter, an Italian codice fiscale sixteen
-# characters, a VIN seventeen (ISO 3779).
-_ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
-    (re.compile(r"\bnhs number\b"), 10),
-    (re.compile(r"\b(?:national insurance|ni) number\b"), 9),
-    (re.compile(r"\bcodice fiscale\b"), 16),
-    (re.compile(r"\baadhaar(?: number)?\b"), 12),
-    (re.compile(r"\b(?:social insurance number|sin)\b"), 9),
-    (re.compile(r"\bcpf\b"), 11),
-    (re.compile(r"\b(?:bsn|burgerservicenummer|citizen service number)\b"), 9),
-    # HMRC's Unique Taxpayer Reference: ten digits. An Australian tax file number:
-    # nine (the ATO's; older eight-digit ones wait, never cut). India's PAN: five
-    # letters, four digits, a letter. Germany's tax ID (Steuer-IdNr): eleven digits.
-    (re.compile(r"\b(?:utr|unique taxpayer reference)\b"), 10),
-    (re.compile(r"\b(?:tfn|tax file number)\b"), 9),
-    (re.compile(r"\bpan(?: number| card)?\b"), 10),
-    (re.compile(r"\b(?:german tax id|steuer-?id|tax identification number)\b"), 11),
-    # Postal codes of one length: Brazil's CEP eight digits, India's PIN code six.
-    (re.compile(r"\bcep\b"), 8),
-    (
-        re.compile(
-            r"\bpin ?code (?:in india|(?:of|for|at) (?:the |your )?(?:home |delivery |postal )?"
-            r"(?:delivery|address))\b"
-        ),
-        6,
-    ),
-    # Mexico's CURP and CLABE: eighteen characters. Poland's PESEL: eleven digits. Spain's
-    # DNI and NIE: eight digits and a letter, or a letter, seven digits and a letter. UCAS
-    # personal ID: ten digits. A UK driving licence number (DVLA): sixteen characters.
-    (re.compile(r"\b(?:curp|clabe)\b"), 18),
-    (re.compile(r"\bpesel\b"), 11),
-    (re.compile(r"\b(?:dni|nie|nif)\b"), 9),
-    # Singapore's NRIC: a letter, seven digits, a letter. An M-Pesa transaction code: ten
-    # characters.
-    (re.compile(r"\bnric\b"), 9),
-    (re.compile(r"\bm-?pesa (?:confirmation |transaction )?code\b"), 10),
-    (re.compile(r"\bucas (?:personal )?id\b"), 10),
-    (re.compile(r"\bdriving licen[cs]e number\b"), 16),
-    (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
-    (re.compile(r"\bimei(?: number)?\b"), 15),
-    (re.compile(r"\bsort code\b"), 6),
-    # A UK number plate since 2001 (DVLA): two letters, two digits, three letters.
-    (
-        re.compile(
-            r"\b(?:car|vehicle|van)(?:'s)? reg(?:istration)?\b|(?<!company )\breg(?:istration)? "
-            r"(?:number|plate|mark)\b|"
-            r"\bregistration of (?:the|your|his|her) (?:\w+ )?(?:car|vehicle|van)\b|"
-            r"\bnumber plate\b|\b(?:the|your) registration\?$"
-        ),
-        7,
-    ),
-    # A US employer identification number (IRS): nine digits, XX-XXXXXXX.
-    (re.compile(r"\b(?:ein|employer identification number)\b"), 9),
-    # A pet's microchip (ISO 11784): fifteen digits.
-    (re.compile(r"\b(?:micro ?chip|chip) number\b"), 15),
-)
 # "Which invoice are you querying?": a document named by its number.
 _WHICH_DOCUMENT: Final = re.compile(
     r"\bwhich (?:invoice|booking|order|claim|ticket|parcel|reservation|application|case)\b"
@@ -377,21 +316,6 @@ _NOT_CODE: Final = frozenset(
 _APPROXIMATE: Final = re.compile(
     r"\b(?:around|about|roughly|approximately|early|late|mid|christmas|easter|summer|winter|"
     r"spring|autumn|fall|new year)\b"
-)
-# Card numbers by issuer identification number (ISO/IEC 7812), as the networks publish
-# them: American Express 34/37 (15 digits), Diners Club International 36 and 300-305
-# (14), Visa 4, Mastercard 51-55 and 2221-2720, Discover 6011, 644-649 and 65, JCB
-# 3528-3589 (16).
-_ISSUER_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
-    (re.compile(r"3[47]"), 15),
-    (re.compile(r"36|30[0-5]"), 14),
-    (
-        re.compile(
-            r"4|5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720|"
-            r"6011|64[4-9]|65|35(?:2[89]|[3-8]\d)"
-        ),
-        16,
-    ),
 )
 _POSTCODE_MIN_DIGITS: Final = 4
 _TOWN_AFTER: Final = re.compile(r"\d[\s.,]+[a-z][a-z .'\-]*$")
@@ -537,11 +461,9 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         # year, two digits each, whatever the card's own number would need. (A
         # passport's expiry date is a whole date.)
         return "reference", 4
-    if length is None:
-        for named, characters in _ID_LENGTHS:
-            if named.search(text):
-                # "Could you read me his codice fiscale?": sixteen characters, always.
-                return "reference", characters
+    if length is None and (characters := named_length(text)) is not None:
+        # "Could you read me his codice fiscale?": sixteen characters, always.
+        return "reference", characters
     if _WHICH_DOCUMENT.search(text):
         # "Which invoice are you querying?": its number, read off it.
         return "reference", None
@@ -689,7 +611,7 @@ def _judge(
     if kind == "date":
         state = _date_complete(written)
         return None if state is None else (state, len(digits))
-    if kind in ("reference", "account") and (iban := _iban_complete(written)) is not None:
+    if kind in ("reference", "account") and (iban := iban_whole(written)) is not None:
         return iban, len(digits)
     if kind == "account" and _code_letters(raw):
         # "CR. 912. 66." for a member ID: a code with letters, of no length known.
@@ -730,7 +652,7 @@ def _judge(
             return count >= 4, count
         if count < 13:
             return False, count
-        issued = _issuer_length(digits)
+        issued = card_number_length(digits)
         if issued is not None:
             # "4242 4242. 424242." is fourteen digits of a sixteen-digit Visa, whatever
             # the checksum says of them.
@@ -756,15 +678,6 @@ def _judge(
     return count >= min(need_any), count
 
 
-def _issuer_length(digits: str) -> int | None:
-    """The length a card number's issuer gives it, from its first digits; None for
-    issuers whose numbers vary (Maestro, 12 to 19)."""
-    for prefix, length in _ISSUER_LENGTHS:
-        if prefix.match(digits):
-            return length
-    return None
-
-
 def _address_piece(sentence: str) -> bool:
     """One or two tokens of an address being read ("42.", "ahmed..h.", "jean smith."),
     not a word that closes a turn ("Thanks.")."""
@@ -785,17 +698,6 @@ def _code_letters(raw: str) -> int:
             continue
         letters += sum(ch.isalpha() for ch in token)
     return letters
-
-
-def _iban_complete(written: str) -> bool | None:
-    """Whether an IBAN read out is whole, by its country's length; None if ``written``
-    does not start one ("ES91. 2100 0418..." -- Spanish IBANs run to 24 characters)."""
-    start = _IBAN_START.search(written)
-    length = None if start is None else IBAN_LENGTHS.get(start["country"].upper())
-    if start is None or length is None:
-        return None
-    said = re.sub(r"[^a-z0-9]", "", written[start.start() :])
-    return len(said) >= length
 
 
 def _code_started(kind: DictationKind, user_text: str) -> bool:
@@ -861,7 +763,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         if kind == "reference" and length is None:
             # "The DNI number is 1234." after "the number on the ID card": the caller
             # names an identifier whose length is known.
-            length = next((n for named, n in _ID_LENGTHS if named.search(written)), None)
+            length = named_length(written)
         if _READY.search(written) and not _confirming(agent_text):
             return Dictation(kind, False, 0, from_agent=True)
         # An answer to "what's your email?" is the start of an address unless it is a

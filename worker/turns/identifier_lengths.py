@@ -1,0 +1,118 @@
+"""Identifiers whose length their issuers fix, for the turn judge: a value read out is
+whole once it has that many characters.
+
+Each length comes from the issuer's published format (the comments name them): card
+numbers by issuer identification number, IBANs by country (the redactor's own table),
+and national and commercial identifiers named by the agent or the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from compliance.checksums import IBAN_LENGTHS
+
+__all__ = ["card_number_length", "iban_whole", "named_length"]
+
+# An IBAN's country code and check digits, then its length by country
+# (compliance.checksums.IBAN_LENGTHS): "ES91" opens a 24-character Spanish IBAN.
+_IBAN_START: Final = re.compile(r"\b(?P<country>[a-z]{2})\d{2}\b")
+# Identifiers of one length everywhere, in characters (letters and digits), from their
+# issuers' published formats: an NHS number is ten digits, a UK National Insurance
+# number two letters, six digits and a letter, an Italian codice fiscale sixteen
+# characters, a VIN seventeen (ISO 3779).
+_ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
+    (re.compile(r"\bnhs number\b"), 10),
+    (re.compile(r"\b(?:national insurance|ni) number\b"), 9),
+    (re.compile(r"\bcodice fiscale\b"), 16),
+    (re.compile(r"\baadhaar(?: number)?\b"), 12),
+    (re.compile(r"\b(?:social insurance number|sin)\b"), 9),
+    (re.compile(r"\bcpf\b"), 11),
+    (re.compile(r"\b(?:bsn|burgerservicenummer|citizen service number)\b"), 9),
+    # HMRC's Unique Taxpayer Reference: ten digits. An Australian tax file number:
+    # nine (the ATO's; older eight-digit ones wait, never cut). India's PAN: five
+    # letters, four digits, a letter. Germany's tax ID (Steuer-IdNr): eleven digits.
+    (re.compile(r"\b(?:utr|unique taxpayer reference)\b"), 10),
+    (re.compile(r"\b(?:tfn|tax file number)\b"), 9),
+    (re.compile(r"\bpan(?: number| card)?\b"), 10),
+    (re.compile(r"\b(?:german tax id|steuer-?id|tax identification number)\b"), 11),
+    # Postal codes of one length: Brazil's CEP eight digits, India's PIN code six.
+    (re.compile(r"\bcep\b"), 8),
+    (
+        re.compile(
+            r"\bpin ?code (?:in india|(?:of|for|at) (?:the |your )?(?:home |delivery |postal )?"
+            r"(?:delivery|address))\b"
+        ),
+        6,
+    ),
+    # Mexico's CURP and CLABE: eighteen characters. Poland's PESEL: eleven digits. Spain's
+    # DNI and NIE: eight digits and a letter, or a letter, seven digits and a letter. UCAS
+    # personal ID: ten digits. A UK driving licence number (DVLA): sixteen characters.
+    (re.compile(r"\b(?:curp|clabe)\b"), 18),
+    (re.compile(r"\bpesel\b"), 11),
+    (re.compile(r"\b(?:dni|nie|nif)\b"), 9),
+    # Singapore's NRIC: a letter, seven digits, a letter. An M-Pesa transaction code: ten
+    # characters.
+    (re.compile(r"\bnric\b"), 9),
+    (re.compile(r"\bm-?pesa (?:confirmation |transaction )?code\b"), 10),
+    (re.compile(r"\bucas (?:personal )?id\b"), 10),
+    (re.compile(r"\bdriving licen[cs]e number\b"), 16),
+    (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
+    (re.compile(r"\bimei(?: number)?\b"), 15),
+    (re.compile(r"\bsort code\b"), 6),
+    # A UK number plate since 2001 (DVLA): two letters, two digits, three letters.
+    (
+        re.compile(
+            r"\b(?:car|vehicle|van)(?:'s)? reg(?:istration)?\b|(?<!company )\breg(?:istration)? "
+            r"(?:number|plate|mark)\b|"
+            r"\bregistration of (?:the|your|his|her) (?:\w+ )?(?:car|vehicle|van)\b|"
+            r"\bnumber plate\b|\b(?:the|your) registration\?$"
+        ),
+        7,
+    ),
+    # A US employer identification number (IRS): nine digits, XX-XXXXXXX.
+    (re.compile(r"\b(?:ein|employer identification number)\b"), 9),
+    # A pet's microchip (ISO 11784): fifteen digits.
+    (re.compile(r"\b(?:micro ?chip|chip) number\b"), 15),
+)
+# Card numbers by issuer identification number (ISO/IEC 7812), as the networks publish
+# them: American Express 34/37 (15 digits), Diners Club International 36 and 300-305
+# (14), Visa 4, Mastercard 51-55 and 2221-2720, Discover 6011, 644-649 and 65, JCB
+# 3528-3589 (16).
+_ISSUER_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
+    (re.compile(r"3[47]"), 15),
+    (re.compile(r"36|30[0-5]"), 14),
+    (
+        re.compile(
+            r"4|5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720|"
+            r"6011|64[4-9]|65|35(?:2[89]|[3-8]\d)"
+        ),
+        16,
+    ),
+)
+
+
+def named_length(text: str) -> int | None:
+    """The length of the first identifier ``text`` names ("your PESEL number" -> 11)."""
+    return next((n for named, n in _ID_LENGTHS if named.search(text)), None)
+
+
+def card_number_length(digits: str) -> int | None:
+    """The length a card number's issuer gives it, from its first digits; None for
+    issuers whose numbers vary (Maestro, 12 to 19)."""
+    for prefix, length in _ISSUER_LENGTHS:
+        if prefix.match(digits):
+            return length
+    return None
+
+
+def iban_whole(written: str) -> bool | None:
+    """Whether an IBAN read out is whole, by its country's length; None if ``written``
+    does not start one ("ES91. 2100 0418..." -- Spanish IBANs run to 24 characters)."""
+    start = _IBAN_START.search(written)
+    length = None if start is None else IBAN_LENGTHS.get(start["country"].upper())
+    if start is None or length is None:
+        return None
+    said = re.sub(r"[^a-z0-9]", "", written[start.start() :])
+    return len(said) >= length
