@@ -32,6 +32,7 @@ __all__ = [
     "DANGLING",
     "DANGLING_TAIL",
     "DATES_ASKED",
+    "DATE_LEAD_IN",
     "DATE_QUESTION",
     "DATE_WORDS",
     "DAY_ASKED",
@@ -211,7 +212,10 @@ HEDGED: Final = re.compile(
 LABEL_NOUN: Final = r"(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
 
 LABEL_READ: Final = re.compile(
-    r"(?:(?:okay|ok|so|yes|yeah|right),? )*(?:it's|it says|that's|it is) "
+    r"(?:(?:okay|ok|so|yes|yeah|right),? )*"
+    # "At the top, it says reference.": where on the page, then the label.
+    r"(?:(?:at|on|in) the (?:top|bottom|back|front|corner)(?: of [a-z ]+)?,? )?"
+    r"(?:it's|it says|that's|it is) "
     rf"(?:the |my |your )?(?:{LABEL_NOUN}|"
     r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to))"
 )
@@ -448,7 +452,8 @@ DATE_QUESTION: Final = re.compile(
 
 # "What dates are you looking at?", "When are you arriving and leaving?": two dates.
 DATES_ASKED: Final = re.compile(
-    r"\b(?:what|which) dates\b|\barriv\w* and (?:leav|depart)\w*|\bcheck-?in and check-?out\b|"
+    r"\b(?:what|which)(?: [a-z']+){0,3} dates\b|\barriv\w* and (?:leav|depart)\w*|"
+    r"\bcheck-?in and check-?out\b|"
     r"\bfrom when\b"
 )
 
@@ -518,6 +523,11 @@ WAIT_FOR_ME: Final = (
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
 )
 GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see)"
+# "It was.", "It would have been.", "That'd be.": the words before a date, said alone.
+DATE_LEAD_IN: Final = re.compile(
+    r"(?:(?:oh|um|uh|well|so),? )*(?:it|that)(?: was|'s| is|'d be| would be| would have been|"
+    r" must have been| will be|'ll be)"
+)
 
 # "What's your number, darling?": a question to someone in the room, whose answer the
 # caller will pass on.
@@ -541,11 +551,12 @@ ABOUT_TO_READ: Final = (
 WHERE_IT_IS: Final = re.compile(
     r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh|i do),? )*"
     # What holds it: "it's", "the policy number's", "it should be", "I've got it".
-    r"(?:(?:it|that|this|the [a-z]+(?: [a-z]+)?)(?:'s| is| should be| will be|'ll be| must be)|"
+    r"(?:(?:it|that|this|the [a-z]+(?: [a-z]+)?)(?:'s| is| should be| will be|'ll be| must be)"
+    r"(?: written| printed| stamped)?|"
     r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)(?: written down)?)"
     # Where: "on the old green card", "at the top of the letter", "here".
     r"(?: (?:just|right))?(?: (?:here|there)| (?:on|in|at the top of|at the bottom of|"
-    r"printed on|written on|on the back of|on the front of) "
+    r"printed on|written on|on the back of|on the front of|in the front of|in the back of) "
     r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2})(?: here| somewhere)?"
 )
 # "It says on the sticker.", "It says here.": a reading verb with where it reads, and
@@ -562,7 +573,7 @@ LOOKING_FOR_IT: Final = (
     # "My husband's just reading it out to me.": someone else has it.
     r"(?:my [a-z]+|he|she|they)(?:'s| is|'re| are) (?:just )?(?:reading|getting|finding) "
     r"(?:it|that)(?: out)?(?: (?:to|for) me)?|"
-    r"(?:it's|it is|it should be|it must be|it'll be) (?:on|in) "
+    r"(?:it's|it is|it should be|it must be|it'll be) (?:written |printed )?(?:on|in) "
     rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here|(?:the|this) [a-z]+ here)|"
     rf"{ABOUT_TO_READ}"
 )

@@ -83,7 +83,10 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     ),
     (
         "account",
-        re.compile(r"\b(?:account(?: number)?\b(?! holder)|member (?:id|number)|policy number)\b"),
+        re.compile(
+            r"\b(?:account(?: number)?\b(?! holder)|member (?:id|number)|policy number|"
+            r"bank details)\b"
+        ),
     ),
     (
         "reference",
@@ -121,6 +124,7 @@ _N_DIGIT: Final = re.compile(
 # "the full zip code, with the extra four digits": ZIP+4, nine digits in all.
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
 _EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
+_EMAIL_SAID: Final = re.compile(r"\be-?mail\b", re.IGNORECASE)
 _ASKS_WHEN: Final = re.compile(
     r"(?:and |so )?when (?:did|do|does|was|were|is|are|will|would|should|can|could|have|has|had)\b"
 )
@@ -469,6 +473,9 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
         return "reference", None
     # The value asked for is the first one named: "the card number on the account".
     found = _kind_first(text)
+    if found is None and re.search(r"\baddress\b", text) and _EMAIL_SAID.search(agent_text):
+        # "We'll email the permit to you. What's the address?": the email address.
+        return "email", None
     if found is None and (_READ_A_NUMBER.search(text) or _SOME_NUMBER.search(text)):
         # "...read me the number that comes up?", "What's your IRD number?", "the job
         # number": a number of a kind not named.

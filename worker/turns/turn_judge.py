@@ -449,6 +449,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     left_open = last in phrases.DANGLING and not _ends_whole(text, words)
     time_left_open = False
     if (
+        phrases.DATE_QUESTION.search(question)
+        and phrases.DATE_LEAD_IN.fullmatch(clause)
+        and not text.endswith("?")
+    ):
+        # "It was." to "Can I ask when she passed?": the time is next, and finding it
+        # may take as long as after "um".
+        return TurnVerdict("unfinished", "open_phrase", dictation)
+    if (
         last in phrases.TIME_PREPOSITIONS
         and not text.endswith("?")
         and phrases.DATE_QUESTION.search(question)
