@@ -49,3 +49,16 @@ def test_it_was_answering_a_yes_no_question_is_no_lead_in() -> None:
 def test_the_address_after_an_email_is_the_email_address() -> None:
     assert asked_for("We'll email the permit to you. What's the address?") == ("email", None)
     assert asked_for("What's the address?") is None
+
+
+@pytest.mark.parametrize(
+    ("agent", "part", "whole"),
+    [
+        ("Can I take your IC number, please?", "900101. 14.", "900101. 14. 5678."),
+        ("For payroll, could I get your SSS number?", "34. 1234567.", "34. 1234567. 8."),
+        ("What postcode was the vehicle registered to?", "DN. 55.", "DN. 55. 1PT."),
+    ],
+)
+def test_a_value_of_one_length_is_whole_at_it(agent: str, part: str, whole: str) -> None:
+    assert judge_turn(part, agent).state != "final"
+    assert judge_turn(whole, agent).state == "final"

@@ -167,7 +167,7 @@ _SHORT_YEAR_DATE: Final = re.compile(
 # Whole postcodes with letters: UK ("SW1A 1AA"), Canadian ("K1A 0B1"), Irish Eircodes
 # ("A65 F4E2") and Dutch ("1017 BC"); only the outward half ("SW1A.") is a first group.
 _POSTCODE_WHOLE: Final = re.compile(
-    r"\b(?:[a-z]{1,2}\d[a-z\d]?[\s.,\-]*\d[a-z]{2}|[a-z]\d[a-z][\s.,\-]*\d[a-z]\d|"
+    r"\b(?:[a-z]{1,2}[\s.,\-]*\d[a-z\d]?[\s.,\-]*\d[a-z]{2}|[a-z]\d[a-z][\s.,\-]*\d[a-z]\d|"
     r"[a-z]\d{2}[\s.,\-]*[a-z\d]{4}|\d{4}[\s.,\-]*[a-z]{2})\b"
 )
 _TLD: Final = r"(?:com|net|org|edu|gov|io|co|us|uk|ca|info|biz|me|mail)"
@@ -313,7 +313,8 @@ _NOT_CODE: Final = frozenset(
     "a an the and or but so it its is my his her our their your of to on in at for by um uh "
     "er erm oh ok yes yep yeah no nhs id ref num dot dash ni pps vin sin cpf bsn hmm mm ah eh "
     "was are imei iban pin cvv cvc puk pac sim tfn ird pan dob uk us usa eu gb bic swift "
-    "ppsn nric pnr mpan mprn bsb vat utr dni nie curp clabe pesel ucas ein cep rfc".split()
+    "ppsn nric pnr mpan mprn bsb vat utr dni nie curp clabe pesel ucas ein cep rfc ic sss "
+    "mykad".split()
 )
 # "Around Christmas 2020.", "Early 2019.", "The summer of 2015.": a date the caller
 # gives roughly, whole with its year.

@@ -55,6 +55,9 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     # Singapore's NRIC: a letter, seven digits, a letter. An M-Pesa transaction code: ten
     # characters.
     (re.compile(r"\bnric\b"), 9),
+    # Malaysia's MyKad (IC) number: twelve digits. The Philippines' SSS number: ten.
+    (re.compile(r"\b(?:mykad|ic)(?: number)?\b"), 12),
+    (re.compile(r"\bsss(?: number)?\b"), 10),
     (re.compile(r"\bm-?pesa (?:confirmation |transaction )?code\b"), 10),
     (re.compile(r"\bucas (?:personal )?id\b"), 10),
     (re.compile(r"\bdriving licen[cs]e number\b"), 16),
