@@ -1,4 +1,4 @@
-"""The twenty-first end-of-turn corpus, unread like yarrow.
+"""The twenty-first end-of-turn corpus, unread like zinnia.
 
 ``willow.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (a hotel desk, home

@@ -1,4 +1,4 @@
-"""The twenty-second end-of-turn corpus, unread like willow.
+"""The twenty-second end-of-turn corpus, read in turn.
 
 ``yarrow.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (housing repairs, a
@@ -13,5 +13,7 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before thistle (``bench/turn_corpus_thistle``) was read to change the
-judge; its author saw no corpus. With willow its figures are the out-of-sample ones.
+judge; its author saw no corpus. It was read after thistle, once zinnia
+(``bench/turn_corpus_zinnia``) had been commissioned; willow and zinnia stay out of
+sample.
 """
