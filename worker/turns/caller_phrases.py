@@ -90,6 +90,7 @@ __all__ = [
     "TIME_PREPOSITIONS",
     "TRANSITIVE",
     "VALUE_GROUP",
+    "VOCATIVE",
     "WAIT_FOR_ME",
     "WANTS",
     "WEEKDAY_BEFORE_ITS_DAY",
@@ -479,19 +480,18 @@ YEAR_IN_WORDS: Final = re.compile(
     r"\b(?:this|last|next) year\b|"
     rf"\b(?:summer|winter|spring|autumn|fall|christmas|easter|{MONTH}) of\W+'?\d{{2}}\b"
 )
+_DAY_OF_MONTH: Final = r"\d{1,2}(?:st|nd|rd|th)"
 # A day of the month or of the week: "the 22nd", "Friday" (two of them name two dates).
-DAY_NAMED: Final = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)\b|\b{_WEEKDAY}\b")
+DAY_NAMED: Final = re.compile(rf"\b{_DAY_OF_MONTH}\b|\b{_WEEKDAY}\b")
 # "Friday the 4th": a weekday said before its own day of the month.
-WEEKDAY_BEFORE_ITS_DAY: Final = re.compile(
-    rf"\b{_WEEKDAY}\b(?=\W+(?:the\W+)?\d{{1,2}}(?:st|nd|rd|th)\b)"
-)
+WEEKDAY_BEFORE_ITS_DAY: Final = re.compile(rf"\b{_WEEKDAY}\b(?=\W+(?:the\W+)?{_DAY_OF_MONTH}\b)")
 # "What date did the charges start?": a day is asked for, not only a month.
 DAY_ASKED: Final = re.compile(r"\b(?:what|which)(?: [a-z']+){0,3} date\b(?! of birth)")
 
 # "Wednesday morning, if possible." to "Which day suits you?": a day needs no year.
 DAY_ONLY: Final = re.compile(
-    r"(?:on |next |this |a )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"today|tomorrow)(?: (?:morning|afternoon|evening|night)|,? (?:if possible|please|"
+    rf"(?:on |next |this |a )?(?:{_WEEKDAY}|today|tomorrow)"
+    r"(?: (?:morning|afternoon|evening|night)|,? (?:if possible|please|"
     r"ideally|preferably|if that's okay|if that's possible|if you can))+"
 )
 
@@ -531,9 +531,8 @@ DATE_LEAD_IN: Final = re.compile(
 
 # "What's your number, darling?": a question to someone in the room, whose answer the
 # caller will pass on.
-ASKED_OF_SOMEONE_THERE: Final = re.compile(
-    r",\s*(?:darling|love|dear|sweetheart|honey|pet|mum|mom|dad|son)\?\s*$", re.IGNORECASE
-)
+VOCATIVE: Final = r"(?:darling|love|dear|sweetheart|honey|pet|mum|mom|dad|son)"
+ASKED_OF_SOMEONE_THERE: Final = re.compile(rf",\s*{VOCATIVE}\?\s*$", re.IGNORECASE)
 
 # "I've got it here on the text.", "I'm going to read it off the screen.", "Here we go.":
 # the value is in front of the caller, about to be read (worker.turns.dictation reads

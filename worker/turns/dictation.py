@@ -13,6 +13,7 @@ Works on raw (unredacted) text in memory only; nothing here logs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -24,6 +25,7 @@ from worker.turns.caller_phrases import (
     MONTH_NAMED,
     NATO,
     SHORT_ANSWERS,
+    VOCATIVE,
     WAIT_FOR_ME,
 )
 from worker.turns.identifier_lengths import card_number_length, iban_whole, named_length
@@ -152,9 +154,8 @@ _WORD_NUMBERS: Final = {
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
-_MONTHS: Final = MONTH_NAMED
 # "April 29." for an expiry: a month said as a word stands for its two digits.
-_MONTH_NAMED: Final = re.compile(rf"{_MONTHS.pattern}(?=\W+\d)")
+_MONTH_BEFORE_DIGITS: Final = re.compile(rf"{MONTH_NAMED.pattern}(?=\W+\d)")
 _YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:19|20) ?\d{2}\b")
 _DAY_OR_MONTH: Final = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{MONTH})"
 # "03, 07, 65.", "25th. December. 99.": a day, a month and a two-digit year. Not "19" or
@@ -295,10 +296,7 @@ _TAKEN_BACK: Final = re.compile(
 _START_OVER: Final = re.compile(rf"\b(?:{_STARTING_OVER})\b")
 # "514. Sorry, sweetie, one sec. 555.": an apology to someone in the room, or for a
 # pause, takes nothing back.
-_ASIDE_AFTER: Final = re.compile(
-    r"^\W*(?:darling|love|dear|sweetheart|sweetie|honey|hun|babe|pet|mate|son|mum|mom|dad|"
-    rf"{WAIT_FOR_ME})\b"
-)
+_ASIDE_AFTER: Final = re.compile(rf"^\W*(?:{VOCATIVE}|sweetie|hun|babe|mate|{WAIT_FOR_ME})\b")
 # "Sorry, hold on.": a sentence that only pauses the reading.
 _PAUSE_ONLY: Final = re.compile(rf"^(?:(?:oh|um|uh|sorry|no)\W+)*(?:{WAIT_FOR_ME})\W*$")
 _LAST_DIGITS: Final = re.compile(
@@ -382,6 +380,15 @@ _PAYMENT_CARD: Final = re.compile(
 )
 
 
+def _mentions(text: str) -> Iterator[tuple[int, tuple[DictationKind, re.Match[str]]]]:
+    """Each mention of a value kind in ``text``, with its pattern's order: every match,
+    but a card that pays for nothing ("your loyalty card") is no card."""
+    for order, (kind, pattern) in enumerate(_KIND_PATTERNS):
+        for match in pattern.finditer(text):
+            if kind != "card" or not _NOT_A_PAYMENT_CARD.search(text[: match.start()]):
+                yield order, (kind, match)
+
+
 def _kind_at(text: str) -> tuple[DictationKind, int] | None:
     """The last value kind named in ``text`` and where its name ends."""
     # (names the value, start, pattern order, end, kind): "The tracking number on the
@@ -395,12 +402,8 @@ def _kind_at(text: str) -> tuple[DictationKind, int] | None:
             match.end(),
             kind,
         )
-        for order, (kind, pattern) in enumerate(_KIND_PATTERNS)
-        for match in pattern.finditer(text)
-        if kind != "card" or not _NOT_A_PAYMENT_CARD.search(text[: match.start()])
+        for order, (kind, match) in _mentions(text)
     ]
-    if not mentions:
-        return None
     if not any(named for named, *_ in mentions):
         # "It's on the email." after "the tracking number": where it is, and no more.
         return None
@@ -498,16 +501,8 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
 def _kind_first(text: str) -> DictationKind | None:
     """The first value kind named in ``text`` (at the same start, the more specific)."""
     best: tuple[int, DictationKind] | None = None
-    for kind, pattern in _KIND_PATTERNS:
-        match = next(
-            (
-                m
-                for m in pattern.finditer(text)
-                if kind != "card" or not _NOT_A_PAYMENT_CARD.search(text[: m.start()])
-            ),
-            None,
-        )
-        if match is not None and (best is None or match.start() < best[0]):
+    for _, (kind, match) in _mentions(text):
+        if best is None or match.start() < best[0]:
             best = (match.start(), kind)
     return best[1] if best is not None else None
 
@@ -571,8 +566,8 @@ def _date_complete(written: str) -> bool | None:
     if year is not None:
         # "1990." first, the month and day next: a date of birth needs all three.
         rest = written[: year.start()] + written[year.end() :]
-        return _MONTHS.search(rest) is not None or re.search(r"\d", rest) is not None
-    has_parts = _MONTHS.search(written) is not None or any(ch.isdigit() for ch in written)
+        return MONTH_NAMED.search(rest) is not None or re.search(r"\d", rest) is not None
+    has_parts = MONTH_NAMED.search(written) is not None or any(ch.isdigit() for ch in written)
     return False if has_parts else None
 
 
@@ -637,7 +632,7 @@ def _judge(
     if length is not None:
         # A code with letters counts them too ("RSS MRA 85T10 A562S", a codice fiscale).
         have = count + (
-            _code_letters(raw) + 2 * len(_MONTH_NAMED.findall(written))
+            _code_letters(raw) + 2 * len(_MONTH_BEFORE_DIGITS.findall(written))
             if kind == "reference"
             else 0
         )
