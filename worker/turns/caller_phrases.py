@@ -372,7 +372,11 @@ DANGLING_TAIL: Final = re.compile(
     # "I had it, but I think my son." -- someone named, what they did still to come.
     r"\b(?:but|and|because|so) (?:i think |maybe |probably )?(?:my|the|his|her|our|their) "
     r"(?:son|daughter|wife|husband|partner|mum|mom|dad|mother|father|brother|sister|kids|"
-    r"friend|neighbour|neighbor|landlord|boss|carer))"
+    r"friend|neighbour|neighbor|landlord|boss|carer)|"
+    # "He had an ear infection last.", "It was last.": the time ("last spring", "next
+    # Tuesday") still to come. Not "at last", "the year before last", "You're next".
+    r"(?<!\bat )(?<!\bbefore )(?<!\bafter )(?<!'s )(?<!'re )(?<!\bis )(?<!\bare )"
+    r"\b(?:last|next))"
     r"\W*$"
 )
 
@@ -556,7 +560,10 @@ WHERE_IT_IS: Final = re.compile(
     # Where: "on the old green card", "at the top of the letter", "here".
     r"(?: (?:just|right))?(?: (?:here|there)| (?:on|in|at the top of|at the bottom of|"
     r"printed on|written on|on the back of|on the front of|in the front of|in the back of) "
-    r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2})(?: here| somewhere)?"
+    r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2}"
+    # "...on the letter they sent.", "...on the confirmation page I printed.": which one.
+    r"(?: (?:i|we|they|you|he|she) (?:printed|sent|got|received|gave|posted|emailed)"
+    r"(?: (?:me|us|you|him|her|them|out))?)?)(?: here| somewhere)?"
 )
 # "It says on the sticker.", "It says here.": a reading verb with where it reads, and
 # not yet what; whatever was asked, the words read out come next.
@@ -639,8 +646,9 @@ WHOLE_ENDING: Final = re.compile(
     r"up|off)|\b(?:think|hope|guess|believe|suppose|expect|imagine|reckon|said|told you) so|"
     r"^(?:(?:yeah|well|um|uh),? )?(?:sort|kind) of|"
     r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then|"
-    # "The year before last.", "The week after next.", "Maybe 60 miles all in.": whole.
-    r"\bbefore last|\bafter next|\ball in)$"
+    # "The year before last.", "The week after next.", "Maybe 60 miles all in.", "It's
+    # been throbbing ever since.": whole.
+    r"\bbefore last|\bafter next|\ball in|\bever since)$"
 )
 
 PAST_VERB: Final = re.compile(

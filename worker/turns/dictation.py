@@ -238,7 +238,9 @@ _SPELLED_LETTERS: Final = re.compile(
 # marks ("dot", "at", "@", "_", "all lowercase").
 _SPELLED: Final = re.compile(
     rf"{_SPELLED_LETTERS.pattern}|\bdot\b|\bat\b|@|[a-z0-9]\.[a-z]|_|\bunderscore\b|"
-    r"\b(?:all )?(?:lower|upper) ?case\b"
+    r"\b(?:all )?(?:lower|upper) ?case\b|"
+    # "No spaces.", "All one word.": how the letters said are joined, not a refusal.
+    r"\bno (?:spaces?|gaps?|dots?|apostrophes?)\b|\ball (?:one|1) word\b"
 )
 # A sentence that is only part of an address: tokens of letters, digits and separators.
 _PIECE: Final = re.compile(r"[a-z0-9._\-]+(?: [a-z0-9._\-]+)?[.!]?")
@@ -260,7 +262,9 @@ _PARTIAL: Final = re.compile(
 # on a bank's name. "OK" is a word.
 _CODE_START: Final = re.compile(
     # ("The reference. Is BL.": the verb after the STT's period starts with a capital.)
-    r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s)[,:]?\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
+    r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s)[,:]?\s+|"
+    # "It's the fleet account, FL.": the value's first letters after its name.
+    r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
 )
 # Said only of an e-mail address being spelled out.
 _EMAIL_CUE: Final = re.compile(r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b")
@@ -777,7 +781,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             and _NOT_AN_ADDRESS.search(written)
             and not _SPELLED.search(written)
         ):
-            # ("No apostrophe." after "S E A N." is part of the spelling.)
+            # ("No apostrophe." after "S E A N." is part of the spelling, as is "No spaces.")
             return None
         judged = _judge(kind, written, length, user_text)
         if judged is None and _code_started(kind, user_text):

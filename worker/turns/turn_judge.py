@@ -470,7 +470,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         (left_open and not answered_be)
         or subject_left
         or text.endswith((",", "-", "...", "…"))
-        or phrases.DANGLING_TAIL.search(text.lower())
+        or (
+            phrases.DANGLING_TAIL.search(text.lower())
+            # "Next." to "This week or next?": the question's own word, answered.
+            and not (last in ("last", "next") and last in phrases.WORD.findall(question))
+        )
         or phrases.OPEN_MODAL.search(text.lower())
         or (
             phrases.OWES_OBJECT.search(text.lower())
@@ -645,8 +649,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and words[-1] in phrases.WORD.findall(question)
     ) or (len(clause_words) == 1 and words[-1] in phrases.LABEL_WORDS)
     # "She's in room.": the label after its preposition, the number next.
-    label_asked = label_asked or bool(
-        len(words) >= 2 and words[-1] in phrases.LABEL_WORDS and words[-2] in _LABEL_AFTER
+    label_asked = (
+        label_asked
+        or bool(
+            len(words) >= 2
+            and words[-1] in phrases.LABEL_WORDS
+            and words[-2] in _LABEL_AFTER
+            # "Mum was still in bed.": the idiom, unless the agent asked which bed.
+            and not (words[-2:] == ["in", "bed"] and "bed" not in phrases.WORD.findall(question))
+        )
     )
     label_asked = label_asked or bool(
         len(words) >= 2 and words[-1] in _HELD_PLACES and words[-2] in _HOLDING_VERBS
