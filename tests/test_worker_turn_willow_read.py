@@ -1,6 +1,7 @@
 """Rules from reading issue 27's willow corpus: how a spelled address is joined, a time
 word still owing its noun, where a value is by the letter it came on, a code's first
-letters after its name, and three idioms that end a sentence."""
+letters after its name, and three idioms that end a sentence; and an identifier's spoken
+name ("NIF") is not part of the identifier."""
 
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ def test_the_bed_asked_for_is_a_label() -> None:
 
 def test_a_refusal_after_a_name_is_still_no_code() -> None:
     assert judge_turn("I want to close my account, OK.", "How can I help?").state == "final"
+
+
+@pytest.mark.parametrize(
+    ("agent", "part", "whole"),
+    [
+        ("Can I take your NIF, please?", "My NIF is 1234567.", "My NIF is 12345678Z."),
+        ("Could I have your PESEL number?", "PESEL 4405140.", "PESEL 44051401359."),
+        ("What's the VIN?", "The VIN is 1HGCM82633.", "The VIN is 1HGCM82633A004352."),
+    ],
+)
+def test_an_identifiers_spoken_name_is_not_its_letters(agent: str, part: str, whole: str) -> None:
+    # "NIF" said before the number is its name, not three of its nine characters.
+    assert judge_turn(part, agent).state != "final"
+    assert judge_turn(whole, agent).state == "final"

@@ -310,13 +310,14 @@ _LAST_DIGITS: Final = re.compile(
 _WHICH_DOCUMENT: Final = re.compile(
     r"\bwhich (?:invoice|booking|order|claim|ticket|parcel|reservation|application|case)\b"
 )
-# Words around a code that are not part of it ("It's", "the", "NHS", "ref").
+# Words around a code that are not part of it ("It's", "the", "NHS", "ref"). The names of
+# identifiers of known length ("DNI", "PESEL") are not either: `_code_letters` asks
+# `named_length`, so a new identifier is named in one place.
 _NOT_CODE: Final = frozenset(
     "a an the and or but so it its is my his her our their your of to on in at for by um uh "
-    "er erm oh ok yes yep yeah no nhs id ref num dot dash ni pps vin sin cpf bsn hmm mm ah eh "
-    "was are imei iban pin cvv cvc puk pac sim tfn ird pan dob uk us usa eu gb bic swift "
-    "ppsn nric pnr mpan mprn bsb vat utr dni nie curp clabe pesel ucas ein cep rfc ic sss "
-    "mykad".split()
+    "er erm oh ok yes yep yeah no nhs id ref num dot dash ni pps hmm mm ah eh "
+    "was are iban pin cvv cvc puk pac sim ird dob uk us usa eu gb bic swift "
+    "ppsn pnr mpan mprn bsb vat ucas rfc".split()
 )
 # "Around Christmas 2020.", "Early 2019.", "The summer of 2015.": a date the caller
 # gives roughly, whole with its year.
@@ -701,7 +702,12 @@ def _code_letters(raw: str) -> int:
     "RSS MRA 85T10 A562S"), not the labels around it ("NHS", "ID") nor "I" or "A"."""
     letters = 0
     for token in re.findall(r"\b[A-Z0-9]+\b", raw):
-        if token.isdigit() or token.lower() in _NOT_CODE or token in ("I", "A"):
+        if (
+            token.isdigit()
+            or token.lower() in _NOT_CODE
+            or token in ("I", "A")
+            or named_length(token.lower()) is not None
+        ):
             continue
         letters += sum(ch.isalpha() for ch in token)
     return letters
