@@ -111,3 +111,13 @@ def test_a_uk_number_plate_is_seven_characters(said: str, whole: bool) -> None:
 
 def test_a_company_registration_number_is_no_number_plate() -> None:
     assert asked_for("What's your company registration number?") != ("reference", 7)
+
+
+def test_an_expiry_and_code_said_earlier_is_not_the_request() -> None:
+    # Only the agent's last request says what is asked for: the caller's own "membership
+    # number" is the value read, not half of an expiry-and-code pair.
+    agent = "The expiry and the security code both check out. Now, your membership number?"
+    state = dictation_state("The membership number is 44712209.", agent)
+    assert state is not None
+    assert state.kind == "reference"
+    assert not state.from_agent

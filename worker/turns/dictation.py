@@ -440,6 +440,12 @@ def _last_request(agent_text: str) -> str | None:
     return asking[-1] if asking else None
 
 
+def _asks_expiry_and_code(agent_text: str) -> bool:
+    """The agent's last request is for a card's expiry and its security code together."""
+    text = _last_request(agent_text)
+    return text is not None and _EXPIRY_AND_CODE.search(text) is not None
+
+
 def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     """The kind of value the agent's message asks for, and its length if it says one
     ("your ten-digit account number"). A statement that only mentions one ("I've sent
@@ -460,7 +466,7 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
             return "reference", 4
         if _kind_first(text) not in (None, "date"):
             return None
-    if _EXPIRY_AND_CODE.search(text):
+    if _asks_expiry_and_code(agent_text):
         # "The expiry date and the security code?": month and year, then three digits,
         # one group after another.
         return "reference", 7
@@ -518,7 +524,7 @@ def asks_for_two(agent_text: str) -> bool:
     text = _last_request(agent_text)
     if text is None:
         return False
-    if _EXPIRY_AND_CODE.search(text):
+    if _asks_expiry_and_code(agent_text):
         return False  # counted as one value of seven digits
     head, sep, tail = text.partition(" and ")
     return bool(sep) and bool(_VALUE_NAME.search(head)) and bool(_VALUE_NAME.search(tail))
@@ -745,9 +751,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         and asked is not None
         and asked[0] != "card"
         and not _PAYMENT_CARD.search(written)
-    ) or (
-        own is not None and own[0] == "reference" and _EXPIRY_AND_CODE.search(agent_text.lower())
-    ):
+    ) or (own is not None and own[0] == "reference" and _asks_expiry_and_code(agent_text)):
         # "I've got the card in my hand. It's 63..." after "Your membership number?":
         # the card the number is printed on, not one to pay with. "Expiry 03/30.
         # Security code 812." names each half of the pair asked for.
