@@ -61,3 +61,32 @@ def test_the_perfect_of_be_waits_as_long_as_a_hesitation() -> None:
 )
 def test_a_whole_address_or_a_confirmed_one_is_answered(said: str, agent: str) -> None:
     assert judge_turn(said, agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    ("said", "agent"),
+    [
+        # A time left open after a day as after "any time".
+        ("Any weekday after.", "When would suit you for the fitting?"),
+        ("Any evening before.", "When can we call?"),
+        # The noise or the thing it makes, still to be named.
+        ("It's making this.", "What's the washing machine doing?"),
+        # "Is there...?" is echoed by "there", not by a noun's verb left open.
+        ("The last service was.", "Is there a problem with the car?"),
+    ],
+)
+def test_the_rest_of_the_phrase_is_coming(said: str, agent: str) -> None:
+    assert judge_turn(said, agent).state == "unfinished"
+
+
+@pytest.mark.parametrize(
+    ("said", "agent"),
+    [
+        ("There is.", "Is there a problem with the car?"),
+        ("My husband is.", "Are you the account holder?"),
+        ("What's making that?", "How can I help?"),
+        ("It keeps making that noise.", "How can I help?"),
+    ],
+)
+def test_whole_as_said(said: str, agent: str) -> None:
+    assert judge_turn(said, agent).state != "unfinished"

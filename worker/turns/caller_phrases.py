@@ -315,7 +315,10 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
     r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
     # "Any time after." -- a time left open, its point still to come.
-    r"\b(?:any ?time|some ?time|anywhere|somewhere) (?:after|before|around|between|from|until)|"
+    r"\b(?:any ?time|some ?time|anywhere|somewhere|any (?:day|weekday|evening|morning|afternoon)) "
+    r"(?:after|before|around|between|from|until)|"
+    # "It's making this." -- the noise it makes is next ("What's making that?" asks).
+    r"\b(?:it|it's|it is|he's|she's|they're|keeps|kept) (?:making|made) (?:this|these)|"
     # "It says." -- what it says is still to come ("That's what it says." is whole).
     r"(?<!what )\b(?:it|that|this|which) (?:says|said|shows|showed|reads)|"
     r"(?<!what )\b(?:the )?[a-z]+ (?:says|shows|reads|states)|"

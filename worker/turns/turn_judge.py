@@ -442,6 +442,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and len(clause_words) <= 4
         # "The account code is." announces its value, whatever the question.
         and not re.search(rf"\b{phrases.LABEL_NOUN} is$", clause.lower())
+        # "Is there a problem?" is echoed by "There is.", not by "The last clean was."
+        and (question.split()[1:2] != ["there"] or "there" in words[-len(clause_words) :])
     )
     answered_be = answered_be or echoed_be
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
