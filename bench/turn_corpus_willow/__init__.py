@@ -1,4 +1,4 @@
-"""The twenty-first end-of-turn corpus, unread like zinnia.
+"""The twenty-first end-of-turn corpus, read after yarrow.
 
 ``willow.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (a hotel desk, home
@@ -15,5 +15,6 @@ checked by ``tests/test_bench_turns.py``.
 It was commissioned while orchard (``bench/turn_corpus_orchard``) was read to change the
 judge, and after the class-level figures of ridge and thistle had been looked at once
 (23e384f says why); its author saw neither. No choice about the judge was made after
-seeing any of its figures, so its figures are the cleanest out-of-sample ones.
+seeing any of its figures until it was read, after yarrow, once aspen
+(``bench/turn_corpus_aspen``) had been commissioned; zinnia and aspen stay out of sample.
 """

@@ -14,6 +14,5 @@ checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before thistle (``bench/turn_corpus_thistle``) was read to change the
 judge; its author saw no corpus. It was read after thistle, once zinnia
-(``bench/turn_corpus_zinnia``) had been commissioned; willow and zinnia stay out of
-sample.
+(``bench/turn_corpus_zinnia``) had been commissioned; willow was read after it.
 """

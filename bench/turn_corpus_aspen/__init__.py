@@ -1,0 +1,17 @@
+"""The twenty-fourth end-of-turn corpus, unread like zinnia.
+
+``aspen.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
+caller turns written from the issue and call-centre practice (water leaks, a wedding
+venue, pension transfers, a veterinary pharmacy, ferry bookings, a gym, a funeral
+director, breakdown cover, number porting, a nursery, rail season tickets, furniture
+delivery, an eye clinic, student loans, a roofer, online groceries, self storage, music
+lessons, charity donations, a tax-return helpline; formats from eleven countries)
+**without reading the turn judge, this project's code or any other corpus**. Same format
+and classes as the independent corpus, so the same loader reads it
+(``bench.turn_corpus_independent.load_later``); the files are the author's, unedited.
+The ``validate.py`` its README names stayed with the author: the structure it checks is
+checked by ``tests/test_bench_turns.py``.
+
+It was commissioned before willow (``bench/turn_corpus_willow``) was read to change the
+judge; its author saw no corpus. With zinnia its figures are the out-of-sample ones.
+"""
