@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Five corpora, reported apart:
+corpus was written (`bench.pii_match`). Six corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -21,6 +21,12 @@ corpus was written (`bench.pii_match`). Five corpora, reported apart:
   ``compliance/corpus/pii_final.md``), written without reading ``compliance/`` or any other
   corpus and never used to change the detectors: the only out-of-sample figure. It is
   reported, not held to a target (``--strict`` ignores it), so that it stays out of sample.
+* ``pieces`` (``compliance/corpus/pii_pieces.yaml``): a fourth independent set, of values
+  said in pieces across the STT's pauses and turns (spelled addresses, letters beside a
+  value, groups split by periods), written to the same rules without reading
+  ``compliance/`` or any other corpus (``compliance/corpus/pii_pieces.md``); used since its
+  first run as a development set for those kinds of error, so not out of sample, and not
+  held to a target while it misses it.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -55,6 +61,7 @@ __all__ = [
     "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
     "INDEPENDENT_CORPUS",
+    "PIECES_CORPUS",
     "TARGETS",
     "Case",
     "Corpus",
@@ -71,6 +78,7 @@ INDEPENDENT_CORPUS: Final = _CORPUS_DIR / "pii_independent.yaml"
 HOLDOUT_CORPUS: Final = _CORPUS_DIR / "pii_holdout.yaml"
 FRESH_CORPUS: Final = _CORPUS_DIR / "pii_fresh.yaml"
 FINAL_CORPUS: Final = _CORPUS_DIR / "pii_final.yaml"
+PIECES_CORPUS: Final = _CORPUS_DIR / "pii_pieces.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -140,6 +148,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "third independent set, never used for tuning: the out-of-sample figure",
+        gate=False,
+    ),
+    Corpus(
+        "pieces",
+        PIECES_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "fourth independent set, values said in pieces, unchanged; a development set since "
+        "its first run",
         gate=False,
     ),
 )
@@ -523,8 +541,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         "--corpus",
         type=Path,
         action="append",
-        help="corpus YAML (repeatable; default: the project, independent, holdout, fresh and "
-        "final corpora)",
+        help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
+        "final and pieces corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
