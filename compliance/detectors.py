@@ -34,6 +34,7 @@ from compliance.checksums import (
 )
 from compliance.cues import SECRET_CONTEXTS, SENSITIVE_CONTEXTS, Context, question_context
 from compliance.cues import keywords as find_keywords
+from compliance.email_pieces import INSTRUCTION, local_part_start, pieces_asked_for
 from compliance.identifiers import shaped_identifiers
 from compliance.names import name_spans
 from compliance.spoken import Normalised
@@ -789,7 +790,8 @@ _SAID_THEN_SPELLED: Final = re.compile(
 # The domain may be spelled letter by letter after a pause ("at, e i r c o m dot net").
 _AT_DOMAIN: Final = re.compile(
     r"@(?:[ ,]{1,3})?(?:[A-Za-z0-9](?:[ ,]{1,2}[A-Za-z0-9])+(?=\.)|[A-Za-z0-9-]+)"
-    r"(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
+    # A country's code may be spelled too: "example dot I E".
+    r"(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z] ?[A-Za-z])(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
 # The local part as written, up to the "@" (a comma may stand for the pause before "at").
@@ -858,6 +860,14 @@ def _spelled_start(text: str, floor: int, end: int) -> int:
     return start
 
 
+def _compact_local(said: str) -> str:
+    """A local part said in pieces, as one lower-case string ("P Iyer. 1987." ->
+    "piyer1987"): the joining instructions and the pauses dropped."""
+    said = INSTRUCTION.sub(" ", said)
+    said = re.sub(r"\b(?:that's|that is|spelled|spelt|then)\b", " ", said, flags=re.IGNORECASE)
+    return re.sub(r"[^\w.+\-]", "", said).strip("._-").lower()
+
+
 def _local_part(text: str, at: int) -> tuple[int, str]:
     """Where the local part before an "@" begins (``at`` itself if there is none), and
     the local part as written."""
@@ -883,10 +893,16 @@ def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
             if sum(ch.isalpha() for ch in said) >= 2 and sum(ch.isalnum() for ch in said) >= 3:
                 value = re.sub(r"[^A-Za-z0-9.]", "", said).lower()
                 yield Detection(EntityType.EMAIL, m.start(), m.end(), value, complete=False)
+        for a, b in pieces_asked_for(text):
+            value = _compact_local(text[a:b])
+            yield Detection(EntityType.EMAIL, a, b, value, complete=False)
     if "@" not in text:
         return
     for m in _AT_DOMAIN.finditer(text):
         start, local = _local_part(text, m.start())
+        in_pieces = local_part_start(text, m.start(), asked)
+        if in_pieces is not None and in_pieces < start:
+            start, local = in_pieces, _compact_local(text[in_pieces : m.start()])
         if start == m.start():
             continue
         domain = re.sub(r"[ ,]", "", m.group()).lower()

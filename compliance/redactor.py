@@ -28,6 +28,7 @@ from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said
 from compliance.corrections import apply_corrections
 from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, scan
+from compliance.spelled_beside import spelled_beside
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
 from config.redaction_policy import EntityType, RedactionPolicy
@@ -379,6 +380,7 @@ class CallRedactor:
         ]
         detections = apply_corrections(norm.text, found.runs, detections)
         detections = [d for d in detections if policy.is_enabled(d.kind)]
+        detections += list(spelled_beside(norm, detections))
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):

@@ -39,6 +39,8 @@ _REPEAT: Final = {"double": 2, "triple": 3, "treble": 3}  # "treble": British us
 _SYMBOLS: Final = {
     "dot": ".", "at": "@", "underscore": "_", "dash": "-", "hyphen": "-", "slash": "/",
     "apostrophe": "'",
+    # "@" as Spanish, Portuguese and French speakers name it, in English sentences too.
+    "arroba": "@", "arobase": "@",
 }  # fmt: skip
 # The ICAO/NATO spelling alphabet (and the spellings callers use for it).
 _NATO: Final = {

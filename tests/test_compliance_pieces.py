@@ -1,0 +1,120 @@
+"""Values said in pieces across the STT's pauses: an e-mail address read as sentences, and
+letters spelled beside a value (kinds of error from the pii_pieces corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance import CallRedactor, RedactionPolicy
+
+
+def _redacted(agent: str, *turns: str) -> list[str]:
+    redactor = CallRedactor(RedactionPolicy())
+    redactor.agent_said(agent)
+    out = []
+    for turn in turns:
+        out.append(redactor.redact(turn))
+        redactor.agent_said("Mhm.")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("agent", "said", "gone"),
+    [
+        # The local part read as sentences before the "@".
+        (
+            "Which email should we use?",
+            "Yes. It is R Menon. 1979. At the rate example.com.",
+            ["Menon", "1979"],
+        ),
+        (
+            "Can I take an email address?",
+            "J. Ortega. O R T E G A. Arroba example dot com.",
+            ["Ortega", "O R T E G A"],
+        ),
+        ("And your email?", "It's greenfinch, all one word, at example.org.", ["greenfinch"]),
+        (
+            "What's your email?",
+            "Hallam. That's H for hotel, A, double L, A, M. At example dot co dot uk.",
+            ["Hallam"],
+        ),
+        # Volunteered, with the word "email" before it.
+        ("How can I help?", "My email is D Kowalski. 58. At example.net.", ["Kowalski", "58"]),
+        # A correction of the address, without its "@" again.
+        (
+            "And the email?",
+            "It's mlopez4@example.com. No, sorry, mlopez, then double 4. mlopez44.",
+            ["mlopez", "44"],
+        ),
+    ],
+)
+def test_an_address_read_in_pieces_is_redacted_whole(
+    agent: str, said: str, gone: list[str]
+) -> None:
+    (out,) = _redacted(agent, said)
+    for piece in gone:
+        assert piece not in out, out
+    assert "[EMAIL" in out
+
+
+def test_an_address_split_over_turns_is_redacted_in_each() -> None:
+    first, second, third = _redacted(
+        "What's your email address?", "It's K. Adeyemi.", "A D E Y E M I.", "At example dot I E."
+    )
+    assert "Adeyemi" not in first and "K." not in first
+    assert "A D E Y E M I" not in second
+    assert "example" in third or "[EMAIL" in third
+
+
+@pytest.mark.parametrize(
+    ("agent", "said"),
+    [
+        ("What's your email?", "I don't have one, sorry."),
+        ("What's your email?", "Sure. Hang on."),
+        ("How can I help?", "I'm at the office. Rob will ring you back."),
+        ("What's the best email for you?", "Can I give you my husband's instead?"),
+    ],
+)
+def test_words_that_are_no_address_stay(agent: str, said: str) -> None:
+    (out,) = _redacted(agent, said)
+    assert out == said
+
+
+def test_what_follows_an_address_stays() -> None:
+    (out,) = _redacted(
+        "What's the email on the order?",
+        "It's lena.fischer@example.de and I ordered 3 jackets, the navy ones.",
+    )
+    assert "lena" not in out
+    assert out.endswith("and I ordered 3 jackets, the navy ones.")
+
+
+@pytest.mark.parametrize(
+    ("agent", "said", "gone"),
+    [
+        ("What's your address?", "14 Thornbury Road. T H O R N B U R Y.", "T H O R N B U R Y"),
+        ("Your PPS number, please.", "It's 7654321. W for William.", "William"),
+        ("Passport number for the visa?", "It's Y for yankee. 5512093.", "yankee"),
+        (
+            "Your maiden name?",
+            "My maiden name was Fairweather. F A I R W E A T H E R.",
+            "F A I R W E A T H E R",
+        ),
+    ],
+)
+def test_letters_spelled_beside_a_value_are_part_of_it(agent: str, said: str, gone: str) -> None:
+    (out,) = _redacted(agent, said)
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize(
+    ("agent", "said", "kept"),
+    [
+        # A lone "I" or "A" after a value is a word, not a letter of it.
+        ("What's the card number?", "4111 1111 1111 1111. I think.", "I think."),
+        ("What's your postcode?", "SW1A 1AA. A flat above the shop.", "A flat above the shop."),
+    ],
+)
+def test_a_word_after_a_value_stays(agent: str, said: str, kept: str) -> None:
+    (out,) = _redacted(agent, said)
+    assert out.endswith(kept), out
