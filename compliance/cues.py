@@ -149,7 +149,10 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<id>(?:customer|client|user|student|national|loyalty|rewards?)"
     r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id"
     r"|state id|a-number|alien (?:registration )?number|green card number"
-    r"|pps ?n|pps (?:number|no)|personal public service(?: number)?)"
+    r"|pps ?n|pps (?:number|no)|personal public service(?: number)?"
+    # India's Aadhaar, the Netherlands' BSN, and an identity document named only "my ID".
+    r"|aadhaa?r(?: number| no| card number)?|uid(?: number| no)?|bsn(?: number| no)?"
+    r"|burgerservicenummer|citizen service number|(?:my|your|his|her|the) id(?! card\b))"
     r"|(?P<iban>iban)"
     r"|(?P<lastfour>ending(?: in| with)?|ends (?:in|with)|last (?:4|four)(?: digits)?)"
     # Words that also name a piece of the value being read ("the first part's ...", "the

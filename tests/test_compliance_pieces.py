@@ -3,6 +3,8 @@ letters spelled beside a value (kinds of error from the pii_pieces corpus)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from compliance import CallRedactor, RedactionPolicy
@@ -118,3 +120,23 @@ def test_letters_spelled_beside_a_value_are_part_of_it(agent: str, said: str, go
 def test_a_word_after_a_value_stays(agent: str, said: str, kept: str) -> None:
     (out,) = _redacted(agent, said)
     assert out.endswith(kept), out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # India's Aadhaar (12 digits), the Dutch BSN (9), a South African ID (13), named
+        # and read in groups with the STT's periods between them.
+        "My Aadhaar number is 4991. 1866. 5246.",
+        "My BSN is 1 1 1. 2 2 2. 3 3 3.",
+        "Sure, my ID is 850101. 5009. 087.",
+    ],
+)
+def test_a_national_identifier_named_by_its_name_is_redacted(said: str) -> None:
+    (out,) = _redacted("How can I help?", said)
+    assert not re.search(r"\d", re.sub(r"\[[A-Z]+_\d+\]", "", out)), out
+
+
+def test_an_id_card_is_not_an_id_number() -> None:
+    (out,) = _redacted("How can I help?", "I lost my ID card on the 3 buses I took.")
+    assert "3 buses" in out
