@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["compared_with_amount", "digit_groups", "not_a_value"]
+__all__ = ["compared_with_amount", "digit_groups", "is_hour", "not_a_value"]
 
 _MONEY_BEFORE: Final = re.compile(r"[$€£¥]\s?$")
 _MONEY_AFTER: Final = re.compile(
@@ -80,6 +80,11 @@ _TIME_BEFORE: Final = re.compile(
     r"|nearly|almost|gone)\s$",
     re.IGNORECASE,
 )
+# Before an hour said alone ("after 6", "at 3"); not "to", "and" or "from", which also join
+# the groups of a number read out.
+_HOUR_BEFORE: Final = re.compile(
+    r"\b(?:at|around|about|after|before|by|till|til|until|since|past)\s$", re.IGNORECASE
+)
 _TIME_AFTER: Final = re.compile(
     r"^\s?(?:am|pm|a\.m|p\.m|o'clock|ish|tonight|today|tomorrow|this (?:morning|afternoon"
     r"|evening)|in the (?:morning|afternoon|evening)|at night)\b",
@@ -143,10 +148,36 @@ def not_a_value(
         return bool(
             _TIME_BEFORE.search(text, max(0, start - 10), start) or _TIME_AFTER.match(after)
         )
+    if is_hour(text, start, end, chunk, secret_asked):
+        return True
     if digits <= 4 and max(digit_groups(chunk), default=0) <= 2:
         # "between 10 and 12", "from 9, 11": hours or a range, groups of one or two digits.
         return _RANGE_BEFORE.search(text, max(0, start - 10), start) is not None
     return False
+
+
+def is_hour(text: str, start: int, end: int, chunk: str, secret_asked: bool = False) -> bool:
+    """Whether a run of one or two digits is an hour ("after 6", "5 PM"), said beside a
+    number and not part of it: "Call me back after 5 PM on 613..." names the callback's
+    time, and the number after it is still the one "call me" is about.
+
+    Args:
+        text: The normalised turn.
+        start: Where the run starts in it.
+        end: Where the run ends.
+        chunk: The run as written.
+        secret_asked: The agent asked for a code: "at 4" may be its digit.
+    """
+    digits = re.sub(r"\D", "", chunk)
+    return (
+        len(digits) <= 2
+        and not secret_asked
+        and int(digits) <= 24
+        and (
+            _TIME_AFTER.match(text[end : end + 24]) is not None
+            or _HOUR_BEFORE.search(text, max(0, start - 10), start) is not None
+        )
+    )
 
 
 def compared_with_amount(

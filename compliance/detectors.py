@@ -17,7 +17,7 @@ from typing import Final
 
 import phonenumbers
 
-from compliance.amounts import compared_with_amount, digit_groups, not_a_value
+from compliance.amounts import compared_with_amount, digit_groups, is_hour, not_a_value
 from compliance.checksums import (
     aba_valid,
     ca_postcode_valid,
@@ -574,7 +574,9 @@ def _runs(
             )
         )
         previous = context
-        floor = end
+        if not (money and is_hour(text, start, end, chunk, turn_context in SECRET_CONTEXTS)):
+            # An hour said between a cue and its number leaves the cue to the number.
+            floor = end
     return runs
 
 

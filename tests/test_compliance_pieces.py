@@ -140,3 +140,19 @@ def test_a_national_identifier_named_by_its_name_is_redacted(said: str) -> None:
 def test_an_id_card_is_not_an_id_number() -> None:
     (out,) = _redacted("How can I help?", "I lost my ID card on the 3 buses I took.")
     assert "3 buses" in out
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Call me back after 5 PM on 613. 555. 0187.",
+        "Ring me after 6 on 0161 496 0123.",
+        "You can reach me from about 3 o'clock on 07700 900 461.",
+    ],
+)
+def test_an_hour_between_the_cue_and_the_number_leaves_the_cue_to_the_number(said: str) -> None:
+    redactor = CallRedactor(RedactionPolicy(default_region="GB"))
+    redactor.agent_said("When's a good time to call you back?")
+    out = redactor.redact(said)
+    assert "[PHONE" in out, out
+    assert re.search(r"\b(?:5 PM|6|3 o'clock)\b", out), out
