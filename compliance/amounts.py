@@ -59,7 +59,12 @@ _LISTED: Final = re.compile(r"(?:and|then|plus)[\s,]*$|,\s*$", re.IGNORECASE)
 _LISTED_DIGITS: Final = 3
 # A small number before a plural noun is a count ("2 lines", "3 bedrooms"); the nouns
 # here end in "s" without being plurals.
-_PLURAL_AFTER: Final = re.compile(r"^ (?-i:[a-z]{2,}s)\b")
+# "3 tries", "3 missed payments": a plural noun, after one describing word at most (not a
+# word that joins the groups of a number read out).
+_PLURAL_AFTER: Final = re.compile(
+    r"^ (?:(?!(?:and|or|then|so|um|uh|er|no|sorry)\b)(?-i:[a-z]{3,}ed|[a-z]{3,}ing|new|old|"
+    r"other|more|extra|late|small|big|free) )?(?-i:(?P<noun>[a-z]{2,}s))\b"
+)
 _NOT_PLURAL: Final = frozenset(
     "is was has does this thus its his hers ours yours theirs us as yes thanks always"
     " perhaps unless plus minus less across towards afterwards besides whereas anyways"
@@ -140,7 +145,7 @@ def not_a_value(
         return True
     if digits <= 3:
         plural = _PLURAL_AFTER.match(after)
-        if plural is not None and plural.group()[1:] not in _NOT_PLURAL:
+        if plural is not None and plural["noun"] not in _NOT_PLURAL:
             return True
     if text[end : end + 1] == ":" or text[max(0, start - 1) : start] == ":":
         return True  # "10:30"

@@ -130,7 +130,9 @@ _PHRASE_END: Final = re.compile(
     r"|\s(?:if|because|but|so|like|with|and (?:i|it|that|my|we|you|the line|then))\b",
 )
 _SPELLED: Final = re.compile(
-    r"(?<![\w'])[A-Za-z0-9](?:(?:[ ,'-]{1,3}|\s(?:apostrophe|hyphen|dash|space)\s)"
+    # ("I'm", "I'd" are words, not "I" and "M" spelled.)
+    r"(?<![\w'])[A-Za-z0-9](?:(?!'(?:m|s|d|t|re|ve|ll)\b)"
+    r"(?:[ ,'-]{1,3}|\s(?:apostrophe|hyphen|dash|space)\s)"
     r"[A-Za-z0-9](?![\w']))+"
 )
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")

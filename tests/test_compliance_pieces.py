@@ -156,3 +156,16 @@ def test_an_hour_between_the_cue_and_the_number_leaves_the_cue_to_the_number(sai
     out = redactor.redact(said)
     assert "[PHONE" in out, out
     assert re.search(r"\b(?:5 PM|6|3 o'clock)\b", out), out
+
+
+def test_what_follows_a_secret_answer_keeps_its_words_and_counts() -> None:
+    (out,) = _redacted(
+        "What's your memorable word?", "Hedgehog. And I'm ringing about the 2 bounced payments."
+    )
+    assert "Hedgehog" not in out
+    assert out.endswith("And I'm ringing about the 2 bounced payments."), out
+
+
+def test_an_o_apostrophe_spelled_is_still_spelled() -> None:
+    (out,) = _redacted("And your mother's maiden name?", "O'Dowd. O ' D O W D.")
+    assert "Dowd" not in out and "D O W D" not in out, out
