@@ -99,4 +99,25 @@ def apply_corrections(
         result = [d for d in result if d not in earlier and d is not later]
         result.append(fixed)
         result.append(replace(later, start=before.start, end=before.end, value=fixed.value))
-    return result
+    return result + list(_corrected_after(text, runs, result))
+
+
+def _corrected_after(
+    text: str, runs: list[DigitRun], detections: list[Detection]
+) -> list[Detection]:
+    """The digits a correction gives after a value it corrects ("0491 570 159. Oh, sorry,
+    no, 158 at the end."): too short to mean anything alone, they are that value's."""
+    found: list[Detection] = []
+    for value in detections:
+        if value.kind not in _DIGIT_KINDS:
+            continue
+        after = next((r for r in runs if r.start >= value.end), None)
+        if after is None or after.money or after.start - value.end > _REACH:
+            continue
+        gap = _GAP.fullmatch(text, value.end, after.start)
+        if gap is None or _MARKER.search(gap.group()) is None:
+            continue
+        if any(d.start < after.end and d.end > after.start for d in detections):
+            continue
+        found.append(Detection(value.kind, after.start, after.end, after.digits, complete=False))
+    return found

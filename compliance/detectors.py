@@ -103,7 +103,10 @@ _CONTEXT_REACH: Final = 60
 _BIRTH_BEFORE, _BIRTH_AFTER = 80, 40
 
 _RUN: Final = re.compile(
-    r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))\(?\d+)*(?![\w@])"
+    r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))\(?\d+)*(?!\w)"
+    # Not the digits of an address's local part ("rk1962@..."); "at the end" (which the
+    # normaliser also writes "@") is no address: "...no, 158 at the end."
+    r"(?!@(?!(?:the|a|an|my|your|least|most|all|once|first|last)\b))"
 )
 # Spoken "at" is ambiguous ("email me at john dot smith at gmail dot com"), so the last label
 # must be a real top-level domain: "me@john.smith" is not an address.

@@ -169,3 +169,24 @@ def test_what_follows_a_secret_answer_keeps_its_words_and_counts() -> None:
 def test_an_o_apostrophe_spelled_is_still_spelled() -> None:
     (out,) = _redacted("And your mother's maiden name?", "O'Dowd. O ' D O W D.")
     assert "Dowd" not in out and "D O W D" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("agent", "said", "gone"),
+    [
+        ("And a mobile number?", "It's 0412. 345. 671. Oh, no, sorry, 617 at the end.", "617"),
+        ("Account number?", "40118822. No, 28 at the end, not 22.", "28"),
+    ],
+)
+def test_digits_a_correction_gives_after_the_value_are_the_values(
+    agent: str, said: str, gone: str
+) -> None:
+    redactor = CallRedactor(RedactionPolicy(default_region="AU"))
+    redactor.agent_said(agent)
+    out = redactor.redact(said)
+    assert gone not in out, out
+
+
+def test_an_amount_at_the_end_of_the_month_stays() -> None:
+    (out,) = _redacted("How would you like to pay?", "I'll pay 50 at the end of the month.")
+    assert out == "I'll pay 50 at the end of the month."
