@@ -72,6 +72,7 @@ _ID_CONTEXTS: Final = {
     Context.IBAN: EntityType.IBAN,
     Context.POSTCODE: EntityType.POSTCODE,
 }
+_LETTERED: Final = frozenset({Context.IBAN, Context.NINO, Context.VIN})
 _PARTIAL_KIND: Final = {
     Context.CARD: EntityType.CARD,
     Context.SSN: EntityType.SSN,
@@ -341,7 +342,10 @@ def classify_digits(
         # postcodes, which hold letters, are redacted.
         return None
     if context in _ID_CONTEXTS and n >= 3:
-        return Detection(_ID_CONTEXTS[context], 0, 0, digits, complete=n >= 4)
+        # An IBAN, a National Insurance number and a VIN hold letters: their digits
+        # alone are never all of one, and more may follow next turn.
+        whole = n >= 4 and context not in _LETTERED
+        return Detection(_ID_CONTEXTS[context], 0, 0, digits, complete=whole)
     if context == Context.BIRTH and (
         n in (6, 8) or (len(groups) == 3 and max(groups[:2]) <= 2 and groups[2] in (2, 4))
     ):

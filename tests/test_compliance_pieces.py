@@ -190,3 +190,25 @@ def test_digits_a_correction_gives_after_the_value_are_the_values(
 def test_an_amount_at_the_end_of_the_month_stays() -> None:
     (out,) = _redacted("How would you like to pay?", "I'll pay 50 at the end of the month.")
     assert out == "I'll pay 50 at the end of the month."
+
+
+def test_chunks_read_over_turns_while_the_value_is_owed_are_redacted() -> None:
+    iban = _redacted("And your IBAN?", "D E 44. 5001.", "0517. 5407.", "3249. 31.")
+    assert not any(re.search(r"\d{2}", re.sub(r"\[[A-Z]+_\d+\]", "", t)) for t in iban), iban
+    postcode = _redacted("Postcode for the delivery?", "L 15.", "4 B X. Double B.")
+    assert "L 15" not in postcode[0] and "B X" not in postcode[1], postcode
+
+
+@pytest.mark.parametrize(
+    ("agent", "said"),
+    [
+        ("What's the policy number?", "OK."),
+        ("What's the policy number?", "Yes."),
+        ("What's the policy number?", "Hang on, it's on the letter."),
+        # A ZIP names an area: its digits alone are not redacted.
+        ("And the ZIP code?", "9 7 2 1 4."),
+    ],
+)
+def test_words_while_a_value_is_owed_stay(agent: str, said: str) -> None:
+    (out,) = _redacted(agent, said)
+    assert out == said

@@ -1,0 +1,61 @@
+"""A turn that is only pieces of a value, while the agent waits for that value.
+
+A caller reading an IBAN, a VIN or a postcode in chunks, with the agent saying "Mhm."
+between them, sends turns that are nothing but the chunks: "D E 89. 3704.", "0044. 0532.",
+"0130. 00."; "B 15.", "2 T T. Double T."; "1 H G. C M 8 2.". The detectors see too little
+in each to name it, and the digit chains join digits only. While the value asked for is
+still owed, such a turn is more of it.
+
+Works on the normalised text; offsets are in it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from compliance.cues import Context
+from config.redaction_policy import EntityType
+
+__all__ = ["ASKED_IN_PIECES", "pieces_only"]
+
+ASKED_IN_PIECES: Final = {
+    Context.IBAN: EntityType.IBAN,
+    Context.VIN: EntityType.VIN,
+    Context.POSTCODE: EntityType.POSTCODE,
+    Context.NINO: EntityType.NINO,
+    Context.LICENSE: EntityType.LICENSE,
+    Context.PASSPORT: EntityType.PASSPORT,
+    Context.PLATE: EntityType.PLATE,
+    Context.MEMBER: EntityType.MEMBER,
+    Context.POLICY: EntityType.POLICY,
+    Context.MEDICAL: EntityType.MEDICAL,
+    Context.ID: EntityType.ID,
+}
+"""The values read in letters and digits, by the question that asks for one."""
+
+# One chunk as the STT writes it: digits, capitals spelled ("QQ", "T T"), or both ("12B",
+# "CM82"); "double T" repeats a letter. A word of a sentence ("Yes", "sorry") is none.
+_CHUNK: Final = r"(?:(?:double|triple|Double|Triple) )?(?!OK\b)(?:[A-Z0-9]{1,8})"
+_LEAD: Final = r"(?:(?:um|uh|er|erm|and|then|so|it's|it is|next|after that)[\s,.]+)*"
+_PIECES: Final = re.compile(rf"(?i:{_LEAD})(?P<pieces>{_CHUNK}(?:[\s,.\-]+{_CHUNK})*)[\s.,]*")
+
+
+def pieces_only(text: str, context: str) -> tuple[int, int, str] | None:
+    """The span and value of ``text`` when it is only chunks of the value ``context``
+    asks for, else None. A postcode's chunks must hold a letter: a ZIP or an Australian
+    postcode names an area, and is not redacted.
+
+    Args:
+        text: The caller's turn, normalised.
+        context: What the agent asked for.
+    """
+    m = _PIECES.fullmatch(text.strip())
+    if m is None:
+        return None
+    said = m["pieces"]
+    value = re.sub(r"(?i:double|triple)|[^A-Za-z0-9]", "", said).upper()
+    if context == Context.POSTCODE and not re.search(r"[A-Z]", value):
+        return None
+    offset = len(text) - len(text.lstrip()) + m.start("pieces")
+    return offset, offset + len(said), value
