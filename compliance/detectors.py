@@ -128,7 +128,9 @@ _STREET_SUFFIX: Final = (
 _ADDRESS: Final = re.compile(
     r"(?<![\w.$])(?P<num>\d{1,6}(?: \d{1,5}){0,5}[A-Za-z]?)"
     r" (?:(?:north|south|east|west|n|s|e|w)\.? )?"
-    r"(?P<name>(?:[A-Za-z0-9][A-Za-z0-9'.]* ){1,3}?)"
+    # A sentence's period ends the name ("for 2 nights. 14 Elm Road" is no street of 2),
+    # an abbreviation's does not ("12 St. Mary's Road").
+    r"(?P<name>(?:(?:St|Mt|Ft|Ste)\. |[A-Za-z0-9][A-Za-z0-9']*(?:\.[A-Za-z0-9']+)* ){1,3}?)"
     rf"(?:{_STREET_SUFFIX})\b\.?"
     r"(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[A-Za-z0-9-]+)?"
     r"(?:,? [A-Za-z][A-Za-z .]{1,30}?, ?[A-Za-z]{2}\.? \d{5}(?:-\d{4})?"

@@ -26,10 +26,10 @@ from typing import Final
 
 from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
 from compliance.asked_pieces import ASKED_IN_PIECES, pieces_only
+from compliance.beside import spelled_beside, unit_before_address
 from compliance.corrections import apply_corrections
 from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, scan
-from compliance.spelled_beside import spelled_beside
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
 from config.redaction_policy import EntityType, RedactionPolicy
@@ -382,6 +382,7 @@ class CallRedactor:
         detections = apply_corrections(norm.text, found.runs, detections)
         detections = [d for d in detections if policy.is_enabled(d.kind)]
         detections += list(spelled_beside(norm, detections))
+        detections += list(unit_before_address(norm, detections))
         asked = self._asked
         owed = ASKED_IN_PIECES.get(asked) if asked is not None else None
         if asked is not None and owed is not None and policy.is_enabled(owed):

@@ -212,3 +212,29 @@ def test_chunks_read_over_turns_while_the_value_is_owed_are_redacted() -> None:
 def test_words_while_a_value_is_owed_stay(agent: str, said: str) -> None:
     (out,) = _redacted(agent, said)
     assert out == said
+
+
+@pytest.mark.parametrize(
+    ("said", "gone"),
+    [
+        ("Flat 9. 41 Cranbrook Road.", "Flat 9"),
+        ("It's 318. Juniper Avenue.", "318"),
+        ("Unit 4C. 2200 Harbor Boulevard.", "4C"),
+    ],
+)
+def test_a_flat_or_house_number_said_before_the_street_is_the_address(said: str, gone: str) -> None:
+    (out,) = _redacted("What's the address for the delivery?", said)
+    assert gone not in out, out
+
+
+@pytest.mark.parametrize(
+    ("agent", "said", "kept"),
+    [
+        ("Where should we send it?", "We need it for 2 nights. 14 Elm Road.", "for 2 nights."),
+        ("How much did you pay?", "I paid 40. 12 Mill Lane is the shop.", "I paid 40."),
+    ],
+)
+def test_a_number_of_another_sentence_is_not_the_address(agent: str, said: str, kept: str) -> None:
+    (out,) = _redacted(agent, said)
+    assert kept in out, out
+    assert "Elm" not in out and "Mill" not in out, out

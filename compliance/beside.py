@@ -1,10 +1,14 @@
-"""Letters spelled beside a value spell that value.
+"""What a caller says beside a value, with only a pause between, is part of it.
 
 Callers spell what they have just said, or what they are about to say, in the same turn:
 "72 Kestrel Close. K E S T R E L.", "It's 1234567. T for Tom." (an Irish PPS number's
 letter), "Z for zebra. 4719306." (a passport's letter before its digits), "M O R G A.
 753116. S M 9 I J." (a driving licence read in chunks). The detectors find the value's
-core; the letters beside it, with only a pause between, are more of the same value.
+core; the letters beside it are more of the same value.
+
+The number of a flat, a unit or a house said in its own sentence before the street
+("Flat 3. 17 Albemarle Road.", "It's 742. Evergreen Terrace.", "Unit 12B. 1640 Riverside
+Drive.") is the address's first line.
 
 Works on the normalised text (the spelling alphabet and "X for Xavier" are single letters
 there); offsets are in it.
@@ -18,8 +22,9 @@ from typing import Final
 
 from compliance.detectors import Detection
 from compliance.spoken import Normalised
+from config.redaction_policy import EntityType
 
-__all__ = ["spelled_beside"]
+__all__ = ["spelled_beside", "unit_before_address"]
 
 # Letters and short digit groups said one by one ("S M 9 I J", "E V E R G R E E N",
 # "Q, T", "double R"), nothing else between them but a pause.
@@ -74,3 +79,35 @@ def spelled_beside(norm: Normalised, values: Sequence[Detection]) -> Iterable[De
                     said = re.sub(r"[^A-Za-z0-9]", "", run.group()).upper()
                     yield Detection(value.kind, run.start(), run.end(), said, complete=False)
                     break
+
+
+# A flat, unit or house number said alone, and the pause after it.
+_UNIT: Final = re.compile(
+    r"(?P<unit>(?:(?i:flat|unit|apartment|apt|suite|number|no)\.? )?\d{1,5}[A-Za-z]?)"
+    r"(?:[.,]\s*)$"
+)
+
+
+def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """The flat, unit or house number said as its own piece right before an address.
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    text = norm.text
+    for value in values:
+        if value.kind is not EntityType.ADDRESS:
+            continue
+        # The piece before the address: from the last pause (or "It's") before it.
+        head = text[max(0, value.start - 24) : value.start]
+        unit = _UNIT.search(head)
+        if unit is None:
+            continue
+        start = value.start - len(head) + unit.start()
+        end = value.start - len(head) + unit.end("unit")
+        lead = text[:start].rstrip()
+        if lead and not re.search(r"(?:[.,?!]|\b(?i:it's|it is|its|is|at|to|yes|yeah))$", lead):
+            continue  # only a piece of its own: not "...for 2. 14 Elm Road"
+        said = re.sub(r"[^A-Za-z0-9]", "", text[start:end])
+        yield Detection(EntityType.ADDRESS, start, end, said, complete=False)
