@@ -122,6 +122,7 @@ def test_final_corpus_is_kept_as_written_and_reported_without_a_gate(tmp_path: P
 
     final = json.loads(out.read_text())["corpora"]["final"]
     assert final["gate"] is False
+    assert final["out_of_sample"] is True
     assert final["cases"] >= 250
     # --strict exits 0 whatever the out-of-sample figure: it is reported, not held.
     assert status == 0
@@ -139,6 +140,7 @@ def test_pieces_corpus_is_kept_as_written_and_reported(tmp_path: Path) -> None:
     run(["--corpus", str(PIECES_CORPUS), "--repeat", "1", "--no-scaling", "--json", str(out)])
     pieces = json.loads(out.read_text())["corpora"]["pieces"]
     assert pieces["gate"] is False
+    assert pieces["out_of_sample"] is False
     assert pieces["cases"] >= 140
 
 
