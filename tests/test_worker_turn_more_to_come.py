@@ -90,3 +90,23 @@ def test_the_rest_of_the_phrase_is_coming(said: str, agent: str) -> None:
 )
 def test_whole_as_said(said: str, agent: str) -> None:
     assert judge_turn(said, agent).state != "unfinished"
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "What's your work number?",
+        "Can I take the office number?",
+        "And the best number to reach you at work?",
+    ],
+)
+def test_a_work_number_may_have_its_extension_next(agent: str) -> None:
+    assert judge_turn("646-555-0142.", agent).state == "maybe"
+    assert judge_turn("646-555-0142. Extension 310.", agent).state == "final"
+
+
+@pytest.mark.parametrize(
+    "agent", ["And a daytime number?", "Can I have a direct line for you?", "Your mobile?"]
+)
+def test_other_numbers_are_whole_at_their_length(agent: str) -> None:
+    assert judge_turn("646-555-0142.", agent).state == "final"

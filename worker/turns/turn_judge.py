@@ -195,6 +195,12 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 _FINDING_WORDS: Final = 6
 _ASIDE_WORDS: Final = 8
+# A number at work, which may have an extension after it ("a daytime number" and "a direct
+# line" have none).
+_WORK_NUMBER: Final = re.compile(
+    r"\b(?:work|office|business|company)(?: phone| telephone| contact)? (?:number|line)\b|"
+    r"\bnumber (?:to (?:get|reach) you )?at work\b"
+)
 _ASKS_TO_BE_TOLD: Final = re.compile(
     r"(?:can|could|would|will) you (?:please )?(?:tell|give|read|spell|confirm|provide) (?:me|us)\b"
 )
@@ -539,6 +545,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         if agent_text and asks_for_two(agent_text):
             # "Your sort code and account number?": the sort code said, the number next.
             return TurnVerdict("maybe", f"second_value:{dictation.kind}", dictation)
+        if (
+            dictation.kind == "phone"
+            and _WORK_NUMBER.search(question)
+            and not re.search(r"\b(?:extension|ext)\b\W*\d", text.lower())
+        ):
+            # "What's your work number?" / "212-555-0177." then "Extension 402.": in the
+            # corpora read, every office number asked for went on to its extension.
+            return TurnVerdict("maybe", "extension_next:phone", dictation)
         return TurnVerdict("final", f"dictation_complete:{dictation.kind}", dictation)
     announced = phrases.ANNOUNCED.search(text.lower())
     if (
