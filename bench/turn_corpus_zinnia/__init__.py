@@ -1,4 +1,4 @@
-"""The twenty-third end-of-turn corpus, unread like willow.
+"""The twenty-third end-of-turn corpus, read after willow.
 
 ``zinnia.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (mortgage arrears, a hotel
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before yarrow (``bench/turn_corpus_yarrow``) was read to change the
-judge; its author saw no corpus. With willow its figures are the out-of-sample ones.
+judge; its author saw no corpus. It was read after willow, once birch
+(``bench/turn_corpus_birch``) had been commissioned; aspen and birch stay out of sample.
 """
