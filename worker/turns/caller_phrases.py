@@ -321,6 +321,9 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:it|it's|it is|he's|she's|they're|keeps|kept) (?:making|made) (?:this|these)|"
     # "It says." -- what it says is still to come ("That's what it says." is whole).
     r"(?<!what )\b(?:it|that|this|which) (?:says|said|shows|showed|reads)|"
+    # "It's showing.", "...and they're saying.": what it shows is next.
+    r"(?<!what )\b(?:it|that|this|they|he|she)(?:'s|'re| is| are| was| were) "
+    r"(?:showing|saying|reading|displaying)|"
     r"(?<!what )\b(?:the )?[a-z]+ (?:says|shows|reads|states)|"
     # "...about my mother's." -- the possessive's noun is still to come.
     r"\b(?:about|regarding|concerning|for) (?:my|our|his|her|their|your) [a-z\-]+'s|"
@@ -336,7 +339,9 @@ DANGLING_TAIL: Final = re.compile(
     # "It was the lady called." -- "it was" names someone, the name next ("The engineer
     # called." is whole).
     r"^(?:(?:oh|um|uh|so|and),? )*(?:it|that)(?:'s| is| was) the [a-z]+ (?:called|named)|"
-    # "It's called." -- the name is next, as above.
+    # "It's called." -- the name is next, as above ("Hot stones, I think it's called." said
+    # it first).
+    r"(?<!, )(?<!, i think )(?<!, i believe )(?<!, i guess )"
     r"\b(?:it|that|this|they|he|she)(?:'s|'re| is| was| are| were)(?: just| also)? "
     r"(?:called|named)|"
     # "...and they've never." -- the participle is still to come ("I never have." is whole).
@@ -529,7 +534,7 @@ WAIT_FOR_ME: Final = (
     r"hang on|hold on|bear with me|one (?:sec|second|moment)|"
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
 )
-GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see)"
+GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull)"
 # "It was.", "It would have been.", "That'd be.": the words before a date, said alone.
 DATE_LEAD_IN: Final = re.compile(
     r"(?:(?:oh|um|uh|well|so),? )*(?:it|that)(?: was|'s| is|'d be| would be| would have been|"
@@ -584,6 +589,8 @@ LOOKING_FOR_IT: Final = (
     r"(?:it|that)(?: out)?(?: (?:to|for) me)?|"
     r"(?:it's|it is|it should be|it must be|it'll be) (?:written |printed )?(?:on|in) "
     rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here|(?:the|this) [a-z]+ here)|"
+    # "I wrote it down somewhere.": it is written down, and about to be found.
+    r"i (?:wrote|put|saved|kept|stuck|filed|jotted) it (?:down |away )?somewhere|"
     rf"{ABOUT_TO_READ}"
 )
 
@@ -613,7 +620,9 @@ HOLDING_FLOOR: Final = re.compile(
     rf"(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
     rf"{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
     rf"{GOING_TO_LOOK}"
-    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?|"
+    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?"
+    # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse."
+    r"(?: (?:out|over|up|down))?(?: (?:of|from) (?:my|the) [a-z]+)?|"
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
     r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
 )
@@ -651,7 +660,10 @@ WHOLE_ENDING: Final = re.compile(
     r"\b(?:okay|ok|right|alright|fine|bye|goodbye|see you|cheers|thanks) then|"
     # "The year before last.", "The week after next.", "Maybe 60 miles all in.", "It's
     # been throbbing ever since.": whole.
-    r"\bbefore last|\bafter next|\ball in|\bever since)$"
+    r"\bbefore last|\bafter next|\ball in|\bever since|"
+    # "I suppose we have to.", "If I have to.": the verb is the one just said.
+    r"\b(?:suppose|guess|expect) (?:i|we|you|they) (?:have|need|'ll have|will have) to|"
+    r"\bif (?:i|we|you|they) (?:have|need) to)$"
 )
 
 PAST_VERB: Final = re.compile(

@@ -66,7 +66,11 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     (
         "phone",
         re.compile(
-            r"\b(?:phone(?: number)?|cell(?: number)?|mobile(?: number)?|telephone|landline|"
+            # "the phone", "your phone" alone are the handset ("What make is the phone?",
+            # "open the app on your phone"); "your home phone?" is its number.
+            r"\b(?:phone number|(?<!\bthe )(?<!\byour )(?<!\bthat )phone|"
+            r"(?:home|work|office|mobile|cell) phone|number (?:of|for) (?:the|your|that) phone|"
+            r"cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
             r"(?:daytime|evening|alternative|alternate|office|direct|landline|business) "
             r"(?:phone |contact )?number|direct line|"

@@ -127,8 +127,13 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # "I'm not sure who I need to talk to.", "a bundle I never asked for.": the
         # preposition's object came first.
         return True
-    if len(words) >= 2 and words[-2] in phrases.PREPOSITIONS and last in phrases.OBJECT_PRONOUNS:
-        return True  # "...my old network over to you.", "I'm calling for her."
+    if (
+        len(words) >= 2
+        and words[-2] in (*phrases.PREPOSITIONS, "than")
+        and (last in phrases.OBJECT_PRONOUNS)
+    ):
+        # "...my old network over to you.", "I'm calling for her.", "...bigger than her."
+        return True
     if (
         last == "then"
         and len(words) >= 2
@@ -181,6 +186,10 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True
     if last == "sorry" and len(phrases.WORD.findall(_previous_sentence(text))) >= 5:
         return True  # "I can't really afford it at the moment. Sorry.": an apology
+    if last == "sorry" and len(clause) == 1 and len(sentences(text)) >= _CORRECTED_SENTENCES:
+        # "The 42. The 43. Sorry.", "No. 124. Sorry.": the apology for a correction made
+        # ("681. Sorry." alone goes on to the number again).
+        return True
     # "..., actually." or "I think that's it actually.": a sentence adverb after a
     # clause; "Actually." alone (or "no, actually") starts a correction.
     after_comma = bool(re.search(r",\s*\w+\W*$", text)) and len(clause) >= 3
@@ -233,11 +242,17 @@ _NEEDS_A_NOUN: Final = frozenset(
     "wrong correct incorrect whole entire different separate extra faulty broken damaged "
     "full exact proper".split()
 )
+_DESCRIBES_A_NOUN: Final = frozenset(
+    "good nice lovely great big small bad quick proper real new old long short large huge "
+    "massive tiny decent brand".split()
+)
 _WHEN_CONJUNCTIONS: Final = frozenset(
     {"when", "whenever", "once", "while", "whilst", "as soon as", "every time", "each time"}
 )
 
 _THEN_CLAUSE_WORDS: Final = 5
+# An attempt, its correction and the apology: three sentences or more.
+_CORRECTED_SENTENCES: Final = 3
 _THEN_ENDS_AFTER: Final = (
     frozenset("before by until till since".split()) | phrases.PARTICLE_OBJECTS | phrases.PARTICLES
 )
@@ -538,6 +553,20 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # do?": a modal that answers no yes/no question owes its verb.
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if len(words) >= 2 and last in _NEEDS_A_NOUN and words[-2] in _DETERMINERS:
+        return TurnVerdict("unfinished", "dangling_word", dictation)
+    if (
+        len(words) >= 3
+        and words[-3] in _JOINING
+        and words[-2] in phrases.SUBJECTS
+        and last in ("think", "reckon", "believe", "suppose", "guess", "hope")
+        and not text.endswith("?")
+    ):
+        # "I've worked it out, and I think.": what is thought is next (", I think." tags
+        # the sentence before it and is whole).
+        return TurnVerdict("unfinished", "dangling_word", dictation)
+    if len(words) >= 2 and words[-2] in ("a", "an") and last in _DESCRIBES_A_NOUN:
+        # "I like a good.": after "a", the describing word's noun is owed ("a little"
+        # and "a bit" stand alone).
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if _leads_in_alone(text, clause, parts, question):
         return TurnVerdict("unfinished", "dangling_word", dictation)
