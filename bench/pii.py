@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Six corpora, reported apart:
+corpus was written (`bench.pii_match`). Seven corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -27,6 +27,11 @@ corpus was written (`bench.pii_match`). Six corpora, reported apart:
   ``compliance/`` or any other corpus (``compliance/corpus/pii_pieces.md``); used since its
   first run as a development set for those kinds of error, so not out of sample, and not
   held to a target while it misses it.
+* ``outside`` (``compliance/corpus/pii_outside.yaml``): a fifth independent set of every
+  kind, written to the same rules without reading ``compliance/`` or any other corpus
+  (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed, and
+  never used to change the detectors: out of sample, like ``final``, and reported, not
+  held to a target.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -61,6 +66,7 @@ __all__ = [
     "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
     "INDEPENDENT_CORPUS",
+    "OUTSIDE_CORPUS",
     "PIECES_CORPUS",
     "TARGETS",
     "Case",
@@ -79,6 +85,7 @@ HOLDOUT_CORPUS: Final = _CORPUS_DIR / "pii_holdout.yaml"
 FRESH_CORPUS: Final = _CORPUS_DIR / "pii_fresh.yaml"
 FINAL_CORPUS: Final = _CORPUS_DIR / "pii_final.yaml"
 PIECES_CORPUS: Final = _CORPUS_DIR / "pii_pieces.yaml"
+OUTSIDE_CORPUS: Final = _CORPUS_DIR / "pii_outside.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -162,6 +169,16 @@ CORPORA: Final = (
         "fourth independent set, values said in pieces, unchanged; a development set since "
         "its first run",
         gate=False,
+    ),
+    Corpus(
+        "outside",
+        OUTSIDE_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "fifth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
     ),
 )
 _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
@@ -549,7 +566,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final and pieces corpora)",
+        "final, pieces and outside corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

@@ -14,6 +14,7 @@ from bench.pii import (
     FRESH_CORPUS,
     HOLDOUT_CORPUS,
     INDEPENDENT_CORPUS,
+    OUTSIDE_CORPUS,
     PIECES_CORPUS,
     TARGETS,
     evaluate,
@@ -142,6 +143,25 @@ def test_pieces_corpus_is_kept_as_written_and_reported(tmp_path: Path) -> None:
     assert pieces["gate"] is False
     assert pieces["out_of_sample"] is False
     assert pieces["cases"] >= 140
+
+
+# The fifth independent corpus, every kind, out of sample like final: never edited, never
+# used to change the detectors, never a gate.
+OUTSIDE_SHA256 = "64ffc992acb46a6b47036eb8cc1f173b8a31ccb86751decd802c38ef2916cdc7"
+
+
+def test_outside_corpus_is_kept_as_written_and_reported_out_of_sample(tmp_path: Path) -> None:
+    assert hashlib.sha256(OUTSIDE_CORPUS.read_bytes()).hexdigest() == OUTSIDE_SHA256
+    assert OUTSIDE_CORPUS.with_suffix(".md").exists()
+    out = tmp_path / "outside.json"
+    status = run(
+        ["--corpus", str(OUTSIDE_CORPUS), "--strict", "--repeat", "1", "--no-scaling",
+         "--json", str(out)]
+    )  # fmt: skip
+    outside = json.loads(out.read_text())["corpora"]["outside"]
+    assert outside["gate"] is False and outside["out_of_sample"] is True
+    assert outside["cases"] >= 200
+    assert status == 0
 
 
 def test_said_comparison_reads_numbers_as_the_independent_corpus_defines_them() -> None:
