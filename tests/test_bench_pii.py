@@ -106,61 +106,50 @@ def test_fresh_corpus_is_kept_as_written() -> None:
     assert FRESH_CORPUS.with_suffix(".md").exists()
 
 
-# The third independent corpus, the out-of-sample one: scored and reported, never edited,
-# never a gate (a target on it would make it a development set).
-FINAL_SHA256 = "4882607d3b92693e9303ec864dda080d5952e54c870368f355d482ec36e2406e"
-
-
-def test_final_corpus_is_kept_as_written_and_reported_without_a_gate(tmp_path: Path) -> None:
-    assert hashlib.sha256(FINAL_CORPUS.read_bytes()).hexdigest() == FINAL_SHA256
-    assert FINAL_CORPUS.with_suffix(".md").exists()
-    out = tmp_path / "final.json"
+# The independent corpora after fresh, as their authors handed them over: scored and
+# reported, never edited, never a gate. final and outside are out of sample (a target on
+# them would make them development sets); pieces has been a development set since its
+# first run and is reported without a gate while it misses its targets.
+@pytest.mark.parametrize(
+    ("path", "sha256", "out_of_sample", "min_cases"),
+    [
+        (
+            FINAL_CORPUS,
+            "4882607d3b92693e9303ec864dda080d5952e54c870368f355d482ec36e2406e",
+            True,
+            250,
+        ),
+        (
+            PIECES_CORPUS,
+            "0ecc6ae94e698f8798babd3367dace46603469bc38f945f2322a3d2aafc7fc91",
+            False,
+            140,
+        ),
+        (
+            OUTSIDE_CORPUS,
+            "64ffc992acb46a6b47036eb8cc1f173b8a31ccb86751decd802c38ef2916cdc7",
+            True,
+            200,
+        ),
+    ],
+    ids=["final", "pieces", "outside"],
+)
+def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
+    path: Path, sha256: str, out_of_sample: bool, min_cases: int, tmp_path: Path
+) -> None:
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    assert path.with_suffix(".md").exists()
+    out = tmp_path / "report.json"
 
     status = run(
-        ["--corpus", str(FINAL_CORPUS), "--strict", "--repeat", "1", "--no-scaling",
-         "--json", str(out)]
-    )  # fmt: skip
+        ["--corpus", str(path), "--strict", "--repeat", "1", "--no-scaling", "--json", str(out)]
+    )
 
-    final = json.loads(out.read_text())["corpora"]["final"]
-    assert final["gate"] is False
-    assert final["out_of_sample"] is True
-    assert final["cases"] >= 250
-    # --strict exits 0 whatever the out-of-sample figure: it is reported, not held.
-    assert status == 0
-
-
-# The fourth independent corpus, values said in pieces: a development set, kept as its
-# author wrote it, reported without a gate while it misses its targets.
-PIECES_SHA256 = "0ecc6ae94e698f8798babd3367dace46603469bc38f945f2322a3d2aafc7fc91"
-
-
-def test_pieces_corpus_is_kept_as_written_and_reported(tmp_path: Path) -> None:
-    assert hashlib.sha256(PIECES_CORPUS.read_bytes()).hexdigest() == PIECES_SHA256
-    assert PIECES_CORPUS.with_suffix(".md").exists()
-    out = tmp_path / "pieces.json"
-    run(["--corpus", str(PIECES_CORPUS), "--repeat", "1", "--no-scaling", "--json", str(out)])
-    pieces = json.loads(out.read_text())["corpora"]["pieces"]
-    assert pieces["gate"] is False
-    assert pieces["out_of_sample"] is False
-    assert pieces["cases"] >= 140
-
-
-# The fifth independent corpus, every kind, out of sample like final: never edited, never
-# used to change the detectors, never a gate.
-OUTSIDE_SHA256 = "64ffc992acb46a6b47036eb8cc1f173b8a31ccb86751decd802c38ef2916cdc7"
-
-
-def test_outside_corpus_is_kept_as_written_and_reported_out_of_sample(tmp_path: Path) -> None:
-    assert hashlib.sha256(OUTSIDE_CORPUS.read_bytes()).hexdigest() == OUTSIDE_SHA256
-    assert OUTSIDE_CORPUS.with_suffix(".md").exists()
-    out = tmp_path / "outside.json"
-    status = run(
-        ["--corpus", str(OUTSIDE_CORPUS), "--strict", "--repeat", "1", "--no-scaling",
-         "--json", str(out)]
-    )  # fmt: skip
-    outside = json.loads(out.read_text())["corpora"]["outside"]
-    assert outside["gate"] is False and outside["out_of_sample"] is True
-    assert outside["cases"] >= 200
+    (report,) = json.loads(out.read_text())["corpora"].values()
+    assert report["gate"] is False
+    assert report["out_of_sample"] is out_of_sample
+    assert report["cases"] >= min_cases
+    # --strict exits 0 whatever its figure: it is reported, not held.
     assert status == 0
 
 
