@@ -509,7 +509,11 @@ def summary(data: Sequence[Data]) -> str:
     recall = min(c["recall"] for c in dev)
     keep = min(c["keep"] for c in dev)
     p99 = max(c["latency_us"]["p99"] for c in corpora.values())
-    out_of_sample = "".join(f"; {c['recall']:.3f} / {c['keep']:.3f}" for c in unseen)
+    out_of_sample = "".join(
+        f"; {label} {c['recall']:.3f} / {c['keep']:.3f}"
+        for label, c in corpora.items()
+        if unseen_(c)
+    )
     lines.append(
         [
             f"PII recall / keep, worst of {len(dev)} development corpora"
