@@ -32,6 +32,7 @@ _GAP: Final = re.compile(
     re.IGNORECASE,
 )
 _REACH: Final = 60
+_STALL_AFTER: Final = re.compile(r"\s*(?:sec(?:ond)?s?|2nd|moments?|minutes?|mins?|tick)\b", re.I)
 # Values a caller reads digit by digit and may get wrong half-way.
 _DIGIT_KINDS: Final = frozenset(
     {
@@ -119,5 +120,7 @@ def _corrected_after(
             continue
         if any(d.start < after.end and d.end > after.start for d in detections):
             continue
+        if _STALL_AFTER.match(text, after.end):
+            continue  # "Sorry. One second.": a stall, not a digit
         found.append(Detection(value.kind, after.start, after.end, after.digits, complete=False))
     return found

@@ -53,8 +53,13 @@ _NOT_ADDRESS: Final = frozenset(
     my your our their his her me you we they he she i i'm this that these those no not yes
     yeah okay ok please thanks thank like one same usual work personal old new address email
     e-mail mail gmail hotmail outlook yahoo account number what which who why how when where
-    can could would will should do does did have has had just only also too very then""".split()
+    can could would will should do does did have has had just only also too very then
+    brilliant perfect great lovely cheers thanks fine good wonderful super excellent fab
+    fantastic awesome cool nice alright right sure ta text post letter paper sms whatsapp
+    phone either both neither none please sorry""".split()
 )
+"""Words that are no part of an address: a sentence's, or what a caller says back to
+"I'll email it over" or "by post or by email?" ("Brilliant.", "Text.")."""
 # One token of an address read out: a name, an initial, digits, or a run of them joined by
 # the symbols ("lupita.ramos", "t.O'Brien", "hpatel77", "Gianluca-Rossi").
 _TOKEN: Final = re.compile(r"[A-Za-zÀ-ÿ0-9](?:[\w'\u2019À-ÿ]|[._\-+](?=[A-Za-zÀ-ÿ0-9]))*")

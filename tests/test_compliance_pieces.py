@@ -238,3 +238,26 @@ def test_a_number_of_another_sentence_is_not_the_address(agent: str, said: str, 
     (out,) = _redacted(agent, said)
     assert kept in out, out
     assert "Elm" not in out and "Mill" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("agent", "said"),
+    [
+        # The agent named e-mail without asking for an address: what comes back is no
+        # part of one.
+        ("I'll email the forms over this afternoon.", "Perfect. Thanks a lot."),
+        ("You'll get an email once it's approved.", "Okay. Lovely."),
+        ("Would you like the invoice by post or by email?", "Post."),
+        ("Do you want the code by email or text?", "Text, please."),
+    ],
+)
+def test_a_reply_to_an_email_mentioned_keeps_its_words(agent: str, said: str) -> None:
+    (out,) = _redacted(agent, said)
+    assert out == said
+
+
+def test_one_second_after_a_correction_is_a_stall() -> None:
+    (out,) = _redacted(
+        "What's the best number for you?", "07700 900 416. Sorry. One second. 07700 900 461."
+    )
+    assert "One second" in out, out
