@@ -69,6 +69,13 @@ _VOLUNTEER_CUE: Final = {
     context: re.compile(rf"\b(?:{_CUE_WORDS[context]})(?:'s| is| was|:)[\s,:]*", re.IGNORECASE)
     for context in _VOLUNTEERED
 }
+# What a password or security word is, not what it says: "It keeps saying my password is
+# wrong."
+_A_STATE: Final = re.compile(
+    r"(?:wrong|incorrect|invalid|expired|blocked|locked(?: out)?|not working|no good|"
+    r"too (?:short|long|weak)|case sensitive|the same|different)",
+    re.IGNORECASE,
+)
 # A phrase that is not the answer: a stall, a question back, a remark about oneself.
 _STALL: Final = re.compile(
     r"(?:hang on|hold on|(?:one|1) (?:sec|second|2nd|moment|minute)"
@@ -227,7 +234,7 @@ def answer_spans(
             continue
         for cue in _VOLUNTEER_CUE[context].finditer(text):
             span = _phrase_at(text, cue.end())
-            if span is not None:
+            if span is not None and not _A_STATE.fullmatch(text, *span):
                 found.append((ANSWER_KINDS[context], *span, text[span[0] : span[1]]))
     return found
 
