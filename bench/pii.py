@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Seven corpora, reported apart:
+corpus was written (`bench.pii_match`). Eight corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -32,6 +32,9 @@ corpus was written (`bench.pii_match`). Seven corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed, and
   never used to change the detectors: out of sample, like ``final``, and reported, not
   held to a target.
+* ``sixth`` (``compliance/corpus/pii_sixth.yaml``): a sixth, written the same way after
+  the redactor's last rule of the stop that commissioned it; out of sample like
+  ``outside``, so that one of the two can be read while the other stays unread.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -68,6 +71,7 @@ __all__ = [
     "INDEPENDENT_CORPUS",
     "OUTSIDE_CORPUS",
     "PIECES_CORPUS",
+    "SIXTH_CORPUS",
     "TARGETS",
     "Case",
     "Corpus",
@@ -86,6 +90,7 @@ FRESH_CORPUS: Final = _CORPUS_DIR / "pii_fresh.yaml"
 FINAL_CORPUS: Final = _CORPUS_DIR / "pii_final.yaml"
 PIECES_CORPUS: Final = _CORPUS_DIR / "pii_pieces.yaml"
 OUTSIDE_CORPUS: Final = _CORPUS_DIR / "pii_outside.yaml"
+SIXTH_CORPUS: Final = _CORPUS_DIR / "pii_sixth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -177,6 +182,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "fifth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "sixth",
+        SIXTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "sixth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -566,7 +581,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces and outside corpora)",
+        "final, pieces, outside and sixth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
