@@ -498,21 +498,17 @@ def summary(data: Sequence[Data]) -> str:
             ]
         )
     corpora = pii_["corpora"]
-
     # Only a corpus never used to change the detectors is out of sample (older runs say so
     # by being the one without a gate).
-    def unseen_(c: Mapping[str, Any]) -> bool:
-        return bool(c.get("out_of_sample", not c.get("gate", True)))
-
-    dev = [c for c in corpora.values() if not unseen_(c)]
-    unseen = [c for c in corpora.values() if unseen_(c)]
+    unseen = {
+        label: c for label, c in corpora.items() if c.get("out_of_sample", not c.get("gate", True))
+    }
+    dev = [c for label, c in corpora.items() if label not in unseen]
     recall = min(c["recall"] for c in dev)
     keep = min(c["keep"] for c in dev)
     p99 = max(c["latency_us"]["p99"] for c in corpora.values())
     out_of_sample = "".join(
-        f"; {label} {c['recall']:.3f} / {c['keep']:.3f}"
-        for label, c in corpora.items()
-        if unseen_(c)
+        f"; {label} {c['recall']:.3f} / {c['keep']:.3f}" for label, c in unseen.items()
     )
     lines.append(
         [

@@ -15,24 +15,14 @@ import re
 from typing import Final
 
 from compliance.cues import Context
-from config.redaction_policy import EntityType
+from compliance.detectors import ID_CONTEXTS
 
 __all__ = ["ASKED_IN_PIECES", "pieces_only"]
 
-ASKED_IN_PIECES: Final = {
-    Context.IBAN: EntityType.IBAN,
-    Context.VIN: EntityType.VIN,
-    Context.POSTCODE: EntityType.POSTCODE,
-    Context.NINO: EntityType.NINO,
-    Context.LICENSE: EntityType.LICENSE,
-    Context.PASSPORT: EntityType.PASSPORT,
-    Context.PLATE: EntityType.PLATE,
-    Context.MEMBER: EntityType.MEMBER,
-    Context.POLICY: EntityType.POLICY,
-    Context.MEDICAL: EntityType.MEDICAL,
-    Context.ID: EntityType.ID,
-}
-"""The values read in letters and digits, by the question that asks for one."""
+ASKED_IN_PIECES: Final = {c: k for c, k in ID_CONTEXTS.items() if c != Context.OTP}
+"""The values read in letters and digits, by the question that asks for one: the
+identifiers that may hold letters, but for a one-time code, whose digits the code rules
+read already."""
 
 # One chunk as the STT writes it: digits, capitals spelled ("QQ", "T T"), or both ("12B",
 # "CM82"); "double T" repeats a letter. A word of a sentence ("Yes", "sorry") is none.

@@ -41,6 +41,7 @@ from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
 __all__ = [
+    "ID_CONTEXTS",
     "WINDOW_CHARS",
     "Context",
     "Detection",
@@ -56,8 +57,7 @@ __all__ = [
 ]
 
 
-# Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73").
-_ID_CONTEXTS: Final = {
+ID_CONTEXTS: Final = {
     # a one-time or authorisation code may hold letters ("G-448219", "ABC123456")
     Context.OTP: EntityType.OTP,
     Context.PASSPORT: EntityType.PASSPORT,
@@ -72,6 +72,8 @@ _ID_CONTEXTS: Final = {
     Context.IBAN: EntityType.IBAN,
     Context.POSTCODE: EntityType.POSTCODE,
 }
+"""Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73"), and its
+kind."""
 _LETTERED: Final = frozenset({Context.IBAN, Context.NINO, Context.VIN})
 _PARTIAL_KIND: Final = {
     Context.CARD: EntityType.CARD,
@@ -343,11 +345,11 @@ def classify_digits(
         # A US ZIP or an Australian postcode names a wide area: only GB and Canadian
         # postcodes, which hold letters, are redacted.
         return None
-    if context in _ID_CONTEXTS and n >= 3:
+    if context in ID_CONTEXTS and n >= 3:
         # An IBAN, a National Insurance number and a VIN hold letters: their digits
         # alone are never all of one, and more may follow next turn.
         whole = n >= 4 and context not in _LETTERED
-        return Detection(_ID_CONTEXTS[context], 0, 0, digits, complete=whole)
+        return Detection(ID_CONTEXTS[context], 0, 0, digits, complete=whole)
     if context == Context.BIRTH and (
         n in (6, 8) or (len(groups) == 3 and max(groups[:2]) <= 2 and groups[2] in (2, 4))
     ):
@@ -768,8 +770,8 @@ def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] 
 def _id_detections(
     text: str, keywords: list[tuple[int, int, str]], leading: str | None
 ) -> Iterable[Detection]:
-    anchors = [(e, c) for _s, e, c in keywords if c in _ID_CONTEXTS]
-    if leading in _ID_CONTEXTS:
+    anchors = [(e, c) for _s, e, c in keywords if c in ID_CONTEXTS]
+    if leading in ID_CONTEXTS:
         anchors.insert(0, (0, leading))
     for pos, category in anchors:
         # A personalised plate may hold one digit ("J O E 1").
@@ -777,7 +779,7 @@ def _id_detections(
         if span is None:
             continue
         value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
-        kind = _ID_CONTEXTS[category]
+        kind = ID_CONTEXTS[category]
         if kind is EntityType.POSTCODE and not (
             gb_postcode_valid(value) or ca_postcode_valid(value) or eircode_valid(value)
         ):

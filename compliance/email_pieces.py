@@ -66,13 +66,18 @@ _TOKEN: Final = re.compile(r"[A-Za-zÀ-ÿ0-9](?:[\w'\u2019À-ÿ]|[._\-+](?=[A-Za
 _SPELLED: Final = re.compile(
     r"(?:(?:double|triple) )?[A-Za-z0-9](?:[ \-]+(?:(?:double|triple) )?[A-Za-z0-9])*"
 )
+_THEN: Final = re.compile(r"^then\s*", re.IGNORECASE)
+
+
+def _without_then(piece: str) -> str:
+    """``piece`` without the "then" that joins it to the one before ("Then.Byrne")."""
+    return _THEN.sub("", piece).strip()
 
 
 def _address_like(piece: str) -> bool:
     """Whether ``piece`` could be part of an address read out: letters spelled, a name or
     an initial, digits, a token joined by symbols; no word of a sentence."""
-    piece = re.sub(r"^(?:then\s*)", "", piece, flags=re.IGNORECASE).strip()
-    piece = piece.lstrip("._-")
+    piece = _without_then(piece).lstrip("._-")
     if not piece:
         return False
     if _SPELLED.fullmatch(piece):
@@ -92,7 +97,7 @@ def _address_like(piece: str) -> bool:
 def _strong(piece: str) -> bool:
     """A piece that is an address's part whatever comes before it: letters spelled, an
     initial and a name, a token joined by symbols or mixing letters and digits."""
-    piece = re.sub(r"^(?:then\s*)", "", piece, flags=re.IGNORECASE).strip()
+    piece = _without_then(piece)
     if re.fullmatch(r"[A-Za-z](?:[ \-]+(?:(?:double|triple) )?[A-Za-z0-9])+", piece):
         return True
     if re.fullmatch(r"[A-Za-z][ .]+[A-Z][\w'\u2019\-]+", piece):
@@ -174,12 +179,12 @@ def pieces_asked_for(text: str) -> Iterator[tuple[int, int]]:
     run: list[tuple[int, int]] = []
     at_answer = True
     strong = False
+    run_from_answer = False
 
     def close() -> Iterator[tuple[int, int]]:
         if run and (strong or run_from_answer):
             yield run[0][0], run[-1][1]
 
-    run_from_answer = False
     for a, b in _pieces(text, 0, len(text)):
         a = _strip_fillers(text, a, b)
         piece = text[a:b]

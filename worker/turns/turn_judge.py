@@ -127,13 +127,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # "I'm not sure who I need to talk to.", "a bundle I never asked for.": the
         # preposition's object came first.
         return True
-    if (
-        len(words) >= 2
-        and words[-2] in (*phrases.PREPOSITIONS, "than")
-        and (last in phrases.OBJECT_PRONOUNS)
-    ):
-        # "...my old network over to you.", "I'm calling for her.", "...bigger than her."
-        return True
+    if len(words) >= 2 and words[-2] in _BEFORE_AN_OBJECT and last in phrases.OBJECT_PRONOUNS:
+        return True  # "...my old network over to you.", "...bigger than her."
     if (
         last == "then"
         and len(words) >= 2
@@ -242,6 +237,9 @@ _NEEDS_A_NOUN: Final = frozenset(
     "wrong correct incorrect whole entire different separate extra faulty broken damaged "
     "full exact proper".split()
 )
+# "...over to you.", "I'm calling for her.", "...bigger than her.": the pronoun after
+# these is their object.
+_BEFORE_AN_OBJECT: Final = phrases.PREPOSITIONS | {"than"}
 _DESCRIBES_A_NOUN: Final = frozenset(
     "good nice lovely great big small bad quick proper real new old long short large huge "
     "massive tiny decent brand".split()
