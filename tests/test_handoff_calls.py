@@ -350,7 +350,11 @@ async def test_out_of_hours_without_alternative_collects_a_callback(vad_model: v
     request = delivery.json["request"]
     assert (request["phone_number"], request["preferred_time"]) == ("[PHONE_1]", "tomorrow morning")
     assert request["destination"] == "billing"
-    text = delivery.body.decode()
+    # The handoff id is random hex, which holds "415" by chance now and then (a CI run
+    # failed on one); every other value in the body is the caller's or the call's.
+    body = {k: v for k, v in delivery.json.items() if k != "handoff_id"}
+    body["request"] = {k: v for k, v in request.items() if k != "handoff_id"}
+    text = json.dumps(body)
     assert "2671" not in text and "415" not in text
     assert [(h["kind"], h["outcome"]) for h in result.summary["handoffs"]] == [
         ("handoff", "closed"),
