@@ -325,7 +325,7 @@ def test_an_expiry_a_spelled_name_and_a_number_to_text_are_values() -> None:
         ("Would you like to pay the full balance today?", "Not today."),
         ("Have you used the online portal before?", "Once."),
         ("Thank you for holding.", "That's okay."),
-        ("Hello, you're speaking with Priya.", "Hi, Priya."),
+        ("Hello, you're speaking with Sam.", "Hi, Priya."),
     ],
 )
 def test_a_short_finished_turn_to_a_yes_no_question_or_a_statement_waits_the_short_hold(

@@ -1,4 +1,4 @@
-"""The twenty-fourth end-of-turn corpus, unread like birch and cedar.
+"""The twenty-fourth end-of-turn corpus, read to change the judge after zinnia.
 
 ``aspen.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (water leaks, a wedding
@@ -13,6 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before willow (``bench/turn_corpus_willow``) was read to change the
-judge; its author saw no corpus. With birch and cedar its figures are the out-of-sample
-ones.
+judge; its author saw no corpus. It was read after zinnia, while birch and cedar stayed
+unread (``tests/test_worker_turn_aspen_read.py`` holds the rules it led to).
 """

@@ -282,8 +282,10 @@ CODE_IT_WAS: Final = re.compile(
 )
 
 PICKED_ONE: Final = re.compile(
-    r"(?:(?:right|oh|um|uh|so|yes|yeah|okay|ok)\W+)*(?:it's|it is|it was|that's|use) "
-    r"(?:the|my|our) [a-z]+ one"
+    r"(?:(?:right|oh|um|uh|so|yes|yeah|okay|ok)\W+)*"
+    # "Probably my work one.", "It might be my work one.": a guess at which, the same.
+    r"(?:(?P<said>it's|it is|it was|that's|use|it might be|it could be|it should be)|"
+    r"probably|maybe|i think|i guess)?,? ?(?:the|my|our) [a-z]+ one"
 )
 
 GROUP_INTRO: Final = re.compile(
@@ -369,6 +371,13 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:one|card|number|account) (?:ending|ends|starting|starts)(?: in| with)?|"
     # "He was born." -- when is next.
     r"\b(?:was|were) born|"
+    # "It's dated." -- the date on the letter is next; "It's basically." -- what it is.
+    r"\b(?:it|that|this|the [a-z]+)(?:'s| is| was| were)(?: just)? (?:dated|basically|essentially)|"
+    # "...and now." -- what happened next is still to come ("between then and now." is
+    # whole).
+    r"(?<!\bthen )(?<!\bhere )(?<!\bright )\band now|"
+    # "I'm on the A30 just past." -- the landmark is next.
+    r"\b(?:just|right) (?:past|beyond|behind|opposite|outside)|"
     # "My wife reckons." -- what is reckoned is next ("That's what he said." is whole).
     r"(?<!what )\b(?:my|his|her|our|their|the) [a-z]+ (?:reckons|reckoned|thinks|thought)|"
     r"\b(?:he|she|they) (?:reckons|reckon|reckoned)|"
@@ -400,6 +409,8 @@ OWES_OBJECT: Final = re.compile(
     r"(?:really |just |still |also )?needs?|"
     # "She loved." -- what she loved is next.
     r"\b(?:i|we|you|they|he|she) (?:loved|liked|enjoyed|preferred|hated|adored)|"
+    # "He always said he wanted." -- what he wanted is next.
+    r"\b(?:i|we|they|he|she) (?:always |really |just |only )?(?:wanted|wants)|"
     # "Can we do." -- what to do is next ("Please do." is whole).
     r"\b(?:can|could|shall) (?:we|i|you) do)[.!]*$"
 )
@@ -554,7 +565,10 @@ ABOUT_TO_READ: Final = (
     r"(?: on (?:the|my) [a-z]+)?|"
     r"(?:i'm going to|i'll|let me|she'll|he'll|they'll|she will|he will) read (?:it|that)"
     r"(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
-    r"here we go|here it is"
+    r"here we go|here it is|here we are|"
+    # "Yes. I found it in his drawer.": found just now, and about to be read.
+    r"(?:i(?:'ve| have)? )?found it(?: (?:in|on) (?:the|my|his|her|our|their) [a-z]+)?"
+    r"(?: here)?"
 )
 
 # "It's on the repeat slip." said when a value was asked for: where the caller is about
@@ -588,9 +602,12 @@ LOOKING_FOR_IT: Final = (
     r"(?:my [a-z]+|he|she|they)(?:'s| is|'re| are) (?:just )?(?:reading|getting|finding) "
     r"(?:it|that)(?: out)?(?: (?:to|for) me)?|"
     r"(?:it's|it is|it should be|it must be|it'll be) (?:written |printed )?(?:on|in) "
-    rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+) somewhere|here|(?:the|this) [a-z]+ here)|"
-    # "I wrote it down somewhere.": it is written down, and about to be found.
+    rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+(?: [a-z]+)?) somewhere|here|"
+    r"(?:the|this) [a-z]+ here)|"
+    # "I wrote it down somewhere.", "I have it written down somewhere.": it is written
+    # down, and about to be found.
     r"i (?:wrote|put|saved|kept|stuck|filed|jotted) it (?:down |away )?somewhere|"
+    r"i(?:'ve| have)(?: got)? it (?:written |jotted |noted )?(?:down )?somewhere|"
     rf"{ABOUT_TO_READ}"
 )
 
@@ -604,7 +621,8 @@ ASKED_OF_SELF: Final = re.compile(
     r"what do you call (?:it|that|them)|what(?:'s| is| was) (?:it|that|she|he) called|"
     # "Is it the one at the top of the bill?" -- checking where to read the value from,
     # then reading it.
-    r"(?:is it|it's) the (?:one|number|code) (?:at|on|in) the [a-z]+(?: of the [a-z]+)?"
+    r"(?:i think )?(?:is it|it's) (?:the|this) (?:one|number|code) (?:at|on|in) the [a-z]+"
+    r"(?: of the [a-z]+)?"
     r"(?:,? isn't it)?|"
     # "Oh, what's her name?" -- a name searched for in memory, said before it.
     r"what(?:'s| is| was) (?:her|his|their) name(?: again)?|"
@@ -619,6 +637,8 @@ HOLDING_FLOOR: Final = re.compile(
     # "Hold on, Jack.": said to someone in the room, named after the words.
     rf"(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
     rf"{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
+    # "Ooh, good question." -- thinking, the answer next.
+    r"(?:that's a |that is a )?good question|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?"
     # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse."

@@ -122,7 +122,10 @@ _VALUE_NAMED_LAST: Final = re.compile(
     r"e-?mail|zip(?: code)?|postal code|post code|date of birth|birth ?date|birthday)$"
 )
 # "It's", "is", ":" -- a kind named then introduced ("my number is") starts dictation.
-_INTRO: Final = re.compile(r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|:)\b|^\s*:")
+_INTRO: Final = re.compile(
+    # "...my work one. Which is J Bennett.": the relative clause gives the value too.
+    r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|which is|:)\b|^\s*:"
+)
 _N_DIGIT: Final = re.compile(
     r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen)[- ]digits?\b"

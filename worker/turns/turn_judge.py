@@ -711,12 +711,23 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # of the old passport?": the label said back, the value next.
         label_asked = True
     # "It was my work one." to "Which email...?": which of them, the value itself next.
-    picked_one = asked is not None and phrases.PICKED_ONE.fullmatch(clause)
+    picked = phrases.PICKED_ONE.fullmatch(clause) if asked is not None else None
+    # "The family one." names an email address still to be read out; "The joint one."
+    # to "Which account is this about?" is the whole answer.
+    picked_one = picked is not None and (
+        picked["said"] is not None or (asked is not None and asked[0] == "email")
+    )
     if (phrases.LABEL_READ.fullmatch(clause) or label_asked or picked_one) and not refused:
         # "Oh, here. Order." to "What's the order ID?": the label, read off the screen.
         # "Okay. It's order number." -- the caller reads the label; the value is next.
         return TurnVerdict("maybe", "label_read")
-    greeting = phrases.GREETING.match(" ".join(words))
+    greeting = phrases.GREETING.match(" ".join(words)) or (
+        # "Oh, hi, Priya." to "Nursery office, Priya speaking.": greeted by name.
+        len(words) >= 2
+        and words[-1] in phrases.WORD.findall(agent_text.lower())
+        and words[-1] not in ("morning", "afternoon", "evening", "there")
+        and phrases.GREETING.match(" ".join(words[:-1]))
+    )
     # "Afternoon." answers "a morning or afternoon slot?"; after a greeting it is one.
     bare_time = greeting is not None and words[-1] in ("morning", "afternoon", "evening")
     # "Morning." said back to "Good morning, how can I help?" is a greeting all the same.
