@@ -65,8 +65,20 @@ _CUES: Final = {
 # Only these are read when nobody asked: a volunteered name needs the name detector's
 # own cues (`compliance.names`).
 _VOLUNTEERED: Final = (Context.SECRET, Context.MAIDEN)
+_VOLUNTEER_AFTER: Final = {
+    # "I changed the password to KatieAndMax2015", "...wrong password, but it's sunflower".
+    # After "to", only what reads as a password (digits in it, or CamelCase): "...my
+    # password to get back in" says why.
+    Context.SECRET: r"|(?:changed|set|reset|updated) (?:my |the |our |it )?(?:pass ?word )?to"
+    r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]))"
+    r"|pass ?word,? but it(?:'s| is)",
+    Context.MAIDEN: "",
+}
 _VOLUNTEER_CUE: Final = {
-    context: re.compile(rf"\b(?:{_CUE_WORDS[context]})(?:'s| is| was|:)[\s,:]*", re.IGNORECASE)
+    context: re.compile(
+        rf"\b(?:(?:{_CUE_WORDS[context]})(?:'s| is| was|:){_VOLUNTEER_AFTER[context]})[\s,:]*",
+        re.IGNORECASE,
+    )
     for context in _VOLUNTEERED
 }
 # What a password or security word is, not what it says: "It keeps saying my password is

@@ -4,7 +4,8 @@ A caller reading an IBAN, a VIN or a postcode in chunks, with the agent saying "
 between them, sends turns that are nothing but the chunks: "D E 89. 3704.", "0044. 0532.",
 "0130. 00."; "B 15.", "2 T T. Double T."; "1 H G. C M 8 2.". The detectors see too little
 in each to name it, and the digit chains join digits only. While the value asked for is
-still owed, such a turn is more of it.
+still owed, such a turn is more of it. So is a house or flat number said alone when the
+address was asked for ("It's number 9.", then "Quarry Bank Lane.").
 
 Works on the normalised text; offsets are in it.
 """
@@ -17,7 +18,7 @@ from typing import Final
 from compliance.cues import Context
 from compliance.detectors import ID_CONTEXTS
 
-__all__ = ["ASKED_IN_PIECES", "pieces_only"]
+__all__ = ["ASKED_IN_PIECES", "house_number_only", "pieces_only"]
 
 ASKED_IN_PIECES: Final = {c: k for c, k in ID_CONTEXTS.items() if c != Context.OTP}
 """The values read in letters and digits, by the question that asks for one: the
@@ -49,3 +50,24 @@ def pieces_only(text: str, context: str) -> tuple[int, int, str] | None:
         return None
     offset = len(text) - len(text.lstrip()) + m.start("pieces")
     return offset, offset + len(said), value
+
+
+_HOUSE_NUMBER: Final = re.compile(
+    rf"(?i:{_LEAD}|(?:yes|yeah|okay|ok|right|well),? )*"
+    r"(?P<number>(?i:(?:number|no\.?|flat|unit|apartment|apt\.?|house) )?\d{1,5}[A-Za-z]?)"
+    r"[\s.,]*"
+)
+
+
+def house_number_only(text: str) -> tuple[int, int, str] | None:
+    """The span and value of ``text`` when it is only a house or flat number ("It's
+    number 9.", "Flat 3.", "42."), said when the agent asked for the address.
+
+    Args:
+        text: The caller's turn, normalised.
+    """
+    m = _HOUSE_NUMBER.fullmatch(text.strip())
+    if m is None:
+        return None
+    offset = len(text) - len(text.lstrip())
+    return offset + m.start("number"), offset + m.end("number"), m["number"]

@@ -6,6 +6,9 @@ letter), "Z for zebra. 4719306." (a passport's letter before its digits), "M O R
 753116. S M 9 I J." (a driving licence read in chunks). The detectors find the value's
 core; the letters beside it are more of the same value.
 
+A name in an e-mail address said again in the same turn, to tell how it is spelled
+("Rose hyphen Lindqvist at proton dot me. Lindqvist with a Q."), is the address's too.
+
 The number of a flat, a unit or a house said in its own sentence before the street
 ("Flat 3. 17 Albemarle Road.", "It's 742. Evergreen Terrace.", "Unit 12B. 1640 Riverside
 Drive.") is the address's first line.
@@ -24,7 +27,7 @@ from compliance.detectors import Detection
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
-__all__ = ["spelled_beside", "unit_before_address"]
+__all__ = ["email_words_again", "spelled_beside", "unit_before_address"]
 
 # Letters and short digit groups said one by one ("S M 9 I J", "E V E R G R E E N",
 # "Q, T", "double R"), nothing else between them but a pause.
@@ -111,3 +114,32 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
             continue  # only a piece of its own: not "...for 2. 14 Elm Road"
         said = re.sub(r"[^A-Za-z0-9]", "", text[start:end])
         yield Detection(EntityType.ADDRESS, start, end, said, complete=False)
+
+
+# A word of an address's local part worth finding again: a name, not "info" or "the".
+_LOCAL_WORD: Final = re.compile(r"[^\W\d_]{4,}")
+_COMMON_LOCAL: Final = frozenset(
+    "info mail email admin office sales support hello contact accounts team home work".split()
+)
+
+
+def email_words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """The words of an e-mail address's local part said again elsewhere in the turn.
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    text = norm.text
+    taken = [(v.start, v.end) for v in values]
+    words = {
+        w.lower()
+        for v in values
+        if v.kind is EntityType.EMAIL and "@" in v.value
+        for w in _LOCAL_WORD.findall(v.value.split("@", 1)[0])
+        if w.lower() not in _COMMON_LOCAL
+    }
+    for word in sorted(words):
+        for m in re.finditer(rf"(?<![\w'])(?i:{re.escape(word)})(?![\w'])", text):
+            if not any(a <= m.start() < b for a, b in taken):
+                yield Detection(EntityType.EMAIL, m.start(), m.end(), word, complete=False)

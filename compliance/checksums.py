@@ -20,6 +20,7 @@ __all__ = [
     "luhn_valid",
     "nhs_valid",
     "nino_valid",
+    "nl_postcode_valid",
     "sin_valid",
     "ssn_valid",
     "tfn_valid",
@@ -240,3 +241,17 @@ def eircode_valid(value: str) -> bool:
         value: Upper-case letters and digits, no spaces.
     """
     return _EIRCODE.fullmatch(value) is not None
+
+
+# PostNL's postcode: four digits (no leading zero), a space, two letters; SA, SD and SS are
+# never issued. Each covers one side of a street, a few addresses.
+_NL_POSTCODE: Final = re.compile(r"[1-9]\d{3}(?!SA|SD|SS)[A-Z]{2}")
+
+
+def nl_postcode_valid(value: str) -> bool:
+    """Whether a compact value is a Dutch postcode.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _NL_POSTCODE.fullmatch(value) is not None

@@ -123,7 +123,9 @@ _KEYWORDS: Final = re.compile(
     r"|code on the front"
     r"|signature (?:strip|panel|box)|(?:little|small|short) code|code by the signature)"
     r"|(?P<expiry>expir(?:y|ation|es|ing|ed)(?: date)?|exp(?: date)?|valid (?:thru|through|until)"
-    r"|good (?:thru|through)|end date)"
+    r"|good (?:thru|through)|end date"
+    # "...and it runs out in June 2027." (said of a card: a card must be in the call)
+    r"|(?<=it )(?:runs|ran) out|(?<=card )(?:runs|ran) out)"
     r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
     r"|(?P<nino>national insurance(?: number| no)?|n ?i number|n\.i\. number|nino)"
     r"|(?P<sin>social insurance(?: number| no)?|s-i-n|sin number"
@@ -142,7 +144,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<passport>passport(?: number| no| #| id)?)"
     r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
     r"|licen[cs]e (?:number|no)|d l number|dl number|dl #)"
-    r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #)"
+    r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
     r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
     r"(?: id| number| no| #)|medicare|medicaid|mbi|health fund(?: membership)?(?: number| id| no)?"
     r"|membership (?:number|id|no))"
@@ -339,6 +341,20 @@ _QUANTITY_QUESTION: Final = re.compile(
 )
 # A code that came by text, e-mail or an app is a one-time code, whatever the question
 # calls it ("the six-digit code from the text").
+_WHERE_IT_IS: Final = re.compile(
+    r"\b(?:from|in|on|off|of|under|at) (?:the|your|that|this|an|a|my)(?: [a-z]+)? $",
+    re.IGNORECASE,
+)
+_CODE_EXPIRED: Final = re.compile(
+    r"\bcode(?: has| had|'s)? (?:expired|timed out)\b|"
+    r"\b(?:sent|texted|emailed) (?:you )?(?:a )?(?:new|fresh|another) (?:one|code)\b",
+    re.IGNORECASE,
+)
+_WHEN_ASKED: Final = re.compile(
+    r"\s*(?:(?:and|so|okay|ok|right),? )*when (?:did|do|does|was|were|is|are|will|would|have"
+    r"|has|had)\b",
+    re.IGNORECASE,
+)
 _SENT: Final = re.compile(
     r"\b(?:sent|texted|text(?: message)?|sms|emailed|arrive[ds]?|receive[ds]?|authenticator"
     r"|(?:from|in|on) (?:the|your) app)\b",
@@ -464,12 +480,19 @@ def _asked_in(text: str) -> str | None:
         # "When's a good time, and on what number?" asks for the number too: a value
         # asked for with a question word of its own outranks a question for a time or a
         # quantity ("What time works best for a callback?" asks for the time).
-        specific = 0 if category == Context.GENERIC else 1
+        # "the group number and the member ID?" asks for the member ID too: an ordinary
+        # number asked for beside a value ranks below it, however early (a question for a
+        # time or a quantity does not: "What time works best for a callback?").
+        named = category == Context.NEGATIVE and m.re is _KEYWORDS
+        specific = 0 if category == Context.GENERIC else 1 if named else 2
+        if _WHERE_IT_IS.search(text, max(0, m.start() - 32), m.start()) is not None:
+            # "the order number from the confirmation email": where it is, not what.
+            specific = 0
         if (
             category != Context.NEGATIVE
             and _WH_BEFORE.search(text, max(0, m.start() - 24), m.start()) is not None
         ):
-            specific = 2
+            specific = 3
         rank = (inside, first, specific, place)
         if found is None or rank > found[0]:
             found = (rank, category)
@@ -484,6 +507,12 @@ def _asked_in(text: str) -> str | None:
         return Context.NEGATIVE
     if category in (Context.CVV, Context.PIN) and _SENT.search(text):
         return Context.OTP
+    if category == Context.EXPIRY and _CODE_EXPIRED.search(text):
+        # "That code has expired, I've sent a fresh one.": the new code is next.
+        return Context.OTP
+    if category not in (Context.EXPIRY, Context.BIRTH) and _WHEN_ASKED.match(text, sentence_start):
+        # "When did you first take out the policy?" asks for a date, not its number.
+        return Context.NEGATIVE
     if category == Context.CVV and _SIX_DIGIT_SECURITY.search(text):
         return Context.PIN
     return category

@@ -27,6 +27,7 @@ from compliance.checksums import (
     luhn_valid,
     nhs_valid,
     nino_valid,
+    nl_postcode_valid,
     sin_valid,
     ssn_valid,
     tfn_valid,
@@ -125,7 +126,8 @@ _EMAIL: Final = re.compile(
 _STREET_SUFFIX: Final = (
     r"street|st|avenue|ave|av|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way"
     r"|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|crescent|cres"
-    r"|alley|plaza|loop|pike|row|close|grove|heights|hollow"
+    r"|alley|plaza|loop|pike|row|close|grove|heights|hollow|mews|wynd|quay|wharf|parade"
+    r"|esplanade|promenade"
 )
 _ADDRESS: Final = re.compile(
     r"(?<![\w.$])(?P<num>\d{1,6}(?: \d{1,5}){0,5}[A-Za-z]?)"
@@ -149,7 +151,11 @@ _NOT_STREET_NAME: Final = frozenset(
     " away down up over out off about than then just only each per".split()
 )
 _YEAR_BEFORE: Final = re.compile(
-    r"\b(?:in|since|from|until|till|by|before|after|year|of|back in|circa)\s$", re.IGNORECASE
+    r"\b(?:in|since|from|until|till|by|before|after|year|of|back in|circa"
+    # "My phone contract runs out in June 2027.": a month's year, never a phone number.
+    r"|january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\s$",
+    re.IGNORECASE,
 )
 _MONTH: Final = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -615,10 +621,17 @@ def _place(run: DigitRun, found: Detection, a: int = 0, b: int | None = None) ->
 
 
 def _is_year(run: DigitRun, text: str) -> bool:
-    """ "since 2015", "in 1999": a year after a preposition is not a dictated chunk."""
+    """ "since 2015", "in 1999": a year after a preposition is not a dictated chunk; nor
+    is a model year before the model's name ("a blue 2014 Civic")."""
     if len(run.digits) != 4 or not ("1900" <= run.digits <= "2099"):
         return False
-    return _YEAR_BEFORE.search(text, max(0, run.start - 12), run.start) is not None
+    return (
+        _YEAR_BEFORE.search(text, max(0, run.start - 12), run.start) is not None
+        or _MODEL_AFTER.match(text, run.end) is not None
+    )
+
+
+_MODEL_AFTER: Final = re.compile(r" (?:[A-Z][a-z]{2,}|[A-Z]-?[A-Z]?\d{1,3}\b)(?! [A-Z0-9]\b)")
 
 
 def _run_detections(
@@ -707,7 +720,9 @@ _ID_LEAD: Final = re.compile(
     r"(?:\s|[:#,.-]|'s\b"
     # "a personalised one, ...", "the new one: ..."
     r"|\b(?:a|an|the) (?:[a-z]+ )?(?:one|1)[,:]"
-    r"|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's"
+    r"|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's|was|were"
+    # "Mine's FD17 BNO." after "And your own registration?"
+    r"|mine|ours|theirs"
     r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on|are"
     # "the last 8 are ..."
     r"|(?:last|first|final) \d+(?: digits?| characters?)?"
@@ -781,7 +796,10 @@ def _id_detections(
         value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
         kind = ID_CONTEXTS[category]
         if kind is EntityType.POSTCODE and not (
-            gb_postcode_valid(value) or ca_postcode_valid(value) or eircode_valid(value)
+            gb_postcode_valid(value)
+            or ca_postcode_valid(value)
+            or eircode_valid(value)
+            or nl_postcode_valid(value)
         ):
             continue
         complete = _ID_CHECKS[kind](value) if kind in _ID_CHECKS else True
@@ -985,6 +1003,15 @@ _NAMED_ADDRESS: Final = re.compile(
 )
 
 
+# A post office box is a mailing address: "PO Box 1187", "P.O. Box 77", "post office box 12".
+_PO_BOX: Final = re.compile(
+    r"\b(?:p\.? ?o\.?|post office) box,? (?:number |no\.? |#)?\d{1,6}\b", re.IGNORECASE
+)
+# A US ZIP+4 written as smart_format writes it: one block side or one building (a ZIP's
+# five digits alone cover thousands of addresses and are kept).
+_ZIP_PLUS_FOUR: Final = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
+
+
 def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
     if asked:
         for m in _NAMED_ADDRESS.finditer(text):
@@ -992,7 +1019,12 @@ def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
             yield Detection(EntityType.ADDRESS, m.start(), m.end(), value)
     intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
     for m in intl:
+        way = _WORD_THEN_NUMBER.search(m.group())
+        if way is not None and way.group(1).lower() in _GERMANIC_ENDINGS and way.group(1).islower():
+            continue  # "can he ring 30 minutes before?": the verb, not a "-ring" street
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
+    for m in _PO_BOX.finditer(text):
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().lower().split()))
     for m in _ADDRESS.finditer(text):
         words = m.group("name").lower().split()
         if any(w.strip(".'") in _NOT_STREET_NAME for w in words):
@@ -1367,10 +1399,21 @@ def _scan_window(
     expiry_named = any(c == Context.EXPIRY and _CARD_EXPIRY.match(text, a) for a, _b, c in keywords)
     detections: list[Detection] = []
     references = [e for _s, e, c in keywords if c == Context.NEGATIVE]
+    # "The billing ZIP is 60614-2203.": a ZIP names its own nine digits, no reference.
+    not_zip = [
+        e
+        for s, e, c in keywords
+        if c == Context.NEGATIVE and not text[s:e].lower().startswith("zip")
+    ]
     detections.extend(
         Detection(kind, a, b, value)
         for kind, a, b, value in shaped_identifiers(text)
         if not (kind is EntityType.POSTCODE and _named_reference(text, references, a))
+    )
+    detections.extend(
+        Detection(EntityType.POSTCODE, m.start(), m.end(), m.group().replace("-", ""))
+        for m in _ZIP_PLUS_FOUR.finditer(text)
+        if not _named_reference(text, not_zip, m.start())
     )
     detections.extend(_email_detections(text, asked=opening == Context.EMAIL))
     detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))

@@ -85,13 +85,21 @@ def _address_like(piece: str) -> bool:
     tokens = piece.split()
     if not 1 <= len(tokens) <= 3 or not all(_TOKEN.fullmatch(t) for t in tokens):
         return False
+    # "d harrington": an initial and a surname, however the STT cased them.
+    initial = _INITIAL_AND_NAME.fullmatch(piece) is not None
     for token in tokens:
         low = token.lower()
         if low in _NOT_ADDRESS:
             return False
-        if len(tokens) > 1 and not (token[0].isupper() or token[0].isdigit() or len(token) == 1):
+        cased = token[0].isupper() or token[0].isdigit() or len(token) == 1
+        if len(tokens) > 1 and not (cased or initial):
             return False  # "Blue like the colour": words of a sentence
     return True
+
+
+_INITIAL_AND_NAME: Final = re.compile(r"[A-Za-z]\.? [A-Za-z][a-z'\u2019\-]{2,}")
+# "d harrington all one word": how the pieces join, said after them with no pause.
+_INSTRUCTION_AFTER: Final = re.compile(rf"\s+(?:{INSTRUCTION.pattern})$", re.IGNORECASE)
 
 
 def _strong(piece: str) -> bool:
@@ -148,6 +156,8 @@ def local_part_start(text: str, at: int, asked: bool) -> int | None:
     start: int | None = None
     for a, b in reversed(_pieces(text, floor, at)):
         a = _strip_fillers(text, a, b)
+        told = _INSTRUCTION_AFTER.search(text, a, b)
+        b = told.start() if told is not None else b
         piece = text[a:b]
         if INSTRUCTION.fullmatch(piece):
             continue

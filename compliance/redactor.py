@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
-from compliance.asked_pieces import ASKED_IN_PIECES, pieces_only
-from compliance.beside import spelled_beside, unit_before_address
+from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_only
+from compliance.beside import email_words_again, spelled_beside, unit_before_address
 from compliance.corrections import apply_corrections
 from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, scan
@@ -383,12 +383,17 @@ class CallRedactor:
         detections = [d for d in detections if policy.is_enabled(d.kind)]
         detections += list(spelled_beside(norm, detections))
         detections += list(unit_before_address(norm, detections))
+        detections += list(email_words_again(norm, detections))
         asked = self._asked
         owed = ASKED_IN_PIECES.get(asked) if asked is not None else None
         if asked is not None and owed is not None and policy.is_enabled(owed):
             chunks = pieces_only(norm.text, asked)
             if chunks is not None:
                 detections.append(Detection(owed, *chunks, complete=False))
+        if asked == Context.ADDRESS and policy.is_enabled(EntityType.ADDRESS):
+            house = house_number_only(norm.text)
+            if house is not None:
+                detections.append(Detection(EntityType.ADDRESS, *house, complete=False))
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
