@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Eight corpora, reported apart:
+corpus was written (`bench.pii_match`). Nine corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -19,8 +19,9 @@ corpus was written (`bench.pii_match`). Eight corpora, reported apart:
   the kinds of error it showed, so its figure is no longer out of sample either;
 * ``final`` (``compliance/corpus/pii_final.yaml``): a third independent set (its rules:
   ``compliance/corpus/pii_final.md``), written without reading ``compliance/`` or any other
-  corpus and never used to change the detectors: the only out-of-sample figure. It is
-  reported, not held to a target (``--strict`` ignores it), so that it stays out of sample.
+  corpus and never read case by case to change the detectors (two identifiers among its
+  leaks, Aadhaar and a South African ID, were named in a later change). It is reported,
+  not held to a target (``--strict`` ignores it), so that it stays out of sample.
 * ``pieces`` (``compliance/corpus/pii_pieces.yaml``): a fourth independent set, of values
   said in pieces across the STT's pauses and turns (spelled addresses, letters beside a
   value, groups split by periods), written to the same rules without reading
@@ -29,12 +30,13 @@ corpus was written (`bench.pii_match`). Eight corpora, reported apart:
   held to a target while it misses it.
 * ``outside`` (``compliance/corpus/pii_outside.yaml``): a fifth independent set of every
   kind, written to the same rules without reading ``compliance/`` or any other corpus
-  (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed, and
-  never used to change the detectors: out of sample, like ``final``, and reported, not
-  held to a target.
-* ``sixth`` (``compliance/corpus/pii_sixth.yaml``): a sixth, written the same way after
-  the redactor's last rule of the stop that commissioned it; out of sample like
-  ``outside``, so that one of the two can be read while the other stays unread.
+  (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
+  leaks were read later and fixed as kinds of error, so it is a development set now,
+  reported without a target.
+* ``sixth`` and ``seventh`` (``compliance/corpus/pii_sixth.yaml``, ``pii_seventh.yaml``):
+  written the same way, sixth after the redactor's last rule of the stop that
+  commissioned it, seventh before outside was read; neither has been read by anyone
+  changing the detectors, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -71,6 +73,7 @@ __all__ = [
     "INDEPENDENT_CORPUS",
     "OUTSIDE_CORPUS",
     "PIECES_CORPUS",
+    "SEVENTH_CORPUS",
     "SIXTH_CORPUS",
     "TARGETS",
     "Case",
@@ -91,6 +94,7 @@ FINAL_CORPUS: Final = _CORPUS_DIR / "pii_final.yaml"
 PIECES_CORPUS: Final = _CORPUS_DIR / "pii_pieces.yaml"
 OUTSIDE_CORPUS: Final = _CORPUS_DIR / "pii_outside.yaml"
 SIXTH_CORPUS: Final = _CORPUS_DIR / "pii_sixth.yaml"
+SEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_seventh.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -181,9 +185,8 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "fifth independent set, every kind, never used for tuning: out of sample",
+        "fifth independent set, every kind, unchanged; a development set since its leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "sixth",
@@ -192,6 +195,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "sixth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "seventh",
+        SEVENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "seventh independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -581,7 +594,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside and sixth corpora)",
+        "final, pieces, outside, sixth and seventh corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

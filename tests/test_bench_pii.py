@@ -16,6 +16,7 @@ from bench.pii import (
     INDEPENDENT_CORPUS,
     OUTSIDE_CORPUS,
     PIECES_CORPUS,
+    SEVENTH_CORPUS,
     SIXTH_CORPUS,
     TARGETS,
     evaluate,
@@ -108,9 +109,10 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, outside and sixth are out of sample (a
-# target on them would make them development sets); pieces has been a development set
-# since its first run and is reported without a gate while it misses its targets.
+# reported, never edited, never a gate. final, sixth and seventh are out of sample (a
+# target on them would make them development sets); pieces and outside have been
+# development sets since their leaks were read, reported without a gate while they miss
+# their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
     [
@@ -129,7 +131,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             OUTSIDE_CORPUS,
             "64ffc992acb46a6b47036eb8cc1f173b8a31ccb86751decd802c38ef2916cdc7",
-            True,
+            False,
             200,
         ),
         (
@@ -138,8 +140,14 @@ def test_fresh_corpus_is_kept_as_written() -> None:
             True,
             200,
         ),
+        (
+            SEVENTH_CORPUS,
+            "42d7c50427a88cd0d86ebb4f7e213ffe624d653b1585b54c0979d7454d3faa91",
+            True,
+            200,
+        ),
     ],
-    ids=["final", "pieces", "outside", "sixth"],
+    ids=["final", "pieces", "outside", "sixth", "seventh"],
 )
 def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
     path: Path, sha256: str, out_of_sample: bool, min_cases: int, tmp_path: Path
