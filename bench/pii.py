@@ -356,8 +356,12 @@ class PiiReport:
             "doubling_ratio": self.doubling_ratio,
             "max_turn_chars": MAX_TURN_CHARS,
             "max_turn_ms": self.max_turn_ms,
-            "leaked_cases": self.leaked_cases,
-            "dropped_cases": self.dropped_cases,
+            # An out-of-sample corpus's cases are named nowhere: the ids say what leaked,
+            # and whoever reads them has read the corpus.
+            "leaked_cases": [] if self.out_of_sample else self.leaked_cases,
+            "dropped_cases": [] if self.out_of_sample else self.dropped_cases,
+            "leaked_case_count": len(self.leaked_cases),
+            "dropped_case_count": len(self.dropped_cases),
             "unredacted_earlier_chunks": self.unredacted_earlier_chunks,
             "targets": {**TARGETS, **self.targets},
             "meets_targets": self.meets_targets(),
@@ -571,10 +575,16 @@ def _table(report: PiiReport) -> str:
         f"p99 {report.p99_us:.0f} µs (target ≤ {TARGETS['p99_us']:.0f}): {verdict}",
         f"earlier chunks that reached the LLM unredacted: {report.unredacted_earlier_chunks}",
     ]
-    if report.leaked_cases:
-        lines.append(f"leaked: {', '.join(report.leaked_cases)}")
-    if report.dropped_cases:
-        lines.append(f"dropped keep strings: {', '.join(report.dropped_cases)}")
+    if report.out_of_sample:
+        lines.append(
+            f"cases with a leak: {len(report.leaked_cases)}, with a keep dropped: "
+            f"{len(report.dropped_cases)} (not named: out of sample)"
+        )
+    else:
+        if report.leaked_cases:
+            lines.append(f"leaked: {', '.join(report.leaked_cases)}")
+        if report.dropped_cases:
+            lines.append(f"dropped keep strings: {', '.join(report.dropped_cases)}")
     return "\n".join(lines)
 
 

@@ -163,6 +163,10 @@ def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
     (report,) = json.loads(out.read_text())["corpora"].values()
     assert report["gate"] is False
     assert report["out_of_sample"] is out_of_sample
+    if out_of_sample:
+        # Its cases are never named: the ids would say what leaked.
+        assert report["leaked_cases"] == [] and report["dropped_cases"] == []
+        assert report["leaked_case_count"] >= 0
     assert report["cases"] >= min_cases
     # --strict exits 0 whatever its figure: it is reported, not held.
     assert status == 0

@@ -13,6 +13,7 @@ from bench.turn_corpus import CLASSES, build_corpus, stt_text
 from bench.turn_corpus_independent import (
     INDEPENDENT_CLASSES,
     LATER_CORPORA,
+    UNREAD_CORPORA,
     load_independent,
     load_later,
 )
@@ -95,6 +96,12 @@ def test_bench_turns_writes_the_table_and_json(
                 entry[cls]
             )
         assert {"premature_ok", "complete_p50_ok"} <= set(entry["targets"])
+    # The turns cut are named for a corpus that has been read, never for an unread one.
+    assert summary["corpora"]["independent"]["premature_items"]
+    for name in UNREAD_CORPORA:
+        unread = summary["corpora"][name]
+        assert sum(c["premature"] for c in unread["detectors"]["ours"].values() if "premature" in c)
+        assert unread["premature_items"] == []
 
 
 def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
