@@ -1,4 +1,4 @@
-"""The twenty-fifth end-of-turn corpus, unread like cedar and dogwood.
+"""The twenty-fifth end-of-turn corpus, read to change the judge after aspen.
 
 ``birch.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (a hospital switchboard,
@@ -13,6 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before zinnia (``bench/turn_corpus_zinnia``) was read to change the
-judge; its author saw no corpus. With cedar and dogwood its figures are the out-of-sample
-ones.
+judge; its author saw no corpus. It was read after aspen, while cedar and dogwood stayed
+unread (``tests/test_worker_turn_birch_read.py`` holds the rules it led to).
 """

@@ -110,7 +110,7 @@ DANGLING: Final = frozenset(
     since until unless
     and or but so because if when while that which who whose where my your our their his her its
     is are was were be been am i'm it's that's i we you they he she um uh er erm hmm like just
-    then also plus mean actually wait sorry rather
+    then also plus mean actually wait sorry rather every
     underscore dot dash hyphen between among via towards toward including except versus
     within despite upon onto regarding concerning
     i'd we'd they'd he'd she'd you'd keeps he's she's they're we're you're there's
@@ -284,7 +284,8 @@ CODE_IT_WAS: Final = re.compile(
 PICKED_ONE: Final = re.compile(
     r"(?:(?:right|oh|um|uh|so|yes|yeah|okay|ok)\W+)*"
     # "Probably my work one.", "It might be my work one.": a guess at which, the same.
-    r"(?:(?P<said>it's|it is|it was|that's|use|it might be|it could be|it should be)|"
+    r"(?:(?P<said>it's|it is|it was|that's|use|it might be|it could be|it should be|"
+    r"it'll be|it will be|it would be|it'd be)|"
     r"probably|maybe|i think|i guess)?,? ?(?:the|my|our) [a-z]+ one"
 )
 
@@ -371,6 +372,12 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:one|card|number|account) (?:ending|ends|starting|starts)(?: in| with)?|"
     # "He was born." -- when is next.
     r"\b(?:was|were) born|"
+    # "We were thinking around." -- the figure is next.
+    r"\b(?:thinking|looking at|hoping for|expecting|budgeting|spending|borrowing|paying|"
+    r"earning|charging|costing|costs|cost) (?:around|roughly|approximately|nearly|almost)|"
+    # "..., and the club's." -- what the club is, still to come (a clause after the comma;
+    # "in my name and my husband's." owns, as "It's the club's." does).
+    r"(?:, (?:and|but|so)|\bbecause) (?:the|my|our|his|her|their)(?: [a-z]+)? [a-z]+'s|"
     # "It's dated." -- the date on the letter is next; "It's basically." -- what it is.
     r"\b(?:it|that|this|the [a-z]+)(?:'s| is| was| were)(?: just)? (?:dated|basically|essentially)|"
     # "...and now." -- what happened next is still to come ("between then and now." is
@@ -545,7 +552,9 @@ WAIT_FOR_ME: Final = (
     r"hang on|hold on|bear with me|one (?:sec|second|moment)|"
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
 )
-GOING_TO_LOOK: Final = r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull)"
+GOING_TO_LOOK: Final = (
+    r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull|count|add up)"
+)
 # "It was.", "It would have been.", "That'd be.": the words before a date, said alone.
 DATE_LEAD_IN: Final = re.compile(
     r"(?:(?:oh|um|uh|well|so),? )*(?:it|that)(?: was|'s| is|'d be| would be| would have been|"
@@ -604,6 +613,11 @@ LOOKING_FOR_IT: Final = (
     r"(?:it's|it is|it should be|it must be|it'll be) (?:written |printed )?(?:on|in) "
     rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+(?: [a-z]+)?) somewhere|here|"
     r"(?:the|this) [a-z]+ here)|"
+    # "It's written on the little box.": where it is printed, about to be read.
+    r"(?:it's|it is|it should be|it must be|it'll be|they're|they are) (?:written|printed|"
+    r"stamped|engraved) (?:on|in|inside|under|(?:on|at) the (?:back|front|top|bottom|side) of) "
+    r"(?:the|my|this|his|her|our|their) "
+    r"[a-z\-]+(?: [a-z\-]+){0,2}|"
     # "I wrote it down somewhere.", "I have it written down somewhere.": it is written
     # down, and about to be found.
     r"i (?:wrote|put|saved|kept|stuck|filed|jotted) it (?:down |away )?somewhere|"
@@ -618,12 +632,13 @@ ASKED_OF_SELF: Final = re.compile(
     r"where did i put (?:it|that|the [a-z]+)|where was i|"
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
-    r"what do you call (?:it|that|them)|what(?:'s| is| was) (?:it|that|she|he) called|"
+    r"what do (?:you|they|we|people) call (?:it|that|them|those|these)|"
+    r"what(?:'s| is| was) (?:it|that|she|he) called|"
     # "Is it the one at the top of the bill?" -- checking where to read the value from,
     # then reading it.
     r"(?:i think )?(?:is it|it's) (?:the|this) (?:one|number|code) (?:at|on|in) the [a-z]+"
     r"(?: of the [a-z]+)?"
-    r"(?:,? isn't it)?|"
+    r"(?:,? (?:isn't|is) it)?|"
     # "Oh, what's her name?" -- a name searched for in memory, said before it.
     r"what(?:'s| is| was) (?:her|his|their) name(?: again)?|"
     # "Oh, what's our email again?" -- asked of memory, or of someone in the room.
@@ -636,6 +651,9 @@ HOLDING_FLOOR: Final = re.compile(
     rf"(?:(?:{WAIT_FOR_ME}),? (?:it's|it is) (?:in|on) (?:the|my) [a-z]+|"
     # "Hold on, Jack.": said to someone in the room, named after the words.
     rf"(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
+    # "Hang on, I'm getting out of the car.": what the caller does before coming back.
+    rf"(?:{WAIT_FOR_ME}),? (?:i'm|i am|i'll|i will|i need to|i've got to|i have to|"
+    r"i've just got to|i'm just) (?!not\b)[a-z' ]+|"
     rf"{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
     # "Ooh, good question." -- thinking, the answer next.
     r"(?:that's a |that is a )?good question|"

@@ -28,7 +28,13 @@ from worker.turns.caller_phrases import (
     VOCATIVE,
     WAIT_FOR_ME,
 )
-from worker.turns.identifier_lengths import card_number_length, iban_whole, named_length
+from worker.turns.identifier_lengths import (
+    card_number_length,
+    iban_whole,
+    named_length,
+    phone_region,
+    phone_whole,
+)
 
 __all__ = [
     "Dictation",
@@ -68,7 +74,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
         re.compile(
             # "the phone", "your phone" alone are the handset ("What make is the phone?",
             # "open the app on your phone"); "your home phone?" is its number.
-            r"\b(?:phone number|(?<!\bthe )(?<!\byour )(?<!\bthat )phone|"
+            # "To pay by phone": the channel, not a number.
+            r"\b(?:phone number|(?<!\bthe )(?<!\byour )(?<!\bthat )(?<!\bby )phone|"
             r"(?:home|work|office|mobile|cell) phone|number (?:of|for) (?:the|your|that) phone|"
             r"cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
@@ -84,6 +91,9 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call)|"
             r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?)|"
+            # "Which number did the suspicious text come from?"
+            r"number (?:did|does|do) (?:the|that|this|it|they|he|she)(?: [a-z]+){0,2} "
+            r"(?:come|call|text|ring|phone) (?:you )?from|"
             r"area code)\b"
         ),
     ),
@@ -174,6 +184,10 @@ _SHORT_YEAR_DATE: Final = re.compile(
 )
 # Whole postcodes with letters: UK ("SW1A 1AA"), Canadian ("K1A 0B1"), Irish Eircodes
 # ("A65 F4E2") and Dutch ("1017 BC"); only the outward half ("SW1A.") is a first group.
+# What is left of "a Kenyan one" once "one" is the pronoun ("un"): a description.
+_A_DESCRIBED_ONE: Final = re.compile(r"\W*(?:a|an|the|my) (?:[a-z]+ )?un\W*")
+_DESCRIBED_LAST: Final = re.compile(r"\b(?:is|it's|it is) (?:a|an) [a-z]+ un\W*$")
+_DUTCH: Final = re.compile(r"\b(?:dutch|netherlands|holland)\b")
 _POSTCODE_WHOLE: Final = re.compile(
     r"\b(?:[a-z]{1,2}[\s.,\-]*\d[a-z\d]?[\s.,\-]*\d[a-z]{2}|[a-z]\d[a-z][\s.,\-]*\d[a-z]\d|"
     r"[a-z]\d{2}[\s.,\-]*[a-z\d]{4}|\d{4}[\s.,\-]*[a-z]{2})\b"
@@ -224,7 +238,7 @@ _PRONOUN_ONE: Final = re.compile(
 # "The gold one.", "my business one": a one described, still the pronoun. Not after a
 # number word ("the twenty one").
 _DESCRIBED_ONE: Final = re.compile(
-    r"\b(the|this|that|my|your|our|his|her|their) (?!(?:twenty|thirty|forty|fifty|sixty|"
+    r"\b(the|this|that|my|your|our|his|her|their|a|an) (?!(?:twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundred|thousand|and|oh|number)\b)([a-z]{3,}) one\b",
     re.IGNORECASE,
 )
@@ -590,11 +604,16 @@ def _date_complete(written: str) -> bool | None:
 
 
 def _judge(
-    kind: DictationKind, written: str, length: int | None, raw: str = ""
+    kind: DictationKind,
+    written: str,
+    length: int | None,
+    raw: str = "",
+    region: str | None = None,
 ) -> tuple[bool | None, int] | None:
     """Completeness of the dictated part ``written`` (normalised), or None if nothing of
     the value has been said yet. ``raw`` is the turn as the STT wrote it, where a code's
-    letters still show as capitals."""
+    letters still show as capitals; ``region`` the country named in the call's last two
+    turns, if any (a phone number's length is that country's)."""
     digits = _digits(written)
     if kind == "email":
         said = sentences(written)
@@ -656,6 +675,13 @@ def _judge(
         )
         return have >= length, count
     if kind == "phone":
+        first = re.search(r"\d", written)
+        plus = first is not None and written[: first.start()].rstrip().endswith("+")
+        whole = phone_whole(digits, plus=plus, region=region)
+        if whole is not None:
+            # "+254. 712. 345678.", "It's a Spanish one, 612. 3456. 78.": the country's
+            # own length.
+            return whole, count
         if digits.startswith("04"):
             # An Australian mobile (04xx xxx xxx) or an Irish landline is ten digits
             # (a Wellington landline nine); the UK has no 04 numbers.
@@ -695,6 +721,9 @@ def _judge(
     if kind == "zip" and count >= _POSTCODE_MIN_DIGITS and _TOWN_AFTER.search(written):
         # "It's 8001. Zurich.": the town after the digits; the postcode is said.
         return True, count
+    if kind == "zip" and _DUTCH.search(written):
+        # "It is a Dutch one, 2513." -- four digits, then two letters still to come.
+        return _POSTCODE_WHOLE.search(written) is not None, count
     need_any = _FIXED_DIGITS[kind]
     return count >= min(need_any), count
 
@@ -750,6 +779,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         _DESCRIBED_ONE.sub(r"\1 \2 un", _PRONOUN_ONE.sub(r"\1 un", user_text))
     ).text.lower()
     asked = asked_for(agent_text) if agent_text else None
+    region = phone_region(written) or phone_region(agent_text.lower())
     # "email me a receipt": the verb; blanked out (same length) so positions still hold.
     own = _kind_at(_EMAIL_VERB.sub(lambda m: " " * len(m.group()), written))
     if (
@@ -771,11 +801,15 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         names_only = kind == "email" and not (
             _INTRO.search(rest) or "@" in rest or _SPELLED.search(rest)
         )
-        judged = None if names_only else _judge(kind, rest, length, user_text)
+        judged = None if names_only else _judge(kind, rest, length, user_text, region)
         if judged is not None:
             return Dictation(kind, judged[0], judged[1])
-        if _INTRO.search(rest) and not re.search(r"[a-z0-9]", _INTRO.sub("", rest, count=1)):
-            # "My phone number is." -- introduced, nothing given yet.
+        given = _INTRO.sub("", rest, count=1)
+        if _INTRO.search(rest) and (
+            not re.search(r"[a-z0-9]", given) or _A_DESCRIBED_ONE.fullmatch(given)
+        ):
+            # "My phone number is." -- introduced, nothing given yet; "My number is a
+            # Kenyan one." -- described, not yet given.
             return Dictation(kind, False, 0)
     if own is not None and _code_started(own[0], user_text):
         return Dictation(own[0], False, 0)
@@ -790,6 +824,9 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             length = named_length(written)
         if _READY.search(written) and not _confirming(agent_text):
             return Dictation(kind, False, 0, from_agent=True)
+        if _DESCRIBED_LAST.search(written):
+            # "My number is a Kenyan one." -- which kind of number, read next.
+            return Dictation(kind, False, 0, from_agent=True)
         # An answer to "what's your email?" is the start of an address unless it is a
         # refusal ("I don't have one.").
         if (
@@ -800,7 +837,7 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         ):
             # ("No apostrophe." after "S E A N." is part of the spelling, as is "No spaces.")
             return None
-        judged = _judge(kind, written, length, user_text)
+        judged = _judge(kind, written, length, user_text, region)
         if judged is None and _code_started(kind, user_text):
             return Dictation(kind, False, 0, from_agent=True)
         if judged is not None:

@@ -3,7 +3,9 @@ whole once it has that many characters.
 
 Each length comes from the issuer's published format (the comments name them): card
 numbers by issuer identification number, IBANs by country (the redactor's own table),
-and national and commercial identifiers named by the agent or the caller.
+national and commercial identifiers named by the agent or the caller, and phone numbers
+by their country's numbering plan (Google's libphonenumber metadata, the redactor's too)
+when the caller gives its country code or names the country.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import phonenumbers
+
 from compliance.checksums import IBAN_LENGTHS
 
-__all__ = ["card_number_length", "iban_whole", "named_length"]
+__all__ = ["card_number_length", "iban_whole", "named_length", "phone_region", "phone_whole"]
 
 # An IBAN's country code and check digits, then its length by country
 # (compliance.checksums.IBAN_LENGTHS): "ES91" opens a 24-character Spanish IBAN.
@@ -119,3 +123,104 @@ def iban_whole(written: str) -> bool | None:
         return None
     said = re.sub(r"[^a-z0-9]", "", written[start.start() :])
     return len(said) >= length
+
+
+# A country named beside a phone number ("It's a Spanish one", "while you're in Spain"):
+# its numbering plan says how long the number is. Adjectives and names callers use.
+_PHONE_COUNTRIES: Final = (
+    ("ES", r"spanish|spain"),
+    ("FR", r"french|france"),
+    ("DE", r"german|germany"),
+    ("IT", r"italian|italy"),
+    ("NL", r"dutch|netherlands|holland"),
+    ("BE", r"belgian|belgium"),
+    ("PT", r"portuguese|portugal"),
+    ("PL", r"polish|poland"),
+    ("IE", r"irish|ireland"),
+    ("CH", r"swiss|switzerland"),
+    ("AT", r"austrian|austria"),
+    ("SE", r"swedish|sweden"),
+    ("DK", r"danish|denmark"),
+    ("NO", r"norwegian|norway"),
+    ("KE", r"kenyan|kenya"),
+    ("NG", r"nigerian|nigeria"),
+    ("ZA", r"south african|south africa"),
+    ("IN", r"indian|india"),
+    ("PK", r"pakistani|pakistan"),
+    ("PH", r"filipino|philippine|philippines"),
+    ("AU", r"australian|australia|aussie"),
+    ("NZ", r"new zealand|kiwi"),
+    ("SG", r"singapore|singaporean"),
+    ("MX", r"mexican|mexico"),
+    ("BR", r"brazilian|brazil"),
+    ("CA", r"canadian|canada"),
+    ("US", r"american|the states|usa"),
+    ("GB", r"british|uk|english|scottish|welsh"),
+)
+_PHONE_COUNTRY: Final = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{code}>{words})" for code, words in _PHONE_COUNTRIES) + r")\b"
+)
+
+
+def phone_region(text: str) -> str | None:
+    """The region (ISO 3166 code) of the country the words name last, if any.
+
+    Args:
+        text: The caller's or the agent's words, lower case.
+    """
+    found = [m.lastgroup for m in _PHONE_COUNTRY.finditer(text)]
+    return found[-1] if found else None
+
+
+def phone_whole(digits: str, *, plus: bool, region: str | None) -> bool | None:
+    """Whether ``digits`` make a whole phone number of the country its code (``plus``)
+    or ``region`` gives; None when neither says which country.
+
+    Whole when libphonenumber finds the number valid and no digit more would be, or when
+    it has as many digits as the country's longest number (a fictional range, Ofcom's
+    07700 900xxx, is valid nowhere but is read out all the same); not known between the
+    country's shortest and longest lengths; short of its shortest, not whole.
+
+    Args:
+        digits: The digits read so far.
+        plus: The caller said the country code ("plus 254").
+        region: The country named, when no code was said.
+    """
+    if not plus and region is None:
+        return None
+    try:
+        parsed = phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_valid_number(parsed):
+        # Germany's, Austria's and Italy's numbers vary in length: valid now, and valid
+        # with one more digit, is not yet known to be whole.
+        return None if _valid_longer(digits, plus=plus, region=region) else True
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return True  # misheard, not unfinished
+    if parsed.country_code is None:
+        return None
+    code = phonenumbers.region_code_for_country_code(parsed.country_code)
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(code, None)
+    if meta is None or meta.general_desc is None or not meta.general_desc.possible_length:
+        return None
+    national = len(phonenumbers.national_significant_number(parsed))
+    lengths = meta.general_desc.possible_length
+    if national >= max(lengths):
+        return True
+    # Long enough for some number of the country, though not a valid one: not known.
+    return None if national >= min(lengths) else False
+
+
+def _valid_longer(digits: str, *, plus: bool, region: str | None) -> bool:
+    for extra in "0123456789":
+        try:
+            longer = phonenumbers.parse(
+                ("+" if plus else "") + digits + extra, None if plus else region
+            )
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(longer):
+            return True
+    return False

@@ -67,6 +67,7 @@ UNFINISHED_SCORE: Final = 0.02
 
 # ``maybe`` verdicts that wait the acknowledgement hold, or the short-answer hold, not
 # the value hold.
+_SAYS_LABEL: Final = re.compile(r"\b(?:says|reads|shows|states) (?P<label>[a-z]+(?: [a-z]+)?)\W*$")
 _ACK_HOLD_REASONS: Final = frozenset({"acknowledgement", "greeting"})
 _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "short_turn"})
 # A finished turn this short, said to a yes/no question or a statement ("Not today.",
@@ -705,6 +706,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     label_asked = label_asked or bool(
         len(words) >= 2 and words[-1] in _HELD_PLACES and words[-2] in _HOLDING_VERBS
     )
+    says = _SAYS_LABEL.search(clause)
+    if says is not None and re.search(
+        rf"\b{re.escape(says['label'])} (?:number|no|id|code|reference|ref)\b", question
+    ):
+        # "The little card says customer." to "Is there a customer number on the card?":
+        # the label read off it, the value next.
+        label_asked = True
     echo = phrases.LABEL_ECHO.fullmatch(clause)
     if echo is not None and set(echo["label"].split()) <= set(phrases.WORD.findall(question)):
         # "Loyalty number." to "Loyalty number?", "The old passport number." to "the number
