@@ -71,7 +71,9 @@ _VOLUNTEER_AFTER: Final = {
     # password to get back in" says why.
     Context.SECRET: r"|(?:changed|set|reset|updated) (?:my |the |our |it )?(?:pass ?word )?to"
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]))"
-    r"|pass ?word,? but it(?:'s| is)",
+    # "I type my password, it's Lulu2019!", "The wifi password on the back is kP7 mX2".
+    r"|pass ?word,? (?:but )?it(?:'s| is)"
+    r"|pass ?word (?:on|for|of|at) the [a-z]+(?: of the [a-z]+)?(?:'s| is)",
     Context.MAIDEN: "",
 }
 _VOLUNTEER_CUE: Final = {

@@ -28,7 +28,11 @@ read already."""
 # One chunk as the STT writes it: digits, capitals spelled ("QQ", "T T"), or both ("12B",
 # "CM82"); "double T" repeats a letter. A word of a sentence ("Yes", "sorry") is none.
 _CHUNK: Final = r"(?:(?:double|triple|Double|Triple) )?(?!OK\b)(?:[A-Z0-9]{1,8})"
-_LEAD: Final = r"(?:(?:um|uh|er|erm|and|then|so|it's|it is|next|after that)[\s,.]+)*"
+_LEAD: Final = (
+    r"(?:(?:um|uh|er|erm|and|then|so|it's|it is|next|after that|"
+    # "It starts A B.": the value's first letters, the rest to come.
+    r"it starts(?: with)?|starts with|it begins(?: with)?|the first (?:bit|part) is)[\s,.]+)*"
+)
 _PIECES: Final = re.compile(rf"(?i:{_LEAD})(?P<pieces>{_CHUNK}(?:[\s,.\-]+{_CHUNK})*)[\s.,]*")
 
 

@@ -152,6 +152,9 @@ _KEYWORDS: Final = re.compile(
     r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id"
     r"|state id|a-number|alien (?:registration )?number|green card number"
     r"|pps ?n|pps (?:number|no)|personal public service(?: number)?"
+    # India's PAN, Spain's DNI and NIE, Singapore's NRIC and FIN.
+    r"|pan(?: number| no| card)?|permanent account number|dni(?: number| no)?"
+    r"|nie(?: number| no)?|nric(?: number| no)?|(?<!\bthe )fin(?: number| no)?"
     # India's Aadhaar, the Netherlands' BSN, and an identity document named only "my ID".
     r"|aadhaa?r(?: number| no| card number)?|uid(?: number| no)?|bsn(?: number| no)?"
     r"|burgerservicenummer|citizen service number|(?:my|your|his|her|the) id(?! card\b))"
@@ -306,7 +309,8 @@ _AGENT_CUES: Final = re.compile(
     r"|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)"
     r"|did (?:the|that|a) code (?:arrive|come)|code (?:on|from) (?:your|the) (?:screen"
     r"|phone|text|app)|passcode on your screen)"
-    r"|(?P<code>(?:the|that|your|what|which|a|any) code)"
+    r"|(?P<code>(?:the|that|your|what|which|a|any)"
+    r"(?: (?:new|newest|latest|fresh|last|other|second|most recent))? code)"
     r"|(?P<name>your (?:first |1st |last |full |sur)?name|(?:first|1st|last|full|sur) ?name"
     r"|who (?:am i|i am|i'm) speaking (?:to|with)|name on the (?:card|account)"
     r"|spell (?:that|it|your (?:first |1st |last |sur)?name|the (?:sur|last |first |1st )?name))"

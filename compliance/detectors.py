@@ -126,7 +126,7 @@ _EMAIL: Final = re.compile(
 _STREET_SUFFIX: Final = (
     r"street|st|avenue|ave|av|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way"
     r"|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|crescent|cres"
-    r"|alley|plaza|loop|pike|row|close|grove|heights|hollow|mews|wynd|quay|wharf|parade"
+    r"|alley|plaza|loop|pike|row|close|grove|heights|hollow|mews|wynd|quay|wharf|parade|rise"
     r"|esplanade|promenade"
 )
 _ADDRESS: Final = re.compile(
@@ -148,7 +148,8 @@ _NOT_STREET_NAME: Final = frozenset(
     "a an the to of and or for from in on at by with my your his her our their i you we they"
     " it is are was be see get go minute minutes min mins mile miles hour hours block blocks"
     " day days week weeks more times people items tickets km foot feet step steps long short"
-    " away down up over out off about than then just only each per".split()
+    " away down up over out off about than then just only each per percent cent point points"
+    " pound pounds dollar dollars euro euros price prices rent pay salary rate interest".split()
 )
 _YEAR_BEFORE: Final = re.compile(
     r"\b(?:in|since|from|until|till|by|before|after|year|of|back in|circa"
@@ -421,6 +422,8 @@ def _authentication_digits(digits: str, context: str) -> Detection | None:
     if context == Context.OTP:
         if 4 <= n <= 10:
             return Detection(EntityType.OTP, 0, 0, digits)
+        if n == 1:
+            return None  # "I've got two." -- a count; a code is read in groups
         return Detection(EntityType.OTP, 0, 0, digits, complete=False)
     if context == Context.PIN:
         if 4 <= n <= 12:
@@ -718,6 +721,8 @@ def _expiry_detections(
 # mixed tokens ("1EG4-TE5-MK73", "X12345678"), up to 32 characters.
 _ID_LEAD: Final = re.compile(
     r"(?:\s|[:#,.-]|'s\b"
+    # "California, D4407219." after "Driver's license number and state?": where it is from.
+    r"|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?),"
     # "a personalised one, ...", "the new one: ..."
     r"|\b(?:a|an|the) (?:[a-z]+ )?(?:one|1)[,:]"
     r"|\b(?:is|it's|its|it|number|no|id|the|my|uh|um|er|erm|okay|ok|so|that's|was|were"
@@ -825,6 +830,18 @@ _AT_DOMAIN: Final = re.compile(
     r"(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z] ?[A-Za-z])(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
+# Before an address's local part: "It's jsmith at gmail", "my email is ...".
+_SAID_AS_ADDRESS: Final = re.compile(
+    r"(?:^|[.,!?]\s*|\b(?:it's|it is|its|is|email|e-mail|address|me at|reach me on))"
+    r"\s*[\w.+-]+\s*$",
+    re.IGNORECASE,
+)
+# "At gmail.": a webmail provider said without its ".com", the address ending there.
+_AT_PROVIDER: Final = re.compile(
+    r"@ ?(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|aol|protonmail|proton|btinternet"
+    r"|live|msn|gmx|yandex|zoho)\b(?!\.[A-Za-z])",
+    re.IGNORECASE,
+)
 # The local part as written, up to the "@" (a comma may stand for the pause before "at").
 # It may start with a dot or an underscore when the turn carries on one spelled in the
 # turn before ("m o r a g" / "dot mackenzie, at ...").
@@ -929,9 +946,20 @@ def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
             yield Detection(EntityType.EMAIL, a, b, value, complete=False)
     if "@" not in text:
         return
-    for m in _AT_DOMAIN.finditer(text):
+    found = list(_AT_DOMAIN.finditer(text))
+    for m in [*found, *_AT_PROVIDER.finditer(text)]:
+        provider = m.re is _AT_PROVIDER
+        if provider and any(f.start() == m.start() for f in found):
+            continue
         start, local = _local_part(text, m.start())
-        in_pieces = local_part_start(text, m.start(), asked)
+        # A provider named after "at" says an address is being given, asked or not.
+        in_pieces = local_part_start(text, m.start(), asked or provider)
+        if provider and not (
+            asked
+            or in_pieces is not None
+            or _SAID_AS_ADDRESS.search(text, max(0, m.start() - 64), m.start())
+        ):
+            continue  # "I looked at Outlook.": the app, not an address
         if in_pieces is not None and in_pieces < start:
             start, local = in_pieces, _compact_local(text[in_pieces : m.start()])
         if start == m.start():

@@ -67,6 +67,8 @@ _SPELLED: Final = re.compile(
     r"(?:(?:double|triple) )?[A-Za-z0-9](?:[ \-]+(?:(?:double|triple) )?[A-Za-z0-9])*"
 )
 _THEN: Final = re.compile(r"^then\s*", re.IGNORECASE)
+# "Theo. Then dot, Brandt": the word that joins two pieces, said as a piece of its own.
+_JOINER: Final = re.compile(r"(?:and )?then", re.IGNORECASE)
 
 
 def _without_then(piece: str) -> str:
@@ -159,7 +161,7 @@ def local_part_start(text: str, at: int, asked: bool) -> int | None:
         told = _INSTRUCTION_AFTER.search(text, a, b)
         b = told.start() if told is not None else b
         piece = text[a:b]
-        if INSTRUCTION.fullmatch(piece):
+        if INSTRUCTION.fullmatch(piece) or _JOINER.fullmatch(piece):
             continue
         spelling = _SPELLING_OF.match(piece)
         if spelling is not None:

@@ -96,6 +96,12 @@ _KIND_CONTEXT: Final = {
     EntityType.ADDRESS: Context.ADDRESS,
     EntityType.LASTFOUR: Context.LASTFOUR,
 }
+_HOUSE_ASKED: Final = re.compile(r"\b(?:house|flat|door|building|apartment) number\b", re.I)
+# "It's number 27, and the postcode is ...": the house number asked for.
+_HOUSE_NUMBER_SAID: Final = re.compile(
+    r"(?i:\b(?:number|no\.?|flat|house)\s+)\d{1,5}[A-Za-z]?\b"
+    r"|^(?i:(?:it's|it is)\s+)?\d{1,5}[A-Za-z]?(?=[,.]|$)"
+)
 _CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
 # Questions whose answer is a date, asked for in parts ("the month?", "and the year?").
 _DATED: Final = frozenset({Context.EXPIRY, Context.BIRTH})
@@ -255,6 +261,7 @@ class CallRedactor:
         self._answers: set[tuple[EntityType, str]] = set()
         self._unanswered_turns = 0
         self._card_talk = False
+        self._house_asked = False
         phrases = sorted({" ".join(p.lower().split()) for p in secret_phrases if p.strip()})
         self._phrases = tuple(phrases)
         self._secret_phrases = (
@@ -280,6 +287,9 @@ class CallRedactor:
             text: The agent's turn as it was spoken (placeholders are fine).
         """
         turn = read_agent_turn(text)
+        if not turn.hold:
+            # "Your postcode and house number, please.": asked beside another value.
+            self._house_asked = _HOUSE_ASKED.search(text[-_QUESTION_CHARS:]) is not None
         if (
             self._secret_phrases is not None
             and turn.context not in SECRET_CONTEXTS
@@ -394,6 +404,11 @@ class CallRedactor:
             house = house_number_only(norm.text)
             if house is not None:
                 detections.append(Detection(EntityType.ADDRESS, *house, complete=False))
+        if self._house_asked and policy.is_enabled(EntityType.ADDRESS):
+            detections.extend(
+                Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
+                for m in _HOUSE_NUMBER_SAID.finditer(norm.text)
+            )
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
