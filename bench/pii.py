@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Nine corpora, reported apart:
+corpus was written (`bench.pii_match`). Ten corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -33,10 +33,13 @@ corpus was written (`bench.pii_match`). Nine corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` and ``seventh`` (``compliance/corpus/pii_sixth.yaml``, ``pii_seventh.yaml``):
-  written the same way, sixth after the redactor's last rule of the stop that
-  commissioned it, seventh before outside was read; neither has been read by anyone
-  changing the detectors, so theirs are the out-of-sample figures, reported, not held.
+* ``sixth`` (``compliance/corpus/pii_sixth.yaml``): written the same way after the
+  redactor's last rule of the stop that commissioned it; read later (once seventh and
+  eighth had been commissioned) and fixed as kinds of error: a development set now.
+* ``seventh`` and ``eighth`` (``compliance/corpus/pii_seventh.yaml``,
+  ``pii_eighth.yaml``): written the same way, seventh before outside was read, eighth
+  before sixth was read; neither has been read by anyone changing the detectors, so
+  theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -67,6 +70,7 @@ from compliance.redactor import MAX_TURN_CHARS
 __all__ = [
     "CORPORA",
     "DEFAULT_CORPUS",
+    "EIGHTH_CORPUS",
     "FINAL_CORPUS",
     "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
@@ -95,6 +99,7 @@ PIECES_CORPUS: Final = _CORPUS_DIR / "pii_pieces.yaml"
 OUTSIDE_CORPUS: Final = _CORPUS_DIR / "pii_outside.yaml"
 SIXTH_CORPUS: Final = _CORPUS_DIR / "pii_sixth.yaml"
 SEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_seventh.yaml"
+EIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_eighth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -194,9 +199,8 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "sixth independent set, every kind, never used for tuning: out of sample",
+        "sixth independent set, every kind, unchanged; a development set since its leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "seventh",
@@ -205,6 +209,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "seventh independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "eighth",
+        EIGHTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "eighth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -604,7 +618,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth and seventh corpora)",
+        "final, pieces, outside, sixth, seventh and eighth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
