@@ -20,7 +20,7 @@ the judge) and twenty-seven written by other engineers without reading the judge
 README saying how and from which sources: bench/turn_corpus_independent, _holdout,
 _fresh, _unseen, _blind, _sealed, _vault, _ledger, _quarry, _tally, _stack, _pylon,
 _beacon, _lantern, _meridian, _orchard, _quill, _ridge, _thistle, _yarrow, _willow,
-_zinnia, _aspen and _birch (read since to change the judge) and _cedar, _dogwood and _elm
+_zinnia, _aspen, _birch and _cedar (read since to change the judge) and _dogwood and _elm
 (not read by anyone changing it). Per class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision,
 then the model's first token (asked at the turn's last final, as preemptive generation

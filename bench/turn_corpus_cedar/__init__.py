@@ -1,4 +1,4 @@
-"""The twenty-sixth end-of-turn corpus, unread like dogwood and elm.
+"""The twenty-sixth end-of-turn corpus, read to change the judge after birch.
 
 ``cedar.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (lottery claims, a hospice,
@@ -13,6 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after zinnia was read, when the judge's last change of that stop had
-landed; its author saw no corpus. With dogwood and elm its figures are the out-of-sample
-ones, and it lets the next reading begin with two corpora still unread.
+landed; its author saw no corpus. It was read after birch, while dogwood and elm stayed
+unread (``tests/test_worker_turn_cedar_read.py`` holds the rules it led to).
 """

@@ -227,7 +227,9 @@ LABEL_ECHO: Final = re.compile(
     r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?:the |my |our |your )?"
     rf"(?P<label>{LABEL_NOUN})"
     # "The referral code they gave me.": the label and who gave it.
-    r"(?: (?:that |which )?(?:they|you|he|she|we|i|someone) [a-z]+(?: (?:me|us|you|it|him|her))?)?"
+    r"(?: (?:that |which )?(?:they|you|he|she|we|i|someone) [a-z]+(?: (?:me|us|you|it|him|her))?"
+    # "The long number on the bill.": the label and where it is.
+    r"| (?:on|from|at the top of|at the bottom of|off) (?:the|my|your|this) [a-z]+)?"
 )
 
 # "Unit." / "Flat." / "Terminal.": a word that names the value after it.
@@ -388,6 +390,12 @@ DANGLING_TAIL: Final = re.compile(
     # "My wife reckons." -- what is reckoned is next ("That's what he said." is whole).
     r"(?<!what )\b(?:my|his|her|our|their|the) [a-z]+ (?:reckons|reckoned|thinks|thought)|"
     r"\b(?:he|she|they) (?:reckons|reckon|reckoned)|"
+    # "I had my scan, and the doctor said." -- what was said is next ("That's what the
+    # doctor said.", "as my GP said." are whole).
+    r"(?<!what )(?<!\bas )\b(?:my|his|her|our|their|the) [a-z]+ (?:said|told me|told us)|"
+    # "We were thinking of going." -- where or when is next.
+    r"\b(?:thinking|planning|hoping) (?:of|on|about) (?:going|coming|travelling|traveling|"
+    r"flying|leaving|booking|staying|moving)|"
     # "It is the right one, but sometimes." -- the exception is next.
     r"\b(?:but|and|because) (?:sometimes|usually|often|occasionally|maybe|probably)|"
     # "There's three calls to some." -- a quantifier whose noun is still to come ("I'll

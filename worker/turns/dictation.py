@@ -82,6 +82,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"(?:daytime|evening|alternative|alternate|office|direct|landline|business) "
             r"(?:phone |contact )?number|direct line|"
             r"number to reach|reach you at|best number|good number to (?:ring|call|text|reach)|"
+            # "Can I take a number for the family?"
+            r"(?:take|have|get|grab) (?:a|your) (?:contact )?number\b(?! of)|"
             r"number (?:should|can) we (?:call|text)|"
             r"number (?:are|were) you (?:calling from|on)|"
             r"number (?:can|could|should|will|shall) (?:we|i|you|they|our [a-z]+|the [a-z]+) "
@@ -288,7 +290,11 @@ _CODE_START: Final = re.compile(
     r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
 )
 # Said only of an e-mail address being spelled out.
-_EMAIL_CUE: Final = re.compile(r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b")
+_EMAIL_CUE: Final = re.compile(
+    # "It's divers.anna.": two words joined by a dot, an address's first part.
+    r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b|"
+    r"\b(?!www\b)[a-z]{2,}\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b"
+)
 _READ_A_NUMBER: Final = re.compile(
     r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"
 )
