@@ -430,8 +430,9 @@ def test_a_time_of_day_said_back_to_a_greeting_is_a_greeting() -> None:
     "user", ["416. Five five five.", "150.", "SW1A.", "QQ 12 34.", "Okay. AB 5572."]
 )
 def test_a_group_of_a_value_said_alone_waits_the_value_hold(user: str) -> None:
-    # Its kind unknown (the agent's words named none), the next group may follow.
-    verdict = judge_turn(user, "Can I have a number for the technician?")
+    # Its kind unknown (the agent's words named none), the next group may follow. ("Can I
+    # have a number for the technician?" asks for a phone number to reach them.)
+    verdict = judge_turn(user, "Can you read it out for me?")
     assert (verdict.state, verdict.reason) == ("maybe", "value_group")
     judge = TranscriptTurnJudge(ack_hold_s=0.5, maybe_hold_s=1.45, short_hold_s=0.3)
     assert judge.hold_s(verdict) == 1.45
