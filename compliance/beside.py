@@ -132,14 +132,18 @@ def email_words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable
     """
     text = norm.text
     taken = [(v.start, v.end) for v in values]
-    words = {
-        w.lower()
+    locals_ = [
+        re.sub(r"[\W_]", "", v.value.split("@", 1)[0].lower())
         for v in values
         if v.kind is EntityType.EMAIL and "@" in v.value
-        for w in _LOCAL_WORD.findall(v.value.split("@", 1)[0])
-        if w.lower() not in _COMMON_LOCAL
-    }
-    for word in sorted(words):
-        for m in re.finditer(rf"(?<![\w'])(?i:{re.escape(word)})(?![\w'])", text):
-            if not any(a <= m.start() < b for a, b in taken):
-                yield Detection(EntityType.EMAIL, m.start(), m.end(), word, complete=False)
+    ]
+    if not locals_:
+        return
+    # "T-K-O-W-A-L-S-K-I at proton dot me. T as in Tom, then Kowalski.": a name inside
+    # the local part, said again.
+    for m in _LOCAL_WORD.finditer(text):
+        word = m.group().lower()
+        if word in _COMMON_LOCAL or any(a <= m.start() < b for a, b in taken):
+            continue
+        if any(word in local for local in locals_):
+            yield Detection(EntityType.EMAIL, m.start(), m.end(), word, complete=False)

@@ -143,7 +143,9 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<policy>policy(?: number| no| #)?)"
     r"|(?P<passport>passport(?: number| no| #| id)?)"
     r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
-    r"|licen[cs]e (?:number|no)|d l number|dl number|dl #)"
+    r"|licen[cs]e (?:number|no)|d l number|dl number|dl #"
+    # "My license is W426-545-30-761-0."
+    r"|(?<=my )licen[cs]e(?= is\b|'s\b))"
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
     r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
     r"(?: id| number| no| #)|medicare|medicaid|mbi|health fund(?: membership)?(?: number| id| no)?"
@@ -163,6 +165,8 @@ _KEYWORDS: Final = re.compile(
     # Words that also name a piece of the value being read ("the first part's ...", "the
     # last group is ...") count only with "number", "no" or "#".
     r"|(?P<negative>(?:part|group) (?:number|no|#|id|code)"
+    # "...and the meter says 55231.": a reading, not an account.
+    r"|meter(?: reading)?|(?:the|a) reading"
     r"|order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
     r"|invoice|(?<!in )case|claim|reservation|room|extension|ext|zip|zip code|model"
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"

@@ -127,6 +127,7 @@ _STREET_SUFFIX: Final = (
     r"street|st|avenue|ave|av|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way"
     r"|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|crescent|cres"
     r"|alley|plaza|loop|pike|row|close|grove|heights|hollow|mews|wynd|quay|wharf|parade|rise"
+    r"|walk|gardens"
     r"|esplanade|promenade"
 )
 _ADDRESS: Final = re.compile(
@@ -149,7 +150,9 @@ _NOT_STREET_NAME: Final = frozenset(
     " it is are was be see get go minute minutes min mins mile miles hour hours block blocks"
     " day days week weeks more times people items tickets km foot feet step steps long short"
     " away down up over out off about than then just only each per percent cent point points"
-    " pound pounds dollar dollars euro euros price prices rent pay salary rate interest".split()
+    " pound pounds dollar dollars euro euros price prices rent pay salary rate interest"
+    " nice lovely big small public botanic botanical community dog beach coastal short long"
+    " hour hours".split()
 )
 _YEAR_BEFORE: Final = re.compile(
     r"\b(?:in|since|from|until|till|by|before|after|year|of|back in|circa"
@@ -284,6 +287,42 @@ def _phone_value(digits: str, region: str, plus: bool) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+_KEY_SAFE: Final = re.compile(
+    r"\b(?:key ?safe|key ?box|lock ?box|door code|alarm|gate code|keypad)\b", re.IGNORECASE
+)
+_BUSINESS_TYPES: Final = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
+
+
+def _business_number(digits: str, region: str, plus: bool) -> bool:
+    """Whether the digits are a freephone, premium, shared-cost or universal access
+    number (libphonenumber's types): one a business publishes. A number with a trunk
+    "0" is tried in the countries that dial one (a UK caller of a US tenant)."""
+    if not (plus or digits.startswith(_BUSINESS_PREFIXES)):
+        return False  # the cheap shape check first: parsing costs ~40 µs
+    regions = [None] if plus else [region, *(("GB", "IE", "AU") if digits[0] == "0" else ())]
+    for where in regions:
+        try:
+            parsed = phonenumbers.parse(("+" if plus else "") + digits, where)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.number_type(parsed) in _BUSINESS_TYPES:
+            return True
+    return False
+
+
+_BUSINESS_PREFIXES: Final = (
+    "08", "09", "03", "1800", "1300", "13", "800", "888", "877", "866", "855", "844", "833",
+    "900", "1800", "1888", "1877", "1866", "1855", "1844", "1833", "1900",
+)  # fmt: skip
+
+
 def classify_digits(
     digits: str,
     context: str | None,
@@ -330,10 +369,11 @@ def classify_digits(
     if context == Context.CARD and n in _CARD_LENGTHS:
         # Said after "card" but failing Luhn: a card still, perhaps misread or unfinished.
         return Detection(EntityType.CARD, 0, 0, digits, complete=False)
+    if context == Context.NEGATIVE:
+        # "Order number four four seven, two nine, ...": named, whatever its shape.
+        return None
     if n == 9 and ssn_valid(digits) and (dash_groups == (3, 2, 4) or groups == (3, 2, 4)):
         return Detection(EntityType.SSN, 0, 0, digits)
-    if context == Context.NEGATIVE:
-        return None
     if context in _NATIONAL:
         national_kind, lengths, valid = _NATIONAL[context]
         if n in lengths:
@@ -369,6 +409,11 @@ def classify_digits(
     if 6 <= n <= 17 and context == Context.ACCOUNT:
         return Detection(EntityType.ACCOUNT, 0, 0, digits)
     if 7 <= n <= 15 and context in (None, Context.PHONE, Context.GENERIC):
+        if context != Context.PHONE and not spoken and _business_number(digits, region, plus):
+            # "I rang your 0808 number, 08081 570 123": a freephone, shared-cost or
+            # premium number as the STT writes it is a business's, unless the caller
+            # says it is theirs ("my number is", "call me on") or reads it digit by digit.
+            return None
         phone = _phone_value(digits, region, plus)
         if phone is not None:
             return Detection(EntityType.PHONE, 0, 0, phone)
@@ -1147,7 +1192,10 @@ def _dob_detections(
         month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
         day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
         year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
-        yield Detection(EntityType.DOB, start, end, _iso_date(month, day, year))
+        # Without its year ("The 9th of November."), the question stands for the year.
+        yield Detection(
+            EntityType.DOB, start, end, _iso_date(month, day, year), complete=year is not None
+        )
 
 
 # An answer that is a year and nothing else: "Eighty-one.", "It was 1981."
@@ -1414,6 +1462,8 @@ def _scan_window(
     # (its security code), not a promo code.
     code = opening if opening in (Context.OTP, Context.PIN, Context.CVV) else None
     code = code or (Context.CVV if card_context else None)
+    # "There's a key safe by the front door. The code's 1947.": its PIN.
+    code = code or (Context.PIN if _KEY_SAFE.search(text) else None)
     if code is not None:
         keywords = [
             (a, b, code if c == Context.NEGATIVE and text[a:b].lower() == "code" else c)

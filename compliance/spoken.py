@@ -140,9 +140,15 @@ def _classify(match: re.Match[str]) -> _Tok:
     if hit is not None:
         return _Tok(hit[0], text, start, end, hit[1])
     symbol = _SYMBOLS.get(low)
-    if symbol is not None:
+    if symbol is not None and not _glued(match.string, start, end):
         return _Tok(_SYM, symbol, start, end)
     return _Tok(_WORD, text, start, end)
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` is part of a code written as one ("CF10 3AT":
+    the postcode's letters, not "at")."""
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
 
 
 def _neighbour(toks: list[_Tok], i: int, step: int) -> _Tok | None:

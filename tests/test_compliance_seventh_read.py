@@ -1,0 +1,77 @@
+"""Kinds of error read from the seventh PII corpus's leaks: a postcode ending in "AT"
+(read as "@"), a date of birth's year said after its day and month, a name inside an
+address's local part said again, a licence after "my license is", a key safe's code,
+"Walk" and "Gardens" as streets. What stays: a business's freephone or shared-cost
+number, an order number in the shape of a social, a meter reading beside an account."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance import CallRedactor, RedactionPolicy, normalise
+
+pytestmark = pytest.mark.unit
+
+
+def _call(*turns: tuple[str, str]) -> list[str]:
+    """("a", words) is the agent's turn; ("c", words) the caller's, redacted."""
+    redactor = CallRedactor(RedactionPolicy())
+    out = []
+    for who, words in turns:
+        if who == "a":
+            redactor.agent_said(words)
+        else:
+            out.append(redactor.redact_turn(words).text)
+    return out
+
+
+def test_a_postcodes_letters_are_no_at_sign() -> None:
+    assert normalise("B1 1AT.").text == "B1 1AT."
+    assert normalise("jo at example dot com").text == "jo@example.com"
+
+
+@pytest.mark.parametrize(
+    ("turns", "gone"),
+    [
+        ((("c", "Send it to B1 1AT, please."),), "1AT"),
+        (
+            (("a", "Your date of birth?"), ("c", "3rd of May."), ("a", "Mhm."), ("c", "1962.")),
+            "1962",
+        ),
+        (
+            (
+                ("a", "What's the email?"),
+                ("c", "M-O-R-R-I-S-O-N-J at example dot com. Morrison, then J."),
+            ),
+            "Morrison,",
+        ),
+        ((("c", "My licence is SMITH 710 238 JJ9."),), "710"),
+        ((("c", "The key safe's round the back, the code's 4821."),), "4821"),
+        ((("a", "What's the address?"), ("c", "It's 12 Willow Walk.")), "Willow"),
+        ((("a", "What's the address?"), ("c", "It's 7 Laurel Gardens, Bath.")), "Laurel"),
+    ],
+)
+def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], gone: str) -> None:
+    assert gone not in " ".join(_call(*turns))
+
+
+@pytest.mark.parametrize(
+    ("turns", "kept"),
+    [
+        ((("c", "I rang your 0800 number, 0800 123 4567, and waited an hour."),), "0800 123 4567"),
+        ((("c", "The helpline, 0345 300 3900, told me to call you."),), "0345 300 3900"),
+        (
+            (("a", "What's the order number?"), ("c", "Order number 123 45 6789, a fridge.")),
+            "123 45 6789",
+        ),
+        ((("c", "Account number's 8800 4471 23, and the meter says 40417."),), "40417"),
+        ((("c", "It's a 10 minute walk from the station."),), "10 minute walk"),
+        ((("c", "The alarm went off at 1947 hours."),), "1947"),
+    ],
+)
+def test_ordinary_words_and_numbers_are_kept(turns: tuple[tuple[str, str], ...], kept: str) -> None:
+    assert kept in " ".join(_call(*turns))
+
+
+def test_a_freephone_number_the_caller_calls_their_own_is_theirs() -> None:
+    assert "123 4567" not in _call(("c", "Call me back on 0800 123 4567."))[0]
