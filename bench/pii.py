@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Ten corpora, reported apart:
+corpus was written (`bench.pii_match`). Eleven corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -33,13 +33,13 @@ corpus was written (`bench.pii_match`). Ten corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` (``compliance/corpus/pii_sixth.yaml``): written the same way after the
-  redactor's last rule of the stop that commissioned it; read later (once seventh and
-  eighth had been commissioned) and fixed as kinds of error: a development set now.
-* ``seventh`` and ``eighth`` (``compliance/corpus/pii_seventh.yaml``,
-  ``pii_eighth.yaml``): written the same way, seventh before outside was read, eighth
-  before sixth was read; neither has been read by anyone changing the detectors, so
-  theirs are the out-of-sample figures, reported, not held.
+* ``sixth`` and ``seventh`` (``compliance/corpus/pii_sixth.yaml``, ``pii_seventh.yaml``):
+  written the same way; each read once the next two had been commissioned and fixed as
+  kinds of error: development sets now.
+* ``eighth`` and ``ninth`` (``compliance/corpus/pii_eighth.yaml``, ``pii_ninth.yaml``):
+  written the same way, eighth before sixth was read, ninth before seventh was read;
+  neither has been read by anyone changing the detectors, so theirs are the
+  out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -75,6 +75,7 @@ __all__ = [
     "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
     "INDEPENDENT_CORPUS",
+    "NINTH_CORPUS",
     "OUTSIDE_CORPUS",
     "PIECES_CORPUS",
     "SEVENTH_CORPUS",
@@ -100,6 +101,7 @@ OUTSIDE_CORPUS: Final = _CORPUS_DIR / "pii_outside.yaml"
 SIXTH_CORPUS: Final = _CORPUS_DIR / "pii_sixth.yaml"
 SEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_seventh.yaml"
 EIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_eighth.yaml"
+NINTH_CORPUS: Final = _CORPUS_DIR / "pii_ninth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -208,9 +210,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "seventh independent set, every kind, never used for tuning: out of sample",
+        "seventh independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "eighth",
@@ -219,6 +221,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "eighth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "ninth",
+        NINTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "ninth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -618,7 +630,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth, seventh and eighth corpora)",
+        "final, pieces, outside, sixth, seventh, eighth and ninth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
