@@ -554,8 +554,11 @@ def _runs(
     floor = 0
     cursor = _KeywordCursor(keywords)
     previous: str | None = None
+    inside = [(a, b) for a, b, _c in keywords if any(ch.isdigit() for ch in text[a:b])]
     for match in _RUN.finditer(text):
         start, end = match.span()
+        if any(a <= start and end <= b for a, b in inside):
+            continue  # "the last 4 are ...": the keyword's own digit, not a value
         chunk = match.group()
         offsets: list[int] = []
         group_starts: list[int] = []
@@ -1472,7 +1475,14 @@ def _scan_window(
     runs = _runs(text, keywords, leading_context, turn_context)
     if not card_context:
         # "the last 4 are 3 3 9 8" of a social: the question says what it is.
-        fallback = turn_context if turn_context != Context.LASTFOUR else None
+        # "Last four is 4326." after "the last four of your social and your date of
+        # birth", or with nothing asked: a last four whatever it ends (the question's
+        # own kind, when it has one that reads four digits, says which).
+        fallback = (
+            Context.LASTFOUR
+            if turn_context in (None, Context.GENERIC, Context.BIRTH, Context.LASTFOUR)
+            else turn_context
+        )
         runs = [replace(r, context=fallback) if r.context == Context.LASTFOUR else r for r in runs]
     expiry_named = any(c == Context.EXPIRY and _CARD_EXPIRY.match(text, a) for a, _b, c in keywords)
     detections: list[Detection] = []

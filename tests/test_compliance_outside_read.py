@@ -61,6 +61,15 @@ def _call(*turns: tuple[str, str]) -> list[str]:
         ((("a", "What's your address?"), ("c", "It's 3 Coach House Mews.")), "Coach House"),
         ((("a", "What's your postcode?"), ("c", "1017 CT, Amsterdam.")), "1017"),
         ((("c", "The billing ZIP is 60614-2203."),), "60614"),
+        # A last four asked beside a date of birth, or said with nothing asked.
+        (
+            (
+                ("a", "I need the last four of your social and your date of birth."),
+                ("c", "Last four is 7710. Birthday's May 3rd, 1980."),
+            ),
+            "7710",
+        ),
+        ((("c", "The last four are 5521."),), "5521"),
     ],
 )
 def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], gone: str) -> None:
@@ -86,6 +95,9 @@ def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], 
         ((("a", "When did you open the account?"), ("c", "2011, I think.")), "2011"),
         # Said as why, not as the password.
         ((("c", "I need to reset my password to get back into the app."),), "get back into"),
+        # A last four of an ordinary number asked for is that number's.
+        ((("a", "What's your order number?"), ("c", "The last four are 1234.")), "1234"),
+        ((("c", "I've lived here the last four years, since 2019."),), "since 2019"),
         # A five-digit ZIP names an area (docs/pii.md): kept.
         ((("c", "We're in Chicago, 60614."),), "60614"),
     ],
