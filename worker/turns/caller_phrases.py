@@ -238,14 +238,23 @@ LABEL_WORDS: Final = frozenset(
     "block building floor extension ext".split()
 )
 
+# How a value's edge is named: its last digits ("ends in", "ending") or its first ("starts
+# with", "begins"). One notion, read three ways: the edge named and its digits next
+# (ENDS_WITH_NEXT), the first digits said outright (STARTS_WITH), and "the one ending."
+# left open (DANGLING_TAIL).
+_EDGE_SUBJECT: Final = r"(?:it|that|the [a-z]+)"
+_END_VERB: Final = r"(?:ends|ended|ending)"
+_START_VERB: Final = r"(?:starts|started|begins|began)"
+_EDGE_PREP: Final = r"(?: (?:in|with|on))?"
+
 # "I think it ended.", "It starts with.": the digits it ends or starts with are next.
 ENDS_WITH_NEXT: Final = re.compile(
-    r"(?:(?:i think|um|uh|so|yes|yeah),? )*(?:it|that|the [a-z]+) "
-    r"(?:ends|ended|ending|starts|started|begins|began)(?: (?:in|with|on))?"
+    rf"(?:(?:i think|um|uh|so|yes|yeah),? )*{_EDGE_SUBJECT} "
+    rf"(?:{_END_VERB}|{_START_VERB}){_EDGE_PREP}"
 )
 # "It starts 0x.", "It begins with AB.": more of the value, said outright, is coming.
 STARTS_WITH: Final = re.compile(
-    r"(?:(?:and|so|okay|um|uh),? )*(?:it|that|the [a-z]+) (?:starts|begins)(?: with)? \S+"
+    rf"(?:(?:and|so|okay|um|uh),? )*{_EDGE_SUBJECT} (?:starts|begins)(?: with)? \S+"
 )
 
 # "So basically.", "To be honest.", "In that case." -- a discourse marker said alone
@@ -371,7 +380,7 @@ DANGLING_TAIL: Final = re.compile(
     # last." is rare; "the week before last." is whole).
     r"\b(?:my|our|your|his|her|their) (?:last|previous|usual|current|old|new|main)|"
     # "The one ending." -- the card's last digits are next.
-    r"\b(?:one|card|number|account) (?:ending|ends|starting|starts)(?: in| with)?|"
+    rf"\b(?:one|card|number|account) (?:ending|ends|starting|starts){_EDGE_PREP}|"
     # "He was born." -- when is next.
     r"\b(?:was|were) born|"
     # "We were thinking around." -- the figure is next.
