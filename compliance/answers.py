@@ -275,13 +275,16 @@ def said_again(
         yield kind, m.start(), m.end(), value
 
 
+_THEN_MORE: Final = re.compile(r"\s*(?:and )?then\b[\s,]*(?P<rest>[^.?]+?)[.!?]*\s*$", re.I)
+
+
 def follow_up_spans(
     text: str, kind: EntityType, value: str
 ) -> Iterable[tuple[EntityType, int, int, str]]:
     """More of an answer already given, in the caller's next final before the agent
     speaks: the recogniser cut "It's Henderson. H E N D E R S O N." at the pause. Only
-    the answer said again and letters spelled count, never a new phrase ("And I also
-    want to ask about my loan.").
+    the answer said again, letters spelled and, for a password, what "then" joins on
+    count, never a new phrase ("And I also want to ask about my loan.").
 
     Args:
         text: The caller's turn, normalised.
@@ -289,6 +292,11 @@ def follow_up_spans(
         value: The answer as first given.
     """
     spans = [m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2]
+    more = _THEN_MORE.match(text) if kind is EntityType.SECRET else None
+    if more is not None and not text.rstrip().endswith("?") and not _REMARK.match(more["rest"]):
+        # "It's Sunflower." / "Mhm." / "Then exclamation mark, then 9 9.": the rest of
+        # a password, joined on with "then".
+        spans.append(more.span("rest"))
     words = {w.group().lower() for w in _WORD.finditer(value)} - _NOT_ANSWER_WORDS
     if words:
         again = re.compile(

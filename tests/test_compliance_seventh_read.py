@@ -73,5 +73,13 @@ def test_ordinary_words_and_numbers_are_kept(turns: tuple[tuple[str, str], ...],
     assert kept in " ".join(_call(*turns))
 
 
+def test_the_rest_of_a_password_joined_on_with_then_is_the_password() -> None:
+    asked = ("a", "What's your telephone banking password?")
+    out = _call(asked, ("c", "It's Bramble."), ("a", "Mhm."), ("c", "Then hash, then 4 4."))
+    assert "4 4" not in out[1] and "hash" not in out[1]
+    out = _call(asked, ("c", "It's Bramble."), ("a", "Mhm."), ("c", "Then can I ask something?"))
+    assert out[1] == "Then can I ask something?"
+
+
 def test_a_freephone_number_the_caller_calls_their_own_is_theirs() -> None:
     assert "123 4567" not in _call(("c", "Call me back on 0800 123 4567."))[0]
