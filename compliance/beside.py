@@ -20,6 +20,7 @@ there); offsets are in it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -118,32 +119,38 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
 
 # A word of an address's local part worth finding again: a name, not "info" or "the".
 _LOCAL_WORD: Final = re.compile(r"[^\W\d_]{4,}")
+_AGAIN_REACH: Final = 160
 _COMMON_LOCAL: Final = frozenset(
     "info mail email admin office sales support hello contact accounts team home work".split()
 )
 
 
 def email_words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
-    """The words of an e-mail address's local part said again elsewhere in the turn.
+    """The words of an e-mail address's local part said again near it in the turn
+    (within ``_AGAIN_REACH`` characters either side): linear in the turn's length.
 
     Args:
         norm: The caller's turn, normalised.
         values: What the detectors found in it.
     """
     text = norm.text
-    taken = [(v.start, v.end) for v in values]
-    locals_ = [
-        re.sub(r"[\W_]", "", v.value.split("@", 1)[0].lower())
-        for v in values
-        if v.kind is EntityType.EMAIL and "@" in v.value
-    ]
-    if not locals_:
-        return
-    # "T-K-O-W-A-L-S-K-I at proton dot me. T as in Tom, then Kowalski.": a name inside
-    # the local part, said again.
-    for m in _LOCAL_WORD.finditer(text):
-        word = m.group().lower()
-        if word in _COMMON_LOCAL or any(a <= m.start() < b for a, b in taken):
+    taken = sorted((v.start, v.end) for v in values)
+    starts = [a for a, _b in taken]
+    seen: set[int] = set()
+    for value in values:
+        if value.kind is not EntityType.EMAIL or "@" not in value.value:
             continue
-        if any(word in local for local in locals_):
+        local = re.sub(r"[\W_]", "", value.value.split("@", 1)[0].lower())
+        lo = max(0, value.start - _AGAIN_REACH)
+        hi = min(len(text), value.end + _AGAIN_REACH)
+        # "T-K-O-W-A-L-S-K-I at proton dot me. T as in Tom, then Kowalski.": a name inside
+        # the local part, said again.
+        for m in _LOCAL_WORD.finditer(text, lo, hi):
+            word = m.group().lower()
+            if m.start() in seen or word in _COMMON_LOCAL or word not in local:
+                continue
+            at = bisect_right(starts, m.start()) - 1
+            if at >= 0 and m.start() < taken[at][1]:
+                continue  # inside a value already found
+            seen.add(m.start())
             yield Detection(EntityType.EMAIL, m.start(), m.end(), word, complete=False)
