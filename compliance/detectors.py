@@ -554,10 +554,14 @@ def _runs(
     floor = 0
     cursor = _KeywordCursor(keywords)
     previous: str | None = None
+    # Keywords holding a digit ("last 4"), in order: walked forward with the runs.
     inside = [(a, b) for a, b, _c in keywords if any(ch.isdigit() for ch in text[a:b])]
+    next_inside = 0
     for match in _RUN.finditer(text):
         start, end = match.span()
-        if any(a <= start and end <= b for a, b in inside):
+        while next_inside < len(inside) and inside[next_inside][1] < end:
+            next_inside += 1
+        if next_inside < len(inside) and inside[next_inside][0] <= start:
             continue  # "the last 4 are ...": the keyword's own digit, not a value
         chunk = match.group()
         offsets: list[int] = []
