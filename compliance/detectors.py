@@ -317,9 +317,10 @@ def _business_number(digits: str, region: str, plus: bool) -> bool:
     return False
 
 
+# UK and Irish non-geographic, Australian 13/1300/1800, NANP toll-free and premium.
 _BUSINESS_PREFIXES: Final = (
-    "08", "09", "03", "1800", "1300", "13", "800", "888", "877", "866", "855", "844", "833",
-    "900", "1800", "1888", "1877", "1866", "1855", "1844", "1833", "1900",
+    "08", "09", "03", "13", "1800", "800", "888", "877", "866", "855", "844", "833", "900",
+    "1888", "1877", "1866", "1855", "1844", "1833", "1900",
 )  # fmt: skip
 
 
@@ -999,9 +1000,10 @@ def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
     if "@" not in text:
         return
     found = list(_AT_DOMAIN.finditer(text))
+    found_at = {f.start() for f in found}
     for m in [*found, *_AT_PROVIDER.finditer(text)]:
         provider = m.re is _AT_PROVIDER
-        if provider and any(f.start() == m.start() for f in found):
+        if provider and m.start() in found_at:
             continue
         start, local = _local_part(text, m.start())
         # A provider named after "at" says an address is being given, asked or not.
@@ -1077,8 +1079,8 @@ _NAMED_ADDRESS: Final = re.compile(
     r"\b(?:apartment|apt|flat|unit|suite)\.? ?#?\d+[A-Za-z]?,? (?-i:(?:The )?[A-Z][\w'-]*"
     r"(?: [A-Z][\w'-]*){0,2})"
     rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_HOUSE})\b"
-    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|gardens|green|hill|walk)\b)?"
-    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|gardens|green|hill|walk)\b",
+    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|green|hill)\b)?"
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|green|hill)\b",
     re.IGNORECASE,
 )
 

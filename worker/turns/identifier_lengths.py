@@ -188,9 +188,8 @@ def phone_whole(digits: str, *, plus: bool, region: str | None) -> bool | None:
     """
     if not plus and region is None:
         return None
-    try:
-        parsed = phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
-    except phonenumbers.NumberParseException:
+    parsed = _parsed(digits, plus=plus, region=region)
+    if parsed is None:
         return None
     if phonenumbers.is_valid_number(parsed):
         # Germany's, Austria's and Italy's numbers vary in length: valid now, and valid
@@ -214,13 +213,16 @@ def phone_whole(digits: str, *, plus: bool, region: str | None) -> bool | None:
 
 
 def _valid_longer(digits: str, *, plus: bool, region: str | None) -> bool:
-    for extra in "0123456789":
-        try:
-            longer = phonenumbers.parse(
-                ("+" if plus else "") + digits + extra, None if plus else region
-            )
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(longer):
-            return True
-    return False
+    return any(
+        longer is not None and phonenumbers.is_valid_number(longer)
+        for longer in (_parsed(digits + extra, plus=plus, region=region) for extra in "0123456789")
+    )
+
+
+def _parsed(digits: str, *, plus: bool, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """The digits as libphonenumber reads them: by their country code when it was said,
+    else as a number of ``region``."""
+    try:
+        return phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
+    except phonenumbers.NumberParseException:
+        return None
