@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from compliance import CallRedactor, RedactionPolicy
+
 ROOT = Path(__file__).resolve().parents[1]
 # Synthesised caller audio, cached across runs (espeak-ng is slow to start).
 CACHE = ROOT / ".cache" / "caller-voice"
@@ -27,3 +29,16 @@ needs_tools = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("sox") is None,
     reason="espeak-ng and sox are required: make setup",
 )
+
+
+def redact_call(*turns: tuple[str, str], policy: RedactionPolicy | None = None) -> list[str]:
+    """Run one call through one redactor: ("a", words) is the agent's turn, fed as
+    context; ("c", words) is the caller's, redacted. The caller's turns, as redacted."""
+    redactor = CallRedactor(policy)
+    out: list[str] = []
+    for who, words in turns:
+        if who == "a":
+            redactor.agent_said(words)
+        else:
+            out.append(redactor.redact(words))
+    return out

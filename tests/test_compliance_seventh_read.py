@@ -7,22 +7,11 @@ number, an order number in the shape of a social, a meter reading beside an acco
 from __future__ import annotations
 
 import pytest
+from support import redact_call
 
-from compliance import CallRedactor, RedactionPolicy, normalise
+from compliance import normalise
 
 pytestmark = pytest.mark.unit
-
-
-def _call(*turns: tuple[str, str]) -> list[str]:
-    """("a", words) is the agent's turn; ("c", words) the caller's, redacted."""
-    redactor = CallRedactor(RedactionPolicy())
-    out = []
-    for who, words in turns:
-        if who == "a":
-            redactor.agent_said(words)
-        else:
-            out.append(redactor.redact_turn(words).text)
-    return out
 
 
 def test_a_postcodes_letters_are_no_at_sign() -> None:
@@ -52,7 +41,7 @@ def test_a_postcodes_letters_are_no_at_sign() -> None:
     ],
 )
 def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], gone: str) -> None:
-    assert gone not in " ".join(_call(*turns))
+    assert gone not in " ".join(redact_call(*turns))
 
 
 @pytest.mark.parametrize(
@@ -70,16 +59,18 @@ def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], 
     ],
 )
 def test_ordinary_words_and_numbers_are_kept(turns: tuple[tuple[str, str], ...], kept: str) -> None:
-    assert kept in " ".join(_call(*turns))
+    assert kept in " ".join(redact_call(*turns))
 
 
 def test_the_rest_of_a_password_joined_on_with_then_is_the_password() -> None:
     asked = ("a", "What's your telephone banking password?")
-    out = _call(asked, ("c", "It's Bramble."), ("a", "Mhm."), ("c", "Then hash, then 4 4."))
+    out = redact_call(asked, ("c", "It's Bramble."), ("a", "Mhm."), ("c", "Then hash, then 4 4."))
     assert "4 4" not in out[1] and "hash" not in out[1]
-    out = _call(asked, ("c", "It's Bramble."), ("a", "Mhm."), ("c", "Then can I ask something?"))
+    out = redact_call(
+        asked, ("c", "It's Bramble."), ("a", "Mhm."), ("c", "Then can I ask something?")
+    )
     assert out[1] == "Then can I ask something?"
 
 
 def test_a_freephone_number_the_caller_calls_their_own_is_theirs() -> None:
-    assert "123 4567" not in _call(("c", "Call me back on 0800 123 4567."))[0]
+    assert "123 4567" not in redact_call(("c", "Call me back on 0800 123 4567."))[0]

@@ -9,22 +9,9 @@ codes, a percentage rise."""
 from __future__ import annotations
 
 import pytest
-
-from compliance import CallRedactor, RedactionPolicy
+from support import redact_call
 
 pytestmark = pytest.mark.unit
-
-
-def _call(*turns: tuple[str, str]) -> list[str]:
-    """("a", words) is the agent's turn; ("c", words) the caller's, redacted."""
-    redactor = CallRedactor(RedactionPolicy())
-    out = []
-    for who, words in turns:
-        if who == "a":
-            redactor.agent_said(words)
-        else:
-            out.append(redactor.redact_turn(words).text)
-    return out
 
 
 @pytest.mark.parametrize(
@@ -61,7 +48,7 @@ def _call(*turns: tuple[str, str]) -> list[str]:
     ],
 )
 def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], gone: str) -> None:
-    assert gone not in " ".join(_call(*turns))
+    assert gone not in " ".join(redact_call(*turns))
 
 
 @pytest.mark.parametrize(
@@ -76,4 +63,4 @@ def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], 
     ],
 )
 def test_ordinary_words_and_numbers_are_kept(turns: tuple[tuple[str, str], ...], kept: str) -> None:
-    assert kept in " ".join(_call(*turns))
+    assert kept in " ".join(redact_call(*turns))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from support import redact_call
 
 from compliance import CallRedactor, EntityType, RedactionPolicy, normalise, redact_text
 from compliance.checksums import (
@@ -23,18 +24,6 @@ from compliance.cues import Context, read_agent_turn
 from compliance.vault import Vault
 
 pytestmark = pytest.mark.unit
-
-
-def _call(*turns: tuple[str, str], policy: RedactionPolicy | None = None) -> list[str]:
-    """Run one call: ("a", agent words) feeds context, ("c", caller words) is redacted."""
-    redactor = CallRedactor(policy)
-    out: list[str] = []
-    for who, text in turns:
-        if who == "a":
-            redactor.agent_said(text)
-        else:
-            out.append(redactor.redact(text))
-    return out
 
 
 def _entries(redactor: CallRedactor) -> list[tuple[str, str]]:
@@ -164,24 +153,26 @@ def test_a_group_said_again_is_the_stored_value() -> None:
 def test_the_question_makes_the_answer_that_kind_whatever_its_form(
     agent: str, caller: str, expected: str
 ) -> None:
-    assert _call(("a", agent), ("c", caller)) == [expected]
+    assert redact_call(("a", agent), ("c", caller)) == [expected]
 
 
 def test_the_same_words_unasked_are_kept() -> None:
-    assert _call(("c", "It's bluebird.")) == ["It's bluebird."]
-    assert _call(("c", "Henderson.")) == ["Henderson."]
-    assert _call(("a", "How can I help?"), ("c", "My bill is wrong.")) == ["My bill is wrong."]
+    assert redact_call(("c", "It's bluebird.")) == ["It's bluebird."]
+    assert redact_call(("c", "Henderson.")) == ["Henderson."]
+    assert redact_call(("a", "How can I help?"), ("c", "My bill is wrong.")) == [
+        "My bill is wrong."
+    ]
 
 
 def test_a_stall_is_not_the_answer_and_the_question_stands_for_the_next_turn() -> None:
-    out = _call(
+    out = redact_call(
         ("a", "What's your security word?"),
         ("c", "Oh god, hang on, I wrote it down."),
         ("a", "No problem, take your time."),
         ("c", "Marmalade."),
     )
     assert out == ["Oh god, hang on, I wrote it down.", "[SECRET_1]."]
-    remark = _call(
+    remark = redact_call(
         ("a", "What's your security word?"),
         ("c", "I honestly can't remember it, can we do it another way?"),
     )
@@ -189,7 +180,7 @@ def test_a_stall_is_not_the_answer_and_the_question_stands_for_the_next_turn() -
 
 
 def test_thanks_after_a_remark_is_not_taken_for_the_answer() -> None:
-    out = _call(
+    out = redact_call(
         ("a", "What's your security word?"),
         ("c", "I don't have one."),
         ("a", "Okay, I'll send you a reset link instead."),
@@ -197,11 +188,11 @@ def test_thanks_after_a_remark_is_not_taken_for_the_answer() -> None:
     )
     assert out == ["I don't have one.", "Great, thanks."]
     # Right after the question, a single word is the answer, whatever it is.
-    assert _call(("a", "What's your security word?"), ("c", "Perfect.")) == ["[SECRET_1]."]
+    assert redact_call(("a", "What's your security word?"), ("c", "Perfect.")) == ["[SECRET_1]."]
 
 
 def test_an_answered_question_ends_with_the_next_agent_turn() -> None:
-    out = _call(
+    out = redact_call(
         ("a", "What's your security word?"),
         ("c", "Penguin."),
         ("a", "Thank you. How can I help today?"),
@@ -211,7 +202,7 @@ def test_an_answered_question_ends_with_the_next_agent_turn() -> None:
 
 
 def test_a_request_to_say_it_again_brings_the_question_back() -> None:
-    out = _call(
+    out = redact_call(
         ("a", "What's your mother's maiden name?"),
         ("c", "It's Fitz"),
         ("a", "Sorry, you broke up there."),
@@ -222,7 +213,7 @@ def test_a_request_to_say_it_again_brings_the_question_back() -> None:
 
 def test_an_answer_cut_into_several_finals_is_redacted_whole() -> None:
     # The recogniser finalises at each pause; the agent may even answer the "Yes." first.
-    out = _call(
+    out = redact_call(
         ("a", "Can I take your mother's maiden name to verify you?"),
         ("c", "Yes."),
         ("a", "Thank you. I'll send a reset link now."),
@@ -243,7 +234,7 @@ def test_an_answer_cut_into_several_finals_is_redacted_whole() -> None:
 
 
 def test_a_volunteered_maiden_name_is_redacted() -> None:
-    out = _call(("c", "Oh, and my mum's maiden name is Nguyen if you need it for security."))
+    out = redact_call(("c", "Oh, and my mum's maiden name is Nguyen if you need it for security."))
     assert out == ["Oh, and my mum's maiden name is [MAIDEN_1] if you need it for security."]
 
 
@@ -313,7 +304,9 @@ def test_spoken_forms(said: str, written: str) -> None:
 
 
 def test_a_joined_gap_is_redacted_whole() -> None:
-    out = _call(("a", "What's the card number?"), ("c", "5148 then 1235 then 1068 then 4287."))
+    out = redact_call(
+        ("a", "What's the card number?"), ("c", "5148 then 1235 then 1068 then 4287.")
+    )
     assert out == ["[CARD_1]."]
 
 
@@ -375,11 +368,11 @@ def test_check_digits_of_the_new_classes() -> None:
     ],
 )  # fmt: skip
 def test_new_classes(text: str, expected: str) -> None:
-    assert _call(("c", text)) == [expected]
+    assert redact_call(("c", text)) == [expected]
 
 
 def test_spelled_email_and_the_name_said_before_its_spelling() -> None:
-    out = _call(
+    out = redact_call(
         ("a", "And an email address for the receipt?"),
         ("c", "It's dwalsh, that's D for David, W for William, A L S H, at outlook dot com."),
     )
@@ -408,11 +401,13 @@ def test_spelled_email_and_the_name_said_before_its_spelling() -> None:
     ],
 )
 def test_ordinary_numbers_after_cue_words_are_kept(text: str) -> None:
-    assert _call(("c", text)) == [text]
+    assert redact_call(("c", text)) == [text]
 
 
 def test_a_time_asked_for_is_kept() -> None:
-    out = _call(("a", "What's a good time to call you back?"), ("c", "8 15 in the morning works."))
+    out = redact_call(
+        ("a", "What's a good time to call you back?"), ("c", "8 15 in the morning works.")
+    )
     assert out == ["8 15 in the morning works."]
 
 
@@ -423,24 +418,26 @@ def test_a_cards_last_four_is_redacted_unless_the_tenant_says_otherwise() -> Non
     said = "The one ending 4419, and the code is 062."
     asked = ("a", "Which card would you like to use, and the security code for it, please?")
 
-    assert _call(asked, ("c", said)) == ["The one ending [LASTFOUR_1], and the code is [CVV_1]."]
+    assert redact_call(asked, ("c", said)) == [
+        "The one ending [LASTFOUR_1], and the code is [CVV_1]."
+    ]
     keep = RedactionPolicy(disabled=frozenset({EntityType.LASTFOUR}))
-    assert _call(asked, ("c", said), policy=keep) == [
+    assert redact_call(asked, ("c", said), policy=keep) == [
         "The one ending 4419, and the code is [CVV_1]."
     ]
 
 
 def test_a_class_turned_off_passes_through() -> None:
     policy = RedactionPolicy(disabled=frozenset({EntityType.PLATE, EntityType.POSTCODE}))
-    out = _call(("c", "Reg is BD51 SMR and the postcode is M14 5RG."), policy=policy)
+    out = redact_call(("c", "Reg is BD51 SMR and the postcode is M14 5RG."), policy=policy)
     assert out == ["Reg is BD51 SMR and the postcode is M14 5RG."]
 
 
 def test_names_follow_the_policy_and_spelled_names_go_with_them() -> None:
     asked = ("a", "Can I get your surname?")
     said = ("c", "Walsh. That's W for William, A L S H.")
-    assert _call(asked, said) == ["Walsh. That's W for William, A L S H."]
-    named = _call(asked, said, policy=RedactionPolicy(detect_names=True))
+    assert redact_call(asked, said) == ["Walsh. That's W for William, A L S H."]
+    named = redact_call(asked, said, policy=RedactionPolicy(detect_names=True))
     assert named == ["[NAME_1]. That's [NAME_1]."]
 
 
