@@ -146,6 +146,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("dogwood", 265),
         ("elm", 265),
         ("fir", 265),
+        ("gum", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

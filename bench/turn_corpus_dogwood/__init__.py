@@ -1,4 +1,4 @@
-"""The twenty-seventh end-of-turn corpus, unread like elm and fir.
+"""The twenty-seventh end-of-turn corpus, read since to change the judge.
 
 ``dogwood.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (a dental practice,
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned before aspen (``bench/turn_corpus_aspen``) was read to change the
-judge; its author saw no corpus. With elm and fir its figures are the out-of-sample ones.
+judge; its author saw no corpus. It was read once gum had been commissioned, so elm,
+fir and gum give the out-of-sample figures now.
 """

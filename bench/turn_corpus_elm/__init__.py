@@ -1,4 +1,4 @@
-"""The twenty-eighth end-of-turn corpus, unread like dogwood and fir.
+"""The twenty-eighth end-of-turn corpus, unread like fir and gum.
 
 ``elm.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (a bank's fraud line, airline
@@ -13,5 +13,5 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after aspen was read and before birch was; its author saw no
-corpus. With dogwood and fir its figures are the out-of-sample ones.
+corpus. With fir and gum its figures are the out-of-sample ones.
 """
