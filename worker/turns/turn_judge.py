@@ -545,6 +545,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             # Not "...what you said they would.", "...more than I could.": the verb is
             # understood from the words before.
             and not (len(words) >= 3 and words[-3] in _REPORTING_VERBS)
+            # "...first class if you could.": a condition, its verb the request's
+            # ("I was wondering if you could." is held above).
+            and not (len(words) >= 3 and words[-3] == "if")
             and not any(w.lower() in ("than", "as", "like") for w in clause_words[:-2])
         )
     ):
