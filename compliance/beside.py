@@ -6,8 +6,11 @@ letter), "Z for zebra. 4719306." (a passport's letter before its digits), "M O R
 753116. S M 9 I J." (a driving licence read in chunks). The detectors find the value's
 core; the letters beside it are more of the same value.
 
-A name in an e-mail address said again in the same turn, to tell how it is spelled
-("Rose hyphen Lindqvist at proton dot me. Lindqvist with a Q."), is the address's too.
+A name in an e-mail address or a street said again in the same turn, to tell how it is
+spelled ("Rose hyphen Lindqvist at proton dot me. Lindqvist with a Q.", "Carrick Lane.
+Carrick with a C-K."), is the address's too.
+
+A house's name before its street ("The Old Forge, Ballyhooly Road") is its first line.
 
 The number of a flat, a unit or a house said in its own sentence before the street
 ("Flat 3. 17 Albemarle Road.", "It's 742. Evergreen Terrace.", "Unit 12B. 1640 Riverside
@@ -24,11 +27,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from compliance.detectors import Detection
+from compliance.detectors import STREET_SUFFIX, Detection
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
-__all__ = ["email_words_again", "spelled_beside", "unit_before_address"]
+__all__ = ["house_name_before", "spelled_beside", "unit_before_address", "words_again"]
 
 # Letters and short digit groups said one by one ("S M 9 I J", "E V E R G R E E N",
 # "Q, T", "double R"), nothing else between them but a pause.
@@ -117,17 +120,62 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
         yield Detection(EntityType.ADDRESS, start, end, said, complete=False)
 
 
-# A word of an address's local part worth finding again: a name, not "info" or "the".
-_LOCAL_WORD: Final = re.compile(r"[^\W\d_]{4,}")
+# A house's name said right before its street: "The Old Forge, Ballyhooly Road", "Rose
+# Cottage, Mill Lane". Only "The ..." or a house's own word makes it one, not "Sarah, ".
+_HOUSE_NAME: Final = re.compile(
+    r"(?:^|[.,?!:]\s+|\b(?i:it's|it is|its|at|is|to|from|address is) )"
+    r"(?P<name>(?-i:The (?:[A-Z][\w'-]* ){0,2}[A-Z][\w'-]*|(?:[A-Z][\w'-]* ){1,2}"
+    r"(?i:cottage|house|farm|farmhouse|lodge|forge|barn|mill|manor|villa|hall|rectory"
+    r"|vicarage|grange|croft|bungalow|stables|chapel|oast|barns|cottages)))"
+    r",\s*$"
+)
+
+
+def house_name_before(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """A house's name said right before the street of an address, a comma between.
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    text = norm.text
+    for value in values:
+        if value.kind is not EntityType.ADDRESS:
+            continue
+        head_start = max(0, value.start - 48)
+        named = _HOUSE_NAME.search(text, head_start, value.start)
+        if named is None:
+            continue
+        said = named.group("name")
+        yield Detection(EntityType.ADDRESS, named.start("name"), named.end("name"), said, False)
+
+
+# A word of a value worth finding again: a name, not "info" or "the".
+_NAME_WORD: Final = re.compile(r"[^\W\d_]{4,}")
 _AGAIN_REACH: Final = 160
 _COMMON_LOCAL: Final = frozenset(
     "info mail email admin office sales support hello contact accounts team home work".split()
 )
+# The words of a street address that name no one street.
+_STREET_WORDS: Final = re.compile(
+    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|flat|unit|apartment|suite)\b", re.IGNORECASE
+)
 
 
-def email_words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
-    """The words of an e-mail address's local part said again near it in the turn
-    (within ``_AGAIN_REACH`` characters either side): linear in the turn's length.
+def _name_words(value: Detection) -> str | None:
+    """What a value's name words are found in: an e-mail address's local part, or an
+    address's words without its street type; None for other values."""
+    if value.kind is EntityType.EMAIL and "@" in value.value:
+        return re.sub(r"[\W_]", "", value.value.split("@", 1)[0].lower())
+    if value.kind is EntityType.ADDRESS:
+        return " ".join(_NAME_WORD.findall(_STREET_WORDS.sub(" ", value.value.lower())))
+    return None
+
+
+def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """The name words of an e-mail address or a street address said again near it in the
+    turn (within ``_AGAIN_REACH`` characters either side), to tell how they are spelled:
+    linear in the turn's length.
 
     Args:
         norm: The caller's turn, normalised.
@@ -138,19 +186,19 @@ def email_words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable
     starts = [a for a, _b in taken]
     seen: set[int] = set()
     for value in values:
-        if value.kind is not EntityType.EMAIL or "@" not in value.value:
+        names = _name_words(value)
+        if not names:
             continue
-        local = re.sub(r"[\W_]", "", value.value.split("@", 1)[0].lower())
         lo = max(0, value.start - _AGAIN_REACH)
         hi = min(len(text), value.end + _AGAIN_REACH)
-        # "T-K-O-W-A-L-S-K-I at proton dot me. T as in Tom, then Kowalski.": a name inside
-        # the local part, said again.
-        for m in _LOCAL_WORD.finditer(text, lo, hi):
+        # "T-K-O-W-A-L-S-K-I at proton dot me. T as in Tom, then Kowalski.", "Carrick
+        # Lane. Carrick with a C-K.": a name inside the value, said again.
+        for m in _NAME_WORD.finditer(text, lo, hi):
             word = m.group().lower()
-            if m.start() in seen or word in _COMMON_LOCAL or word not in local:
+            if m.start() in seen or word in _COMMON_LOCAL or word not in names:
                 continue
             at = bisect_right(starts, m.start()) - 1
             if at >= 0 and m.start() < taken[at][1]:
                 continue  # inside a value already found
             seen.add(m.start())
-            yield Detection(EntityType.EMAIL, m.start(), m.end(), word, complete=False)
+            yield Detection(value.kind, m.start(), m.end(), word, complete=False)

@@ -131,7 +131,11 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<sin>social insurance(?: number| no)?|s-i-n|sin number"
     r"|(?:my|your|the|his|her|wife's|husband's|partner's) sin|(?-i:SIN))"
     r"|(?P<tfn>tax file(?: number| no)?|tfn|t f n|ird(?: number| no)?|i r d(?: number)?"
-    r"|inland revenue(?: number)?)"
+    r"|inland revenue(?: number)?"
+    # Germany's Steuer-ID; "tax ID" alone may be a business's and is an ordinary number.
+    r"|steuer-?id(?:entifikationsnummer)?|steuer ?identifikationsnummer|steuernummer"
+    r"|tax identification number|(?:(?<=my )|(?<=your )|(?<=his )|(?<=her )|(?<=german )"
+    r"|(?<=personal ))tax id(?: number)?)"
     r"|(?P<nhs>nhs(?: number| no)?)"
     r"|(?P<medical>medical record(?: number| no)?|mrn|m r n|patient (?:id|number|no)"
     r"|hospital (?:number|no|id)|health card(?: number| no)?|ohip(?: number)?|health number"
@@ -311,7 +315,13 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<otp>(?:sent|texted|emailed|messaged) (?:you )?(?:a|an|the)(?: new)?(?: \d)?"
     r"(?: digit)?(?: security| verification| one-time| 1-time)? (?:code|passcode|pin)"
     r"|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)"
-    r"|did (?:the|that|a) code (?:arrive|come)|code (?:on|from) (?:your|the) (?:screen"
+    r"|did (?:the|that|a) code (?:arrive|come)"
+    # "Did the text come through?", "Have you got the text?": the code it carries.
+    r"|did (?:the|that|my|our) (?:text|sms)(?: message)? (?:arrive|come|get through|land)"
+    r"|(?:has|have) (?:the|that|my|our) (?:text|sms)(?: message)? (?:arrived|come|got through"
+    r"|landed)"
+    r"|(?:got|get|receive|received) (?:the|that|my|our) (?:text|sms)(?: message)?(?= ?\?)"
+    r"|code (?:on|from) (?:your|the) (?:screen"
     r"|phone|text|app)|passcode on your screen)"
     r"|(?P<code>(?:the|that|your|what|which|a|any)"
     r"(?: (?:new|newest|latest|fresh|last|other|second|most recent))? code)"
@@ -321,6 +331,8 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<email>e-?mail(?: address)?)"
     r"|(?P<postcode>post ?code|postal code)"
     r"|(?P<address>address|where should we send|where (?:do|does) (?:you|it) live"
+    # "And the street?" ("the street you grew up on" asks a security question).
+    r"|(?:the|your|which|what) street(?: name)?(?! (?:you|that you|where|he|she|your)\b)"
     r"|where are you calling about)"
     r"|(?P<phone>number (?:to|where|we can|i can) (?:reach|call|text)|reach you at"
     r"|number (?:for|on) your account|number you're calling from)"
@@ -337,6 +349,8 @@ _AGENT_CUES: Final = re.compile(
 _QUESTION_TAIL: Final = 240
 _NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
 _SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
+# The last question mark of a turn, with the space after it.
+_LAST_QUESTION: Final = re.compile(r"\?\s(?!.*\?\s)", re.DOTALL)
 # A question for one of these outranks any other cue in its sentence: "for the Visa
 # ending in 4419, the CVV please" asks for the CVV.
 _FIRST: Final = SECRET_CONTEXTS | {Context.EXPIRY, Context.BIRTH}
@@ -350,7 +364,7 @@ _QUANTITY_QUESTION: Final = re.compile(
 # A code that came by text, e-mail or an app is a one-time code, whatever the question
 # calls it ("the six-digit code from the text").
 _WHERE_IT_IS: Final = re.compile(
-    r"\b(?:from|in|on|off|of|under|at) (?:the|your|that|this|an|a|my)(?: [a-z]+)? $",
+    r"\b(?:from|in|on|off|of|under|at) (?:the|your|that|this|an|a|my)(?: [a-z]+,?){0,4} $",
     re.IGNORECASE,
 )
 _CODE_EXPIRED: Final = re.compile(
@@ -470,6 +484,12 @@ def question_context(agent_text: str) -> str | None:
 def _asked_in(text: str) -> str | None:
     last = _SENTENCE_END.search(text.rstrip(" \t\n.!?"))
     sentence_start = last.end() if last is not None else 0
+    asked = _LAST_QUESTION.search(text, 0, sentence_start)
+    if asked is not None and not text.rstrip().endswith("?"):
+        # "What's your Medicare number? It's on the red, white and blue card.": the
+        # question is the last sentence that asks; the remark after it says where.
+        before = _SENTENCE_END.search(text, 0, asked.start())
+        sentence_start = before.end() if before is not None else 0
     found: tuple[tuple[bool, bool, int, int], str] | None = None
     matches = [*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)]
     for m in matches:
@@ -493,7 +513,7 @@ def _asked_in(text: str) -> str | None:
         # time or a quantity does not: "What time works best for a callback?").
         named = category == Context.NEGATIVE and m.re is _KEYWORDS
         specific = 0 if category == Context.GENERIC else 1 if named else 2
-        if _WHERE_IT_IS.search(text, max(0, m.start() - 32), m.start()) is not None:
+        if _WHERE_IT_IS.search(text, max(0, m.start() - 48), m.start()) is not None:
             # "the order number from the confirmation email": where it is, not what.
             specific = 0
         if (

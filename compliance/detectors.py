@@ -43,6 +43,7 @@ from config.redaction_policy import EntityType
 
 __all__ = [
     "ID_CONTEXTS",
+    "STREET_SUFFIX",
     "WINDOW_CHARS",
     "Context",
     "Detection",
@@ -123,7 +124,8 @@ _EMAIL: Final = re.compile(
     r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:" + _TLDS + r"|[A-Za-z]{2})(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
-_STREET_SUFFIX: Final = (
+STREET_SUFFIX: Final = (
+    # The types of street an address line ends in: "Road", "Mews", "Close".
     r"street|st|avenue|ave|av|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way"
     r"|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|square|sq|crescent|cres"
     r"|alley|plaza|loop|pike|row|close|grove|heights|hollow|mews|wynd|quay|wharf|parade|rise"
@@ -136,7 +138,9 @@ _ADDRESS: Final = re.compile(
     # A sentence's period ends the name ("for 2 nights. 14 Elm Road" is no street of 2),
     # an abbreviation's does not ("12 St. Mary's Road").
     r"(?P<name>(?:(?:St|Mt|Ft|Ste)\. |[A-Za-z0-9][A-Za-z0-9']*(?:\.[A-Za-z0-9']+)* ){1,3}?)"
-    rf"(?:{_STREET_SUFFIX})\b\.?"
+    rf"(?:{STREET_SUFFIX})\b\.?"
+    # "251 Queen Street West": a directional after the street's type.
+    r"(?: (?:north|south|east|west|northeast|northwest|southeast|southwest|ne|nw|se|sw)\b\.?)?"
     r"(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[A-Za-z0-9-]+)?"
     r"(?:,? [A-Za-z][A-Za-z .]{1,30}?, ?[A-Za-z]{2}\.? \d{5}(?:-\d{4})?"
     # a UK or Canadian postcode after the town: "London NW1 6XE", "Ottawa K1A 0B1"
@@ -722,6 +726,8 @@ _EXPIRY_DATE: Final = re.compile(
     re.IGNORECASE,
 )
 _EXPIRY_REACH: Final = 40
+# A card's expiry year: the next twenty years or so, never a year of a story ("since 2019").
+_EXPIRY_YEAR: Final = re.compile(r"(?<![\w/.])20[2-4]\d(?![\w/])")
 _EXPIRY_DIGITS: Final = re.compile(r"(?<![\w/])\d(?:[ /.-]{0,3}\d){2,5}(?![\w/])")
 # Said of a card only: these need no card in the call ("Expiry 06/29"); "it expires in
 # 2031" does.
@@ -755,6 +761,12 @@ def _expiry_detections(
         if len(digits) in (3, 4, 6) and 1 <= int(digits[: 2 if len(digits) != 3 else 1]) <= 12:
             value = re.sub(r"\s", "", said.group())
             yield Detection(EntityType.EXPIRY, said.start(), said.end(), value)
+    dates = [(m.start(), m.end()) for m in _EXPIRY_DATE.finditer(text)]
+    if turn_context == Context.EXPIRY:
+        # "End of 2027.": the year alone, asked for a card's expiry, is half of it.
+        for m in _EXPIRY_YEAR.finditer(text):
+            if not any(a <= m.start() < b for a, b in dates):
+                yield Detection(EntityType.EXPIRY, m.start(), m.end(), m.group(), complete=False)
     answer: str | None = None
     for m in _EXPIRY_DATE.finditer(text):
         start = m.start()
@@ -1079,8 +1091,8 @@ _NAMED_ADDRESS: Final = re.compile(
     r"\b(?:apartment|apt|flat|unit|suite)\.? ?#?\d+[A-Za-z]?,? (?-i:(?:The )?[A-Z][\w'-]*"
     r"(?: [A-Z][\w'-]*){0,2})"
     rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_HOUSE})\b"
-    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|green|hill)\b)?"
-    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_STREET_SUFFIX}|green|hill)\b",
+    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b)?"
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b",
     re.IGNORECASE,
 )
 

@@ -24,9 +24,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from compliance.after_answer import after_the_answer
 from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
 from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_only
-from compliance.beside import email_words_again, spelled_beside, unit_before_address
+from compliance.beside import (
+    house_name_before,
+    spelled_beside,
+    unit_before_address,
+    words_again,
+)
 from compliance.corrections import apply_corrections
 from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, scan
@@ -393,7 +399,8 @@ class CallRedactor:
         detections = [d for d in detections if policy.is_enabled(d.kind)]
         detections += list(spelled_beside(norm, detections))
         detections += list(unit_before_address(norm, detections))
-        detections += list(email_words_again(norm, detections))
+        detections += list(house_name_before(norm, detections))
+        detections += list(words_again(norm, detections))
         asked = self._asked
         owed = ASKED_IN_PIECES.get(asked) if asked is not None else None
         if asked is not None and owed is not None and policy.is_enabled(owed):
@@ -409,6 +416,10 @@ class CallRedactor:
                 Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
                 for m in _HOUSE_NUMBER_SAID.finditer(norm.text)
             )
+        if asked is not None:
+            answer_kinds = {k for k, c in _KIND_CONTEXT.items() if c == asked}
+            answer_kinds.update(k for c, k in ANSWER_KINDS.items() if c == asked)
+            detections = after_the_answer(norm.text, detections, answer_kinds)
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):

@@ -1,0 +1,87 @@
+"""What a caller says after answering the agent's question, in the same turn.
+
+The agent's question colours every number of the caller's next turn: after "What's the
+VIN?" a bare code is read as the VIN. Once a whole value of that kind has been given and
+its sentence has ended, the question has been answered; what follows ("It's a 2014
+F-150.", "The router's a Hub 3.", "I'm flying on AI 111.") is not more of it. A number
+there much shorter than the answer is neither its rest nor a second value of the same
+kind, so it is read on its own merits: a detection of the answer's kind there is dropped
+unless it is at least half the answer's length (a second phone number, a corrected
+account number, stay).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from compliance.detectors import Detection
+from config.redaction_policy import EntityType
+
+__all__ = ["after_the_answer"]
+
+_SENTENCE_END: Final = re.compile(r"[.?!](?=\s|$)")
+# "No, sorry, 1978.", "Actually use my work one, it ends 0129.", "Or maybe Huang.": the
+# answer corrected, narrowed or given again, which is the answer still.
+_ANSWER_AGAIN: Final = re.compile(
+    r"\b(?:no|not|sorry|actually|wait|i mean|rather|instead|oops|make that|correction|or|"
+    r"maybe|perhaps|might|could|ends?|ending|starts?|at the end|other|same|again|spell|"
+    r"spelled|spelt|like|as in|with an?|[a-z] for)\b",
+    re.IGNORECASE,
+)
+
+
+def _alnum(said: str) -> str:
+    return "".join(ch for ch in said.lower() if ch.isalnum())
+
+
+def after_the_answer(
+    text: str, detections: Sequence[Detection], answer_kinds: Iterable[EntityType]
+) -> list[Detection]:
+    """``detections`` without the short values of the answer's kind said after it.
+
+    Args:
+        text: The caller's turn, normalised.
+        detections: Every candidate of the turn, overlaps unresolved.
+        answer_kinds: The kinds that answer the agent's question.
+    """
+    kinds = set(answer_kinds)
+    answers = sorted(
+        (d for d in detections if d.kind in kinds and d.complete), key=lambda d: d.start
+    )
+    if not answers:
+        return list(detections)
+    first = answers[0]
+    end = _SENTENCE_END.search(text, first.end)
+    if end is None:
+        return list(detections)
+    cut = end.end()
+    # Lengths as said: a candidate's value may be another's (a spoken answer's span
+    # carries the whole answer).
+    answer = _alnum(text[first.start : first.end])
+    # Each sentence's edges found once: the turn may be long and hold many values.
+    edges = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return [
+        d
+        for d in detections
+        if d.start < cut or d.kind not in kinds or not _another_thing(text, edges, d, answer)
+    ]
+
+
+def _another_thing(text: str, edges: list[int], det: Detection, answer: str) -> bool:
+    """``det``, after the answer's sentence, names something else: short beside the
+    answer, in a sentence that neither corrects nor repeats it, and no piece of it.
+    ``edges`` are where the turn's sentences end."""
+    said = _alnum(text[det.start : det.end])
+    if len(said) > len(answer) / 2 or said in answer:
+        return False
+    at = bisect_right(edges, det.start)
+    sentence = text[edges[at - 1] if at else 0 : det.start]
+    after = bisect_left(edges, det.end)
+    rest = text[det.end : edges[after] - 1 if after < len(edges) else len(text)]
+    if said.isalpha() and len(said) <= 2 and not sentence.strip() and not rest.strip():
+        # "47382915. V for Valencia.": its check letter, spelled after a breath.
+        return False
+    return _ANSWER_AGAIN.search(sentence) is None
