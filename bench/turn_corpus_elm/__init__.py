@@ -1,4 +1,4 @@
-"""The twenty-eighth end-of-turn corpus, unread like fir and gum.
+"""The twenty-eighth end-of-turn corpus, read since to change the judge.
 
 ``elm.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (a bank's fraud line, airline
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after aspen was read and before birch was; its author saw no
-corpus. With fir and gum its figures are the out-of-sample ones.
+corpus. It was read once hazel had been commissioned, so fir, gum and hazel give the
+out-of-sample figures now.
 """
