@@ -131,6 +131,24 @@ AUXILIARIES: Final = frozenset(
 # "A firm called."), when the judge has found the sentence open.
 READS_OUT: Final = frozenset("it's that's says reads shows states called named".split())
 
+# A subject with its "be" run on ("He's.", "They're."): what he is comes next.
+SUBJECT_BE: Final = frozenset("he's she's they're we're you're there's i'm".split())
+
+# "...but one of them.", "...and then the next one.": after a conjunction, a subject
+# with no verb yet.
+SUBJECT_ONLY: Final = re.compile(
+    r"\b(?:but|and|and then|because|so|though|although|when|if) "
+    r"(?:(?:one|some|all|both|none|most|each|either|neither|a few|two|three) of "
+    r"(?:them|those|these|us|the [a-z]+)|the (?:next|other|last|first|second|new|old) ones?)"
+    r"\W*$"
+)
+
+# "We're arriving Friday and leaving.": a coming or going whose time is next, when the
+# agent asked for dates.
+MOVING_OFF: Final = frozenset(
+    "leaving arriving departing returning flying travelling traveling coming going checking".split()
+)
+
 PRONOUNS: Final = frozenset("it that this i you we they he she there".split())
 
 # Verbs a caller uses to say what they want; left without an object the request is
@@ -169,7 +187,9 @@ GREETING_WORDS: Final = (
 
 # One greeting or two ("Hi. Good morning."), after a "yes" or a filler.
 GREETING: Final = re.compile(
-    rf"^(?:(?:yeah|yes|oh|um|uh) )?{GREETING_WORDS}(?: {GREETING_WORDS})?$"
+    rf"^(?:(?:yeah|yes|oh|um|uh) )?{GREETING_WORDS}(?: {GREETING_WORDS})?"
+    # "Hi, yeah.": the greeting, and a breath before why the caller rang.
+    r"(?: (?:yeah|yes|um|uh|so))?$"
 )
 
 # A sentence that is only a group of a value: three or more digits, or a code of
@@ -681,8 +701,15 @@ HOLDING_FLOOR: Final = re.compile(
     rf"(?:{WAIT_FOR_ME}),? (?:i'm|i am|i'll|i will|i need to|i've got to|i have to|"
     r"i've just got to|i'm just) (?!not\b)[a-z' ]+|"
     rf"{WAIT_FOR_ME}|wait|{LOOKING_FOR_IT}|"
-    # "Ooh, good question." -- thinking, the answer next.
-    r"(?:that's a |that is a )?good question|"
+    # "Ooh, good question.", "Oh, now you're asking." -- thinking, the answer next.
+    r"(?:that's a |that is a )?good question|now you're asking|you've got me there|"
+    r"let me think|"
+    # "I'm trying to find it.", "I'll have to get my glasses.": going to look, in
+    # the caller's own words.
+    r"i'm (?:just |still )?(?:trying to find|looking for|searching for) "
+    r"(?:it|them|that|the [a-z]+|my [a-z]+)|"
+    r"(?:i'll|i will|i'd better|i need to|i've got to|i have to)(?: have to| need to| just)? "
+    r"(?:get|grab|find|fetch|dig out) (?:my|the) [a-z]+|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?"
     # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse."

@@ -269,6 +269,11 @@ _SPELLED: Final = re.compile(
     # "No spaces.", "All one word.": how the letters said are joined, not a refusal.
     r"\bno (?:spaces?|gaps?|dots?|apostrophes?)\b|\ball (?:one|1) word\b"
 )
+# "Then Harris with two R's.", "Carrick with a C-K.": how a word of it is spelled.
+_HOW_SPELLED: Final = re.compile(
+    r"\bwith (?:a|an|one|two|double|three|[123]) [a-z](?:'s|s)?\b|\bdouble [a-z]\b|"
+    r"\bspelt\b|\bspelled\b"
+)
 # A sentence that is only part of an address: tokens of letters, digits and separators.
 _PIECE: Final = re.compile(r"[a-z0-9._\-]+(?: [a-z0-9._\-]+)?[.!]?")
 # "The first part is B Wright.", "It starts with 4BT.": the caller says outright that
@@ -648,7 +653,9 @@ def _judge(
             return False, len(digits)
         local = _INTRO.sub("", written, count=1)
         words = [w for w in re.findall(r"[a-z0-9']+", local) if len(w) > 1]  # not letters
-        if _OPINION.search(written) or (len(words) >= 4 and not _SPELLED.search(local)):
+        if _OPINION.search(written) or (
+            len(words) >= 4 and not _SPELLED.search(local) and not _HOW_SPELLED.search(local)
+        ):
             if _PARTIAL.search(local):
                 return False, 0
             return None  # a sentence about the address, not the address

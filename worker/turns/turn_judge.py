@@ -478,6 +478,20 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "It was." to "Can I ask when she passed?": the time is next, and finding it
         # may take as long as after "um".
         return TurnVerdict("unfinished", "open_phrase", dictation)
+    # "...and coming back.", "...and checking out.": the going, its particle after it.
+    going = words[:-1] if last in ("back", "out", "home") else words
+    if (
+        len(going) >= 2
+        and going[-1] in phrases.MOVING_OFF
+        and going[-2] == "and"
+        and not text.endswith("?")
+        and (phrases.DATES_ASKED.search(question) or phrases.DATE_QUESTION.search(question))
+    ):
+        # "We're arriving Friday and leaving." to "What dates?": when, next.
+        return TurnVerdict("unfinished", "open_phrase", dictation)
+    if phrases.SUBJECT_ONLY.search(text.lower()) and not text.endswith("?"):
+        # "I've got two meters, but one of them.": its verb is next.
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     if (
         last in phrases.TIME_PREPOSITIONS
         and not text.endswith("?")
@@ -513,7 +527,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         if (
             (
                 left_open
-                and (last in phrases.OPEN_PHRASE or last in phrases.BE or perfect_be or joined_on)
+                and (
+                    last in phrases.OPEN_PHRASE
+                    or last in phrases.BE
+                    or last in phrases.SUBJECT_BE
+                    or perfect_be
+                    or joined_on
+                )
             )
             or last in phrases.READS_OUT
             or time_left_open
