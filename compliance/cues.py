@@ -349,6 +349,13 @@ _AGENT_CUES: Final = re.compile(
 _QUESTION_TAIL: Final = 240
 _NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
 _SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
+# What the agent has done to a value, said just before its name: "I've reset your".
+_DONE_TO_IT: Final = re.compile(
+    r"\b(?:i|we)(?:'ve| have)(?: just| now)? (?:reset|changed|updated|unlocked|cancelled|"
+    r"canceled|blocked|frozen|replaced|re-?sent|sent|emailed|texted)(?: you)? "
+    r"(?:your|the|a|an)(?: new| temporary)? $",
+    re.IGNORECASE,
+)
 # The last question mark of a turn, with the space after it.
 _LAST_QUESTION: Final = re.compile(r"\?\s(?!.*\?\s)", re.DOTALL)
 # A question for one of these outranks any other cue in its sentence: "for the Visa
@@ -501,6 +508,9 @@ def _asked_in(text: str) -> str | None:
             continue
         if category == Context.LASTFOUR:
             # "the card ending in 4419" names a card; it asks for nothing.
+            continue
+        if _DONE_TO_IT.search(text, max(0, m.start() - 40), m.start()) is not None:
+            # "I've reset your password and sent you a link.": done, not asked for.
             continue
         inside = m.start() >= sentence_start
         place = -m.start() if inside else m.end()
