@@ -23,6 +23,13 @@ from config.redaction_policy import EntityType
 __all__ = ["after_the_answer"]
 
 _SENTENCE_END: Final = re.compile(r"[.?!](?=\s|$)")
+_YEAR: Final = re.compile(r"\b(?:1[89]|20)\d{2}\b|'\d{2}\b")
+# A date with its day or month and its year ("the 9th of September 1975", "17/09/1985"),
+# not a year alone.
+_WHOLE_DATE: Final = re.compile(
+    r"(?:[a-z]{3}|\d[/.-]\d).*(?:\b(?:1[89]|20)\d{2}\b|'\d{2}\b)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
+    re.IGNORECASE,
+)
 # "No, sorry, 1978.", "Actually use my work one, it ends 0129.", "Or maybe Huang.": the
 # answer corrected, narrowed or given again, which is the answer still.
 _ANSWER_AGAIN: Final = re.compile(
@@ -54,6 +61,18 @@ def after_the_answer(
     if not answers:
         return list(detections)
     first = answers[0]
+    if first.kind is EntityType.DOB and _WHOLE_DATE.search(text[first.start : first.end]):
+        # "My date of birth is the 9th of September 1975, and the appointment I want to
+        # move is the 9th of October.": a birth date has its year; a later date without
+        # one, not said to correct it, is another date.
+        detections = [
+            d
+            for d in detections
+            if d.kind is not EntityType.DOB
+            or d.start < first.end
+            or _YEAR.search(text, d.start, d.end)
+            or _ANSWER_AGAIN.search(text, first.end, d.start)
+        ]
     end = _SENTENCE_END.search(text, first.end)
     if end is None:
         return list(detections)

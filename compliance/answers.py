@@ -73,7 +73,11 @@ _VOLUNTEER_AFTER: Final = {
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]))"
     # "I type my password, it's Lulu2019!", "The wifi password on the back is kP7 mX2".
     r"|pass ?word,? (?:but )?it(?:'s| is)"
-    r"|pass ?word (?:on|for|of|at) the [a-z]+(?: of the [a-z]+)?(?:'s| is)",
+    r"|pass ?word (?:on|for|of|at) the [a-z]+(?: of the [a-z]+)?(?:'s| is)"
+    # "I tried logging in with Liverpool 2005 and it says wrong password.": only what
+    # reads as a password ("with my email" says how).
+    r"|(?:logging|logged|log|signing|signed|sign) (?:in|on) with"
+    r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))",
     Context.MAIDEN: "",
 }
 _VOLUNTEER_CUE: Final = {

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from compliance.detectors import STREET_SUFFIX, Detection
+from compliance.detectors import HOUSE_WORDS, STREET_SUFFIX, Detection
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
@@ -124,9 +124,8 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
 # Cottage, Mill Lane". Only "The ..." or a house's own word makes it one, not "Sarah, ".
 _HOUSE_NAME: Final = re.compile(
     r"(?:^|[.,?!:]\s+|\b(?i:it's|it is|its|at|is|to|from|address is) )"
-    r"(?P<name>(?-i:The (?:[A-Z][\w'-]* ){0,2}[A-Z][\w'-]*|(?:[A-Z][\w'-]* ){1,2}"
-    r"(?i:cottage|house|farm|farmhouse|lodge|forge|barn|mill|manor|villa|hall|rectory"
-    r"|vicarage|grange|croft|bungalow|stables|chapel|oast|barns|cottages)))"
+    r"(?P<name>(?-i:The (?:[A-Z][\w'-]* ){0,2}[A-Z][\w'-]*|(?:[A-Z][\w'-]* ){1,3}"
+    rf"(?i:{HOUSE_WORDS})))"
     r",\s*$"
 )
 

@@ -149,7 +149,9 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
     r"|licen[cs]e (?:number|no)|d l number|dl number|dl #"
     # "My license is W426-545-30-761-0."
-    r"|(?<=my )licen[cs]e(?= is\b|'s\b))"
+    r"|(?<=my )licen[cs]e(?= is\b|'s\b)"
+    # "California license D4471902.": a licence read straight after the word.
+    r"|licen[cs]e(?= #?[a-z]{1,3}\d))"
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
     r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
     r"(?: id| number| no| #)|medicare|medicaid|mbi|health fund(?: membership)?(?: number| id| no)?"
@@ -331,6 +333,9 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<email>e-?mail(?: address)?)"
     r"|(?P<postcode>post ?code|postal code)"
     r"|(?P<address>address|where should we send|where (?:do|does) (?:you|it) live"
+    # "Where should the courier deliver?", "Where shall we post it?"
+    r"|where (?:should|shall|can|do you want) (?:we|i|they|the [a-z]+|us|it|them)"
+    r"(?: to)? (?:deliver|send|post|ship|drop)"
     # "And the street?" ("the street you grew up on" asks a security question).
     r"|(?:the|your|which|what) street(?: name)?(?! (?:you|that you|where|he|she|your)\b)"
     r"|where are you calling about)"
@@ -349,6 +354,7 @@ _AGENT_CUES: Final = re.compile(
 _QUESTION_TAIL: Final = 240
 _NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
 _SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
+_ANYTHING_ELSE: Final = re.compile(r"\b(?:is there|was there|have you got) anything else\b", re.I)
 # What the agent has done to a value, said just before its name: "I've reset your".
 _DONE_TO_IT: Final = re.compile(
     r"\b(?:i|we)(?:'ve| have)(?: just| now)? (?:reset|changed|updated|unlocked|cancelled|"
@@ -497,6 +503,9 @@ def _asked_in(text: str) -> str | None:
         # question is the last sentence that asks; the remark after it says where.
         before = _SENTENCE_END.search(text, 0, asked.start())
         sentence_start = before.end() if before is not None else 0
+    if _ANYTHING_ELSE.search(text, sentence_start) is not None:
+        # "Is there anything else on the account?": asks whether, for no value.
+        return None
     found: tuple[tuple[bool, bool, int, int], str] | None = None
     matches = [*_KEYWORDS.finditer(text), *_AGENT_CUES.finditer(text)]
     for m in matches:

@@ -42,6 +42,7 @@ from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
 __all__ = [
+    "HOUSE_WORDS",
     "ID_CONTEXTS",
     "STREET_SUFFIX",
     "WINDOW_CHARS",
@@ -52,6 +53,7 @@ __all__ = [
     "aba_valid",
     "classify_digits",
     "luhn_valid",
+    "named_addresses",
     "plausible_card_prefix",
     "question_context",
     "scan",
@@ -276,7 +278,18 @@ def _card_complete(digits: str) -> bool:
 
 
 def _phone_value(digits: str, region: str, plus: bool) -> str | None:
-    """E.164 form if the digits are a valid phone number for the region, else None."""
+    """E.164 form if the digits are a valid phone number for the region, else None. A
+    number with a trunk "0" is never a NANP one: it is tried in the countries that dial
+    one (a UK caller of a US tenant: "ring the house, 020 7946 0018")."""
+    if region in _NANP_REGIONS and not plus and digits[:1] == "0":
+        if len(digits) not in (10, 11):
+            # Shorter is a number's first groups ("01632 960", the rest next turn).
+            return None
+        for where in _TRUNK_ZERO_REGIONS:
+            found = _phone_value(digits, where, plus)
+            if found is not None:
+                return found
+        return None
     if region in _NANP_REGIONS and not plus:
         # Cheap shape check first: phonenumbers costs ~40 µs a call.
         national = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
@@ -310,7 +323,7 @@ def _business_number(digits: str, region: str, plus: bool) -> bool:
     "0" is tried in the countries that dial one (a UK caller of a US tenant)."""
     if not (plus or digits.startswith(_BUSINESS_PREFIXES)):
         return False  # the cheap shape check first: parsing costs ~40 µs
-    regions = [None] if plus else [region, *(("GB", "IE", "AU") if digits[0] == "0" else ())]
+    regions = [None] if plus else [region, *(_TRUNK_ZERO_REGIONS if digits[0] == "0" else ())]
     for where in regions:
         try:
             parsed = phonenumbers.parse(("+" if plus else "") + digits, where)
@@ -321,6 +334,8 @@ def _business_number(digits: str, region: str, plus: bool) -> bool:
     return False
 
 
+# The countries whose callers dial a trunk "0" that a tenant most often hears.
+_TRUNK_ZERO_REGIONS: Final = ("GB", "IE", "AU")
 # UK and Irish non-geographic, Australian 13/1300/1800, NANP toll-free and premium.
 _BUSINESS_PREFIXES: Final = (
     "08", "09", "03", "13", "1800", "800", "888", "877", "866", "855", "844", "833", "900",
@@ -445,6 +460,20 @@ def classify_digits(
     if kind is None:
         return None
     return Detection(kind, 0, 0, digits, complete=False)
+
+
+_OWN_KIND_REACH: Final = 48
+
+
+def _last_four_of(keywords: list[tuple[int, int, str]], start: int, fallback: str) -> str:
+    """What a last four said at ``start`` ends: the account or card the caller named just
+    before it ("to my savings, the one ending 4417", whatever the agent asked), else
+    ``fallback`` (the question's kind, when it reads four digits)."""
+    named = any(
+        c in (Context.ACCOUNT, Context.CARD) and 0 <= start - e <= _OWN_KIND_REACH
+        for _s, e, c in keywords
+    )
+    return Context.LASTFOUR if named and fallback == Context.NEGATIVE else fallback
 
 
 def _uncued_national(digits: str, region: str) -> Detection | None:
@@ -1085,14 +1114,22 @@ _LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
 
 # An address with no house number, given when the agent asked for one: a house name and
 # a street ("Rose Cottage, Church Lane"), or a street alone.
-_HOUSE: Final = r"cottage|house|farm|lodge|barn|barns|hall|manor|villa|mill|grange|bungalow"
+HOUSE_WORDS: Final = (
+    r"cottage|cottages|house|farm|farmhouse|lodge|barn|barns|hall|manor|villa|mill|grange"
+    r"|bungalow|forge|rectory|vicarage|croft|stables|chapel|oast|apartments|mansions|towers"
+    r"|residency"
+)
+"""The last word of a house's or a building's name ("Rose Cottage", "Sai Krupa
+Apartments")."""
 _NAMED_ADDRESS: Final = re.compile(
     # a flat and its building's name: "Apartment 12, The Maltings", "Flat 3 Kingsley Mews"
     r"\b(?:apartment|apt|flat|unit|suite)\.? ?#?\d+[A-Za-z]?,? (?-i:(?:The )?[A-Z][\w'-]*"
     r"(?: [A-Z][\w'-]*){0,2})"
-    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_HOUSE})\b"
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{HOUSE_WORDS})\b"
     rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b)?"
-    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b",
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b"
+    # Bangalore's numbered roads: "14th Cross", "5th Main".
+    r"|\b\d{1,2}(?:st|nd|rd|th) (?:cross|main)(?: road)?\b",
     re.IGNORECASE,
 )
 
@@ -1106,11 +1143,21 @@ _PO_BOX: Final = re.compile(
 _ZIP_PLUS_FOUR: Final = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
 
 
+def named_addresses(text: str) -> Iterable[Detection]:
+    """An address with no house number ("Rose Cottage, Church Lane", "Harrow View
+    Gardens"), looked for only when the agent asked for an address or a house number.
+
+    Args:
+        text: The caller's turn, normalised.
+    """
+    for m in _NAMED_ADDRESS.finditer(text):
+        value = " ".join(m.group().lower().split())
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), value)
+
+
 def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
     if asked:
-        for m in _NAMED_ADDRESS.finditer(text):
-            value = " ".join(m.group().lower().split())
-            yield Detection(EntityType.ADDRESS, m.start(), m.end(), value)
+        yield from named_addresses(text)
     intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
     for m in intl:
         way = _WORD_THEN_NUMBER.search(m.group())
@@ -1119,10 +1166,16 @@ def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
     for m in _PO_BOX.finditer(text):
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().lower().split()))
-    for m in _ADDRESS.finditer(text):
+    at = 0
+    while (found := _ADDRESS.search(text, at)) is not None:
+        m = found
         words = m.group("name").lower().split()
         if any(w.strip(".'") in _NOT_STREET_NAME for w in words):
+            # "The old 1 was 112 Church Road.": not a street of "1", but one may start
+            # after that number.
+            at = m.end("num")
             continue
+        at = m.end()
         number = m.group("num").replace(" ", "")
         rest = " ".join(text[m.end("num") : m.end()].lower().split())
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), f"{number} {rest}")
@@ -1501,7 +1554,12 @@ def _scan_window(
             if turn_context in (None, Context.GENERIC, Context.BIRTH, Context.LASTFOUR)
             else turn_context
         )
-        runs = [replace(r, context=fallback) if r.context == Context.LASTFOUR else r for r in runs]
+        runs = [
+            replace(r, context=_last_four_of(keywords, r.start, fallback))
+            if r.context == Context.LASTFOUR
+            else r
+            for r in runs
+        ]
     expiry_named = any(c == Context.EXPIRY and _CARD_EXPIRY.match(text, a) for a, _b, c in keywords)
     detections: list[Detection] = []
     references = [e for _s, e, c in keywords if c == Context.NEGATIVE]

@@ -35,7 +35,7 @@ from compliance.beside import (
 )
 from compliance.corrections import apply_corrections
 from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
-from compliance.detectors import Detection, DigitRun, classify_digits, scan
+from compliance.detectors import Detection, DigitRun, classify_digits, named_addresses, scan
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
 from config.redaction_policy import EntityType, RedactionPolicy
@@ -105,7 +105,8 @@ _KIND_CONTEXT: Final = {
 _HOUSE_ASKED: Final = re.compile(r"\b(?:house|flat|door|building|apartment) number\b", re.I)
 # "It's number 27, and the postcode is ...": the house number asked for.
 _HOUSE_NUMBER_SAID: Final = re.compile(
-    r"(?i:\b(?:number|no\.?|flat|house)\s+)\d{1,5}[A-Za-z]?\b"
+    r"(?i:\b(?:(?:house|flat|door) number(?: is|'s| was)?|number|no\.?|flat|house)\s+)"
+    r"\d{1,5}[A-Za-z]?\b"
     r"|^(?i:(?:it's|it is)\s+)?\d{1,5}[A-Za-z]?(?=[,.]|$)"
 )
 _CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
@@ -416,6 +417,9 @@ class CallRedactor:
                 Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
                 for m in _HOUSE_NUMBER_SAID.finditer(norm.text)
             )
+            # "What's the house number?" / "It's 61." / "Mhm." / "Harrow View Gardens.":
+            # the street, next.
+            detections.extend(named_addresses(norm.text))
         if asked is not None:
             answer_kinds = {k for k, c in _KIND_CONTEXT.items() if c == asked}
             answer_kinds.update(k for c, k in ANSWER_KINDS.items() if c == asked)
