@@ -10,7 +10,8 @@ A name in an e-mail address or a street said again in the same turn, to tell how
 spelled ("Rose hyphen Lindqvist at proton dot me. Lindqvist with a Q.", "Carrick Lane.
 Carrick with a C-K."), is the address's too.
 
-A house's name before its street ("The Old Forge, Ballyhooly Road") is its first line.
+A house's name before its street ("The Old Forge, Ballyhooly Road") is its first line,
+and a long value's digits said again after it ("That's 0 1 2 3 at the end.") are it.
 
 The number of a flat, a unit or a house said in its own sentence before the street
 ("Flat 3. 17 Albemarle Road.", "It's 742. Evergreen Terrace.", "Unit 12B. 1640 Riverside
@@ -27,11 +28,17 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from compliance.detectors import HOUSE_WORDS, STREET_SUFFIX, Detection
+from compliance.detectors import HOUSE_WORDS, STREET_SUFFIX, Detection, DigitRun
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
-__all__ = ["house_name_before", "spelled_beside", "unit_before_address", "words_again"]
+__all__ = [
+    "digits_again",
+    "house_name_before",
+    "spelled_beside",
+    "unit_before_address",
+    "words_again",
+]
 
 # Letters and short digit groups said one by one ("S M 9 I J", "E V E R G R E E N",
 # "Q, T", "double R"), nothing else between them but a pause.
@@ -201,3 +208,49 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
                 continue  # inside a value already found
             seen.add(m.start())
             yield Detection(value.kind, m.start(), m.end(), word, complete=False)
+
+
+_AGAIN_DIGITS: Final = 3
+_READ_BACK: Final = re.compile(
+    r"\b(?:that's|that is|again|i said|ending|ends|ending in|ends in|repeat)\W*$", re.IGNORECASE
+)
+_VALUE_DIGITS: Final = 7
+
+
+def digits_again(
+    norm: Normalised, values: Sequence[Detection], runs: Sequence[DigitRun]
+) -> Iterable[Detection]:
+    """Digits of a long value said again after it in the turn ("0161 496 0123. That's 0
+    1 2 3 at the end."): three or more of its digits in a row, within ``_AGAIN_REACH``
+    characters of it.
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+        runs: The turn's digit runs.
+    """
+    taken = sorted((v.start, v.end) for v in values)
+    starts = [a for a, _b in taken]
+    text = norm.text
+    for run in runs:
+        if len(run.digits) < _AGAIN_DIGITS or run.money:
+            continue
+        # Read back digit by digit, or said to be the value's again: not "I owe 111".
+        read_back = all(g == 1 for g in run.groups) or (
+            _READ_BACK.search(text, max(0, run.start - 24), run.start) is not None
+        )
+        if not read_back:
+            continue
+        at = bisect_right(starts, run.start) - 1
+        if at >= 0 and run.start < taken[at][1]:
+            continue  # a value already
+        for value in values:
+            digits = re.sub(r"\D", "", value.value)
+            if (
+                value.complete
+                and len(digits) >= _VALUE_DIGITS
+                and 0 <= run.start - value.end <= _AGAIN_REACH
+                and run.digits in digits
+            ):
+                yield Detection(value.kind, run.start, run.end, run.digits, complete=False)
+                break

@@ -16,6 +16,7 @@ from typing import Final
 from compliance.spoken import normalise
 
 __all__ = [
+    "PART_COUNT",
     "SECRET_CONTEXTS",
     "SENSITIVE_CONTEXTS",
     "AgentTurn",
@@ -229,8 +230,27 @@ _OF_THE: Final = re.compile(
 _HEADS: Final = SENSITIVE_CONTEXTS - {Context.ACCOUNT, Context.GENERIC} | {Context.BIRTH}
 
 
+PART_COUNT: Final = (
+    r"\b(?:1st|first|last|next|other|remaining|final|2nd|second) \d{1,2}"
+    r"(?= (?:digits? |numbers? )?(?:are|is)\b)"
+)
+"""How many digits of a long number the caller reads next ("The first 8 are", "the last 8
+are", as normalised): a number read in parts, the count no digit of it."""
+_PART_COUNT: Final = re.compile(PART_COUNT, re.IGNORECASE)
+
+
 def keywords(text: str) -> list[tuple[int, int, str]]:
     """The cues in a normalised utterance, in order, as (start, end, context)."""
+    counts = [(m.start(), m.end(), Context.GENERIC) for m in _PART_COUNT.finditer(text)]
+    found = _named_keywords(text)
+    if not counts:
+        return found
+    # "the last 4" names a last four already: a count inside a cue adds nothing.
+    counts = [c for c in counts if not any(a <= c[0] < b for a, b, _c in found)]
+    return sorted(found + counts)
+
+
+def _named_keywords(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     resume = 0
     for word in _LETTERS.finditer(text):

@@ -28,13 +28,14 @@ from compliance.after_answer import after_the_answer
 from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
 from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_only
 from compliance.beside import (
+    digits_again,
     house_name_before,
     spelled_beside,
     unit_before_address,
     words_again,
 )
 from compliance.corrections import apply_corrections
-from compliance.cues import SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
+from compliance.cues import PART_COUNT, SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
 from compliance.detectors import Detection, DigitRun, classify_digits, named_addresses, scan
 from compliance.spoken import Normalised, normalise
 from compliance.vault import Vault
@@ -65,7 +66,9 @@ _SECRET_STANDS_FOR: Final = 2
 _WITHHELD_RESERVE: Final = 48
 
 _FILLERS: Final = re.compile(
-    r"(?:[\W_]|\b(?:uh|um+|er|erm|ah|hmm|oh|and|then|okay|ok|so|yes|yeah|yep|sure|right|alright"
+    # "And the last eight are 1111 1111.": the count is no digit of the value.
+    rf"(?:{PART_COUNT}|"
+    r"[\W_]|\b(?:uh|um+|er|erm|ah|hmm|oh|and|then|okay|ok|so|yes|yeah|yep|sure|right|alright"
     r"|sorry|also|plus|the|rest|is|are|it's|its|it|next|continuing|continued|more|part|last|after"
     r"|that|followed|by|digits|numbers|remaining|still|thanks|thank|you|please)\b)*",
     re.IGNORECASE,
@@ -402,6 +405,7 @@ class CallRedactor:
         detections += list(unit_before_address(norm, detections))
         detections += list(house_name_before(norm, detections))
         detections += list(words_again(norm, detections))
+        detections += list(digits_again(norm, detections, found.runs))
         asked = self._asked
         owed = ASKED_IN_PIECES.get(asked) if asked is not None else None
         if asked is not None and owed is not None and policy.is_enabled(owed):
