@@ -830,8 +830,11 @@ _ID_LEAD: Final = re.compile(
 )
 _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
 # Between the pieces of a spelled identifier: spaces, commas, dashes, slashes, an
-# apostrophe, a filler ("M T R, dash, 3 3 0 9", "GB12, uh, LOYD, 6233").
-_ID_GAP: Final = re.compile(r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2})?", re.IGNORECASE)
+# apostrophe, a filler ("M T R, dash, 3 3 0 9", "GB12, uh, LOYD, 6233"), or "and" before
+# a last letter ("QQ 12 34 56, and C at the end").
+_ID_GAP: Final = re.compile(
+    r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2}|(?i:and) (?-i:(?=[A-Z]\b)))?", re.IGNORECASE
+)
 _NOT_ID_LETTER: Final = frozenset({"a", "i"})
 _ID_MAX_CHARS: Final = 40
 # Kinds with a check: a value after their cue that fails it is still being read (partial).

@@ -1,6 +1,7 @@
 """A long number read in counted parts ("The first eight are ...", "And the last eight are
 ..."), with no card named, and a value's digits read back after it ("That's 0 1 2 3 at the
-end."). The count is never a digit of the value; an ordinary number after a value stays."""
+end."), and an identifier's last letter after "and". The count is never a digit of the value;
+an ordinary number after a value stays."""
 
 from __future__ import annotations
 
@@ -51,4 +52,22 @@ def test_a_values_digits_read_back_after_it_are_the_value(turn: str) -> None:
     ],
 )
 def test_an_ordinary_number_after_a_value_stays(said: str, kept: str) -> None:
+    assert kept in redact_call(("c", said))[0]
+
+
+def test_an_identifiers_last_letter_after_and_is_part_of_it() -> None:
+    out = redact_call(
+        ("a", "What's your National Insurance number?"), ("c", "QQ 12 34 56, and C at the end.")
+    )[0]
+    assert " C " not in f" {out} " and out.endswith("at the end.")
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("My policy is ABC12345 and 2 cars are on it.", "2 cars"),
+        ("The plate is AB12 CDE and I think it's blue.", "and I think"),
+    ],
+)
+def test_and_before_a_word_or_a_number_ends_the_identifier(said: str, kept: str) -> None:
     assert kept in redact_call(("c", said))[0]
