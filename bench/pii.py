@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Thirteen corpora, reported apart:
+corpus was written (`bench.pii_match`). Fourteen corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -33,12 +33,12 @@ corpus was written (`bench.pii_match`). Thirteen corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``ninth`` (``compliance/corpus/pii_sixth.yaml``, ``pii_seventh.yaml``,
-  ``pii_eighth.yaml``, ``pii_ninth.yaml``): written the same way; each read once the
-  next two had been commissioned and fixed as kinds of error: development sets now.
-* ``tenth`` and ``eleventh`` (``compliance/corpus/pii_tenth.yaml``,
-  ``pii_eleventh.yaml``): written the same way, tenth before eighth was read, eleventh
-  before ninth was read; neither has been read by anyone changing the detectors, so
+* ``sixth`` to ``tenth`` (``compliance/corpus/pii_sixth.yaml`` ... ``pii_tenth.yaml``):
+  written the same way; each read once the next two had been commissioned and fixed as
+  kinds of error: development sets now.
+* ``eleventh`` and ``twelfth`` (``compliance/corpus/pii_eleventh.yaml``,
+  ``pii_twelfth.yaml``): written the same way, eleventh before ninth was read, twelfth
+  before tenth was read; neither has been read by anyone changing the detectors, so
   theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -83,6 +83,7 @@ __all__ = [
     "SIXTH_CORPUS",
     "TARGETS",
     "TENTH_CORPUS",
+    "TWELFTH_CORPUS",
     "Case",
     "Corpus",
     "PiiReport",
@@ -106,6 +107,7 @@ EIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_eighth.yaml"
 NINTH_CORPUS: Final = _CORPUS_DIR / "pii_ninth.yaml"
 TENTH_CORPUS: Final = _CORPUS_DIR / "pii_tenth.yaml"
 ELEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_eleventh.yaml"
+TWELFTH_CORPUS: Final = _CORPUS_DIR / "pii_twelfth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -243,9 +245,8 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "tenth independent set, every kind, never used for tuning: out of sample",
+        "tenth independent set, every kind, unchanged; a development set since its leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "eleventh",
@@ -254,6 +255,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "eleventh independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "twelfth",
+        TWELFTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "twelfth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -653,7 +664,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to eleventh corpora)",
+        "final, pieces, outside, sixth to twelfth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

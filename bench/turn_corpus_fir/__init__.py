@@ -1,4 +1,4 @@
-"""The twenty-ninth end-of-turn corpus, unread like gum and hazel.
+"""The twenty-ninth end-of-turn corpus, read since to change the judge.
 
 ``fir.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (credit card disputes, holiday
@@ -13,5 +13,6 @@ author's, unedited. The ``validate.py`` its README names stayed with the author:
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after birch was read and before cedar was; its author saw no
-corpus. With gum and hazel its figures are the out-of-sample ones.
+corpus. It was read once ivy had been commissioned, so gum, hazel and ivy give the
+out-of-sample figures now.
 """
