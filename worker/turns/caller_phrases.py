@@ -131,6 +131,19 @@ AUXILIARIES: Final = frozenset(
 # "A firm called."), when the judge has found the sentence open.
 READS_OUT: Final = frozenset("it's that's says reads shows states called named".split())
 
+# "The last statement said.", "My doctor said.": what it said is next ("That's what my
+# doctor said." is whole).
+SAID_BY: Final = re.compile(
+    r"(?:(?:yes|yeah|well|um|uh|oh|so),? )*(?:the|my|your|our|his|her|their) "
+    r"(?:[a-z\-]+ ){0,2}[a-z\-]+ (?:said|showed|stated)"
+)
+
+# "It's now.", "It's actually.": the value's words after these, next.
+IT_IS_NOW: Final = re.compile(
+    r"(?:(?:yes|yeah|no|well|um|uh|oh|so),? )*(?:it's|it is|that's|it'll be) "
+    r"(?:now|actually|basically|just)"
+)
+
 # A subject with its "be" run on ("He's.", "They're."): what he is comes next.
 SUBJECT_BE: Final = frozenset("he's she's they're we're you're there's i'm".split())
 
@@ -455,6 +468,8 @@ OWES_OBJECT: Final = re.compile(
     r"\b(?:i|we|you|they|he|she) (?:loved|liked|enjoyed|preferred|hated|adored)|"
     # "He always said he wanted." -- what he wanted is next.
     r"\b(?:i|we|they|he|she) (?:always |really |just |only )?(?:wanted|wants)|"
+    # "...could they put it." -- where is next.
+    r"\b(?:put|pop|stick|place) (?:it|them|that|this|the [a-z]+)|"
     # "Can we do." -- what to do is next ("Please do." is whole).
     r"\b(?:can|could|shall) (?:we|i|you) do)[.!]*$"
 )
@@ -615,7 +630,10 @@ ASKED_OF_SOMEONE_THERE: Final = re.compile(rf",\s*{VOCATIVE}\?\s*$", re.IGNORECA
 # these as a caller ready to read one).
 ABOUT_TO_READ: Final = (
     r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| in front of me| open| up)?"
-    r"(?: on (?:the|my) [a-z]+)?|"
+    r"(?: on (?:the|my) [a-z]+)?"
+    # "I've got the card the man left.", "...the letter they sent me.": which one.
+    r"(?: (?:the [a-z]+|they|he|she|you|we) (?:left|gave me|sent|sent me|sent us|posted|"
+    r"brought))?|"
     r"(?:i'm going to|i'll|let me|she'll|he'll|they'll|she will|he will) read (?:it|that)"
     r"(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is|here we are|"
@@ -635,7 +653,7 @@ WHERE_IT_IS: Final = re.compile(
     r"(?:my|our|his|her|their|your) [a-z]+(?: [a-z]+)?(?:'s| is) (?:written|printed|stamped)|"
     r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)(?: written down)?)"
     # Where: "on the old green card", "at the top of the letter", "here".
-    r"(?: (?:just|right))?(?: (?:here|there)| (?:on|in|at the top of|at the bottom of|"
+    r"(?: (?:just|right|up|down|over))?(?: (?:here|there)| (?:on|in|at the top of|at the bottom of|"
     r"printed on|written on|on the back of|on the front of|in the front of|in the back of) "
     r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2}"
     # "...on the letter they sent.", "...on the confirmation page I printed.": which one.
@@ -767,7 +785,9 @@ BEFORE_A_BARE_VERB: Final = frozenset("to will would can could should must might
 
 STRANDED: Final = re.compile(
     r"(?:\b(?:who|whom|what|which|where)\s+(?:i|we|you|they|he|she|it|someone)\b.*|"
-    r"\b[a-z]+ (?:i|we|they|he|she) (?:\w+ ){0,2}?(?:(?!need\b)[a-z]+ed|paid|got|bought|sent|spoke|"
+    # ("Yes, we went to." is no noun before its clause: where they went is next.)
+    r"\b(?!(?:yes|yeah|yep|no|nope|well|oh|so|and|but|um|uh|right|okay|ok)\b)[a-z]+ "
+    r"(?:i|we|they|he|she) (?:\w+ ){0,2}?(?:(?!need\b)[a-z]+ed|paid|got|bought|sent|spoke|"
     r"went|came|thought|made|took|gave|signed up|applied|spent) )"
     r"(?:to|for|with|about|from|on|in|at|of)$|"
     # "...which repayment plan I'm on.", "It's the whites I'm not keen on.": a relative

@@ -115,6 +115,7 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
         re.compile(
             r"\b(?:reference(?: number)?|claim number|case number|booking reference|"
             r"tracking number|customer number|loan number|confirmation (?:code|number)|"
+            r"(?:hospital|patient|chi) number|"
             r"serial number|prescription number|meter number|iban|order number|"
             r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|"
             r"invoice number|ticket number|national insurance(?: number)?|ni number|"
@@ -192,7 +193,10 @@ _SHORT_YEAR_DATE: Final = re.compile(
 # ("A65 F4E2") and Dutch ("1017 BC"); only the outward half ("SW1A.") is a first group.
 # What is left of "a Kenyan one" once "one" is the pronoun ("un"): a description.
 _A_DESCRIBED_ONE: Final = re.compile(r"\W*(?:a|an|the|my) (?:[a-z]+ )?un\W*")
-_DESCRIBED_LAST: Final = re.compile(r"\b(?:is|it's|it is) (?:a|an) [a-z]+ un\W*$")
+_DESCRIBED_LAST: Final = re.compile(
+    # "My number is a Kenyan one.", "Sure, it's a US number.": which kind, read next.
+    r"\b(?:is|it's|it is) (?:a|an) [a-z]+ (?:un|number|mobile|landline)\W*$"
+)
 _DUTCH: Final = re.compile(r"\b(?:dutch|netherlands|holland)\b")
 _POSTCODE_WHOLE: Final = re.compile(
     r"\b(?:[a-z]{1,2}[\s.,\-]*\d[a-z\d]?[\s.,\-]*\d[a-z]{2}|[a-z]\d[a-z][\s.,\-]*\d[a-z]\d|"
@@ -208,7 +212,8 @@ _DOMAIN_DONE: Final = re.compile(rf"\b[a-z0-9-]+(?:\.+\s*[a-z0-9-]+)*\.+\s*{_TLD
 _REQUEST: Final = re.compile(
     r"\b(?:please|read|tell me|give me|provide|spell|say|go ahead|can i (?:get|have)|"
     r"(?:when|whenever) you're ready|"
-    r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|i need|"
+    r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|"
+    r"i (?:just |also |only )?need|"
     # "For applicants from Mexico we need your CURP.": a request put as a need.
     r"we(?:'ll| will)? need)\b"
 )
@@ -238,7 +243,10 @@ _CHOICE: Final = re.compile(r"\b(?:or|either)\b")
 # "the one", "that one", "the joint one": the pronoun, not the digit 1.
 _PRONOUN_ONE: Final = re.compile(
     r"\b(the|this|that|which|no|any|every|each|another|other|same|a|joint|new|old|right|"
-    r"wrong|last|first|next|only|main|usual|second|other) one\b",
+    r"wrong|last|first|next|only|main|usual|second|other|"
+    # "I don't have one.": the pronoun after a verb of having.
+    r"have|has|had|got|need|want|own) one\b(?![\s,.]+(?:two|three|four|five|six|seven|"
+    r"eight|nine|oh|zero|\d))",
     re.IGNORECASE,
 )
 # "The gold one.", "my business one": a one described, still the pronoun. Not after a

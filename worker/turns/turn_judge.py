@@ -74,6 +74,8 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 # "Once.", "Hi, Priya."), is as often the opener of a longer one, after a comma's breath,
 # as the whole of it.
 _SHORT_TURN_WORDS: Final = 2
+# "..., and if so, what's the policy number?": a value asked for after a yes.
+_IF_SO: Final = re.compile(r"\bif (?:so|yes|you do|you have)\b[^.?!]*\?")
 _ANNOUNCED_TAIL_WORDS: Final = 8
 _DATE_FRAGMENT_WORDS: Final = 8
 _WORDS_BEFORE_A_DATE: Final = 4
@@ -356,6 +358,12 @@ def _last_question(agent_text: str) -> str:
     return said[-1] if said and said[-1].endswith("?") else ""
 
 
+def _asks_a_wh_question(agent_text: str) -> bool:
+    """The agent's turn ends on a question that is not a yes/no one ("How much was
+    taken?")."""
+    return agent_text.rstrip().endswith("?") and not _is_yes_no_question(agent_text)
+
+
 def _is_yes_no_question(agent_text: str) -> bool:
     question = _last_question(agent_text)
     if not question:
@@ -431,6 +439,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or (asked is not None and phrases.WHERE_IT_IS.fullmatch(clause))
         or phrases.READ_FROM_WHERE.fullmatch(clause)
         or (asked is not None and phrases.ENDS_WITH_NEXT.fullmatch(clause))
+        # "It's on the appointment letter, hold on.": going to look, after a comma.
+        or re.search(rf",\s*(?:{phrases.WAIT_FOR_ME})\W*$", clause) is not None
+        # "The last statement said.": the words read off it, next.
+        or (
+            (asked is not None or _asks_a_wh_question(agent_text))
+            and phrases.SAID_BY.fullmatch(clause) is not None
+        )
         # "My unit number's.": the label, its value next.
         or re.search(rf"\b{phrases.LABEL_NOUN}'s$", clause.lower())
     ):
@@ -444,7 +459,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("unfinished", "dangling_word", dictation)
     # "Yes, it is." / "I am." end on a verb and are still finished; said to a question
     # that asks for something ("Who am I speaking with?" / "This is."), the answer follows.
-    asks_what = agent_text.rstrip().endswith("?") and not _is_yes_no_question(agent_text)
+    asks_what = _asks_a_wh_question(agent_text)
     answered_be = (
         last in phrases.BE
         and len(words) > 1
@@ -489,6 +504,25 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     ):
         # "We're arriving Friday and leaving." to "What dates?": when, next.
         return TurnVerdict("unfinished", "open_phrase", dictation)
+    if (
+        asked is not None
+        and phrases.IT_IS_NOW.fullmatch(clause.rstrip(" .!,"))
+        and not phrases.DATE_QUESTION.search(question)
+    ):
+        # "No, it's changed. It's now." to "Is your email still the same?": the new one
+        # is next.
+        return TurnVerdict("unfinished", "open_phrase", dictation)
+    if (
+        asked is not None
+        and _IF_SO.search(agent_text.lower())
+        and words[0] in phrases.YES
+        and not _has_digit(text)
+        and not text.endswith("?")
+        and dictation is None
+    ):
+        # "Do you have home cover? If so, what's the policy number?" / "Yes, it's with
+        # my home insurance.": the yes said, the number next.
+        return TurnVerdict("maybe", f"value_expected:{asked[0]}")
     if phrases.SUBJECT_ONLY.search(text.lower()) and not text.endswith("?"):
         # "I've got two meters, but one of them.": its verb is next.
         return TurnVerdict("unfinished", "dangling_word", dictation)
