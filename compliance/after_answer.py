@@ -30,12 +30,13 @@ _WHOLE_DATE: Final = re.compile(
     r"(?:[a-z]{3}|\d[/.-]\d).*(?:\b(?:1[89]|20)\d{2}\b|'\d{2}\b)|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}",
     re.IGNORECASE,
 )
-# "No, sorry, 1978.", "Actually use my work one, it ends 0129.", "Or maybe Huang.": the
-# answer corrected, narrowed or given again, which is the answer still.
+# "No, sorry, 1978.", "Actually use my work one, it ends 0129.", "Or maybe Huang.", "And
+# then the letter A.", "...so add Flat 3.": the answer corrected, narrowed, given again,
+# finished or added to, which is the answer still.
 _ANSWER_AGAIN: Final = re.compile(
     r"\b(?:no|not|sorry|actually|wait|i mean|rather|instead|oops|make that|correction|or|"
     r"maybe|perhaps|might|could|ends?|ending|starts?|at the end|other|same|again|spell|"
-    r"spelled|spelt|like|as in|with an?|[a-z] for)\b",
+    r"spelled|spelt|like|as in|with an?|[a-z] for|then|letters?|add|put|include|plus|also)\b",
     re.IGNORECASE,
 )
 

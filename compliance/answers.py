@@ -77,7 +77,10 @@ _VOLUNTEER_AFTER: Final = {
     # "I tried logging in with Liverpool 2005 and it says wrong password.": only what
     # reads as a password ("with my email" says how).
     r"|(?:logging|logged|log|signing|signed|sign) (?:in|on) with"
-    r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))",
+    r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))"
+    # "I'm typing capital T, R, O, U, T, then 7, 7.": letters or digits typed in.
+    r"|(?:i'm|i am|i was|i've been|i keep) (?:typing|entering|putting)(?: in)?"
+    r"(?= (?:capital |lower ?case )?(?-i:[A-Z][ ,]{1,2}[A-Z0-9]\b|[A-Za-z]+\d|\d+[A-Za-z]))",
     Context.MAIDEN: "",
 }
 _VOLUNTEER_CUE: Final = {
@@ -101,7 +104,10 @@ _STALL: Final = re.compile(
     r"|let me\b"
     r"|bear with me|wait|i\b|i'm|i've|i'd|i'll|we\b|we're|not sure|no idea|what\b|pardon"
     r"|can you|could you|do you|did you|is it|is that|was it|why|how|hmm|don't know"
-    r"|dunno|forgot|no clue|the line|you (?:cut|broke))",
+    r"|dunno|forgot|no clue|the line|you (?:cut|broke)"
+    # "This is ridiculous. Mrs. Abernathy.": exasperation first.
+    r"|this is (?:ridiculous|silly|stupid|absurd|a joke|unbelievable|crazy)|honestly"
+    r"|for goodness|for god's|oh my god|unbelievable)",
     re.IGNORECASE,
 )
 _REMARK: Final = re.compile(
@@ -170,6 +176,9 @@ _NAMED: Final = re.compile(r"(?-i:[A-Z][\w'.-]*)(?: (?-i:[A-Z][\w'.-]*)){0,2}")
 # with the capitalised words after it.
 _PROPER: Final = re.compile(
     r"(?:(?<=[a-z,;:…] )|(?<=\.\.\. ))(?-i:[A-Z][a-z'\u2019-]+)(?: (?-i:[A-Z][a-z'\u2019-]+))*"
+)
+_TITLED: Final = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sister|Father)\.? (?P<name>(?-i:[A-Z][a-z'\u2019-]+))"
 )
 _NOT_PROPER: Final = frozenset(
     "i i'm i've i'd i'll ok okay oh mr mrs ms miss dr god yes no sorry thanks".split()
@@ -254,10 +263,23 @@ def answer_spans(
             span = _phrase_at(text, cue.end())
             if span is not None and not _A_STATE.fullmatch(text, *span):
                 found.append((ANSWER_KINDS[context], *span, text[span[0] : span[1]]))
+            if context == Context.SECRET:
+                # "I'm typing capital T, R, O, U, T, then 7, 7. Trout77.": what is spelled
+                # after the cue, and a word of letters and digits, are the password too.
+                found.extend(_spelled_password(text, cue.end()))
     return found
 
 
 _SPELL_GAP: Final = r"(?:[\s,.'-]|\b(?:apostrophe|hyphen|dash|space)\b)*"
+
+
+def _spelled_password(text: str, after: int) -> Iterable[tuple[EntityType, int, int, str]]:
+    """The letters and digits spelled in the sentence after a volunteered password's cue,
+    and the turn's words of letters and digits."""
+    end = text.find(".", after)
+    end = len(text) if end < 0 else end
+    for m in (*_SPELLED.finditer(text, after, end), *_MIXED.finditer(text)):
+        yield EntityType.SECRET, m.start(), m.end(), m.group()
 
 
 def said_again(
@@ -333,6 +355,8 @@ def _asked_answer(
         spans.extend(
             m.span() for m in _PROPER.finditer(text) if m.group().lower() not in _NOT_PROPER
         )
+        # "Mrs. Abernathy.": a name after a title, wherever the sentence starts.
+        spans.extend(m.span("name") for m in _TITLED.finditer(text))
     said = {
         w.group().lower()
         for a, b in spans

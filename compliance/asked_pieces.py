@@ -30,10 +30,15 @@ read already."""
 _CHUNK: Final = r"(?:(?:double|triple|Double|Triple) )?(?!OK\b)(?:[A-Z0-9]{1,8})"
 _LEAD: Final = (
     r"(?:(?:um|uh|er|erm|and|then|so|it's|it is|next|after that|"
+    # "Okay, 1M8. GDM9.", "I do. D6W. Then X, K, 2, 3.": a yes before the chunks.
+    r"okay|ok|right|yes|yeah|yep|sure|i do|i have|here we go|here it is|"
     # "It starts A B.": the value's first letters, the rest to come.
     r"it starts(?: with)?|starts with|it begins(?: with)?|the first (?:bit|part) is)[\s,.]+)*"
 )
-_PIECES: Final = re.compile(rf"(?i:{_LEAD})(?P<pieces>{_CHUNK}(?:[\s,.\-]+{_CHUNK})*)[\s.,]*")
+_PIECES: Final = re.compile(
+    rf"(?i:{_LEAD})(?P<pieces>{_CHUNK}(?:[\s,.\-]+(?i:(?:and |then |and then )?){_CHUNK})*)"
+    r"[\s.,]*"
+)
 
 
 def pieces_only(text: str, context: str) -> tuple[int, int, str] | None:

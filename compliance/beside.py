@@ -28,14 +28,17 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from compliance.checksums import nl_postcode_valid
 from compliance.detectors import HOUSE_WORDS, STREET_SUFFIX, Detection, DigitRun
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
 __all__ = [
     "digits_again",
+    "dutch_postcode_after_address",
     "house_name_before",
     "spelled_beside",
+    "unit_after_address",
     "unit_before_address",
     "words_again",
 ]
@@ -49,19 +52,24 @@ _RUN: Final = re.compile(
 _LETTER: Final = re.compile(r"(?<![\w'])[A-Za-z](?![\w'])")
 # Between a value and the spelling of it: a pause, or "that's", "spelled", "then".
 _GAP_AFTER: Final = re.compile(
-    r"[\s.,;:\-]*(?:(?:that's|that is|spelled|spelt|then|so)[\s.,:]*)?", re.IGNORECASE
+    r"[\s.,;:\-]*(?:(?:that's|that is|spelled|spelt|then|so)[\s.,:]*)?"
+    # "2380416. And then the letter A."
+    r"(?:(?:and )?(?:then )?the letters? )?",
+    re.IGNORECASE,
 )
 _GAP_BEFORE: Final = re.compile(r"[\s.,;:\-]*")
 
 
 def _spells(norm: Normalised, start: int, end: int) -> bool:
-    """Two letters or more, or one said the long way ("T for Tom", "Tango"): not the
-    article "A" or the pronoun "I" left alone."""
+    """Two letters or more, or one said the long way ("T for Tom", "Tango") or named a
+    letter ("the letter A"): not the article "A" or the pronoun "I" left alone."""
     letters = list(_LETTER.finditer(norm.text, start, end))
     if len(letters) >= 2:
         return True
     if not letters:
         return False
+    if re.search(r"\bletter $", norm.text[max(0, start - 7) : start], re.IGNORECASE):
+        return True  # "the letter A": named a letter outright
     a, b = norm.to_original(letters[0].start(), letters[0].end())
     return b - a > 1
 
@@ -127,6 +135,59 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
         yield Detection(EntityType.ADDRESS, start, end, said, complete=False)
 
 
+# "...so put Unit 2 on it.": a flat, unit or suite named outright.
+_NAMED_UNIT: Final = re.compile(
+    r"\b(?i:unit|flat|apartment|apt|suite)\.? #?\d{1,5}[A-Za-z]?\b(?!\s*(?i:%|percent))"
+)
+
+
+def unit_after_address(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """A flat, unit or suite named after an address in the same turn ("88 Danforth
+    Avenue, Toronto. It's the upstairs, so put Unit 2 on it.").
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    ends = [v.end for v in values if v.kind is EntityType.ADDRESS]
+    if not ends:
+        return
+    text = norm.text
+    taken = sorted((v.start, v.end) for v in values)
+    starts = [a for a, _b in taken]
+    for m in _NAMED_UNIT.finditer(text, min(ends)):
+        at = bisect_right(starts, m.start()) - 1
+        if at >= 0 and m.start() < taken[at][1]:
+            continue  # inside the address already
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
+
+
+# "Van Woustraat 112 hoog, 1073 LN Amsterdam": a Dutch postcode after its street.
+_NL_POSTCODE: Final = re.compile(r"(?<![\w-])\d{4} ?[A-Z]{2}(?![\w-])")
+_POSTCODE_REACH: Final = 60
+
+
+def dutch_postcode_after_address(
+    norm: Normalised, values: Sequence[Detection]
+) -> Iterable[Detection]:
+    """A Dutch postcode said after an address in the turn (said alone it is as often a
+    reference: "1073 LN" has no letter a word would hold).
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    text = norm.text
+    for value in values:
+        if value.kind is not EntityType.ADDRESS:
+            continue
+        hi = min(len(text), value.end + _POSTCODE_REACH)
+        for m in _NL_POSTCODE.finditer(text, value.end, hi):
+            said = m.group().replace(" ", "")
+            if nl_postcode_valid(said):
+                yield Detection(EntityType.POSTCODE, m.start(), m.end(), said)
+
+
 # A house's name said right before its street: "The Old Forge, Ballyhooly Road", "Rose
 # Cottage, Mill Lane". Only "The ..." or a house's own word makes it one, not "Sarah, ".
 _HOUSE_NAME: Final = re.compile(
@@ -164,7 +225,10 @@ _COMMON_LOCAL: Final = frozenset(
 )
 # The words of a street address that name no one street.
 _STREET_WORDS: Final = re.compile(
-    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|flat|unit|apartment|suite)\b", re.IGNORECASE
+    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|flat|unit|apartment|suite"
+    # A Dutch address's floor: "112 hoog" (upstairs), "huis", "boven", "beneden", "bis".
+    r"|hoog|huis|boven|beneden|bis)\b",
+    re.IGNORECASE,
 )
 
 

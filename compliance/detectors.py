@@ -79,6 +79,10 @@ ID_CONTEXTS: Final = {
 """Contexts whose value is an identifier that may hold letters ("1EG4-TE5-MK73"), and its
 kind."""
 _LETTERED: Final = frozenset({Context.IBAN, Context.NINO, Context.VIN})
+_WHOLE_ID_DIGITS: Final = 6
+# A plate read in pieces: "Yankee, Kilo, 6, 8." then "Foxtrot, Zulu, Oscar." (no plate is
+# shorter than five characters but a personalised one).
+_WHOLE_PLATE_CHARS: Final = 5
 _PARTIAL_KIND: Final = {
     Context.CARD: EntityType.CARD,
     Context.SSN: EntityType.SSN,
@@ -109,8 +113,15 @@ _NATIONAL: Final = {
 _CONTEXT_REACH: Final = 60
 _BIRTH_BEFORE, _BIRTH_AFTER = 80, 40
 
+# A count after a value is no group of it: "4242 4242 4242 4242, 3 times in Lisbon".
+_COUNT_UNIT: Final = (
+    r"times|people|adults|children|kids|nights|days|weeks|months|years|hours|minutes|mins"
+    r"|items|tickets|bags|boxes|pounds|dollars|euros|percent|miles|km|kg|kilos|litres|liters"
+)
 _RUN: Final = re.compile(
-    r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))\(?\d+)*(?!\w)"
+    r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))"
+    # (after a space only: "184,000 miles" is one number)
+    rf"(?!(?<= )\d+ (?:{_COUNT_UNIT})\b)\(?\d+)*(?!\w)"
     # Not the digits of an address's local part ("rk1962@..."); "at the end" (which the
     # normaliser also writes "@") is no address: "...no, 158 at the end."
     r"(?!@(?!(?:the|a|an|my|your|least|most|all|once|first|last)\b))"
@@ -141,6 +152,8 @@ _ADDRESS: Final = re.compile(
     # an abbreviation's does not ("12 St. Mary's Road").
     r"(?P<name>(?:(?:St|Mt|Ft|Ste)\. |[A-Za-z0-9][A-Za-z0-9']*(?:\.[A-Za-z0-9']+)* ){1,3}?)"
     rf"(?:{STREET_SUFFIX})\b\.?"
+    # "1408 Oak Hollow Lane": a street type inside the name, the type after it.
+    rf"(?: (?:{STREET_SUFFIX})\b\.?)?"
     # "251 Queen Street West": a directional after the street's type.
     r"(?: (?:north|south|east|west|northeast|northwest|southeast|southwest|ne|nw|se|sw)\b\.?)?"
     r"(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[A-Za-z0-9-]+)?"
@@ -414,8 +427,9 @@ def classify_digits(
         return None
     if context in ID_CONTEXTS and n >= 3:
         # An IBAN, a National Insurance number and a VIN hold letters: their digits
-        # alone are never all of one, and more may follow next turn.
-        whole = n >= 4 and context not in _LETTERED
+        # alone are never all of one, and more may follow next turn. Four or five digits
+        # are as often the first group of a longer number ("2950." / "48613. Then 1.").
+        whole = n >= _WHOLE_ID_DIGITS and context not in _LETTERED
         return Detection(ID_CONTEXTS[context], 0, 0, digits, complete=whole)
     if context == Context.BIRTH and (
         n in (6, 8) or (len(groups) == 3 and max(groups[:2]) <= 2 and groups[2] in (2, 4))
@@ -557,7 +571,9 @@ class _KeywordCursor:
 _INHERIT_GAP: Final = re.compile(
     r"(?:[\s,.;:!?-]|\b(?:no|not|wait|sorry|i mean|actually|rather|correction|make that|let me"
     r"|try|again|start over|scratch that|oops|um|uh|er|and|or|also|it's|it is|its|that's|is"
-    r"|the|full|whole|number|maybe|perhaps|possibly|might be|could be|or else)\b){0,12}",
+    r"|the|full|whole|number|maybe|perhaps|possibly|might be|could be|or else"
+    # "It says 987-65-4328 and mine is 987-65-4329.": the caller's own, set beside it.
+    r"|mine|my one|the real one|the right one|the correct one|but)\b){0,12}",
     re.IGNORECASE,
 )
 
@@ -751,7 +767,7 @@ def _run_detections(
 
 _EXPIRY_DATE: Final = re.compile(
     r"(?<![\w/.])(?:(?P<m>0?[1-9]|1[0-2])(?: ?[/.-] ?| )(?P<y>20\d{2}|20 \d{2}|\d{2})"
-    rf"|(?P<mn>{_MONTH}) (?:of )?(?P<yn>20\d{{2}}|20 \d{{2}}|\d{{2}}))(?![\w/])",
+    rf"|(?P<mn>{_MONTH}) (?:of )?(?P<yn>20\d{{2}}|20 \d{{2}}|'?\d{{2}}))(?![\w/])",
     re.IGNORECASE,
 )
 _EXPIRY_REACH: Final = 40
@@ -763,6 +779,19 @@ _EXPIRY_DIGITS: Final = re.compile(r"(?<![\w/])\d(?:[ /.-]{0,3}\d){2,5}(?![\w/])
 _CARD_EXPIRY: Final = re.compile(
     r"expiry|expiration|exp\b|exp date|valid|good|end date", re.IGNORECASE
 )
+
+
+_CORRECTED_DATE: Final = re.compile(r"\b(?:no|sorry|actually|i mean|wait|rather)\b", re.I)
+
+
+def _month_year(m: re.Match[str]) -> tuple[int, str]:
+    """An expiry's month (1-12) and the last two digits of its year."""
+    if m.group("mn") is not None:
+        month = _MONTHS.index(m.group("mn")[:3].lower()) + 1
+        year = m.group("yn")
+    else:
+        month, year = int(m.group("m")), m.group("y")
+    return month, re.sub(r"\D", "", year)[-2:]
 
 
 def _expiry_detections(
@@ -796,17 +825,23 @@ def _expiry_detections(
         for m in _EXPIRY_YEAR.finditer(text):
             if not any(a <= m.start() < b for a, b in dates):
                 yield Detection(EntityType.EXPIRY, m.start(), m.end(), m.group(), complete=False)
-    answer: str | None = None
+    answer: tuple[int, str] | None = None
+    previous_end = 0
     for m in _EXPIRY_DATE.finditer(text):
         start = m.start()
         keyword = card_context and any(0 <= start - e <= _EXPIRY_REACH for e in expiry_ends)
         after_card = any(0 <= start - e <= 20 for e in card_ends)
         value = m.group().replace(" ", "").lower()
         # Asked for the expiry: the first date said is the answer, and so is the same
-        # date said again ("End of November 2027, I think. Yeah, November 2027.").
-        asked = turn_context == Context.EXPIRY and answer in (None, value)
-        if turn_context == Context.EXPIRY and answer is None:
-            answer = value
+        # date said again, in any form ("End of November 2027, I think. Yeah, November
+        # 2027.", "9 26. September '26.").
+        month_year = _month_year(m)
+        # "November 2027. No, sorry, December 2027.": the answer corrected.
+        corrected = _CORRECTED_DATE.search(text, previous_end, start) is not None
+        asked = turn_context == Context.EXPIRY and (answer in (None, month_year) or corrected)
+        if turn_context == Context.EXPIRY and (answer is None or corrected):
+            answer = month_year
+        previous_end = m.end()
         if keyword or after_card or asked:
             yield Detection(EntityType.EXPIRY, start, m.end(), value)
 
@@ -905,6 +940,10 @@ def _id_detections(
         ):
             continue
         complete = _ID_CHECKS[kind](value) if kind in _ID_CHECKS else True
+        if kind is EntityType.PLATE:
+            complete = len(value) >= _WHOLE_PLATE_CHARS
+        elif value.isdigit() and len(value) < _WHOLE_ID_DIGITS:
+            complete = False
         yield Detection(kind, span[0], span[1], value, complete)
     for m in _MBI.finditer(text):
         yield Detection(EntityType.MEMBER, m.start(), m.end(), m.group().replace("-", "").upper())

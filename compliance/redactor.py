@@ -29,8 +29,10 @@ from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said
 from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_only
 from compliance.beside import (
     digits_again,
+    dutch_postcode_after_address,
     house_name_before,
     spelled_beside,
+    unit_after_address,
     unit_before_address,
     words_again,
 )
@@ -403,6 +405,8 @@ class CallRedactor:
         detections = [d for d in detections if policy.is_enabled(d.kind)]
         detections += list(spelled_beside(norm, detections))
         detections += list(unit_before_address(norm, detections))
+        detections += list(unit_after_address(norm, detections))
+        detections += list(dutch_postcode_after_address(norm, detections))
         detections += list(house_name_before(norm, detections))
         detections += list(words_again(norm, detections))
         detections += list(digits_again(norm, detections, found.runs))
