@@ -1,4 +1,4 @@
-"""The thirtieth end-of-turn corpus, unread like hazel and ivy.
+"""The thirtieth end-of-turn corpus, read since to change the judge.
 
 ``gum.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (mobile network complaints, life
@@ -13,5 +13,6 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after cedar was read and before dogwood was; its author saw no
-corpus. With hazel and ivy its figures are the out-of-sample ones.
+corpus. It was read once juniper had been commissioned; hazel and ivy give the
+out-of-sample figures now.
 """
