@@ -153,7 +153,9 @@ SUBJECT_ONLY: Final = re.compile(
     r"\b(?:but|and|and then|because|so|though|although|when|if) "
     r"(?:(?:one|some|all|both|none|most|each|either|neither|a few|two|three) of "
     r"(?:them|those|these|us|the [a-z]+)|the (?:next|other|last|first|second|new|old) ones?)"
-    r"\W*$"
+    r"\W*$|"
+    # "The front one's fine, but the back.": the contrast's subject, its verb next.
+    r",\s*but (?:the|my|his|her|their|our) [a-z]+(?: one)?\W*$"
 )
 
 # "We're arriving Friday and leaving.": a coming or going whose time is next, when the
@@ -531,6 +533,8 @@ ANSWERED_YES_NO: Final = re.compile(
 DATE_QUESTION: Final = re.compile(
     r"\b(?:what|which)(?:'s| is| was| are| were)?(?: (?:the|your|its|their))?(?: [a-z]+){0,2} "
     r"(?:date|day|year)\b|\bwhen\b|"
+    # "And the date he passed away?"
+    r"^(?:and |so )?(?:the|your|his|her|their) (?:[a-z]+ ){0,2}date\b(?! of birth)|"
     # "Can you tell me the date he passed away?"
     r"\b(?:tell|give) (?:me|us) (?:the|your|his|her|its|their)(?: [a-z]+){0,2} (?:date|day|year)\b"
 )
@@ -835,7 +839,8 @@ PHRASAL_END: Final = re.compile(
     r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
     r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
     r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"
-    r"close|clear|read|write|hook)(?:s|es|ed|d|ing)?(?: [a-z']+){1,3} "
+    # ("He passed away on." owes the day: "away" is no object of "pass".)
+    r"close|clear|read|write|hook)(?:s|es|ed|d|ing)?(?! away\b)(?: [a-z']+){1,3} "
     r"(?:over|up|out|off|in|on|back|down|through)$|"
     r"\b(?:came|went|turned|kicked|switched|broke|showed|cut|comes|goes|turns|kicks|"
     r"switches|breaks|shows|cuts|keeps|keep|kept) (?:on|off|up|in|out|back|down|over)$"

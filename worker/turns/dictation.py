@@ -195,7 +195,8 @@ _SHORT_YEAR_DATE: Final = re.compile(
 _A_DESCRIBED_ONE: Final = re.compile(r"\W*(?:a|an|the|my) (?:[a-z]+ )?un\W*")
 _DESCRIBED_LAST: Final = re.compile(
     # "My number is a Kenyan one.", "Sure, it's a US number.": which kind, read next.
-    r"\b(?:is|it's|it is) (?:a|an) [a-z]+ (?:un|number|mobile|landline)\W*$"
+    r"\b(?:is|it's|it is) (?:a|an) [a-z]+ (?:un|number|mobile|landline|postcode|post code|"
+    r"zip code|zip|postal code)\W*$"
 )
 _DUTCH: Final = re.compile(r"\b(?:dutch|netherlands|holland)\b")
 _POSTCODE_WHOLE: Final = re.compile(

@@ -74,6 +74,11 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 # "Once.", "Hi, Priya."), is as often the opener of a longer one, after a comma's breath,
 # as the whole of it.
 _SHORT_TURN_WORDS: Final = 2
+# "It says Q.", "It says GS.": a code's first letters read off the page.
+_READ_A_CODE_START: Final = re.compile(
+    r"\b(?:[Ii]t|[Tt]his|[Tt]hat|[Tt]he [a-z]+) (?:says|reads|shows|starts) "
+    r"(?!(?:OK|ON|OFF|NO|YES|END|TV)\b)[A-Z]{1,4}\W*$"
+)
 # "..., and if so, what's the policy number?": a value asked for after a yes.
 _IF_SO: Final = re.compile(r"\bif (?:so|yes|you do|you have)\b[^.?!]*\?")
 _ANNOUNCED_TAIL_WORDS: Final = 8
@@ -243,6 +248,10 @@ _NEEDS_A_NOUN: Final = frozenset(
 # "...over to you.", "I'm calling for her.", "...bigger than her.": the pronoun after
 # these is their object.
 _BEFORE_AN_OBJECT: Final = phrases.PREPOSITIONS | {"than"}
+_LIKE_WHAT: Final = frozenset(
+    "bit kind sort something just looks sounds smells feels tastes looked sounded smelled "
+    "felt tasted more".split()
+)
 _DESCRIBES_A_NOUN: Final = frozenset(
     "good nice lovely great big small bad quick proper real new old long short large huge "
     "massive tiny decent brand".split()
@@ -558,8 +567,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         joined_on = last in _JOINING or (
             len(words) >= 2 and words[-2] in _JOINING and last in phrases.SUBJECTS
         )
+        # "It's a bit like.": the word searched for, as after "um".
+        like_what = last == "like" and len(words) >= 2 and words[-2] in _LIKE_WHAT
         if (
-            (
+            like_what
+            or (
                 left_open
                 and (
                     last in phrases.OPEN_PHRASE
@@ -845,6 +857,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not (fronted and fronted.start() < wants.start())
     ):
         return TurnVerdict("unfinished", "verb_without_object")
+    if _READ_A_CODE_START.search(text):
+        # "It's at the top of the quote. It says Q.": the code's first letters, read
+        # off it; the rest next.
+        return TurnVerdict("maybe", "value_group")
     if phrases.STARTS_WITH.fullmatch(clause):
         # "It starts 0x.": the caller says outright that more of the value is coming.
         return TurnVerdict("maybe", "value_group")
@@ -876,10 +892,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # year after a day and month ends a date.
         return TurnVerdict("maybe", "value_group")
     if (
-        re.search(r"\baddress\b", question)
+        re.search(r"\b(?:address|property|house)\b", question)
         and not _is_yes_no_question(agent_text)
+        # "How many bedrooms does the property have?" / "3.": a count, whole.
+        and not re.search(r"\bhow (?:many|much|old|long)\b", question)
+        and not phrases.DATE_QUESTION.search(question)
         and re.fullmatch(
-            r"(?:(?:it's|it is|we're at|i'm at|at) )?(?:number )?\d{1,4}[a-z]?", group.lower()
+            r"(?:(?:it's|it is|we're at|i'm at|at|we're in|i'm in) )?"
+            r"(?:number |flat |unit |apartment )?\d{1,4}[a-z]?",
+            group.lower(),
         )
     ):
         # "We're at number. 47." to "What's the address?": the house number; its street
