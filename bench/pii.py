@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Fourteen corpora, reported apart:
+corpus was written (`bench.pii_match`). Fifteen corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -33,13 +33,13 @@ corpus was written (`bench.pii_match`). Fourteen corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``tenth`` (``compliance/corpus/pii_sixth.yaml`` ... ``pii_tenth.yaml``):
-  written the same way; each read once the next two had been commissioned and fixed as
-  kinds of error: development sets now.
-* ``eleventh`` and ``twelfth`` (``compliance/corpus/pii_eleventh.yaml``,
-  ``pii_twelfth.yaml``): written the same way, eleventh before ninth was read, twelfth
-  before tenth was read; neither has been read by anyone changing the detectors, so
-  theirs are the out-of-sample figures, reported, not held.
+* ``sixth`` to ``eleventh`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_eleventh.yaml``): written the same way; each read once the next two had been
+  commissioned and fixed as kinds of error: development sets now.
+* ``twelfth`` and ``thirteenth`` (``compliance/corpus/pii_twelfth.yaml``,
+  ``pii_thirteenth.yaml``): written the same way, twelfth before tenth was read,
+  thirteenth before eleventh was read; neither has been read by anyone changing the
+  detectors, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -83,6 +83,7 @@ __all__ = [
     "SIXTH_CORPUS",
     "TARGETS",
     "TENTH_CORPUS",
+    "THIRTEENTH_CORPUS",
     "TWELFTH_CORPUS",
     "Case",
     "Corpus",
@@ -108,6 +109,7 @@ NINTH_CORPUS: Final = _CORPUS_DIR / "pii_ninth.yaml"
 TENTH_CORPUS: Final = _CORPUS_DIR / "pii_tenth.yaml"
 ELEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_eleventh.yaml"
 TWELFTH_CORPUS: Final = _CORPUS_DIR / "pii_twelfth.yaml"
+THIRTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_thirteenth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -254,9 +256,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "eleventh independent set, every kind, never used for tuning: out of sample",
+        "eleventh independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "twelfth",
@@ -265,6 +267,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "twelfth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "thirteenth",
+        THIRTEENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirteenth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -664,7 +676,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to twelfth corpora)",
+        "final, pieces, outside, sixth to thirteenth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

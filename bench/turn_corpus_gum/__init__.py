@@ -13,6 +13,6 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after cedar was read and before dogwood was; its author saw no
-corpus. It was read once juniper had been commissioned; hazel and ivy give the
-out-of-sample figures now.
+corpus. It was read once juniper had been commissioned, so hazel, ivy and juniper give
+the out-of-sample figures now.
 """
