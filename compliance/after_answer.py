@@ -36,7 +36,8 @@ _WHOLE_DATE: Final = re.compile(
 _ANSWER_AGAIN: Final = re.compile(
     r"\b(?:no|not|sorry|actually|wait|i mean|rather|instead|oops|make that|correction|or|"
     r"maybe|perhaps|might|could|ends?|ending|starts?|at the end|other|same|again|spell|"
-    r"spelled|spelt|like|as in|with an?|[a-z] for|then|letters?|add|put|include|plus|also)\b",
+    r"spelled|spelt|like|as in|with an?|[a-z] for|then|letters?|add|put|include|plus|also|"
+    r"with (?:two|double|one|[123]))\b",
     re.IGNORECASE,
 )
 
@@ -104,4 +105,5 @@ def _another_thing(text: str, edges: list[int], det: Detection, answer: str) -> 
     if said.isalpha() and len(said) <= 2 and not sentence.strip() and not rest.strip():
         # "47382915. V for Valencia.": its check letter, spelled after a breath.
         return False
-    return _ANSWER_AGAIN.search(sentence) is None
+    # "Farrell, with two Ls.": the cue may follow it in its sentence.
+    return _ANSWER_AGAIN.search(sentence) is None and _ANSWER_AGAIN.search(rest) is None

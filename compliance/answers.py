@@ -80,7 +80,9 @@ _VOLUNTEER_AFTER: Final = {
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))"
     # "I'm typing capital T, R, O, U, T, then 7, 7.": letters or digits typed in.
     r"|(?:i'm|i am|i was|i've been|i keep) (?:typing|entering|putting)(?: in)?"
-    r"(?= (?:capital |lower ?case )?(?-i:[A-Z][ ,]{1,2}[A-Z0-9]\b|[A-Za-z]+\d|\d+[A-Za-z]))",
+    r"(?= (?:capital |lower ?case )?(?-i:[A-Z][ ,]{1,2}[A-Z0-9]\b|[A-Za-z]+\d|\d+[A-Za-z]"
+    # "I keep typing Bluebell exclamation mark 42"
+    r"|[A-Z][a-z]+ (?:exclamation|hash|at sign|dollar|star|\d)))",
     Context.MAIDEN: "",
 }
 _VOLUNTEER_CUE: Final = {

@@ -33,7 +33,9 @@ _LEAD: Final = (
     # "Okay, 1M8. GDM9.", "I do. D6W. Then X, K, 2, 3.": a yes before the chunks.
     r"okay|ok|right|yes|yeah|yep|sure|i do|i have|here we go|here it is|"
     # "It starts A B.": the value's first letters, the rest to come.
-    r"it starts(?: with)?|starts with|it begins(?: with)?|the first (?:bit|part) is)[\s,.]+)*"
+    r"it starts(?: with)?|starts with|it begins(?: with)?|the first (?:bit|part) is|"
+    # "It starts with two letters, KH."
+    r"(?:two|three|four|2|3|4) letters)[\s,.]+)*"
 )
 _PIECES: Final = re.compile(
     rf"(?i:{_LEAD})(?P<pieces>{_CHUNK}(?:[\s,.\-]+(?i:(?:and |then |and then )?){_CHUNK})*)"

@@ -57,7 +57,8 @@ _GAP_AFTER: Final = re.compile(
     r"(?:(?:and )?(?:then )?the letters? )?",
     re.IGNORECASE,
 )
-_GAP_BEFORE: Final = re.compile(r"[\s.,;:\-]*")
+# ("T for tango, W for whiskey, then Ellis at icloud.com.")
+_GAP_BEFORE: Final = re.compile(r"[\s.,;:\-]*(?:(?i:then|and then)[\s.,:]*)?")
 
 
 def _spells(norm: Normalised, start: int, end: int) -> bool:

@@ -122,9 +122,11 @@ _KEYWORDS: Final = re.compile(
     r"|(?:\d )?(?:digits|numbers) on the (?:back|reverse|rear)"
     r"|(?:back|reverse|rear) of the card|(?:\d )?digit code(?: on the (?:front|back))?"
     r"|code on the front"
-    r"|signature (?:strip|panel|box)|(?:little|small|short) code|code by the signature)"
+    r"|signature (?:strip|panel|box)|(?:little|small|short) code|code by the signature"
+    # "...is the number, and the little one is 6620." ("my little one is 5" is a child)
+    r"|(?<=the )(?:little|small|short) (?:one|1|number)(?= is\b|'s\b))"
     r"|(?P<expiry>expir(?:y|ation|es|ing|ed)(?: date)?|exp(?: date)?|valid (?:thru|through|until)"
-    r"|good (?:thru|through)|end date"
+    r"|good (?:thru|through)|end date|new (?:expiry )?date"
     # "...and it runs out in June 2027." (said of a card: a card must be in the call)
     r"|(?<=it )(?:runs|ran) out|(?<=card )(?:runs|ran) out)"
     r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
@@ -160,7 +162,9 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<id>(?:customer|client|user|student|national|loyalty|rewards?)"
     r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id"
     r"|state id|a-number|alien (?:registration )?number|green card number"
-    r"|pps ?n|pps (?:number|no)|personal public service(?: number)?"
+    r"|pps ?n|pps (?:number|no)|pps(?= is\b|'s\b)|personal public service(?: number)?"
+    # Brazil's CPF.
+    r"|cpf(?: number| no)?"
     # India's PAN, Spain's DNI and NIE, Singapore's NRIC and FIN.
     r"|pan(?: number| no| card)?|permanent account number|dni(?: number| no)?"
     r"|nie(?: number| no)?|nric(?: number| no)?|(?<!\bthe )fin(?: number| no)?"
@@ -374,7 +378,14 @@ _AGENT_CUES: Final = re.compile(
 _QUESTION_TAIL: Final = 240
 _NAMED_NUMBER: Final = re.compile(r" (?:number|no|#|id|code|date)$")
 _SENTENCE_END: Final = re.compile(r".*[.!?]\s", re.DOTALL)
-_ANYTHING_ELSE: Final = re.compile(r"\b(?:is there|was there|have you got) anything else\b", re.I)
+_ANYTHING_ELSE: Final = re.compile(
+    r"\b(?:is there|was there|have you got) (?:anything else|anyone|anybody)\b", re.I
+)
+_NUMBERS_ON_A_READING: Final = re.compile(
+    r"\bnumbers? (?:on|from|off) (?:the|your) (?:[a-z]+ )?(?:meter|gauge|dial|display|"
+    r"odometer|clock)\b",
+    re.IGNORECASE,
+)
 # What the agent has done to a value, said just before its name: "I've reset your".
 _DONE_TO_IT: Final = re.compile(
     r"\b(?:i|we)(?:'ve| have)(?: just| now)? (?:reset|changed|updated|unlocked|cancelled|"
@@ -566,6 +577,9 @@ def _asked_in(text: str) -> str | None:
     if found is None:
         return None
     category = found[1]
+    if category == Context.GENERIC and _NUMBERS_ON_A_READING.search(text, sentence_start):
+        # "Can you read me the numbers on the meter?": a reading, an ordinary number.
+        return Context.NEGATIVE
     if category == Context.CARD and _LAST_FOUR.search(text, sentence_start):
         # "Which card? Just the last four is fine.": the answer is its last four.
         return Context.LASTFOUR

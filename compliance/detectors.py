@@ -1585,6 +1585,10 @@ def _scan_window(
             (a, b, code if c == Context.NEGATIVE and text[a:b].lower() == "code" else c)
             for a, b, c in keywords
         ]
+    if opening == Context.OTP:
+        # "Oh, that one's expired, there's a new one. 660 174.": a code's expiry is no
+        # card's; the digits after it are the new code.
+        keywords = [(a, b, Context.OTP if c == Context.EXPIRY else c) for a, b, c in keywords]
     runs = _runs(text, keywords, leading_context, turn_context)
     if not card_context:
         # "the last 4 are 3 3 9 8" of a social: the question says what it is.

@@ -403,12 +403,13 @@ class CallRedactor:
         ]
         detections = apply_corrections(norm.text, found.runs, detections)
         detections = [d for d in detections if policy.is_enabled(d.kind)]
+        # A name said again first: "T, W, then Ellis, E L L I S@..." spells before it.
+        detections += list(words_again(norm, detections))
         detections += list(spelled_beside(norm, detections))
         detections += list(unit_before_address(norm, detections))
         detections += list(unit_after_address(norm, detections))
         detections += list(dutch_postcode_after_address(norm, detections))
         detections += list(house_name_before(norm, detections))
-        detections += list(words_again(norm, detections))
         detections += list(digits_again(norm, detections, found.runs))
         asked = self._asked
         owed = ASKED_IN_PIECES.get(asked) if asked is not None else None
