@@ -105,8 +105,10 @@ def spelled_beside(norm: Normalised, values: Sequence[Detection]) -> Iterable[De
 
 
 # A flat, unit or house number said alone, and the pause after it.
+# The words that name a flat or a unit in a building.
+_UNIT_WORDS: Final = "flat|unit|apartment|apt|suite"
 _UNIT: Final = re.compile(
-    r"(?P<unit>(?:(?i:flat|unit|apartment|apt|suite|number|no)\.? )?\d{1,5}[A-Za-z]?)"
+    rf"(?P<unit>(?:(?i:{_UNIT_WORDS}|number|no)\.? )?\d{{1,5}}[A-Za-z]?)"
     r"(?:[.,]\s*)$"
 )
 
@@ -138,7 +140,7 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
 
 # "...so put Unit 2 on it.": a flat, unit or suite named outright.
 _NAMED_UNIT: Final = re.compile(
-    r"\b(?i:unit|flat|apartment|apt|suite)\.? #?\d{1,5}[A-Za-z]?\b(?!\s*(?i:%|percent))"
+    rf"\b(?i:{_UNIT_WORDS})\.? #?\d{{1,5}}[A-Za-z]?\b(?!\s*(?i:%|percent))"
 )
 
 
@@ -226,7 +228,7 @@ _COMMON_LOCAL: Final = frozenset(
 )
 # The words of a street address that name no one street.
 _STREET_WORDS: Final = re.compile(
-    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|flat|unit|apartment|suite"
+    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|{_UNIT_WORDS}"
     # A Dutch address's floor: "112 hoog" (upstairs), "huis", "boven", "beneden", "bis".
     r"|hoog|huis|boven|beneden|bis)\b",
     re.IGNORECASE,
