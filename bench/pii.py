@@ -33,13 +33,12 @@ corpus was written (`bench.pii_match`). Fifteen corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``eleventh`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_eleventh.yaml``): written the same way; each read once the next two had been
+* ``sixth`` to ``twelfth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_twelfth.yaml``): written the same way; each read once the next two had been
   commissioned and fixed as kinds of error: development sets now.
-* ``twelfth`` and ``thirteenth`` (``compliance/corpus/pii_twelfth.yaml``,
-  ``pii_thirteenth.yaml``): written the same way, twelfth before tenth was read,
-  thirteenth before eleventh was read; neither has been read by anyone changing the
-  detectors, so theirs are the out-of-sample figures, reported, not held.
+* ``thirteenth`` (``compliance/corpus/pii_thirteenth.yaml``): written the same way before
+  eleventh was read; no one changing the detectors has read it, so its figures are the
+  out-of-sample ones, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -266,9 +265,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "twelfth independent set, every kind, never used for tuning: out of sample",
+        "twelfth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "thirteenth",

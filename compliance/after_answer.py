@@ -23,6 +23,7 @@ from config.redaction_policy import EntityType
 __all__ = ["after_the_answer"]
 
 _SENTENCE_END: Final = re.compile(r"[.?!](?=\s|$)")
+_BARE_YEAR: Final = re.compile(r"(?:19|20)\d{2}")
 _YEAR: Final = re.compile(r"\b(?:1[89]|20)\d{2}\b|'\d{2}\b")
 # A date with its day or month and its year ("the 9th of September 1975", "17/09/1985"),
 # not a year alone.
@@ -57,6 +58,8 @@ def after_the_answer(
         answer_kinds: The kinds that answer the agent's question.
     """
     kinds = set(answer_kinds)
+    if EntityType.DOB in kinds:
+        detections = _one_birth_year(text, detections)
     answers = sorted(
         (d for d in detections if d.kind in kinds and d.complete), key=lambda d: d.start
     )
@@ -89,6 +92,24 @@ def after_the_answer(
         for d in detections
         if d.start < cut or d.kind not in kinds or not _another_thing(text, edges, d, answer)
     ]
+
+
+def _one_birth_year(text: str, detections: Sequence[Detection]) -> list[Detection]:
+    """A birth has one year: "1961, and I joined you in 1988." keeps the second, unless
+    it is said to correct the first ("1961. No, sorry, 1962.")."""
+    years = sorted(
+        (d for d in detections if d.kind is EntityType.DOB and _BARE_YEAR.fullmatch(d.value)),
+        key=lambda d: d.start,
+    )
+    if len(years) < 2:
+        return list(detections)
+    first = years[0]
+    later = {
+        id(d)
+        for d in years[1:]
+        if d.start >= first.end and not _ANSWER_AGAIN.search(text, first.end, d.start)
+    }
+    return [d for d in detections if id(d) not in later]
 
 
 def _another_thing(text: str, edges: list[int], det: Detection, answer: str) -> bool:

@@ -87,7 +87,9 @@ _VOLUNTEER_AFTER: Final = {
 }
 _VOLUNTEER_CUE: Final = {
     context: re.compile(
-        rf"\b(?:(?:{_CUE_WORDS[context]})(?:'s| is| was|:){_VOLUNTEER_AFTER[context]})[\s,:]*",
+        # "...from my maiden name, which was Ashworth, ...": the relative clause too.
+        rf"\b(?:(?:{_CUE_WORDS[context]})(?:'s| is| was|:|,? which (?:is|was))"
+        rf"{_VOLUNTEER_AFTER[context]})[\s,:]*",
         re.IGNORECASE,
     )
     for context in _VOLUNTEERED

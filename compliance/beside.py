@@ -34,6 +34,7 @@ from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
 __all__ = [
+    "COMMON_LOCAL_PARTS",
     "digits_again",
     "dutch_postcode_after_address",
     "house_name_before",
@@ -223,9 +224,10 @@ def house_name_before(norm: Normalised, values: Sequence[Detection]) -> Iterable
 # A word of a value worth finding again: a name, not "info" or "the".
 _NAME_WORD: Final = re.compile(r"[^\W\d_]{4,}")
 _AGAIN_REACH: Final = 160
-_COMMON_LOCAL: Final = frozenset(
+COMMON_LOCAL_PARTS: Final = frozenset(
     "info mail email admin office sales support hello contact accounts team home work".split()
 )
+"""The local parts a business's address uses, which name no one: "info", "sales"."""
 # The words of a street address that name no one street.
 _STREET_WORDS: Final = re.compile(
     rf"\b(?:{STREET_SUFFIX}|north|south|east|west|{_UNIT_WORDS}"
@@ -268,7 +270,7 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
         # Lane. Carrick with a C-K.": a name inside the value, said again.
         for m in _NAME_WORD.finditer(text, lo, hi):
             word = m.group().lower()
-            if m.start() in seen or word in _COMMON_LOCAL or word not in names:
+            if m.start() in seen or word in COMMON_LOCAL_PARTS or word not in names:
                 continue
             at = bisect_right(starts, m.start()) - 1
             if at >= 0 and m.start() < taken[at][1]:

@@ -197,7 +197,9 @@ _KEYWORDS: Final = re.compile(
     r"|master ?card|amex|american express|discover|cc|card no)"
     r"|(?P<ssn>social security(?: number)?|social|ssn|s s n|s\.s\.n\.?|itin"
     r"|individual taxpayer(?: identification)?(?: number)?)"
-    r"|(?P<routing>routing(?: number)?|aba|transit number|sort code|bsb)"
+    r"|(?P<routing>routing(?: number)?|aba|transit number|sort code|bsb"
+    # A Canadian cheque's "Transit is 00012, institution 004".
+    r"|transit(?= is\b|'s\b)|institution(?: number| code)?(?= is\b|'s\b))"
     r"|(?P<account>(?:bank |checking |savings )?account(?: number| no|#| #)?|acct"
     r"|checking|savings)"
     r"|(?P<phone>area code|(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
@@ -215,6 +217,8 @@ _GROUP_CONTEXT: Final = {
     "amount": Context.NEGATIVE,
     "reference": Context.NEGATIVE,
     "code": Context.OTP,
+    "secret2": Context.SECRET,
+    "license2": Context.LICENSE,
 }
 
 # Every word the keyword pattern spells: only a word among these can start a keyword, so the
@@ -312,7 +316,8 @@ _PERSONAL_PAST: Final = (
     rf"(?:1st|first|favou?rite|childhood|oldest|eldest|youngest|earliest|dream)"
     rf"(?: [a-z]+){{0,2}}? {_LIFE_NOUN}"
     # "the street you grew up on", "the city you were born in", "as a child"
-    r"|grew up|grow up|growing up|(?:were|was) you born|you were born|born in (?:what|which)"
+    r"|grew up|grow up|growing up|(?<!what year )(?<!which year )(?<!when )(?:were|was) you born"
+    r"|you were born|born in (?:what|which)(?! year)|(?:town|city|place|country) of birth"
     r"|as a (?:child|kid|teenager|teen)|when you were (?:young|little|small|a child|a kid)"
     r"|(?:spent|spend) your childhood|your childhood (?:home|house|street|town|city)"
     # "your father's middle name", "your mother's birthplace"
@@ -365,10 +370,15 @@ _AGENT_CUES: Final = re.compile(
     r"|where are you calling about)"
     r"|(?P<phone>number (?:to|where|we can|i can) (?:reach|call|text)|reach you at"
     r"|number (?:for|on) your account|number you're calling from)"
-    r"|(?P<card>long number|number on the (?:front of the )?card|card's number)"
+    r"|(?P<license2>number on the (?:front |back )?(?:of (?:the|your) )?licen[cs]e)"
+    # ("The long number on the front of the licence": the licence's.)
+    r"|(?P<card>long number(?! on (?:the )?(?:front |back )?(?:of )?(?:the |your )?(?:licen[cs]e"
+    r"|passport|letter|bill|policy|statement))|number on the (?:front of the )?card|card's number)"
     r"|(?P<expiry>when does (?:it|the card|your card|that card|that one|the new one)"
     r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid (?:until|to))"
-    r"|(?P<birth>when were you born)"
+    r"|(?P<birth>when were you born|(?:what|which) year (?:were|was) you born)"
+    # "What have you been typing?": the password tried.
+    r"|(?P<secret2>what (?:have you been|are you|were you|did you) (?:typing|entering|putting in))"
     # A question for a time, a day or a quantity: the answer is an ordinary number.
     r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
     r"|what date works|good time|best time|time to call)"

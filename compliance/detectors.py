@@ -436,6 +436,9 @@ def classify_digits(
     ):
         # "12061985", or day, month and year said apart ("Eleven, five, sixty").
         return Detection(EntityType.DOB, 0, 0, digits)
+    if context == Context.BIRTH and n == 4 and 1900 <= int(digits) <= 2030:
+        # "I was born in 1956." to "What year were you born?": the year of a birth date.
+        return Detection(EntityType.DOB, 0, 0, digits, complete=False)
     if n == 9 and context == Context.SSN:
         return Detection(EntityType.SSN, 0, 0, digits)
     if n == 9 and context == Context.ROUTING:
@@ -858,6 +861,8 @@ _ID_LEAD: Final = re.compile(
     # "Mine's FD17 BNO." after "And your own registration?"
     r"|mine|ours|theirs"
     r"|reads|says|as|follows|starts|begins|with|then|yes|yeah|yep|sure|it says|on|are"
+    # "policy reference, PET, 3, 9, 8 ...": the cue's own second word.
+    r"|reference|ref"
     # "the last 8 are ..."
     r"|(?:last|first|final) \d+(?: digits?| characters?)?"
     r")\b)*",

@@ -28,6 +28,7 @@ from compliance.after_answer import after_the_answer
 from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said_again
 from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_only
 from compliance.beside import (
+    COMMON_LOCAL_PARTS,
     digits_again,
     dutch_postcode_after_address,
     house_name_before,
@@ -472,6 +473,13 @@ class CallRedactor:
         pieces.append(text[cursor:])
 
         self._remember_tail(turn, norm, found.runs, kept, redactions, lead, used_tails)
+        for r in redactions:
+            entry = self._vault.get(r.placeholder) if r.kind is EntityType.EMAIL else None
+            local = entry.value.split("@", 1)[0] if entry is not None else ""
+            if r.complete and local and local.lower() not in COMMON_LOCAL_PARTS:
+                # "So that's wendy1949 at talktalk.net?" / "That's it, wendy1949.": an
+                # address's local part said again later in the call ("info" names no one).
+                self._answers.add((EntityType.EMAIL, local))
         pending = found.trailing_context
         self._pending_context = None if pending == Context.NEGATIVE else pending
         if self._asked is not None and any(

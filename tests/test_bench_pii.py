@@ -115,10 +115,10 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, twelfth and thirteenth are out of sample
-# (a target on them would make them development sets); pieces, outside and sixth to
-# eleventh have been development sets since their leaks were read, reported without a
-# gate while they miss their targets.
+# reported, never edited, never a gate. final and thirteenth are out of sample (a target
+# on them would make them development sets); pieces, outside and sixth to twelfth have
+# been development sets since their leaks were read, reported without a gate while they
+# miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
     [
@@ -179,7 +179,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             TWELFTH_CORPUS,
             "ba8f171863997ac005134b421132f7cd5da810cde7eff37cf1bc579a63a8d4b2",
-            True,
+            False,
             190,
         ),
         (
