@@ -657,7 +657,8 @@ WHERE_IT_IS: Final = re.compile(
     r"(?:my|our|his|her|their|your) [a-z]+(?: [a-z]+)?(?:'s| is) (?:written|printed|stamped)|"
     r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)(?: written down)?)"
     # Where: "on the old green card", "at the top of the letter", "here".
-    r"(?: (?:just|right|up|down|over))?(?: (?:here|there)| (?:on|in|at the top of|at the bottom of|"
+    r"(?: (?:just|right|up|down|over))?(?: (?:here|there)| (?:on|in|underneath|under|beneath|"
+    r"behind|inside|below|at the top of|at the bottom of|"
     r"printed on|written on|on the back of|on the front of|in the front of|in the back of) "
     r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2}"
     # "...on the letter they sent.", "...on the confirmation page I printed.": which one.
@@ -731,7 +732,7 @@ HOLDING_FLOOR: Final = re.compile(
     r"i'm (?:just |still )?(?:trying to find|looking for|searching for) "
     r"(?:it|them|that|the [a-z]+|my [a-z]+)|"
     r"(?:i'll|i will|i'd better|i need to|i've got to|i have to)(?: have to| need to| just)? "
-    r"(?:get|grab|find|fetch|dig out) (?:my|the) [a-z]+|"
+    r"(?:get|grab|find|fetch|dig out|pull up|look up|bring up|open) (?:my|the) [a-z]+|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?"
     # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse."

@@ -76,8 +76,8 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 _SHORT_TURN_WORDS: Final = 2
 # "It says Q.", "It says GS.": a code's first letters read off the page.
 _READ_A_CODE_START: Final = re.compile(
-    r"\b(?:[Ii]t|[Tt]his|[Tt]hat|[Tt]he [a-z]+) (?:says|reads|shows|starts) "
-    r"(?!(?:OK|ON|OFF|NO|YES|END|TV)\b)[A-Z]{1,4}\W*$"
+    r"\b(?:(?:[Ii]t|[Tt]his|[Tt]hat|[Tt]he [a-z]+) (?:says|reads|shows|starts)|[Nn]umber) "
+    r"(?!(?:OK|ON|OFF|NO|YES|END|TV|I)\b)[A-Z]{1,4}\W*$"
 )
 # "..., and if so, what's the policy number?": a value asked for after a yes.
 _IF_SO: Final = re.compile(r"\bif (?:so|yes|you do|you have)\b[^.?!]*\?")
@@ -564,8 +564,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         perfect_be = last == "been" and len(words) >= 2 and words[-2] in ("have", "has", "had")
         # "...last week and.", "...because he.": a clause joined on and not yet said. In
         # the corpora read, 51 of 52 such parts went on, some after 1.2 s.
-        joined_on = last in _JOINING or (
-            len(words) >= 2 and words[-2] in _JOINING and last in phrases.SUBJECTS
+        joined_on = (
+            last in _JOINING
+            or (len(words) >= 2 and words[-2] in _JOINING and last in phrases.SUBJECTS)
+            # "..., and I just.": the verb searched for.
+            or (len(words) >= 2 and last == "just" and words[-2] in phrases.SUBJECTS)
         )
         # "It's a bit like.": the word searched for, as after "um".
         like_what = last == "like" and len(words) >= 2 and words[-2] in _LIKE_WHAT
