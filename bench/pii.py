@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Fifteen corpora, reported apart:
+corpus was written (`bench.pii_match`). Sixteen corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -36,9 +36,10 @@ corpus was written (`bench.pii_match`). Fifteen corpora, reported apart:
 * ``sixth`` to ``twelfth`` (``compliance/corpus/pii_sixth.yaml`` ...
   ``pii_twelfth.yaml``): written the same way; each read once the next two had been
   commissioned and fixed as kinds of error: development sets now.
-* ``thirteenth`` (``compliance/corpus/pii_thirteenth.yaml``): written the same way before
-  eleventh was read; no one changing the detectors has read it, so its figures are the
-  out-of-sample ones, reported, not held.
+* ``thirteenth`` and ``fourteenth`` (``compliance/corpus/pii_thirteenth.yaml``,
+  ``pii_fourteenth.yaml``): written the same way, thirteenth before eleventh was read,
+  fourteenth before twelfth was read; neither has been read by anyone changing the
+  detectors, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -72,6 +73,7 @@ __all__ = [
     "EIGHTH_CORPUS",
     "ELEVENTH_CORPUS",
     "FINAL_CORPUS",
+    "FOURTEENTH_CORPUS",
     "FRESH_CORPUS",
     "HOLDOUT_CORPUS",
     "INDEPENDENT_CORPUS",
@@ -109,6 +111,7 @@ TENTH_CORPUS: Final = _CORPUS_DIR / "pii_tenth.yaml"
 ELEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_eleventh.yaml"
 TWELFTH_CORPUS: Final = _CORPUS_DIR / "pii_twelfth.yaml"
 THIRTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_thirteenth.yaml"
+FOURTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fourteenth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -276,6 +279,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "thirteenth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "fourteenth",
+        FOURTEENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "fourteenth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -675,7 +688,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to thirteenth corpora)",
+        "final, pieces, outside, sixth to fourteenth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

@@ -1,4 +1,4 @@
-"""The thirty-first end-of-turn corpus, unread like ivy and juniper.
+"""The thirty-first end-of-turn corpus, read since to change the judge.
 
 ``hazel.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (airport parking, appliance repair,
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after dogwood was read and before elm was; its author saw no corpus.
-With ivy and juniper its figures are the out-of-sample ones.
+It was read once kauri had been commissioned, so ivy, juniper and kauri give the
+out-of-sample figures now.
 """
