@@ -76,6 +76,19 @@ def _spells(norm: Normalised, start: int, end: int) -> bool:
     return b - a > 1
 
 
+class _Found:
+    """Where the values found so far lie, to ask whether a position is inside one (as the
+    last value starting at or before it covers it)."""
+
+    def __init__(self, values: Sequence[Detection]) -> None:
+        self._spans = sorted((v.start, v.end) for v in values)
+        self._starts = [a for a, _b in self._spans]
+
+    def covers(self, pos: int) -> bool:
+        at = bisect_right(self._starts, pos) - 1
+        return at >= 0 and pos < self._spans[at][1]
+
+
 def spelled_beside(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
     """The spelled runs right after or right before one of ``values``, each as a
     detection of that value's kind (not complete: the value's own detection is).
@@ -105,9 +118,9 @@ def spelled_beside(norm: Normalised, values: Sequence[Detection]) -> Iterable[De
                     break
 
 
-# A flat, unit or house number said alone, and the pause after it.
 # The words that name a flat or a unit in a building.
 _UNIT_WORDS: Final = "flat|unit|apartment|apt|suite"
+# A flat, unit or house number said alone, and the pause after it.
 _UNIT: Final = re.compile(
     rf"(?P<unit>(?:(?i:{_UNIT_WORDS}|number|no)\.? )?\d{{1,5}}[A-Za-z]?)"
     r"(?:[.,]\s*)$"
@@ -156,12 +169,9 @@ def unit_after_address(norm: Normalised, values: Sequence[Detection]) -> Iterabl
     ends = [v.end for v in values if v.kind is EntityType.ADDRESS]
     if not ends:
         return
-    text = norm.text
-    taken = sorted((v.start, v.end) for v in values)
-    starts = [a for a, _b in taken]
-    for m in _NAMED_UNIT.finditer(text, min(ends)):
-        at = bisect_right(starts, m.start()) - 1
-        if at >= 0 and m.start() < taken[at][1]:
+    found = _Found(values)
+    for m in _NAMED_UNIT.finditer(norm.text, min(ends)):
+        if found.covers(m.start()):
             continue  # inside the address already
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
 
@@ -257,8 +267,7 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
         values: What the detectors found in it.
     """
     text = norm.text
-    taken = sorted((v.start, v.end) for v in values)
-    starts = [a for a, _b in taken]
+    found = _Found(values)
     seen: set[int] = set()
     for value in values:
         names = _name_words(value)
@@ -272,8 +281,7 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
             word = m.group().lower()
             if m.start() in seen or word in COMMON_LOCAL_PARTS or word not in names:
                 continue
-            at = bisect_right(starts, m.start()) - 1
-            if at >= 0 and m.start() < taken[at][1]:
+            if found.covers(m.start()):
                 continue  # inside a value already found
             seen.add(m.start())
             yield Detection(value.kind, m.start(), m.end(), word, complete=False)
@@ -298,8 +306,13 @@ def digits_again(
         values: What the detectors found in it.
         runs: The turn's digit runs.
     """
-    taken = sorted((v.start, v.end) for v in values)
-    starts = [a for a, _b in taken]
+    found = _Found(values)
+    # The digits of each whole, long value, worked out once for every run.
+    long_values = [
+        (value, digits)
+        for value in values
+        if value.complete and len(digits := re.sub(r"\D", "", value.value)) >= _VALUE_DIGITS
+    ]
     text = norm.text
     for run in runs:
         if len(run.digits) < _AGAIN_DIGITS or run.money:
@@ -310,16 +323,9 @@ def digits_again(
         )
         if not read_back:
             continue
-        at = bisect_right(starts, run.start) - 1
-        if at >= 0 and run.start < taken[at][1]:
+        if found.covers(run.start):
             continue  # a value already
-        for value in values:
-            digits = re.sub(r"\D", "", value.value)
-            if (
-                value.complete
-                and len(digits) >= _VALUE_DIGITS
-                and 0 <= run.start - value.end <= _AGAIN_REACH
-                and run.digits in digits
-            ):
+        for value, digits in long_values:
+            if 0 <= run.start - value.end <= _AGAIN_REACH and run.digits in digits:
                 yield Detection(value.kind, run.start, run.end, run.digits, complete=False)
                 break
