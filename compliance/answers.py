@@ -352,6 +352,7 @@ def _asked_answer(
     spans.extend(m.span() for m in _SPELLED.finditer(text) if _letters(m.group()) >= 2)
     if kind is EntityType.SECRET:
         spans.extend(m.span() for m in _MIXED.finditer(text))
+        spans.extend(_chained_pieces(text))
     if kind in (EntityType.SECRET, EntityType.MAIDEN):
         # The recogniser capitalises proper nouns: inside a sentence, those are the
         # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
@@ -375,6 +376,29 @@ def _asked_answer(
     value = " ".join(text[a:b] for a, b in sorted(set(spans))[:1])
     for a, b in spans:
         yield kind, a, b, value
+
+
+# A password described piece by piece: "Capital t, tiger, then hash, then 42, then
+# lowercase x." (a sentence with "then" twice at least).
+_THEN_CHAIN: Final = re.compile(r"[^.!?]*\bthen\b[^.!?]*\bthen\b[^.!?]*", re.IGNORECASE)
+_CHAIN_JOIN: Final = re.compile(r"\s*,?\s*\b(?:and )?then\b\s*,?\s*|\s*,\s*", re.IGNORECASE)
+_CHAIN_PIECE_WORDS: Final = 2
+_NOT_PIECE: Final = re.compile(r"(?:i|it|we|you|they|he|she|that|this)\b", re.IGNORECASE)
+
+
+def _chained_pieces(text: str) -> Iterable[tuple[int, int]]:
+    """The pieces of a password described one after another, joined by "then"."""
+    for chain in _THEN_CHAIN.finditer(text):
+        start = chain.start()
+        for join in (*_CHAIN_JOIN.finditer(text, chain.start(), chain.end()), None):
+            end = join.start() if join is not None else chain.end()
+            lead = _LEAD.match(text, start, end)
+            a = lead.end() if lead is not None else start
+            piece = text[a:end].strip()
+            if piece and len(piece.split()) <= _CHAIN_PIECE_WORDS and not _NOT_PIECE.match(piece):
+                yield a, a + len(piece)
+            if join is not None:
+                start = join.end()
 
 
 def _corrected(text: str, after: int) -> Iterable[tuple[int, int]]:

@@ -21,6 +21,7 @@ __all__ = [
     "SENSITIVE_CONTEXTS",
     "AgentTurn",
     "Context",
+    "checks_identity",
     "keywords",
     "question_context",
     "read_agent_turn",
@@ -198,8 +199,10 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<ssn>social security(?: number)?|social|ssn|s s n|s\.s\.n\.?|itin"
     r"|individual taxpayer(?: identification)?(?: number)?)"
     r"|(?P<routing>routing(?: number)?|aba|transit number|sort code|bsb"
-    # A Canadian cheque's "Transit is 00012, institution 004".
-    r"|transit(?= is\b|'s\b)|institution(?: number| code)?(?= is\b|'s\b))"
+    # An Indian bank branch's IFSC ("IFSC is HDFC0001234").
+    r"|ifsc(?: code| number)?"
+    # A Canadian cheque's "Transit is 00012, institution 004", or "institution 004".
+    r"|transit(?= is\b|'s\b| \d{3,5}\b)|institution(?: number| code)?(?= is\b|'s\b| \d{3}\b))"
     r"|(?P<account>(?:bank |checking |savings )?account(?: number| no|#| #)?|acct"
     r"|checking|savings)"
     r"|(?P<phone>area code|(?:phone|cell|mobile|telephone|contact|callback|home|work|my|best|other"
@@ -378,7 +381,8 @@ _AGENT_CUES: Final = re.compile(
     r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid (?:until|to))"
     r"|(?P<birth>when were you born|(?:what|which) year (?:were|was) you born)"
     # "What have you been typing?": the password tried.
-    r"|(?P<secret2>what (?:have you been|are you|were you|did you) (?:typing|entering|putting in))"
+    r"|(?P<secret2>what (?:have you been|are you|were you|did you)(?: try| tried)?"
+    r" (?:typing|entering|putting in|to type|to enter))"
     # A question for a time, a day or a quantity: the answer is an ordinary number.
     r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
     r"|what date works|good time|best time|time to call)"
@@ -476,6 +480,28 @@ _AGAIN: Final = re.compile(
 _HOLD: Final = re.compile(
     rf"(?:{_FILLER}|\b(?:{_BACKCHANNEL_WORDS}|{_AGAIN_WORDS})\b)*", re.IGNORECASE
 )
+
+
+# "Before I can discuss the account I'll need to take you through security.": the caller's
+# next words are the details that prove who they are, named or not.
+_IDENTITY_CHECK: Final = re.compile(
+    r"\b(?:(?:take|put|run|walk|go) (?:you )?through (?:some |a few |a bit of |our |the )?"
+    r"(?:security|data protection|verification)"
+    r"|(?:verify|confirm|check) (?:your|the account holder's|the caller's) identity"
+    r"|(?:security|data protection|identity|id&v|id and v) (?:check|questions|screening)"
+    r"|(?:pass|complete|do|clear) (?:some |a few |the )?(?:security|data protection))\b",
+    re.IGNORECASE,
+)
+
+
+def checks_identity(agent_text: str) -> bool:
+    """Whether the agent's turn opens an identity check ("let me take you through
+    security"), whose answer gives identifying details without naming them.
+
+    Args:
+        agent_text: The agent's turn as spoken.
+    """
+    return _IDENTITY_CHECK.search(agent_text) is not None
 
 
 @dataclass(frozen=True, slots=True)

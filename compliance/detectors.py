@@ -51,6 +51,7 @@ __all__ = [
     "DigitRun",
     "TurnScan",
     "aba_valid",
+    "birth_dates",
     "classify_digits",
     "luhn_valid",
     "named_addresses",
@@ -111,6 +112,8 @@ _NATIONAL: Final = {
 }
 
 _CONTEXT_REACH: Final = 60
+# A clock time between digits: "5 5 5:01 8 6".
+_TIME_AMONG_DIGITS: Final = re.compile(r"(?<=\d)[ ,]{1,2}\d{1,2}:\d\d(?=[ ,]{1,2}\d)")
 _BIRTH_BEFORE, _BIRTH_AFTER = 80, 40
 
 # A count after a value is no group of it: "4242 4242 4242 4242, 3 times in Lisbon".
@@ -954,6 +957,26 @@ def _id_detections(
         yield Detection(EntityType.MEMBER, m.start(), m.end(), m.group().replace("-", "").upper())
 
 
+# An Indian IFSC, by the RBI's definition: four letters (the bank), a 0, six letters or
+# digits (the branch). No check digit, so only after its cue or when it was asked for.
+_IFSC: Final = re.compile(r"[A-Z]{4}0[A-Z0-9]{6}")
+
+
+def _ifsc_detections(
+    text: str, keywords: list[tuple[int, int, str]], leading: str | None
+) -> Iterable[Detection]:
+    anchors = [e for _s, e, c in keywords if c == Context.ROUTING]
+    if leading == Context.ROUTING:
+        anchors.insert(0, 0)
+    for pos in anchors:
+        span = _identifier_at(text, pos)
+        if span is None:
+            continue
+        value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
+        if _IFSC.fullmatch(value):
+            yield Detection(EntityType.ROUTING, span[0], span[1], value)
+
+
 # The local part of an address spelled before "at": letters and digits one by one, with
 # commas at the pauses, "dot"/"underscore"/"dash" (already symbols), hyphenated spellings
 # ("s-h-a-r-m-a"), and the same name said whole before it ("dwalsh, that's D for David, W
@@ -978,11 +1001,12 @@ _SAID_AS_ADDRESS: Final = re.compile(
     re.IGNORECASE,
 )
 # "At gmail.": a webmail provider said without its ".com", the address ending there.
-_AT_PROVIDER: Final = re.compile(
+_WEBMAIL: Final = (
     r"@ ?(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|aol|protonmail|proton|btinternet"
-    r"|live|msn|gmx|yandex|zoho)\b(?!\.[A-Za-z])",
-    re.IGNORECASE,
+    r"|live|msn|gmx|yandex|zoho)\b"
 )
+_AT_WEBMAIL: Final = re.compile(_WEBMAIL, re.IGNORECASE)
+_AT_PROVIDER: Final = re.compile(_WEBMAIL + r"(?!\.[A-Za-z])", re.IGNORECASE)
 # The local part as written, up to the "@" (a comma may stand for the pause before "at").
 # It may start with a dot or an underscore when the turn carries on one spelled in the
 # turn before ("m o r a g" / "dot mackenzie, at ...").
@@ -1094,8 +1118,10 @@ def _email_detections(text: str, asked: bool = False) -> Iterable[Detection]:
         if provider and m.start() in found_at:
             continue
         start, local = _local_part(text, m.start())
-        # A provider named after "at" says an address is being given, asked or not.
-        in_pieces = local_part_start(text, m.start(), asked or provider)
+        # A provider named after "at" says an address is being given, asked or not
+        # ("T H O R N. Thorn. Then dot, then Adebayo at yahoo.co.uk").
+        webmail = provider or _AT_WEBMAIL.match(text, m.start()) is not None
+        in_pieces = local_part_start(text, m.start(), asked or webmail)
         if provider and not (
             asked
             or in_pieces is not None
@@ -1265,6 +1291,14 @@ def _dob_value(said: str) -> str:
     return " ".join(said.split()).lower()
 
 
+def _whole_date(said: str) -> bool:
+    """A day, a month and a year."""
+    if _NUMERIC_DATE.search(said):
+        return True
+    m = _DATE.search(said)
+    return m is not None and any(m.group(g) for g in ("y1", "y2", "y3", "y4"))
+
+
 def _dob_detections(
     text: str, keywords: list[tuple[int, int, str]], leading_birth: bool
 ) -> Iterable[Detection]:
@@ -1284,8 +1318,13 @@ def _dob_detections(
         yield Detection(EntityType.DOB, bare.start("y"), bare.end("y"), year, complete=False)
         return
     pointed: list[tuple[int, int]] = []
+    # Where a whole first date after each cue ends: a later date is another one ("born
+    # 12/03/1978. I'm calling about the 3rd of May 2025 payment").
+    first_end: dict[int, int] = {}
     for s, e in births:
         after = next(iter(_date_clusters(text, e, min(len(text), e + _BIRTH_BEFORE))), None)
+        if after is not None and _whole_date(text[after[0] : after[1]]):
+            first_end[e] = after[1]
         # Unasked, a year alone ("my son was born in 2012") is not a date of birth.
         if after is not None and (leading_birth or not _YEAR_ALONE.fullmatch(text, *after)):
             clusters.append(after)
@@ -1303,7 +1342,7 @@ def _dob_detections(
         # A date before the cue is the birth date ("June 3rd 1988 is my birthday") only
         # when the cue has no date after it.
         near = near or any(
-            0 <= start - e <= _BIRTH_BEFORE
+            (0 <= start - e <= _BIRTH_BEFORE and start < first_end.get(e, len(text)))
             or (0 <= s - end <= _BIRTH_AFTER and (s, e) not in pointed)
             for s, e in births
         )
@@ -1317,6 +1356,28 @@ def _dob_detections(
         yield Detection(
             EntityType.DOB, start, end, _iso_date(month, day, year), complete=year is not None
         )
+
+
+def birth_dates(text: str, latest_year: int) -> Iterable[Detection]:
+    """Whole dates whose year could be an adult's birth year, as dates of birth.
+
+    For a turn answering an identity check ("I'll need to take you through security"):
+    "Mrs. Janet Ellery, 4th of April 1949, postcode CF24 3NP" gives its date of birth
+    unasked by name. A date with a later year (a payment, a booking) is left.
+
+    Args:
+        text: A normalised utterance.
+        latest_year: The latest year a caller old enough to hold the account was born.
+    """
+    for m in _DATE.finditer(text):
+        g = m.groupdict()
+        year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        digits = year.replace(" ", "") if year is not None else ""
+        if len(digits) != 4 or not 1900 <= int(digits) <= latest_year:
+            continue
+        month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
+        day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
+        yield Detection(EntityType.DOB, m.start(), m.end(), _iso_date(month, day, year))
 
 
 # An answer that is a year and nothing else: "Eighty-one.", "It was 1981."
@@ -1572,6 +1633,10 @@ def _scan_window(
     text = norm.text[offset:end]
     keywords = find_keywords(text)
     opening = leading_context or turn_context
+    if (opening in _PARTIAL_KIND or opening == Context.GENERIC) and ":" in text:
+        # "Four one five, five five 5:01 eight six.": digits read out after the question,
+        # two of them taken by the STT for a time. Same length: offsets hold.
+        text = _TIME_AMONG_DIGITS.sub(lambda m: m.group().replace(":", " "), text)
     card_context = card_context or opening in (
         Context.CARD,
         Context.CVV,
@@ -1634,6 +1699,7 @@ def _scan_window(
     detections.extend(_dob_detections(text, keywords, opening == Context.BIRTH))
     detections.extend(_address_detections(text, asked=opening == Context.ADDRESS))
     detections.extend(_id_detections(text, keywords, opening))
+    detections.extend(_ifsc_detections(text, keywords, opening))
     # The length of the value that answered the question, once one has: a later number of
     # another length in the same turn is not more of the answer ("It's 701 55 2980, and my
     # payment was 1,412") and is read on its own merits.

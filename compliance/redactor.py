@@ -19,6 +19,7 @@ and the earlier text has already been sent). So chunks are caught two ways:
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,10 +39,24 @@ from compliance.beside import (
     words_again,
 )
 from compliance.corrections import apply_corrections
-from compliance.cues import PART_COUNT, SECRET_CONTEXTS, AgentTurn, Context, read_agent_turn
-from compliance.detectors import Detection, DigitRun, classify_digits, named_addresses, scan
+from compliance.cues import (
+    PART_COUNT,
+    SECRET_CONTEXTS,
+    AgentTurn,
+    Context,
+    checks_identity,
+    read_agent_turn,
+)
+from compliance.detectors import (
+    Detection,
+    DigitRun,
+    birth_dates,
+    classify_digits,
+    named_addresses,
+    scan,
+)
 from compliance.spoken import Normalised, normalise
-from compliance.vault import Vault
+from compliance.vault import PLACEHOLDER, Vault
 from config.redaction_policy import EntityType, RedactionPolicy
 
 __all__ = [
@@ -115,6 +130,9 @@ _HOUSE_NUMBER_SAID: Final = re.compile(
     r"\d{1,5}[A-Za-z]?\b"
     r"|^(?i:(?:it's|it is)\s+)?\d{1,5}[A-Za-z]?(?=[,.]|$)"
 )
+# Digits the agent reads back: three or more, grouped as said.
+_QUOTED_DIGITS: Final = re.compile(r"(?<![\w])\d(?:[ -]?\d){2,}(?![\w])")
+_ADULT_AGE: Final = 16
 _CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
 # Questions whose answer is a date, asked for in parts ("the month?", "and the year?").
 _DATED: Final = frozenset({Context.EXPIRY, Context.BIRTH})
@@ -275,6 +293,9 @@ class CallRedactor:
         self._unanswered_turns = 0
         self._card_talk = False
         self._house_asked = False
+        self._identity_check = False
+        # The latest year a caller old enough to hold an account was born in.
+        self._adult_born_by = datetime.date.today().year - _ADULT_AGE
         phrases = sorted({" ".join(p.lower().split()) for p in secret_phrases if p.strip()})
         self._phrases = tuple(phrases)
         self._secret_phrases = (
@@ -300,9 +321,16 @@ class CallRedactor:
             text: The agent's turn as it was spoken (placeholders are fine).
         """
         turn = read_agent_turn(text)
+        if turn.context is None and not turn.hold:
+            # "Sorry, was that 4497 at the end?": a value of the call's read back to be
+            # confirmed; the caller's "No, 4479." is more of it.
+            quoted = self._read_back(text[-_QUESTION_CHARS:])
+            if quoted is not None:
+                turn = AgentTurn(quoted, hold=False)
         if not turn.hold:
             # "Your postcode and house number, please.": asked beside another value.
             self._house_asked = _HOUSE_ASKED.search(text[-_QUESTION_CHARS:]) is not None
+            self._identity_check = checks_identity(text[-_QUESTION_CHARS:])
         if (
             self._secret_phrases is not None
             and turn.context not in SECRET_CONTEXTS
@@ -310,6 +338,21 @@ class CallRedactor:
         ):
             turn = AgentTurn(Context.SECRET, hold=False)
         self._agent_turn(turn)
+
+    def _read_back(self, question: str) -> str | None:
+        """The kind of the call's value the agent's question quotes, if it quotes one."""
+        if not question.rstrip().endswith("?"):
+            return None
+        for m in PLACEHOLDER.finditer(question):
+            entry = self._vault.get(m.group())
+            if entry is not None:
+                return _KIND_CONTEXT.get(entry.kind)
+        for m in _QUOTED_DIGITS.finditer(question):
+            digits = re.sub(r"\D", "", m.group())
+            for entry in self._vault:
+                if digits in re.sub(r"\D", "", entry.value):
+                    return _KIND_CONTEXT.get(entry.kind)
+        return None
 
     def _agent_turn(self, turn: AgentTurn) -> None:
         asks = turn.context is not None and turn.context != Context.GENERIC
@@ -422,6 +465,8 @@ class CallRedactor:
             house = house_number_only(norm.text)
             if house is not None:
                 detections.append(Detection(EntityType.ADDRESS, *house, complete=False))
+        if self._identity_check and policy.is_enabled(EntityType.DOB):
+            detections.extend(birth_dates(norm.text, self._adult_born_by))
         if self._house_asked and policy.is_enabled(EntityType.ADDRESS):
             detections.extend(
                 Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
