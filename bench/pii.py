@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Sixteen corpora, reported apart:
+corpus was written (`bench.pii_match`). Seventeen corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -36,10 +36,10 @@ corpus was written (`bench.pii_match`). Sixteen corpora, reported apart:
 * ``sixth`` to ``twelfth`` (``compliance/corpus/pii_sixth.yaml`` ...
   ``pii_twelfth.yaml``): written the same way; each read once the next two had been
   commissioned and fixed as kinds of error: development sets now.
-* ``thirteenth`` and ``fourteenth`` (``compliance/corpus/pii_thirteenth.yaml``,
-  ``pii_fourteenth.yaml``): written the same way, thirteenth before eleventh was read,
-  fourteenth before twelfth was read; neither has been read by anyone changing the
-  detectors, so theirs are the out-of-sample figures, reported, not held.
+* ``thirteenth``, ``fourteenth`` and ``fifteenth`` (``compliance/corpus/pii_thirteenth.yaml``
+  ...): written the same way, thirteenth before eleventh was read, fourteenth before
+  twelfth was read, fifteenth before thirteenth was read; none has been read by anyone
+  changing the detectors, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -72,6 +72,7 @@ __all__ = [
     "DEFAULT_CORPUS",
     "EIGHTH_CORPUS",
     "ELEVENTH_CORPUS",
+    "FIFTEENTH_CORPUS",
     "FINAL_CORPUS",
     "FOURTEENTH_CORPUS",
     "FRESH_CORPUS",
@@ -112,6 +113,7 @@ ELEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_eleventh.yaml"
 TWELFTH_CORPUS: Final = _CORPUS_DIR / "pii_twelfth.yaml"
 THIRTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_thirteenth.yaml"
 FOURTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fourteenth.yaml"
+FIFTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fifteenth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -289,6 +291,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "fourteenth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "fifteenth",
+        FIFTEENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "fifteenth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -688,7 +700,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to fourteenth corpora)",
+        "final, pieces, outside, sixth to fifteenth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
