@@ -33,13 +33,13 @@ corpus was written (`bench.pii_match`). Seventeen corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twelfth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twelfth.yaml``): written the same way; each read once the next two had been
+* ``sixth`` to ``thirteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_thirteenth.yaml``): written the same way; each read once the next two had been
   commissioned and fixed as kinds of error: development sets now.
-* ``thirteenth``, ``fourteenth`` and ``fifteenth`` (``compliance/corpus/pii_thirteenth.yaml``
-  ...): written the same way, thirteenth before eleventh was read, fourteenth before
-  twelfth was read, fifteenth before thirteenth was read; none has been read by anyone
-  changing the detectors, so theirs are the out-of-sample figures, reported, not held.
+* ``fourteenth`` and ``fifteenth`` (``compliance/corpus/pii_fourteenth.yaml``,
+  ``pii_fifteenth.yaml``): written the same way, fourteenth before twelfth was read,
+  fifteenth before thirteenth was read; no one changing the detectors has read their
+  turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -280,9 +280,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "thirteenth independent set, every kind, never used for tuning: out of sample",
+        "thirteenth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "fourteenth",

@@ -88,7 +88,9 @@ _VOLUNTEER_AFTER: Final = {
 _VOLUNTEER_CUE: Final = {
     context: re.compile(
         # "...from my maiden name, which was Ashworth, ...": the relative clause too.
-        rf"\b(?:(?:{_CUE_WORDS[context]})(?:'s| is| was|:|,? which (?:is|was))"
+        # "Yes, my maiden name, Hollis.": a name straight after the cue's comma.
+        rf"\b(?:(?:{_CUE_WORDS[context]})(?:'s| is| was|:|,? which (?:is|was)"
+        r"|,(?= (?-i:[A-Z][a-z])))"
         rf"{_VOLUNTEER_AFTER[context]})[\s,:]*",
         re.IGNORECASE,
     )
@@ -327,6 +329,16 @@ def follow_up_spans(
         # "It's Sunflower." / "Mhm." / "Then exclamation mark, then 9 9.": the rest of
         # a password, joined on with "then".
         spans.append(more.span("rest"))
+    if kind in (EntityType.SECRET, EntityType.MAIDEN):
+        # "A Vauxhall." / "Mhm." / "Nova. A red one.": a name said on its own, the rest.
+        named = _NAME_ALONE.match(text)
+        if (
+            named is not None
+            and not _LEAD.fullmatch(named.group())
+            and named.group().lower() not in _NOT_PROPER
+            and not _REMARK.match(named.group())
+        ):
+            spans.append(named.span())
     words = {w.group().lower() for w in _WORD.finditer(value)} - _NOT_ANSWER_WORDS
     if words:
         again = re.compile(
@@ -353,6 +365,8 @@ def _asked_answer(
     if kind is EntityType.SECRET:
         spans.extend(m.span() for m in _MIXED.finditer(text))
         spans.extend(_chained_pieces(text))
+        # "so that's R and B": characters of it asked for.
+        spans.extend(m.span() for m in _LETTERS_AND.finditer(text))
     if kind in (EntityType.SECRET, EntityType.MAIDEN):
         # The recogniser capitalises proper nouns: inside a sentence, those are the
         # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
@@ -378,6 +392,9 @@ def _asked_answer(
         yield kind, a, b, value
 
 
+# A name said alone as a sentence of its own: "Nova.", "Grey Friars."
+_NAME_ALONE: Final = re.compile(r"(?-i:[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){0,2})(?=[.!]|$)")
+_LETTERS_AND: Final = re.compile(r"(?<![\w'])(?-i:[A-Z])(?:,? and (?-i:[A-Z])(?![\w']))+")
 # A password described piece by piece: "Capital t, tiger, then hash, then 42, then
 # lowercase x." (a sentence with "then" twice at least).
 _THEN_CHAIN: Final = re.compile(r"[^.!?]*\bthen\b[^.!?]*\bthen\b[^.!?]*", re.IGNORECASE)

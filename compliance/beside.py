@@ -11,7 +11,8 @@ spelled ("Rose hyphen Lindqvist at proton dot me. Lindqvist with a Q.", "Carrick
 Carrick with a C-K."), is the address's too.
 
 A house's name before its street ("The Old Forge, Ballyhooly Road") is its first line,
-and a long value's digits said again after it ("That's 0 1 2 3 at the end.") are it.
+and a long value's digits said again after it ("That's 0 1 2 3 at the end.") are it, as is
+an identifier spelled and then written whole ("A B C P K 4821 L. ABCPK4821L.").
 
 The number of a flat, a unit or a house said in its own sentence before the street
 ("Flat 3. 17 Albemarle Road.", "It's 742. Evergreen Terrace.", "Unit 12B. 1640 Riverside
@@ -42,6 +43,7 @@ __all__ = [
     "unit_after_address",
     "unit_before_address",
     "words_again",
+    "written_again",
 ]
 
 # Letters and short digit groups said one by one ("S M 9 I J", "E V E R G R E E N",
@@ -329,3 +331,41 @@ def digits_again(
             if 0 <= run.start - value.end <= _AGAIN_REACH and run.digits in digits:
                 yield Detection(value.kind, run.start, run.end, run.digits, complete=False)
                 break
+
+
+_TOKEN: Final = re.compile(r"[A-Za-z0-9]{6,}")
+_MIXED_MIN: Final = 6
+
+
+def _mixed(value: str) -> str | None:
+    """An identifier's letters and digits in capitals, if it holds both and is long enough
+    to be told from a word."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", value).upper()
+    if len(compact) < _MIXED_MIN or compact.isalpha() or compact.isdigit():
+        return None
+    return compact
+
+
+def written_again(
+    norm: Normalised, values: Sequence[Detection], earlier: Iterable[tuple[EntityType, str]]
+) -> Iterable[Detection]:
+    """An identifier of letters and digits found in the turn or earlier in the call, said
+    again as one written word ("A B C P K 4821 L. ABCPK4821L.").
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+        earlier: (kind, value) of the call's values so far.
+    """
+    known: dict[str, EntityType] = {}
+    for kind, value in (*((v.kind, v.value) for v in values if v.complete), *earlier):
+        compact = _mixed(value)
+        if compact is not None:
+            known.setdefault(compact, kind)
+    if not known:
+        return
+    found = _Found(values)
+    for m in _TOKEN.finditer(norm.text):
+        again = known.get(m.group().upper())
+        if again is not None and not found.covers(m.start()):
+            yield Detection(again, m.start(), m.end(), m.group().upper(), complete=False)

@@ -370,7 +370,9 @@ _AGENT_CUES: Final = re.compile(
     r"(?: to)? (?:deliver|send|post|ship|drop)"
     # "And the street?" ("the street you grew up on" asks a security question).
     r"|(?:the|your|which|what) street(?: name)?(?! (?:you|that you|where|he|she|your)\b)"
-    r"|where are you calling about)"
+    r"|where are you calling about"
+    # "Where's the property?"
+    r"|where(?:'s| is) (?:the|your) (?:property|house|home|premises|flat)(?: located)?(?= ?\?))"
     r"|(?P<phone>number (?:to|where|we can|i can) (?:reach|call|text)|reach you at"
     r"|number (?:for|on) your account|number you're calling from)"
     r"|(?P<license2>number on the (?:front |back )?(?:of (?:the|your) )?licen[cs]e)"

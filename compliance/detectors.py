@@ -906,8 +906,8 @@ def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] 
         if token is None:
             break
         word = token.group()
-        if word == "I" and re.match(r" [a-z]", text[token.end() : token.end() + 2]):
-            break  # "..., 7 3 1 and I think": the pronoun, not a letter
+        if word == "I" and re.match(r" [a-z]|'[a-z]", text[token.end() : token.end() + 2]):
+            break  # "..., 7 3 1 and I think", "and I'm": the pronoun, not a letter
         has_digit = any(ch.isdigit() for ch in word)
         single = len(word) == 1 and word not in _NOT_ID_LETTER
         short_caps = len(word) <= 4 and word.isupper()

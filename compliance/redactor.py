@@ -37,6 +37,7 @@ from compliance.beside import (
     unit_after_address,
     unit_before_address,
     words_again,
+    written_again,
 )
 from compliance.corrections import apply_corrections
 from compliance.cues import (
@@ -455,6 +456,8 @@ class CallRedactor:
         detections += list(dutch_postcode_after_address(norm, detections))
         detections += list(house_name_before(norm, detections))
         detections += list(digits_again(norm, detections, found.runs))
+        so_far = [(e.kind, e.value) for e in self._vault if e.complete]
+        detections += list(written_again(norm, detections, so_far))
         asked = self._asked
         owed = ASKED_IN_PIECES.get(asked) if asked is not None else None
         if asked is not None and owed is not None and policy.is_enabled(owed):
