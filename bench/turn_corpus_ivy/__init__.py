@@ -1,4 +1,4 @@
-"""The thirty-second end-of-turn corpus, unread like juniper, kauri and larch.
+"""The thirty-second end-of-turn corpus, read to change the judge once larch was written.
 
 ``ivy.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (an allotment society, antique
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after elm was read and before fir was; its author saw no corpus.
-With juniper, kauri and larch its figures are the out-of-sample ones.
+It was read once larch had been commissioned (its rules are in
+``tests/test_worker_turn_ivy_read.py``), so its figures are no longer out of sample.
 """

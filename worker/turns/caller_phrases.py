@@ -155,7 +155,10 @@ SUBJECT_ONLY: Final = re.compile(
     r"(?:them|those|these|us|the [a-z]+)|the (?:next|other|last|first|second|new|old) ones?)"
     r"\W*$|"
     # "The front one's fine, but the back.": the contrast's subject, its verb next.
-    r",\s*but (?:the|my|his|her|their|our) [a-z]+(?: one)?\W*$"
+    r",\s*but (?:the|my|his|her|their|our) [a-z]+(?: one)?\W*$|"
+    # "He was limping, and nobody.": a subject no one could be the object of, its verb
+    # next.
+    r",\s*(?:and|but) (?:nobody|no one|nothing|somebody|someone|everybody|everyone)\W*$"
 )
 
 # "We're arriving Friday and leaving.": a coming or going whose time is next, when the
@@ -616,7 +619,7 @@ WAIT_FOR_ME: Final = (
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
 )
 GOING_TO_LOOK: Final = (
-    r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull|count|add up)"
+    r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull|count|add up|put)"
 )
 # "It was.", "It would have been.", "That'd be.": the words before a date, said alone.
 DATE_LEAD_IN: Final = re.compile(
@@ -691,6 +694,10 @@ LOOKING_FOR_IT: Final = (
     # down, and about to be found.
     r"i (?:wrote|put|saved|kept|stuck|filed|jotted) it (?:down |away )?somewhere|"
     r"i(?:'ve| have)(?: got)? it (?:written |jotted |noted )?(?:down )?somewhere|"
+    # "I've got a reference here somewhere.", "I've got one in here somewhere."
+    r"i(?:'ve| have)(?: got)? (?:one|(?:a|the) [a-z]+(?: [a-z]+)?)"
+    r"(?: (?:here|in here|on here|there))?"
+    r" somewhere|"
     rf"{ABOUT_TO_READ}"
 )
 
@@ -720,6 +727,9 @@ HOLDING_FLOOR: Final = re.compile(
     rf"(?:(?:{WAIT_FOR_ME}),? (?:it's|it is) (?:in|on) (?:the|my) [a-z]+|"
     # "Hold on, Jack.": said to someone in the room, named after the words.
     rf"(?:{WAIT_FOR_ME}),? (?!(?:what|why|how|who|where|when|sorry|is|are)\b)[a-z]+|"
+    # "Hold on, the baby's got it.": someone there has the card or the letter.
+    rf"(?:{WAIT_FOR_ME}),? (?:the|my|our) [a-z]+(?:'s| has| have|'ve)(?: got)? "
+    r"(?:it|them|that|the [a-z]+|my [a-z]+)|"
     # "Hang on, I'm getting out of the car.": what the caller does before coming back.
     rf"(?:{WAIT_FOR_ME}),? (?:i'm|i am|i'll|i will|i need to|i've got to|i have to|"
     r"i've just got to|i'm just) (?!not\b)[a-z' ]+|"
@@ -734,9 +744,11 @@ HOLDING_FLOOR: Final = re.compile(
     r"(?:i'll|i will|i'd better|i need to|i've got to|i have to)(?: have to| need to| just)? "
     r"(?:get|grab|find|fetch|dig out|pull up|look up|bring up|open) (?:my|the) [a-z]+|"
     rf"{GOING_TO_LOOK}"
-    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+))?"
-    # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse."
-    r"(?: (?:out|over|up|down))?(?: (?:of|from) (?:my|the) [a-z]+)?|"
+    r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+"
+    r"(?: glasses)?))?"
+    # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse.",
+    # "Let me put my glasses on."
+    r"(?: (?:out|over|up|down|on))?(?: (?:of|from) (?:my|the) [a-z]+)?|"
     r"(?:(?:oh,? )?(?:no,? )?(?:sorry,? )?)(?:let me|i'll|i will|i'm going to) "
     r"(?:start|go) (?:again|over|from the (?:top|start|beginning)))"
 )

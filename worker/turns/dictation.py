@@ -311,7 +311,8 @@ _CODE_START: Final = re.compile(
 _EMAIL_CUE: Final = re.compile(
     # "It's divers.anna.": two words joined by a dot, an address's first part.
     r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b|"
-    r"\b(?!www\b)[a-z]{2,}\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b"
+    # "K dot Walsh.": an initial and a name.
+    r"\b(?!www\b)[a-z]+\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b"
 )
 _READ_A_NUMBER: Final = re.compile(
     r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"

@@ -68,6 +68,16 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
     (re.compile(r"\bimei(?: number)?\b"), 15),
     (re.compile(r"\bsort code\b"), 6),
+    # A card's security code (Visa's CVV2, Mastercard's CVC2): three digits on the back;
+    # American Express's four on the front are whole at three too, read in one breath.
+    # A bare "security code" may be a texted one, of six digits: not named here.
+    (
+        re.compile(
+            r"\b(?:cvv2?|cvc2?|card verification (?:code|value)|card security code"
+            r"|security code (?:on|from) (?:the )?(?:back of (?:the|your) )?card)\b"
+        ),
+        3,
+    ),
     # A UK number plate since 2001 (DVLA): two letters, two digits, three letters.
     (
         re.compile(

@@ -450,6 +450,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or (asked is not None and phrases.ENDS_WITH_NEXT.fullmatch(clause))
         # "It's on the appointment letter, hold on.": going to look, after a comma.
         or re.search(rf",\s*(?:{phrases.WAIT_FOR_ME})\W*$", clause) is not None
+        # "Her NHS number, hang on, it's on her card.": where it is, after the wait.
+        or (
+            asked is not None
+            and (wait := re.search(rf"\b(?:{phrases.WAIT_FOR_ME}),\s*", clause)) is not None
+            and phrases.WHERE_IT_IS.fullmatch(clause[wait.end() :].rstrip(" .!")) is not None
+        )
         # "The last statement said.": the words read off it, next.
         or (
             (asked is not None or _asks_a_wh_question(agent_text))
