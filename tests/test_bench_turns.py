@@ -152,6 +152,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("juniper", 265),
         ("kauri", 265),
         ("larch", 265),
+        ("maple", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

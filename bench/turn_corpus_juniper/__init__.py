@@ -1,4 +1,4 @@
-"""The thirty-third end-of-turn corpus, unread like kauri and larch.
+"""The thirty-third end-of-turn corpus, unread like kauri, larch and maple.
 
 ``juniper.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (an accountancy firm,
@@ -13,5 +13,5 @@ author's, unedited. The ``validate.py`` its README names stayed with the author:
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after fir was read and before gum was; its author saw no corpus.
-With kauri and larch its figures are the out-of-sample ones.
+With kauri, larch and maple its figures are the out-of-sample ones.
 """
