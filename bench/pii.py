@@ -33,13 +33,15 @@ corpus was written (`bench.pii_match`). Eighteen corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``thirteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_thirteenth.yaml``): written the same way; each read once the next two had been
-  commissioned and fixed as kinds of error: development sets now.
-* ``fourteenth``, ``fifteenth`` and ``sixteenth`` (``compliance/corpus/pii_fourteenth.yaml``
-  ...): written the same way, fourteenth before twelfth was read, fifteenth before
-  thirteenth, sixteenth before fifteenth; no one changing the detectors has read their
-  turns, so theirs are the out-of-sample figures, reported, not held.
+* ``sixth`` to ``thirteenth`` and ``fifteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_fifteenth.yaml``): written the same way; each read once the next had been
+  commissioned and fixed as kinds of error: development sets now. (fifteenth was read
+  before fourteenth: the ids and leaked values of its leaking cases had been shown by
+  mistake while it was unread, so it could no longer count as out of sample.)
+* ``fourteenth`` and ``sixteenth`` (``compliance/corpus/pii_fourteenth.yaml``,
+  ``pii_sixteenth.yaml``): written the same way, fourteenth before twelfth was read,
+  sixteenth before fifteenth; no one changing the detectors has read their turns, so
+  theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -302,9 +304,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "fifteenth independent set, every kind, never used for tuning: out of sample",
+        "fifteenth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "sixteenth",

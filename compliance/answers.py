@@ -53,6 +53,8 @@ _MARKER: Final = re.compile(r"\b(?:the )?answer(?: is|'s| was)\b[\s,:]*", re.IGN
 _CUE_WORDS: Final = {
     Context.SECRET: (
         r"security (?:word|answer|phrase)|secret (?:word|answer)|pass ?word|pass ?phrase"
+        # "the Wi-Fi key on the sticker is ...": a network's password.
+        r"|wi-?fi (?:key|code)(?: on the [a-z]+)?|network key|wpa key"
         r"|memorable (?:word|place|name|date|number|answer)"
     ),
     Context.MAIDEN: r"maiden name",
@@ -80,7 +82,7 @@ _VOLUNTEER_AFTER: Final = {
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))"
     # "I'm typing capital T, R, O, U, T, then 7, 7.": letters or digits typed in.
     r"|(?:i'm|i am|i was|i've been|i keep) (?:typing|entering|putting)(?: in)?"
-    r"(?= (?:capital |lower ?case )?(?-i:[A-Z][ ,]{1,2}[A-Z0-9]\b|[A-Za-z]+\d|\d+[A-Za-z]"
+    r"(?= (?:capital |lower ?case )?(?-i:[A-Za-z][ ,]{1,2}[A-Za-z0-9]\b|[A-Za-z]+\d|\d+[A-Za-z]"
     # "I keep typing Bluebell exclamation mark 42"
     r"|[A-Z][a-z]+ (?:exclamation|hash|at sign|dollar|star|\d)))",
     Context.MAIDEN: "",
@@ -89,8 +91,9 @@ _VOLUNTEER_CUE: Final = {
     context: re.compile(
         # "...from my maiden name, which was Ashworth, ...": the relative clause too.
         # "Yes, my maiden name, Hollis.": a name straight after the cue's comma.
+        # "try my maiden name, it was Thistlewood": after a comma, "it was".
         rf"\b(?:(?:{_CUE_WORDS[context]})(?:'s| is| was|:|,? which (?:is|was)"
-        r"|,(?= (?-i:[A-Z][a-z])))"
+        r"|,(?= (?-i:[A-Z][a-z]))|,? it(?:'s| is| was))"
         rf"{_VOLUNTEER_AFTER[context]})[\s,:]*",
         re.IGNORECASE,
     )
@@ -180,11 +183,11 @@ _NOT_ANSWER_WORDS: Final = frozenset(
 _NAMED: Final = re.compile(r"(?-i:[A-Z][\w'.-]*)(?: (?-i:[A-Z][\w'.-]*)){0,2}")
 # A capitalised word inside a sentence (after a lower-case word, a comma or a pause "..."),
 # with the capitalised words after it.
-_PROPER: Final = re.compile(
-    r"(?:(?<=[a-z,;:…] )|(?<=\.\.\. ))(?-i:[A-Z][a-z'\u2019-]+)(?: (?-i:[A-Z][a-z'\u2019-]+))*"
-)
+# A capitalised name word, an inner capital allowed ("McAllister", "O'Brien").
+_NAME_WORD: Final = r"(?-i:[A-Z][a-z'\u2019]{0,2}(?:[A-Z][a-z'\u2019-]+|[a-z'\u2019-]+))"
+_PROPER: Final = re.compile(rf"(?:(?<=[a-z,;:…] )|(?<=\.\.\. )){_NAME_WORD}(?: {_NAME_WORD})*")
 _TITLED: Final = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sister|Father)\.? (?P<name>(?-i:[A-Z][a-z'\u2019-]+))"
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sister|Father)\.? (?P<name>{_NAME_WORD})"
 )
 _NOT_PROPER: Final = frozenset(
     "i i'm i've i'd i'll ok okay oh mr mrs ms miss dr god yes no sorry thanks".split()
@@ -393,7 +396,7 @@ def _asked_answer(
 
 
 # A name said alone as a sentence of its own: "Nova.", "Grey Friars."
-_NAME_ALONE: Final = re.compile(r"(?-i:[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){0,2})(?=[.!]|$)")
+_NAME_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,2}}(?=[.!]|$)")
 _LETTERS_AND: Final = re.compile(r"(?<![\w'])(?-i:[A-Z])(?:,? and (?-i:[A-Z])(?![\w']))+")
 # A password described piece by piece: "Capital t, tiger, then hash, then 42, then
 # lowercase x." (a sentence with "then" twice at least).

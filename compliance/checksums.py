@@ -21,9 +21,12 @@ __all__ = [
     "nhs_valid",
     "nino_valid",
     "nl_postcode_valid",
+    "pan_valid",
+    "ppsn_valid",
     "sin_valid",
     "ssn_valid",
     "tfn_valid",
+    "uk_plate_valid",
     "vin_valid",
 ]
 
@@ -255,3 +258,58 @@ def nl_postcode_valid(value: str) -> bool:
         value: Upper-case letters and digits, no spaces.
     """
     return _NL_POSTCODE.fullmatch(value) is not None
+
+
+# India's PAN (Income Tax Department): five letters, four digits, a letter; the fourth
+# letter is the holder's type (P a person, C a company, H a Hindu undivided family, F a
+# firm, A an association, T a trust, B a body of individuals, L a local authority, J an
+# artificial juridical person, G the government).
+_PAN: Final = re.compile(r"[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z]")
+
+
+def pan_valid(value: str) -> bool:
+    """Whether a compact value has the shape of an Indian PAN.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _PAN.fullmatch(value) is not None
+
+
+# Ireland's PPS number (Department of Social Protection): seven digits, a check letter,
+# and since 2013 a second letter. The check: the digits weighted 8 down to 2, plus 9
+# times the second letter's place in the alphabet (W, or none, counts 0), modulo 23, as
+# a letter (0 is W, 1 A, ... 22 V).
+_PPSN: Final = re.compile(r"(\d{7})([A-W])([A-IW]?)")
+_PPSN_LETTERS: Final = "WABCDEFGHIJKLMNOPQRSTUV"
+
+
+def ppsn_valid(value: str) -> bool:
+    """Whether a compact value is an Irish PPS number by its check letter.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    m = _PPSN.fullmatch(value)
+    if m is None:
+        return False
+    digits, check, second = m.groups()
+    total = sum(int(d) * w for d, w in zip(digits, range(8, 1, -1), strict=True))
+    if second and second != "W":
+        total += 9 * (ord(second) - ord("A") + 1)
+    return _PPSN_LETTERS[total % 23] == check
+
+
+# A UK number plate in the current format (DVLA, since 2001): a two-letter memory tag
+# (no I, Q or Z), a two-digit age identifier (the year for March, the year plus 50 for
+# September: 02 to 29, 51 to 79), three letters (no I or Q).
+_UK_PLATE: Final = re.compile(r"[A-HJ-PR-Y]{2}(?:0[2-9]|[12]\d|5[1-9]|[67]\d)[A-HJ-PR-Z]{3}")
+
+
+def uk_plate_valid(value: str) -> bool:
+    """Whether a compact value is a current-format UK number plate.
+
+    Args:
+        value: Upper-case letters and digits, no spaces.
+    """
+    return _UK_PLATE.fullmatch(value) is not None

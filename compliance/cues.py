@@ -108,7 +108,10 @@ _KEYWORDS: Final = re.compile(
     r"(?P<maiden>(?:(?:my |your |his |her |the )?(?:mother|mum|mom|mam)'?s? )?maiden name)"
     r"|(?P<secret>security (?:word|answer|question|phrase)|secret (?:word|answer|question)"
     r"|pass ?word|pass ?phrase|memorable (?:word|place|name|date|number|answer|info\w*)"
-    r"|answer to (?:my|your|the) security question)"
+    # "Could you answer one of your security questions?" (not "I'll ask you a couple of
+    # security questions": that announces them).
+    r"|answer to (?:my|your|the) security question"
+    r"|answer (?:one|1) of (?:your|the) security questions)"
     r"|(?P<otp>(?:one|1)[- ]?time (?:pass ?)?(?:code|word)|otp"
     # codes that authorise a change: porting (PAC), switching (STAC), transfer, release
     r"|(?:pac|stac|porting|port|transfer|switching|authori[sz]ation|auth|release|unlock)"
@@ -377,7 +380,9 @@ _AGENT_CUES: Final = re.compile(
     r"|number (?:for|on) your account|number you're calling from)"
     r"|(?P<license2>number on the (?:front |back )?(?:of (?:the|your) )?licen[cs]e)"
     # ("The long number on the front of the licence": the licence's.)
-    r"|(?P<card>long number(?! on (?:the )?(?:front |back )?(?:of )?(?:the |your )?(?:licen[cs]e"
+    # "The sixteen digit number, please.": a card's length.
+    r"|(?P<card>(?:16|15)[- ]digit (?:card |long )?number"
+    r"|long number(?! on (?:the )?(?:front |back )?(?:of )?(?:the |your )?(?:licen[cs]e"
     r"|passport|letter|bill|policy|statement))|number on the (?:front of the )?card|card's number)"
     r"|(?P<expiry>when does (?:it|the card|your card|that card|that one|the new one)"
     r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid (?:until|to))"

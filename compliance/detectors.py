@@ -125,6 +125,8 @@ _RUN: Final = re.compile(
     r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))"
     # (after a space only: "184,000 miles" is one number)
     rf"(?!(?<= )\d+ (?:{_COUNT_UNIT})\b)\(?\d+)*(?!\w)"
+    # "And then 4 zeros. 0000.": how many of a digit come, no digit itself.
+    r"(?! (?:zeros|zeroes|noughts|ohs)\b)"
     # Not the digits of an address's local part ("rk1962@..."); "at the end" (which the
     # normaliser also writes "@") is no address: "...no, 158 at the end."
     r"(?!@(?!(?:the|a|an|my|your|least|most|all|once|first|last)\b))"
@@ -745,6 +747,10 @@ def _is_year(run: DigitRun, text: str) -> bool:
 _MODEL_AFTER: Final = re.compile(r" (?:[A-Z][a-z]{2,}|[A-Z]-?[A-Z]?\d{1,3}\b)(?! [A-Z0-9]\b)")
 
 
+_PHONE_MIN: Final = 10
+_ON_BEFORE: Final = re.compile(r"\b(?:on|at) $")
+
+
 def _run_detections(
     run: DigitRun, text: str, region: str, *, spoken: bool, card_context: bool
 ) -> list[Detection]:
@@ -752,6 +758,17 @@ def _run_detections(
         return []
     if run.context == Context.EXPIRY and not card_context:
         return []
+    if (
+        run.asked
+        and run.context == Context.NEGATIVE
+        and len(run.digits) >= _PHONE_MIN
+        and _ON_BEFORE.search(text, max(0, run.start - 4), run.start) is not None
+    ):
+        # "Between 2 and 4, on 07700 900578." to "When's the best time to call?": the
+        # question asks for a time, and a whole phone number "on" which is still one.
+        phone = classify_digits(run.digits, Context.PHONE, region, plus=run.plus, groups=run.groups)
+        if phone is not None and phone.kind is EntityType.PHONE:
+            return [_place(run, phone)]
     found = classify_digits(
         run.digits,
         run.context,
@@ -894,6 +911,9 @@ _MBI: Final = re.compile(
 )
 
 
+_SENTENCE_START: Final = re.compile(r"[.!?] +(?=\S)")
+
+
 def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] | None:
     """The span of an identifier starting at ``pos`` (after filler words), or None."""
     lead = _ID_LEAD.match(text, pos, min(len(text), pos + 40))
@@ -932,6 +952,8 @@ def _id_detections(
 ) -> Iterable[Detection]:
     anchors = [(e, c) for _s, e, c in keywords if c in ID_CONTEXTS]
     if leading in ID_CONTEXTS:
+        # The answer may come after a remark: "Hers is the new kind. 1234567FA."
+        anchors.extend((m.end(), leading) for m in _SENTENCE_START.finditer(text))
         anchors.insert(0, (0, leading))
     for pos, category in anchors:
         # A personalised plate may hold one digit ("J O E 1").

@@ -1,9 +1,10 @@
 """Identifiers that need no cue: their shape and check digit say what they are.
 
-A UK National Insurance number, a GB or Canadian postcode, an Eircode, a VIN or an IBAN is
-found wherever it is said, written ("LS6 2QT", "KC332108A") or spelled ("B S 3, 4 H J", "G
-B eight oh, B A R C, ..."), by trying the spans of each run of code-like pieces (single
-letters, digit groups, short capitals, mixed tokens) against each issuer's definition
+A UK National Insurance number, a GB or Canadian postcode, an Eircode, a VIN, an IBAN, an
+Indian PAN, an Irish PPS number or a current UK number plate is found wherever it is
+said, written ("LS6 2QT", "KC332108A") or spelled ("B S 3, 4 H J", "G B eight oh, B A R
+C, ..."), by trying the spans of each run of code-like pieces (single letters, digit
+groups, short capitals, mixed tokens) against each issuer's definition
 (`compliance.checksums`).
 """
 
@@ -19,6 +20,9 @@ from compliance.checksums import (
     gb_postcode_valid,
     iban_valid,
     nino_valid,
+    pan_valid,
+    ppsn_valid,
+    uk_plate_valid,
     vin_valid,
 )
 from config.redaction_policy import EntityType
@@ -51,6 +55,9 @@ _SHAPES: Final[tuple[tuple[EntityType, range, Callable[[str], bool]], ...]] = (
     (EntityType.VIN, range(17, 18), _vin),
     (EntityType.NINO, range(9, 10), nino_valid),
     (EntityType.POSTCODE, range(5, 8), _postcode),
+    (EntityType.ID, range(10, 11), pan_valid),
+    (EntityType.ID, range(8, 10), ppsn_valid),
+    (EntityType.PLATE, range(7, 8), uk_plate_valid),
 )
 
 

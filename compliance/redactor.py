@@ -87,6 +87,8 @@ _WITHHELD_RESERVE: Final = 48
 _FILLERS: Final = re.compile(
     # "And the last eight are 1111 1111.": the count is no digit of the value.
     rf"(?:{PART_COUNT}|"
+    # "And then four zeros. 0000.": the digits described before they are read.
+    r"\b\d (?:zeros|zeroes|noughts|ohs)\b|"
     r"[\W_]|\b(?:uh|um+|er|erm|ah|hmm|oh|and|then|okay|ok|so|yes|yeah|yep|sure|right|alright"
     r"|sorry|also|plus|the|rest|is|are|it's|its|it|next|continuing|continued|more|part|last|after"
     r"|that|followed|by|digits|numbers|remaining|still|thanks|thank|you|please)\b)*",

@@ -118,10 +118,10 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final and fourteenth to sixteenth are out of sample
-# (a target on them would make them development sets); pieces, outside and sixth to
-# thirteenth have been development sets since their leaks were read, reported without a
-# gate while they miss their targets.
+# reported, never edited, never a gate. final, fourteenth and sixteenth are out of sample
+# (a target on them would make them development sets); pieces, outside, sixth to
+# thirteenth and fifteenth have been development sets since their leaks were read,
+# reported without a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
     [
@@ -200,7 +200,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             FIFTEENTH_CORPUS,
             "a1b5e7442e972e33b856db5b44ba2d173e93fa58249c412a446bd5024379c26c",
-            True,
+            False,
             190,
         ),
         (
