@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from support import redact_call
 
+from compliance.checksums import pan_valid, ppsn_valid, uk_plate_valid
+
 pytestmark = pytest.mark.unit
 
 
@@ -85,3 +87,14 @@ def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], 
 )
 def test_what_is_no_secret_stays(turns: tuple[tuple[str, str], ...], kept: str) -> None:
     assert kept in " ".join(redact_call(*turns))
+
+
+def test_the_issuers_shapes() -> None:
+    # PPS: 1234567 weighs 112, T is 112 mod 23 = 20; with W second it still counts 0.
+    assert ppsn_valid("1234567T") and ppsn_valid("1234567TW")
+    assert not ppsn_valid("1234567A") and not ppsn_valid("123456T")
+    # PAN: the fourth letter is the holder's type; X is none.
+    assert pan_valid("AFZPK7190K") and not pan_valid("AFZXK7190K")
+    # UK plate: age identifiers 02-29 and 51-79; no I or Q among the letters.
+    assert uk_plate_valid("BA21CDE") and uk_plate_valid("LM68XYZ")
+    assert not uk_plate_valid("BA99CDE") and not uk_plate_valid("IA21CDE")
