@@ -70,4 +70,6 @@ def test_an_apology_to_someone_in_the_room_takes_no_digits_back() -> None:
 
 
 def test_one_sec_is_no_digit() -> None:
-    assert dictation_state("Yes. Hang on one sec.", "Do you have your card handy?") is None
+    # The caller goes to get the card, as after "Yes. Hang on."; the "one" is no digit of it.
+    state = dictation_state("Yes. Hang on one sec.", "Do you have your card handy?")
+    assert state is not None and state.digits == 0 and state.complete is False

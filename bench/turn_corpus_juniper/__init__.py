@@ -1,4 +1,4 @@
-"""The thirty-third end-of-turn corpus, unread like kauri, larch and maple.
+"""The thirty-third end-of-turn corpus, read to change the judge once maple was written.
 
 ``juniper.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (an accountancy firm,
@@ -13,5 +13,6 @@ author's, unedited. The ``validate.py`` its README names stayed with the author:
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after fir was read and before gum was; its author saw no corpus.
-With kauri, larch and maple its figures are the out-of-sample ones.
+It was read once maple had been commissioned (its rules are in
+``tests/test_worker_turn_juniper_read.py``), so its figures are no longer out of sample.
 """

@@ -405,6 +405,9 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:i was|i'm|i am|we were|we're|we are) (?:thinking|wondering|hoping)|"
     # "The bike is number." -- the number itself is next.
     r"\b(?:is|'s|was) number|"
+    # "Me and my partner and possibly.", "..., so maybe." -- a hedge joined on, what it
+    # hedges still to come ("Maybe." alone is whole).
+    r"\b(?:and|so|but|or)(?:,)? (?:maybe|perhaps|possibly|probably)|"
     # "...at the wrong." -- an adjective whose noun is still to come ("at the back." is whole).
     r"\b(?:at|to|in|on|from|into|for|with) the (?:wrong|right|correct|new|old|main|nearest|"
     r"other|same|local)|"
@@ -615,7 +618,7 @@ OPEN_PHRASE: Final = frozenset(
 # just find it."): a dictated value is on its way (worker.turns.dictation reads these as
 # a caller ready to read one), and the turn is held while the caller looks.
 WAIT_FOR_ME: Final = (
-    r"hang on|hold on|bear with me|one (?:sec|second|moment)|"
+    r"hang on|hold on|bear with me|(?:one|1) (?:sec|second|moment)|"
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
 )
 GOING_TO_LOOK: Final = (
@@ -658,7 +661,9 @@ WHERE_IT_IS: Final = re.compile(
     r"(?: written| printed| stamped)?|"
     # "My customer number is written in the front of my book."
     r"(?:my|our|his|her|their|your) [a-z]+(?: [a-z]+)?(?:'s| is) (?:written|printed|stamped)|"
-    r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)(?: written down)?)"
+    # "I've got it written in my diary."
+    r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)"
+    r"(?: written(?: down)?| jotted down| noted down| saved)?)"
     # Where: "on the old green card", "at the top of the letter", "here".
     r"(?: (?:just|right|up|down|over))?(?: (?:here|there)| (?:on|in|underneath|under|beneath|"
     r"behind|inside|below|at the top of|at the bottom of|"
@@ -722,7 +727,7 @@ ASKED_OF_SELF: Final = re.compile(
 )
 
 HOLDING_FLOOR: Final = re.compile(
-    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|er|erm|so|oh|ooh|ah|well),? )*"
+    r"(?:(?:okay|ok|right|yeah|yes|sure|um|uh|er|erm|so|oh|ooh|ah|well|now),? )*"
     # "Hang on, it's in the app.": going to look, said in one breath.
     rf"(?:(?:{WAIT_FOR_ME}),? (?:it's|it is) (?:in|on) (?:the|my) [a-z]+|"
     # "Hold on, Jack.": said to someone in the room, named after the words.

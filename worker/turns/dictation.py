@@ -96,6 +96,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"(?:can|could|should|will) "
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call)|"
+            # "Who's the contact on the day, and their number?": a person's number.
+            r"(?:and )?(?:their|his|her) number(?=\?|$)|"
             r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?)|"
             # "Which number did the suspicious text come from?"
             r"number (?:did|does|do) (?:the|that|this|it|they|he|she)(?: [a-z]+){0,2} "
@@ -139,6 +141,7 @@ _VALUE_NAMED_LAST: Final = re.compile(
     r"e-?mail|zip(?: code)?|postal code|post code|date of birth|birth ?date|birthday)$"
 )
 # "It's", "is", ":" -- a kind named then introduced ("my number is") starts dictation.
+_READ_OFF: Final = re.compile(r"^\W*(?:(?:it|this|that) (?:says|reads|shows)|says) here\W+")
 _INTRO: Final = re.compile(
     # "...my work one. Which is J Bennett.": the relative clause gives the value too.
     r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|which is|:)\b|^\s*:"
@@ -303,7 +306,7 @@ _PARTIAL: Final = re.compile(
 # on a bank's name. "OK" is a word.
 _CODE_START: Final = re.compile(
     # ("The reference. Is BL.": the verb after the STT's period starts with a capital.)
-    r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s)[,:]?\s+|"
+    r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s|says here)[,:]?\s+|"
     # "It's the fleet account, FL.": the value's first letters after its name.
     r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
 )
@@ -864,7 +867,8 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         ):
             # ("No apostrophe." after "S E A N." is part of the spelling, as is "No spaces.")
             return None
-        judged = _judge(kind, written, length, user_text, region)
+        # "It says here SY.": the words it is read off, then the value.
+        judged = _judge(kind, _READ_OFF.sub("", written, count=1), length, user_text, region)
         if judged is None and _code_started(kind, user_text):
             return Dictation(kind, False, 0, from_agent=True)
         if judged is not None:
