@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Eighteen corpora, reported apart:
+corpus was written (`bench.pii_match`). Nineteen corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -38,9 +38,9 @@ corpus was written (`bench.pii_match`). Eighteen corpora, reported apart:
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``fourteenth`` and ``sixteenth`` (``compliance/corpus/pii_fourteenth.yaml``,
-  ``pii_sixteenth.yaml``): written the same way, fourteenth before twelfth was read,
-  sixteenth before fifteenth; no one changing the detectors has read their turns, so
+* ``fourteenth``, ``sixteenth`` and ``seventeenth`` (``compliance/corpus/pii_fourteenth.yaml``
+  ...): written the same way, fourteenth before twelfth was read, sixteenth before
+  fifteenth, seventeenth after it; no one changing the detectors has read their turns, so
   theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -83,6 +83,7 @@ __all__ = [
     "NINTH_CORPUS",
     "OUTSIDE_CORPUS",
     "PIECES_CORPUS",
+    "SEVENTEENTH_CORPUS",
     "SEVENTH_CORPUS",
     "SIXTEENTH_CORPUS",
     "SIXTH_CORPUS",
@@ -118,6 +119,7 @@ THIRTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_thirteenth.yaml"
 FOURTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fourteenth.yaml"
 FIFTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fifteenth.yaml"
 SIXTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_sixteenth.yaml"
+SEVENTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_seventeenth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -315,6 +317,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "sixteenth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "seventeenth",
+        SEVENTEENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "seventeenth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -714,7 +726,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to sixteenth corpora)",
+        "final, pieces, outside, sixth to seventeenth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
