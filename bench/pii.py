@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Nineteen corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``thirteenth`` and ``fifteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
+* ``sixth`` to ``fifteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
   ``pii_fifteenth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``fourteenth``, ``sixteenth`` and ``seventeenth`` (``compliance/corpus/pii_fourteenth.yaml``
-  ...): written the same way, fourteenth before twelfth was read, sixteenth before
-  fifteenth, seventeenth after it; no one changing the detectors has read their turns, so
+* ``sixteenth`` and ``seventeenth`` (``compliance/corpus/pii_sixteenth.yaml``,
+  ``pii_seventeenth.yaml``): written the same way, sixteenth before fifteenth was read,
+  seventeenth before fourteenth; no one changing the detectors has read their turns, so
   theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -296,9 +296,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "fourteenth independent set, every kind, never used for tuning: out of sample",
+        "fourteenth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "fifteenth",

@@ -54,7 +54,7 @@ _CUE_WORDS: Final = {
     Context.SECRET: (
         r"security (?:word|answer|phrase)|secret (?:word|answer)|pass ?word|pass ?phrase"
         # "the Wi-Fi key on the sticker is ...": a network's password.
-        r"|wi-?fi (?:key|code)(?: on the [a-z]+)?|network key|wpa key"
+        r"|wi-?fi (?:key|code)(?: on the [a-z]+)?|network key(?:,? then)?|wpa key"
         r"|memorable (?:word|place|name|date|number|answer)"
     ),
     Context.MAIDEN: r"maiden name",
@@ -82,7 +82,8 @@ _VOLUNTEER_AFTER: Final = {
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))"
     # "I'm typing capital T, R, O, U, T, then 7, 7.": letters or digits typed in.
     r"|(?:i'm|i am|i was|i've been|i keep) (?:typing|entering|putting)(?: in)?"
-    r"(?= (?:capital |lower ?case )?(?-i:[A-Za-z][ ,]{1,2}[A-Za-z0-9]\b|[A-Za-z]+\d|\d+[A-Za-z]"
+    r"(?= (?:capital |lower ?case )?(?-i:[A-Za-z][ ,]{1,2}[A-Za-z0-9]\b|[A-Za-z]+[!@#$%^&*]?\d"
+    r"|\d+[A-Za-z]"
     # "I keep typing Bluebell exclamation mark 42"
     r"|[A-Z][a-z]+ (?:exclamation|hash|at sign|dollar|star|\d)))",
     Context.MAIDEN: "",
@@ -156,7 +157,9 @@ _CORRECTED: Final = re.compile(
 # A password is often a word and digits run together ("Biscuit2015"); an ordinal
 # ("4th") is not one.
 _MIXED: Final = re.compile(
-    r"(?<![\w'])(?!\d+(?:st|nd|rd|th)\b)(?=[\w'-]*\d)(?=[\w'-]*[A-Za-z])[\w'-]{4,}(?![\w'])"
+    r"(?<![\w'])(?!\d+(?:st|nd|rd|th)\b)(?=[\w'!@#$%^&*-]*\d)(?=[\w'!@#$%^&*-]*[A-Za-z])"
+    # "sunflower!2019", "Trout99#": symbols inside it or after it too.
+    r"(?=[\w'!@#$%^&*-]{4})[\w'-]+(?:[!@#$%^&*]+[\w'-]+)*[!@#$%^&*]*(?![\w'])"
 )
 _PLACE: Final = re.compile(
     r"(?:in|on|at|under|over|near|by|from|into|inside|behind|upstairs|downstairs|somewhere"

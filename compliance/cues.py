@@ -110,6 +110,8 @@ _KEYWORDS: Final = re.compile(
     r"|pass ?word|pass ?phrase|memorable (?:word|place|name|date|number|answer|info\w*)"
     # "Could you answer one of your security questions?" (not "I'll ask you a couple of
     # security questions": that announces them).
+    # A network's password: "Can you read me the Wi-Fi key from the sticker?"
+    r"|wi-?fi (?:key|password|code)|network key|wpa key"
     r"|answer to (?:my|your|the) security question"
     r"|answer (?:one|1) of (?:your|the) security questions)"
     r"|(?P<otp>(?:one|1)[- ]?time (?:pass ?)?(?:code|word)|otp"

@@ -474,7 +474,11 @@ def classify_digits(
     if context is None and spoken and n >= 9:
         return Detection(EntityType.NUMBER, 0, 0, digits)
     # Three digits after "phone" may be an area code; after "card", an amount more likely.
-    if context is None or n < (4 if context in (Context.GENERIC, Context.CARD) else 3):
+    # A sort code is read in pairs: "20." / "32 06.".
+    least = (
+        4 if context in (Context.GENERIC, Context.CARD) else 2 if context == Context.ROUTING else 3
+    )
+    if context is None or n < least:
         return None
     kind = _PARTIAL_KIND.get(context) or _SECRET_KIND.get(context)
     if kind is None and context == Context.GENERIC:
@@ -748,6 +752,13 @@ _MODEL_AFTER: Final = re.compile(r" (?:[A-Z][a-z]{2,}|[A-Z]-?[A-Z]?\d{1,3}\b)(?!
 
 
 _PHONE_MIN: Final = 10
+_AGE_DIGITS: Final = 2
+_AGE_BEFORE: Final = re.compile(
+    r"\b(?:when (?:i|he|she|we) (?:was|were)|aged|at (?:the )?age(?: of)?|i was only) $",
+    re.IGNORECASE,
+)
+# A German number plate as written: district, hyphen, letters, digits ("B-MK 4721").
+_DE_PLATE: Final = re.compile(r"(?<![\w-])[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} \d{1,4}[EH]?(?![\w-])")
 _ON_BEFORE: Final = re.compile(r"\b(?:on|at) $")
 
 
@@ -755,6 +766,13 @@ def _run_detections(
     run: DigitRun, text: str, region: str, *, spoken: bool, card_context: bool
 ) -> list[Detection]:
     if run.money or _is_year(run, text):
+        return []
+    if (
+        run.context == Context.SECRET
+        and len(run.digits) <= _AGE_DIGITS
+        and _AGE_BEFORE.search(text, max(0, run.start - 24), run.start) is not None
+    ):
+        # "...we moved to Belfast when I was 4.": an age, not the security answer.
         return []
     if run.context == Context.EXPIRY and not card_context:
         return []
@@ -1722,6 +1740,10 @@ def _scan_window(
     detections.extend(_address_detections(text, asked=opening == Context.ADDRESS))
     detections.extend(_id_detections(text, keywords, opening))
     detections.extend(_ifsc_detections(text, keywords, opening))
+    detections.extend(
+        Detection(EntityType.PLATE, m.start(), m.end(), re.sub(r"[ -]", "", m.group()))
+        for m in _DE_PLATE.finditer(text)
+    )
     # The length of the value that answered the question, once one has: a later number of
     # another length in the same turn is not more of the answer ("It's 701 55 2980, and my
     # payment was 1,412") and is read on its own merits.

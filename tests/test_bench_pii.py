@@ -119,10 +119,10 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, fourteenth, sixteenth and seventeenth are
-# out of sample (a target on them would make them development sets); pieces, outside,
-# sixth to thirteenth and fifteenth have been development sets since their leaks were
-# read, reported without a gate while they miss their targets.
+# reported, never edited, never a gate. final, sixteenth and seventeenth are out of
+# sample (a target on them would make them development sets); pieces, outside and sixth
+# to fifteenth have been development sets since their leaks were read, reported without
+# a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
     [
@@ -195,7 +195,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             FOURTEENTH_CORPUS,
             "46cd8ab3fa4aab67bef647d922afc4b6c002d97ed90d8a655d1ac0a8ff01cf1d",
-            True,
+            False,
             190,
         ),
         (
