@@ -1,4 +1,4 @@
-"""The thirty-fourth end-of-turn corpus, unread like larch and maple.
+"""The thirty-fourth end-of-turn corpus, unread like larch, maple and oak.
 
 ``kauri.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (airline special assistance,
@@ -13,5 +13,5 @@ unedited. The ``validate.py`` its README names stayed with the author: the struc
 checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after gum was read and before hazel was; its author saw no corpus.
-With larch and maple its figures are the out-of-sample ones.
+With larch, maple and oak its figures are the out-of-sample ones.
 """
