@@ -1,4 +1,4 @@
-"""The thirty-fourth end-of-turn corpus, unread like larch, maple and oak.
+"""The thirty-fourth end-of-turn corpus, read to change the judge once oak was written.
 
 ``kauri.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (airline special assistance,
@@ -13,5 +13,6 @@ unedited. The ``validate.py`` its README names stayed with the author: the struc
 checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after gum was read and before hazel was; its author saw no corpus.
-With larch, maple and oak its figures are the out-of-sample ones.
+It was read once oak had been commissioned (its rules are in
+``tests/test_worker_turn_kauri_read.py``), so its figures are no longer out of sample.
 """

@@ -1,4 +1,4 @@
-"""The thirty-fifth end-of-turn corpus, unread like kauri, maple and oak.
+"""The thirty-fifth end-of-turn corpus, unread like maple and oak.
 
 ``larch.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (aquarium supplies, bouncy castle
@@ -13,5 +13,5 @@ the author's, unedited. The ``validate.py`` its README names stayed with the aut
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after hazel was read and before ivy was; its author saw no corpus.
-With kauri, maple and oak its figures are the out-of-sample ones.
+With maple and oak its figures are the out-of-sample ones.
 """

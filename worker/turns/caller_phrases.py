@@ -81,6 +81,7 @@ __all__ = [
     "SEND_TO",
     "SENTENCE_ADVERBS",
     "SENTENCE_END",
+    "SET_UP_BY",
     "SHORT_ANSWERS",
     "SPELLED_GROUP",
     "STARTS_WITH",
@@ -405,6 +406,8 @@ DANGLING_TAIL: Final = re.compile(
     r"\b(?:i was|i'm|i am|we were|we're|we are) (?:thinking|wondering|hoping)|"
     # "The bike is number." -- the number itself is next.
     r"\b(?:is|'s|was) number|"
+    # "It's one of those." -- which of those, next.
+    r"\b(?:it|that|this|they|he|she)(?:'s|'re| is| are| was| were) (?:one|some) of those|"
     # "Me and my partner and possibly.", "..., so maybe." -- a hedge joined on, what it
     # hedges still to come ("Maybe." alone is whole).
     r"\b(?:and|so|but|or)(?:,)? (?:maybe|perhaps|possibly|probably)|"
@@ -566,7 +569,7 @@ DATE_WORDS: Final = re.compile(
 # "I graduated in." / "It was last." to a "when" question: the time is still to come.
 # Not "after" or "before" ("The weekend after." names one).
 TIME_PREPOSITIONS: Final = frozenset(
-    "in on at around from until till since by last next starting beginning".split()
+    "in on at around from until till since by last next starting beginning before after".split()
 )
 
 # A year said other than in four digits: "this year", "Summer of 98".
@@ -652,6 +655,14 @@ ABOUT_TO_READ: Final = (
     r"(?: here)?"
 )
 
+# "My granddaughter set it up.", "It's the one my son set up.": said when an address or a
+# number was asked for, who made it; the caller reads it next.
+SET_UP_BY: Final = re.compile(
+    r"(?:(?:yes|yeah|oh|well|um|uh),? )*(?:(?:it's|it is) )?(?:the one )?"
+    r"(?:my|our|his|her) [a-z]+(?:'s)?(?: [a-z]+)? set (?:it |one |that )?up"
+    r"(?: for (?:me|us|her|him))?"
+)
+
 # "It's on the repeat slip." said when a value was asked for: where the caller is about
 # to read it from.
 WHERE_IT_IS: Final = re.compile(
@@ -671,7 +682,10 @@ WHERE_IT_IS: Final = re.compile(
     r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2}"
     # "...on the letter they sent.", "...on the confirmation page I printed.": which one.
     r"(?: (?:i|we|they|you|he|she) (?:printed|sent|got|received|gave|posted|emailed)"
-    r"(?: (?:me|us|you|him|her|them|out))?)?)(?: here| somewhere)?"
+    r"(?: (?:me|us|you|him|her|them|out))?"
+    # "...on the card that came with the box."
+    r"| (?:that|which) (?:came|arrived) (?:with|in) (?:the|my|it|them)(?: [a-z]+)?)?)"
+    r"(?: here| somewhere)?"
 )
 # "It says on the sticker.", "It says here.": a reading verb with where it reads, and
 # not yet what; whatever was asked, the words read out come next.
@@ -715,6 +729,8 @@ ASKED_OF_SELF: Final = re.compile(
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
     r"what do (?:you|they|we|people) call (?:it|that|them|those|these)|"
     r"what(?:'s| is| was) (?:it|that|she|he) called|"
+    # "Hang on. What was it?": the value searched for in memory.
+    r"what (?:was|is) it(?: again)?|"
     # "Is it the one at the top of the bill?" -- checking where to read the value from,
     # then reading it.
     r"(?:i think )?(?:is it|it's) (?:the|this) (?:one|number|code) (?:at|on|in) the [a-z]+"
@@ -746,6 +762,9 @@ HOLDING_FLOOR: Final = re.compile(
     # the caller's own words.
     r"i'm (?:just |still )?(?:trying to find|looking for|searching for) "
     r"(?:it|them|that|the [a-z]+|my [a-z]+)|"
+    # "I'm just turning it over.", "I'm getting it out now."
+    r"i'm (?:just )?(?:turning|getting|grabbing|fetching|pulling|digging|finding|opening) "
+    r"(?:it|them|that|the [a-z]+|my [a-z]+)(?: (?:over|out|up|round))?(?: now)?|"
     r"(?:i'll|i will|i'd better|i need to|i've got to|i have to)(?: have to| need to| just)? "
     r"(?:get|grab|find|fetch|dig out|pull up|look up|bring up|open) (?:my|the) [a-z]+|"
     rf"{GOING_TO_LOOK}"
@@ -792,6 +811,10 @@ WHOLE_ENDING: Final = re.compile(
     # "The year before last.", "The week after next.", "Maybe 60 miles all in.", "It's
     # been throbbing ever since.": whole.
     r"\bbefore last|\bafter next|\ball in|\bever since|"
+    # "The day after.", "The Monday before.", "It's happened before.": whole.
+    r"\b(?:day|week|month|year|morning|night|weekend|time|one|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday) (?:before|after)|"
+    r"\b(?:happened|been|had|seen|done|heard|tried|said)(?: it| that| this| so)? before|"
     # "I suppose we have to.", "If I have to.": the verb is the one just said.
     r"\b(?:suppose|guess|expect) (?:i|we|you|they) (?:have|need|'ll have|will have) to|"
     r"\bif (?:i|we|you|they) (?:have|need) to)$"

@@ -96,6 +96,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"(?:can|could|should|will) "
             r"(?:reach|call|text|contact|ring)|"
             r"number (?:for|of) [\w' ]+ to (?:text|call)|"
+            # "What number were you given to ring?"
+            r"number (?:were|was|have) you (?:been )?given(?: to (?:ring|call|dial))?|"
             # "Who's the contact on the day, and their number?": a person's number.
             r"(?:and )?(?:their|his|her) number(?=\?|$)|"
             r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?)|"
@@ -308,7 +310,7 @@ _CODE_START: Final = re.compile(
     # ("The reference. Is BL.": the verb after the STT's period starts with a capital.)
     r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s|says here)[,:]?\s+|"
     # "It's the fleet account, FL.": the value's first letters after its name.
-    r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,3}[.?!]?\s*$"
+    r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,4}[.?!]?\s*$"
 )
 # Said only of an e-mail address being spelled out.
 _EMAIL_CUE: Final = re.compile(

@@ -446,6 +446,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "It's on the repeat slip." after "Can I take the NHS number?": where the caller
         # is about to read it from.
         or (asked is not None and phrases.WHERE_IT_IS.fullmatch(clause))
+        or (asked is not None and phrases.SET_UP_BY.fullmatch(clause.rstrip(" .!")))
         or phrases.READ_FROM_WHERE.fullmatch(clause)
         or (asked is not None and phrases.ENDS_WITH_NEXT.fullmatch(clause))
         # "It's on the appointment letter, hold on.": going to look, after a comma.
