@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Nineteen corpora, reported apart:
+corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -38,10 +38,10 @@ corpus was written (`bench.pii_match`). Nineteen corpora, reported apart:
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``sixteenth`` and ``seventeenth`` (``compliance/corpus/pii_sixteenth.yaml``,
-  ``pii_seventeenth.yaml``): written the same way, sixteenth before fifteenth was read,
-  seventeenth before fourteenth; no one changing the detectors has read their turns, so
-  theirs are the out-of-sample figures, reported, not held.
+* ``sixteenth``, ``seventeenth`` and ``eighteenth`` (``compliance/corpus/pii_sixteenth.yaml``
+  ...): written the same way, sixteenth before fifteenth was read, seventeenth before
+  fourteenth, eighteenth after it; no one changing the detectors has read their turns,
+  so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -72,6 +72,7 @@ from compliance.redactor import MAX_TURN_CHARS
 __all__ = [
     "CORPORA",
     "DEFAULT_CORPUS",
+    "EIGHTEENTH_CORPUS",
     "EIGHTH_CORPUS",
     "ELEVENTH_CORPUS",
     "FIFTEENTH_CORPUS",
@@ -120,6 +121,7 @@ FOURTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fourteenth.yaml"
 FIFTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_fifteenth.yaml"
 SIXTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_sixteenth.yaml"
 SEVENTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_seventeenth.yaml"
+EIGHTEENTH_CORPUS: Final = _CORPUS_DIR / "pii_eighteenth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -327,6 +329,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "seventeenth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "eighteenth",
+        EIGHTEENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "eighteenth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -726,7 +738,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to seventeenth corpora)",
+        "final, pieces, outside, sixth to eighteenth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
