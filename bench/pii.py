@@ -33,15 +33,15 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``fifteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_fifteenth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``sixteenth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_sixteenth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``sixteenth``, ``seventeenth`` and ``eighteenth`` (``compliance/corpus/pii_sixteenth.yaml``
-  ...): written the same way, sixteenth before fifteenth was read, seventeenth before
-  fourteenth, eighteenth after it; no one changing the detectors has read their turns,
-  so theirs are the out-of-sample figures, reported, not held.
+* ``seventeenth`` and ``eighteenth`` (``compliance/corpus/pii_seventeenth.yaml``,
+  ``pii_eighteenth.yaml``): written the same way, seventeenth before fourteenth was read,
+  eighteenth before sixteenth; no one changing the detectors has read their turns, so
+  theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -318,9 +318,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "sixteenth independent set, every kind, never used for tuning: out of sample",
+        "sixteenth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "seventeenth",

@@ -372,7 +372,7 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<address>address|where should we send|where (?:do|does) (?:you|it) live"
     # "Where should the courier deliver?", "Where shall we post it?"
     r"|where (?:should|shall|can|do you want) (?:we|i|they|the [a-z]+|us|it|them)"
-    r"(?: to)? (?:deliver|send|post|ship|drop)"
+    r"(?: to)? (?:deliver|send|post|ship|drop|go|come|attend|visit)"
     # "And the street?" ("the street you grew up on" asks a security question).
     r"|(?:the|your|which|what) street(?: name)?(?! (?:you|that you|where|he|she|your)\b)"
     r"|where are you calling about"
@@ -389,9 +389,12 @@ _AGENT_CUES: Final = re.compile(
     r"|(?P<expiry>when does (?:it|the card|your card|that card|that one|the new one)"
     r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid (?:until|to))"
     r"|(?P<birth>when were you born|(?:what|which) year (?:were|was) you born)"
-    # "What have you been typing?": the password tried.
+    # "What have you been typing?": the password tried. "I'm afraid that doesn't match
+    # what we have.": a security answer to try again.
     r"|(?P<secret2>what (?:have you been|are you|were you|did you)(?: try| tried)?"
-    r" (?:typing|entering|putting in|to type|to enter))"
+    r" (?:typing|entering|putting in|to type|to enter)"
+    r"|(?:that|it|this) (?:doesn't|does not|didn't|did not) match(?: what we have| our records)?"
+    r"|(?:that's|that is) not what we have)"
     # A question for a time, a day or a quantity: the answer is an ordinary number.
     r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
     r"|what date works|good time|best time|time to call)"

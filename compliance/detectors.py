@@ -752,6 +752,7 @@ _MODEL_AFTER: Final = re.compile(r" (?:[A-Z][a-z]{2,}|[A-Z]-?[A-Z]?\d{1,3}\b)(?!
 
 
 _PHONE_MIN: Final = 10
+_BESIDE_CARD_DIGITS: Final = 3
 _AGE_DIGITS: Final = 2
 _AGE_BEFORE: Final = re.compile(
     r"\b(?:when (?:i|he|she|we) (?:was|were)|aged|at (?:the )?age(?: of)?|i was only) $",
@@ -802,7 +803,15 @@ def _run_detections(
         window = _best_card_window(run)
         if window is not None:
             card = Detection(EntityType.CARD, 0, 0, run.digits[window[0] : window[1]])
-            return [_place(run, card, *window)]
+            placed = [_place(run, card, *window)]
+            if run.context == Context.CARD:
+                # "No, the end's 8210, 5200 8282 8282 8210.": asked for the card, the
+                # digits beside the whole card are its own, said again.
+                for a, b in ((0, window[0]), (window[1], len(run.digits))):
+                    if b - a >= _BESIDE_CARD_DIGITS:
+                        part = Detection(EntityType.CARD, 0, 0, run.digits[a:b], complete=False)
+                        placed.append(_place(run, part, a, b))
+            return placed
     return [] if found is None else [_place(run, found)]
 
 

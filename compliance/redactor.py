@@ -46,6 +46,7 @@ from compliance.cues import (
     AgentTurn,
     Context,
     checks_identity,
+    keywords,
     read_agent_turn,
 )
 from compliance.detectors import (
@@ -54,6 +55,7 @@ from compliance.detectors import (
     birth_dates,
     classify_digits,
     named_addresses,
+    plausible_card_prefix,
     scan,
 )
 from compliance.spoken import Normalised, normalise
@@ -135,6 +137,20 @@ _HOUSE_NUMBER_SAID: Final = re.compile(
 )
 # Digits the agent reads back: three or more, grouped as said.
 _QUOTED_DIGITS: Final = re.compile(r"(?<![\w])\d(?:[ -]?\d){2,}(?![\w])")
+_QUOTED_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A value read back as a statement: "I have ...", "I've got ...", "So that's ...".
+_CONFIRMING: Final = re.compile(
+    r"\b(?:i have|i've got|i've|we have|so that's|that's|so it's|is that right|is that correct)\b",
+    re.IGNORECASE,
+)
+# A number read back to be confirmed is long enough to be someone's (a phone number, a
+# national number), not a quantity.
+_QUOTED_NUMBER_DIGITS: Final = 7
+_AGAIN_DIGITS_MIN: Final = 3
+_NAMED_GAP: Final = 12
+_CARD_LENGTHS_MIN: Final = 13
+# The context a read-back number of no known kind leaves for the caller's answer.
+_NUMBER_READ_BACK: Final = "read_back_number"
 _ADULT_AGE: Final = 16
 _CARD_TALK: Final = frozenset({Context.CARD, Context.CVV, Context.EXPIRY, Context.LASTFOUR})
 # Questions whose answer is a date, asked for in parts ("the month?", "and the year?").
@@ -297,6 +313,7 @@ class CallRedactor:
         self._card_talk = False
         self._house_asked = False
         self._identity_check = False
+        self._number_read_back = False
         # The latest year a caller old enough to hold an account was born in.
         self._adult_born_by = datetime.date.today().year - _ADULT_AGE
         phrases = sorted({" ".join(p.lower().split()) for p in secret_phrases if p.strip()})
@@ -328,8 +345,11 @@ class CallRedactor:
             # "Sorry, was that 4497 at the end?": a value of the call's read back to be
             # confirmed; the caller's "No, 4479." is more of it.
             quoted = self._read_back(text[-_QUESTION_CHARS:])
-            if quoted is not None:
+            self._number_read_back = quoted == _NUMBER_READ_BACK
+            if quoted is not None and quoted != _NUMBER_READ_BACK:
                 turn = AgentTurn(quoted, hold=False)
+        elif not turn.hold:
+            self._number_read_back = False
         if not turn.hold:
             # "Your postcode and house number, please.": asked beside another value.
             self._house_asked = _HOUSE_ASKED.search(text[-_QUESTION_CHARS:]) is not None
@@ -343,8 +363,10 @@ class CallRedactor:
         self._agent_turn(turn)
 
     def _read_back(self, question: str) -> str | None:
-        """The kind of the call's value the agent's question quotes, if it quotes one."""
-        if not question.rstrip().endswith("?"):
+        """The kind of value the agent reads back to be confirmed, if it reads one back:
+        a value of the call's (its digits or its placeholder), or one it quotes whole ("I
+        have 4111 1111 1111 1117, is that right?", "I've got the 7th of July 1979.")."""
+        if not (question.rstrip().endswith("?") or _CONFIRMING.search(question)):
             return None
         for m in PLACEHOLDER.finditer(question):
             entry = self._vault.get(m.group())
@@ -355,7 +377,29 @@ class CallRedactor:
             for entry in self._vault:
                 if digits in re.sub(r"\D", "", entry.value):
                     return _KIND_CONTEXT.get(entry.kind)
-        return None
+        said = normalise(question).text
+        if _QUOTED_EMAIL.search(said):
+            return Context.EMAIL
+        if any(True for _ in birth_dates(said, self._adult_born_by)):
+            return Context.BIRTH
+        named = [e for _s, e, c in keywords(said) if c == Context.NEGATIVE]
+        runs = [
+            re.sub(r"\D", "", m.group())
+            for m in _QUOTED_DIGITS.finditer(said)
+            # "How can I help with order 7731-20458?": a number named as an ordinary one.
+            if not any(0 <= m.start() - e <= _NAMED_GAP for e in named)
+        ]
+        digits = max(runs, key=len, default="")
+        if len(digits) < _QUOTED_NUMBER_DIGITS:
+            return None
+        found = classify_digits(digits, None, self.policy.default_region)
+        if found is not None and found.kind in _KIND_CONTEXT:
+            return _KIND_CONTEXT[found.kind]
+        if len(digits) >= _CARD_LENGTHS_MIN and plausible_card_prefix(digits):
+            return Context.CARD
+        # A number of no kind known ("I've got 326 174 559."): whatever digits the caller
+        # answers with are more of it.
+        return _NUMBER_READ_BACK
 
     def _agent_turn(self, turn: AgentTurn) -> None:
         asks = turn.context is not None and turn.context != Context.GENERIC
@@ -470,6 +514,17 @@ class CallRedactor:
             house = house_number_only(norm.text)
             if house is not None:
                 detections.append(Detection(EntityType.ADDRESS, *house, complete=False))
+        if self._number_read_back and policy.is_enabled(EntityType.NUMBER):
+            # "I've got 326 174 559." / "No, the end is 595. 326 174 595.": the digits
+            # the caller corrects it with.
+            taken = [(d.start, d.end) for d in detections]
+            detections.extend(
+                Detection(EntityType.NUMBER, r.start, r.end, r.digits, complete=False)
+                for r in found.runs
+                if len(r.digits) >= _AGAIN_DIGITS_MIN
+                and not r.money
+                and not any(a <= r.start < b for a, b in taken)
+            )
         if self._identity_check and policy.is_enabled(EntityType.DOB):
             detections.extend(birth_dates(norm.text, self._adult_born_by))
         if self._house_asked and policy.is_enabled(EntityType.ADDRESS):

@@ -120,9 +120,9 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final and sixteenth to eighteenth are out of
+# reported, never edited, never a gate. final, seventeenth and eighteenth are out of
 # sample (a target on them would make them development sets); pieces, outside and sixth
-# to fifteenth have been development sets since their leaks were read, reported without
+# to sixteenth have been development sets since their leaks were read, reported without
 # a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
@@ -208,7 +208,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             SIXTEENTH_CORPUS,
             "74b3157eda0132c825c374ddede35ac19d0819c85515e7206cd9196eeea230b6",
-            True,
+            False,
             190,
         ),
         (
