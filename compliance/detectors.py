@@ -1303,6 +1303,15 @@ def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), f"{number} {rest}")
 
 
+def _date_parts(m: re.Match[str]) -> tuple[str, str, str | None]:
+    """A `_DATE` match's month, day and year (None when said without one), whichever of
+    its four forms it took."""
+    g = m.groupdict()
+    month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
+    day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
+    return month, day, g["y1"] or g["y2"] or g["y3"] or g["y4"]
+
+
 def _iso_date(month: str, day: str, year: str | None) -> str:
     m = int(month) if month.isdigit() else _MONTHS.index(month[:3].lower()) + 1
     d = int(re.sub(r"\D", "", day))
@@ -1326,10 +1335,7 @@ def _dob_value(said: str) -> str:
     """A date as the vault keeps it (ISO, "--MM-DD" without a year), else its words."""
     written = _DATE.search(said)
     if written is not None:
-        g = written.groupdict()
-        month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
-        day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
-        year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        month, day, year = _date_parts(written)
         if year is None:
             tail = re.search(r"\b(?:19|20)\d\d\b|\b19 \d\d\b", said)
             year = tail.group() if tail is not None else None
@@ -1345,7 +1351,7 @@ def _whole_date(said: str) -> bool:
     if _NUMERIC_DATE.search(said):
         return True
     m = _DATE.search(said)
-    return m is not None and any(m.group(g) for g in ("y1", "y2", "y3", "y4"))
+    return m is not None and _date_parts(m)[2] is not None
 
 
 def _dob_detections(
@@ -1397,10 +1403,7 @@ def _dob_detections(
         )
         if not near:
             continue
-        g = m.groupdict()
-        month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
-        day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
-        year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        month, day, year = _date_parts(m)
         # Without its year ("The 9th of November."), the question stands for the year.
         yield Detection(
             EntityType.DOB, start, end, _iso_date(month, day, year), complete=year is not None
@@ -1419,13 +1422,10 @@ def birth_dates(text: str, latest_year: int) -> Iterable[Detection]:
         latest_year: The latest year a caller old enough to hold the account was born.
     """
     for m in _DATE.finditer(text):
-        g = m.groupdict()
-        year = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        month, day, year = _date_parts(m)
         digits = year.replace(" ", "") if year is not None else ""
         if len(digits) != 4 or not 1900 <= int(digits) <= latest_year:
             continue
-        month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
-        day = g["d1"] or g["d2"] or g["d3"] or g["d4"]
         yield Detection(EntityType.DOB, m.start(), m.end(), _iso_date(month, day, year))
 
 
