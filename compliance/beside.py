@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from compliance.checksums import nl_postcode_valid
@@ -37,6 +37,7 @@ from config.redaction_policy import EntityType
 __all__ = [
     "COMMON_LOCAL_PARTS",
     "digits_again",
+    "digits_read_back",
     "dutch_postcode_after_address",
     "house_name_before",
     "spelled_beside",
@@ -290,6 +291,29 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
 
 
 _AGAIN_DIGITS: Final = 3
+
+
+def _free_runs(values: Sequence[Detection], runs: Sequence[DigitRun]) -> Iterator[DigitRun]:
+    """The turn's runs of three digits or more that are no amount and lie inside no value
+    found."""
+    found = _Found(values)
+    for run in runs:
+        if len(run.digits) >= _AGAIN_DIGITS and not run.money and not found.covers(run.start):
+            yield run
+
+
+def digits_read_back(values: Sequence[Detection], runs: Sequence[DigitRun]) -> Iterable[Detection]:
+    """The digits a caller answers with after the agent read back a number of no known
+    kind ("I've got 326 174 559." / "No, the end is 595. 326 174 595."): more of it.
+
+    Args:
+        values: What the detectors found in the turn.
+        runs: The turn's digit runs.
+    """
+    for run in _free_runs(values, runs):
+        yield Detection(EntityType.NUMBER, run.start, run.end, run.digits, complete=False)
+
+
 _READ_BACK: Final = re.compile(
     r"\b(?:that's|that is|again|i said|ending|ends|ending in|ends in|repeat)\W*$", re.IGNORECASE
 )
@@ -308,7 +332,6 @@ def digits_again(
         values: What the detectors found in it.
         runs: The turn's digit runs.
     """
-    found = _Found(values)
     # The digits of each whole, long value, worked out once for every run.
     long_values = [
         (value, digits)
@@ -316,17 +339,13 @@ def digits_again(
         if value.complete and len(digits := re.sub(r"\D", "", value.value)) >= _VALUE_DIGITS
     ]
     text = norm.text
-    for run in runs:
-        if len(run.digits) < _AGAIN_DIGITS or run.money:
-            continue
+    for run in _free_runs(values, runs):
         # Read back digit by digit, or said to be the value's again: not "I owe 111".
         read_back = all(g == 1 for g in run.groups) or (
             _READ_BACK.search(text, max(0, run.start - 24), run.start) is not None
         )
         if not read_back:
             continue
-        if found.covers(run.start):
-            continue  # a value already
         for value, digits in long_values:
             if 0 <= run.start - value.end <= _AGAIN_REACH and run.digits in digits:
                 yield Detection(value.kind, run.start, run.end, run.digits, complete=False)

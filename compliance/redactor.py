@@ -31,6 +31,7 @@ from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_o
 from compliance.beside import (
     COMMON_LOCAL_PARTS,
     digits_again,
+    digits_read_back,
     dutch_postcode_after_address,
     house_name_before,
     spelled_beside,
@@ -146,7 +147,6 @@ _CONFIRMING: Final = re.compile(
 # A number read back to be confirmed is long enough to be someone's (a phone number, a
 # national number), not a quantity.
 _QUOTED_NUMBER_DIGITS: Final = 7
-_AGAIN_DIGITS_MIN: Final = 3
 _NAMED_GAP: Final = 12
 _CARD_LENGTHS_MIN: Final = 13
 # The context a read-back number of no known kind leaves for the caller's answer.
@@ -515,16 +515,7 @@ class CallRedactor:
             if house is not None:
                 detections.append(Detection(EntityType.ADDRESS, *house, complete=False))
         if self._number_read_back and policy.is_enabled(EntityType.NUMBER):
-            # "I've got 326 174 559." / "No, the end is 595. 326 174 595.": the digits
-            # the caller corrects it with.
-            taken = [(d.start, d.end) for d in detections]
-            detections.extend(
-                Detection(EntityType.NUMBER, r.start, r.end, r.digits, complete=False)
-                for r in found.runs
-                if len(r.digits) >= _AGAIN_DIGITS_MIN
-                and not r.money
-                and not any(a <= r.start < b for a, b in taken)
-            )
+            detections += list(digits_read_back(detections, found.runs))
         if self._identity_check and policy.is_enabled(EntityType.DOB):
             detections.extend(birth_dates(norm.text, self._adult_born_by))
         if self._house_asked and policy.is_enabled(EntityType.ADDRESS):
