@@ -1,4 +1,4 @@
-"""The thirty-fifth end-of-turn corpus, unread like maple and oak.
+"""The thirty-fifth end-of-turn corpus, read to change the judge once pine was written.
 
 ``larch.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (aquarium supplies, bouncy castle
@@ -13,5 +13,6 @@ the author's, unedited. The ``validate.py`` its README names stayed with the aut
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after hazel was read and before ivy was; its author saw no corpus.
-With maple and oak its figures are the out-of-sample ones.
+It was read once pine had been commissioned (its rules are in
+``tests/test_worker_turn_larch_read.py``), so its figures are no longer out of sample.
 """
