@@ -236,7 +236,15 @@ class LatencySettings(_Group):
     """Server-side time-to-first-audio knobs; defaults measured by `python -m bench latency`."""
 
     min_endpointing_delay: Seconds = 0.15
-    max_endpointing_delay: Seconds = 1.2
+    max_endpointing_delay: Seconds = Field(
+        default=1.4,
+        description=(
+            "Wait after the caller stops when the transcript judge finds the sentence "
+            "left open ('...making a noise since.'); callers' pauses inside a sentence "
+            "reach 1.2 s, so the wait must outlast that (bench turns, mid_pause). The "
+            "framework also commits a turn whose final is later than this."
+        ),
+    )
     vad_min_silence: Seconds = Field(
         default=0.12,
         description=(

@@ -135,8 +135,10 @@ READS_OUT: Final = frozenset("it's that's says reads shows states called named".
 # "The last statement said.", "My doctor said.": what it said is next ("That's what my
 # doctor said." is whole).
 SAID_BY: Final = re.compile(
-    r"(?:(?:yes|yeah|well|um|uh|oh|so),? )*(?:the|my|your|our|his|her|their) "
-    r"(?:[a-z\-]+ ){0,2}[a-z\-]+ (?:said|showed|stated)"
+    r"(?:(?:yes|yeah|well|um|uh|oh|so),? )*(?:(?:the|my|your|our|his|her|their) "
+    r"(?:[a-z\-]+ ){0,2}[a-z\-]+ (?:said|showed|stated)|"
+    # "They've said.", "She told me.": who said it, what they said next.
+    r"(?:they|he|she)(?:'ve| have|'s| has)? (?:said|told (?:me|us)))"
 )
 
 # "It's now.", "It's actually.": the value's words after these, next.
@@ -366,7 +368,9 @@ YES_NO_OPENERS: Final = re.compile(
 DANGLING_TAIL: Final = re.compile(
     r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
     r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
-    r"\b(?:make|scratch) that|\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
+    # "Make that two." corrects; "I didn't make that." is whole.
+    r"(?<!n't )(?<!not )\b(?:make|scratch) that|"
+    r"\b(?:tell|show|ask|give|send) (?:me|you|us)|\bsaying|"
     # "Any time after." -- a time left open, its point still to come.
     r"\b(?:any ?time|some ?time|anywhere|somewhere|any (?:day|weekday|evening|morning|afternoon)) "
     r"(?:after|before|around|between|from|until)|"
@@ -758,6 +762,9 @@ HOLDING_FLOOR: Final = re.compile(
     # "Ooh, good question.", "Oh, now you're asking." -- thinking, the answer next.
     r"(?:that's a |that is a )?good question|now you're asking|you've got me there|"
     r"let me think|"
+    # "Oh, it's on the tip of my tongue.": the word searched for in memory.
+    r"(?:it's |it is )?on the tip of my tongue|what's the word|"
+    r"i can't think (?:of )?what (?:it's|it is) called|"
     # "I'm trying to find it.", "I'll have to get my glasses.": going to look, in
     # the caller's own words.
     r"i'm (?:just |still )?(?:trying to find|looking for|searching for) "
@@ -851,6 +858,9 @@ BEFORE_A_DEMONSTRATIVE: Final = re.compile(
     r"before|after|for|with|from|at|by|about|of|on|in|over|like|than|without|until|"
     # "Please do that.": what the agent offered to do.
     r"do|does|did|done|"
+    # "I didn't know that.", "She'd have liked that.": the pronoun as the verb's object.
+    r"know|knew|make|made|like|liked|love|loved|hate|hated|mean|meant|heard|saw|"
+    r"remember|understand|appreciate|expected|needed|wanted|"
     # Not a verb that reports ("...saying that.", "...thinking that."): its clause is next.
     r"(?!(?:some|any|no|every)?thing$|(?:say|think|tell|hop|know|explain|claim|stat|suggest|"
     r"mean|show|believ|feel|assum|realis|realiz|notic|find|hear)ing$)[a-z]+ing"
@@ -878,7 +888,7 @@ PHRASAL_END: Final = re.compile(
     r"\b(?:check|log|sign|top|pick|set|drop|call|ring|follow|print|break|cut|hang|turn|"
     r"kick|switch|come|go|show|start|pop|light|power|boot|plug|mix|lock|write|hand)"
     r"(?:s|es|ed|ing)? (?:in|on|out|up|off|back|down|over)$|"
-    r"\b(?:move|switch|send|put|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
+    r"\b(?:move|switch|send|email|e-mail|text|post|fax|put|putt|turn|take|bring|hand|sign|pick|set|sort|carry|change|"
     r"transfer|pass|call|ring|top|cut|shut|fill|print|look|check|swap|port|pay|back|"
     # ("He passed away on." owes the day: "away" is no object of "pass".)
     r"close|clear|read|write|hook)(?:s|es|ed|d|ing)?(?! away\b)(?: [a-z']+){1,3} "
@@ -888,3 +898,25 @@ PHRASAL_END: Final = re.compile(
 )
 
 YEAR: Final = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+# "It's in Germany.", "It's a French one." to "What's the postcode?": which country's
+# code it is, the code next.
+COUNTRY_ONLY: Final = re.compile(
+    r"(?:(?:oh|well|so|um|uh),? )*(?:it's|it is|that's|we're|i'm|this is)? ?(?:in |from )?"
+    r"(?:an? |the )?(?:germany|german|france|french|spain|spanish|italy|italian|ireland|"
+    r"irish|canada|canadian|netherlands|dutch|belgium|belgian|australia|australian|"
+    r"america|american|us|usa|states|poland|polish|portugal|portuguese|switzerland|swiss|"
+    r"austria|austrian|sweden|swedish|norway|norwegian|denmark|danish|india|indian|"
+    r"japan|japanese|uk|british|england|english|scotland|scottish|wales|welsh)"
+    r"(?: one| postcode| post code| zip| zip code| code| address)?"
+)
+
+# "So there's me, my husband.", "I've got the passport, the bank statements.": a list
+# with no "and" yet, its last item next.
+LIST_SO_FAR: Final = re.compile(
+    r"(?:(?:so|well|um|uh|oh),? )*(?:(?:there's|there is|there'll be|i've got|we've got|"
+    r"i have|we have|i'll need|we'll need) )?"
+    r"(?:me|(?:the|my|our|his|her) [a-z\-']+(?: [a-z\-']+){0,2}), "
+    r"(?:the|my|our|his|her) [a-z\-']+(?: [a-z\-']+){0,2}"
+)

@@ -68,7 +68,7 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
         "email",
         re.compile(r"\b(?:e-?mail(?: address)?|at (?:sign|symbol)|after the at|domain)\b"),
     ),
-    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|post ?code|eircode)\b")),
+    ("zip", re.compile(r"\b(?:zip(?: code)?|postal code|code postal|post ?code|eircode)\b")),
     (
         "phone",
         re.compile(

@@ -112,6 +112,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return False
     if text.rstrip().endswith("?") and last in _DETERMINERS:
         return False  # "Is it okay if my?": the noun is still to come
+    if text.rstrip().endswith("?") and len(clause) == 1 and last in ("sorry", "pardon"):
+        return True  # "Sorry?": say that again
     if text.rstrip().endswith("?") and len(clause) >= 3:
         # "Who should I talk to?", "What is this charge for?" are whole. A yes/no-shaped
         # one left on "to" ("Could you send a text to?") or an infinitive still missing
@@ -156,6 +158,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return True
     if last == "that" and len(words) >= 2 and phrases.BEFORE_A_DEMONSTRATIVE.fullmatch(words[-2]):
         return True  # "...before that.", "...a penalty for doing that.": the pronoun
+    if last == "since" and len(words) >= 2 and words[-2] in _SINCE_ENDS_AFTER:
+        return True  # "I've changed it since.", "...ever since.": the adverb
     if last == "you" and len(words) >= 2 and words[-2] not in phrases.BEFORE_YOU_GOES_ON:
         return True  # "...but I can hear you.": the object
     if (
@@ -198,14 +202,26 @@ def _ends_whole(text: str, words: list[str]) -> bool:
     after_comma = bool(re.search(r",\s*\w+\W*$", text)) and len(clause) >= 3
     if last == "then" and after_comma and words[-2] not in phrases.BEFORE_A_SEQUEL:
         return True  # "Let's do that, then.": the adverb, not "and then..."
+    # "Rabbit, actually.", "Twice, actually.": the answer, then the adverb.
+    after_answer = (
+        len(clause) == 2
+        and bool(re.search(r"\w,\s*\w+\W*$", text))
+        and words[-2] not in _OPENS_A_CORRECTION
+    )
     return (
         last in phrases.SENTENCE_ADVERBS
-        and (len(clause) >= 4 or after_comma)
+        and (len(clause) >= 4 or after_comma or after_answer)
         and words[-2] not in ("no", "wait")
     )
 
 
 _FINDING_WORDS: Final = 6
+_ASKS_FOR_A_SLOT: Final = re.compile(
+    r"(?:(?:um|so|well|oh),? )*(?:can|could|would) (?:you|we) (?:do|manage|fit in)\W*"
+)
+_SINCE_ENDS_AFTER: Final = frozenset("it them that then ever".split())
+# "Well, actually.", "Yes, actually.": words before an adverb that opens what follows.
+_OPENS_A_CORRECTION: Final = frozenset("yes yeah no wait well oh um uh er so and but or".split())
 _ASIDE_WORDS: Final = 8
 # A number at work, which may have an extension after it ("a daytime number" and "a direct
 # line" have none).
@@ -499,7 +515,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     answered_be = answered_be or echoed_be
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
     subject_left = last in phrases.SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
-    left_open = last in phrases.DANGLING and not _ends_whole(text, words)
+    # "Over." to "Is he over or under ten kilos?": one of the choices offered, named.
+    chose = len(words) == 1 and " or " in question and last in phrases.WORD.findall(question)
+    left_open = last in phrases.DANGLING and not _ends_whole(text, words) and not chose
     time_left_open = False
     if (
         phrases.DATE_QUESTION.search(question)
@@ -539,6 +557,38 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "Do you have home cover? If so, what's the policy number?" / "Yes, it's with
         # my home insurance.": the yes said, the number next.
         return TurnVerdict("maybe", f"value_expected:{asked[0]}")
+    if (
+        asked is not None
+        and asked[0] == "zip"
+        and phrases.COUNTRY_ONLY.fullmatch(clause.rstrip(" .!"))
+        and not _has_digit(text)
+    ):
+        # "It is in Germany." to "What's the postcode?": its code next.
+        return TurnVerdict("maybe", "value_expected:zip")
+    listed = phrases.LIST_SO_FAR.fullmatch(clause.rstrip(" .!"))
+    if (
+        listed is not None
+        # "The monthly ones, the soft ones.": one thing named twice, not a list.
+        and clause.rstrip(" .!").split(", ")[0].split()[-1] != words[-1]
+        and _asks_a_wh_question(agent_text)
+        and not text.endswith("?")
+    ):
+        # "So there's me, my husband." to "How many people will be coming?": the list's
+        # last item, after "and", next.
+        return TurnVerdict("maybe", "list_open")
+    thinks_alone = [w for w in clause_words if w not in phrases.FILLERS] in (
+        ["i", "think"],
+        ["i", "believe"],
+    )
+    asks_to_be_fitted = text.endswith("?") and _ASKS_FOR_A_SLOT.fullmatch(clause.strip())
+    if (
+        thinks_alone
+        or (len(words) >= 2 and words[-2] == "and" and last in ("after", "before"))
+        or asks_to_be_fitted
+    ):
+        # "I think.": what is thought, next. "...a conference and after.": what comes
+        # after. "Could you do?": the day or the time asked for, next.
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     if phrases.SUBJECT_ONLY.search(text.lower()) and not text.endswith("?"):
         # "I've got two meters, but one of them.": its verb is next.
         return TurnVerdict("unfinished", "dangling_word", dictation)
@@ -916,6 +966,9 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "We're at number. 47." to "What's the address?": the house number; its street
         # is next.
         return TurnVerdict("maybe", "value_group")
+    if re.fullmatch(r"(?:sorry|pardon)\W*", clause) and len(parts) == 1:
+        # "Sorry?": asked again, often in more words after a comma's breath.
+        return TurnVerdict("maybe", "short_turn")
     if phrases.INTERJECTION_ONLY.fullmatch(clause) and len(parts) == 1:
         # "Oh, gosh." to "How are you finding it?": the reaction first, the answer next.
         return TurnVerdict("maybe", "short_turn")
