@@ -38,7 +38,9 @@ _ANSWER_AGAIN: Final = re.compile(
     r"\b(?:no|not|sorry|actually|wait|i mean|rather|instead|oops|make that|correction|or|"
     r"maybe|perhaps|might|could|ends?|ending|starts?|at the end|other|same|again|spell|"
     r"spelled|spelt|like|as in|with an?|[a-z] for|then|letters?|add|put|include|plus|also|"
-    r"with (?:two|double|one|[123]))\b",
+    r"with (?:two|double|one|[123])|"
+    # "Everyone says it Fanshaw.": how it is said aloud.
+    r"says? it|said it|pronounced?|pronounces)\b",
     re.IGNORECASE,
 )
 

@@ -85,7 +85,9 @@ _VOLUNTEER_AFTER: Final = {
     r"(?= (?:capital |lower ?case )?(?-i:[A-Za-z][ ,]{1,2}[A-Za-z0-9]\b|[A-Za-z]+[!@#$%^&*]?\d"
     r"|\d+[A-Za-z]"
     # "I keep typing Bluebell exclamation mark 42"
-    r"|[A-Z][a-z]+ (?:exclamation|hash|at sign|dollar|star|\d)))",
+    r"|[A-Z][a-z]+ (?:exclamation|hash|at sign|dollar|star|\d)"
+    # "I'm typing bluebird, b l u e b i r d, 77": a word, then its spelling.
+    r"|[A-Za-z]+,? (?:[A-Za-z][ ,]{1,2}){2,}))",
     Context.MAIDEN: "",
 }
 _VOLUNTEER_CUE: Final = {
@@ -290,8 +292,16 @@ def _spelled_password(text: str, after: int) -> Iterable[tuple[EntityType, int, 
     and the turn's words of letters and digits."""
     end = text.find(".", after)
     end = len(text) if end < 0 else end
-    for m in (*_SPELLED.finditer(text, after, end), *_MIXED.finditer(text)):
+    for m in _SPELLED.finditer(text, after, end):
+        # "b l u e b i r d, 77": the digits typed after the letters are the password's.
+        digits = _DIGITS_AFTER.match(text, m.end(), end)
+        stop = m.end() if digits is None else digits.end()
+        yield EntityType.SECRET, m.start(), stop, text[m.start() : stop]
+    for m in _MIXED.finditer(text):
         yield EntityType.SECRET, m.start(), m.end(), m.group()
+
+
+_DIGITS_AFTER: Final = re.compile(r"[ ,]{1,3}\d{1,4}(?![\w'])")
 
 
 def said_again(

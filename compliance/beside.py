@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
-from compliance.checksums import nl_postcode_valid
+from compliance.checksums import gb_postcode_valid, nl_postcode_valid
 from compliance.detectors import HOUSE_WORDS, STREET_SUFFIX, Detection, DigitRun
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
@@ -141,23 +141,34 @@ def unit_before_address(norm: Normalised, values: Sequence[Detection]) -> Iterab
     for value in values:
         if value.kind is not EntityType.ADDRESS:
             continue
-        # The piece before the address: from the last pause (or "It's") before it.
-        head = text[max(0, value.start - 24) : value.start]
-        unit = _UNIT.search(head)
-        if unit is None:
-            continue
-        start = value.start - len(head) + unit.start()
-        end = value.start - len(head) + unit.end("unit")
-        lead = text[:start].rstrip()
-        if lead and not re.search(r"(?:[.,?!]|\b(?i:it's|it is|its|is|at|to|yes|yeah))$", lead):
-            continue  # only a piece of its own: not "...for 2. 14 Elm Road"
-        said = re.sub(r"[^A-Za-z0-9]", "", text[start:end])
-        yield Detection(EntityType.ADDRESS, start, end, said, complete=False)
+        before = value.start
+        # "Flat 6. 31. Ormeau Road.": each piece before the next, back to the first.
+        while (unit := _unit_before(text, before)) is not None:
+            start, end = unit
+            said = re.sub(r"[^A-Za-z0-9]", "", text[start:end])
+            yield Detection(EntityType.ADDRESS, start, end, said, complete=False)
+            before = start
 
 
-# "...so put Unit 2 on it.": a flat, unit or suite named outright.
+def _unit_before(text: str, pos: int) -> tuple[int, int] | None:
+    # The piece before the address: from the last pause (or "It's") before it.
+    head = text[max(0, pos - 24) : pos]
+    unit = _UNIT.search(head)
+    if unit is None:
+        return None
+    start = pos - len(head) + unit.start()
+    end = pos - len(head) + unit.end("unit")
+    lead = text[:start].rstrip()
+    if lead and not re.search(r"(?:[.,?!]|\b(?i:it's|it is|its|is|at|to|yes|yeah))$", lead):
+        return None  # only a piece of its own: not "...for 2. 14 Elm Road"
+    return start, end
+
+
+# "...so put Unit 2 on it.": a flat, unit or suite named outright; "...Road. Number
+# 112.": the house number, a piece of its own.
 _NAMED_UNIT: Final = re.compile(
-    rf"\b(?i:{_UNIT_WORDS})\.? #?\d{{1,5}}[A-Za-z]?\b(?!\s*(?i:%|percent))"
+    rf"\b(?i:{_UNIT_WORDS})\.? #?\d{{1,5}}[A-Za-z]?\b(?!\s*(?i:%|percent))|"
+    r"(?<=[.,] )(?i:number|no\.?) \d{1,5}[A-Za-z]?(?=[.,!?]|$)"
 )
 
 
@@ -177,6 +188,28 @@ def unit_after_address(norm: Normalised, values: Sequence[Detection]) -> Iterabl
         if found.covers(m.start()):
             continue  # inside the address already
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), m.group(), complete=False)
+
+
+# A UK postcode's inward part: a digit, then two letters.
+_INWARD: Final = 3
+
+
+def postcode_begun_before(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """The start of a UK postcode said before the caller corrected it ("BS8 4... no, BS8
+    1TH."): its district again, with what of the rest was said.
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    text = norm.text
+    for value in values:
+        if value.kind is not EntityType.POSTCODE or not gb_postcode_valid(value.value):
+            continue
+        district = re.escape(value.value[:-_INWARD])
+        begun = re.compile(rf"(?<![\w-]){district}(?: ?\d(?: ?[A-Z]){{0,2}})?(?![\w-])")
+        for m in begun.finditer(text, 0, value.start):
+            yield Detection(EntityType.POSTCODE, m.start(), m.end(), m.group(), complete=False)
 
 
 # "Van Woustraat 112 hoog, 1073 LN Amsterdam": a Dutch postcode after its street.

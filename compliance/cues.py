@@ -226,6 +226,7 @@ _GROUP_CONTEXT: Final = {
     "reference": Context.NEGATIVE,
     "code": Context.OTP,
     "secret2": Context.SECRET,
+    "secret3": Context.SECRET,
     "license2": Context.LICENSE,
 }
 
@@ -347,6 +348,15 @@ _PERSONAL_PAST: Final = (
     r"|your (?:honeymoon|wedding|graduation|1st date|first date)"
     r"|pet'?s name|school did you|best friend|memorable"
 )
+# "To verify you, what was the amount of your last payment?": an amount asked as a
+# security question, its answer a secret.
+_AMOUNT_CHECK: Final = (
+    r"(?:verify|verification|security|confirm (?:your identity|it's you)"
+    r"|check (?:it's|that it's) you)[^.?]{0,40}?(?:amount|how much)[^.?]{0,24}?"
+    r"(?:last|latest|most recent|previous) (?:payment|bill|deposit|transaction|top-?up"
+    r"|purchase|withdrawal|direct debit|statement)"
+)
+_ASKS_AMOUNT_AS_CHECK: Final = re.compile(_AMOUNT_CHECK, re.IGNORECASE)
 # What an agent asks for in words that are not the caller's own keywords.
 _AGENT_CUES: Final = re.compile(
     r"\b(?:"
@@ -395,6 +405,9 @@ _AGENT_CUES: Final = re.compile(
     r" (?:typing|entering|putting in|to type|to enter)"
     r"|(?:that|it|this) (?:doesn't|does not|didn't|did not) match(?: what we have| our records)?"
     r"|(?:that's|that is) not what we have)"
+    # "To verify you, what was the amount of your last payment?": an amount asked as a
+    # security question, its answer a secret.
+    rf"|(?P<secret3>{_AMOUNT_CHECK})"
     # A question for a time, a day or a quantity: the answer is an ordinary number.
     r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
     r"|what date works|good time|best time|time to call)"
@@ -504,6 +517,17 @@ _IDENTITY_CHECK: Final = re.compile(
     r"|(?:pass|complete|do|clear) (?:some |a few |the )?(?:security|data protection))\b",
     re.IGNORECASE,
 )
+
+
+def asks_amount_as_check(agent_text: str) -> bool:
+    """Whether the agent's turn asks for an amount as a security question ("To verify
+    you, what was the amount of your last payment?"): every amount in the answer is then
+    the secret.
+
+    Args:
+        agent_text: The agent's turn as spoken.
+    """
+    return _ASKS_AMOUNT_AS_CHECK.search(agent_text) is not None
 
 
 def checks_identity(agent_text: str) -> bool:
@@ -631,7 +655,11 @@ def _asked_in(text: str) -> str | None:
     if category == Context.CARD and _LAST_FOUR.search(text, sentence_start):
         # "Which card? Just the last four is fine.": the answer is its last four.
         return Context.LASTFOUR
-    if category in _FIRST and _QUANTITY_QUESTION.search(text, sentence_start):
+    if (
+        category in _FIRST
+        and _QUANTITY_QUESTION.search(text, sentence_start)
+        and not _ASKS_AMOUNT_AS_CHECK.search(text, sentence_start)
+    ):
         # "How many PIN attempts did you make?" asks for a count, not the PIN.
         return Context.NEGATIVE
     if category in (Context.CVV, Context.PIN) and _SENT.search(text):

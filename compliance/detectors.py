@@ -738,14 +738,24 @@ def _place(run: DigitRun, found: Detection, a: int = 0, b: int | None = None) ->
 
 
 def _is_year(run: DigitRun, text: str) -> bool:
+    return _a_year_at(text, run.digits, run.start, run.end)
+
+
+def _a_year_at(text: str, digits: str, start: int, end: int) -> bool:
     """ "since 2015", "in 1999": a year after a preposition is not a dictated chunk; nor
-    is a model year before the model's name ("a blue 2014 Civic")."""
-    if len(run.digits) != 4 or not ("1900" <= run.digits <= "2099"):
+    is a model year before the model's name ("a blue 2014 Civic") or a year in a span
+    ("the 2023 to 2024 year")."""
+    if len(digits) != 4 or not ("1900" <= digits <= "2099"):
         return False
     return (
-        _YEAR_BEFORE.search(text, max(0, run.start - 12), run.start) is not None
-        or _MODEL_AFTER.match(text, run.end) is not None
+        _YEAR_BEFORE.search(text, max(0, start - 12), start) is not None
+        or _MODEL_AFTER.match(text, end) is not None
+        or _YEAR_AFTER.match(text, end) is not None
     )
+
+
+# "The 2023 to 2024 year": a span of years, or a year named as one.
+_YEAR_AFTER: Final = re.compile(r" (?:to|until|through|-) (?:19|20)\d\d\b| (?:tax )?year\b")
 
 
 _MODEL_AFTER: Final = re.compile(r" (?:[A-Z][a-z]{2,}|[A-Z]-?[A-Z]?\d{1,3}\b)(?! [A-Z0-9]\b)")
@@ -766,6 +776,13 @@ _ON_BEFORE: Final = re.compile(r"\b(?:on|at) $")
 def _run_detections(
     run: DigitRun, text: str, region: str, *, spoken: bool, card_context: bool
 ) -> list[Detection]:
+    if run.money and len(run.digits) > _CARD_LENGTHS.start:
+        # "$89, okay. 4111 1111 1111 1111.": the filler dropped, the amount and the card
+        # read after it are one run; no amount holds a valid card's digits.
+        window = _best_card_window(run)
+        if window is not None:
+            card = Detection(EntityType.CARD, 0, 0, run.digits[window[0] : window[1]])
+            return [_place(run, card, *window)]
     if run.money or _is_year(run, text):
         return []
     if (
@@ -988,6 +1005,8 @@ def _id_detections(
         if span is None:
             continue
         value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
+        if _a_year_at(text, value, *span):
+            continue
         kind = ID_CONTEXTS[category]
         if kind is EntityType.POSTCODE and not (
             gb_postcode_valid(value)

@@ -34,6 +34,7 @@ from compliance.beside import (
     digits_read_back,
     dutch_postcode_after_address,
     house_name_before,
+    postcode_begun_before,
     spelled_beside,
     unit_after_address,
     unit_before_address,
@@ -46,6 +47,7 @@ from compliance.cues import (
     SECRET_CONTEXTS,
     AgentTurn,
     Context,
+    asks_amount_as_check,
     checks_identity,
     keywords,
     read_agent_turn,
@@ -259,6 +261,14 @@ def withhold_excess(text: str, max_chars: int | None = MAX_TURN_CHARS) -> str:
     return text[:cut] + _WITHHELD.format(len(text) - cut)
 
 
+def _card_begun(run: DigitRun) -> Iterable[Detection]:
+    """A turn that is only two or three groups of four digits, with nothing asked ("Go
+    ahead." / "4111 1111."): a card's first groups as the STT writes a card, the rest to
+    follow in the next turns."""
+    if len(run.digits) in (8, 12) and set(run.groups) == {4} and plausible_card_prefix(run.digits):
+        yield Detection(EntityType.CARD, run.start, run.end, run.digits, complete=False)
+
+
 def _fillers_only(text: str) -> bool:
     return _FILLERS.fullmatch(text) is not None
 
@@ -313,6 +323,8 @@ class CallRedactor:
         self._card_talk = False
         self._house_asked = False
         self._identity_check = False
+        self._amount_check = False
+        self._go_ahead = False
         self._number_read_back = False
         # The latest year a caller old enough to hold an account was born in.
         self._adult_born_by = datetime.date.today().year - _ADULT_AGE
@@ -354,12 +366,15 @@ class CallRedactor:
             # "Your postcode and house number, please.": asked beside another value.
             self._house_asked = _HOUSE_ASKED.search(text[-_QUESTION_CHARS:]) is not None
             self._identity_check = checks_identity(text[-_QUESTION_CHARS:])
+            self._amount_check = asks_amount_as_check(text[-_QUESTION_CHARS:])
         if (
             self._secret_phrases is not None
             and turn.context not in SECRET_CONTEXTS
             and self._secret_phrases.search(text[-_QUESTION_CHARS:])
         ):
             turn = AgentTurn(Context.SECRET, hold=False)
+        # "Go ahead.", "Mhm.": the caller reads on, whatever was asked before.
+        self._go_ahead = turn.hold and turn.context is None
         self._agent_turn(turn)
 
     def _read_back(self, question: str) -> str | None:
@@ -500,6 +515,7 @@ class CallRedactor:
         detections += list(unit_before_address(norm, detections))
         detections += list(unit_after_address(norm, detections))
         detections += list(dutch_postcode_after_address(norm, detections))
+        detections += list(postcode_begun_before(norm, detections))
         detections += list(house_name_before(norm, detections))
         detections += list(digits_again(norm, detections, found.runs))
         so_far = [(e.kind, e.value) for e in self._vault if e.complete]
@@ -516,6 +532,13 @@ class CallRedactor:
                 detections.append(Detection(EntityType.ADDRESS, *house, complete=False))
         if self._number_read_back and policy.is_enabled(EntityType.NUMBER):
             detections += list(digits_read_back(detections, found.runs))
+        if self._amount_check and policy.is_enabled(EntityType.SECRET):
+            # "I think it was about 85 pounds. 85.50 maybe.": each amount is the answer.
+            detections.extend(
+                Detection(EntityType.SECRET, run.start, run.end, run.digits, complete=False)
+                for run in found.runs
+                if run.money
+            )
         if self._identity_check and policy.is_enabled(EntityType.DOB):
             detections.extend(birth_dates(norm.text, self._adult_born_by))
         if self._house_asked and policy.is_enabled(EntityType.ADDRESS):
@@ -534,6 +557,15 @@ class CallRedactor:
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
             lead = None
+        if (
+            self._asked is None
+            and self._go_ahead
+            and lead is not None
+            and lead is found.runs[-1]
+            and _fillers_only(norm.text[lead.end :])
+            and policy.is_enabled(EntityType.CARD)
+        ):
+            detections.extend(_card_begun(lead))
         chained = None
         if lead is not None:
             whole = lead is found.runs[-1] and _fillers_only(norm.text[lead.end :])

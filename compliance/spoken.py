@@ -262,6 +262,12 @@ def _lettered(tok: _Tok | None) -> bool:
     return tok is not None and (_is_single_letter(tok) or tok.text.lower() in _NATO)
 
 
+def _a_year(tok: _Tok | None) -> bool:
+    return (
+        tok is not None and tok.cat == _NUM and re.fullmatch(r"(?:19|20)\d\d", tok.text) is not None
+    )
+
+
 def _is_x_ray(toks: list[_Tok], i: int) -> bool:
     return i + 2 < len(toks) and toks[i + 1].text == "-" and toks[i + 2].text.lower() == "ray"
 
@@ -314,6 +320,9 @@ def _resolve_spelling(toks: list[_Tok]) -> None:
             if low in _MONTH_WORDS and not (_lettered(before) or _lettered(after)):
                 # "November 2027", "the 3rd of November": a month, unless a letter is
                 # spelled beside it ("Papa November 4").
+                continue
+            if not (_lettered(before) or _lettered(after)) and (_a_year(before) or _a_year(after)):
+                # "a 2015 Golf": a model after its year, not a letter spelled beside digits.
                 continue
             if _spelled_neighbour(before) or _spelled_neighbour(after):
                 tok.cat, tok.text = _LETTER, _NATO[low]
