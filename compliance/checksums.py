@@ -19,6 +19,7 @@ __all__ = [
     "iban_valid",
     "luhn_valid",
     "nhs_valid",
+    "nino_prefix_valid",
     "nino_valid",
     "nl_postcode_valid",
     "pan_valid",
@@ -161,7 +162,18 @@ def iban_valid(value: str) -> bool:
 
 # HMRC NIM39110: two prefix letters (D F I Q U V never; O never second; BG GB KN NK NT TN
 # ZZ not allocated), six digits, a suffix A-D.
-_NINO: Final = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]")
+_NINO_PREFIX: Final = r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+_NINO: Final = re.compile(rf"{_NINO_PREFIX}\d{{6}}[A-D]")
+_NINO_PREFIX_ONLY: Final = re.compile(_NINO_PREFIX)
+
+
+def nino_prefix_valid(value: str) -> bool:
+    """Whether two upper-case letters may start a UK National Insurance number.
+
+    Args:
+        value: The two letters.
+    """
+    return _NINO_PREFIX_ONLY.fullmatch(value) is not None
 
 
 def nino_valid(value: str) -> bool:

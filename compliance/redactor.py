@@ -41,6 +41,7 @@ from compliance.beside import (
     words_again,
     written_again,
 )
+from compliance.checksums import nino_prefix_valid, nino_valid
 from compliance.corrections import apply_corrections
 from compliance.cues import (
     PART_COUNT,
@@ -261,6 +262,14 @@ def withhold_excess(text: str, max_chars: int | None = MAX_TURN_CHARS) -> str:
     return text[:cut] + _WITHHELD.format(len(text) - cut)
 
 
+# A National Insurance number's prefix and first pairs, or its later pairs and suffix,
+# said as a turn of their own.
+_NINO_BEGUN: Final = re.compile(r"[A-Z]{2}(?: ?\d{2}){1,3}")
+_NINO_MORE: Final = re.compile(r"\d{2}(?: ?\d{2}){0,2}(?: ?[A-D])?")
+_NINO_CHARS: Final = 9
+_NINO_LEAD_IN: Final = re.compile(r"\s*(?:[A-Za-z']+[ ,]*){1,3}[.!]\s+(?=[A-Z]{2} ?\d)")
+
+
 def _card_begun(run: DigitRun) -> Iterable[Detection]:
     """A turn that is only two or three groups of four digits, with nothing asked ("Go
     ahead." / "4111 1111."): a card's first groups as the STT writes a card, the rest to
@@ -325,6 +334,7 @@ class CallRedactor:
         self._identity_check = False
         self._amount_check = False
         self._go_ahead = False
+        self._remark = False
         self._number_read_back = False
         # The latest year a caller old enough to hold an account was born in.
         self._adult_born_by = datetime.date.today().year - _ADULT_AGE
@@ -375,6 +385,8 @@ class CallRedactor:
             turn = AgentTurn(Context.SECRET, hold=False)
         # "Go ahead.", "Mhm.": the caller reads on, whatever was asked before.
         self._go_ahead = turn.hold and turn.context is None
+        # "It's on your payslip if that helps.": a remark, no question for the reply.
+        self._remark = turn.context is None and not text.rstrip().endswith("?")
         self._agent_turn(turn)
 
     def _read_back(self, question: str) -> str | None:
@@ -566,8 +578,19 @@ class CallRedactor:
             and policy.is_enabled(EntityType.CARD)
         ):
             detections.extend(_card_begun(lead))
-        chained = None
-        if lead is not None:
+        chained: tuple[Detection, str, list[_Tail]] | None = None
+        nino = None
+        if (
+            self._asked is None
+            and (self._go_ahead or self._remark)
+            and policy.is_enabled(EntityType.NINO)
+        ):
+            nino = self._nino_in_pieces(norm.text)
+        if nino is not None:
+            # Its pairs are its own, not a number's chunks to chain.
+            chained = (*nino, [])
+            lead = None
+        elif lead is not None:
             whole = lead is found.runs[-1] and _fillers_only(norm.text[lead.end :])
             chained = self._continue_chain(lead, whole, detections)
         placeholders: dict[tuple[int, int], str] = {}
@@ -626,6 +649,37 @@ class CallRedactor:
             self._asked = None
             self._unanswered_turns = 0
         return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
+
+    def _nino_in_pieces(self, text: str) -> tuple[Detection, str] | None:
+        """A National Insurance number read over turns with nothing asked ("Go ahead." /
+        "AB 12." / "Mhm." / "34 56 D."): a turn that is only its prefix and first pairs
+        starts one; a turn that is only pairs and perhaps the suffix letter goes on with
+        the one begun last turn. The detection and its placeholder."""
+        # "Found it. SK 30.": after a short remark of no digits, the piece.
+        lead_in = _NINO_LEAD_IN.match(text)
+        start = lead_in.end() if lead_in is not None else len(text) - len(text.lstrip())
+        said = text[start:].strip().rstrip(".")
+        begun = _NINO_BEGUN.fullmatch(said)
+        if begun is not None and nino_prefix_valid(said[:2]):
+            value = re.sub(r"\W", "", said)
+            placeholder = self._vault.add(EntityType.NINO, value, complete=False)
+            return Detection(EntityType.NINO, start, start + len(said), value, False), placeholder
+        said = text.strip().rstrip(".")
+        entries = list(self._vault)
+        last = entries[-1] if entries else None
+        if (
+            last is None
+            or last.kind is not EntityType.NINO
+            or last.complete
+            or _NINO_MORE.fullmatch(said) is None
+        ):
+            return None
+        value = last.value + re.sub(r"\W", "", said)
+        if len(value) > _NINO_CHARS:
+            return None
+        placeholder = self._vault.extend(last.placeholder, value, complete=nino_valid(value))
+        start = len(text) - len(text.lstrip())
+        return Detection(EntityType.NINO, start, start + len(said), value), placeholder
 
     def _continue_chain(
         self, lead: DigitRun, whole: bool, detections: list[Detection]

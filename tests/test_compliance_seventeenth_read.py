@@ -2,9 +2,11 @@
 amount once the filler between them is dropped, a card's first groups read alone after
 "Go ahead.", a flat and a house number said as pieces of their own around a street, a
 UK postcode begun and then corrected, a maiden name's pronunciation after its spelling,
-a password typed as a word and then spelled with digits, and an amount asked as a
-security question. What stays: a car's model after its year (no spelled letter), a span
-of tax years beside an identifier asked for, and a reference read in fours when asked."""
+a password typed as a word and then spelled with digits, an amount asked as a security
+question, and a National Insurance number read over two turns after "Go ahead." or a
+remark. What stays: a car's model after its year (no spelled letter), a span of tax
+years beside an identifier asked for, a reference read in fours when asked, and a flight
+number."""
 
 from __future__ import annotations
 
@@ -78,6 +80,24 @@ pytestmark = pytest.mark.unit
             ),
             "61.80",
         ),
+        (
+            (
+                ("a", "Okay, whenever you're ready."),
+                ("c", "JG 41."),
+                ("a", "Yep."),
+                ("c", "03 77 B."),
+            ),
+            "03 77",
+        ),
+        (
+            (
+                ("a", "It should be on your P60."),
+                ("c", "Got it. JG 41 03."),
+                ("a", "Mhm."),
+                ("c", "77 B."),
+            ),
+            "JG 41",
+        ),
     ],
 )
 def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], gone: str) -> None:
@@ -114,6 +134,13 @@ def test_the_value_does_not_reach_the_model(turns: tuple[tuple[str, str], ...], 
                 ("c", "It was 62 pounds."),
             ),
             "62 pounds",
+        ),
+        (
+            (
+                ("a", "And the flight number?"),
+                ("c", "BA 12."),
+            ),
+            "BA 12",
         ),
     ],
 )
