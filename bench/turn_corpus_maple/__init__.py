@@ -1,4 +1,4 @@
-"""The thirty-sixth end-of-turn corpus, unread like oak and pine.
+"""The thirty-sixth end-of-turn corpus, read to change the judge once rowan was commissioned.
 
 ``maple.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (an archery club, bakery orders, a
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after ivy was read and before juniper was; its author saw no corpus.
-With oak and pine its figures are the out-of-sample ones.
+It was read once rowan had been commissioned (its rules are in
+``tests/test_worker_turn_maple_read.py``), so its figures are no longer out of sample.
 """

@@ -256,7 +256,8 @@ LABEL_NOUN: Final = r"(?:[a-z]+ ){0,2}(?:number|code|reference|id)"
 LABEL_READ: Final = re.compile(
     r"(?:(?:okay|ok|so|yes|yeah|right),? )*"
     # "At the top, it says reference.": where on the page, then the label.
-    r"(?:(?:at|on|in) the (?:top|bottom|back|front|corner)(?: of [a-z ]+)?,? )?"
+    r"(?:(?:up |down |over |right )?(?:at|on|in) the (?:top|bottom|back|front|corner)"
+    r"(?: of [a-z ]+)?,? )?"
     r"(?:it's|it says|that's|it is) "
     rf"(?:the |my |your )?(?:{LABEL_NOUN}|"
     r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to))"
@@ -706,7 +707,8 @@ LOOKING_FOR_IT: Final = (
     r"(?:my [a-z]+|he|she|they)(?:'s| is|'re| are) (?:just )?(?:reading|getting|finding) "
     r"(?:it|that)(?: out)?(?: (?:to|for) me)?|"
     r"(?:it's|it is|it should be|it must be|it'll be) (?:written |printed )?(?:on|in) "
-    rf"(?:(?:here|there|this|(?:the|my|this) [a-z]+(?: [a-z]+)?) somewhere|here|"
+    rf"(?:(?:here|there|this|(?:the|my|this|a|an) [a-z]+(?: [a-z]+)?)(?: here| there)? "
+    r"somewhere|here|"
     r"(?:the|this) [a-z]+ here)|"
     # "It's written on the little box.": where it is printed, about to be read.
     r"(?:it's|it is|it should be|it must be|it'll be|they're|they are) (?:written|printed|"
@@ -919,4 +921,16 @@ LIST_SO_FAR: Final = re.compile(
     r"i have|we have|i'll need|we'll need) )?"
     r"(?:me|(?:the|my|our|his|her) [a-z\-']+(?: [a-z\-']+){0,2}), "
     r"(?:the|my|our|his|her) [a-z\-']+(?: [a-z\-']+){0,2}"
+)
+
+
+# "All one word.", "No spaces.": how a value being dictated is written; more of it next.
+SPELLING_NOTE: Final = re.compile(
+    r"(?:(?:and|oh|so),? )?(?:that's |it's |it is )?(?:all )?(?:one word|lower ?case|"
+    r"small letters|no spaces?|all together|no gaps?)"
+)
+
+# "Got it." to a question for a value: found, and about to be read.
+FOUND_IT: Final = re.compile(
+    r"(?:(?:okay|ok|right|oh|ah|yes|yeah),? )*(?:i(?:'ve)? )?got it(?: now| here)?"
 )

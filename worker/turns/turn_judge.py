@@ -480,6 +480,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         )
         # "My unit number's.": the label, its value next.
         or re.search(rf"\b{phrases.LABEL_NOUN}'s$", clause.lower())
+        # "Got it." to "What's the account number?": found it, and reading it next.
+        or (asked is not None and phrases.FOUND_IT.fullmatch(clause.rstrip(" .!")))
     ):
         # "Um.", "Hang on.", "Let me just find it.", "Hang on. I need my glasses." -- the
         # caller holds the floor while finding the words or the letter, and that pause
@@ -565,6 +567,18 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     ):
         # "It is in Germany." to "What's the postcode?": its code next.
         return TurnVerdict("maybe", "value_expected:zip")
+    if phrases.SPELLING_NOTE.fullmatch(clause.rstrip(" .!")) and len(parts) > 1:
+        # "The Jacksons. All one word.": how the value is written, more of it next.
+        return TurnVerdict("maybe", "value_group")
+    if (
+        last in ("already", "still")
+        and len(words) >= 3
+        and words[-2] in phrases.BE
+        and words[-3] not in phrases.PRONOUNS
+        and not text.endswith("?")
+    ):
+        # "The cushions you redid are already.": what they already are, next.
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     listed = phrases.LIST_SO_FAR.fullmatch(clause.rstrip(" .!"))
     if (
         listed is not None
@@ -843,7 +857,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # the label read off it, the value next.
         label_asked = True
     echo = phrases.LABEL_ECHO.fullmatch(clause)
-    if echo is not None and set(echo["label"].split()) <= set(phrases.WORD.findall(question)):
+    asked_words = set(phrases.WORD.findall(question))
+    # "The little number on the back." to "And the security code on the back?": where it
+    # is, said back with a label.
+    echoed_where = (
+        echo is not None
+        and (where := re.search(r"\b(?:on|at) the (?:back|front|top|bottom)\b", clause)) is not None
+        and where.group() in question
+    )
+    if echoed_where or (echo is not None and set(echo["label"].split()) <= asked_words):
         # "Loyalty number." to "Loyalty number?", "The old passport number." to "the number
         # of the old passport?": the label said back, the value next.
         label_asked = True
