@@ -31,6 +31,7 @@ from bench.pii import (
     TENTH_CORPUS,
     THIRTEENTH_CORPUS,
     TWELFTH_CORPUS,
+    TWENTIETH_CORPUS,
     evaluate,
     leaked,
     load_corpus,
@@ -121,9 +122,9 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, eighteenth and nineteenth are out of
+# reported, never edited, never a gate. final, nineteenth and twentieth are out of
 # sample (a target on them would make them development sets); pieces, outside and sixth
-# to seventeenth have been development sets since their leaks were read, reported without
+# to eighteenth have been development sets since their leaks were read, reported without
 # a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
@@ -221,12 +222,18 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             EIGHTEENTH_CORPUS,
             "beb070b695c4dd55ae3221c8cdefd92cfcd00e43c2f2a20aaa0ccd57605bcd2e",
-            True,
+            False,
             190,
         ),
         (
             NINETEENTH_CORPUS,
             "c7f160cf78fb1292cca6a06afa11f1709260d7be2c1d976c72270dddf2016932",
+            True,
+            190,
+        ),
+        (
+            TWENTIETH_CORPUS,
+            "20cf578b4a9b9f00ca66343017675a8b1a8ed98f0732fe0aab3829e6e29619ab",
             True,
             190,
         ),
@@ -249,6 +256,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         "seventeenth",
         "eighteenth",
         "nineteenth",
+        "twentieth",
     ],
 )
 def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
