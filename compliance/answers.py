@@ -71,8 +71,11 @@ _VOLUNTEER_AFTER: Final = {
     # "I changed the password to KatieAndMax2015", "...wrong password, but it's sunflower".
     # After "to", only what reads as a password (digits in it, or CamelCase): "...my
     # password to get back in" says why.
-    Context.SECRET: r"|(?:changed|set|reset|updated) (?:my |the |our |it )?(?:pass ?word )?to"
+    Context.SECRET: r"|(?:changed|set|reset|updated) (?:my |the |our )?pass ?word to"
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]))"
+    # "I changed it to Biscuit2015": with no password named, only what reads as one ("It's
+    # set to 4 degrees" is a setting).
+    r"|(?:changed|set|reset|updated) it to(?= (?-i:[A-Za-z]+\d|[A-Z][a-z]+[A-Z]))"
     # "I type my password, it's Lulu2019!", "The wifi password on the back is kP7 mX2".
     r"|pass ?word,? (?:but )?it(?:'s| is)"
     r"|pass ?word (?:on|for|of|at) the [a-z]+(?: of the [a-z]+)?(?:'s| is)"

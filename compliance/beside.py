@@ -323,6 +323,50 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
             yield Detection(value.kind, m.start(), m.end(), word, complete=False)
 
 
+_MONTHS: Final = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+_MONTH_NAME: Final = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ORDINAL_DAY: Final = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# "December 5th", "the 5th of December": a day and month with no year.
+_DAY_AND_MONTH: Final = re.compile(
+    rf"(?i:(?:the )?(?P<d1>{_ORDINAL_DAY}) (?:of )?(?P<m1>{_MONTH_NAME})\b"
+    rf"|(?P<m2>{_MONTH_NAME}) (?:the )?(?P<d2>{_ORDINAL_DAY})(?![\d:]))"
+)
+_ISO_DATE: Final = re.compile(r"\d{4}-(\d{2})-(\d{2})")
+
+
+def birth_date_again(
+    norm: Normalised, values: Sequence[Detection], earlier: Iterable[tuple[EntityType, str]]
+) -> Iterable[Detection]:
+    """A date of birth from the turn or earlier in the call said again as its day and
+    month ("12/05/1990. That's December 5th.").
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+        earlier: (kind, value) of the call's values so far.
+    """
+    births = {
+        (int(m[1]), int(m[2]))
+        for kind, value in (*((v.kind, v.value) for v in values if v.complete), *earlier)
+        if kind is EntityType.DOB and (m := _ISO_DATE.fullmatch(value)) is not None
+    }
+    if not births:
+        return
+    found = _Found(values)
+    for m in _DAY_AND_MONTH.finditer(norm.text):
+        if found.covers(m.start()):
+            continue
+        month = _MONTHS.index((m["m1"] or m["m2"])[:3].lower()) + 1
+        day = int(re.sub(r"\D", "", m["d1"] or m["d2"]))
+        if (month, day) in births:
+            yield Detection(EntityType.DOB, m.start(), m.end(), m.group(), complete=False)
+
+
 _AGAIN_DIGITS: Final = 3
 
 

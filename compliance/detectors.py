@@ -939,6 +939,7 @@ _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
 _ID_GAP: Final = re.compile(
     r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2}|(?i:and) (?-i:(?=[A-Z]\b)))?", re.IGNORECASE
 )
+_ID_PAUSE: Final = re.compile(r"\. (?=\d)")
 _NOT_ID_LETTER: Final = frozenset({"a", "i"})
 _ID_MAX_CHARS: Final = 40
 # Kinds with a check: a value after their cue that fails it is still being read (partial).
@@ -982,7 +983,10 @@ def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] 
         end = token.end()
         digits += sum(ch.isdigit() for ch in word)
         chars += len(word)
-        gap = _ID_GAP.match(text, end, limit)
+        gap = _ID_GAP.match(text, end, limit) or (
+            # "MTR. 0058.": the STT's full stop at a pause between its letters and digits.
+            _ID_PAUSE.match(text, end, limit) if word.isalpha() and word.isupper() else None
+        )
         if gap is None:
             break
         i = gap.end()
@@ -1019,6 +1023,9 @@ def _id_detections(
         if kind is EntityType.PLATE:
             complete = len(value) >= _WHOLE_PLATE_CHARS
         elif value.isdigit() and len(value) < _WHOLE_ID_DIGITS:
+            complete = False
+        elif ". " in text[span[0] : span[1]] and sum(c.isdigit() for c in value) < _WHOLE_ID_DIGITS:
+            # "H O M. 5518.": read across a pause, and short yet; more may follow.
             complete = False
         yield Detection(kind, span[0], span[1], value, complete)
     for m in _MBI.finditer(text):

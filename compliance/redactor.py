@@ -30,6 +30,7 @@ from compliance.answers import ANSWER_KINDS, answer_spans, follow_up_spans, said
 from compliance.asked_pieces import ASKED_IN_PIECES, house_number_only, pieces_only
 from compliance.beside import (
     COMMON_LOCAL_PARTS,
+    birth_date_again,
     digits_again,
     digits_read_back,
     dutch_postcode_after_address,
@@ -565,6 +566,8 @@ class CallRedactor:
             answer_kinds = {k for k, c in _KIND_CONTEXT.items() if c == asked}
             answer_kinds.update(k for c, k in ANSWER_KINDS.items() if c == asked)
             detections = after_the_answer(norm.text, detections, answer_kinds)
+        # After the answer's own: a birth date's day and month said again are the same date.
+        detections += list(birth_date_again(norm, detections, so_far))
 
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
