@@ -1,4 +1,4 @@
-"""The thirty-seventh end-of-turn corpus, unread like pine and rowan.
+"""The thirty-seventh end-of-turn corpus, read to change the judge once spruce was written.
 
 ``oak.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (an allergy clinic, Christmas tree
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after juniper was read and before kauri was; its author saw no
-corpus. With pine and rowan its figures are the out-of-sample ones.
+corpus. It was read once spruce had been commissioned (its rules are in
+``tests/test_worker_turn_oak_read.py``), so its figures are no longer out of sample.
 """

@@ -390,7 +390,9 @@ DANGLING_TAIL: Final = re.compile(
     # "The neighbour at number." -- the number itself is next.
     r"\b(?:at|in|on|to) number|"
     # "...and he's really." -- an intensifier still missing its adjective.
-    r"\b(?:is|'s|are|'re|was|were|am|'m|be|been|feel|feels|felt|getting|looks?) "
+    r"\b(?:is|'s|are|'re|was|were|am|'m|be|been|feel|feels|felt|getting|looks?|"
+    # "Her lips became very.": a change of state, its adjective next.
+    r"became|become|becomes|went|goes|got|gets|seemed|seems|turned|turns|grew) "
     r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
     # "...a payment from a company called." -- the name is next ("I called." is whole).
     r"\b(?:a|an|some|this) [a-z]+ (?:called|named)|"
@@ -640,7 +642,10 @@ DATE_LEAD_IN: Final = re.compile(
 
 # "What's your number, darling?": a question to someone in the room, whose answer the
 # caller will pass on.
-VOCATIVE: Final = r"(?:darling|love|dear|sweetheart|honey|pet|mum|mom|dad|son)"
+VOCATIVE: Final = (
+    r"(?:darling|love|dear|sweetheart|sweetie|honey|hun|hon|pet|babe|baby|mate|mum|mom|dad|"
+    r"son|nan|gran|grandma|grandad)"
+)
 ASKED_OF_SOMEONE_THERE: Final = re.compile(rf",\s*{VOCATIVE}\?\s*$", re.IGNORECASE)
 
 # "I've got it here on the text.", "I'm going to read it off the screen.", "Here we go.":
@@ -934,3 +939,19 @@ SPELLING_NOTE: Final = re.compile(
 FOUND_IT: Final = re.compile(
     r"(?:(?:okay|ok|right|oh|ah|yes|yeah),? )*(?:i(?:'ve)? )?got it(?: now| here)?"
 )
+
+
+# "It hasn't got a number. It's got a name.": what it has, said next.
+HAS_A_NAME: Final = re.compile(
+    r"(?:(?:but|and|well|oh|no),? )*(?:it's|it has|it's just|it just has)(?: got)? a name"
+)
+
+# "Have you got a certificate number?": whether the caller has a value; "Yes. It's on my
+# logbook." then says where it is, and reads it next.
+HAS_VALUE_QUESTION: Final = re.compile(
+    r"\b(?:have you got|do you have|have you|is there|does it have|has it got) "
+    r"(?:a|an|the|your|any) (?:[a-z]+ ){0,3}(?:number|reference|code|id)\b"
+)
+
+# "Okay. It says 205." to "What size are the tyres?": a value read off, perhaps in groups.
+SAYS_DIGITS: Final = re.compile(r"(?:(?:okay|ok|right|so|yes|yeah),? )*(?:it|this) says \d+")

@@ -216,6 +216,11 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 
 _FINDING_WORDS: Final = 6
+_REMARK_WORDS: Final = 8
+_BEFORE_NEAR: Final = frozenset(
+    "quite very so too pretty really fairly is 's was are were nowhere somewhere anywhere "
+    "near come came getting".split()
+)
 _ASKS_FOR_A_SLOT: Final = re.compile(
     r"(?:(?:um|so|well|oh),? )*(?:can|could|would) (?:you|we) (?:do|manage|fit in)\W*"
 )
@@ -378,9 +383,22 @@ def _date_ends_a_sentence(clause: str) -> bool:
 
 
 def _last_question(agent_text: str) -> str:
-    """The agent's last sentence, lower-cased, if it is a question; else ""."""
+    """The agent's last sentence, lower-cased, if it is a question, or the question just
+    before a short remark on it ("When did you buy it? It affects the warranty."); else
+    ""."""
     said = sentences(agent_text)
-    return said[-1] if said and said[-1].endswith("?") else ""
+    if said and said[-1].endswith("?"):
+        return said[-1]
+    if (
+        len(said) >= 2
+        and said[-2].endswith("?")
+        and len(phrases.WORD.findall(said[-1])) <= _REMARK_WORDS
+        # A remark on it ("It's on the sidewall."), not a request of its own ("If so
+        # I'll need the ABN.").
+        and re.match(r"(?:it|it's|this|that|that's|there's|they|they're)\b", said[-1]) is not None
+    ):
+        return said[-2]
+    return ""
 
 
 def _asks_a_wh_question(agent_text: str) -> bool:
@@ -461,7 +479,10 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or phrases.ASKED_OF_SOMEONE_THERE.search(text)
         # "It's on the repeat slip." after "Can I take the NHS number?": where the caller
         # is about to read it from.
-        or (asked is not None and phrases.WHERE_IT_IS.fullmatch(clause))
+        or (
+            (asked is not None or phrases.HAS_VALUE_QUESTION.search(question) is not None)
+            and phrases.WHERE_IT_IS.fullmatch(clause)
+        )
         or (asked is not None and phrases.SET_UP_BY.fullmatch(clause.rstrip(" .!")))
         or phrases.READ_FROM_WHERE.fullmatch(clause)
         or (asked is not None and phrases.ENDS_WITH_NEXT.fullmatch(clause))
@@ -567,6 +588,24 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     ):
         # "It is in Germany." to "What's the postcode?": its code next.
         return TurnVerdict("maybe", "value_expected:zip")
+    if phrases.HAS_A_NAME.fullmatch(clause.rstrip(" .!")) and not text.endswith("?"):
+        # "It's got a name." to "Which house number is it?": the name next.
+        return TurnVerdict("maybe", "value_expected:address")
+    if (
+        phrases.SAYS_DIGITS.fullmatch(clause.rstrip(" .!"))
+        and re.search(r"\b(?:size|number|code|reference|model|serial)\b", question)
+        and not re.search(r"\bhow (?:much|many)\b", question)
+    ):
+        # "Okay. It says 205." to "What size are the tyres?": read off, more may follow.
+        return TurnVerdict("maybe", "announced_value")
+    if (
+        phrases.INTERJECTION_ONLY.fullmatch(clause)
+        and len(parts) > 1
+        and phrases.WORD.findall(parts[-2].lower())[-1:] != []
+        and phrases.WORD.findall(parts[-2].lower())[-1] in phrases.OPEN_PHRASE
+    ):
+        # "It's the one that begins with a. Oh, dear.": still finding the word.
+        return TurnVerdict("unfinished", "hesitation", dictation)
     if phrases.SPELLING_NOTE.fullmatch(clause.rstrip(" .!")) and len(parts) > 1:
         # "The Jacksons. All one word.": how the value is written, more of it next.
         return TurnVerdict("maybe", "value_group")
@@ -590,6 +629,24 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "So there's me, my husband." to "How many people will be coming?": the list's
         # last item, after "and", next.
         return TurnVerdict("maybe", "list_open")
+    # "..., but not.", "..., but that was.": the clause after "but" still to say.
+    but_left = (len(words) >= 2 and words[-2:] == ["but", "not"]) or (
+        len(words) >= 3
+        and words[-3] in _JOINING
+        and words[-2] in ("that", "it", "this")
+        and last in ("was", "is", "were")
+    )
+    # "My neighbour will be in, so if nobody answers.": what to do then, next.
+    if_left = re.search(r",\s*(?:so|and|but) (?:if|when|unless) [^,]+$", clause) is not None
+    # "I'm on the A30 near.": near what, next ("It's quite near." is whole).
+    near_left = (
+        last == "near"
+        and len(words) >= 2
+        and words[-2] not in _BEFORE_NEAR
+        and not text.endswith("?")
+    )
+    if (but_left or if_left or near_left) and not text.endswith("?"):
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     thinks_alone = [w for w in clause_words if w not in phrases.FILLERS] in (
         ["i", "think"],
         ["i", "believe"],
