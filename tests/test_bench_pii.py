@@ -32,6 +32,7 @@ from bench.pii import (
     THIRTEENTH_CORPUS,
     TWELFTH_CORPUS,
     TWENTIETH_CORPUS,
+    TWENTYFIRST_CORPUS,
     evaluate,
     leaked,
     load_corpus,
@@ -122,9 +123,9 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, nineteenth and twentieth are out of
+# reported, never edited, never a gate. final, twentieth and twentyfirst are out of
 # sample (a target on them would make them development sets); pieces, outside and sixth
-# to eighteenth have been development sets since their leaks were read, reported without
+# to nineteenth have been development sets since their leaks were read, reported without
 # a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
@@ -228,12 +229,18 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             NINETEENTH_CORPUS,
             "c7f160cf78fb1292cca6a06afa11f1709260d7be2c1d976c72270dddf2016932",
-            True,
+            False,
             190,
         ),
         (
             TWENTIETH_CORPUS,
             "20cf578b4a9b9f00ca66343017675a8b1a8ed98f0732fe0aab3829e6e29619ab",
+            True,
+            190,
+        ),
+        (
+            TWENTYFIRST_CORPUS,
+            "36d53bab95534d586a6063215b0ca65a1e6b113610e8b1437bab20d48a27cc25",
             True,
             190,
         ),
@@ -257,6 +264,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         "eighteenth",
         "nineteenth",
         "twentieth",
+        "twentyfirst",
     ],
 )
 def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
