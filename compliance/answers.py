@@ -90,7 +90,10 @@ _VOLUNTEER_AFTER: Final = {
     # "I keep typing Bluebell exclamation mark 42"
     r"|[A-Z][a-z]+ (?:exclamation|hash|at sign|dollar|star|\d)"
     # "I'm typing bluebird, b l u e b i r d, 77": a word, then its spelling.
-    r"|[A-Za-z]+,? (?:[A-Za-z][ ,]{1,2}){2,}))",
+    r"|[A-Za-z]+,? (?:[A-Za-z][ ,]{1,2}){2,}"
+    # "I keep putting in one nine five eight": a PIN or code, digits alone.
+    r"|\d(?: ?\d){3,5}(?![\d:.,]\d| \d)"
+    r"(?! (?:pounds|dollars|euros|quid|times|tablets|pills|mg|ml)\b)))",
     Context.MAIDEN: "",
 }
 _VOLUNTEER_CUE: Final = {

@@ -321,6 +321,16 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
                 continue  # inside a value already found
             seen.add(m.start())
             yield Detection(value.kind, m.start(), m.end(), word, complete=False)
+        # "Ashcombe Gardens. That's A-S-H-C-O-M-B-E.", "J-O-N-E-Z, ... jonez@...": the
+        # name spelled letter by letter.
+        for m in _RUN.finditer(text, lo, hi):
+            word = re.sub(r"[^A-Za-z]", "", m.group()).lower()
+            if len(word) < _SPELLED_NAME or word not in names or m.start() in seen:
+                continue
+            if found.covers(m.start()):
+                continue
+            seen.add(m.start())
+            yield Detection(value.kind, m.start(), m.end(), word, complete=False)
 
 
 _MONTHS: Final = (
@@ -368,6 +378,7 @@ def birth_date_again(
 
 
 _AGAIN_DIGITS: Final = 3
+_SPELLED_NAME: Final = 3
 
 
 def _free_runs(values: Sequence[Detection], runs: Sequence[DigitRun]) -> Iterator[DigitRun]:

@@ -142,7 +142,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<tfn>tax file(?: number| no)?|tfn|t f n|ird(?: number| no)?|i r d(?: number)?"
     r"|inland revenue(?: number)?"
     # Germany's Steuer-ID; "tax ID" alone may be a business's and is an ordinary number.
-    r"|steuer-?id(?:entifikationsnummer)?|steuer ?identifikationsnummer|steuernummer"
+    r"|steuer[- ]?id(?:entifikationsnummer)?|steuer ?identifikationsnummer|steuernummer"
     r"|tax identification number|(?:(?<=my )|(?<=your )|(?<=his )|(?<=her )|(?<=german )"
     r"|(?<=personal ))tax id(?: number)?)"
     r"|(?P<nhs>nhs(?: number| no)?)"
@@ -158,7 +158,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
     r"|licen[cs]e (?:number|no)|d l number|dl number|dl #"
     # "My license is W426-545-30-761-0."
-    r"|(?<=my )licen[cs]e(?= is\b|'s\b)"
+    r"|(?:(?<=my )|(?<=her )|(?<=his ))licen[cs]e(?= is\b|'s\b)"
     # "California license D4471902.": a licence read straight after the word.
     r"|licen[cs]e(?= #?[a-z]{1,3}\d))"
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
@@ -365,6 +365,9 @@ _AGENT_CUES: Final = re.compile(
     r"(?: digit)?(?: security| verification| one-time| 1-time)? (?:code|passcode|pin)"
     r"|(?:code|passcode) (?:we|i)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)"
     r"|did (?:the|that|a) code (?:arrive|come)"
+    # "That code seems to have expired, I've sent another.": a new code, in its place.
+    r"|(?<=code)[^.?!]{0,60}?(?:sent|texted|emailed) (?:you )?(?:another|a new one|a fresh one)"
+    r"(?= ?[.!?]|$)"
     # "Did the text come through?", "Have you got the text?": the code it carries.
     r"|did (?:the|that|my|our) (?:text|sms)(?: message)? (?:arrive|come|get through|land)"
     r"|(?:has|have) (?:the|that|my|our) (?:text|sms)(?: message)? (?:arrived|come|got through"

@@ -939,6 +939,7 @@ _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
 _ID_GAP: Final = re.compile(
     r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2}|(?i:and) (?-i:(?=[A-Z]\b)))?", re.IGNORECASE
 )
+_ORDINAL: Final = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 _ID_PAUSE: Final = re.compile(r"\. (?=\d)")
 _NOT_ID_LETTER: Final = frozenset({"a", "i"})
 _ID_MAX_CHARS: Final = 40
@@ -973,6 +974,8 @@ def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] 
         word = token.group()
         if word == "I" and re.match(r" [a-z]|'[a-z]", text[token.end() : token.end() + 2]):
             break  # "..., 7 3 1 and I think", "and I'm": the pronoun, not a letter
+        if _ORDINAL.fullmatch(word):
+            break  # "The first one was ...": "1st 1", an ordinal and a pronoun
         has_digit = any(ch.isdigit() for ch in word)
         single = len(word) == 1 and word not in _NOT_ID_LETTER
         short_caps = len(word) <= 4 and word.isupper()

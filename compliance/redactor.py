@@ -268,15 +268,19 @@ def withhold_excess(text: str, max_chars: int | None = MAX_TURN_CHARS) -> str:
 _NINO_BEGUN: Final = re.compile(r"[A-Z]{2}(?: ?\d{2}){1,3}")
 _NINO_MORE: Final = re.compile(r"\d{2}(?: ?\d{2}){0,2}(?: ?[A-D])?")
 _NINO_CHARS: Final = 9
+_DIGITS_BEGUN: Final = 3
 _NINO_LEAD_IN: Final = re.compile(r"\s*(?:[A-Za-z']+[ ,]*){1,3}[.!]\s+(?=[A-Z]{2} ?\d)")
 
 
-def _card_begun(run: DigitRun) -> Iterable[Detection]:
-    """A turn that is only two or three groups of four digits, with nothing asked ("Go
-    ahead." / "4111 1111."): a card's first groups as the STT writes a card, the rest to
-    follow in the next turns."""
+def _digits_begun(run: DigitRun) -> Iterable[Detection]:
+    """A turn that is only digits, said after "Go ahead." with nothing asked: the first
+    groups of a number being read out ("4111 1111.", "721."), the rest to follow in the
+    next turns. Two or three groups of four with a card's first digit are a card's, as
+    the STT writes a card; other groups of three or more digits, a number's."""
     if len(run.digits) in (8, 12) and set(run.groups) == {4} and plausible_card_prefix(run.digits):
         yield Detection(EntityType.CARD, run.start, run.end, run.digits, complete=False)
+    elif len(run.digits) >= _DIGITS_BEGUN:
+        yield Detection(EntityType.NUMBER, run.start, run.end, run.digits, complete=False)
 
 
 def _fillers_only(text: str) -> bool:
@@ -336,6 +340,7 @@ class CallRedactor:
         self._amount_check = False
         self._go_ahead = False
         self._remark = False
+        self._questioned = False
         self._number_read_back = False
         # The latest year a caller old enough to hold an account was born in.
         self._adult_born_by = datetime.date.today().year - _ADULT_AGE
@@ -386,6 +391,10 @@ class CallRedactor:
             turn = AgentTurn(Context.SECRET, hold=False)
         # "Go ahead.", "Mhm.": the caller reads on, whatever was asked before.
         self._go_ahead = turn.hold and turn.context is None
+        if not turn.hold:
+            # "What's the order reference?" asks for an ordinary number of no kind: the
+            # digits read after its "Mhm." are that.
+            self._questioned = text.rstrip().endswith("?")
         # "It's on your payslip if that helps.": a remark, no question for the reply.
         self._remark = turn.context is None and not text.rstrip().endswith("?")
         self._agent_turn(turn)
@@ -561,7 +570,9 @@ class CallRedactor:
             )
             # "What's the house number?" / "It's 61." / "Mhm." / "Harrow View Gardens.":
             # the street, next.
-            detections.extend(named_addresses(norm.text))
+            named = list(named_addresses(norm.text))
+            detections += named
+            detections += list(words_again(norm, named))
         if asked is not None:
             answer_kinds = {k for k, c in _KIND_CONTEXT.items() if c == asked}
             answer_kinds.update(k for c, k in ANSWER_KINDS.items() if c == asked)
@@ -575,12 +586,14 @@ class CallRedactor:
         if (
             self._asked is None
             and self._go_ahead
+            and not self._questioned
             and lead is not None
             and lead is found.runs[-1]
             and _fillers_only(norm.text[lead.end :])
             and policy.is_enabled(EntityType.CARD)
+            and policy.is_enabled(EntityType.NUMBER)
         ):
-            detections.extend(_card_begun(lead))
+            detections.extend(_digits_begun(lead))
         chained: tuple[Detection, str, list[_Tail]] | None = None
         nino = None
         if (
