@@ -24,7 +24,7 @@ from worker.turns.turn_judge import hold_for, judge_turn
         ("Um, what's the word.", "What sort of boiler is it?"),
         ("It's on the tip of my tongue.", "What was the engineer's name?"),
         ("Um, I think.", "Is the back gate unlocked?"),
-        ("She told me.", "When is the delivery due?"),
+        ("She's said.", "When is the delivery due?"),
         ("He's said.", "What time did the driver give you?"),
         ("Can you do?", "Which day suits you?"),
         ("We want to go to the museum and before.", "What are your plans for the day?"),

@@ -1,4 +1,4 @@
-"""The thirty-eighth end-of-turn corpus, unread like rowan and spruce.
+"""The thirty-eighth end-of-turn corpus, read to change the judge once tamarack was written.
 
 ``pine.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (beekeeping supplies, a bike
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after oak was registered and before larch was read; its author saw
-no corpus. With rowan and spruce its figures are the out-of-sample ones.
+no corpus. It was read once tamarack had been commissioned (its rules are in
+``tests/test_worker_turn_pine_read.py``), so its figures are no longer out of sample.
 """

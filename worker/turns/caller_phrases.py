@@ -137,8 +137,8 @@ READS_OUT: Final = frozenset("it's that's says reads shows states called named".
 SAID_BY: Final = re.compile(
     r"(?:(?:yes|yeah|well|um|uh|oh|so),? )*(?:(?:the|my|your|our|his|her|their) "
     r"(?:[a-z\-]+ ){0,2}[a-z\-]+ (?:said|showed|stated)|"
-    # "They've said.", "She told me.": who said it, what they said next.
-    r"(?:they|he|she)(?:'ve| have|'s| has)? (?:said|told (?:me|us)))"
+    # "They've said.": who said it, what they said next ("He told me." names who).
+    r"(?:they|he|she)(?:'ve| have|'s| has)? said)"
 )
 
 # "It's now.", "It's actually.": the value's words after these, next.
@@ -482,8 +482,9 @@ OWES_OBJECT: Final = re.compile(
     # "...a sailing boat, and I need." -- what is needed is next.
     r"\b(?:i|we|he|she|they|it|(?:my|our|his|her|their|the) [a-z\-]+) "
     r"(?:really |just |still |also )?needs?|"
-    # "She loved." -- what she loved is next.
-    r"\b(?:i|we|you|they|he|she) (?:loved|liked|enjoyed|preferred|hated|adored)|"
+    # "She loved.", "He's always loved." -- what she loved is next.
+    r"\b(?:i|we|you|they|he|she)(?:'s|'ve|'d| has| have| had)?(?: always| really| never)?"
+    r" (?:loved|liked|enjoyed|preferred|hated|adored)|"
     # "He always said he wanted." -- what he wanted is next.
     r"\b(?:i|we|they|he|she) (?:always |really |just |only )?(?:wanted|wants)|"
     # "...could they put it." -- where is next.
@@ -632,7 +633,8 @@ WAIT_FOR_ME: Final = (
     r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
 )
 GOING_TO_LOOK: Final = (
-    r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull|count|add up|put)"
+    r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull|count|add up|put|"
+    r"open|load|bring up|log in|log on)"
 )
 # "It was.", "It would have been.", "That'd be.": the words before a date, said alone.
 DATE_LEAD_IN: Final = re.compile(
@@ -657,7 +659,8 @@ ABOUT_TO_READ: Final = (
     # "I've got the card the man left.", "...the letter they sent me.": which one.
     r"(?: (?:the [a-z]+|they|he|she|you|we) (?:left|gave me|sent|sent me|sent us|posted|"
     r"brought))?|"
-    r"(?:i'm going to|i'll|let me|she'll|he'll|they'll|she will|he will) read (?:it|that)"
+    r"(?:i'm going to|i'll|let me|she'll|he'll|they'll|she will|he will)"
+    r"(?: have to| need to| just)? read (?:it|that)"
     r"(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is|here we are|"
     # "Yes. I found it in his drawer.": found just now, and about to be read.
@@ -739,7 +742,7 @@ ASKED_OF_SELF: Final = re.compile(
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
     r"what do (?:you|they|we|people) call (?:it|that|them|those|these)|"
-    r"what(?:'s| is| was) (?:it|that|she|he) called|"
+    r"what(?:'s| is| was) (?:it|that|she|he) called|what (?:are|were) (?:they|those) called|"
     # "Hang on. What was it?": the value searched for in memory.
     r"what (?:was|is) it(?: again)?|"
     # "Is it the one at the top of the bill?" -- checking where to read the value from,
@@ -852,7 +855,7 @@ STRANDED: Final = re.compile(
     # "...which repayment plan I'm on.", "It's the whites I'm not keen on.": a relative
     # clause after a noun, its preposition's object the noun ("to" is left out: "the
     # council tax, I need to." owes its verb).
-    r"\b(?:the|which|what|whichever) (?:[a-z\-]+ ){1,2}"
+    r"\b(?:the|which|what|whichever) (?:(?!(?:but|and|so|because|or)\b)[a-z\-]+ ){1,2}"
     r"(?:i'm|we're|you're|they're|he's|she's|i|we|you|they) (?:\w+ ){0,3}?"
     r"(?:for|with|about|from|on|in|at|of)$"
 )

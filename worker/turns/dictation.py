@@ -121,7 +121,7 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"tracking number|customer number|loan number|confirmation (?:code|number)|"
             r"(?:hospital|patient|chi) number|"
             r"serial number|prescription number|meter number|iban|order number|"
-            r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|"
+            r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|abn|acn|"
             r"invoice number|ticket number|national insurance(?: number)?|ni number|"
             r"pps number|tax file number|(?:car |vehicle )?registration(?: number)?|"
             r"reg number|(?:number|licen[cs]e) plate|plate number|pan (?:number|card)|"
@@ -764,11 +764,19 @@ def _address_piece(sentence: str) -> bool:
     """One or two tokens of an address being read ("42.", "ahmed..h.", "jean smith."),
     not a word that closes a turn ("Thanks.")."""
     tokens = re.findall(r"[a-z0-9._\-]+", sentence)
+    if _DIGIT_SAID.fullmatch(sentence.strip(" .")):
+        return True  # "The number 3.": how a digit of it is written
+    if tokens and tokens[-1].strip(".").isdigit() and _PIECES_WITH_DIGITS.fullmatch(sentence):
+        return True  # "Jack and Emily 24.": a few words with the digits after them
     return (
         _PIECE.fullmatch(sentence) is not None
         and 0 < len(tokens) <= 2
         and not all(t.strip(".") in SHORT_ANSWERS for t in tokens)
     )
+
+
+_DIGIT_SAID: Final = re.compile(r"(?:the )?(?:number|digit|numeral) \d+(?: as a (?:number|digit))?")
+_PIECES_WITH_DIGITS: Final = re.compile(r"[a-z._\-]+(?: [a-z._\-]+){0,2} \d+[.!]?")
 
 
 def _code_letters(raw: str) -> int:

@@ -217,6 +217,7 @@ def _ends_whole(text: str, words: list[str]) -> bool:
 
 _FINDING_WORDS: Final = 6
 _REMARK_WORDS: Final = 8
+_GIVING: Final = frozenset("gave give gives handed hands lent lends sold sells offered".split())
 _BEFORE_NEAR: Final = frozenset(
     "quite very so too pretty really fairly is 's was are were nowhere somewhere anywhere "
     "near come came getting".split()
@@ -462,6 +463,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and len(phrases.WORD.findall(since)) <= _FINDING_WORDS
         and not text.endswith("?")
         and not phrases.REFUSAL.search(since)
+        # "Let me open the app. Okay. It's order number.": found, and the label read.
+        and not phrases.LABEL_READ.fullmatch(clause)
     )
     # "It's on here somewhere. Where is it?": asked of no one while looking for a value.
     asked_of_self = phrases.ASKED_OF_SELF.fullmatch(clause) is not None and (
@@ -645,7 +648,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and words[-2] not in _BEFORE_NEAR
         and not text.endswith("?")
     )
-    if (but_left or if_left or near_left) and not text.endswith("?"):
+    # "...the lady gave me.": what she gave, next ("He told me." is whole).
+    given_left = len(words) >= 2 and last in ("me", "us") and words[-2] in _GIVING
+    # "...the keys, they kind of.": how, next ("Yeah, kind of." is whole).
+    kind_of_left = (
+        len(words) >= 3
+        and words[-2:] in (["kind", "of"], ["sort", "of"])
+        and words[-3] in phrases.SUBJECTS
+    )
+    if (but_left or if_left or near_left or given_left or kind_of_left) and not text.endswith("?"):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     thinks_alone = [w for w in clause_words if w not in phrases.FILLERS] in (
         ["i", "think"],
