@@ -1,4 +1,4 @@
-"""The thirty-ninth end-of-turn corpus, unread like spruce.
+"""The thirty-ninth end-of-turn corpus, unread like spruce and tamarack.
 
 ``rowan.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (airport parking, antiques
@@ -14,5 +14,5 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after larch was read and before maple was; its author saw no
-corpus. With spruce its figures are the out-of-sample ones.
+corpus. With spruce and tamarack its figures are the out-of-sample ones.
 """
