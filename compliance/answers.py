@@ -153,6 +153,11 @@ _TRAILING: Final = re.compile(
     r"|i think|i guess|i believe|probably|mate|love|really|apparently|these days))+$",
     re.IGNORECASE,
 )
+_STORY_AFTER: Final = re.compile(
+    r"\s+(?:before|after|when|until|because|since|while|so that) "
+    r"(?:she|he|they|we|i|you|it|my|her|his|their|the|our)\b",
+    re.IGNORECASE,
+)
 # A caller correcting a spoken answer: "It's kangaroo. No wait, that's the old one. It's
 # koala now." Both are secrets (an old password is often reused).
 _CORRECTED: Final = re.compile(
@@ -201,7 +206,9 @@ _TITLED: Final = re.compile(
     rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sister|Father)\.? (?P<name>{_NAME_WORD})"
 )
 _NOT_PROPER: Final = frozenset(
-    "i i'm i've i'd i'll ok okay oh mr mrs ms miss dr god yes no sorry thanks".split()
+    "i i'm i've i'd i'll ok okay oh mr mrs ms miss dr god yes no sorry thanks "
+    # "...before she married Dad": a relative named by what they are, no name.
+    "mum mom mam dad nan nana gran granny grandma grandad grandpa".split()
 )
 _MAX_PHRASE: Final = 60
 _MAX_PHRASES: Final = 5
@@ -236,6 +243,11 @@ def _phrase_at(
         trailing = _TRAILING.search(text, start, end)
         if trailing is not None and trailing.start() > start:
             end = trailing.start()
+        story = _STORY_AFTER.search(text, start, end)
+        if story is not None and story.start() > start:
+            # "Mum was a Kavanagh before she married Dad in 1968.": the answer, then a
+            # clause of the story around it.
+            end = story.start()
         if end <= start:
             pos = start + 1
             continue

@@ -584,9 +584,11 @@ class CallRedactor:
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
             lead = None
         if (
-            self._asked is None
-            and self._go_ahead
-            and not self._questioned
+            (
+                (self._asked is None and self._go_ahead and not self._questioned)
+                # "Go ahead with the number." / "312.": a number of no kind asked for.
+                or self._asked == Context.GENERIC
+            )
             and lead is not None
             and lead is found.runs[-1]
             and _fillers_only(norm.text[lead.end :])
