@@ -192,6 +192,8 @@ def unit_after_address(norm: Normalised, values: Sequence[Detection]) -> Iterabl
 
 # A UK postcode's inward part: a digit, then two letters.
 _INWARD: Final = 3
+# How far before a postcode its first try may start ("BS8 4... no, sorry, BS8 1TH.").
+_BEGUN_REACH: Final = 48
 
 
 def postcode_begun_before(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
@@ -208,7 +210,7 @@ def postcode_begun_before(norm: Normalised, values: Sequence[Detection]) -> Iter
             continue
         district = re.escape(value.value[:-_INWARD])
         begun = re.compile(rf"(?<![\w-]){district}(?: ?\d(?: ?[A-Z]){{0,2}})?(?![\w-])")
-        for m in begun.finditer(text, 0, value.start):
+        for m in begun.finditer(text, max(0, value.start - _BEGUN_REACH), value.start):
             yield Detection(EntityType.POSTCODE, m.start(), m.end(), m.group(), complete=False)
 
 
