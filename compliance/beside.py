@@ -36,10 +36,12 @@ from config.redaction_policy import EntityType
 
 __all__ = [
     "COMMON_LOCAL_PARTS",
+    "birth_date_again",
     "digits_again",
     "digits_read_back",
     "dutch_postcode_after_address",
     "house_name_before",
+    "postcode_begun_before",
     "spelled_beside",
     "unit_after_address",
     "unit_before_address",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.turns import detectors
 from config import default_settings
-from worker.turns.turn_judge import hold_for, judge_turn
+from worker.turns.turn_judge import judge_turn
 
 
 @pytest.mark.parametrize(
@@ -65,17 +64,9 @@ def test_yes_actually_still_waits_for_what_follows() -> None:
 
 
 def test_a_sentence_left_open_outlasts_a_pause_of_one_point_two_seconds() -> None:
-    settings = default_settings()
-    ours = next(spec for spec in detectors(settings) if spec.name == "ours")
+    latency = default_settings().latency
     verdict = judge_turn("The alarm's been beeping since.", "What's the problem?")
     assert verdict.state == "unfinished"
-    hold = hold_for(
-        verdict,
-        maybe_s=ours.maybe_hold,
-        dictation_s=ours.dictation_hold,
-        ack_s=ours.ack_hold,
-        short_s=ours.short_hold,
-    )
-    # Counted from the VAD's end of speech, as the framework counts its delay.
-    waited = ours.vad_silence + max(ours.max_delay, hold)
-    assert waited > 1.2
+    # On an unfinished turn the framework commits its longest delay after the voice
+    # stopped (bench turns' timing model): a caller back after 1.2 s must be in time.
+    assert latency.max_endpointing_delay > 1.2
