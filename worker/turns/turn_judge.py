@@ -601,11 +601,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     ):
         # "Okay. It says 205." to "What size are the tyres?": read off, more may follow.
         return TurnVerdict("maybe", "announced_value")
+    left_on = phrases.WORD.findall(parts[-2].lower())[-1:] if len(parts) > 1 else []
     if (
         phrases.INTERJECTION_ONLY.fullmatch(clause)
-        and len(parts) > 1
-        and phrases.WORD.findall(parts[-2].lower())[-1:] != []
-        and phrases.WORD.findall(parts[-2].lower())[-1] in phrases.OPEN_PHRASE
+        and bool(left_on)
+        and left_on[0] in phrases.OPEN_PHRASE
     ):
         # "It's the one that begins with a. Oh, dear.": still finding the word.
         return TurnVerdict("unfinished", "hesitation", dictation)
