@@ -592,10 +592,8 @@ class CallRedactor:
             and lead is not None
             and lead is found.runs[-1]
             and _fillers_only(norm.text[lead.end :])
-            and policy.is_enabled(EntityType.CARD)
-            and policy.is_enabled(EntityType.NUMBER)
         ):
-            detections.extend(_digits_begun(lead))
+            detections.extend(d for d in _digits_begun(lead) if policy.is_enabled(d.kind))
         chained: tuple[Detection, str, list[_Tail]] | None = None
         nino = None
         if (
@@ -695,9 +693,10 @@ class CallRedactor:
         value = last.value + re.sub(r"\W", "", said)
         if len(value) > _NINO_CHARS:
             return None
-        placeholder = self._vault.extend(last.placeholder, value, complete=nino_valid(value))
+        whole = nino_valid(value)
+        placeholder = self._vault.extend(last.placeholder, value, complete=whole)
         start = len(text) - len(text.lstrip())
-        return Detection(EntityType.NINO, start, start + len(said), value), placeholder
+        return Detection(EntityType.NINO, start, start + len(said), value, whole), placeholder
 
     def _continue_chain(
         self, lead: DigitRun, whole: bool, detections: list[Detection]
