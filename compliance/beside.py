@@ -30,7 +30,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 from compliance.checksums import gb_postcode_valid, nl_postcode_valid
-from compliance.detectors import HOUSE_WORDS, STREET_SUFFIX, Detection, DigitRun
+from compliance.detectors import (
+    DAY_AND_MONTH,
+    HOUSE_WORDS,
+    STREET_SUFFIX,
+    Detection,
+    DigitRun,
+    day_and_month,
+)
 from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
@@ -337,19 +344,7 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
             yield Detection(value.kind, m.start(), m.end(), word, complete=False)
 
 
-_MONTHS: Final = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-)  # fmt: skip
-_MONTH_NAME: Final = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_ORDINAL_DAY: Final = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-# "December 5th", "the 5th of December": a day and month with no year.
-_DAY_AND_MONTH: Final = re.compile(
-    rf"(?i:(?:the )?(?P<d1>{_ORDINAL_DAY}) (?:of )?(?P<m1>{_MONTH_NAME})\b"
-    rf"|(?P<m2>{_MONTH_NAME}) (?:the )?(?P<d2>{_ORDINAL_DAY})(?![\d:]))"
-)
+# How a date of birth is stored: "1990-12-05".
 _ISO_DATE: Final = re.compile(r"\d{4}-(\d{2})-(\d{2})")
 
 
@@ -372,12 +367,10 @@ def birth_date_again(
     if not births:
         return
     found = _Found(values)
-    for m in _DAY_AND_MONTH.finditer(norm.text):
+    for m in DAY_AND_MONTH.finditer(norm.text):
         if found.covers(m.start()):
             continue
-        month = _MONTHS.index((m["m1"] or m["m2"])[:3].lower()) + 1
-        day = int(re.sub(r"\D", "", m["d1"] or m["d2"]))
-        if (month, day) in births:
+        if day_and_month(m) in births:
             yield Detection(EntityType.DOB, m.start(), m.end(), m.group(), complete=False)
 
 

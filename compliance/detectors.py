@@ -42,6 +42,7 @@ from compliance.spoken import Normalised
 from config.redaction_policy import EntityType
 
 __all__ = [
+    "DAY_AND_MONTH",
     "HOUSE_WORDS",
     "ID_CONTEXTS",
     "STREET_SUFFIX",
@@ -53,6 +54,7 @@ __all__ = [
     "aba_valid",
     "birth_dates",
     "classify_digits",
+    "day_and_month",
     "luhn_valid",
     "named_addresses",
     "plausible_card_prefix",
@@ -185,10 +187,11 @@ _YEAR_BEFORE: Final = re.compile(
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\s$",
     re.IGNORECASE,
 )
-_MONTH: Final = (
+_MONTH_NAME: Final = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH: Final = rf"{_MONTH_NAME}\.?"
 _DAY: Final = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR: Final = r"(?:\d{4}|\d{2} \d{2}|\d{2} \d \d|'?\d{2})"
 _DATE: Final = re.compile(
@@ -212,6 +215,26 @@ _MONTHS: Final = (
     "nov",
     "dec",
 )
+# "December 5th", "the 5th of December": a day and month said with no year.
+DAY_AND_MONTH: Final = re.compile(
+    rf"(?i:(?:the )?(?P<d1>{_DAY}) (?:of )?(?P<m1>{_MONTH_NAME})\b"
+    rf"|(?P<m2>{_MONTH_NAME}) (?:the )?(?P<d2>{_DAY})(?![\d:]))"
+)
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name[:3].lower()) + 1
+
+
+def day_and_month(m: re.Match[str]) -> tuple[int, int]:
+    """A `DAY_AND_MONTH` match's month (1-12) and day.
+
+    Args:
+        m: The match.
+    """
+    return _month_number(m["m1"] or m["m2"]), int(re.sub(r"\D", "", m["d1"] or m["d2"]))
+
+
 _CARD_LENGTHS: Final = range(13, 20)
 _NANP_REGIONS: Final = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP"})
 
@@ -776,13 +799,10 @@ _ON_BEFORE: Final = re.compile(r"\b(?:on|at) $")
 def _run_detections(
     run: DigitRun, text: str, region: str, *, spoken: bool, card_context: bool
 ) -> list[Detection]:
-    if run.money and len(run.digits) > _CARD_LENGTHS.start:
+    if run.money and (card := _card_in(run)) is not None:
         # "$89, okay. 4111 1111 1111 1111.": the filler dropped, the amount and the card
         # read after it are one run; no amount holds a valid card's digits.
-        window = _best_card_window(run)
-        if window is not None:
-            card = Detection(EntityType.CARD, 0, 0, run.digits[window[0] : window[1]])
-            return [_place(run, card, *window)]
+        return [card[0]]
     if run.money or _is_year(run, text):
         return []
     if (
@@ -816,20 +836,28 @@ def _run_detections(
     )
     if found is not None and found.complete:
         return [_place(run, found)]
-    if len(run.digits) > 13:
-        window = _best_card_window(run)
-        if window is not None:
-            card = Detection(EntityType.CARD, 0, 0, run.digits[window[0] : window[1]])
-            placed = [_place(run, card, *window)]
-            if run.context == Context.CARD:
-                # "No, the end's 8210, 5200 8282 8282 8210.": asked for the card, the
-                # digits beside the whole card are its own, said again.
-                for a, b in ((0, window[0]), (window[1], len(run.digits))):
-                    if b - a >= _BESIDE_CARD_DIGITS:
-                        part = Detection(EntityType.CARD, 0, 0, run.digits[a:b], complete=False)
-                        placed.append(_place(run, part, a, b))
-            return placed
+    if (card := _card_in(run)) is not None:
+        placed, window = [card[0]], card[1]
+        if run.context == Context.CARD:
+            # "No, the end's 8210, 5200 8282 8282 8210.": asked for the card, the digits
+            # beside the whole card are its own, said again.
+            for a, b in ((0, window[0]), (window[1], len(run.digits))):
+                if b - a >= _BESIDE_CARD_DIGITS:
+                    part = Detection(EntityType.CARD, 0, 0, run.digits[a:b], complete=False)
+                    placed.append(_place(run, part, a, b))
+        return placed
     return [] if found is None else [_place(run, found)]
+
+
+def _card_in(run: DigitRun) -> tuple[Detection, tuple[int, int]] | None:
+    """The longest valid card inside a run longer than one, placed, and its digit window."""
+    if len(run.digits) <= _CARD_LENGTHS.start:
+        return None
+    window = _best_card_window(run)
+    if window is None:
+        return None
+    card = Detection(EntityType.CARD, 0, 0, run.digits[window[0] : window[1]])
+    return _place(run, card, *window), window
 
 
 _EXPIRY_DATE: Final = re.compile(
@@ -854,7 +882,7 @@ _CORRECTED_DATE: Final = re.compile(r"\b(?:no|sorry|actually|i mean|wait|rather)
 def _month_year(m: re.Match[str]) -> tuple[int, str]:
     """An expiry's month (1-12) and the last two digits of its year."""
     if m.group("mn") is not None:
-        month = _MONTHS.index(m.group("mn")[:3].lower()) + 1
+        month = _month_number(m.group("mn"))
         year = m.group("yn")
     else:
         month, year = int(m.group("m")), m.group("y")
@@ -939,7 +967,6 @@ _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
 _ID_GAP: Final = re.compile(
     r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2}|(?i:and) (?-i:(?=[A-Z]\b)))?", re.IGNORECASE
 )
-_ORDINAL: Final = re.compile(r"\d{1,2}(?:st|nd|rd|th)")
 _ID_PAUSE: Final = re.compile(r"\. (?=\d)")
 _NOT_ID_LETTER: Final = frozenset({"a", "i"})
 _ID_MAX_CHARS: Final = 40
@@ -974,7 +1001,7 @@ def _identifier_at(text: str, pos: int, min_digits: int = 2) -> tuple[int, int] 
         word = token.group()
         if word == "I" and re.match(r" [a-z]|'[a-z]", text[token.end() : token.end() + 2]):
             break  # "..., 7 3 1 and I think", "and I'm": the pronoun, not a letter
-        if _ORDINAL.fullmatch(word):
+        if _ORDINAL_DAY.fullmatch(word):
             break  # "The first one was ...": "1st 1", an ordinal and a pronoun
         has_digit = any(ch.isdigit() for ch in word)
         single = len(word) == 1 and word not in _NOT_ID_LETTER
@@ -1342,7 +1369,7 @@ def _date_parts(m: re.Match[str]) -> tuple[str, str, str | None]:
 
 
 def _iso_date(month: str, day: str, year: str | None) -> str:
-    m = int(month) if month.isdigit() else _MONTHS.index(month[:3].lower()) + 1
+    m = int(month) if month.isdigit() else _month_number(month)
     d = int(re.sub(r"\D", "", day))
     if m > 12 and d <= 12:
         m, d = d, m

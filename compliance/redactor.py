@@ -583,15 +583,16 @@ class CallRedactor:
         lead = next(iter(found.runs), None)
         if lead is not None and (lead.money or not _fillers_only(norm.text[: lead.start])):
             lead = None
+        # The turn is only the lead run ("721."), fillers around it.
+        whole = lead is not None and lead is found.runs[-1] and _fillers_only(norm.text[lead.end :])
         if (
-            (
+            lead is not None
+            and whole
+            and (
                 (self._asked is None and self._go_ahead and not self._questioned)
                 # "Go ahead with the number." / "312.": a number of no kind asked for.
                 or self._asked == Context.GENERIC
             )
-            and lead is not None
-            and lead is found.runs[-1]
-            and _fillers_only(norm.text[lead.end :])
         ):
             detections.extend(d for d in _digits_begun(lead) if policy.is_enabled(d.kind))
         chained: tuple[Detection, str, list[_Tail]] | None = None
@@ -607,7 +608,6 @@ class CallRedactor:
             chained = (*nino, [])
             lead = None
         elif lead is not None:
-            whole = lead is found.runs[-1] and _fillers_only(norm.text[lead.end :])
             chained = self._continue_chain(lead, whole, detections)
         placeholders: dict[tuple[int, int], str] = {}
         earlier: tuple[EarlierChunk, ...] = ()
