@@ -33,15 +33,15 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twentieth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twentieth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``twentyfirst`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_twentyfirst.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``twentyfirst`` and ``twentysecond`` (``compliance/corpus/pii_twentyfirst.yaml``,
-  ``pii_twentysecond.yaml``): written the same way, twentyfirst before nineteenth was
-  read, twentysecond before twentieth; no one changing the detectors has read their turns, so
-  theirs are the out-of-sample figures, reported, not held.
+* ``twentysecond`` and ``twentythird`` (``compliance/corpus/pii_twentysecond.yaml``,
+  ``pii_twentythird.yaml``): written the same way, twentysecond before twentieth was
+  read, twentythird before twentyfirst; no one changing the detectors has read their
+  turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -96,6 +96,7 @@ __all__ = [
     "TWENTIETH_CORPUS",
     "TWENTYFIRST_CORPUS",
     "TWENTYSECOND_CORPUS",
+    "TWENTYTHIRD_CORPUS",
     "Case",
     "Corpus",
     "PiiReport",
@@ -130,6 +131,7 @@ NINETEENTH_CORPUS: Final = _CORPUS_DIR / "pii_nineteenth.yaml"
 TWENTIETH_CORPUS: Final = _CORPUS_DIR / "pii_twentieth.yaml"
 TWENTYFIRST_CORPUS: Final = _CORPUS_DIR / "pii_twentyfirst.yaml"
 TWENTYSECOND_CORPUS: Final = _CORPUS_DIR / "pii_twentysecond.yaml"
+TWENTYTHIRD_CORPUS: Final = _CORPUS_DIR / "pii_twentythird.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -376,9 +378,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "twenty-first independent set, every kind, never used for tuning: out of sample",
+        "twenty-first independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "twentysecond",
@@ -387,6 +389,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "twenty-second independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "twentythird",
+        TWENTYTHIRD_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "twenty-third independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -786,7 +798,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to twentysecond corpora)",
+        "final, pieces, outside, sixth to twentythird corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

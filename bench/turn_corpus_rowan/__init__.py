@@ -1,4 +1,4 @@
-"""The thirty-ninth end-of-turn corpus, unread like spruce and tamarack.
+"""The thirty-ninth end-of-turn corpus, read to change the judge once walnut and yew were written.
 
 ``rowan.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (airport parking, antiques
@@ -14,5 +14,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after larch was read and before maple was; its author saw no
-corpus. With spruce and tamarack its figures are the out-of-sample ones.
+corpus. It was read once walnut and yew had been commissioned (its rules are in
+``tests/test_worker_turn_rowan_read.py``), so its figures are no longer out of sample.
 """
