@@ -96,6 +96,7 @@ __all__ = [
     "SUBJECTS",
     "SUBORDINATE_ONLY",
     "TIME_PREPOSITIONS",
+    "TO_WHERE_IT_IS",
     "TRANSITIVE",
     "VALUE_GROUP",
     "VOCATIVE",
@@ -666,9 +667,10 @@ ABOUT_TO_READ: Final = (
     # "I've got the card the man left.", "...the letter they sent me.": which one.
     r"(?: (?:the [a-z]+|they|he|she|you|we) (?:left|gave me|sent|sent me|sent us|posted|"
     r"brought))?|"
-    r"(?:i'm going to|i'll|let me|she'll|he'll|they'll|she will|he will)"
+    r"(?:i'm going to|i'll|i will|let me|she'll|he'll|they'll|she will|he will)"
     r"(?: have to| need to| just)? read (?:it|that)"
-    r"(?: out| off)?(?: (?:the|my) [a-z]+| to you)?|"
+    # "I will read it from the card."
+    r"(?: out| off)?(?: (?:from |off )?(?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is|here we are|"
     # "Yes. I found it in his drawer.": found just now, and about to be read.
     r"(?:i(?:'ve| have)? )?found it(?: (?:in|on) (?:the|my|his|her|our|their) [a-z]+)?"
@@ -696,7 +698,10 @@ WHERE_IT_IS: Final = re.compile(
     r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)"
     r"(?: written(?: down)?| jotted down| noted down| saved)?)"
     # Where: "on the old green card", "at the top of the letter", "here".
-    r"(?: (?:just|right|up|down|over))?(?: (?:here|there)| (?:on|in|underneath|under|beneath|"
+    # ("It's under my university email.", "...under my wife's name": whose it is.)
+    r"(?: (?:just|right|up|down|over))?(?: (?:here|there)| (?:on|in|underneath|"
+    r"under(?! (?:my|his|her|our|their|your|the) (?:[a-z']+ )?(?:name|e-?mail|account)\b)|"
+    r"beneath|"
     r"behind|inside|below|at the top of|at the bottom of|"
     r"printed on|written on|on the back of|on the front of|in the front of|in the back of) "
     r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2}"
@@ -706,6 +711,15 @@ WHERE_IT_IS: Final = re.compile(
     # "...on the card that came with the box."
     r"| (?:that|which) (?:came|arrived) (?:with|in) (?:the|my|it|them)(?: [a-z]+)?)?)"
     r"(?: here| somewhere)?"
+)
+# "I'll have to go and look.", "I'm in the loft now." said when a value was asked for:
+# the caller goes to where it is written, or has got there, and reads it next. (To "Is
+# the router plugged in?", "Let me just go and check." may end the turn.)
+TO_WHERE_IT_IS: Final = re.compile(
+    r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh|well),? )*"
+    r"(?:(?:i'll|i will|i'd better|i need to|i've got to|i have to|let me)"
+    r"(?: have to| need to| just)? go and (?:look|check|see|find it|get it|have a look)|"
+    r"i'm (?:just )?(?:in|at|by|under|up in|down in|out in|next to) (?:the|my) [a-z]+ now)"
 )
 # "It says on the sticker.", "It says here.": a reading verb with where it reads, and
 # not yet what; whatever was asked, the words read out come next.
@@ -752,6 +766,8 @@ ASKED_OF_SELF: Final = re.compile(
     r"what(?:'s| is| was) (?:it|that|she|he) called|what (?:are|were) (?:they|those) called|"
     # "Hang on. What was it?": the value searched for in memory.
     r"what (?:was|is) it(?: again)?|"
+    # "Last Tuesday. Or was it the Wednesday?": doubting the answer just given.
+    r"or (?:was|is) it (?:the )?[a-z]+(?: [a-z]+)?|"
     # "Is it the one at the top of the bill?" -- checking where to read the value from,
     # then reading it.
     r"(?:i think )?(?:is it|it's) (?:the|this) (?:one|number|code) (?:at|on|in) the [a-z]+"
@@ -793,7 +809,9 @@ HOLDING_FLOOR: Final = re.compile(
     r"(?:get|grab|find|fetch|dig out|pull up|look up|bring up|open) (?:my|the) [a-z]+|"
     rf"{GOING_TO_LOOK}"
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+"
-    r"(?: glasses)?))?"
+    r"(?: glasses)?"
+    # "Let me find the text you sent.": which one.
+    r"(?: (?:you|they|he|she|we) (?:sent|sent me|gave me|left|posted))?))?"
     # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse.",
     # "Let me put my glasses on."
     r"(?: (?:out|over|up|down|on))?(?: (?:of|from) (?:my|the) [a-z]+)?|"
@@ -887,6 +905,8 @@ BEFORE_A_DEMONSTRATIVE: Final = re.compile(
 RELATIVE_DAY: Final = re.compile(
     r"\b(?:yesterday|today|tonight|last (?:night|week|weekend|month|year)|"
     r"this (?:morning|afternoon|evening)|\d+ (?:days?|weeks?|months?|years?) ago|"
+    # "They finished last Friday, I think."
+    r"(?:last|this) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     # "The week after next.": named from today too.
     r"after next|before last)\b"
 )

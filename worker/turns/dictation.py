@@ -234,6 +234,9 @@ _READY: Final = re.compile(
     rf"no problem|no worries|um+|uh+|so|well|{WAIT_FOR_ME}|"
     rf"{GOING_TO_LOOK}(?: (?:it|that|for it|at it))?|{ABOUT_TO_READ})\W*)+$"
 )
+_NOT_KNOWN: Final = re.compile(
+    r"\b(?:i|we) (?:don't|do not|didn't|did not) (?:know|have|remember|get)\b|\bno idea\b"
+)
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
 _CONFIRMING: Final = re.compile(
     r"^\W*(?:is|are|am|was|were|do|does|did|has|have|will|would|should|shall|can|could|may)\b"
@@ -876,6 +879,9 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             and not _SPELLED.search(written)
         ):
             # ("No apostrophe." after "S E A N." is part of the spelling, as is "No spaces.")
+            return None
+        if _NOT_KNOWN.search(written) and not re.search(r"\d", written):
+            # "It's a hire car, so I don't know the registration.": none to give.
             return None
         # "It says here SY.": the words it is read off, then the value.
         judged = _judge(kind, _READ_OFF.sub("", written, count=1), length, user_text, region)

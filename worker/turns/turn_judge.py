@@ -255,6 +255,8 @@ _LABEL_AFTER: Final = frozenset("in at on from to into".split())
 _HELD_PLACES: Final = frozenset("plot pitch berth bay locker stall unit flat allotment".split())
 _HOLDING_VERBS: Final = frozenset("have has had got rent rents own owns booked hold".split())
 _MODALS: Final = frozenset("might could would should will can may must".split())
+# "...it does not.": the auxiliaries a denied verb follows, said in full.
+_DENYING: Final = frozenset("do does did will would can could should".split())
 # Past forms whose particle "about" ends the verb ("It came about.").
 _ABOUT_VERBS: Final = frozenset("came brought set messed turned moved hung walked ran".split())
 _JOINING: Final = frozenset("and but because or cos".split())
@@ -490,6 +492,11 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         or (
             (asked is not None or phrases.HAS_VALUE_QUESTION.search(question) is not None)
             and phrases.WHERE_IT_IS.fullmatch(clause)
+        )
+        # "I'll have to go and look." to "What's the model of the softener?"
+        or (
+            (asked is not None or re.match(r"(?:what|which)\b", question) is not None)
+            and phrases.TO_WHERE_IT_IS.fullmatch(clause.lower().rstrip(" .!"))
         )
         or (asked is not None and phrases.SET_UP_BY.fullmatch(clause.rstrip(" .!")))
         or phrases.READ_FROM_WHERE.fullmatch(clause)
@@ -768,6 +775,19 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # do?": a modal that answers no yes/no question owes its verb.
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if len(words) >= 2 and last in _NEEDS_A_NOUN and words[-2] in _DETERMINERS:
+        return TurnVerdict("unfinished", "dangling_word", dictation)
+    if (
+        asks_what
+        and not question.startswith("who")
+        and not text.endswith("?")
+        and ((len(words) >= 3 and last == "not" and words[-2] in _DENYING) or last == "cannot")
+    ):
+        # "The window, it does not." to "What's the problem with the room?": the verb
+        # denied is next. Said to a yes/no question ("No, I did not.") it is whole, and
+        # to "Who...?" ("My wife does not.") the verb is the question's.
+        return TurnVerdict("unfinished", "dangling_word", dictation)
+    if words[-2:] == ["there's", "this"] or words[-3:] == ["there", "is", "this"]:
+        # "A bit, and there's this.": "this" points at what is described next.
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if (
         len(words) >= 3
