@@ -406,7 +406,15 @@ def _asked_answer(
         # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
         # but the first was a cat, Tigger.").
         spans.extend(
-            m.span() for m in _PROPER.finditer(text) if m.group().lower() not in _NOT_PROPER
+            m.span()
+            for m in _PROPER.finditer(text)
+            if m.group().lower() not in _NOT_PROPER
+            # "...she was from Cork originally.": where the mother's family was from, a
+            # place, not her name (a secret's answer may be a place: "born in Leeds").
+            and not (
+                kind is EntityType.MAIDEN
+                and _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            )
         )
         # "Mrs. Abernathy.": a name after a title, wherever the sentence starts.
         spans.extend(m.span("name") for m in _TITLED.finditer(text))
@@ -426,6 +434,7 @@ def _asked_answer(
         yield kind, a, b, value
 
 
+_PLACE_BEFORE: Final = re.compile(r"\b(?:from|in|near|outside|around)\s$", re.IGNORECASE)
 # A name said alone as a sentence of its own: "Nova.", "Grey Friars."
 _NAME_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,2}}(?=[.!]|$)")
 _LETTERS_AND: Final = re.compile(r"(?<![\w'])(?-i:[A-Z])(?:,? and (?-i:[A-Z])(?![\w']))+")

@@ -105,7 +105,10 @@ SECRET_CONTEXTS: Final = frozenset(
 # ("3 tries") is told by the word after its number (`compliance.detectors`).
 _KEYWORDS: Final = re.compile(
     r"\b(?:"
-    r"(?P<maiden>(?:(?:my |your |his |her |the )?(?:mother|mum|mom|mam)'?s? )?maiden name)"
+    r"(?P<maiden>(?:(?:my |your |his |her |the )?(?:mother|mum|mom|mam)'?s? )?maiden name"
+    # "What was your mother's name before she married?"
+    r"|(?:my |your |his |her |the )?(?:mother|mum|mom|mam)'?s? (?:sur)?name before "
+    r"(?:she|they) (?:got |was |were )?married)"
     r"|(?P<secret>security (?:word|answer|question|phrase)|secret (?:word|answer|question)"
     r"|pass ?word|pass ?phrase|memorable (?:word|place|name|date|number|answer|info\w*)"
     # "Could you answer one of your security questions?" (not "I'll ask you a couple of
@@ -413,7 +416,9 @@ _AGENT_CUES: Final = re.compile(
     rf"|(?P<secret3>{_AMOUNT_CHECK})"
     # A question for a time, a day or a quantity: the answer is an ordinary number.
     r"|(?P<negative>what time|which time|what day|which day|how many|how much|how long"
-    r"|what date works|good time|best time|time to call)"
+    r"|what date works|good time|best time|time to call"
+    # "Can you read me the meter?": a reading.
+    r"|read (?:me |us |out )?(?:the|your) (?:[a-z]+ )?(?:meter|gauge|dial|display|odometer))"
     r")\b",
     re.IGNORECASE,
 )
@@ -440,6 +445,7 @@ _LAST_QUESTION: Final = re.compile(r"\?\s(?!.*\?\s)", re.DOTALL)
 # A question for one of these outranks any other cue in its sentence: "for the Visa
 # ending in 4419, the CVV please" asks for the CVV.
 _FIRST: Final = SECRET_CONTEXTS | {Context.EXPIRY, Context.BIRTH}
+_DOCUMENT: Final = re.compile(r"\b(?:passport|licen[cs]e)\b", re.IGNORECASE)
 _SIX_DIGIT_SECURITY: Final = re.compile(
     r"\b(?:[5-9] digit security (?:number|code)|telephone banking)", re.IGNORECASE
 )
@@ -667,6 +673,10 @@ def _asked_in(text: str) -> str | None:
         return Context.NEGATIVE
     if category in (Context.CVV, Context.PIN) and _SENT.search(text):
         return Context.OTP
+    if category == Context.EXPIRY and (document := _DOCUMENT.search(text, sentence_start)):
+        # "Passport number and expiry?": the document's number first, and its expiry is
+        # no card's.
+        return Context.PASSPORT if document.group().lower() == "passport" else Context.LICENSE
     if category == Context.EXPIRY and _CODE_EXPIRED.search(text):
         # "That code has expired, I've sent a fresh one.": the new code is next.
         return Context.OTP

@@ -614,6 +614,25 @@ _INHERIT_GAP: Final = re.compile(
 
 
 _SPECIFIC: Final = SENSITIVE_CONTEXTS - {Context.GENERIC}
+# Numbers printed on a card of their own (a Social Security card, a licence, a membership
+# or health card), asked for by name.
+_PRINTED_ON_A_CARD: Final = frozenset(
+    {
+        Context.SSN,
+        Context.SIN,
+        Context.NINO,
+        Context.TFN,
+        Context.NHS,
+        Context.MEDICAL,
+        Context.MEMBER,
+        Context.ID,
+        Context.LICENSE,
+        Context.POLICY,
+    }
+)
+_PAYMENT_CARD_SAID: Final = re.compile(
+    r"\b(?:credit|debit|bank|payment|visa|amex|master ?card|card number|card no)\b", re.I
+)
 # "... I'm sure I typed it right, it's 4 4 1 7": "it" is the secret the turn is about.
 _IT_IS: Final = re.compile(
     r"\b(?:it's|it is|it was|its|that's|that is|which is)[\s,]*(?:(?:uh|um|er)[\s,]+)?$",
@@ -703,6 +722,17 @@ def _runs(
             # "What's your account number?" -- "..., number 8 8 2 1 ...": the caller's
             # "number" is the one asked for.
             context, asked = turn_context, True
+        elif (
+            context == Context.CARD
+            and turn_context in _PRINTED_ON_A_CARD
+            and _PAYMENT_CARD_SAID.search(text, max(floor, start - 64), start) is None
+        ):
+            # "Your social security number?" -- "Let me find the card. 987.": the card it
+            # is printed on, not one to pay with.
+            context, asked = turn_context, True
+        elif context == Context.GENERIC and turn_context == Context.NEGATIVE:
+            # "Can you read me the meter?" -- "The numbers say 04518": a reading, as asked.
+            context = turn_context
         elif turn_context in SECRET_CONTEXTS and (
             context in (Context.CARD, Context.GENERIC, Context.BIRTH)
             or (
@@ -1321,6 +1351,15 @@ _PO_BOX: Final = re.compile(
 _ZIP_PLUS_FOUR: Final = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
 
 
+# A street named in one word with its type inside it ("112 Kingsway", "4 Broadway", "9
+# Northgate"); asked for an address, any capitalised name after a house number ("21 The
+# Strand", "7 Piccadilly").
+_COMPOUND_STREET: Final = re.compile(r"(?<![\w.$])\d{1,4}[A-Za-z]? (?-i:[A-Z][a-z]+(?:way|gate))\b")
+_ONE_WORD_STREET: Final = re.compile(
+    r"(?<![\w.$])\d{1,4}[A-Za-z]? (?-i:(?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
+)
+
+
 def named_addresses(text: str) -> Iterable[Detection]:
     """An address with no house number ("Rose Cottage, Church Lane", "Harrow View
     Gardens"), looked for only when the agent asked for an address or a house number.
@@ -1336,6 +1375,8 @@ def named_addresses(text: str) -> Iterable[Detection]:
 def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
     if asked:
         yield from named_addresses(text)
+    for m in _ONE_WORD_STREET.finditer(text) if asked else _COMPOUND_STREET.finditer(text):
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
     intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
     for m in intl:
         way = _WORD_THEN_NUMBER.search(m.group())
@@ -1410,6 +1451,15 @@ def _whole_date(said: str) -> bool:
     return m is not None and _date_parts(m)[2] is not None
 
 
+# Before a date that answers the question outright: "Oh, 4th of July 1975, ..." (not
+# "Yes, the 22nd of August is right.", the agent's date confirmed).
+_BEFORE_AN_ANSWER: Final = re.compile(r"\W*(?:(?:oh|um|uh|er|erm|so|well|it's|it is|it was),?\s*)*")
+_CUE_GAP: Final = 12
+_ANOTHER_DATE_BEFORE: Final = re.compile(
+    r"\b(?:on|for|by|until|till|before|after|from)(?: the)?\s*$", re.IGNORECASE
+)
+
+
 def _dob_detections(
     text: str, keywords: list[tuple[int, int, str]], leading_birth: bool
 ) -> Iterable[Detection]:
@@ -1422,6 +1472,11 @@ def _dob_detections(
     # is ..." names which date is which.
     asked = leading_birth and not births
     clusters = list(_date_clusters(text)) if asked else []
+    if leading_birth and births:
+        # "4th of July 1975, born on the 4th.": the answer said first, then the cue.
+        opening = next(iter(_date_clusters(text, 0, births[0][0])), None)
+        if opening is not None and _BEFORE_AN_ANSWER.fullmatch(text, 0, opening[0]):
+            clusters.append(opening)
     bare = _BARE_YEAR.fullmatch(text) if asked else None
     if bare is not None:
         # "And the year?" -- "Eighty-one.": a year alone is the answer's last part.
@@ -1440,8 +1495,17 @@ def _dob_detections(
         if after is not None and (leading_birth or not _YEAR_ALONE.fullmatch(text, *after)):
             clusters.append(after)
             pointed.append((s, e))
+    whole_by = min((b for a, b in clusters if _whole_date(text[a:b])), default=len(text))
     for a, b in clusters:
         said = text[a:b]
+        if (
+            a > whole_by
+            and _ANOTHER_DATE_BEFORE.search(text, max(0, a - 12), a)
+            and not any(0 <= a - e <= _CUE_GAP for _, e in births)
+        ):
+            # "4th of July 1975, and I'd like the 10:15 on the 9th": the birth date said
+            # whole, a day it comes before is one asked about ("no, the 5th" is not).
+            continue
         # A month said alone ("October", then "the 9th, 1972") is only the start of one.
         # Nor is a day and a month without the year ("Seventeenth of October," then
         # "nineteen eighty-four."): the question stands for the year.

@@ -49,13 +49,17 @@ def _values(redactor: CallRedactor, kind: EntityType) -> list[str]:
         "In which hospital were you born?",
         "What was your grandmother's first name?",
         "Where did you go on your honeymoon?",
-        "What was your mother's name before she married?",
         "Which primary school did you attend?",
         "What was the number of the house you grew up in?",
     ],
 )
 def test_a_question_about_the_callers_past_is_a_security_question(question: str) -> None:
     assert question_context(question) == Context.SECRET
+
+
+def test_a_maiden_name_asked_in_other_words_is_one() -> None:
+    # Its answer's kind, so a place said beside it ("from Sligo") is told apart.
+    assert question_context("What was your mother's name before she married?") == Context.MAIDEN
 
 
 @pytest.mark.parametrize(
