@@ -493,6 +493,9 @@ OWES_OBJECT: Final = re.compile(
     # "She loved.", "He's always loved." -- what she loved is next.
     r"\b(?:i|we|you|they|he|she)(?:'s|'ve|'d| has| have| had)?(?: always| really| never)?"
     r" (?:loved|liked|enjoyed|preferred|hated|adored)|"
+    # "She really likes." -- what she likes is next.
+    r"\b(?:i|we|you|they|he|she)(?: always| really| just)?"
+    r" (?:loves?|likes?|enjoys?|prefers?|hates?|adores?)|"
     # "He always said he wanted." -- what he wanted is next.
     r"\b(?:i|we|they|he|she) (?:always |really |just |only )?(?:wanted|wants)|"
     # "...could they put it." -- where is next.
@@ -578,8 +581,15 @@ MONTH: Final = (
 )
 MONTH_NAMED: Final = re.compile(rf"\b{MONTH}\b")
 _WEEKDAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# "The second, I think.": a day said in words after "the".
+_DAY_IN_WORDS: Final = (
+    r"the (?:(?:twenty|twenty-|thirty|thirty-)\s?)?(?:first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+    r"seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
 DATE_WORDS: Final = re.compile(
-    rf"\b(?:{_WEEKDAY}|today|tomorrow|yesterday|week|month|{MONTH}|\d+(?:st|nd|rd|th))\b"
+    rf"\b(?:{_WEEKDAY}|today|tomorrow|yesterday|week|month|{MONTH}|\d+(?:st|nd|rd|th)|"
+    rf"{_DAY_IN_WORDS})\b"
 )
 
 # "I graduated in." / "It was last." to a "when" question: the time is still to come.
@@ -762,6 +772,8 @@ ASKED_OF_SELF: Final = re.compile(
     r"where did i put (?:it|that|the [a-z]+)|where was i|"
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
+    # "The phone, it is. How to say?"
+    r"how to say(?: it| that| in english)?|how you say(?: it| that)?|"
     r"what do (?:you|they|we|people) call (?:it|that|them|those|these)|"
     r"what(?:'s| is| was) (?:it|that|she|he) called|what (?:are|were) (?:they|those) called|"
     # "Hang on. What was it?": the value searched for in memory.

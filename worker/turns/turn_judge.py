@@ -240,6 +240,13 @@ _WORK_NUMBER: Final = re.compile(
 # caller who has already said where ("It's in Berlin. 10115.") has nothing left to add.
 _FIVE_DIGITS_ALONE: Final = re.compile(r"\d{5}")
 _PLACE_SAID: Final = re.compile(r"\b(?:[Ii]n|[Ff]rom) [A-Z][a-z]+|\b[A-Z][a-z]+ one\b")
+_WHOSE_VALUE: Final = re.compile(
+    r"(?:it's|it is|it'll be|use|send it to) (?:my|his|her|our|their) (?:[a-z]+'s )?[a-z ]*"
+)
+# "..., and since then, the.": a clause begun after a comma, left on its subject's
+# determiner ("...me and my." joins a noun, not a clause).
+_CLAUSE_BEGUN_ON_THE: Final = re.compile(r", (?:the|my|our|his|her|their|this|that)$")
+_BARE_SUBJECT_WORDS: Final = 5
 _ASKS_TO_BE_TOLD: Final = re.compile(
     r"(?:can|could|would|will) you (?:please )?(?:tell|give|read|spell|confirm|provide) (?:me|us)\b"
 )
@@ -388,6 +395,25 @@ def _date_ends_a_sentence(clause: str) -> bool:
     # After a preposition: "I think it was May." is a month, its year maybe next.
     at = [w for w in before if w != "the"][-1:]
     return len(before) >= _WORDS_BEFORE_A_DATE and at in (["on"], ["in"], ["at"], ["by"])
+
+
+def _subject_without_its_verb(parts: list[str]) -> bool:
+    """"...and since then, the." / "The little screen thing.": a clause begun on its
+    subject's determiner, the subject then said alone; its verb is still to come (not
+    "...blinds for." / "The nursery.", where the noun ends a phrase)."""
+    if len(parts) < 2 or not _CLAUSE_BEGUN_ON_THE.search(parts[-2]):
+        return False
+    said = phrases.WORD.findall(parts[-1])
+    return (
+        0 < len(said) <= _BARE_SUBJECT_WORDS
+        and said[0] in _DETERMINERS
+        # "Last Wednesday, the." / "The 9th.": a date's day, not a subject.
+        and not _has_digit(parts[-1])
+        and not any(
+            w in phrases.AUXILIARIES or w.endswith(("n't", "'s", "ed")) or w in phrases.SUBJECTS
+            for w in said
+        )
+    )
 
 
 def _last_question(agent_text: str) -> str:
@@ -803,6 +829,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "I like a good.": after "a", the describing word's noun is owed ("a little"
         # and "a bit" stand alone).
         return TurnVerdict("unfinished", "dangling_word", dictation)
+    if _subject_without_its_verb(parts):
+        return TurnVerdict("unfinished", "open_phrase", dictation)
     if _leads_in_alone(text, clause, parts, question):
         return TurnVerdict("unfinished", "dangling_word", dictation)
     if dictation is not None and dictation.complete:
@@ -919,7 +947,19 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     sent_there = named is not None and phrases.SEND_TO.search(joined) is not None
     asked_it = asked is not None and asked[0] == named
     confirming = re.match(r"(?:is|are) (?:this|that|it|these) ", question)
-    if named is not None and (asked_it or sent_there) and not refused and not confirming:
+    # "Would you like it emailed to you?" / "Yes, please. It's my son's email.": whose
+    # address it goes to, said before the address.
+    whose = (
+        named is not None
+        and _WHOSE_VALUE.fullmatch(clause.lower().rstrip(" .!"))
+        and (named != "email" or re.search(r"\be-?mail", agent_text.lower()) is not None)
+    )
+    if (
+        named is not None
+        and (asked_it or sent_there or whose)
+        and not refused
+        and not confirming
+    ):
         # The agent just asked for this value and the caller named it ("The number on
         # my account." after "What's the best number?"), or the caller asks for
         # something to be sent there ("Could you text the link to my mobile,"): the
