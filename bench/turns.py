@@ -21,8 +21,8 @@ README saying how and from which sources: bench/turn_corpus_independent, _holdou
 _fresh, _unseen, _blind, _sealed, _vault, _ledger, _quarry, _tally, _stack, _pylon,
 _beacon, _lantern, _meridian, _orchard, _quill, _ridge, _thistle, _yarrow, _willow,
 _zinnia, _aspen, _birch, _cedar, _dogwood, _elm, _fir, _gum, _hazel, _ivy, _juniper and
-_kauri, _larch, _maple, _oak, _pine and _rowan (read since to change the judge) and
-_spruce, _tamarack, _walnut and _yew (not read by anyone changing it). Per class, the
+_kauri, _larch, _maple, _oak, _pine, _rowan and _spruce (read since to change the judge)
+and _tamarack, _walnut and _yew (not read by anyone changing it). Per class, the
 decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision, then the model's first token
 (asked at the turn's last final, as preemptive generation does) and the TTS's first

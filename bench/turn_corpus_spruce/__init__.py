@@ -1,4 +1,4 @@
-"""The fortieth end-of-turn corpus, unread like tamarack, walnut and yew.
+"""The fortieth end-of-turn corpus, read to change the judge once walnut and yew were written.
 
 ``spruce.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (an allotment society, an art
@@ -13,5 +13,6 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after maple was read and before oak was; its author saw no corpus.
-With tamarack, walnut and yew its figures are the out-of-sample ones.
+It was read once walnut and yew had been commissioned (its rules are in
+``tests/test_worker_turn_spruce_read.py``), so its figures are no longer out of sample.
 """
