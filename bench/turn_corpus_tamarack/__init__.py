@@ -1,4 +1,4 @@
-"""The forty-first end-of-turn corpus, unread like walnut and yew.
+"""The forty-first end-of-turn corpus, unread like walnut, yew and hawthorn.
 
 ``tamarack.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (aquarium supplies, an
@@ -13,5 +13,5 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after oak was read and before pine was; its author saw no corpus.
-With walnut and yew its figures are the out-of-sample ones.
+With walnut, yew and hawthorn its figures are the out-of-sample ones.
 """
