@@ -45,6 +45,9 @@ _ANSWER_AGAIN: Final = re.compile(
 )
 
 
+_UNIT_WORD: Final = re.compile(r"(?:apartment|apt|flat|unit|suite|lot)\b", re.IGNORECASE)
+
+
 def _alnum(said: str) -> str:
     return "".join(ch for ch in said.lower() if ch.isalnum())
 
@@ -92,7 +95,11 @@ def after_the_answer(
     return [
         d
         for d in detections
-        if d.start < cut or d.kind not in kinds or not _another_thing(text, edges, d, answer)
+        if d.start < cut
+        or d.kind not in kinds
+        # "Kingsbury Crescent. Unit 4.": the flat or unit of the address given, its part.
+        or (d.kind is EntityType.ADDRESS and _UNIT_WORD.match(text, d.start) is not None)
+        or not _another_thing(text, edges, d, answer)
     ]
 
 

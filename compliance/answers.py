@@ -363,6 +363,9 @@ def follow_up_spans(
         # "It's Sunflower." / "Mhm." / "Then exclamation mark, then 9 9.": the rest of
         # a password, joined on with "then".
         spans.append(more.span("rest"))
+    if kind is EntityType.SECRET and (more_of_it := _WORD_AND_DIGITS_ALONE.match(text)):
+        # "Mango." / "Mhm." / "Sunset 84.": the passphrase's next words and digits.
+        spans.append(more_of_it.span())
     if kind in (EntityType.SECRET, EntityType.MAIDEN):
         # "A Vauxhall." / "Mhm." / "Nova. A red one.": a name said on its own, the rest.
         named = _NAME_ALONE.match(text)
@@ -435,6 +438,8 @@ def _asked_answer(
 
 
 _PLACE_BEFORE: Final = re.compile(r"\b(?:from|in|near|outside|around)\s$", re.IGNORECASE)
+# A word or two and digits said alone: "Sunset 84."
+_WORD_AND_DIGITS_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})? \d{{1,6}}(?=[.!]|$)")
 # A name said alone as a sentence of its own: "Nova.", "Grey Friars."
 _NAME_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,2}}(?=[.!]|$)")
 _LETTERS_AND: Final = re.compile(r"(?<![\w'])(?-i:[A-Z])(?:,? and (?-i:[A-Z])(?![\w']))+")

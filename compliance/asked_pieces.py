@@ -42,6 +42,10 @@ _PIECES: Final = re.compile(
     r"[\s.,]*"
 )
 
+_PIECES_THEN_TOWN: Final = re.compile(
+    rf"{_PIECES.pattern}(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}})[.!]?"
+)
+
 
 def pieces_only(text: str, context: str) -> tuple[int, int, str] | None:
     """The span and value of ``text`` when it is only chunks of the value ``context``
@@ -53,6 +57,9 @@ def pieces_only(text: str, context: str) -> tuple[int, int, str] | None:
         context: What the agent asked for.
     """
     m = _PIECES.fullmatch(text.strip())
+    if m is None and context == Context.POSTCODE:
+        # "2 TT. Edgbaston.": the postcode's rest, then its town.
+        m = _PIECES_THEN_TOWN.fullmatch(text.strip())
     if m is None:
         return None
     said = m["pieces"]

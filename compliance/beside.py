@@ -344,6 +344,7 @@ def words_again(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detec
             yield Detection(value.kind, m.start(), m.end(), word, complete=False)
 
 
+_MONTHS: Final = 12
 # How a date of birth is stored: "1990-12-05".
 _ISO_DATE: Final = re.compile(r"\d{4}-(\d{2})-(\d{2})")
 
@@ -366,6 +367,8 @@ def birth_date_again(
     }
     if not births:
         return
+    # "12/05/1988" reads as either order: "That's the 12th of May" is the same date.
+    births |= {(day, month) for month, day in births if day <= _MONTHS}
     found = _Found(values)
     for m in DAY_AND_MONTH.finditer(norm.text):
         if found.covers(m.start()):

@@ -192,7 +192,8 @@ _KEYWORDS: Final = re.compile(
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"
     r"|promo|product|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
     r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code"
-    r"|po|p o|purchase order|rma|return authori[sz]ation|job|work order|incident|inc"
+    # ("P O L, then 88213": a policy's letters spelled, not a purchase order.)
+    r"|po|p o(?! [a-z]\b)|purchase order|rma|return authori[sz]ation|job|work order|incident|inc"
     r")(?: (?:number|no|#|id|date|code))?"
     r"|(?P<reference>(?:request|application|enquiry|inquiry|complaint|query|appointment"
     r"|parcel|package|shipment|consignment|delivery|quote|estimate|meter|booking|port"
@@ -217,7 +218,9 @@ _KEYWORDS: Final = re.compile(
     r"|daytime) number|phone|cell|mobile|telephone|callback|call me|reach me|reach you"
     r"|call you(?: back)?|text me|text you|landline|fax|ring (?:me|you|us)(?: back)?"
     r"|give (?:me|you|us) a (?:ring|call|bell)|whats ?app)"
-    r"|(?P<birth>date of birth|birth ?date|birthday|born|birth|dob|d o b|d\.o\.b\.?)"
+    r"|(?P<birth>date of birth|birth ?date|birthday|born|birth|dob|d o b|d\.o\.b\.?"
+    # "I'm turning 65 next month, on the 9th of July 1960": the birthday named.
+    r"|turning(?= \d{2,3}\b)|turn(?:s|ed)?(?= \d{2,3} (?:on|next|this)\b))"
     r"|(?P<generic>number(?! of)|digits|the rest|numbers(?! of))"
     r")\b",
     re.IGNORECASE,

@@ -716,6 +716,13 @@ def _runs(
             and _IT_IS.search(text, max(0, start - 24), start) is not None
         ):
             context = cursor.secret_topic
+        if (
+            context is None
+            and turn_context == Context.EXPIRY
+            and _VALID_FROM.search(text, max(0, start - _VALID_FROM_REACH), start)
+        ):
+            # "It's valid from 04/23, ...": the card's start date, not its expiry.
+            context = Context.NEGATIVE
         if context is None and turn_context is not None:
             context, asked = turn_context, True
         elif context == Context.GENERIC and turn_context in _SPECIFIC:
@@ -919,6 +926,15 @@ def _month_year(m: re.Match[str]) -> tuple[int, str]:
     return month, re.sub(r"\D", "", year)[-2:]
 
 
+# Before a card's start date ("valid from 04/23"), or its year ("valid from 04/").
+_VALID_FROM: Final = re.compile(
+    r"\b(?:valid from|from|start(?:s|ed)?|start date(?: is)?|issued(?: on)?|member since)\W*"
+    r"(?:\d{1,2} ?[/.-] ?)?$",
+    re.IGNORECASE,
+)
+_VALID_FROM_REACH: Final = 24
+
+
 def _expiry_detections(
     text: str,
     keywords: list[tuple[int, int, str]],
@@ -938,6 +954,11 @@ def _expiry_detections(
         anchors.insert(0, 0)
     for anchor in anchors:
         said = _EXPIRY_DIGITS.search(text, anchor, min(len(text), anchor + _EXPIRY_REACH))
+        if said is not None and _VALID_FROM.search(
+            text, max(0, said.start() - _VALID_FROM_REACH), said.start()
+        ):
+            # "It's valid from 04/23, expires 04/29.": the card's start date, no secret.
+            said = _EXPIRY_DIGITS.search(text, said.end(), min(len(text), anchor + _EXPIRY_REACH))
         if said is None:
             continue
         digits = re.sub(r"\D", "", said.group())
@@ -954,6 +975,9 @@ def _expiry_detections(
     previous_end = 0
     for m in _EXPIRY_DATE.finditer(text):
         start = m.start()
+        if _VALID_FROM.search(text, max(0, start - _VALID_FROM_REACH), start):
+            # "It's valid from 04/23, expires 04/29.": the card's start date, no secret.
+            continue
         keyword = card_context and any(0 <= start - e <= _EXPIRY_REACH for e in expiry_ends)
         after_card = any(0 <= start - e <= 20 for e in card_ends)
         value = m.group().replace(" ", "").lower()
@@ -995,11 +1019,14 @@ _ID_TOKEN: Final = re.compile(r"[A-Za-z0-9]+")
 # apostrophe, a filler ("M T R, dash, 3 3 0 9", "GB12, uh, LOYD, 6233"), or "and" before
 # a last letter ("QQ 12 34 56, and C at the end").
 _ID_GAP: Final = re.compile(
-    r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm)[ ,]{1,2}|(?i:and) (?-i:(?=[A-Z]\b)))?", re.IGNORECASE
+    # "P O L, then 88213 7765": "then" between the pieces read.
+    r"[ ,/'-]{1,4}(?:(?:uh|um|er|erm|then)[ ,]{1,2}|(?i:and) (?-i:(?=[A-Z]\b)))?",
+    re.IGNORECASE,
 )
 _ID_PAUSE: Final = re.compile(r"\. (?=\d)")
 _NOT_ID_LETTER: Final = frozenset({"a", "i"})
 _ID_MAX_CHARS: Final = 40
+_HYPHEN_SPELLED: Final = re.compile(r"(?-i:[A-Z](?:-[A-Z]){3,})\b")
 # Kinds with a check: a value after their cue that fails it is still being read (partial).
 _ID_CHECKS: Final = {
     EntityType.NINO: nino_valid,
@@ -1066,6 +1093,13 @@ def _id_detections(
     for pos, category in anchors:
         # A personalised plate may hold one digit ("J O E 1").
         span = _identifier_at(text, pos, 1 if category == Context.PLATE else 2)
+        letters_only = False
+        if span is None and category == leading:
+            # "It's the long one. H-U-G-H-E.": the letters it starts with, spelled.
+            lead = _ID_LEAD.match(text, pos, min(len(text), pos + 40))
+            spelled = _HYPHEN_SPELLED.match(text, lead.end() if lead is not None else pos)
+            span = spelled.span() if spelled is not None else None
+            letters_only = True
         if span is None:
             continue
         value = re.sub(r"[^A-Za-z0-9]", "", text[span[0] : span[1]]).upper()
@@ -1080,7 +1114,9 @@ def _id_detections(
         ):
             continue
         complete = _ID_CHECKS[kind](value) if kind in _ID_CHECKS else True
-        if kind is EntityType.PLATE:
+        if letters_only:
+            complete = False  # its digits are still to come
+        elif kind is EntityType.PLATE:
             complete = len(value) >= _WHOLE_PLATE_CHARS
         elif value.isdigit() and len(value) < _WHOLE_ID_DIGITS:
             complete = False
@@ -1355,6 +1391,9 @@ _ZIP_PLUS_FOUR: Final = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
 # Northgate"); asked for an address, any capitalised name after a house number ("21 The
 # Strand", "7 Piccadilly").
 _COMPOUND_STREET: Final = re.compile(r"(?<![\w.$])\d{1,4}[A-Za-z]? (?-i:[A-Z][a-z]+(?:way|gate))\b")
+_UNIT: Final = re.compile(
+    r"\b(?:apartment|apt|flat|unit|suite|lot)\.? ?#?\d{1,5}[A-Za-z]?\b", re.IGNORECASE
+)
 _ONE_WORD_STREET: Final = re.compile(
     r"(?<![\w.$])\d{1,4}[A-Za-z]? (?-i:(?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
 )
@@ -1376,6 +1415,9 @@ def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
     if asked:
         yield from named_addresses(text)
     for m in _ONE_WORD_STREET.finditer(text) if asked else _COMPOUND_STREET.finditer(text):
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
+    for m in _UNIT.finditer(text) if asked else ():
+        # "Kingsbury Crescent. Unit 4.", "It's Lot 9, 1320 Wollombi Road": which door.
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
     intl = _INTL_ADDRESS.finditer(text) if _intl_hint(text) else ()
     for m in intl:

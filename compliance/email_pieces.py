@@ -66,7 +66,10 @@ _TOKEN: Final = re.compile(r"[A-Za-zÀ-ÿ0-9](?:[\w'\u2019À-ÿ]|[._\-+](?=[A-Za
 _SPELLED: Final = re.compile(
     r"(?:(?:double|triple) )?[A-Za-z0-9](?:[ \-]+(?:(?:double|triple) )?[A-Za-z0-9])*"
 )
-_THEN: Final = re.compile(r"^then\s*", re.IGNORECASE)
+# "Then the number 7.": the word that joins a piece on, and what kind of piece it is.
+_THEN: Final = re.compile(
+    r"^(?:(?:and )?then\s*)?(?:the )?(?:number|digit|letter)s?\s+(?=\w)|^then\s*", re.IGNORECASE
+)
 # "Theo. Then dot, Brandt": the word that joins two pieces, said as a piece of its own.
 _JOINER: Final = re.compile(r"(?:and )?then", re.IGNORECASE)
 
