@@ -52,7 +52,7 @@ def test_a_value_being_found_holds_the_turn(said: str, agent: str) -> None:
         ("The letter's dated.", "When did they write to you?"),
         ("Well, it's basically.", "What's the problem with the boiler?"),
         ("It worked on Monday, and now.", "What's happened with the heating?"),
-        ("I'm parked right outside.", "Where are you now?"),
+        ("I'm parked just outside.", "Where are you now?"),
         ("She always said she wanted.", "Had she made any wishes known?"),
     ],
 )

@@ -419,6 +419,11 @@ DANGLING_TAIL: Final = re.compile(
     r"(?: just)? (?:around|approximately|roughly|nearly|almost|maybe|probably|at least)|"
     # "Um, I was thinking." / "I was wondering." -- what is being thought is next.
     r"\b(?:i was|i'm|i am|we were|we're|we are) (?:thinking|wondering|hoping)|"
+    # "We were thinking maybe.", "I'd say about." -- the hedge's figure still to come.
+    r"\b(?:thinking|thought|reckon|reckoned|guess|guessed|say|said) (?:maybe|perhaps|probably|"
+    r"about|around|roughly)\W*$|"
+    # "...the door is making." -- the noise it makes is next.
+    r"\b(?:is|are|was|were|'s|'re|keeps?|kept|started|starts) making\W*$|"
     # "The bike is number." -- the number itself is next.
     r"\b(?:is|'s|was) number|"
     # "It's one of those." -- which of those, next.
@@ -454,7 +459,8 @@ DANGLING_TAIL: Final = re.compile(
     # whole).
     r"(?<!\bthen )(?<!\bhere )(?<!\bright )\band now|"
     # "I'm on the A30 just past." -- the landmark is next.
-    r"\b(?:just|right) (?:past|beyond|behind|opposite|outside)|"
+    # ("...at the garage right outside." is whole.)
+    r"\b(?:just|right) (?:past|beyond|behind)|\bjust (?:outside|opposite)|"
     # "My wife reckons." -- what is reckoned is next ("That's what he said." is whole).
     r"(?<!what )\b(?:my|his|her|our|their|the) [a-z]+ (?:reckons|reckoned|thinks|thought)|"
     r"\b(?:he|she|they) (?:reckons|reckon|reckoned)|"
@@ -729,7 +735,9 @@ TO_WHERE_IT_IS: Final = re.compile(
     r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh|well),? )*"
     r"(?:(?:i'll|i will|i'd better|i need to|i've got to|i have to|let me)"
     r"(?: have to| need to| just)? go and (?:look|check|see|find it|get it|have a look)|"
-    r"i'm (?:just )?(?:in|at|by|under|up in|down in|out in|next to) (?:the|my) [a-z]+ now)"
+    r"i'm (?:just )?(?:in|at|by|under|up in|down in|out in|next to) (?:the|my) [a-z]+ now|"
+    # "I wrote it down in my book.": where it was written, read next.
+    r"i (?:wrote|put|jotted|noted) it (?:down )?(?:in|on) (?:my|the|a) [a-z]+(?: [a-z]+)?)"
 )
 # "It says on the sticker.", "It says here.": a reading verb with where it reads, and
 # not yet what; whatever was asked, the words read out come next.
@@ -757,7 +765,8 @@ LOOKING_FOR_IT: Final = (
     # "I wrote it down somewhere.", "I have it written down somewhere.": it is written
     # down, and about to be found.
     r"i (?:wrote|put|saved|kept|stuck|filed|jotted) it (?:down |away )?somewhere|"
-    r"i(?:'ve| have)(?: got)? it (?:written |jotted |noted )?(?:down )?somewhere|"
+    r"i(?:'ve| have)(?: got)? it (?:written |jotted |noted )?(?:down )?"
+    r"(?:here |in here |on here |there )?somewhere|"
     # "I've got a reference here somewhere.", "I've got one in here somewhere."
     r"i(?:'ve| have)(?: got)? (?:one|(?:a|the) [a-z]+(?: [a-z]+)?)"
     r"(?: (?:here|in here|on here|there))?"

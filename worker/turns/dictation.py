@@ -58,7 +58,10 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
     (
         "card",
         re.compile(
-            r"\b(?:card number|credit card|debit card|card|amex|american express|visa|"
+            # ("What would you like the card to say?", "the birthday card": a greeting.)
+            r"\b(?:card number|credit card|debit card|"
+            r"(?<!birthday )(?<!greeting )(?<!gift )(?<!christmas )(?<!sympathy )"
+            r"card(?! to say\b| says?\b| message\b| to read\b)|amex|american express|visa|"
             r"mastercard|discover)(?: number)?\b"
         ),
     ),
@@ -85,7 +88,9 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             # "Which number would be best for us to call you on?", "You can reach me on 617."
             r"number (?:would|is|will) (?:be )?(?:best|easiest|better|good)(?: for (?:us|me))? "
             r"to (?:call|reach|ring|text|contact)|"
-            r"(?:reach|call|ring|text|contact) (?:me|us) on|"
+            r"(?:reach|call|ring|text|contact|get|catch) (?:me|us) on|"
+            # "That's me on 02.": who to call, and the number begun.
+            r"(?:that's|it's|that is|it is) (?:me|us) on|"
             # "Can I take a number for the family?"
             r"(?:take|have|get|grab) (?:a|your) (?:contact )?number\b(?! of)|"
             r"number (?:should|can) we (?:call|text)|"

@@ -119,7 +119,13 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         # one left on "to" ("Could you send a text to?") or an infinitive still missing
         # its object ("Is there a way to talk to?") is a question cut at a pause: a
         # punctuating STT puts a question mark on those too.
-        if len(words) >= 3 and words[-3] == "to" and last in phrases.PREPOSITIONS:
+        if (
+            len(words) >= 3
+            and words[-3] == "to"
+            and last in phrases.PREPOSITIONS
+            # "...or do I have to come in?": a verb and its particle, whole.
+            and not (words[-2] in _GOES_AND_COMES and last in _ADVERB_PARTICLES)
+        ):
             return False
         # "...a plan I could switch to?": the preposition's object is the plan; not
         # "Is it possible to?", where the subject follows the verb.
@@ -261,6 +267,19 @@ _LABEL_AFTER: Final = frozenset("in at on from to into".split())
 # next (a singular count noun after its verb needs one or the other).
 _HELD_PLACES: Final = frozenset("plot pitch berth bay locker stall unit flat allotment".split())
 _HOLDING_VERBS: Final = frozenset("have has had got rent rents own owns booked hold".split())
+# "to come in?", "to log on?", "to pop round?": a verb whose particle needs no object.
+_GOES_AND_COMES: Final = frozenset(
+    "come go get pop drop call check log sign move stop turn show walk drive ring phone head "
+    "step hop nip swing".split()
+)
+_ADVERB_PARTICLES: Final = frozenset("in out up back over off down round around away by on".split())
+_EITHER_OR: Final = re.compile(r"\w \w+ or (?!not\b|anything\b|something\b)\w+[^?]*\?$")
+_WEIGHING: Final = re.compile(
+    r"(?:(?:um|uh|er|well|oh|hmm),? )*(?:i suppose|i guess|i think|let me think|let me see|"
+    r"hmm|ooh|good question|i don't know)"
+)
+# Things known by a letter or a number after them ("zone C", "row 11", "pitch 4").
+_LABELLED: Final = "zone|row|pitch|bay|plot|gate|platform|section|band|tier|level|berth|stand"
 _MODALS: Final = frozenset("might could would should will can may must".split())
 # "...it does not.": the auxiliaries a denied verb follows, said in full.
 _DENYING: Final = frozenset("do does did will would can could should".split())
@@ -398,7 +417,7 @@ def _date_ends_a_sentence(clause: str) -> bool:
 
 
 def _subject_without_its_verb(parts: list[str]) -> bool:
-    """"...and since then, the." / "The little screen thing.": a clause begun on its
+    """ "...and since then, the." / "The little screen thing.": a clause begun on its
     subject's determiner, the subject then said alone; its verb is still to come (not
     "...blinds for." / "The nursery.", where the noun ends a phrase)."""
     if len(parts) < 2 or not _CLAUSE_BEGUN_ON_THE.search(parts[-2]):
@@ -701,10 +720,19 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         ["i", "believe"],
     )
     asks_to_be_fitted = text.endswith("?") and _ASKS_FOR_A_SLOT.fullmatch(clause.strip())
+    # "I suppose." to "A single or a double plot?": hedging, the choice next.
+    weighs_a_choice = (
+        _EITHER_OR.search(question) is not None
+        and _WEIGHING.fullmatch(clause.lower().rstrip(" .!")) is not None
+    )
+    # "We're in zone." to "Which zone do you live in?": the zone's name, next.
+    label_owed = bool(re.search(rf"\b(?:in|on|at|for) (?:{_LABELLED})\W*$", clause.lower()))
     if (
         thinks_alone
         or (len(words) >= 2 and words[-2] == "and" and last in ("after", "before"))
         or asks_to_be_fitted
+        or weighs_a_choice
+        or label_owed
     ):
         # "I think.": what is thought, next. "...a conference and after.": what comes
         # after. "Could you do?": the day or the time asked for, next.
@@ -954,12 +982,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and _WHOSE_VALUE.fullmatch(clause.lower().rstrip(" .!"))
         and (named != "email" or re.search(r"\be-?mail", agent_text.lower()) is not None)
     )
-    if (
-        named is not None
-        and (asked_it or sent_there or whose)
-        and not refused
-        and not confirming
-    ):
+    if named is not None and (asked_it or sent_there or whose) and not refused and not confirming:
         # The agent just asked for this value and the caller named it ("The number on
         # my account." after "What's the best number?"), or the caller asks for
         # something to be sent there ("Could you text the link to my mobile,"): the
