@@ -1,4 +1,4 @@
-"""The forty-first end-of-turn corpus, unread like walnut, yew and hawthorn.
+"""The forty-first end-of-turn corpus, read to change the judge once hawthorn was written.
 
 ``tamarack.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (aquarium supplies, an
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after oak was read and before pine was; its author saw no corpus.
-With walnut, yew and hawthorn its figures are the out-of-sample ones.
+It was read once walnut, yew and hawthorn had been commissioned (its rules are in
+``tests/test_worker_turn_tamarack_read.py``), so its figures are no longer out of sample.
 """
