@@ -428,6 +428,8 @@ def _asked_answer(
         if w.group().lower() not in _NOT_ANSWER_WORDS
     }
     if said:
+        # "...the Gallaghers. Gallagher.": a family name said as the family, then alone.
+        said |= {w[:-1] for w in said if kind is EntityType.MAIDEN and len(w) > 3 and w[-1] == "s"}
         again = re.compile(
             r"(?<![\w'])(?:" + "|".join(map(re.escape, said)) + r")(?![\w'])", re.IGNORECASE
         )

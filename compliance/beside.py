@@ -128,6 +128,16 @@ def spelled_beside(norm: Normalised, values: Sequence[Detection]) -> Iterable[De
                     said = re.sub(r"[^A-Za-z0-9]", "", run.group()).upper()
                     yield Detection(value.kind, run.start(), run.end(), said, complete=False)
                     break
+    for value in ordered:
+        # "12345678 Z. Z de Zaragoza.": the value's last letter told apart by a word.
+        told = _LETTER_TOLD_APART.match(text, value.end)
+        if told is not None and value.value[-1:].upper() == told["letter"].upper():
+            yield Detection(value.kind, told.start("letter"), told.end(), told["letter"], False)
+
+
+_LETTER_TOLD_APART: Final = re.compile(
+    r"[.,]?\s{1,2}(?P<letter>[A-Za-z]) (?:de|for|as in|like|wie|comme) [A-Z][a-z]+"
+)
 
 
 # The words that name a flat or a unit in a building.
@@ -258,20 +268,32 @@ _HOUSE_NAME: Final = re.compile(
     r",\s*$"
 )
 
+_BUILDING_NAME: Final = re.compile(
+    r"(?:^|[.,?!:]\s+|\b(?i:it's|it is|its|at|is|to|address is) )"
+    r"(?P<name>(?!(?:Yes|No|Yeah|Yep|Sure|Okay|Ok|Right|Well|Sorry|So|Oh|Hi|Hello|It's|It|"
+    r"That's|Please|Thanks|Um|Uh)\b)(?-i:(?:[A-Z][\w'-]* ){0,2}[A-Z][\w'-]*))"
+    r",\s*$"
+)
 
-def house_name_before(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+
+def house_name_before(
+    norm: Normalised, values: Sequence[Detection], *, asked: bool = False
+) -> Iterable[Detection]:
     """A house's name said right before the street of an address, a comma between.
 
     Args:
         norm: The caller's turn, normalised.
         values: What the detectors found in it.
+        asked: The agent asked for the address: any name there is the building's
+            ("Harbour View, 33 Quay Road."), not only one ending "Cottage" or "House".
     """
     text = norm.text
+    pattern = _BUILDING_NAME if asked else _HOUSE_NAME
     for value in values:
         if value.kind is not EntityType.ADDRESS:
             continue
         head_start = max(0, value.start - 48)
-        named = _HOUSE_NAME.search(text, head_start, value.start)
+        named = pattern.search(text, head_start, value.start)
         if named is None:
             continue
         said = named.group("name")

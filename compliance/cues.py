@@ -103,6 +103,10 @@ SECRET_CONTEXTS: Final = frozenset(
 # "phone bill", "the rate"): the number after it is an amount, so it reads as
 # ``negative``; so does a ``reference`` for a lookup ("port request number"). A count
 # ("3 tries") is told by the word after its number (`compliance.detectors`).
+_AIRLINES: Final = (
+    "BA AA UA DL EK QF AC LH AF KL EI FR VS NZ SQ QR EY TK IB AZ LX SK AY WN AS NH JL CX VA JQ "
+    "WS AI".split()
+)
 _KEYWORDS: Final = re.compile(
     r"\b(?:"
     r"(?P<maiden>(?:(?:my |your |his |her |the )?(?:mother|mum|mom|mam)'?s? )?maiden name"
@@ -192,6 +196,9 @@ _KEYWORDS: Final = re.compile(
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"
     r"|promo|product|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
     r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code"
+    # "We're on the BA 249": an airline's code before its flight number (IATA codes of
+    # the airlines callers most often name).
+    rf"|(?-i:(?:(?<=the )|(?<=on )|(?<=flight ))(?:{'|'.join(_AIRLINES)})(?= ?\d{{1,4}}\b))"
     # ("P O L, then 88213": a policy's letters spelled, not a purchase order.)
     r"|po|p o(?! [a-z]\b)|purchase order|rma|return authori[sz]ation|job|work order|incident|inc"
     r")(?: (?:number|no|#|id|date|code))?"
@@ -238,9 +245,13 @@ _GROUP_CONTEXT: Final = {
 
 # Every word the keyword pattern spells: only a word among these can start a keyword, so the
 # big alternation is tried at those words alone, not at every word boundary (3x faster).
-_KEYWORD_WORDS: Final = frozenset(
-    w[:4] for w in re.findall(r"[a-z]+", re.sub(r"\(\?P<\w+>|\\[a-z]", "", _KEYWORDS.pattern))
-) | {"sin"}
+_KEYWORD_WORDS: Final = (
+    frozenset(
+        w[:4] for w in re.findall(r"[a-z]+", re.sub(r"\(\?P<\w+>|\\[a-z]", "", _KEYWORDS.pattern))
+    )
+    | {"sin"}
+    | {code.lower() for code in _AIRLINES}
+)
 _LETTERS: Final = re.compile(r"[A-Za-z]+")
 _JOINED: Final = re.compile(r"[\s,]{1,3}")
 
@@ -406,7 +417,7 @@ _AGENT_CUES: Final = re.compile(
     r"|long number(?! on (?:the )?(?:front |back )?(?:of )?(?:the |your )?(?:licen[cs]e"
     r"|passport|letter|bill|policy|statement))|number on the (?:front of the )?card|card's number)"
     r"|(?P<expiry>when does (?:it|the card|your card|that card|that one|the new one)"
-    r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid (?:until|to))"
+    r" (?:expire|run out|end|lapse|run until)|expiration|month and year|valid[ -](?:until|to))"
     r"|(?P<birth>when were you born|(?:what|which) year (?:were|was) you born)"
     # "What have you been typing?": the password tried. "I'm afraid that doesn't match
     # what we have.": a security answer to try again.

@@ -122,6 +122,8 @@ _BIRTH_BEFORE, _BIRTH_AFTER = 80, 40
 _COUNT_UNIT: Final = (
     r"times|people|adults|children|kids|nights|days|weeks|months|years|hours|minutes|mins"
     r"|items|tickets|bags|boxes|pounds|dollars|euros|percent|miles|km|kg|kilos|litres|liters"
+    # "65 929 970 489. Eleven digits, yes?": how long the value is.
+    r"|digits|characters|letters|numbers"
 )
 _RUN: Final = re.compile(
     r"(?<![\w.])\+?\(?\d+(?:(?:\)[ ]?|[ ]{0,2}[-,][ ]{0,2}|[ ]{1,2}|\.(?=\d))"
@@ -933,6 +935,10 @@ _VALID_FROM: Final = re.compile(
     re.IGNORECASE,
 )
 _VALID_FROM_REACH: Final = 24
+_WEEKDAY_BEFORE: Final = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,? (?:the )?$", re.IGNORECASE
+)
+_WEEKDAY_REACH: Final = 16
 
 
 def _expiry_detections(
@@ -977,6 +983,9 @@ def _expiry_detections(
         start = m.start()
         if _VALID_FROM.search(text, max(0, start - _VALID_FROM_REACH), start):
             # "It's valid from 04/23, expires 04/29.": the card's start date, no secret.
+            continue
+        if _WEEKDAY_BEFORE.search(text, max(0, start - _WEEKDAY_REACH), start):
+            # "Check-in is Friday, July 18.": a day's date, not a month and a year.
             continue
         keyword = card_context and any(0 <= start - e <= _EXPIRY_REACH for e in expiry_ends)
         after_card = any(0 <= start - e <= 20 for e in card_ends)

@@ -538,7 +538,9 @@ class CallRedactor:
         detections += list(unit_after_address(norm, detections))
         detections += list(dutch_postcode_after_address(norm, detections))
         detections += list(postcode_begun_before(norm, detections))
-        detections += list(house_name_before(norm, detections))
+        detections += list(
+            house_name_before(norm, detections, asked=self._asked == Context.ADDRESS)
+        )
         detections += list(digits_again(norm, detections, found.runs))
         so_far = [(e.kind, e.value) for e in self._vault if e.complete]
         detections += list(written_again(norm, detections, so_far))
