@@ -415,7 +415,8 @@ DANGLING_TAIL: Final = re.compile(
     # "...and they've never." -- the participle is still to come ("I never have." is whole).
     r"\b(?:i|we|you|they|he|she|it)(?:'ve|'d| have| has| had) (?:never|just|ever|always|only)|"
     # "It was around." -- an estimate whose figure or date is still to come.
-    r"\b(?:it|that|this|they)(?:'s|'re| is| was| are| were| would be| must be| must have been)"
+    r"\b(?:it|that|this|they)(?:'s|'re| is| was| are| were| would be| must be| must have been|"
+    r"'ll be| will be)"
     r"(?: just)? (?:around|approximately|roughly|nearly|almost|maybe|probably|at least)|"
     # "Um, I was thinking." / "I was wondering." -- what is being thought is next.
     r"\b(?:i was|i'm|i am|we were|we're|we are) (?:thinking|wondering|hoping)|"
@@ -697,7 +698,7 @@ ABOUT_TO_READ: Final = (
 # number was asked for, who made it; the caller reads it next.
 SET_UP_BY: Final = re.compile(
     r"(?:(?:yes|yeah|oh|well|um|uh),? )*(?:(?:it's|it is) )?(?:the one )?"
-    r"(?:my|our|his|her) [a-z]+(?:'s)?(?: [a-z]+)? set (?:it |one |that )?up"
+    r"(?:my|our|his|her) [a-z]+(?:'s)?(?: [a-z]+)? set (?:it |one |1 |that )?up"
     r"(?: for (?:me|us|her|him))?"
 )
 
@@ -753,6 +754,12 @@ LOOKING_FOR_IT: Final = (
     # "My husband's just reading it out to me.": someone else has it.
     r"(?:my [a-z]+|he|she|they)(?:'s| is|'re| are) (?:just )?(?:reading|getting|finding) "
     r"(?:it|that)(?: out)?(?: (?:to|for) me)?|"
+    # "It's written down somewhere."
+    r"(?:it's|it is) (?:written|jotted|noted) down somewhere|"
+    # "Oh, I can hardly see it.": reading it takes a moment.
+    r"i can(?:'t| not|not| hardly| barely) (?:see|read|make out) (?:it|them|that|the [a-z]+)|"
+    # "I'll need my glasses for that."
+    r"(?:i'll |i will |i )?need my (?:glasses|reading glasses|specs)(?: for (?:that|this|it))?|"
     r"(?:it's|it is|it should be|it must be|it'll be) (?:written |printed )?(?:on|in) "
     rf"(?:(?:here|there|this|(?:the|my|this|a|an) [a-z]+(?: [a-z]+)?)(?: here| there)? "
     r"somewhere|here|"
@@ -778,6 +785,8 @@ LOOKING_FOR_IT: Final = (
 # you say?" while looking for a word.
 ASKED_OF_SELF: Final = re.compile(
     r"(?:(?:now|um|uh|oh),? )*(?:where(?:'s| is| has) (?:it|that)(?: gone)?|"
+    # "Oh, now where's my purse?": where the value is kept, looked for.
+    r"where(?:'s| is| are| has| have) (?:my|the|our) [a-z]+(?: gone)?|"
     r"where did i put (?:it|that|the [a-z]+)|where was i|"
     # "How do you say?": a word being searched for, not a question for the agent.
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
@@ -829,8 +838,9 @@ HOLDING_FLOOR: Final = re.compile(
     r"(?:i'll|i will|i'd better|i need to|i've got to|i have to)(?: have to| need to| just)? "
     r"(?:get|grab|find|fetch|dig out|pull up|look up|bring up|open) (?:my|the) [a-z]+|"
     rf"{GOING_TO_LOOK}"
+    # ("Let me get the step ladder.")
     r"(?: (?:it|that|for it|at it|up|(?:my|the|on my|on the|at my|at the) [a-z]+"
-    r"(?: glasses)?"
+    r"(?: [a-z]+)?"
     # "Let me find the text you sent.": which one.
     r"(?: (?:you|they|he|she|we) (?:sent|sent me|gave me|left|posted))?))?"
     # "Let me just get it out.", "Let me turn it over.", "...my card out of my purse.",

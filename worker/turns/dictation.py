@@ -89,6 +89,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"number (?:would|is|will) (?:be )?(?:best|easiest|better|good)(?: for (?:us|me))? "
             r"to (?:call|reach|ring|text|contact)|"
             r"(?:reach|call|ring|text|contact|get|catch) (?:me|us) on|"
+            # "Ask for Dave on 0161."
+            r"ask for [a-z]+ on|"
             # "That's me on 02.": who to call, and the number begun.
             r"(?:that's|it's|that is|it is) (?:me|us) on|"
             # "Can I take a number for the family?"
@@ -206,7 +208,9 @@ _A_DESCRIBED_ONE: Final = re.compile(r"\W*(?:a|an|the|my) (?:[a-z]+ )?un\W*")
 _DESCRIBED_LAST: Final = re.compile(
     # "My number is a Kenyan one.", "Sure, it's a US number.": which kind, read next.
     r"\b(?:is|it's|it is) (?:a|an) [a-z]+ (?:un|number|mobile|landline|postcode|post code|"
-    r"zip code|zip|postal code)\W*$"
+    r"zip code|zip|postal code)"
+    # "It's a Canadian number because I'm visiting."
+    r"(?:,? (?:because|as|since|cos) [a-z' ]+)?\W*$"
 )
 _DUTCH: Final = re.compile(r"\b(?:dutch|netherlands|holland)\b")
 _POSTCODE_WHOLE: Final = re.compile(

@@ -273,6 +273,10 @@ _GOES_AND_COMES: Final = frozenset(
     "step hop nip swing".split()
 )
 _ADVERB_PARTICLES: Final = frozenset("in out up back over off down round around away by on".split())
+_JOINER_ALONE: Final = re.compile(
+    r"(?:and |then |and then )?(?:a )?(?:slash|forward slash|back ?slash|dash|hyphen|dot|"
+    r"underscore|stroke|full stop|point)"
+)
 _EITHER_OR: Final = re.compile(r"\w \w+ or (?!not\b|anything\b|something\b)\w+[^?]*\?$")
 _WEIGHING: Final = re.compile(
     r"(?:(?:um|uh|er|well|oh|hmm),? )*(?:i suppose|i guess|i think|let me think|let me see|"
@@ -522,6 +526,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     asked_of_self = phrases.ASKED_OF_SELF.fullmatch(clause) is not None and (
         bool(holding) or asked is not None or len(parts) > 1
     )
+    if _JOINER_ALONE.fullmatch(clause.lower().strip(" .,!")) and (
+        asked is not None or len(parts) > 1
+    ):
+        # "It says FES." / "Slash.": the symbol between a code's pieces, the next piece
+        # still to come.
+        return TurnVerdict("unfinished", "open_phrase", dictation)
     if (
         last in phrases.HESITATIONS
         or phrases.HOLDING_FLOOR.fullmatch(clause)
