@@ -21,9 +21,9 @@ README saying how and from which sources: bench/turn_corpus_independent, _holdou
 _fresh, _unseen, _blind, _sealed, _vault, _ledger, _quarry, _tally, _stack, _pylon,
 _beacon, _lantern, _meridian, _orchard, _quill, _ridge, _thistle, _yarrow, _willow,
 _zinnia, _aspen, _birch, _cedar, _dogwood, _elm, _fir, _gum, _hazel, _ivy, _juniper and
-_kauri, _larch, _maple, _oak, _pine, _rowan, _spruce and _tamarack (read since to change
-the judge) and _walnut, _yew, _hawthorn and _linden (not read by anyone changing it). Per class, the
-decision's p50/p95 and content TTFA
+_kauri, _larch, _maple, _oak, _pine, _rowan, _spruce, _tamarack and _walnut (read since
+to change the judge) and _yew, _hawthorn and _linden (not read by anyone changing it).
+Per class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision, then the model's first token
 (asked at the turn's last final, as preemptive generation does) and the TTS's first
 audio drawn from ``--providers`` (zero by default).

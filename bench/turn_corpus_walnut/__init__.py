@@ -1,4 +1,4 @@
-"""The forty-second end-of-turn corpus, unread like yew, hawthorn and linden.
+"""The forty-second end-of-turn corpus, read to change the judge once linden was written.
 
 ``walnut.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (alarm clock radio repairs,
@@ -13,6 +13,7 @@ corpus**. Same format and classes as the independent corpus, so the same loader 
 The ``validate.py`` its README names stayed with the author: the structure it checks is
 checked by ``tests/test_bench_turns.py``.
 
-It was commissioned before rowan was read; its author saw no corpus. With yew, hawthorn and linden
-its figures are the out-of-sample ones.
+It was commissioned before rowan was read; its author saw no corpus. It was read once
+yew, hawthorn and linden had been commissioned (its rules are in
+``tests/test_worker_turn_walnut_read.py``), so its figures are no longer out of sample.
 """
