@@ -48,6 +48,8 @@ __all__ = [
     "digits_read_back",
     "dutch_postcode_after_address",
     "house_name_before",
+    "house_number_again",
+    "keyed_instead",
     "postcode_begun_before",
     "spelled_beside",
     "unit_after_address",
@@ -498,3 +500,68 @@ def written_again(
         again = known.get(m.group().upper())
         if again is not None and not found.covers(m.start()):
             yield Detection(again, m.start(), m.end(), m.group().upper(), complete=False)
+
+
+# Codes a caller may say they got wrong, and the words for keying one in.
+_KEYED_KINDS: Final = frozenset({EntityType.PIN, EntityType.OTP, EntityType.CVV})
+_KEYED_IN: Final = re.compile(
+    r"\b(?:typed|entered|put in|keyed in|pressed|tried|used)(?: in)?\s*$", re.IGNORECASE
+)
+_KEYED_REACH: Final = 16
+
+
+def keyed_instead(
+    values: Sequence[Detection], runs: Sequence[DigitRun], text: str
+) -> Iterable[Detection]:
+    """A code keyed in instead of the one given ("it's 2917 but I typed 2971"): a run as
+    long as a PIN, one-time code or security code found in the turn, after a word for
+    keying it in, is one too.
+
+    Args:
+        values: What the detectors found in the turn.
+        runs: The turn's digit runs.
+        text: The caller's turn, normalised.
+    """
+    codes = [v for v in values if v.kind in _KEYED_KINDS]
+    if not codes:
+        return
+    for run in _free_runs(values, runs):
+        if not _KEYED_IN.search(text, max(0, run.start - _KEYED_REACH), run.start):
+            continue
+        for code in codes:
+            if len(run.digits) == len(re.sub(r"\D", "", code.value)):
+                yield Detection(code.kind, run.start, run.end, run.digits, complete=False)
+                break
+
+
+_HOUSE_NUMBER_OF: Final = re.compile(r"(?:number |no\.? )?(\d{1,5})[a-z]?\b", re.IGNORECASE)
+_ALONE: Final = re.compile(r"(?:^|[.!?]\s+)$")
+
+
+def house_number_again(
+    values: Sequence[Detection], runs: Sequence[DigitRun], text: str
+) -> Iterable[Detection]:
+    """An address's house number said again on its own ("Number 23, Hawthorn Avenue.
+    Twenty-three.").
+
+    Args:
+        values: What the detectors found in the turn.
+        runs: The turn's digit runs.
+        text: The caller's turn, normalised.
+    """
+    numbers = {
+        m.group(1)
+        for v in values
+        if v.kind is EntityType.ADDRESS and (m := _HOUSE_NUMBER_OF.match(v.value))
+    }
+    if not numbers:
+        return
+    found = _Found(values)
+    for run in runs:
+        if (
+            run.digits in numbers
+            and not found.covers(run.start)
+            and _ALONE.search(text, max(0, run.start - 3), run.start)
+            and re.match(r"\W*$|[.!?]", text[run.end : run.end + 1])
+        ):
+            yield Detection(EntityType.ADDRESS, run.start, run.end, run.digits, complete=False)

@@ -165,7 +165,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<license>(?:driver'?s?|driving) licen[cs]e(?: number| no| #| id)?"
     r"|licen[cs]e (?:number|no)|d l number|dl number|dl #"
     # "My license is W426-545-30-761-0."
-    r"|(?:(?<=my )|(?<=her )|(?<=his ))licen[cs]e(?= is\b|'s\b)"
+    r"|(?:(?<=my )|(?<=her )|(?<=his ))licen[cs]e(?= is\b|'s\b|,? (?:wrong|down as)\b)"
     # "California license D4471902.": a licence read straight after the word.
     r"|licen[cs]e(?= #?[a-z]{1,3}\d))"
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
@@ -190,7 +190,7 @@ _KEYWORDS: Final = re.compile(
     # last group is ...") count only with "number", "no" or "#".
     r"|(?P<negative>(?:part|group) (?:number|no|#|id|code)"
     # "...and the meter says 55231.": a reading, not an account.
-    r"|meter(?: reading)?|(?:the|a) reading"
+    r"|meter(?: reading)?|(?:the|a) reading|reading(?= (?:is|was|says|shows)\b)"
     r"|order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
     r"|invoice|(?<!in )case|claim|reservation|room|extension|ext|zip|zip code|model"
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"

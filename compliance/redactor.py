@@ -35,6 +35,8 @@ from compliance.beside import (
     digits_read_back,
     dutch_postcode_after_address,
     house_name_before,
+    house_number_again,
+    keyed_instead,
     postcode_begun_before,
     spelled_beside,
     unit_after_address,
@@ -542,6 +544,7 @@ class CallRedactor:
             house_name_before(norm, detections, asked=self._asked == Context.ADDRESS)
         )
         detections += list(digits_again(norm, detections, found.runs))
+        detections += list(keyed_instead(detections, found.runs, norm.text))
         so_far = [(e.kind, e.value) for e in self._vault if e.complete]
         detections += list(written_again(norm, detections, so_far))
         asked = self._asked
@@ -575,6 +578,7 @@ class CallRedactor:
             named = list(named_addresses(norm.text))
             detections += named
             detections += list(words_again(norm, named))
+        detections += list(house_number_again(detections, found.runs, norm.text))
         if asked is not None:
             answer_kinds = {k for k, c in _KIND_CONTEXT.items() if c == asked}
             answer_kinds.update(k for c, k in ANSWER_KINDS.items() if c == asked)
@@ -664,7 +668,10 @@ class CallRedactor:
                 self._answer = (given.kind, entry.value) if entry is not None else None
                 if self._answer is not None:
                     self._answers.add(self._answer)
-            self._asked = None
+            if self._asked != Context.ADDRESS:
+                # An address is given line by line ("It's the Old Rectory." / "Mhm." /
+                # "Church Lane. Little Snoring."): its question stands through a hold.
+                self._asked = None
             self._unanswered_turns = 0
         return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
 
