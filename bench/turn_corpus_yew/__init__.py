@@ -1,4 +1,4 @@
-"""The forty-third end-of-turn corpus, unread like hawthorn and linden.
+"""The forty-third end-of-turn corpus, read to change the judge once mulberry was written.
 
 ``yew.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (addiction helpline admin, bus
@@ -13,6 +13,7 @@ and classes as the independent corpus, so the same loader reads it
 The ``validate.py`` its README names stayed with the author: the structure it checks is
 checked by ``tests/test_bench_turns.py``.
 
-It was commissioned before rowan was read; its author saw no corpus. With hawthorn and
-linden its figures are the out-of-sample ones.
+It was commissioned before rowan was read; its author saw no corpus. It was read once
+hawthorn, linden and mulberry had been commissioned (its rules are in
+``tests/test_worker_turn_yew_read.py``), so its figures are no longer out of sample.
 """
