@@ -432,6 +432,10 @@ DANGLING_TAIL: Final = re.compile(
     # "Me and my partner and possibly.", "..., so maybe." -- a hedge joined on, what it
     # hedges still to come ("Maybe." alone is whole).
     r"\b(?:and|so|but|or)(?:,)? (?:maybe|perhaps|possibly|probably)|"
+    # "It's the maths one, but only.", "The sink went first, then.", "...he will get.":
+    # what is limited, what came next, what he will get, still to come.
+    r"\bbut only\W*$|\bfirst,? then\W*$|"
+    r"\b(?:will|'ll|would|should|might|could|gonna|going to) get\W*$|"
     # "...at the wrong." -- an adjective whose noun is still to come ("at the back." is whole).
     r"\b(?:at|to|in|on|from|into|for|with) the (?:wrong|right|correct|new|old|main|nearest|"
     r"other|same|local)|"
@@ -794,6 +798,8 @@ ASKED_OF_SELF: Final = re.compile(
     r"how to say(?: it| that| in english)?|how you say(?: it| that)?|"
     r"what do (?:you|they|we|people) call (?:it|that|them|those|these)|"
     r"what(?:'s| is| was) (?:it|that|she|he) called|what (?:are|were) (?:they|those) called|"
+    # "What was the word?"
+    r"what was the word|what's that word|"
     # "Hang on. What was it?": the value searched for in memory.
     r"what (?:was|is) it(?: again)?|"
     # "Last Tuesday. Or was it the Wednesday?": doubting the answer just given.

@@ -207,8 +207,12 @@ _SHORT_YEAR_DATE: Final = re.compile(
 _A_DESCRIBED_ONE: Final = re.compile(r"\W*(?:a|an|the|my) (?:[a-z]+ )?un\W*")
 _DESCRIBED_LAST: Final = re.compile(
     # "My number is a Kenyan one.", "Sure, it's a US number.": which kind, read next.
-    r"\b(?:is|it's|it is) (?:a|an) [a-z]+ (?:un|number|mobile|landline|postcode|post code|"
+    # "The document reference, it's this long one."
+    r"\b(?:is|it's|it is|there's|there is)(?: ever)?(?: such)? (?:a|an|this|that) [a-z]+ "
+    r"(?:un|number|mobile|landline|postcode|post code|"
     r"zip code|zip|postal code)"
+    # "There's ever such a long number on the back.": described, read next.
+    r"(?: on (?:the|my|this) [a-z]+)?"
     # "It's a Canadian number because I'm visiting."
     r"(?:,? (?:because|as|since|cos) [a-z' ]+)?\W*$"
 )
@@ -244,7 +248,9 @@ _READY: Final = re.compile(
     rf"{GOING_TO_LOOK}(?: (?:it|that|for it|at it))?|{ABOUT_TO_READ})\W*)+$"
 )
 _NOT_KNOWN: Final = re.compile(
-    r"\b(?:i|we) (?:don't|do not|didn't|did not) (?:know|have|remember|get)\b|\bno idea\b"
+    r"\b(?:i|we) (?:don't|do not|didn't|did not) (?:know|have|remember|get)\b|\bno idea\b|"
+    # "There isn't one on it, just a case number."
+    r"\bthere (?:isn't|is not|wasn't|was not|'s no|is no) (?:one|un|1|a number|any)\b"
 )
 # "Is this the number on your account?" asks to confirm, not to read: "Yes." ends it.
 _CONFIRMING: Final = re.compile(
@@ -889,7 +895,8 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
         ):
             # ("No apostrophe." after "S E A N." is part of the spelling, as is "No spaces.")
             return None
-        if _NOT_KNOWN.search(written) and not re.search(r"\d", written):
+        # (The normaliser writes "one" as "1": "There isn't 1 on it.")
+        if _NOT_KNOWN.search(written) and not re.search(r"\d\d", written):
             # "It's a hire car, so I don't know the registration.": none to give.
             return None
         # "It says here SY.": the words it is read off, then the value.

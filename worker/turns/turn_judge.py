@@ -112,6 +112,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return False
     if text.rstrip().endswith("?") and last in _DETERMINERS:
         return False  # "Is it okay if my?": the noun is still to come
+    if text.rstrip().endswith("?") and len(words) >= 2 and words[-2:] in _VERB_UNDERSTOOD:
+        return True  # "Can you arrange the lift, or do I have to?": the verb said before
     if text.rstrip().endswith("?") and len(clause) == 1 and last in ("sorry", "pardon"):
         return True  # "Sorry?": say that again
     if text.rstrip().endswith("?") and len(clause) >= 3:
@@ -277,6 +279,7 @@ _JOINER_ALONE: Final = re.compile(
     r"(?:and |then |and then )?(?:a )?(?:slash|forward slash|back ?slash|dash|hyphen|dot|"
     r"underscore|stroke|full stop|point)"
 )
+_VERB_UNDERSTOOD: Final = [["have", "to"], ["need", "to"], ["want", "to"], ["got", "to"]]
 _EITHER_OR: Final = re.compile(r"\w \w+ or (?!not\b|anything\b|something\b)\w+[^?]*\?$")
 _WEIGHING: Final = re.compile(
     r"(?:(?:um|uh|er|well|oh|hmm),? )*(?:i suppose|i guess|i think|let me think|let me see|"
@@ -737,8 +740,18 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     )
     # "We're in zone." to "Which zone do you live in?": the zone's name, next.
     label_owed = bool(re.search(rf"\b(?:in|on|at|for) (?:{_LABELLED})\W*$", clause.lower()))
+    # "Maybe." to "How much could you manage each month?": the figure hedged, next.
+    hedge_before_a_figure = (
+        re.match(r"how (?:much|many|long|often|far)\b", question) is not None
+        and re.fullmatch(
+            r"(?:um,? |uh,? |well,? )?(?:maybe|perhaps|probably|roughly|about|around)",
+            clause.lower().strip(" .,!"),
+        )
+        is not None
+    )
     if (
         thinks_alone
+        or hedge_before_a_figure
         or (len(words) >= 2 and words[-2] == "and" and last in ("after", "before"))
         or asks_to_be_fitted
         or weighs_a_choice
