@@ -933,6 +933,8 @@ BEFORE_A_DEMONSTRATIVE: Final = re.compile(
     # "I didn't know that.", "She'd have liked that.": the pronoun as the verb's object.
     r"know|knew|make|made|like|liked|love|loved|hate|hated|mean|meant|heard|saw|"
     r"remember|understand|appreciate|expected|needed|wanted|"
+    # "Sorry, I didn't catch that."
+    r"catch|caught|follow|followed|get|got|"
     # Not a verb that reports ("...saying that.", "...thinking that."): its clause is next.
     r"(?!(?:some|any|no|every)?thing$|(?:say|think|tell|hop|know|explain|claim|stat|suggest|"
     r"mean|show|believ|feel|assum|realis|realiz|notic|find|hear)ing$)[a-z]+ing"

@@ -127,6 +127,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
             and last in phrases.PREPOSITIONS
             # "...or do I have to come in?": a verb and its particle, whole.
             and not (words[-2] in _GOES_AND_COMES and last in _ADVERB_PARTICLES)
+            # "Which ones do I have to pay for?": the question word is its object.
+            and clause[0].lower() not in phrases.WH
         ):
             return False
         # "...a plan I could switch to?": the preposition's object is the plan; not
@@ -987,6 +989,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and not phrases.YEAR.search(text)
         and not phrases.YEAR_IN_WORDS.search(lowered)
         and not _date_ends_a_sentence(clause)
+        # "Any day next week except Wednesday.": the days given, and the one left out.
+        and not re.search(r"\b(?:except|apart from|other than|but not) [a-z]+", lowered)
     ):
         # "When's the moving date?" / "The 15th." then "Of December.": a date said in
         # pieces; a breath may come between them. "Yesterday afternoon at the station."
