@@ -42,3 +42,8 @@ def redact_call(*turns: tuple[str, str], policy: RedactionPolicy | None = None) 
         else:
             out.append(redactor.redact(words))
     return out
+
+
+def redacted_text(*turns: tuple[str, str]) -> str:
+    """``redact_call``'s caller turns joined: what the model reads of the whole call."""
+    return " ".join(redact_call(*turns))

@@ -8,17 +8,13 @@ alphabet and "then the number"; and what stays, a card's start date."""
 from __future__ import annotations
 
 import pytest
-from support import redact_call
+from support import redacted_text
 
 pytestmark = pytest.mark.unit
 
 
-def _said(*turns: tuple[str, str]) -> str:
-    return " ".join(redact_call(*turns))
-
-
 def test_a_policy_spelled_after_a_remark() -> None:
-    said = _said(
+    said = redacted_text(
         ("a", "Could I have the policy number?"),
         ("c", "It's on the schedule. P O L, then 55102 8841."),
     )
@@ -26,7 +22,7 @@ def test_a_policy_spelled_after_a_remark() -> None:
 
 
 def test_a_licence_begun_with_its_letters_spelled() -> None:
-    said = _said(
+    said = redacted_text(
         ("a", "Your driving licence number, please."),
         ("c", "Let me see. S-M-I-T-H."),
         ("a", "Mhm."),
@@ -36,7 +32,7 @@ def test_a_licence_begun_with_its_letters_spelled() -> None:
 
 
 def test_a_passphrase_said_in_two_turns() -> None:
-    said = _said(
+    said = redacted_text(
         ("a", "What's your passphrase?"),
         ("c", "Harbour."),
         ("a", "Mhm."),
@@ -46,12 +42,14 @@ def test_a_passphrase_said_in_two_turns() -> None:
 
 
 def test_a_numeric_birth_date_said_again_as_day_and_month() -> None:
-    said = _said(("a", "Can I take your date of birth?"), ("c", "03/07/1992. The 3rd of July."))
+    said = redacted_text(
+        ("a", "Can I take your date of birth?"), ("c", "03/07/1992. The 3rd of July.")
+    )
     assert "3rd of July" not in said
 
 
 def test_a_birthday_named_by_the_age_turned() -> None:
-    said = _said(
+    said = redacted_text(
         ("a", "How can I help today?"),
         ("c", "I turn 70 on the 14th of August 1956, so I'm asking about my bus pass."),
     )
@@ -72,18 +70,20 @@ def test_a_birthday_named_by_the_age_turned() -> None:
     ],
 )
 def test_the_flat_or_lot_of_an_address(turns: tuple[tuple[str, str], ...]) -> None:
-    said = _said(*turns)
+    said = redacted_text(*turns)
     assert "Flat 6" not in said and "Lot 12" not in said
 
 
 def test_a_postcode_finished_before_its_town() -> None:
-    said = _said(("a", "And the postcode?"), ("c", "LS6."), ("a", "Mhm."), ("c", "2 AB. Leeds."))
+    said = redacted_text(
+        ("a", "And the postcode?"), ("c", "LS6."), ("a", "Mhm."), ("c", "2 AB. Leeds.")
+    )
     assert "2 AB" not in said
     assert "Leeds" in said
 
 
 def test_an_email_spelled_with_the_spelling_alphabet() -> None:
-    said = _said(
+    said = redacted_text(
         ("a", "Can you spell the part before the at sign?"),
         ("c", "D for delta, A for alpha, N for november, U. Danu. Then the number 4. At hotmail."),
     )
@@ -91,6 +91,8 @@ def test_an_email_spelled_with_the_spelling_alphabet() -> None:
 
 
 def test_a_cards_start_date_stays() -> None:
-    said = _said(("a", "And the card's expiry date?"), ("c", "Valid from 09/22, expires 09/27."))
+    said = redacted_text(
+        ("a", "And the card's expiry date?"), ("c", "Valid from 09/22, expires 09/27.")
+    )
     assert "09/22" in said
     assert "09/27" not in said
