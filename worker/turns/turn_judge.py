@@ -282,6 +282,10 @@ _JOINER_ALONE: Final = re.compile(
     r"underscore|stroke|full stop|point)"
 )
 _VERB_UNDERSTOOD: Final = [["have", "to"], ["need", "to"], ["want", "to"], ["got", "to"]]
+_HOW_MUCH: Final = re.compile(r"how (?:much|many|long|often|far)\b")
+_HEDGE_ALONE: Final = re.compile(
+    r"(?:um,? |uh,? |well,? )?(?:maybe|perhaps|probably|roughly|about|around)"
+)
 _EITHER_OR: Final = re.compile(r"\w \w+ or (?!not\b|anything\b|something\b)\w+[^?]*\?$")
 _WEIGHING: Final = re.compile(
     r"(?:(?:um|uh|er|well|oh|hmm),? )*(?:i suppose|i guess|i think|let me think|let me see|"
@@ -531,9 +535,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     asked_of_self = phrases.ASKED_OF_SELF.fullmatch(clause) is not None and (
         bool(holding) or asked is not None or len(parts) > 1
     )
-    if _JOINER_ALONE.fullmatch(clause.lower().strip(" .,!")) and (
-        asked is not None or len(parts) > 1
-    ):
+    if _JOINER_ALONE.fullmatch(clause.strip(" .,!")) and (asked is not None or len(parts) > 1):
         # "It says FES." / "Slash.": the symbol between a code's pieces, the next piece
         # still to come.
         return TurnVerdict("unfinished", "open_phrase", dictation)
@@ -556,7 +558,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # "I'll have to go and look." to "What's the model of the softener?"
         or (
             (asked is not None or re.match(r"(?:what|which)\b", question) is not None)
-            and phrases.TO_WHERE_IT_IS.fullmatch(clause.lower().rstrip(" .!"))
+            and phrases.TO_WHERE_IT_IS.fullmatch(clause.rstrip(" .!"))
         )
         or (asked is not None and phrases.SET_UP_BY.fullmatch(clause.rstrip(" .!")))
         or phrases.READ_FROM_WHERE.fullmatch(clause)
@@ -738,18 +740,14 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "I suppose." to "A single or a double plot?": hedging, the choice next.
     weighs_a_choice = (
         _EITHER_OR.search(question) is not None
-        and _WEIGHING.fullmatch(clause.lower().rstrip(" .!")) is not None
+        and _WEIGHING.fullmatch(clause.rstrip(" .!")) is not None
     )
     # "We're in zone." to "Which zone do you live in?": the zone's name, next.
-    label_owed = bool(re.search(rf"\b(?:in|on|at|for) (?:{_LABELLED})\W*$", clause.lower()))
+    label_owed = bool(re.search(rf"\b(?:in|on|at|for) (?:{_LABELLED})\W*$", clause))
     # "Maybe." to "How much could you manage each month?": the figure hedged, next.
     hedge_before_a_figure = (
-        re.match(r"how (?:much|many|long|often|far)\b", question) is not None
-        and re.fullmatch(
-            r"(?:um,? |uh,? |well,? )?(?:maybe|perhaps|probably|roughly|about|around)",
-            clause.lower().strip(" .,!"),
-        )
-        is not None
+        _HOW_MUCH.match(question) is not None
+        and _HEDGE_ALONE.fullmatch(clause.strip(" .,!")) is not None
     )
     if (
         thinks_alone
@@ -1006,7 +1004,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # address it goes to, said before the address.
     whose = (
         named is not None
-        and _WHOSE_VALUE.fullmatch(clause.lower().rstrip(" .!"))
+        and _WHOSE_VALUE.fullmatch(clause.rstrip(" .!"))
         and (named != "email" or re.search(r"\be-?mail", agent_text.lower()) is not None)
     )
     if named is not None and (asked_it or sent_there or whose) and not refused and not confirming:
