@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from compliance.detectors import Detection
+from compliance.detectors import UNIT_WORDS, Detection
 from config.redaction_policy import EntityType
 
 __all__ = ["after_the_answer"]
@@ -45,7 +45,7 @@ _ANSWER_AGAIN: Final = re.compile(
 )
 
 
-_UNIT_WORD: Final = re.compile(r"(?:apartment|apt|flat|unit|suite|lot)\b", re.IGNORECASE)
+_UNIT_WORD: Final = re.compile(rf"(?:{UNIT_WORDS}|lot)\b", re.IGNORECASE)
 
 
 def _alnum(said: str) -> str:

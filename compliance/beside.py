@@ -34,6 +34,7 @@ from compliance.detectors import (
     DAY_AND_MONTH,
     HOUSE_WORDS,
     STREET_SUFFIX,
+    UNIT_WORDS,
     Detection,
     DigitRun,
     day_and_month,
@@ -142,11 +143,9 @@ _LETTER_TOLD_APART: Final = re.compile(
 )
 
 
-# The words that name a flat or a unit in a building.
-_UNIT_WORDS: Final = "flat|unit|apartment|apt|suite"
 # A flat, unit or house number said alone, and the pause after it.
 _UNIT: Final = re.compile(
-    rf"(?P<unit>(?:(?i:{_UNIT_WORDS}|number|no)\.? )?\d{{1,5}}[A-Za-z]?)"
+    rf"(?P<unit>(?:(?i:{UNIT_WORDS}|number|no)\.? )?\d{{1,5}}[A-Za-z]?)"
     r"(?:[.,]\s*)$"
 )
 
@@ -188,7 +187,7 @@ def _unit_before(text: str, pos: int) -> tuple[int, int] | None:
 # "...so put Unit 2 on it.": a flat, unit or suite named outright; "...Road. Number
 # 112.": the house number, a piece of its own.
 _NAMED_UNIT: Final = re.compile(
-    rf"\b(?i:{_UNIT_WORDS})\.? #?\d{{1,5}}[A-Za-z]?\b(?!\s*(?i:%|percent))|"
+    rf"\b(?i:{UNIT_WORDS})\.? #?\d{{1,5}}[A-Za-z]?\b(?!\s*(?i:%|percent))|"
     r"(?<=[.,] )(?i:number|no\.?) \d{1,5}[A-Za-z]?(?=[.,!?]|$)"
 )
 
@@ -311,7 +310,7 @@ COMMON_LOCAL_PARTS: Final = frozenset(
 """The local parts a business's address uses, which name no one: "info", "sales"."""
 # The words of a street address that name no one street.
 _STREET_WORDS: Final = re.compile(
-    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|{_UNIT_WORDS}"
+    rf"\b(?:{STREET_SUFFIX}|north|south|east|west|{UNIT_WORDS}"
     # A Dutch address's floor: "112 hoog" (upstairs), "huis", "boven", "beneden", "bis".
     r"|hoog|huis|boven|beneden|bis)\b",
     re.IGNORECASE,

@@ -46,6 +46,7 @@ __all__ = [
     "HOUSE_WORDS",
     "ID_CONTEXTS",
     "STREET_SUFFIX",
+    "UNIT_WORDS",
     "WINDOW_CHARS",
     "Context",
     "Detection",
@@ -718,11 +719,7 @@ def _runs(
             and _IT_IS.search(text, max(0, start - 24), start) is not None
         ):
             context = cursor.secret_topic
-        if (
-            context is None
-            and turn_context == Context.EXPIRY
-            and _VALID_FROM.search(text, max(0, start - _VALID_FROM_REACH), start)
-        ):
+        if context is None and turn_context == Context.EXPIRY and _after_start_date(text, start):
             # "It's valid from 04/23, ...": the card's start date, not its expiry.
             context = Context.NEGATIVE
         if context is None and turn_context is not None:
@@ -935,6 +932,13 @@ _VALID_FROM: Final = re.compile(
     re.IGNORECASE,
 )
 _VALID_FROM_REACH: Final = 24
+
+
+def _after_start_date(text: str, pos: int) -> bool:
+    """What starts at ``pos`` follows a card's start-date cue ("valid from 04/23")."""
+    return _VALID_FROM.search(text, max(0, pos - _VALID_FROM_REACH), pos) is not None
+
+
 _WEEKDAY_BEFORE: Final = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,? (?:the )?$", re.IGNORECASE
 )
@@ -960,9 +964,7 @@ def _expiry_detections(
         anchors.insert(0, 0)
     for anchor in anchors:
         said = _EXPIRY_DIGITS.search(text, anchor, min(len(text), anchor + _EXPIRY_REACH))
-        if said is not None and _VALID_FROM.search(
-            text, max(0, said.start() - _VALID_FROM_REACH), said.start()
-        ):
+        if said is not None and _after_start_date(text, said.start()):
             # "It's valid from 04/23, expires 04/29.": the card's start date, no secret.
             said = _EXPIRY_DIGITS.search(text, said.end(), min(len(text), anchor + _EXPIRY_REACH))
         if said is None:
@@ -981,7 +983,7 @@ def _expiry_detections(
     previous_end = 0
     for m in _EXPIRY_DATE.finditer(text):
         start = m.start()
-        if _VALID_FROM.search(text, max(0, start - _VALID_FROM_REACH), start):
+        if _after_start_date(text, start):
             # "It's valid from 04/23, expires 04/29.": the card's start date, no secret.
             continue
         if _WEEKDAY_BEFORE.search(text, max(0, start - _WEEKDAY_REACH), start):
@@ -1368,6 +1370,8 @@ _LETTERS_ACCENTED: Final = re.compile(r"[^\W\d_]+")
 
 # An address with no house number, given when the agent asked for one: a house name and
 # a street ("Rose Cottage, Church Lane"), or a street alone.
+UNIT_WORDS: Final = "flat|unit|apartment|apt|suite"
+"""The words that name a flat or a unit in a building."""
 HOUSE_WORDS: Final = (
     r"cottage|cottages|house|farm|farmhouse|lodge|barn|barns|hall|manor|villa|mill|grange"
     r"|bungalow|forge|rectory|vicarage|croft|stables|chapel|oast|apartments|mansions|towers"
@@ -1401,9 +1405,7 @@ _ZIP_PLUS_FOUR: Final = re.compile(r"(?<![\w-])\d{5}-\d{4}(?![\w-])")
 # Northgate"); asked for an address, any capitalised name after a house number ("21 The
 # Strand", "7 Piccadilly").
 _COMPOUND_STREET: Final = re.compile(r"(?<![\w.$])\d{1,4}[A-Za-z]? (?-i:[A-Z][a-z]+(?:way|gate))\b")
-_UNIT: Final = re.compile(
-    r"\b(?:apartment|apt|flat|unit|suite|lot)\.? ?#?\d{1,5}[A-Za-z]?\b", re.IGNORECASE
-)
+_UNIT: Final = re.compile(rf"\b(?:{UNIT_WORDS}|lot)\.? ?#?\d{{1,5}}[A-Za-z]?\b", re.IGNORECASE)
 _ONE_WORD_STREET: Final = re.compile(
     r"(?<![\w.$])\d{1,4}[A-Za-z]? (?-i:(?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+)?)\b"
 )
