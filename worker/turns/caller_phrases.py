@@ -268,7 +268,9 @@ LABEL_READ: Final = re.compile(
     r"(?: of [a-z ]+)?,? )?"
     r"(?:it's|it says|that's|it is) "
     rf"(?:the |my |your )?(?:{LABEL_NOUN}|"
-    r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to))"
+    # "It says valid thru.": the words printed before a card's expiry.
+    r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to|thru|through|from)|"
+    r"good (?:thru|through)|expires(?: end)?)"
 )
 
 # "The agreement number." / "Loyalty number." said back: the label of what was asked,
@@ -659,7 +661,9 @@ OPEN_PHRASE: Final = frozenset(
 # a caller ready to read one), and the turn is held while the caller looks.
 WAIT_FOR_ME: Final = (
     r"hang on|hold on|bear with me|(?:one|1) (?:sec|second|moment)|"
-    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)"
+    r"just a (?:sec|second|moment|minute|tick)|give me a (?:sec|second|moment|minute)|"
+    # "Wait, please.", "Please wait.": said by callers whose English is a second language.
+    r"wait,? please|please wait|wait a (?:sec|second|moment|minute)"
 )
 GOING_TO_LOOK: Final = (
     r"let me (?:just )?(?:find|check|get|grab|look|see|turn|dig|fetch|pull|count|add up|put|"
@@ -713,8 +717,10 @@ WHERE_IT_IS: Final = re.compile(
     # What holds it: "it's", "the policy number's", "it should be", "I've got it".
     r"(?:(?:it|that|this|the [a-z]+(?: [a-z]+)?)(?:'s| is| should be| will be|'ll be| must be)"
     r"(?: written| printed| stamped)?|"
-    # "My customer number is written in the front of my book."
+    # "My customer number is written in the front of my book.", "His NHS number is at the
+    # top of this letter."
     r"(?:my|our|his|her|their|your) [a-z]+(?: [a-z]+)?(?:'s| is) (?:written|printed|stamped)|"
+    rf"(?:my|our|his|her|their|your) {LABEL_NOUN}(?:'s| is)|"
     # "I've got it written in my diary."
     r"i(?:'ve| have)(?: got)? (?:it|the [a-z]+(?: [a-z]+)?)"
     r"(?: written(?: down)?| jotted down| noted down| saved)?)"
@@ -724,7 +730,8 @@ WHERE_IT_IS: Final = re.compile(
     r"under(?! (?:my|his|her|our|their|your|the) (?:[a-z']+ )?(?:name|e-?mail|account)\b)|"
     r"beneath|"
     r"behind|inside|below|at the top of|at the bottom of|"
-    r"printed on|written on|on the back of|on the front of|in the front of|in the back of) "
+    r"printed on|written on|on the back of|on the front of|in the front of|in the back of|"
+    r"on the top of|on the bottom of|on the side of) "
     r"(?:the|my|this|your|our|his|her|their) [a-z\-]+(?: [a-z\-]+){0,2}"
     # "...on the letter they sent.", "...on the confirmation page I printed.": which one.
     r"(?: (?:i|we|they|you|he|she) (?:printed|sent|got|received|gave|posted|emailed)"

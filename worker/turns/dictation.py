@@ -133,7 +133,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"pps number|tax file number|(?:car |vehicle )?registration(?: number)?|"
             r"reg number|(?:number|licen[cs]e) plate|plate number|pan (?:number|card)|"
             r"(?:your|the) pan|nric|pnr|"
-            r"vin|imei(?: number)?|puk(?: code)?|membership number|frequent flyer number|"
+            r"vin|imei(?: number)?|puk(?: code)?|isbn(?: number)?|membership number|"
+            r"frequent flyer number|"
             r"security code|cvv2?|cvc|card verification (?:code|value)|"
             # "the PAC code", "the promo code": a code of no known length.
             r"(?:pac|promo|promotional|discount|voucher|access|activation|booking|"

@@ -67,6 +67,9 @@ _ID_LENGTHS: Final[tuple[tuple[re.Pattern[str], int], ...]] = (
     (re.compile(r"\bdriving licen[cs]e number\b"), 16),
     (re.compile(r"\b(?:vin|vehicle identification number)\b"), 17),
     (re.compile(r"\bimei(?: number)?\b"), 15),
+    # A book's ISBN: thirteen digits since 2007 (ISO 2108); an older ten-digit one waits
+    # the value hold, never cut.
+    (re.compile(r"\bisbn(?: number)?\b"), 13),
     (re.compile(r"\bsort code\b"), 6),
     # A card's security code (Visa's CVV2, Mastercard's CVC2): three digits on the back;
     # American Express's four on the front are whole at three too, read in one breath.

@@ -303,6 +303,9 @@ _REPORTING_VERBS: Final = frozenset(
     "said say says told promised thought think expected hoped asked wanted".split()
 )
 # Subjects after which "has" may stand alone, its verb understood ("Nobody has.").
+# A question that gives an elided "has" its verb: "Who's paid?" / "Someone has.", "What
+# have they done?" / "Nothing they have."
+_VERB_IN_QUESTION: Final = re.compile(r"^(?:who|which|whose)\b|\b(?:has|have|had)\b")
 _ELLIPSIS_SUBJECTS: Final = phrases.PRONOUNS | frozenset(
     "nobody somebody anybody everybody someone anyone everyone none neither either both all "
     "who which what mine yours his hers ours theirs one yes no".split()
@@ -467,6 +470,14 @@ def _last_question(agent_text: str) -> str:
     return ""
 
 
+def _holds_floor(words: str, question: str) -> bool:
+    """The caller asks for time ("Hang on.", "Wait, please."), not answering a question
+    that offered the waiting ("Will you need the coach to wait?" / "Wait, please.")."""
+    if phrases.HOLDING_FLOOR.fullmatch(words) is None:
+        return False
+    return not ("wait" in phrases.WORD.findall(words) and "wait" in phrases.WORD.findall(question))
+
+
 def _asks_a_wh_question(agent_text: str) -> bool:
     """The agent's turn ends on a question that is not a yes/no one ("How much was
     taken?")."""
@@ -510,7 +521,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     question = _last_question(agent_text)
     asked = asked_for(agent_text) if agent_text else None
     parts = [part.rstrip(".!?,") for part in sentences(text)]
-    holding = [i for i, part in enumerate(parts) if phrases.HOLDING_FLOOR.fullmatch(part)]
+    holding = [i for i, part in enumerate(parts) if _holds_floor(part, question)]
     since = " ".join(parts[holding[-1] + 1 :]) if holding else ""
     # "We've had a letter saying. Sorry. Hold on. Saying we're in arrears.": back on the
     # sentence, its last word said again.
@@ -541,7 +552,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         return TurnVerdict("unfinished", "open_phrase", dictation)
     if (
         last in phrases.HESITATIONS
-        or phrases.HOLDING_FLOOR.fullmatch(clause)
+        or _holds_floor(clause, question)
         or still_finding
         or (
             not (dictation is not None and dictation.complete)
@@ -824,8 +835,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if (
         last in ("has", "have", "had")
         and len(words) >= 2
-        # Its subject near: "I don't even have." is whole.
-        and not _ELLIPSIS_SUBJECTS.intersection(words[-4:-1])
+        # Its subject near: "I don't even have." is whole, unless nothing said before
+        # gives the verb it stands for ("Someone has." to "What happened?").
+        and (
+            not _ELLIPSIS_SUBJECTS.intersection(words[-4:-1])
+            or (len(clause_words) == 2 and asks_what and not _VERB_IN_QUESTION.search(question))
+        )
         and phrases.WORD.findall(question)[:1] != [last]
         and not text.endswith("?")
     ):
