@@ -1,4 +1,4 @@
-"""The forty-fourth end-of-turn corpus, unread like linden and mulberry.
+"""The forty-fourth end-of-turn corpus, read to change the judge once nutmeg was written.
 
 ``hawthorn.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (aerial installers,
@@ -14,5 +14,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after rowan was read and before spruce was; its author saw no
-corpus. With linden and mulberry its figures are the out-of-sample ones.
+corpus. It was read once nutmeg had been commissioned (its rules are in
+``tests/test_worker_turn_hawthorn_read.py``), so its figures are no longer out of sample.
 """

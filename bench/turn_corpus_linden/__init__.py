@@ -1,4 +1,4 @@
-"""The forty-fifth end-of-turn corpus, unread like hawthorn and mulberry.
+"""The forty-fifth end-of-turn corpus, unread like mulberry and nutmeg.
 
 ``linden.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (antique clock repairs,
@@ -13,5 +13,5 @@ are the author's, unedited. The ``validate.py`` its README names stayed with the
 the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after spruce was read and before tamarack was; its author saw no
-corpus. With hawthorn and mulberry its figures are the out-of-sample ones.
+corpus. With mulberry and nutmeg its figures are the out-of-sample ones.
 """
