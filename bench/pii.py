@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twentyfourth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twentyfourth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``twentyfifth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_twentyfifth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``twentyfifth`` and ``twentysixth`` (``compliance/corpus/pii_twentyfifth.yaml``,
-  ``pii_twentysixth.yaml``): written the same way, twentyfifth before twentythird was
-  read, twentysixth before twentyfourth; no one changing the detectors has read their
+* ``twentysixth`` and ``twentyseventh`` (``compliance/corpus/pii_twentysixth.yaml``,
+  ``pii_twentyseventh.yaml``): written the same way, twentysixth before twentyfourth was
+  read, twentyseventh before twentyfifth; no one changing the detectors has read their
   turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -98,6 +98,7 @@ __all__ = [
     "TWENTYFIRST_CORPUS",
     "TWENTYFOURTH_CORPUS",
     "TWENTYSECOND_CORPUS",
+    "TWENTYSEVENTH_CORPUS",
     "TWENTYSIXTH_CORPUS",
     "TWENTYTHIRD_CORPUS",
     "Case",
@@ -138,6 +139,7 @@ TWENTYTHIRD_CORPUS: Final = _CORPUS_DIR / "pii_twentythird.yaml"
 TWENTYFOURTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyfourth.yaml"
 TWENTYFIFTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyfifth.yaml"
 TWENTYSIXTH_CORPUS: Final = _CORPUS_DIR / "pii_twentysixth.yaml"
+TWENTYSEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyseventh.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -424,9 +426,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "twenty-fifth independent set, every kind, never used for tuning: out of sample",
+        "twenty-fifth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "twentysixth",
@@ -435,6 +437,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "twenty-sixth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "twentyseventh",
+        TWENTYSEVENTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "twenty-seventh independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -834,7 +846,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to twentysixth corpora)",
+        "final, pieces, outside, sixth to twentyseventh corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

@@ -36,6 +36,7 @@ from bench.pii import (
     TWENTYFIRST_CORPUS,
     TWENTYFOURTH_CORPUS,
     TWENTYSECOND_CORPUS,
+    TWENTYSEVENTH_CORPUS,
     TWENTYSIXTH_CORPUS,
     TWENTYTHIRD_CORPUS,
     evaluate,
@@ -128,9 +129,9 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, twentyfifth and twentysixth are out
+# reported, never edited, never a gate. final, twentysixth and twentyseventh are out
 # of sample (a target on them would make them development sets); pieces, outside and
-# sixth to twentyfourth have been development sets since their leaks were read, reported
+# sixth to twentyfifth have been development sets since their leaks were read, reported
 # without a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
@@ -270,12 +271,18 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             TWENTYFIFTH_CORPUS,
             "94e9b0ee35fc1d7bc2bb35324e0d59752d1565e8e7679333d7d39c98847f9cd2",
-            True,
+            False,
             190,
         ),
         (
             TWENTYSIXTH_CORPUS,
             "5b420a7d55883a54d074d3131ce6924b6f25ac1c96cbe8129f2fb61db0729eb4",
+            True,
+            190,
+        ),
+        (
+            TWENTYSEVENTH_CORPUS,
+            "54d4d120e4ea2ebf3d5b84951a6a5449501987958b50fb41aba3cc8006e94783",
             True,
             190,
         ),
@@ -305,6 +312,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         "twentyfourth",
         "twentyfifth",
         "twentysixth",
+        "twentyseventh",
     ],
 )
 def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
