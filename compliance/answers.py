@@ -84,6 +84,10 @@ _VOLUNTEER_AFTER: Final = {
     r"|(?:logging|logged|log|signing|signed|sign) (?:in|on) with"
     r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]|[A-Z][a-z]+ \d))"
     # "I'm typing capital T, R, O, U, T, then 7, 7.": letters or digits typed in.
+    # "I've been trying MittensTheCat2019 and it keeps saying wrong.": what was tried,
+    # when it reads as a password (a PIN keyed in is `compliance.beside.keyed_instead`'s).
+    r"|(?:(?:i'm|i am|i was|i've been|i keep) trying|i (?:typed|entered|tried|put))(?: in)?"
+    r"(?= (?-i:[A-Za-z]+[!@#$%^&*]?\d|[A-Z][a-z]+[A-Z]))"
     r"|(?:i'm|i am|i was|i've been|i keep) (?:typing|entering|putting)(?: in)?"
     r"(?= (?:capital |lower ?case )?(?-i:[A-Za-z][ ,]{1,2}[A-Za-z0-9]\b|[A-Za-z]+[!@#$%^&*]?\d"
     r"|\d+[A-Za-z]"
@@ -183,7 +187,9 @@ _PLACE: Final = re.compile(
 # title: "Margaret A. Lindqvist", "St. Mary's"), or a word that starts a new clause.
 _PHRASE_END: Final = re.compile(
     r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?;]|,|…"
-    r"|\s(?:if|because|but|so|like|with|and (?:i|it|that|my|we|you|the line|then))\b",
+    r"|\s(?:if|because|but|so|like|with|and (?:i|it|that|my|we|you|the line|then))\b"
+    # "...MittensTheCat2019 and the app says wrong.": what the screen did next.
+    r"|\sand (?:the|this) (?:app|site|website|system|screen|page|computer|portal)\b",
 )
 _SPELLED: Final = re.compile(
     # ("I'm", "I'd" are words, not "I" and "M" spelled.)

@@ -16,6 +16,7 @@ __all__ = [
     "ca_postcode_valid",
     "eircode_valid",
     "gb_postcode_valid",
+    "gtin_valid",
     "iban_valid",
     "luhn_valid",
     "nhs_valid",
@@ -45,6 +46,21 @@ def luhn_valid(digits: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+def gtin_valid(digits: str) -> bool:
+    """Whether 8, 12, 13 or 14 digits pass the GS1 check digit of a product barcode (EAN-8,
+    UPC-A, EAN-13, GTIN-14): weights 3 and 1 alternating from the digit before the check
+    digit (GS1 General Specifications, 7.9.1).
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) not in (8, 12, 13, 14):
+        return False
+    body = digits[:-1]
+    total = sum((3 if i % 2 == 0 else 1) * (ord(c) - 48) for i, c in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == ord(digits[-1]) - 48
 
 
 def aba_valid(digits: str) -> bool:

@@ -153,7 +153,8 @@ _KEYWORDS: Final = re.compile(
     r"|tax identification number|(?:(?<=my )|(?<=your )|(?<=his )|(?<=her )|(?<=german )"
     r"|(?<=personal ))tax id(?: number)?)"
     r"|(?P<nhs>nhs(?: number| no)?)"
-    r"|(?P<medical>medical record(?: number| no)?|mrn|m r n|patient (?:id|number|no)"
+    r"|(?P<medical>(?:medical|patient|health) record(?: number| no)?|mrn|m r n"
+    r"|patient (?:id|number|no)"
     r"|hospital (?:number|no|id)|health card(?: number| no)?|ohip(?: number)?|health number"
     r"|chart number)"
     r"|(?P<vin>vin(?: number)?|vehicle identification(?: number)?|chassis number)"
@@ -171,7 +172,9 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
     r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
     r"(?: id| number| no| #)|medicare|medicaid|mbi|health fund(?: membership)?(?: number| id| no)?"
-    r"|membership (?:number|id|no))"
+    r"|membership (?:number|id|no)"
+    # A health plan's group number, printed on the member's card beside the member ID.
+    r"|(?:health plan |insurance |plan )?group (?:number|no|#|id))"
     r"|(?P<id>(?:customer|client|user|student|national|loyalty|rewards?)"
     r" (?:id|number|no|#)|account id|id number|identification number|user ?name|login id"
     r"|state id|a-number|alien (?:registration )?number|green card number"
@@ -188,13 +191,15 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<lastfour>ending(?: in| with)?|ends (?:in|with)|last (?:4|four)(?: digits)?)"
     # Words that also name a piece of the value being read ("the first part's ...", "the
     # last group is ...") count only with "number", "no" or "#".
-    r"|(?P<negative>(?:part|group) (?:number|no|#|id|code)"
+    r"|(?P<negative>part (?:number|no|#|id|code)|group code"
     # "...and the meter says 55231.": a reading, not an account.
     r"|meter(?: reading)?|(?:the|a) reading|reading(?= (?:is|was|says|shows)\b)"
     r"|order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
     r"|invoice|(?<!in )case|claim|reservation|room|extension|ext|zip|zip code|model"
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"
     r"|promo|product|apartment|apt|suite|unit|floor|building|route|bus|train|platform"
+    # A bag's tag names a suitcase, not a person.
+    r"|(?:bag|baggage|luggage) tag"
     r"|terminal|page|version|quantity|qty|store|tax id|employee id|badge|error|code"
     # "We're on the BA 249": an airline's code before its flight number (IATA codes of
     # the airlines callers most often name).
@@ -488,6 +493,14 @@ _SENT: Final = re.compile(
     r"|(?:from|in|on) (?:the|your) app)\b",
     re.IGNORECASE,
 )
+# "Read the six digits when you have them.": digits on their way to the caller, a code
+# sent to them.
+_ON_ITS_WAY: Final = re.compile(
+    r"\bwhen (?:you (?:have|get|receive|see) (?:them|it)|it (?:comes|arrives))\b"
+    r"|\bas soon as (?:you (?:have|get|receive|see) (?:them|it)|it (?:comes|arrives))\b",
+    re.IGNORECASE,
+)
+_CODE_OR_DIGITS: Final = re.compile(r"\b(?:digits|code)\b", re.IGNORECASE)
 # A question word right before a cue: "on what number", "which address".
 _WH_BEFORE: Final = re.compile(
     r"\b(?:what|which|what's|whats)(?: is| was)?(?: (?:the|your|a|best|other|new))? $",
@@ -686,6 +699,12 @@ def _asked_in(text: str) -> str | None:
         # "How many PIN attempts did you make?" asks for a count, not the PIN.
         return Context.NEGATIVE
     if category in (Context.CVV, Context.PIN) and _SENT.search(text):
+        return Context.OTP
+    if (
+        category == Context.GENERIC
+        and _ON_ITS_WAY.search(text, sentence_start)
+        and _CODE_OR_DIGITS.search(text, sentence_start)
+    ):
         return Context.OTP
     if category == Context.EXPIRY and (document := _DOCUMENT.search(text, sentence_start)):
         # "Passport number and expiry?": the document's number first, and its expiry is

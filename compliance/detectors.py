@@ -23,6 +23,7 @@ from compliance.checksums import (
     ca_postcode_valid,
     eircode_valid,
     gb_postcode_valid,
+    gtin_valid,
     iban_valid,
     luhn_valid,
     nhs_valid,
@@ -642,6 +643,7 @@ _IT_IS: Final = re.compile(
     re.IGNORECASE,
 )
 # Between an amount or reference word and its number: "limit is 7,500", "rate was 189".
+_PRODUCT_CODE: Final = re.compile(r"\b(?:bar ?code|ean|upc|gtin)\b", re.IGNORECASE)
 _LINKED: Final = re.compile(
     r"(?:[\s:#,.'-]|\b(?:is|was|are|were|of|at|number|no|about|around|roughly|just|only|now"
     r"|currently|says|said|reads|shows|showing|it's|its|s|like|probably|maybe)\b"
@@ -751,6 +753,10 @@ def _runs(
             # only for the number it leads to. "It's the year I was born, 1 9 7 3" is
             # the PIN.
             context, asked = turn_context, True
+        if gtin_valid(digits) and _PRODUCT_CODE.search(text, max(floor, start - 40), start):
+            # "The barcode says 5012345678900": a product's GTIN, its GS1 check digit whole,
+            # whatever was asked.
+            context, asked = Context.NEGATIVE, False
         runs.append(
             DigitRun(
                 start=start,
@@ -1130,7 +1136,9 @@ def _id_detections(
             complete = False  # its digits are still to come
         elif kind is EntityType.PLATE:
             complete = len(value) >= _WHOLE_PLATE_CHARS
-        elif value.isdigit() and len(value) < _WHOLE_ID_DIGITS:
+        elif len(value) < _WHOLE_ID_DIGITS:
+            # "It's S530." / "Mhm." / "4829. 1731.": letters or digits, too few for any
+            # licence, member or patient number; the rest follows.
             complete = False
         elif ". " in text[span[0] : span[1]] and sum(c.isdigit() for c in value) < _WHOLE_ID_DIGITS:
             # "H O M. 5518.": read across a pause, and short yet; more may follow.
@@ -1392,6 +1400,14 @@ _NAMED_ADDRESS: Final = re.compile(
 )
 
 
+# A house number named as one, then its road: "House number 23, 4th Cross", "Door no. 12,
+# 5th Main Road", "House number 9, Gandhi Street" (India's and Pakistan's usual order).
+_HOUSE_NUMBER_ROAD: Final = re.compile(
+    r"\b(?:house|door|plot) (?:number|no\.?) ?\d{1,5}[A-Za-z]?(?:, ?|/| )"
+    r"(?:\d{1,2}(?:st|nd|rd|th) (?:cross|main|block|sector|lane|street|road)(?: road)?"
+    rf"|(?-i:(?:[A-Z][a-z]+ ){{1,3}})(?:{STREET_SUFFIX}))\b",
+    re.IGNORECASE,
+)
 # A post office box is a mailing address: "PO Box 1187", "P.O. Box 77", "post office box 12".
 _PO_BOX: Final = re.compile(
     r"\b(?:p\.? ?o\.?|post office) box,? (?:number |no\.? |#)?\d{1,6}\b", re.IGNORECASE
@@ -1438,6 +1454,8 @@ def _address_detections(text: str, asked: bool = False) -> Iterable[Detection]:
             continue  # "can he ring 30 minutes before?": the verb, not a "-ring" street
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().split()))
     for m in _PO_BOX.finditer(text):
+        yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().lower().split()))
+    for m in _HOUSE_NUMBER_ROAD.finditer(text):
         yield Detection(EntityType.ADDRESS, m.start(), m.end(), " ".join(m.group().lower().split()))
     at = 0
     while (found := _ADDRESS.search(text, at)) is not None:
@@ -1628,6 +1646,10 @@ _YEAR_SAID: Final = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_DATE: Final = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+# An age said just before a date ("I'm 67, 5th of May"), which the normaliser joins to it.
+_AGE_SAID: Final = re.compile(r"\b(?:i'm|i am|aged|age|he's|she's|he is|she is) $", re.IGNORECASE)
+_AGE_LOOKBACK: Final = 12
+_AGE_FIRST: Final = re.compile(r"\d{2,3}[ ,]+(?=\S)")
 
 
 def _date_clusters(text: str, start: int = 0, end: int | None = None) -> Iterable[tuple[int, int]]:
@@ -1645,6 +1667,10 @@ def _date_clusters(text: str, start: int = 0, end: int | None = None) -> Iterabl
             b -= len(piece.group()) - len(piece.group().rstrip(" ,/-"))
             while b > a and text[a:b].lower().endswith((" the", " of")):
                 b = text.rfind(" ", a, b)
+            age = _AGE_FIRST.match(text, a, b)
+            if age is not None and _AGE_SAID.search(text, max(0, a - _AGE_LOOKBACK), a):
+                # "I'm 67. Fifth of May, fifty-eight.": the age, then the date.
+                a = age.end()
             if b <= a or not _DATE_ANCHOR.search(text, a, b):
                 continue
             if _MAY.fullmatch(text, a, b):

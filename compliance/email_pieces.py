@@ -56,10 +56,10 @@ _NOT_ADDRESS: Final = frozenset(
     can could would will should do does did have has had just only also too very then
     brilliant perfect great lovely cheers thanks fine good wonderful super excellent fab
     fantastic awesome cool nice alright right sure ta text post letter paper sms whatsapp
-    phone either both neither none please sorry""".split()
+    phone either both neither none please sorry huh mhm mm hmm yup nope""".split()
 )
 """Words that are no part of an address: a sentence's, or what a caller says back to
-"I'll email it over" or "by post or by email?" ("Brilliant.", "Text.")."""
+"I'll email it over" or "by post or by email?" ("Brilliant.", "Text.", "Uh-huh.")."""
 # One token of an address read out: a name, an initial, digits, or a run of them joined by
 # the symbols ("lupita.ramos", "t.O'Brien", "hpatel77", "Gianluca-Rossi").
 _TOKEN: Final = re.compile(r"[A-Za-zÀ-ÿ0-9](?:[\w'\u2019À-ÿ]|[._\-+](?=[A-Za-zÀ-ÿ0-9]))*")
