@@ -425,6 +425,10 @@ DANGLING_TAIL: Final = re.compile(
     # "We were thinking maybe.", "I'd say about." -- the hedge's figure still to come.
     r"\b(?:thinking|thought|reckon|reckoned|guess|guessed|say|said) (?:maybe|perhaps|probably|"
     r"about|around|roughly)\W*$|"
+    # "I want to say." -- a hedge before the value, which is next.
+    r"\bi (?:want|wanna|wanted) to say\W*$|"
+    # "A builder had a look and said." -- what was said is next.
+    r"\band (?:said|says)\W*$|"
     # "...the door is making." -- the noise it makes is next.
     r"\b(?:is|are|was|were|'s|'re|keeps?|kept|started|starts) making\W*$|"
     # "The bike is number." -- the number itself is next.
@@ -748,6 +752,8 @@ TO_WHERE_IT_IS: Final = re.compile(
     r"(?:(?:i'll|i will|i'd better|i need to|i've got to|i have to|let me)"
     r"(?: have to| need to| just)? go and (?:look|check|see|find it|get it|have a look)|"
     r"i'm (?:just )?(?:in|at|by|under|up in|down in|out in|next to) (?:the|my) [a-z]+ now|"
+    # "I'll check my phone.": where it is, looked at next.
+    r"i'll (?:just )?(?:check|look (?:at|on|in)|have a look (?:at|on|in)) (?:my|the) [a-z]+|"
     # "I wrote it down in my book.": where it was written, read next.
     r"i (?:wrote|put|jotted|noted) it (?:down )?(?:in|on) (?:my|the|a) [a-z]+(?: [a-z]+)?)"
 )
@@ -803,6 +809,8 @@ ASKED_OF_SELF: Final = re.compile(
     r"how do (?:you|i|they) say(?: it| that| in english)?|what's the word|"
     # "The phone, it is. How to say?"
     r"how to say(?: it| that| in english)?|how you say(?: it| that)?|"
+    # "How do you say, the covers for the windows?": the word searched for, described.
+    r"how (?:do (?:you|i) |to |you )say, [a-z' ,]{1,60}|"
     r"what do (?:you|they|we|people) call (?:it|that|them|those|these)|"
     r"what(?:'s| is| was) (?:it|that|she|he) called|what (?:are|were) (?:they|those) called|"
     # "What was the word?"
@@ -1030,4 +1038,6 @@ HAS_VALUE_QUESTION: Final = re.compile(
 )
 
 # "Okay. It says 205." to "What size are the tyres?": a value read off, perhaps in groups.
-SAYS_DIGITS: Final = re.compile(r"(?:(?:okay|ok|right|so|yes|yeah),? )*(?:it|this) says \d+")
+SAYS_DIGITS: Final = re.compile(
+    r"(?:(?:okay|ok|right|so|yes|yeah),? )*(?:it|this) (?:says|reads|looks like|shows) \d+"
+)

@@ -83,7 +83,7 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"cell(?: number)?|mobile(?: number)?|telephone|landline|"
             r"callback number|call ?back number|contact number|home number|work number|"
             r"(?:daytime|evening|alternative|alternate|office|direct|landline|business) "
-            r"(?:phone |contact )?number|direct line|"
+            r"(?:phone |contact )?number|direct line|(?:work|home|office|business|mobile) line|"
             r"number to reach|reach you at|best number|good number to (?:ring|call|text|reach)|"
             # "Which number would be best for us to call you on?", "You can reach me on 617."
             r"number (?:would|is|will) (?:be )?(?:best|easiest|better|good)(?: for (?:us|me))? "
