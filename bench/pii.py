@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twentyfifth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twentyfifth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``twentysixth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_twentysixth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``twentysixth`` and ``twentyseventh`` (``compliance/corpus/pii_twentysixth.yaml``,
-  ``pii_twentyseventh.yaml``): written the same way, twentysixth before twentyfourth was
-  read, twentyseventh before twentyfifth; no one changing the detectors has read their
+* ``twentyseventh`` and ``twentyeighth`` (``compliance/corpus/pii_twentyseventh.yaml``,
+  ``pii_twentyeighth.yaml``): written the same way, twentyseventh before twentyfifth was
+  read, twentyeighth before twentysixth; no one changing the detectors has read their
   turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -94,6 +94,7 @@ __all__ = [
     "THIRTEENTH_CORPUS",
     "TWELFTH_CORPUS",
     "TWENTIETH_CORPUS",
+    "TWENTYEIGHTH_CORPUS",
     "TWENTYFIFTH_CORPUS",
     "TWENTYFIRST_CORPUS",
     "TWENTYFOURTH_CORPUS",
@@ -140,6 +141,7 @@ TWENTYFOURTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyfourth.yaml"
 TWENTYFIFTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyfifth.yaml"
 TWENTYSIXTH_CORPUS: Final = _CORPUS_DIR / "pii_twentysixth.yaml"
 TWENTYSEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyseventh.yaml"
+TWENTYEIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyeighth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -436,9 +438,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "twenty-sixth independent set, every kind, never used for tuning: out of sample",
+        "twenty-sixth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "twentyseventh",
@@ -447,6 +449,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "twenty-seventh independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "twentyeighth",
+        TWENTYEIGHTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "twenty-eighth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -846,7 +858,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to twentyseventh corpora)",
+        "final, pieces, outside, sixth to twentyeighth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")

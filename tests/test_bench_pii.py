@@ -32,6 +32,7 @@ from bench.pii import (
     THIRTEENTH_CORPUS,
     TWELFTH_CORPUS,
     TWENTIETH_CORPUS,
+    TWENTYEIGHTH_CORPUS,
     TWENTYFIFTH_CORPUS,
     TWENTYFIRST_CORPUS,
     TWENTYFOURTH_CORPUS,
@@ -129,9 +130,9 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final, twentysixth and twentyseventh are out
+# reported, never edited, never a gate. final, twentyseventh and twentyeighth are out
 # of sample (a target on them would make them development sets); pieces, outside and
-# sixth to twentyfifth have been development sets since their leaks were read, reported
+# sixth to twentysixth have been development sets since their leaks were read, reported
 # without a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
@@ -277,12 +278,18 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             TWENTYSIXTH_CORPUS,
             "5b420a7d55883a54d074d3131ce6924b6f25ac1c96cbe8129f2fb61db0729eb4",
-            True,
+            False,
             190,
         ),
         (
             TWENTYSEVENTH_CORPUS,
             "54d4d120e4ea2ebf3d5b84951a6a5449501987958b50fb41aba3cc8006e94783",
+            True,
+            190,
+        ),
+        (
+            TWENTYEIGHTH_CORPUS,
+            "50c6ce407fa64fc85b23c50afc9ec9f73b248209885700f5be46a38e7a7f86de",
             True,
             190,
         ),
@@ -313,6 +320,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         "twentyfifth",
         "twentysixth",
         "twentyseventh",
+        "twentyeighth",
     ],
 )
 def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
