@@ -1,4 +1,4 @@
-"""The forty-fifth end-of-turn corpus, unread like mulberry and nutmeg.
+"""The forty-fifth end-of-turn corpus, read to change the judge once olive was written.
 
 ``linden.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (antique clock repairs,
@@ -13,5 +13,6 @@ are the author's, unedited. The ``validate.py`` its README names stayed with the
 the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after spruce was read and before tamarack was; its author saw no
-corpus. With mulberry and nutmeg its figures are the out-of-sample ones.
+corpus. It was read once olive had been commissioned (its rules are in
+``tests/test_worker_turn_linden_read.py``), so its figures are no longer out of sample.
 """

@@ -1,4 +1,4 @@
-"""The forty-sixth end-of-turn corpus, unread like linden and nutmeg.
+"""The forty-sixth end-of-turn corpus, unread like nutmeg and olive.
 
 ``mulberry.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (an accident repair garage,
@@ -14,5 +14,5 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after tamarack was read and before walnut was; its author saw no
-corpus. With linden and nutmeg its figures are the out-of-sample ones.
+corpus. With nutmeg and olive its figures are the out-of-sample ones.
 """
