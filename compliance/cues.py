@@ -142,7 +142,9 @@ _KEYWORDS: Final = re.compile(
     r"|good (?:thru|through)|end date|new (?:expiry )?date"
     # "...and it runs out in June 2027." (said of a card: a card must be in the call)
     r"|(?<=it )(?:runs|ran) out|(?<=card )(?:runs|ran) out)"
-    r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code)"
+    r"|(?P<pin>pin(?: number| code| no)?|passcode|pass code"
+    # A SIM's PIN unblocking key: eight digits that unlock it (3GPP TS 31.102).
+    r"|puk(?: code| number| no)?)"
     r"|(?P<nino>national insurance(?: number| no)?|n ?i number|n\.i\. number|nino)"
     r"|(?P<sin>social insurance(?: number| no)?|s-i-n|sin number"
     r"|(?:my|your|the|his|her|wife's|husband's|partner's) sin|(?-i:SIN))"
@@ -167,8 +169,11 @@ _KEYWORDS: Final = re.compile(
     r"|licen[cs]e (?:number|no)|d l number|dl number|dl #"
     # "My license is W426-545-30-761-0."
     r"|(?:(?<=my )|(?<=her )|(?<=his ))licen[cs]e(?= is\b|'s\b|,? (?:wrong|down as)\b)"
-    # "California license D4471902.": a licence read straight after the word.
-    r"|licen[cs]e(?= #?[a-z]{1,3}\d))"
+    # "California license D4471902.", "a New York license, 718 204 553": a licence read
+    # straight after the word.
+    r"|licen[cs]e(?= #?[a-z]{1,3}\d|,? #?\d{3}[\d ]{3})"
+    # "We'll need your license to complete the rental."
+    r"|(?<=your )licen[cs]e(?! (?:fee|plate|key)\b))"
     r"|(?P<member>(?:insurance |health plan |plan )?member(?: id| number| no| #|(?= is\b))"
     r"|(?:medicare|medicaid|insurance|subscriber|beneficiary|health plan)(?: card)?"
     r"(?: id| number| no| #)|medicare|medicaid|mbi|health fund(?: membership)?(?: number| id| no)?"
