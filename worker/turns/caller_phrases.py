@@ -425,6 +425,15 @@ DANGLING_TAIL: Final = re.compile(
     # "We were thinking maybe.", "I'd say about." -- the hedge's figure still to come.
     r"\b(?:thinking|thought|reckon|reckoned|guess|guessed|say|said) (?:maybe|perhaps|probably|"
     r"about|around|roughly)\W*$|"
+    # "The problem is that when it gets to the top." -- what happens then is next.
+    r"\b(?:problem|thing|issue|trouble|worry|point) (?:is|was) that "
+    r"(?:when|if|whenever|once|after|before|because) [a-z' ]{1,60}\W*$|"
+    # "She's a 26 foot." -- a measure before its noun, the noun next.
+    r"\ba \d+[- ]?(?:foot|ft|metre|meter|inch|piece|litre|gallon|kilo|kg|tonne|ton)\W*$|"
+    # "It's got these." -- on the phone, what "these" are is next.
+    r"\b(?:got|there's|there are|with) (?:these|those)\W*$|"
+    # "It's the Visa ending." -- its last digits next.
+    r"\b(?:card|visa|mastercard|amex|debit|credit|account|one) ending\W*$|"
     # "I want to say." -- a hedge before the value, which is next.
     r"\bi (?:want|wanna|wanted) to say\W*$|"
     # "A builder had a look and said." -- what was said is next.
@@ -697,7 +706,9 @@ ABOUT_TO_READ: Final = (
     r"(?: (?:the [a-z]+|they|he|she|you|we) (?:left|gave me|sent|sent me|sent us|posted|"
     r"brought))?|"
     r"(?:i'm going to|i'll|i will|let me|she'll|he'll|they'll|she will|he will)"
-    r"(?: have to| need to| just)? read (?:it|that)"
+    r"(?: have to| need to| just)? read (?:it|that|"
+    # "I'll read you what it says on the bottle."
+    r"(?:you |out )?what (?:it|this|the [a-z]+) says(?: (?:on|in) (?:the|my|this) [a-z]+)?)"
     # "I will read it from the card."
     r"(?: out| off)?(?: (?:from |off )?(?:the|my) [a-z]+| to you)?|"
     r"here we go|here it is|here we are|"

@@ -295,7 +295,7 @@ _WEIGHING: Final = re.compile(
 _LABELLED: Final = "zone|row|pitch|bay|plot|gate|platform|section|band|tier|level|berth|stand"
 _MODALS: Final = frozenset("might could would should will can may must".split())
 # "...it does not.": the auxiliaries a denied verb follows, said in full.
-_DENYING: Final = frozenset("do does did will would can could should".split())
+_DENYING: Final = frozenset("do does did will would can could should is was are were".split())
 # Past forms whose particle "about" ends the verb ("It came about.").
 _ABOUT_VERBS: Final = frozenset("came brought set messed turned moved hung walked ran".split())
 _JOINING: Final = frozenset("and but because or cos".split())
@@ -1072,6 +1072,17 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if echoed_where or (echo is not None and set(echo["label"].split()) <= asked_words):
         # "Loyalty number." to "Loyalty number?", "The old passport number." to "the number
         # of the old passport?": the label said back, the value next.
+        label_asked = True
+    if (
+        echo is not None
+        and asked is not None
+        and not question.startswith("which")
+        and re.fullmatch(r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?!the |your ).+", clause)
+        is not None
+    ):
+        # "My member number." to "Have you got your EBU number?", "Account number." to
+        # "...your customer number?": the caller's own label for the value asked, read
+        # before it.
         label_asked = True
     # "It was my work one." to "Which email...?": which of them, the value itself next.
     picked = phrases.PICKED_ONE.fullmatch(clause) if asked is not None else None
