@@ -22,7 +22,8 @@ from config.redaction_policy import EntityType
 
 __all__ = ["after_the_answer"]
 
-_SENTENCE_END: Final = re.compile(r"[.?!](?=\s|$)")
+# ("Mrs. Lowe": a title's full stop ends no sentence.)
+_SENTENCE_END: Final = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.?!](?=\s|$)")
 _BARE_YEAR: Final = re.compile(r"(?:19|20)\d{2}")
 _YEAR: Final = re.compile(r"\b(?:1[89]|20)\d{2}\b|'\d{2}\b")
 # A date with its day or month and its year ("the 9th of September 1975", "17/09/1985"),

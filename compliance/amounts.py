@@ -75,7 +75,9 @@ _COUNT_AFTER: Final = re.compile(
     r"^\s?(?:tries|try|times|attempts|goes|digits?|characters?|letters?|cards?|accounts?"
     r"|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|items?|packs?|pack|ml"
     r"|litres?|liters?|gigs?|gb|tb|mb|kg|kilos?|lbs?|inch(?:es)?|cm|mm|km|miles?|people"
-    r"|kids|children|tickets?|bottles?|boxes?|pieces?|units?|times|of (?:the|them|those))\b",
+    r"|kids|children|tickets?|bottles?|boxes?|pieces?|units?|times|of (?:the|them|those)"
+    # "We used 312 kilowatt hours": energy, a meter's quantity.
+    r"|kilowatt[- ]?hours?|kwh|kilowatts?|kw|watts?|cubic metres?|therms?)\b",
     re.IGNORECASE,
 )
 # A time of day said as "7 45", "11 15": after a preposition of time or before a part of
@@ -95,6 +97,9 @@ _TIME_AFTER: Final = re.compile(
     r"|evening)|in the (?:morning|afternoon|evening)|at night)\b",
     re.IGNORECASE,
 )
+# "my SSN is wrong on the 1099": a US tax form's name (the IRS's 1099, 1098, 1095, 1040).
+_TAX_FORM: Final = re.compile(r"10(?:99|98|95|40)")
+_FORM_BEFORE: Final = re.compile(r"\b(?:the|a|my|your|form|on) $", re.IGNORECASE)
 _RANGE_BEFORE: Final = re.compile(r"\b(?:between|from|around|about|till|until|since)\s$", re.I)
 _CLOCK: Final = re.compile(r"(?:[01]?\d|2[0-3])[ :][0-5]\d")
 _GROUP_SPLIT: Final = re.compile(r"[-,]")
@@ -131,6 +136,8 @@ def not_a_value(
     if _MONEY_BEFORE.search(text, max(0, start - 2), start) or _MONEY_AFTER.match(after):
         return True
     if _COUNT_AFTER.match(after):
+        return True
+    if _TAX_FORM.fullmatch(chunk) and _FORM_BEFORE.search(text, max(0, start - 6), start):
         return True
     if _WRITTEN_AMOUNT.fullmatch(chunk) and not (secret_asked and "." not in chunk):
         return True

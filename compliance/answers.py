@@ -350,6 +350,9 @@ def said_again(
 _THEN_MORE: Final = re.compile(r"\s*(?:and )?then\b[\s,]*(?P<rest>[^.?]+?)[.!?]*\s*$", re.I)
 
 
+_DIGITS_FIRST: Final = re.compile(r"\d(?:[ ,]{1,2}\d)*(?=[.!]|$)")
+
+
 def follow_up_spans(
     text: str, kind: EntityType, value: str
 ) -> Iterable[tuple[EntityType, int, int, str]]:
@@ -372,6 +375,11 @@ def follow_up_spans(
     if kind is EntityType.SECRET and (more_of_it := _WORD_AND_DIGITS_ALONE.match(text)):
         # "Mango." / "Mhm." / "Sunset 84.": the passphrase's next words and digits.
         spans.append(more_of_it.span())
+    if kind is EntityType.SECRET:
+        # "It's M A N G O." / "Mhm." / "7 7. Mango77.": its digits next, then all of it.
+        if (digits := _DIGITS_FIRST.match(text)) is not None:
+            spans.append(digits.span())
+        spans.extend(m.span() for m in _MIXED.finditer(text))
     if kind in (EntityType.SECRET, EntityType.MAIDEN):
         # "A Vauxhall." / "Mhm." / "Nova. A red one.": a name said on its own, the rest.
         named = _NAME_ALONE.match(text)

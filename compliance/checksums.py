@@ -18,6 +18,7 @@ __all__ = [
     "gb_postcode_valid",
     "gtin_valid",
     "iban_valid",
+    "itin_valid",
     "luhn_valid",
     "nhs_valid",
     "nino_prefix_valid",
@@ -87,6 +88,19 @@ def ssn_valid(digits: str) -> bool:
         return False
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def itin_valid(digits: str) -> bool:
+    """Whether nine digits can be a US Individual Taxpayer Identification Number: 9 first,
+    then a group of 50-65, 70-88, 90-92 or 94-99 (the IRS's ranges), written like an SSN.
+
+    Args:
+        digits: Digits only.
+    """
+    if len(digits) != 9 or digits[0] != "9":
+        return False
+    group = int(digits[3:5])
+    return 50 <= group <= 65 or 70 <= group <= 88 or 90 <= group <= 92 or 94 <= group <= 99
 
 
 def sin_valid(digits: str) -> bool:

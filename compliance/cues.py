@@ -214,7 +214,9 @@ _KEYWORDS: Final = re.compile(
     r")(?: (?:number|no|#|id|date|code))?"
     r"|(?P<reference>(?:request|application|enquiry|inquiry|complaint|query|appointment"
     r"|parcel|package|shipment|consignment|delivery|quote|estimate|meter|booking|port"
-    r"|porting|transfer|repair|service|warranty)"
+    r"|porting|transfer|repair|service|warranty"
+    # A cheque's own number, printed beside the routing and account numbers.
+    r"|check|cheque)"
     r" (?:number|no|#|id|reference|ref|code|reading|request number))"
     r"|(?P<amount>(?:credit |spending |overdraft |daily |withdrawal )?limit|balance"
     r"|(?:annual |late |monthly |overdraft )?fees?|payment(?! card)|statement|interest|apr"

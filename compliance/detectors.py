@@ -25,6 +25,7 @@ from compliance.checksums import (
     gb_postcode_valid,
     gtin_valid,
     iban_valid,
+    itin_valid,
     luhn_valid,
     nhs_valid,
     nino_valid,
@@ -388,6 +389,13 @@ _BUSINESS_PREFIXES: Final = (
 )  # fmt: skip
 
 
+# Answers that hold no digits of their own: a valid phone number said beside one is a
+# phone number.
+_NOT_DIGITS_ASKED: Final = frozenset((Context.EMAIL, Context.NAME, Context.MAIDEN, Context.ADDRESS))
+# How a UK mobile is said or written: "07700 900127", "07700 900 127", whole.
+_UK_MOBILE: Final = frozenset(((5, 6), (5, 3, 3), (11,), (4, 3, 4)))
+
+
 def classify_digits(
     digits: str,
     context: str | None,
@@ -437,7 +445,12 @@ def classify_digits(
     if context == Context.NEGATIVE:
         # "Order number four four seven, two nine, ...": named, whatever its shape.
         return None
-    if n == 9 and ssn_valid(digits) and (dash_groups == (3, 2, 4) or groups == (3, 2, 4)):
+    if (
+        n == 9
+        and (ssn_valid(digits) or itin_valid(digits))
+        and (dash_groups == (3, 2, 4) or groups == (3, 2, 4))
+    ):
+        # An SSN, or an ITIN written the same way.
         return Detection(EntityType.SSN, 0, 0, digits)
     if context in _NATIONAL:
         national_kind, lengths, valid = _NATIONAL[context]
@@ -492,6 +505,21 @@ def classify_digits(
             # "five five five, one two three, four five six seven": a phone's shape even
             # where the exchange is fictional.
             return Detection(EntityType.PHONE, 0, 0, digits)
+    if 7 <= n <= 15 and context in _NOT_DIGITS_ASKED and not _business_number(digits, region, plus):
+        # "Name, email and mobile?" / "..., amara@..., and 07911 123456.": a whole phone
+        # number beside an answer that holds no digits of its own.
+        phone = _phone_value(digits, region, plus)
+        if phone is not None:
+            return Detection(EntityType.PHONE, 0, 0, phone)
+    if (
+        context in _NOT_DIGITS_ASKED | {None}
+        and n == 11
+        and digits.startswith("07")
+        and groups in _UK_MOBILE
+    ):
+        # "07700 900127": a UK mobile's shape in Ofcom's numbering plan (07 and nine
+        # digits), even in a range not allocated or kept for drama.
+        return Detection(EntityType.PHONE, 0, 0, digits)
     if context is None and n == 9 and groups in ((3, 3, 3), (9,), (1,) * 9):
         # Nine digits in threes with no cue: a Canadian SIN or an Australian TFN when
         # their check digit says so.
@@ -1029,6 +1057,8 @@ _ID_LEAD: Final = re.compile(
     r"|reference|ref"
     # "the last 8 are ..."
     r"|(?:last|first|final) \d+(?: digits?| characters?)?"
+    # "my National Insurance number at the top, QQ123456D": where it is printed.
+    r"|(?:(?:at|on|in) |@ ?)the (?:top|bottom|back|front|side|corner)(?: of (?:it|the [a-z]+))?"
     r")\b)*",
     re.IGNORECASE,
 )
@@ -1549,6 +1579,12 @@ def _dob_detections(
         opening = next(iter(_date_clusters(text, 0, births[0][0])), None)
         if opening is not None and _BEFORE_AN_ANSWER.fullmatch(text, 0, opening[0]):
             clusters.append(opening)
+    for m in _YEAR_NAMED_BIRTH.finditer(text):
+        # "The 1987 is my birth year.": the year, then what it is.
+        yield Detection(EntityType.DOB, m.start("y"), m.end("y"), m.group("y"), complete=False)
+    for m in _LABELLED_DATE_PART.finditer(text):
+        # "Born in 1972, the month is October, day is the 5.": each part named, then said.
+        yield Detection(EntityType.DOB, m.start("v"), m.end("v"), m.group("v"), complete=False)
     bare = _BARE_YEAR.fullmatch(text) if asked else None
     if bare is not None:
         # "And the year?" -- "Eighty-one.": a year alone is the answer's last part.
@@ -1646,6 +1682,15 @@ _YEAR_SAID: Final = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_DATE: Final = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_YEAR_NAMED_BIRTH: Final = re.compile(
+    r"\b(?P<y>(?:19|20)\d\d) (?:is|was) (?:my|his|her|their|our) (?:birth ?year|year of birth)\b",
+    re.IGNORECASE,
+)
+_LABELLED_DATE_PART: Final = re.compile(
+    rf"\b(?:the )?(?:month|day|year)(?: is|'s|:| was)? (?P<v>(?:the )?(?:{_MONTH_NAME}\b"
+    r"|\d{1,2}(?:st|nd|rd|th)?\b|(?:19|20)\d\d\b))",
+    re.IGNORECASE,
+)
 # An age said just before a date ("I'm 67, 5th of May"), which the normaliser joins to it.
 _AGE_SAID: Final = re.compile(r"\b(?:i'm|i am|aged|age|he's|she's|he is|she is) $", re.IGNORECASE)
 _AGE_LOOKBACK: Final = 12
