@@ -1,4 +1,4 @@
-"""The forty-sixth end-of-turn corpus, unread like nutmeg and olive.
+"""The forty-sixth end-of-turn corpus, read to change the judge once pecan was written.
 
 ``mulberry.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (an accident repair garage,
@@ -14,5 +14,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after tamarack was read and before walnut was; its author saw no
-corpus. With nutmeg and olive its figures are the out-of-sample ones.
+corpus. It was read once pecan had been commissioned (its rules are in
+``tests/test_worker_turn_mulberry_read.py``), so its figures are no longer out of sample.
 """
