@@ -700,7 +700,9 @@ ASKED_OF_SOMEONE_THERE: Final = re.compile(rf",\s*{VOCATIVE}\?\s*$", re.IGNORECA
 # the value is in front of the caller, about to be read (worker.turns.dictation reads
 # these as a caller ready to read one).
 ABOUT_TO_READ: Final = (
-    r"i(?:'ve| have) got (?:it|the [a-z]+(?: [a-z]+)?)(?: here| in front of me| open| up)?"
+    # "I've got his folder here.": someone's papers to hand, read for them.
+    r"i(?:'ve| have) got (?:it|(?:the|his|her|their) [a-z]+(?: [a-z]+)?)"
+    r"(?: here| in front of me| open| up)?"
     r"(?: on (?:the|my) [a-z]+)?"
     # "I've got the card the man left.", "...the letter they sent me.": which one.
     r"(?: (?:the [a-z]+|they|he|she|you|we) (?:left|gave me|sent|sent me|sent us|posted|"
@@ -761,7 +763,8 @@ WHERE_IT_IS: Final = re.compile(
 TO_WHERE_IT_IS: Final = re.compile(
     r"(?:(?:yes|yeah|okay|ok|right|um|uh|oh|well),? )*"
     r"(?:(?:i'll|i will|i'd better|i need to|i've got to|i have to|let me)"
-    r"(?: have to| need to| just)? go and (?:look|check|see|find it|get it|have a look)|"
+    r"(?: have to| need to| just)? go(?: out| outside| upstairs| downstairs| back)? and "
+    r"(?:look|check|see|find it|get it|have a look)(?:(?: at)? (?:the|my) [a-z]+)?|"
     r"i'm (?:just )?(?:in|at|by|under|up in|down in|out in|next to) (?:the|my) [a-z]+ now|"
     # "I'll check my phone.": where it is, looked at next.
     r"i'll (?:just )?(?:check|look (?:at|on|in)|have a look (?:at|on|in)) (?:my|the) [a-z]+|"
@@ -812,7 +815,7 @@ LOOKING_FOR_IT: Final = (
 # "Where is it?" asked of no one while looking for the value, not of the agent; "How do
 # you say?" while looking for a word.
 ASKED_OF_SELF: Final = re.compile(
-    r"(?:(?:now|um|uh|oh),? )*(?:where(?:'s| is| has) (?:it|that)(?: gone)?|"
+    r"(?:(?:now|then|um|uh|oh|right|well),? )*(?:where(?:'s| is| has) (?:it|that)(?: gone)?|"
     # "Oh, now where's my purse?": where the value is kept, looked for.
     r"where(?:'s| is| are| has| have) (?:my|the|our) [a-z]+(?: gone)?|"
     r"where did i put (?:it|that|the [a-z]+)|where was i|"

@@ -451,6 +451,12 @@ def _subject_without_its_verb(parts: list[str]) -> bool:
     )
 
 
+_REMARK_ON_IT: Final = re.compile(
+    r"(?:it|it's|this|that|that's|there's|they|they're|just so|so that|because"
+    r"|we (?:just )?(?:need|have) to (?:check|confirm|make sure|verify))\b"
+)
+
+
 def _last_question(agent_text: str) -> str:
     """The agent's last sentence, lower-cased, if it is a question, or the question just
     before a short remark on it ("When did you buy it? It affects the warranty."); else
@@ -462,9 +468,9 @@ def _last_question(agent_text: str) -> str:
         len(said) >= 2
         and said[-2].endswith("?")
         and len(phrases.WORD.findall(said[-1])) <= _REMARK_WORDS
-        # A remark on it ("It's on the sidewall."), not a request of its own ("If so
-        # I'll need the ABN.").
-        and re.match(r"(?:it|it's|this|that|that's|there's|they|they're)\b", said[-1]) is not None
+        # A remark on it ("It's on the sidewall.") or why it is asked ("We need to check
+        # you're over eighteen."), not a request of its own ("If so I'll need the ABN.").
+        and _REMARK_ON_IT.match(said[-1]) is not None
     ):
         return said[-2]
     return ""
