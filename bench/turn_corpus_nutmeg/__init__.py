@@ -1,4 +1,4 @@
-"""The forty-seventh end-of-turn corpus, unread like olive and pecan.
+"""The forty-seventh end-of-turn corpus, read to change the judge once quince was written.
 
 ``nutmeg.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (window blind fitting, a
@@ -14,5 +14,6 @@ author's, unedited. The ``validate.py`` its README names stayed with the author:
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after yew was read and before hawthorn was; its author saw no
-corpus. With olive and pecan its figures are the out-of-sample ones.
+corpus. It was read once quince had been commissioned (its rules are in
+``tests/test_worker_turn_nutmeg_read.py``), so its figures are no longer out of sample.
 """
