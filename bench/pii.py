@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twentyseventh`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twentyseventh.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``twentyeighth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_twentyeighth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``twentyeighth`` and ``twentyninth`` (``compliance/corpus/pii_twentyeighth.yaml``,
-  ``pii_twentyninth.yaml``): written the same way, twentyeighth before twentysixth was
-  read, twentyninth before twentyseventh; no one changing the detectors has read their
+* ``twentyninth`` and ``thirtieth`` (``compliance/corpus/pii_twentyninth.yaml``,
+  ``pii_thirtieth.yaml``): written the same way, twentyninth before twentyseventh was
+  read, thirtieth before twentyeighth; no one changing the detectors has read their
   turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -92,6 +92,7 @@ __all__ = [
     "TARGETS",
     "TENTH_CORPUS",
     "THIRTEENTH_CORPUS",
+    "THIRTIETH_CORPUS",
     "TWELFTH_CORPUS",
     "TWENTIETH_CORPUS",
     "TWENTYEIGHTH_CORPUS",
@@ -144,6 +145,7 @@ TWENTYSIXTH_CORPUS: Final = _CORPUS_DIR / "pii_twentysixth.yaml"
 TWENTYSEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyseventh.yaml"
 TWENTYEIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyeighth.yaml"
 TWENTYNINTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyninth.yaml"
+THIRTIETH_CORPUS: Final = _CORPUS_DIR / "pii_thirtieth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -460,9 +462,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "twenty-eighth independent set, every kind, never used for tuning: out of sample",
+        "twenty-eighth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "twentyninth",
@@ -471,6 +473,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "twenty-ninth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "thirtieth",
+        THIRTIETH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirtieth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -870,7 +882,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to twentyninth corpora)",
+        "final, pieces, outside, sixth to thirtieth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
