@@ -100,6 +100,10 @@ _TIME_AFTER: Final = re.compile(
 # "my SSN is wrong on the 1099": a US tax form's name (the IRS's 1099, 1098, 1095, 1040).
 _TAX_FORM: Final = re.compile(r"10(?:99|98|95|40)")
 _FORM_BEFORE: Final = re.compile(r"\b(?:the|a|my|your|form|on) $", re.IGNORECASE)
+# "the 0800 number", "an 1800 number": a freephone or shared-cost range named by its
+# prefix (Ofcom's 08 and 03, ACMA's 1800 and 1300, the NANP's toll-free 8xx codes).
+_SERVICE_PREFIX: Final = re.compile(r"0800|0808|0500|08[4-7]\d|09\d\d|03\d\d|1[38]00|8[0-8]{2}")
+_NUMBER_AFTER: Final = re.compile(r"\s(?:number|numbers|line)\b", re.IGNORECASE)
 _RANGE_BEFORE: Final = re.compile(r"\b(?:between|from|around|about|till|until|since)\s$", re.I)
 _CLOCK: Final = re.compile(r"(?:[01]?\d|2[0-3])[ :][0-5]\d")
 _GROUP_SPLIT: Final = re.compile(r"[-,]")
@@ -138,6 +142,8 @@ def not_a_value(
     if _COUNT_AFTER.match(after):
         return True
     if _TAX_FORM.fullmatch(chunk) and _FORM_BEFORE.search(text, max(0, start - 6), start):
+        return True
+    if _SERVICE_PREFIX.fullmatch(chunk) and _NUMBER_AFTER.match(after):
         return True
     if _WRITTEN_AMOUNT.fullmatch(chunk) and not (secret_asked and "." not in chunk):
         return True

@@ -906,7 +906,10 @@ def _run_detections(
     )
     if found is not None and found.complete:
         return [_place(run, found)]
-    if (card := _card_in(run)) is not None:
+    named_whole = run.context == Context.NEGATIVE and len(run.dash_groups) >= 2
+    # "order 114-3928457-6612209": a number named as an order and written as one keeps
+    # its shape; no card is sought inside it.
+    if not named_whole and (card := _card_in(run)) is not None:
         placed, window = [card[0]], card[1]
         if run.context == Context.CARD:
             # "No, the end's 8210, 5200 8282 8282 8210.": asked for the card, the digits
@@ -1440,7 +1443,10 @@ _HOUSE_NUMBER_ROAD: Final = re.compile(
 )
 # A post office box is a mailing address: "PO Box 1187", "P.O. Box 77", "post office box 12".
 _PO_BOX: Final = re.compile(
-    r"\b(?:p\.? ?o\.?|post office) box,? (?:number |no\.? |#)?\d{1,6}\b", re.IGNORECASE
+    r"\b(?:p\.? ?o\.?|post office) box,? (?:number |no\.? |#)?\d{1,6}\b"
+    # A US rural route or highway contract box (USPS Publication 28): "RR 2 Box 118".
+    r"|\b(?:rr|r\.r\.|rural route|hc|highway contract(?: route)?) ?\d{1,3},? box \d{1,5}\b",
+    re.IGNORECASE,
 )
 # A US ZIP+4 written as smart_format writes it: one block side or one building (a ZIP's
 # five digits alone cover thousands of addresses and are kept).
