@@ -505,8 +505,7 @@ _SENT: Final = re.compile(
 # "Read the six digits when you have them.": digits on their way to the caller, a code
 # sent to them.
 _ON_ITS_WAY: Final = re.compile(
-    r"\bwhen (?:you (?:have|get|receive|see) (?:them|it)|it (?:comes|arrives))\b"
-    r"|\bas soon as (?:you (?:have|get|receive|see) (?:them|it)|it (?:comes|arrives))\b",
+    r"\b(?:when|as soon as) (?:you (?:have|get|receive|see) (?:them|it)|it (?:comes|arrives))\b",
     re.IGNORECASE,
 )
 _CODE_OR_DIGITS: Final = re.compile(r"\b(?:digits|code)\b", re.IGNORECASE)
