@@ -302,10 +302,10 @@ _JOINING: Final = frozenset("and but because or cos".split())
 _REPORTING_VERBS: Final = frozenset(
     "said say says told promised thought think expected hoped asked wanted".split()
 )
-# Subjects after which "has" may stand alone, its verb understood ("Nobody has.").
 # A question that gives an elided "has" its verb: "Who's paid?" / "Someone has.", "What
 # have they done?" / "Nothing they have."
 _VERB_IN_QUESTION: Final = re.compile(r"^(?:who|which|whose)\b|\b(?:has|have|had)\b")
+# Subjects after which "has" may stand alone, its verb understood ("Nobody has.").
 _ELLIPSIS_SUBJECTS: Final = phrases.PRONOUNS | frozenset(
     "nobody somebody anybody everybody someone anyone everyone none neither either both all "
     "who which what mine yours his hers ours theirs one yes no".split()
@@ -451,6 +451,9 @@ def _subject_without_its_verb(parts: list[str]) -> bool:
     )
 
 
+# A label said without "the" or "your" ("My member number.", "Account number."): the
+# caller's own name for the value asked, not one picked from the agent's words.
+_OWN_LABEL: Final = re.compile(r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?!the |your ).+")
 _REMARK_ON_IT: Final = re.compile(
     r"(?:it|it's|this|that|that's|there's|they|they're|just so|so that|because"
     r"|we (?:just )?(?:need|have) to (?:check|confirm|make sure|verify))\b"
@@ -1083,8 +1086,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         echo is not None
         and asked is not None
         and not question.startswith("which")
-        and re.fullmatch(r"(?:(?:okay|ok|so|right|um|uh|oh),? )*(?!the |your ).+", clause)
-        is not None
+        and _OWN_LABEL.fullmatch(clause) is not None
     ):
         # "My member number." to "Have you got your EBU number?", "Account number." to
         # "...your customer number?": the caller's own label for the value asked, read
