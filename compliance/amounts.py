@@ -102,7 +102,9 @@ _TAX_FORM: Final = re.compile(r"10(?:99|98|95|40)")
 _FORM_BEFORE: Final = re.compile(r"\b(?:the|a|my|your|form|on) $", re.IGNORECASE)
 # "the 0800 number", "an 1800 number": a freephone or shared-cost range named by its
 # prefix (Ofcom's 08 and 03, ACMA's 1800 and 1300, the NANP's toll-free 8xx codes).
-_SERVICE_PREFIX: Final = re.compile(r"0800|0808|0500|08[4-7]\d|09\d\d|03\d\d|1[38]00|8[0-8]{2}")
+_SERVICE_PREFIX: Final = re.compile(
+    r"0800|0808|0500|08[4-7]\d|09\d\d|03\d\d|1[38]00|8(?:00|33|44|55|66|77|88)"
+)
 _NUMBER_AFTER: Final = re.compile(r"\s(?:number|numbers|line)\b", re.IGNORECASE)
 _RANGE_BEFORE: Final = re.compile(r"\b(?:between|from|around|about|till|until|since)\s$", re.I)
 _CLOCK: Final = re.compile(r"(?:[01]?\d|2[0-3])[ :][0-5]\d")

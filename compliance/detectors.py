@@ -512,7 +512,7 @@ def classify_digits(
         if phone is not None:
             return Detection(EntityType.PHONE, 0, 0, phone)
     if (
-        context in _NOT_DIGITS_ASKED | {None}
+        (context is None or context in _NOT_DIGITS_ASKED)
         and n == 11
         and digits.startswith("07")
         and groups in _UK_MOBILE
