@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twentyeighth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twentyeighth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``twentyninth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_twentyninth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``twentyninth`` and ``thirtieth`` (``compliance/corpus/pii_twentyninth.yaml``,
-  ``pii_thirtieth.yaml``): written the same way, twentyninth before twentyseventh was
-  read, thirtieth before twentyeighth; no one changing the detectors has read their
+* ``thirtieth`` and ``thirtyfirst`` (``compliance/corpus/pii_thirtieth.yaml``,
+  ``pii_thirtyfirst.yaml``): written the same way, thirtieth before twentyeighth was
+  read, thirtyfirst before twentyninth; no one changing the detectors has read their
   turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -93,6 +93,7 @@ __all__ = [
     "TENTH_CORPUS",
     "THIRTEENTH_CORPUS",
     "THIRTIETH_CORPUS",
+    "THIRTYFIRST_CORPUS",
     "TWELFTH_CORPUS",
     "TWENTIETH_CORPUS",
     "TWENTYEIGHTH_CORPUS",
@@ -146,6 +147,7 @@ TWENTYSEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyseventh.yaml"
 TWENTYEIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyeighth.yaml"
 TWENTYNINTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyninth.yaml"
 THIRTIETH_CORPUS: Final = _CORPUS_DIR / "pii_thirtieth.yaml"
+THIRTYFIRST_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfirst.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -472,9 +474,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "twenty-ninth independent set, every kind, never used for tuning: out of sample",
+        "twenty-ninth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "thirtieth",
@@ -483,6 +485,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "thirtieth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "thirtyfirst",
+        THIRTYFIRST_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirty-first independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -882,7 +894,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to thirtieth corpora)",
+        "final, pieces, outside, sixth to thirtyfirst corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
