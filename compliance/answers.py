@@ -55,6 +55,8 @@ _CUE_WORDS: Final = {
         r"security (?:word|answer|phrase)|secret (?:word|answer)|pass ?word|pass ?phrase"
         # "the Wi-Fi key on the sticker is ...": a network's password.
         r"|wi-?fi (?:key|code)(?: on the [a-z]+)?|network key(?:,? then)?|wpa key"
+        # "I type the key off the sticker, it's 7 f 3 k ...": the router's.
+        r"|(?:the )?key (?:off|on|from) the (?:sticker|router|box)"
         r"|memorable (?:word|place|name|date|number|answer)"
     ),
     Context.MAIDEN: r"maiden name",

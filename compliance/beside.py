@@ -69,8 +69,8 @@ _LETTER: Final = re.compile(r"(?<![\w'])[A-Za-z](?![\w'])")
 # Between a value and the spelling of it: a pause, or "that's", "spelled", "then".
 _GAP_AFTER: Final = re.compile(
     r"[\s.,;:\-]*(?:(?:that's|that is|spelled|spelt|then|so)[\s.,:]*)?"
-    # "2380416. And then the letter A."
-    r"(?:(?:and )?(?:then )?the letters? )?",
+    # "2380416. And then the letter A.", "12345678, letter Z."
+    r"(?:(?:and )?(?:then )?(?:the )?letters? )?",
     re.IGNORECASE,
 )
 # ("T for tango, W for whiskey, then Ellis at icloud.com.")

@@ -514,6 +514,12 @@ _WH_BEFORE: Final = re.compile(
     r"\b(?:what|which|what's|whats)(?: is| was)?(?: (?:the|your|a|best|other|new))? $",
     re.IGNORECASE,
 )
+# "And the letter at the end?", "What's the last letter?": an identifier's letter.
+_LETTER_PART: Final = re.compile(
+    r"\b(?:the|what|which)(?:'s the| is the)? (?:last |final |check |end )?letter"
+    r"(?: at the end| after (?:it|that|the numbers))?\b",
+    re.IGNORECASE,
+)
 # "And the year?", "What month?": a part of the date the agent asked for last.
 _DATE_PART: Final = re.compile(r"\b(?:the|what|which) (?:year|month|day)\b", re.IGNORECASE)
 _DATE_PART_WORDS: Final = 5
@@ -598,12 +604,15 @@ class AgentTurn:
             stands even if answered.
         date_part: It asks for a part of a date ("And the year?"): the year of the
             expiry or birth date asked for last, if that was the last question.
+        letter_part: It asks for an identifier's letter ("And the letter at the end?"):
+            the rest of the value asked for last.
     """
 
     context: str | None
     hold: bool
     again: bool = False
     date_part: bool = False
+    letter_part: bool = False
 
 
 def read_agent_turn(agent_text: str) -> AgentTurn:
@@ -618,6 +627,8 @@ def read_agent_turn(agent_text: str) -> AgentTurn:
         return AgentTurn(context, hold=False, again=True)
     if context is None and _DATE_PART.search(text) and text.count(" ") <= _DATE_PART_WORDS:
         return AgentTurn(None, hold=False, date_part=True)
+    if context is None and _LETTER_PART.search(text) and text.count(" ") <= _DATE_PART_WORDS:
+        return AgentTurn(None, hold=False, letter_part=True)
     if context not in (None, Context.GENERIC) or text.count(" ") > _HOLD_WORDS:
         return AgentTurn(context, hold=False)
     if _AGAIN.fullmatch(text) is not None:

@@ -580,8 +580,12 @@ def _authentication_digits(digits: str, context: str) -> Detection | None:
             return Detection(EntityType.PIN, 0, 0, digits)
         return Detection(EntityType.CVV, 0, 0, digits, complete=False)
     if context == Context.OTP:
-        if 4 <= n <= 10:
+        if 6 <= n <= 10:
             return Detection(EntityType.OTP, 0, 0, digits)
+        if n in (4, 5):
+            # A one-time code is most often six digits (RFC 4226's and RFC 6238's default):
+            # four or five, redacted, may be its first groups ("50." / "2 9." / "83.").
+            return Detection(EntityType.OTP, 0, 0, digits, complete=False)
         if n == 1:
             return None  # "I've got two." -- a count; a code is read in groups
         return Detection(EntityType.OTP, 0, 0, digits, complete=False)
@@ -1420,13 +1424,16 @@ HOUSE_WORDS: Final = (
 )
 """The last word of a house's or a building's name ("Rose Cottage", "Sai Krupa
 Apartments")."""
+# A street's last word when the address was asked for: its type, or a word a UK street
+# name often ends in without one ("Church Green", "Pendle View", "Castle Vale").
+_NAMED_STREET_END: Final = rf"{STREET_SUFFIX}|green|hill|view|vale"
 _NAMED_ADDRESS: Final = re.compile(
     # a flat and its building's name: "Apartment 12, The Maltings", "Flat 3 Kingsley Mews"
     r"\b(?:apartment|apt|flat|unit|suite)\.? ?#?\d+[A-Za-z]?,? (?-i:(?:The )?[A-Z][\w'-]*"
     r"(?: [A-Z][\w'-]*){0,2})"
     rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{HOUSE_WORDS})\b"
-    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b)?"
-    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{STREET_SUFFIX}|green|hill)\b"
+    rf"(?:,? (?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_NAMED_STREET_END})\b)?"
+    rf"|(?-i:(?:[A-Z][\w'-]* ){{1,3}})(?:{_NAMED_STREET_END})\b"
     # Bangalore's numbered roads: "14th Cross", "5th Main".
     r"|\b\d{1,2}(?:st|nd|rd|th) (?:cross|main)(?: road)?\b",
     re.IGNORECASE,

@@ -449,6 +449,11 @@ class CallRedactor:
             # next part.
             self._unanswered_turns = 0
             self._asked = self._last_ask
+        elif turn.letter_part and self._last_ask in ASKED_IN_PIECES:
+            # "And the letter at the end?" after a National Insurance number's digits: its
+            # letter, the same question's last part.
+            self._unanswered_turns = 0
+            self._asked = self._last_ask
         elif turn.again:
             self._asked = self._last_ask if self._last_ask is not None else turn.context
         elif turn.hold:
