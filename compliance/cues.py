@@ -199,7 +199,7 @@ _KEYWORDS: Final = re.compile(
     r"|(?P<negative>part (?:number|no|#|id|code)|group code"
     # "...and the meter says 55231.": a reading, not an account.
     r"|meter(?: reading)?|(?:the|a) reading|reading(?= (?:is|was|says|shows)\b)"
-    r"|order|confirmation|conf|ticket|booking|flight|reference|ref|tracking"
+    r"|order|confirmation|conf|ticket|citation|booking|flight|reference|ref|tracking"
     r"|invoice|(?<!in )case|claim|reservation|room|extension|ext|zip|zip code|model"
     r"|serial|item|sku|gate|seat|table|pnr|transaction|receipt|voucher|coupon"
     r"|promo|product|apartment|apt|suite|unit|floor|building|route|bus|train|platform"

@@ -336,6 +336,9 @@ class CallRedactor:
         self._answer: tuple[EntityType, str] | None = None
         self._answers: set[tuple[EntityType, str]] = set()
         self._unanswered_turns = 0
+        # The caller began the value asked for and has not finished it: the question
+        # stands through a remark of the agent's that asks nothing.
+        self._begun = False
         self._card_talk = False
         self._house_asked = False
         self._identity_check = False
@@ -371,6 +374,10 @@ class CallRedactor:
             text: The agent's turn as it was spoken (placeholders are fine).
         """
         turn = read_agent_turn(text)
+        if self._begun and text.rstrip().endswith("?"):
+            # "Thanks, that's a Mercedes, right?": a question of its own, not a remark the
+            # value's rest comes after.
+            self._begun = False
         if turn.context is None and not turn.hold:
             # "Sorry, was that 4497 at the end?": a value of the call's read back to be
             # confirmed; the caller's "No, 4479." is more of it.
@@ -460,14 +467,16 @@ class CallRedactor:
             pass  # "Mm-hm.", "Go on.": whatever was asked still is
         elif (
             not asks
-            and self._asked in SECRET_CONTEXTS
+            and (self._asked in SECRET_CONTEXTS or self._begun)
             and self._unanswered_turns < _SECRET_STANDS_FOR
         ):
-            # A security question not yet answered stands through a remark that asks
-            # nothing ("Thank you." after a "Yes."): its answer may come next.
+            # A security question not yet answered, or a value begun and not finished,
+            # stands through a remark that asks nothing ("Thank you." after a "Yes.",
+            # "Yes, this call is secure."): its answer or its rest may come next.
             self._unanswered_turns += 1
         else:
             self._unanswered_turns = 0
+            self._begun = False
             self._asked = self._last_ask = turn.context
             if turn.context is not None and turn.context != Context.GENERIC:
                 self._tails = [t for t in self._tails if t.context in (None, turn.context)]
@@ -661,6 +670,12 @@ class CallRedactor:
         pending = found.trailing_context
         self._pending_context = None if pending == Context.NEGATIVE else pending
         if self._asked is not None and any(
+            not r.complete and _KIND_CONTEXT.get(r.kind) == self._asked for r in redactions
+        ):
+            # "4111 1111." / "Mhm." / "Sorry, is this line secure?" / "Yes, it is." /
+            # "Okay. 1111 1111.": the rest of the card, after the caller's aside.
+            self._begun = True
+        if self._asked is not None and any(
             r.complete and self._asked in (_KIND_CONTEXT.get(r.kind), Context.GENERIC)
             for r in redactions
         ):
@@ -678,6 +693,7 @@ class CallRedactor:
                 # "Church Lane. Little Snoring."): its question stands through a hold.
                 self._asked = None
             self._unanswered_turns = 0
+            self._begun = False
         return TurnResult(turn, "".join(pieces), tuple(redactions), earlier)
 
     def _nino_in_pieces(self, text: str) -> tuple[Detection, str] | None:
