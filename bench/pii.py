@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``twentyninth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_twentyninth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``thirtieth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_thirtieth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``thirtieth`` and ``thirtyfirst`` (``compliance/corpus/pii_thirtieth.yaml``,
-  ``pii_thirtyfirst.yaml``): written the same way, thirtieth before twentyeighth was
-  read, thirtyfirst before twentyninth; no one changing the detectors has read their
+* ``thirtyfirst`` and ``thirtysecond`` (``compliance/corpus/pii_thirtyfirst.yaml``,
+  ``pii_thirtysecond.yaml``): written the same way, thirtyfirst before twentyninth was
+  read, thirtysecond before thirtieth; no one changing the detectors has read their
   turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -94,6 +94,7 @@ __all__ = [
     "THIRTEENTH_CORPUS",
     "THIRTIETH_CORPUS",
     "THIRTYFIRST_CORPUS",
+    "THIRTYSECOND_CORPUS",
     "TWELFTH_CORPUS",
     "TWENTIETH_CORPUS",
     "TWENTYEIGHTH_CORPUS",
@@ -148,6 +149,7 @@ TWENTYEIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyeighth.yaml"
 TWENTYNINTH_CORPUS: Final = _CORPUS_DIR / "pii_twentyninth.yaml"
 THIRTIETH_CORPUS: Final = _CORPUS_DIR / "pii_thirtieth.yaml"
 THIRTYFIRST_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfirst.yaml"
+THIRTYSECOND_CORPUS: Final = _CORPUS_DIR / "pii_thirtysecond.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -484,9 +486,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "thirtieth independent set, every kind, never used for tuning: out of sample",
+        "thirtieth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "thirtyfirst",
@@ -495,6 +497,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "thirty-first independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "thirtysecond",
+        THIRTYSECOND_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirty-second independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -894,7 +906,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to thirtyfirst corpora)",
+        "final, pieces, outside, sixth to thirtysecond corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
