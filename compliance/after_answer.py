@@ -17,13 +17,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from compliance.cues import NOT_A_TITLES_STOP
 from compliance.detectors import UNIT_WORDS, Detection
 from config.redaction_policy import EntityType
 
 __all__ = ["after_the_answer"]
 
-# ("Mrs. Lowe": a title's full stop ends no sentence.)
-_SENTENCE_END: Final = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.?!](?=\s|$)")
+_SENTENCE_END: Final = re.compile(rf"{NOT_A_TITLES_STOP}[.?!](?=\s|$)")
 _BARE_YEAR: Final = re.compile(r"(?:19|20)\d{2}")
 _YEAR: Final = re.compile(r"\b(?:1[89]|20)\d{2}\b|'\d{2}\b")
 # A date with its day or month and its year ("the 9th of September 1975", "17/09/1985"),

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from compliance.cues import Context
+from compliance.cues import NOT_A_TITLES_STOP, Context
 from config.redaction_policy import EntityType
 
 __all__ = ["ANSWER_KINDS", "answer_spans", "follow_up_spans", "said_again"]
@@ -188,7 +188,7 @@ _PLACE: Final = re.compile(
 # Where a phrase ends: a sentence or clause mark (not the full stop of an initial or a
 # title: "Margaret A. Lindqvist", "St. Mary's"), or a word that starts a new clause.
 _PHRASE_END: Final = re.compile(
-    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)[.!?;]|,|…"
+    rf"(?<!\b[A-Z]){NOT_A_TITLES_STOP}[.!?;]|,|…"
     r"|\s(?:if|because|but|so|like|with|and (?:i|it|that|my|we|you|the line|then))\b"
     # "...MittensTheCat2019 and the app says wrong.": what the screen did next.
     r"|\sand (?:the|this) (?:app|site|website|system|screen|page|computer|portal)\b",

@@ -16,6 +16,7 @@ from typing import Final
 from compliance.spoken import normalise
 
 __all__ = [
+    "NOT_A_TITLES_STOP",
     "PART_COUNT",
     "SECRET_CONTEXTS",
     "SENSITIVE_CONTEXTS",
@@ -275,6 +276,9 @@ _OF_THE: Final = re.compile(
 # Values an account has, named before it.
 _HEADS: Final = SENSITIVE_CONTEXTS - {Context.ACCOUNT, Context.GENERIC} | {Context.BIRTH}
 
+
+NOT_A_TITLES_STOP: Final = r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)"
+"""Put before a sentence's full stop: a title's ("Mrs. Lowe", "St. Mary's") ends nothing."""
 
 PART_COUNT: Final = (
     r"\b(?:1st|first|last|next|other|remaining|final|2nd|second) \d{1,2}"
