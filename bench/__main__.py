@@ -19,6 +19,7 @@ _BENCHMARKS: dict[str, str] = {
     "security": "bench.security",
     "soak": "bench.soak",
     "turns": "bench.turns",
+    "turn-tradeoff": "bench.turn_tradeoff",
 }
 
 

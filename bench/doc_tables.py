@@ -284,6 +284,45 @@ def turns(data: Sequence[Data]) -> str:
     return markdown(header, rows) + "\n\n" + markdown(target_header, targets)
 
 
+def turn_tradeoff(data: Sequence[Data]) -> str:
+    """``bench turn-tradeoff``: what holding answers buys on self-corrections, and what
+    every caller pays for it."""
+    (summary,) = data
+    rows = []
+    for c in summary["cells"]:
+        if c["hold_s"] <= 0:
+            held = "none (as shipped)"
+        elif c["words"] is None:
+            held = f"every turn, {c['hold_s']:.1f} s"
+        else:
+            held = f"answers of ≤ {c['words']} words, {c['hold_s']:.1f} s"
+        rows.append(
+            [
+                held,
+                pct(c["correction_premature_rate"], 1),
+                f"{pct(c['correction_premature_worst_rate'], 1)} "
+                f"({c['correction_premature_worst_corpus']})",
+                pct(c["correction_heard_budget_rate"], 1),
+                pct(c["correction_heard_typical_rate"], 1),
+                ms(c["complete_p95_worst_ms"]),
+                ms(c["one_word_content_budget_p50_ms"]),
+                f"{ms(c['targeted_content_budget_p50_ms'])} / "
+                f"{ms(c['targeted_content_budget_p95_ms'])}",
+            ]
+        )
+    header = [
+        "held",
+        "corrections cut",
+        "worst corpus",
+        "heard, budget",
+        "heard, typical",
+        "complete p95 (worst corpus)",
+        "one-word answer, content p50 at budget",
+        "every turn, content p50 / p95 at budget",
+    ]
+    return markdown(header, rows)
+
+
 def pii(data: Sequence[Data]) -> str:
     """``bench pii``: recall, keep rate and time per turn for each corpus."""
     (summary,) = data
@@ -581,6 +620,12 @@ TABLES: dict[str, Table] = {
             "uv run python -m bench turns --no-audio --per-class 100 "
             "--json bench/results/turns.json",
             turns,
+        ),
+        Table(
+            "turn-tradeoff",
+            ("turn_tradeoff.json",),
+            "uv run python -m bench turn-tradeoff",
+            turn_tradeoff,
         ),
         Table(
             "pii",

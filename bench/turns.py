@@ -81,7 +81,22 @@ from sim.latency_profiles import PROFILES
 from worker.telemetry.answer_timing import AudioStretch, answer_timing
 from worker.turns.turn_judge import TurnVerdict, hold_for, judge_turn
 
-__all__ = ["DetectorSpec", "Outcome", "evaluate", "run", "summarize"]
+__all__ = [
+    "COMPLETE_P95_TARGET_MS",
+    "INDEPENDENT",
+    "LATER",
+    "OURS",
+    "PREMATURE_TARGET",
+    "Corpus",
+    "DetectorSpec",
+    "Outcome",
+    "detectors",
+    "evaluate",
+    "measure",
+    "percentile",
+    "run",
+    "summarize",
+]
 
 DEFAULT_JSON = Path("bench/results/turns.json")
 DEFAULT_CACHE = Path(".cache/caller-voice")
@@ -121,6 +136,12 @@ class DetectorSpec:
     dictation_hold: float = 0.0
     ack_hold: float = 0.0
     short_hold: float = 0.0
+    answer_hold: float = 0.0
+    """A what-if (``bench turn-tradeoff``), off in every shipped detector: a turn the
+    judge does not call unfinished that answers the agent's question in at most
+    ``answer_hold_words`` words (``None``: every such turn, asked or not) waits at least
+    this long after the judge is asked."""
+    answer_hold_words: int | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +243,12 @@ def _last_char_verdict(text: str) -> bool:
     return text.endswith(("?", ".", "!"))
 
 
+def _short_answer(text: str, agent_text: str, max_words: int | None) -> bool:
+    if max_words is None:
+        return True
+    return agent_text.rstrip().endswith("?") and len(text.split()) <= max_words
+
+
 def _verdict(
     spec: DetectorSpec, line: _Timeline, text: str, prob: float | None
 ) -> tuple[str, float, float]:
@@ -244,6 +271,8 @@ def _verdict(
         )
         if verdict.state == "unfinished":
             return verdict.reason, spec.max_delay, hold
+        if spec.answer_hold > hold and _short_answer(text, line.item.agent, spec.answer_hold_words):
+            return f"{verdict.reason}+answer_hold", spec.min_delay, spec.answer_hold
         if verdict.state == "maybe":
             return verdict.reason, spec.min_delay, hold
         weak = verdict.reason == "punctuated"
@@ -535,12 +564,13 @@ def measure(
     settings: Settings | None = None,
     items: Sequence[TurnItem] | None = None,
     providers: str = "zero",
+    specs: Sequence[DetectorSpec] | None = None,
 ) -> list[Outcome]:
-    """Every detector on a corpus (the project's own, ``per_class`` items of each class,
-    unless ``items`` are given)."""
+    """Every detector (or ``specs``) on a corpus (the project's own, ``per_class`` items
+    of each class, unless ``items`` are given)."""
     settings = settings or default_settings()
     items = list(items) if items is not None else build_corpus(per_class=per_class, seed=seed)
-    specs = detectors(settings)
+    specs = list(specs) if specs is not None else detectors(settings)
     rng = random.Random(seed)
     stt = STT_PROFILES[stt_profile]
     profile = PROFILES[providers]  # type: ignore[index]

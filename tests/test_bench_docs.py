@@ -232,6 +232,10 @@ def _turns() -> Any:
     return json.loads((DEFAULT_RESULTS / "turns.json").read_text(encoding="utf-8"))
 
 
+def _turn_tradeoff() -> Any:
+    return json.loads((DEFAULT_RESULTS / "turn_tradeoff.json").read_text(encoding="utf-8"))
+
+
 def _pii() -> Any:
     from bench.pii import CORPORA, evaluate
 
@@ -300,6 +304,7 @@ WRITERS = {
     "latency_ablation.json": _latency_ablation,
     "latency_stt.json": _latency_stt,
     "turns.json": _turns,
+    "turn_tradeoff.json": _turn_tradeoff,
     "pii.json": _pii,
     "capacity.json": _capacity,
     "capacity_together.json": _capacity,
