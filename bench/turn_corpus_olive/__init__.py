@@ -1,4 +1,4 @@
-"""The forty-eighth end-of-turn corpus, unread like pecan and quince.
+"""The forty-eighth end-of-turn corpus.
 
 ``olive.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (dental hygienist recalls, roof
@@ -14,5 +14,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after hawthorn was read and before linden was; its author saw no
-corpus. With pecan and quince its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once rosewood had
+been commissioned.
 """
