@@ -35,8 +35,8 @@ async def test_phone_number_in_three_groups_is_answered_after_the_last_group(
     # The request that answered held the whole number (its last group completed it).
     assert number.llm_saw is not None and number.llm_saw.rstrip(". ").endswith("[PHONE_1]")
 
-    # "Yes, it is." after a yes/no question: judged final, so the framework waited the short
-    # delay, not the long one.
+    # "Yes, it is." after a yes/no question: whole, held only the comma's breath a bare
+    # "Yes." gets, so the framework waited the short delay and that hold, not the long one.
     assert yes.agent_text == scenario.turns[2].agent.reply
     assert yes.end_of_turn_delay_ms is not None
     assert yes.end_of_turn_delay_ms < settings.latency.max_endpointing_delay * 1000.0

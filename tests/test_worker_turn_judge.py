@@ -277,7 +277,10 @@ def test_a_value_announced_then_read_in_groups_is_held() -> None:
     assert (verdict.state, verdict.reason) == ("maybe", "announced_value")
     # "This is." said to a question asking who: the name follows.
     assert judge_turn("This is.", "Who am I speaking with?").state == "unfinished"
-    assert judge_turn("Yes, it is.", "Is this your first call?").state == "final"
+    # "Yes, it is." ends on its verb and is whole: held only the comma's breath of a bare
+    # "Yes." (the olive reading), never as an open sentence.
+    echoed = judge_turn("Yes, it is.", "Is this your first call?")
+    assert (echoed.state, echoed.reason) == ("maybe", "short_turn")
 
 
 def test_a_request_for_two_values_waits_for_the_second() -> None:

@@ -892,6 +892,12 @@ ASIDE: Final = re.compile(
     r"(?:oh,? |um,? )?what (?:was|is) it\W*$|(?:oh,? |um,? )?what's it\W*$"
 )
 
+# "The lantern was put in by. Oh, what was the name?": a name or word searched for in
+# memory, after the sentence it belongs to was left open.
+NAME_SEARCHED: Final = re.compile(
+    r"(?:oh,? |um,? |uh,? )?what(?:'s| is| was) (?:the|his|her|their|its) (?:name|word)\W*"
+)
+
 WH: Final = frozenset("what which who whom whose where when why how".split())
 
 SUBJECTS: Final = frozenset("i we you they he she it".split())

@@ -336,8 +336,17 @@ _EMAIL_CUE: Final = re.compile(
     # "It's divers.anna.": two words joined by a dot, an address's first part.
     r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b|"
     # "K dot Walsh.": an initial and a name.
-    r"\b(?!www\b)[a-z]+\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b"
+    r"\b(?!www\b)[a-z]+\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b|"
+    # "D. Dot Harrison.": the initial said alone, then "dot" and the name.
+    r"\b[a-z]\.\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b"
 )
+# "Secretary at. Westfield Harriers." to "Where should I send the proof?": one word and
+# an "at" that ended its sentence, the domain's words after it, its dot not yet said.
+_DOMAIN_OWED: Final = re.compile(
+    r"(?:^|[.?!]\s+)(?:to )?(?!(?:i|we|you|they|he|she|it|one)\b)[a-z][a-z0-9_-]*@\.(?:\s|$)"
+    r"(?![^@]*[a-z0-9]\.[a-z])"
+)
+_SEND_QUESTION: Final = re.compile(r"\b(?:send|email|e-mail)\b|\bwhere should\b.*\bgo\b")
 _READ_A_NUMBER: Final = re.compile(
     r"\b(?:read|give|tell) (?:me|us) (?:the|that|your) (?:[a-z]+ )?(?:number|code)\b"
 )
@@ -872,6 +881,13 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             return Dictation(kind, False, 0)
     if own is not None and _code_started(own[0], user_text):
         return Dictation(own[0], False, 0)
+    if (
+        own is None
+        and _SEND_QUESTION.search(agent_text.lower())
+        and _DOMAIN_OWED.search(written)
+        and not _EMAIL_DONE.search(written)
+    ):
+        return Dictation("email", False, 0)
     if own is None and asked is None and _EMAIL_CUE.search(written) and "@" not in written:
         # "Dave underscore." / "All lowercase.": an address being spelled, asked for or not.
         return Dictation("email", False, 0)

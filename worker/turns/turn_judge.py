@@ -74,6 +74,17 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 # "Once.", "Hi, Priya."), is as often the opener of a longer one, after a comma's breath,
 # as the whole of it.
 _SHORT_TURN_WORDS: Final = 2
+_ECHOED_ANSWER_WORDS: Final = 3
+_YES_OR_NO: Final = frozenset("yes yeah yep no nope".split())
+_ECHO_WORDS: Final = (
+    _YES_OR_NO
+    | phrases.PRONOUNS
+    | phrases.AUXILIARIES
+    | frozenset(
+        "i'm we're it's not isn't aren't wasn't weren't don't doesn't didn't can't won't "
+        "haven't hasn't".split()
+    )
+)
 # "It says Q.", "It says GS.": a code's first letters read off the page.
 _READ_A_CODE_START: Final = re.compile(
     r"\b(?:(?:[Ii]t|[Tt]his|[Tt]hat|[Tt]he [a-z]+) (?:says|reads|shows|starts)|[Nn]umber) "
@@ -384,6 +395,18 @@ def _aside_in_an_open_sentence(text: str, agent_text: str) -> bool:
     return False
 
 
+def _searching_memory(text: str, clause: str, agent_text: str) -> bool:
+    """The last sentence searches memory for a name or word ("Oh, what was the name?")
+    after a sentence left open ("It was put in by."): the word comes next."""
+    if not phrases.NAME_SEARCHED.fullmatch(clause):
+        return False
+    said = _sentences_as_written(text)
+    if len(said) < 2:
+        return False
+    before = judge_turn(". ".join(said[:-1]) + ".", agent_text)
+    return before.reason in ("open_phrase", "dangling_word")
+
+
 def _leads_in_alone(text: str, clause: str, parts: list[str], question: str) -> bool:
     """A clause that leads into its sentence, said alone: "If I overpay this month." /
     "Does my direct debit change?". The sentence follows after a comma's breath."""
@@ -568,6 +591,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
             and _aside_in_an_open_sentence(text, agent_text)
         )
         or asked_of_self
+        or _searching_memory(text, clause, agent_text)
         or phrases.ASKED_OF_SOMEONE_THERE.search(text)
         # "It's on the repeat slip." after "Can I take the NHS number?": where the caller
         # is about to read it from.
@@ -1220,6 +1244,16 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if len(words) <= _SHORT_TURN_WORDS and not text.endswith("?") and not asks_what:
         # After "What's the name on the account?" two words are the answer; after a
         # yes/no question or a statement they are often the start of one.
+        return TurnVerdict("maybe", "short_turn")
+    if (
+        len(words) <= _ECHOED_ANSWER_WORDS
+        and _is_yes_no_question(agent_text)
+        and not text.endswith("?")
+        and any(w in _YES_OR_NO for w in words)
+        and all(w in _ECHO_WORDS for w in words)
+    ):
+        # "I am, yes." / "Yes, we do." to "Are you an existing member?": a bare yes or
+        # no with the question's verb echoed; the rest may follow a comma's breath.
         return TurnVerdict("maybe", "short_turn")
     if text.endswith(("?", ".", "!")):
         return TurnVerdict("final", "punctuated")
