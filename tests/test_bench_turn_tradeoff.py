@@ -94,5 +94,6 @@ def test_bench_turn_tradeoff_writes_the_table_and_json(
             "targeted_content_budget_p50_ms",
             "correction_target_met",
             "complete_target_met",
+            "complete_target_corpora_met",
         } <= set(cell)
     assert summary["recorded"]["command"].startswith("uv run python -m bench turn-tradeoff")
