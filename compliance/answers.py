@@ -307,8 +307,33 @@ def answer_spans(
                 # "I'm typing capital T, R, O, U, T, then 7, 7. Trout77.": what is spelled
                 # after the cue, and a word of letters and digits, are the password too.
                 found.extend(_spelled_password(text, cue.end()))
+    for pattern in _MAIDEN_BEFORE_CUE:
+        found.extend(
+            (EntityType.MAIDEN, m.start("name"), m.end("name"), m.group("name"))
+            for m in pattern.finditer(text)
+        )
     return found
 
+
+# A maiden name said before the words that say what it is ("Crossley's my maiden name."),
+# or as the caller's name before marriage ("before I married I was Harriet Crossley").
+_NAME_WORD: Final = (
+    r"(?-i:(?!(?:That|This|It|Which|What|Who|Mine|Hers|His|There|Here|Yes|No)\b)"
+    r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'(?!s\b)[A-Za-z]+)*)"
+)
+_NAME_WORDS: Final = rf"{_NAME_WORD}(?: {_NAME_WORD})?"
+_MAIDEN_BEFORE_CUE: Final = (
+    re.compile(
+        rf"\b(?P<name>{_NAME_WORDS})(?:,? (?:that|which))?(?:'s| is| was) (?:my|her|his|our|their) "
+        r"(?:(?:mother|mum|mom)'s )?maiden name\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bbefore (?:i|she|we) (?:got )?married,? (?:i was|she was|my name was|her name was"
+        rf"|it was) (?P<name>{_NAME_WORDS})",
+        re.IGNORECASE,
+    ),
+)
 
 _SPELL_GAP: Final = r"(?:[\s,.'-]|\b(?:apostrophe|hyphen|dash|space)\b)*"
 

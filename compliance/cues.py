@@ -126,6 +126,8 @@ _KEYWORDS: Final = re.compile(
     # codes that authorise a change: porting (PAC), switching (STAC), transfer, release
     r"|(?:pac|stac|porting|port|transfer|switching|authori[sz]ation|auth|release|unlock)"
     r"(?: authori[sz]ation)? code"
+    # "...and the PAC is ABC 123 456.": the porting code by its initials alone.
+    r"|(?-i:PAC|STAC)"
     r"|(?:text|sms|texted) (?:message )?code"
     r"|code (?:from|in) the (?:text|sms|message|e-?mail)|authentication code"
     r"|(?<!card )verification code)"

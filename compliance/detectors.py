@@ -1631,7 +1631,10 @@ def _dob_detections(
         # Nor is a day and a month without the year ("Seventeenth of October," then
         # "nineteen eighty-four."): the question stands for the year.
         whole = "/" in said or any(p.search(said) for p in (_YEAR_SAID, _NUMERIC_DATE))
-        yield Detection(EntityType.DOB, a, b, _dob_value(said), complete=whole)
+        value = _dob_value(said)
+        # "July 22." reads as the 22nd with no year ("--07-22"), though "22" could be one.
+        whole = whole and not value.startswith("--")
+        yield Detection(EntityType.DOB, a, b, value, complete=whole)
     for m in _DATE.finditer(text):
         start, end = m.span()
         near = asked and start <= _BIRTH_BEFORE
