@@ -1,4 +1,4 @@
-"""The forty-ninth end-of-turn corpus, unread like quince and rosewood.
+"""The forty-ninth end-of-turn corpus.
 
 ``pecan.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265 caller
 turns written from the issue and call-centre practice (allergy clinic admin, balloon
@@ -14,5 +14,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after linden was read and before mulberry was; its author saw no
-corpus. With quince and rosewood its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once saffron had been
+commissioned.
 """
