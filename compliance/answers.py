@@ -317,20 +317,20 @@ def answer_spans(
 
 # A maiden name said before the words that say what it is ("Crossley's my maiden name."),
 # or as the caller's name before marriage ("before I married I was Harriet Crossley").
-_NAME_WORD: Final = (
+_MAIDEN_WORD: Final = (
     r"(?-i:(?!(?:That|This|It|Which|What|Who|Mine|Hers|His|There|Here|Yes|No)\b)"
     r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'(?!s\b)[A-Za-z]+)*)"
 )
-_NAME_WORDS: Final = rf"{_NAME_WORD}(?: {_NAME_WORD})?"
+_MAIDEN_WORDS: Final = rf"{_MAIDEN_WORD}(?: {_MAIDEN_WORD})?"
 _MAIDEN_BEFORE_CUE: Final = (
     re.compile(
-        rf"\b(?P<name>{_NAME_WORDS})(?:,? (?:that|which))?(?:'s| is| was) (?:my|her|his|our|their) "
-        r"(?:(?:mother|mum|mom)'s )?maiden name\b",
+        rf"\b(?P<name>{_MAIDEN_WORDS})(?:,? (?:that|which))?(?:'s| is| was) "
+        r"(?:my|her|his|our|their) (?:(?:mother|mum|mom)'s )?maiden name\b",
         re.IGNORECASE,
     ),
     re.compile(
         r"\bbefore (?:i|she|we) (?:got )?married,? (?:i was|she was|my name was|her name was"
-        rf"|it was) (?P<name>{_NAME_WORDS})",
+        rf"|it was) (?P<name>{_MAIDEN_WORDS})",
         re.IGNORECASE,
     ),
 )
