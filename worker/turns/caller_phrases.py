@@ -354,6 +354,8 @@ PICKED_ONE: Final = re.compile(
 
 GROUP_INTRO: Final = re.compile(
     r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is|"
+    # "The number's 020.": the value's first group after its label.
+    r"the number's|"
     r"(?:and )?then)\s+",
     re.IGNORECASE,
 )
@@ -952,7 +954,8 @@ STRANDED: Final = re.compile(
     # "...which repayment plan I'm on.", "It's the whites I'm not keen on.": a relative
     # clause after a noun, its preposition's object the noun ("to" is left out: "the
     # council tax, I need to." owes its verb).
-    r"\b(?:the|which|what|whichever) (?:(?!(?:but|and|so|because|or)\b)[a-z\-]+ ){1,2}"
+    # ("The thing is, I'm a bit nervous about." is no relative clause: "is" is its verb.)
+    r"\b(?:the|which|what|whichever) (?:(?!(?:but|and|so|because|or|is|was)\b)[a-z\-]+ ){1,2}"
     r"(?:i'm|we're|you're|they're|he's|she's|i|we|you|they) (?:\w+ ){0,3}?"
     r"(?:for|with|about|from|on|in|at|of)$"
 )

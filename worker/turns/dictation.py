@@ -164,6 +164,7 @@ _N_DIGIT: Final = re.compile(
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
 _EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
 _EMAIL_SAID: Final = re.compile(r"\be-?mail\b", re.IGNORECASE)
+_WHERE_EMAILED: Final = re.compile(r"\bwhere\b.*\be-?mailed\b")
 _ASKS_WHEN: Final = re.compile(
     r"(?:and |so )?when (?:did|do|does|was|were|is|are|will|would|should|can|could|have|has|had)\b"
 )
@@ -569,6 +570,9 @@ def asked_for(agent_text: str) -> tuple[DictationKind, int | None] | None:
     found = _kind_first(text)
     if found is None and re.search(r"\baddress\b", text) and _EMAIL_SAID.search(agent_text):
         # "We'll email the permit to you. What's the address?": the email address.
+        return "email", None
+    if found is None and _WHERE_EMAILED.search(text):
+        # "Where should the invoices be emailed?": to an address, asked for.
         return "email", None
     if found is None and (_READ_A_NUMBER.search(text) or _SOME_NUMBER.search(text)):
         # "...read me the number that comes up?", "What's your IRD number?", "the job

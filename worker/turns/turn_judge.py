@@ -74,6 +74,10 @@ _SHORT_HOLD_REASONS: Final = frozenset({"answer_to_yes_no", "short_answer", "sho
 # "Once.", "Hi, Priya."), is as often the opener of a longer one, after a comma's breath,
 # as the whole of it.
 _SHORT_TURN_WORDS: Final = 2
+# "...and it's never.": an auxiliary and "never" after a conjunction, the verb to come.
+_NEVER_AFTER: Final = frozenset(
+    "it's i've we've you've they've he's she's has have had is was i'd we'd he'd she'd".split()
+)
 _ECHOED_ANSWER_WORDS: Final = 3
 _YES_OR_NO: Final = frozenset("yes yeah yep no nope".split())
 _ECHO_WORDS: Final = (
@@ -730,6 +734,15 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if phrases.SPELLING_NOTE.fullmatch(clause.rstrip(" .!")) and len(parts) > 1:
         # "The Jacksons. All one word.": how the value is written, more of it next.
         return TurnVerdict("maybe", "value_group")
+    if (
+        last == "never"
+        and len(words) >= 3
+        and words[-2] in _NEVER_AFTER
+        and words[-3] in ("and", "but", "so", "because")
+        and not text.endswith("?")
+    ):
+        # "...and it's never.": what it has never done, next ("I've never." answers).
+        return TurnVerdict("unfinished", "dangling_word", dictation)
     if (
         last in ("already", "still")
         and len(words) >= 3
