@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bench.turn_corpus import Part, TurnItem
 from bench.turn_tradeoff import run
-from bench.turns import STT_PROFILES, DetectorSpec, evaluate, timeline
+from bench.turns import STT_PROFILES, DetectorSpec, detectors, evaluate, timeline
+from config import default_settings
 
 pytestmark = pytest.mark.bench
 
@@ -30,19 +32,9 @@ _SAID = TurnItem(
 
 
 def _spec(hold: float = 0.0, words: int | None = None) -> DetectorSpec:
-    return DetectorSpec(
-        "ours",
-        vad_silence=0.12,
-        min_delay=0.15,
-        max_delay=1.4,
-        judge=True,
-        maybe_hold=1.45,
-        dictation_hold=1.6,
-        ack_hold=0.5,
-        short_hold=0.3,
-        answer_hold=hold,
-        answer_hold_words=words,
-    )
+    # The shipped judge's own settings, as bench turn-tradeoff starts from them.
+    (ours,) = (d for d in detectors(default_settings()) if d.name == "ours")
+    return replace(ours, answer_hold=hold, answer_hold_words=words)
 
 
 def _decide(item: TurnItem, spec: DetectorSpec) -> tuple[bool, float, str]:

@@ -333,13 +333,14 @@ _CODE_START: Final = re.compile(
     r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,4}[.?!]?\s*$"
 )
 # Said only of an e-mail address being spelled out.
+_NOT_AN_ENDING: Final = r"(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)"
 _EMAIL_CUE: Final = re.compile(
     # "It's divers.anna.": two words joined by a dot, an address's first part.
     r"_|\bunderscore\b|\ball (?:lower|upper) ?case\b|"
     # "K dot Walsh.": an initial and a name.
-    r"\b(?!www\b)[a-z]+\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b|"
+    rf"\b(?!www\b)[a-z]+\.{_NOT_AN_ENDING}[a-z]{{2,}}\b|"
     # "D. Dot Harrison.": the initial said alone, then "dot" and the name.
-    r"\b[a-z]\.\.(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)[a-z]{2,}\b"
+    rf"\b[a-z]\.\.{_NOT_AN_ENDING}[a-z]{{2,}}\b"
 )
 # "Secretary at. Westfield Harriers." to "Where should I send the proof?": one word and
 # an "at" that ended its sentence, the domain's words after it, its dot not yet said.
