@@ -33,14 +33,14 @@ corpus was written (`bench.pii_match`). Twenty corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``thirtyfirst`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_thirtyfirst.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``thirtysecond`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_thirtysecond.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``thirtysecond`` and ``thirtythird`` (``compliance/corpus/pii_thirtysecond.yaml``,
-  ``pii_thirtythird.yaml``): written the same way, thirtysecond before thirtieth was
-  read, thirtythird before thirtyfirst; no one changing the detectors has read their
+* ``thirtythird`` and ``thirtyfourth`` (``compliance/corpus/pii_thirtythird.yaml``,
+  ``pii_thirtyfourth.yaml``): written the same way, thirtythird before thirtyfirst was
+  read, thirtyfourth before thirtysecond; no one changing the detectors has read their
   turns, so theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
@@ -96,6 +96,7 @@ __all__ = [
     "THIRTYFIRST_CORPUS",
     "THIRTYSECOND_CORPUS",
     "THIRTYTHIRD_CORPUS",
+    "THIRTYFOURTH_CORPUS",
     "TWELFTH_CORPUS",
     "TWENTIETH_CORPUS",
     "TWENTYEIGHTH_CORPUS",
@@ -152,6 +153,7 @@ THIRTIETH_CORPUS: Final = _CORPUS_DIR / "pii_thirtieth.yaml"
 THIRTYFIRST_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfirst.yaml"
 THIRTYSECOND_CORPUS: Final = _CORPUS_DIR / "pii_thirtysecond.yaml"
 THIRTYTHIRD_CORPUS: Final = _CORPUS_DIR / "pii_thirtythird.yaml"
+THIRTYFOURTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfourth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -508,9 +510,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "thirty-second independent set, every kind, never used for tuning: out of sample",
+        "thirty-second independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "thirtythird",
@@ -519,6 +521,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "thirty-third independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "thirtyfourth",
+        THIRTYFOURTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirty-fourth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -918,7 +930,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to thirtythird corpora)",
+        "final, pieces, outside, sixth to thirtyfourth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
