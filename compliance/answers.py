@@ -79,7 +79,8 @@ _VOLUNTEER_AFTER: Final = {
     # set to 4 degrees" is a setting).
     r"|(?:changed|set|reset|updated) it to(?= (?-i:[A-Za-z]+\d|[A-Z][a-z]+[A-Z]))"
     # "I type my password, it's Lulu2019!", "The wifi password on the back is kP7 mX2".
-    r"|pass ?word,? (?:but )?it(?:'s| is)"
+    # "Do you need the wifi password? It's sunflower underscore 88.": asked, then said.
+    r"|pass ?word[,?]? (?:but )?it(?:'s| is)"
     r"|pass ?word (?:on|for|of|at) the [a-z]+(?: of the [a-z]+)?(?:'s| is)"
     # "I tried logging in with Liverpool 2005 and it says wrong password.": only what
     # reads as a password ("with my email" says how).
