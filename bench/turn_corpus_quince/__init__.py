@@ -1,4 +1,4 @@
-"""The fiftieth end-of-turn corpus, unread like rosewood and saffron.
+"""The fiftieth end-of-turn corpus.
 
 ``quince.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (archery lessons, bin store
@@ -13,5 +13,6 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after mulberry was read and before nutmeg was; its author saw no
-corpus. With rosewood and saffron its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once tupelo had been
+commissioned.
 """
