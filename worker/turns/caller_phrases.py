@@ -266,7 +266,8 @@ LABEL_READ: Final = re.compile(
     # "At the top, it says reference.": where on the page, then the label.
     r"(?:(?:up |down |over |right )?(?:at|on|in) the (?:top|bottom|back|front|corner)"
     r"(?: of [a-z ]+)?,? )?"
-    r"(?:it's|it says|that's|it is) "
+    # "The letter says claim reference.": the paper named, then the label it prints.
+    r"(?:it's|it says|that's|it is|the (?:letter|card|form|bill|statement|screen) says) "
     rf"(?:the |my |your )?(?:{LABEL_NOUN}|"
     # "It says valid thru.": the words printed before a card's expiry.
     r"date of (?:expiry|birth|issue)|expiry(?: date)?|valid (?:until|to|thru|through|from)|"
@@ -1022,7 +1023,10 @@ COUNTRY_ONLY: Final = re.compile(
     r"irish|canada|canadian|netherlands|dutch|belgium|belgian|australia|australian|"
     r"america|american|us|usa|states|poland|polish|portugal|portuguese|switzerland|swiss|"
     r"austria|austrian|sweden|swedish|norway|norwegian|denmark|danish|india|indian|"
-    r"japan|japanese|uk|british|england|english|scotland|scottish|wales|welsh)"
+    r"japan|japanese|uk|british|england|english|scotland|scottish|wales|welsh|"
+    # "It's New South Wales." to "What's the postcode in Sydney?": an Australian state.
+    r"new south wales|nsw|victoria|queensland|western australia|south australia|tasmania|"
+    r"northern territory|australian capital territory)"
     r"(?: one| postcode| post code| zip| zip code| code| address)?"
 )
 
@@ -1044,7 +1048,9 @@ SPELLING_NOTE: Final = re.compile(
 
 # "Got it." to a question for a value: found, and about to be read.
 FOUND_IT: Final = re.compile(
-    r"(?:(?:okay|ok|right|oh|ah|yes|yeah),? )*(?:i(?:'ve)? )?got it(?: now| here)?"
+    r"(?:(?:okay|ok|right|oh|ah|yes|yeah),? )*(?:i(?:'ve)? )?got it(?: now| here)?|"
+    # "I think this is it.": the paper found, the value read next.
+    r"(?:(?:okay|ok|right|oh|ah|yes|yeah),? )*(?:i think )?(?:this is it|here it is)"
 )
 
 
