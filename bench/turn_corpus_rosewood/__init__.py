@@ -1,4 +1,4 @@
-"""The fifty-first end-of-turn corpus, unread like saffron and tupelo.
+"""The fifty-first end-of-turn corpus.
 
 ``rosewood.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (stairlift servicing,
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after nutmeg was read and before olive was; its author saw no
-corpus. With saffron and tupelo its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once viburnum had been
+commissioned.
 """
