@@ -355,6 +355,8 @@ PICKED_ONE: Final = re.compile(
 
 GROUP_INTRO: Final = re.compile(
     r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is|"
+    # "The number on here is 0114.": read off the paper in hand.
+    r"the number (?:on here|on it|on the [a-z]+) is|"
     # "The number's 020.": the value's first group after its label.
     r"the number's|"
     r"(?:and )?then)\s+",

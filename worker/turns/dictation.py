@@ -164,6 +164,8 @@ _N_DIGIT: Final = re.compile(
 _ZIP_PLUS_FOUR: Final = re.compile(r"\b(?:extra|plus|last|other) four\b|\bzip ?\+ ?4\b")
 _EXPIRY: Final = re.compile(r"\b(?:expiry|expiration|exp)(?: date)?\b")
 _EMAIL_SAID: Final = re.compile(r"\be-?mail\b", re.IGNORECASE)
+_THERE_IS_ONE: Final = re.compile(r"\bthere(?:'s| is) (?:a|an|one)\b")
+_ASKS_IF_THERE_IS: Final = re.compile(r"\b(?:is|was) there (?:a|an|any)\b")
 _WHERE_EMAILED: Final = re.compile(r"\bwhere\b.*\be-?mailed\b")
 _ASKS_WHEN: Final = re.compile(
     r"(?:and |so )?when (?:did|do|does|was|were|is|are|will|would|should|can|could|have|has|had)\b"
@@ -902,6 +904,10 @@ def dictation_state(user_text: str, agent_text: str = "") -> Dictation | None:
             # "The DNI number is 1234." after "the number on the ID card": the caller
             # names an identifier whose length is known.
             length = named_length(written)
+        if _THERE_IS_ONE.search(written) and _ASKS_IF_THERE_IS.search(agent_text.lower()):
+            # "Yes. There's a reference at the top of the page." to "Is there a reference
+            # on the letter?": where one is, none read yet, and none asked for.
+            return None
         if _READY.search(written) and not _confirming(agent_text):
             return Dictation(kind, False, 0, from_agent=True)
         if _DESCRIBED_LAST.search(written):

@@ -1084,7 +1084,12 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and len(clause_words) == 1
         and words[-1] not in phrases.SHORT_ANSWERS
         and words[-1] in phrases.WORD.findall(question)
-    ) or (len(clause_words) == 1 and words[-1] in phrases.LABEL_WORDS)
+    ) or (
+        len(clause_words) == 1
+        and words[-1] in phrases.LABEL_WORDS
+        # "Flat." to "Flat green or crown green?": one of the choices, not a flat's label.
+        and not (" or " in question and words[-1] in phrases.WORD.findall(question))
+    )
     # "She's in room.": the label after its preposition, the number next.
     label_asked = (
         label_asked
