@@ -170,6 +170,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("rosewood", 265),
         ("saffron", 265),
         ("tupelo", 265),
+        ("viburnum", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:
