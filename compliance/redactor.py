@@ -136,16 +136,17 @@ _KIND_CONTEXT: Final = {
     EntityType.LASTFOUR: Context.LASTFOUR,
 }
 _HOUSE_ASKED: Final = re.compile(r"\b(?:house|flat|door|building|apartment) number\b", re.I)
+_HOUSE_LABEL: Final = r"(?:house|flat|door) number"
 # "It's number 27, and the postcode is ...": the house number asked for.
 _HOUSE_NUMBER_SAID: Final = re.compile(
-    r"(?i:\b(?:(?:house|flat|door) number(?: is|'s| was)?|number|no\.?|flat|house)\s+)"
+    rf"(?i:\b(?:{_HOUSE_LABEL}(?: is|'s| was)?|number|no\.?|flat|house)\s+)"
     r"\d{1,5}[A-Za-z]?\b"
     r"|^(?i:(?:it's|it is)\s+)?\d{1,5}[A-Za-z]?(?=[,.]|$)"
 )
 # "3581 KP, and the house number is 17.": a house number given by its label, unasked,
 # beside the postcode or street it belongs to.
 _HOUSE_NUMBER_GIVEN: Final = re.compile(
-    r"(?i:\b(?:house|flat|door) number(?: is|'s| was|:))\s+(\d{1,5}[A-Za-z]?)\b"
+    rf"(?i:\b{_HOUSE_LABEL}(?: is|'s| was|:))\s+(\d{{1,5}}[A-Za-z]?)\b"
 )
 # Digits the agent reads back: three or more, grouped as said.
 _QUOTED_DIGITS: Final = re.compile(r"(?<![\w])\d(?:[ -]?\d){2,}(?![\w])")
@@ -588,14 +589,20 @@ class CallRedactor:
         if self._identity_check and policy.is_enabled(EntityType.DOB):
             detections.extend(birth_dates(norm.text, self._adult_born_by))
         placed = (EntityType.POSTCODE, EntityType.ADDRESS)
-        if policy.is_enabled(EntityType.ADDRESS) and (
-            any(d.kind in placed for d in detections) or any(e.kind in placed for e in self._vault)
+        labelled = list(_HOUSE_NUMBER_GIVEN.finditer(norm.text))
+        if (
+            labelled
+            and policy.is_enabled(EntityType.ADDRESS)
+            and (
+                any(d.kind in placed for d in detections)
+                or any(e.kind in placed for e in self._vault)
+            )
         ):
             # With the postcode or street given, the number finds the home; alone ("the flat
             # number is 12") it does not.
             detections.extend(
                 Detection(EntityType.ADDRESS, m.start(1), m.end(1), m.group(1), complete=False)
-                for m in _HOUSE_NUMBER_GIVEN.finditer(norm.text)
+                for m in labelled
             )
         if self._house_asked and policy.is_enabled(EntityType.ADDRESS):
             detections.extend(
