@@ -394,9 +394,14 @@ def _aside_in_an_open_sentence(text: str, agent_text: str) -> bool:
                 or _has_digit(since)
             ):
                 return False
-            before = judge_turn(". ".join(said[:i]) + ".", agent_text)
-            return before.reason in ("open_phrase", "dangling_word")
+            return _left_open(said[:i], agent_text)
     return False
+
+
+def _left_open(said: list[str], agent_text: str) -> bool:
+    """Whether the sentences ``said`` end on a sentence left open ("about the.")."""
+    before = judge_turn(". ".join(said) + ".", agent_text)
+    return before.reason in ("open_phrase", "dangling_word")
 
 
 def _searching_memory(text: str, clause: str, agent_text: str) -> bool:
@@ -405,10 +410,7 @@ def _searching_memory(text: str, clause: str, agent_text: str) -> bool:
     if not phrases.NAME_SEARCHED.fullmatch(clause):
         return False
     said = _sentences_as_written(text)
-    if len(said) < 2:
-        return False
-    before = judge_turn(". ".join(said[:-1]) + ".", agent_text)
-    return before.reason in ("open_phrase", "dangling_word")
+    return len(said) >= 2 and _left_open(said[:-1], agent_text)
 
 
 def _leads_in_alone(text: str, clause: str, parts: list[str], question: str) -> bool:
@@ -664,7 +666,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     # "Every time I pay online, it." -- a subject after a comma, its verb still to come.
     subject_left = last in phrases.SUBJECTS and bool(re.search(r",\s*\w+\W*$", text))
     # "Over." to "Is he over or under ten kilos?": one of the choices offered, named.
-    chose = len(words) == 1 and " or " in question and last in phrases.WORD.findall(question)
+    offered = " or " in question and last in phrases.WORD.findall(question)
+    chose = len(words) == 1 and offered
     left_open = last in phrases.DANGLING and not _ends_whole(text, words) and not chose
     time_left_open = False
     if (
@@ -1088,7 +1091,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         len(clause_words) == 1
         and words[-1] in phrases.LABEL_WORDS
         # "Flat." to "Flat green or crown green?": one of the choices, not a flat's label.
-        and not (" or " in question and words[-1] in phrases.WORD.findall(question))
+        and not offered
     )
     # "She's in room.": the label after its preposition, the number next.
     label_asked = (
