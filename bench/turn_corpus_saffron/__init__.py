@@ -1,4 +1,4 @@
-"""The fifty-second end-of-turn corpus, unread like tupelo and viburnum.
+"""The fifty-second end-of-turn corpus.
 
 ``saffron.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (taxidermy commissions,
@@ -13,5 +13,6 @@ files are the author's, unedited. The ``validate.py`` its README names stayed wi
 author: the structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after olive was read and before rosewood was; its author saw no
-corpus. With tupelo and viburnum its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once wisteria had been
+commissioned.
 """
