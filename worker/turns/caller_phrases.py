@@ -354,11 +354,16 @@ PICKED_ONE: Final = re.compile(
 )
 
 GROUP_INTRO: Final = re.compile(
-    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:it's|it is|that's|that is|the number is|"
+    r"^(?:(?:yes|yeah|okay|ok|so|um|uh),? )*(?:"
+    # "It's Ruth on 029.": who to ring, and a trunk prefix begun (tried before a bare
+    # "it's", which would leave "Ruth on 029").
+    r"(?:(?:it's|that's|it is|that is|try|ring|call) )?[a-z]+(?: [a-z]+)? on(?=\s+0\d)|"
+    r"it's|it is|that's|that is|"
     # "The number on here is 0114.": read off the paper in hand.
     r"the number (?:on here|on it|on the [a-z]+) is|"
-    # "The number's 020.": the value's first group after its label.
-    r"the number's|"
+    # "The number's 020.": the value's first group after its label; "My sister's number
+    # is 0131.", "His number is 029.": someone's number, its first group.
+    r"(?:(?:the|my|his|her|their|our) )?(?:[a-z]+'s )?number(?: is|'s)|"
     r"(?:and )?then)\s+",
     re.IGNORECASE,
 )

@@ -128,6 +128,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"tracking number|customer number|loan number|confirmation (?:code|number)|"
             r"(?:hospital|patient|chi) number|"
             r"serial number|prescription number|meter number|iban|order number|"
+            # "the operator's licence number", "your driving licence number"
+            r"licen[cs]e number|"
             r"nhs number|medicare number|mpan|mprn|bsb|sort code|transit number|abn|acn|"
             r"invoice number|ticket number|national insurance(?: number)?|ni number|"
             r"pps number|tax file number|(?:car |vehicle )?registration(?: number)?|"
@@ -151,7 +153,10 @@ _VALUE_NAMED_LAST: Final = re.compile(
     r"e-?mail|zip(?: code)?|postal code|post code|date of birth|birth ?date|birthday)$"
 )
 # "It's", "is", ":" -- a kind named then introduced ("my number is") starts dictation.
-_READ_OFF: Final = re.compile(r"^\W*(?:(?:it|this|that) (?:says|reads|shows)|says) here\W+")
+# "It says italic hand." after "What's the email on your account?": read off the screen.
+_READ_OFF: Final = re.compile(
+    r"^\W*(?:(?:it|this|that) (?:says|reads|shows)(?: here)?|says here)\W+"
+)
 _INTRO: Final = re.compile(
     # "...my work one. Which is J Bennett.": the relative clause gives the value too.
     r"^\W*(?:is|it's|it is|'s|are|was|would be|should be|which is|:)\b|^\s*:"
