@@ -1,4 +1,4 @@
-"""The fifty-third end-of-turn corpus, unread like viburnum.
+"""The fifty-third end-of-turn corpus.
 
 ``tupelo.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (an egg delivery round,
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after pecan was read and before quince was; its author saw no
-corpus. With viburnum its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once wisteria and a
+second newer corpus had been commissioned.
 """
