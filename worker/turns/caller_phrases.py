@@ -70,6 +70,7 @@ __all__ = [
     "OPEN_MODAL",
     "OPEN_PHRASE",
     "OWES_OBJECT",
+    "OWN_EMAIL_NAMED",
     "PARTICLES",
     "PARTICLE_OBJECTS",
     "PAST_VERB",
@@ -98,6 +99,7 @@ __all__ = [
     "TIME_PREPOSITIONS",
     "TO_WHERE_IT_IS",
     "TRANSITIVE",
+    "VALUE_ELSEWHERE",
     "VALUE_GROUP",
     "VOCATIVE",
     "WAIT_FOR_ME",
@@ -387,7 +389,9 @@ YES_NO_OPENERS: Final = re.compile(
 # self-correction still missing its replacement ("Actually, no.", "No, sorry."), a
 # time or place left open ("Any time after."), and a few phrases that owe their object.
 DANGLING_TAIL: Final = re.compile(
-    r"(?:\bhow (?:much|many|long|often|far)|\bwhether|\bin order|"
+    # "I was wondering whether you.": the clause's subject said, its verb next.
+    r"(?:\bhow (?:much|many|long|often|far)|\bwhether(?: (?:i|we|you|they|he|she|it))?|"
+    r"\bin order|"
     r"\b(?:actually|wait|sorry|i mean|rather)\W+no|\bno\W+(?:wait|sorry)|"
     # "Make that two." corrects; "I didn't make that." is whole.
     r"(?<!n't )(?<!not )\b(?:make|scratch) that|"
@@ -506,7 +510,9 @@ DANGLING_TAIL: Final = re.compile(
     # take some." is whole: no preposition).
     r"\b(?:to|of|for|from|with|at|into|about|by) (?:some|another|every|each|several)|"
     # "I had it, but I think my son." -- someone named, what they did still to come.
-    r"\b(?:but|and|because|so) (?:i think |maybe |probably )?(?:my|the|his|her|our|their) "
+    # ("It's me and my neighbour." lists who: "and" after a noun or "me" joins no clause.)
+    r"(?:\b(?:but|because|so)|(?<!\bme )(?<!\bus )(?<!\bfamily )\band) "
+    r"(?:i think |maybe |probably )?(?:my|the|his|her|our|their) "
     r"(?:son|daughter|wife|husband|partner|mum|mom|dad|mother|father|brother|sister|kids|"
     r"friend|neighbour|neighbor|landlord|boss|carer)|"
     # "He had an ear infection last.", "It was last.": the time ("last spring", "next
@@ -553,6 +559,20 @@ SEND_TO: Final = re.compile(
 )
 
 SENTENCE_END: Final = re.compile(r"[.?!]+")
+
+# A value the caller will not read now: the company holds it already ("You've already
+# taken my card number."), or someone else must be asked for it ("I'll have to ask my
+# mum for her date of birth.", "You'll have to ring the office for his mobile number.").
+VALUE_ELSEWHERE: Final = re.compile(
+    r"\byou(?:'ve| have)?(?: already| clearly| obviously| just)? (?:got|taken|took|had|have)\b|"
+    r"\b(?:i|you|we)(?:'ll| will|'d| would) (?:have|need) to (?:ask|ring|call|phone|check with)\b|"
+    r"\bask (?:[a-z']+ ){1,3}for\b"
+)
+
+# "I think it's my old work email.", "Send it to my work email.": one of the caller's own
+# addresses, picked by name; an address the caller reads out is introduced ("my email
+# is"), and someone else's ("my son's email") is new to the agent and read next.
+OWN_EMAIL_NAMED: Final = re.compile(r"\bmy (?:[a-z]+ ){0,3}e-?mail(?: address)?$")
 
 # A part the STT closed on the word that introduces a value ("It's.", "The order number
 # is.", "Send it to."), then a few words: the value being read, in groups.

@@ -180,7 +180,7 @@ _THE_CARD: Final = re.compile(r"\b(?:the|your|that|this) card\b")
 # Documents whose expiry is a whole date, day included.
 _EXPIRES_WHOLE: Final = re.compile(
     r"\b(?:passport|licen[cs]e|permit|policy|membership|warranty|contract|insurance|mot|"
-    r"registration|certificate|tenancy|lease)\b"
+    r"registration|certificate|tenancy|lease|voucher|coupon)\b"
 )
 # "The expiry and the security code?" (not after the card number: three values).
 _EXPIRY_AND_CODE: Final = re.compile(
@@ -243,7 +243,10 @@ _REQUEST: Final = re.compile(
     r"could i (?:get|have)|may i (?:get|have)|what's|what is|i'll need|"
     r"i (?:just |also |only )?need|"
     # "For applicants from Mexico we need your CURP.": a request put as a need.
-    r"we(?:'ll| will)? need)\b"
+    r"we(?:'ll| will)? need)\b|"
+    # "Lastly the three-digit security code on the back.": the next value asked for by
+    # its name alone, in a list of them.
+    r"^(?:(?:and|lastly|finally|next|then|now|also)\b,? )+(?:the|your)\b"
 )
 _NOT_AN_ADDRESS: Final = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|sure|okay|ok|right|no|um|uh|well|so)\W*)+$|"
@@ -363,7 +366,11 @@ _READ_A_NUMBER: Final = re.compile(
 # "What's the number on your cover plan?": a number read off something, kind unnamed.
 _SOME_NUMBER: Final = re.compile(
     r"\b(?:the|your|its|his|her|their) (?:[a-z]+ ){1,3}(?:number|code)\b|"
-    r"\bthe (?:number|code|reference) (?:on|from|at|printed on|at the top of)\b"
+    r"\bthe (?:number|code|reference) (?:on|from|at|printed on|at the top of)\b|"
+    # "Booking number?": asked by its name alone; "Is there a hire number on your
+    # receipt?": asked after as something to read off.
+    r"^(?:[a-z]+ ){1,2}(?:number|code)\?$|\b(?:is there|have you got|do you have) a "
+    r"(?:[a-z]+ ){1,2}(?:number|code)\b"
 )
 _EMAIL_VERB: Final = re.compile(r"\be-?mail (?:me|you|us|him|her|it|them)\b")
 _READ_VERB: Final = re.compile(

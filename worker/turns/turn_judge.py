@@ -1059,6 +1059,13 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         # is whole; a bare "Yesterday." is as often followed by the time.
         return TurnVerdict("maybe", "date_fragment")
     refused = phrases.REFUSAL.search(clause) is not None
+    # Named, but not about to be read: the agent has it, someone else must be asked, or
+    # it is one of the caller's own addresses picked by name.
+    held_back = (
+        refused
+        or phrases.VALUE_ELSEWHERE.search(clause) is not None
+        or (named == "email" and phrases.OWN_EMAIL_NAMED.search(clause.rstrip(" .!")) is not None)
+    )
     # Across the STT's periods: "...send a text to. My mobile." is one request.
     joined = re.sub(r"[.?!]+", "", text.lower()).strip(" ,")
     sent_there = named is not None and phrases.SEND_TO.search(joined) is not None
@@ -1071,7 +1078,7 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
         and _WHOSE_VALUE.fullmatch(clause.rstrip(" .!"))
         and (named != "email" or re.search(r"\be-?mail", agent_text.lower()) is not None)
     )
-    if named is not None and (asked_it or sent_there or whose) and not refused and not confirming:
+    if named is not None and (asked_it or sent_there or whose) and not held_back and not confirming:
         # The agent just asked for this value and the caller named it ("The number on
         # my account." after "What's the best number?"), or the caller asks for
         # something to be sent there ("Could you text the link to my mobile,"): the
