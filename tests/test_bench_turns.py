@@ -171,6 +171,8 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("saffron", 265),
         ("tupelo", 265),
         ("viburnum", 265),
+        ("wisteria", 265),
+        ("xylosma", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:
