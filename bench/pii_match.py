@@ -165,7 +165,8 @@ def _leaked_said(secret: str, output: str) -> bool:
     if secret.isdigit() and len(secret) >= 4:
         return any(secret in run for run in canonical_digit_runs(output))
     needle = " ".join(secret.lower().split())
-    return needle in " ".join(output.lower().split())
+    # A placeholder's index is no one's value: "[PIN_2]" leaks no "2".
+    return needle in " ".join(PLACEHOLDER.sub(" | ", output).lower().split())
 
 
 def leaked(secret: str, output: str, matching: Matching = "runs") -> bool:

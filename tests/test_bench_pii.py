@@ -114,6 +114,14 @@ def test_leak_check_sees_written_spoken_and_grouped_digits() -> None:
     assert not leaked("123 Main Street", "I live at [ADDRESS_1]")
 
 
+def test_a_placeholder_index_is_no_leaked_value() -> None:
+    # "[PIN_2]" holds a 2 that no one said: a short secret matched by substring must not
+    # find itself in a placeholder.
+    assert not leaked("2", "Second is [PIN_1], fourth is [PIN_2].", "said")
+    assert leaked("2", "Second is [PIN_1], fourth is 2.", "said")
+    assert not leaked("PIN_2", "It's [PIN_2].", "said")
+
+
 # The independent corpus as its author handed it over (issue 30): scored, never edited.
 INDEPENDENT_SHA256 = "036950765415bf3df9ed7670614c0465c13d79031a0027317e124d43a67c30f4"
 
