@@ -12,7 +12,9 @@ Carrick with a C-K."), is the address's too.
 
 A house's name before its street ("The Old Forge, Ballyhooly Road") is its first line,
 and a long value's digits said again after it ("That's 0 1 2 3 at the end.") are it, as is
-an identifier spelled and then written whole ("A B C P K 4821 L. ABCPK4821L.").
+an identifier spelled and then written whole ("A B C P K 4821 L. ABCPK4821L."), and so
+is an end of a value named before the whole of it ("The one ending 519. ... 07700
+900519.").
 
 The number of a flat, a unit or a house said in its own sentence before the street
 ("Flat 3. 17 Albemarle Road.", "It's 742. Evergreen Terrace.", "Unit 12B. 1640 Riverside
@@ -48,6 +50,7 @@ __all__ = [
     "digits_again",
     "digits_read_back",
     "dutch_postcode_after_address",
+    "end_named_before",
     "house_name_before",
     "house_number_again",
     "keyed_instead",
@@ -460,6 +463,49 @@ def digits_again(
         for value, digits in long_values:
             if 0 <= run.start - value.end <= _AGAIN_REACH and run.digits in digits:
                 yield Detection(value.kind, run.start, run.end, run.digits, complete=False)
+                break
+
+
+# "The one ending 519.", "It starts ES91 and ends 1332.": an end of the value named
+# before the whole of it.
+_END_NAMED: Final = re.compile(
+    r"\b(?P<how>end(?:s|ing)|start(?:s|ing)|begin(?:s|ning))(?: (?:in|with))? "
+    r"(?P<piece>(?-i:[A-Z]{2})?\d+(?:[ -]\d+)*)\b",
+    re.IGNORECASE,
+)
+# Three characters at least ("519", "ES91"): fewer are as likely a quantity.
+_END_MIN_CHARS: Final = 3
+
+
+def end_named_before(norm: Normalised, values: Sequence[Detection]) -> Iterable[Detection]:
+    """An end of a value said before the whole of it in the same turn ("The one ending
+    519, the work mobile. The full thing is 07700 900519."): that value's, not a number of
+    its own.
+
+    Args:
+        norm: The caller's turn, normalised.
+        values: What the detectors found in it.
+    """
+    wholes = [
+        (value, re.sub(r"[^A-Za-z0-9]", "", value.value).upper())
+        for value in values
+        if value.complete
+    ]
+    if not wholes:
+        return
+    found = _Found(values)
+    for m in _END_NAMED.finditer(norm.text):
+        piece = re.sub(r"[^A-Za-z0-9]", "", m["piece"]).upper()
+        if len(piece) < _END_MIN_CHARS or found.covers(m.start("piece")):
+            continue
+        at_end = m["how"].lower().startswith("end")
+        for value, compact in wholes:
+            if (
+                value.start > m.end()
+                and len(compact) > len(piece)
+                and (compact.endswith(piece) if at_end else compact.startswith(piece))
+            ):
+                yield Detection(value.kind, m.start("piece"), m.end("piece"), piece, False)
                 break
 
 

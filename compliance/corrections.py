@@ -33,6 +33,8 @@ _GAP: Final = re.compile(
 )
 _REACH: Final = 60
 _STALL_AFTER: Final = re.compile(r"\s*(?:sec(?:ond)?s?|2nd|moments?|minutes?|mins?|tick)\b", re.I)
+# One half of a UK-style postcode said again alone: "8TH", "B33".
+_POSTCODE_HALF: Final = re.compile(r"\b(?:\d[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?)\b")
 # Values a caller reads digit by digit and may get wrong half-way.
 _DIGIT_KINDS: Final = frozenset(
     {
@@ -78,7 +80,7 @@ def apply_corrections(
     Returns:
         The detections, the corrected attempts added or given the corrected value.
     """
-    if not runs or _MARKER.search(text) is None:
+    if _MARKER.search(text) is None:
         return detections
     result = list(detections)
     for later in sorted(detections, key=lambda d: d.start):
@@ -107,20 +109,32 @@ def _corrected_after(
     text: str, runs: list[DigitRun], detections: list[Detection]
 ) -> list[Detection]:
     """The digits a correction gives after a value it corrects ("0491 570 159. Oh, sorry,
-    no, 158 at the end."): too short to mean anything alone, they are that value's."""
+    no, 158 at the end.", "742 Evergreen Terrace. Sorry, 724."): too short to mean
+    anything alone, they are that value's; so is a postcode's half ("B33 8HT. Sorry,
+    8TH.")."""
     found: list[Detection] = []
     for value in detections:
-        if value.kind not in _DIGIT_KINDS:
+        if value.kind in _DIGIT_KINDS or value.kind is EntityType.ADDRESS:
+            run = next((r for r in runs if r.start >= value.end), None)
+            if run is None or run.money:
+                continue
+            after: tuple[int, int, str] = (run.start, run.end, run.digits)
+        elif value.kind is EntityType.POSTCODE:
+            half = _POSTCODE_HALF.search(text, value.end)
+            if half is None:
+                continue
+            after = (half.start(), half.end(), half.group())
+        else:
             continue
-        after = next((r for r in runs if r.start >= value.end), None)
-        if after is None or after.money or after.start - value.end > _REACH:
+        start, end, said = after
+        if start - value.end > _REACH:
             continue
-        gap = _GAP.fullmatch(text, value.end, after.start)
+        gap = _GAP.fullmatch(text, value.end, start)
         if gap is None or _MARKER.search(gap.group()) is None:
             continue
-        if any(d.start < after.end and d.end > after.start for d in detections):
+        if any(d.start < end and d.end > start for d in detections):
             continue
-        if _STALL_AFTER.match(text, after.end):
+        if _STALL_AFTER.match(text, end):
             continue  # "Sorry. One second.": a stall, not a digit
-        found.append(Detection(value.kind, after.start, after.end, after.digits, complete=False))
+        found.append(Detection(value.kind, start, end, said, complete=False))
     return found

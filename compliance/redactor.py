@@ -34,6 +34,7 @@ from compliance.beside import (
     digits_again,
     digits_read_back,
     dutch_postcode_after_address,
+    end_named_before,
     house_name_before,
     house_number_again,
     keyed_instead,
@@ -153,7 +154,9 @@ _QUOTED_DIGITS: Final = re.compile(r"(?<![\w])\d(?:[ -]?\d){2,}(?![\w])")
 _QUOTED_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A value read back as a statement: "I have ...", "I've got ...", "So that's ...".
 _CONFIRMING: Final = re.compile(
-    r"\b(?:i have|i've got|i've|we have|so that's|that's|so it's|is that right|is that correct)\b",
+    # "So IE29 AIBK 9311 5212 3456 87.": read back after "so", the question left unsaid.
+    r"\b(?:i have|i've got|i've|we have|so that's|that's|so it's|is that right|is that correct)\b"
+    r"|^\W*so\b(?=\W+[A-Z]{0,2}\d)",
     re.IGNORECASE,
 )
 # A number read back to be confirmed is long enough to be someone's (a phone number, a
@@ -564,6 +567,7 @@ class CallRedactor:
             house_name_before(norm, detections, asked=self._asked == Context.ADDRESS)
         )
         detections += list(digits_again(norm, detections, found.runs))
+        detections += list(end_named_before(norm, detections))
         detections += list(keyed_instead(detections, found.runs, norm.text))
         so_far = [(e.kind, e.value) for e in self._vault if e.complete]
         detections += list(written_again(norm, detections, so_far))
