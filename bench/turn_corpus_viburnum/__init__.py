@@ -1,4 +1,4 @@
-"""The fifty-fourth end-of-turn corpus, unread like wisteria and xylosma.
+"""The fifty-fourth end-of-turn corpus.
 
 ``viburnum.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (lighthouse holiday
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after quince was read and before rosewood was; its author saw no
-corpus. With wisteria and xylosma its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once wisteria, xylosma
+and zelkova had been commissioned.
 """
