@@ -96,6 +96,7 @@ __all__ = [
     "STRANDED",
     "SUBJECTS",
     "SUBORDINATE_ONLY",
+    "TIME_ASKED",
     "TIME_PREPOSITIONS",
     "TO_WHERE_IT_IS",
     "TRANSITIVE",
@@ -420,6 +421,8 @@ DANGLING_TAIL: Final = re.compile(
     r"(?:really|very|so|quite|pretty|extremely|incredibly|super|a bit|a little)|"
     # "...a payment from a company called." -- the name is next ("I called." is whole).
     r"\b(?:a|an|some|this) [a-z]+ (?:called|named)|"
+    # "We were in the one called." -- which one is named next.
+    r"\bone (?:called|named)|"
     # "It was the lady called." -- "it was" names someone, the name next ("The engineer
     # called." is whole).
     r"^(?:(?:oh|um|uh|so|and),? )*(?:it|that)(?:'s| is| was) the [a-z]+ (?:called|named)|"
@@ -625,10 +628,13 @@ DATE_QUESTION: Final = re.compile(
 
 # "What dates are you looking at?", "When are you arriving and leaving?": two dates.
 DATES_ASKED: Final = re.compile(
-    r"\b(?:what|which)(?: [a-z']+){0,3} dates\b|\barriv\w* and (?:leav|depart)\w*|"
+    r"\b(?:what|which)(?: [a-z']+){0,5} dates\b|\barriv\w* and (?:leav|depart)\w*|"
     r"\bcheck-?in and check-?out\b|"
     r"\bfrom when\b"
 )
+
+# "What time do you expect to reach the lock?": a time of day asked for.
+TIME_ASKED: Final = re.compile(r"\b(?:what|which) time\b|\bhow (?:early|late)\b|\bby when\b")
 
 # A month as callers say and the STT writes it: "January", "Sept".
 MONTH: Final = (

@@ -129,6 +129,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return False  # "Is it okay if my?": the noun is still to come
     if text.rstrip().endswith("?") and len(words) >= 2 and words[-2:] in _VERB_UNDERSTOOD:
         return True  # "Can you arrange the lift, or do I have to?": the verb said before
+    if text.rstrip().endswith("?") and last in _OWES_A_CLAUSE:
+        return False  # "Can you tell me if?": the question is cut at a pause
     if text.rstrip().endswith("?") and len(clause) == 1 and last in ("sorry", "pardon"):
         return True  # "Sorry?": say that again
     if text.rstrip().endswith("?") and len(clause) >= 3:
@@ -296,6 +298,8 @@ _JOINER_ALONE: Final = re.compile(
     r"(?:and |then |and then )?(?:a )?(?:slash|forward slash|back ?slash|dash|hyphen|dot|"
     r"underscore|stroke|full stop|point)"
 )
+# Words that open a clause and are never its end, even under a question mark.
+_OWES_A_CLAUSE: Final = frozenset("if whether because unless until till although though".split())
 _VERB_UNDERSTOOD: Final = [["have", "to"], ["need", "to"], ["want", "to"], ["got", "to"]]
 _HOW_MUCH: Final = re.compile(r"how (?:much|many|long|often|far)\b")
 _HEDGE_ALONE: Final = re.compile(
@@ -826,7 +830,8 @@ def judge_turn(user_text: str, agent_text: str = "") -> TurnVerdict:
     if (
         last in phrases.TIME_PREPOSITIONS
         and not text.endswith("?")
-        and phrases.DATE_QUESTION.search(question)
+        # "Probably around." to "What time do you expect to reach the lock?"
+        and (phrases.DATE_QUESTION.search(question) or phrases.TIME_ASKED.search(question))
         and not phrases.WHOLE_ENDING.search(clause)  # "The year before last."
     ):
         # "I graduated in." to "When did you graduate?": the time is next, whatever
