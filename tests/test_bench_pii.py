@@ -35,6 +35,7 @@ from bench.pii import (
     THIRTYFIRST_CORPUS,
     THIRTYFOURTH_CORPUS,
     THIRTYSECOND_CORPUS,
+    THIRTYSEVENTH_CORPUS,
     THIRTYSIXTH_CORPUS,
     THIRTYTHIRD_CORPUS,
     TWELFTH_CORPUS,
@@ -146,9 +147,9 @@ def test_fresh_corpus_is_kept_as_written() -> None:
 
 
 # The independent corpora after fresh, as their authors handed them over: scored and
-# reported, never edited, never a gate. final and thirtyfourth to thirtysixth are out of
+# reported, never edited, never a gate. final and thirtyfifth to thirtyseventh are out of
 # sample (a target on them would make them development sets); pieces, outside and sixth
-# to thirtythird have been development sets since their leaks were read, reported
+# to thirtyfourth have been development sets since their leaks were read, reported
 # without a gate while they miss their targets.
 @pytest.mark.parametrize(
     ("path", "sha256", "out_of_sample", "min_cases"),
@@ -342,7 +343,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             THIRTYFOURTH_CORPUS,
             "c6acf9230c52dffb5d71764a2b09c3e7584e7bcfc9a428d5a6f0d17850e9c885",
-            True,
+            False,
             190,
         ),
         (
@@ -354,6 +355,12 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         (
             THIRTYSIXTH_CORPUS,
             "94a54eb5d9c57aa2b83d5aaedb87aa35b8d27eb4edd58325e1d1753225e61973",
+            True,
+            190,
+        ),
+        (
+            THIRTYSEVENTH_CORPUS,
+            "9ac608af978f9cc7b85043bdf826641d41f665526efcbdcb750f329fb5e6ddc8",
             True,
             190,
         ),
@@ -393,6 +400,7 @@ def test_fresh_corpus_is_kept_as_written() -> None:
         "thirtyfourth",
         "thirtyfifth",
         "thirtysixth",
+        "thirtyseventh",
     ],
 )
 def test_a_later_corpus_is_kept_as_written_and_reported_without_a_gate(
