@@ -82,6 +82,11 @@ _VOLUNTEER_AFTER: Final = {
     # "Do you need the wifi password? It's sunflower underscore 88.": asked, then said.
     r"|pass ?word[,?]? (?:but )?it(?:'s| is)"
     r"|pass ?word (?:on|for|of|at) the [a-z]+(?: of the [a-z]+)?(?:'s| is)"
+    # "The password on the sticker says key colon TR4m-9pLx-Q2.": read off it, its printed
+    # label and all; only what reads as a password.
+    r"|pass ?word (?:(?:on|for|of|at) the [a-z]+(?: of the [a-z]+)? )?(?:says|reads|shows)"
+    r"(?: (?:key|password|code|pin|pass) (?:colon|:))?"
+    r"(?= (?-i:[A-Za-z]*\d|[A-Z][a-z]+[A-Z]))"
     # "I tried logging in with Liverpool 2005 and it says wrong password.": only what
     # reads as a password ("with my email" says how).
     r"|(?:logging|logged|log|signing|signed|sign) (?:in|on) with"

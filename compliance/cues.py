@@ -374,7 +374,7 @@ _PERSONAL_PAST: Final = (
     # "your grandmother's name", "your mother's name before she married"
     rf"|your (?:[a-z]+ )?{_FOREBEAR}(?:'s|s') (?:[a-z]+ )?name"
     # "where did your parents meet", "where did you meet your wife"
-    rf"|(?:did|do|were|was) your {_RELATIVE} (?:1st |first )?(?:meet|marry|get married"
+    rf"|(?:did|do|were|was) your {_RELATIVE} (?:1st |first )?(?:meet|marry|married|wed|get married"
     r"|grow up|live|come from|work|born)|(?:did|do) you (?:1st |first )?meet your"
     rf"|(?:did|do) you and your {_RELATIVE} (?:1st |first )?meet"
     # "the name of your first pet", "your pet's name"

@@ -396,6 +396,13 @@ _NOT_DIGITS_ASKED: Final = frozenset((Context.EMAIL, Context.NAME, Context.MAIDE
 _UK_MOBILE: Final = frozenset(((5, 6), (5, 3, 3), (11,), (4, 3, 4)))
 
 
+# Emergency and public service short codes (UK 999/111/101/119, EU 112, US 911/988/311/211,
+# AU 000): no caller's own number, and never the start of one (no area code is N11).
+_PUBLIC_SHORT_NUMBERS: Final = frozenset(
+    {"999", "111", "101", "119", "112", "911", "988", "311", "211", "000"}
+)
+
+
 def classify_digits(
     digits: str,
     context: str | None,
@@ -534,6 +541,9 @@ def classify_digits(
         4 if context in (Context.GENERIC, Context.CARD) else 2 if context == Context.ROUTING else 3
     )
     if context is None or n < least:
+        return None
+    if context == Context.PHONE and digits in _PUBLIC_SHORT_NUMBERS:
+        # "I just rang 999, then 111 the next day.": a number everyone shares.
         return None
     kind = _PARTIAL_KIND.get(context) or _SECRET_KIND.get(context)
     if kind is None and context == Context.GENERIC:
