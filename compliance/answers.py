@@ -494,7 +494,7 @@ _WORD_AND_DIGITS_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD})? \d{
 # A name said alone as a sentence of its own: "Nova.", "Grey Friars."
 _NAME_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,2}}(?=[.!]|$)")
 _LETTERS_AND: Final = re.compile(r"(?<![\w'])(?-i:[A-Z])(?:,? and (?-i:[A-Z])(?![\w']))+")
-# "3 is L", "the 5th is W", "number 2's a 7": a character of a secret by its place.
+# "3 is L", "the 5th is W", "number 2 was a 7": a character of a secret by its place.
 _PLACE_IS: Final = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)?(?: (?:one|character|letter|digit|number))? (?:is|'s|was) "
     r"(?:an? |the )?(?:(?:capital|small|lower ?case|upper ?case) )?(?P<piece>[A-Za-z0-9])(?![\w'@])"
