@@ -22,9 +22,9 @@ _fresh, _unseen, _blind, _sealed, _vault, _ledger, _quarry, _tally, _stack, _pyl
 _beacon, _lantern, _meridian, _orchard, _quill, _ridge, _thistle, _yarrow, _willow,
 _zinnia, _aspen, _birch, _cedar, _dogwood, _elm, _fir, _gum, _hazel, _ivy, _juniper and
 _kauri, _larch, _maple, _oak, _pine, _rowan, _spruce, _tamarack, _walnut, _yew, _hawthorn,
-_linden, _mulberry, _nutmeg, _olive, _pecan, _quince, _rosewood, _saffron, _tupelo and
-_viburnum (read since to change the judge) and _wisteria, _xylosma and _zelkova (not read by
-anyone changing it).
+_linden, _mulberry, _nutmeg, _olive, _pecan, _quince, _rosewood, _saffron, _tupelo,
+_viburnum and _wisteria (read since to change the judge) and _xylosma and _zelkova (not read
+by anyone changing it).
 Per class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision, then the model's first token
 (asked at the turn's last final, as preemptive generation does) and the TTS's first

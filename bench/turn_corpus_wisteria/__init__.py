@@ -1,4 +1,4 @@
-"""The fifty-fifth end-of-turn corpus, unread like xylosma and zelkova.
+"""The fifty-fifth end-of-turn corpus.
 
 ``wisteria.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (falconry displays, hot air
@@ -13,5 +13,6 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after rosewood was read and before saffron was; its author saw no
-corpus. With xylosma and zelkova its figures are the out-of-sample ones.
+corpus. Registered unedited and unread; read to change the judge once zelkova and acacia
+had been commissioned.
 """
