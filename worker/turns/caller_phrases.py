@@ -189,13 +189,15 @@ TRANSITIVE: Final = frozenset(
     """
     change update check book order buy pay get make add remove move set reset know
     see report dispute return transfer speak talk schedule reschedule confirm verify open
-    close use find ask give send tell fill sort take hand put
+    close use find ask give send tell fill sort take hand put bring
     """.split()
 )
 
 WANTS: Final = re.compile(
     r"\b(?:to|want|wanna|gonna|need|needs|please|can you|could you|would you|i'll|let me|"
-    r"can we|could we|shall we)\s+"
+    r"can we|could we|shall we|"
+    # "We were told we could bring.": what was allowed is next.
+    r"(?:told|said) (?:we|i|you|they) (?:could|can|should|would|might))\s+"
     r"(?P<verb>[a-z']+)"
     # "I want to pay off.": a phrasal verb that always takes an object, left without one.
     r"(?: (?<=pay )(?:off|back)| (?<=set )up| (?<=give )back| (?<=send )(?:back|over)|"
@@ -517,7 +519,8 @@ DANGLING_TAIL: Final = re.compile(
     r"(?:\b(?:but|because|so)|(?<!\bme )(?<!\bus )(?<!\bfamily )\band) "
     r"(?:i think |maybe |probably )?(?:my|the|his|her|our|their) "
     r"(?:son|daughter|wife|husband|partner|mum|mom|dad|mother|father|brother|sister|kids|"
-    r"friend|neighbour|neighbor|landlord|boss|carer)|"
+    r"friend|neighbour|neighbor|landlord|boss|carer|grandson|granddaughter|grandma|grandad|"
+    r"granddad|grandpa|nan|gran|niece|nephew|aunt|auntie|uncle|cousin)|"
     # "He had an ear infection last.", "It was last.": the time ("last spring", "next
     # Tuesday") still to come. Not "at last", "the year before last", "You're next".
     r"(?<!\bat )(?<!\bbefore )(?<!\bafter )(?<!'s )(?<!'re )(?<!\bis )(?<!\bare )"

@@ -107,6 +107,8 @@ _KIND_PATTERNS: Final[tuple[tuple[DictationKind, re.Pattern[str]], ...]] = (
             r"number (?:were|was|have) you (?:been )?given(?: to (?:ring|call|dial))?|"
             # "Who's the contact on the day, and their number?": a person's number.
             r"(?:and )?(?:their|his|her) number(?=\?|$)|"
+            # "What's the number at the house?": the house's phone.
+            r"number (?:at|for) the (?:house|home|flat|office|property|farm|shop)\b|"
             r"number in case (?:we|you|the call) (?:get |gets )?(?:cut off|disconnected|drops?)|"
             # "Which number did the suspicious text come from?"
             r"number (?:did|does|do) (?:the|that|this|it|they|he|she)(?: [a-z]+){0,2} "
