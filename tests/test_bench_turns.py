@@ -174,6 +174,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("wisteria", 265),
         ("xylosma", 265),
         ("zelkova", 265),
+        ("acacia", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:
