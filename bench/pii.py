@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Thirty-nine corpora, reported apart:
+corpus was written (`bench.pii_match`). Forty corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -33,16 +33,16 @@ corpus was written (`bench.pii_match`). Thirty-nine corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``thirtyfourth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_thirtyfourth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``thirtyfifth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_thirtyfifth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``thirtyfifth``, ``thirtysixth`` and ``thirtyseventh``
-  (``compliance/corpus/pii_thirtyfifth.yaml`` ... ``pii_thirtyseventh.yaml``): written the
-  same way, thirtyfifth and thirtysixth before thirtythird was read, thirtyseventh before
-  thirtyfourth; no one changing the detectors has read their turns, so theirs are the
-  out-of-sample figures, reported, not held.
+* ``thirtysixth``, ``thirtyseventh`` and ``thirtyeighth``
+  (``compliance/corpus/pii_thirtysixth.yaml`` ... ``pii_thirtyeighth.yaml``): written the
+  same way, thirtysixth before thirtythird was read, thirtyseventh before thirtyfourth,
+  thirtyeighth before thirtyfifth; no one changing the detectors has read their turns, so
+  theirs are the out-of-sample figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -94,6 +94,7 @@ __all__ = [
     "TENTH_CORPUS",
     "THIRTEENTH_CORPUS",
     "THIRTIETH_CORPUS",
+    "THIRTYEIGHTH_CORPUS",
     "THIRTYFIFTH_CORPUS",
     "THIRTYFIRST_CORPUS",
     "THIRTYFOURTH_CORPUS",
@@ -161,6 +162,7 @@ THIRTYFOURTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfourth.yaml"
 THIRTYFIFTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfifth.yaml"
 THIRTYSIXTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtysixth.yaml"
 THIRTYSEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyseventh.yaml"
+THIRTYEIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyeighth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -547,9 +549,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "thirty-fifth independent set, every kind, never used for tuning: out of sample",
+        "thirty-fifth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "thirtysixth",
@@ -568,6 +570,16 @@ CORPORA: Final = (
         0.97,
         0.95,
         "thirty-seventh independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
+    Corpus(
+        "thirtyeighth",
+        THIRTYEIGHTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirty-eighth independent set, every kind, never used for tuning: out of sample",
         gate=False,
         out_of_sample=True,
     ),
@@ -967,7 +979,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to thirtyseventh corpora)",
+        "final, pieces, outside, sixth to thirtyeighth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
