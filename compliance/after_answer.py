@@ -36,7 +36,8 @@ _WHOLE_DATE: Final = re.compile(
 # then the letter A.", "...so add Flat 3.": the answer corrected, narrowed, given again,
 # finished or added to, which is the answer still.
 _ANSWER_AGAIN: Final = re.compile(
-    r"\b(?:no|not|sorry|actually|wait|i mean|rather|instead|oops|make that|correction|or|"
+    r"\b(?:no|not|sorry|actually|wait|hang on|hold on|i mean|rather|instead|oops|make that|"
+    r"correction|or|"
     r"maybe|perhaps|might|could|ends?|ending|starts?|at the end|other|same|again|spell|"
     r"spelled|spelt|like|as in|with an?|[a-z] for|then|letters?|add|put|include|plus|also|"
     r"with (?:two|double|one|[123])|"

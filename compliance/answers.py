@@ -94,7 +94,7 @@ _VOLUNTEER_AFTER: Final = {
     # "I'm typing capital T, R, O, U, T, then 7, 7.": letters or digits typed in.
     # "I've been trying MittensTheCat2019 and it keeps saying wrong.": what was tried,
     # when it reads as a password (a PIN keyed in is `compliance.beside.keyed_instead`'s).
-    r"|(?:(?:i'm|i am|i was|i've been|i keep) trying|i (?:typed|entered|tried|put))(?: in)?"
+    r"|(?:(?:i'm|i am|i was|i've been|i keep) trying|i(?:'ve)? (?:typed|entered|tried|put))(?: in)?"
     r"(?= (?-i:[A-Za-z]+[!@#$%^&*]?\d|[A-Z][a-z]+[A-Z]))"
     r"|(?:i'm|i am|i was|i've been|i keep) (?:typing|entering|putting)(?: in)?"
     r"(?= (?:capital |lower ?case )?(?-i:[A-Za-z][ ,]{1,2}[A-Za-z0-9]\b|[A-Za-z]+[!@#$%^&*]?\d"
@@ -151,6 +151,11 @@ _RESUMED: Final = re.compile(
     r"|it'd be|it would be|it'll be|it will be|it must be|it must have been|it should be"
     r"|make that|i mean|so)\b",
     re.IGNORECASE,
+)
+# "I've told three people already! Featherstonehaugh.": exasperation, then the answer
+# given again, as after "This is ridiculous."
+_TOLD_ALREADY: Final = re.compile(
+    r"\b(?:told|said|given|gave)(?: [a-z0-9]+){0,3} (?:already|before|twice)\b", re.IGNORECASE
 )
 # A phrase about the answer, not the answer: "a funny one", "the old one", "my dog's name
 # and the year". It names what kind of thing the answer is.
@@ -266,7 +271,7 @@ def _phrase_at(
             pos = start + 1
             continue
         if _STALL.match(text, start) or _REMARK.match(text, start):
-            stalled = True
+            stalled = stalled or _TOLD_ALREADY.search(text, start, end) is None
             pos = stop.end() if stop is not None else end
             continue
         named = corrected and attempt == 0 and _NAMED.fullmatch(text, start, end) is not None

@@ -33,6 +33,9 @@ _GAP: Final = re.compile(
 )
 _REACH: Final = 60
 _STALL_AFTER: Final = re.compile(r"\s*(?:sec(?:ond)?s?|2nd|moments?|minutes?|mins?|tick)\b", re.I)
+# Values whose digits a correction may give again after them: "30 November 1985. Oh,
+# hang on, 1986.", "742 Evergreen Terrace. Sorry, 724."
+_PIECE_KINDS: Final = frozenset({EntityType.ADDRESS, EntityType.DOB})
 # One half of a UK-style postcode said again alone: "8TH", "B33".
 _POSTCODE_HALF: Final = re.compile(r"\b(?:\d[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]?)\b")
 # Values a caller reads digit by digit and may get wrong half-way.
@@ -114,7 +117,7 @@ def _corrected_after(
     8TH.")."""
     found: list[Detection] = []
     for value in detections:
-        if value.kind in _DIGIT_KINDS or value.kind is EntityType.ADDRESS:
+        if value.kind in _DIGIT_KINDS or value.kind in _PIECE_KINDS:
             run = next((r for r in runs if r.start >= value.end), None)
             if run is None or run.money:
                 continue

@@ -396,6 +396,8 @@ _NOT_DIGITS_ASKED: Final = frozenset((Context.EMAIL, Context.NAME, Context.MAIDE
 _UK_MOBILE: Final = frozenset(((5, 6), (5, 3, 3), (11,), (4, 3, 4)))
 
 
+# Digits said as a card's or account's "ending" that are more than a last four.
+_LONG_ENDING_DIGITS: Final = 6
 # Emergency and public service short codes (UK 999/111/101/119, EU 112, US 911/988/311/211,
 # AU 000): no caller's own number, and never the start of one (no area code is N11).
 _PUBLIC_SHORT_NUMBERS: Final = frozenset(
@@ -439,6 +441,10 @@ def classify_digits(
     if context == Context.LASTFOUR:
         if n == 4:
             return Detection(EntityType.LASTFOUR, 0, 0, digits)
+        if n >= _LONG_ENDING_DIGITS:
+            # "the account ending 55 03 8211": more than its last four, most of the
+            # account or card itself.
+            return Detection(EntityType.NUMBER, 0, 0, digits, complete=False)
         context = None
     if context in (Context.CVV, Context.PIN, Context.EXPIRY, Context.OTP) and n <= 12:
         return _authentication_digits(digits, context)

@@ -162,6 +162,10 @@ _CONFIRMING: Final = re.compile(
 # A number read back to be confirmed is long enough to be someone's (a phone number, a
 # national number), not a quantity.
 _QUOTED_NUMBER_DIGITS: Final = 7
+# "Was that 604 119?": six digits asked back outright are a code's (a one-time code, a
+# reference), not a quantity; a ZIP's five stay out.
+_ASKED_BACK: Final = re.compile(r"\b(?:was that|is that|did you say)\b", re.IGNORECASE)
+_ASKED_BACK_DIGITS: Final = 6
 _NAMED_GAP: Final = 12
 _CARD_LENGTHS_MIN: Final = 13
 # The context a read-back number of no known kind leaves for the caller's answer.
@@ -445,7 +449,9 @@ class CallRedactor:
             if not any(0 <= m.start() - e <= _NAMED_GAP for e in named)
         ]
         digits = max(runs, key=len, default="")
-        if len(digits) < _QUOTED_NUMBER_DIGITS:
+        if len(digits) < _QUOTED_NUMBER_DIGITS and not (
+            len(digits) >= _ASKED_BACK_DIGITS and _ASKED_BACK.search(question)
+        ):
             return None
         found = classify_digits(digits, None, self.policy.default_region)
         if found is not None and found.kind in _KIND_CONTEXT:
