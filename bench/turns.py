@@ -23,7 +23,7 @@ _beacon, _lantern, _meridian, _orchard, _quill, _ridge, _thistle, _yarrow, _will
 _zinnia, _aspen, _birch, _cedar, _dogwood, _elm, _fir, _gum, _hazel, _ivy, _juniper and
 _kauri, _larch, _maple, _oak, _pine, _rowan, _spruce, _tamarack, _walnut, _yew, _hawthorn,
 _linden, _mulberry, _nutmeg, _olive, _pecan, _quince, _rosewood, _saffron, _tupelo,
-_viburnum and _wisteria (read since to change the judge) and _xylosma, _zelkova and _acacia
+_viburnum, _wisteria and _xylosma (read since to change the judge) and _zelkova and _acacia
 (not read by anyone changing it).
 Per class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision, then the model's first token

@@ -1,4 +1,4 @@
-"""The fifty-sixth end-of-turn corpus, unread like zelkova and acacia.
+"""The fifty-sixth end-of-turn corpus.
 
 ``xylosma.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (go-kart tracks, laser tag,
@@ -14,5 +14,6 @@ names stayed with the author: the structure it checks is checked by
 ``tests/test_bench_turns.py``.
 
 It was commissioned with wisteria, after rosewood was read and before saffron was; its
-author saw no corpus. With zelkova and acacia its figures are the out-of-sample ones.
+author saw no corpus. Registered unedited and unread; read to change the judge once
+zelkova, acacia and baobab had been commissioned.
 """
