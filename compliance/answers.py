@@ -44,6 +44,8 @@ _LEAD_WORDS: Final = (
     r"|certainly|yes please|let's see|let me see|like|the|a|an|my|and|but|also"
     # interjections and laughter: "Ha, Bubbles."
     r"|ha+|haha+|ha ha|heh|hehe|ooh|oo|aw+|wow|whoa|huh|ugh|phew|blimey|crikey|gee|jeez"
+    # "Mhmm.": a listener's noise said while the agent talks, never the answer.
+    r"|mm+-?h?m+|m-?hm+|mhm+"
     r"|lol|mr|mrs|ms|miss|mx|dr|prof|" + _ACK_WORDS
 )
 _LEAD: Final = re.compile(rf"(?:[\s,.;:!?…-]|\b(?:{_LEAD_WORDS})\b)*", re.IGNORECASE)
