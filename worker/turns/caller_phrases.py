@@ -364,6 +364,8 @@ GROUP_INTRO: Final = re.compile(
     # "it's", which would leave "Ruth on 029").
     r"(?:(?:it's|that's|it is|that is|try|ring|call) )?[a-z]+(?: [a-z]+)? on(?=\s+0\d)|"
     r"it's|it is|that's|that is|"
+    # "It says 0141.": read off the form, its first group.
+    r"(?:it|this|that) (?:says|reads|shows)|"
     # "The number on here is 0114.": read off the paper in hand.
     r"the number (?:on here|on it|on the [a-z]+) is|"
     # "The number's 020.": the value's first group after its label; "My sister's number
@@ -460,7 +462,8 @@ DANGLING_TAIL: Final = re.compile(
     # "...the door is making." -- the noise it makes is next.
     r"\b(?:is|are|was|were|'s|'re|keeps?|kept|started|starts) making\W*$|"
     # "The bike is number." -- the number itself is next.
-    r"\b(?:is|'s|was) number|"
+    # ("Use my daughter's number." is whole: a possessive, not "it's".)
+    r"(?:\b(?:is|was)|\b(?:it|that|he|she|there|what)'s) number|"
     # "It's one of those." -- which of those, next.
     r"\b(?:it|that|this|they|he|she)(?:'s|'re| is| are| was| were) (?:one|some) of those|"
     # "Me and my partner and possibly.", "..., so maybe." -- a hedge joined on, what it

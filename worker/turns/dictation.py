@@ -341,8 +341,10 @@ _PARTIAL: Final = re.compile(
 _CODE_START: Final = re.compile(
     # ("The reference. Is BL.": the verb after the STT's period starts with a capital.)
     r"(?:^|[.?!]\s+|\b(?i:is|it's|it is|that's|'s|says here)[,:]?\s+|"
-    # "It's the fleet account, FL.": the value's first letters after its name.
-    r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+)(?!OK\b)[A-Z]{1,4}[.?!]?\s*$"
+    # "It's the fleet account, FL.": the value's first letters after its name; "Annual pass
+    # RF.": after the name of the card it is printed on.
+    r"\b(?i:account|number|reference|ref|code|policy)[,:]\s+|\b(?i:pass|ticket|permit)\s+)"
+    r"(?!OK\b)[A-Z]{1,4}[.?!]?\s*$"
 )
 # Said only of an e-mail address being spelled out.
 _NOT_AN_ENDING: Final = r"(?!(?:com|org|net|co|uk|ie|io|gov|edu|info|au|ca)\b)"

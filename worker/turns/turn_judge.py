@@ -159,6 +159,8 @@ def _ends_whole(text: str, words: list[str]) -> bool:
         return any(w.lower() in phrases.WH for w in clause[:3]) or last != "to" or relative
     if len(words) >= 2 and words[-2:] == ["thank", "you"]:
         return True
+    if last == "that" and len(words) >= 2 and words[-2] in _TAKES_THAT:
+        return True  # "I don't think I need that.": the thing offered, not a clause next
     said = " ".join(clause).lower()
     if phrases.STRANDED.search(said):
         # "I'm not sure who I need to talk to.", "a bundle I never asked for.": the
@@ -297,6 +299,13 @@ _ADVERB_PARTICLES: Final = frozenset("in out up back over off down round around 
 _JOINER_ALONE: Final = re.compile(
     r"(?:and |then |and then )?(?:a )?(?:slash|forward slash|back ?slash|dash|hyphen|dot|"
     r"underscore|stroke|full stop|point)"
+)
+# Verbs whose "that" is the thing itself ("I'll take that."), not a clause to come ("I
+# think that.").
+_TAKES_THAT: Final = frozenset(
+    """need want like love take have do did does done get got use try tried buy bought pay
+    paid book fix change cancel keep return check remember understand appreciate prefer
+    hate mind afford""".split()
 )
 # Words that open a clause and are never its end, even under a question mark.
 _OWES_A_CLAUSE: Final = frozenset("if whether because unless until till although though".split())
