@@ -15,16 +15,16 @@ through a timing model of the framework's own endpointing (livekit-agents 1.8,
   the detector is asked; the turn is committed ``min_delay`` or ``max_delay`` after the
   voice stopped (its verdict), and never before a final transcript exists.
 
-Fifty-eight corpora, reported apart: the project's own (bench/turn_corpus, written with the
-judge) and fifty-seven written by other engineers without reading the judge, each
+Fifty-nine corpora, reported apart: the project's own (bench/turn_corpus, written with the
+judge) and fifty-eight written by other engineers without reading the judge, each
 README saying how and from which sources: bench/turn_corpus_independent, _holdout,
 _fresh, _unseen, _blind, _sealed, _vault, _ledger, _quarry, _tally, _stack, _pylon,
 _beacon, _lantern, _meridian, _orchard, _quill, _ridge, _thistle, _yarrow, _willow,
 _zinnia, _aspen, _birch, _cedar, _dogwood, _elm, _fir, _gum, _hazel, _ivy, _juniper and
 _kauri, _larch, _maple, _oak, _pine, _rowan, _spruce, _tamarack, _walnut, _yew, _hawthorn,
 _linden, _mulberry, _nutmeg, _olive, _pecan, _quince, _rosewood, _saffron, _tupelo,
-_viburnum, _wisteria and _xylosma (read since to change the judge) and _zelkova and _acacia
-(not read by anyone changing it).
+_viburnum, _wisteria and _xylosma (read since to change the judge) and _zelkova, _acacia and
+_baobab (not read by anyone changing it).
 Per class, the decision's p50/p95 and content TTFA
 (:mod:`worker.telemetry.answer_timing`): the decision, then the model's first token
 (asked at the turn's last final, as preemptive generation does) and the TTS's first

@@ -175,6 +175,7 @@ def test_the_independent_corpus_loads_as_its_author_wrote_it() -> None:
         ("xylosma", 265),
         ("zelkova", 265),
         ("acacia", 265),
+        ("baobab", 265),
     ],
 )
 def test_the_later_corpora_load_as_their_authors_wrote_them(name: str, count: int) -> None:

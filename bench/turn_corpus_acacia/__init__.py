@@ -1,4 +1,4 @@
-"""The fifty-eighth end-of-turn corpus, unread like zelkova.
+"""The fifty-eighth end-of-turn corpus, unread like zelkova and baobab.
 
 ``acacia.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (lighthouse tours, bell
@@ -12,5 +12,5 @@ author's, unedited. The ``validate.py`` its README names stayed with the author:
 structure it checks is checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after viburnum was read and before wisteria was; its author saw no
-corpus. With zelkova its figures are the out-of-sample ones.
+corpus. With zelkova and baobab its figures are the out-of-sample ones.
 """

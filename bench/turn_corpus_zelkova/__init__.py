@@ -1,4 +1,4 @@
-"""The fifty-seventh end-of-turn corpus, unread like acacia.
+"""The fifty-seventh end-of-turn corpus, unread like acacia and baobab.
 
 ``zelkova.yaml`` and its ``README.md`` are another engineer's work for issue 27: 265
 caller turns written from the issue and call-centre practice (pet cremation, guide dog
@@ -13,5 +13,5 @@ The ``validate.py`` its README names stayed with the author: the structure it ch
 checked by ``tests/test_bench_turns.py``.
 
 It was commissioned after tupelo was read and before viburnum was; its author saw no
-corpus. With acacia its figures are the out-of-sample ones.
+corpus. With acacia and baobab its figures are the out-of-sample ones.
 """
