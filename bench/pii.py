@@ -3,7 +3,7 @@
 Runs every case of each corpus through a fresh `CallRedactor`, turn by turn (agent turns are
 fed as context, caller turns redacted), and checks the joined output of the caller's turns:
 a *secret* must not survive and a *keep* string must survive verbatim, compared the way the
-corpus was written (`bench.pii_match`). Forty corpora, reported apart:
+corpus was written (`bench.pii_match`). Forty-one corpora, reported apart:
 
 * ``project`` (``compliance/corpus/pii_corpus.yaml``): written beside the detectors, so its
   figures are an upper bound;
@@ -38,11 +38,11 @@ corpus was written (`bench.pii_match`). Forty corpora, reported apart:
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``thirtysixth``, ``thirtyseventh`` and ``thirtyeighth``
-  (``compliance/corpus/pii_thirtysixth.yaml`` ... ``pii_thirtyeighth.yaml``): written the
-  same way, thirtysixth before thirtythird was read, thirtyseventh before thirtyfourth,
-  thirtyeighth before thirtyfifth; no one changing the detectors has read their turns, so
-  theirs are the out-of-sample figures, reported, not held.
+* ``thirtysixth`` to ``thirtyninth`` (``compliance/corpus/pii_thirtysixth.yaml`` ...
+  ``pii_thirtyninth.yaml``): written the same way, thirtysixth before thirtythird was read,
+  thirtyseventh before thirtyfourth, thirtyeighth before thirtyfifth, thirtyninth after
+  it; no one changing the detectors has read their turns, so theirs are the out-of-sample
+  figures, reported, not held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -98,6 +98,7 @@ __all__ = [
     "THIRTYFIFTH_CORPUS",
     "THIRTYFIRST_CORPUS",
     "THIRTYFOURTH_CORPUS",
+    "THIRTYNINTH_CORPUS",
     "THIRTYSECOND_CORPUS",
     "THIRTYSEVENTH_CORPUS",
     "THIRTYSIXTH_CORPUS",
@@ -163,6 +164,7 @@ THIRTYFIFTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyfifth.yaml"
 THIRTYSIXTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtysixth.yaml"
 THIRTYSEVENTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyseventh.yaml"
 THIRTYEIGHTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyeighth.yaml"
+THIRTYNINTH_CORPUS: Final = _CORPUS_DIR / "pii_thirtyninth.yaml"
 TARGETS: Final = {"recall": 0.995, "keep": 0.99, "p99_us": 1000.0, "doubling_ratio": 2.5}
 """The project corpus's targets, and the latency and scaling targets of every run."""
 
@@ -583,6 +585,16 @@ CORPORA: Final = (
         gate=False,
         out_of_sample=True,
     ),
+    Corpus(
+        "thirtyninth",
+        THIRTYNINTH_CORPUS,
+        "said",
+        0.97,
+        0.95,
+        "thirty-ninth independent set, every kind, never used for tuning: out of sample",
+        gate=False,
+        out_of_sample=True,
+    ),
 )
 _SCALE_SIZES: Final = (256 * 1024, 512 * 1024, 1024 * 1024)
 # A mix of everything a long turn may hold: dictated digits, keywords, ordinary numbers.
@@ -979,7 +991,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         type=Path,
         action="append",
         help="corpus YAML (repeatable; default: the project, independent, holdout, fresh, "
-        "final, pieces, outside, sixth to thirtyeighth corpora)",
+        "final, pieces, outside, sixth to thirtyninth corpora)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed passes (default 5)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
