@@ -33,16 +33,16 @@ corpus was written (`bench.pii_match`). Forty-one corpora, reported apart:
   (``compliance/corpus/pii_outside.md``) once the pieces corpus's rules had landed; its
   leaks were read later and fixed as kinds of error, so it is a development set now,
   reported without a target.
-* ``sixth`` to ``thirtyfifth`` (``compliance/corpus/pii_sixth.yaml`` ...
-  ``pii_thirtyfifth.yaml``): written the same way; each read once the next had been
+* ``sixth`` to ``thirtysixth`` (``compliance/corpus/pii_sixth.yaml`` ...
+  ``pii_thirtysixth.yaml``): written the same way; each read once the next had been
   commissioned and fixed as kinds of error: development sets now. (fifteenth was read
   before fourteenth: the ids and leaked values of its leaking cases had been shown by
   mistake while it was unread, so it could no longer count as out of sample.)
-* ``thirtysixth`` to ``thirtyninth`` (``compliance/corpus/pii_thirtysixth.yaml`` ...
-  ``pii_thirtyninth.yaml``): written the same way, thirtysixth before thirtythird was read,
-  thirtyseventh before thirtyfourth, thirtyeighth before thirtyfifth, thirtyninth after
-  it; no one changing the detectors has read their turns, so theirs are the out-of-sample
-  figures, reported, not held.
+* ``thirtyseventh`` to ``thirtyninth`` (``compliance/corpus/pii_thirtyseventh.yaml`` ...
+  ``pii_thirtyninth.yaml``): written the same way, thirtyseventh before thirtyfourth was
+  read, thirtyeighth before thirtyfifth, thirtyninth after it; no one changing the
+  detectors has read their turns, so theirs are the out-of-sample figures, reported, not
+  held.
 
 Figures are per *class* (a case's ``class``, or its kind). Person names count only with
 ``--names`` (the detector is off by default); the cases left out are counted. A scaling
@@ -561,9 +561,9 @@ CORPORA: Final = (
         "said",
         0.97,
         0.95,
-        "thirty-sixth independent set, every kind, never used for tuning: out of sample",
+        "thirty-sixth independent set, every kind, unchanged; a development set since its "
+        "leaks were read",
         gate=False,
-        out_of_sample=True,
     ),
     Corpus(
         "thirtyseventh",
