@@ -460,6 +460,9 @@ def _asked_answer(
         spans.extend(m.span() for m in _LETTERS_AND.finditer(text))
         # "3 is L, 5 is W.": each character named by its place.
         spans.extend(m.span("piece") for m in _PLACE_IS.finditer(text))
+    if kind is EntityType.MAIDEN:
+        # "So it's Thackeray, second is H, fourth is C.": letters of it asked for.
+        spans.extend(m.span("piece") for m in _PLACE_IS.finditer(text))
     if kind in (EntityType.SECRET, EntityType.MAIDEN):
         # The recogniser capitalises proper nouns: inside a sentence, those are the
         # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
@@ -503,7 +506,8 @@ _NAME_ALONE: Final = re.compile(rf"{_NAME_WORD}(?: {_NAME_WORD}){{0,2}}(?=[.!]|$
 _LETTERS_AND: Final = re.compile(r"(?<![\w'])(?-i:[A-Z])(?:,? and (?-i:[A-Z])(?![\w']))+")
 # "3 is L", "the 5th is W", "number 2 was a 7": a character of a secret by its place.
 _PLACE_IS: Final = re.compile(
-    r"\b\d{1,2}(?:st|nd|rd|th)?(?: (?:one|character|letter|digit|number))? (?:is|'s|was) "
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth"
+    r"|ninth|tenth|last)(?: (?:one|character|letter|digit|number))? (?:is|'s|was) "
     r"(?:an? |the )?(?:(?:capital|small|lower ?case|upper ?case) )?(?P<piece>[A-Za-z0-9])(?![\w'@])"
 )
 # A password described piece by piece: "Capital t, tiger, then hash, then 42, then
