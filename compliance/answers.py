@@ -458,12 +458,10 @@ def _asked_answer(
         spans.extend(_chained_pieces(text))
         # "so that's R and B": characters of it asked for.
         spans.extend(m.span() for m in _LETTERS_AND.finditer(text))
-        # "3 is L, 5 is W.": each character named by its place.
-        spans.extend(m.span("piece") for m in _PLACE_IS.finditer(text))
-    if kind is EntityType.MAIDEN:
-        # "So it's Thackeray, second is H, fourth is C.": letters of it asked for.
-        spans.extend(m.span("piece") for m in _PLACE_IS.finditer(text))
     if kind in (EntityType.SECRET, EntityType.MAIDEN):
+        # "3 is L, 5 is W.", "So it's Thackeray, second is H, fourth is C.": each character
+        # asked for, named by its place.
+        spans.extend(m.span("piece") for m in _PLACE_IS.finditer(text))
         # The recogniser capitalises proper nouns: inside a sentence, those are the
         # answer or a part of it, however much talk surrounds them ("We had a dog, Max,
         # but the first was a cat, Tigger.").

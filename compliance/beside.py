@@ -94,6 +94,11 @@ def _spells(norm: Normalised, start: int, end: int) -> bool:
     return b - a > 1
 
 
+def _compact(said: str) -> str:
+    """``said``'s letters and digits only, in capitals: a value as it is compared."""
+    return re.sub(r"[^A-Za-z0-9]", "", said).upper()
+
+
 class _Found:
     """Where the values found so far lie, to ask whether a position is inside one (as the
     last value starting at or before it covers it)."""
@@ -131,7 +136,7 @@ def spelled_beside(norm: Normalised, values: Sequence[Detection]) -> Iterable[De
                     _GAP_BEFORE.fullmatch(text, run.end(), value.start) is not None
                 )
                 if before or after:
-                    said = re.sub(r"[^A-Za-z0-9]", "", run.group()).upper()
+                    said = _compact(run.group())
                     yield Detection(value.kind, run.start(), run.end(), said, complete=False)
                     break
     for value in ordered:
@@ -486,16 +491,12 @@ def end_named_before(norm: Normalised, values: Sequence[Detection]) -> Iterable[
         norm: The caller's turn, normalised.
         values: What the detectors found in it.
     """
-    wholes = [
-        (value, re.sub(r"[^A-Za-z0-9]", "", value.value).upper())
-        for value in values
-        if value.complete
-    ]
+    wholes = [(value, _compact(value.value)) for value in values if value.complete]
     if not wholes:
         return
     found = _Found(values)
     for m in _END_NAMED.finditer(norm.text):
-        piece = re.sub(r"[^A-Za-z0-9]", "", m["piece"]).upper()
+        piece = _compact(m["piece"])
         if len(piece) < _END_MIN_CHARS or found.covers(m.start("piece")):
             continue
         at_end = m["how"].lower().startswith("end")
@@ -516,7 +517,7 @@ _MIXED_MIN: Final = 6
 def _mixed(value: str) -> str | None:
     """An identifier's letters and digits in capitals, if it holds both and is long enough
     to be told from a word."""
-    compact = re.sub(r"[^A-Za-z0-9]", "", value).upper()
+    compact = _compact(value)
     if len(compact) < _MIXED_MIN or compact.isalpha() or compact.isdigit():
         return None
     return compact
